@@ -1,0 +1,195 @@
+/* fb-store.h: the local SQLite store of notes and records and their sync state */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "fb-item.h"
+
+G_BEGIN_DECLS
+
+#define FB_STORE_ERROR (fb_store_error_quark ())
+
+typedef enum {
+  FB_STORE_ERROR_OPEN,           /* the file or its folder cannot be created or opened */
+  FB_STORE_ERROR_NOT_A_DATABASE, /* the file is not a Fieldbook/SQLite database */
+  FB_STORE_ERROR_BUSY,           /* another program holds the database locked */
+  FB_STORE_ERROR_FULL,           /* the disk is full */
+  FB_STORE_ERROR_CORRUPT,        /* the database is damaged */
+  FB_STORE_ERROR_TOO_NEW,        /* written by a newer Fieldbook */
+  FB_STORE_ERROR_NOT_FOUND,      /* no item with that id */
+  FB_STORE_ERROR_INVALID,        /* bad argument (e.g. body is not a valid object) */
+  FB_STORE_ERROR_FAILED,         /* anything else SQLite reports */
+} FbStoreError;
+
+typedef enum {
+  FB_RESOLVE_KEEP_MINE,   /* mine goes on top of the server's rev, pending */
+  FB_RESOLVE_USE_SERVER,  /* take the server's side, synced */
+  FB_RESOLVE_KEEP_BOTH,   /* mine becomes a new pending item; this one takes the server's side */
+} FbResolution;
+
+#define FB_TYPE_STORE (fb_store_get_type ())
+G_DECLARE_FINAL_TYPE (FbStore, fb_store, FB, STORE, GObject)
+
+GQuark       fb_store_error_quark         (void);
+
+/* The default database: g_get_user_data_dir()/fieldbook/fieldbook.db */
+char        *fb_store_get_default_path    (void);
+
+/* Opens (creating and migrating as needed) the database at @path, or the
+ * default path when @path is NULL. */
+FbStore     *fb_store_new                 (const char  *path,
+                                           GError     **error);
+const char  *fb_store_get_path            (FbStore     *self);
+
+/* Transactions. Every write below is atomic on its own; wrapping several in
+ * begin/commit makes them one transaction (nesting is allowed: inner levels
+ * are savepoints). Signals for changes made inside a transaction are emitted
+ * after the outermost commit, and dropped on rollback. */
+gboolean     fb_store_begin               (FbStore     *self,
+                                           GError     **error);
+gboolean     fb_store_commit              (FbStore     *self,
+                                           GError     **error);
+void         fb_store_rollback            (FbStore     *self);
+
+/* ---- Local edits: body + local_seq bump + state=pending, one transaction ---- */
+
+/* Returns the new item (a fresh UUID, pending). */
+FbItem      *fb_store_create_item         (FbStore     *self,
+                                           const char  *collection,
+                                           JsonObject  *body,
+                                           GError     **error);
+/* Like create, but with a given id: an existing live item with that id is
+ * updated instead (used by import). */
+FbItem      *fb_store_put_item            (FbStore     *self,
+                                           const char  *id,
+                                           const char  *collection,
+                                           JsonObject  *body,
+                                           GError     **error);
+gboolean     fb_store_update_item         (FbStore     *self,
+                                           const char  *id,
+                                           JsonObject  *body,
+                                           GError     **error);
+/* Marks a tombstone (pending); the row is purged once the server has it. */
+gboolean     fb_store_delete_item         (FbStore     *self,
+                                           const char  *id,
+                                           GError     **error);
+/* Undo of delete: the item is live again (pending). */
+gboolean     fb_store_restore_item        (FbStore     *self,
+                                           const char  *id,
+                                           GError     **error);
+
+/* ---- Reading ---- */
+
+/* NULL with FB_STORE_ERROR_NOT_FOUND if there is no row (tombstones are
+ * returned, with fb_item_get_deleted() TRUE). */
+FbItem      *fb_store_get_item            (FbStore     *self,
+                                           const char  *id,
+                                           GError     **error);
+/* Live (non-deleted) items of a collection (NULL: all), newest
+ * updated_at first. Element type FbItem. */
+GPtrArray   *fb_store_list_items          (FbStore     *self,
+                                           const char  *collection,
+                                           GError     **error);
+/* Full-text search (title, text, record field values) with prefix matching,
+ * best match first. @query is what a person typed, not FTS syntax. */
+GPtrArray   *fb_store_search              (FbStore     *self,
+                                           const char  *collection,
+                                           const char  *query,
+                                           GError     **error);
+guint        fb_store_get_pending_count   (FbStore     *self);
+guint        fb_store_get_conflict_count  (FbStore     *self);
+/* Items in conflict state, oldest first. */
+GPtrArray   *fb_store_list_conflicts      (FbStore     *self,
+                                           GError     **error);
+
+/* ---- Sync-facing ---- */
+
+/* Up to @limit pending items (tombstones included) with local_seq >
+ * @after_seq, ordered by local_seq. */
+GPtrArray   *fb_store_list_pending        (FbStore     *self,
+                                           gint64       after_seq,
+                                           guint        limit,
+                                           GError     **error);
+/* The server accepted @body/@deleted (as sent at @sent_local_seq) as @rev:
+ * base_rev/base_body := rev/body, sync_error cleared; state := synced only if
+ * local_seq is still @sent_local_seq (otherwise it stays pending). A synced
+ * tombstone is purged. */
+gboolean     fb_store_mark_pushed         (FbStore     *self,
+                                           const char  *id,
+                                           gint64       sent_local_seq,
+                                           const char  *rev,
+                                           JsonObject  *body,
+                                           gboolean     deleted,
+                                           GError     **error);
+/* Takes the server's version for an item that has no local changes (or does
+ * not exist yet): body, deleted, base := server; state synced. A deletion of
+ * an unknown id is a no-op; a deletion of a known one purges the row. */
+gboolean     fb_store_apply_remote        (FbStore     *self,
+                                           const char  *id,
+                                           const char  *collection,
+                                           const char  *rev,
+                                           JsonObject  *body,
+                                           gboolean     deleted,
+                                           gint64       updated_at,
+                                           GError     **error);
+/* A clean merge of local changes with the server's @rev/@server_body: base :=
+ * server; body := @merged (NULL: deleted); state pending (local_seq bumped),
+ * or synced if @merged equals the server's body. */
+gboolean     fb_store_apply_merged        (FbStore     *self,
+                                           const char  *id,
+                                           const char  *rev,
+                                           JsonObject  *server_body,
+                                           gboolean     server_deleted,
+                                           JsonObject  *merged,
+                                           gboolean     merged_deleted,
+                                           GError     **error);
+/* Enters conflict state with the server's side kept beside mine. */
+gboolean     fb_store_set_conflict        (FbStore     *self,
+                                           const char  *id,
+                                           const char  *server_rev,
+                                           JsonObject  *server_body,
+                                           gboolean     server_deleted,
+                                           GError     **error);
+/* Records (or clears, with NULL) the server's per-item rejection; the item
+ * stays pending. */
+gboolean     fb_store_set_sync_error      (FbStore     *self,
+                                           const char  *id,
+                                           const char  *message,
+                                           GError     **error);
+/* Resolves a conflict. For KEEP_BOTH, @new_id (nullable) receives the id of
+ * the new item that holds mine. */
+gboolean     fb_store_resolve_conflict    (FbStore      *self,
+                                           const char   *id,
+                                           FbResolution  how,
+                                           char        **new_id,
+                                           GError      **error);
+
+/* Per-remote checkpoint (the last _changes seq, as JSON text). @remote is a
+ * key naming the server + database. NULL when never synced. */
+char        *fb_store_get_checkpoint      (FbStore     *self,
+                                           const char  *remote);
+gboolean     fb_store_set_checkpoint      (FbStore     *self,
+                                           const char  *remote,
+                                           const char  *seq_json,
+                                           GError     **error);
+/* Key/values in the meta table. */
+char        *fb_store_get_meta            (FbStore     *self,
+                                           const char  *key);
+gboolean     fb_store_set_meta            (FbStore     *self,
+                                           const char  *key,
+                                           const char  *value,
+                                           GError     **error);
+/* A stable id for this database, made on first open. */
+const char  *fb_store_get_device_id       (FbStore     *self);
+
+/* Signals:
+ *   item-changed (FbItem *item): after a commit, once per changed item, with
+ *     its new snapshot; a deleted or purged item comes with
+ *     fb_item_get_deleted() TRUE. Carries the origin in
+ *     fb_item_get_state() (pending: a local edit).
+ * Properties (notify only on change): pending-count, conflict-count. */
+
+G_END_DECLS
