@@ -1,0 +1,84 @@
+/* fb-couch-client.h: async libsoup 3 client for the CouchDB HTTP API */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "fb-sync-error.h"
+
+G_BEGIN_DECLS
+
+#define FB_TYPE_COUCH_CLIENT (fb_couch_client_get_type ())
+G_DECLARE_FINAL_TYPE (FbCouchClient, fb_couch_client, FB, COUCH_CLIENT, GObject)
+
+/* @server_url: e.g. "http://127.0.0.1:5984/" (a trailing slash or not).
+ * @user/@password: nullable. Invalid URLs give FB_SYNC_ERROR_INVALID_URL. */
+FbCouchClient *fb_couch_client_new               (const char  *server_url,
+                                                  const char  *database,
+                                                  const char  *user,
+                                                  const char  *password,
+                                                  GError     **error);
+const char    *fb_couch_client_get_server_url    (FbCouchClient *self);
+const char    *fb_couch_client_get_database      (FbCouchClient *self);
+/* A key naming server + database + user, for checkpoints. */
+char          *fb_couch_client_dup_remote_key    (FbCouchClient *self);
+/* Seconds from the last 429/503 Retry-After header, or 0. */
+guint          fb_couch_client_get_retry_after   (FbCouchClient *self);
+
+/* Checks that the server answers and the credentials work, then that the
+ * database exists; creates it when @create is TRUE (credentials are checked
+ * before any PUT). Result: the server's database info object. */
+void           fb_couch_client_open_database_async  (FbCouchClient       *self,
+                                                     gboolean             create,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+JsonObject    *fb_couch_client_open_database_finish (FbCouchClient  *self,
+                                                     GAsyncResult   *result,
+                                                     GError        **error);
+
+/* POST /{db}/_bulk_docs. @docs: array of document objects. Result: the
+ * server's per-document results array ({"id","rev","ok"} or
+ * {"id","error","reason"}), in the order of @docs. */
+void           fb_couch_client_bulk_docs_async   (FbCouchClient       *self,
+                                                  JsonArray           *docs,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+JsonArray     *fb_couch_client_bulk_docs_finish  (FbCouchClient  *self,
+                                                  GAsyncResult   *result,
+                                                  GError        **error);
+
+/* Fetches the current revisions of @ids in one request (_bulk_get, or
+ * _all_docs?include_docs=true with keys where the server lacks it). Result:
+ * a hash table id → JsonObject (the document, deleted ones included as
+ * {"_id","_rev","_deleted":true}); missing ids are absent. */
+void           fb_couch_client_get_docs_async    (FbCouchClient       *self,
+                                                  const char * const  *ids,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+GHashTable    *fb_couch_client_get_docs_finish   (FbCouchClient  *self,
+                                                  GAsyncResult   *result,
+                                                  GError        **error);
+
+/* GET /{db}/_changes?include_docs=true&since=@since&limit=@limit (style
+ * all_docs). @since: opaque seq as JSON (NULL = from the start). With
+ * @longpoll, feed=longpoll and the request is cancelled by the client after
+ * @timeout_ms (the result then has no results and last_seq == since).
+ * Result: {"results": [...], "last_seq": <json>, "pending"?: n}. */
+void           fb_couch_client_changes_async     (FbCouchClient       *self,
+                                                  JsonNode            *since,
+                                                  guint                limit,
+                                                  gboolean             longpoll,
+                                                  guint                timeout_ms,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+JsonObject    *fb_couch_client_changes_finish    (FbCouchClient  *self,
+                                                  GAsyncResult   *result,
+                                                  GError        **error);
+
+G_END_DECLS
