@@ -82,8 +82,8 @@ merge_lines (const char  *base,
       return FALSE;
     }
 
-  /* Binary-looking text (NUL or many control characters) is not merged by
-   * libgit2 at all; it reports it as not automergeable, which is right. */
+  /* Not automergeable: lines collide; result.ptr holds conflict markers,
+   * which must never reach a body. */
   if (result.automergeable)
     {
       *merged = g_strndup (result.ptr != NULL ? result.ptr : "", result.len);
