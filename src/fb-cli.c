@@ -1,0 +1,516 @@
+/* fb-cli.c: Fieldbook's command line (--sync, --export, --import), without GTK */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-cli"
+
+#include "config.h"
+
+#include <errno.h>
+#include <gio/gunixinputstream.h>
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fb-cli.h"
+#include "fb-credentials.h"
+#include "fb-store.h"
+#include "fb-sync-error.h"
+#include "fb-sync-manager.h"
+
+#define SETTINGS_SCHEMA_ID "io.github.fieldbook.Fieldbook"
+#define EXPORT_VERSION     1
+
+void
+fb_cli_add_options (GApplication *app)
+{
+  g_return_if_fail (G_IS_APPLICATION (app));
+
+  g_application_add_main_option (app, "sync", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,
+                                 _("Synchronize with the server once and quit"), NULL);
+  g_application_add_main_option (app, "server", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
+                                 _("Server address to synchronize with (instead of the one in the settings)"),
+                                 _("URL"));
+  g_application_add_main_option (app, "database", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
+                                 _("Database name on the server"), _("NAME"));
+  g_application_add_main_option (app, "user", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
+                                 _("User name on the server (the password comes from FIELDBOOK_PASSWORD or the keyring)"),
+                                 _("NAME"));
+  g_application_add_main_option (app, "export", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME,
+                                 _("Write all notes and records to a JSON file (“-” for standard output) and quit"),
+                                 _("FILE"));
+  g_application_add_main_option (app, "import", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME,
+                                 _("Read notes and records from a JSON file made by --export and quit"),
+                                 _("FILE"));
+}
+
+/* ---- Errors in words ---- */
+
+static char *
+describe_sync_error (const GError *error)
+{
+  if (error->domain != FB_SYNC_ERROR)
+    return g_strdup (error->message);
+
+  switch ((FbSyncError) error->code)
+    {
+    case FB_SYNC_ERROR_NOT_CONFIGURED:
+      return g_strdup (_("no server is set up (use --server URL)"));
+    case FB_SYNC_ERROR_INVALID_URL:
+      return g_strdup (_("the server address is not valid"));
+    case FB_SYNC_ERROR_UNREACHABLE:
+      return g_strdup (_("the server cannot be reached"));
+    case FB_SYNC_ERROR_TIMEOUT:
+      return g_strdup (_("the server did not answer in time"));
+    case FB_SYNC_ERROR_TLS:
+      return g_strdup (_("the server’s certificate cannot be trusted"));
+    case FB_SYNC_ERROR_UNAUTHORIZED:
+      return g_strdup (_("wrong user name or password"));
+    case FB_SYNC_ERROR_FORBIDDEN:
+      return g_strdup (_("this user may not use the database"));
+    case FB_SYNC_ERROR_NOT_FOUND:
+      return g_strdup (_("the database does not exist on the server"));
+    case FB_SYNC_ERROR_TOO_MANY_REQUESTS:
+      return g_strdup (_("the server is busy; try again later"));
+    case FB_SYNC_ERROR_SERVER:
+      /* Translators: %s is the server's own (English) message */
+      return g_strdup_printf (_("the server reported a problem (%s)"), error->message);
+    case FB_SYNC_ERROR_BAD_RESPONSE:
+      /* Translators: %s is a technical detail */
+      return g_strdup_printf (_("the server’s answer was not understood (%s)"), error->message);
+    case FB_SYNC_ERROR_STORE:
+      /* Translators: %s is a technical detail */
+      return g_strdup_printf (_("the local database failed (%s)"), error->message);
+    default:
+      return g_strdup (error->message);
+    }
+}
+
+/* ---- Waiting for an async result without a GUI ---- */
+
+typedef struct {
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} Waiter;
+
+static void
+waiter_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Waiter *waiter = user_data;
+
+  waiter->result = g_object_ref (result);
+  g_main_loop_quit (waiter->loop);
+}
+
+/* ---- --sync ---- */
+
+static char *
+lookup_string (GVariantDict *options,
+               const char   *name,
+               GSettings    *settings,
+               const char   *key)
+{
+  const char *value = NULL;
+
+  if (g_variant_dict_lookup (options, name, "&s", &value))
+    return g_strdup (value);
+  if (settings != NULL)
+    return g_settings_get_string (settings, key);
+  return NULL;
+}
+
+static int
+run_sync (FbStore      *store,
+          GVariantDict *options)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *database = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *password = NULL;
+  g_autoptr(FbSyncManager) manager = NULL;
+  g_autoptr(FbSyncStats) stats = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GError) error = NULL;
+  Waiter waiter = { NULL, NULL };
+
+  /* Without the installed schema (e.g. run from the build tree), the
+   * options alone say where to sync. */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, SETTINGS_SCHEMA_ID, TRUE);
+  if (schema != NULL)
+    settings = g_settings_new_full (schema, NULL, NULL);
+
+  url = lookup_string (options, "server", settings, "server-url");
+  database = lookup_string (options, "database", settings, "database");
+  user = lookup_string (options, "user", settings, "user-name");
+
+  if (url == NULL || *url == '\0')
+    {
+      g_printerr (_("Could not sync: %s\n"), _("no server is set up (use --server URL)"));
+      return 1;
+    }
+  if (database == NULL || *database == '\0')
+    {
+      g_free (database);
+      database = g_strdup ("fieldbook");
+    }
+
+  if (g_getenv ("FIELDBOOK_PASSWORD") != NULL)
+    {
+      password = g_strdup (g_getenv ("FIELDBOOK_PASSWORD"));
+    }
+  else if (user != NULL && *user != '\0')
+    {
+      g_autoptr(GError) keyring_error = NULL;
+
+      password = fb_credentials_lookup_sync (url, user, NULL, &keyring_error);
+      if (keyring_error != NULL)
+        g_printerr (_("Could not read the password from the keyring: %s\n"),
+                    keyring_error->message);
+    }
+
+  manager = fb_sync_manager_new (store, NULL);
+  fb_sync_manager_set_remote (manager, url, database, user, password);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  waiter.loop = loop;
+  fb_sync_manager_sync_async (manager, NULL, waiter_cb, &waiter);
+  if (waiter.result == NULL)
+    g_main_loop_run (loop);
+
+  stats = fb_sync_manager_sync_finish (manager, waiter.result, &error);
+  g_clear_object (&waiter.result);
+
+  if (stats == NULL)
+    {
+      g_autofree char *words = describe_sync_error (error);
+
+      /* Translators: %s says why, e.g. "wrong user name or password" */
+      g_printerr (_("Could not sync: %s\n"), words);
+      return 1;
+    }
+
+  /* Translators: the four numbers are counts of items */
+  g_print (_("Pushed %u, pulled %u, merged %u, %u in conflict\n"),
+           stats->pushed, stats->pulled, stats->merged, stats->conflicts);
+  if (stats->conflicts > 0)
+    g_print (ngettext ("%u item changed on both sides needs a decision: open Fieldbook to choose.\n",
+                       "%u items changed on both sides need a decision: open Fieldbook to choose.\n",
+                       stats->conflicts),
+             stats->conflicts);
+
+  return 0;
+}
+
+/* ---- --export ---- */
+
+static JsonNode *
+item_to_export (FbItem *item)
+{
+  JsonObject *object = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  json_object_set_string_member (object, "_id", fb_item_get_id (item));
+  json_object_set_string_member (object, "type", fb_item_get_collection (item));
+  json_object_iter_init (&iter, fb_item_get_body (item));
+  while (json_object_iter_next (&iter, &name, &value))
+    if (name[0] != '_' && strcmp (name, "type") != 0 && strcmp (name, "updated_at") != 0)
+      json_object_set_member (object, name, json_node_copy (value));
+  json_object_set_int_member (object, "updated_at", fb_item_get_updated_at (item));
+
+  json_node_take_object (node, object);
+  return node;
+}
+
+static int
+run_export (FbStore    *store,
+            const char *path)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *object;
+  JsonArray *array;
+  gsize length;
+  gboolean to_stdout = g_strcmp0 (path, "-") == 0;
+
+  items = fb_store_list_items (store, NULL, &error);
+  if (items == NULL)
+    {
+      g_printerr (_("Could not export: %s\n"), error->message);
+      return 1;
+    }
+
+  array = json_array_sized_new (items->len);
+  for (guint i = 0; i < items->len; i++)
+    json_array_add_element (array, item_to_export (items->pdata[i]));
+  object = json_object_new ();
+  json_object_set_int_member (object, "fieldbook", EXPORT_VERSION);
+  json_object_set_array_member (object, "items", array);
+  root = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (root, object);
+
+  generator = json_generator_new ();
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &length);
+
+  if (to_stdout)
+    {
+      if (fwrite (text, 1, length, stdout) != length || fputc ('\n', stdout) == EOF ||
+          fflush (stdout) != 0)
+        {
+          g_printerr (_("Could not export: %s\n"), g_strerror (errno));
+          return 1;
+        }
+    }
+  else
+    {
+      g_autofree char *with_newline = g_strconcat (text, "\n", NULL);
+
+      /* Written to a temporary file and renamed: never half a file. */
+      if (!g_file_set_contents (path, with_newline, -1, &error))
+        {
+          g_printerr (_("Could not export: %s\n"), error->message);
+          return 1;
+        }
+    }
+
+  /* The summary must not end up inside the exported JSON. */
+  if (to_stdout)
+    g_printerr (ngettext ("Exported %u item\n", "Exported %u items\n", items->len), items->len);
+  else
+    g_print (ngettext ("Exported %u item\n", "Exported %u items\n", items->len), items->len);
+  return 0;
+}
+
+/* ---- --import ---- */
+
+static gboolean
+check_import (JsonNode    *root,
+              JsonArray  **items_out,
+              GError     **error)
+{
+  JsonObject *object;
+  JsonNode *version;
+  JsonArray *items;
+  guint n;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    goto wrong_shape;
+  object = json_node_get_object (root);
+
+  version = json_object_get_member (object, "fieldbook");
+  if (version == NULL || !JSON_NODE_HOLDS_VALUE (version) ||
+      json_node_get_value_type (version) != G_TYPE_INT64)
+    goto wrong_shape;
+  if (json_node_get_int (version) != EXPORT_VERSION)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   /* Translators: %d is a version number */
+                   _("the file is in a newer format (version %d) than this Fieldbook reads"),
+                   (int) json_node_get_int (version));
+      return FALSE;
+    }
+
+  if (!json_object_has_member (object, "items") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "items")))
+    goto wrong_shape;
+  items = json_object_get_array_member (object, "items");
+
+  n = json_array_get_length (items);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      JsonObject *item;
+      const char *id;
+      const char *type;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        goto wrong_item;
+      item = json_node_get_object (node);
+      if (!json_object_has_member (item, "_id") ||
+          json_node_get_value_type (json_object_get_member (item, "_id")) != G_TYPE_STRING ||
+          !json_object_has_member (item, "type") ||
+          json_node_get_value_type (json_object_get_member (item, "type")) != G_TYPE_STRING)
+        goto wrong_item;
+      id = json_object_get_string_member (item, "_id");
+      type = json_object_get_string_member (item, "type");
+      if (*id == '\0' || id[0] == '_' ||
+          (strcmp (type, FB_COLLECTION_NOTES) != 0 && strcmp (type, FB_COLLECTION_RECORDS) != 0))
+        goto wrong_item;
+      continue;
+
+    wrong_item:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   /* Translators: %u is the position of an item in the file */
+                   _("item %u in the file is not a Fieldbook note or record"), i + 1);
+      return FALSE;
+    }
+
+  *items_out = items;
+  return TRUE;
+
+wrong_shape:
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("the file is not a Fieldbook export (it needs \"fieldbook\": 1 and a list of \"items\")"));
+  return FALSE;
+}
+
+static gboolean
+import_items (FbStore    *store,
+              JsonArray  *items,
+              GError    **error)
+{
+  guint n = json_array_get_length (items);
+
+  if (!fb_store_begin (store, error))
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *object = json_array_get_object_element (items, i);
+      const char *id = json_object_get_string_member (object, "_id");
+      const char *type = json_object_get_string_member (object, "type");
+      g_autoptr(JsonObject) body = json_object_new ();
+      g_autoptr(FbItem) existing = NULL;
+      g_autoptr(FbItem) item = NULL;
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, object);
+      while (json_object_iter_next (&iter, &name, &value))
+        if (name[0] != '_' && strcmp (name, "type") != 0 && strcmp (name, "updated_at") != 0)
+          json_object_set_member (body, name, json_node_copy (value));
+
+      /* Importing the same file twice changes nothing the second time. */
+      existing = fb_store_get_item (store, id, NULL);
+      if (existing != NULL && !fb_item_get_deleted (existing) &&
+          g_strcmp0 (fb_item_get_collection (existing), type) == 0 &&
+          fb_body_equal (fb_item_get_body (existing), body))
+        continue;
+
+      item = fb_store_put_item (store, id, type, body, error);
+      if (item == NULL)
+        {
+          fb_store_rollback (store);
+          return FALSE;
+        }
+    }
+
+  if (!fb_store_commit (store, error))
+    {
+      fb_store_rollback (store);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static int
+run_import (FbStore    *store,
+            const char *path)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *display = NULL;
+  JsonArray *items = NULL;
+  gboolean parsed;
+
+  if (g_strcmp0 (path, "-") == 0)
+    {
+      g_autoptr(GInputStream) in = g_unix_input_stream_new (0, FALSE);
+
+      display = g_strdup (_("standard input"));
+      parsed = json_parser_load_from_stream (parser, in, NULL, &error);
+    }
+  else
+    {
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      display = g_filename_display_name (path);
+      if (!g_file_get_contents (path, &contents, &length, &error))
+        {
+          g_printerr (_("Could not import: %s\n"), error->message);
+          return 1;
+        }
+      parsed = json_parser_load_from_data (parser, contents, length, &error);
+    }
+
+  if (!parsed)
+    {
+      /* Translators: the first %s is a file name, the second a technical detail */
+      g_printerr (_("Could not import %s: the file is not valid JSON (%s)\n"),
+                  display, error->message);
+      return 1;
+    }
+
+  if (!check_import (json_parser_get_root (parser), &items, &error))
+    {
+      /* Translators: the first %s is a file name, the second says why */
+      g_printerr (_("Could not import %s: %s. Nothing was imported.\n"), display, error->message);
+      return 1;
+    }
+
+  if (!import_items (store, items, &error))
+    {
+      g_printerr (_("Could not import %s: %s. Nothing was imported.\n"), display, error->message);
+      return 1;
+    }
+
+  g_print (ngettext ("Imported %u item\n", "Imported %u items\n", json_array_get_length (items)),
+           json_array_get_length (items));
+  return 0;
+}
+
+/* ---- Entry point ---- */
+
+int
+fb_cli_handle_local_options (GApplication *app,
+                             GVariantDict *options)
+{
+  g_autoptr(FbStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *export_path = NULL;
+  const char *import_path = NULL;
+  gboolean sync;
+  int status = 0;
+
+  g_return_val_if_fail (options != NULL, 1);
+
+  sync = g_variant_dict_contains (options, "sync");
+  g_variant_dict_lookup (options, "export", "^&ay", &export_path);
+  g_variant_dict_lookup (options, "import", "^&ay", &import_path);
+
+  if (!sync && export_path == NULL && import_path == NULL)
+    return -1;
+
+  store = fb_store_new (NULL, &error);
+  if (store == NULL)
+    {
+      g_printerr (_("Could not open the Fieldbook database: %s\n"), error->message);
+      return 1;
+    }
+
+  if (import_path != NULL)
+    status = run_import (store, import_path);
+  if (status == 0 && sync)
+    status = run_sync (store, options);
+  if (status == 0 && export_path != NULL)
+    status = run_export (store, export_path);
+
+  return status;
+}

@@ -1,0 +1,20 @@
+/* fb-cli.h: Fieldbook's command line (--sync, --export, --import), without GTK */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Adds --sync, --server, --database, --user, --export and --import to @app. */
+void fb_cli_add_options          (GApplication *app);
+
+/* For GApplication::handle-local-options: -1 when no command (--sync,
+ * --export, --import) was given, else runs it to the end and returns the exit
+ * status (0 ok, 1 failure). Needs no display. With several commands, the
+ * order is import, sync, export. */
+int  fb_cli_handle_local_options (GApplication *app,
+                                  GVariantDict *options);
+
+G_END_DECLS

@@ -1,0 +1,108 @@
+/* fb-sync-manager.h: keeps the local store and a CouchDB database in step */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "fb-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  FB_SYNC_STATE_NOT_CONFIGURED,   /* no server set, or sync turned off */
+  FB_SYNC_STATE_OFFLINE,          /* no network */
+  FB_SYNC_STATE_IDLE,             /* up to date (waiting for changes) */
+  FB_SYNC_STATE_SYNCING,          /* a run is in progress */
+  FB_SYNC_STATE_WAITING_TO_RETRY, /* the last run failed; see next-retry, last-error */
+  FB_SYNC_STATE_NEEDS_ATTENTION,  /* wrong credentials or URL: nothing happens until set_remote */
+} FbSyncState;
+
+#define FB_TYPE_SYNC_STATE (fb_sync_state_get_type ())
+GType fb_sync_state_get_type (void);
+
+/* What one run did. */
+typedef struct {
+  guint pushed;    /* documents the server accepted from us */
+  guint pulled;    /* server changes applied to the store */
+  guint merged;    /* items where both sides changed and merged cleanly */
+  guint conflicts; /* items that entered conflict state */
+} FbSyncStats;
+
+#define FB_TYPE_SYNC_STATS (fb_sync_stats_get_type ())
+GType        fb_sync_stats_get_type (void);
+FbSyncStats *fb_sync_stats_copy     (const FbSyncStats *stats);
+void         fb_sync_stats_free     (FbSyncStats       *stats);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FbSyncStats, fb_sync_stats_free)
+
+#define FB_TYPE_SYNC_MANAGER (fb_sync_manager_get_type ())
+G_DECLARE_FINAL_TYPE (FbSyncManager, fb_sync_manager, FB, SYNC_MANAGER, GObject)
+
+/* @monitor: nullable (g_network_monitor_get_default ()). */
+FbSyncManager   *fb_sync_manager_new              (FbStore          *store,
+                                                   GNetworkMonitor  *monitor);
+FbStore         *fb_sync_manager_get_store        (FbSyncManager    *self);
+
+/* NULL @url: not configured. A change cancels a running run, clears
+ * NEEDS_ATTENTION and the backoff, and (when started) syncs again. */
+void             fb_sync_manager_set_remote       (FbSyncManager    *self,
+                                                   const char       *url,
+                                                   const char       *database,
+                                                   const char       *user,
+                                                   const char       *password);
+/* Default TRUE. When FALSE, the state is NOT_CONFIGURED and nothing syncs. */
+void             fb_sync_manager_set_enabled      (FbSyncManager    *self,
+                                                   gboolean          enabled);
+gboolean         fb_sync_manager_get_enabled      (FbSyncManager    *self);
+
+/* Automatic mode: syncs now, when the network comes back, ~1 s after a
+ * local edit, every 5 minutes, and keeps a live longpoll for server changes.
+ * Failures retry with backoff. */
+void             fb_sync_manager_start            (FbSyncManager    *self);
+/* An explicit request ("refresh" button): a run now (or right after the
+ * current one), also from NEEDS_ATTENTION or while waiting to retry. */
+void             fb_sync_manager_sync_now         (FbSyncManager    *self);
+
+/* One run: push, then pull. Runs requested while one is in progress start
+ * when it ends. Cancelling @cancellable cancels the run. */
+void             fb_sync_manager_sync_async       (FbSyncManager       *self,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+FbSyncStats     *fb_sync_manager_sync_finish      (FbSyncManager       *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+
+/* Properties (all read-only, notify only on change). */
+gboolean         fb_sync_manager_get_online        (FbSyncManager   *self);
+FbSyncState      fb_sync_manager_get_state         (FbSyncManager   *self);
+guint            fb_sync_manager_get_pending_count (FbSyncManager   *self);
+guint            fb_sync_manager_get_conflict_count (FbSyncManager  *self);
+/* Nullable: local time of the last successful run. */
+GDateTime       *fb_sync_manager_get_last_synced   (FbSyncManager   *self);
+/* Nullable: why the last run failed (FB_SYNC_ERROR domain mostly); cleared
+ * by a successful run. Never G_IO_ERROR_CANCELLED. */
+const GError    *fb_sync_manager_get_last_error    (FbSyncManager   *self);
+/* Wall-clock time (g_get_real_time (), µs) of the next automatic try, or 0
+ * when none is scheduled. */
+gint64           fb_sync_manager_get_next_retry    (FbSyncManager   *self);
+
+/* For tests and benchmarks: delays in milliseconds (0 keeps the current
+ * value). Defaults: debounce 1000, longpoll deadline 60000, retry base 2000,
+ * documents per push batch 500, changes per pull batch 1000. */
+void             fb_sync_manager_set_tuning        (FbSyncManager   *self,
+                                                    guint            debounce_ms,
+                                                    guint            longpoll_ms,
+                                                    guint            retry_base_ms,
+                                                    guint            push_batch,
+                                                    guint            pull_batch);
+
+/* Signals:
+ *   remote-changes (guint n_items, GStrv ids): after a run's pull applied
+ *     server changes to n_items items.
+ *   item-rejected (const char *id, const char *message): the server refused
+ *     a pushed item (it stays pending with its sync error).
+ *   run-finished (const GError *error): after every run, error NULL on
+ *     success (mainly for tests and logs). */
+
+G_END_DECLS
