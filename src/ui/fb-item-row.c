@@ -1,0 +1,233 @@
+/* fb-item-row.c: one row of the item list: title, snippet and time */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-item-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fb-item-row.h"
+#include "fb-ui-util.h"
+
+struct _FbItemRow
+{
+  GtkWidget  parent_instance;
+
+  GtkLabel  *title_label;
+  GtkLabel  *snippet_label;
+  GtkLabel  *time_label;
+
+  FbItem    *item;
+};
+
+G_DEFINE_FINAL_TYPE (FbItemRow, fb_item_row, GTK_TYPE_WIDGET)
+
+GtkWidget *
+fb_item_row_new (void)
+{
+  return g_object_new (FB_TYPE_ITEM_ROW, NULL);
+}
+
+/* Markdown decoration at the start of a line says nothing in a one-line preview. */
+static const char *
+skip_markdown_prefix (const char *line)
+{
+  while (*line == '#' || *line == '>' || *line == ' ' || *line == '\t' ||
+         *line == '-' || *line == '*')
+    line++;
+  return line;
+}
+
+static char *
+note_snippet (FbItem *item)
+{
+  g_auto(GStrv) lines = g_strsplit (fb_item_get_text (item), "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = skip_markdown_prefix (g_strstrip (lines[i]));
+
+      if (*line != '\0')
+        return g_strdup (line);
+    }
+
+  return g_strdup ("");
+}
+
+static char *
+record_snippet (FbItem *item)
+{
+  JsonObject *body = fb_item_get_body (item);
+  JsonObject *fields = NULL;
+  GString *snippet = g_string_new (NULL);
+  g_autoptr(GList) names = NULL;
+  JsonArray *order = NULL;
+  guint n_shown = 0;
+
+  if (json_object_has_member (body, "fields") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (body, "fields")))
+    fields = json_object_get_object_member (body, "fields");
+  if (fields == NULL)
+    return g_string_free (snippet, FALSE);
+
+  if (json_object_has_member (body, "order") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (body, "order")))
+    order = json_object_get_array_member (body, "order");
+
+  if (order != NULL)
+    {
+      for (guint i = 0; i < json_array_get_length (order); i++)
+        {
+          JsonNode *node = json_array_get_element (order, i);
+
+          if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+            names = g_list_append (names, (gpointer) json_node_get_string (node));
+        }
+    }
+  else
+    names = json_object_get_members (fields);
+
+  for (const GList *l = names; l != NULL && n_shown < 4; l = l->next)
+    {
+      g_autofree char *value = NULL;
+
+      if (!json_object_has_member (fields, l->data))
+        continue;
+      value = fb_json_value_to_text (json_object_get_member (fields, l->data));
+      if (*value == '\0')
+        continue;
+
+      if (n_shown > 0)
+        g_string_append (snippet, " · ");
+      /* TRANSLATORS: a record field in a one-line preview: name, then value */
+      g_string_append_printf (snippet, _("%s: %s"), (const char *) l->data, value);
+      n_shown++;
+    }
+
+  /* Newlines in a value would break the one-line row. */
+  g_strdelimit (snippet->str, "\n\r\t", ' ');
+
+  return g_string_free (snippet, FALSE);
+}
+
+char *
+fb_item_make_snippet (FbItem *item)
+{
+  g_return_val_if_fail (FB_IS_ITEM (item), NULL);
+
+  if (g_strcmp0 (fb_item_get_collection (item), FB_COLLECTION_RECORDS) == 0)
+    return record_snippet (item);
+
+  return note_snippet (item);
+}
+
+static char *
+format_time (gint64 ms)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) then = g_date_time_new_from_unix_local (ms / 1000);
+
+  if (then == NULL)
+    return g_strdup ("");
+
+  if (g_date_time_get_year (now) == g_date_time_get_year (then) &&
+      g_date_time_get_day_of_year (now) == g_date_time_get_day_of_year (then))
+    /* TRANSLATORS: time of an item changed today, see strftime(3) */
+    return g_date_time_format (then, C_("item time", "%H:%M"));
+
+  if (g_date_time_get_year (now) == g_date_time_get_year (then))
+    /* TRANSLATORS: date of an item changed this year, see strftime(3) */
+    return g_date_time_format (then, C_("item time", "%e %b"));
+
+  /* TRANSLATORS: date of an item changed in another year, see strftime(3) */
+  return g_date_time_format (then, C_("item time", "%e %b %Y"));
+}
+
+void
+fb_item_row_set_item (FbItemRow *self,
+                      FbItem    *item)
+{
+  g_return_if_fail (FB_IS_ITEM_ROW (self));
+  g_return_if_fail (item == NULL || FB_IS_ITEM (item));
+
+  if (!g_set_object (&self->item, item))
+    return;
+
+  if (item == NULL)
+    {
+      gtk_label_set_text (self->title_label, "");
+      gtk_label_set_text (self->snippet_label, "");
+      gtk_label_set_text (self->time_label, "");
+    }
+  else
+    {
+      const char *title = fb_item_get_title (item);
+      g_autofree char *snippet = fb_item_make_snippet (item);
+      g_autofree char *time = format_time (fb_item_get_updated_at (item));
+      g_autofree char *stripped = g_strstrip (g_strdup (title));
+
+      gtk_label_set_text (self->title_label, *stripped != '\0' ? stripped : _("Untitled"));
+      gtk_label_set_text (self->snippet_label, snippet);
+      gtk_widget_set_visible (GTK_WIDGET (self->snippet_label), *snippet != '\0');
+      gtk_label_set_text (self->time_label, time);
+    }
+}
+
+FbItem *
+fb_item_row_get_item (FbItemRow *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM_ROW (self), NULL);
+
+  return self->item;
+}
+
+const char *
+fb_item_row_get_title (FbItemRow *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM_ROW (self), NULL);
+
+  return gtk_label_get_text (self->title_label);
+}
+
+const char *
+fb_item_row_get_snippet (FbItemRow *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM_ROW (self), NULL);
+
+  return gtk_label_get_text (self->snippet_label);
+}
+
+static void
+fb_item_row_dispose (GObject *object)
+{
+  FbItemRow *self = FB_ITEM_ROW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), FB_TYPE_ITEM_ROW);
+  g_clear_object (&self->item);
+
+  G_OBJECT_CLASS (fb_item_row_parent_class)->dispose (object);
+}
+
+static void
+fb_item_row_class_init (FbItemRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fb_item_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fieldbook/Fieldbook/ui/fb-item-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, FbItemRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, FbItemRow, snippet_label);
+  gtk_widget_class_bind_template_child (widget_class, FbItemRow, time_label);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "fbitemrow");
+}
+
+static void
+fb_item_row_init (FbItemRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

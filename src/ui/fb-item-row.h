@@ -1,0 +1,26 @@
+/* fb-item-row.h: one row of the item list: title, snippet and time */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "fb-item.h"
+
+G_BEGIN_DECLS
+
+#define FB_TYPE_ITEM_ROW (fb_item_row_get_type ())
+G_DECLARE_FINAL_TYPE (FbItemRow, fb_item_row, FB, ITEM_ROW, GtkWidget)
+
+GtkWidget  *fb_item_row_new       (void);
+void        fb_item_row_set_item  (FbItemRow *self,
+                                   FbItem    *item);
+FbItem     *fb_item_row_get_item  (FbItemRow *self);
+/* What the row shows, as a person reads it. */
+const char *fb_item_row_get_title   (FbItemRow *self);
+const char *fb_item_row_get_snippet (FbItemRow *self);
+
+/* The first line of text worth showing for @item (never NULL). */
+char       *fb_item_make_snippet  (FbItem    *item);
+
+G_END_DECLS

@@ -1,0 +1,218 @@
+/* fb-note-editor.c: edits a note: a title and Markdown text */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-note-editor"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <gtksourceview/gtksource.h>
+
+#include "fb-note-editor.h"
+#include "fb-ui-util.h"
+
+struct _FbNoteEditor
+{
+  GtkWidget        parent_instance;
+
+  GtkEntry        *title_entry;
+  GtkSourceView   *text_view;
+
+  GtkSourceBuffer *buffer;
+  guint            loading;
+};
+
+G_DEFINE_FINAL_TYPE (FbNoteEditor, fb_note_editor, GTK_TYPE_WIDGET)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+GtkWidget *
+fb_note_editor_new (void)
+{
+  return g_object_new (FB_TYPE_NOTE_EDITOR, NULL);
+}
+
+static void
+title_changed_cb (FbNoteEditor *self)
+{
+  if (self->loading == 0)
+    g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/* Enter in the title moves on to the text, as in a word processor. */
+static void
+title_activate_cb (FbNoteEditor *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
+}
+
+static void
+buffer_changed_cb (FbNoteEditor *self)
+{
+  if (self->loading == 0)
+    g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+update_style_scheme (FbNoteEditor *self)
+{
+  AdwStyleManager *style_manager = adw_style_manager_get_default ();
+  GtkSourceStyleSchemeManager *schemes = gtk_source_style_scheme_manager_get_default ();
+  const char *id = adw_style_manager_get_dark (style_manager) ? "Adwaita-dark" : "Adwaita";
+  GtkSourceStyleScheme *scheme = gtk_source_style_scheme_manager_get_scheme (schemes, id);
+
+  if (scheme != NULL)
+    gtk_source_buffer_set_style_scheme (self->buffer, scheme);
+}
+
+void
+fb_note_editor_load (FbNoteEditor *self,
+                     FbItem       *item)
+{
+  GtkTextIter start;
+
+  g_return_if_fail (FB_IS_NOTE_EDITOR (self));
+  g_return_if_fail (FB_IS_ITEM (item));
+
+  self->loading++;
+  gtk_editable_set_text (GTK_EDITABLE (self->title_entry), fb_item_get_title (item));
+  gtk_text_buffer_begin_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
+  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), fb_item_get_text (item), -1);
+  gtk_text_buffer_end_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
+  gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), FALSE);
+  gtk_text_buffer_get_start_iter (GTK_TEXT_BUFFER (self->buffer), &start);
+  gtk_text_buffer_place_cursor (GTK_TEXT_BUFFER (self->buffer), &start);
+  self->loading--;
+}
+
+void
+fb_note_editor_refresh (FbNoteEditor *self,
+                        FbItem       *item)
+{
+  g_return_if_fail (FB_IS_NOTE_EDITOR (self));
+  g_return_if_fail (FB_IS_ITEM (item));
+
+  self->loading++;
+  fb_editable_replace_minimal (GTK_EDITABLE (self->title_entry), fb_item_get_title (item));
+  /* The undo history cannot span a version that came from elsewhere. */
+  gtk_text_buffer_begin_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
+  fb_text_buffer_replace_minimal (GTK_TEXT_BUFFER (self->buffer), fb_item_get_text (item));
+  gtk_text_buffer_end_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
+  self->loading--;
+}
+
+JsonObject *
+fb_note_editor_build_body (FbNoteEditor *self,
+                           JsonObject   *base)
+{
+  JsonObject *body;
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (FB_IS_NOTE_EDITOR (self), NULL);
+
+  body = base != NULL ? fb_body_copy (base) : fb_note_body_new ("", "");
+  gtk_text_buffer_get_bounds (GTK_TEXT_BUFFER (self->buffer), &start, &end);
+  text = gtk_text_buffer_get_text (GTK_TEXT_BUFFER (self->buffer), &start, &end, TRUE);
+
+  json_object_set_string_member (body, "title", gtk_editable_get_text (GTK_EDITABLE (self->title_entry)));
+  json_object_set_string_member (body, "text", text);
+
+  return body;
+}
+
+void
+fb_note_editor_focus_title (FbNoteEditor *self)
+{
+  g_return_if_fail (FB_IS_NOTE_EDITOR (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->title_entry));
+}
+
+GtkEditable *
+fb_note_editor_get_title_entry (FbNoteEditor *self)
+{
+  g_return_val_if_fail (FB_IS_NOTE_EDITOR (self), NULL);
+
+  return GTK_EDITABLE (self->title_entry);
+}
+
+GtkTextBuffer *
+fb_note_editor_get_buffer (FbNoteEditor *self)
+{
+  g_return_val_if_fail (FB_IS_NOTE_EDITOR (self), NULL);
+
+  return GTK_TEXT_BUFFER (self->buffer);
+}
+
+static gboolean
+fb_note_editor_grab_focus (GtkWidget *widget)
+{
+  FbNoteEditor *self = FB_NOTE_EDITOR (widget);
+
+  return gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
+}
+
+static void
+fb_note_editor_dispose (GObject *object)
+{
+  FbNoteEditor *self = FB_NOTE_EDITOR (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), FB_TYPE_NOTE_EDITOR);
+  g_clear_object (&self->buffer);
+
+  G_OBJECT_CLASS (fb_note_editor_parent_class)->dispose (object);
+}
+
+static void
+fb_note_editor_class_init (FbNoteEditorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fb_note_editor_dispose;
+  widget_class->grab_focus = fb_note_editor_grab_focus;
+
+  signals[CHANGED] = g_signal_new ("changed",
+                                   G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 0);
+
+  gtk_source_init ();
+  g_type_ensure (GTK_SOURCE_TYPE_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fieldbook/Fieldbook/ui/fb-note-editor.ui");
+  gtk_widget_class_bind_template_child (widget_class, FbNoteEditor, title_entry);
+  gtk_widget_class_bind_template_child (widget_class, FbNoteEditor, text_view);
+  gtk_widget_class_bind_template_callback (widget_class, title_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, title_activate_cb);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "fbnoteeditor");
+}
+
+static void
+fb_note_editor_init (FbNoteEditor *self)
+{
+  GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->buffer = gtk_source_buffer_new (NULL);
+  gtk_source_buffer_set_language (self->buffer,
+                                  gtk_source_language_manager_get_language (languages, "markdown"));
+  gtk_source_buffer_set_highlight_syntax (self->buffer, TRUE);
+  gtk_text_view_set_buffer (GTK_TEXT_VIEW (self->text_view), GTK_TEXT_BUFFER (self->buffer));
+  g_signal_connect_object (self->buffer, "changed",
+                           G_CALLBACK (buffer_changed_cb), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (update_style_scheme), self, G_CONNECT_SWAPPED);
+  update_style_scheme (self);
+}

@@ -1,0 +1,34 @@
+/* fb-note-editor.h: edits a note: a title and Markdown text */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "fb-item.h"
+
+G_BEGIN_DECLS
+
+#define FB_TYPE_NOTE_EDITOR (fb_note_editor_get_type ())
+G_DECLARE_FINAL_TYPE (FbNoteEditor, fb_note_editor, FB, NOTE_EDITOR, GtkWidget)
+
+/* Signals: changed (): the person edited the title or the text. Never
+ * emitted for changes made through load/refresh. */
+
+GtkWidget     *fb_note_editor_new             (void);
+/* Shows @item, forgetting the undo history; the cursor goes to the start. */
+void           fb_note_editor_load            (FbNoteEditor *self,
+                                               FbItem       *item);
+/* Shows a newer version of the same item (changed elsewhere), editing only
+ * what differs so the cursor stays where it was. */
+void           fb_note_editor_refresh         (FbNoteEditor *self,
+                                               FbItem       *item);
+/* @base (the stored body, kept for keys this editor does not show) with the
+ * editor's title and text. */
+JsonObject    *fb_note_editor_build_body      (FbNoteEditor *self,
+                                               JsonObject   *base);
+void           fb_note_editor_focus_title     (FbNoteEditor *self);
+GtkEditable   *fb_note_editor_get_title_entry (FbNoteEditor *self);
+GtkTextBuffer *fb_note_editor_get_buffer      (FbNoteEditor *self);
+
+G_END_DECLS

@@ -1,0 +1,612 @@
+/* fb-record-editor.c: edits a record: a title and a form of named fields */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-record-editor"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "fb-record-editor.h"
+#include "fb-ui-util.h"
+
+typedef struct
+{
+  FbRecordEditor *editor;
+  char           *name;
+  AdwEntryRow    *row;
+  GtkWidget      *rename_button;
+  GtkWidget      *rename_popover;
+  GtkEditable    *rename_entry;
+  GtkWidget      *remove_button;
+  /* The stored value and how it was shown: an untouched non-string value
+   * is saved back as it was. */
+  JsonNode       *orig;
+  char           *orig_text;
+} Field;
+
+struct _FbRecordEditor
+{
+  GtkWidget             parent_instance;
+
+  GtkEntry             *title_entry;
+  AdwPreferencesGroup  *fields_group;
+  AdwEntryRow          *new_field_row;
+
+  GPtrArray            *fields;   /* element type Field */
+  guint                 loading;
+};
+
+G_DEFINE_FINAL_TYPE (FbRecordEditor, fb_record_editor, GTK_TYPE_WIDGET)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+field_free (gpointer data)
+{
+  Field *field = data;
+
+  g_free (field->name);
+  g_clear_pointer (&field->orig, json_node_unref);
+  g_free (field->orig_text);
+  g_free (field);
+}
+
+GtkWidget *
+fb_record_editor_new (void)
+{
+  return g_object_new (FB_TYPE_RECORD_EDITOR, NULL);
+}
+
+static void
+emit_changed (FbRecordEditor *self)
+{
+  if (self->loading == 0)
+    g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static Field *
+find_field (FbRecordEditor *self,
+            const char     *name,
+            guint          *index)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      if (g_strcmp0 (field->name, name) == 0)
+        {
+          if (index != NULL)
+            *index = i;
+          return field;
+        }
+    }
+
+  return NULL;
+}
+
+/* A usable new name, stripped, or NULL. */
+static char *
+check_name (FbRecordEditor *self,
+            const char     *name,
+            const char     *allowed)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (name != NULL ? name : ""));
+
+  if (*stripped == '\0')
+    return NULL;
+  if (g_strcmp0 (stripped, allowed) != 0 && find_field (self, stripped, NULL) != NULL)
+    return NULL;
+
+  return g_steal_pointer (&stripped);
+}
+
+static void
+update_field_labels (Field *field)
+{
+  g_autofree char *rename_label = NULL;
+  g_autofree char *remove_label = NULL;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), field->name);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (field->remove_button),
+                                          g_variant_new_string (field->name));
+
+  rename_label = g_strdup_printf (_("Rename Field “%s”"), field->name);
+  remove_label = g_strdup_printf (_("Remove Field “%s”"), field->name);
+  gtk_widget_set_tooltip_text (field->rename_button, rename_label);
+  gtk_widget_set_tooltip_text (field->remove_button, remove_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (field->rename_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, rename_label, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (field->remove_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
+}
+
+static void
+field_value_changed_cb (GtkEditable *editable,
+                        Field       *field)
+{
+  emit_changed (field->editor);
+}
+
+static void
+rename_activate_cb (GtkWidget *widget,
+                    Field     *field)
+{
+  g_autofree char *wanted = g_strstrip (g_strdup (gtk_editable_get_text (field->rename_entry)));
+
+  gtk_widget_activate_action (GTK_WIDGET (field->editor), "record.rename-field",
+                              "(ss)", field->name, wanted);
+
+  if (g_strcmp0 (field->name, wanted) == 0)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (field->rename_entry), "error");
+      gtk_popover_popdown (GTK_POPOVER (field->rename_popover));
+    }
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (field->rename_entry), "error");
+}
+
+static void
+rename_popover_show_cb (GtkWidget *popover,
+                        Field     *field)
+{
+  gtk_editable_set_text (field->rename_entry, field->name);
+  gtk_widget_remove_css_class (GTK_WIDGET (field->rename_entry), "error");
+  gtk_widget_grab_focus (GTK_WIDGET (field->rename_entry));
+  gtk_editable_select_region (field->rename_entry, 0, -1);
+}
+
+static Field *
+add_field_row (FbRecordEditor *self,
+               const char     *name,
+               JsonNode       *value)
+{
+  Field *field = g_new0 (Field, 1);
+  GtkWidget *box, *button;
+
+  field->editor = self;
+  field->name = g_strdup (name);
+  field->orig = value != NULL ? json_node_copy (value) : NULL;
+  field->orig_text = fb_json_value_to_text (value);
+
+  field->row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (field->row), FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (field->row), field->orig_text);
+  g_signal_connect (field->row, "changed", G_CALLBACK (field_value_changed_cb), field);
+
+  /* Rename: a small popover with the name, so the value row stays a value. */
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  field->rename_entry = GTK_EDITABLE (gtk_entry_new ());
+  gtk_accessible_update_property (GTK_ACCESSIBLE (field->rename_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Field name"), -1);
+  g_signal_connect (field->rename_entry, "activate", G_CALLBACK (rename_activate_cb), field);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (field->rename_entry));
+  button = gtk_button_new_with_mnemonic (_("_Rename"));
+  gtk_widget_add_css_class (button, "suggested-action");
+  g_signal_connect (button, "clicked", G_CALLBACK (rename_activate_cb), field);
+  gtk_box_append (GTK_BOX (box), button);
+
+  field->rename_popover = gtk_popover_new ();
+  gtk_popover_set_child (GTK_POPOVER (field->rename_popover), box);
+  g_signal_connect (field->rename_popover, "show", G_CALLBACK (rename_popover_show_cb), field);
+
+  field->rename_button = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (field->rename_button), "document-edit-symbolic");
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (field->rename_button), field->rename_popover);
+  gtk_widget_set_valign (field->rename_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (field->rename_button, "flat");
+  adw_entry_row_add_suffix (field->row, field->rename_button);
+
+  field->remove_button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (field->remove_button), "record.remove-field");
+  gtk_widget_set_valign (field->remove_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (field->remove_button, "flat");
+  adw_entry_row_add_suffix (field->row, field->remove_button);
+
+  update_field_labels (field);
+
+  adw_preferences_group_add (self->fields_group, GTK_WIDGET (field->row));
+  g_ptr_array_add (self->fields, field);
+
+  return field;
+}
+
+static void
+clear_fields (FbRecordEditor *self)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      g_signal_handlers_disconnect_by_data (field->row, field);
+      adw_preferences_group_remove (self->fields_group, GTK_WIDGET (field->row));
+    }
+  g_ptr_array_set_size (self->fields, 0);
+}
+
+static JsonObject *
+body_fields (JsonObject *body)
+{
+  JsonNode *node;
+
+  if (body == NULL || !json_object_has_member (body, "fields"))
+    return NULL;
+  node = json_object_get_member (body, "fields");
+
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* Field names in the order a person sees them: "order" first, then any
+ * field it does not list (written by another program), as stored. */
+static GPtrArray *
+body_field_names (JsonObject *body)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  JsonObject *fields = body_fields (body);
+  g_autoptr(GList) members = NULL;
+
+  if (fields == NULL)
+    return names;
+
+  if (json_object_has_member (body, "order") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (body, "order")))
+    {
+      JsonArray *order = json_object_get_array_member (body, "order");
+
+      for (guint i = 0; i < json_array_get_length (order); i++)
+        {
+          JsonNode *node = json_array_get_element (order, i);
+          const char *name;
+
+          if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+            continue;
+          name = json_node_get_string (node);
+          if (json_object_has_member (fields, name) &&
+              !g_ptr_array_find_with_equal_func (names, name, g_str_equal, NULL))
+            g_ptr_array_add (names, g_strdup (name));
+        }
+    }
+
+  members = json_object_get_members (fields);
+  for (const GList *l = members; l != NULL; l = l->next)
+    if (!g_ptr_array_find_with_equal_func (names, l->data, g_str_equal, NULL))
+      g_ptr_array_add (names, g_strdup (l->data));
+
+  return names;
+}
+
+void
+fb_record_editor_load (FbRecordEditor *self,
+                       FbItem         *item)
+{
+  JsonObject *body;
+  JsonObject *fields;
+  g_autoptr(GPtrArray) names = NULL;
+
+  g_return_if_fail (FB_IS_RECORD_EDITOR (self));
+  g_return_if_fail (FB_IS_ITEM (item));
+
+  body = fb_item_get_body (item);
+  fields = body_fields (body);
+  names = body_field_names (body);
+
+  self->loading++;
+  gtk_editable_set_text (GTK_EDITABLE (self->title_entry), fb_item_get_title (item));
+  clear_fields (self);
+  for (guint i = 0; i < names->len; i++)
+    add_field_row (self, g_ptr_array_index (names, i),
+                   json_object_get_member (fields, g_ptr_array_index (names, i)));
+  gtk_editable_set_text (GTK_EDITABLE (self->new_field_row), "");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->new_field_row), "error");
+  self->loading--;
+}
+
+void
+fb_record_editor_refresh (FbRecordEditor *self,
+                          FbItem         *item)
+{
+  JsonObject *body;
+  JsonObject *fields;
+  g_autoptr(GPtrArray) names = NULL;
+  gboolean same_fields;
+
+  g_return_if_fail (FB_IS_RECORD_EDITOR (self));
+  g_return_if_fail (FB_IS_ITEM (item));
+
+  body = fb_item_get_body (item);
+  fields = body_fields (body);
+  names = body_field_names (body);
+
+  same_fields = names->len == self->fields->len;
+  for (guint i = 0; same_fields && i < names->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      same_fields = g_str_equal (field->name, g_ptr_array_index (names, i));
+    }
+
+  if (!same_fields)
+    {
+      /* Rows come and go: rebuilding is what a person would expect. */
+      fb_record_editor_load (self, item);
+      return;
+    }
+
+  self->loading++;
+  fb_editable_replace_minimal (GTK_EDITABLE (self->title_entry), fb_item_get_title (item));
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+      JsonNode *value = json_object_get_member (fields, field->name);
+
+      g_clear_pointer (&field->orig, json_node_unref);
+      g_free (field->orig_text);
+      field->orig = json_node_copy (value);
+      field->orig_text = fb_json_value_to_text (value);
+      fb_editable_replace_minimal (GTK_EDITABLE (field->row), field->orig_text);
+    }
+  self->loading--;
+}
+
+JsonObject *
+fb_record_editor_build_body (FbRecordEditor *self,
+                             JsonObject     *base)
+{
+  JsonObject *body;
+  JsonObject *fields;
+  JsonArray *order;
+
+  g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
+
+  body = base != NULL ? fb_body_copy (base) : fb_record_body_new ("");
+  fields = json_object_new ();
+  order = json_array_new ();
+
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+      const char *text = gtk_editable_get_text (GTK_EDITABLE (field->row));
+
+      if (field->orig != NULL && g_strcmp0 (text, field->orig_text) == 0)
+        json_object_set_member (fields, field->name, json_node_copy (field->orig));
+      else
+        json_object_set_string_member (fields, field->name, text);
+      json_array_add_string_element (order, field->name);
+    }
+
+  json_object_set_string_member (body, "title", gtk_editable_get_text (GTK_EDITABLE (self->title_entry)));
+  json_object_set_object_member (body, "fields", fields);
+  json_object_set_array_member (body, "order", order);
+
+  return body;
+}
+
+void
+fb_record_editor_focus_title (FbRecordEditor *self)
+{
+  g_return_if_fail (FB_IS_RECORD_EDITOR (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->title_entry));
+}
+
+GtkEditable *
+fb_record_editor_get_title_entry (FbRecordEditor *self)
+{
+  g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
+
+  return GTK_EDITABLE (self->title_entry);
+}
+
+char **
+fb_record_editor_get_field_names (FbRecordEditor *self)
+{
+  GStrvBuilder *builder;
+
+  g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
+
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < self->fields->len; i++)
+    g_strv_builder_add (builder, ((Field *) g_ptr_array_index (self->fields, i))->name);
+
+  return g_strv_builder_end (builder);
+}
+
+GtkEditable *
+fb_record_editor_get_field_row (FbRecordEditor *self,
+                                const char     *name)
+{
+  Field *field;
+
+  g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
+
+  field = find_field (self, name, NULL);
+
+  return field != NULL ? GTK_EDITABLE (field->row) : NULL;
+}
+
+GtkEditable *
+fb_record_editor_get_new_field_row (FbRecordEditor *self)
+{
+  g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
+
+  return GTK_EDITABLE (self->new_field_row);
+}
+
+static void
+title_changed_cb (FbRecordEditor *self)
+{
+  emit_changed (self);
+}
+
+static void
+title_activate_cb (FbRecordEditor *self)
+{
+  if (self->fields->len > 0)
+    gtk_widget_grab_focus (GTK_WIDGET (((Field *) g_ptr_array_index (self->fields, 0))->row));
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->new_field_row));
+}
+
+static void
+new_field_changed_cb (FbRecordEditor *self)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (self->new_field_row), "error");
+}
+
+static void
+new_field_apply_cb (FbRecordEditor *self)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->new_field_row))));
+
+  /* Enter on an empty row is not a mistake worth pointing out. */
+  if (*name == '\0')
+    return;
+
+  if (check_name (self, name, NULL) == NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->new_field_row), "error");
+      return;
+    }
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "record.add-field", "s", name);
+  gtk_editable_set_text (GTK_EDITABLE (self->new_field_row), "");
+}
+
+static void
+add_field_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  FbRecordEditor *self = FB_RECORD_EDITOR (widget);
+  g_autofree char *name = check_name (self, g_variant_get_string (parameter, NULL), NULL);
+  Field *field;
+
+  if (name == NULL)
+    return;
+
+  field = add_field_row (self, name, NULL);
+  gtk_widget_grab_focus (GTK_WIDGET (field->row));
+  emit_changed (self);
+}
+
+static void
+rename_field_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  FbRecordEditor *self = FB_RECORD_EDITOR (widget);
+  const char *old_name, *wanted;
+  g_autofree char *new_name = NULL;
+  Field *field;
+
+  g_variant_get (parameter, "(&s&s)", &old_name, &wanted);
+
+  field = find_field (self, old_name, NULL);
+  if (field == NULL)
+    return;
+
+  new_name = check_name (self, wanted, old_name);
+  if (new_name == NULL || g_str_equal (new_name, old_name))
+    return;
+
+  g_free (field->name);
+  field->name = g_steal_pointer (&new_name);
+  update_field_labels (field);
+  emit_changed (self);
+}
+
+static void
+remove_field_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  FbRecordEditor *self = FB_RECORD_EDITOR (widget);
+  Field *field;
+  guint index;
+
+  field = find_field (self, g_variant_get_string (parameter, NULL), &index);
+  if (field == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (field->row, field);
+  adw_preferences_group_remove (self->fields_group, GTK_WIDGET (field->row));
+  g_ptr_array_remove_index (self->fields, index);
+  emit_changed (self);
+}
+
+static gboolean
+fb_record_editor_grab_focus (GtkWidget *widget)
+{
+  FbRecordEditor *self = FB_RECORD_EDITOR (widget);
+
+  return gtk_widget_grab_focus (GTK_WIDGET (self->title_entry));
+}
+
+static void
+fb_record_editor_dispose (GObject *object)
+{
+  FbRecordEditor *self = FB_RECORD_EDITOR (object);
+
+  if (self->fields != NULL)
+    clear_fields (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FB_TYPE_RECORD_EDITOR);
+
+  G_OBJECT_CLASS (fb_record_editor_parent_class)->dispose (object);
+}
+
+static void
+fb_record_editor_finalize (GObject *object)
+{
+  FbRecordEditor *self = FB_RECORD_EDITOR (object);
+
+  g_clear_pointer (&self->fields, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (fb_record_editor_parent_class)->finalize (object);
+}
+
+static void
+fb_record_editor_class_init (FbRecordEditorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fb_record_editor_dispose;
+  object_class->finalize = fb_record_editor_finalize;
+  widget_class->grab_focus = fb_record_editor_grab_focus;
+
+  signals[CHANGED] = g_signal_new ("changed",
+                                   G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fieldbook/Fieldbook/ui/fb-record-editor.ui");
+  gtk_widget_class_bind_template_child (widget_class, FbRecordEditor, title_entry);
+  gtk_widget_class_bind_template_child (widget_class, FbRecordEditor, fields_group);
+  gtk_widget_class_bind_template_child (widget_class, FbRecordEditor, new_field_row);
+  gtk_widget_class_bind_template_callback (widget_class, title_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, title_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, new_field_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, new_field_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "record.add-field", "s", add_field_action);
+  gtk_widget_class_install_action (widget_class, "record.rename-field", "(ss)", rename_field_action);
+  gtk_widget_class_install_action (widget_class, "record.remove-field", "s", remove_field_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "fbrecordeditor");
+}
+
+static void
+fb_record_editor_init (FbRecordEditor *self)
+{
+  self->fields = g_ptr_array_new_with_free_func (field_free);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,42 @@
+/* fb-record-editor.h: edits a record: a title and a form of named fields */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "fb-item.h"
+
+G_BEGIN_DECLS
+
+#define FB_TYPE_RECORD_EDITOR (fb_record_editor_get_type ())
+G_DECLARE_FINAL_TYPE (FbRecordEditor, fb_record_editor, FB, RECORD_EDITOR, GtkWidget)
+
+/* Signals: changed (): the person edited the title, a value, or added,
+ * renamed or removed a field. Never emitted for load/refresh.
+ *
+ * Actions (on the editor):
+ *   record.add-field (s name)           appends a field and focuses its value
+ *   record.rename-field ((ss) old, new) keeps the value and the position
+ *   record.remove-field (s name)
+ * A name must be non-empty and unique in the record; otherwise the action
+ * does nothing and the entry that asked is marked as an error. */
+
+GtkWidget   *fb_record_editor_new             (void);
+void         fb_record_editor_load            (FbRecordEditor *self,
+                                               FbItem         *item);
+void         fb_record_editor_refresh         (FbRecordEditor *self,
+                                               FbItem         *item);
+JsonObject  *fb_record_editor_build_body      (FbRecordEditor *self,
+                                               JsonObject     *base);
+void         fb_record_editor_focus_title     (FbRecordEditor *self);
+GtkEditable *fb_record_editor_get_title_entry (FbRecordEditor *self);
+/* The field names in the order shown (free with g_strfreev). */
+char       **fb_record_editor_get_field_names (FbRecordEditor *self);
+/* The row (an AdwEntryRow) that edits the value of @name, or NULL. */
+GtkEditable *fb_record_editor_get_field_row   (FbRecordEditor *self,
+                                               const char     *name);
+/* The row a person types a new field's name into. */
+GtkEditable *fb_record_editor_get_new_field_row (FbRecordEditor *self);
+
+G_END_DECLS

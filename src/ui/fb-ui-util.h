@@ -1,0 +1,22 @@
+/* fb-ui-util.h: small helpers the editors share */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gtk/gtk.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Make @editable / @buffer show @text by replacing only the part that
+ * differs, so a cursor outside that part does not move. */
+void  fb_editable_replace_minimal   (GtkEditable   *editable,
+                                     const char    *text);
+void  fb_text_buffer_replace_minimal (GtkTextBuffer *buffer,
+                                      const char    *text);
+
+/* A JSON value as a person would type it: strings as they are, null as "",
+ * anything else as JSON. */
+char *fb_json_value_to_text         (JsonNode      *node);
+
+G_END_DECLS

@@ -1,0 +1,1203 @@
+/* fb-window.c: the main window: collections, the item list and an editor */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fb-item-list.h"
+#include "fb-item-row.h"
+#include "fb-note-editor.h"
+#include "fb-record-editor.h"
+#include "fb-window.h"
+
+#define SETTINGS_SCHEMA_ID "io.github.fieldbook.Fieldbook"
+#define SAVE_DELAY_MS 500
+
+enum {
+  NOTES,
+  RECORDS,
+  N_COLLECTIONS
+};
+
+static const char * const collection_names[N_COLLECTIONS] = {
+  FB_COLLECTION_NOTES,
+  FB_COLLECTION_RECORDS,
+};
+
+struct _FbWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template children */
+  AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *sidebar_pane;
+  GtkWidget            *list_pane;
+  GtkWidget            *editor_pane;
+  GtkListBox           *sidebar;
+  GtkListBoxRow        *notes_row;
+  GtkListBoxRow        *records_row;
+  GtkLabel             *notes_count;
+  GtkLabel             *records_count;
+  AdwWindowTitle       *list_title;
+  AdwWindowTitle       *editor_title;
+  GtkWidget            *new_button;
+  GtkWidget            *delete_button;
+  GtkSearchEntry       *search_entry;
+  GtkStack             *list_stack;
+  GtkListView          *list_view;
+  AdwStatusPage        *empty_page;
+  AdwStatusPage        *no_results_page;
+  AdwStatusPage        *none_page;
+  GtkStack             *editor_stack;
+  FbNoteEditor         *note_editor;
+  FbRecordEditor       *record_editor;
+  GtkBox               *status_box;
+
+  FbStore              *store;
+  GSettings            *settings;
+  guint                 collection;
+  gboolean              collection_set;
+  /* Every live item of each collection: the list when not searching, and
+   * the counts in the sidebar. */
+  FbItemList           *all_lists[N_COLLECTIONS];
+  /* The current collection filtered by search_text. */
+  FbItemList           *search_list;
+  char                 *search_text;
+  GtkSingleSelection   *selection;
+
+  /* The item in the editor, as last saved or loaded. The editor follows this
+   * id, not the selection: saving moves an item to the top of the list. */
+  FbItem               *current;
+  gboolean              dirty;
+  guint                 save_source;
+  guint                 selecting;
+  gboolean              close_anyway;
+  AdwToast             *last_toast;
+};
+
+G_DEFINE_FINAL_TYPE (FbWindow, fb_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_COLLECTION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void update_list_stack (FbWindow *self);
+
+FbWindow *
+fb_window_new (GtkApplication *application,
+               FbStore        *store)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (FB_IS_STORE (store), NULL);
+
+  return g_object_new (FB_TYPE_WINDOW,
+                       "application", application,
+                       "store", store,
+                       NULL);
+}
+
+FbStore *
+fb_window_get_store (FbWindow *self)
+{
+  g_return_val_if_fail (FB_IS_WINDOW (self), NULL);
+
+  return self->store;
+}
+
+const char *
+fb_window_get_collection (FbWindow *self)
+{
+  g_return_val_if_fail (FB_IS_WINDOW (self), NULL);
+
+  return collection_names[self->collection];
+}
+
+FbItem *
+fb_window_get_current_item (FbWindow *self)
+{
+  g_return_val_if_fail (FB_IS_WINDOW (self), NULL);
+
+  return self->current;
+}
+
+AdwToast *
+fb_window_get_last_toast (FbWindow *self)
+{
+  g_return_val_if_fail (FB_IS_WINDOW (self), NULL);
+
+  return self->last_toast;
+}
+
+GtkBox *
+fb_window_get_status_box (FbWindow *self)
+{
+  g_return_val_if_fail (FB_IS_WINDOW (self), NULL);
+
+  return self->status_box;
+}
+
+static void
+show_toast (FbWindow *self,
+            AdwToast *toast)
+{
+  g_set_object (&self->last_toast, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+show_error (FbWindow   *self,
+            const char *message)
+{
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  AdwToast *toast = adw_toast_new (escaped);
+
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_timeout (toast, 0);
+  show_toast (self, toast);
+}
+
+static char *
+display_title (FbItem *item)
+{
+  g_autofree char *title = g_strstrip (g_strdup (fb_item_get_title (item)));
+
+  if (*title == '\0')
+    return g_strdup (_("Untitled"));
+
+  return g_steal_pointer (&title);
+}
+
+static const char *
+current_id (FbWindow *self)
+{
+  return self->current != NULL ? fb_item_get_id (self->current) : NULL;
+}
+
+static GListModel *
+list_model (FbWindow *self)
+{
+  return gtk_single_selection_get_model (self->selection);
+}
+
+static gboolean
+is_folded (FbWindow *self)
+{
+  return adw_leaflet_get_folded (self->leaflet);
+}
+
+static JsonObject *
+build_body (FbWindow   *self,
+            JsonObject *base)
+{
+  if (self->collection == RECORDS)
+    return fb_record_editor_build_body (self->record_editor, base);
+
+  return fb_note_editor_build_body (self->note_editor, base);
+}
+
+static void
+update_actions (FbWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-item", self->current != NULL);
+}
+
+/* ---- Saving ---- */
+
+static gboolean
+save_now (FbWindow *self)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+
+  g_clear_handle_id (&self->save_source, g_source_remove);
+
+  if (!self->dirty || self->current == NULL)
+    return TRUE;
+
+  id = g_strdup (fb_item_get_id (self->current));
+  body = build_body (self, fb_item_get_body (self->current));
+
+  /* Cleared first: the store tells us about our own save synchronously. */
+  self->dirty = FALSE;
+  if (!fb_store_update_item (self->store, id, body, &error))
+    {
+      g_autofree char *message = NULL;
+
+      self->dirty = TRUE;
+      g_warning ("Cannot save %s: %s", id, error->message);
+      /* TRANSLATORS: %s is the reason, from the database */
+      message = g_strdup_printf (_("Your changes could not be saved: %s"), error->message);
+      show_error (self, message);
+      return FALSE;
+    }
+
+  self->close_anyway = FALSE;
+
+  return TRUE;
+}
+
+gboolean
+fb_window_flush (FbWindow *self)
+{
+  g_return_val_if_fail (FB_IS_WINDOW (self), FALSE);
+
+  return save_now (self);
+}
+
+static gboolean
+save_timeout_cb (gpointer user_data)
+{
+  FbWindow *self = user_data;
+
+  self->save_source = 0;
+  save_now (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+editor_changed_cb (FbWindow *self)
+{
+  if (self->current == NULL)
+    return;
+
+  self->dirty = TRUE;
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  self->save_source = g_timeout_add (SAVE_DELAY_MS, save_timeout_cb, self);
+}
+
+/* ---- The editor ---- */
+
+static void
+show_item (FbWindow *self,
+           FbItem   *item)
+{
+  g_set_object (&self->current, item);
+  self->dirty = FALSE;
+  self->close_anyway = FALSE;
+
+  if (item == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->editor_stack, "none");
+    }
+  else if (g_strcmp0 (fb_item_get_collection (item), FB_COLLECTION_RECORDS) == 0)
+    {
+      fb_record_editor_load (self->record_editor, item);
+      gtk_stack_set_visible_child_name (self->editor_stack, "record");
+    }
+  else
+    {
+      fb_note_editor_load (self->note_editor, item);
+      gtk_stack_set_visible_child_name (self->editor_stack, "note");
+    }
+
+  update_actions (self);
+}
+
+static void
+focus_title (FbWindow *self)
+{
+  if (self->collection == RECORDS)
+    fb_record_editor_focus_title (self->record_editor);
+  else
+    fb_note_editor_focus_title (self->note_editor);
+}
+
+static guint
+find_position (GListModel *model,
+               const char *id)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FbItem) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (fb_item_get_id (item), id) == 0)
+        return i;
+    }
+
+  return GTK_INVALID_LIST_POSITION;
+}
+
+/* Points the list's selection at the item in the editor (or at nothing if
+ * the list does not show it). */
+static void
+select_current (FbWindow *self)
+{
+  guint position = GTK_INVALID_LIST_POSITION;
+
+  if (self->current != NULL && list_model (self) != NULL)
+    position = find_position (list_model (self), current_id (self));
+
+  if (gtk_single_selection_get_selected (self->selection) == position)
+    return;
+
+  self->selecting++;
+  gtk_single_selection_set_selected (self->selection, position);
+  self->selecting--;
+
+  if (position != GTK_INVALID_LIST_POSITION)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+}
+
+/* Opens @item in the editor after saving the one there. FALSE if the edits
+ * there could not be saved: it stays open so nothing is lost. */
+static gboolean
+open_item (FbWindow *self,
+           FbItem   *item)
+{
+  if (!save_now (self))
+    {
+      select_current (self);
+      return FALSE;
+    }
+
+  show_item (self, item);
+  select_current (self);
+
+  return TRUE;
+}
+
+/* ---- The list ---- */
+
+static void
+update_counts (FbWindow *self)
+{
+  GtkLabel *labels[N_COLLECTIONS] = { self->notes_count, self->records_count };
+
+  for (guint i = 0; i < N_COLLECTIONS; i++)
+    {
+      g_autofree char *text = NULL;
+
+      if (self->all_lists[i] == NULL)
+        continue;
+      text = g_strdup_printf ("%u", g_list_model_get_n_items (G_LIST_MODEL (self->all_lists[i])));
+      gtk_label_set_text (labels[i], text);
+    }
+}
+
+static void
+all_list_items_changed_cb (FbWindow   *self,
+                           guint       position,
+                           guint       removed,
+                           guint       added,
+                           GListModel *model)
+{
+  update_counts (self);
+}
+
+static void
+update_list_stack (FbWindow *self)
+{
+  GListModel *model = list_model (self);
+  const char *page;
+
+  if (model != NULL && g_list_model_get_n_items (model) > 0)
+    page = "items";
+  else if (self->search_text != NULL)
+    page = "no-results";
+  else
+    page = "empty";
+
+  gtk_stack_set_visible_child_name (self->list_stack, page);
+}
+
+static void
+apply_model (FbWindow *self)
+{
+  GListModel *model;
+
+  if (self->search_text != NULL)
+    {
+      if (self->search_list == NULL)
+        self->search_list = fb_item_list_new (self->store, collection_names[self->collection]);
+      fb_item_list_set_search (self->search_list, self->search_text);
+      model = G_LIST_MODEL (self->search_list);
+    }
+  else
+    {
+      model = G_LIST_MODEL (self->all_lists[self->collection]);
+    }
+
+  if (list_model (self) != model)
+    {
+      self->selecting++;
+      gtk_single_selection_set_model (self->selection, model);
+      self->selecting--;
+    }
+
+  select_current (self);
+  update_list_stack (self);
+}
+
+static void
+selection_changed_cb (FbWindow *self)
+{
+  FbItem *item;
+
+  if (self->selecting > 0)
+    return;
+
+  item = gtk_single_selection_get_selected_item (self->selection);
+
+  /* Nothing selected: the item in the editor moved or left the list; the
+   * items-changed handler puts the selection back where it belongs. */
+  if (item == NULL)
+    return;
+
+  if (self->current != NULL && g_strcmp0 (fb_item_get_id (item), current_id (self)) == 0)
+    return;
+
+  if (open_item (self, item) && is_folded (self))
+    adw_leaflet_set_visible_child (self->leaflet, self->editor_pane);
+}
+
+static void
+selection_items_changed_cb (FbWindow   *self,
+                            guint       position,
+                            guint       removed,
+                            guint       added,
+                            GListModel *model)
+{
+  if (gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION)
+    select_current (self);
+
+  update_list_stack (self);
+}
+
+static void
+list_activate_cb (FbWindow *self,
+                  guint     position)
+{
+  if (is_folded (self))
+    adw_leaflet_set_visible_child (self->leaflet, self->editor_pane);
+  else
+    gtk_widget_child_focus (GTK_WIDGET (self->editor_stack), GTK_DIR_TAB_FORWARD);
+}
+
+static void
+factory_setup_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item,
+                  gpointer                  user_data)
+{
+  gtk_list_item_set_child (list_item, fb_item_row_new ());
+}
+
+static void
+factory_bind_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *list_item,
+                 gpointer                  user_data)
+{
+  fb_item_row_set_item (FB_ITEM_ROW (gtk_list_item_get_child (list_item)),
+                        gtk_list_item_get_item (list_item));
+}
+
+static void
+factory_unbind_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *list_item,
+                   gpointer                  user_data)
+{
+  fb_item_row_set_item (FB_ITEM_ROW (gtk_list_item_get_child (list_item)), NULL);
+}
+
+/* ---- Changes from the store ---- */
+
+/* The item in the editor was deleted elsewhere while the person was typing:
+ * keep their words by bringing it back (or, if it is gone, as a new item). */
+static void
+rescue_edits (FbWindow *self,
+              FbItem   *deleted)
+{
+  g_autoptr(JsonObject) body = build_body (self, fb_item_get_body (deleted));
+  g_autofree char *id = g_strdup (fb_item_get_id (deleted));
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  self->dirty = FALSE;
+  g_clear_handle_id (&self->save_source, g_source_remove);
+
+  if (fb_store_restore_item (self->store, id, NULL) &&
+      fb_store_update_item (self->store, id, body, NULL))
+    item = fb_store_get_item (self->store, id, &error);
+  else
+    item = fb_store_create_item (self->store, fb_item_get_collection (deleted), body, &error);
+
+  if (item == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Your changes could not be saved: %s"), error->message);
+
+      /* Leave the editor as it is: the text is still there to copy. */
+      self->dirty = TRUE;
+      show_error (self, message);
+      return;
+    }
+
+  g_set_object (&self->current, item);
+  select_current (self);
+}
+
+static void
+store_item_changed_cb (FbWindow *self,
+                       FbItem   *item,
+                       FbStore  *store)
+{
+  g_autoptr(JsonObject) shown = NULL;
+
+  if (self->current == NULL || g_strcmp0 (fb_item_get_id (item), current_id (self)) != 0)
+    return;
+
+  if (fb_item_get_deleted (item))
+    {
+      if (self->dirty)
+        rescue_edits (self, item);
+      else
+        show_item (self, NULL);
+      return;
+    }
+
+  g_set_object (&self->current, item);
+
+  /* Unsaved edits win; they go on top of this version when saved. */
+  if (self->dirty)
+    return;
+
+  shown = build_body (self, fb_item_get_body (item));
+  if (fb_body_equal (shown, fb_item_get_body (item)))
+    return;
+
+  if (self->collection == RECORDS)
+    fb_record_editor_refresh (self->record_editor, item);
+  else
+    fb_note_editor_refresh (self->note_editor, item);
+}
+
+/* ---- Collections ---- */
+
+static void
+update_collection_labels (FbWindow *self)
+{
+  const char *new_label, *delete_label;
+
+  if (self->collection == RECORDS)
+    {
+      adw_window_title_set_title (self->list_title, _("Records"));
+      adw_status_page_set_title (self->empty_page, _("No Records Yet"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("Press Ctrl+N or the + button to add your first record"));
+      adw_status_page_set_title (self->none_page, _("No Record Selected"));
+      g_object_set (self->search_entry, "placeholder-text", _("Search Records"), NULL);
+      new_label = _("New Record");
+      delete_label = _("Delete Record");
+    }
+  else
+    {
+      adw_window_title_set_title (self->list_title, _("Notes"));
+      adw_status_page_set_title (self->empty_page, _("No Notes Yet"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("Press Ctrl+N or the + button to write your first note"));
+      adw_status_page_set_title (self->none_page, _("No Note Selected"));
+      g_object_set (self->search_entry, "placeholder-text", _("Search Notes"), NULL);
+      new_label = _("New Note");
+      delete_label = _("Delete Note");
+    }
+
+  gtk_widget_set_tooltip_text (self->new_button, new_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->new_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, new_label, -1);
+  gtk_widget_set_tooltip_text (self->delete_button, delete_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->delete_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, delete_label, -1);
+}
+
+static int
+collection_index (const char *collection)
+{
+  for (guint i = 0; i < N_COLLECTIONS; i++)
+    if (g_strcmp0 (collection, collection_names[i]) == 0)
+      return i;
+
+  return -1;
+}
+
+void
+fb_window_set_collection (FbWindow   *self,
+                          const char *collection)
+{
+  int index;
+  GListModel *model;
+
+  g_return_if_fail (FB_IS_WINDOW (self));
+
+  index = collection_index (collection);
+  if (index < 0)
+    {
+      g_warning ("Unknown collection “%s”", collection);
+      return;
+    }
+
+  if (self->collection_set && self->collection == (guint) index)
+    return;
+
+  /* The edits belong to the item in the other collection. */
+  save_now (self);
+  show_item (self, NULL);
+
+  self->collection = index;
+  self->collection_set = TRUE;
+  g_clear_object (&self->search_list);
+
+  self->selecting++;
+  gtk_list_box_select_row (self->sidebar, index == RECORDS ? self->records_row : self->notes_row);
+  self->selecting--;
+
+  update_collection_labels (self);
+  apply_model (self);
+
+  /* Open the newest item, so there is something to read straight away. */
+  model = list_model (self);
+  if (g_list_model_get_n_items (model) > 0)
+    {
+      g_autoptr(FbItem) first = g_list_model_get_item (model, 0);
+
+      open_item (self, first);
+    }
+
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "last-collection", collection_names[index]);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLLECTION]);
+}
+
+static void
+sidebar_row_selected_cb (FbWindow      *self,
+                         GtkListBoxRow *row)
+{
+  if (self->selecting > 0 || row == NULL)
+    return;
+
+  fb_window_set_collection (self, collection_names[row == self->records_row ? RECORDS : NOTES]);
+}
+
+static void
+sidebar_row_activated_cb (FbWindow      *self,
+                          GtkListBoxRow *row)
+{
+  if (is_folded (self))
+    adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
+}
+
+static void
+back_to_sidebar_cb (FbWindow *self)
+{
+  adw_leaflet_set_visible_child (self->leaflet, self->sidebar_pane);
+}
+
+static void
+back_to_list_cb (FbWindow *self)
+{
+  adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
+}
+
+/* ---- Search ---- */
+
+static void
+set_search_text (FbWindow   *self,
+                 const char *text)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
+  char *new_text = *stripped != '\0' ? g_steal_pointer (&stripped) : NULL;
+
+  if (g_strcmp0 (new_text, self->search_text) == 0)
+    {
+      g_free (new_text);
+      return;
+    }
+
+  g_free (self->search_text);
+  self->search_text = new_text;
+  apply_model (self);
+}
+
+static void
+search_changed_cb (FbWindow *self)
+{
+  set_search_text (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+}
+
+static void
+stop_search_cb (FbWindow *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  set_search_text (self, NULL);
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+}
+
+/* Enter opens the best match. */
+static void
+search_activate_cb (FbWindow *self)
+{
+  GListModel *model = list_model (self);
+  g_autoptr(FbItem) first = NULL;
+
+  set_search_text (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  if (g_list_model_get_n_items (model) == 0)
+    return;
+
+  first = g_list_model_get_item (model, 0);
+  if (open_item (self, first))
+    {
+      if (is_folded (self))
+        adw_leaflet_set_visible_child (self->leaflet, self->editor_pane);
+      gtk_widget_child_focus (GTK_WIDGET (self->editor_stack), GTK_DIR_TAB_FORWARD);
+    }
+}
+
+/* ---- Actions ---- */
+
+static void
+new_item_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!save_now (self))
+    return;
+
+  /* A new, empty item would not match the search. */
+  if (self->search_text != NULL)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+      set_search_text (self, NULL);
+    }
+
+  if (self->collection == RECORDS)
+    body = fb_record_body_new ("");
+  else
+    body = fb_note_body_new ("", "");
+
+  item = fb_store_create_item (self->store, collection_names[self->collection], body, &error);
+  if (item == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* TRANSLATORS: %s is the reason, from the database */
+      message = g_strdup_printf (_("The new item could not be created: %s"), error->message);
+      show_error (self, message);
+      return;
+    }
+
+  show_item (self, item);
+  select_current (self);
+  if (is_folded (self))
+    adw_leaflet_set_visible_child (self->leaflet, self->editor_pane);
+  focus_title (self);
+}
+
+static void
+delete_item_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *toast_title = NULL;
+  GListModel *model;
+  guint position;
+  guint n_items;
+  AdwToast *toast;
+
+  if (self->current == NULL)
+    return;
+
+  /* Undo brings back what was on screen. If that cannot be saved, the
+   * person asked for it to go anyway. */
+  save_now (self);
+  self->dirty = FALSE;
+
+  id = g_strdup (current_id (self));
+  title = display_title (self->current);
+  position = gtk_single_selection_get_selected (self->selection);
+
+  if (!fb_store_delete_item (self->store, id, &error))
+    {
+      g_autofree char *message = NULL;
+
+      /* TRANSLATORS: %s is the reason, from the database */
+      message = g_strdup_printf (_("The item could not be deleted: %s"), error->message);
+      show_error (self, message);
+      return;
+    }
+
+  /* The store's item-changed closed the editor; open the neighbour. */
+  if (self->current != NULL)
+    show_item (self, NULL);
+
+  model = list_model (self);
+  n_items = g_list_model_get_n_items (model);
+  if (n_items > 0)
+    {
+      g_autoptr(FbItem) next = NULL;
+
+      if (position == GTK_INVALID_LIST_POSITION)
+        position = 0;
+      next = g_list_model_get_item (model, MIN (position, n_items - 1));
+      open_item (self, next);
+    }
+
+  escaped = g_markup_escape_text (title, -1);
+  /* TRANSLATORS: %s is the title of the note or record */
+  toast_title = g_strdup_printf (_("“%s” deleted"), escaped);
+  toast = adw_toast_new (toast_title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-delete");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (id));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  show_toast (self, toast);
+}
+
+static void
+undo_delete_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  save_now (self);
+
+  if (!fb_store_restore_item (self->store, id, &error) ||
+      (item = fb_store_get_item (self->store, id, &error)) == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* TRANSLATORS: %s is the reason, from the database */
+      message = g_strdup_printf (_("The item could not be brought back: %s"), error->message);
+      show_error (self, message);
+      return;
+    }
+
+  if (self->last_toast != NULL)
+    adw_toast_dismiss (self->last_toast);
+
+  fb_window_set_collection (self, fb_item_get_collection (item));
+  open_item (self, item);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+
+  if (is_folded (self))
+    adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+}
+
+/* ---- GtkWindow ---- */
+
+static gboolean
+fb_window_close_request (GtkWindow *window)
+{
+  FbWindow *self = FB_WINDOW (window);
+
+  if (!save_now (self) && !self->close_anyway)
+    {
+      /* The error toast is up; a second close means "discard". */
+      self->close_anyway = TRUE;
+      show_error (self, _("Your last changes could not be saved. Close the window again to discard them."));
+      return TRUE;
+    }
+
+  return GTK_WINDOW_CLASS (fb_window_parent_class)->close_request (window);
+}
+
+/* ---- GObject ---- */
+
+static GSettings *
+settings_new_if_installed (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, SETTINGS_SCHEMA_ID, TRUE);
+
+  if (schema == NULL)
+    {
+      g_debug ("Settings schema %s is not installed; the window will not remember its state",
+               SETTINGS_SCHEMA_ID);
+      return NULL;
+    }
+
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static void
+bind_setting (FbWindow   *self,
+              const char *key,
+              const char *property)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  g_object_get (self->settings, "settings-schema", &schema, NULL);
+  if (g_settings_schema_has_key (schema, key))
+    g_settings_bind (self->settings, key, self, property, G_SETTINGS_BIND_DEFAULT);
+}
+
+static char *
+saved_collection (FbWindow *self)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (self->settings == NULL)
+    return NULL;
+
+  g_object_get (self->settings, "settings-schema", &schema, NULL);
+  if (!g_settings_schema_has_key (schema, "last-collection"))
+    return NULL;
+
+  return g_settings_get_string (self->settings, "last-collection");
+}
+
+static void
+fb_window_constructed (GObject *object)
+{
+  FbWindow *self = FB_WINDOW (object);
+  GtkListItemFactory *factory;
+  g_autofree char *collection = NULL;
+
+  G_OBJECT_CLASS (fb_window_parent_class)->constructed (object);
+
+  g_assert (FB_IS_STORE (self->store));
+
+  self->settings = settings_new_if_installed ();
+  if (self->settings != NULL)
+    {
+      bind_setting (self, "window-width", "default-width");
+      bind_setting (self, "window-height", "default-height");
+      bind_setting (self, "window-maximized", "maximized");
+    }
+
+  for (guint i = 0; i < N_COLLECTIONS; i++)
+    {
+      self->all_lists[i] = fb_item_list_new (self->store, collection_names[i]);
+      g_signal_connect_object (self->all_lists[i], "items-changed",
+                               G_CALLBACK (all_list_items_changed_cb), self, G_CONNECT_SWAPPED);
+    }
+  update_counts (self);
+
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, FALSE);
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+  /* After: the list view must have seen the change before we select. */
+  g_signal_connect_object (self->selection, "items-changed",
+                           G_CALLBACK (selection_items_changed_cb), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (factory_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (factory_bind_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (factory_unbind_cb), NULL);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+
+  g_signal_connect_object (self->store, "item-changed",
+                           G_CALLBACK (store_item_changed_cb), self, G_CONNECT_SWAPPED);
+
+  collection = saved_collection (self);
+  if (collection_index (collection) < 0)
+    {
+      g_free (collection);
+      collection = g_strdup (FB_COLLECTION_NOTES);
+    }
+  fb_window_set_collection (self, collection);
+
+  update_actions (self);
+}
+
+static void
+fb_window_dispose (GObject *object)
+{
+  FbWindow *self = FB_WINDOW (object);
+
+  /* Normally done by close-request; a window destroyed directly must not
+   * lose edits either. */
+  if (self->store != NULL)
+    save_now (self);
+  g_clear_handle_id (&self->save_source, g_source_remove);
+
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), FB_TYPE_WINDOW);
+
+  g_clear_object (&self->selection);
+  g_clear_object (&self->search_list);
+  for (guint i = 0; i < N_COLLECTIONS; i++)
+    g_clear_object (&self->all_lists[i]);
+  g_clear_object (&self->current);
+  g_clear_object (&self->last_toast);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (fb_window_parent_class)->dispose (object);
+}
+
+static void
+fb_window_finalize (GObject *object)
+{
+  FbWindow *self = FB_WINDOW (object);
+
+  g_free (self->search_text);
+
+  G_OBJECT_CLASS (fb_window_parent_class)->finalize (object);
+}
+
+static void
+fb_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  FbWindow *self = FB_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_COLLECTION:
+      g_value_set_string (value, collection_names[self->collection]);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fb_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  FbWindow *self = FB_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_COLLECTION:
+      /* Before construction the lists do not exist yet. */
+      if (self->all_lists[0] != NULL)
+        fb_window_set_collection (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fb_window_class_init (FbWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = fb_window_constructed;
+  object_class->dispose = fb_window_dispose;
+  object_class->finalize = fb_window_finalize;
+  object_class->get_property = fb_window_get_property;
+  object_class->set_property = fb_window_set_property;
+  window_class->close_request = fb_window_close_request;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         FB_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COLLECTION] =
+    g_param_spec_string ("collection", NULL, NULL,
+                         FB_COLLECTION_NOTES,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (FB_TYPE_NOTE_EDITOR);
+  g_type_ensure (FB_TYPE_RECORD_EDITOR);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fieldbook/Fieldbook/ui/fb-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, sidebar_pane);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, list_pane);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, editor_pane);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, notes_row);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, records_row);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, notes_count);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, records_count);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, list_title);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, editor_title);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, new_button);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, delete_button);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, no_results_page);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, none_page);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, editor_stack);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, note_editor);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, record_editor);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, status_box);
+  gtk_widget_class_bind_template_callback (widget_class, sidebar_row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, back_to_sidebar_cb);
+  gtk_widget_class_bind_template_callback (widget_class, back_to_list_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, editor_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.new-item", NULL, new_item_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-item", NULL, delete_item_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-delete", "s", undo_delete_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_property_action (widget_class, "win.collection", "collection");
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-item", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+}
+
+static void
+fb_window_init (FbWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
