@@ -202,8 +202,12 @@ static void
 fb_item_row_dispose (GObject *object)
 {
   FbItemRow *self = FB_ITEM_ROW (object);
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FB_TYPE_ITEM_ROW);
+  /* The template's root box has no id, so dispose_template leaves it. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->item);
 
   G_OBJECT_CLASS (fb_item_row_parent_class)->dispose (object);

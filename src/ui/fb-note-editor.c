@@ -162,8 +162,12 @@ static void
 fb_note_editor_dispose (GObject *object)
 {
   FbNoteEditor *self = FB_NOTE_EDITOR (object);
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FB_TYPE_NOTE_EDITOR);
+  /* The template's root box has no id, so dispose_template leaves it. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->buffer);
 
   G_OBJECT_CLASS (fb_note_editor_parent_class)->dispose (object);

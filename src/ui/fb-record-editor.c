@@ -552,10 +552,14 @@ static void
 fb_record_editor_dispose (GObject *object)
 {
   FbRecordEditor *self = FB_RECORD_EDITOR (object);
+  GtkWidget *child;
 
   if (self->fields != NULL)
     clear_fields (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), FB_TYPE_RECORD_EDITOR);
+  /* The template's root box has no id, so dispose_template leaves it. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (fb_record_editor_parent_class)->dispose (object);
 }

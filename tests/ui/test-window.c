@@ -1,0 +1,563 @@
+/* test-window.c: the main window, driven as a person would, under Broadway */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-test-window"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "fb-item-row.h"
+#include "fb-note-editor.h"
+#include "fb-record-editor.h"
+#include "fb-store.h"
+#include "fb-window.h"
+
+#define WAIT_SECONDS 10
+
+typedef struct
+{
+  char     *dir;
+  char     *db_path;
+  FbStore  *store;
+  FbWindow *window;
+} Fixture;
+
+/* ---- Waiting: iterate the main context until @cond holds, or fail ---- */
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+#define WAIT_FOR(cond)                                                        \
+  G_STMT_START {                                                              \
+    gint64 deadline_ = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC; \
+    guint tick_ = g_timeout_add (10, tick_cb, NULL);                          \
+    while (!(cond) && g_get_monotonic_time () < deadline_)                    \
+      g_main_context_iteration (NULL, TRUE);                                  \
+    g_source_remove (tick_);                                                  \
+    if (!(cond))                                                              \
+      g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond); \
+  } G_STMT_END
+
+/* ---- Reaching into the window, as a person's eyes would ---- */
+
+static gpointer
+child (Fixture    *fixture,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                   FB_TYPE_WINDOW, name);
+  g_assert_nonnull (object);
+  return object;
+}
+
+static FbNoteEditor *
+note_editor (Fixture *fixture)
+{
+  return child (fixture, "note_editor");
+}
+
+static FbRecordEditor *
+record_editor (Fixture *fixture)
+{
+  return child (fixture, "record_editor");
+}
+
+static void
+collect_rows (GtkWidget *widget,
+              GPtrArray *titles)
+{
+  if (FB_IS_ITEM_ROW (widget))
+    {
+      if (gtk_widget_get_mapped (widget) && fb_item_row_get_item (FB_ITEM_ROW (widget)) != NULL)
+        g_ptr_array_add (titles, g_strdup (fb_item_row_get_title (FB_ITEM_ROW (widget))));
+      return;
+    }
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_rows (c, titles);
+}
+
+/* The titles of the rows on screen, top to bottom, joined by "|". */
+static char *
+visible_rows (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+
+  collect_rows (child (fixture, "list_view"), titles);
+  g_ptr_array_add (titles, NULL);
+
+  return g_strjoinv ("|", (char **) titles->pdata);
+}
+
+static gboolean
+rows_are (Fixture    *fixture,
+          const char *expected)
+{
+  g_autofree char *rows = visible_rows (fixture);
+
+  return g_strcmp0 (rows, expected) == 0;
+}
+
+static gboolean
+is_showing (gpointer widget)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (widget)) &&
+         gtk_widget_get_width (GTK_WIDGET (widget)) > 0;
+}
+
+static char *
+buffer_text (GtkTextBuffer *buffer)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
+}
+
+static gboolean
+buffer_is (GtkTextBuffer *buffer,
+           const char    *expected)
+{
+  g_autofree char *text = buffer_text (buffer);
+
+  return g_strcmp0 (text, expected) == 0;
+}
+
+static void
+type_text (GtkTextBuffer *buffer,
+           const char    *text)
+{
+  gtk_text_buffer_insert_interactive_at_cursor (buffer, text, -1, TRUE);
+}
+
+static void
+activate (Fixture    *fixture,
+          const char *action,
+          const char *format,
+          ...)
+{
+  va_list args;
+  GVariant *parameter = NULL;
+
+  if (format != NULL)
+    {
+      va_start (args, format);
+      parameter = g_variant_new_va (format, NULL, &args);
+      va_end (args);
+    }
+
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->window), action, parameter));
+}
+
+/* ---- Opening and closing ---- */
+
+static void
+open_window (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->store = fb_store_new (fixture->db_path, &error);
+  g_assert_no_error (error);
+
+  fixture->window = g_object_ref_sink (fb_window_new (NULL, fixture->store));
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  WAIT_FOR (is_showing (child (fixture, "list_stack")));
+}
+
+/* Closes as a person does (close-request), then checks nothing is left. */
+static void
+close_window (Fixture *fixture)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+
+  gtk_window_close (GTK_WINDOW (window));
+  WAIT_FOR (!gtk_widget_get_visible (window) && G_OBJECT (window)->ref_count == 1);
+  g_assert_finalize_object (g_steal_pointer (&fixture->window));
+
+  WAIT_FOR (G_OBJECT (fixture->store)->ref_count == 1);
+  g_assert_finalize_object (g_steal_pointer (&fixture->store));
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  fixture->dir = g_dir_make_tmp ("fb-test-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->db_path = g_build_filename (fixture->dir, "fieldbook.db", NULL);
+
+  /* Each test starts in the notes, whatever the previous one left. */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, "io.github.fieldbook.Fieldbook", TRUE);
+  if (schema != NULL && g_settings_schema_has_key (schema, "last-collection"))
+    {
+      settings = g_settings_new_full (schema, NULL, NULL);
+      g_settings_reset (settings, "last-collection");
+    }
+
+  open_window (fixture);
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+      g_unlink (file);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  if (fixture->window != NULL)
+    close_window (fixture);
+
+  remove_dir (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->db_path);
+}
+
+/* ---- Tests ---- */
+
+static void
+test_empty_collections (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  AdwStatusPage *empty_page = child (fixture, "empty_page");
+
+  WAIT_FOR (is_showing (empty_page));
+  g_assert_cmpstr (adw_status_page_get_title (empty_page), ==, "No Notes Yet");
+  g_assert_cmpstr (adw_status_page_get_description (empty_page), ==,
+                   "Press Ctrl+N or the + button to write your first note");
+  g_assert_false (gtk_widget_is_sensitive (child (fixture, "delete_button")));
+  g_assert_cmpstr (gtk_label_get_text (child (fixture, "notes_count")), ==, "0");
+
+  activate (fixture, "win.collection", "s", "records");
+  WAIT_FOR (g_strcmp0 (adw_status_page_get_title (empty_page), "No Records Yet") == 0);
+  g_assert_true (is_showing (empty_page));
+  g_assert_cmpstr (fb_window_get_collection (fixture->window), ==, "records");
+  g_assert_true (gtk_list_box_row_is_selected (child (fixture, "records_row")));
+}
+
+static void
+test_note_survives_close (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  GtkEditable *title;
+  GtkTextBuffer *buffer;
+  GtkWidget *title_widget;
+
+  activate (fixture, "win.new-item", NULL);
+  title = fb_note_editor_get_title_entry (note_editor (fixture));
+  title_widget = GTK_WIDGET (title);
+  WAIT_FOR (is_showing (title_widget));
+  g_assert_true (gtk_widget_has_focus (title_widget) || gtk_widget_is_focus (title_widget) ||
+                 gtk_widget_get_focus_child (title_widget) != NULL);
+  WAIT_FOR (rows_are (fixture, "Untitled"));
+  g_assert_true (gtk_widget_is_sensitive (child (fixture, "delete_button")));
+  g_assert_false (is_showing (child (fixture, "empty_page")));
+
+  gtk_editable_set_text (title, "Field trip");
+  buffer = fb_note_editor_get_buffer (note_editor (fixture));
+  type_text (buffer, "# Day one\n\nHeron by the weir, 7:40.");
+
+  /* Closing at once, before the debounced save, must not lose a keystroke. */
+  close_window (fixture);
+  open_window (fixture);
+
+  WAIT_FOR (rows_are (fixture, "Field trip"));
+  title = fb_note_editor_get_title_entry (note_editor (fixture));
+  buffer = fb_note_editor_get_buffer (note_editor (fixture));
+  WAIT_FOR (is_showing (title));
+  g_assert_cmpstr (gtk_editable_get_text (title), ==, "Field trip");
+  g_assert_true (buffer_is (buffer, "# Day one\n\nHeron by the weir, 7:40."));
+  g_assert_cmpstr (gtk_label_get_text (child (fixture, "notes_count")), ==, "1");
+}
+
+static FbItem *
+stored_item (Fixture *fixture)
+{
+  FbItem *current = fb_window_get_current_item (fixture->window);
+  g_autoptr(GError) error = NULL;
+  FbItem *item;
+
+  g_assert_nonnull (current);
+  item = fb_store_get_item (fixture->store, fb_item_get_id (current), &error);
+  g_assert_no_error (error);
+  return item;
+}
+
+static gboolean
+stored_text_is (Fixture    *fixture,
+                const char *text)
+{
+  g_autoptr(FbItem) item = stored_item (fixture);
+
+  return g_strcmp0 (fb_item_get_text (item), text) == 0;
+}
+
+static void
+test_saves_while_typing (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GtkTextBuffer *buffer = fb_note_editor_get_buffer (note_editor (fixture));
+
+  activate (fixture, "win.new-item", NULL);
+  type_text (buffer, "Tide");
+  /* Debounced: not saved at once... */
+  g_assert_true (stored_text_is (fixture, ""));
+  /* ...but soon after the last keystroke, with nothing else happening. */
+  WAIT_FOR (stored_text_is (fixture, "Tide"));
+
+  /* Saving moves the note to the top of the list: it stays open and selected. */
+  activate (fixture, "win.new-item", NULL);
+  gtk_editable_set_text (fb_note_editor_get_title_entry (note_editor (fixture)), "Second");
+  WAIT_FOR (rows_are (fixture, "Second|Untitled"));
+  g_assert_cmpstr (gtk_editable_get_text (fb_note_editor_get_title_entry (note_editor (fixture))), ==, "Second");
+}
+
+static void
+create_note (Fixture    *fixture,
+             const char *title,
+             const char *text)
+{
+  activate (fixture, "win.new-item", NULL);
+  gtk_editable_set_text (fb_note_editor_get_title_entry (note_editor (fixture)), title);
+  type_text (fb_note_editor_get_buffer (note_editor (fixture)), text);
+}
+
+static void
+test_search (Fixture       *fixture,
+             gconstpointer  data)
+{
+  GtkEditable *search = child (fixture, "search_entry");
+
+  create_note (fixture, "Shopping", "Milk, eggs, bread");
+  create_note (fixture, "Birds", "Heron, kingfisher, two egrets");
+  create_note (fixture, "Weather", "Rain after noon");
+  /* Switching notes saves the one before; the last one is saved by search. */
+  WAIT_FOR (rows_are (fixture, "Weather|Birds|Shopping"));
+
+  activate (fixture, "win.search", NULL);
+  WAIT_FOR (gtk_widget_get_focus_child (GTK_WIDGET (search)) != NULL);
+
+  gtk_editable_set_text (search, "kingf");
+  WAIT_FOR (rows_are (fixture, "Birds"));
+
+  gtk_editable_set_text (search, "zzzz");
+  WAIT_FOR (is_showing (child (fixture, "no_results_page")));
+  g_assert_cmpstr (adw_status_page_get_title (child (fixture, "no_results_page")), ==, "No Results");
+
+  gtk_editable_set_text (search, "");
+  WAIT_FOR (rows_are (fixture, "Weather|Birds|Shopping"));
+}
+
+static void
+test_delete_and_undo (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  AdwToast *toast;
+  GVariant *target;
+
+  create_note (fixture, "Keep", "stays");
+  create_note (fixture, "Lose", "goes, then comes back");
+  WAIT_FOR (rows_are (fixture, "Lose|Keep"));
+
+  /* Delete from the list, as the Delete key does there. */
+  gtk_widget_grab_focus (child (fixture, "list_view"));
+  activate (fixture, "win.delete-item", NULL);
+  WAIT_FOR (rows_are (fixture, "Keep"));
+  g_assert_cmpstr (gtk_editable_get_text (fb_note_editor_get_title_entry (note_editor (fixture))), ==, "Keep");
+
+  toast = fb_window_get_last_toast (fixture->window);
+  g_assert_nonnull (toast);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "“Lose” deleted");
+  g_assert_cmpstr (adw_toast_get_button_label (toast), ==, "_Undo");
+  g_assert_cmpstr (adw_toast_get_action_name (toast), ==, "win.undo-delete");
+
+  /* What the Undo button does. */
+  target = adw_toast_get_action_target_value (toast);
+  g_assert_nonnull (target);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->window),
+                                                     adw_toast_get_action_name (toast), target));
+  WAIT_FOR (g_strcmp0 (gtk_editable_get_text (fb_note_editor_get_title_entry (note_editor (fixture))), "Lose") == 0);
+  WAIT_FOR (rows_are (fixture, "Lose|Keep"));
+  g_assert_true (buffer_is (fb_note_editor_get_buffer (note_editor (fixture)), "goes, then comes back"));
+
+  /* It is really back: it survives a restart. */
+  close_window (fixture);
+  open_window (fixture);
+  WAIT_FOR (rows_are (fixture, "Lose|Keep"));
+}
+
+static char *
+joined_fields (Fixture *fixture)
+{
+  g_auto(GStrv) names = fb_record_editor_get_field_names (record_editor (fixture));
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      GtkEditable *row = fb_record_editor_get_field_row (record_editor (fixture), names[i]);
+
+      g_string_append_printf (out, "%s%s=%s", i > 0 ? "|" : "", names[i], gtk_editable_get_text (row));
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+fields_are (Fixture    *fixture,
+            const char *expected)
+{
+  g_autofree char *fields = joined_fields (fixture);
+
+  return g_strcmp0 (fields, expected) == 0;
+}
+
+static void
+add_field_as_a_person (Fixture    *fixture,
+                       const char *name,
+                       const char *value)
+{
+  GtkEditable *new_row = fb_record_editor_get_new_field_row (record_editor (fixture));
+  GtkEditable *row;
+
+  gtk_editable_set_text (new_row, name);
+  g_signal_emit_by_name (new_row, "apply");
+  row = fb_record_editor_get_field_row (record_editor (fixture), name);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (gtk_editable_get_text (new_row), ==, "");
+  WAIT_FOR (is_showing (row));
+  gtk_editable_set_text (row, value);
+}
+
+static void
+test_record_fields (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  GtkEditable *new_row;
+  g_autoptr(FbItem) item = NULL;
+  JsonArray *order;
+
+  activate (fixture, "win.collection", "s", "records");
+  activate (fixture, "win.new-item", NULL);
+  WAIT_FOR (is_showing (fb_record_editor_get_title_entry (record_editor (fixture))));
+  gtk_editable_set_text (fb_record_editor_get_title_entry (record_editor (fixture)), "Heron nest 4");
+
+  add_field_as_a_person (fixture, "Species", "Grey heron");
+  add_field_as_a_person (fixture, "Count", "3");
+  add_field_as_a_person (fixture, "Notes", "scratch");
+  g_assert_true (fields_are (fixture, "Species=Grey heron|Count=3|Notes=scratch"));
+
+  /* A name already in use is refused, and the row says so. */
+  new_row = fb_record_editor_get_new_field_row (record_editor (fixture));
+  gtk_editable_set_text (new_row, "Count");
+  g_signal_emit_by_name (new_row, "apply");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (new_row), "error"));
+  g_assert_true (fields_are (fixture, "Species=Grey heron|Count=3|Notes=scratch"));
+  gtk_editable_set_text (new_row, "");
+
+  gtk_widget_activate_action (GTK_WIDGET (record_editor (fixture)), "record.rename-field",
+                              "(ss)", "Count", "Eggs");
+  gtk_widget_activate_action (GTK_WIDGET (record_editor (fixture)), "record.remove-field",
+                              "s", "Notes");
+  g_assert_true (fields_are (fixture, "Species=Grey heron|Eggs=3"));
+  gtk_editable_set_text (fb_record_editor_get_field_row (record_editor (fixture), "Eggs"), "4");
+  WAIT_FOR (rows_are (fixture, "Heron nest 4"));
+
+  close_window (fixture);
+  open_window (fixture);
+
+  /* The window comes back to the records (when settings are installed). */
+  activate (fixture, "win.collection", "s", "records");
+  WAIT_FOR (rows_are (fixture, "Heron nest 4"));
+  WAIT_FOR (is_showing (fb_record_editor_get_title_entry (record_editor (fixture))));
+  g_assert_cmpstr (gtk_editable_get_text (fb_record_editor_get_title_entry (record_editor (fixture))), ==,
+                   "Heron nest 4");
+  g_assert_true (fields_are (fixture, "Species=Grey heron|Eggs=4"));
+
+  item = stored_item (fixture);
+  order = json_object_get_array_member (fb_item_get_body (item), "order");
+  g_assert_cmpuint (json_array_get_length (order), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (order, 0), ==, "Species");
+  g_assert_cmpstr (json_array_get_string_element (order, 1), ==, "Eggs");
+}
+
+static void
+test_change_from_elsewhere (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  GtkTextBuffer *buffer = fb_note_editor_get_buffer (note_editor (fixture));
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkTextIter iter;
+  char *id;
+
+  create_note (fixture, "Plan", "line one\nline two\n");
+  g_assert_true (fb_window_flush (fixture->window));
+
+  /* The cursor sits in "line one". */
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, 3);
+  gtk_text_buffer_place_cursor (buffer, &iter);
+
+  /* Sync brings a version with a line added at the end. */
+  item = stored_item (fixture);
+  id = g_strdup (fb_item_get_id (item));
+  fb_store_mark_pushed (fixture->store, id, fb_item_get_local_seq (item), "1-abc",
+                        fb_item_get_body (item), FALSE, &error);
+  g_assert_no_error (error);
+  body = fb_note_body_new ("Plan", "line one\nline two\nline three from the laptop\n");
+  fb_store_apply_remote (fixture->store, id, "notes", "2-abc", body, FALSE,
+                         g_get_real_time () / 1000, &error);
+  g_assert_no_error (error);
+
+  WAIT_FOR (buffer_is (buffer, "line one\nline two\nline three from the laptop\n"));
+  gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+  g_assert_cmpint (gtk_text_iter_get_offset (&iter), ==, 3);
+
+  g_free (id);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/window/empty-collections", Fixture, NULL,
+              fixture_setup, test_empty_collections, fixture_teardown);
+  g_test_add ("/window/note-survives-close", Fixture, NULL,
+              fixture_setup, test_note_survives_close, fixture_teardown);
+  g_test_add ("/window/saves-while-typing", Fixture, NULL,
+              fixture_setup, test_saves_while_typing, fixture_teardown);
+  g_test_add ("/window/search", Fixture, NULL,
+              fixture_setup, test_search, fixture_teardown);
+  g_test_add ("/window/delete-and-undo", Fixture, NULL,
+              fixture_setup, test_delete_and_undo, fixture_teardown);
+  g_test_add ("/window/record-fields", Fixture, NULL,
+              fixture_setup, test_record_fields, fixture_teardown);
+  g_test_add ("/window/change-from-elsewhere", Fixture, NULL,
+              fixture_setup, test_change_from_elsewhere, fixture_teardown);
+
+  return g_test_run ();
+}
