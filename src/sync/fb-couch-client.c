@@ -96,6 +96,7 @@ normalise_server_url (const char  *server_url,
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GUri) clean = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *host_lower = NULL;
   const char *scheme;
   const char *host;
 
@@ -137,7 +138,8 @@ normalise_server_url (const char  *server_url,
       path = with_slash;
     }
 
-  clean = g_uri_build (SOUP_HTTP_URI_FLAGS, scheme, NULL, host,
+  host_lower = g_ascii_strdown (host, -1);
+  clean = g_uri_build (SOUP_HTTP_URI_FLAGS, scheme, NULL, host_lower,
                        g_uri_get_port (uri), path, NULL, NULL);
   return g_uri_to_string (clean);
 }
@@ -636,6 +638,21 @@ request_finish (FbCouchClient  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* A request on behalf of @task (whose cancellable it uses); takes @task,
+ * which becomes the callback's user data. */
+static void
+request_for_task (GTask               *task,
+                  const char          *method,
+                  const char          *rel,
+                  JsonNode            *body,
+                  GAsyncReadyCallback  callback)
+{
+  FbCouchClient *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  request_async (self, method, rel, body, cancellable, callback, task);
+}
+
 /* Takes the reply's error, for statuses the caller does not handle. */
 static void
 task_return_reply_error (GTask *task,
@@ -875,8 +892,7 @@ open_root_cb (GObject      *object,
 
   /* Check the credentials before anything could write: PouchDB Server
    * crashes on an unauthorised PUT /newdb once an admin exists. */
-  request_async (self, "GET", "_session", NULL, g_task_get_cancellable (task),
-                 open_session_cb, g_steal_pointer (&task));
+  request_for_task (g_steal_pointer (&task), "GET", "_session", NULL, open_session_cb);
 }
 
 static void
@@ -983,8 +999,7 @@ open_get_db_cb (GObject      *object,
           return;
         }
 
-      request_async (self, "PUT", self->db_path, NULL, g_task_get_cancellable (task),
-                     open_put_db_cb, g_steal_pointer (&task));
+      request_for_task (g_steal_pointer (&task), "PUT", self->db_path, NULL, open_put_db_cb);
       return;
     }
 

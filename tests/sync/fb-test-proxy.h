@@ -1,0 +1,51 @@
+/* fb-test-proxy.h: an HTTP reverse proxy that injects faults, for tests */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  FB_TEST_PROXY_PASS,                      /* forward unchanged */
+  FB_TEST_PROXY_HTML,                      /* 200 text/html "<html>…", not forwarded */
+  FB_TEST_PROXY_TRUNCATED,                 /* forward; send back the first half of the body */
+  FB_TEST_PROXY_TOO_MANY_REQUESTS,         /* 429 + Retry-After (see set_retry_after), not forwarded */
+  FB_TEST_PROXY_SERVER_ERROR,              /* 500 JSON error, not forwarded */
+  FB_TEST_PROXY_LOSE_RESPONSE_AFTER_COMMIT,/* forward (the server commits), then drop the connection */
+  FB_TEST_PROXY_DOWN,                      /* drop the connection at once, not forwarded */
+  FB_TEST_PROXY_NOT_FOUND,                 /* 404 JSON not_found, not forwarded (e.g. no _bulk_get) */
+} FbTestProxyMode;
+
+typedef struct _FbTestProxy FbTestProxy;
+
+/* Listens on a free 127.0.0.1 port on the thread-default main context
+ * (which the test must iterate) and forwards to @upstream_url, e.g.
+ * fb_test_server_get_url(). Starts in FB_TEST_PROXY_PASS. */
+FbTestProxy *fb_test_proxy_new               (const char      *upstream_url,
+                                              GError         **error);
+/* "http://127.0.0.1:PORT/" */
+const char  *fb_test_proxy_get_url           (FbTestProxy     *self);
+
+/* Applies @mode to requests whose path contains @path_match (NULL: every
+ * request); with @count > 0 only to the next @count such requests, after
+ * which the proxy goes back to PASS. Other requests pass. */
+void         fb_test_proxy_set_mode          (FbTestProxy     *self,
+                                              FbTestProxyMode  mode,
+                                              guint            count,
+                                              const char      *path_match);
+FbTestProxyMode fb_test_proxy_get_mode       (FbTestProxy     *self);
+/* Seconds sent in Retry-After by TOO_MANY_REQUESTS (default 7). */
+void         fb_test_proxy_set_retry_after   (FbTestProxy     *self,
+                                              guint            seconds);
+
+/* Requests seen so far, and how many of them got the fault. */
+guint        fb_test_proxy_get_request_count (FbTestProxy     *self);
+guint        fb_test_proxy_get_fault_count   (FbTestProxy     *self);
+
+void         fb_test_proxy_free              (FbTestProxy     *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FbTestProxy, fb_test_proxy_free)
+
+G_END_DECLS
