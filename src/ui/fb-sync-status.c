@@ -1,0 +1,614 @@
+/* fb-sync-status.c: the header bar's sync status, bound to FbSyncManager's properties */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-sync-status"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fb-sync-error.h"
+#include "fb-sync-status.h"
+
+struct _FbSyncStatus
+{
+  GtkWidget      parent_instance;
+
+  GtkWidget     *box;
+  GtkImage      *state_icon;
+  GtkLabel      *pending_badge;
+  GtkButton     *conflicts_button;
+  GtkLabel      *conflicts_label;
+  GtkButton     *refresh_button;
+  GtkStack      *refresh_stack;
+  GtkSpinner    *spinner;
+
+  FbSyncManager *manager;
+  GSignalGroup  *manager_signals;
+  GBindingGroup *manager_bindings;
+};
+
+G_DEFINE_FINAL_TYPE (FbSyncStatus, fb_sync_status, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_MANAGER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  RESOLVE_CONFLICTS,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+void
+fb_sync_ui_ensure_style (void)
+{
+  static gboolean loaded;
+  GdkDisplay *display = gdk_display_get_default ();
+  GtkCssProvider *provider;
+
+  if (loaded || display == NULL)
+    return;
+  loaded = TRUE;
+
+  /* Kept for the life of the process, like the display. */
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, "/io/github/fieldbook/Fieldbook/sync-ui/fb-sync-ui.css");
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+char *
+fb_sync_describe_error (const GError *error)
+{
+  if (error == NULL)
+    return g_strdup ("");
+
+  if (error->domain != FB_SYNC_ERROR)
+    return g_strdup (error->message);
+
+  switch ((FbSyncError) error->code)
+    {
+    case FB_SYNC_ERROR_NOT_CONFIGURED:
+      return g_strdup (_("No server is set up."));
+    case FB_SYNC_ERROR_INVALID_URL:
+      return g_strdup (_("The server address is not valid."));
+    case FB_SYNC_ERROR_UNREACHABLE:
+      return g_strdup (_("The server cannot be reached. Check the address and the network connection."));
+    case FB_SYNC_ERROR_TIMEOUT:
+      return g_strdup (_("The server did not answer in time."));
+    case FB_SYNC_ERROR_TLS:
+      return g_strdup (_("The server’s security certificate is not trusted, so the connection is not safe."));
+    case FB_SYNC_ERROR_UNAUTHORIZED:
+      return g_strdup (_("The server did not accept the user name or password."));
+    case FB_SYNC_ERROR_FORBIDDEN:
+      return g_strdup (_("This user is not allowed to use the database."));
+    case FB_SYNC_ERROR_NOT_FOUND:
+      return g_strdup (_("The database does not exist on the server."));
+    case FB_SYNC_ERROR_TOO_MANY_REQUESTS:
+      return g_strdup (_("The server is busy."));
+    case FB_SYNC_ERROR_SERVER:
+      return g_strdup (_("The server reported a problem."));
+    case FB_SYNC_ERROR_BAD_RESPONSE:
+      return g_strdup (_("The server’s answer was not understood. Is this the address of a CouchDB server?"));
+    case FB_SYNC_ERROR_STORE:
+      /* Translators: %s is the database's own explanation. */
+      return g_strdup_printf (_("Changes could not be saved on this device: %s"), error->message);
+    default:
+      return g_strdup (error->message);
+    }
+}
+
+char *
+fb_sync_describe_last_synced (GDateTime *last_synced,
+                              GDateTime *now)
+{
+  GTimeSpan span;
+  g_autofree char *time_str = NULL;
+
+  if (last_synced == NULL)
+    return g_strdup (_("Never synced"));
+
+  span = g_date_time_difference (now, last_synced);
+  if (span < 0)
+    span = 0;
+
+  if (span < G_TIME_SPAN_MINUTE)
+    return g_strdup (_("Synced just now"));
+  if (span < G_TIME_SPAN_HOUR)
+    {
+      guint minutes = span / G_TIME_SPAN_MINUTE;
+
+      return g_strdup_printf (ngettext ("Synced %u minute ago", "Synced %u minutes ago", minutes),
+                              minutes);
+    }
+  if (span < 12 * G_TIME_SPAN_HOUR)
+    {
+      guint hours = span / G_TIME_SPAN_HOUR;
+
+      return g_strdup_printf (ngettext ("Synced %u hour ago", "Synced %u hours ago", hours),
+                              hours);
+    }
+
+  if (g_date_time_get_year (now) == g_date_time_get_year (last_synced) &&
+      g_date_time_get_day_of_year (now) == g_date_time_get_day_of_year (last_synced))
+    {
+      /* Translators: a time of day, see the strftime manual. */
+      time_str = g_date_time_format (last_synced, _("%H:%M"));
+      /* Translators: %s is a time of day, e.g. 10:42. */
+      return g_strdup_printf (_("Synced today at %s"), time_str);
+    }
+
+  /* Translators: a date and time, see the strftime manual. */
+  time_str = g_date_time_format (last_synced, _("%e %B %Y, %H:%M"));
+  g_strstrip (time_str);
+  /* Translators: %s is a date and time. */
+  return g_strdup_printf (_("Last synced on %s"), time_str);
+}
+
+static gboolean
+error_is_unreachable (const GError *error)
+{
+  return g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNREACHABLE) ||
+         g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_TIMEOUT);
+}
+
+static FbSyncState
+current_state (FbSyncStatus *self)
+{
+  if (self->manager == NULL)
+    return FB_SYNC_STATE_NOT_CONFIGURED;
+  return fb_sync_manager_get_state (self->manager);
+}
+
+static const GError *
+current_error (FbSyncStatus *self)
+{
+  if (self->manager == NULL)
+    return NULL;
+  return fb_sync_manager_get_last_error (self->manager);
+}
+
+/* The first line of the description: what the icon means. */
+static const char *
+state_words (FbSyncStatus *self)
+{
+  const GError *error = current_error (self);
+
+  switch (current_state (self))
+    {
+    case FB_SYNC_STATE_NOT_CONFIGURED:
+      if (self->manager != NULL && !fb_sync_manager_get_enabled (self->manager))
+        return _("Sync is turned off");
+      if (error != NULL)
+        return _("Sync cannot start");
+      return _("Sync is not set up");
+    case FB_SYNC_STATE_OFFLINE:
+      return _("Offline: changes are kept on this device");
+    case FB_SYNC_STATE_IDLE:
+      return _("Up to date");
+    case FB_SYNC_STATE_SYNCING:
+      return _("Syncing…");
+    case FB_SYNC_STATE_WAITING_TO_RETRY:
+      if (error_is_unreachable (error))
+        return _("Server unreachable: changes are kept on this device");
+      return _("Sync failed: trying again soon");
+    case FB_SYNC_STATE_NEEDS_ATTENTION:
+      return _("Sync needs attention");
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static const char *
+state_icon_name (FbSyncStatus *self)
+{
+  switch (current_state (self))
+    {
+    case FB_SYNC_STATE_NOT_CONFIGURED:
+      return "network-server-symbolic";
+    case FB_SYNC_STATE_OFFLINE:
+      return "network-offline-symbolic";
+    case FB_SYNC_STATE_IDLE:
+      return "emblem-ok-symbolic";
+    case FB_SYNC_STATE_SYNCING:
+      return "emblem-synchronizing-symbolic";
+    case FB_SYNC_STATE_WAITING_TO_RETRY:
+      if (error_is_unreachable (current_error (self)))
+        return "network-no-route-symbolic";
+      return "network-error-symbolic";
+    case FB_SYNC_STATE_NEEDS_ATTENTION:
+      return "dialog-warning-symbolic";
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+char *
+fb_sync_status_dup_description (FbSyncStatus *self)
+{
+  GString *text;
+  const GError *error;
+  FbSyncState state;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *synced = NULL;
+
+  g_return_val_if_fail (FB_IS_SYNC_STATUS (self), NULL);
+
+  text = g_string_new (state_words (self));
+  state = current_state (self);
+  error = current_error (self);
+
+  if (error != NULL && state != FB_SYNC_STATE_IDLE && state != FB_SYNC_STATE_SYNCING)
+    {
+      g_autofree char *words = fb_sync_describe_error (error);
+
+      g_string_append_c (text, '\n');
+      g_string_append (text, words);
+    }
+
+  if (self->manager != NULL && state != FB_SYNC_STATE_NOT_CONFIGURED)
+    {
+      now = g_date_time_new_now_local ();
+      synced = fb_sync_describe_last_synced (fb_sync_manager_get_last_synced (self->manager), now);
+      g_string_append_c (text, '\n');
+      g_string_append (text, synced);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+/* The icon's accessible label says what its tooltip says. The tooltip
+ * itself is made on demand (query-tooltip), so "2 minutes ago" is never
+ * stale when it is seen. */
+static void
+update_state_description (FbSyncStatus *self)
+{
+  g_autofree char *description = fb_sync_status_dup_description (self);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->state_icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description,
+                                  -1);
+}
+
+static gboolean
+state_icon_query_tooltip_cb (GtkWidget    *widget,
+                             int           x,
+                             int           y,
+                             gboolean      keyboard_mode,
+                             GtkTooltip   *tooltip,
+                             FbSyncStatus *self)
+{
+  g_autofree char *description = fb_sync_status_dup_description (self);
+
+  gtk_tooltip_set_text (tooltip, description);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->state_icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description,
+                                  -1);
+  return TRUE;
+}
+
+static void
+update_state (FbSyncStatus *self)
+{
+  FbSyncState state = current_state (self);
+  gboolean syncing = state == FB_SYNC_STATE_SYNCING;
+  const char *refresh_words;
+
+  gtk_image_set_from_icon_name (self->state_icon, state_icon_name (self));
+
+  if (state == FB_SYNC_STATE_NEEDS_ATTENTION)
+    gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), "warning");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), "warning");
+  if (state == FB_SYNC_STATE_NOT_CONFIGURED || state == FB_SYNC_STATE_OFFLINE)
+    gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), "dim-label");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), "dim-label");
+
+  gtk_stack_set_visible_child_name (self->refresh_stack, syncing ? "spinner" : "icon");
+  gtk_spinner_set_spinning (self->spinner, syncing);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->refresh_button),
+                            !syncing && state != FB_SYNC_STATE_NOT_CONFIGURED);
+
+  refresh_words = syncing ? _("Syncing…") : _("Sync Now");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->refresh_button), refresh_words);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->refresh_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, refresh_words,
+                                  -1);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->refresh_button),
+                               GTK_ACCESSIBLE_STATE_BUSY, syncing,
+                               -1);
+
+  update_state_description (self);
+}
+
+static void
+manager_state_changed_cb (FbSyncStatus *self)
+{
+  update_state (self);
+}
+
+static void
+manager_description_changed_cb (FbSyncStatus *self)
+{
+  update_state_description (self);
+}
+
+static gboolean
+count_to_visible (GBinding     *binding,
+                  const GValue *from,
+                  GValue       *to,
+                  gpointer      user_data)
+{
+  g_value_set_boolean (to, g_value_get_uint (from) > 0);
+  return TRUE;
+}
+
+static gboolean
+pending_to_label (GBinding     *binding,
+                  const GValue *from,
+                  GValue       *to,
+                  gpointer      user_data)
+{
+  guint n = g_value_get_uint (from);
+
+  g_value_take_string (to, g_strdup_printf (ngettext ("%u pending", "%u pending", n), n));
+  return TRUE;
+}
+
+static gboolean
+conflicts_to_label (GBinding     *binding,
+                    const GValue *from,
+                    GValue       *to,
+                    gpointer      user_data)
+{
+  guint n = g_value_get_uint (from);
+
+  g_value_take_string (to, g_strdup_printf (ngettext ("%u conflict", "%u conflicts", n), n));
+  return TRUE;
+}
+
+static gboolean
+pending_to_tooltip (GBinding     *binding,
+                    const GValue *from,
+                    GValue       *to,
+                    gpointer      user_data)
+{
+  guint n = g_value_get_uint (from);
+
+  g_value_take_string (to, g_strdup_printf (ngettext ("%u change is not on the server yet",
+                                                      "%u changes are not on the server yet", n),
+                                            n));
+  return TRUE;
+}
+
+/* Badges: the accessible label follows the visible text, the description
+ * follows the tooltip. */
+static void
+pending_badge_notify_cb (FbSyncStatus *self)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pending_badge),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  gtk_label_get_label (self->pending_badge),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  gtk_widget_get_tooltip_text (GTK_WIDGET (self->pending_badge)),
+                                  -1);
+}
+
+static void
+conflicts_label_notify_cb (FbSyncStatus *self)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->conflicts_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  gtk_label_get_label (self->conflicts_label),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("Resolve Conflicts"),
+                                  -1);
+}
+
+static void
+refresh_button_clicked_cb (FbSyncStatus *self)
+{
+  if (self->manager != NULL)
+    fb_sync_manager_sync_now (self->manager);
+}
+
+static void
+conflicts_button_clicked_cb (FbSyncStatus *self)
+{
+  gboolean handled = FALSE;
+
+  g_signal_emit (self, signals[RESOLVE_CONFLICTS], 0, &handled);
+  if (!handled)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.resolve-conflicts", NULL);
+}
+
+GtkWidget *
+fb_sync_status_new (FbSyncManager *manager)
+{
+  g_return_val_if_fail (manager == NULL || FB_IS_SYNC_MANAGER (manager), NULL);
+
+  return g_object_new (FB_TYPE_SYNC_STATUS, "manager", manager, NULL);
+}
+
+FbSyncManager *
+fb_sync_status_get_manager (FbSyncStatus *self)
+{
+  g_return_val_if_fail (FB_IS_SYNC_STATUS (self), NULL);
+
+  return self->manager;
+}
+
+void
+fb_sync_status_set_manager (FbSyncStatus  *self,
+                            FbSyncManager *manager)
+{
+  g_return_if_fail (FB_IS_SYNC_STATUS (self));
+  g_return_if_fail (manager == NULL || FB_IS_SYNC_MANAGER (manager));
+
+  if (!g_set_object (&self->manager, manager))
+    return;
+
+  g_signal_group_set_target (self->manager_signals, manager);
+  g_binding_group_set_source (self->manager_bindings, manager);
+
+  if (manager == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->pending_badge), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->conflicts_button), FALSE);
+    }
+
+  update_state (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MANAGER]);
+}
+
+static void
+fb_sync_status_dispose (GObject *object)
+{
+  FbSyncStatus *self = FB_SYNC_STATUS (object);
+
+  if (self->manager_signals != NULL)
+    g_signal_group_set_target (self->manager_signals, NULL);
+  if (self->manager_bindings != NULL)
+    g_binding_group_set_source (self->manager_bindings, NULL);
+  g_clear_object (&self->manager_signals);
+  g_clear_object (&self->manager_bindings);
+  g_clear_object (&self->manager);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), FB_TYPE_SYNC_STATUS);
+
+  G_OBJECT_CLASS (fb_sync_status_parent_class)->dispose (object);
+}
+
+static void
+fb_sync_status_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  FbSyncStatus *self = FB_SYNC_STATUS (object);
+
+  switch (prop_id)
+    {
+    case PROP_MANAGER:
+      g_value_set_object (value, self->manager);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fb_sync_status_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  FbSyncStatus *self = FB_SYNC_STATUS (object);
+
+  switch (prop_id)
+    {
+    case PROP_MANAGER:
+      fb_sync_status_set_manager (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fb_sync_status_class_init (FbSyncStatusClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fb_sync_status_dispose;
+  object_class->get_property = fb_sync_status_get_property;
+  object_class->set_property = fb_sync_status_set_property;
+
+  properties[PROP_MANAGER] =
+    g_param_spec_object ("manager", NULL, NULL, FB_TYPE_SYNC_MANAGER,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * FbSyncStatus::resolve-conflicts:
+   *
+   * The person clicked the conflicts badge. Return TRUE when handled;
+   * otherwise the widget activates "win.resolve-conflicts".
+   */
+  signals[RESOLVE_CONFLICTS] =
+    g_signal_new ("resolve-conflicts", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, g_signal_accumulator_true_handled, NULL, NULL,
+                  G_TYPE_BOOLEAN, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/fieldbook/Fieldbook/sync-ui/fb-sync-status.ui");
+  gtk_widget_class_bind_template_child (widget_class, FbSyncStatus, box);
+  gtk_widget_class_bind_template_child (widget_class, FbSyncStatus, state_icon);
+  gtk_widget_class_bind_template_child (widget_class, FbSyncStatus, pending_badge);
+  gtk_widget_class_bind_template_child (widget_class, FbSyncStatus, conflicts_button);
+  gtk_widget_class_bind_template_child (widget_class, FbSyncStatus, conflicts_label);
+  gtk_widget_class_bind_template_child (widget_class, FbSyncStatus, refresh_button);
+  gtk_widget_class_bind_template_child (widget_class, FbSyncStatus, refresh_stack);
+  gtk_widget_class_bind_template_child (widget_class, FbSyncStatus, spinner);
+  gtk_widget_class_bind_template_callback (widget_class, state_icon_query_tooltip_cb);
+  gtk_widget_class_bind_template_callback (widget_class, refresh_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, conflicts_button_clicked_cb);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "fbsyncstatus");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+fb_sync_status_init (FbSyncStatus *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  fb_sync_ui_ensure_style ();
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sync status"),
+                                  -1);
+
+  self->manager_signals = g_signal_group_new (FB_TYPE_SYNC_MANAGER);
+  g_signal_group_connect_swapped (self->manager_signals, "notify::state",
+                                  G_CALLBACK (manager_state_changed_cb), self);
+  g_signal_group_connect_swapped (self->manager_signals, "notify::online",
+                                  G_CALLBACK (manager_state_changed_cb), self);
+  g_signal_group_connect_swapped (self->manager_signals, "notify::last-error",
+                                  G_CALLBACK (manager_state_changed_cb), self);
+  g_signal_group_connect_swapped (self->manager_signals, "notify::last-synced",
+                                  G_CALLBACK (manager_description_changed_cb), self);
+
+  self->manager_bindings = g_binding_group_new ();
+  g_binding_group_bind_full (self->manager_bindings, "pending-count",
+                             self->pending_badge, "visible", G_BINDING_SYNC_CREATE,
+                             count_to_visible, NULL, NULL, NULL);
+  g_binding_group_bind_full (self->manager_bindings, "pending-count",
+                             self->pending_badge, "tooltip-text", G_BINDING_SYNC_CREATE,
+                             pending_to_tooltip, NULL, NULL, NULL);
+  g_binding_group_bind_full (self->manager_bindings, "pending-count",
+                             self->pending_badge, "label", G_BINDING_SYNC_CREATE,
+                             pending_to_label, NULL, NULL, NULL);
+  g_binding_group_bind_full (self->manager_bindings, "conflict-count",
+                             self->conflicts_button, "visible", G_BINDING_SYNC_CREATE,
+                             count_to_visible, NULL, NULL, NULL);
+  g_binding_group_bind_full (self->manager_bindings, "conflict-count",
+                             self->conflicts_label, "label", G_BINDING_SYNC_CREATE,
+                             conflicts_to_label, NULL, NULL, NULL);
+
+  /* Bound last: the label binding fires after the tooltip is set. */
+  g_signal_connect_swapped (self->pending_badge, "notify::label",
+                            G_CALLBACK (pending_badge_notify_cb), self);
+  g_signal_connect_swapped (self->conflicts_label, "notify::label",
+                            G_CALLBACK (conflicts_label_notify_cb), self);
+
+  update_state (self);
+}

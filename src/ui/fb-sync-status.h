@@ -1,0 +1,57 @@
+/* fb-sync-status.h: the header bar's sync status: state icon, badges, refresh */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "fb-sync-manager.h"
+
+G_BEGIN_DECLS
+
+#define FB_TYPE_SYNC_STATUS (fb_sync_status_get_type ())
+G_DECLARE_FINAL_TYPE (FbSyncStatus, fb_sync_status, FB, SYNC_STATUS, GtkWidget)
+
+/* A small widget for the header bar that follows @manager's properties
+ * (state, online, pending-count, conflict-count, last-synced, last-error):
+ *
+ *  - an icon for the state (not set up, offline, server unreachable, up to
+ *    date, syncing, needs attention) whose tooltip and accessible label say
+ *    the same in words, with the last sync time and the last error;
+ *  - an "N pending" badge (hidden at zero);
+ *  - an "N conflicts" button (hidden at zero); clicking it emits
+ *    ::resolve-conflicts. Return TRUE from a handler to say it was handled;
+ *    when no handler does, the widget activates the action
+ *    "win.resolve-conflicts" (so installing that action on the window is
+ *    enough);
+ *  - a refresh button that calls fb_sync_manager_sync_now (); it shows a
+ *    spinner and is insensitive while syncing, and is insensitive when sync
+ *    is not set up.
+ *
+ * @manager: nullable (the widget then shows "not set up"). The "manager"
+ * property can be changed later. */
+GtkWidget     *fb_sync_status_new          (FbSyncManager *manager);
+FbSyncManager *fb_sync_status_get_manager  (FbSyncStatus  *self);
+void           fb_sync_status_set_manager  (FbSyncStatus  *self,
+                                            FbSyncManager *manager);
+
+/* What the status icon's tooltip and accessible label say right now
+ * (several lines: state, error, last sync time). For tests and for a
+ * banner that wants the same words. */
+char          *fb_sync_status_dup_description (FbSyncStatus *self);
+
+/* A sync error in words a person understands (FB_SYNC_ERROR codes get their
+ * own sentence; other errors their message). Never NULL. Shared by the
+ * preferences window and the window's banner. */
+char          *fb_sync_describe_error      (const GError  *error);
+
+/* "Synced 2 minutes ago", "Synced today at 10:42", … relative to @now;
+ * "Never synced" when @last_synced is NULL. */
+char          *fb_sync_describe_last_synced (GDateTime    *last_synced,
+                                             GDateTime    *now);
+
+/* Loads the sync UI's style sheet (fb-sync-ui.css) on the default display
+ * once. Called by the widgets of this library themselves. */
+void           fb_sync_ui_ensure_style     (void);
+
+G_END_DECLS
