@@ -1,0 +1,1131 @@
+/* test-sync.c: FbSyncManager against a real PouchDB Server, two stores through one server */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "test-sync"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "fb-couch-client.h"
+#include "fb-fake-network-monitor.h"
+#include "fb-store.h"
+#include "fb-sync-error.h"
+#include "fb-sync-manager.h"
+#include "fb-test-proxy.h"
+#include "fb-test-server.h"
+
+#define ADMIN      "admin"
+#define PASSWORD   "s3cret"
+#define DEADLINE   60000
+
+static FbTestServer *server;   /* shared, in-memory, with an admin */
+
+/* ---- Waiting without sleeping ---- */
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main context until @cond holds, failing after @ms. */
+#define WAIT_UNTIL(cond, ms)                                            \
+  G_STMT_START {                                                        \
+    gboolean expired_ = FALSE;                                          \
+    guint id_ = g_timeout_add ((ms), deadline_cb, &expired_);           \
+    while (!(cond) && !expired_)                                        \
+      g_main_context_iteration (NULL, TRUE);                            \
+    if (!expired_)                                                      \
+      g_source_remove (id_);                                            \
+    if (!(cond))                                                        \
+      g_error ("Timed out after %u ms waiting for: %s", (guint) (ms), #cond); \
+  } G_STMT_END
+
+/* Runs what is ready now, without waiting for anything. */
+static void
+drain_main_context (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* ---- A device: a store in its own directory and a sync manager ---- */
+
+typedef struct {
+  char            *dir;
+  FbStore         *store;
+  GNetworkMonitor *monitor;
+  FbSyncManager   *manager;
+  guint            n_runs;
+  guint            n_remote_changes;
+  guint            n_rejected;
+} Peer;
+
+static void
+run_finished_cb (FbSyncManager *manager,
+                 const GError  *error,
+                 Peer          *peer)
+{
+  peer->n_runs++;
+}
+
+static void
+remote_changes_cb (FbSyncManager  *manager,
+                   guint           n_items,
+                   char          **ids,
+                   Peer           *peer)
+{
+  g_assert_cmpuint (n_items, ==, g_strv_length (ids));
+  peer->n_remote_changes += n_items;
+}
+
+static void
+item_rejected_cb (FbSyncManager *manager,
+                  const char    *id,
+                  const char    *message,
+                  Peer          *peer)
+{
+  peer->n_rejected++;
+}
+
+static Peer *
+peer_new_full (const char *url,
+               const char *db,
+               const char *user,
+               const char *password)
+{
+  Peer *peer = g_new0 (Peer, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  peer->dir = g_dir_make_tmp ("fb-test-sync-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (peer->dir, "fieldbook.db", NULL);
+  peer->store = fb_store_new (path, &error);
+  g_assert_no_error (error);
+  peer->monitor = fb_fake_network_monitor_new (TRUE);
+  peer->manager = fb_sync_manager_new (peer->store, peer->monitor);
+  /* Short delays so automatic mode reacts quickly; a long retry base so
+   * that only the test decides when a failed run is tried again. */
+  fb_sync_manager_set_tuning (peer->manager, 20, 10000, 60000, 0, 0);
+  fb_sync_manager_set_remote (peer->manager, url, db, user, password);
+
+  g_signal_connect (peer->manager, "run-finished", G_CALLBACK (run_finished_cb), peer);
+  g_signal_connect (peer->manager, "remote-changes", G_CALLBACK (remote_changes_cb), peer);
+  g_signal_connect (peer->manager, "item-rejected", G_CALLBACK (item_rejected_cb), peer);
+
+  return peer;
+}
+
+static Peer *
+peer_new (const char *db)
+{
+  return peer_new_full (fb_test_server_get_url (server), db, ADMIN, PASSWORD);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+peer_free (Peer *peer)
+{
+  g_assert_finalize_object (peer->manager);
+  drain_main_context ();
+  g_assert_finalize_object (peer->store);
+  g_object_unref (peer->monitor);
+  remove_tree (peer->dir);
+  g_free (peer->dir);
+  g_free (peer);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Peer, peer_free)
+
+static void
+got_result_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static FbSyncStats *
+peer_sync_full (Peer    *peer,
+                GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fb_sync_manager_sync_async (peer->manager, NULL, got_result_cb, &result);
+  WAIT_UNTIL (result != NULL, DEADLINE);
+  return fb_sync_manager_sync_finish (peer->manager, result, error);
+}
+
+static FbSyncStats *
+peer_sync (Peer *peer)
+{
+  g_autoptr(GError) error = NULL;
+  FbSyncStats *stats = peer_sync_full (peer, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (stats);
+  g_assert_null (fb_sync_manager_get_last_error (peer->manager));
+  return stats;
+}
+
+/* ---- Store helpers ---- */
+
+static char *
+create_note (Peer       *peer,
+             const char *title,
+             const char *text)
+{
+  g_autoptr(JsonObject) body = fb_note_body_new (title, text);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbItem) item = fb_store_create_item (peer->store, FB_COLLECTION_NOTES, body, &error);
+
+  g_assert_no_error (error);
+  return g_strdup (fb_item_get_id (item));
+}
+
+static FbItem *
+get_item (Peer       *peer,
+          const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  FbItem *item = fb_store_get_item (peer->store, id, &error);
+
+  g_assert_no_error (error);
+  return item;
+}
+
+static gboolean
+has_live_item (Peer       *peer,
+               const char *id)
+{
+  g_autoptr(FbItem) item = fb_store_get_item (peer->store, id, NULL);
+
+  return item != NULL && !fb_item_get_deleted (item);
+}
+
+static void
+edit_note (Peer       *peer,
+           const char *id,
+           const char *field,
+           const char *value)
+{
+  g_autoptr(FbItem) item = get_item (peer, id);
+  g_autoptr(JsonObject) body = fb_body_copy (fb_item_get_body (item));
+  g_autoptr(GError) error = NULL;
+
+  json_object_set_string_member (body, field, value);
+  fb_store_update_item (peer->store, id, body, &error);
+  g_assert_no_error (error);
+}
+
+static guint
+count_items (Peer *peer)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = fb_store_list_items (peer->store, NULL, &error);
+
+  g_assert_no_error (error);
+  return items->len;
+}
+
+/* Both stores and the server hold the same live items with the same bodies,
+ * and nothing is pending or in conflict. */
+static void
+assert_converged (Peer       *a,
+                  Peer       *b,
+                  const char *db)
+{
+  g_autoptr(GPtrArray) items_a = fb_store_list_items (a->store, NULL, NULL);
+  g_autoptr(GPtrArray) items_b = fb_store_list_items (b->store, NULL, NULL);
+  g_autofree char *path = g_strdup_printf ("%s", db);
+  g_autoptr(JsonNode) info = NULL;
+  guint status = 0;
+
+  g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 0);
+  g_assert_cmpuint (fb_store_get_pending_count (b->store), ==, 0);
+  g_assert_cmpuint (fb_store_get_conflict_count (a->store), ==, 0);
+  g_assert_cmpuint (fb_store_get_conflict_count (b->store), ==, 0);
+  g_assert_cmpuint (items_a->len, ==, items_b->len);
+
+  for (guint i = 0; i < items_a->len; i++)
+    {
+      FbItem *item = items_a->pdata[i];
+      g_autoptr(FbItem) other = get_item (b, fb_item_get_id (item));
+      g_autoptr(JsonObject) doc = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (fb_item_get_deleted (other));
+      g_assert_cmpstr (fb_item_get_collection (item), ==, fb_item_get_collection (other));
+      g_assert_true (fb_body_equal (fb_item_get_body (item), fb_item_get_body (other)));
+      g_assert_cmpstr (fb_item_get_base_rev (item), ==, fb_item_get_base_rev (other));
+
+      doc = fb_test_server_get_doc (server, db, fb_item_get_id (item), &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (json_object_get_string_member (doc, "_rev"), ==, fb_item_get_base_rev (item));
+      g_assert_cmpstr (json_object_get_string_member (doc, "type"), ==, fb_item_get_collection (item));
+      g_assert_cmpstr (json_object_get_string_member (doc, "title"), ==, fb_item_get_title (item));
+    }
+
+  info = fb_test_server_request (server, "GET", path, NULL, &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (info), "doc_count"),
+                   ==, items_a->len);
+}
+
+/* ---- Tests ---- */
+
+static void
+test_create_edit_delete (void)
+{
+  g_autoptr(Peer) a = peer_new ("create-edit-delete");
+  g_autoptr(Peer) b = peer_new ("create-edit-delete");
+  g_autofree char *id = NULL;
+  g_autoptr(FbSyncStats) s1 = NULL;
+  g_autoptr(FbSyncStats) s2 = NULL;
+  g_autoptr(FbSyncStats) s3 = NULL;
+  g_autoptr(FbSyncStats) s4 = NULL;
+  g_autoptr(FbSyncStats) s5 = NULL;
+  g_autoptr(FbSyncStats) s6 = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(GError) error = NULL;
+
+  id = create_note (a, "Shopping", "milk\neggs\n");
+  g_assert_cmpuint (fb_sync_manager_get_pending_count (a->manager), ==, 1);
+
+  s1 = peer_sync (a);
+  g_assert_cmpuint (s1->pushed, ==, 1);
+  g_assert_cmpuint (s1->pulled, ==, 0);   /* its own echo is not a change */
+  g_assert_cmpuint (fb_sync_manager_get_pending_count (a->manager), ==, 0);
+  g_assert_nonnull (fb_sync_manager_get_last_synced (a->manager));
+  g_assert_cmpint (fb_sync_manager_get_state (a->manager), ==, FB_SYNC_STATE_IDLE);
+
+  doc = fb_test_server_get_doc (server, "create-edit-delete", id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (doc, "type"), ==, "notes");
+  g_assert_cmpstr (json_object_get_string_member (doc, "title"), ==, "Shopping");
+  g_assert_cmpstr (json_object_get_string_member (doc, "text"), ==, "milk\neggs\n");
+  g_assert_true (json_object_has_member (doc, "updated_at"));
+
+  s2 = peer_sync (b);
+  g_assert_cmpuint (s2->pulled, ==, 1);
+  g_assert_cmpuint (b->n_remote_changes, ==, 1);
+  item = get_item (b, id);
+  g_assert_cmpstr (fb_item_get_title (item), ==, "Shopping");
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
+  g_clear_object (&item);
+
+  edit_note (b, id, "text", "milk\neggs\nbread\n");
+  s3 = peer_sync (b);
+  g_assert_cmpuint (s3->pushed, ==, 1);
+  s4 = peer_sync (a);
+  g_assert_cmpuint (s4->pulled, ==, 1);
+  item = get_item (a, id);
+  g_assert_cmpstr (fb_item_get_text (item), ==, "milk\neggs\nbread\n");
+  g_clear_object (&item);
+
+  fb_store_delete_item (a->store, id, &error);
+  g_assert_no_error (error);
+  s5 = peer_sync (a);
+  g_assert_cmpuint (s5->pushed, ==, 1);
+  g_assert_false (has_live_item (a, id));
+  s6 = peer_sync (b);
+  g_assert_cmpuint (s6->pulled, ==, 1);
+  g_assert_false (has_live_item (b, id));
+  g_assert_null (fb_test_server_get_doc (server, "create-edit-delete", id, NULL));
+
+  assert_converged (a, b, "create-edit-delete");
+}
+
+/* A and B change different things of one item while apart. */
+static void
+check_clean_merge (const char *db,
+                   const char *text,
+                   const char *field_a,
+                   const char *value_a,
+                   const char *field_b,
+                   const char *value_b,
+                   const char *expected_text)
+{
+  g_autoptr(Peer) a = peer_new (db);
+  g_autoptr(Peer) b = peer_new (db);
+  g_autofree char *id = create_note (a, "Plan", text);
+  g_autoptr(FbSyncStats) sa = NULL;
+  g_autoptr(FbSyncStats) sb = NULL;
+  g_autoptr(FbItem) item = NULL;
+
+  g_clear_pointer (&sa, fb_sync_stats_free);
+  sa = peer_sync (a);
+  g_clear_pointer (&sb, fb_sync_stats_free);
+  sb = peer_sync (b);
+
+  edit_note (a, id, field_a, value_a);
+  edit_note (b, id, field_b, value_b);
+
+  g_clear_pointer (&sa, fb_sync_stats_free);
+  sa = peer_sync (a);
+  g_assert_cmpuint (sa->pushed, ==, 1);
+
+  /* B's push collides, fetches the server's side and merges. */
+  g_clear_pointer (&sb, fb_sync_stats_free);
+  sb = peer_sync (b);
+  g_assert_cmpuint (sb->merged, ==, 1);
+  g_assert_cmpuint (sb->conflicts, ==, 0);
+  g_assert_cmpuint (fb_store_get_pending_count (b->store), ==, 0);
+
+  g_clear_pointer (&sa, fb_sync_stats_free);
+  sa = peer_sync (a);
+  g_assert_cmpuint (sa->pulled, ==, 1);
+
+  item = get_item (a, id);
+  g_assert_cmpstr (fb_item_get_text (item), ==, expected_text);
+  assert_converged (a, b, db);
+}
+
+static void
+test_merge_fields (void)
+{
+  check_clean_merge ("merge-fields", "one\n",
+                     "title", "Plan for Monday",
+                     "text", "one\ntwo\n",
+                     "one\ntwo\n");
+}
+
+static void
+test_merge_paragraphs (void)
+{
+  check_clean_merge ("merge-paragraphs",
+                     "First paragraph.\n\nSecond paragraph.\n\nThird paragraph.\n",
+                     "text", "First paragraph, edited on A.\n\nSecond paragraph.\n\nThird paragraph.\n",
+                     "text", "First paragraph.\n\nSecond paragraph.\n\nThird paragraph, edited on B.\n",
+                     "First paragraph, edited on A.\n\nSecond paragraph.\n\nThird paragraph, edited on B.\n");
+}
+
+/* Both sides edit the same line: B's sync finds a conflict, with both
+ * versions kept; each resolution converges. */
+static void
+check_conflict (const char   *db,
+                FbResolution  how)
+{
+  g_autoptr(Peer) a = peer_new (db);
+  g_autoptr(Peer) b = peer_new (db);
+  g_autofree char *id = create_note (a, "Plan", "meet at 10\n");
+  g_autofree char *new_id = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = peer_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  edit_note (a, id, "text", "meet at 11\n");
+  edit_note (b, id, "text", "meet at 12\n");
+
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = peer_sync (b);
+  g_assert_cmpuint (s->conflicts, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  g_assert_cmpuint (fb_sync_manager_get_conflict_count (b->manager), ==, 1);
+  conflicts = fb_store_list_conflicts (b->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  item = g_object_ref (conflicts->pdata[0]);
+  g_assert_cmpstr (fb_item_get_text (item), ==, "meet at 12\n");
+  g_assert_cmpstr (json_object_get_string_member (fb_item_get_server_body (item), "text"),
+                   ==, "meet at 11\n");
+  g_clear_object (&item);
+
+  /* Syncing again changes nothing: the conflict waits for the person. */
+  s = peer_sync (b);
+  g_assert_cmpuint (s->pushed, ==, 0);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (fb_store_get_conflict_count (b->store), ==, 1);
+
+  fb_store_resolve_conflict (b->store, id, how, &new_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fb_store_get_conflict_count (b->store), ==, 0);
+
+  s = peer_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  item = get_item (a, id);
+  switch (how)
+    {
+    case FB_RESOLVE_KEEP_MINE:
+      g_assert_cmpstr (fb_item_get_text (item), ==, "meet at 12\n");
+      g_assert_cmpuint (count_items (a), ==, 1);
+      break;
+    case FB_RESOLVE_USE_SERVER:
+      g_assert_cmpstr (fb_item_get_text (item), ==, "meet at 11\n");
+      g_assert_cmpuint (count_items (a), ==, 1);
+      break;
+    case FB_RESOLVE_KEEP_BOTH:
+      {
+        g_autoptr(FbItem) copy = NULL;
+
+        g_assert_cmpstr (fb_item_get_text (item), ==, "meet at 11\n");
+        g_assert_nonnull (new_id);
+        copy = get_item (a, new_id);
+        g_assert_cmpstr (fb_item_get_text (copy), ==, "meet at 12\n");
+        g_assert_cmpuint (count_items (a), ==, 2);
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  assert_converged (a, b, db);
+}
+
+static void
+test_conflict_keep_mine (void)
+{
+  check_conflict ("conflict-keep-mine", FB_RESOLVE_KEEP_MINE);
+}
+
+static void
+test_conflict_use_server (void)
+{
+  check_conflict ("conflict-use-server", FB_RESOLVE_USE_SERVER);
+}
+
+static void
+test_conflict_keep_both (void)
+{
+  check_conflict ("conflict-keep-both", FB_RESOLVE_KEEP_BOTH);
+}
+
+/* A conflict found while pulling (B has a pending edit, A's change comes in
+ * through _changes before B pushes). */
+static void
+test_conflict_on_pull (void)
+{
+  g_autoptr(Peer) a = peer_new ("conflict-on-pull");
+  g_autoptr(Peer) b = peer_new ("conflict-on-pull");
+  g_autofree char *id = create_note (a, "Plan", "meet at 10\n");
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = peer_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  edit_note (a, id, "text", "meet at 11\n");
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  /* B edits while A's change is on the server: the pull of a later run
+   * (after a push of something else) or the push finds it. */
+  edit_note (b, id, "text", "meet at 12\n");
+  s = peer_sync (b);
+  g_assert_cmpuint (s->conflicts, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  /* A changes the item again: B's kept server side follows. */
+  edit_note (a, id, "title", "Plan B");
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = peer_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  item = get_item (b, id);
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_CONFLICT);
+  g_assert_cmpstr (json_object_get_string_member (fb_item_get_server_body (item), "title"),
+                   ==, "Plan B");
+  g_clear_object (&item);
+
+  fb_store_resolve_conflict (b->store, id, FB_RESOLVE_KEEP_MINE, NULL, &error);
+  g_assert_no_error (error);
+  s = peer_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  assert_converged (a, b, "conflict-on-pull");
+}
+
+static void
+test_delete_versus_edit (void)
+{
+  g_autoptr(Peer) a = peer_new ("delete-versus-edit");
+  g_autoptr(Peer) b = peer_new ("delete-versus-edit");
+  g_autofree char *id = create_note (a, "Old", "text\n");
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = peer_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  fb_store_delete_item (a->store, id, &error);
+  g_assert_no_error (error);
+  edit_note (b, id, "text", "text, still needed\n");
+
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = peer_sync (b);
+  g_assert_cmpuint (s->conflicts, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  item = get_item (b, id);
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_CONFLICT);
+  g_assert_true (fb_item_get_server_deleted (item));
+  g_clear_object (&item);
+
+  /* Keep mine: the edit comes back to life everywhere. */
+  fb_store_resolve_conflict (b->store, id, FB_RESOLVE_KEEP_MINE, NULL, &error);
+  g_assert_no_error (error);
+  s = peer_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  item = get_item (a, id);
+  g_assert_cmpstr (fb_item_get_text (item), ==, "text, still needed\n");
+  assert_converged (a, b, "delete-versus-edit");
+}
+
+/* Delete on one side, nothing on the other: a plain delete, no conflict. */
+static void
+test_delete_versus_unchanged (void)
+{
+  g_autoptr(Peer) a = peer_new ("delete-versus-unchanged");
+  g_autoptr(Peer) b = peer_new ("delete-versus-unchanged");
+  g_autofree char *id = create_note (a, "Old", "text\n");
+  g_autofree char *other = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(GError) error = NULL;
+
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = peer_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  fb_store_delete_item (a->store, id, &error);
+  g_assert_no_error (error);
+  other = create_note (b, "New", "from b\n");
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = peer_sync (b);
+  g_assert_cmpuint (s->conflicts, ==, 0);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  g_assert_false (has_live_item (b, id));
+  g_assert_true (has_live_item (a, other));
+  assert_converged (a, b, "delete-versus-unchanged");
+}
+
+static void
+state_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 GPtrArray  *states)
+{
+  g_ptr_array_add (states, GINT_TO_POINTER (fb_sync_manager_get_state (FB_SYNC_MANAGER (object))));
+}
+
+/* Edits made offline queue up and go out by themselves when the network
+ * returns; the live feed brings the other side's changes without a click. */
+static void
+test_offline_queue_and_live (void)
+{
+  g_autoptr(Peer) a = peer_new ("offline-queue");
+  g_autoptr(Peer) b = peer_new ("offline-queue");
+  g_autoptr(GPtrArray) states = g_ptr_array_new ();
+  g_autofree char *id1 = NULL;
+  g_autofree char *id2 = NULL;
+  g_autofree char *id3 = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+
+  g_signal_connect (a->manager, "notify::state", G_CALLBACK (state_notify_cb), states);
+
+  fb_fake_network_monitor_set_available (a->monitor, FALSE);
+  g_assert_false (fb_sync_manager_get_online (a->manager));
+  fb_sync_manager_start (a->manager);
+  g_assert_cmpint (fb_sync_manager_get_state (a->manager), ==, FB_SYNC_STATE_OFFLINE);
+
+  id1 = create_note (a, "One", "1\n");
+  id2 = create_note (a, "Two", "2\n");
+  edit_note (a, id1, "text", "1, edited offline\n");
+  drain_main_context ();
+  g_assert_cmpuint (fb_sync_manager_get_pending_count (a->manager), ==, 2);
+  g_assert_cmpint (fb_sync_manager_get_state (a->manager), ==, FB_SYNC_STATE_OFFLINE);
+  g_assert_cmpuint (a->n_runs, ==, 0);
+
+  fb_fake_network_monitor_set_available (a->monitor, TRUE);
+  g_assert_true (fb_sync_manager_get_online (a->manager));
+  WAIT_UNTIL (fb_sync_manager_get_pending_count (a->manager) == 0 &&
+              fb_sync_manager_get_state (a->manager) == FB_SYNC_STATE_IDLE, DEADLINE);
+  g_assert_true (g_ptr_array_find (states, GINT_TO_POINTER (FB_SYNC_STATE_SYNCING), NULL));
+  g_assert_null (fb_sync_manager_get_last_error (a->manager));
+
+  s = peer_sync (b);
+  g_assert_cmpuint (s->pulled, ==, 2);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  /* B's change reaches A through the live feed. */
+  id3 = create_note (b, "Three", "3\n");
+  s = peer_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  WAIT_UNTIL (has_live_item (a, id3), DEADLINE);
+  WAIT_UNTIL (a->n_remote_changes >= 1, DEADLINE);
+
+  /* A's edit goes out after the debounce, B's live... B is manual. */
+  edit_note (a, id2, "text", "2, edited live\n");
+  WAIT_UNTIL (fb_sync_manager_get_pending_count (a->manager) == 0, DEADLINE);
+  s = peer_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  WAIT_UNTIL (fb_sync_manager_get_state (a->manager) == FB_SYNC_STATE_IDLE, DEADLINE);
+  assert_converged (a, b, "offline-queue");
+
+  /* The network goes away: state OFFLINE, nothing running. */
+  fb_fake_network_monitor_set_available (a->monitor, FALSE);
+  WAIT_UNTIL (fb_sync_manager_get_state (a->manager) == FB_SYNC_STATE_OFFLINE, DEADLINE);
+  g_assert_null (fb_sync_manager_get_last_error (a->manager));
+
+  g_signal_handlers_disconnect_by_data (a->manager, states);
+}
+
+static void
+create_many (Peer       *peer,
+             guint       n,
+             const char *prefix)
+{
+  g_autoptr(GError) error = NULL;
+
+  fb_store_begin (peer->store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("%s %u", prefix, i);
+      g_autoptr(JsonObject) body = fb_note_body_new (title, "Some text\non two lines\n");
+      g_autoptr(FbItem) item = fb_store_create_item (peer->store, FB_COLLECTION_NOTES, body, &error);
+
+      g_assert_no_error (error);
+    }
+  fb_store_commit (peer->store, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_initial_sync_2000 (void)
+{
+  g_autoptr(Peer) a = peer_new ("initial-2000");
+  g_autoptr(Peer) b = peer_new ("initial-2000");
+  g_autoptr(FbSyncStats) s = NULL;
+
+  create_many (a, 2000, "From A");
+  s = peer_sync (a);
+  g_assert_cmpuint (s->pushed, ==, 2000);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  s = peer_sync (b);
+  g_assert_cmpuint (s->pulled, ==, 2000);
+  g_assert_cmpuint (count_items (b), ==, 2000);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  create_many (b, 2000, "From B");
+  s = peer_sync (b);
+  g_assert_cmpuint (s->pushed, ==, 2000);
+  g_assert_cmpuint (s->pulled, ==, 0);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  s = peer_sync (a);
+  g_assert_cmpuint (s->pulled, ==, 2000);
+  g_assert_cmpuint (s->pushed, ==, 0);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  g_assert_cmpuint (count_items (a), ==, 4000);
+  assert_converged (a, b, "initial-2000");
+}
+
+/* Replaying the feed from the start (a lost checkpoint) changes nothing. */
+static void
+test_replay_is_harmless (void)
+{
+  g_autoptr(Peer) a = peer_new ("replay");
+  g_autoptr(Peer) b = peer_new ("replay");
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(FbCouchClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = create_note (a, "Replay", "x\n");
+  g_autofree char *gone = create_note (a, "Gone", "x\n");
+  g_autofree char *key = NULL;
+  g_autofree char *cp = NULL;
+
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = peer_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  edit_note (a, id, "text", "y\n");
+  fb_store_delete_item (a->store, gone, &error);
+  g_assert_no_error (error);
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = peer_sync (b);
+  g_assert_cmpuint (s->pulled, ==, 2);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  client = fb_couch_client_new (fb_test_server_get_url (server), "replay", ADMIN, PASSWORD, &error);
+  g_assert_no_error (error);
+  key = fb_couch_client_dup_remote_key (client);
+  cp = fb_store_get_checkpoint (b->store, key);
+  g_assert_nonnull (cp);
+  fb_store_set_checkpoint (b->store, key, "0", &error);
+  g_assert_no_error (error);
+
+  s = peer_sync (b);
+  g_assert_cmpuint (s->pulled, ==, 0);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  assert_converged (a, b, "replay");
+}
+
+
+/* ---- Failures ---- */
+
+/* The server goes away in the middle of a run: a typed error, a retry
+ * scheduled, nothing lost; when it is back, everything goes out. */
+static void
+test_server_stopped (void)
+{
+  g_autoptr(FbTestServer) own = NULL;
+  g_autoptr(Peer) a = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  const GError *last;
+
+  own = fb_test_server_start_full (NULL, NULL, TRUE, &error);
+  g_assert_no_error (error);
+  a = peer_new_full (fb_test_server_get_url (own), "stopped", NULL, NULL);
+
+  fb_sync_manager_start (a->manager);
+  WAIT_UNTIL (fb_sync_manager_get_state (a->manager) == FB_SYNC_STATE_IDLE && a->n_runs == 1,
+              DEADLINE);
+  g_assert_cmpint (fb_sync_manager_get_last_synced (a->manager) != NULL, ==, TRUE);
+
+  for (guint i = 0; i < 50; i++)
+    g_ptr_array_add (ids, create_note (a, "Before the outage", "x\n"));
+
+  fb_sync_manager_sync_now (a->manager);
+  g_assert_cmpint (fb_sync_manager_get_state (a->manager), ==, FB_SYNC_STATE_SYNCING);
+  fb_test_server_stop (own);
+
+  WAIT_UNTIL (fb_sync_manager_get_state (a->manager) == FB_SYNC_STATE_WAITING_TO_RETRY, DEADLINE);
+  last = fb_sync_manager_get_last_error (a->manager);
+  g_assert_nonnull (last);
+  g_assert_true (last->domain == FB_SYNC_ERROR);
+  g_assert_true (fb_sync_error_is_transient (last));
+  g_assert_cmpint (fb_sync_manager_get_next_retry (a->manager), >, g_get_real_time ());
+  g_assert_cmpuint (fb_sync_manager_get_pending_count (a->manager), ==, 50);
+
+  fb_test_server_restart (own, &error);
+  g_assert_no_error (error);
+  fb_sync_manager_sync_now (a->manager);
+  WAIT_UNTIL (fb_sync_manager_get_state (a->manager) == FB_SYNC_STATE_IDLE &&
+              fb_sync_manager_get_pending_count (a->manager) == 0, DEADLINE);
+  g_assert_null (fb_sync_manager_get_last_error (a->manager));
+  g_assert_cmpint (fb_sync_manager_get_next_retry (a->manager), ==, 0);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(JsonObject) doc = fb_test_server_get_doc (own, "stopped", ids->pdata[i], &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (json_object_get_string_member (doc, "title"), ==, "Before the outage");
+    }
+}
+
+/* Wrong credentials: NEEDS_ATTENTION, no retry scheduled, local edits do
+ * not start runs; new credentials bring it back. */
+static void
+test_wrong_password (void)
+{
+  g_autoptr(Peer) a = peer_new_full (fb_test_server_get_url (server), "wrong-password",
+                                     ADMIN, "not the password");
+  g_autofree char *id = NULL;
+  const GError *last;
+
+  fb_sync_manager_start (a->manager);
+  WAIT_UNTIL (fb_sync_manager_get_state (a->manager) == FB_SYNC_STATE_NEEDS_ATTENTION, DEADLINE);
+  last = fb_sync_manager_get_last_error (a->manager);
+  g_assert_error (last, FB_SYNC_ERROR, FB_SYNC_ERROR_UNAUTHORIZED);
+  g_assert_cmpint (fb_sync_manager_get_next_retry (a->manager), ==, 0);
+  g_assert_cmpuint (a->n_runs, ==, 1);
+
+  /* A local edit, a network change: still no run. */
+  id = create_note (a, "Waiting", "x\n");
+  fb_fake_network_monitor_set_available (a->monitor, FALSE);
+  fb_fake_network_monitor_set_available (a->monitor, TRUE);
+  drain_main_context ();
+  g_assert_cmpint (fb_sync_manager_get_state (a->manager), ==, FB_SYNC_STATE_NEEDS_ATTENTION);
+  g_assert_cmpint (fb_sync_manager_get_next_retry (a->manager), ==, 0);
+  g_assert_cmpuint (a->n_runs, ==, 1);
+
+  fb_sync_manager_set_remote (a->manager, fb_test_server_get_url (server), "wrong-password",
+                              ADMIN, PASSWORD);
+  g_assert_null (fb_sync_manager_get_last_error (a->manager));
+  WAIT_UNTIL (fb_sync_manager_get_state (a->manager) == FB_SYNC_STATE_IDLE &&
+              fb_sync_manager_get_pending_count (a->manager) == 0, DEADLINE);
+  g_assert_cmpuint (a->n_runs, >=, 2);
+  g_assert_true (server != NULL && fb_test_server_is_running (server));
+}
+
+/* The server commits a push but the answer is lost: an error now, and the
+ * next run heals it without a conflict (same content on both sides). */
+static void
+test_lost_response (void)
+{
+  g_autoptr(FbTestProxy) proxy = NULL;
+  g_autoptr(Peer) a = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *id2 = NULL;
+
+  proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
+  g_assert_no_error (error);
+  a = peer_new_full (fb_test_proxy_get_url (proxy), "lost-response", ADMIN, PASSWORD);
+
+  /* One item the server has seen before, one it has not. */
+  id = create_note (a, "Sent once", "x\n");
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  edit_note (a, id, "text", "y\n");
+  id2 = create_note (a, "New", "z\n");
+
+  fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_LOSE_RESPONSE_AFTER_COMMIT, 1, "_bulk_docs");
+  s = peer_sync_full (a, &error);
+  g_assert_null (s);
+  g_assert_true (error != NULL && error->domain == FB_SYNC_ERROR);
+  g_assert_true (fb_sync_error_is_transient (error));
+  g_assert_cmpuint (fb_test_proxy_get_fault_count (proxy), ==, 1);
+  g_clear_error (&error);
+  g_assert_nonnull (fb_sync_manager_get_last_error (a->manager));
+  g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 2);
+
+  doc = fb_test_server_get_doc (server, "lost-response", id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (doc, "text"), ==, "y\n");
+
+  s = peer_sync (a);
+  g_assert_cmpuint (s->conflicts, ==, 0);
+  g_assert_cmpuint (s->merged, ==, 0);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 0);
+  g_assert_cmpuint (fb_store_get_conflict_count (a->store), ==, 0);
+
+  item = get_item (a, id);
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
+  g_assert_cmpstr (fb_item_get_base_rev (item), ==, json_object_get_string_member (doc, "_rev"));
+  g_clear_object (&item);
+  item = get_item (a, id2);
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
+}
+
+/* A bad answer from the server: a typed last-error and a retry no sooner
+ * than the server asked for. */
+static void
+check_fault (FbTestProxyMode  mode,
+             const char      *path_match,
+             guint            retry_after,
+             FbSyncError      expected)
+{
+  g_autoptr(FbTestProxy) proxy = NULL;
+  g_autoptr(Peer) a = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = g_strdup_printf ("fault-%d", (int) mode);
+  const GError *last;
+  gint64 before;
+
+  proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
+  g_assert_no_error (error);
+  a = peer_new_full (fb_test_proxy_get_url (proxy), db, ADMIN, PASSWORD);
+  /* A short base delay, so that only Retry-After can make it long. */
+  fb_sync_manager_set_tuning (a->manager, 0, 0, 100, 0, 0);
+  g_free (create_note (a, "Fault", "x\n"));
+
+  fb_test_proxy_set_retry_after (proxy, retry_after);
+  fb_test_proxy_set_mode (proxy, mode, 1, path_match);
+  before = g_get_real_time ();
+  fb_sync_manager_start (a->manager);
+  WAIT_UNTIL (fb_sync_manager_get_state (a->manager) == FB_SYNC_STATE_WAITING_TO_RETRY, DEADLINE);
+
+  last = fb_sync_manager_get_last_error (a->manager);
+  g_assert_error (last, FB_SYNC_ERROR, (gint) expected);
+  g_assert_cmpuint (fb_test_proxy_get_fault_count (proxy), ==, 1);
+  if (retry_after > 0)
+    g_assert_cmpint (fb_sync_manager_get_next_retry (a->manager), >=,
+                     before + (gint64) retry_after * G_USEC_PER_SEC);
+  else
+    g_assert_cmpint (fb_sync_manager_get_next_retry (a->manager), >, before);
+
+  /* The explicit request does not wait for the timer. */
+  fb_sync_manager_sync_now (a->manager);
+  WAIT_UNTIL (fb_sync_manager_get_state (a->manager) == FB_SYNC_STATE_IDLE &&
+              fb_sync_manager_get_pending_count (a->manager) == 0, DEADLINE);
+  g_assert_null (fb_sync_manager_get_last_error (a->manager));
+  g_assert_cmpint (fb_sync_manager_get_next_retry (a->manager), ==, 0);
+}
+
+static void
+test_fault_html (void)
+{
+  check_fault (FB_TEST_PROXY_HTML, "_changes", 0, FB_SYNC_ERROR_BAD_RESPONSE);
+}
+
+static void
+test_fault_truncated (void)
+{
+  check_fault (FB_TEST_PROXY_TRUNCATED, "_changes", 0, FB_SYNC_ERROR_BAD_RESPONSE);
+}
+
+static void
+test_fault_too_many_requests (void)
+{
+  check_fault (FB_TEST_PROXY_TOO_MANY_REQUESTS, "_bulk_docs", 30, FB_SYNC_ERROR_TOO_MANY_REQUESTS);
+}
+
+static void
+test_fault_server_error (void)
+{
+  check_fault (FB_TEST_PROXY_SERVER_ERROR, "_bulk_docs", 0, FB_SYNC_ERROR_SERVER);
+}
+
+/* Backoff grows while failures go on, and is capped. */
+static void
+test_backoff_grows (void)
+{
+  g_autoptr(FbTestProxy) proxy = NULL;
+  g_autoptr(Peer) a = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 previous = 0;
+
+  proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
+  g_assert_no_error (error);
+  a = peer_new_full (fb_test_proxy_get_url (proxy), "backoff", ADMIN, PASSWORD);
+  fb_sync_manager_set_tuning (a->manager, 0, 0, 1000, 0, 0);
+  fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_DOWN, 0, NULL);
+  fb_sync_manager_start (a->manager);
+
+  for (guint i = 1; i <= 4; i++)
+    {
+      gint64 now;
+      gint64 delay;
+
+      WAIT_UNTIL (a->n_runs == i, DEADLINE);
+      g_assert_cmpint (fb_sync_manager_get_state (a->manager), ==, FB_SYNC_STATE_WAITING_TO_RETRY);
+      now = g_get_real_time ();
+      delay = fb_sync_manager_get_next_retry (a->manager) - now;
+      /* base × 2^(i-1), ±25 % */
+      g_assert_cmpint (delay, <=, (gint64) (1000 << (i - 1)) * 1250);
+      g_assert_cmpint (delay, >=, (gint64) (1000 << (i - 1)) * 750 - 100000);
+      if (i > 2)
+        g_assert_cmpint (delay, >, previous);
+      previous = delay;
+      /* Do not wait for the timer: ask now (the failure count goes on). */
+      fb_sync_manager_sync_now (a->manager);
+    }
+
+  g_assert_nonnull (fb_sync_manager_get_last_error (a->manager));
+  fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_PASS, 0, NULL);
+  fb_sync_manager_sync_now (a->manager);
+  WAIT_UNTIL (fb_sync_manager_get_state (a->manager) == FB_SYNC_STATE_IDLE, DEADLINE);
+}
+
+/* A new remote while a run is going: the run is dropped, not reported as
+ * an error, and a clean run against the new remote follows. */
+static void
+test_set_remote_restarts (void)
+{
+  g_autoptr(Peer) a = peer_new ("restart-one");
+  g_autofree char *id = create_note (a, "Moved", "x\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+
+  fb_sync_manager_start (a->manager);
+  WAIT_UNTIL (fb_sync_manager_get_state (a->manager) == FB_SYNC_STATE_SYNCING, DEADLINE);
+  fb_sync_manager_set_remote (a->manager, fb_test_server_get_url (server), "restart-two",
+                              ADMIN, PASSWORD);
+  WAIT_UNTIL (fb_sync_manager_get_state (a->manager) == FB_SYNC_STATE_IDLE &&
+              fb_sync_manager_get_pending_count (a->manager) == 0, DEADLINE);
+  g_assert_null (fb_sync_manager_get_last_error (a->manager));
+
+  doc = fb_test_server_get_doc (server, "restart-two", id, &error);
+  g_assert_no_error (error);
+
+  fb_sync_manager_set_remote (a->manager, NULL, NULL, NULL, NULL);
+  g_assert_cmpint (fb_sync_manager_get_state (a->manager), ==, FB_SYNC_STATE_NOT_CONFIGURED);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  server = fb_test_server_start (ADMIN, PASSWORD, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/sync/create-edit-delete", test_create_edit_delete);
+  g_test_add_func ("/sync/merge/fields", test_merge_fields);
+  g_test_add_func ("/sync/merge/paragraphs", test_merge_paragraphs);
+  g_test_add_func ("/sync/conflict/keep-mine", test_conflict_keep_mine);
+  g_test_add_func ("/sync/conflict/use-server", test_conflict_use_server);
+  g_test_add_func ("/sync/conflict/keep-both", test_conflict_keep_both);
+  g_test_add_func ("/sync/conflict/server-side-follows", test_conflict_on_pull);
+  g_test_add_func ("/sync/delete/versus-edit", test_delete_versus_edit);
+  g_test_add_func ("/sync/delete/versus-unchanged", test_delete_versus_unchanged);
+  g_test_add_func ("/sync/automatic/offline-queue-and-live", test_offline_queue_and_live);
+  g_test_add_func ("/sync/initial-2000", test_initial_sync_2000);
+  g_test_add_func ("/sync/replay", test_replay_is_harmless);
+  g_test_add_func ("/sync/failure/server-stopped", test_server_stopped);
+  g_test_add_func ("/sync/failure/wrong-password", test_wrong_password);
+  g_test_add_func ("/sync/failure/lost-response", test_lost_response);
+  g_test_add_func ("/sync/failure/html", test_fault_html);
+  g_test_add_func ("/sync/failure/truncated", test_fault_truncated);
+  g_test_add_func ("/sync/failure/too-many-requests", test_fault_too_many_requests);
+  g_test_add_func ("/sync/failure/server-error", test_fault_server_error);
+  g_test_add_func ("/sync/failure/backoff", test_backoff_grows);
+  g_test_add_func ("/sync/automatic/set-remote-restarts", test_set_remote_restarts);
+
+  status = g_test_run ();
+
+  fb_test_server_free (server);
+  return status;
+}
