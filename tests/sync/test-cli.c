@@ -1,0 +1,497 @@
+/* test-cli.c: --export, --import and --sync, and the keyring, run as a user would */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "test-cli"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fb-cli.h"
+#include "fb-credentials.h"
+#include "fb-store.h"
+#include "fb-test-server.h"
+
+#define ADMIN    "admin"
+#define PASSWORD "s3cret"
+
+static FbTestServer *server;
+static char *tmp_root;
+
+/* ---- Running the command line in a child process ----
+ *
+ * Each command runs in a subprocess (/cli/subprocess/run) so its stdout,
+ * stderr and exit status can be checked, and so that g_get_user_data_dir()
+ * follows the XDG_DATA_HOME the parent chose. The arguments travel in
+ * FB_TEST_CLI_ARGS, separated by '\n'. */
+
+static void
+subprocess_run (void)
+{
+  g_autoptr(GApplication) app = NULL;
+  g_autoptr(GVariantDict) options = g_variant_dict_new (NULL);
+  g_auto(GStrv) args = NULL;
+  int status;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_skip ("Only runs as the child of another test");
+      return;
+    }
+
+  args = g_strsplit (g_getenv ("FB_TEST_CLI_ARGS"), "\n", -1);
+  for (guint i = 0; args[i] != NULL && *args[i] != '\0'; i++)
+    {
+      const char *name = args[i];
+
+      if (strcmp (name, "sync") == 0)
+        g_variant_dict_insert (options, "sync", "b", TRUE);
+      else if (strcmp (name, "export") == 0 || strcmp (name, "import") == 0)
+        g_variant_dict_insert (options, name, "^ay", args[++i]);
+      else
+        g_variant_dict_insert (options, name, "s", args[++i]);
+    }
+
+  app = g_application_new ("io.github.fieldbook.TestCli", G_APPLICATION_NON_UNIQUE);
+  fb_cli_add_options (app);
+  status = fb_cli_handle_local_options (app, options);
+  fflush (stdout);
+  exit (status < 0 ? 2 : status);
+}
+
+/* Runs the command with the data dir @home; TRUE when it exited with 0. */
+static gboolean
+run_cli (const char *home,
+         ...)
+{
+  g_autoptr(GString) args = g_string_new (NULL);
+  va_list ap;
+  const char *arg;
+
+  va_start (ap, home);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_string_append_printf (args, "%s\n", arg);
+  va_end (ap);
+
+  g_setenv ("XDG_DATA_HOME", home, TRUE);
+  g_setenv ("FB_TEST_CLI_ARGS", args->str, TRUE);
+  g_test_trap_subprocess ("/cli/subprocess/run", 120 * G_USEC_PER_SEC, 0);
+  return g_test_trap_has_passed ();
+}
+
+/* ---- Stores ---- */
+
+static char *
+new_home (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fb-test-cli-XXXXXX", NULL);
+
+  g_assert_nonnull (dir);
+  return g_steal_pointer (&dir);
+}
+
+static FbStore *
+open_store (const char *home)
+{
+  g_autofree char *path = g_build_filename (home, "fieldbook", "fieldbook.db", NULL);
+  g_autoptr(GError) error = NULL;
+  FbStore *store = fb_store_new (path, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static guint
+count_items (const char *home)
+{
+  g_autoptr(FbStore) store = open_store (home);
+  g_autoptr(GPtrArray) items = fb_store_list_items (store, NULL, NULL);
+
+  return items->len;
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+/* Three items: a note, a record, and a deleted note (not exported). */
+static void
+fill_store (const char  *home,
+            char       **note_id,
+            char       **record_id)
+{
+  g_autoptr(FbStore) store = open_store (home);
+  g_autoptr(JsonObject) note = fb_note_body_new ("Groceries", "milk\neggs\n");
+  g_autoptr(JsonObject) record = fb_record_body_new ("Bird count");
+  g_autoptr(JsonObject) gone = fb_note_body_new ("Gone", "");
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autoptr(FbItem) a = NULL;
+  g_autoptr(FbItem) b = NULL;
+  g_autoptr(FbItem) c = NULL;
+  g_autoptr(GError) error = NULL;
+
+  json_object_set_int_member (fields, "robins", 3);
+  json_object_set_object_member (record, "fields", g_steal_pointer (&fields));
+  json_object_set_string_member (note, "unknown-key", "kept");
+
+  a = fb_store_create_item (store, FB_COLLECTION_NOTES, note, &error);
+  g_assert_no_error (error);
+  b = fb_store_create_item (store, FB_COLLECTION_RECORDS, record, &error);
+  g_assert_no_error (error);
+  c = fb_store_create_item (store, FB_COLLECTION_NOTES, gone, &error);
+  g_assert_no_error (error);
+  fb_store_delete_item (store, fb_item_get_id (c), &error);
+  g_assert_no_error (error);
+
+  if (note_id != NULL)
+    *note_id = g_strdup (fb_item_get_id (a));
+  if (record_id != NULL)
+    *record_id = g_strdup (fb_item_get_id (b));
+}
+
+static char *
+write_file (const char *name,
+            const char *contents)
+{
+  char *path = g_build_filename (tmp_root, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+/* ---- Tests ---- */
+
+static void
+test_no_command (void)
+{
+  g_autoptr(GApplication) app = g_application_new ("io.github.fieldbook.TestCli",
+                                                   G_APPLICATION_NON_UNIQUE);
+  g_autoptr(GVariantDict) options = g_variant_dict_new (NULL);
+
+  fb_cli_add_options (app);
+  /* --server alone is not a command: the GUI starts. */
+  g_variant_dict_insert (options, "server", "s", "http://127.0.0.1:1/");
+  g_assert_cmpint (fb_cli_handle_local_options (app, options), ==, -1);
+}
+
+static void
+test_export_import (void)
+{
+  g_autofree char *home_a = new_home ();
+  g_autofree char *home_b = new_home ();
+  g_autofree char *note_id = NULL;
+  g_autofree char *record_id = NULL;
+  g_autofree char *file = g_build_filename (tmp_root, "export.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+  JsonArray *items;
+
+  fill_store (home_a, &note_id, &record_id);
+
+  g_assert_true (run_cli (home_a, "export", file, NULL));
+  g_test_trap_assert_stdout ("Exported 2 items\n");
+
+  g_file_get_contents (file, &contents, NULL, &error);
+  g_assert_no_error (error);
+  json_parser_load_from_data (parser, contents, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (root, "fieldbook"), ==, 1);
+  items = json_object_get_array_member (root, "items");
+  g_assert_cmpuint (json_array_get_length (items), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      const char *id = json_object_get_string_member (item, "_id");
+
+      g_assert_true (json_object_has_member (item, "updated_at"));
+      if (g_strcmp0 (id, note_id) == 0)
+        {
+          g_assert_cmpstr (json_object_get_string_member (item, "type"), ==, "notes");
+          g_assert_cmpstr (json_object_get_string_member (item, "text"), ==, "milk\neggs\n");
+          g_assert_cmpstr (json_object_get_string_member (item, "unknown-key"), ==, "kept");
+        }
+      else
+        {
+          g_assert_cmpstr (id, ==, record_id);
+          g_assert_cmpstr (json_object_get_string_member (item, "type"), ==, "records");
+          g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (item, "fields"),
+                                                       "robins"), ==, 3);
+        }
+    }
+
+  /* Into an empty store. */
+  g_assert_true (run_cli (home_b, "import", file, NULL));
+  g_test_trap_assert_stdout ("Imported 2 items\n");
+  {
+    g_autoptr(FbStore) a = open_store (home_a);
+    g_autoptr(FbStore) b = open_store (home_b);
+    const char *ids[] = { note_id, record_id };
+
+    for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+      {
+        g_autoptr(FbItem) item_a = fb_store_get_item (a, ids[i], &error);
+        g_autoptr(FbItem) item_b = NULL;
+
+        g_assert_no_error (error);
+        item_b = fb_store_get_item (b, ids[i], &error);
+        g_assert_no_error (error);
+        g_assert_cmpstr (fb_item_get_collection (item_a), ==, fb_item_get_collection (item_b));
+        g_assert_true (fb_body_equal (fb_item_get_body (item_a), fb_item_get_body (item_b)));
+        g_assert_cmpint (fb_item_get_state (item_b), ==, FB_ITEM_STATE_PENDING);
+      }
+    g_assert_cmpuint (fb_store_get_pending_count (b), ==, 2);
+  }
+
+  /* Again: nothing duplicates. */
+  g_assert_true (run_cli (home_b, "import", file, NULL));
+  g_test_trap_assert_stdout ("Imported 2 items\n");
+  g_assert_cmpuint (count_items (home_b), ==, 2);
+
+  /* An edited copy in B: importing makes it an edit of the same item. */
+  {
+    g_autoptr(FbStore) b = open_store (home_b);
+    g_autoptr(JsonObject) body = fb_note_body_new ("Groceries", "changed\n");
+
+    fb_store_update_item (b, note_id, body, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_true (run_cli (home_b, "import", file, NULL));
+  g_assert_cmpuint (count_items (home_b), ==, 2);
+  {
+    g_autoptr(FbStore) b = open_store (home_b);
+    g_autoptr(FbItem) item = fb_store_get_item (b, note_id, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (fb_item_get_text (item), ==, "milk\neggs\n");
+  }
+
+  /* To standard output: the JSON there, the summary on stderr. */
+  g_assert_true (run_cli (home_a, "export", "-", NULL));
+  g_test_trap_assert_stdout ("{*\"fieldbook\" : 1,*\"items\" : [*");
+  g_test_trap_assert_stderr ("*Exported 2 items*");
+
+  remove_tree (home_a);
+  remove_tree (home_b);
+}
+
+static void
+test_import_bad_files (void)
+{
+  g_autofree char *home = new_home ();
+  const struct {
+    const char *name;
+    const char *contents;
+    const char *message;
+  } cases[] = {
+    { "not-json.json", "this is not { json", "*Could not import*not valid JSON*" },
+    { "array.json", "[1, 2, 3]", "*Could not import*not a Fieldbook export*" },
+    { "no-version.json", "{\"items\": []}", "*Could not import*not a Fieldbook export*" },
+    { "newer.json", "{\"fieldbook\": 2, \"items\": []}", "*Could not import*newer format*" },
+    { "no-items.json", "{\"fieldbook\": 1, \"items\": 3}", "*Could not import*not a Fieldbook export*" },
+    { "no-id.json", "{\"fieldbook\": 1, \"items\": [{\"type\": \"notes\", \"title\": \"x\"}]}",
+      "*Could not import*item 1*" },
+    /* One good item before a bad one: still nothing imported. */
+    { "second-bad.json",
+      "{\"fieldbook\": 1, \"items\": [{\"_id\": \"good\", \"type\": \"notes\", \"title\": \"x\"},"
+      " {\"_id\": \"bad\", \"type\": \"pictures\"}]}",
+      "*Could not import*item 2*Nothing was imported*" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *file = write_file (cases[i].name, cases[i].contents);
+
+      g_test_message ("Importing %s", cases[i].name);
+      g_assert_false (run_cli (home, "import", file, NULL));
+      g_test_trap_assert_stderr (cases[i].message);
+      g_test_trap_assert_stdout ("");
+      g_assert_cmpuint (count_items (home), ==, 0);
+    }
+
+  {
+    g_autofree char *missing = g_build_filename (tmp_root, "missing.json", NULL);
+
+    g_assert_false (run_cli (home, "import", missing, NULL));
+    g_test_trap_assert_stderr ("*Could not import*");
+  }
+
+  remove_tree (home);
+}
+
+static void
+test_sync (void)
+{
+  g_autofree char *home_a = new_home ();
+  g_autofree char *home_b = new_home ();
+  g_autofree char *note_id = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  const char *url = fb_test_server_get_url (server);
+
+  fill_store (home_a, &note_id, NULL);
+
+  g_setenv ("FIELDBOOK_PASSWORD", PASSWORD, TRUE);
+  g_assert_true (run_cli (home_a, "sync", "server", url, "database", "cli-sync", "user", ADMIN, NULL));
+  /* Two items and the deleted one (a tombstone the server never saw). */
+  g_test_trap_assert_stdout ("Pushed 3, pulled 0, merged 0, 0 in conflict\n");
+  doc = fb_test_server_get_doc (server, "cli-sync", note_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (doc, "title"), ==, "Groceries");
+
+  g_assert_true (run_cli (home_b, "sync", "server", url, "database", "cli-sync", "user", ADMIN, NULL));
+  g_test_trap_assert_stdout ("Pushed 0, pulled 2, merged 0, 0 in conflict\n");
+  g_assert_cmpuint (count_items (home_b), ==, 2);
+
+  /* Nothing new: nothing moves. */
+  g_assert_true (run_cli (home_b, "sync", "server", url, "database", "cli-sync", "user", ADMIN, NULL));
+  g_test_trap_assert_stdout ("Pushed 0, pulled 0, merged 0, 0 in conflict\n");
+
+  g_setenv ("FIELDBOOK_PASSWORD", "wrong", TRUE);
+  g_assert_false (run_cli (home_b, "sync", "server", url, "database", "cli-sync", "user", ADMIN, NULL));
+  g_test_trap_assert_stderr ("Could not sync: wrong user name or password\n");
+  g_test_trap_assert_stdout ("");
+  g_unsetenv ("FIELDBOOK_PASSWORD");
+
+  /* No server in the settings nor in the options. */
+  g_assert_false (run_cli (home_b, "sync", NULL));
+  g_test_trap_assert_stderr ("*Could not sync: no server is set up*");
+
+  /* Without FIELDBOOK_PASSWORD the password comes from the keyring. */
+  fb_credentials_store_sync (url, ADMIN, PASSWORD, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (run_cli (home_b, "sync", "server", url, "database", "cli-sync", "user", ADMIN, NULL));
+  g_test_trap_assert_stdout ("Pushed 0, pulled 0, merged 0, 0 in conflict\n");
+  fb_credentials_clear_sync (url, ADMIN, NULL, &error);
+  g_assert_no_error (error);
+
+  remove_tree (home_a);
+  remove_tree (home_b);
+}
+
+static void
+lookup_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
+test_credentials (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *found = NULL;
+  g_autofree char *async_found = NULL;
+  g_autofree char *other = NULL;
+
+  found = fb_credentials_lookup_sync ("https://couch.example.org/", "ann", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (found);
+
+  fb_credentials_store_sync ("https://couch.example.org/", "ann", "pa55word", NULL, &error);
+  g_assert_no_error (error);
+  fb_credentials_store_sync ("https://couch.example.org/", "bob", "other", NULL, &error);
+  g_assert_no_error (error);
+
+  found = fb_credentials_lookup_sync ("https://couch.example.org/", "ann", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, "pa55word");
+
+  fb_credentials_lookup_async ("https://couch.example.org/", "bob", NULL, lookup_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  async_found = fb_credentials_lookup_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (async_found, ==, "other");
+  g_clear_object (&result);
+
+  /* Storing again replaces. */
+  fb_credentials_store_sync ("https://couch.example.org/", "ann", "new one", NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&found, g_free);
+  found = fb_credentials_lookup_sync ("https://couch.example.org/", "ann", NULL, &error);
+  g_assert_cmpstr (found, ==, "new one");
+
+  g_assert_true (fb_credentials_clear_sync ("https://couch.example.org/", "ann", NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&found, g_free);
+  found = fb_credentials_lookup_sync ("https://couch.example.org/", "ann", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (found);
+
+  /* Another server, same user: not the same entry. */
+  other = fb_credentials_lookup_sync ("https://elsewhere.example.org/", "bob", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (other);
+
+  fb_credentials_clear_async ("https://couch.example.org/", "bob", NULL, lookup_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (fb_credentials_clear_finish (result, &error));
+  g_assert_no_error (error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *keyring = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!g_test_subprocess ())
+    {
+      tmp_root = g_dir_make_tmp ("fb-test-cli-root-XXXXXX", &error);
+      g_assert_no_error (error);
+      keyring = g_build_filename (tmp_root, "keyring", NULL);
+      /* libsecret's file backend: no D-Bus, no keyring daemon. Set before
+       * the first libsecret call; children inherit it. */
+      g_setenv ("SECRET_BACKEND", "file", TRUE);
+      g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
+      g_setenv ("SECRET_FILE_TEST_PASSWORD", "test", TRUE);
+      g_unsetenv ("FIELDBOOK_PASSWORD");
+
+      server = fb_test_server_start (ADMIN, PASSWORD, &error);
+      g_assert_no_error (error);
+    }
+
+  g_test_add_func ("/cli/subprocess/run", subprocess_run);
+  g_test_add_func ("/cli/no-command", test_no_command);
+  g_test_add_func ("/cli/export-import", test_export_import);
+  g_test_add_func ("/cli/import-bad-files", test_import_bad_files);
+  g_test_add_func ("/cli/sync", test_sync);
+  g_test_add_func ("/cli/credentials", test_credentials);
+
+  status = g_test_run ();
+
+  if (server != NULL)
+    fb_test_server_free (server);
+  if (tmp_root != NULL)
+    remove_tree (tmp_root);
+  g_free (tmp_root);
+  return status;
+}
