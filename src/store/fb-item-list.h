@@ -1,0 +1,29 @@
+/* fb-item-list.h: a live, searchable list of one collection's items */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "fb-store.h"
+
+G_BEGIN_DECLS
+
+#define FB_TYPE_ITEM_LIST (fb_item_list_get_type ())
+G_DECLARE_FINAL_TYPE (FbItemList, fb_item_list, FB, ITEM_LIST, GObject)
+
+/* A GListModel of FbItem: the live items of @collection (NULL: all), newest
+ * updated_at first, or best match first while searching. It follows the
+ * store's FbStore::item-changed and reports each change as one precise
+ * items-changed (an insertion, a removal, a replacement in place, or a
+ * move as a removal then an insertion); only a new search resets it. */
+FbItemList  *fb_item_list_new            (FbStore    *store,
+                                          const char *collection);
+FbStore     *fb_item_list_get_store      (FbItemList *self);
+const char  *fb_item_list_get_collection (FbItemList *self);
+/* What a person typed in the search box; NULL or "" lists every item. */
+void         fb_item_list_set_search     (FbItemList *self,
+                                          const char *query);
+const char  *fb_item_list_get_search     (FbItemList *self);
+
+G_END_DECLS

@@ -1,0 +1,537 @@
+/* fb-item.c: immutable snapshots of stored items, and helpers over item bodies */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "fb-item.h"
+#include "fb-store-private.h"
+
+struct _FbItem
+{
+  GObject      parent_instance;
+
+  gint64       rowid;
+  char        *id;
+  char        *collection;
+  JsonObject  *body;
+  gint64       created_at;
+  gint64       updated_at;
+  gint64       local_seq;
+  char        *base_rev;
+  JsonObject  *base_body;
+  char        *server_rev;
+  JsonObject  *server_body;
+  char        *sync_error;
+  FbItemState  state;
+  guint        deleted : 1;
+  guint        server_deleted : 1;
+};
+
+G_DEFINE_FINAL_TYPE (FbItem, fb_item, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_COLLECTION,
+  PROP_TITLE,
+  PROP_TEXT,
+  PROP_DELETED,
+  PROP_CREATED_AT,
+  PROP_UPDATED_AT,
+  PROP_STATE,
+  PROP_LOCAL_SEQ,
+  PROP_SYNC_ERROR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+fb_item_finalize (GObject *object)
+{
+  FbItem *self = FB_ITEM (object);
+
+  g_clear_pointer (&self->id, g_free);
+  g_clear_pointer (&self->collection, g_free);
+  g_clear_pointer (&self->body, json_object_unref);
+  g_clear_pointer (&self->base_rev, g_free);
+  g_clear_pointer (&self->base_body, json_object_unref);
+  g_clear_pointer (&self->server_rev, g_free);
+  g_clear_pointer (&self->server_body, json_object_unref);
+  g_clear_pointer (&self->sync_error, g_free);
+
+  G_OBJECT_CLASS (fb_item_parent_class)->finalize (object);
+}
+
+static void
+fb_item_get_property (GObject    *object,
+                      guint       prop_id,
+                      GValue     *value,
+                      GParamSpec *pspec)
+{
+  FbItem *self = FB_ITEM (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, self->id);
+      break;
+    case PROP_COLLECTION:
+      g_value_set_string (value, self->collection);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, fb_item_get_title (self));
+      break;
+    case PROP_TEXT:
+      g_value_set_string (value, fb_item_get_text (self));
+      break;
+    case PROP_DELETED:
+      g_value_set_boolean (value, self->deleted);
+      break;
+    case PROP_CREATED_AT:
+      g_value_set_int64 (value, self->created_at);
+      break;
+    case PROP_UPDATED_AT:
+      g_value_set_int64 (value, self->updated_at);
+      break;
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_LOCAL_SEQ:
+      g_value_set_int64 (value, self->local_seq);
+      break;
+    case PROP_SYNC_ERROR:
+      g_value_set_string (value, self->sync_error);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fb_item_class_init (FbItemClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = fb_item_finalize;
+  object_class->get_property = fb_item_get_property;
+
+  /* Read-only, and never notified: a snapshot does not change. They exist
+   * so list rows can bind to them with GtkExpressions. */
+  properties[PROP_ID] =
+    g_param_spec_string ("id", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COLLECTION] =
+    g_param_spec_string ("collection", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TEXT] =
+    g_param_spec_string ("text", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DELETED] =
+    g_param_spec_boolean ("deleted", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CREATED_AT] =
+    g_param_spec_int64 ("created-at", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_UPDATED_AT] =
+    g_param_spec_int64 ("updated-at", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL,
+                      FB_ITEM_STATE_SYNCED, FB_ITEM_STATE_CONFLICT,
+                      FB_ITEM_STATE_SYNCED,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOCAL_SEQ] =
+    g_param_spec_int64 ("local-seq", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SYNC_ERROR] =
+    g_param_spec_string ("sync-error", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+fb_item_init (FbItem *self)
+{
+}
+
+/* ---- Private construction ---- */
+
+const char *
+_fb_item_state_to_string (FbItemState state)
+{
+  switch (state)
+    {
+    case FB_ITEM_STATE_SYNCED:
+      return "synced";
+    case FB_ITEM_STATE_PENDING:
+      return "pending";
+    case FB_ITEM_STATE_CONFLICT:
+      return "conflict";
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+FbItemState
+_fb_item_state_from_string (const char *str)
+{
+  if (g_strcmp0 (str, "pending") == 0)
+    return FB_ITEM_STATE_PENDING;
+  if (g_strcmp0 (str, "conflict") == 0)
+    return FB_ITEM_STATE_CONFLICT;
+  return FB_ITEM_STATE_SYNCED;
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt,
+            int           col)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, col);
+
+  return text != NULL ? g_strdup ((const char *) text) : NULL;
+}
+
+/* A body that cannot be parsed was not written by us; it is shown as empty
+ * rather than taking the whole list down. */
+static JsonObject *
+column_body (sqlite3_stmt *stmt,
+             int           col,
+             gboolean      nullable)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, col);
+  g_autoptr(GError) error = NULL;
+  JsonObject *body;
+
+  if (text == NULL)
+    return nullable ? NULL : json_object_new ();
+
+  body = fb_body_from_string (text, &error);
+  if (body == NULL)
+    {
+      g_warning ("Item %s has an unreadable body: %s",
+                 (const char *) sqlite3_column_text (stmt, 1), error->message);
+      return json_object_new ();
+    }
+
+  return body;
+}
+
+FbItem *
+_fb_item_new_from_stmt (sqlite3_stmt *stmt,
+                        gboolean      purged)
+{
+  FbItem *self = g_object_new (FB_TYPE_ITEM, NULL);
+
+  self->rowid = sqlite3_column_int64 (stmt, 0);
+  self->id = column_dup (stmt, 1);
+  self->collection = column_dup (stmt, 2);
+  self->body = column_body (stmt, 3, FALSE);
+  self->deleted = purged || sqlite3_column_int (stmt, 4) != 0;
+  self->created_at = sqlite3_column_int64 (stmt, 5);
+  self->updated_at = sqlite3_column_int64 (stmt, 6);
+  if (purged)
+    self->state = FB_ITEM_STATE_SYNCED;
+  else
+    self->state = _fb_item_state_from_string ((const char *) sqlite3_column_text (stmt, 7));
+  self->local_seq = sqlite3_column_int64 (stmt, 8);
+  self->base_rev = column_dup (stmt, 9);
+  self->base_body = column_body (stmt, 10, TRUE);
+  self->server_rev = column_dup (stmt, 11);
+  self->server_body = column_body (stmt, 12, TRUE);
+  self->server_deleted = sqlite3_column_int (stmt, 13) != 0;
+  self->sync_error = column_dup (stmt, 14);
+
+  return self;
+}
+
+gint64
+_fb_item_get_rowid (FbItem *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM (self), 0);
+
+  return self->rowid;
+}
+
+/* ---- Getters ---- */
+
+const char *
+fb_item_get_id (FbItem *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM (self), NULL);
+
+  return self->id;
+}
+
+const char *
+fb_item_get_collection (FbItem *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM (self), NULL);
+
+  return self->collection;
+}
+
+JsonObject *
+fb_item_get_body (FbItem *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM (self), NULL);
+
+  return self->body;
+}
+
+gboolean
+fb_item_get_deleted (FbItem *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM (self), FALSE);
+
+  return self->deleted;
+}
+
+gint64
+fb_item_get_created_at (FbItem *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM (self), 0);
+
+  return self->created_at;
+}
+
+gint64
+fb_item_get_updated_at (FbItem *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM (self), 0);
+
+  return self->updated_at;
+}
+
+FbItemState
+fb_item_get_state (FbItem *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM (self), FB_ITEM_STATE_SYNCED);
+
+  return self->state;
+}
+
+gint64
+fb_item_get_local_seq (FbItem *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM (self), 0);
+
+  return self->local_seq;
+}
+
+const char *
+fb_item_get_base_rev (FbItem *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM (self), NULL);
+
+  return self->base_rev;
+}
+
+JsonObject *
+fb_item_get_base_body (FbItem *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM (self), NULL);
+
+  return self->base_body;
+}
+
+const char *
+fb_item_get_server_rev (FbItem *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM (self), NULL);
+
+  return self->server_rev;
+}
+
+JsonObject *
+fb_item_get_server_body (FbItem *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM (self), NULL);
+
+  return self->server_body;
+}
+
+gboolean
+fb_item_get_server_deleted (FbItem *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM (self), FALSE);
+
+  return self->server_deleted;
+}
+
+const char *
+fb_item_get_sync_error (FbItem *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM (self), NULL);
+
+  return self->sync_error;
+}
+
+static const char *
+body_get_string (JsonObject *body,
+                 const char *member)
+{
+  JsonNode *node = json_object_get_member (body, member);
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+
+  return "";
+}
+
+const char *
+fb_item_get_title (FbItem *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM (self), NULL);
+
+  return body_get_string (self->body, "title");
+}
+
+const char *
+fb_item_get_text (FbItem *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM (self), NULL);
+
+  return body_get_string (self->body, "text");
+}
+
+/* ---- Body helpers ---- */
+
+JsonObject *
+fb_note_body_new (const char *title,
+                  const char *text)
+{
+  JsonObject *body = json_object_new ();
+
+  json_object_set_string_member (body, "title", title != NULL ? title : "");
+  json_object_set_string_member (body, "text", text != NULL ? text : "");
+  json_object_set_array_member (body, "tags", json_array_new ());
+
+  return body;
+}
+
+JsonObject *
+fb_record_body_new (const char *title)
+{
+  JsonObject *body = json_object_new ();
+
+  json_object_set_string_member (body, "title", title != NULL ? title : "");
+  json_object_set_object_member (body, "fields", json_object_new ());
+  json_object_set_array_member (body, "order", json_array_new ());
+
+  return body;
+}
+
+/* json_node_copy() shares objects and arrays; a copy a caller may change
+ * must share nothing. */
+static JsonNode *
+node_deep_copy (JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonNode *copy = json_node_new (JSON_NODE_OBJECT);
+
+        json_node_take_object (copy, fb_body_copy (json_node_get_object (node)));
+        return copy;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        JsonArray *copy_array = json_array_sized_new (json_array_get_length (array));
+        JsonNode *copy = json_node_new (JSON_NODE_ARRAY);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          json_array_add_element (copy_array,
+                                  node_deep_copy (json_array_get_element (array, i)));
+        json_node_take_array (copy, copy_array);
+        return copy;
+      }
+    case JSON_NODE_VALUE:
+    case JSON_NODE_NULL:
+    default:
+      return json_node_copy (node);
+    }
+}
+
+JsonObject *
+fb_body_copy (JsonObject *body)
+{
+  JsonObject *copy;
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *node;
+
+  g_return_val_if_fail (body != NULL, NULL);
+
+  copy = json_object_new ();
+  json_object_iter_init_ordered (&iter, body);
+  while (json_object_iter_next_ordered (&iter, &member, &node))
+    json_object_set_member (copy, member, node_deep_copy (node));
+
+  return copy;
+}
+
+gboolean
+fb_body_equal (JsonObject *a,
+               JsonObject *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+
+  return json_object_equal (a, b);
+}
+
+char *
+fb_body_to_string (JsonObject *body)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_val_if_fail (body != NULL, NULL);
+
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, body);
+
+  return json_to_string (node, FALSE);
+}
+
+JsonObject *
+fb_body_from_string (const char  *json,
+                     GError     **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (json != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  node = json_from_string (json, &local_error);
+  if (node == NULL)
+    {
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_INVALID,
+                   _("Not valid JSON: %s"),
+                   local_error != NULL ? local_error->message : "empty text");
+      return NULL;
+    }
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, FB_STORE_ERROR, FB_STORE_ERROR_INVALID,
+                           _("An item must be a JSON object"));
+      return NULL;
+    }
+
+  return json_object_ref (json_node_get_object (node));
+}

@@ -1,0 +1,63 @@
+/* fb-store-private.h: internals shared by the store's own files and its tests */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <sqlite3.h>
+
+#include "fb-item.h"
+#include "fb-store.h"
+
+G_BEGIN_DECLS
+
+/* The columns every item query selects, in this order; the first is the
+ * row's rowid (the key of the full-text index). */
+#define FB_ITEM_COLUMNS \
+  "items.rowid, items.id, items.collection, items.body, items.deleted, " \
+  "items.created_at, items.updated_at, items.state, items.local_seq, " \
+  "items.base_rev, items.base_body, items.server_rev, items.server_body, " \
+  "items.server_deleted, items.sync_error"
+
+/* The newest schema this build writes. */
+#define FB_STORE_SCHEMA_VERSION 2
+
+/* PRAGMA application_id of a Fieldbook database ("FBk1"). */
+#define FB_STORE_APPLICATION_ID 0x46426b31
+
+typedef gint64 (*FbStoreClockFunc) (gpointer user_data);
+
+/* Makes a snapshot from a statement positioned on a row selected with
+ * FB_ITEM_COLUMNS. @purged makes the last snapshot of a row the server's
+ * deletion is about to remove: deleted, synced. */
+FbItem      *_fb_item_new_from_stmt          (sqlite3_stmt     *stmt,
+                                              gboolean          purged);
+gint64       _fb_item_get_rowid              (FbItem           *self);
+
+const char  *_fb_item_state_to_string        (FbItemState       state);
+FbItemState  _fb_item_state_from_string      (const char       *str);
+
+/* Search helpers for FbItemList: the rank of each result (lower is better),
+ * and the rank of one item if it matches @query. */
+GPtrArray   *_fb_store_search_ranked         (FbStore          *self,
+                                              const char       *collection,
+                                              const char       *query,
+                                              GArray          **ranks,
+                                              GError          **error);
+gboolean     _fb_store_match_item            (FbStore          *self,
+                                              FbItem           *item,
+                                              const char       *query,
+                                              double           *rank);
+/* TRUE if @query is NULL or only spaces: no search at all. */
+gboolean     _fb_store_query_is_blank        (const char       *query);
+
+/* Test hooks. */
+sqlite3     *_fb_store_get_db                (FbStore          *self);
+void         _fb_store_set_clock             (FbStore          *self,
+                                              FbStoreClockFunc  func,
+                                              gpointer          user_data);
+void         _fb_store_set_busy_timeout      (FbStore          *self,
+                                              guint             ms);
+/* The busy timeout of stores opened afterwards (default 5000 ms). */
+void         _fb_store_set_default_busy_timeout (guint          ms);
+
+G_END_DECLS

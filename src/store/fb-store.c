@@ -1,0 +1,2553 @@
+/* fb-store.c: notes, records and their sync state in one SQLite file */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "fb-store.h"
+#include "fb-store-private.h"
+
+/* One row of the items table as it is written. Bodies stay JSON text: most
+ * writes move them from one column to another without looking inside. */
+typedef struct
+{
+  gint64       rowid;
+  char        *id;
+  char        *collection;
+  char        *body;
+  gint64       created_at;
+  gint64       updated_at;
+  gint64       local_seq;
+  char        *base_rev;
+  char        *base_body;
+  char        *server_rev;
+  char        *server_body;
+  char        *sync_error;
+  FbItemState  state;
+  gboolean     deleted;
+  gboolean     server_deleted;
+} Row;
+
+struct _FbStore
+{
+  GObject           parent_instance;
+
+  char             *path;
+  sqlite3          *db;
+  char             *device_id;
+
+  /* SQL text → sqlite3_stmt, prepared once and kept for the store's life. */
+  GHashTable       *statements;
+
+  /* Transactions: depth 0 is none, 1 a BEGIN, deeper ones savepoints. */
+  guint             depth;
+  /* Set when SQLite rolled the whole transaction back by itself (disk
+   * full, I/O error): everything up to the outermost level is gone. */
+  GError           *broken;
+  /* Snapshots waiting for the outermost commit, and the queue length when
+   * each level began, so a rolled back savepoint drops only its own. */
+  GPtrArray        *queue;
+  GArray           *queue_marks;
+
+  /* Counts as of the last commit (what the properties say), and as of now
+   * inside the current transaction. */
+  guint             pending_count;
+  guint             conflict_count;
+  guint             live_pending;
+  guint             live_conflict;
+
+  guint             busy_timeout;
+  FbStoreClockFunc  clock;
+  gpointer          clock_data;
+};
+
+G_DEFINE_FINAL_TYPE (FbStore, fb_store, G_TYPE_OBJECT)
+G_DEFINE_QUARK (fb-store-error-quark, fb_store_error)
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  PROP_PENDING_COUNT,
+  PROP_CONFLICT_COUNT,
+  N_PROPS
+};
+
+enum {
+  ITEM_CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static guint default_busy_timeout = 5000;
+
+/* Weights of the title, text and extra (record field values, tags)
+ * columns of the full-text index: a word in the title counts most. */
+#define BM25 "bm25(items_fts, 5.0, 1.0, 2.0)"
+
+/* ---- Errors ---- */
+
+static void
+set_sqlite_error (FbStore  *self,
+                  GError  **error,
+                  int       rc)
+{
+  const char *path = self->path != NULL ? self->path : "";
+  const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
+
+  if (self->db != NULL && sqlite3_system_errno (self->db) == ENOSPC)
+    rc = SQLITE_FULL;
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_BUSY,
+                   _("Another program is using the database “%s”: close it and try again"),
+                   path);
+      break;
+    case SQLITE_FULL:
+      g_set_error_literal (error, FB_STORE_ERROR, FB_STORE_ERROR_FULL,
+                           _("The disk is full: your last change was not saved"));
+      break;
+    case SQLITE_NOTADB:
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_A_DATABASE,
+                   _("The database file “%s” is not a Fieldbook database"),
+                   path);
+      break;
+    case SQLITE_CORRUPT:
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_CORRUPT,
+                   _("The database file “%s” is damaged"),
+                   path);
+      break;
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_OPEN,
+                   _("Cannot open the database file “%s”: %s"),
+                   path, detail);
+      break;
+    case SQLITE_READONLY:
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_OPEN,
+                   _("The database file “%s” cannot be written to: %s"),
+                   path, detail);
+      break;
+    case SQLITE_IOERR:
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_FAILED,
+                   _("Could not read or write the database file “%s”: %s"),
+                   path, detail);
+      break;
+    default:
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_FAILED,
+                   _("The database reported an error: %s"),
+                   detail);
+      break;
+    }
+}
+
+static gboolean
+set_not_found (GError     **error,
+               const char  *id)
+{
+  g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND,
+               _("The item “%s” does not exist"), id);
+  return FALSE;
+}
+
+/* ---- Statements ---- */
+
+typedef sqlite3_stmt FbCachedStmt;
+
+/* A cached statement goes back to the cache ready for its next use. */
+static void
+fb_cached_stmt_release (FbCachedStmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FbCachedStmt, fb_cached_stmt_release)
+
+static FbCachedStmt *
+get_stmt (FbStore     *self,
+          const char  *sql,
+          GError     **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  int rc;
+
+  if (stmt != NULL)
+    return stmt;
+
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, rc);
+      return NULL;
+    }
+
+  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+
+  return stmt;
+}
+
+/* Steps a statement that returns no rows (or whose rows do not matter). */
+static gboolean
+step_done (FbStore       *self,
+           sqlite3_stmt  *stmt,
+           GError       **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    ;
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, rc);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* SQLITE_ROW → TRUE with *has_row; SQLITE_DONE → TRUE without; else FALSE. */
+static gboolean
+step_row (FbStore       *self,
+          sqlite3_stmt  *stmt,
+          gboolean      *has_row,
+          GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  *has_row = rc == SQLITE_ROW;
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+    return TRUE;
+
+  set_sqlite_error (self, error, rc);
+  return FALSE;
+}
+
+static gboolean
+exec_cached (FbStore     *self,
+             const char  *sql,
+             GError     **error)
+{
+  g_autoptr(FbCachedStmt) stmt = get_stmt (self, sql, error);
+
+  return stmt != NULL && step_done (self, stmt, error);
+}
+
+/* For one-off statements (schema changes): not worth caching. */
+static gboolean
+exec_once (FbStore     *self,
+           const char  *sql,
+           GError     **error)
+{
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, rc);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           col,
+           const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, col, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, col);
+}
+
+static gint64
+now_ms (FbStore *self)
+{
+  if (self->clock != NULL)
+    return self->clock (self->clock_data);
+
+  return g_get_real_time () / 1000;
+}
+
+/* ---- Rows ---- */
+
+static void
+row_clear (Row *row)
+{
+  g_clear_pointer (&row->id, g_free);
+  g_clear_pointer (&row->collection, g_free);
+  g_clear_pointer (&row->body, g_free);
+  g_clear_pointer (&row->base_rev, g_free);
+  g_clear_pointer (&row->base_body, g_free);
+  g_clear_pointer (&row->server_rev, g_free);
+  g_clear_pointer (&row->server_body, g_free);
+  g_clear_pointer (&row->sync_error, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Row, row_clear)
+
+static void
+row_copy (const Row *src,
+          Row       *dest)
+{
+  *dest = *src;
+  dest->id = g_strdup (src->id);
+  dest->collection = g_strdup (src->collection);
+  dest->body = g_strdup (src->body);
+  dest->base_rev = g_strdup (src->base_rev);
+  dest->base_body = g_strdup (src->base_body);
+  dest->server_rev = g_strdup (src->server_rev);
+  dest->server_body = g_strdup (src->server_body);
+  dest->sync_error = g_strdup (src->sync_error);
+}
+
+static void
+set_string (char       **field,
+            const char  *value)
+{
+  if (*field != value)
+    {
+      g_free (*field);
+      *field = g_strdup (value);
+    }
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt,
+            int           col)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, col);
+
+  return text != NULL ? g_strdup ((const char *) text) : NULL;
+}
+
+/* TRUE unless SQLite failed; *found says whether the row exists. */
+static gboolean
+load_row (FbStore     *self,
+          const char  *id,
+          Row         *row,
+          gboolean    *found,
+          GError     **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "SELECT " FB_ITEM_COLUMNS " FROM items WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  if (!step_row (self, stmt, found, error))
+    return FALSE;
+  if (!*found)
+    return TRUE;
+
+  row->rowid = sqlite3_column_int64 (stmt, 0);
+  row->id = column_dup (stmt, 1);
+  row->collection = column_dup (stmt, 2);
+  row->body = column_dup (stmt, 3);
+  row->deleted = sqlite3_column_int (stmt, 4) != 0;
+  row->created_at = sqlite3_column_int64 (stmt, 5);
+  row->updated_at = sqlite3_column_int64 (stmt, 6);
+  row->state = _fb_item_state_from_string ((const char *) sqlite3_column_text (stmt, 7));
+  row->local_seq = sqlite3_column_int64 (stmt, 8);
+  row->base_rev = column_dup (stmt, 9);
+  row->base_body = column_dup (stmt, 10);
+  row->server_rev = column_dup (stmt, 11);
+  row->server_body = column_dup (stmt, 12);
+  row->server_deleted = sqlite3_column_int (stmt, 13) != 0;
+  row->sync_error = column_dup (stmt, 14);
+
+  return TRUE;
+}
+
+static gboolean
+load_existing_row (FbStore     *self,
+                   const char  *id,
+                   Row         *row,
+                   GError     **error)
+{
+  gboolean found;
+
+  if (!load_row (self, id, row, &found, error))
+    return FALSE;
+  if (!found)
+    return set_not_found (error, id);
+
+  return TRUE;
+}
+
+/* The next value of the database-wide edit counter: pending items ordered
+ * by local_seq are in the order they were edited. */
+static gboolean
+next_local_seq (FbStore  *self,
+                gint64   *seq,
+                GError  **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+  gboolean has_row;
+
+  stmt = get_stmt (self,
+                   "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+                   "WHERE key = 'local_seq' RETURNING CAST(value AS INTEGER)",
+                   error);
+  if (stmt == NULL || !step_row (self, stmt, &has_row, error))
+    return FALSE;
+
+  g_assert (has_row);
+  *seq = sqlite3_column_int64 (stmt, 0);
+
+  return step_done (self, stmt, error);
+}
+
+static void
+account_state (FbStore *self,
+               int      old_state,
+               int      new_state)
+{
+  if (old_state == new_state)
+    return;
+
+  if (old_state == FB_ITEM_STATE_PENDING)
+    self->live_pending--;
+  else if (old_state == FB_ITEM_STATE_CONFLICT)
+    self->live_conflict--;
+
+  if (new_state == FB_ITEM_STATE_PENDING)
+    self->live_pending++;
+  else if (new_state == FB_ITEM_STATE_CONFLICT)
+    self->live_conflict++;
+}
+
+static gboolean
+load_counts (FbStore  *self,
+             guint    *pending,
+             guint    *conflict,
+             GError  **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+  int rc;
+
+  stmt = get_stmt (self,
+                   "SELECT state, count(*) FROM items "
+                   "WHERE state IN ('pending', 'conflict') GROUP BY state",
+                   error);
+  if (stmt == NULL)
+    return FALSE;
+
+  *pending = *conflict = 0;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      FbItemState state = _fb_item_state_from_string ((const char *) sqlite3_column_text (stmt, 0));
+
+      if (state == FB_ITEM_STATE_PENDING)
+        *pending = sqlite3_column_int (stmt, 1);
+      else if (state == FB_ITEM_STATE_CONFLICT)
+        *conflict = sqlite3_column_int (stmt, 1);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, rc);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+reload_live_counts (FbStore *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!load_counts (self, &self->live_pending, &self->live_conflict, &error))
+    g_warning ("Could not count pending items: %s", error->message);
+}
+
+/* ---- Full-text index ---- */
+
+/* unicode61 keeps a run of Han, kana or Hangul as one token, so "京都" would
+ * not find "東京都庁". Each such character becomes a token of its own, and a
+ * query becomes a phrase of characters: any substring is found. */
+static gboolean
+is_cjk (gunichar c)
+{
+  switch (g_unichar_get_script (c))
+    {
+    case G_UNICODE_SCRIPT_HAN:
+    case G_UNICODE_SCRIPT_HIRAGANA:
+    case G_UNICODE_SCRIPT_KATAKANA:
+    case G_UNICODE_SCRIPT_HANGUL:
+    case G_UNICODE_SCRIPT_BOPOMOFO:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static void
+append_for_index (GString    *out,
+                  const char *text)
+{
+  const char *p;
+
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    return;
+
+  for (p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (is_cjk (c))
+        {
+          g_string_append_c (out, ' ');
+          g_string_append_unichar (out, c);
+          g_string_append_c (out, ' ');
+        }
+      else
+        {
+          g_string_append_unichar (out, c);
+        }
+    }
+}
+
+static void
+append_node_for_index (GString  *out,
+                       JsonNode *node)
+{
+  if (node == NULL)
+    return;
+
+  if (JSON_NODE_HOLDS_VALUE (node))
+    {
+      GType type = json_node_get_value_type (node);
+
+      if (type == G_TYPE_STRING)
+        append_for_index (out, json_node_get_string (node));
+      else if (type == G_TYPE_INT64)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+      else if (type == G_TYPE_DOUBLE)
+        g_string_append_printf (out, "%g", json_node_get_double (node));
+      else
+        return;
+      g_string_append_c (out, '\n');
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        append_node_for_index (out, json_array_get_element (array, i));
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      const char *member;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, &member, &value))
+        append_node_for_index (out, value);
+    }
+}
+
+static char *
+index_text_of (JsonObject *body,
+               const char *member)
+{
+  GString *out = g_string_new (NULL);
+  JsonNode *node = json_object_get_member (body, member);
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_STRING)
+    append_for_index (out, json_node_get_string (node));
+
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+index_row (FbStore     *self,
+           gint64       rowid,
+           const char  *body_json,
+           gboolean     deleted,
+           GError     **error)
+{
+  g_autoptr(FbCachedStmt) remove = NULL;
+  g_autoptr(FbCachedStmt) insert = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GString) extra = NULL;
+
+  remove = get_stmt (self, "DELETE FROM items_fts WHERE rowid = ?1", error);
+  if (remove == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (remove, 1, rowid);
+  if (!step_done (self, remove, error))
+    return FALSE;
+
+  if (deleted || body_json == NULL)
+    return TRUE;
+
+  body = fb_body_from_string (body_json, NULL);
+  if (body == NULL)
+    return TRUE;
+
+  title = index_text_of (body, "title");
+  text = index_text_of (body, "text");
+  extra = g_string_new (NULL);
+  append_node_for_index (extra, json_object_get_member (body, "fields"));
+  append_node_for_index (extra, json_object_get_member (body, "tags"));
+
+  insert = get_stmt (self,
+                     "INSERT INTO items_fts (rowid, title, text, extra) "
+                     "VALUES (?1, ?2, ?3, ?4)",
+                     error);
+  if (insert == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (insert, 1, rowid);
+  bind_text (insert, 2, title);
+  bind_text (insert, 3, text);
+  bind_text (insert, 4, extra->str);
+
+  return step_done (self, insert, error);
+}
+
+gboolean
+_fb_store_query_is_blank (const char *query)
+{
+  if (query == NULL)
+    return TRUE;
+
+  for (const char *p = query; *p != '\0'; p++)
+    if (!g_ascii_isspace (*p))
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+has_word_characters (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_isalnum (g_utf8_get_char (p)))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* What a person typed, as FTS5 syntax that cannot fail to parse: each word
+ * a quoted phrase (quotes doubled) matched as a prefix, all words required.
+ * NULL when nothing searchable is left. */
+static char *
+build_match_expression (const char *query)
+{
+  g_auto(GStrv) words = NULL;
+  GString *match = g_string_new (NULL);
+  g_autofree char *spaced = NULL;
+
+  if (query == NULL || !g_utf8_validate (query, -1, NULL))
+    return g_string_free (match, TRUE);
+
+  words = g_strsplit_set (query, " \t\n\r\f\v", -1);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      g_autoptr(GString) word = NULL;
+
+      if (!has_word_characters (words[i]))
+        continue;
+
+      word = g_string_new (NULL);
+      append_for_index (word, words[i]);
+      g_string_replace (word, "\"", "\"\"", 0);
+
+      if (match->len > 0)
+        g_string_append_c (match, ' ');
+      g_string_append_printf (match, "\"%s\"*", word->str);
+    }
+
+  if (match->len == 0)
+    return g_string_free (match, TRUE);
+
+  return g_string_free (match, FALSE);
+}
+
+/* ---- Transactions and signals ---- */
+
+static void
+flush_queue (FbStore *self)
+{
+  g_autoptr(GPtrArray) queue = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GPtrArray) emit = NULL;
+  gboolean pending_changed;
+  gboolean conflict_changed;
+
+  queue = g_steal_pointer (&self->queue);
+  self->queue = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* Once per item, with its last snapshot, in the order of last change. */
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  emit = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = queue->len; i > 0; i--)
+    {
+      FbItem *item = g_ptr_array_index (queue, i - 1);
+
+      if (g_hash_table_add (seen, (gpointer) fb_item_get_id (item)))
+        g_ptr_array_add (emit, g_object_ref (item));
+    }
+
+  pending_changed = self->pending_count != self->live_pending;
+  conflict_changed = self->conflict_count != self->live_conflict;
+  self->pending_count = self->live_pending;
+  self->conflict_count = self->live_conflict;
+
+  g_object_ref (self);
+
+  for (guint i = emit->len; i > 0; i--)
+    g_signal_emit (self, signals[ITEM_CHANGED], 0, g_ptr_array_index (emit, i - 1));
+
+  if (pending_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING_COUNT]);
+  if (conflict_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONFLICT_COUNT]);
+
+  g_object_unref (self);
+}
+
+static char *
+savepoint_sql (const char *verb,
+               guint       level)
+{
+  return g_strdup_printf ("%s fb_savepoint_%u", verb, level);
+}
+
+gboolean
+fb_store_begin (FbStore  *self,
+                GError  **error)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->broken != NULL)
+    {
+      /* SQLite already rolled the transaction back: a savepoint now would
+       * silently start writing outside it. */
+      g_propagate_error (error, g_error_copy (self->broken));
+      return FALSE;
+    }
+
+  if (self->depth == 0)
+    {
+      /* IMMEDIATE takes the write lock now, so "busy" is reported here and
+       * not half way through a change. */
+      if (!exec_cached (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+    }
+  else
+    {
+      g_autofree char *sql = savepoint_sql ("SAVEPOINT", self->depth);
+
+      if (!exec_cached (self, sql, error))
+        return FALSE;
+    }
+
+  g_array_append_val (self->queue_marks, self->queue->len);
+  self->depth++;
+
+  return TRUE;
+}
+
+static void
+end_outermost (FbStore *self)
+{
+  g_clear_error (&self->broken);
+  g_array_set_size (self->queue_marks, 0);
+}
+
+void
+fb_store_rollback (FbStore *self)
+{
+  guint level;
+  guint mark;
+
+  g_return_if_fail (FB_IS_STORE (self));
+  g_return_if_fail (self->depth > 0);
+
+  level = self->depth - 1;
+  mark = g_array_index (self->queue_marks, guint, level);
+
+  if (self->broken == NULL && !sqlite3_get_autocommit (self->db))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (level == 0)
+        {
+          if (!exec_cached (self, "ROLLBACK", &error))
+            g_warning ("Could not roll back: %s", error->message);
+        }
+      else
+        {
+          g_autofree char *rollback_to = savepoint_sql ("ROLLBACK TO", level);
+          g_autofree char *release = savepoint_sql ("RELEASE", level);
+
+          if (!exec_cached (self, rollback_to, &error) ||
+              !exec_cached (self, release, &error))
+            {
+              g_warning ("Could not roll back a savepoint: %s", error->message);
+              if (sqlite3_get_autocommit (self->db))
+                self->broken = g_error_copy (error);
+            }
+        }
+    }
+  else if (level > 0 && self->broken == NULL)
+    {
+      g_set_error_literal (&self->broken, FB_STORE_ERROR, FB_STORE_ERROR_FAILED,
+                           _("An error cancelled the whole change: nothing was saved"));
+    }
+
+  if (self->broken != NULL)
+    mark = 0;
+  g_ptr_array_set_size (self->queue, mark);
+
+  self->depth--;
+  g_array_set_size (self->queue_marks, self->depth);
+
+  if (self->depth == 0)
+    end_outermost (self);
+
+  reload_live_counts (self);
+}
+
+gboolean
+fb_store_commit (FbStore  *self,
+                 GError  **error)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->depth > 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->broken != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->broken));
+      fb_store_rollback (self);
+      return FALSE;
+    }
+
+  if (self->depth == 1)
+    {
+      if (!exec_cached (self, "COMMIT", error))
+        {
+          fb_store_rollback (self);
+          return FALSE;
+        }
+
+      self->depth = 0;
+      end_outermost (self);
+      flush_queue (self);
+    }
+  else
+    {
+      g_autofree char *sql = savepoint_sql ("RELEASE", self->depth - 1);
+
+      if (!exec_cached (self, sql, error))
+        {
+          fb_store_rollback (self);
+          return FALSE;
+        }
+
+      self->depth--;
+      g_array_set_size (self->queue_marks, self->depth);
+    }
+
+  return TRUE;
+}
+
+/* ---- Writing rows ---- */
+
+static gboolean
+queue_snapshot (FbStore     *self,
+                const char  *id,
+                gboolean     purged,
+                GError     **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+  gboolean found;
+
+  stmt = get_stmt (self, "SELECT " FB_ITEM_COLUMNS " FROM items WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  if (!step_row (self, stmt, &found, error))
+    return FALSE;
+  g_assert (found);
+
+  g_ptr_array_add (self->queue, _fb_item_new_from_stmt (stmt, purged));
+
+  return TRUE;
+}
+
+/* Writes @after (inserting it if @before is NULL), keeps the full-text
+ * index and the counts in step, and queues the new snapshot. */
+static gboolean
+save_row (FbStore    *self,
+          const Row  *before,
+          Row        *after,
+          GError    **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+  gboolean has_row;
+
+  g_assert (self->depth > 0);
+
+  stmt = get_stmt (self,
+                   "INSERT INTO items (id, collection, body, deleted, created_at, "
+                   "  updated_at, state, local_seq, base_rev, base_body, server_rev, "
+                   "  server_body, server_deleted, sync_error) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+                   "ON CONFLICT (id) DO UPDATE SET collection = excluded.collection, "
+                   "  body = excluded.body, deleted = excluded.deleted, "
+                   "  created_at = excluded.created_at, updated_at = excluded.updated_at, "
+                   "  state = excluded.state, local_seq = excluded.local_seq, "
+                   "  base_rev = excluded.base_rev, base_body = excluded.base_body, "
+                   "  server_rev = excluded.server_rev, server_body = excluded.server_body, "
+                   "  server_deleted = excluded.server_deleted, "
+                   "  sync_error = excluded.sync_error "
+                   "RETURNING rowid",
+                   error);
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_text (stmt, 1, after->id);
+  bind_text (stmt, 2, after->collection);
+  bind_text (stmt, 3, after->body);
+  sqlite3_bind_int (stmt, 4, after->deleted ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 5, after->created_at);
+  sqlite3_bind_int64 (stmt, 6, after->updated_at);
+  bind_text (stmt, 7, _fb_item_state_to_string (after->state));
+  sqlite3_bind_int64 (stmt, 8, after->local_seq);
+  bind_text (stmt, 9, after->base_rev);
+  bind_text (stmt, 10, after->base_body);
+  bind_text (stmt, 11, after->server_rev);
+  bind_text (stmt, 12, after->server_body);
+  sqlite3_bind_int (stmt, 13, after->server_deleted ? 1 : 0);
+  bind_text (stmt, 14, after->sync_error);
+
+  if (!step_row (self, stmt, &has_row, error))
+    return FALSE;
+  g_assert (has_row);
+  after->rowid = sqlite3_column_int64 (stmt, 0);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  if (before == NULL ||
+      before->deleted != after->deleted ||
+      g_strcmp0 (before->body, after->body) != 0)
+    {
+      if (!index_row (self, after->rowid, after->body, after->deleted, error))
+        return FALSE;
+    }
+
+  account_state (self, before != NULL ? (int) before->state : -1, after->state);
+
+  return queue_snapshot (self, after->id, FALSE, error);
+}
+
+/* The server has the deletion: the row goes, its last snapshot says
+ * deleted + synced. */
+static gboolean
+purge_row (FbStore    *self,
+           const Row  *before,
+           GError    **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+
+  if (!queue_snapshot (self, before->id, TRUE, error))
+    return FALSE;
+
+  stmt = get_stmt (self, "DELETE FROM items WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, before->id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  if (!index_row (self, before->rowid, NULL, TRUE, error))
+    return FALSE;
+
+  account_state (self, before->state, -1);
+
+  return TRUE;
+}
+
+/* A change the person made: new body/deleted, a new local_seq, pending
+ * (a conflict stays a conflict until it is resolved). */
+static gboolean
+save_local_edit (FbStore     *self,
+                 const Row   *before,
+                 const char  *body,
+                 gboolean     deleted,
+                 GError     **error)
+{
+  g_auto(Row) after = { 0, };
+
+  row_copy (before, &after);
+  set_string (&after.body, body);
+  after.deleted = deleted;
+  after.updated_at = now_ms (self);
+  if (after.state != FB_ITEM_STATE_CONFLICT)
+    after.state = FB_ITEM_STATE_PENDING;
+  if (!next_local_seq (self, &after.local_seq, error))
+    return FALSE;
+
+  return save_row (self, before, &after, error);
+}
+
+static gboolean
+insert_new_item (FbStore     *self,
+                 const char  *id,
+                 const char  *collection,
+                 const char  *body,
+                 GError     **error)
+{
+  g_auto(Row) row = { 0, };
+
+  row.id = g_strdup (id);
+  row.collection = g_strdup (collection);
+  row.body = g_strdup (body);
+  row.created_at = row.updated_at = now_ms (self);
+  row.state = FB_ITEM_STATE_PENDING;
+  if (!next_local_seq (self, &row.local_seq, error))
+    return FALSE;
+
+  return save_row (self, NULL, &row, error);
+}
+
+static gboolean
+check_collection (const char  *collection,
+                  GError     **error)
+{
+  if (collection == NULL || *collection == '\0' || !g_utf8_validate (collection, -1, NULL))
+    {
+      g_set_error_literal (error, FB_STORE_ERROR, FB_STORE_ERROR_INVALID,
+                           _("An item must belong to a collection"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_id (const char  *id,
+          GError     **error)
+{
+  if (id == NULL || *id == '\0' || !g_utf8_validate (id, -1, NULL))
+    {
+      g_set_error_literal (error, FB_STORE_ERROR, FB_STORE_ERROR_INVALID,
+                           _("An item must have an id"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Each public write runs its body inside begin/commit, so it is atomic on
+ * its own and a savepoint inside the caller's transaction. */
+#define RUN_IN_TRANSACTION(self, error, call)     \
+  G_STMT_START {                                  \
+    if (!fb_store_begin ((self), (error)))        \
+      return FALSE;                               \
+    if (!(call))                                  \
+      {                                           \
+        fb_store_rollback (self);                 \
+        return FALSE;                             \
+      }                                           \
+    return fb_store_commit ((self), (error));     \
+  } G_STMT_END
+
+/* ---- Local edits ---- */
+
+static gboolean
+run_create (FbStore     *self,
+            const char  *id,
+            const char  *collection,
+            const char  *body,
+            GError     **error)
+{
+  RUN_IN_TRANSACTION (self, error,
+                      insert_new_item (self, id, collection, body, error));
+}
+
+FbItem *
+fb_store_create_item (FbStore     *self,
+                      const char  *collection,
+                      JsonObject  *body,
+                      GError     **error)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (collection != NULL, NULL);
+  g_return_val_if_fail (body != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_collection (collection, error))
+    return NULL;
+
+  id = g_uuid_string_random ();
+  json = fb_body_to_string (body);
+
+  if (!run_create (self, id, collection, json, error))
+    return NULL;
+
+  return fb_store_get_item (self, id, error);
+}
+
+static gboolean
+put_item_in_transaction (FbStore     *self,
+                         const char  *id,
+                         const char  *collection,
+                         const char  *body,
+                         GError     **error)
+{
+  g_auto(Row) before = { 0, };
+  gboolean found;
+
+  if (!load_row (self, id, &before, &found, error))
+    return FALSE;
+
+  if (!found)
+    return insert_new_item (self, id, collection, body, error);
+
+  if (g_strcmp0 (before.collection, collection) != 0)
+    {
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_INVALID,
+                   _("The item “%s” belongs to another collection"), id);
+      return FALSE;
+    }
+
+  if (!before.deleted && g_strcmp0 (before.body, body) == 0)
+    return TRUE;
+
+  return save_local_edit (self, &before, body, FALSE, error);
+}
+
+static gboolean
+run_put (FbStore     *self,
+         const char  *id,
+         const char  *collection,
+         const char  *body,
+         GError     **error)
+{
+  RUN_IN_TRANSACTION (self, error,
+                      put_item_in_transaction (self, id, collection, body, error));
+}
+
+FbItem *
+fb_store_put_item (FbStore     *self,
+                   const char  *id,
+                   const char  *collection,
+                   JsonObject  *body,
+                   GError     **error)
+{
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (collection != NULL, NULL);
+  g_return_val_if_fail (body != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_id (id, error) || !check_collection (collection, error))
+    return NULL;
+
+  json = fb_body_to_string (body);
+  if (!run_put (self, id, collection, json, error))
+    return NULL;
+
+  return fb_store_get_item (self, id, error);
+}
+
+static gboolean
+body_json_equal (const char *a,
+                 const char *b)
+{
+  g_autoptr(JsonObject) object_a = NULL;
+  g_autoptr(JsonObject) object_b = NULL;
+
+  if (g_strcmp0 (a, b) == 0)
+    return TRUE;
+  if (a == NULL || b == NULL)
+    return FALSE;
+
+  object_a = fb_body_from_string (a, NULL);
+  object_b = fb_body_from_string (b, NULL);
+
+  return object_a != NULL && object_b != NULL && fb_body_equal (object_a, object_b);
+}
+
+static gboolean
+update_item_in_transaction (FbStore     *self,
+                            const char  *id,
+                            const char  *body,
+                            GError     **error)
+{
+  g_auto(Row) before = { 0, };
+
+  if (!load_existing_row (self, id, &before, error))
+    return FALSE;
+
+  if (before.deleted)
+    {
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND,
+                   _("The item “%s” was deleted"), id);
+      return FALSE;
+    }
+
+  /* Saving what is already there is not an edit: nothing to push. */
+  if (body_json_equal (before.body, body))
+    return TRUE;
+
+  return save_local_edit (self, &before, body, FALSE, error);
+}
+
+gboolean
+fb_store_update_item (FbStore     *self,
+                      const char  *id,
+                      JsonObject  *body,
+                      GError     **error)
+{
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (body != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  json = fb_body_to_string (body);
+
+  RUN_IN_TRANSACTION (self, error,
+                      update_item_in_transaction (self, id, json, error));
+}
+
+static gboolean
+set_deleted_in_transaction (FbStore     *self,
+                            const char  *id,
+                            gboolean     deleted,
+                            GError     **error)
+{
+  g_auto(Row) before = { 0, };
+
+  if (!load_existing_row (self, id, &before, error))
+    return FALSE;
+
+  if (before.deleted == deleted)
+    return TRUE;
+
+  /* The tombstone keeps its body, so restoring brings it back whole. */
+  return save_local_edit (self, &before, before.body, deleted, error);
+}
+
+gboolean
+fb_store_delete_item (FbStore     *self,
+                      const char  *id,
+                      GError     **error)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  RUN_IN_TRANSACTION (self, error,
+                      set_deleted_in_transaction (self, id, TRUE, error));
+}
+
+gboolean
+fb_store_restore_item (FbStore     *self,
+                       const char  *id,
+                       GError     **error)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  RUN_IN_TRANSACTION (self, error,
+                      set_deleted_in_transaction (self, id, FALSE, error));
+}
+
+/* ---- Reading ---- */
+
+FbItem *
+fb_store_get_item (FbStore     *self,
+                   const char  *id,
+                   GError     **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+  gboolean found;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stmt = get_stmt (self, "SELECT " FB_ITEM_COLUMNS " FROM items WHERE id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, id);
+  if (!step_row (self, stmt, &found, error))
+    return NULL;
+  if (!found)
+    {
+      set_not_found (error, id);
+      return NULL;
+    }
+
+  return _fb_item_new_from_stmt (stmt, FALSE);
+}
+
+/* Collects every row of a bound statement selecting FB_ITEM_COLUMNS (and
+ * optionally a rank after them). */
+static GPtrArray *
+collect_items (FbStore       *self,
+               sqlite3_stmt  *stmt,
+               GArray        *ranks,
+               GError       **error)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_ptr_array_add (items, _fb_item_new_from_stmt (stmt, FALSE));
+      if (ranks != NULL)
+        {
+          double rank = sqlite3_column_double (stmt, 15);
+
+          g_array_append_val (ranks, rank);
+        }
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, rc);
+      return NULL;
+    }
+
+  return g_steal_pointer (&items);
+}
+
+GPtrArray *
+fb_store_list_items (FbStore     *self,
+                     const char  *collection,
+                     GError     **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (collection != NULL)
+    {
+      stmt = get_stmt (self,
+                       "SELECT " FB_ITEM_COLUMNS " FROM items "
+                       "WHERE collection = ?1 AND deleted = 0 "
+                       "ORDER BY updated_at DESC, id",
+                       error);
+      if (stmt != NULL)
+        bind_text (stmt, 1, collection);
+    }
+  else
+    {
+      stmt = get_stmt (self,
+                       "SELECT " FB_ITEM_COLUMNS " FROM items "
+                       "WHERE deleted = 0 ORDER BY updated_at DESC, id",
+                       error);
+    }
+
+  if (stmt == NULL)
+    return NULL;
+
+  return collect_items (self, stmt, NULL, error);
+}
+
+GPtrArray *
+_fb_store_search_ranked (FbStore     *self,
+                         const char  *collection,
+                         const char  *query,
+                         GArray     **ranks,
+                         GError     **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+  g_autofree char *match = NULL;
+  g_autoptr(GArray) rank_array = NULL;
+  GPtrArray *items;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (ranks != NULL)
+    rank_array = g_array_new (FALSE, FALSE, sizeof (double));
+
+  match = build_match_expression (query);
+  if (match == NULL)
+    {
+      if (ranks != NULL)
+        *ranks = g_steal_pointer (&rank_array);
+      return g_ptr_array_new_with_free_func (g_object_unref);
+    }
+
+  stmt = get_stmt (self,
+                   "SELECT " FB_ITEM_COLUMNS ", " BM25 " AS rank "
+                   "FROM items_fts JOIN items ON items.rowid = items_fts.rowid "
+                   "WHERE items_fts MATCH ?1 AND items.deleted = 0 "
+                   "  AND (?2 IS NULL OR items.collection = ?2) "
+                   "ORDER BY rank, items.updated_at DESC, items.id",
+                   error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, match);
+  bind_text (stmt, 2, collection);
+
+  items = collect_items (self, stmt, rank_array, error);
+  if (items != NULL && ranks != NULL)
+    *ranks = g_steal_pointer (&rank_array);
+
+  return items;
+}
+
+GPtrArray *
+fb_store_search (FbStore     *self,
+                 const char  *collection,
+                 const char  *query,
+                 GError     **error)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (_fb_store_query_is_blank (query))
+    return fb_store_list_items (self, collection, error);
+
+  return _fb_store_search_ranked (self, collection, query, NULL, error);
+}
+
+gboolean
+_fb_store_match_item (FbStore    *self,
+                      FbItem     *item,
+                      const char *query,
+                      double     *rank)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+  g_autofree char *match = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean found;
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (FB_IS_ITEM (item), FALSE);
+
+  if (fb_item_get_deleted (item))
+    return FALSE;
+
+  match = build_match_expression (query);
+  if (match == NULL)
+    return FALSE;
+
+  stmt = get_stmt (self,
+                   "SELECT " BM25 " FROM items_fts "
+                   "WHERE items_fts MATCH ?1 AND rowid = ?2",
+                   &error);
+  if (stmt == NULL)
+    {
+      g_warning ("Could not search: %s", error->message);
+      return FALSE;
+    }
+  bind_text (stmt, 1, match);
+  sqlite3_bind_int64 (stmt, 2, _fb_item_get_rowid (item));
+  if (!step_row (self, stmt, &found, &error))
+    {
+      g_warning ("Could not search: %s", error->message);
+      return FALSE;
+    }
+
+  if (found && rank != NULL)
+    *rank = sqlite3_column_double (stmt, 0);
+
+  return found;
+}
+
+guint
+fb_store_get_pending_count (FbStore *self)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), 0);
+
+  return self->pending_count;
+}
+
+guint
+fb_store_get_conflict_count (FbStore *self)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), 0);
+
+  return self->conflict_count;
+}
+
+GPtrArray *
+fb_store_list_conflicts (FbStore  *self,
+                         GError  **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stmt = get_stmt (self,
+                   "SELECT " FB_ITEM_COLUMNS " FROM items "
+                   "WHERE state = 'conflict' ORDER BY local_seq, id",
+                   error);
+  if (stmt == NULL)
+    return NULL;
+
+  return collect_items (self, stmt, NULL, error);
+}
+
+/* ---- Sync-facing ---- */
+
+GPtrArray *
+fb_store_list_pending (FbStore  *self,
+                       gint64    after_seq,
+                       guint     limit,
+                       GError  **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* Served by the items_by_state (state, local_seq) index. */
+  stmt = get_stmt (self,
+                   "SELECT " FB_ITEM_COLUMNS " FROM items "
+                   "WHERE state = 'pending' AND local_seq > ?1 "
+                   "ORDER BY local_seq LIMIT ?2",
+                   error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, after_seq);
+  sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
+
+  return collect_items (self, stmt, NULL, error);
+}
+
+static gboolean
+mark_pushed_in_transaction (FbStore     *self,
+                            const char  *id,
+                            gint64       sent_local_seq,
+                            const char  *rev,
+                            const char  *body,
+                            gboolean     deleted,
+                            GError     **error)
+{
+  g_auto(Row) before = { 0, };
+  g_auto(Row) after = { 0, };
+
+  if (!load_existing_row (self, id, &before, error))
+    return FALSE;
+
+  row_copy (&before, &after);
+  set_string (&after.base_rev, rev);
+  set_string (&after.base_body, deleted ? NULL : body);
+  g_clear_pointer (&after.sync_error, g_free);
+
+  /* Edits made while the push was on the way are still to be pushed. */
+  if (after.state == FB_ITEM_STATE_PENDING && after.local_seq == sent_local_seq)
+    after.state = FB_ITEM_STATE_SYNCED;
+
+  if (after.state == FB_ITEM_STATE_SYNCED && deleted && after.deleted)
+    return purge_row (self, &before, error);
+
+  return save_row (self, &before, &after, error);
+}
+
+gboolean
+fb_store_mark_pushed (FbStore     *self,
+                      const char  *id,
+                      gint64       sent_local_seq,
+                      const char  *rev,
+                      JsonObject  *body,
+                      gboolean     deleted,
+                      GError     **error)
+{
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (rev != NULL, FALSE);
+  g_return_val_if_fail (deleted || body != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (body != NULL)
+    json = fb_body_to_string (body);
+
+  RUN_IN_TRANSACTION (self, error,
+                      mark_pushed_in_transaction (self, id, sent_local_seq, rev,
+                                                  json, deleted, error));
+}
+
+static gboolean
+apply_remote_in_transaction (FbStore     *self,
+                             const char  *id,
+                             const char  *collection,
+                             const char  *rev,
+                             const char  *body,
+                             gboolean     deleted,
+                             gint64       updated_at,
+                             GError     **error)
+{
+  g_auto(Row) before = { 0, };
+  g_auto(Row) after = { 0, };
+  gboolean found;
+
+  if (!load_row (self, id, &before, &found, error))
+    return FALSE;
+
+  if (found && before.state != FB_ITEM_STATE_SYNCED)
+    {
+      /* Overwriting it would drop the person's edit: it must be merged. */
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_INVALID,
+                   _("The item “%s” has changes that are not synced yet"), id);
+      return FALSE;
+    }
+
+  if (deleted)
+    return found ? purge_row (self, &before, error) : TRUE;
+
+  if (found)
+    {
+      /* Our own change coming back. */
+      if (!before.deleted &&
+          g_strcmp0 (before.base_rev, rev) == 0 &&
+          g_strcmp0 (before.collection, collection) == 0 &&
+          body_json_equal (before.body, body))
+        return TRUE;
+
+      row_copy (&before, &after);
+    }
+  else
+    {
+      after.id = g_strdup (id);
+      after.created_at = updated_at > 0 ? updated_at : now_ms (self);
+    }
+
+  set_string (&after.collection, collection);
+  set_string (&after.body, body);
+  after.deleted = FALSE;
+  after.updated_at = updated_at > 0 ? updated_at : now_ms (self);
+  after.state = FB_ITEM_STATE_SYNCED;
+  set_string (&after.base_rev, rev);
+  set_string (&after.base_body, body);
+  g_clear_pointer (&after.server_rev, g_free);
+  g_clear_pointer (&after.server_body, g_free);
+  after.server_deleted = FALSE;
+  g_clear_pointer (&after.sync_error, g_free);
+
+  return save_row (self, found ? &before : NULL, &after, error);
+}
+
+gboolean
+fb_store_apply_remote (FbStore     *self,
+                       const char  *id,
+                       const char  *collection,
+                       const char  *rev,
+                       JsonObject  *body,
+                       gboolean     deleted,
+                       gint64       updated_at,
+                       GError     **error)
+{
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_id (id, error))
+    return FALSE;
+
+  if (!deleted)
+    {
+      if (!check_collection (collection, error))
+        return FALSE;
+      if (body == NULL)
+        {
+          g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_INVALID,
+                       _("The server sent the item “%s” without content"), id);
+          return FALSE;
+        }
+      json = fb_body_to_string (body);
+    }
+
+  RUN_IN_TRANSACTION (self, error,
+                      apply_remote_in_transaction (self, id, collection, rev, json,
+                                                   deleted, updated_at, error));
+}
+
+static gboolean
+apply_merged_in_transaction (FbStore     *self,
+                             const char  *id,
+                             const char  *rev,
+                             const char  *server_body,
+                             gboolean     server_deleted,
+                             const char  *merged,
+                             gboolean     merged_deleted,
+                             GError     **error)
+{
+  g_auto(Row) before = { 0, };
+  g_auto(Row) after = { 0, };
+  gboolean same_as_server;
+
+  if (!load_existing_row (self, id, &before, error))
+    return FALSE;
+
+  row_copy (&before, &after);
+  set_string (&after.base_rev, rev);
+  set_string (&after.base_body, server_deleted ? NULL : server_body);
+  g_clear_pointer (&after.server_rev, g_free);
+  g_clear_pointer (&after.server_body, g_free);
+  after.server_deleted = FALSE;
+  g_clear_pointer (&after.sync_error, g_free);
+
+  if (!merged_deleted)
+    set_string (&after.body, merged);
+  after.deleted = merged_deleted;
+  if (after.deleted != before.deleted || g_strcmp0 (after.body, before.body) != 0)
+    after.updated_at = now_ms (self);
+
+  if (merged_deleted || server_deleted)
+    same_as_server = merged_deleted && server_deleted;
+  else
+    same_as_server = body_json_equal (merged, server_body);
+
+  if (same_as_server)
+    {
+      after.state = FB_ITEM_STATE_SYNCED;
+      if (after.deleted)
+        return purge_row (self, &before, error);
+    }
+  else
+    {
+      after.state = FB_ITEM_STATE_PENDING;
+      if (!next_local_seq (self, &after.local_seq, error))
+        return FALSE;
+    }
+
+  return save_row (self, &before, &after, error);
+}
+
+gboolean
+fb_store_apply_merged (FbStore     *self,
+                       const char  *id,
+                       const char  *rev,
+                       JsonObject  *server_body,
+                       gboolean     server_deleted,
+                       JsonObject  *merged,
+                       gboolean     merged_deleted,
+                       GError     **error)
+{
+  g_autofree char *server_json = NULL;
+  g_autofree char *merged_json = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (rev != NULL, FALSE);
+  g_return_val_if_fail (server_deleted || server_body != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (server_body != NULL && !server_deleted)
+    server_json = fb_body_to_string (server_body);
+  if (merged == NULL)
+    merged_deleted = TRUE;
+  if (!merged_deleted)
+    merged_json = fb_body_to_string (merged);
+
+  RUN_IN_TRANSACTION (self, error,
+                      apply_merged_in_transaction (self, id, rev, server_json,
+                                                   server_deleted, merged_json,
+                                                   merged_deleted, error));
+}
+
+static gboolean
+set_conflict_in_transaction (FbStore     *self,
+                             const char  *id,
+                             const char  *server_rev,
+                             const char  *server_body,
+                             gboolean     server_deleted,
+                             GError     **error)
+{
+  g_auto(Row) before = { 0, };
+  g_auto(Row) after = { 0, };
+
+  if (!load_existing_row (self, id, &before, error))
+    return FALSE;
+
+  row_copy (&before, &after);
+  after.state = FB_ITEM_STATE_CONFLICT;
+  set_string (&after.server_rev, server_rev);
+  set_string (&after.server_body, server_deleted ? NULL : server_body);
+  after.server_deleted = server_deleted;
+  g_clear_pointer (&after.sync_error, g_free);
+
+  return save_row (self, &before, &after, error);
+}
+
+gboolean
+fb_store_set_conflict (FbStore     *self,
+                       const char  *id,
+                       const char  *server_rev,
+                       JsonObject  *server_body,
+                       gboolean     server_deleted,
+                       GError     **error)
+{
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (server_rev != NULL, FALSE);
+  g_return_val_if_fail (server_deleted || server_body != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (server_body != NULL && !server_deleted)
+    json = fb_body_to_string (server_body);
+
+  RUN_IN_TRANSACTION (self, error,
+                      set_conflict_in_transaction (self, id, server_rev, json,
+                                                   server_deleted, error));
+}
+
+static gboolean
+set_sync_error_in_transaction (FbStore     *self,
+                               const char  *id,
+                               const char  *message,
+                               GError     **error)
+{
+  g_auto(Row) before = { 0, };
+  g_auto(Row) after = { 0, };
+
+  if (!load_existing_row (self, id, &before, error))
+    return FALSE;
+
+  if (g_strcmp0 (before.sync_error, message) == 0)
+    return TRUE;
+
+  row_copy (&before, &after);
+  set_string (&after.sync_error, message);
+
+  return save_row (self, &before, &after, error);
+}
+
+gboolean
+fb_store_set_sync_error (FbStore     *self,
+                         const char  *id,
+                         const char  *message,
+                         GError     **error)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  RUN_IN_TRANSACTION (self, error,
+                      set_sync_error_in_transaction (self, id, message, error));
+}
+
+static gboolean
+resolve_in_transaction (FbStore       *self,
+                        const char    *id,
+                        FbResolution   how,
+                        char         **new_id,
+                        GError       **error)
+{
+  g_auto(Row) before = { 0, };
+  g_auto(Row) after = { 0, };
+
+  if (!load_existing_row (self, id, &before, error))
+    return FALSE;
+
+  if (before.state != FB_ITEM_STATE_CONFLICT)
+    {
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_INVALID,
+                   _("The item “%s” is not in conflict"), id);
+      return FALSE;
+    }
+
+  row_copy (&before, &after);
+  set_string (&after.base_rev, before.server_rev);
+  set_string (&after.base_body, before.server_deleted ? NULL : before.server_body);
+  g_clear_pointer (&after.server_rev, g_free);
+  g_clear_pointer (&after.server_body, g_free);
+  after.server_deleted = FALSE;
+  g_clear_pointer (&after.sync_error, g_free);
+  after.updated_at = now_ms (self);
+
+  if (how == FB_RESOLVE_KEEP_MINE)
+    {
+      after.state = FB_ITEM_STATE_PENDING;
+      if (!next_local_seq (self, &after.local_seq, error))
+        return FALSE;
+      return save_row (self, &before, &after, error);
+    }
+
+  /* Mine lives on as a new item; a deleted mine has nothing to keep. */
+  if (how == FB_RESOLVE_KEEP_BOTH && !before.deleted)
+    {
+      g_autofree char *copy_id = g_uuid_string_random ();
+
+      if (!insert_new_item (self, copy_id, before.collection, before.body, error))
+        return FALSE;
+      if (new_id != NULL)
+        *new_id = g_steal_pointer (&copy_id);
+    }
+
+  if (before.server_deleted)
+    return purge_row (self, &before, error);
+
+  set_string (&after.body, before.server_body);
+  after.deleted = FALSE;
+  after.state = FB_ITEM_STATE_SYNCED;
+
+  return save_row (self, &before, &after, error);
+}
+
+gboolean
+fb_store_resolve_conflict (FbStore       *self,
+                           const char    *id,
+                           FbResolution   how,
+                           char         **new_id,
+                           GError       **error)
+{
+  g_autofree char *created = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (how <= FB_RESOLVE_KEEP_BOTH, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (new_id != NULL)
+    *new_id = NULL;
+
+  if (!fb_store_begin (self, error))
+    return FALSE;
+  if (!resolve_in_transaction (self, id, how, &created, error))
+    {
+      fb_store_rollback (self);
+      return FALSE;
+    }
+  if (!fb_store_commit (self, error))
+    return FALSE;
+
+  if (new_id != NULL)
+    *new_id = g_steal_pointer (&created);
+
+  return TRUE;
+}
+
+/* ---- Meta ---- */
+
+static char *
+read_meta (FbStore     *self,
+           const char  *key,
+           GError     **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+  gboolean found;
+
+  stmt = get_stmt (self, "SELECT value FROM meta WHERE key = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, key);
+  if (!step_row (self, stmt, &found, error) || !found)
+    return NULL;
+
+  return column_dup (stmt, 0);
+}
+
+static gboolean
+write_meta (FbStore     *self,
+            const char  *key,
+            const char  *value,
+            GError     **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+
+  if (value == NULL)
+    stmt = get_stmt (self, "DELETE FROM meta WHERE key = ?1", error);
+  else
+    stmt = get_stmt (self,
+                     "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                     error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, key);
+  if (value != NULL)
+    bind_text (stmt, 2, value);
+
+  return step_done (self, stmt, error);
+}
+
+char *
+fb_store_get_meta (FbStore    *self,
+                   const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  char *value;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  value = read_meta (self, key, &error);
+  if (error != NULL)
+    g_warning ("Could not read “%s” from the database: %s", key, error->message);
+
+  return value;
+}
+
+gboolean
+fb_store_set_meta (FbStore     *self,
+                   const char  *key,
+                   const char  *value,
+                   GError     **error)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* The edit counter is the store's own: a wrong value would reorder
+   * or lose pushes. */
+  if (g_str_equal (key, "local_seq") || g_str_equal (key, "device_id"))
+    {
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_INVALID,
+                   _("“%s” is kept by the store itself"), key);
+      return FALSE;
+    }
+
+  RUN_IN_TRANSACTION (self, error, write_meta (self, key, value, error));
+}
+
+static char *
+checkpoint_key (const char *remote)
+{
+  return g_strconcat ("checkpoint:", remote, NULL);
+}
+
+char *
+fb_store_get_checkpoint (FbStore    *self,
+                         const char *remote)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (remote != NULL, NULL);
+
+  key = checkpoint_key (remote);
+
+  return fb_store_get_meta (self, key);
+}
+
+gboolean
+fb_store_set_checkpoint (FbStore     *self,
+                         const char  *remote,
+                         const char  *seq_json,
+                         GError     **error)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (remote != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  key = checkpoint_key (remote);
+
+  return fb_store_set_meta (self, key, seq_json, error);
+}
+
+const char *
+fb_store_get_device_id (FbStore *self)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+
+  return self->device_id;
+}
+
+/* ---- Opening and migrating ---- */
+
+static gboolean
+query_int (FbStore     *self,
+           const char  *sql,
+           gint64      *value,
+           GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          *value = sqlite3_column_int64 (stmt, 0);
+          rc = SQLITE_OK;
+        }
+      else if (rc == SQLITE_DONE)
+        {
+          *value = 0;
+          rc = SQLITE_OK;
+        }
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, rc);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+migrate_to_v1 (FbStore  *self,
+               GError  **error)
+{
+  return exec_once (self,
+                    "PRAGMA application_id = " G_STRINGIFY (FB_STORE_APPLICATION_ID) ";"
+                    "CREATE TABLE meta ("
+                    "  key   TEXT PRIMARY KEY NOT NULL,"
+                    "  value TEXT"
+                    ");"
+                    "CREATE TABLE items ("
+                    "  id             TEXT PRIMARY KEY NOT NULL,"
+                    "  collection     TEXT NOT NULL,"
+                    "  body           TEXT NOT NULL,"
+                    "  deleted        INTEGER NOT NULL DEFAULT 0,"
+                    "  created_at     INTEGER NOT NULL,"
+                    "  updated_at     INTEGER NOT NULL,"
+                    "  state          TEXT NOT NULL DEFAULT 'pending'"
+                    "                 CHECK (state IN ('synced', 'pending', 'conflict')),"
+                    "  local_seq      INTEGER NOT NULL DEFAULT 0,"
+                    "  base_rev       TEXT,"
+                    "  base_body      TEXT,"
+                    "  server_rev     TEXT,"
+                    "  server_body    TEXT,"
+                    "  server_deleted INTEGER NOT NULL DEFAULT 0,"
+                    "  sync_error     TEXT"
+                    ");"
+                    "CREATE INDEX items_by_collection ON items (collection, deleted, updated_at);"
+                    "CREATE INDEX items_by_state ON items (state, local_seq);"
+                    "INSERT INTO meta (key, value) VALUES ('local_seq', '0');",
+                    error);
+}
+
+/* v2: full-text search. The index is filled here from C rather than by
+ * triggers, because CJK text is split per character on the way in. Its
+ * rowids are those of items; items are never VACUUMed without rebuilding
+ * it (VACUUM may renumber rowids). */
+static gboolean
+migrate_to_v2 (FbStore  *self,
+               GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (!exec_once (self,
+                  "CREATE VIRTUAL TABLE items_fts USING fts5 ("
+                  "  title, text, extra,"
+                  "  tokenize = 'unicode61 remove_diacritics 2'"
+                  ");",
+                  error))
+    return FALSE;
+
+  rc = sqlite3_prepare_v2 (self->db, "SELECT rowid, body FROM items WHERE deleted = 0",
+                           -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, rc);
+      return FALSE;
+    }
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (!index_row (self, sqlite3_column_int64 (stmt, 0),
+                      (const char *) sqlite3_column_text (stmt, 1), FALSE, error))
+        {
+          sqlite3_finalize (stmt);
+          return FALSE;
+        }
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, rc);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+typedef gboolean (*MigrateFunc) (FbStore *self, GError **error);
+
+static const MigrateFunc migrations[FB_STORE_SCHEMA_VERSION] = {
+  migrate_to_v1,
+  migrate_to_v2,
+};
+
+static gboolean
+migrate (FbStore  *self,
+         gint64    version,
+         GError  **error)
+{
+  for (; version < FB_STORE_SCHEMA_VERSION; version++)
+    {
+      g_autofree char *set_version = NULL;
+
+      /* Each step is one transaction: a crash leaves the older schema. */
+      if (!exec_once (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+
+      set_version = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, version + 1);
+      if (!migrations[version] (self, error) ||
+          !exec_once (self, set_version, error) ||
+          !exec_once (self, "COMMIT", error))
+        {
+          if (!sqlite3_get_autocommit (self->db))
+            sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_schema (FbStore  *self,
+              gint64   *version,
+              GError  **error)
+{
+  gint64 application_id;
+  gint64 n_objects;
+
+  if (!query_int (self, "PRAGMA application_id", &application_id, error) ||
+      !query_int (self, "PRAGMA user_version", version, error) ||
+      !query_int (self, "SELECT count(*) FROM sqlite_schema", &n_objects, error))
+    return FALSE;
+
+  if (application_id != FB_STORE_APPLICATION_ID &&
+      (application_id != 0 || *version != 0 || n_objects != 0))
+    {
+      set_sqlite_error (self, error, SQLITE_NOTADB);
+      return FALSE;
+    }
+
+  if (*version > FB_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_TOO_NEW,
+                   _("The database file “%s” was written by a newer version of Fieldbook"),
+                   self->path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+ensure_device_id (FbStore  *self,
+                  GError  **error)
+{
+  g_autofree char *device_id = NULL;
+
+  device_id = read_meta (self, "device_id", error);
+  if (device_id == NULL)
+    {
+      if (error != NULL && *error != NULL)
+        return FALSE;
+
+      device_id = g_uuid_string_random ();
+      if (!fb_store_begin (self, error))
+        return FALSE;
+      if (!write_meta (self, "device_id", device_id, error))
+        {
+          fb_store_rollback (self);
+          return FALSE;
+        }
+      if (!fb_store_commit (self, error))
+        return FALSE;
+    }
+
+  self->device_id = g_steal_pointer (&device_id);
+
+  return TRUE;
+}
+
+static gboolean
+open_database (FbStore  *self,
+               GError  **error)
+{
+  g_autofree char *folder = g_path_get_dirname (self->path);
+  gint64 version;
+  int rc;
+
+  if (g_mkdir_with_parents (folder, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_OPEN,
+                   _("Cannot create the folder “%s” for the database: %s"),
+                   folder, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  rc = sqlite3_open_v2 (self->path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      int saved_errno = self->db != NULL ? sqlite3_system_errno (self->db) : 0;
+
+      if ((rc & 0xff) == SQLITE_CANTOPEN && saved_errno != 0)
+        g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_OPEN,
+                     _("Cannot open the database file “%s”: %s"),
+                     self->path, g_strerror (saved_errno));
+      else
+        set_sqlite_error (self, error, rc);
+      return FALSE;
+    }
+
+  sqlite3_extended_result_codes (self->db, TRUE);
+  sqlite3_busy_timeout (self->db, self->busy_timeout);
+
+  if (!check_schema (self, &version, error))
+    return FALSE;
+
+  /* WAL: readers never wait for the writer, and a commit is one append.
+   * synchronous=NORMAL keeps every commit across a crash of the program;
+   * only a power cut may lose the last ones, never consistency. */
+  if (!exec_once (self, "PRAGMA journal_mode = WAL", error) ||
+      !exec_once (self, "PRAGMA synchronous = NORMAL", error) ||
+      !exec_once (self, "PRAGMA foreign_keys = ON", error))
+    return FALSE;
+
+  if (!migrate (self, version, error))
+    return FALSE;
+
+  if (!load_counts (self, &self->pending_count, &self->conflict_count, error))
+    return FALSE;
+  self->live_pending = self->pending_count;
+  self->live_conflict = self->conflict_count;
+
+  return ensure_device_id (self, error);
+}
+
+char *
+fb_store_get_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "fieldbook", "fieldbook.db", NULL);
+}
+
+FbStore *
+fb_store_new (const char  *path,
+              GError     **error)
+{
+  g_autoptr(FbStore) self = NULL;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = g_object_new (FB_TYPE_STORE, "path", path, NULL);
+  if (!open_database (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+fb_store_get_path (FbStore *self)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+
+  return self->path;
+}
+
+/* ---- Test hooks ---- */
+
+sqlite3 *
+_fb_store_get_db (FbStore *self)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+
+  return self->db;
+}
+
+void
+_fb_store_set_clock (FbStore          *self,
+                     FbStoreClockFunc  func,
+                     gpointer          user_data)
+{
+  g_return_if_fail (FB_IS_STORE (self));
+
+  self->clock = func;
+  self->clock_data = user_data;
+}
+
+void
+_fb_store_set_busy_timeout (FbStore *self,
+                            guint    ms)
+{
+  g_return_if_fail (FB_IS_STORE (self));
+
+  self->busy_timeout = ms;
+  if (self->db != NULL)
+    sqlite3_busy_timeout (self->db, ms);
+}
+
+void
+_fb_store_set_default_busy_timeout (guint ms)
+{
+  default_busy_timeout = ms;
+}
+
+/* ---- GObject ---- */
+
+static void
+fb_store_dispose (GObject *object)
+{
+  FbStore *self = FB_STORE (object);
+
+  if (self->depth > 0)
+    {
+      g_warning ("FbStore disposed inside a transaction: rolling it back");
+      while (self->depth > 0)
+        fb_store_rollback (self);
+    }
+
+  G_OBJECT_CLASS (fb_store_parent_class)->dispose (object);
+}
+
+static void
+fb_store_finalize (GObject *object)
+{
+  FbStore *self = FB_STORE (object);
+
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->db != NULL)
+    sqlite3_close_v2 (self->db);
+  self->db = NULL;
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->device_id, g_free);
+  g_clear_pointer (&self->queue, g_ptr_array_unref);
+  g_clear_pointer (&self->queue_marks, g_array_unref);
+  g_clear_error (&self->broken);
+
+  G_OBJECT_CLASS (fb_store_parent_class)->finalize (object);
+}
+
+static void
+fb_store_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  FbStore *self = FB_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    case PROP_PENDING_COUNT:
+      g_value_set_uint (value, self->pending_count);
+      break;
+    case PROP_CONFLICT_COUNT:
+      g_value_set_uint (value, self->conflict_count);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fb_store_set_property (GObject      *object,
+                       guint         prop_id,
+                       const GValue *value,
+                       GParamSpec   *pspec)
+{
+  FbStore *self = FB_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_free (self->path);
+      self->path = g_value_dup_string (value);
+      if (self->path == NULL)
+        self->path = fb_store_get_default_path ();
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fb_store_class_init (FbStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = fb_store_dispose;
+  object_class->finalize = fb_store_finalize;
+  object_class->get_property = fb_store_get_property;
+  object_class->set_property = fb_store_set_property;
+
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                         G_PARAM_STATIC_STRINGS);
+  properties[PROP_PENDING_COUNT] =
+    g_param_spec_uint ("pending-count", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                       G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONFLICT_COUNT] =
+    g_param_spec_uint ("conflict-count", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                       G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[ITEM_CHANGED] =
+    g_signal_new ("item-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL,
+                  g_cclosure_marshal_VOID__OBJECT,
+                  G_TYPE_NONE, 1, FB_TYPE_ITEM);
+}
+
+static void
+finalize_stmt (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
+fb_store_init (FbStore *self)
+{
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            finalize_stmt);
+  self->queue = g_ptr_array_new_with_free_func (g_object_unref);
+  self->queue_marks = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->busy_timeout = default_busy_timeout;
+}
