@@ -22,6 +22,7 @@ struct _FbTestProxy
   guint            remaining;    /* 0: until changed */
   char            *path_match;
   guint            retry_after;
+  char            *retry_after_value;
 
   guint            requests;
   guint            faults;
@@ -212,6 +213,17 @@ start_forward (FbTestProxy       *self,
                                     forward_read_cb, forward);
 }
 
+static void
+set_retry_after (FbTestProxy       *self,
+                 SoupServerMessage *msg)
+{
+  g_autofree char *seconds = g_strdup_printf ("%u", self->retry_after);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Retry-After",
+                                self->retry_after_value ? self->retry_after_value : seconds);
+}
+
 static FbTestProxyMode
 take_mode (FbTestProxy *self,
            const char  *path)
@@ -265,11 +277,21 @@ server_cb (SoupServer        *server,
       {
         static const char body[] =
           "{\"error\":\"too_many_requests\",\"reason\":\"You've exceeded your rate limit allowance.\"}";
-        g_autofree char *seconds = g_strdup_printf ("%u", self->retry_after);
 
         soup_server_message_set_status (msg, 429, "Too Many Requests");
-        soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                      "Retry-After", seconds);
+        set_retry_after (self, msg);
+        soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                          body, strlen (body));
+      }
+      break;
+
+    case FB_TEST_PROXY_SERVICE_UNAVAILABLE:
+      {
+        static const char body[] =
+          "{\"error\":\"service_unavailable\",\"reason\":\"Down for maintenance\"}";
+
+        soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
+        set_retry_after (self, msg);
         soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
                                           body, strlen (body));
       }
@@ -374,6 +396,14 @@ fb_test_proxy_set_retry_after (FbTestProxy *self,
   self->retry_after = seconds;
 }
 
+void
+fb_test_proxy_set_retry_after_value (FbTestProxy *self,
+                                     const char  *value)
+{
+  g_free (self->retry_after_value);
+  self->retry_after_value = g_strdup (value);
+}
+
 guint
 fb_test_proxy_get_request_count (FbTestProxy *self)
 {
@@ -418,5 +448,6 @@ fb_test_proxy_free (FbTestProxy *self)
   g_free (self->upstream);
   g_free (self->url);
   g_free (self->path_match);
+  g_free (self->retry_after_value);
   g_free (self);
 }

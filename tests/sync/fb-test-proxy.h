@@ -16,6 +16,7 @@ typedef enum {
   FB_TEST_PROXY_LOSE_RESPONSE_AFTER_COMMIT,/* forward (the server commits), then drop the connection */
   FB_TEST_PROXY_DOWN,                      /* drop the connection at once, not forwarded */
   FB_TEST_PROXY_NOT_FOUND,                 /* 404 JSON not_found, not forwarded (e.g. no _bulk_get) */
+  FB_TEST_PROXY_SERVICE_UNAVAILABLE,       /* 503 + Retry-After, not forwarded */
 } FbTestProxyMode;
 
 typedef struct _FbTestProxy FbTestProxy;
@@ -36,9 +37,15 @@ void         fb_test_proxy_set_mode          (FbTestProxy     *self,
                                               guint            count,
                                               const char      *path_match);
 FbTestProxyMode fb_test_proxy_get_mode       (FbTestProxy     *self);
-/* Seconds sent in Retry-After by TOO_MANY_REQUESTS (default 7). */
+/* Seconds sent in Retry-After by TOO_MANY_REQUESTS and SERVICE_UNAVAILABLE
+ * (default 7). */
 void         fb_test_proxy_set_retry_after   (FbTestProxy     *self,
                                               guint            seconds);
+
+/* Sends @value verbatim as Retry-After instead (e.g. an HTTP date);
+ * NULL goes back to the seconds. */
+void         fb_test_proxy_set_retry_after_value (FbTestProxy *self,
+                                                  const char  *value);
 
 /* Requests seen so far, and how many of them got the fault. */
 guint        fb_test_proxy_get_request_count (FbTestProxy     *self);

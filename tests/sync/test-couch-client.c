@@ -672,11 +672,6 @@ test_longpoll_wakes (void)
 static void
 test_longpoll_heartbeat (void)
 {
-  if (!g_test_slow ())
-    {
-      g_test_skip ("Takes 7 s; run with -m slow");
-      return;
-    }
   run_longpoll_wakes (7000);
 }
 
@@ -861,6 +856,43 @@ test_proxy_too_many_requests (ProxyFixture  *fixture,
 }
 
 static void
+test_proxy_service_unavailable (ProxyFixture  *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_seconds (now, 30);
+  g_autofree char *date = g_date_time_format (later, "%a, %d %b %Y %H:%M:%S GMT");
+  guint retry_after;
+
+  /* Retry-After as an HTTP date. */
+  fb_test_proxy_set_retry_after_value (fixture->proxy, date);
+  fb_test_proxy_set_mode (fixture->proxy, FB_TEST_PROXY_SERVICE_UNAVAILABLE, 1, NULL);
+  result = changes (fixture->client, NULL, 0, FALSE, 0, NULL, &error);
+  g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_SERVER);
+  g_assert_true (fb_sync_error_is_transient (error));
+  retry_after = fb_couch_client_get_retry_after (fixture->client);
+  g_assert_cmpuint (retry_after, >=, 25);
+  g_assert_cmpuint (retry_after, <=, 31);
+}
+
+static void
+test_tls_error (void)
+{
+  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/",
+                                          fb_test_server_get_port (open_server));
+  g_autoptr(FbCouchClient) client = client_new (url, "db", NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) info = NULL;
+
+  /* TLS spoken to a plain HTTP server. */
+  info = open_db (client, FALSE, &error);
+  g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_TLS);
+  g_assert_false (fb_sync_error_is_transient (error));
+}
+
+static void
 test_proxy_server_error (ProxyFixture  *fixture,
                          gconstpointer  data)
 {
@@ -971,6 +1003,7 @@ main (int   argc,
   g_test_add_func ("/couch-client/open/create", test_open_create);
   g_test_add_func ("/couch-client/open/auth", test_open_auth);
   g_test_add_func ("/couch-client/open/unreachable", test_unreachable);
+  g_test_add_func ("/couch-client/open/tls", test_tls_error);
   g_test_add_func ("/couch-client/bulk-docs", test_bulk_docs);
   g_test_add_func ("/couch-client/get-docs", test_get_docs);
   g_test_add_func ("/couch-client/changes/paging", test_changes_paging);
@@ -985,6 +1018,8 @@ main (int   argc,
               proxy_fixture_setup, test_proxy_truncated, proxy_fixture_teardown);
   g_test_add ("/couch-client/proxy/too-many-requests", ProxyFixture, NULL,
               proxy_fixture_setup, test_proxy_too_many_requests, proxy_fixture_teardown);
+  g_test_add ("/couch-client/proxy/service-unavailable", ProxyFixture, NULL,
+              proxy_fixture_setup, test_proxy_service_unavailable, proxy_fixture_teardown);
   g_test_add ("/couch-client/proxy/server-error", ProxyFixture, NULL,
               proxy_fixture_setup, test_proxy_server_error, proxy_fixture_teardown);
   g_test_add ("/couch-client/proxy/down", ProxyFixture, NULL,
