@@ -43,12 +43,15 @@ static char *
 note_snippet (FbItem *item)
 {
   g_auto(GStrv) lines = g_strsplit (fb_item_get_text (item), "\n", -1);
+  g_autofree char *title = g_strstrip (g_strdup (fb_item_get_title (item)));
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
       const char *line = skip_markdown_prefix (g_strstrip (lines[i]));
 
-      if (*line != '\0')
+      /* A first heading that repeats the title tells nothing new. */
+      if (*line != '\0' && g_utf8_collate (line, title) != 0 &&
+          !(g_str_has_prefix (title, line) && lines[i][0] == '#'))
         return g_strdup (line);
     }
 

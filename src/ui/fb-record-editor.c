@@ -111,20 +111,16 @@ static void
 update_field_labels (Field *field)
 {
   g_autofree char *rename_label = NULL;
-  g_autofree char *remove_label = NULL;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), field->name);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (field->remove_button),
                                           g_variant_new_string (field->name));
 
-  rename_label = g_strdup_printf (_("Rename Field “%s”"), field->name);
-  remove_label = g_strdup_printf (_("Remove Field “%s”"), field->name);
+  /* TRANSLATORS: the button beside a record field's value; %s is its name */
+  rename_label = g_strdup_printf (_("Rename or Remove Field “%s”"), field->name);
   gtk_widget_set_tooltip_text (field->rename_button, rename_label);
-  gtk_widget_set_tooltip_text (field->remove_button, remove_label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (field->rename_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, rename_label, -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (field->remove_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
 }
 
 static void
@@ -168,7 +164,7 @@ add_field_row (FbRecordEditor *self,
                JsonNode       *value)
 {
   Field *field = g_new0 (Field, 1);
-  GtkWidget *box, *button;
+  GtkWidget *box, *line, *label, *button;
 
   field->editor = self;
   field->name = g_strdup (name);
@@ -180,34 +176,46 @@ add_field_row (FbRecordEditor *self,
   gtk_editable_set_text (GTK_EDITABLE (field->row), field->orig_text);
   g_signal_connect (field->row, "changed", G_CALLBACK (field_value_changed_cb), field);
 
-  /* Rename: a small popover with the name, so the value row stays a value. */
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  /* One button per row: a popover to rename the field or remove it, so
+   * the row itself stays the value. */
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+
+  label = gtk_label_new (_("Field Name"));
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_box_append (GTK_BOX (box), label);
+
+  line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   field->rename_entry = GTK_EDITABLE (gtk_entry_new ());
-  gtk_accessible_update_property (GTK_ACCESSIBLE (field->rename_entry),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Field name"), -1);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (field->rename_entry),
+                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
   g_signal_connect (field->rename_entry, "activate", G_CALLBACK (rename_activate_cb), field);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (field->rename_entry));
+  gtk_box_append (GTK_BOX (line), GTK_WIDGET (field->rename_entry));
   button = gtk_button_new_with_mnemonic (_("_Rename"));
   gtk_widget_add_css_class (button, "suggested-action");
   g_signal_connect (button, "clicked", G_CALLBACK (rename_activate_cb), field);
-  gtk_box_append (GTK_BOX (box), button);
+  gtk_box_append (GTK_BOX (line), button);
+  gtk_box_append (GTK_BOX (box), line);
+
+  field->remove_button = gtk_button_new_with_mnemonic (_("Re_move Field"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (field->remove_button), "record.remove-field");
+  gtk_widget_add_css_class (field->remove_button, "destructive-action");
+  gtk_box_append (GTK_BOX (box), field->remove_button);
 
   field->rename_popover = gtk_popover_new ();
   gtk_popover_set_child (GTK_POPOVER (field->rename_popover), box);
   g_signal_connect (field->rename_popover, "show", G_CALLBACK (rename_popover_show_cb), field);
 
   field->rename_button = gtk_menu_button_new ();
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (field->rename_button), "document-edit-symbolic");
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (field->rename_button), "view-more-symbolic");
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (field->rename_button), field->rename_popover);
   gtk_widget_set_valign (field->rename_button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (field->rename_button, "flat");
   adw_entry_row_add_suffix (field->row, field->rename_button);
-
-  field->remove_button = gtk_button_new_from_icon_name ("user-trash-symbolic");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (field->remove_button), "record.remove-field");
-  gtk_widget_set_valign (field->remove_button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (field->remove_button, "flat");
-  adw_entry_row_add_suffix (field->row, field->remove_button);
 
   update_field_labels (field);
 
@@ -534,6 +542,7 @@ remove_field_action (GtkWidget  *widget,
   if (field == NULL)
     return;
 
+  gtk_popover_popdown (GTK_POPOVER (field->rename_popover));
   g_signal_handlers_disconnect_by_data (field->row, field);
   adw_preferences_group_remove (self->fields_group, GTK_WIDGET (field->row));
   g_ptr_array_remove_index (self->fields, index);

@@ -24,9 +24,14 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fb-broadway.XXXXXX")
 broadwayd_pid=
 chromium_pid=
+program_pid=
 
 cleanup () {
   local pid
+  if [ -n "$program_pid" ]; then
+    kill -TERM "$program_pid" 2>/dev/null
+    wait "$program_pid" 2>/dev/null
+  fi
   for pid in $chromium_pid $broadwayd_pid; do
     # Chromium's helpers share its process group; broadwayd is alone in its own.
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
@@ -126,10 +131,15 @@ if [ -n "${FB_BROADWAY_INFO:-}" ]; then
     "$display" "$http_port" "$devtools_port" >"$FB_BROADWAY_INFO"
 fi
 
+# In the background, so a signal to this script cleans up at once instead of
+# waiting for the program.
 env GDK_BACKEND=broadway BROADWAY_DISPLAY=":$display" \
   XDG_DATA_HOME="$tmp/data" XDG_CONFIG_HOME="$tmp/config" \
   XDG_CACHE_HOME="$tmp/cache" \
-  "$@"
+  "$@" &
+program_pid=$!
+wait "$program_pid"
 status=$?
+program_pid=
 
 exit $status
