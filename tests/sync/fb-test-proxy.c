@@ -441,6 +441,9 @@ fb_test_proxy_free (FbTestProxy *self)
   if (self->server != NULL)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
+  /* Let the closed connections finish tearing down. */
+  while (g_main_context_iteration (g_main_context_get_thread_default (), FALSE))
+    ;
   if (self->session != NULL)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
