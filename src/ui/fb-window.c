@@ -411,6 +411,20 @@ update_list_stack (FbWindow *self)
     page = "empty";
 
   gtk_stack_set_visible_child_name (self->list_stack, page);
+
+  /* Beside "No Notes Yet", a second status page would only repeat it. */
+  if (g_str_equal (page, "empty"))
+    {
+      adw_status_page_set_icon_name (self->none_page, NULL);
+      adw_status_page_set_title (self->none_page, NULL);
+    }
+  else
+    {
+      adw_status_page_set_icon_name (self->none_page, "accessories-text-editor-symbolic");
+      adw_status_page_set_title (self->none_page,
+                                 self->collection == RECORDS ? _("No Record Selected")
+                                                             : _("No Note Selected"));
+    }
 }
 
 static void
@@ -595,7 +609,6 @@ update_collection_labels (FbWindow *self)
       adw_status_page_set_title (self->empty_page, _("No Records Yet"));
       adw_status_page_set_description (self->empty_page,
                                        _("Press Ctrl+N or the + button to add your first record"));
-      adw_status_page_set_title (self->none_page, _("No Record Selected"));
       g_object_set (self->search_entry, "placeholder-text", _("Search Records"), NULL);
       new_label = _("New Record");
       delete_label = _("Delete Record");
@@ -606,7 +619,6 @@ update_collection_labels (FbWindow *self)
       adw_status_page_set_title (self->empty_page, _("No Notes Yet"));
       adw_status_page_set_description (self->empty_page,
                                        _("Press Ctrl+N or the + button to write your first note"));
-      adw_status_page_set_title (self->none_page, _("No Note Selected"));
       g_object_set (self->search_entry, "placeholder-text", _("Search Notes"), NULL);
       new_label = _("New Note");
       delete_label = _("Delete Note");
@@ -1030,6 +1042,9 @@ fb_window_constructed (GObject *object)
 
   g_signal_connect_object (self->store, "item-changed",
                            G_CALLBACK (store_item_changed_cb), self, G_CONNECT_SWAPPED);
+
+  /* When the window is narrow, it opens on the list, not the collections. */
+  adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
 
   collection = saved_collection (self);
   if (collection_index (collection) < 0)
