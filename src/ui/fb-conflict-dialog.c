@@ -20,6 +20,8 @@ struct _FbConflictDialog
 
   AdwToastOverlay *toast_overlay;
   AdwWindowTitle  *window_title;
+  GtkButton       *previous_button;
+  GtkButton       *next_button;
   GtkStack        *stack;
   GtkLabel        *summary_label;
   GtkGrid         *grid;
@@ -922,6 +924,8 @@ fb_conflict_dialog_class_init (FbConflictDialogClass *klass)
                                                "/io/github/fieldbook/Fieldbook/sync-ui/fb-conflict-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, FbConflictDialog, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FbConflictDialog, window_title);
+  gtk_widget_class_bind_template_child (widget_class, FbConflictDialog, previous_button);
+  gtk_widget_class_bind_template_child (widget_class, FbConflictDialog, next_button);
   gtk_widget_class_bind_template_child (widget_class, FbConflictDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, FbConflictDialog, summary_label);
   gtk_widget_class_bind_template_child (widget_class, FbConflictDialog, grid);
