@@ -11,7 +11,10 @@ G_BEGIN_DECLS
 typedef struct _FbTestServer FbTestServer;
 
 /* Starts tests/node_modules/.bin/pouchdb-server (from $FB_TEST_NODE_MODULES)
- * in-memory on a free 127.0.0.1 port and waits until it answers.
+ * in-memory on a free 127.0.0.1 port, in its own temporary directory and
+ * process group, and waits for its "started" line. The server dies with the
+ * thread that started it (PR_SET_PDEATHSIG), so call this from the test's
+ * main thread: then no node process outlives the test, even on abort.
  * @admin_user NULL: no admin ("admin party", no authentication). */
 FbTestServer *fb_test_server_start      (const char    *admin_user,
                                          const char    *admin_password,
