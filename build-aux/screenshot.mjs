@@ -28,8 +28,8 @@
 //   --port N        or give Chromium's DevTools port directly
 //   --out FILE      where to save the PNG (default screenshot.png)
 //   --size WxH      the page size, and so the picture's (default 1280x800)
-//   --delay MS      extra time for the app to settle before the picture
-//                   (default 1500: startup, first frames, fonts)
+//   --delay MS      extra time after the page has stopped changing
+//                   (default 300)
 //   --sample        print the sample notes and records (Fieldbook export JSON)
 //   --settings C    print shell commands that make GSettings use a keyfile
 //                   with the window maximized and collection C ("notes" or
@@ -124,7 +124,7 @@ if (typeof WebSocket === 'undefined') {
 }
 
 const out = option('--out', 'screenshot.png');
-const delay = Number(option('--delay', '1500'));
+const delay = Number(option('--delay', '300'));
 
 async function devtoolsPort () {
   const direct = option('--port', null);
@@ -189,6 +189,19 @@ await send('Emulation.setDeviceMetricsOverride', {
   width, height, deviceScaleFactor: 1, mobile: false,
 });
 
+// Wait until a window is on the page and the page stops changing (GTK has
+// drawn what it had to draw), for at most 20 s; then the extra --delay.
+let last = -1;
+let steady = 0;
+for (let i = 0; i < 100 && steady < 4; i++) {
+  const { result } = await send('Runtime.evaluate', {
+    expression: 'document.body.innerHTML.length', returnByValue: true,
+  });
+  const length = result.value;
+  steady = length > 2000 && length === last ? steady + 1 : 0;
+  last = length;
+  await sleep(200);
+}
 await sleep(delay);
 // Two animation frames: whatever GTK sent last has been painted.
 await send('Runtime.evaluate', {

@@ -88,7 +88,6 @@ create_error_window (FbApplication *self)
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   header = adw_header_bar_new ();
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), gtk_label_new (NULL));
   gtk_box_append (GTK_BOX (box), header);
 
   page = adw_status_page_new ();
