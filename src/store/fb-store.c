@@ -51,6 +51,8 @@ struct _FbStore
   /* Set when SQLite rolled the whole transaction back by itself (disk
    * full, I/O error): everything up to the outermost level is gone. */
   GError           *broken;
+  /* The last error SQLite reported, to say why a transaction was lost. */
+  GError           *last_error;
   /* Snapshots waiting for the outermost commit, and the queue length when
    * each level began, so a rolled back savepoint drops only its own. */
   GPtrArray        *queue;
@@ -95,10 +97,25 @@ static guint default_busy_timeout = 5000;
 
 /* ---- Errors ---- */
 
+static void set_sqlite_error_internal (FbStore  *self,
+                                       GError  **error,
+                                       int       rc);
+
 static void
 set_sqlite_error (FbStore  *self,
                   GError  **error,
                   int       rc)
+{
+  g_clear_error (&self->last_error);
+  set_sqlite_error_internal (self, &self->last_error, rc);
+  if (error != NULL)
+    *error = g_error_copy (self->last_error);
+}
+
+static void
+set_sqlite_error_internal (FbStore  *self,
+                           GError  **error,
+                           int       rc)
 {
   const char *path = self->path != NULL ? self->path : "";
   const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
@@ -734,6 +751,21 @@ savepoint_sql (const char *verb,
   return g_strdup_printf ("%s fb_savepoint_%u", verb, level);
 }
 
+/* Some errors (a full disk, I/O errors) make SQLite roll back the whole
+ * transaction by itself, whatever savepoint we are in. */
+static void
+check_transaction_alive (FbStore *self)
+{
+  if (self->depth == 0 || self->broken != NULL || !sqlite3_get_autocommit (self->db))
+    return;
+
+  if (self->last_error != NULL)
+    self->broken = g_error_copy (self->last_error);
+  else
+    g_set_error_literal (&self->broken, FB_STORE_ERROR, FB_STORE_ERROR_FAILED,
+                         _("An error cancelled the whole change: nothing was saved"));
+}
+
 gboolean
 fb_store_begin (FbStore  *self,
                 GError  **error)
@@ -741,6 +773,7 @@ fb_store_begin (FbStore  *self,
   g_return_val_if_fail (FB_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  check_transaction_alive (self);
   if (self->broken != NULL)
     {
       /* SQLite already rolled the transaction back: a savepoint now would
@@ -751,6 +784,7 @@ fb_store_begin (FbStore  *self,
 
   if (self->depth == 0)
     {
+      g_clear_error (&self->last_error);
       /* IMMEDIATE takes the write lock now, so "busy" is reported here and
        * not half way through a change. */
       if (!exec_cached (self, "BEGIN IMMEDIATE", error))
@@ -774,6 +808,7 @@ static void
 end_outermost (FbStore *self)
 {
   g_clear_error (&self->broken);
+  g_clear_error (&self->last_error);
   g_array_set_size (self->queue_marks, 0);
 }
 
@@ -812,10 +847,9 @@ fb_store_rollback (FbStore *self)
             }
         }
     }
-  else if (level > 0 && self->broken == NULL)
+  else
     {
-      g_set_error_literal (&self->broken, FB_STORE_ERROR, FB_STORE_ERROR_FAILED,
-                           _("An error cancelled the whole change: nothing was saved"));
+      check_transaction_alive (self);
     }
 
   if (self->broken != NULL)
@@ -839,6 +873,7 @@ fb_store_commit (FbStore  *self,
   g_return_val_if_fail (self->depth > 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  check_transaction_alive (self);
   if (self->broken != NULL)
     {
       g_propagate_error (error, g_error_copy (self->broken));
@@ -2453,6 +2488,7 @@ fb_store_finalize (GObject *object)
   g_clear_pointer (&self->queue, g_ptr_array_unref);
   g_clear_pointer (&self->queue_marks, g_array_unref);
   g_clear_error (&self->broken);
+  g_clear_error (&self->last_error);
 
   G_OBJECT_CLASS (fb_store_parent_class)->finalize (object);
 }

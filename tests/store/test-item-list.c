@@ -1,0 +1,421 @@
+/* test-item-list.c: FbItemList order, search, and one precise items-changed per change */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "test-item-list"
+
+#include "config.h"
+
+#include "fb-item-list.h"
+#include "fb-store.h"
+#include "store-test-util.h"
+
+typedef struct
+{
+  guint position;
+  guint removed;
+  guint added;
+} Change;
+
+typedef struct
+{
+  char       *dir;
+  FbStore    *store;
+  gint64      now;
+  FbItemList *list;
+  GArray     *changes;   /* Change */
+  GPtrArray  *shadow;    /* what a view would hold after replaying the signals */
+  guint       search_notifies;
+} Fixture;
+
+static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Fixture    *f)
+{
+  Change change = { position, removed, added };
+
+  g_array_append_val (f->changes, change);
+
+  /* Replay on the shadow, as GtkListView does: the model already holds
+   * the new items. */
+  g_assert_cmpuint (position + removed, <=, f->shadow->len);
+  g_ptr_array_remove_range (f->shadow, position, removed);
+  for (guint i = 0; i < added; i++)
+    g_ptr_array_insert (f->shadow, position + i, g_list_model_get_item (model, position + i));
+  g_assert_cmpuint (f->shadow->len, ==, g_list_model_get_n_items (model));
+}
+
+static void
+notify_search_cb (GObject    *object,
+                  GParamSpec *pspec,
+                  Fixture    *f)
+{
+  f->search_notifies++;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  f->dir = test_make_tmp_dir ();
+  path = g_build_filename (f->dir, "fieldbook.db", NULL);
+  f->store = fb_store_new (path, &error);
+  g_assert_no_error (error);
+  f->now = 1700000000000;
+  _fb_store_set_clock (f->store, test_clock, &f->now);
+  f->changes = g_array_new (FALSE, FALSE, sizeof (Change));
+  f->shadow = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->list != NULL)
+    g_assert_finalize_object (f->list);
+  g_assert_finalize_object (f->store);
+  g_array_unref (f->changes);
+  g_ptr_array_unref (f->shadow);
+  test_rm_rf (f->dir);
+  g_assert_false (g_file_test (f->dir, G_FILE_TEST_EXISTS));
+  g_free (f->dir);
+}
+
+static void
+watch_list (Fixture    *f,
+            const char *collection)
+{
+  f->list = fb_item_list_new (f->store, collection);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (f->list)); i++)
+    g_ptr_array_add (f->shadow, g_list_model_get_item (G_LIST_MODEL (f->list), i));
+  g_signal_connect (f->list, "items-changed", G_CALLBACK (items_changed_cb), f);
+  g_signal_connect (f->list, "notify::search", G_CALLBACK (notify_search_cb), f);
+}
+
+static FbItem *
+create_note (Fixture    *f,
+             const char *title,
+             const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = fb_note_body_new (title, text);
+  FbItem *item = fb_store_create_item (f->store, FB_COLLECTION_NOTES, body, &error);
+
+  g_assert_no_error (error);
+  return item;
+}
+
+static void
+update_note (Fixture    *f,
+             FbItem     *item,
+             const char *title,
+             const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = fb_note_body_new (title, text);
+
+  g_assert_true (fb_store_update_item (f->store, fb_item_get_id (item), body, &error));
+  g_assert_no_error (error);
+}
+
+static char *
+model_titles (GListModel *model)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(FbItem) item = g_list_model_get_item (model, i);
+
+      if (i > 0)
+        g_string_append_c (out, '|');
+      g_string_append (out, fb_item_get_title (item));
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* The model matches what the store would list now, and the signals told a
+ * view everything it needed to show exactly that. */
+static void
+assert_consistent (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) expected = NULL;
+  GListModel *model = G_LIST_MODEL (f->list);
+  const char *search = fb_item_list_get_search (f->list);
+
+  if (search != NULL)
+    expected = fb_store_search (f->store, fb_item_list_get_collection (f->list), search, &error);
+  else
+    expected = fb_store_list_items (f->store, fb_item_list_get_collection (f->list), &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, expected->len);
+  g_assert_cmpuint (f->shadow->len, ==, expected->len);
+  for (guint i = 0; i < expected->len; i++)
+    {
+      g_autoptr(FbItem) item = g_list_model_get_item (model, i);
+      FbItem *want = g_ptr_array_index (expected, i);
+
+      g_assert_cmpstr (fb_item_get_id (item), ==, fb_item_get_id (want));
+      g_assert_cmpint (fb_item_get_local_seq (item), ==, fb_item_get_local_seq (want));
+      g_assert_cmpint (fb_item_get_state (item), ==, fb_item_get_state (want));
+      g_assert_true (g_ptr_array_index (f->shadow, i) == item);
+    }
+  g_assert_null (g_list_model_get_item (model, expected->len));
+}
+
+static void
+assert_changes (Fixture     *f,
+                const Change *expected,
+                guint         n_expected)
+{
+  for (guint i = 0; i < f->changes->len; i++)
+    {
+      Change *got = &g_array_index (f->changes, Change, i);
+
+      g_test_message ("items-changed (%u, %u, %u)", got->position, got->removed, got->added);
+    }
+  g_assert_cmpuint (f->changes->len, ==, n_expected);
+  for (guint i = 0; i < n_expected; i++)
+    {
+      Change *got = &g_array_index (f->changes, Change, i);
+
+      g_assert_cmpuint (got->position, ==, expected[i].position);
+      g_assert_cmpuint (got->removed, ==, expected[i].removed);
+      g_assert_cmpuint (got->added, ==, expected[i].added);
+    }
+  g_array_set_size (f->changes, 0);
+  assert_consistent (f);
+}
+
+#define ASSERT_CHANGES(f, ...) \
+  G_STMT_START { \
+    const Change _expected[] = { __VA_ARGS__ }; \
+    assert_changes ((f), _expected, G_N_ELEMENTS (_expected)); \
+  } G_STMT_END
+#define ASSERT_NO_CHANGES(f) assert_changes ((f), NULL, 0)
+
+static void
+test_contents (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) record = fb_record_body_new ("Record");
+  g_autoptr(FbItem) record_item = NULL;
+  g_autoptr(FbItemList) all = NULL;
+  g_autofree char *t = NULL;
+  g_autofree char *t_all = NULL;
+  g_autofree char *collection = NULL;
+
+  g_object_unref (create_note (f, "A", ""));
+  g_object_unref (create_note (f, "B", ""));
+  record_item = fb_store_create_item (f->store, FB_COLLECTION_RECORDS, record, &error);
+  g_object_unref (create_note (f, "C", ""));
+
+  watch_list (f, FB_COLLECTION_NOTES);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (f->list)) == FB_TYPE_ITEM);
+  t = model_titles (G_LIST_MODEL (f->list));
+  g_assert_cmpstr (t, ==, "C|B|A");
+  assert_consistent (f);
+  g_object_get (f->list, "collection", &collection, NULL);
+  g_assert_cmpstr (collection, ==, FB_COLLECTION_NOTES);
+  g_assert_true (fb_item_list_get_store (f->list) == f->store);
+
+  all = fb_item_list_new (f->store, NULL);
+  t_all = model_titles (G_LIST_MODEL (all));
+  g_assert_cmpstr (t_all, ==, "C|Record|B|A");
+
+  /* A change in another collection says nothing. */
+  g_assert_true (fb_store_delete_item (f->store, fb_item_get_id (record_item), &error));
+  ASSERT_NO_CHANGES (f);
+}
+
+static void
+test_precise_changes (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbItem) a = create_note (f, "A", "");
+  g_autoptr(FbItem) b = create_note (f, "B", "");
+  g_autoptr(FbItem) c = create_note (f, "C", "");
+  g_autoptr(FbItem) d = NULL;
+  g_autofree char *t = NULL;
+
+  watch_list (f, FB_COLLECTION_NOTES);
+
+  /* Create: one insertion at the top. */
+  d = create_note (f, "D", "");
+  ASSERT_CHANGES (f, { 0, 0, 1 });
+
+  /* Edit of the oldest: it moves to the top, as a removal then an
+   * insertion. */
+  update_note (f, a, "A2", "");
+  ASSERT_CHANGES (f, { 3, 1, 0 }, { 0, 0, 1 });
+  t = model_titles (G_LIST_MODEL (f->list));
+  g_assert_cmpstr (t, ==, "A2|D|C|B");
+
+  /* Edit of the top item: replaced in place. */
+  update_note (f, a, "A3", "");
+  ASSERT_CHANGES (f, { 0, 1, 1 });
+
+  /* A change of sync state only (same updated_at): replaced in place. */
+  {
+    g_autoptr(FbItem) current = fb_store_get_item (f->store, fb_item_get_id (c), &error);
+
+    g_assert_true (fb_store_mark_pushed (f->store, fb_item_get_id (c),
+                                         fb_item_get_local_seq (current), "1-c",
+                                         fb_item_get_body (current), FALSE, &error));
+    g_assert_no_error (error);
+  }
+  ASSERT_CHANGES (f, { 2, 1, 0 + 1 });
+
+  /* Delete: one removal. */
+  g_assert_true (fb_store_delete_item (f->store, fb_item_get_id (c), &error));
+  ASSERT_CHANGES (f, { 2, 1, 0 });
+
+  /* Restore (an edit, so newest): one insertion at the top. */
+  g_assert_true (fb_store_restore_item (f->store, fb_item_get_id (c), &error));
+  ASSERT_CHANGES (f, { 0, 0, 1 });
+  g_clear_pointer (&t, g_free);
+  t = model_titles (G_LIST_MODEL (f->list));
+  g_assert_cmpstr (t, ==, "C|A3|D|B");
+
+  /* An item from the server with an old date goes where it belongs. */
+  {
+    g_autoptr(JsonObject) body = fb_note_body_new ("Old", "");
+
+    g_assert_true (fb_store_apply_remote (f->store, "old", FB_COLLECTION_NOTES, "1-o", body,
+                                          FALSE, 5, &error));
+    g_assert_no_error (error);
+  }
+  ASSERT_CHANGES (f, { 4, 0, 1 });
+
+  /* The server's deletion purges it: one removal. */
+  g_assert_true (fb_store_apply_remote (f->store, "old", NULL, "2-o", NULL, TRUE, 0, &error));
+  ASSERT_CHANGES (f, { 4, 1, 0 });
+
+  /* Saving unchanged content is no change at all. */
+  update_note (f, a, "A3", "");
+  ASSERT_NO_CHANGES (f);
+}
+
+static void
+test_transaction_batch (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbItem) a = create_note (f, "A", "");
+
+  watch_list (f, FB_COLLECTION_NOTES);
+
+  g_assert_true (fb_store_begin (f->store, &error));
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("n%u", i);
+
+      g_object_unref (create_note (f, title, ""));
+      update_note (f, a, title, "");
+    }
+  g_assert_cmpuint (f->changes->len, ==, 0);
+  g_assert_true (fb_store_commit (f->store, &error));
+
+  /* One change per item (A moved once, fifty inserted), never a reset. */
+  g_assert_cmpuint (f->changes->len, ==, 52);
+  for (guint i = 0; i < f->changes->len; i++)
+    {
+      Change *change = &g_array_index (f->changes, Change, i);
+
+      g_assert_cmpuint (change->removed + change->added, ==, 1);
+    }
+  g_array_set_size (f->changes, 0);
+  assert_consistent (f);
+
+  /* A rollback says nothing. */
+  g_assert_true (fb_store_begin (f->store, &error));
+  g_object_unref (create_note (f, "never", ""));
+  fb_store_rollback (f->store);
+  ASSERT_NO_CHANGES (f);
+}
+
+static void
+test_search (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbItem) soup = create_note (f, "Tomato soup", "recipe");
+  g_autoptr(FbItem) garden = create_note (f, "Garden", "tomatoes by the fence");
+  g_autoptr(FbItem) other = create_note (f, "Shopping", "bread");
+  g_autoptr(FbItem) salad = NULL;
+  g_autofree char *t = NULL;
+  g_autofree char *search = NULL;
+
+  watch_list (f, FB_COLLECTION_NOTES);
+
+  /* A new search is the one thing that may reset the list. */
+  fb_item_list_set_search (f->list, "tomat");
+  ASSERT_CHANGES (f, { 0, 3, 2 });
+  g_assert_cmpuint (f->search_notifies, ==, 1);
+  t = model_titles (G_LIST_MODEL (f->list));
+  g_assert_cmpstr (t, ==, "Tomato soup|Garden");
+  g_object_get (f->list, "search", &search, NULL);
+  g_assert_cmpstr (search, ==, "tomat");
+
+  /* The same search again: nothing. */
+  fb_item_list_set_search (f->list, "tomat");
+  ASSERT_NO_CHANGES (f);
+  g_assert_cmpuint (f->search_notifies, ==, 1);
+
+  /* Matching items come and go one by one. */
+  salad = create_note (f, "Salad", "tomato, basil");
+  ASSERT_CHANGES (f, { 1, 0, 1 });
+  g_object_unref (create_note (f, "Cake", "flour"));
+  ASSERT_NO_CHANGES (f);
+  update_note (f, garden, "Garden", "roses by the fence");
+  ASSERT_CHANGES (f, { 2, 1, 0 });
+  update_note (f, other, "Shopping", "tomatoes");
+  ASSERT_CHANGES (f, { 1, 0, 1 });
+  g_assert_true (fb_store_delete_item (f->store, fb_item_get_id (soup), &error));
+  ASSERT_CHANGES (f, { 0, 1, 0 });
+  g_clear_pointer (&t, g_free);
+  t = model_titles (G_LIST_MODEL (f->list));
+  g_assert_cmpstr (t, ==, "Shopping|Salad");
+
+  /* Typing on: a reset for the new query. */
+  fb_item_list_set_search (f->list, "tomato basil");
+  ASSERT_CHANGES (f, { 0, 2, 1 });
+  g_object_set (f->list, "search", "", NULL);
+  g_assert_null (fb_item_list_get_search (f->list));
+  g_assert_cmpuint (f->search_notifies, ==, 3);
+  ASSERT_CHANGES (f, { 0, 1, 4 });
+  g_clear_pointer (&t, g_free);
+  t = model_titles (G_LIST_MODEL (f->list));
+  g_assert_cmpstr (t, ==, "Shopping|Garden|Cake|Salad");
+
+  /* Blank is the same as no search. */
+  fb_item_list_set_search (f->list, "   ");
+  ASSERT_NO_CHANGES (f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(name, func) \
+  g_test_add (name, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("/item-list/contents", test_contents);
+  ADD ("/item-list/precise-changes", test_precise_changes);
+  ADD ("/item-list/transaction-batch", test_transaction_batch);
+  ADD ("/item-list/search", test_search);
+
+  return g_test_run ();
+}
