@@ -19,10 +19,11 @@ GtkWidget     *fb_note_editor_new             (void);
 /* Shows @item, forgetting the undo history; the cursor goes to the start. */
 void           fb_note_editor_load            (FbNoteEditor *self,
                                                FbItem       *item);
-/* Shows a newer version of the same item (changed elsewhere), editing only
- * what differs so the cursor stays where it was. */
+/* Shows a newer body of the same item (changed elsewhere, or merged with
+ * the editor's), editing only what differs so the cursor stays where it
+ * was. */
 void           fb_note_editor_refresh         (FbNoteEditor *self,
-                                               FbItem       *item);
+                                               JsonObject   *body);
 /* @base (the stored body, kept for keys this editor does not show) with the
  * editor's title and text. */
 JsonObject    *fb_note_editor_build_body      (FbNoteEditor *self,

@@ -289,23 +289,26 @@ body_field_names (JsonObject *body)
   return names;
 }
 
-void
-fb_record_editor_load (FbRecordEditor *self,
-                       FbItem         *item)
+static const char *
+body_title (JsonObject *body)
 {
-  JsonObject *body;
-  JsonObject *fields;
-  g_autoptr(GPtrArray) names = NULL;
+  JsonNode *node = json_object_get_member (body, "title");
 
-  g_return_if_fail (FB_IS_RECORD_EDITOR (self));
-  g_return_if_fail (FB_IS_ITEM (item));
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
 
-  body = fb_item_get_body (item);
-  fields = body_fields (body);
-  names = body_field_names (body);
+  return "";
+}
+
+static void
+load_body (FbRecordEditor *self,
+           JsonObject     *body)
+{
+  JsonObject *fields = body_fields (body);
+  g_autoptr(GPtrArray) names = body_field_names (body);
 
   self->loading++;
-  gtk_editable_set_text (GTK_EDITABLE (self->title_entry), fb_item_get_title (item));
+  gtk_editable_set_text (GTK_EDITABLE (self->title_entry), body_title (body));
   clear_fields (self);
   for (guint i = 0; i < names->len; i++)
     add_field_row (self, g_ptr_array_index (names, i),
@@ -316,18 +319,26 @@ fb_record_editor_load (FbRecordEditor *self,
 }
 
 void
-fb_record_editor_refresh (FbRecordEditor *self,
-                          FbItem         *item)
+fb_record_editor_load (FbRecordEditor *self,
+                       FbItem         *item)
 {
-  JsonObject *body;
+  g_return_if_fail (FB_IS_RECORD_EDITOR (self));
+  g_return_if_fail (FB_IS_ITEM (item));
+
+  load_body (self, fb_item_get_body (item));
+}
+
+void
+fb_record_editor_refresh (FbRecordEditor *self,
+                          JsonObject     *body)
+{
   JsonObject *fields;
   g_autoptr(GPtrArray) names = NULL;
   gboolean same_fields;
 
   g_return_if_fail (FB_IS_RECORD_EDITOR (self));
-  g_return_if_fail (FB_IS_ITEM (item));
+  g_return_if_fail (body != NULL);
 
-  body = fb_item_get_body (item);
   fields = body_fields (body);
   names = body_field_names (body);
 
@@ -342,12 +353,12 @@ fb_record_editor_refresh (FbRecordEditor *self,
   if (!same_fields)
     {
       /* Rows come and go: rebuilding is what a person would expect. */
-      fb_record_editor_load (self, item);
+      load_body (self, body);
       return;
     }
 
   self->loading++;
-  fb_editable_replace_minimal (GTK_EDITABLE (self->title_entry), fb_item_get_title (item));
+  fb_editable_replace_minimal (GTK_EDITABLE (self->title_entry), body_title (body));
   for (guint i = 0; i < self->fields->len; i++)
     {
       Field *field = g_ptr_array_index (self->fields, i);
@@ -471,12 +482,14 @@ static void
 new_field_apply_cb (FbRecordEditor *self)
 {
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->new_field_row))));
+  g_autofree char *usable = NULL;
 
   /* Enter on an empty row is not a mistake worth pointing out. */
   if (*name == '\0')
     return;
 
-  if (check_name (self, name, NULL) == NULL)
+  usable = check_name (self, name, NULL);
+  if (usable == NULL)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->new_field_row), "error");
       return;

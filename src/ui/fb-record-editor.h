@@ -25,8 +25,10 @@ G_DECLARE_FINAL_TYPE (FbRecordEditor, fb_record_editor, FB, RECORD_EDITOR, GtkWi
 GtkWidget   *fb_record_editor_new             (void);
 void         fb_record_editor_load            (FbRecordEditor *self,
                                                FbItem         *item);
+/* Shows a newer body of the same item, keeping rows (and the cursor) where
+ * the fields are the same. */
 void         fb_record_editor_refresh         (FbRecordEditor *self,
-                                               FbItem         *item);
+                                               JsonObject     *body);
 JsonObject  *fb_record_editor_build_body      (FbRecordEditor *self,
                                                JsonObject     *base);
 void         fb_record_editor_focus_title     (FbRecordEditor *self);

@@ -9,6 +9,7 @@
 
 #include "fb-item-list.h"
 #include "fb-item-row.h"
+#include "fb-merge.h"
 #include "fb-note-editor.h"
 #include "fb-record-editor.h"
 #include "fb-window.h"
@@ -91,6 +92,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void update_list_stack (FbWindow *self);
+static void select_current    (FbWindow *self);
 
 FbWindow *
 fb_window_new (GtkApplication *application,
@@ -229,12 +231,28 @@ save_now (FbWindow *self)
 
   /* Cleared first: the store tells us about our own save synchronously. */
   self->dirty = FALSE;
-  if (!fb_store_update_item (self->store, id, body, &error))
+  if (!fb_store_update_item (self->store, id, body, &error) &&
+      g_error_matches (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND))
+    {
+      g_autoptr(FbItem) item = NULL;
+
+      /* Removed behind our back (another program, a purge): the words on
+       * screen are worth more than the removal. */
+      g_clear_error (&error);
+      item = fb_store_put_item (self->store, id, fb_item_get_collection (self->current), body, &error);
+      if (item != NULL)
+        {
+          g_set_object (&self->current, item);
+          select_current (self);
+        }
+    }
+
+  if (error != NULL)
     {
       g_autofree char *message = NULL;
 
       self->dirty = TRUE;
-      g_warning ("Cannot save %s: %s", id, error->message);
+      g_message ("Cannot save %s: %s", id, error->message);
       /* TRANSLATORS: %s is the reason, from the database */
       message = g_strdup_printf (_("Your changes could not be saved: %s"), error->message);
       show_error (self, message);
@@ -319,6 +337,7 @@ find_position (GListModel *model,
 {
   guint n = g_list_model_get_n_items (model);
 
+  /* Saving moves an item to the top: look there first. */
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(FbItem) item = g_list_model_get_item (model, i);
@@ -458,12 +477,15 @@ apply_model (FbWindow *self)
 static void
 selection_changed_cb (FbWindow *self)
 {
-  FbItem *item;
+  g_autoptr(FbItem) item = NULL;
 
   if (self->selecting > 0)
     return;
 
+  /* Saving the previous item changes the list: hold on to this one. */
   item = gtk_single_selection_get_selected_item (self->selection);
+  if (item != NULL)
+    g_object_ref (item);
 
   /* Nothing selected: the item in the editor moved or left the list; the
    * items-changed handler puts the selection back where it belongs. */
@@ -562,10 +584,51 @@ rescue_edits (FbWindow *self,
 }
 
 static void
+refresh_editor (FbWindow   *self,
+                JsonObject *body)
+{
+  if (self->collection == RECORDS)
+    fb_record_editor_refresh (self->record_editor, body);
+  else
+    fb_note_editor_refresh (self->note_editor, body);
+}
+
+/* A new version arrived from elsewhere while the person has unsaved edits:
+ * merge the two against the version the edits started from, as sync does,
+ * so neither side's words are lost. The result is saved with the edits. */
+static void
+merge_into_editor (FbWindow *self,
+                   FbItem   *base,
+                   FbItem   *theirs)
+{
+  g_autoptr(JsonObject) mine = build_body (self, fb_item_get_body (base));
+  g_autoptr(JsonObject) merged = NULL;
+  gboolean merged_deleted = FALSE;
+  g_autofree char *title = NULL;
+  g_autofree char *message = NULL;
+
+  if (fb_merge_bodies (fb_item_get_body (base), mine, fb_item_get_body (theirs),
+                       &merged, &merged_deleted) == FB_MERGE_CLEAN && merged != NULL)
+    {
+      refresh_editor (self, merged);
+      return;
+    }
+
+  /* Both changed the same lines. What is on screen wins, as it would if
+   * the person had saved a moment earlier; the other version stays in the
+   * server's history. */
+  title = display_title (theirs);
+  /* TRANSLATORS: %s is the title of the note or record */
+  message = g_strdup_printf (_("“%s” was also changed elsewhere; your version is kept"), title);
+  show_error (self, message);
+}
+
+static void
 store_item_changed_cb (FbWindow *self,
                        FbItem   *item,
                        FbStore  *store)
 {
+  g_autoptr(FbItem) before = NULL;
   g_autoptr(JsonObject) shown = NULL;
 
   if (self->current == NULL || g_strcmp0 (fb_item_get_id (item), current_id (self)) != 0)
@@ -580,20 +643,20 @@ store_item_changed_cb (FbWindow *self,
       return;
     }
 
+  before = g_object_ref (self->current);
   g_set_object (&self->current, item);
 
-  /* Unsaved edits win; they go on top of this version when saved. */
+  /* Our own saves clear dirty first, so this came from elsewhere. */
   if (self->dirty)
-    return;
+    {
+      if (!fb_body_equal (fb_item_get_body (before), fb_item_get_body (item)))
+        merge_into_editor (self, before, item);
+      return;
+    }
 
   shown = build_body (self, fb_item_get_body (item));
-  if (fb_body_equal (shown, fb_item_get_body (item)))
-    return;
-
-  if (self->collection == RECORDS)
-    fb_record_editor_refresh (self->record_editor, item);
-  else
-    fb_note_editor_refresh (self->note_editor, item);
+  if (!fb_body_equal (shown, fb_item_get_body (item)))
+    refresh_editor (self, fb_item_get_body (item));
 }
 
 /* ---- Collections ---- */
@@ -1209,6 +1272,7 @@ fb_window_class_init (FbWindowClass *klass)
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-item", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
 
 static void

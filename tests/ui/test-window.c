@@ -537,6 +537,89 @@ test_change_from_elsewhere (Fixture       *fixture,
   g_free (id);
 }
 
+/* Brings the server's version of the item in the editor, as sync does. */
+static void
+pull_from_elsewhere (Fixture    *fixture,
+                     const char *title,
+                     const char *text)
+{
+  g_autoptr(FbItem) item = stored_item (fixture);
+  g_autoptr(JsonObject) body = fb_note_body_new (title, text);
+  g_autoptr(GError) error = NULL;
+
+  if (fb_item_get_state (item) == FB_ITEM_STATE_PENDING)
+    {
+      fb_store_mark_pushed (fixture->store, fb_item_get_id (item), fb_item_get_local_seq (item),
+                            "1-abc", fb_item_get_body (item), FALSE, &error);
+      g_assert_no_error (error);
+    }
+  fb_store_apply_remote (fixture->store, fb_item_get_id (item), "notes", "2-abc", body, FALSE,
+                         g_get_real_time () / 1000, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_merge_while_typing (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GtkTextBuffer *buffer = fb_note_editor_get_buffer (note_editor (fixture));
+  GtkTextIter iter;
+
+  create_note (fixture, "Plan", "one\ntwo\nthree\n");
+  g_assert_true (fb_window_flush (fixture->window));
+  pull_from_elsewhere (fixture, "Plan", "one\ntwo\nthree\n");
+
+  /* The person types at the top, and before it is saved... */
+  gtk_text_buffer_get_start_iter (buffer, &iter);
+  gtk_text_buffer_place_cursor (buffer, &iter);
+  type_text (buffer, "zero\n");
+
+  /* ...the laptop's change to the last line arrives: both are kept. */
+  pull_from_elsewhere (fixture, "Plan", "one\ntwo\nthree and four\n");
+  WAIT_FOR (buffer_is (buffer, "zero\none\ntwo\nthree and four\n"));
+  gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+  g_assert_cmpint (gtk_text_iter_get_offset (&iter), ==, 5);
+
+  /* And the merge is what gets saved. */
+  WAIT_FOR (stored_text_is (fixture, "zero\none\ntwo\nthree and four\n"));
+}
+
+static void
+test_removed_elsewhere_keeps_text (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  GtkTextBuffer *buffer = fb_note_editor_get_buffer (note_editor (fixture));
+  g_autofree char *path = g_build_filename (fixture->dir, "fieldbook.db", NULL);
+  g_autoptr(GError) error = NULL;
+  char *id;
+
+  create_note (fixture, "Doomed", "first words");
+  g_assert_true (fb_window_flush (fixture->window));
+
+  /* Another program deletes the item and purges its row behind our back. */
+  id = g_strdup (fb_item_get_id (fb_window_get_current_item (fixture->window)));
+  {
+    g_autoptr(FbStore) other = fb_store_new (path, &error);
+    g_autoptr(FbItem) item = NULL;
+
+    g_assert_no_error (error);
+    fb_store_delete_item (other, id, &error);
+    g_assert_no_error (error);
+    item = fb_store_get_item (other, id, NULL);
+    if (item != NULL)
+      fb_store_mark_pushed (other, id, fb_item_get_local_seq (item), "1-x", NULL, TRUE, NULL);
+  }
+  g_free (id);
+
+  type_text (buffer, ", and more");
+  /* The words on screen win over the removal: the item comes back with them. */
+  g_assert_true (fb_window_flush (fixture->window));
+  g_assert_true (buffer_is (buffer, "first words, and more"));
+  g_assert_true (stored_text_is (fixture, "first words, and more"));
+  WAIT_FOR (rows_are (fixture, "Doomed"));
+  g_assert_null (fb_window_get_last_toast (fixture->window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -558,6 +641,11 @@ main (int   argc,
               fixture_setup, test_record_fields, fixture_teardown);
   g_test_add ("/window/change-from-elsewhere", Fixture, NULL,
               fixture_setup, test_change_from_elsewhere, fixture_teardown);
+
+  g_test_add ("/window/merge-while-typing", Fixture, NULL,
+              fixture_setup, test_merge_while_typing, fixture_teardown);
+  g_test_add ("/window/removed-elsewhere-keeps-text", Fixture, NULL,
+              fixture_setup, test_removed_elsewhere_keeps_text, fixture_teardown);
 
   return g_test_run ();
 }
