@@ -132,9 +132,7 @@ credentials_stored_cb (GObject      *object,
   g_autoptr(FbPreferences) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  gboolean ok_ = fb_credentials_store_finish (result, &error);
-  g_message ("DEBUG stored %d %s", ok_, error ? error->message : "");
-  if (!ok_ &&
+  if (!fb_credentials_store_finish (result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       /* Translators: %s says why, in the keyring's words. */
