@@ -617,6 +617,7 @@ pull_cb (GObject      *object,
   JsonNode *last_seq;
   guint n;
   gboolean more;
+  gint64 applying_since;
 
   response = fb_couch_client_changes_finish (FB_COUCH_CLIENT (object), result, &error);
   if (run->finished)
@@ -646,11 +647,14 @@ pull_cb (GObject      *object,
   if (more)
     pull_request (run, last_seq);
 
+  applying_since = g_get_monotonic_time ();
   if (!apply_changes (run, results, last_seq, &error))
     {
       run_fail (run, g_steal_pointer (&error));
       return;
     }
+  g_debug ("Pull: %u changes applied in %.3f s", n,
+           (g_get_monotonic_time () - applying_since) / (double) G_USEC_PER_SEC);
 
   if (!more)
     run_finish (run, NULL);
@@ -837,7 +841,7 @@ push_cb (GObject      *object,
   self = g_weak_ref_get (&run->manager);
   for (guint i = 0; self != NULL && i + 1 < rejected->len; i += 2)
     {
-      g_message ("The server refused item %s: %s",
+      g_debug ("The server refused item %s: %s",
                  (char *) rejected->pdata[i], (char *) rejected->pdata[i + 1]);
       g_signal_emit (self, signals[ITEM_REJECTED], 0, rejected->pdata[i], rejected->pdata[i + 1]);
     }

@@ -812,6 +812,105 @@ test_replay_is_harmless (void)
 }
 
 
+/* The server refuses one document (a validate_doc_update function): that
+ * item stays pending with its sync error, the rest goes through. */
+static void
+test_item_rejected (void)
+{
+  g_autoptr(Peer) a = peer_new ("rejected");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autofree char *rev = NULL;
+  g_autofree char *bad = NULL;
+  g_autofree char *good = NULL;
+
+  fb_test_server_create_db (server, "rejected", &error);
+  g_assert_no_error (error);
+  rev = fb_test_server_put_doc (server, "rejected", "_design/rules",
+                                "{\"validate_doc_update\": \"function (doc) {"
+                                " if (doc.title === 'forbidden')"
+                                " throw ({forbidden: 'Titles may not say forbidden'}); }\"}",
+                                &error);
+  g_assert_no_error (error);
+
+  bad = create_note (a, "forbidden", "x\n");
+  good = create_note (a, "fine", "x\n");
+
+  s = peer_sync (a);
+  g_assert_cmpuint (s->pushed, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (a->n_rejected, ==, 1);
+  g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 1);
+
+  item = get_item (a, bad);
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_PENDING);
+  g_assert_nonnull (fb_item_get_sync_error (item));
+  g_assert_nonnull (strstr (fb_item_get_sync_error (item), "Titles may not say forbidden"));
+  g_clear_object (&item);
+
+  /* Fixed by the person: it goes out and the error is gone. */
+  edit_note (a, bad, "title", "allowed");
+  s = peer_sync (a);
+  g_assert_cmpuint (s->pushed, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  item = get_item (a, bad);
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
+  g_assert_null (fb_item_get_sync_error (item));
+  g_assert_cmpuint (a->n_rejected, ==, 1);
+}
+
+static void
+count_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GPtrArray *results = user_data;
+  g_autoptr(GError) error = NULL;
+  FbSyncStats *stats = fb_sync_manager_sync_finish (FB_SYNC_MANAGER (object), result, &error);
+
+  g_assert_no_error (error);
+  g_ptr_array_add (results, stats);
+}
+
+/* Requests made while a run is going are served by one more run after it;
+ * a cancelled request ends with G_IO_ERROR_CANCELLED, not in last-error. */
+static void
+test_queued_and_cancelled_runs (void)
+{
+  g_autoptr(Peer) a = peer_new ("queued");
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) fb_sync_stats_free);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = create_note (a, "Queued", "x\n");
+  FbSyncStats *first;
+  FbSyncStats *second;
+  FbSyncStats *stats;
+
+  fb_sync_manager_sync_async (a->manager, NULL, count_done_cb, results);
+  g_free (create_note (a, "Second", "y\n"));
+  fb_sync_manager_sync_async (a->manager, NULL, count_done_cb, results);
+  fb_sync_manager_sync_async (a->manager, NULL, count_done_cb, results);
+  WAIT_UNTIL (results->len == 3, DEADLINE);
+  first = results->pdata[0];
+  second = results->pdata[1];
+  g_assert_cmpuint (first->pushed + second->pushed, ==, 2);
+  g_assert_cmpuint (a->n_runs, ==, 2);
+  g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 0);
+
+  edit_note (a, id, "text", "cancelled\n");
+  fb_sync_manager_sync_async (a->manager, cancellable, got_result_cb, &result);
+  g_cancellable_cancel (cancellable);
+  WAIT_UNTIL (result != NULL, DEADLINE);
+  stats = fb_sync_manager_sync_finish (a->manager, result, &error);
+  g_assert_null (stats);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  WAIT_UNTIL (fb_sync_manager_get_state (a->manager) == FB_SYNC_STATE_IDLE, DEADLINE);
+  g_assert_null (fb_sync_manager_get_last_error (a->manager));
+}
+
+
 /* ---- Failures ---- */
 
 /* The server goes away in the middle of a run: a typed error, a retry
@@ -1114,6 +1213,8 @@ main (int   argc,
   g_test_add_func ("/sync/automatic/offline-queue-and-live", test_offline_queue_and_live);
   g_test_add_func ("/sync/initial-2000", test_initial_sync_2000);
   g_test_add_func ("/sync/replay", test_replay_is_harmless);
+  g_test_add_func ("/sync/item-rejected", test_item_rejected);
+  g_test_add_func ("/sync/queued-and-cancelled", test_queued_and_cancelled_runs);
   g_test_add_func ("/sync/failure/server-stopped", test_server_stopped);
   g_test_add_func ("/sync/failure/wrong-password", test_wrong_password);
   g_test_add_func ("/sync/failure/lost-response", test_lost_response);
