@@ -116,9 +116,12 @@ if ! wait_for "[ -s '$tmp/chromium/DevToolsActivePort' ] || ! kill -0 $chromium_
 fi
 devtools_port=$(head -n 1 "$tmp/chromium/DevToolsActivePort")
 
-# The page has connected when broadwayd has an established client.
+# The page has connected when broadwayd's port has an established
+# connection (state 01 in /proc/net/tcp; no dependency on iproute2's ss).
+port_hex=$(printf '%04X' "$http_port")
 connected () {
-  ss -Htn state established "( sport = :$http_port )" 2>/dev/null | grep -q .
+  awk -v port=":$port_hex" '$2 ~ port"$" && $4 == "01" { found = 1 } END { exit !found }' \
+    /proc/net/tcp 2>/dev/null
 }
 if ! wait_for connected 300; then
   echo "broadway-run: chromium did not connect to broadwayd" >&2
