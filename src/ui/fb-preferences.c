@@ -67,6 +67,28 @@ wipe_password (char **password)
   g_clear_pointer (password, g_free);
 }
 
+/* Asynchronous calls hold the window weakly: a window kept alive by a
+ * callback would outlive its transient parent. */
+static GWeakRef *
+weak_ref_new (FbPreferences *self)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, self);
+  return ref;
+}
+
+/* Frees @ref; returns the window (a new reference) or NULL if it is gone. */
+static FbPreferences *
+weak_ref_steal (GWeakRef *ref)
+{
+  FbPreferences *self = g_weak_ref_get (ref);
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  return self;
+}
+
 gboolean
 fb_preferences_url_is_insecure (const char *url)
 {
@@ -129,11 +151,12 @@ credentials_stored_cb (GObject      *object,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  g_autoptr(FbPreferences) self = user_data;
+  g_autoptr(FbPreferences) self = weak_ref_steal (user_data);
   g_autoptr(GError) error = NULL;
 
-  if (!fb_credentials_store_finish (result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!fb_credentials_store_finish (result, &error) && self == NULL)
+    g_warning ("Cannot save the password in the keyring: %s", error->message);
+  else if (error != NULL)
     {
       /* Translators: %s says why, in the keyring's words. */
       g_autofree char *message = g_strdup_printf (_("The password could not be saved in the keyring: %s"),
@@ -148,7 +171,7 @@ credentials_cleared_cb (GObject      *object,
                         GAsyncResult *result,
                         gpointer      user_data)
 {
-  g_autoptr(FbPreferences) self = user_data;
+  g_autoptr(FbPreferences) self = weak_ref_steal (user_data);
   g_autoptr(GError) error = NULL;
 
   if (!fb_credentials_clear_finish (result, &error) && error != NULL &&
@@ -203,11 +226,12 @@ fb_preferences_apply (FbPreferences *self)
       (account_changed || g_strcmp0 (password, self->applied_password ? self->applied_password : "") != 0))
     {
       if (*password != '\0')
-        fb_credentials_store_async (url, user, password, self->cancellable,
-                                    credentials_stored_cb, g_object_ref (self));
+        /* Not cancelled with the window: closing it applies too. */
+        fb_credentials_store_async (url, user, password, NULL,
+                                    credentials_stored_cb, weak_ref_new (self));
       else if (!account_changed && self->applied_password != NULL)
-        fb_credentials_clear_async (url, user, self->cancellable,
-                                    credentials_cleared_cb, g_object_ref (self));
+        fb_credentials_clear_async (url, user, NULL,
+                                    credentials_cleared_cb, weak_ref_new (self));
     }
 
   g_free (self->applied_url);
@@ -282,12 +306,15 @@ password_lookup_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  g_autoptr(FbPreferences) self = user_data;
+  g_autoptr(FbPreferences) self = weak_ref_steal (user_data);
   g_autoptr(GError) error = NULL;
   char *password = fb_credentials_lookup_finish (result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      wipe_password (&password);
+      return;
+    }
   if (error != NULL)
     {
       /* Translators: %s says why, in the keyring's words. */
@@ -317,7 +344,7 @@ open_database_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(FbPreferences) self = user_data;
+  g_autoptr(FbPreferences) self = weak_ref_steal (user_data);
   g_autoptr(JsonObject) info = NULL;
   g_autoptr(GError) error = NULL;
   gboolean created = GPOINTER_TO_INT (g_object_get_data (object, "fb-create"));
@@ -325,7 +352,7 @@ open_database_cb (GObject      *object,
   const char *icon_name = "dialog-warning-symbolic";
 
   info = fb_couch_client_open_database_finish (FB_COUCH_CLIENT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (FB_COUCH_CLIENT (object) != self->test_client)
     return;
@@ -409,7 +436,7 @@ run_test (FbPreferences *self,
   /* Each run has its own client: the callback tells a create from a test by it. */
   g_object_set_data (G_OBJECT (self->test_client), "fb-create", GINT_TO_POINTER (create));
   fb_couch_client_open_database_async (self->test_client, create, self->test_cancellable,
-                                       open_database_cb, g_object_ref (self));
+                                       open_database_cb, weak_ref_new (self));
 }
 
 static void
@@ -531,7 +558,7 @@ fb_preferences_constructed (GObject *object)
 
   if (*self->applied_url != '\0')
     fb_credentials_lookup_async (self->applied_url, self->applied_user, self->cancellable,
-                                 password_lookup_cb, g_object_ref (self));
+                                 password_lookup_cb, weak_ref_new (self));
   else
     password_loaded (self, NULL);
 }
