@@ -249,8 +249,16 @@ test_empty_collections (Fixture       *fixture,
   g_assert_false (gtk_widget_is_sensitive (child (fixture, "delete_button")));
   g_assert_cmpstr (gtk_label_get_text (child (fixture, "notes_count")), ==, "0");
 
+  /* Icon-only buttons say what they do, in words. */
+  gtk_test_accessible_assert_property (child (fixture, "new_button"),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "New Note");
+  gtk_test_accessible_assert_property (child (fixture, "delete_button"),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Delete Note");
+
   activate (fixture, "win.collection", "s", "records");
   WAIT_FOR (g_strcmp0 (adw_status_page_get_title (empty_page), "No Records Yet") == 0);
+  gtk_test_accessible_assert_property (child (fixture, "new_button"),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "New Record");
   g_assert_true (is_showing (empty_page));
   g_assert_cmpstr (fb_window_get_collection (fixture->window), ==, "records");
   g_assert_true (gtk_list_box_row_is_selected (child (fixture, "records_row")));
