@@ -27,6 +27,8 @@
 //   --info FILE     read devtools_port= from the file broadway-run.sh writes
 //   --port N        or give Chromium's DevTools port directly
 //   --out FILE      where to save the PNG (default screenshot.png)
+//   --click X,Y     click there first (repeatable; in page pixels), e.g. to
+//                   open a popover or delete an item to show its toast
 //   --size WxH      the page size, and so the picture's (default 1280x800)
 //   --delay MS      extra time after the page has stopped changing
 //                   (default 300)
@@ -203,6 +205,16 @@ for (let i = 0; i < 100 && steady < 4; i++) {
   await sleep(200);
 }
 await sleep(delay);
+
+for (let i = 0; i < args.length; i++) {
+  if (args[i] !== '--click')
+    continue;
+  const [x, y] = args[i + 1].split(',').map(Number);
+  for (const type of ['mouseMoved', 'mousePressed', 'mouseReleased'])
+    await send('Input.dispatchMouseEvent', { type, x, y, button: 'left', clickCount: 1 });
+  // The click's effect (a popover, a toast) takes a few frames.
+  await sleep(700);
+}
 // Two animation frames: whatever GTK sent last has been painted.
 await send('Runtime.evaluate', {
   expression: 'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))',
