@@ -494,8 +494,9 @@ test_record_fields (Fixture       *fixture,
   close_window (fixture);
   open_window (fixture);
 
-  /* The window comes back to the records (when settings are installed). */
-  activate (fixture, "win.collection", "s", "records");
+  /* The window comes back to the collection it showed last. */
+  g_assert_cmpstr (fb_window_get_collection (fixture->window), ==, "records");
+  g_assert_true (gtk_list_box_row_is_selected (child (fixture, "records_row")));
   WAIT_FOR (rows_are (fixture, "Heron nest 4"));
   WAIT_FOR (is_showing (fb_record_editor_get_title_entry (record_editor (fixture))));
   g_assert_cmpstr (gtk_editable_get_text (fb_record_editor_get_title_entry (record_editor (fixture))), ==,
@@ -628,6 +629,27 @@ test_removed_elsewhere_keeps_text (Fixture       *fixture,
   g_assert_null (fb_window_get_last_toast (fixture->window));
 }
 
+static void
+test_remembers_size (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.fieldbook.Fieldbook");
+  int width, height;
+
+  /* Smaller than the Broadway screen, which would clamp it. */
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 600);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1000);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 600);
+
+  close_window (fixture);
+  open_window (fixture);
+
+  gtk_window_get_default_size (GTK_WINDOW (fixture->window), &width, &height);
+  g_assert_cmpint (width, ==, 1000);
+  g_assert_cmpint (height, ==, 600);
+  g_assert_false (gtk_window_is_maximized (GTK_WINDOW (fixture->window)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -654,6 +676,9 @@ main (int   argc,
               fixture_setup, test_merge_while_typing, fixture_teardown);
   g_test_add ("/window/removed-elsewhere-keeps-text", Fixture, NULL,
               fixture_setup, test_removed_elsewhere_keeps_text, fixture_teardown);
+
+  g_test_add ("/window/remembers-size", Fixture, NULL,
+              fixture_setup, test_remembers_size, fixture_teardown);
 
   return g_test_run ();
 }
