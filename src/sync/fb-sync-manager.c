@@ -15,6 +15,7 @@
 /* An item that keeps colliding with concurrent server edits is tried this
  * many times per run; it stays pending for the next run. */
 #define MAX_PUSH_ATTEMPTS    3
+#define MAX_PUSH_IN_FLIGHT   2
 #define PERIODIC_SYNC_SECS   (5 * 60)
 #define RETRY_MAX_MS         (5 * 60 * 1000)
 #define LIVE_LIMIT           100
@@ -132,13 +133,13 @@ struct _Run
 
   gint64           after_seq;
   GHashTable      *attempts;         /* id → pushes tried in this run */
-  GHashTable      *batch;            /* id → FbItem being pushed */
+  GHashTable      *in_flight;        /* ids in batches not done yet (borrowed) */
+  guint            push_in_flight;
 
   GPtrArray       *changed_ids;
 };
 
 static void start_run          (FbSyncManager *self);
-static void push_next          (Run           *run);
 static void pull_request       (Run           *run,
                                 JsonNode      *since);
 static void live_start         (FbSyncManager *self);
@@ -169,7 +170,7 @@ run_unref (Run *run)
   g_clear_pointer (&run->task_cancellables, g_ptr_array_unref);
   g_clear_pointer (&run->task_handlers, g_array_unref);
   g_clear_pointer (&run->attempts, g_hash_table_unref);
-  g_clear_pointer (&run->batch, g_hash_table_unref);
+  g_clear_pointer (&run->in_flight, g_hash_table_unref);
   g_clear_pointer (&run->changed_ids, g_ptr_array_unref);
   g_free (run);
 }
@@ -201,7 +202,7 @@ run_new (FbSyncManager *self)
   run->task_cancellables = g_ptr_array_new_with_free_func (g_object_unref);
   run->task_handlers = g_array_new (FALSE, FALSE, sizeof (gulong));
   run->attempts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  run->batch = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  run->in_flight = g_hash_table_new (g_str_hash, g_str_equal);
   run->changed_ids = g_ptr_array_new_with_free_func (g_free);
 
   /* A caller cancelling its sync_async () cancels the run it waits for. */
@@ -680,39 +681,78 @@ pull_start (Run *run)
   pull_request (run, since);
 }
 
-/* ---- Push ---- */
+/* ---- Push ----
+ *
+ * Up to MAX_PUSH_IN_FLIGHT batches are out at once: the server stores one
+ * while the store records the results of the other. */
+
+typedef struct {
+  Run        *run;
+  GHashTable *items;     /* id → FbItem as sent */
+  GPtrArray  *conflicts; /* ids (owned by @items) */
+} PushBatch;
+
+static void
+push_batch_free (PushBatch *batch)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, batch->items);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_hash_table_remove (batch->run->in_flight, key);
+
+  g_clear_pointer (&batch->items, g_hash_table_unref);
+  g_clear_pointer (&batch->conflicts, g_ptr_array_unref);
+  g_clear_pointer (&batch->run, run_unref);
+  g_free (batch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PushBatch, push_batch_free)
+
+static void push_fill (Run *run);
+
+/* A batch is done: let the next one go, or move on to the pull. */
+static void
+push_batch_done (PushBatch *batch)
+{
+  Run *run = run_ref (batch->run);
+
+  run->push_in_flight--;
+  push_batch_free (batch);
+  if (!run->finished)
+    push_fill (run);
+  run_unref (run);
+}
 
 static void
 conflicts_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(Run) run = user_data;
+  PushBatch *batch = user_data;
+  Run *run = batch->run;
   g_autoptr(GHashTable) docs = NULL;
   g_autoptr(GError) error = NULL;
-  GHashTableIter iter;
-  gpointer key;
 
   docs = fb_couch_client_get_docs_finish (FB_COUCH_CLIENT (object), result, &error);
   if (run->finished)
-    return;
+    goto out;
   if (docs == NULL)
     {
       run_fail (run, g_steal_pointer (&error));
-      return;
+      goto out;
     }
 
   if (!fb_store_begin (run->store, &error))
     {
       run_fail (run, g_steal_pointer (&error));
-      return;
+      goto out;
     }
 
-  /* run->batch now holds the conflicting items only. */
-  g_hash_table_iter_init (&iter, run->batch);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
+  for (guint i = 0; i < batch->conflicts->len; i++)
     {
-      const char *id = key;
+      const char *id = batch->conflicts->pdata[i];
       JsonObject *doc = g_hash_table_lookup (docs, id);
       g_autoptr(FbItem) item = NULL;
       g_autoptr(JsonObject) theirs = NULL;
@@ -736,7 +776,7 @@ conflicts_cb (GObject      *object,
         {
           fb_store_rollback (run->store);
           run_fail (run, g_steal_pointer (&error));
-          return;
+          goto out;
         }
     }
 
@@ -744,11 +784,11 @@ conflicts_cb (GObject      *object,
     {
       fb_store_rollback (run->store);
       run_fail (run, g_steal_pointer (&error));
-      return;
+      goto out;
     }
 
-  g_hash_table_remove_all (run->batch);
-  push_next (run);
+out:
+  push_batch_done (batch);
 }
 
 static const char *
@@ -761,35 +801,19 @@ result_error_message (JsonObject *result)
   return json_object_get_string_member_with_default (result, "error", "rejected");
 }
 
-static void
-push_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+/* Records one batch's results in one transaction. */
+static gboolean
+apply_push_results (PushBatch  *batch,
+                    JsonArray  *results,
+                    GPtrArray  *rejected,
+                    GError    **error)
 {
-  g_autoptr(Run) run = user_data;
-  g_autoptr(JsonArray) results = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) conflicts = g_ptr_array_new ();
-  g_autoptr(GPtrArray) rejected = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(FbSyncManager) self = NULL;
-  guint n;
+  Run *run = batch->run;
+  guint n = json_array_get_length (results);
 
-  results = fb_couch_client_bulk_docs_finish (FB_COUCH_CLIENT (object), result, &error);
-  if (run->finished)
-    return;
-  if (results == NULL)
-    {
-      run_fail (run, g_steal_pointer (&error));
-      return;
-    }
+  if (!fb_store_begin (run->store, error))
+    return FALSE;
 
-  if (!fb_store_begin (run->store, &error))
-    {
-      run_fail (run, g_steal_pointer (&error));
-      return;
-    }
-
-  n = json_array_get_length (results);
   for (guint i = 0; i < n; i++)
     {
       JsonNode *node = json_array_get_element (results, i);
@@ -802,7 +826,7 @@ push_cb (GObject      *object,
         continue;
       res = json_node_get_object (node);
       id = json_object_get_string_member_with_default (res, "id", NULL);
-      item = id != NULL ? g_hash_table_lookup (run->batch, id) : NULL;
+      item = id != NULL ? g_hash_table_lookup (batch->items, id) : NULL;
       if (item == NULL)
         continue;
 
@@ -816,101 +840,101 @@ push_cb (GObject      *object,
             continue;
           if (!fb_store_mark_pushed (run->store, id, fb_item_get_local_seq (item), rev,
                                      deleted ? NULL : fb_item_get_body (item),
-                                     deleted, &error))
+                                     deleted, error))
             goto fail;
           run->stats.pushed++;
         }
       else if (strcmp (err, "conflict") == 0)
         {
-          g_ptr_array_add (conflicts, (gpointer) fb_item_get_id (item));
+          g_ptr_array_add (batch->conflicts, (gpointer) fb_item_get_id (item));
         }
       else
         {
           const char *message = result_error_message (res);
 
-          if (!fb_store_set_sync_error (run->store, id, message, &error))
+          if (!fb_store_set_sync_error (run->store, id, message, error))
             goto fail;
           g_ptr_array_add (rejected, g_strdup (id));
           g_ptr_array_add (rejected, g_strdup (message));
         }
     }
 
-  if (!run_commit (run, &error))
+  if (!run_commit (run, error))
     goto fail;
+
+  return TRUE;
+
+fail:
+  fb_store_rollback (run->store);
+  return FALSE;
+}
+
+static void
+push_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  PushBatch *batch = user_data;
+  Run *run = batch->run;
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rejected = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(FbSyncManager) self = NULL;
+
+  results = fb_couch_client_bulk_docs_finish (FB_COUCH_CLIENT (object), result, &error);
+  if (run->finished)
+    goto done;
+  if (results == NULL || !apply_push_results (batch, results, rejected, &error))
+    {
+      run_fail (run, g_steal_pointer (&error));
+      goto done;
+    }
 
   self = g_weak_ref_get (&run->manager);
   for (guint i = 0; self != NULL && i + 1 < rejected->len; i += 2)
     {
       g_debug ("The server refused item %s: %s",
-                 (char *) rejected->pdata[i], (char *) rejected->pdata[i + 1]);
+               (char *) rejected->pdata[i], (char *) rejected->pdata[i + 1]);
       g_signal_emit (self, signals[ITEM_REJECTED], 0, rejected->pdata[i], rejected->pdata[i + 1]);
     }
 
-  if (conflicts->len > 0)
+  if (batch->conflicts->len > 0 && !run->finished)
     {
-      /* Keep only the conflicting items, then fetch the server's side of
-       * all of them in one request. */
-      g_autoptr(GHashTable) keep = g_hash_table_new_full (g_str_hash, g_str_equal,
-                                                          NULL, g_object_unref);
-
-      for (guint i = 0; i < conflicts->len; i++)
-        {
-          FbItem *item = g_hash_table_lookup (run->batch, conflicts->pdata[i]);
-
-          g_hash_table_insert (keep, (gpointer) fb_item_get_id (item), g_object_ref (item));
-        }
-      g_hash_table_unref (run->batch);
-      run->batch = g_steal_pointer (&keep);
-
-      g_ptr_array_set_size (conflicts, 0);
-      {
-        GHashTableIter iter;
-        gpointer key;
-
-        g_hash_table_iter_init (&iter, run->batch);
-        while (g_hash_table_iter_next (&iter, &key, NULL))
-          g_ptr_array_add (conflicts, key);
-      }
-      g_ptr_array_add (conflicts, NULL);
+      /* The server's side of all of them in one request. */
+      g_ptr_array_add (batch->conflicts, NULL);
       fb_couch_client_get_docs_async (run->client,
-                                      (const char * const *) conflicts->pdata,
-                                      run->cancellable, conflicts_cb, run_ref (run));
+                                      (const char * const *) batch->conflicts->pdata,
+                                      run->cancellable, conflicts_cb, batch);
+      g_ptr_array_set_size (batch->conflicts, batch->conflicts->len - 1);
       return;
     }
 
-  g_hash_table_remove_all (run->batch);
-  push_next (run);
-  return;
-
-fail:
-  fb_store_rollback (run->store);
-  run_fail (run, g_steal_pointer (&error));
+done:
+  push_batch_done (batch);
 }
 
-static void
-push_next (Run *run)
+/* The next batch of pending items not yet tried too often in this run and
+ * not already on their way; NULL when there is none. */
+static PushBatch *
+collect_batch (Run        *run,
+               JsonArray  *docs,
+               GError    **error)
 {
-  g_autoptr(JsonArray) docs = json_array_new ();
+  g_autoptr(PushBatch) batch = g_new0 (PushBatch, 1);
 
-  g_hash_table_remove_all (run->batch);
+  batch->run = run_ref (run);
+  batch->items = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  batch->conflicts = g_ptr_array_new ();
 
-  while (json_array_get_length (docs) == 0)
+  while (g_hash_table_size (batch->items) == 0)
     {
       g_autoptr(GPtrArray) items = NULL;
-      g_autoptr(GError) error = NULL;
 
-      items = fb_store_list_pending (run->store, run->after_seq, run->push_batch, &error);
+      items = fb_store_list_pending (run->store, run->after_seq, run->push_batch, error);
       if (items == NULL)
-        {
-          run_fail (run, g_steal_pointer (&error));
-          return;
-        }
-
+        return NULL;
       if (items->len == 0)
-        {
-          pull_start (run);
-          return;
-        }
+        return NULL;
 
       for (guint i = 0; i < items->len; i++)
         {
@@ -921,17 +945,51 @@ push_next (Run *run)
           run->after_seq = MAX (run->after_seq, fb_item_get_local_seq (item));
           if (fb_item_get_state (item) != FB_ITEM_STATE_PENDING ||
               tried >= MAX_PUSH_ATTEMPTS ||
-              g_hash_table_contains (run->batch, id))
+              g_hash_table_contains (run->in_flight, id) ||
+              g_hash_table_contains (batch->items, id))
             continue;
 
           g_hash_table_insert (run->attempts, g_strdup (id), GUINT_TO_POINTER (tried + 1));
-          g_hash_table_insert (run->batch, (gpointer) id, g_object_ref (item));
+          g_hash_table_insert (batch->items, (gpointer) id, g_object_ref (item));
           json_array_add_element (docs, item_to_doc (item));
         }
     }
 
-  fb_couch_client_bulk_docs_async (run->client, docs, run->cancellable,
-                                   push_cb, run_ref (run));
+  return g_steal_pointer (&batch);
+}
+
+static void
+push_fill (Run *run)
+{
+  while (!run->finished && run->push_in_flight < MAX_PUSH_IN_FLIGHT)
+    {
+      g_autoptr(JsonArray) docs = json_array_new ();
+      g_autoptr(GError) error = NULL;
+      PushBatch *batch;
+      GHashTableIter iter;
+      gpointer key;
+
+      batch = collect_batch (run, docs, &error);
+      if (error != NULL)
+        {
+          run_fail (run, g_steal_pointer (&error));
+          return;
+        }
+      if (batch == NULL)
+        break;
+
+      g_hash_table_iter_init (&iter, batch->items);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_hash_table_add (run->in_flight, key);
+
+      run->push_in_flight++;
+      fb_couch_client_bulk_docs_async (run->client, docs, run->cancellable, push_cb, batch);
+    }
+
+  /* Merges of the last batches may have made items pending again: only
+   * an empty list with nothing out ends the push. */
+  if (!run->finished && run->push_in_flight == 0)
+    pull_start (run);
 }
 
 static void
@@ -957,7 +1015,7 @@ open_database_cb (GObject      *object,
   if (self != NULL && self->client == run->client)
     self->db_open = TRUE;
 
-  push_next (run);
+  push_fill (run);
 }
 
 /* ---- Scheduling ---- */
@@ -1148,7 +1206,7 @@ start_run (FbSyncManager *self)
   update_state (self);
 
   if (self->db_open)
-    push_next (run);
+    push_fill (run);
   else
     fb_couch_client_open_database_async (run->client, TRUE, run->cancellable,
                                          open_database_cb, run_ref (run));
@@ -1571,7 +1629,7 @@ fb_sync_manager_init (FbSyncManager *self)
   self->debounce_ms = 1000;
   self->longpoll_ms = 60 * 1000;
   self->retry_base_ms = 2000;
-  self->push_batch = 500;
+  self->push_batch = 1000;
   self->pull_batch = 1000;
 }
 

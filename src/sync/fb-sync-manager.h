@@ -89,7 +89,8 @@ gint64           fb_sync_manager_get_next_retry    (FbSyncManager   *self);
 
 /* For tests and benchmarks: delays in milliseconds (0 keeps the current
  * value). Defaults: debounce 1000, longpoll deadline 60000, retry base 2000,
- * documents per push batch 500, changes per pull batch 1000. */
+ * documents per push batch 1000 (two batches out at once), changes per
+ * pull batch 1000 (the next one requested while this one is stored). */
 void             fb_sync_manager_set_tuning        (FbSyncManager   *self,
                                                     guint            debounce_ms,
                                                     guint            longpoll_ms,

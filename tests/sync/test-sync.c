@@ -738,6 +738,58 @@ create_many (Peer       *peer,
   g_assert_no_error (error);
 }
 
+/* Many small batches (several out at once) with collisions spread over
+ * them: every item merges, nothing is lost or sent twice. */
+static void
+test_small_batches (void)
+{
+  g_autoptr(Peer) a = peer_new ("small-batches");
+  g_autoptr(Peer) b = peer_new ("small-batches");
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(FbSyncStats) s = NULL;
+
+  fb_sync_manager_set_tuning (a->manager, 0, 0, 0, 7, 13);
+  fb_sync_manager_set_tuning (b->manager, 0, 0, 0, 7, 13);
+
+  for (guint i = 0; i < 60; i++)
+    g_ptr_array_add (ids, create_note (a, "Small", "line one\nline two\n"));
+  s = peer_sync (a);
+  g_assert_cmpuint (s->pushed, ==, 60);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = peer_sync (b);
+  g_assert_cmpuint (s->pulled, ==, 60);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  for (guint i = 0; i < ids->len; i += 2)
+    {
+      edit_note (a, ids->pdata[i], "title", "Edited on A");
+      edit_note (b, ids->pdata[i], "text", "line one\nline two\nline three from B\n");
+    }
+  for (guint i = 1; i < ids->len; i += 4)
+    edit_note (b, ids->pdata[i], "title", "Only B");
+
+  s = peer_sync (a);
+  g_assert_cmpuint (s->pushed, ==, 30);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = peer_sync (b);
+  g_assert_cmpuint (s->merged, ==, 30);
+  g_assert_cmpuint (s->conflicts, ==, 0);
+  g_assert_cmpuint (s->pushed, ==, 30 + 15);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = peer_sync (a);
+  g_assert_cmpuint (s->pulled, ==, 45);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  for (guint i = 0; i < ids->len; i += 2)
+    {
+      g_autoptr(FbItem) item = get_item (a, ids->pdata[i]);
+
+      g_assert_cmpstr (fb_item_get_title (item), ==, "Edited on A");
+      g_assert_cmpstr (fb_item_get_text (item), ==, "line one\nline two\nline three from B\n");
+    }
+  assert_converged (a, b, "small-batches");
+}
+
 static void
 test_initial_sync_2000 (void)
 {
@@ -1212,6 +1264,7 @@ main (int   argc,
   g_test_add_func ("/sync/delete/versus-unchanged", test_delete_versus_unchanged);
   g_test_add_func ("/sync/automatic/offline-queue-and-live", test_offline_queue_and_live);
   g_test_add_func ("/sync/initial-2000", test_initial_sync_2000);
+  g_test_add_func ("/sync/small-batches", test_small_batches);
   g_test_add_func ("/sync/replay", test_replay_is_harmless);
   g_test_add_func ("/sync/item-rejected", test_item_rejected);
   g_test_add_func ("/sync/queued-and-cancelled", test_queued_and_cancelled_runs);
