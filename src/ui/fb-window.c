@@ -78,6 +78,7 @@ struct _FbWindow
   guint                 selecting;
   gboolean              close_anyway;
   AdwToast             *last_toast;
+  AdwToast             *error_toast;
 };
 
 G_DEFINE_FINAL_TYPE (FbWindow, fb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -156,14 +157,35 @@ show_toast (FbWindow *self,
 }
 
 static void
+error_toast_dismissed_cb (FbWindow *self,
+                          AdwToast *toast)
+{
+  if (self->error_toast == toast)
+    g_clear_object (&self->error_toast);
+}
+
+/* Errors stay until dismissed; a failing save retried on every keystroke
+ * updates the one toast instead of queueing more. */
+static void
 show_error (FbWindow   *self,
             const char *message)
 {
   g_autofree char *escaped = g_markup_escape_text (message, -1);
-  AdwToast *toast = adw_toast_new (escaped);
+  AdwToast *toast;
 
+  if (self->error_toast != NULL)
+    {
+      adw_toast_set_title (self->error_toast, escaped);
+      g_set_object (&self->last_toast, self->error_toast);
+      return;
+    }
+
+  toast = adw_toast_new (escaped);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_set_timeout (toast, 0);
+  self->error_toast = g_object_ref (toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (error_toast_dismissed_cb),
+                           self, G_CONNECT_SWAPPED);
   show_toast (self, toast);
 }
 
@@ -196,11 +218,21 @@ is_folded (FbWindow *self)
   return adw_leaflet_get_folded (self->leaflet);
 }
 
+/* Which editor holds the item: the item's collection decides. */
+static gboolean
+editing_record (FbWindow *self)
+{
+  if (self->current != NULL)
+    return g_strcmp0 (fb_item_get_collection (self->current), FB_COLLECTION_RECORDS) == 0;
+
+  return self->collection == RECORDS;
+}
+
 static JsonObject *
 build_body (FbWindow   *self,
             JsonObject *base)
 {
-  if (self->collection == RECORDS)
+  if (editing_record (self))
     return fb_record_editor_build_body (self->record_editor, base);
 
   return fb_note_editor_build_body (self->note_editor, base);
@@ -325,7 +357,7 @@ show_item (FbWindow *self,
 static void
 focus_title (FbWindow *self)
 {
-  if (self->collection == RECORDS)
+  if (editing_record (self))
     fb_record_editor_focus_title (self->record_editor);
   else
     fb_note_editor_focus_title (self->note_editor);
@@ -587,7 +619,7 @@ static void
 refresh_editor (FbWindow   *self,
                 JsonObject *body)
 {
-  if (self->collection == RECORDS)
+  if (editing_record (self))
     fb_record_editor_refresh (self->record_editor, body);
   else
     fb_note_editor_refresh (self->note_editor, body);
@@ -1142,6 +1174,7 @@ fb_window_dispose (GObject *object)
     g_clear_object (&self->all_lists[i]);
   g_clear_object (&self->current);
   g_clear_object (&self->last_toast);
+  g_clear_object (&self->error_toast);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
 

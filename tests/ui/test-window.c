@@ -12,6 +12,7 @@
 #include "fb-note-editor.h"
 #include "fb-record-editor.h"
 #include "fb-store.h"
+#include "fb-store-private.h"
 #include "fb-window.h"
 
 #define WAIT_SECONDS 10
@@ -650,6 +651,49 @@ test_remembers_size (Fixture       *fixture,
   g_assert_false (gtk_window_is_maximized (GTK_WINDOW (fixture->window)));
 }
 
+static void
+test_save_fails_keeps_text (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  GtkTextBuffer *buffer = fb_note_editor_get_buffer (note_editor (fixture));
+  sqlite3 *other = NULL;
+  AdwToast *toast;
+
+  create_note (fixture, "Locked out", "before");
+  g_assert_true (fb_window_flush (fixture->window));
+
+  /* Another program holds the database's write lock. */
+  _fb_store_set_busy_timeout (fixture->store, 50);
+  g_assert_cmpint (sqlite3_open (fixture->db_path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  type_text (buffer, " and after");
+  g_assert_false (fb_window_flush (fixture->window));
+
+  /* The person is told, in words, and the text stays on screen. */
+  toast = fb_window_get_last_toast (fixture->window);
+  g_assert_nonnull (toast);
+  g_assert_true (g_str_has_prefix (adw_toast_get_title (toast), "Your changes could not be saved: "));
+  g_assert_true (buffer_is (buffer, "before and after"));
+
+  /* Failing again updates that toast rather than piling up more. */
+  g_assert_false (fb_window_flush (fixture->window));
+  g_assert_true (fb_window_get_last_toast (fixture->window) == toast);
+
+  /* Closing would lose the words: the first close is refused and says so. */
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+  g_assert_true (g_str_has_prefix (adw_toast_get_title (toast), "Your last changes could not be saved."));
+
+  /* Once the other program lets go, closing saves them. */
+  sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (other);
+  close_window (fixture);
+  open_window (fixture);
+  WAIT_FOR (rows_are (fixture, "Locked out"));
+  g_assert_true (buffer_is (fb_note_editor_get_buffer (note_editor (fixture)), "before and after"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -677,6 +721,8 @@ main (int   argc,
   g_test_add ("/window/removed-elsewhere-keeps-text", Fixture, NULL,
               fixture_setup, test_removed_elsewhere_keeps_text, fixture_teardown);
 
+  g_test_add ("/window/save-fails-keeps-text", Fixture, NULL,
+              fixture_setup, test_save_fails_keeps_text, fixture_teardown);
   g_test_add ("/window/remembers-size", Fixture, NULL,
               fixture_setup, test_remembers_size, fixture_teardown);
 
