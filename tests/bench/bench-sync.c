@@ -352,20 +352,20 @@ main (int   argc,
     {
       g_autofree char *floor_db = g_strdup_printf ("floor-%u", round);
       g_autofree char *push_db = g_strdup_printf ("fieldbook-push-%u", round);
-      double t, push_only = 0;
+      double f_push, f_pull, fb_pull, fb_push, push_only = 0;
 
-      t = floor_push (floor_db);
-      best_floor_push = MIN (best_floor_push, t);
-      t = floor_pull (floor_db, &changes_size);
-      best_floor_pull = MIN (best_floor_pull, t);
-      t = fieldbook_pull (floor_db, round);
-      best_fb_pull = MIN (best_fb_pull, t);
-      t = fieldbook_push (push_db, round, &push_only);
-      best_fb_push = MIN (best_fb_push, t);
+      f_push = floor_push (floor_db);
+      f_pull = floor_pull (floor_db, &changes_size);
+      fb_pull = fieldbook_pull (floor_db, round);
+      fb_push = fieldbook_push (push_db, round, &push_only);
+      best_floor_push = MIN (best_floor_push, f_push);
+      best_floor_pull = MIN (best_floor_pull, f_pull);
+      best_fb_pull = MIN (best_fb_pull, fb_pull);
+      best_fb_push = MIN (best_fb_push, fb_push);
       best_fb_push_only = MIN (best_fb_push_only, push_only);
-      g_print ("round %u: floor push %.3f, floor pull %.3f, Fieldbook pull %.3f, "
-               "Fieldbook push run %.3f (push phase %.3f)\n",
-               round + 1, best_floor_push, best_floor_pull, best_fb_pull, t, push_only);
+      g_print ("round %u: floor push %.3f s, floor pull %.3f s, Fieldbook pull %.3f s, "
+               "Fieldbook push run %.3f s (push phase %.3f s)\n",
+               round + 1, f_push, f_pull, fb_pull, fb_push, push_only);
     }
 
   if (!pouchdb_replicate ("floor-0", "pouchdb-push", &pdb_pull, &pdb_push))
@@ -375,7 +375,7 @@ main (int   argc,
   report ("pull", best_fb_pull, pdb_pull, best_floor_pull);
   report ("push", best_fb_push, pdb_push, best_floor_push);
   g_print ("push phase alone (until nothing pending, before the run's pull of its own echoes): "
-           "%.3f s, %.2f × floor\n", best_fb_push_only, best_fb_push_only / best_floor_push);
+           "%.3f s, %.2fx floor\n", best_fb_push_only, best_fb_push_only / best_floor_push);
 
   g_object_unref (session);
   fb_test_server_free (server);

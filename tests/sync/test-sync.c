@@ -864,6 +864,56 @@ test_replay_is_harmless (void)
 }
 
 
+/* Other programs' documents (another "type", design documents) are left
+ * alone; keys Fieldbook does not know are kept, both ways. */
+static void
+test_foreign_documents (void)
+{
+  g_autoptr(Peer) a = peer_new ("foreign");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autofree char *r1 = NULL;
+  g_autofree char *r2 = NULL;
+  g_autofree char *r3 = NULL;
+
+  fb_test_server_create_db (server, "foreign", &error);
+  g_assert_no_error (error);
+  r1 = fb_test_server_put_doc (server, "foreign", "other-app",
+                               "{\"type\": \"invoice\", \"total\": 12}", &error);
+  g_assert_no_error (error);
+  r2 = fb_test_server_put_doc (server, "foreign", "_design/views",
+                               "{\"views\": {}}", &error);
+  g_assert_no_error (error);
+  r3 = fb_test_server_put_doc (server, "foreign", "note-from-web",
+                               "{\"type\": \"notes\", \"title\": \"Web\", \"text\": \"hi\\n\","
+                               " \"tags\": [], \"color\": \"green\", \"updated_at\": 5}", &error);
+  g_assert_no_error (error);
+
+  s = peer_sync (a);
+  g_assert_cmpuint (s->pulled, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (count_items (a), ==, 1);
+  g_assert_null (fb_store_get_item (a->store, "other-app", NULL));
+
+  item = get_item (a, "note-from-web");
+  g_assert_cmpstr (json_object_get_string_member (fb_item_get_body (item), "color"), ==, "green");
+  g_assert_false (json_object_has_member (fb_item_get_body (item), "type"));
+  g_assert_false (json_object_has_member (fb_item_get_body (item), "_rev"));
+  g_clear_object (&item);
+
+  edit_note (a, "note-from-web", "title", "Web, edited");
+  s = peer_sync (a);
+  g_assert_cmpuint (s->pushed, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  doc = fb_test_server_get_doc (server, "foreign", "note-from-web", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (doc, "color"), ==, "green");
+  g_assert_cmpstr (json_object_get_string_member (doc, "title"), ==, "Web, edited");
+  g_assert_cmpstr (json_object_get_string_member (doc, "type"), ==, "notes");
+}
+
 /* The server refuses one document (a validate_doc_update function): that
  * item stays pending with its sync error, the rest goes through. */
 static void
@@ -1266,6 +1316,7 @@ main (int   argc,
   g_test_add_func ("/sync/initial-2000", test_initial_sync_2000);
   g_test_add_func ("/sync/small-batches", test_small_batches);
   g_test_add_func ("/sync/replay", test_replay_is_harmless);
+  g_test_add_func ("/sync/foreign-documents", test_foreign_documents);
   g_test_add_func ("/sync/item-rejected", test_item_rejected);
   g_test_add_func ("/sync/queued-and-cancelled", test_queued_and_cancelled_runs);
   g_test_add_func ("/sync/failure/server-stopped", test_server_stopped);
