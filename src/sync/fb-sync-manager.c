@@ -16,6 +16,8 @@
  * many times per run; it stays pending for the next run. */
 #define MAX_PUSH_ATTEMPTS    3
 #define MAX_PUSH_IN_FLIGHT   2
+/* Push + pull rounds after the first, for merges found while pulling. */
+#define MAX_EXTRA_CYCLES     2
 #define PERIODIC_SYNC_SECS   (5 * 60)
 #define RETRY_MAX_MS         (5 * 60 * 1000)
 #define LIVE_LIMIT           100
@@ -136,10 +138,14 @@ struct _Run
   GHashTable      *in_flight;        /* ids in batches not done yet (borrowed) */
   guint            push_in_flight;
 
+  gboolean         pulling;
+  gboolean         needs_push;       /* a pull merge left items pending */
+  guint            cycles;           /* extra push + pull rounds so far */
   GPtrArray       *changed_ids;
 };
 
 static void start_run          (FbSyncManager *self);
+static void push_fill          (Run           *run);
 static void pull_request       (Run           *run,
                                 JsonNode      *since);
 static void live_start         (FbSyncManager *self);
@@ -366,6 +372,13 @@ merge_pending (Run         *run,
                               merged, merged_deleted, error))
     return FALSE;
 
+  /* A merge found while pulling that differs from the server's side is
+   * pending again: it goes out before the run ends. */
+  if (run->pulling &&
+      (merged_deleted != theirs_deleted ||
+       (!merged_deleted && !fb_body_equal (merged, theirs))))
+    run->needs_push = TRUE;
+
   /* Same content on both sides (a lost push response) is not a merge. */
   if (!((mine == NULL && theirs == NULL) ||
         (mine != NULL && theirs != NULL && fb_body_equal (mine, theirs))))
@@ -417,7 +430,8 @@ run_finish (Run    *run,
   if (self != NULL && self->run == run)
     {
       self->run = NULL;
-      if (error == NULL && run->changed_ids->len > 0)
+      /* Announced even when the run failed later: they are in the store. */
+      if (run->changed_ids->len > 0)
         {
           guint n = run->changed_ids->len;
 
@@ -657,8 +671,19 @@ pull_cb (GObject      *object,
   g_debug ("Pull: %u changes applied in %.3f s", n,
            (g_get_monotonic_time () - applying_since) / (double) G_USEC_PER_SEC);
 
-  if (!more)
-    run_finish (run, NULL);
+  if (more)
+    return;
+
+  if (run->needs_push && run->cycles < MAX_EXTRA_CYCLES)
+    {
+      run->cycles++;
+      run->needs_push = FALSE;
+      run->pulling = FALSE;
+      push_fill (run);
+      return;
+    }
+
+  run_finish (run, NULL);
 }
 
 static void
@@ -678,6 +703,7 @@ pull_start (Run *run)
   if (checkpoint != NULL)
     since = json_from_string (checkpoint, NULL);
 
+  run->pulling = TRUE;
   pull_request (run, since);
 }
 
@@ -709,8 +735,6 @@ push_batch_free (PushBatch *batch)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PushBatch, push_batch_free)
-
-static void push_fill (Run *run);
 
 /* A batch is done: let the next one go, or move on to the pull. */
 static void
