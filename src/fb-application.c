@@ -190,7 +190,7 @@ fb_application_startup (GApplication *app)
 
   self->store = fb_store_new (NULL, &self->store_error);
   if (self->store == NULL)
-    g_warning ("Cannot open the store: %s", self->store_error->message);
+    g_message ("Cannot open the store: %s", self->store_error->message);
 }
 
 static void
