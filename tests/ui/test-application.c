@@ -7,6 +7,8 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "fb-application.h"
 #include "fb-window.h"
