@@ -190,6 +190,25 @@ task_cancelled_cb (GCancellable *cancellable,
   g_cancellable_cancel (G_CANCELLABLE (user_data));
 }
 
+/* Cancelling @cancellable cancels the run. */
+static void
+run_follow_cancellable (Run          *run,
+                        GCancellable *cancellable)
+{
+  gulong id;
+
+  if (cancellable == NULL)
+    return;
+
+  id = g_cancellable_connect (cancellable, G_CALLBACK (task_cancelled_cb),
+                              g_object_ref (run->cancellable), g_object_unref);
+  if (id != 0)
+    {
+      g_ptr_array_add (run->task_cancellables, g_object_ref (cancellable));
+      g_array_append_val (run->task_handlers, id);
+    }
+}
+
 static Run *
 run_new (FbSyncManager *self)
 {
@@ -211,22 +230,11 @@ run_new (FbSyncManager *self)
   run->in_flight = g_hash_table_new (g_str_hash, g_str_equal);
   run->changed_ids = g_ptr_array_new_with_free_func (g_free);
 
-  /* A caller cancelling its sync_async () cancels the run it waits for. */
+  /* The manager going away, or a caller cancelling its sync_async (),
+   * cancels the run. */
+  run_follow_cancellable (run, self->cancellable);
   for (guint i = 0; i < run->tasks->len; i++)
-    {
-      GCancellable *c = g_task_get_cancellable (run->tasks->pdata[i]);
-      gulong id;
-
-      if (c == NULL)
-        continue;
-      id = g_cancellable_connect (c, G_CALLBACK (task_cancelled_cb),
-                                  g_object_ref (run->cancellable), g_object_unref);
-      if (id != 0)
-        {
-          g_ptr_array_add (run->task_cancellables, g_object_ref (c));
-          g_array_append_val (run->task_handlers, id);
-        }
-    }
+    run_follow_cancellable (run, g_task_get_cancellable (run->tasks->pdata[i]));
 
   return run;
 }
