@@ -509,7 +509,8 @@ show_item (FbConflictDialog *self,
       g_autofree char *server_tags = tags_text (server);
 
       add_text (self, _("Text"), mine_text, server_text, mine_present, server_present);
-      if (mine_tags != NULL || server_tags != NULL)
+      /* Tags only when there are some: an empty list says nothing. */
+      if ((mine_tags != NULL && *mine_tags != '\0') || (server_tags != NULL && *server_tags != '\0'))
         add_field (self, _("Tags"), mine_tags, server_tags, mine_present, server_present);
     }
   else

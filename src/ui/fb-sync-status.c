@@ -306,7 +306,7 @@ update_state (FbSyncStatus *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), "warning");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), "warning");
-  if (state == FB_SYNC_STATE_NOT_CONFIGURED || state == FB_SYNC_STATE_OFFLINE)
+  if (state == FB_SYNC_STATE_NOT_CONFIGURED)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), "dim-label");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), "dim-label");
