@@ -171,8 +171,8 @@ fb_item_row_set_item (FbItemRow *self,
       g_autofree char *stripped = g_strstrip (g_strdup (title));
 
       gtk_label_set_text (self->title_label, *stripped != '\0' ? stripped : _("Untitled"));
+      /* Shown even when empty: rows of one height read more calmly. */
       gtk_label_set_text (self->snippet_label, snippet);
-      gtk_widget_set_visible (GTK_WIDGET (self->snippet_label), *snippet != '\0');
       gtk_label_set_text (self->time_label, time);
     }
 }
