@@ -1147,10 +1147,11 @@ retry_cb (gpointer user_data)
 }
 
 static void
-schedule_retry (FbSyncManager *self)
+schedule_retry (FbSyncManager *self,
+                const GError  *error)
 {
   guint64 delay;
-  guint retry_after;
+  guint retry_after = 0;
 
   clear_retry (self);
 
@@ -1161,7 +1162,11 @@ schedule_retry (FbSyncManager *self)
   delay = (guint64) (delay * g_random_double_range (0.75, 1.25));
   delay = MIN (delay, RETRY_MAX_MS);
 
-  retry_after = self->client != NULL ? fb_couch_client_get_retry_after (self->client) : 0;
+  /* The server said when to come back (429, 503). */
+  if (self->client != NULL &&
+      (g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_TOO_MANY_REQUESTS) ||
+       g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_SERVER)))
+    retry_after = fb_couch_client_get_retry_after (self->client);
   delay = MAX (delay, (guint64) retry_after * 1000);
 
   self->retry_id = g_timeout_add ((guint) delay, retry_cb, self);
@@ -1177,6 +1182,7 @@ handle_outcome (FbSyncManager *self,
       g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
       self->n_failures = 0;
+      self->auth_failed = FALSE;
       clear_retry (self);
       set_last_error (self, NULL);
       g_clear_pointer (&self->last_synced, g_date_time_unref);
@@ -1200,7 +1206,7 @@ handle_outcome (FbSyncManager *self,
       self->run_again = FALSE;
       set_last_error (self, error);
       if (self->started && self->enabled && self->online)
-        schedule_retry (self);
+        schedule_retry (self, error);
     }
 
   update_state (self);
