@@ -1372,7 +1372,9 @@ check_reach_and_sync (FbSyncManager *self)
   if (!can_sync_automatically (self) || self->run != NULL)
     return;
 
-  address = g_network_address_parse_uri (self->url, 5984, NULL);
+  address = g_network_address_parse_uri (self->url,
+                                         g_str_has_prefix (self->url, "https:") ? 443 : 80,
+                                         NULL);
   if (address == NULL)
     {
       request_run (self);
