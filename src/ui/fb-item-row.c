@@ -17,6 +17,7 @@ struct _FbItemRow
   GtkLabel  *title_label;
   GtkLabel  *snippet_label;
   GtkLabel  *time_label;
+  GtkImage  *state_icon;
 
   FbItem    *item;
 };
@@ -147,6 +148,39 @@ format_time (gint64 ms)
   return g_date_time_format (then, C_("item time", "%e %b %Y"));
 }
 
+/* Only what needs the person: a conflict to resolve, or an edit the server
+ * refused. Pending edits are normal and go on their own. */
+static void
+update_state_icon (FbItemRow *self)
+{
+  const char *icon = NULL;
+  const char *tooltip = NULL;
+  const char *sync_error = NULL;
+
+  if (self->item != NULL)
+    sync_error = fb_item_get_sync_error (self->item);
+
+  if (self->item != NULL && fb_item_get_state (self->item) == FB_ITEM_STATE_CONFLICT)
+    {
+      icon = "dialog-warning-symbolic";
+      tooltip = _("Changed here and on the server: choose which version to keep");
+    }
+  else if (sync_error != NULL && *sync_error != '\0')
+    {
+      icon = "dialog-error-symbolic";
+      tooltip = sync_error;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->state_icon), icon != NULL);
+  if (icon == NULL)
+    return;
+
+  gtk_image_set_from_icon_name (self->state_icon, icon);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_icon), tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->state_icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+}
+
 void
 fb_item_row_set_item (FbItemRow *self,
                       FbItem    *item)
@@ -156,6 +190,8 @@ fb_item_row_set_item (FbItemRow *self,
 
   if (!g_set_object (&self->item, item))
     return;
+
+  update_state_icon (self);
 
   if (item == NULL)
     {
@@ -228,6 +264,7 @@ fb_item_row_class_init (FbItemRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FbItemRow, title_label);
   gtk_widget_class_bind_template_child (widget_class, FbItemRow, snippet_label);
   gtk_widget_class_bind_template_child (widget_class, FbItemRow, time_label);
+  gtk_widget_class_bind_template_child (widget_class, FbItemRow, state_icon);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "fbitemrow");

@@ -694,6 +694,67 @@ test_save_fails_keeps_text (Fixture       *fixture,
   g_assert_true (buffer_is (fb_note_editor_get_buffer (note_editor (fixture)), "before and after"));
 }
 
+static GtkWidget *
+first_row (GtkWidget *widget)
+{
+  if (FB_IS_ITEM_ROW (widget) && gtk_widget_get_mapped (widget) &&
+      fb_item_row_get_item (FB_ITEM_ROW (widget)) != NULL)
+    return widget;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = first_row (c);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+row_badge_shows (Fixture *fixture)
+{
+  GtkWidget *row = first_row (child (fixture, "list_view"));
+  GtkWidget *icon;
+
+  if (row == NULL)
+    return FALSE;
+  icon = GTK_WIDGET (gtk_widget_get_template_child (row, FB_TYPE_ITEM_ROW, "state_icon"));
+
+  return gtk_widget_get_mapped (icon);
+}
+
+static void
+test_conflict_badge (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(JsonObject) theirs = fb_note_body_new ("Clash", "their words");
+  g_autoptr(GError) error = NULL;
+  GtkWidget *icon;
+
+  create_note (fixture, "Clash", "my words");
+  g_assert_true (fb_window_flush (fixture->window));
+  WAIT_FOR (rows_are (fixture, "Clash"));
+  g_assert_false (row_badge_shows (fixture));
+
+  item = stored_item (fixture);
+  fb_store_mark_pushed (fixture->store, fb_item_get_id (item), fb_item_get_local_seq (item),
+                        "1-a", fb_item_get_body (item), FALSE, &error);
+  g_assert_no_error (error);
+  fb_store_set_conflict (fixture->store, fb_item_get_id (item), "2-b", theirs, FALSE, &error);
+  g_assert_no_error (error);
+
+  WAIT_FOR (row_badge_shows (fixture));
+  icon = GTK_WIDGET (gtk_widget_get_template_child (first_row (child (fixture, "list_view")),
+                                                    FB_TYPE_ITEM_ROW, "state_icon"));
+  gtk_test_accessible_assert_property (icon, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Changed here and on the server: choose which version to keep");
+  /* The editor keeps showing this side. */
+  g_assert_true (buffer_is (fb_note_editor_get_buffer (note_editor (fixture)), "my words"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -723,6 +784,8 @@ main (int   argc,
 
   g_test_add ("/window/save-fails-keeps-text", Fixture, NULL,
               fixture_setup, test_save_fails_keeps_text, fixture_teardown);
+  g_test_add ("/window/conflict-badge", Fixture, NULL,
+              fixture_setup, test_conflict_badge, fixture_teardown);
   g_test_add ("/window/remembers-size", Fixture, NULL,
               fixture_setup, test_remembers_size, fixture_teardown);
 
