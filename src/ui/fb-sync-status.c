@@ -83,7 +83,7 @@ fb_sync_describe_error (const GError *error)
     case FB_SYNC_ERROR_TIMEOUT:
       return g_strdup (_("The server did not answer in time."));
     case FB_SYNC_ERROR_TLS:
-      return g_strdup (_("The server’s security certificate is not trusted, so the connection is not safe."));
+      return g_strdup (_("A secure connection to the server could not be made. Its certificate may not be trusted, or it may not support https://."));
     case FB_SYNC_ERROR_UNAUTHORIZED:
       return g_strdup (_("The server did not accept the user name or password."));
     case FB_SYNC_ERROR_FORBIDDEN:

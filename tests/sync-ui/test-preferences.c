@@ -7,6 +7,7 @@
 
 #include "fb-credentials.h"
 #include "fb-preferences.h"
+#include "fb-test-proxy.h"
 #include "sync-ui-test-util.h"
 
 #define ADMIN    "admin"
@@ -325,6 +326,41 @@ test_connection_unreachable (void)
 }
 
 static void
+test_connection_not_couchdb (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
+  Shown shown = show_prefs (NULL);
+
+  g_assert_no_error (error);
+  /* A web server answering with a page, as a wrong address often does. */
+  fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_HTML, 0, NULL);
+  type_into (&shown, "url_row", fb_test_proxy_get_url (proxy));
+  click_test (&shown);
+  g_assert_cmpstr (test_result (&shown), ==,
+                   "Something answered at this address, but it is not a CouchDB server "
+                   "(it sent a web page or another unexpected answer).");
+
+  hide_prefs (&shown);
+}
+
+static void
+test_connection_tls (void)
+{
+  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/", fb_test_server_get_port (server));
+  Shown shown = show_prefs (NULL);
+
+  /* https:// to a server that speaks plain HTTP. */
+  type_into (&shown, "url_row", url);
+  click_test (&shown);
+  g_assert_cmpstr (test_result (&shown), ==,
+                   "A secure connection to the server could not be made. Its certificate may "
+                   "not be trusted, or it may not support https://.");
+
+  hide_prefs (&shown);
+}
+
+static void
 test_sync_switch (void)
 {
   g_autoptr(Peer) peer = peer_new ("https://couch.example.org/", "db", NULL, NULL, FALSE);
@@ -397,6 +433,8 @@ main (int   argc,
   g_test_add_func ("/preferences/test-connection/reachable-and-create", test_connection_reachable_and_create);
   g_test_add_func ("/preferences/test-connection/wrong-password", test_connection_wrong_password);
   g_test_add_func ("/preferences/test-connection/unreachable", test_connection_unreachable);
+  g_test_add_func ("/preferences/test-connection/not-couchdb", test_connection_not_couchdb);
+  g_test_add_func ("/preferences/test-connection/tls", test_connection_tls);
   g_test_add_func ("/preferences/sync-switch", test_sync_switch);
   g_test_add_func ("/preferences/focus-password", test_focus_password_after_wrong_password);
 
