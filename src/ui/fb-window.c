@@ -369,7 +369,7 @@ find_position (GListModel *model,
 {
   guint n = g_list_model_get_n_items (model);
 
-  /* Saving moves an item to the top: look there first. */
+  /* From the top: the item being edited moves there with each save. */
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(FbItem) item = g_list_model_get_item (model, i);
@@ -756,8 +756,17 @@ fb_window_set_collection (FbWindow   *self,
   if (self->collection_set && self->collection == (guint) index)
     return;
 
-  /* The edits belong to the item in the other collection. */
-  save_now (self);
+  /* The edits belong to the item in the other collection. If they cannot
+   * be saved, stay: the words remain on screen and the toast says why. */
+  if (!save_now (self))
+    {
+      self->selecting++;
+      gtk_list_box_select_row (self->sidebar,
+                               self->collection == RECORDS ? self->records_row : self->notes_row);
+      self->selecting--;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLLECTION]);
+      return;
+    }
   show_item (self, NULL);
 
   self->collection = index;

@@ -680,6 +680,12 @@ test_save_fails_keeps_text (Fixture       *fixture,
   g_assert_false (fb_window_flush (fixture->window));
   g_assert_true (fb_window_get_last_toast (fixture->window) == toast);
 
+  /* Going to the records would hide the unsaved words: the window stays. */
+  activate (fixture, "win.collection", "s", "records");
+  g_assert_cmpstr (fb_window_get_collection (fixture->window), ==, "notes");
+  g_assert_true (gtk_list_box_row_is_selected (child (fixture, "notes_row")));
+  g_assert_true (buffer_is (buffer, "before and after"));
+
   /* Closing would lose the words: the first close is refused and says so. */
   gtk_window_close (GTK_WINDOW (fixture->window));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
