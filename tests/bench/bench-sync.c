@@ -315,6 +315,8 @@ main (int   argc,
 {
   g_autoptr(GError) error = NULL;
   const char *repeat_env = g_getenv ("FB_BENCH_REPEAT");
+  /* For profiling the pull alone (e.g. under callgrind). */
+  gboolean pull_only = g_strcmp0 (g_getenv ("FB_BENCH_ONLY"), "pull") == 0;
   guint repeat = repeat_env != NULL ? (guint) atoi (repeat_env) : 3;
   double best_floor_push = G_MAXDOUBLE, best_floor_pull = G_MAXDOUBLE;
   double best_fb_pull = G_MAXDOUBLE, best_fb_push = G_MAXDOUBLE, best_fb_push_only = G_MAXDOUBLE;
@@ -357,7 +359,7 @@ main (int   argc,
       f_push = floor_push (floor_db);
       f_pull = floor_pull (floor_db, &changes_size);
       fb_pull = fieldbook_pull (floor_db, round);
-      fb_push = fieldbook_push (push_db, round, &push_only);
+      fb_push = pull_only ? f_push : fieldbook_push (push_db, round, &push_only);
       best_floor_push = MIN (best_floor_push, f_push);
       best_floor_pull = MIN (best_floor_pull, f_pull);
       best_fb_pull = MIN (best_fb_pull, fb_pull);
@@ -368,7 +370,7 @@ main (int   argc,
                round + 1, f_push, f_pull, fb_pull, fb_push, push_only);
     }
 
-  if (!pouchdb_replicate ("floor-0", "pouchdb-push", &pdb_pull, &pdb_push))
+  if (pull_only || !pouchdb_replicate ("floor-0", "pouchdb-push", &pdb_pull, &pdb_push))
     pdb_pull = pdb_push = 0;
 
   g_print ("\n_changes with docs: %.1f MB\n", changes_size / 1e6);
