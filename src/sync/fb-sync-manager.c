@@ -136,6 +136,7 @@ struct _Run
   gint64           after_seq;
   GHashTable      *attempts;         /* id → pushes tried in this run */
   GHashTable      *in_flight;        /* ids in batches not done yet (borrowed) */
+  GHashTable      *pushed_revs;      /* id → rev the server gave us in this run */
   guint            push_in_flight;
 
   gboolean         pulling;
@@ -177,6 +178,7 @@ run_unref (Run *run)
   g_clear_pointer (&run->task_handlers, g_array_unref);
   g_clear_pointer (&run->attempts, g_hash_table_unref);
   g_clear_pointer (&run->in_flight, g_hash_table_unref);
+  g_clear_pointer (&run->pushed_revs, g_hash_table_unref);
   g_clear_pointer (&run->changed_ids, g_ptr_array_unref);
   g_free (run);
 }
@@ -228,6 +230,7 @@ run_new (FbSyncManager *self)
   run->task_handlers = g_array_new (FALSE, FALSE, sizeof (gulong));
   run->attempts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run->in_flight = g_hash_table_new (g_str_hash, g_str_equal);
+  run->pushed_revs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   run->changed_ids = g_ptr_array_new_with_free_func (g_free);
 
   /* The manager going away, or a caller cancelling its sync_async (),
@@ -517,6 +520,10 @@ apply_change (Run         *run,
                                                           "rev", NULL);
     }
   if (rev == NULL)
+    return TRUE;
+
+  /* The echo of what this run pushed: known without reading the store. */
+  if (g_strcmp0 (g_hash_table_lookup (run->pushed_revs, id), rev) == 0)
     return TRUE;
 
   deleted = json_object_get_boolean_member_with_default (change, "deleted", FALSE) ||
@@ -875,6 +882,7 @@ apply_push_results (PushBatch  *batch,
                                      deleted, error))
             goto fail;
           run->stats.pushed++;
+          g_hash_table_replace (run->pushed_revs, g_strdup (id), g_strdup (rev));
         }
       else if (strcmp (err, "conflict") == 0)
         {
