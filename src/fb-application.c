@@ -39,38 +39,41 @@ fb_application_get_store (FbApplication *self)
   return self->store;
 }
 
-/* Words for a person, not SQLite's. */
+/* Words for a person, not SQLite's; the details go last for a bug report.
+ * Whole sentences per case, so translators see each one entire. */
 static char *
 describe_store_error (const GError *error)
 {
-  const char *what;
-
   if (error->domain != FB_STORE_ERROR)
-    return g_strdup (error->message);
+    /* TRANSLATORS: %s is the technical reason */
+    return g_strdup_printf (_("The file that holds your notes could not be opened.\n\nDetails: %s"),
+                            error->message);
 
   switch (error->code)
     {
     case FB_STORE_ERROR_BUSY:
-      what = _("Another program is using your notes. Close it and open Fieldbook again.");
-      break;
+      /* TRANSLATORS: %s is the technical reason */
+      return g_strdup_printf (_("Another program is using your notes. Close it and open Fieldbook again.\n\nDetails: %s"),
+                              error->message);
     case FB_STORE_ERROR_FULL:
-      what = _("The disk is full. Free some space and open Fieldbook again.");
-      break;
+      /* TRANSLATORS: %s is the technical reason */
+      return g_strdup_printf (_("The disk is full. Free some space and open Fieldbook again.\n\nDetails: %s"),
+                              error->message);
     case FB_STORE_ERROR_TOO_NEW:
-      what = _("Your notes were saved by a newer version of Fieldbook. Update Fieldbook to open them.");
-      break;
+      /* TRANSLATORS: %s is the technical reason */
+      return g_strdup_printf (_("Your notes were saved by a newer version of Fieldbook. Update Fieldbook to open them.\n\nDetails: %s"),
+                              error->message);
     case FB_STORE_ERROR_CORRUPT:
     case FB_STORE_ERROR_NOT_A_DATABASE:
-      what = _("The file that holds your notes is damaged or is not a Fieldbook database.");
-      break;
+      /* TRANSLATORS: %s is the technical reason */
+      return g_strdup_printf (_("The file that holds your notes is damaged or is not a Fieldbook database.\n\nDetails: %s"),
+                              error->message);
     case FB_STORE_ERROR_OPEN:
     default:
-      what = _("The file that holds your notes could not be opened.");
-      break;
+      /* TRANSLATORS: %s is the technical reason */
+      return g_strdup_printf (_("The file that holds your notes could not be opened.\n\nDetails: %s"),
+                              error->message);
     }
-
-  /* TRANSLATORS: first %s is a sentence saying what went wrong, second %s the technical details */
-  return g_strdup_printf (_("%s\n\nDetails: %s"), what, error->message);
 }
 
 static GtkWindow *
