@@ -30,6 +30,11 @@ struct _FbItemList
   GPtrArray  *entries;     /* Entry *, in model order */
   GHashTable *by_id;       /* id (owned by the entry's item) → Entry * */
   gulong      changed_id;
+
+  /* While searching: which items of the store's current announcement
+   * match, worked out once for all of them (rowid → rank). */
+  GHashTable *match_cache;
+  guint       match_serial;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -114,6 +119,50 @@ lower_bound (FbItemList  *self,
   return low;
 }
 
+/* A pull announces hundreds of items at once; asking the index about each
+ * on its own would cost a full search each time. */
+static gboolean
+item_matches (FbItemList *self,
+              FbItem     *item,
+              double     *rank)
+{
+  GPtrArray *flushing;
+  guint serial;
+  gint64 rowid;
+  double *found;
+
+  flushing = _fb_store_get_flushing (self->store, &serial);
+  if (flushing == NULL)
+    return _fb_store_match_item (self->store, item, self->search, rank);
+
+  if (self->match_cache == NULL || self->match_serial != serial)
+    {
+      g_autoptr(GPtrArray) candidates = g_ptr_array_new ();
+
+      for (guint i = 0; i < flushing->len; i++)
+        {
+          FbItem *candidate = g_ptr_array_index (flushing, i);
+
+          if (!fb_item_get_deleted (candidate) &&
+              (self->collection == NULL ||
+               g_strcmp0 (fb_item_get_collection (candidate), self->collection) == 0))
+            g_ptr_array_add (candidates, candidate);
+        }
+
+      g_clear_pointer (&self->match_cache, g_hash_table_unref);
+      self->match_cache = _fb_store_match_items (self->store, self->search, candidates);
+      self->match_serial = serial;
+    }
+
+  rowid = _fb_item_get_rowid (item);
+  found = g_hash_table_lookup (self->match_cache, &rowid);
+  if (found == NULL)
+    return FALSE;
+
+  *rank = *found;
+  return TRUE;
+}
+
 static gboolean
 item_belongs (FbItemList *self,
               FbItem     *item,
@@ -127,7 +176,7 @@ item_belongs (FbItemList *self,
       g_strcmp0 (fb_item_get_collection (item), self->collection) != 0)
     return FALSE;
   if (self->search != NULL)
-    return _fb_store_match_item (self->store, item, self->search, rank);
+    return item_matches (self, item, rank);
 
   return TRUE;
 }
@@ -324,6 +373,7 @@ fb_item_list_set_search (FbItemList *self,
 
   g_free (self->search);
   self->search = g_strdup (query);
+  g_clear_pointer (&self->match_cache, g_hash_table_unref);
 
   if (self->store != NULL)
     reload (self);
@@ -366,6 +416,7 @@ fb_item_list_finalize (GObject *object)
   FbItemList *self = FB_ITEM_LIST (object);
 
   g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->match_cache, g_hash_table_unref);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_pointer (&self->collection, g_free);
   g_clear_pointer (&self->search, g_free);

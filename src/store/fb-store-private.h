@@ -47,6 +47,16 @@ gboolean     _fb_store_match_item            (FbStore          *self,
                                               FbItem           *item,
                                               const char       *query,
                                               double           *rank);
+/* While FbStore::item-changed is being emitted for a commit: all the
+ * snapshots of that commit, and a number telling this announcement from
+ * the next. NULL otherwise. */
+GPtrArray   *_fb_store_get_flushing          (FbStore          *self,
+                                              guint            *serial);
+/* Which of @items (FbItem) match @query: their rowid (gint64 *) → rank
+ * (double *). One query for all of them. */
+GHashTable  *_fb_store_match_items           (FbStore          *self,
+                                              const char       *query,
+                                              GPtrArray        *items);
 /* TRUE if @query is NULL or only spaces: no search at all. */
 gboolean     _fb_store_query_is_blank        (const char       *query);
 

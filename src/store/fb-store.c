@@ -57,6 +57,9 @@ struct _FbStore
    * each level began, so a rolled back savepoint drops only its own. */
   GPtrArray        *queue;
   GArray           *queue_marks;
+  /* The snapshots being announced right now, and which announcement. */
+  GPtrArray        *flushing;
+  guint             flush_serial;
 
   /* Counts as of the last commit (what the properties say), and as of now
    * inside the current transaction. */
@@ -407,26 +410,34 @@ load_existing_row (FbStore     *self,
 }
 
 /* The next value of the database-wide edit counter: pending items ordered
- * by local_seq are in the order they were edited. */
+ * by local_seq are in the order they were edited. (No RETURNING: SQLite
+ * runs it through a temporary table, a costly allocation per write.) */
 static gboolean
 next_local_seq (FbStore  *self,
                 gint64   *seq,
                 GError  **error)
 {
-  g_autoptr(FbCachedStmt) stmt = NULL;
+  g_autoptr(FbCachedStmt) bump = NULL;
+  g_autoptr(FbCachedStmt) read = NULL;
   gboolean has_row;
 
-  stmt = get_stmt (self,
+  bump = get_stmt (self,
                    "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
-                   "WHERE key = 'local_seq' RETURNING CAST(value AS INTEGER)",
+                   "WHERE key = 'local_seq'",
                    error);
-  if (stmt == NULL || !step_row (self, stmt, &has_row, error))
+  if (bump == NULL || !step_done (self, bump, error))
+    return FALSE;
+
+  read = get_stmt (self,
+                   "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'local_seq'",
+                   error);
+  if (read == NULL || !step_row (self, read, &has_row, error))
     return FALSE;
 
   g_assert (has_row);
-  *seq = sqlite3_column_int64 (stmt, 0);
+  *seq = sqlite3_column_int64 (read, 0);
 
-  return step_done (self, stmt, error);
+  return TRUE;
 }
 
 static void
@@ -733,8 +744,26 @@ flush_queue (FbStore *self)
 
   g_object_ref (self);
 
-  for (guint i = emit->len; i > 0; i--)
-    g_signal_emit (self, signals[ITEM_CHANGED], 0, g_ptr_array_index (emit, i - 1));
+  /* Emitted in the order of their last change. */
+  for (guint i = 0; i < emit->len / 2; i++)
+    {
+      gpointer tmp = emit->pdata[i];
+
+      emit->pdata[i] = emit->pdata[emit->len - 1 - i];
+      emit->pdata[emit->len - 1 - i] = tmp;
+    }
+  {
+    GPtrArray *outer = self->flushing;
+    guint outer_serial = self->flush_serial;
+    static guint serials = 0;
+
+    self->flushing = emit;
+    self->flush_serial = ++serials;
+    for (guint i = 0; i < emit->len; i++)
+      g_signal_emit (self, signals[ITEM_CHANGED], 0, g_ptr_array_index (emit, i));
+    self->flushing = outer;
+    self->flush_serial = outer_serial;
+  }
 
   if (pending_changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING_COUNT]);
@@ -943,25 +972,25 @@ save_row (FbStore    *self,
           GError    **error)
 {
   g_autoptr(FbCachedStmt) stmt = NULL;
-  gboolean has_row;
 
   g_assert (self->depth > 0);
 
-  stmt = get_stmt (self,
-                   "INSERT INTO items (id, collection, body, deleted, created_at, "
-                   "  updated_at, state, local_seq, base_rev, base_body, server_rev, "
-                   "  server_body, server_deleted, sync_error) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
-                   "ON CONFLICT (id) DO UPDATE SET collection = excluded.collection, "
-                   "  body = excluded.body, deleted = excluded.deleted, "
-                   "  created_at = excluded.created_at, updated_at = excluded.updated_at, "
-                   "  state = excluded.state, local_seq = excluded.local_seq, "
-                   "  base_rev = excluded.base_rev, base_body = excluded.base_body, "
-                   "  server_rev = excluded.server_rev, server_body = excluded.server_body, "
-                   "  server_deleted = excluded.server_deleted, "
-                   "  sync_error = excluded.sync_error "
-                   "RETURNING rowid",
-                   error);
+  /* Plain INSERT or UPDATE: an upsert costs SQLite a temporary b-tree. */
+  if (before == NULL)
+    stmt = get_stmt (self,
+                     "INSERT INTO items (id, collection, body, deleted, created_at, "
+                     "  updated_at, state, local_seq, base_rev, base_body, server_rev, "
+                     "  server_body, server_deleted, sync_error) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                     error);
+  else
+    stmt = get_stmt (self,
+                     "UPDATE items SET collection = ?2, body = ?3, deleted = ?4, "
+                     "  created_at = ?5, updated_at = ?6, state = ?7, local_seq = ?8, "
+                     "  base_rev = ?9, base_body = ?10, server_rev = ?11, "
+                     "  server_body = ?12, server_deleted = ?13, sync_error = ?14 "
+                     "WHERE id = ?1",
+                     error);
   if (stmt == NULL)
     return FALSE;
 
@@ -980,12 +1009,10 @@ save_row (FbStore    *self,
   sqlite3_bind_int (stmt, 13, after->server_deleted ? 1 : 0);
   bind_text (stmt, 14, after->sync_error);
 
-  if (!step_row (self, stmt, &has_row, error))
-    return FALSE;
-  g_assert (has_row);
-  after->rowid = sqlite3_column_int64 (stmt, 0);
   if (!step_done (self, stmt, error))
     return FALSE;
+  /* An update keeps its rowid: the full-text index is keyed by it. */
+  after->rowid = before != NULL ? before->rowid : sqlite3_last_insert_rowid (self->db);
 
   if (before == NULL ||
       before->deleted != after->deleted ||
@@ -1518,6 +1545,105 @@ _fb_store_match_item (FbStore    *self,
     *rank = sqlite3_column_double (stmt, 0);
 
   return found;
+}
+
+GPtrArray *
+_fb_store_get_flushing (FbStore *self,
+                        guint   *serial)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+
+  *serial = self->flush_serial;
+
+  return self->flushing;
+}
+
+static gboolean
+add_rank (GHashTable *ranks,
+          gint64      rowid,
+          double      rank)
+{
+  gint64 *key = g_new (gint64, 1);
+  double *value = g_new (double, 1);
+
+  *key = rowid;
+  *value = rank;
+
+  return g_hash_table_insert (ranks, key, value);
+}
+
+/* bm25() counts the documents matching each phrase, so every FTS query is
+ * O(matches) however few rows it returns: for more than a few items one
+ * query over all matches is cheaper than one per item. */
+#define MATCH_ONE_BY_ONE 4
+
+GHashTable *
+_fb_store_match_items (FbStore    *self,
+                       const char *query,
+                       GPtrArray  *items)
+{
+  g_autoptr(GHashTable) ranks = NULL;
+  g_autoptr(GHashTable) wanted = NULL;
+  g_autoptr(FbCachedStmt) stmt = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *match = NULL;
+  int rc;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (items != NULL, NULL);
+
+  ranks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+
+  if (items->len <= MATCH_ONE_BY_ONE)
+    {
+      for (guint i = 0; i < items->len; i++)
+        {
+          FbItem *item = g_ptr_array_index (items, i);
+          double rank;
+
+          if (_fb_store_match_item (self, item, query, &rank))
+            add_rank (ranks, _fb_item_get_rowid (item), rank);
+        }
+
+      return g_steal_pointer (&ranks);
+    }
+
+  match = build_match_expression (query);
+  if (match == NULL)
+    return g_steal_pointer (&ranks);
+
+  wanted = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (guint i = 0; i < items->len; i++)
+    {
+      gint64 *rowid = g_new (gint64, 1);
+
+      *rowid = _fb_item_get_rowid (g_ptr_array_index (items, i));
+      g_hash_table_add (wanted, rowid);
+    }
+
+  stmt = get_stmt (self, "SELECT rowid, " BM25 " FROM items_fts WHERE items_fts MATCH ?1", &error);
+  if (stmt == NULL)
+    {
+      g_warning ("Could not search: %s", error->message);
+      return g_steal_pointer (&ranks);
+    }
+  bind_text (stmt, 1, match);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+
+      if (g_hash_table_contains (wanted, &rowid))
+        add_rank (ranks, rowid, sqlite3_column_double (stmt, 1));
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, &error, rc);
+      g_warning ("Could not search: %s", error->message);
+    }
+
+  return g_steal_pointer (&ranks);
 }
 
 guint
@@ -2174,8 +2300,11 @@ migrate_to_v1 (FbStore  *self,
                     "  deleted        INTEGER NOT NULL DEFAULT 0,"
                     "  created_at     INTEGER NOT NULL,"
                     "  updated_at     INTEGER NOT NULL,"
+                    /* Not "IN (…)": SQLite checks that through a
+                     * temporary b-tree on every write. */
                     "  state          TEXT NOT NULL DEFAULT 'pending'"
-                    "                 CHECK (state IN ('synced', 'pending', 'conflict')),"
+                    "                 CHECK (state = 'synced' OR state = 'pending'"
+                    "                        OR state = 'conflict'),"
                     "  local_seq      INTEGER NOT NULL DEFAULT 0,"
                     "  base_rev       TEXT,"
                     "  base_body      TEXT,"

@@ -403,6 +403,48 @@ test_search (Fixture       *f,
   ASSERT_NO_CHANGES (f);
 }
 
+/* A pull announces many items at once while a search is shown: each still
+ * comes as its own precise change, in rank order. */
+static void
+test_search_batch (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_object_unref (create_note (f, "Fern", "green leaves"));
+  watch_list (f, FB_COLLECTION_NOTES);
+  fb_item_list_set_search (f->list, "leaf leaves");
+  ASSERT_CHANGES (f, { 0, 1, 0 });
+  fb_item_list_set_search (f->list, "leaves");
+  ASSERT_CHANGES (f, { 0, 0, 1 });
+
+  g_assert_true (fb_store_begin (f->store, &error));
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("pulled-%02u", i);
+      g_autofree char *text = g_strdup_printf ("%s %u", i % 2 == 0 ? "leaves" : "roots",
+                                               i);
+      g_autoptr(JsonObject) body = fb_note_body_new (id, text);
+
+      g_assert_true (fb_store_apply_remote (f->store, id, FB_COLLECTION_NOTES, "1-p", body,
+                                            FALSE, 1000 + i, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (fb_store_commit (f->store, &error));
+
+  g_assert_cmpuint (f->changes->len, ==, 20);
+  for (guint i = 0; i < f->changes->len; i++)
+    {
+      Change *change = &g_array_index (f->changes, Change, i);
+
+      g_assert_cmpuint (change->removed, ==, 0);
+      g_assert_cmpuint (change->added, ==, 1);
+    }
+  g_array_set_size (f->changes, 0);
+  assert_consistent (f);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->list)), ==, 21);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -416,6 +458,7 @@ main (int   argc,
   ADD ("/item-list/precise-changes", test_precise_changes);
   ADD ("/item-list/transaction-batch", test_transaction_batch);
   ADD ("/item-list/search", test_search);
+  ADD ("/item-list/search-batch", test_search_batch);
 
   return g_test_run ();
 }
