@@ -902,11 +902,12 @@ fb_store_commit (FbStore  *self,
   g_return_val_if_fail (self->depth > 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  /* On failure the level stays open, as SQLite's own COMMIT does: the
+   * caller rolls back (nothing of it was saved). */
   check_transaction_alive (self);
   if (self->broken != NULL)
     {
       g_propagate_error (error, g_error_copy (self->broken));
-      fb_store_rollback (self);
       return FALSE;
     }
 
@@ -914,7 +915,7 @@ fb_store_commit (FbStore  *self,
     {
       if (!exec_cached (self, "COMMIT", error))
         {
-          fb_store_rollback (self);
+          check_transaction_alive (self);
           return FALSE;
         }
 
@@ -928,7 +929,7 @@ fb_store_commit (FbStore  *self,
 
       if (!exec_cached (self, sql, error))
         {
-          fb_store_rollback (self);
+          check_transaction_alive (self);
           return FALSE;
         }
 
@@ -1136,7 +1137,12 @@ check_id (const char  *id,
         fb_store_rollback (self);                 \
         return FALSE;                             \
       }                                           \
-    return fb_store_commit ((self), (error));     \
+    if (!fb_store_commit ((self), (error)))       \
+      {                                           \
+        fb_store_rollback (self);                 \
+        return FALSE;                             \
+      }                                           \
+    return TRUE;                                  \
   } G_STMT_END
 
 /* ---- Local edits ---- */
@@ -2110,7 +2116,10 @@ fb_store_resolve_conflict (FbStore       *self,
       return FALSE;
     }
   if (!fb_store_commit (self, error))
-    return FALSE;
+    {
+      fb_store_rollback (self);
+      return FALSE;
+    }
 
   if (new_id != NULL)
     *new_id = g_steal_pointer (&created);
@@ -2452,7 +2461,10 @@ ensure_device_id (FbStore  *self,
           return FALSE;
         }
       if (!fb_store_commit (self, error))
-        return FALSE;
+        {
+          fb_store_rollback (self);
+          return FALSE;
+        }
     }
 
   self->device_id = g_steal_pointer (&device_id);

@@ -47,7 +47,11 @@ const char  *fb_store_get_path            (FbStore     *self);
 /* Transactions. Every write below is atomic on its own; wrapping several in
  * begin/commit makes them one transaction (nesting is allowed: inner levels
  * are savepoints). Signals for changes made inside a transaction are emitted
- * after the outermost commit, and dropped on rollback. */
+ * after the outermost commit, and dropped on rollback.
+ * When commit fails, nothing of that level was saved and the level is still
+ * open: call fb_store_rollback() (as after any failed write inside it). If
+ * SQLite itself abandoned the whole transaction (a full disk), every further
+ * write and commit inside it fails until the outermost rollback. */
 gboolean     fb_store_begin               (FbStore     *self,
                                            GError     **error);
 gboolean     fb_store_commit              (FbStore     *self,

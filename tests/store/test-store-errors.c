@@ -565,6 +565,7 @@ test_disk_full_transaction (Fixture       *f,
       g_assert_false (fb_store_commit (store, &error));
       g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_FULL);
       g_clear_error (&error);
+      fb_store_rollback (store);
       g_assert_cmpuint (f->changed, ==, 0);
       g_clear_object (&after);
       after = fb_store_get_item (store, fb_item_get_id (earlier), &error);
@@ -623,6 +624,10 @@ test_transaction_lost (Fixture       *f,
   g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_FAILED);
   g_test_message ("%s", error->message);
   g_clear_error (&error);
+  /* Still inside it until the caller rolls back. */
+  g_assert_false (fb_store_commit (store, &error));
+  g_clear_error (&error);
+  fb_store_rollback (store);
 
   g_assert_cmpuint (f->changed, ==, 0);
   after = fb_store_get_item (store, fb_item_get_id (earlier), &error);
