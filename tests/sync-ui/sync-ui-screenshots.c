@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "fb-conflict-dialog.h"
+#include "fb-preferences.h"
 #include "fb-sync-status.h"
 #include "sync-ui-test-util.h"
 
@@ -265,6 +266,19 @@ main (int   argc,
     WAIT_FOR (gtk_widget_get_mapped (dialog));
     screenshot ("conflict-dialog.png", "1280x800");
     gtk_window_destroy (GTK_WINDOW (dialog));
+
+    /* For a look at the preferences (not kept in data/screenshots). */
+    if (g_getenv ("FB_SCREENSHOT_PREFERENCES") != NULL)
+      {
+        GtkWidget *prefs = fb_preferences_new (window, b->manager);
+
+        gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (prefs, FB_TYPE_PREFERENCES, "url_row")),
+                               "http://couch.example.org:5984/");
+        gtk_window_present (GTK_WINDOW (prefs));
+        WAIT_FOR (gtk_widget_get_mapped (prefs));
+        screenshot ("preferences.png", "1280x800");
+        gtk_window_destroy (GTK_WINDOW (prefs));
+      }
     gtk_window_destroy (window);
   }
 
