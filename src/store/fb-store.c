@@ -1564,7 +1564,7 @@ _fb_store_get_flushing (FbStore *self,
   return self->flushing;
 }
 
-static gboolean
+static void
 add_rank (GHashTable *ranks,
           gint64      rowid,
           double      rank)
@@ -1574,8 +1574,7 @@ add_rank (GHashTable *ranks,
 
   *key = rowid;
   *value = rank;
-
-  return g_hash_table_insert (ranks, key, value);
+  g_hash_table_insert (ranks, key, value);
 }
 
 /* bm25() counts the documents matching each phrase, so every FTS query is
