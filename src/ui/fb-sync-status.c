@@ -197,7 +197,7 @@ state_words (FbSyncStatus *self)
     case FB_SYNC_STATE_WAITING_TO_RETRY:
       if (error_is_unreachable (error))
         return _("Server unreachable: changes are kept on this device");
-      return _("Sync failed: trying again soon");
+      return _("Sync failed");
     case FB_SYNC_STATE_NEEDS_ATTENTION:
       return _("Sync needs attention");
     default:
@@ -250,6 +250,19 @@ fb_sync_status_dup_description (FbSyncStatus *self)
 
       g_string_append_c (text, '\n');
       g_string_append (text, words);
+    }
+
+  /* An absolute time, so the words never go stale between tooltips. */
+  if (state == FB_SYNC_STATE_WAITING_TO_RETRY && fb_sync_manager_get_next_retry (self->manager) > 0)
+    {
+      g_autoptr(GDateTime) retry =
+        g_date_time_new_from_unix_local (fb_sync_manager_get_next_retry (self->manager) / G_USEC_PER_SEC);
+      /* Translators: a time of day, see the strftime manual. */
+      g_autofree char *time_str = g_date_time_format (retry, _("%H:%M"));
+
+      g_string_append_c (text, '\n');
+      /* Translators: %s is a time of day, e.g. 10:42. */
+      g_string_append_printf (text, _("Trying again at %s"), time_str);
     }
 
   if (self->manager != NULL && state != FB_SYNC_STATE_NOT_CONFIGURED)
@@ -585,6 +598,8 @@ fb_sync_status_init (FbSyncStatus *self)
   g_signal_group_connect_swapped (self->manager_signals, "notify::last-error",
                                   G_CALLBACK (manager_state_changed_cb), self);
   g_signal_group_connect_swapped (self->manager_signals, "notify::last-synced",
+                                  G_CALLBACK (manager_description_changed_cb), self);
+  g_signal_group_connect_swapped (self->manager_signals, "notify::next-retry",
                                   G_CALLBACK (manager_description_changed_cb), self);
 
   self->manager_bindings = g_binding_group_new ();

@@ -331,6 +331,7 @@ test_unreachable (void)
   g_assert_cmpstr (icon_name (&shown), ==, "network-no-route-symbolic");
   g_assert_true (description_has (&shown, "Server unreachable"));
   g_assert_true (description_has (&shown, "The server cannot be reached."));
+  g_assert_true (description_has (&shown, "Trying again at "));
   assert_icon_words (&shown);
   g_assert_cmpstr (pending_text (&shown), ==, "1 pending");
   g_assert_true (is_shown (part (&shown, "pending_badge")));
