@@ -7,7 +7,8 @@
 #
 # GTK's frame clock stops when no browser is connected to broadwayd, so the
 # browser stays connected for the whole run. Each run gets its own
-# XDG_DATA_HOME / XDG_CONFIG_HOME / XDG_CACHE_HOME / XDG_RUNTIME_DIR.
+# XDG_DATA_HOME / XDG_CONFIG_HOME / XDG_CACHE_HOME / XDG_RUNTIME_DIR, and
+# FB_DEVTOOLS_PORT: the connected Chromium's DevTools port, to drive it.
 #
 # Environment:
 #   FB_BROADWAY_INFO=FILE   write "display=N", "http_port=P" and
@@ -137,6 +138,7 @@ fi
 # In the background, so a signal to this script cleans up at once instead of
 # waiting for the program.
 env GDK_BACKEND=broadway BROADWAY_DISPLAY=":$display" \
+  FB_DEVTOOLS_PORT="$devtools_port" \
   XDG_DATA_HOME="$tmp/data" XDG_CONFIG_HOME="$tmp/config" \
   XDG_CACHE_HOME="$tmp/cache" \
   "$@" &

@@ -1,0 +1,99 @@
+// keyboard.mjs: types into the Broadway page through the connected headless
+// Chromium (DevTools protocol), as a person at the keyboard would. Used by
+// test-keyboard.sh; needs node --experimental-websocket and FB_DEVTOOLS_PORT
+// (set by broadway-run.sh).
+//
+//   node --experimental-websocket keyboard.mjs STEP...
+//
+// Steps: "ctrl+n" (Ctrl and a letter), "enter", "escape", "wait-window"
+// (until a window is on the page and it has stopped changing),
+// "text:WORDS" (typed one character at a time).
+
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const port = process.env.FB_DEVTOOLS_PORT;
+if (!port) {
+  console.error('keyboard.mjs: FB_DEVTOOLS_PORT is not set');
+  process.exit(2);
+}
+
+const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
+const page = targets.find((t) => t.type === 'page');
+const socket = new WebSocket(page.webSocketDebuggerUrl);
+await new Promise((resolve, reject) => {
+  socket.onopen = resolve;
+  socket.onerror = reject;
+});
+
+let nextId = 1;
+const pending = new Map();
+socket.onmessage = (event) => {
+  const message = JSON.parse(event.data);
+  if (pending.has(message.id)) {
+    pending.get(message.id)(message);
+    pending.delete(message.id);
+  }
+};
+const send = (method, params = {}) => new Promise((resolve, reject) => {
+  const id = nextId++;
+  pending.set(id, (message) => (message.error ? reject(new Error(message.error.message))
+                                              : resolve(message.result)));
+  socket.send(JSON.stringify({ id, method, params }));
+});
+
+async function waitWindow () {
+  let last = -1;
+  let steady = 0;
+  for (let i = 0; i < 150 && steady < 4; i++) {
+    const { result } = await send('Runtime.evaluate', {
+      expression: 'document.body.innerHTML.length', returnByValue: true,
+    });
+    steady = result.value > 2000 && result.value === last ? steady + 1 : 0;
+    last = result.value;
+    await sleep(100);
+  }
+  if (steady < 4)
+    throw new Error('no window settled on the page');
+}
+
+const named = {
+  enter: { key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 13 },
+  escape: { key: 'Escape', code: 'Escape', windowsVirtualKeyCode: 27 },
+};
+
+async function press (spec) {
+  let modifiers = 0;
+  let name = spec;
+  if (spec.startsWith('ctrl+')) {
+    modifiers = 2;
+    name = spec.slice(5);
+  }
+  const key = named[name] ?? {
+    key: name, code: `Key${name.toUpperCase()}`, windowsVirtualKeyCode: name.toUpperCase().charCodeAt(0),
+  };
+  await send('Input.dispatchKeyEvent', { type: 'rawKeyDown', modifiers, ...key });
+  await send('Input.dispatchKeyEvent', { type: 'keyUp', modifiers, ...key });
+}
+
+async function type (text) {
+  for (const ch of text) {
+    await send('Input.dispatchKeyEvent', { type: 'keyDown', key: ch, text: ch });
+    await send('Input.dispatchKeyEvent', { type: 'keyUp', key: ch });
+  }
+}
+
+for (const step of process.argv.slice(2)) {
+  if (step === 'wait-window')
+    await waitWindow();
+  else if (step.startsWith('text:'))
+    await type(step.slice(5));
+  else
+    await press(step);
+  // Broadway forwards events asynchronously: let each one land in order.
+  await send('Runtime.evaluate', {
+    expression: 'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))',
+    awaitPromise: true,
+  });
+}
+
+socket.close();
