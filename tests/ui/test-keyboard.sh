@@ -22,6 +22,9 @@ fail () {
   exit 1
 }
 
+# Never hand the run over to a Fieldbook already open on this desktop's bus.
+export DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/fieldbook-test-bus
+
 "$fieldbook" &
 app=$!
 
