@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "fb-store.h"
 #include "store-test-util.h"
 
@@ -216,6 +218,53 @@ test_pragmas (Fixture       *f,
   g_assert_cmpint (test_query_int (db,
                                    "SELECT count(*) FROM pragma_index_info('items_by_state')"),
                    ==, 2);
+}
+
+static char *
+query_plan (sqlite3    *db,
+            const char *sql)
+{
+  g_autofree char *explain = g_strconcat ("EXPLAIN QUERY PLAN ", sql, NULL);
+  GString *plan = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, explain, -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (plan, "%s\n", sqlite3_column_text (stmt, 3));
+  sqlite3_finalize (stmt);
+
+  return g_string_free (plan, FALSE);
+}
+
+/* What the sync engine runs per item and per batch is an index lookup,
+ * never a scan of every item or a sort. */
+static void
+test_query_plans (Fixture       *f,
+                  gconstpointer  data)
+{
+  sqlite3 *db = _fb_store_get_db (f->store);
+  g_autofree char *pending = NULL;
+  g_autofree char *by_id = NULL;
+  g_autofree char *update = NULL;
+  g_autofree char *count = NULL;
+
+  pending = query_plan (db, "SELECT " FB_ITEM_COLUMNS " FROM items "
+                            "WHERE state = 'pending' AND local_seq > ?1 "
+                            "ORDER BY local_seq LIMIT ?2");
+  g_test_message ("%s", pending);
+  g_assert_nonnull (strstr (pending, "USING INDEX items_by_state (state=? AND local_seq>?)"));
+  g_assert_null (strstr (pending, "TEMP B-TREE"));
+
+  by_id = query_plan (db, "SELECT " FB_ITEM_COLUMNS " FROM items WHERE id = ?1");
+  g_assert_nonnull (strstr (by_id, "USING INDEX sqlite_autoindex_items_1 (id=?)"));
+
+  update = query_plan (db, "UPDATE items SET body = ?2, state = ?7 WHERE id = ?1");
+  g_assert_nonnull (strstr (update, "(id=?)"));
+
+  count = query_plan (db, "SELECT state, count(*) FROM items "
+                          "WHERE state IN ('pending', 'conflict') GROUP BY state");
+  g_assert_nonnull (strstr (count, "items_by_state"));
+  g_assert_null (strstr (count, "SCAN items\n"));
 }
 
 static void
@@ -1309,6 +1358,7 @@ main (int   argc,
   g_test_add_func ("/store/default-path", test_default_path);
   g_test_add_func ("/store/body-helpers", test_body_helpers);
   ADD ("/store/pragmas", test_pragmas);
+  ADD ("/store/query-plans", test_query_plans);
   ADD ("/store/crud", test_crud);
   ADD ("/store/put", test_put);
   ADD ("/store/coalescing", test_coalescing);
