@@ -306,6 +306,17 @@ state_icon_query_tooltip_cb (GtkWidget    *widget,
   return TRUE;
 }
 
+/* Without a server every item is "pending" for ever: the badge would only
+ * be noise for someone who syncs nothing. */
+static void
+update_pending_visible (FbSyncStatus *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->pending_badge),
+                          self->manager != NULL &&
+                          current_state (self) != FB_SYNC_STATE_NOT_CONFIGURED &&
+                          fb_sync_manager_get_pending_count (self->manager) > 0);
+}
+
 static void
 update_state (FbSyncStatus *self)
 {
@@ -314,6 +325,7 @@ update_state (FbSyncStatus *self)
   const char *refresh_words;
 
   gtk_image_set_from_icon_name (self->state_icon, state_icon_name (self));
+  update_pending_visible (self);
 
   if (state == FB_SYNC_STATE_NEEDS_ATTENTION)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), "warning");
@@ -472,10 +484,7 @@ fb_sync_status_set_manager (FbSyncStatus  *self,
   g_binding_group_set_source (self->manager_bindings, manager);
 
   if (manager == NULL)
-    {
-      gtk_widget_set_visible (GTK_WIDGET (self->pending_badge), FALSE);
-      gtk_widget_set_visible (GTK_WIDGET (self->conflicts_button), FALSE);
-    }
+    gtk_widget_set_visible (GTK_WIDGET (self->conflicts_button), FALSE);
 
   update_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MANAGER]);
@@ -595,6 +604,8 @@ fb_sync_status_init (FbSyncStatus *self)
                                   G_CALLBACK (manager_state_changed_cb), self);
   g_signal_group_connect_swapped (self->manager_signals, "notify::online",
                                   G_CALLBACK (manager_state_changed_cb), self);
+  g_signal_group_connect_swapped (self->manager_signals, "notify::pending-count",
+                                  G_CALLBACK (update_pending_visible), self);
   g_signal_group_connect_swapped (self->manager_signals, "notify::last-error",
                                   G_CALLBACK (manager_state_changed_cb), self);
   g_signal_group_connect_swapped (self->manager_signals, "notify::last-synced",
@@ -603,9 +614,6 @@ fb_sync_status_init (FbSyncStatus *self)
                                   G_CALLBACK (manager_description_changed_cb), self);
 
   self->manager_bindings = g_binding_group_new ();
-  g_binding_group_bind_full (self->manager_bindings, "pending-count",
-                             self->pending_badge, "visible", G_BINDING_SYNC_CREATE,
-                             count_to_visible, NULL, NULL, NULL);
   g_binding_group_bind_full (self->manager_bindings, "pending-count",
                              self->pending_badge, "tooltip-text", G_BINDING_SYNC_CREATE,
                              pending_to_tooltip, NULL, NULL, NULL);

@@ -18,7 +18,8 @@ G_DECLARE_FINAL_TYPE (FbSyncStatus, fb_sync_status, FB, SYNC_STATUS, GtkWidget)
  *  - an icon for the state (not set up, offline, server unreachable, up to
  *    date, syncing, needs attention) whose tooltip and accessible label say
  *    the same in words, with the last sync time and the last error;
- *  - an "N pending" badge (hidden at zero);
+ *  - an "N pending" badge (hidden at zero, and while sync is not set up or
+ *    turned off, when everything would be "pending" for ever);
  *  - an "N conflicts" button (hidden at zero); clicking it emits
  *    ::resolve-conflicts. Return TRUE from a handler to say it was handled;
  *    when no handler does, the widget activates the action

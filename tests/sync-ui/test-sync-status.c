@@ -109,6 +109,12 @@ test_not_configured (void)
   g_assert_true (description_has (&shown, "Sync is not set up"));
   assert_icon_words (&shown);
 
+  /* Without a server, edits are not "pending": no badge. */
+  create_note (peer, "Local only", "stays here");
+  drain_main_context ();
+  g_assert_cmpuint (fb_sync_manager_get_pending_count (peer->manager), ==, 1);
+  g_assert_false (gtk_widget_get_visible (part (&shown, "pending_badge")));
+
   hide_status (&shown);
 }
 
@@ -366,7 +372,7 @@ test_describe_last_synced (void)
 static void
 test_manager_swap (void)
 {
-  g_autoptr(Peer) peer = peer_new (NULL, NULL, NULL, NULL, FALSE);
+  g_autoptr(Peer) peer = peer_new ("https://couch.example.org/", "db", NULL, NULL, FALSE);
   Shown shown = show_status (NULL);
 
   g_assert_cmpstr (icon_name (&shown), ==, "network-server-symbolic");
