@@ -1107,8 +1107,10 @@ update_state (FbSyncManager *self)
 {
   FbSyncState state;
 
-  if (self->client == NULL || !self->enabled)
+  if (self->url == NULL || !self->enabled)
     state = FB_SYNC_STATE_NOT_CONFIGURED;
+  else if (self->client == NULL)
+    state = FB_SYNC_STATE_NEEDS_ATTENTION;  /* a URL that cannot work */
   else if (self->run != NULL)
     state = FB_SYNC_STATE_SYNCING;
   else if (self->auth_failed)
@@ -1220,6 +1222,16 @@ handle_outcome (FbSyncManager *self,
   update_state (self);
 }
 
+/* Why no run can start: sync is off or not set up, or the URL is invalid. */
+static GError *
+not_ready_error (FbSyncManager *self)
+{
+  if (self->enabled && self->url != NULL && self->last_error != NULL)
+    return g_error_copy (self->last_error);
+  return g_error_new_literal (FB_SYNC_ERROR, FB_SYNC_ERROR_NOT_CONFIGURED,
+                              "No server is set up for syncing");
+}
+
 static void
 start_run (FbSyncManager *self)
 {
@@ -1239,9 +1251,7 @@ start_run (FbSyncManager *self)
   if (self->client == NULL || !self->enabled)
     {
       for (guint i = 0; i < self->queued_tasks->len; i++)
-        g_task_return_new_error (self->queued_tasks->pdata[i], FB_SYNC_ERROR,
-                                 FB_SYNC_ERROR_NOT_CONFIGURED,
-                                 "No server is set up for syncing");
+        g_task_return_error (self->queued_tasks->pdata[i], not_ready_error (self));
       g_ptr_array_set_size (self->queued_tasks, 0);
       update_state (self);
       return;
@@ -1846,8 +1856,7 @@ fb_sync_manager_sync_async (FbSyncManager       *self,
 
   if (self->client == NULL || !self->enabled)
     {
-      g_task_return_new_error (task, FB_SYNC_ERROR, FB_SYNC_ERROR_NOT_CONFIGURED,
-                               "No server is set up for syncing");
+      g_task_return_error (task, not_ready_error (self));
       return;
     }
 

@@ -1288,8 +1288,13 @@ test_set_remote_restarts (void)
   doc = fb_test_server_get_doc (server, "restart-two", id, &error);
   g_assert_no_error (error);
 
+  /* A URL that cannot work asks the person; no URL is "not configured". */
+  fb_sync_manager_set_remote (a->manager, "ftp://example.org/", "restart-two", NULL, NULL);
+  g_assert_cmpint (fb_sync_manager_get_state (a->manager), ==, FB_SYNC_STATE_NEEDS_ATTENTION);
+  g_assert_error (fb_sync_manager_get_last_error (a->manager), FB_SYNC_ERROR, FB_SYNC_ERROR_INVALID_URL);
   fb_sync_manager_set_remote (a->manager, NULL, NULL, NULL, NULL);
   g_assert_cmpint (fb_sync_manager_get_state (a->manager), ==, FB_SYNC_STATE_NOT_CONFIGURED);
+  g_assert_null (fb_sync_manager_get_last_error (a->manager));
 }
 
 int
