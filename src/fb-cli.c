@@ -212,21 +212,9 @@ run_sync (FbStore      *store,
 static JsonNode *
 item_to_export (FbItem *item)
 {
-  JsonObject *object = json_object_new ();
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *value;
 
-  json_object_set_string_member (object, "_id", fb_item_get_id (item));
-  json_object_set_string_member (object, "type", fb_item_get_collection (item));
-  json_object_iter_init (&iter, fb_item_get_body (item));
-  while (json_object_iter_next (&iter, &name, &value))
-    if (name[0] != '_' && strcmp (name, "type") != 0 && strcmp (name, "updated_at") != 0)
-      json_object_set_member (object, name, json_node_copy (value));
-  json_object_set_int_member (object, "updated_at", fb_item_get_updated_at (item));
-
-  json_node_take_object (node, object);
+  json_node_take_object (node, fb_sync_item_to_document (item, FALSE));
   return node;
 }
 
@@ -383,17 +371,9 @@ import_items (FbStore    *store,
       JsonObject *object = json_array_get_object_element (items, i);
       const char *id = json_object_get_string_member (object, "_id");
       const char *type = json_object_get_string_member (object, "type");
-      g_autoptr(JsonObject) body = json_object_new ();
+      g_autoptr(JsonObject) body = fb_sync_document_to_body (object);
       g_autoptr(FbItem) existing = NULL;
       g_autoptr(FbItem) item = NULL;
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *value;
-
-      json_object_iter_init (&iter, object);
-      while (json_object_iter_next (&iter, &name, &value))
-        if (name[0] != '_' && strcmp (name, "type") != 0 && strcmp (name, "updated_at") != 0)
-          json_object_set_member (body, name, json_node_copy (value));
 
       /* Importing the same file twice changes nothing the second time. */
       existing = fb_store_get_item (store, id, NULL);

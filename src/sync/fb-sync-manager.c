@@ -295,15 +295,17 @@ is_envelope_key (const char *name)
          strcmp (name, "updated_at") == 0;
 }
 
-static JsonNode *
-item_to_doc (FbItem *item)
+JsonObject *
+fb_sync_item_to_document (FbItem   *item,
+                          gboolean  with_rev)
 {
   JsonObject *doc = json_object_new ();
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
   const char *base_rev = fb_item_get_base_rev (item);
 
+  g_return_val_if_fail (FB_IS_ITEM (item), NULL);
+
   json_object_set_string_member (doc, "_id", fb_item_get_id (item));
-  if (base_rev != NULL)
+  if (with_rev && base_rev != NULL)
     json_object_set_string_member (doc, "_rev", base_rev);
 
   if (fb_item_get_deleted (item))
@@ -312,31 +314,30 @@ item_to_doc (FbItem *item)
     }
   else
     {
-      JsonObject *body = fb_item_get_body (item);
       JsonObjectIter iter;
       const char *name;
       JsonNode *value;
 
       json_object_set_string_member (doc, "type", fb_item_get_collection (item));
-      json_object_iter_init (&iter, body);
+      json_object_iter_init (&iter, fb_item_get_body (item));
       while (json_object_iter_next (&iter, &name, &value))
         if (!is_envelope_key (name))
           json_object_set_member (doc, name, json_node_copy (value));
       json_object_set_int_member (doc, "updated_at", fb_item_get_updated_at (item));
     }
 
-  json_node_take_object (node, doc);
-  return node;
+  return doc;
 }
 
-/* The item body inside a server document. */
-static JsonObject *
-doc_to_body (JsonObject *doc)
+JsonObject *
+fb_sync_document_to_body (JsonObject *doc)
 {
   JsonObject *body = json_object_new ();
   JsonObjectIter iter;
   const char *name;
   JsonNode *value;
+
+  g_return_val_if_fail (doc != NULL, NULL);
 
   json_object_iter_init (&iter, doc);
   while (json_object_iter_next (&iter, &name, &value))
@@ -558,7 +559,7 @@ apply_change (Run         *run,
     type = item != NULL ? fb_item_get_collection (item) : FB_COLLECTION_NOTES;
 
   if (!deleted)
-    theirs = doc_to_body (doc);
+    theirs = fb_sync_document_to_body (doc);
 
   state = item != NULL ? fb_item_get_state (item) : FB_ITEM_STATE_SYNCED;
   switch (state)
@@ -808,7 +809,7 @@ conflicts_cb (GObject      *object,
 
       deleted = doc_is_deleted (doc);
       if (!deleted)
-        theirs = doc_to_body (doc);
+        theirs = fb_sync_document_to_body (doc);
       if (!merge_pending (run, item,
                           json_object_get_string_member_with_default (doc, "_rev", NULL),
                           theirs, deleted, &error))
@@ -953,6 +954,15 @@ done:
   push_batch_done (batch);
 }
 
+static JsonNode *
+document_node (FbItem *item)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, fb_sync_item_to_document (item, TRUE));
+  return node;
+}
+
 /* The next batch of pending items not yet tried too often in this run and
  * not already on their way; NULL when there is none. */
 static PushBatch *
@@ -991,7 +1001,7 @@ collect_batch (Run        *run,
 
           g_hash_table_insert (run->attempts, g_strdup (id), GUINT_TO_POINTER (tried + 1));
           g_hash_table_insert (batch->items, (gpointer) id, g_object_ref (item));
-          json_array_add_element (docs, item_to_doc (item));
+          json_array_add_element (docs, document_node (item));
         }
     }
 
