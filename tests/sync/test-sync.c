@@ -866,6 +866,68 @@ test_replay_is_harmless (void)
 }
 
 
+typedef struct {
+  Peer       *peer;
+  const char *trigger_id;
+  const char *edit_id;
+  gboolean    done;
+} EditDuringPull;
+
+static void
+edit_during_pull_cb (FbStore        *store,
+                     FbItem         *item,
+                     EditDuringPull *data)
+{
+  if (data->done || g_strcmp0 (fb_item_get_id (item), data->trigger_id) != 0)
+    return;
+  data->done = TRUE;
+  edit_note (data->peer, data->edit_id, "text", "edited on B while pulling\n");
+}
+
+/* An edit made while the pull is under way collides with a change that
+ * comes later in the same pull: merged, and pushed before the run ends. */
+static void
+test_merge_while_pulling (void)
+{
+  g_autoptr(Peer) a = peer_new ("merge-while-pulling");
+  g_autoptr(Peer) b = peer_new ("merge-while-pulling");
+  g_autofree char *y = create_note (a, "Y", "y\n");
+  g_autofree char *x = create_note (a, "X", "x\n");
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(FbItem) item = NULL;
+  EditDuringPull data = { b, y, x, FALSE };
+  gulong handler;
+
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = peer_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  edit_note (a, y, "title", "Y on A");
+  edit_note (a, x, "title", "X on A");
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  /* One change per batch: Y's batch is stored before X's arrives. */
+  fb_sync_manager_set_tuning (b->manager, 0, 0, 0, 0, 1);
+  handler = g_signal_connect (b->store, "item-changed", G_CALLBACK (edit_during_pull_cb), &data);
+  s = peer_sync (b);
+  g_signal_handler_disconnect (b->store, handler);
+  g_assert_true (data.done);
+  g_assert_cmpuint (s->pulled, ==, 2);
+  g_assert_cmpuint (s->merged, ==, 1);
+  g_assert_cmpuint (s->pushed, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (fb_store_get_pending_count (b->store), ==, 0);
+
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  item = get_item (a, x);
+  g_assert_cmpstr (fb_item_get_title (item), ==, "X on A");
+  g_assert_cmpstr (fb_item_get_text (item), ==, "edited on B while pulling\n");
+  assert_converged (a, b, "merge-while-pulling");
+}
+
 /* Other programs' documents (another "type", design documents) are left
  * alone; keys Fieldbook does not know are kept, both ways. */
 static void
@@ -1322,6 +1384,7 @@ main (int   argc,
   g_test_add_func ("/sync/initial-2000", test_initial_sync_2000);
   g_test_add_func ("/sync/small-batches", test_small_batches);
   g_test_add_func ("/sync/replay", test_replay_is_harmless);
+  g_test_add_func ("/sync/merge/while-pulling", test_merge_while_pulling);
   g_test_add_func ("/sync/foreign-documents", test_foreign_documents);
   g_test_add_func ("/sync/item-rejected", test_item_rejected);
   g_test_add_func ("/sync/queued-and-cancelled", test_queued_and_cancelled_runs);
