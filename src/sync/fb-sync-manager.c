@@ -487,6 +487,18 @@ run_fail (Run    *run,
   run_finish (run, store_error (error));
 }
 
+/* A result that arrives after the run was cancelled (a new remote, the
+ * network gone) is not applied. TRUE when @error now says cancelled. */
+static gboolean
+run_cancelled (Run      *run,
+               gboolean  failed,
+               GError  **error)
+{
+  if (failed || !g_cancellable_is_cancelled (run->cancellable))
+    return FALSE;
+  return g_cancellable_set_error_if_cancelled (run->cancellable, error);
+}
+
 /* ---- Pull ---- */
 
 static gboolean
@@ -653,6 +665,8 @@ pull_cb (GObject      *object,
   response = fb_couch_client_changes_finish (FB_COUCH_CLIENT (object), result, &error);
   if (run->finished)
     return;
+  if (run_cancelled (run, response == NULL, &error))
+    g_clear_pointer (&response, json_object_unref);
   if (response == NULL)
     {
       run_fail (run, g_steal_pointer (&error));
@@ -778,6 +792,8 @@ conflicts_cb (GObject      *object,
   docs = fb_couch_client_get_docs_finish (FB_COUCH_CLIENT (object), result, &error);
   if (run->finished)
     goto out;
+  if (run_cancelled (run, docs == NULL, &error))
+    g_clear_pointer (&docs, g_hash_table_unref);
   if (docs == NULL)
     {
       run_fail (run, g_steal_pointer (&error));
@@ -925,6 +941,8 @@ push_cb (GObject      *object,
   results = fb_couch_client_bulk_docs_finish (FB_COUCH_CLIENT (object), result, &error);
   if (run->finished)
     goto done;
+  if (run_cancelled (run, results == NULL, &error))
+    g_clear_pointer (&results, json_array_unref);
   if (results == NULL || !apply_push_results (batch, results, rejected, &error))
     {
       run_fail (run, g_steal_pointer (&error));
@@ -1055,6 +1073,8 @@ open_database_cb (GObject      *object,
   info = fb_couch_client_open_database_finish (FB_COUCH_CLIENT (object), result, &error);
   if (run->finished)
     return;
+  if (run_cancelled (run, info == NULL, &error))
+    g_clear_pointer (&info, json_object_unref);
   if (info == NULL)
     {
       run_fail (run, g_steal_pointer (&error));
