@@ -1077,6 +1077,48 @@ test_queued_and_cancelled_runs (void)
 }
 
 
+/* The network goes away in the middle of a big push: the run stops, the
+ * state is OFFLINE with no error, the store is consistent; when the network
+ * comes back everything goes out by itself. */
+static void
+test_offline_mid_run (void)
+{
+  g_autoptr(Peer) a = peer_new ("offline-mid-run");
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) info = NULL;
+  guint status = 0;
+
+  fb_sync_manager_set_tuning (a->manager, 0, 0, 0, 100, 0);
+  create_many (a, 1000, "Offline");
+  fb_sync_manager_start (a->manager);
+  /* Let part of it go out, then pull the plug. */
+  WAIT_UNTIL (fb_store_get_pending_count (a->store) < 1000, DEADLINE);
+  fb_fake_network_monitor_set_available (a->monitor, FALSE);
+  WAIT_UNTIL (fb_sync_manager_get_state (a->manager) == FB_SYNC_STATE_OFFLINE, DEADLINE);
+  g_assert_null (fb_sync_manager_get_last_error (a->manager));
+  g_assert_cmpint (fb_sync_manager_get_next_retry (a->manager), ==, 0);
+
+  items = fb_store_list_items (a->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 1000);
+  for (guint i = 0; i < items->len; i++)
+    {
+      FbItem *item = items->pdata[i];
+
+      g_assert_true (fb_item_get_state (item) == FB_ITEM_STATE_PENDING ||
+                     (fb_item_get_state (item) == FB_ITEM_STATE_SYNCED &&
+                      fb_item_get_base_rev (item) != NULL));
+    }
+
+  fb_fake_network_monitor_set_available (a->monitor, TRUE);
+  WAIT_UNTIL (fb_store_get_pending_count (a->store) == 0 &&
+              fb_sync_manager_get_state (a->manager) == FB_SYNC_STATE_IDLE, DEADLINE);
+  info = fb_test_server_request (server, "GET", "offline-mid-run", NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (info), "doc_count"), ==, 1000);
+}
+
 /* ---- Failures ---- */
 
 /* The server goes away in the middle of a run: a typed error, a retry
@@ -1397,6 +1439,7 @@ main (int   argc,
   g_test_add_func ("/sync/failure/server-error", test_fault_server_error);
   g_test_add_func ("/sync/failure/backoff", test_backoff_grows);
   g_test_add_func ("/sync/automatic/set-remote-restarts", test_set_remote_restarts);
+  g_test_add_func ("/sync/automatic/offline-mid-run", test_offline_mid_run);
 
   status = g_test_run ();
 
