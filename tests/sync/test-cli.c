@@ -389,19 +389,27 @@ test_sync (void)
   remove_tree (home_b);
 }
 
+typedef struct {
+  GAsyncResult *result;
+  gboolean      done;
+} Waiter;
+
 static void
 lookup_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  *(GAsyncResult **) user_data = g_object_ref (result);
+  Waiter *waiter = user_data;
+
+  g_set_object (&waiter->result, result);
+  waiter->done = TRUE;
 }
 
 static void
 test_credentials (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  Waiter waiter = { NULL, FALSE };
   g_autofree char *found = NULL;
   g_autofree char *async_found = NULL;
   g_autofree char *other = NULL;
@@ -419,13 +427,12 @@ test_credentials (void)
   g_assert_no_error (error);
   g_assert_cmpstr (found, ==, "pa55word");
 
-  fb_credentials_lookup_async ("https://couch.example.org/", "bob", NULL, lookup_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  async_found = fb_credentials_lookup_finish (result, &error);
+  fb_credentials_lookup_async ("https://couch.example.org/", "bob", NULL, lookup_cb, &waiter);
+  fb_test_wait_for_flag (&waiter.done, 10000);
+  async_found = fb_credentials_lookup_finish (waiter.result, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (async_found, ==, "other");
-  g_clear_object (&result);
+  waiter.done = FALSE;
 
   /* Storing again replaces. */
   fb_credentials_store_sync ("https://couch.example.org/", "ann", "new one", NULL, &error);
@@ -446,11 +453,11 @@ test_credentials (void)
   g_assert_no_error (error);
   g_assert_null (other);
 
-  fb_credentials_clear_async ("https://couch.example.org/", "bob", NULL, lookup_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (fb_credentials_clear_finish (result, &error));
+  fb_credentials_clear_async ("https://couch.example.org/", "bob", NULL, lookup_cb, &waiter);
+  fb_test_wait_for_flag (&waiter.done, 10000);
+  g_assert_true (fb_credentials_clear_finish (waiter.result, &error));
   g_assert_no_error (error);
+  g_clear_object (&waiter.result);
 }
 
 int
