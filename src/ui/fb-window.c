@@ -7,11 +7,15 @@
 
 #include <glib/gi18n.h>
 
+#include "fb-conflict-dialog.h"
 #include "fb-item-list.h"
 #include "fb-item-row.h"
 #include "fb-merge.h"
 #include "fb-note-editor.h"
+#include "fb-preferences.h"
 #include "fb-record-editor.h"
+#include "fb-sync-error.h"
+#include "fb-sync-status.h"
 #include "fb-window.h"
 
 #define SETTINGS_SCHEMA_ID "io.github.fieldbook.Fieldbook"
@@ -57,6 +61,9 @@ struct _FbWindow
   FbNoteEditor         *note_editor;
   FbRecordEditor       *record_editor;
   GtkBox               *status_box;
+  GtkRevealer          *banner_revealer;
+  GtkLabel             *banner_label;
+  GtkButton            *banner_button;
 
   FbStore              *store;
   GSettings            *settings;
@@ -79,6 +86,25 @@ struct _FbWindow
   gboolean              close_anyway;
   AdwToast             *last_toast;
   AdwToast             *error_toast;
+
+  FbSyncManager        *sync_manager;
+  GSignalGroup         *sync_signals;
+  GtkWidget            *sync_status;
+  GtkWidget            *conflict_dialog;
+  GtkWidget            *preferences;
+  /* The sync error the banner is about (NULL: hidden), and what its button
+   * does. */
+  GError               *banner_error;
+  guint                 banner_action;
+  /* "id\nreason" of the server's rejections already told. */
+  GHashTable           *rejections_told;
+};
+
+enum {
+  BANNER_NONE,
+  BANNER_RETRY,
+  BANNER_PREFERENCES,
+  BANNER_PASSWORD,
 };
 
 G_DEFINE_FINAL_TYPE (FbWindow, fb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -87,6 +113,7 @@ enum {
   PROP_0,
   PROP_STORE,
   PROP_COLLECTION,
+  PROP_SYNC_MANAGER,
   N_PROPS
 };
 
@@ -146,6 +173,45 @@ fb_window_get_status_box (FbWindow *self)
   g_return_val_if_fail (FB_IS_WINDOW (self), NULL);
 
   return self->status_box;
+}
+
+FbSyncManager *
+fb_window_get_sync_manager (FbWindow *self)
+{
+  g_return_val_if_fail (FB_IS_WINDOW (self), NULL);
+
+  return self->sync_manager;
+}
+
+static void update_banner (FbWindow *self);
+
+void
+fb_window_set_sync_manager (FbWindow      *self,
+                            FbSyncManager *manager)
+{
+  g_return_if_fail (FB_IS_WINDOW (self));
+  g_return_if_fail (manager == NULL || FB_IS_SYNC_MANAGER (manager));
+
+  if (!g_set_object (&self->sync_manager, manager))
+    return;
+
+  fb_sync_status_set_manager (FB_SYNC_STATUS (self->sync_status), manager);
+  g_signal_group_set_target (self->sync_signals, manager);
+  g_clear_pointer (&self->banner_error, g_error_free);
+  update_banner (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_MANAGER]);
+}
+
+const char *
+fb_window_get_banner_text (FbWindow *self)
+{
+  g_return_val_if_fail (FB_IS_WINDOW (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->banner_revealer))
+    return NULL;
+
+  return gtk_label_get_label (self->banner_label);
 }
 
 static void
@@ -1033,6 +1099,260 @@ search_action (GtkWidget  *widget,
   gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
 }
 
+/* ---- Sync: the banner, rejected items, conflicts, preferences ---- */
+
+static gboolean
+error_is_unreachable (const GError *error)
+{
+  return g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNREACHABLE) ||
+         g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_TIMEOUT);
+}
+
+/* When the next try is, as a whole sentence; computed when the state
+ * changes, so it is a countdown from then, good to a few seconds. */
+static char *
+describe_unreachable (gint64 next_retry)
+{
+  gint64 seconds;
+
+  if (next_retry <= 0)
+    return g_strdup (_("Can’t reach the server. Fieldbook will try again."));
+
+  seconds = (next_retry - g_get_real_time () + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+  seconds = MAX (seconds, 1);
+  if (seconds < 60)
+    return g_strdup_printf (ngettext ("Can’t reach the server. Trying again in %u second.",
+                                      "Can’t reach the server. Trying again in %u seconds.",
+                                      (guint) seconds),
+                            (guint) seconds);
+  if (seconds < 60 * 60)
+    {
+      guint minutes = (seconds + 59) / 60;
+
+      return g_strdup_printf (ngettext ("Can’t reach the server. Trying again in %u minute.",
+                                        "Can’t reach the server. Trying again in %u minutes.",
+                                        minutes),
+                              minutes);
+    }
+
+  {
+    g_autoptr(GDateTime) retry = g_date_time_new_from_unix_local (next_retry / G_USEC_PER_SEC);
+    /* TRANSLATORS: a time of day, see the strftime manual */
+    g_autofree char *time_str = g_date_time_format (retry, _("%H:%M"));
+
+    /* TRANSLATORS: %s is a time of day, e.g. 14:05 */
+    return g_strdup_printf (_("Can’t reach the server. Trying again at %s."), time_str);
+  }
+}
+
+static char *
+describe_failure (const GError *error,
+                  gint64        next_retry)
+{
+  g_autofree char *words = fb_sync_describe_error (error);
+  g_autoptr(GDateTime) retry = NULL;
+  g_autofree char *time_str = NULL;
+
+  if (next_retry <= 0)
+    return g_steal_pointer (&words);
+
+  retry = g_date_time_new_from_unix_local (next_retry / G_USEC_PER_SEC);
+  /* TRANSLATORS: a time of day, see the strftime manual */
+  time_str = g_date_time_format (retry, _("%H:%M"));
+  /* TRANSLATORS: %1$s says why syncing failed (a sentence), %2$s is a time of day */
+  return g_strdup_printf (_("%1$s Trying again at %2$s."), words, time_str);
+}
+
+static void
+hide_banner (FbWindow *self)
+{
+  g_clear_pointer (&self->banner_error, g_error_free);
+  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+}
+
+/* One banner for the sync problem of the moment. It follows the manager's
+ * state and last error: the same failure again only refreshes its words,
+ * and a successful run takes it away. */
+static void
+update_banner (FbWindow *self)
+{
+  const GError *error;
+  g_autofree char *text = NULL;
+  const char *button = NULL;
+  guint action = BANNER_NONE;
+
+  if (self->sync_manager == NULL)
+    {
+      hide_banner (self);
+      return;
+    }
+
+  error = fb_sync_manager_get_last_error (self->sync_manager);
+  if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      hide_banner (self);
+      return;
+    }
+
+  switch (fb_sync_manager_get_state (self->sync_manager))
+    {
+    case FB_SYNC_STATE_SYNCING:
+      /* Trying again: what was said stays until the outcome is known. */
+      return;
+    case FB_SYNC_STATE_NOT_CONFIGURED:
+    case FB_SYNC_STATE_OFFLINE:
+    case FB_SYNC_STATE_IDLE:
+      /* Turned off, or no network: the status icon says so already. */
+      hide_banner (self);
+      return;
+    case FB_SYNC_STATE_WAITING_TO_RETRY:
+      if (error_is_unreachable (error))
+        text = describe_unreachable (fb_sync_manager_get_next_retry (self->sync_manager));
+      else
+        text = describe_failure (error, fb_sync_manager_get_next_retry (self->sync_manager));
+      button = _("_Retry");
+      action = BANNER_RETRY;
+      break;
+    case FB_SYNC_STATE_NEEDS_ATTENTION:
+    default:
+      if (g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNAUTHORIZED))
+        text = g_strdup (_("The server refused the user name or password."));
+      else
+        text = fb_sync_describe_error (error);
+      button = _("_Preferences");
+      action = g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNAUTHORIZED) ||
+               g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_FORBIDDEN)
+               ? BANNER_PASSWORD : BANNER_PREFERENCES;
+      break;
+    }
+
+  if (self->banner_error == NULL ||
+      !g_error_matches (self->banner_error, error->domain, error->code) ||
+      g_strcmp0 (self->banner_error->message, error->message) != 0)
+    {
+      g_clear_pointer (&self->banner_error, g_error_free);
+      self->banner_error = g_error_copy (error);
+    }
+
+  gtk_label_set_label (self->banner_label, text);
+  gtk_button_set_label (self->banner_button, button);
+  self->banner_action = action;
+  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+}
+
+static void
+banner_button_clicked_cb (FbWindow *self)
+{
+  switch (self->banner_action)
+    {
+    case BANNER_RETRY:
+      if (self->sync_manager != NULL)
+        fb_sync_manager_sync_now (self->sync_manager);
+      break;
+    case BANNER_PREFERENCES:
+      fb_window_show_preferences (self, FALSE);
+      break;
+    case BANNER_PASSWORD:
+      fb_window_show_preferences (self, TRUE);
+      break;
+    case BANNER_NONE:
+    default:
+      break;
+    }
+}
+
+/* Told once per item and reason: the item stays pending and every later
+ * run reports it again. */
+static void
+item_rejected_cb (FbWindow   *self,
+                  const char *id,
+                  const char *reason)
+{
+  g_autoptr(FbItem) item = NULL;
+  g_autofree char *key = g_strconcat (id, "\n", reason != NULL ? reason : "", NULL);
+  g_autofree char *title = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *message = NULL;
+  AdwToast *toast;
+
+  if (g_hash_table_contains (self->rejections_told, key))
+    return;
+  g_hash_table_add (self->rejections_told, g_steal_pointer (&key));
+
+  item = fb_store_get_item (self->store, id, NULL);
+  if (item != NULL)
+    title = display_title (item);
+  else
+    title = g_strdup (_("Untitled"));
+
+  if (reason != NULL && *reason != '\0')
+    /* TRANSLATORS: %1$s is the title of the note or record, %2$s the server's reason */
+    message = g_strdup_printf (_("The server did not accept “%1$s”: %2$s"), title, reason);
+  else
+    /* TRANSLATORS: %s is the title of the note or record */
+    message = g_strdup_printf (_("The server did not accept “%s”"), title);
+
+  escaped = g_markup_escape_text (message, -1);
+  toast = adw_toast_new (escaped);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_timeout (toast, 10);
+  show_toast (self, toast);
+}
+
+GtkWindow *
+fb_window_show_preferences (FbWindow *self,
+                            gboolean  focus_password)
+{
+  g_return_val_if_fail (FB_IS_WINDOW (self), NULL);
+
+  if (self->preferences == NULL)
+    {
+      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+      self->preferences = fb_preferences_new (GTK_WINDOW (self), self->sync_manager);
+      g_object_add_weak_pointer (G_OBJECT (self->preferences), (gpointer *) &self->preferences);
+      gtk_window_set_destroy_with_parent (GTK_WINDOW (self->preferences), TRUE);
+      /* So the application knows it is open (see fb-application.c). */
+      if (app != NULL)
+        gtk_window_set_application (GTK_WINDOW (self->preferences), app);
+    }
+
+  if (focus_password)
+    fb_preferences_focus_password (FB_PREFERENCES (self->preferences));
+  gtk_window_present (GTK_WINDOW (self->preferences));
+
+  return GTK_WINDOW (self->preferences);
+}
+
+GtkWindow *
+fb_window_show_conflicts (FbWindow *self)
+{
+  g_return_val_if_fail (FB_IS_WINDOW (self), NULL);
+
+  if (self->conflict_dialog == NULL)
+    {
+      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+      self->conflict_dialog = fb_conflict_dialog_new (GTK_WINDOW (self), self->store);
+      g_object_add_weak_pointer (G_OBJECT (self->conflict_dialog), (gpointer *) &self->conflict_dialog);
+      gtk_window_set_destroy_with_parent (GTK_WINDOW (self->conflict_dialog), TRUE);
+      if (app != NULL)
+        gtk_window_set_application (GTK_WINDOW (self->conflict_dialog), app);
+    }
+
+  gtk_window_present (GTK_WINDOW (self->conflict_dialog));
+
+  return GTK_WINDOW (self->conflict_dialog);
+}
+
+static void
+resolve_conflicts_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  fb_window_show_conflicts (FB_WINDOW (widget));
+}
+
 /* ---- GtkWindow ---- */
 
 static gboolean
@@ -1175,8 +1495,17 @@ fb_window_dispose (GObject *object)
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
 
+  if (self->sync_signals != NULL)
+    g_signal_group_set_target (self->sync_signals, NULL);
+  g_clear_object (&self->sync_signals);
+  if (self->preferences != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->preferences));
+  if (self->conflict_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->conflict_dialog));
+
   gtk_widget_dispose_template (GTK_WIDGET (self), FB_TYPE_WINDOW);
 
+  g_clear_object (&self->sync_manager);
   g_clear_object (&self->selection);
   g_clear_object (&self->search_list);
   for (guint i = 0; i < N_COLLECTIONS; i++)
@@ -1196,6 +1525,8 @@ fb_window_finalize (GObject *object)
   FbWindow *self = FB_WINDOW (object);
 
   g_free (self->search_text);
+  g_clear_pointer (&self->banner_error, g_error_free);
+  g_clear_pointer (&self->rejections_told, g_hash_table_unref);
 
   G_OBJECT_CLASS (fb_window_parent_class)->finalize (object);
 }
@@ -1215,6 +1546,9 @@ fb_window_get_property (GObject    *object,
       break;
     case PROP_COLLECTION:
       g_value_set_string (value, collection_names[self->collection]);
+      break;
+    case PROP_SYNC_MANAGER:
+      g_value_set_object (value, self->sync_manager);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1238,6 +1572,9 @@ fb_window_set_property (GObject      *object,
       /* Before construction the lists do not exist yet. */
       if (self->all_lists[0] != NULL)
         fb_window_set_collection (self, g_value_get_string (value));
+      break;
+    case PROP_SYNC_MANAGER:
+      fb_window_set_sync_manager (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1265,6 +1602,11 @@ fb_window_class_init (FbWindowClass *klass)
   properties[PROP_COLLECTION] =
     g_param_spec_string ("collection", NULL, NULL,
                          FB_COLLECTION_NOTES,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Nullable: without one, the status says sync is not set up. */
+  properties[PROP_SYNC_MANAGER] =
+    g_param_spec_object ("sync-manager", NULL, NULL,
+                         FB_TYPE_SYNC_MANAGER,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1296,6 +1638,9 @@ fb_window_class_init (FbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FbWindow, note_editor);
   gtk_widget_class_bind_template_child (widget_class, FbWindow, record_editor);
   gtk_widget_class_bind_template_child (widget_class, FbWindow, status_box);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, banner_button);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_to_sidebar_cb);
@@ -1305,11 +1650,13 @@ fb_window_class_init (FbWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, editor_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, banner_button_clicked_cb);
 
   gtk_widget_class_install_action (widget_class, "win.new-item", NULL, new_item_action);
   gtk_widget_class_install_action (widget_class, "win.delete-item", NULL, delete_item_action);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", "s", undo_delete_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.resolve-conflicts", NULL, resolve_conflicts_action);
   gtk_widget_class_install_property_action (widget_class, "win.collection", "collection");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-item", NULL);
@@ -1321,4 +1668,17 @@ static void
 fb_window_init (FbWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->rejections_told = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  self->sync_status = fb_sync_status_new (NULL);
+  gtk_box_append (self->status_box, self->sync_status);
+
+  self->sync_signals = g_signal_group_new (FB_TYPE_SYNC_MANAGER);
+  g_signal_group_connect_swapped (self->sync_signals, "notify::state",
+                                  G_CALLBACK (update_banner), self);
+  g_signal_group_connect_swapped (self->sync_signals, "notify::last-error",
+                                  G_CALLBACK (update_banner), self);
+  g_signal_group_connect_swapped (self->sync_signals, "item-rejected",
+                                  G_CALLBACK (item_rejected_cb), self);
 }

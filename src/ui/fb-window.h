@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "fb-store.h"
+#include "fb-sync-manager.h"
 
 G_BEGIN_DECLS
 
@@ -14,7 +15,13 @@ G_DECLARE_FINAL_TYPE (FbWindow, fb_window, FB, WINDOW, AdwApplicationWindow)
 
 /* Actions: win.new-item (Ctrl+N), win.delete-item (Delete in the list),
  * win.undo-delete (s id), win.search (Ctrl+F), win.collection (s, the
- * "collection" property: "notes" or "records").
+ * "collection" property: "notes" or "records"), win.resolve-conflicts
+ * (opens the conflict resolver, or brings the open one to the front).
+ *
+ * With a sync manager ("sync-manager" property), the editor's header bar
+ * shows its status, a banner under it says in words why syncing fails (with
+ * a button to try again or to open the preferences), and items the server
+ * refused are told in a toast, once per item and reason.
  *
  * Edits are saved 500 ms after the last keystroke, and at once when another
  * item is opened and when the window closes. */
@@ -34,5 +41,17 @@ gboolean    fb_window_flush              (FbWindow       *self);
 AdwToast   *fb_window_get_last_toast     (FbWindow       *self);
 /* Where the sync status widget goes (end of the editor's header bar). */
 GtkBox     *fb_window_get_status_box     (FbWindow       *self);
+
+FbSyncManager *fb_window_get_sync_manager (FbWindow      *self);
+void        fb_window_set_sync_manager   (FbWindow       *self,
+                                          FbSyncManager  *manager);
+/* What the sync banner says, or NULL when it is hidden (for tests). */
+const char *fb_window_get_banner_text    (FbWindow       *self);
+/* The preferences window (one per main window), presented; with
+ * @focus_password, the password row has the focus. */
+GtkWindow  *fb_window_show_preferences   (FbWindow       *self,
+                                          gboolean        focus_password);
+/* The conflict resolver (one per main window), presented. */
+GtkWindow  *fb_window_show_conflicts     (FbWindow       *self);
 
 G_END_DECLS
