@@ -33,6 +33,8 @@ typedef struct
   FbItemState  state;
   gboolean     deleted;
   gboolean     server_deleted;
+  /* @body parsed, when the caller has it (borrowed, nullable). */
+  JsonObject  *body_object;
 } Row;
 
 struct _FbStore
@@ -57,6 +59,13 @@ struct _FbStore
    * each level began, so a rolled back savepoint drops only its own. */
   GPtrArray        *queue;
   GArray           *queue_marks;
+  /* Full-text index updates waiting for the outermost commit, and the
+   * queue length when each level began (see index_queue_flush ()). */
+  GArray           *index_queue;
+  GArray           *index_marks;
+  /* Set once the index queue was written ahead of the commit (for a search
+   * inside the transaction): from then on every entry replaces its row. */
+  gboolean          index_written_early;
   /* The snapshots being announced right now, and which announcement. */
   GPtrArray        *flushing;
   guint             flush_serial;
@@ -333,6 +342,7 @@ row_copy (const Row *src,
   dest->server_rev = g_strdup (src->server_rev);
   dest->server_body = g_strdup (src->server_body);
   dest->sync_error = g_strdup (src->sync_error);
+  dest->body_object = NULL;
 }
 
 static void
@@ -525,6 +535,18 @@ is_cjk (gunichar c)
     }
 }
 
+/* The first character that can be CJK is U+1100 (Hangul Jamo): text whose
+ * bytes are all below 0xE1 (the lead byte of U+1000…U+1FFF) has none. */
+static gboolean
+may_contain_cjk (const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    if (*p >= 0xE1)
+      return TRUE;
+
+  return FALSE;
+}
+
 static void
 append_for_index (GString    *out,
                   const char *text)
@@ -533,6 +555,12 @@ append_for_index (GString    *out,
 
   if (text == NULL || !g_utf8_validate (text, -1, NULL))
     return;
+
+  if (!may_contain_cjk (text))
+    {
+      g_string_append (out, text);
+      return;
+    }
 
   for (p = text; *p != '\0'; p = g_utf8_next_char (p))
     {
@@ -605,39 +633,79 @@ index_text_of (JsonObject *body,
   return g_string_free (out, FALSE);
 }
 
-static gboolean
-index_row (FbStore     *self,
-           gint64       rowid,
-           const char  *body_json,
-           gboolean     deleted,
-           GError     **error)
+/* What the full-text index holds for one row: NULL title for none. */
+typedef struct
 {
-  g_autoptr(FbCachedStmt) remove = NULL;
-  g_autoptr(FbCachedStmt) insert = NULL;
-  g_autoptr(JsonObject) body = NULL;
-  g_autofree char *title = NULL;
-  g_autofree char *text = NULL;
-  g_autoptr(GString) extra = NULL;
+  gint64   rowid;
+  char    *title;
+  char    *text;
+  char    *extra;
+  /* The index may already have a row for @rowid (an update or a purge). */
+  gboolean replace;
+} IndexEntry;
 
-  remove = get_stmt (self, "DELETE FROM items_fts WHERE rowid = ?1", error);
-  if (remove == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (remove, 1, rowid);
-  if (!step_done (self, remove, error))
-    return FALSE;
+static void
+index_entry_clear (IndexEntry *entry)
+{
+  g_clear_pointer (&entry->title, g_free);
+  g_clear_pointer (&entry->text, g_free);
+  g_clear_pointer (&entry->extra, g_free);
+}
 
-  if (deleted || body_json == NULL)
-    return TRUE;
+/* Fills @entry from @body (parsed from @body_json when NULL); a deleted or
+ * unreadable body is indexed as nothing. */
+static void
+index_entry_init (IndexEntry  *entry,
+                  gint64       rowid,
+                  const char  *body_json,
+                  JsonObject  *body,
+                  gboolean     deleted,
+                  gboolean     replace)
+{
+  g_autoptr(JsonObject) parsed = NULL;
+  GString *extra;
 
-  body = fb_body_from_string (body_json, NULL);
+  memset (entry, 0, sizeof *entry);
+  entry->rowid = rowid;
+  entry->replace = replace;
+
+  if (deleted)
+    return;
+  if (body == NULL && body_json != NULL)
+    body = parsed = fb_body_from_string (body_json, NULL);
   if (body == NULL)
-    return TRUE;
+    return;
 
-  title = index_text_of (body, "title");
-  text = index_text_of (body, "text");
+  entry->title = index_text_of (body, "title");
+  entry->text = index_text_of (body, "text");
   extra = g_string_new (NULL);
   append_node_for_index (extra, json_object_get_member (body, "fields"));
   append_node_for_index (extra, json_object_get_member (body, "tags"));
+  entry->extra = g_string_free (extra, FALSE);
+}
+
+static gboolean
+index_entry_write (FbStore           *self,
+                   const IndexEntry  *entry,
+                   gboolean           replace,
+                   GError           **error)
+{
+  g_autoptr(FbCachedStmt) insert = NULL;
+
+  if (replace)
+    {
+      g_autoptr(FbCachedStmt) remove = NULL;
+
+      remove = get_stmt (self, "DELETE FROM items_fts WHERE rowid = ?1", error);
+      if (remove == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (remove, 1, entry->rowid);
+      if (!step_done (self, remove, error))
+        return FALSE;
+    }
+
+  if (entry->title == NULL)
+    return TRUE;
 
   insert = get_stmt (self,
                      "INSERT INTO items_fts (rowid, title, text, extra) "
@@ -645,12 +713,91 @@ index_row (FbStore     *self,
                      error);
   if (insert == NULL)
     return FALSE;
-  sqlite3_bind_int64 (insert, 1, rowid);
-  bind_text (insert, 2, title);
-  bind_text (insert, 3, text);
-  bind_text (insert, 4, extra->str);
+  sqlite3_bind_int64 (insert, 1, entry->rowid);
+  sqlite3_bind_text (insert, 2, entry->title, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 3, entry->text, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 4, entry->extra, -1, SQLITE_STATIC);
 
   return step_done (self, insert, error);
+}
+
+/* Indexes one row now (migrations). */
+static gboolean
+index_row (FbStore     *self,
+           gint64       rowid,
+           const char  *body_json,
+           gboolean     deleted,
+           GError     **error)
+{
+  IndexEntry entry;
+  gboolean ok;
+
+  index_entry_init (&entry, rowid, body_json, NULL, deleted, TRUE);
+  ok = index_entry_write (self, &entry, TRUE, error);
+  index_entry_clear (&entry);
+
+  return ok;
+}
+
+/* Inside a transaction, index updates wait for the outermost commit and
+ * are written there in one go, outside every savepoint: FTS5 (before
+ * SQLite 3.44) writes its pending terms to disk at each savepoint, so
+ * indexing inside each write's own savepoint made every write flush a
+ * tiny index segment. An entry is queued only once its write succeeded,
+ * and a rolled back level drops its own entries, like the snapshots. */
+static void
+index_queue (FbStore     *self,
+             gint64       rowid,
+             const char  *body_json,
+             JsonObject  *body,
+             gboolean     deleted,
+             gboolean     replace)
+{
+  IndexEntry entry;
+
+  g_assert (self->depth > 0);
+
+  index_entry_init (&entry, rowid, body_json, body, deleted, replace);
+  g_array_append_val (self->index_queue, entry);
+}
+
+/* Writes the queued index updates. With @keep the queue stays (a search
+ * inside the transaction wants the index up to date, but a savepoint may
+ * still be rolled back and the commit writes them again): every entry is
+ * idempotent, replacing whatever the index holds for its row. */
+static gboolean
+index_queue_flush (FbStore  *self,
+                   gboolean  keep,
+                   GError  **error)
+{
+  if (keep)
+    self->index_written_early = TRUE;
+
+  for (guint i = 0; i < self->index_queue->len; i++)
+    {
+      const IndexEntry *entry = &g_array_index (self->index_queue, IndexEntry, i);
+
+      if (!index_entry_write (self, entry, entry->replace || self->index_written_early, error))
+        return FALSE;
+    }
+
+  if (!keep)
+    g_array_set_size (self->index_queue, 0);
+
+  return TRUE;
+}
+
+/* Before a search inside a transaction. */
+static void
+index_queue_flush_early (FbStore *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->depth == 0 || self->index_queue->len == 0 || self->broken != NULL)
+    return;
+
+  if (!index_queue_flush (self, TRUE, &error))
+    g_warning ("Could not update the search index: %s", error->message);
 }
 
 gboolean
@@ -828,6 +975,7 @@ fb_store_begin (FbStore  *self,
     }
 
   g_array_append_val (self->queue_marks, self->queue->len);
+  g_array_append_val (self->index_marks, self->index_queue->len);
   self->depth++;
 
   return TRUE;
@@ -839,6 +987,9 @@ end_outermost (FbStore *self)
   g_clear_error (&self->broken);
   g_clear_error (&self->last_error);
   g_array_set_size (self->queue_marks, 0);
+  g_array_set_size (self->index_marks, 0);
+  g_array_set_size (self->index_queue, 0);
+  self->index_written_early = FALSE;
 }
 
 void
@@ -884,9 +1035,12 @@ fb_store_rollback (FbStore *self)
   if (self->broken != NULL)
     mark = 0;
   g_ptr_array_set_size (self->queue, mark);
+  g_array_set_size (self->index_queue,
+                    self->broken != NULL ? 0 : g_array_index (self->index_marks, guint, level));
 
   self->depth--;
   g_array_set_size (self->queue_marks, self->depth);
+  g_array_set_size (self->index_marks, self->depth);
 
   if (self->depth == 0)
     end_outermost (self);
@@ -913,7 +1067,10 @@ fb_store_commit (FbStore  *self,
 
   if (self->depth == 1)
     {
-      if (!exec_cached (self, "COMMIT", error))
+      /* Written last and outside any savepoint; a failure here is a failed
+       * commit like any other (the caller rolls back). */
+      if (!index_queue_flush (self, FALSE, error) ||
+          !exec_cached (self, "COMMIT", error))
         {
           check_transaction_alive (self);
           return FALSE;
@@ -935,6 +1092,7 @@ fb_store_commit (FbStore  *self,
 
       self->depth--;
       g_array_set_size (self->queue_marks, self->depth);
+      g_array_set_size (self->index_marks, self->depth);
     }
 
   return TRUE;
@@ -1018,10 +1176,8 @@ save_row (FbStore    *self,
   if (before == NULL ||
       before->deleted != after->deleted ||
       g_strcmp0 (before->body, after->body) != 0)
-    {
-      if (!index_row (self, after->rowid, after->body, after->deleted, error))
-        return FALSE;
-    }
+    index_queue (self, after->rowid, after->body, after->body_object,
+                 after->deleted, before != NULL);
 
   account_state (self, before != NULL ? (int) before->state : -1, after->state);
 
@@ -1047,8 +1203,7 @@ purge_row (FbStore    *self,
   if (!step_done (self, stmt, error))
     return FALSE;
 
-  if (!index_row (self, before->rowid, NULL, TRUE, error))
-    return FALSE;
+  index_queue (self, before->rowid, NULL, NULL, TRUE, TRUE);
 
   account_state (self, before->state, -1);
 
@@ -1467,6 +1622,7 @@ _fb_store_search_ranked (FbStore     *self,
   if (ranks != NULL)
     rank_array = g_array_new (FALSE, FALSE, sizeof (double));
 
+  index_queue_flush_early (self);
   match = build_match_expression (query);
   if (match == NULL)
     {
@@ -1526,6 +1682,7 @@ _fb_store_match_item (FbStore    *self,
   if (fb_item_get_deleted (item))
     return FALSE;
 
+  index_queue_flush_early (self);
   match = build_match_expression (query);
   if (match == NULL)
     return FALSE;
@@ -1613,6 +1770,7 @@ _fb_store_match_items (FbStore    *self,
       return g_steal_pointer (&ranks);
     }
 
+  index_queue_flush_early (self);
   match = build_match_expression (query);
   if (match == NULL)
     return g_steal_pointer (&ranks);
@@ -1774,6 +1932,7 @@ apply_remote_in_transaction (FbStore     *self,
                              const char  *collection,
                              const char  *rev,
                              const char  *body,
+                             JsonObject  *body_object,
                              gboolean     deleted,
                              gint64       updated_at,
                              GError     **error)
@@ -1815,6 +1974,7 @@ apply_remote_in_transaction (FbStore     *self,
 
   set_string (&after.collection, collection);
   set_string (&after.body, body);
+  after.body_object = body_object;
   after.deleted = FALSE;
   after.updated_at = updated_at > 0 ? updated_at : now_ms (self);
   after.state = FB_ITEM_STATE_SYNCED;
@@ -1862,6 +2022,7 @@ fb_store_apply_remote (FbStore     *self,
 
   RUN_IN_TRANSACTION (self, error,
                       apply_remote_in_transaction (self, id, collection, rev, json,
+                                                   deleted ? NULL : body,
                                                    deleted, updated_at, error));
 }
 
@@ -2265,6 +2426,10 @@ query_int (FbStore     *self,
   sqlite3_stmt *stmt = NULL;
   int rc;
 
+  /* Set on every path: callers read it only on success, but the compiler
+   * cannot see that through set_sqlite_error (). */
+  *value = 0;
+
   rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
@@ -2413,8 +2578,8 @@ check_schema (FbStore  *self,
               gint64   *version,
               GError  **error)
 {
-  gint64 application_id;
-  gint64 n_objects;
+  gint64 application_id = 0;
+  gint64 n_objects = 0;
 
   if (!query_int (self, "PRAGMA application_id", &application_id, error) ||
       !query_int (self, "PRAGMA user_version", version, error) ||
@@ -2476,7 +2641,7 @@ open_database (FbStore  *self,
                GError  **error)
 {
   g_autofree char *folder = g_path_get_dirname (self->path);
-  gint64 version;
+  gint64 version = 0;
   int rc;
 
   if (g_mkdir_with_parents (folder, 0700) != 0)
@@ -2627,6 +2792,8 @@ fb_store_finalize (GObject *object)
   g_clear_pointer (&self->device_id, g_free);
   g_clear_pointer (&self->queue, g_ptr_array_unref);
   g_clear_pointer (&self->queue_marks, g_array_unref);
+  g_clear_pointer (&self->index_queue, g_array_unref);
+  g_clear_pointer (&self->index_marks, g_array_unref);
   g_clear_error (&self->broken);
   g_clear_error (&self->last_error);
 
@@ -2725,5 +2892,8 @@ fb_store_init (FbStore *self)
                                             finalize_stmt);
   self->queue = g_ptr_array_new_with_free_func (g_object_unref);
   self->queue_marks = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->index_queue = g_array_new (FALSE, FALSE, sizeof (IndexEntry));
+  g_array_set_clear_func (self->index_queue, (GDestroyNotify) index_entry_clear);
+  self->index_marks = g_array_new (FALSE, FALSE, sizeof (guint));
   self->busy_timeout = default_busy_timeout;
 }
