@@ -19,18 +19,24 @@ struct _FbItem
   gint64       rowid;
   char        *id;
   char        *collection;
-  JsonObject  *body;
   gint64       created_at;
   gint64       updated_at;
   gint64       local_seq;
   char        *base_rev;
-  JsonObject  *base_body;
   char        *server_rev;
-  JsonObject  *server_body;
   char        *sync_error;
   FbItemState  state;
   guint        deleted : 1;
   guint        server_deleted : 1;
+
+  /* Bodies are kept as the stored JSON text and parsed on first use: most
+   * snapshots (those of a sync batch) are announced and dropped unread. */
+  char        *body_text;
+  char        *base_body_text;
+  char        *server_body_text;
+  JsonObject  *body;
+  JsonObject  *base_body;
+  JsonObject  *server_body;
 };
 
 G_DEFINE_FINAL_TYPE (FbItem, fb_item, G_TYPE_OBJECT)
@@ -65,6 +71,9 @@ fb_item_finalize (GObject *object)
   g_clear_pointer (&self->server_rev, g_free);
   g_clear_pointer (&self->server_body, json_object_unref);
   g_clear_pointer (&self->sync_error, g_free);
+  g_clear_pointer (&self->body_text, g_free);
+  g_clear_pointer (&self->base_body_text, g_free);
+  g_clear_pointer (&self->server_body_text, g_free);
 
   G_OBJECT_CLASS (fb_item_parent_class)->finalize (object);
 }
@@ -205,11 +214,10 @@ column_dup (sqlite3_stmt *stmt,
 /* A body that cannot be parsed was not written by us; it is shown as empty
  * rather than taking the whole list down. */
 static JsonObject *
-column_body (sqlite3_stmt *stmt,
-             int           col,
-             gboolean      nullable)
+parse_body (FbItem     *self,
+            const char *text,
+            gboolean    nullable)
 {
-  const char *text = (const char *) sqlite3_column_text (stmt, col);
   g_autoptr(GError) error = NULL;
   JsonObject *body;
 
@@ -219,12 +227,19 @@ column_body (sqlite3_stmt *stmt,
   body = fb_body_from_string (text, &error);
   if (body == NULL)
     {
-      g_warning ("Item %s has an unreadable body: %s",
-                 (const char *) sqlite3_column_text (stmt, 1), error->message);
+      g_warning ("Item %s has an unreadable body: %s", self->id, error->message);
       return json_object_new ();
     }
 
   return body;
+}
+
+/* A parsed body the writer had in hand is shared only when nobody can
+ * change it any more. */
+static JsonObject *
+share_body (JsonObject *body)
+{
+  return body != NULL && json_object_is_immutable (body) ? json_object_ref (body) : NULL;
 }
 
 FbItem *
@@ -236,7 +251,7 @@ _fb_item_new_from_stmt (sqlite3_stmt *stmt,
   self->rowid = sqlite3_column_int64 (stmt, 0);
   self->id = column_dup (stmt, 1);
   self->collection = column_dup (stmt, 2);
-  self->body = column_body (stmt, 3, FALSE);
+  self->body_text = column_dup (stmt, 3);
   self->deleted = purged || sqlite3_column_int (stmt, 4) != 0;
   self->created_at = sqlite3_column_int64 (stmt, 5);
   self->updated_at = sqlite3_column_int64 (stmt, 6);
@@ -246,13 +261,50 @@ _fb_item_new_from_stmt (sqlite3_stmt *stmt,
     self->state = _fb_item_state_from_string ((const char *) sqlite3_column_text (stmt, 7));
   self->local_seq = sqlite3_column_int64 (stmt, 8);
   self->base_rev = column_dup (stmt, 9);
-  self->base_body = column_body (stmt, 10, TRUE);
+  self->base_body_text = column_dup (stmt, 10);
   self->server_rev = column_dup (stmt, 11);
-  self->server_body = column_body (stmt, 12, TRUE);
+  self->server_body_text = column_dup (stmt, 12);
   self->server_deleted = sqlite3_column_int (stmt, 13) != 0;
   self->sync_error = column_dup (stmt, 14);
 
   return self;
+}
+
+FbItem *
+_fb_item_new_from_row (const FbStoreRow *row,
+                       gboolean          purged)
+{
+  FbItem *self = g_object_new (FB_TYPE_ITEM, NULL);
+
+  self->rowid = row->rowid;
+  self->id = g_strdup (row->id);
+  self->collection = g_strdup (row->collection);
+  self->body_text = g_strdup (row->body);
+  self->deleted = purged || row->deleted;
+  self->created_at = row->created_at;
+  self->updated_at = row->updated_at;
+  self->state = purged ? FB_ITEM_STATE_SYNCED : row->state;
+  self->local_seq = row->local_seq;
+  self->base_rev = g_strdup (row->base_rev);
+  self->base_body_text = g_strdup (row->base_body);
+  self->server_rev = g_strdup (row->server_rev);
+  self->server_body_text = g_strdup (row->server_body);
+  self->server_deleted = row->server_deleted;
+  self->sync_error = g_strdup (row->sync_error);
+
+  self->body = share_body (row->body_object);
+  if (row->base_body != NULL)
+    self->base_body = share_body (row->base_body_object);
+
+  return self;
+}
+
+const char *
+_fb_item_get_body_text (FbItem *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM (self), NULL);
+
+  return self->body_text;
 }
 
 gint64
@@ -285,6 +337,9 @@ JsonObject *
 fb_item_get_body (FbItem *self)
 {
   g_return_val_if_fail (FB_IS_ITEM (self), NULL);
+
+  if (self->body == NULL)
+    self->body = parse_body (self, self->body_text, FALSE);
 
   return self->body;
 }
@@ -342,6 +397,9 @@ fb_item_get_base_body (FbItem *self)
 {
   g_return_val_if_fail (FB_IS_ITEM (self), NULL);
 
+  if (self->base_body == NULL && self->base_body_text != NULL)
+    self->base_body = parse_body (self, self->base_body_text, TRUE);
+
   return self->base_body;
 }
 
@@ -357,6 +415,9 @@ JsonObject *
 fb_item_get_server_body (FbItem *self)
 {
   g_return_val_if_fail (FB_IS_ITEM (self), NULL);
+
+  if (self->server_body == NULL && self->server_body_text != NULL)
+    self->server_body = parse_body (self, self->server_body_text, TRUE);
 
   return self->server_body;
 }
@@ -395,7 +456,7 @@ fb_item_get_title (FbItem *self)
 {
   g_return_val_if_fail (FB_IS_ITEM (self), NULL);
 
-  return body_get_string (self->body, "title");
+  return body_get_string (fb_item_get_body (self), "title");
 }
 
 const char *
@@ -403,7 +464,7 @@ fb_item_get_text (FbItem *self)
 {
   g_return_val_if_fail (FB_IS_ITEM (self), NULL);
 
-  return body_get_string (self->body, "text");
+  return body_get_string (fb_item_get_body (self), "text");
 }
 
 /* ---- Body helpers ---- */

@@ -26,11 +26,42 @@ G_BEGIN_DECLS
 
 typedef gint64 (*FbStoreClockFunc) (gpointer user_data);
 
+/* One row of the items table as it is written. Bodies stay JSON text: most
+ * writes move them from one column to another without looking inside. */
+typedef struct
+{
+  gint64       rowid;
+  char        *id;
+  char        *collection;
+  char        *body;
+  gint64       created_at;
+  gint64       updated_at;
+  gint64       local_seq;
+  char        *base_rev;
+  char        *base_body;
+  char        *server_rev;
+  char        *server_body;
+  char        *sync_error;
+  FbItemState  state;
+  gboolean     deleted;
+  gboolean     server_deleted;
+  /* @body and @base_body parsed, when the writer has them (borrowed,
+   * nullable; a snapshot shares them only if they are immutable). */
+  JsonObject  *body_object;
+  JsonObject  *base_body_object;
+} FbStoreRow;
+
 /* Makes a snapshot from a statement positioned on a row selected with
  * FB_ITEM_COLUMNS. @purged makes the last snapshot of a row the server's
  * deletion is about to remove: deleted, synced. */
 FbItem      *_fb_item_new_from_stmt          (sqlite3_stmt     *stmt,
                                               gboolean          purged);
+/* The same from the values just written, without reading them back. */
+FbItem      *_fb_item_new_from_row           (const FbStoreRow *row,
+                                              gboolean          purged);
+/* The JSON text the item's body was made from (NULL for a tombstone's
+ * body is never the case: it is the stored text). */
+const char  *_fb_item_get_body_text          (FbItem           *self);
 gint64       _fb_item_get_rowid              (FbItem           *self);
 
 const char  *_fb_item_state_to_string        (FbItemState       state);

@@ -14,28 +14,7 @@
 #include "fb-store.h"
 #include "fb-store-private.h"
 
-/* One row of the items table as it is written. Bodies stay JSON text: most
- * writes move them from one column to another without looking inside. */
-typedef struct
-{
-  gint64       rowid;
-  char        *id;
-  char        *collection;
-  char        *body;
-  gint64       created_at;
-  gint64       updated_at;
-  gint64       local_seq;
-  char        *base_rev;
-  char        *base_body;
-  char        *server_rev;
-  char        *server_body;
-  char        *sync_error;
-  FbItemState  state;
-  gboolean     deleted;
-  gboolean     server_deleted;
-  /* @body parsed, when the caller has it (borrowed, nullable). */
-  JsonObject  *body_object;
-} Row;
+typedef FbStoreRow Row;
 
 struct _FbStore
 {
@@ -343,6 +322,7 @@ row_copy (const Row *src,
   dest->server_body = g_strdup (src->server_body);
   dest->sync_error = g_strdup (src->sync_error);
   dest->body_object = NULL;
+  dest->base_body_object = NULL;
 }
 
 static void
@@ -1100,26 +1080,12 @@ fb_store_commit (FbStore  *self,
 
 /* ---- Writing rows ---- */
 
-static gboolean
-queue_snapshot (FbStore     *self,
-                const char  *id,
-                gboolean     purged,
-                GError     **error)
+static void
+queue_snapshot (FbStore    *self,
+                const Row  *row,
+                gboolean    purged)
 {
-  g_autoptr(FbCachedStmt) stmt = NULL;
-  gboolean found;
-
-  stmt = get_stmt (self, "SELECT " FB_ITEM_COLUMNS " FROM items WHERE id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, id);
-  if (!step_row (self, stmt, &found, error))
-    return FALSE;
-  g_assert (found);
-
-  g_ptr_array_add (self->queue, _fb_item_new_from_stmt (stmt, purged));
-
-  return TRUE;
+  g_ptr_array_add (self->queue, _fb_item_new_from_row (row, purged));
 }
 
 /* Writes @after (inserting it if @before is NULL), keeps the full-text
@@ -1180,8 +1146,9 @@ save_row (FbStore    *self,
                  after->deleted, before != NULL);
 
   account_state (self, before != NULL ? (int) before->state : -1, after->state);
+  queue_snapshot (self, after, FALSE);
 
-  return queue_snapshot (self, after->id, FALSE, error);
+  return TRUE;
 }
 
 /* The server has the deletion: the row goes, its last snapshot says
@@ -1193,9 +1160,6 @@ purge_row (FbStore    *self,
 {
   g_autoptr(FbCachedStmt) stmt = NULL;
 
-  if (!queue_snapshot (self, before->id, TRUE, error))
-    return FALSE;
-
   stmt = get_stmt (self, "DELETE FROM items WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
@@ -1206,6 +1170,7 @@ purge_row (FbStore    *self,
   index_queue (self, before->rowid, NULL, NULL, TRUE, TRUE);
 
   account_state (self, before->state, -1);
+  queue_snapshot (self, before, TRUE);
 
   return TRUE;
 }
@@ -1980,6 +1945,7 @@ apply_remote_in_transaction (FbStore     *self,
   after.state = FB_ITEM_STATE_SYNCED;
   set_string (&after.base_rev, rev);
   set_string (&after.base_body, body);
+  after.base_body_object = body_object;
   g_clear_pointer (&after.server_rev, g_free);
   g_clear_pointer (&after.server_body, g_free);
   after.server_deleted = FALSE;
