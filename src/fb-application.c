@@ -525,7 +525,7 @@ remote_changes_cb (FbApplication *self,
   else
     g_debug ("No session bus: not sending “%s”", summary);
 
-  g_signal_emit (self, signals[NOTIFICATION_SENT], 0, REMOTE_CHANGES_ID, notification);
+  g_signal_emit (self, signals[NOTIFICATION_SENT], 0, REMOTE_CHANGES_ID, summary, notification);
 }
 
 static void
@@ -785,8 +785,8 @@ fb_application_class_init (FbApplicationClass *klass)
 
   signals[NOTIFICATION_SENT] =
     g_signal_new ("notification-sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
-                  G_TYPE_STRING, G_TYPE_NOTIFICATION);
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                  G_TYPE_STRING, G_TYPE_STRING, G_TYPE_NOTIFICATION);
 }
 
 static void

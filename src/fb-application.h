@@ -27,9 +27,10 @@ G_DECLARE_FINAL_TYPE (FbApplication, fb_application, FB, APPLICATION, AdwApplica
  * is active are summed up in one notification, id "remote-changes".
  *
  * Signals:
- *   notification-sent (const char *id, GNotification *notification): after
- *     the application sent a notification (also emitted without a session
- *     bus, when nobody could show it: for tests). */
+ *   notification-sent (const char *id, const char *title,
+ *     GNotification *notification): after the application sent a
+ *     notification (also emitted without a session bus, when nobody could
+ *     show it: for tests). */
 
 FbApplication *fb_application_new                  (void);
 /* For tests: @store (nullable: the default one, opened at startup) and
