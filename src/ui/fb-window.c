@@ -1208,6 +1208,10 @@ update_banner (FbWindow *self)
     case FB_SYNC_STATE_WAITING_TO_RETRY:
       if (error_is_unreachable (error))
         text = describe_unreachable (fb_sync_manager_get_next_retry (self->sync_manager));
+      else if (g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_STORE))
+        /* A full disk or a failing database: a retry alone will not help,
+         * so no time; the words say what to do. */
+        text = fb_sync_describe_error (error);
       else
         text = describe_failure (error, fb_sync_manager_get_next_retry (self->sync_manager));
       button = _("_Retry");

@@ -10,6 +10,7 @@
 #include "fb-credentials.h"
 #include "fb-note-editor.h"
 #include "fb-preferences.h"
+#include "fb-store-private.h"
 #include "fb-sync-status.h"
 #include "fb-window.h"
 #include "sync-ui-test-util.h"
@@ -840,6 +841,77 @@ test_notification (void)
   run_app (fb_test_server_get_url (server), "win-notify", PASSWORD, TRUE, notification);
 }
 
+/* The disk fills while server changes come in: the banner says so in
+ * words; with room again, Retry brings them in and the banner goes. */
+static void
+disk_full (App *app)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) big = g_string_new (NULL);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *doc_json = NULL;
+  g_autofree char *sql = NULL;
+  sqlite3 *db = _fb_store_get_db (app->store);
+  sqlite3_stmt *stmt = NULL;
+  gint64 pages;
+  guint runs;
+
+  WAIT_FOR (fb_sync_manager_get_state (app->manager) == FB_SYNC_STATE_IDLE);
+
+  /* SQLite's page limit makes a real SQLITE_FULL, as a full disk would. */
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA page_count", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  pages = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT, pages);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+
+  for (guint i = 0; i < 4000; i++)
+    g_string_append (big, "The heron stood in the shallows for an hour. ");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "notes");
+  json_builder_set_member_name (builder, "title");
+  json_builder_add_string_value (builder, "Long watch");
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, big->str);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  doc_json = json_generator_to_data (generator, NULL);
+  g_free (fb_test_server_put_doc (server, "win-full", "long-watch", doc_json, &error));
+  g_assert_no_error (error);
+
+  WAIT_FOR (fb_sync_manager_get_state (app->manager) == FB_SYNC_STATE_WAITING_TO_RETRY);
+  WAIT_FOR (banner_shown (app));
+  g_assert_cmpstr (fb_window_get_banner_text (app->window), ==,
+                   "Changes could not be saved on this device: "
+                   "The disk is full: your last change was not saved");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (window_part (app, "banner_button"))), ==,
+                   "_Retry");
+  g_assert_false (has_item (app, "long-watch"));
+
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA max_page_count = 1073741823", NULL, NULL, NULL), ==, SQLITE_OK);
+  runs = app->n_runs;
+  g_signal_emit_by_name (window_part (app, "banner_button"), "clicked");
+  WAIT_FOR (app->n_runs > runs &&
+            fb_sync_manager_get_state (app->manager) == FB_SYNC_STATE_IDLE);
+  WAIT_FOR (banner_hidden (app));
+  g_assert_true (has_item (app, "long-watch"));
+}
+
+static void
+test_disk_full (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fb_test_server_create_db (server, "win-full", &error));
+  g_assert_no_error (error);
+  run_app (fb_test_server_get_url (server), "win-full", PASSWORD, TRUE, disk_full);
+}
+
 static void
 test_describe_remote_changes (void)
 {
@@ -898,6 +970,7 @@ main (int   argc,
   g_test_add_func ("/sync-window/preferences-action", test_preferences_action);
   g_test_add_func ("/sync-window/unreachable", test_unreachable);
   g_test_add_func ("/sync-window/item-rejected", test_item_rejected);
+  g_test_add_func ("/sync-window/disk-full", test_disk_full);
   g_test_add_func ("/sync-window/background-push", test_background_push);
   g_test_add_func ("/sync-window/notification", test_notification);
 
