@@ -1647,15 +1647,17 @@ changes_cb (GObject      *object,
                          (GDestroyNotify) json_object_unref);
 }
 
-void
-fb_couch_client_changes_async (FbCouchClient       *self,
-                               JsonNode            *since,
-                               guint                limit,
-                               gboolean             longpoll,
-                               guint                timeout_ms,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+static void
+changes_async (FbCouchClient       *self,
+               JsonNode            *since,
+               guint                limit,
+               gboolean             include_docs,
+               gboolean             longpoll,
+               guint                timeout_ms,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data,
+               gpointer             source_tag)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GString) rel = NULL;
@@ -1663,11 +1665,8 @@ fb_couch_client_changes_async (FbCouchClient       *self,
   ChangesData *data;
   GCancellable *request_cancellable = cancellable;
 
-  g_return_if_fail (FB_IS_COUCH_CLIENT (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fb_couch_client_changes_async);
+  g_task_set_source_tag (task, source_tag);
 
   data = g_new0 (ChangesData, 1);
   data->since = since != NULL ? json_node_copy (since) : NULL;
@@ -1675,7 +1674,8 @@ fb_couch_client_changes_async (FbCouchClient       *self,
   g_task_set_task_data (task, data, (GDestroyNotify) changes_data_free);
 
   rel = g_string_new (self->db_path);
-  g_string_append (rel, "/_changes?include_docs=true&style=all_docs");
+  g_string_append (rel, include_docs ? "/_changes?include_docs=true&style=all_docs"
+                                     : "/_changes?style=all_docs");
 
   since_param = since_to_param (since);
   if (since_param != NULL)
@@ -1711,6 +1711,54 @@ fb_couch_client_changes_async (FbCouchClient       *self,
 
   request_async (self, "GET", rel->str, NULL, request_cancellable, changes_cb,
                  g_steal_pointer (&task));
+}
+
+void
+fb_couch_client_changes_async (FbCouchClient       *self,
+                               JsonNode            *since,
+                               guint                limit,
+                               gboolean             longpoll,
+                               guint                timeout_ms,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (FB_IS_COUCH_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  changes_async (self, since, limit, TRUE, longpoll, timeout_ms, cancellable,
+                 callback, user_data, fb_couch_client_changes_async);
+}
+
+void
+fb_couch_client_changes_full_async (FbCouchClient       *self,
+                                    JsonNode            *since,
+                                    guint                limit,
+                                    gboolean             include_docs,
+                                    gboolean             longpoll,
+                                    guint                timeout_ms,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (FB_IS_COUCH_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  changes_async (self, since, limit, include_docs, longpoll, timeout_ms, cancellable,
+                 callback, user_data, fb_couch_client_changes_full_async);
+}
+
+JsonObject *
+fb_couch_client_changes_full_finish (FbCouchClient  *self,
+                                     GAsyncResult   *result,
+                                     GError        **error)
+{
+  g_return_val_if_fail (FB_IS_COUCH_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        fb_couch_client_changes_full_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 JsonObject *

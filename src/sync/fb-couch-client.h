@@ -81,4 +81,21 @@ JsonObject    *fb_couch_client_changes_finish    (FbCouchClient  *self,
                                                   GAsyncResult   *result,
                                                   GError        **error);
 
+/* The same with or without the documents: without them each change has
+ * only "id", "seq", "changes" ([{"rev"}]) and "deleted" when it is one,
+ * a much smaller answer when most changes are already known (the echo of
+ * our own push). */
+void           fb_couch_client_changes_full_async  (FbCouchClient       *self,
+                                                    JsonNode            *since,
+                                                    guint                limit,
+                                                    gboolean             include_docs,
+                                                    gboolean             longpoll,
+                                                    guint                timeout_ms,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+JsonObject    *fb_couch_client_changes_full_finish (FbCouchClient  *self,
+                                                    GAsyncResult   *result,
+                                                    GError        **error);
+
 G_END_DECLS

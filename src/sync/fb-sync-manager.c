@@ -140,6 +140,9 @@ struct _Run
   guint            push_in_flight;
 
   gboolean         pulling;
+  /* This pull asks for changes without their documents and fetches only
+   * those that are not the echo of this run's push. */
+  gboolean         pull_docs_apart;
   gboolean         needs_push;       /* a pull merge left items pending */
   guint            cycles;           /* extra push + pull rounds so far */
   GPtrArray       *changed_ids;
@@ -501,9 +504,35 @@ run_cancelled (Run      *run,
 
 /* ---- Pull ---- */
 
+/* The revision a change is about: its document's, or the first leaf's. */
+static const char *
+change_rev (JsonObject *change,
+            JsonObject *doc)
+{
+  const char *rev = NULL;
+
+  if (doc != NULL)
+    rev = json_object_get_string_member_with_default (doc, "_rev", NULL);
+  if (rev == NULL && json_object_has_member (change, "changes") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (change, "changes")))
+    {
+      JsonArray *changes = json_object_get_array_member (change, "changes");
+
+      if (json_array_get_length (changes) > 0 &&
+          JSON_NODE_HOLDS_OBJECT (json_array_get_element (changes, 0)))
+        rev = json_object_get_string_member_with_default (json_array_get_object_element (changes, 0),
+                                                          "rev", NULL);
+    }
+
+  return rev;
+}
+
+/* @docs: when the changes came without documents, the ones fetched apart
+ * (id → document), nullable. */
 static gboolean
 apply_change (Run         *run,
               JsonObject  *change,
+              GHashTable  *docs,
               GError     **error)
 {
   const char *id = json_object_get_string_member_with_default (change, "id", NULL);
@@ -522,21 +551,19 @@ apply_change (Run         *run,
   if (json_object_has_member (change, "doc") &&
       JSON_NODE_HOLDS_OBJECT (json_object_get_member (change, "doc")))
     doc = json_object_get_object_member (change, "doc");
-  if (doc != NULL)
-    rev = json_object_get_string_member_with_default (doc, "_rev", NULL);
-  if (rev == NULL && json_object_has_member (change, "changes"))
-    {
-      JsonArray *changes = json_object_get_array_member (change, "changes");
-
-      if (changes != NULL && json_array_get_length (changes) > 0)
-        rev = json_object_get_string_member_with_default (json_array_get_object_element (changes, 0),
-                                                          "rev", NULL);
-    }
-  if (rev == NULL)
-    return TRUE;
 
   /* The echo of what this run pushed: known without reading the store. */
-  if (g_strcmp0 (g_hash_table_lookup (run->pushed_revs, id), rev) == 0)
+  rev = change_rev (change, doc);
+  if (rev != NULL && g_strcmp0 (g_hash_table_lookup (run->pushed_revs, id), rev) == 0)
+    return TRUE;
+
+  if (doc == NULL && docs != NULL)
+    {
+      doc = g_hash_table_lookup (docs, id);
+      if (doc != NULL)
+        rev = change_rev (change, doc);
+    }
+  if (rev == NULL)
     return TRUE;
 
   deleted = json_object_get_boolean_member_with_default (change, "deleted", FALSE) ||
@@ -612,6 +639,7 @@ apply_change (Run         *run,
 static gboolean
 apply_changes (Run         *run,
                JsonArray   *results,
+               GHashTable  *docs,
                JsonNode    *last_seq,
                GError     **error)
 {
@@ -627,7 +655,7 @@ apply_changes (Run         *run,
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
-      if (!apply_change (run, json_node_get_object (node), error))
+      if (!apply_change (run, json_node_get_object (node), docs, error))
         goto fail;
     }
 
@@ -648,6 +676,143 @@ fail:
   return FALSE;
 }
 
+/* After a batch is applied: the next one, another push round, or done. */
+static void
+pull_continue (Run      *run,
+               gboolean  more,
+               JsonNode *last_seq,
+               gboolean  requested)
+{
+  if (more)
+    {
+      if (!requested)
+        pull_request (run, last_seq);
+      return;
+    }
+
+  if (run->needs_push && run->cycles < MAX_EXTRA_CYCLES)
+    {
+      run->cycles++;
+      run->needs_push = FALSE;
+      run->pulling = FALSE;
+      push_fill (run);
+      return;
+    }
+
+  run_finish (run, NULL);
+}
+
+static gboolean
+pull_apply (Run         *run,
+            JsonObject  *response,
+            GHashTable  *docs)
+{
+  g_autoptr(GError) error = NULL;
+  JsonArray *results = json_object_get_array_member (response, "results");
+  gint64 applying_since = g_get_monotonic_time ();
+
+  if (!apply_changes (run, results, docs, json_object_get_member (response, "last_seq"), &error))
+    {
+      run_fail (run, g_steal_pointer (&error));
+      return FALSE;
+    }
+  g_debug ("Pull: %u changes applied in %.3f s", json_array_get_length (results),
+           (g_get_monotonic_time () - applying_since) / (double) G_USEC_PER_SEC);
+
+  return TRUE;
+}
+
+static gboolean
+pull_more (Run        *run,
+           JsonObject *response)
+{
+  guint n = json_array_get_length (json_object_get_array_member (response, "results"));
+
+  return n > 0 && n >= run->pull_batch && json_object_get_member (response, "last_seq") != NULL &&
+         json_object_get_int_member_with_default (response, "pending", 1) != 0;
+}
+
+typedef struct {
+  Run        *run;
+  JsonObject *response;
+} PullDocs;
+
+static void
+pull_docs_free (PullDocs *pull)
+{
+  g_clear_pointer (&pull->run, run_unref);
+  g_clear_pointer (&pull->response, json_object_unref);
+  g_free (pull);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PullDocs, pull_docs_free)
+
+static void
+pull_docs_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(PullDocs) pull = user_data;
+  Run *run = pull->run;
+  g_autoptr(GHashTable) docs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  docs = fb_couch_client_get_docs_finish (FB_COUCH_CLIENT (object), result, &error);
+  if (run->finished)
+    return;
+  if (run_cancelled (run, docs == NULL, &error))
+    g_clear_pointer (&docs, g_hash_table_unref);
+  if (docs == NULL)
+    {
+      run_fail (run, g_steal_pointer (&error));
+      return;
+    }
+
+  if (pull_apply (run, pull->response, docs))
+    pull_continue (run, pull_more (run, pull->response),
+                   json_object_get_member (pull->response, "last_seq"), FALSE);
+}
+
+/* Changes that came without documents: those not known to be our own
+ * echo, and not deletions (which need no document), are fetched in one
+ * request. */
+static GPtrArray *
+pull_ids_to_fetch (Run       *run,
+                   JsonArray *results)
+{
+  GPtrArray *ids = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonNode *node = json_array_get_element (results, i);
+      JsonObject *change;
+      const char *id;
+      const char *rev;
+      g_autoptr(FbItem) item = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      change = json_node_get_object (node);
+      id = json_object_get_string_member_with_default (change, "id", NULL);
+      rev = change_rev (change, NULL);
+      if (id == NULL || rev == NULL || g_str_has_prefix (id, "_design/") ||
+          json_object_get_boolean_member_with_default (change, "deleted", FALSE) ||
+          g_strcmp0 (g_hash_table_lookup (run->pushed_revs, id), rev) == 0)
+        continue;
+
+      item = fb_store_get_item (run->store, id, NULL);
+      if (item != NULL && g_strcmp0 (fb_item_get_base_rev (item), rev) == 0)
+        continue;
+
+      if (g_hash_table_add (seen, (gpointer) id))
+        g_ptr_array_add (ids, (gpointer) id);
+    }
+
+  g_ptr_array_add (ids, NULL);
+  return ids;
+}
+
 static void
 pull_cb (GObject      *object,
          GAsyncResult *result,
@@ -656,13 +821,10 @@ pull_cb (GObject      *object,
   g_autoptr(Run) run = user_data;
   g_autoptr(JsonObject) response = NULL;
   g_autoptr(GError) error = NULL;
-  JsonArray *results;
   JsonNode *last_seq;
-  guint n;
   gboolean more;
-  gint64 applying_since;
 
-  response = fb_couch_client_changes_finish (FB_COUCH_CLIENT (object), result, &error);
+  response = fb_couch_client_changes_full_finish (FB_COUCH_CLIENT (object), result, &error);
   if (run->finished)
     return;
   if (run_cancelled (run, response == NULL, &error))
@@ -681,47 +843,48 @@ pull_cb (GObject      *object,
       return;
     }
 
-  results = json_object_get_array_member (response, "results");
   last_seq = json_object_get_member (response, "last_seq");
-  n = json_array_get_length (results);
-  more = n > 0 && n >= run->pull_batch && last_seq != NULL &&
-         json_object_get_int_member_with_default (response, "pending", 1) != 0;
+  more = pull_more (run, response);
+
+  if (run->pull_docs_apart)
+    {
+      g_autoptr(GPtrArray) ids = pull_ids_to_fetch (run, json_object_get_array_member (response,
+                                                                                       "results"));
+
+      /* One batch at a time here: the next is asked for once this one is
+       * in the store, so batches are never applied out of order. */
+      if (ids->len > 1)
+        {
+          PullDocs *pull = g_new0 (PullDocs, 1);
+
+          pull->run = run_ref (run);
+          pull->response = json_object_ref (response);
+          fb_couch_client_get_docs_async (run->client, (const char * const *) ids->pdata,
+                                          run->cancellable, pull_docs_cb, pull);
+          return;
+        }
+
+      if (pull_apply (run, response, NULL))
+        pull_continue (run, more, last_seq, FALSE);
+      return;
+    }
 
   /* Ask for the next batch before applying this one: the server prepares
    * it while we write to the store. */
   if (more)
     pull_request (run, last_seq);
 
-  applying_since = g_get_monotonic_time ();
-  if (!apply_changes (run, results, last_seq, &error))
-    {
-      run_fail (run, g_steal_pointer (&error));
-      return;
-    }
-  g_debug ("Pull: %u changes applied in %.3f s", n,
-           (g_get_monotonic_time () - applying_since) / (double) G_USEC_PER_SEC);
-
-  if (more)
-    return;
-
-  if (run->needs_push && run->cycles < MAX_EXTRA_CYCLES)
-    {
-      run->cycles++;
-      run->needs_push = FALSE;
-      run->pulling = FALSE;
-      push_fill (run);
-      return;
-    }
-
-  run_finish (run, NULL);
+  if (pull_apply (run, response, NULL))
+    pull_continue (run, more, last_seq, TRUE);
 }
 
 static void
 pull_request (Run      *run,
               JsonNode *since)
 {
-  fb_couch_client_changes_async (run->client, since, run->pull_batch, FALSE, 0, run->cancellable,
-                                 pull_cb, run_ref (run));
+  fb_couch_client_changes_full_async (run->client, since, run->pull_batch,
+                                      !run->pull_docs_apart, FALSE, 0,
+                                      run->cancellable, pull_cb, run_ref (run));
 }
 
 static void
@@ -734,6 +897,9 @@ pull_start (Run *run)
     since = json_from_string (checkpoint, NULL);
 
   run->pulling = TRUE;
+  /* After a push most of the changes are its own echo: their documents
+   * are not worth downloading. */
+  run->pull_docs_apart = g_hash_table_size (run->pushed_revs) > 0;
   pull_request (run, since);
 }
 

@@ -360,6 +360,58 @@ test_create_edit_delete (void)
   assert_converged (a, b, "create-edit-delete");
 }
 
+/* A run that pushed pulls without documents (most changes are its own
+ * echo) and fetches only the others: B's new, edited and deleted items
+ * still arrive whole, and A's echoes are not changes. */
+static void
+test_pull_after_push (void)
+{
+  g_autoptr(Peer) a = peer_new ("pull-after-push");
+  g_autoptr(Peer) b = peer_new ("pull-after-push");
+  g_autofree char *kept = create_note (b, "Kept", "one\n");
+  g_autofree char *gone = create_note (b, "Gone", "two\n");
+  g_autofree char *mine = NULL;
+  g_autofree char *fresh = NULL;
+  g_autoptr(FbSyncStats) s1 = NULL;
+  g_autoptr(FbSyncStats) s2 = NULL;
+  g_autoptr(FbSyncStats) s3 = NULL;
+  g_autoptr(FbSyncStats) s4 = NULL;
+  g_autoptr(FbSyncStats) s5 = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  s1 = peer_sync (b);
+  g_assert_cmpuint (s1->pushed, ==, 2);
+  s2 = peer_sync (a);
+  g_assert_cmpuint (s2->pulled, ==, 2);
+
+  edit_note (b, kept, "text", "one\nand more\n");
+  fb_store_delete_item (b->store, gone, &error);
+  g_assert_no_error (error);
+  fresh = create_note (b, "Fresh", "three\n");
+  s3 = peer_sync (b);
+  g_assert_cmpuint (s3->pushed, ==, 3);
+
+  mine = create_note (a, "Mine", "four\n");
+  s4 = peer_sync (a);
+  g_assert_cmpuint (s4->pushed, ==, 1);
+  g_assert_cmpuint (s4->pulled, ==, 3);
+  item = get_item (a, kept);
+  g_assert_cmpstr (fb_item_get_text (item), ==, "one\nand more\n");
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
+  g_clear_object (&item);
+  item = get_item (a, fresh);
+  g_assert_cmpstr (fb_item_get_title (item), ==, "Fresh");
+  g_assert_cmpstr (fb_item_get_text (item), ==, "three\n");
+  g_clear_object (&item);
+  g_assert_false (has_live_item (a, gone));
+  g_assert_true (has_live_item (a, mine));
+
+  s5 = peer_sync (b);
+  g_assert_cmpuint (s5->pulled, ==, 1);
+  assert_converged (a, b, "pull-after-push");
+}
+
 /* A and B change different things of one item while apart. */
 static void
 check_clean_merge (const char *db,
@@ -1414,6 +1466,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/sync/create-edit-delete", test_create_edit_delete);
+  g_test_add_func ("/sync/pull-after-push", test_pull_after_push);
   g_test_add_func ("/sync/merge/fields", test_merge_fields);
   g_test_add_func ("/sync/merge/paragraphs", test_merge_paragraphs);
   g_test_add_func ("/sync/conflict/keep-mine", test_conflict_keep_mine);
