@@ -40,6 +40,7 @@ struct _FbApplication
 
   gboolean         background_sync;
   guint            background_timeout;
+  gulong           background_handlers[2];
 };
 
 G_DEFINE_FINAL_TYPE (FbApplication, fb_application, ADW_TYPE_APPLICATION)
@@ -397,8 +398,8 @@ stop_background_sync (FbApplication *self)
 
   self->background_sync = FALSE;
   g_clear_handle_id (&self->background_timeout, g_source_remove);
-  if (self->sync_manager != NULL)
-    g_signal_handlers_disconnect_by_data (self->sync_manager, self);
+  for (guint i = 0; i < G_N_ELEMENTS (self->background_handlers); i++)
+    g_clear_signal_handler (&self->background_handlers[i], self->sync_manager);
   g_debug ("Background sync over");
   g_application_release (G_APPLICATION (self));
 }
@@ -457,10 +458,12 @@ start_background_sync (FbApplication *self)
   g_application_hold (G_APPLICATION (self));
   self->background_timeout = g_timeout_add_seconds (BACKGROUND_SYNC_SECS,
                                                     background_timeout_cb, self);
-  g_signal_connect_object (self->sync_manager, "notify::pending-count",
-                           G_CALLBACK (background_sync_check_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->sync_manager, "notify::state",
-                           G_CALLBACK (background_sync_check_cb), self, G_CONNECT_SWAPPED);
+  self->background_handlers[0] =
+    g_signal_connect_object (self->sync_manager, "notify::pending-count",
+                             G_CALLBACK (background_sync_check_cb), self, G_CONNECT_SWAPPED);
+  self->background_handlers[1] =
+    g_signal_connect_object (self->sync_manager, "notify::state",
+                             G_CALLBACK (background_sync_check_cb), self, G_CONNECT_SWAPPED);
 }
 
 static void

@@ -749,6 +749,23 @@ background_push (App *app)
   WAIT_FOR (!fb_application_get_background_sync (app->app));
   g_assert_cmpuint (fb_sync_manager_get_pending_count (app->manager), ==, 0);
 
+  /* Back with a window: server changes still reach the application (a
+   * notification, as this window is not the active one yet or is gone). */
+  open_window (app);
+  {
+    guint before = app->n_notifications;
+
+    WAIT_FOR (gtk_window_is_active (GTK_WINDOW (app->window)));
+    gtk_window_close (GTK_WINDOW (app->window));
+    WAIT_FOR (gtk_application_get_windows (GTK_APPLICATION (app->app)) == NULL);
+    g_free (fb_test_server_put_doc (server, "win-background", "from-elsewhere",
+                                    "{\"type\": \"notes\", \"title\": \"Elsewhere\", \"text\": \"\"}",
+                                    &error));
+    g_assert_no_error (error);
+    WAIT_FOR (app->n_notifications == before + 1);
+    g_assert_cmpstr (app->notification_title, ==, "1 note updated");
+  }
+
   /* Offline there is nothing to wait for: closing lets go at once. */
   open_window (app);
   fb_fake_network_monitor_set_available (app->monitor, FALSE);
