@@ -26,32 +26,32 @@ G_DECLARE_FINAL_TYPE (FbWindow, fb_window, FB, WINDOW, AdwApplicationWindow)
  * Edits are saved 500 ms after the last keystroke, and at once when another
  * item is opened and when the window closes. */
 
-FbWindow   *fb_window_new                (GtkApplication *application,
-                                          FbStore        *store);
-FbStore    *fb_window_get_store          (FbWindow       *self);
-const char *fb_window_get_collection     (FbWindow       *self);
-void        fb_window_set_collection     (FbWindow       *self,
-                                          const char     *collection);
+FbWindow      *fb_window_new                (GtkApplication *application,
+                                             FbStore        *store);
+FbStore       *fb_window_get_store          (FbWindow       *self);
+const char    *fb_window_get_collection     (FbWindow       *self);
+void           fb_window_set_collection     (FbWindow       *self,
+                                             const char     *collection);
 /* The item in the editor (a snapshot as last saved or loaded), or NULL. */
-FbItem     *fb_window_get_current_item   (FbWindow       *self);
+FbItem        *fb_window_get_current_item   (FbWindow       *self);
 /* Saves the editor's unsaved edits now. FALSE if saving failed (the person
  * has been told). */
-gboolean    fb_window_flush              (FbWindow       *self);
+gboolean       fb_window_flush              (FbWindow       *self);
 /* The toast shown last (delete, errors), for tests; may have been dismissed. */
-AdwToast   *fb_window_get_last_toast     (FbWindow       *self);
+AdwToast      *fb_window_get_last_toast     (FbWindow       *self);
 /* Where the sync status widget goes (end of the editor's header bar). */
-GtkBox     *fb_window_get_status_box     (FbWindow       *self);
+GtkBox        *fb_window_get_status_box     (FbWindow       *self);
 
-FbSyncManager *fb_window_get_sync_manager (FbWindow      *self);
-void        fb_window_set_sync_manager   (FbWindow       *self,
-                                          FbSyncManager  *manager);
+FbSyncManager *fb_window_get_sync_manager   (FbWindow       *self);
+void           fb_window_set_sync_manager   (FbWindow       *self,
+                                             FbSyncManager  *manager);
 /* What the sync banner says, or NULL when it is hidden (for tests). */
-const char *fb_window_get_banner_text    (FbWindow       *self);
+const char    *fb_window_get_banner_text    (FbWindow       *self);
 /* The preferences window (one per main window), presented; with
  * @focus_password, the password row has the focus. */
-GtkWindow  *fb_window_show_preferences   (FbWindow       *self,
-                                          gboolean        focus_password);
+GtkWindow     *fb_window_show_preferences   (FbWindow       *self,
+                                             gboolean        focus_password);
 /* The conflict resolver (one per main window), presented. */
-GtkWindow  *fb_window_show_conflicts     (FbWindow       *self);
+GtkWindow     *fb_window_show_conflicts     (FbWindow       *self);
 
 G_END_DECLS
