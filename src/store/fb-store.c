@@ -1891,6 +1891,24 @@ fb_store_mark_pushed (FbStore     *self,
                                                   json, deleted, error));
 }
 
+gboolean
+fb_store_mark_item_pushed (FbStore     *self,
+                           FbItem      *sent,
+                           const char  *rev,
+                           GError     **error)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (FB_IS_ITEM (sent), FALSE);
+  g_return_val_if_fail (rev != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  RUN_IN_TRANSACTION (self, error,
+                      mark_pushed_in_transaction (self, fb_item_get_id (sent),
+                                                  fb_item_get_local_seq (sent), rev,
+                                                  _fb_item_get_body_text (sent),
+                                                  fb_item_get_deleted (sent), error));
+}
+
 static gboolean
 apply_remote_in_transaction (FbStore     *self,
                              const char  *id,

@@ -128,6 +128,13 @@ gboolean     fb_store_mark_pushed         (FbStore     *self,
                                            JsonObject  *body,
                                            gboolean     deleted,
                                            GError     **error);
+/* The same for @sent, a snapshot from fb_store_list_pending () pushed as
+ * it is (body, deleted, local_seq): its stored body text becomes base_body
+ * without being serialised again. */
+gboolean     fb_store_mark_item_pushed    (FbStore     *self,
+                                           FbItem      *sent,
+                                           const char  *rev,
+                                           GError     **error);
 /* Takes the server's version for an item that has no local changes (or does
  * not exist yet): body, deleted, base := server; state synced. A deletion of
  * an unknown id is a no-op; a deletion of a known one purges the row. */

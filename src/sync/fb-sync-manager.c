@@ -137,7 +137,8 @@ struct _Run
   GHashTable      *attempts;         /* id → pushes tried in this run */
   GHashTable      *in_flight;        /* ids in batches not done yet (borrowed) */
   GHashTable      *pushed_revs;      /* id → rev the server gave us in this run */
-  guint            push_in_flight;
+  guint            push_in_flight;   /* batches the server has not answered */
+  guint            push_outstanding; /* batches not done (answered or not) */
 
   gboolean         pulling;
   /* This pull asks for changes without their documents and fetches only
@@ -912,6 +913,7 @@ typedef struct {
   Run        *run;
   GHashTable *items;     /* id → FbItem as sent */
   GPtrArray  *conflicts; /* ids (owned by @items) */
+  gboolean    answered;  /* no longer counted in push_in_flight */
 } PushBatch;
 
 static void
@@ -938,7 +940,9 @@ push_batch_done (PushBatch *batch)
 {
   Run *run = run_ref (batch->run);
 
-  run->push_in_flight--;
+  if (!batch->answered)
+    run->push_in_flight--;
+  run->push_outstanding--;
   push_batch_free (batch);
   if (!run->finished)
     push_fill (run);
@@ -1056,13 +1060,10 @@ apply_push_results (PushBatch  *batch,
       if (err == NULL)
         {
           const char *rev = json_object_get_string_member_with_default (res, "rev", NULL);
-          gboolean deleted = fb_item_get_deleted (item);
 
           if (rev == NULL)
             continue;
-          if (!fb_store_mark_pushed (run->store, id, fb_item_get_local_seq (item), rev,
-                                     deleted ? NULL : fb_item_get_body (item),
-                                     deleted, error))
+          if (!fb_store_mark_item_pushed (run->store, item, rev, error))
             goto fail;
           run->stats.pushed++;
           g_hash_table_replace (run->pushed_revs, g_strdup (id), g_strdup (rev));
@@ -1109,6 +1110,18 @@ push_cb (GObject      *object,
     goto done;
   if (run_cancelled (run, results == NULL, &error))
     g_clear_pointer (&results, json_array_unref);
+
+  /* Send the next batch before recording this one's results: the server
+   * stores it meanwhile instead of waiting for us. */
+  if (results != NULL)
+    {
+      batch->answered = TRUE;
+      run->push_in_flight--;
+      push_fill (run);
+      if (run->finished)
+        goto done;
+    }
+
   if (results == NULL || !apply_push_results (batch, results, rejected, &error))
     {
       run_fail (run, g_steal_pointer (&error));
@@ -1148,7 +1161,10 @@ document_node (FbItem *item)
 }
 
 /* The next batch of pending items not yet tried too often in this run and
- * not already on their way; NULL when there is none. */
+ * not already on their way; NULL when there is none. An item still in a
+ * batch that is not done (edited while on its way, or merged after a
+ * conflict) ends the batch before it: it goes in a later one, once that
+ * batch has recorded its results. */
 static PushBatch *
 collect_batch (Run        *run,
                JsonArray  *docs,
@@ -1163,6 +1179,7 @@ collect_batch (Run        *run,
   while (g_hash_table_size (batch->items) == 0)
     {
       g_autoptr(GPtrArray) items = NULL;
+      gboolean blocked = FALSE;
 
       items = fb_store_list_pending (run->store, run->after_seq, run->push_batch, error);
       if (items == NULL)
@@ -1176,10 +1193,15 @@ collect_batch (Run        *run,
           const char *id = fb_item_get_id (item);
           guint tried = GPOINTER_TO_UINT (g_hash_table_lookup (run->attempts, id));
 
+          if (g_hash_table_contains (run->in_flight, id))
+            {
+              blocked = TRUE;
+              break;
+            }
+
           run->after_seq = MAX (run->after_seq, fb_item_get_local_seq (item));
           if (fb_item_get_state (item) != FB_ITEM_STATE_PENDING ||
               tried >= MAX_PUSH_ATTEMPTS ||
-              g_hash_table_contains (run->in_flight, id) ||
               g_hash_table_contains (batch->items, id))
             continue;
 
@@ -1187,7 +1209,13 @@ collect_batch (Run        *run,
           g_hash_table_insert (batch->items, (gpointer) id, g_object_ref (item));
           json_array_add_element (docs, document_node (item));
         }
+
+      if (blocked)
+        break;
     }
+
+  if (g_hash_table_size (batch->items) == 0)
+    return NULL;
 
   return g_steal_pointer (&batch);
 }
@@ -1217,12 +1245,13 @@ push_fill (Run *run)
         g_hash_table_add (run->in_flight, key);
 
       run->push_in_flight++;
+      run->push_outstanding++;
       fb_couch_client_bulk_docs_async (run->client, docs, run->cancellable, push_cb, batch);
     }
 
   /* Merges of the last batches may have made items pending again: only
    * an empty list with nothing out ends the push. */
-  if (!run->finished && run->push_in_flight == 0)
+  if (!run->finished && run->push_outstanding == 0)
     pull_start (run);
 }
 

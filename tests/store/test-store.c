@@ -975,6 +975,57 @@ test_mark_pushed (Fixture       *f,
   g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND);
 }
 
+/* The snapshot that was sent is what the server has: its body becomes the
+ * base, an edit made meanwhile stays pending, a pushed tombstone goes. */
+static void
+test_mark_item_pushed (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbItem) a = create_note (f, "A", "one");
+  g_autoptr(FbItem) b = create_note (f, "B", "one");
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(GPtrArray) tombs = NULL;
+  g_autoptr(FbItem) a2 = NULL;
+  g_autoptr(FbItem) b2 = NULL;
+  FbItem *signalled;
+
+  sent = fb_store_list_pending (f->store, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sent->len, ==, 2);
+  update_note (f, fb_item_get_id (b), "B", "two");
+
+  reset_recorders (f);
+  g_assert_true (fb_store_begin (f->store, &error));
+  g_assert_true (fb_store_mark_item_pushed (f->store, sent->pdata[0], "1-a", &error));
+  g_assert_true (fb_store_mark_item_pushed (f->store, sent->pdata[1], "1-b", &error));
+  g_assert_true (fb_store_commit (f->store, &error));
+  g_assert_no_error (error);
+
+  a2 = get_item (f, fb_item_get_id (a));
+  g_assert_cmpint (fb_item_get_state (a2), ==, FB_ITEM_STATE_SYNCED);
+  g_assert_cmpstr (fb_item_get_base_rev (a2), ==, "1-a");
+  g_assert_true (fb_body_equal (fb_item_get_base_body (a2), fb_item_get_body (a)));
+  b2 = get_item (f, fb_item_get_id (b));
+  g_assert_cmpint (fb_item_get_state (b2), ==, FB_ITEM_STATE_PENDING);
+  g_assert_cmpstr (fb_item_get_base_rev (b2), ==, "1-b");
+  g_assert_cmpstr (fb_item_get_text (b2), ==, "two");
+  g_assert_cmpstr (json_object_get_string_member (fb_item_get_base_body (b2), "text"), ==, "one");
+  g_assert_cmpuint (fb_store_get_pending_count (f->store), ==, 1);
+  g_assert_cmpuint (f->changed->len, ==, 2);
+  signalled = g_ptr_array_index (f->changed, 0);
+  g_assert_cmpint (fb_item_get_state (signalled), ==, FB_ITEM_STATE_SYNCED);
+  g_assert_true (fb_body_equal (fb_item_get_base_body (signalled), fb_item_get_body (a)));
+  g_assert_cmpstr (fb_item_get_text (g_ptr_array_index (f->changed, 1)), ==, "two");
+
+  g_assert_true (fb_store_delete_item (f->store, fb_item_get_id (a), &error));
+  tombs = fb_store_list_pending (f->store, fb_item_get_local_seq (b2), 0, &error);
+  g_assert_cmpuint (tombs->len, ==, 1);
+  g_assert_true (fb_store_mark_item_pushed (f->store, tombs->pdata[0], "2-a", &error));
+  g_assert_no_error (error);
+  assert_gone (f, fb_item_get_id (a));
+}
+
 static void
 test_apply_remote (Fixture       *f,
                    gconstpointer  data)
@@ -1370,6 +1421,7 @@ main (int   argc,
   ADD ("/store/meta-checkpoint", test_meta_checkpoint);
   ADD ("/store/sync/list-pending-batches", test_list_pending_batches);
   ADD ("/store/sync/mark-pushed", test_mark_pushed);
+  ADD ("/store/sync/mark-item-pushed", test_mark_item_pushed);
   ADD ("/store/sync/apply-remote", test_apply_remote);
   ADD ("/store/sync/apply-remote-batch", test_apply_remote_batch);
   ADD ("/store/sync/apply-merged", test_apply_merged);
