@@ -466,6 +466,18 @@ start_background_sync (FbApplication *self)
                              G_CALLBACK (background_sync_check_cb), self, G_CONNECT_SWAPPED);
 }
 
+/* Once the person looks at a window, the summary of what changed while
+ * they were away has said what it had to say. */
+static void
+window_active_cb (GtkWindow     *window,
+                  GParamSpec    *pspec,
+                  FbApplication *self)
+{
+  if (gtk_window_is_active (window) &&
+      g_application_get_dbus_connection (G_APPLICATION (self)) != NULL)
+    g_application_withdraw_notification (G_APPLICATION (self), REMOTE_CHANGES_ID);
+}
+
 static void
 fb_application_window_added (GtkApplication *app,
                              GtkWindow      *window)
@@ -473,6 +485,9 @@ fb_application_window_added (GtkApplication *app,
   FbApplication *self = FB_APPLICATION (app);
 
   GTK_APPLICATION_CLASS (fb_application_parent_class)->window_added (app, window);
+
+  g_signal_connect_object (window, "notify::is-active",
+                           G_CALLBACK (window_active_cb), self, 0);
 
   /* The window keeps the application alive now. */
   stop_background_sync (self);
