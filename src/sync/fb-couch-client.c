@@ -522,6 +522,48 @@ reply_is_success (Reply *reply)
   return SOUP_STATUS_IS_SUCCESSFUL (reply->status);
 }
 
+/* Answers above this size are parsed in a worker thread: parsing a batch
+ * of a thousand documents takes tens of milliseconds, which the main
+ * thread spends storing the previous batch instead. */
+#define PARSE_IN_THREAD_ABOVE (64 * 1024)
+
+typedef struct
+{
+  GBytes *bytes;
+  char   *content_type;
+  guint   status;
+} ParseData;
+
+static void
+parse_data_free (ParseData *data)
+{
+  g_clear_pointer (&data->bytes, g_bytes_unref);
+  g_clear_pointer (&data->content_type, g_free);
+  g_free (data);
+}
+
+static void
+parse_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  ParseData *data = task_data;
+  Reply *reply = g_new0 (Reply, 1);
+  GError *error = NULL;
+
+  reply->status = data->status;
+  reply->root = parse_body (data->bytes, data->content_type, &error);
+  if (reply->root == NULL)
+    {
+      reply_free (reply);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_pointer (task, reply, (GDestroyNotify) reply_free);
+}
+
 static void
 request_read_cb (GObject      *object,
                  GAsyncResult *result,
@@ -557,6 +599,19 @@ request_read_cb (GObject      *object,
                                                                          "Retry-After"));
   else if (reply_is_success (reply))
     self->retry_after = 0;
+
+  if (reply_is_success (reply) && g_bytes_get_size (bytes) > PARSE_IN_THREAD_ABOVE)
+    {
+      ParseData *data = g_new0 (ParseData, 1);
+
+      data->bytes = g_bytes_ref (bytes);
+      data->content_type = g_strdup (content_type);
+      data->status = reply->status;
+      /* The message is done with: the task now carries what to parse. */
+      g_task_set_task_data (task, data, (GDestroyNotify) parse_data_free);
+      g_task_run_in_thread (task, parse_in_thread);
+      return;
+    }
 
   if (reply_is_success (reply))
     {
