@@ -300,7 +300,7 @@ _fb_item_new_from_row (const FbStoreRow *row,
 }
 
 const char *
-_fb_item_get_body_text (FbItem *self)
+fb_item_get_body_json (FbItem *self)
 {
   g_return_val_if_fail (FB_IS_ITEM (self), NULL);
 

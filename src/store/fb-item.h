@@ -27,6 +27,9 @@ G_DECLARE_FINAL_TYPE (FbItem, fb_item, FB, ITEM, GObject)
 const char  *fb_item_get_id             (FbItem *self);
 const char  *fb_item_get_collection     (FbItem *self);
 JsonObject  *fb_item_get_body           (FbItem *self);
+/* The body as the JSON text it is stored as (what fb_item_get_body ()
+ * parses), e.g. to send it on without parsing it. */
+const char  *fb_item_get_body_json      (FbItem *self);
 gboolean     fb_item_get_deleted        (FbItem *self);
 gint64       fb_item_get_created_at     (FbItem *self); /* ms since the epoch */
 gint64       fb_item_get_updated_at     (FbItem *self); /* ms since the epoch */

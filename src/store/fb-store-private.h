@@ -59,9 +59,7 @@ FbItem      *_fb_item_new_from_stmt          (sqlite3_stmt     *stmt,
 /* The same from the values just written, without reading them back. */
 FbItem      *_fb_item_new_from_row           (const FbStoreRow *row,
                                               gboolean          purged);
-/* The JSON text the item's body was made from (NULL for a tombstone's
- * body is never the case: it is the stored text). */
-const char  *_fb_item_get_body_text          (FbItem           *self);
+
 gint64       _fb_item_get_rowid              (FbItem           *self);
 
 const char  *_fb_item_state_to_string        (FbItemState       state);

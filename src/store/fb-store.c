@@ -1905,7 +1905,7 @@ fb_store_mark_item_pushed (FbStore     *self,
   RUN_IN_TRANSACTION (self, error,
                       mark_pushed_in_transaction (self, fb_item_get_id (sent),
                                                   fb_item_get_local_seq (sent), rev,
-                                                  _fb_item_get_body_text (sent),
+                                                  fb_item_get_body_json (sent),
                                                   fb_item_get_deleted (sent), error));
 }
 

@@ -631,15 +631,16 @@ request_read_cb (GObject      *object,
   g_task_return_pointer (task, g_steal_pointer (&reply), (GDestroyNotify) reply_free);
 }
 
-/* @rel: the path and query relative to the server URL, already escaped. */
+/* @rel: the path and query relative to the server URL, already escaped.
+ * @body: JSON text, nullable. */
 static void
-request_async (FbCouchClient       *self,
-               const char          *method,
-               const char          *rel,
-               JsonNode            *body,
-               GCancellable        *cancellable,
-               GAsyncReadyCallback  callback,
-               gpointer             user_data)
+request_bytes_async (FbCouchClient       *self,
+                     const char          *method,
+                     const char          *rel,
+                     GBytes              *body,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *url = NULL;
@@ -647,7 +648,7 @@ request_async (FbCouchClient       *self,
   SoupMessageHeaders *headers;
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, request_async);
+  g_task_set_source_tag (task, request_bytes_async);
 
   url = g_strconcat (self->server_url, rel, NULL);
   msg = soup_message_new (method, url);
@@ -665,21 +666,36 @@ request_async (FbCouchClient       *self,
     soup_message_headers_replace (headers, "Authorization", self->authorization);
 
   if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, "application/json", body);
+
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
+                                    cancellable, request_read_cb,
+                                    g_steal_pointer (&task));
+}
+
+static void
+request_async (FbCouchClient       *self,
+               const char          *method,
+               const char          *rel,
+               JsonNode            *body,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (body != NULL)
     {
       g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(GBytes) bytes = NULL;
       char *text;
       gsize len;
 
       json_generator_set_root (generator, body);
       text = json_generator_to_data (generator, &len);
       bytes = g_bytes_new_take (text, len);
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
 
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
-                                    cancellable, request_read_cb,
-                                    g_steal_pointer (&task));
+  request_bytes_async (self, method, rel, bytes, cancellable, callback, user_data);
 }
 
 static Reply *
@@ -688,7 +704,7 @@ request_finish (FbCouchClient  *self,
                 GError        **error)
 {
   g_assert (g_task_is_valid (result, self));
-  g_assert (g_task_get_source_tag (G_TASK (result)) == request_async);
+  g_assert (g_task_get_source_tag (G_TASK (result)) == request_bytes_async);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -1220,6 +1236,41 @@ fb_couch_client_bulk_docs_async (FbCouchClient       *self,
   rel = g_strconcat (self->db_path, "/_bulk_docs", NULL);
   request_async (self, "POST", rel, body, cancellable, bulk_docs_cb,
                  g_steal_pointer (&task));
+}
+
+void
+fb_couch_client_bulk_docs_json_async (FbCouchClient       *self,
+                                      GPtrArray           *docs,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *rel = NULL;
+  GString *text;
+
+  g_return_if_fail (FB_IS_COUCH_CLIENT (self));
+  g_return_if_fail (docs != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fb_couch_client_bulk_docs_async);
+  g_task_set_task_data (task, GUINT_TO_POINTER (docs->len), NULL);
+
+  text = g_string_new ("{\"docs\":[");
+  for (guint i = 0; i < docs->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (text, ',');
+      g_string_append (text, g_ptr_array_index (docs, i));
+    }
+  g_string_append (text, "]}");
+  body = g_string_free_to_bytes (text);
+
+  rel = g_strconcat (self->db_path, "/_bulk_docs", NULL);
+  request_bytes_async (self, "POST", rel, body, cancellable, bulk_docs_cb,
+                       g_steal_pointer (&task));
 }
 
 JsonArray *

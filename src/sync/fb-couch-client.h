@@ -50,6 +50,13 @@ void           fb_couch_client_bulk_docs_async   (FbCouchClient       *self,
 JsonArray     *fb_couch_client_bulk_docs_finish  (FbCouchClient  *self,
                                                   GAsyncResult   *result,
                                                   GError        **error);
+/* The same with each document already as JSON text (@docs: char *, each
+ * one complete object); finish with fb_couch_client_bulk_docs_finish (). */
+void           fb_couch_client_bulk_docs_json_async (FbCouchClient       *self,
+                                                     GPtrArray           *docs,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
 
 /* Fetches the current revisions of @ids in one request (_bulk_get, or
  * _all_docs?include_docs=true with keys where the server lacks it). Result:

@@ -412,6 +412,45 @@ test_pull_after_push (void)
   assert_converged (a, b, "pull-after-push");
 }
 
+/* Documents are written from the stored body text; a body that might hold
+ * a key of the envelope ("_id", "type", "updated_at") is rebuilt instead,
+ * and what reaches the server is the same either way. */
+static void
+test_push_document_text (void)
+{
+  g_autoptr(Peer) a = peer_new ("push-document-text");
+  g_autoptr(Peer) b = peer_new ("push-document-text");
+  g_autofree char *plain = create_note (a, "Plain \"quoted\" \\ é 東京", "line\n\ttab\n");
+  g_autofree char *tricky = create_note (a, "Tricky", "the word \"type\" and \"_id\" in text");
+  g_autoptr(FbSyncStats) s1 = NULL;
+  g_autoptr(FbSyncStats) s2 = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(GError) error = NULL;
+
+  s1 = peer_sync (a);
+  g_assert_cmpuint (s1->pushed, ==, 2);
+
+  doc = fb_test_server_get_doc (server, "push-document-text", plain, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (doc, "_id"), ==, plain);
+  g_assert_cmpstr (json_object_get_string_member (doc, "type"), ==, "notes");
+  g_assert_cmpstr (json_object_get_string_member (doc, "title"), ==, "Plain \"quoted\" \\ é 東京");
+  g_assert_cmpstr (json_object_get_string_member (doc, "text"), ==, "line\n\ttab\n");
+  g_assert_true (json_object_has_member (doc, "tags"));
+  g_assert_true (json_object_has_member (doc, "updated_at"));
+  g_clear_pointer (&doc, json_object_unref);
+
+  doc = fb_test_server_get_doc (server, "push-document-text", tricky, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (doc, "type"), ==, "notes");
+  g_assert_cmpstr (json_object_get_string_member (doc, "text"), ==,
+                   "the word \"type\" and \"_id\" in text");
+
+  s2 = peer_sync (b);
+  g_assert_cmpuint (s2->pulled, ==, 2);
+  assert_converged (a, b, "push-document-text");
+}
+
 /* A and B change different things of one item while apart. */
 static void
 check_clean_merge (const char *db,
@@ -1467,6 +1506,7 @@ main (int   argc,
 
   g_test_add_func ("/sync/create-edit-delete", test_create_edit_delete);
   g_test_add_func ("/sync/pull-after-push", test_pull_after_push);
+  g_test_add_func ("/sync/push-document-text", test_push_document_text);
   g_test_add_func ("/sync/merge/fields", test_merge_fields);
   g_test_add_func ("/sync/merge/paragraphs", test_merge_paragraphs);
   g_test_add_func ("/sync/conflict/keep-mine", test_conflict_keep_mine);
