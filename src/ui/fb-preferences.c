@@ -146,12 +146,68 @@ set_test_result (FbPreferences *self,
 
 /* ---- Applying ---- */
 
+/* The account settings written once the keyring has the password that goes
+ * with them: whoever reacts to the settings changing (the application looks
+ * the password up again) must not find the previous one. */
+typedef struct {
+  GWeakRef   window;
+  GSettings *settings; /* nullable */
+  char      *url;
+  char      *database;
+  char      *user;
+} AccountWrite;
+
+static AccountWrite *
+account_write_new (FbPreferences *self,
+                   const char    *url,
+                   const char    *database,
+                   const char    *user)
+{
+  AccountWrite *write = g_new0 (AccountWrite, 1);
+
+  g_weak_ref_init (&write->window, self);
+  g_set_object (&write->settings, self->settings);
+  write->url = g_strdup (url);
+  write->database = g_strdup (database);
+  write->user = g_strdup (user);
+  return write;
+}
+
+/* Writes what changed, and frees @write. */
+static void
+account_write_finish (AccountWrite *write)
+{
+  if (write->settings != NULL)
+    {
+      g_autofree char *url = g_settings_get_string (write->settings, "server-url");
+      g_autofree char *database = g_settings_get_string (write->settings, "database");
+      g_autofree char *user = g_settings_get_string (write->settings, "user-name");
+
+      g_settings_delay (write->settings);
+      if (g_strcmp0 (url, write->url) != 0)
+        g_settings_set_string (write->settings, "server-url", write->url);
+      if (g_strcmp0 (database, write->database) != 0)
+        g_settings_set_string (write->settings, "database", write->database);
+      if (g_strcmp0 (user, write->user) != 0)
+        g_settings_set_string (write->settings, "user-name", write->user);
+      g_settings_apply (write->settings);
+    }
+
+  g_weak_ref_clear (&write->window);
+  g_clear_object (&write->settings);
+  g_free (write->url);
+  g_free (write->database);
+  g_free (write->user);
+  g_free (write);
+}
+
 static void
 credentials_stored_cb (GObject      *object,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  g_autoptr(FbPreferences) self = weak_ref_steal (user_data);
+  AccountWrite *write = user_data;
+  g_autoptr(FbPreferences) self = g_weak_ref_get (&write->window);
   g_autoptr(GError) error = NULL;
 
   if (!fb_credentials_store_finish (result, &error) && self == NULL)
@@ -164,6 +220,8 @@ credentials_stored_cb (GObject      *object,
 
       adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
     }
+
+  account_write_finish (write);
 }
 
 static void
@@ -171,12 +229,14 @@ credentials_cleared_cb (GObject      *object,
                         GAsyncResult *result,
                         gpointer      user_data)
 {
-  g_autoptr(FbPreferences) self = weak_ref_steal (user_data);
+  AccountWrite *write = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!fb_credentials_clear_finish (result, &error) && error != NULL &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_warning ("Cannot remove the password from the keyring: %s", error->message);
+
+  account_write_finish (write);
 }
 
 void
@@ -187,6 +247,7 @@ fb_preferences_apply (FbPreferences *self)
   g_autofree char *user = NULL;
   const char *password;
   gboolean account_changed;
+  AccountWrite *write;
 
   g_return_if_fail (FB_IS_PREFERENCES (self));
 
@@ -212,27 +273,18 @@ fb_preferences_apply (FbPreferences *self)
   account_changed = g_strcmp0 (url, self->applied_url) != 0 ||
                     g_strcmp0 (user, self->applied_user) != 0;
 
-  if (self->settings != NULL)
-    {
-      if (g_strcmp0 (url, self->applied_url) != 0)
-        g_settings_set_string (self->settings, "server-url", url);
-      if (g_strcmp0 (database, self->applied_database) != 0)
-        g_settings_set_string (self->settings, "database", database);
-      if (g_strcmp0 (user, self->applied_user) != 0)
-        g_settings_set_string (self->settings, "user-name", user);
-    }
-
-  if (*url != '\0' &&
-      (account_changed || g_strcmp0 (password, self->applied_password ? self->applied_password : "") != 0))
-    {
-      if (*password != '\0')
-        /* Not cancelled with the window: closing it applies too. */
-        fb_credentials_store_async (url, user, password, NULL,
-                                    credentials_stored_cb, weak_ref_new (self));
-      else if (!account_changed && self->applied_password != NULL)
-        fb_credentials_clear_async (url, user, NULL,
-                                    credentials_cleared_cb, weak_ref_new (self));
-    }
+  write = account_write_new (self, url, database, user);
+  /* Not cancelled with the window: closing it applies too. */
+  if (*url != '\0' && *password != '\0' &&
+      (account_changed || g_strcmp0 (password, self->applied_password) != 0))
+    fb_credentials_store_async (url, user, password, NULL,
+                                credentials_stored_cb, g_steal_pointer (&write));
+  else if (*url != '\0' && *password == '\0' &&
+           !account_changed && self->applied_password != NULL)
+    fb_credentials_clear_async (url, user, NULL,
+                                credentials_cleared_cb, g_steal_pointer (&write));
+  else
+    account_write_finish (g_steal_pointer (&write));
 
   g_free (self->applied_url);
   self->applied_url = g_strdup (url);

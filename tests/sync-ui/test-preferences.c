@@ -194,6 +194,64 @@ test_close_applies (void)
   hide_prefs (&shown);
 }
 
+typedef struct {
+  const char *url;
+  char       *password_seen; /* what the keyring held when the URL changed */
+  gboolean    looked_up;
+} UrlWatch;
+
+static void
+watch_lookup_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  UrlWatch *watch = user_data;
+  g_autoptr(GError) error = NULL;
+
+  watch->password_seen = fb_credentials_lookup_finish (result, &error);
+  g_assert_no_error (error);
+  watch->looked_up = TRUE;
+}
+
+/* Looks the password up the moment the address changes, as the
+ * application does. */
+static void
+url_changed_cb (GSettings  *settings,
+                const char *key,
+                UrlWatch   *watch)
+{
+  g_autofree char *url = g_settings_get_string (settings, "server-url");
+
+  if (g_strcmp0 (url, watch->url) == 0)
+    fb_credentials_lookup_async (watch->url, "carol", NULL, watch_lookup_cb, watch);
+}
+
+/* Whoever reacts to the new server address (the application looks the
+ * password up again) finds the new password already in the keyring. */
+static void
+test_settings_follow_keyring (void)
+{
+  g_autoptr(Peer) peer = peer_new (NULL, NULL, NULL, NULL, FALSE);
+  g_autoptr(GSettings) watcher = g_settings_new ("io.github.fieldbook.Fieldbook");
+  UrlWatch watch = { "https://couch.example.net/", NULL, FALSE };
+  Shown shown = show_prefs (peer->manager);
+
+  g_signal_connect (watcher, "changed::server-url", G_CALLBACK (url_changed_cb), &watch);
+  type_into (&shown, "url_row", watch.url);
+  type_into (&shown, "user_row", "carol");
+  type_into (&shown, "password_row", "tea at four");
+  g_object_add_weak_pointer (G_OBJECT (shown.prefs), (gpointer *) &shown.prefs);
+  gtk_window_close (GTK_WINDOW (shown.prefs));
+
+  WAIT_FOR (watch.looked_up);
+  g_assert_cmpstr (watch.password_seen, ==, "tea at four");
+  WAIT_FOR (shown.prefs == NULL);
+
+  g_signal_handlers_disconnect_by_data (watcher, &watch);
+  g_free (watch.password_seen);
+  hide_prefs (&shown);
+}
+
 static void
 test_password_in_keyring (void)
 {
@@ -208,7 +266,8 @@ test_password_in_keyring (void)
 
   WAIT_FOR (keyring_has (url, "bob", "correct horse battery"));
   assert_not_in_settings (shown.settings, "correct horse");
-  g_assert_cmpstr (g_settings_get_string (shown.settings, "user-name"), ==, "bob");
+  /* The account settings follow once the keyring has the password. */
+  WAIT_FOR (g_strcmp0 (g_settings_get_string (shown.settings, "user-name"), "bob") == 0);
   hide_prefs (&shown);
 
   /* Opening again shows the stored password (hidden) in its row. */
@@ -406,6 +465,10 @@ test_focus_password_after_wrong_password (void)
   apply_row (&shown, "password_row");
   WAIT_FOR (fb_sync_manager_get_state (peer->manager) == FB_SYNC_STATE_IDLE);
   WAIT_FOR (keyring_has (fb_test_server_get_url (server), ADMIN, PASSWORD));
+  /* The settings are written once the keyring has answered: let that
+   * finish here, not in the next test. */
+  WAIT_FOR (g_strcmp0 (g_settings_get_string (shown.settings, "server-url"),
+                       fb_test_server_get_url (server)) == 0);
 
   hide_prefs (&shown);
 }
@@ -428,6 +491,7 @@ main (int   argc,
 
   g_test_add_func ("/preferences/url-writes-settings", test_url_writes_settings);
   g_test_add_func ("/preferences/close-applies", test_close_applies);
+  g_test_add_func ("/preferences/settings-follow-keyring", test_settings_follow_keyring);
   g_test_add_func ("/preferences/password-in-keyring", test_password_in_keyring);
   g_test_add_func ("/preferences/http-warning", test_http_warning);
   g_test_add_func ("/preferences/test-connection/reachable-and-create", test_connection_reachable_and_create);
