@@ -343,6 +343,52 @@ test_crud (Fixture       *f,
   g_assert_cmpuint (fb_store_get_pending_count (f->store), ==, 2);
 }
 
+/* Stored bodies are compared as text: fb_body_to_string () must write
+ * exactly what json-glib writes, whatever the body holds. */
+static void
+test_body_to_string (void)
+{
+  const char *bodies[] = {
+    "{}",
+    "{\"title\":\"\",\"text\":\"\",\"tags\":[]}",
+    "{\"title\":\"Plain \\\"quoted\\\" back\\\\slash / é 東京 😀\",\"text\":\"a\\nb\\tc\"}",
+    "{\"title\":\"ctl \\u0001 \\u001f \\u007f \\r \\b \\f\",\"n\":null,\"t\":true,\"f\":false}",
+    "{\"fields\":{\"count\":-42,\"big\":9007199254740993,\"pi\":3.25,\"e\":1e300,\"whole\":2.0},"
+      "\"order\":[\"count\",\"pi\"],\"nested\":[[1,[2,{}]],{\"k\\\"ey\":[]}]}",
+    "{\"z\":1,\"a\":2,\"m\":{\"y\":\"1\",\"b\":\"2\"}}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) body = fb_body_from_string (bodies[i], &error);
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *ours = NULL;
+      g_autofree char *theirs = NULL;
+
+      g_assert_no_error (error);
+      node = json_node_init_object (json_node_alloc (), body);
+      ours = fb_body_to_string (body);
+      theirs = json_to_string (node, FALSE);
+      g_assert_cmpstr (ours, ==, theirs);
+    }
+
+  /* Built in code rather than parsed: member order as inserted. */
+  {
+    g_autoptr(JsonObject) body = fb_note_body_new ("Title \"x\"", "line\n\tindented\n");
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), body);
+    g_autofree char *ours = NULL;
+    g_autofree char *theirs = NULL;
+
+    json_object_set_int_member (body, "n", 7);
+    json_object_set_double_member (body, "d", 0.5);
+    json_object_set_null_member (body, "z");
+    ours = fb_body_to_string (body);
+    theirs = json_to_string (node, FALSE);
+    g_assert_cmpstr (ours, ==, theirs);
+  }
+}
+
 static void
 test_body_helpers (void)
 {
@@ -1408,6 +1454,7 @@ main (int   argc,
 
   g_test_add_func ("/store/default-path", test_default_path);
   g_test_add_func ("/store/body-helpers", test_body_helpers);
+  g_test_add_func ("/store/body-to-string", test_body_to_string);
   ADD ("/store/pragmas", test_pragmas);
   ADD ("/store/query-plans", test_query_plans);
   ADD ("/store/crud", test_crud);
