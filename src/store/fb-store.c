@@ -758,7 +758,11 @@ index_queue_flush (FbStore  *self,
       const IndexEntry *entry = &g_array_index (self->index_queue, IndexEntry, i);
 
       if (!index_entry_write (self, entry, entry->replace || self->index_written_early, error))
-        return FALSE;
+        {
+          /* Some entries may be written: a second try replaces them. */
+          self->index_written_early = TRUE;
+          return FALSE;
+        }
     }
 
   if (!keep)

@@ -343,6 +343,75 @@ test_crud (Fixture       *f,
   g_assert_cmpuint (fb_store_get_pending_count (f->store), ==, 2);
 }
 
+/* Inside a transaction the search index is written at the commit, but a
+ * search made before it already sees the transaction's own changes, and a
+ * rolled back level takes its index entries with it. */
+static void
+test_search_in_transaction (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbItem) zebra = NULL;
+  g_autoptr(FbItem) yak = NULL;
+  g_autoptr(FbItem) gnu = NULL;
+  g_autofree char *found = NULL;
+
+  g_assert_true (fb_store_begin (f->store, &error));
+  zebra = create_note (f, "Zebra", "stripes");
+  found = search_titles (f, NULL, "zebra");
+  g_assert_cmpstr (found, ==, "Zebra");
+  g_clear_pointer (&found, g_free);
+
+  /* A savepoint searched inside and then rolled back. */
+  g_assert_true (fb_store_begin (f->store, &error));
+  yak = create_note (f, "Yak", "stripes too");
+  found = search_titles (f, NULL, "yak");
+  g_assert_cmpstr (found, ==, "Yak");
+  g_clear_pointer (&found, g_free);
+  found = search_titles (f, NULL, "zebra");
+  g_assert_cmpstr (found, ==, "Zebra");
+  g_clear_pointer (&found, g_free);
+  fb_store_rollback (f->store);
+
+  /* Edited after the early index write: the commit writes the last text. */
+  update_note (f, fb_item_get_id (zebra), "Zebra", "spots");
+  gnu = create_note (f, "Gnu", "horns");
+  g_assert_true (fb_store_commit (f->store, &error));
+  g_assert_no_error (error);
+
+  found = search_titles (f, NULL, "stripes");
+  g_assert_cmpstr (found, ==, "");
+  g_clear_pointer (&found, g_free);
+  found = search_titles (f, NULL, "spots");
+  g_assert_cmpstr (found, ==, "Zebra");
+  g_clear_pointer (&found, g_free);
+  found = search_titles (f, NULL, "yak");
+  g_assert_cmpstr (found, ==, "");
+  g_clear_pointer (&found, g_free);
+  found = search_titles (f, NULL, "horns");
+  g_assert_cmpstr (found, ==, "Gnu");
+  g_clear_pointer (&found, g_free);
+
+  /* Rolled back whole: nothing of it is found. */
+  g_assert_true (fb_store_begin (f->store, &error));
+  g_clear_object (&yak);
+  yak = create_note (f, "Yak", "woolly");
+  g_assert_true (fb_store_delete_item (f->store, fb_item_get_id (gnu), &error));
+  found = search_titles (f, NULL, "woolly");
+  g_assert_cmpstr (found, ==, "Yak");
+  g_clear_pointer (&found, g_free);
+  fb_store_rollback (f->store);
+  found = search_titles (f, NULL, "woolly");
+  g_assert_cmpstr (found, ==, "");
+  g_clear_pointer (&found, g_free);
+  found = search_titles (f, NULL, "horns");
+  g_assert_cmpstr (found, ==, "Gnu");
+  g_clear_pointer (&found, g_free);
+
+  g_assert_cmpint (test_query_int (_fb_store_get_db (f->store),
+                                   "SELECT count(*) FROM items_fts"), ==, 2);
+}
+
 /* Stored bodies are compared as text: fb_body_to_string () must write
  * exactly what json-glib writes, whatever the body holds. */
 static void
@@ -1469,6 +1538,7 @@ main (int   argc,
   ADD ("/store/sync/list-pending-batches", test_list_pending_batches);
   ADD ("/store/sync/mark-pushed", test_mark_pushed);
   ADD ("/store/sync/mark-item-pushed", test_mark_item_pushed);
+  ADD ("/store/search/in-transaction", test_search_in_transaction);
   ADD ("/store/sync/apply-remote", test_apply_remote);
   ADD ("/store/sync/apply-remote-batch", test_apply_remote_batch);
   ADD ("/store/sync/apply-merged", test_apply_merged);
