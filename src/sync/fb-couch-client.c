@@ -1781,7 +1781,7 @@ changes_async (FbCouchClient       *self,
 
   rel = g_string_new (self->db_path);
   g_string_append (rel, include_docs ? "/_changes?include_docs=true&style=all_docs"
-                                     : "/_changes?style=all_docs");
+                                     : "/_changes?style=main_only");
 
   since_param = since_to_param (since);
   if (since_param != NULL)

@@ -89,9 +89,9 @@ JsonObject    *fb_couch_client_changes_finish    (FbCouchClient  *self,
                                                   GError        **error);
 
 /* The same with or without the documents: without them each change has
- * only "id", "seq", "changes" ([{"rev"}]) and "deleted" when it is one,
- * a much smaller answer when most changes are already known (the echo of
- * our own push). */
+ * only "id", "seq", "changes" ([{"rev"}]: the winning revision only,
+ * style=main_only) and "deleted" when it is one, a much smaller answer
+ * when most changes are already known (the echo of our own push). */
 void           fb_couch_client_changes_full_async  (FbCouchClient       *self,
                                                     JsonNode            *since,
                                                     guint                limit,
