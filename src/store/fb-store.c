@@ -56,6 +56,14 @@ struct _FbStore
   guint             live_pending;
   guint             live_conflict;
 
+  /* WAL checkpoints run on a worker with a connection of its own (see
+   * wal_hook_cb ()); @checkpoint_lock guards the two flags. */
+  GMutex            checkpoint_lock;
+  GCond             checkpoint_cond;
+  gboolean          checkpoint_running;
+  gboolean          checkpoint_unavailable;
+  sqlite3          *checkpoint_db;
+
   guint             busy_timeout;
   FbStoreClockFunc  clock;
   gpointer          clock_data;
@@ -2403,6 +2411,103 @@ fb_store_get_device_id (FbStore *self)
   return self->device_id;
 }
 
+/* ---- Checkpoints ----
+ *
+ * A commit appends to the write-ahead log; a checkpoint copies the log
+ * back into the database file and syncs it. SQLite does that inside the
+ * commit that makes the log pass 1000 pages, on the committing thread: a
+ * pull of 10,000 items paid ~15 % of its time for it. Here the commit that
+ * passes the mark starts a PASSIVE checkpoint on a worker thread with its
+ * own connection, which never blocks our writes. What is durable does not
+ * change: each commit is in the log before it returns, exactly as before. */
+
+#define CHECKPOINT_PAGES 1000
+
+static void
+checkpoint_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  FbStore *self = task_data;
+
+  /* Only this thread uses the connection, and finalize waits for it. */
+  if (self->checkpoint_db == NULL)
+    {
+      /* A connection only knows the file is in WAL mode once it has read
+       * from it: until then a checkpoint does nothing and says OK. */
+      if (sqlite3_open_v2 (self->path, &self->checkpoint_db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+          sqlite3_busy_timeout (self->checkpoint_db, 1000) != SQLITE_OK ||
+          sqlite3_exec (self->checkpoint_db, "PRAGMA schema_version", NULL, NULL, NULL) != SQLITE_OK)
+        {
+          sqlite3_close_v2 (self->checkpoint_db);
+          self->checkpoint_db = NULL;
+        }
+    }
+
+  if (self->checkpoint_db != NULL)
+    {
+      int rc = sqlite3_wal_checkpoint_v2 (self->checkpoint_db, NULL,
+                                          SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+      if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        g_debug ("Background checkpoint of %s: %s", self->path, sqlite3_errstr (rc));
+    }
+
+  /* Last touch of @self: finalize may run as soon as this is seen. */
+  g_mutex_lock (&self->checkpoint_lock);
+  self->checkpoint_unavailable = self->checkpoint_db == NULL;
+  self->checkpoint_running = FALSE;
+  g_cond_broadcast (&self->checkpoint_cond);
+  g_mutex_unlock (&self->checkpoint_lock);
+}
+
+static int
+wal_hook_cb (gpointer     user_data,
+             sqlite3     *db,
+             const char  *name,
+             int          n_pages)
+{
+  FbStore *self = user_data;
+  gboolean start = FALSE;
+  gboolean inline_checkpoint = FALSE;
+
+  if (n_pages < CHECKPOINT_PAGES)
+    return SQLITE_OK;
+
+  g_mutex_lock (&self->checkpoint_lock);
+  if (self->checkpoint_unavailable)
+    inline_checkpoint = TRUE;
+  else if (!self->checkpoint_running)
+    start = self->checkpoint_running = TRUE;
+  g_mutex_unlock (&self->checkpoint_lock);
+
+  if (start)
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+      g_task_set_task_data (task, self, NULL);
+      g_task_run_in_thread (task, checkpoint_thread);
+    }
+  else if (inline_checkpoint)
+    {
+      /* No second connection: what SQLite's own auto-checkpoint does. */
+      sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    }
+
+  return SQLITE_OK;
+}
+
+static void
+checkpoint_wait (FbStore *self)
+{
+  g_mutex_lock (&self->checkpoint_lock);
+  while (self->checkpoint_running)
+    g_cond_wait (&self->checkpoint_cond, &self->checkpoint_lock);
+  g_mutex_unlock (&self->checkpoint_lock);
+}
+
 /* ---- Opening and migrating ---- */
 
 static gboolean
@@ -2675,6 +2780,8 @@ open_database (FbStore  *self,
   if (!migrate (self, version, error))
     return FALSE;
 
+  sqlite3_wal_hook (self->db, wal_hook_cb, self);
+
   if (!load_counts (self, &self->pending_count, &self->conflict_count, error))
     return FALSE;
   self->live_pending = self->pending_count;
@@ -2771,6 +2878,13 @@ static void
 fb_store_finalize (GObject *object)
 {
   FbStore *self = FB_STORE (object);
+
+  checkpoint_wait (self);
+  if (self->checkpoint_db != NULL)
+    sqlite3_close_v2 (self->checkpoint_db);
+  self->checkpoint_db = NULL;
+  g_mutex_clear (&self->checkpoint_lock);
+  g_cond_clear (&self->checkpoint_cond);
 
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
@@ -2884,4 +2998,6 @@ fb_store_init (FbStore *self)
   g_array_set_clear_func (self->index_queue, (GDestroyNotify) index_entry_clear);
   self->index_marks = g_array_new (FALSE, FALSE, sizeof (guint));
   self->busy_timeout = default_busy_timeout;
+  g_mutex_init (&self->checkpoint_lock);
+  g_cond_init (&self->checkpoint_cond);
 }

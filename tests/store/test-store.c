@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include <string.h>
 
 #include "fb-store.h"
@@ -410,6 +412,49 @@ test_search_in_transaction (Fixture       *f,
 
   g_assert_cmpint (test_query_int (_fb_store_get_db (f->store),
                                    "SELECT count(*) FROM items_fts"), ==, 2);
+}
+
+/* Once the write-ahead log passes 1000 pages, a worker copies it into the
+ * database file while writing goes on; nothing is lost or damaged. */
+static void
+test_background_checkpoint (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  GStatBuf st;
+  goffset initial;
+  gint64 deadline;
+  sqlite3 *db;
+
+  while (text->len < 20000)
+    g_string_append (text, "a line of text that fills the log up \n");
+
+  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  initial = st.st_size;
+
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Note %u", i);
+      g_autoptr(FbItem) item = create_note (f, title, text->str);
+    }
+
+  /* Only a checkpoint makes the database file itself grow. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  do
+    {
+      g_usleep (10000);
+      g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+    }
+  while (st.st_size <= initial && g_get_monotonic_time () < deadline);
+  g_assert_cmpint (st.st_size, >, initial);
+
+  close_store (f);
+  open_store (f);
+  db = _fb_store_get_db (f->store);
+  g_assert_cmpint (test_query_int (db, "SELECT count(*) FROM items"), ==, 300);
+  g_assert_cmpint (test_query_int (db, "SELECT count(*) FROM items_fts"), ==, 300);
+  g_assert_cmpint (test_query_int (db, "SELECT count(*) FROM pragma_integrity_check "
+                                       "WHERE integrity_check = 'ok'"), ==, 1);
 }
 
 /* Stored bodies are compared as text: fb_body_to_string () must write
@@ -1539,6 +1584,7 @@ main (int   argc,
   ADD ("/store/sync/mark-pushed", test_mark_pushed);
   ADD ("/store/sync/mark-item-pushed", test_mark_item_pushed);
   ADD ("/store/search/in-transaction", test_search_in_transaction);
+  ADD ("/store/background-checkpoint", test_background_checkpoint);
   ADD ("/store/sync/apply-remote", test_apply_remote);
   ADD ("/store/sync/apply-remote-batch", test_apply_remote_batch);
   ADD ("/store/sync/apply-merged", test_apply_merged);
