@@ -540,8 +540,21 @@ append_for_index (GString    *out,
                   const char *text)
 {
   const char *p;
+  gsize len = 0;
 
-  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+  if (text == NULL)
+    return;
+
+  /* Plain ASCII (most text) is valid UTF-8 and holds no CJK: one pass. */
+  while (text[len] != '\0' && (guchar) text[len] < 0x80)
+    len++;
+  if (text[len] == '\0')
+    {
+      g_string_append_len (out, text, len);
+      return;
+    }
+
+  if (!g_utf8_validate (text, -1, NULL))
     return;
 
   if (!may_contain_cjk (text))
