@@ -336,6 +336,10 @@ update_state (FbSyncStatus *self)
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), "dim-label");
 
+  if (syncing)
+    gtk_widget_add_css_class (GTK_WIDGET (self->refresh_button), "syncing");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->refresh_button), "syncing");
   gtk_stack_set_visible_child_name (self->refresh_stack, syncing ? "spinner" : "icon");
   gtk_spinner_set_spinning (self->spinner, syncing);
   gtk_widget_set_sensitive (GTK_WIDGET (self->refresh_button),
