@@ -9,7 +9,7 @@ build_pkgs=(
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev
   libsqlite3-dev libjson-glib-dev libsoup-3.0-dev libsecret-1-dev libgit2-dev
   desktop-file-utils appstream
-  dconf-gsettings-backend
+  dconf-gsettings-backend adwaita-icon-theme fonts-cantarell
 )
 test_pkgs=(
   libgtk-4-bin chromium imagemagick flatpak-builder libsecret-tools
