@@ -183,14 +183,12 @@ account_write_finish (AccountWrite *write)
       g_autofree char *database = g_settings_get_string (write->settings, "database");
       g_autofree char *user = g_settings_get_string (write->settings, "user-name");
 
-      g_settings_delay (write->settings);
       if (g_strcmp0 (url, write->url) != 0)
         g_settings_set_string (write->settings, "server-url", write->url);
       if (g_strcmp0 (database, write->database) != 0)
         g_settings_set_string (write->settings, "database", write->database);
       if (g_strcmp0 (user, write->user) != 0)
         g_settings_set_string (write->settings, "user-name", write->user);
-      g_settings_apply (write->settings);
     }
 
   g_weak_ref_clear (&write->window);
