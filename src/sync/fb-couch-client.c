@@ -733,6 +733,34 @@ task_return_reply_error (GTask *task,
   g_task_return_error (task, g_steal_pointer (&reply->error));
 }
 
+/* The array member @name of a successful reply's root object. Otherwise
+ * the task returns the reply's error, or a bad response saying @missing,
+ * and this returns NULL. */
+static JsonArray *
+reply_root_array_or_return (GTask      *task,
+                            Reply      *reply,
+                            const char *name,
+                            const char *missing)
+{
+  GError *error = NULL;
+
+  if (!reply_is_success (reply))
+    {
+      task_return_reply_error (task, reply);
+      return NULL;
+    }
+
+  if (!JSON_NODE_HOLDS_OBJECT (reply->root) ||
+      !member_is_array (json_node_get_object (reply->root), name))
+    {
+      set_bad_response (&error, missing);
+      g_task_return_error (task, error);
+      return NULL;
+    }
+
+  return json_object_get_array_member (json_node_get_object (reply->root), name);
+}
+
 /* ------------------------------------------------------------------ */
 /* GObject                                                             */
 /* ------------------------------------------------------------------ */
@@ -1427,21 +1455,11 @@ get_docs_bulk_get_cb (GObject      *object,
       return;
     }
 
-  if (!reply_is_success (reply))
-    {
-      task_return_reply_error (task, reply);
-      return;
-    }
+  results = reply_root_array_or_return (task, reply, "results",
+                                        "_bulk_get returned no “results” list");
+  if (results == NULL)
+    return;
 
-  if (!JSON_NODE_HOLDS_OBJECT (reply->root) ||
-      !member_is_array (json_node_get_object (reply->root), "results"))
-    {
-      set_bad_response (&error, "_bulk_get returned no “results” list");
-      g_task_return_error (task, error);
-      return;
-    }
-
-  results = json_object_get_array_member (json_node_get_object (reply->root), "results");
   for (i = 0; i < json_array_get_length (results); i++)
     {
       JsonNode *element = json_array_get_element (results, i);
@@ -1521,21 +1539,11 @@ get_docs_all_docs_cb (GObject      *object,
       return;
     }
 
-  if (!reply_is_success (reply))
-    {
-      task_return_reply_error (task, reply);
-      return;
-    }
+  rows = reply_root_array_or_return (task, reply, "rows",
+                                     "_all_docs returned no “rows” list");
+  if (rows == NULL)
+    return;
 
-  if (!JSON_NODE_HOLDS_OBJECT (reply->root) ||
-      !member_is_array (json_node_get_object (reply->root), "rows"))
-    {
-      set_bad_response (&error, "_all_docs returned no “rows” list");
-      g_task_return_error (task, error);
-      return;
-    }
-
-  rows = json_object_get_array_member (json_node_get_object (reply->root), "rows");
   for (i = 0; i < json_array_get_length (rows); i++)
     {
       JsonNode *element = json_array_get_element (rows, i);
