@@ -106,8 +106,8 @@ fb_test_wait_for_flag (gboolean *flag,
     g_error ("Timed out after %u ms waiting for an asynchronous result", timeout_ms);
 }
 
-static void
-remove_tree (const char *path)
+void
+fb_test_remove_tree (const char *path)
 {
   if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
     {
@@ -118,7 +118,7 @@ remove_tree (const char *path)
         {
           g_autofree char *child = g_build_filename (path, name, NULL);
 
-          remove_tree (child);
+          fb_test_remove_tree (child);
         }
       g_rmdir (path);
     }
@@ -430,7 +430,7 @@ fb_test_server_free (FbTestServer *self)
   g_clear_object (&self->session);
 
   if (self->tmpdir != NULL)
-    remove_tree (self->tmpdir);
+    fb_test_remove_tree (self->tmpdir);
 
   g_free (self->binary);
   g_free (self->tmpdir);

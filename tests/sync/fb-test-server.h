@@ -81,6 +81,9 @@ char         *fb_test_server_delete_doc (FbTestServer  *self,
 
 /* A free TCP port on 127.0.0.1 (bound, read, closed). */
 guint16       fb_test_find_free_port    (GError       **error);
+/* Removes a file or a folder with everything in it (symlinks are removed,
+ * never followed). */
+void          fb_test_remove_tree       (const char    *path);
 
 /* Iterates the thread-default main context until *@flag is TRUE, or
  * fails the test after @timeout_ms. */

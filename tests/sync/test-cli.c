@@ -112,24 +112,6 @@ count_items (const char *home)
   return items->len;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 /* Three items: a note, a record, and a deleted note (not exported). */
 static void
 fill_store (const char  *home,
@@ -291,8 +273,8 @@ test_export_import (void)
   g_test_trap_assert_stdout ("{*\"fieldbook\" : 1,*\"items\" : [*");
   g_test_trap_assert_stderr ("*Exported 2 items*");
 
-  remove_tree (home_a);
-  remove_tree (home_b);
+  fb_test_remove_tree (home_a);
+  fb_test_remove_tree (home_b);
 }
 
 static void
@@ -336,7 +318,7 @@ test_import_bad_files (void)
     g_test_trap_assert_stderr ("*Could not import*");
   }
 
-  remove_tree (home);
+  fb_test_remove_tree (home);
 }
 
 static void
@@ -385,8 +367,8 @@ test_sync (void)
   fb_credentials_clear_sync (url, ADMIN, NULL, &error);
   g_assert_no_error (error);
 
-  remove_tree (home_a);
-  remove_tree (home_b);
+  fb_test_remove_tree (home_a);
+  fb_test_remove_tree (home_b);
 }
 
 typedef struct {
@@ -498,7 +480,7 @@ main (int   argc,
   if (server != NULL)
     fb_test_server_free (server);
   if (tmp_root != NULL)
-    remove_tree (tmp_root);
+    fb_test_remove_tree (tmp_root);
   g_free (tmp_root);
   return status;
 }

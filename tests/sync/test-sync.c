@@ -129,31 +129,13 @@ peer_new (const char *db)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 peer_free (Peer *peer)
 {
   g_assert_finalize_object (peer->manager);
   drain_main_context ();
   g_assert_finalize_object (peer->store);
   g_object_unref (peer->monitor);
-  remove_tree (peer->dir);
+  fb_test_remove_tree (peer->dir);
   g_free (peer->dir);
   g_free (peer);
 }

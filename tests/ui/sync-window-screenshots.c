@@ -345,7 +345,7 @@ main (int   argc,
   g_clear_object (&monitor);
   g_clear_object (&settings);
   fb_test_server_free (server);
-  remove_tree (dir);
+  fb_test_remove_tree (dir);
 
   return status;
 }

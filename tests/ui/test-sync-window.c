@@ -268,7 +268,7 @@ run_app (const char *url,
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     g_settings_reset (app->settings, keys[i]);
   g_object_unref (app->settings);
-  remove_tree (app->dir);
+  fb_test_remove_tree (app->dir);
   g_free (app->dir);
   g_free (app->notification_title);
   g_free (app);
@@ -963,7 +963,7 @@ test_describe_remote_changes (void)
     }
 
   g_clear_object (&store);
-  remove_tree (dir);
+  fb_test_remove_tree (dir);
 }
 
 int
