@@ -104,24 +104,6 @@ peer_new (const char *url,
   return peer;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 static inline void
 peer_free (Peer *peer)
 {
@@ -130,7 +112,7 @@ peer_free (Peer *peer)
   drain_main_context ();
   g_assert_finalize_object (peer->store);
   g_object_unref (peer->monitor);
-  remove_tree (peer->dir);
+  fb_test_remove_tree (peer->dir);
   g_free (peer->dir);
   g_free (peer);
 }
@@ -253,8 +235,14 @@ static inline void
 sync_ui_test_init (int    *argc,
                    char ***argv)
 {
-  g_autofree char *keyring_dir = g_dir_make_tmp ("fb-test-keyring-XXXXXX", NULL);
-  g_autofree char *keyring = g_build_filename (keyring_dir, "keyring", NULL);
+  /* In the runtime dir, which tests/ui/broadway-run.sh makes per test and
+   * removes afterwards. */
+  g_autofree char *keyring_dir = g_build_filename (g_get_user_runtime_dir (),
+                                                   "fb-test-keyring-XXXXXX", NULL);
+  g_autofree char *keyring = NULL;
+
+  g_assert_nonnull (g_mkdtemp (keyring_dir));
+  keyring = g_build_filename (keyring_dir, "keyring", NULL);
 
   /* Before libsecret is first used: no D-Bus, no keyring daemon. */
   g_setenv ("SECRET_BACKEND", "file", TRUE);
