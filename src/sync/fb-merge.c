@@ -48,51 +48,307 @@ terminate_last_line (const char *text)
   return g_strconcat (text, "\n", NULL);
 }
 
+/* ---- Line merge ----
+ *
+ * git_merge_file () (xdiff's merge) treats hunks that touch as colliding, so
+ * an edit of line 1 on one side and of line 2 on the other would need the
+ * person. For notes that question helps nobody: the two diffs base→mine and
+ * base→theirs are taken from libgit2's diff machinery and combined here, and
+ * only changes to the same base lines (or two different insertions at the
+ * same place) collide. */
+
+typedef struct {
+  const char *text;
+  gsize       len;
+} Line;
+
+/* Splits @text (every line terminated by '\n') into lines. */
+static GArray *
+split_lines (const char *text)
+{
+  GArray *lines = g_array_new (FALSE, FALSE, sizeof (Line));
+  const char *p = text;
+
+  while (*p != '\0')
+    {
+      const char *nl = strchr (p, '\n');
+      Line line;
+
+      line.text = p;
+      line.len = nl != NULL ? (gsize) (nl - p) + 1 : strlen (p);
+      g_array_append_val (lines, line);
+      p += line.len;
+    }
+
+  return lines;
+}
+
+/* One change of one side: base lines [base_start, base_end) become that
+ * side's lines [side_start, side_end). An insertion has an empty base range,
+ * placed before base line base_start. */
+typedef struct {
+  guint  base_start;
+  guint  base_end;
+  guint  side_start;
+  guint  side_end;
+  guint  side;       /* 0: mine, 1: theirs */
+} Hunk;
+
+/* git's hunk headers count from 1, and an empty range starts at the line
+ * before it. */
+static guint
+range_start (int start,
+             int n_lines)
+{
+  return n_lines > 0 ? (guint) start - 1 : (guint) start;
+}
+
+static gboolean
+diff_hunks (const char *base,
+            const char *side_text,
+            guint       side,
+            GArray     *hunks)
+{
+  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  git_patch *patch = NULL;
+  size_t n;
+
+  /* No context and no joining of nearby hunks: each hunk is exactly the
+   * lines that changed, so hunks are only as wide as the change. */
+  options.context_lines = 0;
+  options.interhunk_lines = 0;
+  options.flags |= GIT_DIFF_FORCE_TEXT;
+
+  if (git_patch_from_buffers (&patch, base, strlen (base), NULL,
+                              side_text, strlen (side_text), NULL, &options) < 0)
+    {
+      const git_error *error = git_error_last ();
+
+      g_warning ("Could not compare texts: %s",
+                 error != NULL && error->message != NULL
+                 ? error->message : "unknown libgit2 error");
+      return FALSE;
+    }
+
+  n = patch != NULL ? git_patch_num_hunks (patch) : 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      const git_diff_hunk *gh = NULL;
+      Hunk hunk;
+
+      if (git_patch_get_hunk (&gh, NULL, patch, i) < 0)
+        {
+          git_patch_free (patch);
+          return FALSE;
+        }
+
+      hunk.base_start = range_start (gh->old_start, gh->old_lines);
+      hunk.base_end = hunk.base_start + (guint) gh->old_lines;
+      hunk.side_start = range_start (gh->new_start, gh->new_lines);
+      hunk.side_end = hunk.side_start + (guint) gh->new_lines;
+      hunk.side = side;
+      g_array_append_val (hunks, hunk);
+    }
+
+  git_patch_free (patch);
+
+  return TRUE;
+}
+
+/* In base order; at the same base line an insertion comes first, since it
+ * goes before the line that the other hunk changes. */
+static int
+compare_hunks (gconstpointer a,
+               gconstpointer b)
+{
+  const Hunk *x = a;
+  const Hunk *y = b;
+  gboolean x_insert = x->base_start == x->base_end;
+  gboolean y_insert = y->base_start == y->base_end;
+
+  if (x->base_start != y->base_start)
+    return x->base_start < y->base_start ? -1 : 1;
+  if (x_insert != y_insert)
+    return x_insert ? -1 : 1;
+  return (int) x->side - (int) y->side;
+}
+
+/* Does @hunk touch the same base lines as the group spanning [lo, hi)?
+ * Changes of neighbouring lines do not; an insertion collides only with an
+ * insertion at the same place or with a change of lines around it. */
+static gboolean
+hunk_overlaps (const Hunk *hunk,
+               guint       lo,
+               guint       hi)
+{
+  gboolean insert = hunk->base_start == hunk->base_end;
+
+  if (lo == hi)
+    return insert && hunk->base_start == lo;
+  if (insert)
+    return hunk->base_start > lo && hunk->base_start < hi;
+  return hunk->base_start < hi;
+}
+
+/* Appends what side @side made of base lines [lo, hi), given its hunks in
+ * @group (all within that range). */
+static void
+append_side_region (GString    *out,
+                    GArray     *base,
+                    GArray     *side_lines,
+                    guint       side,
+                    const Hunk *group,
+                    guint       n_group,
+                    guint       lo,
+                    guint       hi)
+{
+  guint pos = lo;
+
+  for (guint i = 0; i < n_group; i++)
+    {
+      const Hunk *hunk = &group[i];
+
+      if (hunk->side != side)
+        continue;
+
+      for (; pos < hunk->base_start; pos++)
+        g_string_append_len (out, g_array_index (base, Line, pos).text,
+                             g_array_index (base, Line, pos).len);
+      for (guint j = hunk->side_start; j < hunk->side_end; j++)
+        g_string_append_len (out, g_array_index (side_lines, Line, j).text,
+                             g_array_index (side_lines, Line, j).len);
+      pos = hunk->base_end;
+    }
+
+  for (; pos < hi; pos++)
+    g_string_append_len (out, g_array_index (base, Line, pos).text,
+                         g_array_index (base, Line, pos).len);
+}
+
+/* A group where each hunk replaced its lines one for one: line by line,
+ * a line changed on one side takes that side, the same change on both is
+ * taken once, and different changes of one line collide. */
+static gboolean
+merge_line_for_line (GString    *out,
+                     GArray     *base,
+                     GArray     *side_lines[2],
+                     const Hunk *group,
+                     guint       n_group,
+                     guint       lo,
+                     guint       hi)
+{
+  g_autofree const Line **versions = g_new0 (const Line *, 2 * (hi - lo));
+
+  for (guint i = 0; i < n_group; i++)
+    {
+      const Hunk *hunk = &group[i];
+
+      if (hunk->base_end - hunk->base_start != hunk->side_end - hunk->side_start)
+        return FALSE;
+      for (guint k = 0; k < hunk->base_end - hunk->base_start; k++)
+        versions[2 * (hunk->base_start + k - lo) + hunk->side] =
+          &g_array_index (side_lines[hunk->side], Line, hunk->side_start + k);
+    }
+
+  for (guint pos = lo; pos < hi; pos++)
+    {
+      const Line *mine = versions[2 * (pos - lo)];
+      const Line *theirs = versions[2 * (pos - lo) + 1];
+      const Line *line;
+
+      if (mine == NULL)
+        line = theirs != NULL ? theirs : &g_array_index (base, Line, pos);
+      else if (theirs == NULL)
+        line = mine;
+      else if (mine->len == theirs->len && memcmp (mine->text, theirs->text, mine->len) == 0)
+        line = mine;
+      else
+        return FALSE;
+
+      g_string_append_len (out, line->text, line->len);
+    }
+
+  return TRUE;
+}
+
 static gboolean
 merge_lines (const char  *base,
              const char  *mine,
              const char  *theirs,
              char       **merged)
 {
-  git_merge_file_input base_input = GIT_MERGE_FILE_INPUT_INIT;
-  git_merge_file_input mine_input = GIT_MERGE_FILE_INPUT_INIT;
-  git_merge_file_input theirs_input = GIT_MERGE_FILE_INPUT_INIT;
-  git_merge_file_options options = GIT_MERGE_FILE_OPTIONS_INIT;
-  git_merge_file_result result = { 0 };
-  gboolean clean = FALSE;
+  g_autoptr(GArray) base_lines = split_lines (base);
+  g_autoptr(GArray) mine_lines = split_lines (mine);
+  g_autoptr(GArray) theirs_lines = split_lines (theirs);
+  GArray *side_lines[2] = { mine_lines, theirs_lines };
+  g_autoptr(GArray) hunks = g_array_new (FALSE, FALSE, sizeof (Hunk));
+  g_autoptr(GString) out = g_string_sized_new (strlen (mine) + strlen (theirs));
+  guint pos = 0;
+  guint i = 0;
 
   ensure_libgit2 ();
 
-  base_input.ptr = base;
-  base_input.size = strlen (base);
-  mine_input.ptr = mine;
-  mine_input.size = strlen (mine);
-  theirs_input.ptr = theirs;
-  theirs_input.size = strlen (theirs);
+  if (!diff_hunks (base, mine, 0, hunks) || !diff_hunks (base, theirs, 1, hunks))
+    return FALSE;
 
-  if (git_merge_file (&result, &base_input, &mine_input, &theirs_input,
-                      &options) < 0)
+  g_array_sort (hunks, compare_hunks);
+
+  while (i < hunks->len)
     {
-      const git_error *error = git_error_last ();
+      const Hunk *group = &g_array_index (hunks, Hunk, i);
+      guint lo = group->base_start;
+      guint hi = group->base_end;
+      guint n_group = 1;
+      gboolean both = FALSE;
 
-      g_warning ("Could not merge text: %s",
-                 error != NULL && error->message != NULL
-                 ? error->message : "unknown libgit2 error");
-      git_merge_file_result_free (&result);
-      return FALSE;
+      /* Hunks whose base lines overlap form a group, across both sides. */
+      while (i + n_group < hunks->len &&
+             hunk_overlaps (&group[n_group], lo, hi))
+        {
+          hi = MAX (hi, group[n_group].base_end);
+          both = both || group[n_group].side != group[0].side;
+          n_group++;
+        }
+
+      for (; pos < lo; pos++)
+        g_string_append_len (out, g_array_index (base_lines, Line, pos).text,
+                             g_array_index (base_lines, Line, pos).len);
+
+      if (!both)
+        {
+          append_side_region (out, base_lines, side_lines[group->side], group->side,
+                              group, n_group, lo, hi);
+        }
+      else
+        {
+          g_autoptr(GString) mine_region = g_string_new (NULL);
+          g_autoptr(GString) theirs_region = g_string_new (NULL);
+
+          /* Both sides changed these lines: fine if they made the same of
+           * them (a lost push reply, the same fix typed twice), or, when
+           * every change there replaced lines one for one, if no single
+           * line was changed differently. */
+          append_side_region (mine_region, base_lines, side_lines[0], 0,
+                              group, n_group, lo, hi);
+          append_side_region (theirs_region, base_lines, side_lines[1], 1,
+                              group, n_group, lo, hi);
+          if (g_string_equal (mine_region, theirs_region))
+            g_string_append_len (out, mine_region->str, mine_region->len);
+          else if (!merge_line_for_line (out, base_lines, side_lines, group, n_group, lo, hi))
+            return FALSE;
+        }
+
+      pos = hi;
+      i += n_group;
     }
 
-  /* Not automergeable: lines collide; result.ptr holds conflict markers,
-   * which must never reach a body. */
-  if (result.automergeable)
-    {
-      *merged = g_strndup (result.ptr != NULL ? result.ptr : "", result.len);
-      clean = TRUE;
-    }
+  for (; pos < base_lines->len; pos++)
+    g_string_append_len (out, g_array_index (base_lines, Line, pos).text,
+                         g_array_index (base_lines, Line, pos).len);
 
-  git_merge_file_result_free (&result);
+  *merged = g_string_free (g_steal_pointer (&out), FALSE);
 
-  return clean;
+  return TRUE;
 }
 
 gboolean

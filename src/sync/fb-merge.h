@@ -19,8 +19,10 @@ typedef enum {
  * On FB_MERGE_CLEAN, *@merged (transfer full) is the merged body, or NULL if
  * the merged result is "deleted" (*@merged_deleted TRUE).
  * Rules: field by field; a field changed on one side only takes that side;
- * a string field changed on both sides is merged line by line (libgit2
- * git_merge_file); objects (record "fields") merge key by key; "tags" merge as
+ * a string field changed on both sides is merged line by line (libgit2's
+ * diff of each side against the base; changes to different lines merge,
+ * neighbouring lines included, and only the same line changed differently,
+ * or two different insertions at one place, collide); objects (record "fields") merge key by key; "tags" merge as
  * sets; "order" keeps mine's order plus theirs' additions, minus removals;
  * identical sides are never a conflict; delete versus an edit is a conflict,
  * delete versus unchanged is a delete. */

@@ -497,6 +497,18 @@ test_merge_paragraphs (void)
                      "First paragraph, edited on A.\n\nSecond paragraph.\n\nThird paragraph, edited on B.\n");
 }
 
+/* A edits line 1, B line 2 (and B inserts a line right after it): lines
+ * next to each other are still different lines, merged without asking. */
+static void
+test_merge_adjacent_lines (void)
+{
+  check_clean_merge ("merge-adjacent-lines",
+                     "Buy milk\nCall Anna\nWater plants\n",
+                     "text", "Buy oat milk\nCall Anna\nWater plants\n",
+                     "text", "Buy milk\nCall Anna at 5\nand Ben\nWater plants\n",
+                     "Buy oat milk\nCall Anna at 5\nand Ben\nWater plants\n");
+}
+
 /* Both sides edit the same line: B's sync finds a conflict, with both
  * versions kept; each resolution converges. */
 static void
@@ -1491,6 +1503,7 @@ main (int   argc,
   g_test_add_func ("/sync/push-document-text", test_push_document_text);
   g_test_add_func ("/sync/merge/fields", test_merge_fields);
   g_test_add_func ("/sync/merge/paragraphs", test_merge_paragraphs);
+  g_test_add_func ("/sync/merge/adjacent-lines", test_merge_adjacent_lines);
   g_test_add_func ("/sync/conflict/keep-mine", test_conflict_keep_mine);
   g_test_add_func ("/sync/conflict/use-server", test_conflict_use_server);
   g_test_add_func ("/sync/conflict/keep-both", test_conflict_keep_both);
