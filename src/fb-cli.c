@@ -121,6 +121,28 @@ lookup_string (GVariantDict *options,
   return NULL;
 }
 
+/* One line for the run, one for the store: how many items wait for a
+ * decision in total, whichever run put them there. */
+static void
+print_sync_summary (const FbSyncStats *stats,
+                    guint              total_conflicts)
+{
+  /* Translators: the four numbers are counts of items; the plural form
+   * follows the last one (items this run put into conflict) */
+  g_print (ngettext ("Pushed %u, pulled %u, merged %u, %u new conflict\n",
+                     "Pushed %u, pulled %u, merged %u, %u new conflicts\n",
+                     stats->conflicts),
+           stats->pushed, stats->pulled, stats->merged, stats->conflicts);
+
+  if (total_conflicts == 0)
+    g_print (_("No item is in conflict.\n"));
+  else
+    g_print (ngettext ("%u item is in conflict and needs a decision: open Fieldbook to choose.\n",
+                       "%u items are in conflict and need a decision: open Fieldbook to choose.\n",
+                       total_conflicts),
+             total_conflicts);
+}
+
 static int
 run_sync (FbStore      *store,
           GVariantDict *options)
@@ -137,6 +159,8 @@ run_sync (FbStore      *store,
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
   Waiter waiter = { NULL, NULL };
+  guint total_conflicts;
+  gboolean ok;
 
   /* Without the installed schema (e.g. run from the build tree), the
    * options alone say where to sync. */
@@ -183,28 +207,27 @@ run_sync (FbStore      *store,
   if (waiter.result == NULL)
     g_main_loop_run (loop);
 
-  stats = fb_sync_manager_sync_finish (manager, waiter.result, &error);
+  ok = fb_sync_manager_sync_finish_full (manager, waiter.result, &stats, &error);
   g_clear_object (&waiter.result);
 
-  if (stats == NULL)
+  /* Also after a failure: what the run did before it stays done, and the
+   * conflicts it found are in the store waiting for the person. A run that
+   * failed before it did anything only says why. */
+  total_conflicts = fb_store_get_conflict_count (store);
+  if (ok || stats->pushed > 0 || stats->pulled > 0 || stats->merged > 0 ||
+      stats->conflicts > 0 || total_conflicts > 0)
+    print_sync_summary (stats, total_conflicts);
+
+  if (!ok)
     {
       g_autofree char *words = describe_sync_error (error);
 
       /* Translators: %s says why, e.g. "wrong user name or password" */
       g_printerr (_("Could not sync: %s\n"), words);
-      return 1;
+      return FB_CLI_EXIT_FAILED;
     }
 
-  /* Translators: the four numbers are counts of items */
-  g_print (_("Pushed %u, pulled %u, merged %u, %u in conflict\n"),
-           stats->pushed, stats->pulled, stats->merged, stats->conflicts);
-  if (stats->conflicts > 0)
-    g_print (ngettext ("%u item changed on both sides needs a decision: open Fieldbook to choose.\n",
-                       "%u items changed on both sides need a decision: open Fieldbook to choose.\n",
-                       stats->conflicts),
-             stats->conflicts);
-
-  return 0;
+  return stats->conflicts > 0 ? FB_CLI_EXIT_NEW_CONFLICTS : FB_CLI_EXIT_OK;
 }
 
 /* ---- --export ---- */
@@ -489,8 +512,14 @@ fb_cli_handle_local_options (GApplication *app,
     status = run_import (store, import_path);
   if (status == 0 && sync)
     status = run_sync (store, options);
-  if (status == 0 && export_path != NULL)
-    status = run_export (store, export_path);
+  /* Conflicts wait for the person; they do not stop an export. */
+  if ((status == FB_CLI_EXIT_OK || status == FB_CLI_EXIT_NEW_CONFLICTS) && export_path != NULL)
+    {
+      int export_status = run_export (store, export_path);
+
+      if (export_status != FB_CLI_EXIT_OK)
+        status = export_status;
+    }
 
   return status;
 }

@@ -10,9 +10,16 @@ G_BEGIN_DECLS
 /* Adds --sync, --server, --database, --user, --export and --import to @app. */
 void fb_cli_add_options          (GApplication *app);
 
+/* Exit statuses of the commands. */
+typedef enum {
+  FB_CLI_EXIT_OK = 0,
+  FB_CLI_EXIT_FAILED = 1,        /* a command failed (it says why on stderr) */
+  FB_CLI_EXIT_NEW_CONFLICTS = 3, /* --sync finished, but put items into conflict */
+} FbCliExit;
+
 /* For GApplication::handle-local-options: -1 when no command (--sync,
  * --export, --import) was given, else runs it to the end and returns the exit
- * status (0 ok, 1 failure). Needs no display. With several commands, the
+ * status (an FbCliExit). Needs no display. With several commands, the
  * order is import, sync, export. */
 int  fb_cli_handle_local_options (GApplication *app,
                                   GVariantDict *options);

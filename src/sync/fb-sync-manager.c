@@ -464,6 +464,11 @@ run_finish (Run    *run,
     {
       GTask *task = run->tasks->pdata[i];
 
+      /* What a failed run did stays done (conflicts it found stay in the
+       * store): the caller learns it through fb_sync_manager_sync_finish_full (). */
+      g_object_set_data_full (G_OBJECT (task), "fb-sync-stats",
+                              fb_sync_stats_copy (&run->stats),
+                              (GDestroyNotify) fb_sync_stats_free);
       if (error != NULL)
         g_task_return_error (task, g_error_copy (error));
       else
@@ -646,6 +651,8 @@ apply_changes (Run         *run,
 {
   g_autofree char *seq_json = NULL;
   guint n = json_array_get_length (results);
+  FbSyncStats before = run->stats;
+  guint n_changed = run->changed_ids->len;
 
   if (!fb_store_begin (run->store, error))
     return FALSE;
@@ -673,7 +680,10 @@ apply_changes (Run         *run,
   return TRUE;
 
 fail:
+  /* Nothing of this batch is in the store: the run did not do it. */
   fb_store_rollback (run->store);
+  run->stats = before;
+  g_ptr_array_set_size (run->changed_ids, n_changed);
   return FALSE;
 }
 
@@ -994,6 +1004,7 @@ conflicts_cb (GObject      *object,
   Run *run = batch->run;
   g_autoptr(GHashTable) docs = NULL;
   g_autoptr(GError) error = NULL;
+  FbSyncStats before = run->stats;
 
   docs = fb_couch_client_get_docs_finish (FB_COUCH_CLIENT (object), result, &error);
   if (run->finished)
@@ -1037,6 +1048,7 @@ conflicts_cb (GObject      *object,
                           theirs, deleted, &error))
         {
           fb_store_rollback (run->store);
+          run->stats = before;
           run_fail (run, g_steal_pointer (&error));
           goto out;
         }
@@ -1045,6 +1057,7 @@ conflicts_cb (GObject      *object,
   if (!run_commit (run, &error))
     {
       fb_store_rollback (run->store);
+      run->stats = before;
       run_fail (run, g_steal_pointer (&error));
       goto out;
     }
@@ -2191,6 +2204,34 @@ fb_sync_manager_sync_finish (FbSyncManager  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fb_sync_manager_sync_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+fb_sync_manager_sync_finish_full (FbSyncManager  *self,
+                                  GAsyncResult   *result,
+                                  FbSyncStats   **stats,
+                                  GError        **error)
+{
+  g_autoptr(FbSyncStats) done = NULL;
+  FbSyncStats *partial;
+
+  g_return_val_if_fail (FB_IS_SYNC_MANAGER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fb_sync_manager_sync_async, FALSE);
+  g_return_val_if_fail (stats != NULL, FALSE);
+
+  done = g_task_propagate_pointer (G_TASK (result), error);
+  if (done != NULL)
+    {
+      *stats = g_steal_pointer (&done);
+      return TRUE;
+    }
+
+  /* A run that never started did nothing. */
+  partial = g_object_get_data (G_OBJECT (result), "fb-sync-stats");
+  *stats = partial != NULL ? fb_sync_stats_copy (partial) : g_new0 (FbSyncStats, 1);
+
+  return FALSE;
 }
 
 gboolean

@@ -73,6 +73,15 @@ FbSyncStats     *fb_sync_manager_sync_finish      (FbSyncManager       *self,
                                                    GAsyncResult        *result,
                                                    GError             **error);
 
+/* Like fb_sync_manager_sync_finish (), but *@stats (transfer full, never
+ * NULL) is set also when the run failed: what it did before it failed, which
+ * stays done (items it put into conflict are in conflict). FALSE with
+ * @error set when the run failed. */
+gboolean         fb_sync_manager_sync_finish_full (FbSyncManager       *self,
+                                                   GAsyncResult        *result,
+                                                   FbSyncStats        **stats,
+                                                   GError             **error);
+
 /* Properties (all read-only, notify only on change). */
 gboolean         fb_sync_manager_get_online        (FbSyncManager   *self);
 FbSyncState      fb_sync_manager_get_state         (FbSyncManager   *self);

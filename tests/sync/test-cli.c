@@ -12,6 +12,7 @@
 #include "fb-cli.h"
 #include "fb-credentials.h"
 #include "fb-store.h"
+#include "fb-test-proxy.h"
 #include "fb-test-server.h"
 
 #define ADMIN    "admin"
@@ -58,6 +59,16 @@ subprocess_run (void)
   fb_cli_add_options (app);
   status = fb_cli_handle_local_options (app, options);
   fflush (stdout);
+
+  /* The parent learns the exact status from a file: GLib's trap only
+   * tells passed (0) from failed. */
+  {
+    g_autofree char *status_file = g_build_filename (g_getenv ("XDG_DATA_HOME"),
+                                                     "cli-exit-status", NULL);
+    g_autofree char *text = g_strdup_printf ("%d", status);
+
+    g_file_set_contents (status_file, text, -1, NULL);
+  }
   exit (status < 0 ? 2 : status);
 }
 
@@ -80,6 +91,87 @@ run_cli (const char *home,
   g_test_trap_subprocess ("/cli/subprocess/run", 120 * G_USEC_PER_SEC, 0);
   return g_test_trap_has_passed ();
 }
+
+/* The exit status of the last run_cli () with the data dir @home. */
+static int
+last_exit_status (const char *home)
+{
+  g_autofree char *status_file = g_build_filename (home, "cli-exit-status", NULL);
+  g_autofree char *text = NULL;
+
+  g_assert_true (g_file_get_contents (status_file, &text, NULL, NULL));
+  return atoi (text);
+}
+
+/* ---- A fault proxy on its own thread ----
+ *
+ * While the parent waits for a child, GLib iterates a context of its own,
+ * not the default one: the proxy the child talks to runs in a thread. */
+
+typedef struct {
+  GMainContext *context;
+  GMainLoop    *loop;
+  GThread      *thread;
+  FbTestProxy  *proxy;
+  GMutex        lock;
+  GCond         ready;
+} ProxyThread;
+
+static gpointer
+proxy_thread_main (gpointer data)
+{
+  ProxyThread *pt = data;
+  g_autoptr(GError) error = NULL;
+  FbTestProxy *proxy;
+
+  g_main_context_push_thread_default (pt->context);
+  proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
+  g_assert_no_error (error);
+
+  g_mutex_lock (&pt->lock);
+  pt->proxy = proxy;
+  g_cond_signal (&pt->ready);
+  g_mutex_unlock (&pt->lock);
+
+  g_main_loop_run (pt->loop);
+
+  fb_test_proxy_free (proxy);
+  g_main_context_pop_thread_default (pt->context);
+  return NULL;
+}
+
+static ProxyThread *
+proxy_thread_new (void)
+{
+  ProxyThread *pt = g_new0 (ProxyThread, 1);
+
+  g_mutex_init (&pt->lock);
+  g_cond_init (&pt->ready);
+  pt->context = g_main_context_new ();
+  pt->loop = g_main_loop_new (pt->context, FALSE);
+  pt->thread = g_thread_new ("test-proxy", proxy_thread_main, pt);
+
+  g_mutex_lock (&pt->lock);
+  while (pt->proxy == NULL)
+    g_cond_wait (&pt->ready, &pt->lock);
+  g_mutex_unlock (&pt->lock);
+
+  return pt;
+}
+
+static void
+proxy_thread_free (ProxyThread *pt)
+{
+  g_main_loop_quit (pt->loop);
+  g_thread_join (pt->thread);
+  g_main_loop_unref (pt->loop);
+  g_main_context_unref (pt->context);
+  g_mutex_clear (&pt->lock);
+  g_cond_clear (&pt->ready);
+  g_free (pt);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProxyThread, proxy_thread_free)
 
 /* ---- Stores ---- */
 
@@ -336,18 +428,18 @@ test_sync (void)
   g_setenv ("FIELDBOOK_PASSWORD", PASSWORD, TRUE);
   g_assert_true (run_cli (home_a, "sync", "server", url, "database", "cli-sync", "user", ADMIN, NULL));
   /* Two items and the deleted one (a tombstone the server never saw). */
-  g_test_trap_assert_stdout ("Pushed 3, pulled 0, merged 0, 0 in conflict\n");
+  g_test_trap_assert_stdout ("Pushed 3, pulled 0, merged 0, 0 new conflicts\nNo item is in conflict.\n");
   doc = fb_test_server_get_doc (server, "cli-sync", note_id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (doc, "title"), ==, "Groceries");
 
   g_assert_true (run_cli (home_b, "sync", "server", url, "database", "cli-sync", "user", ADMIN, NULL));
-  g_test_trap_assert_stdout ("Pushed 0, pulled 2, merged 0, 0 in conflict\n");
+  g_test_trap_assert_stdout ("Pushed 0, pulled 2, merged 0, 0 new conflicts\nNo item is in conflict.\n");
   g_assert_cmpuint (count_items (home_b), ==, 2);
 
   /* Nothing new: nothing moves. */
   g_assert_true (run_cli (home_b, "sync", "server", url, "database", "cli-sync", "user", ADMIN, NULL));
-  g_test_trap_assert_stdout ("Pushed 0, pulled 0, merged 0, 0 in conflict\n");
+  g_test_trap_assert_stdout ("Pushed 0, pulled 0, merged 0, 0 new conflicts\nNo item is in conflict.\n");
 
   g_setenv ("FIELDBOOK_PASSWORD", "wrong", TRUE);
   g_assert_false (run_cli (home_b, "sync", "server", url, "database", "cli-sync", "user", ADMIN, NULL));
@@ -363,12 +455,134 @@ test_sync (void)
   fb_credentials_store_sync (url, ADMIN, PASSWORD, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (run_cli (home_b, "sync", "server", url, "database", "cli-sync", "user", ADMIN, NULL));
-  g_test_trap_assert_stdout ("Pushed 0, pulled 0, merged 0, 0 in conflict\n");
+  g_test_trap_assert_stdout ("Pushed 0, pulled 0, merged 0, 0 new conflicts\nNo item is in conflict.\n");
   fb_credentials_clear_sync (url, ADMIN, NULL, &error);
   g_assert_no_error (error);
 
   fb_test_remove_tree (home_a);
   fb_test_remove_tree (home_b);
+}
+
+/* A sync finds a conflict while pushing, then fails on _changes: it still
+ * says what it did (and exits non-zero); the next one, which puts nothing
+ * new into conflict, still says how many items wait in the store. */
+static void
+test_sync_conflict_then_failure (void)
+{
+  g_autofree char *home = new_home ();
+  g_autofree char *note_id = NULL;
+  g_autofree char *rev = NULL;
+  g_autofree char *doc_json = NULL;
+  g_autoptr(ProxyThread) pt = proxy_thread_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  const char *url = fb_test_server_get_url (server);
+  const char *proxy_url = fb_test_proxy_get_url (pt->proxy);
+
+  fill_store (home, &note_id, NULL);
+  g_setenv ("FIELDBOOK_PASSWORD", PASSWORD, TRUE);
+  g_assert_true (run_cli (home, "sync", "server", url, "database", "cli-conflict", "user", ADMIN,
+                          NULL));
+  g_assert_cmpint (last_exit_status (home), ==, 0);
+
+  /* Another device changes the note's first line on the server ... */
+  doc = fb_test_server_get_doc (server, "cli-conflict", note_id, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (doc, "text", "oat milk\neggs\n");
+  {
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), doc);
+
+    doc_json = json_to_string (node, FALSE);
+  }
+  rev = fb_test_server_put_doc (server, "cli-conflict", note_id, doc_json, &error);
+  g_assert_no_error (error);
+
+  /* ... and this one the same line, differently. */
+  {
+    g_autoptr(FbStore) store = open_store (home);
+    g_autoptr(FbItem) item = fb_store_get_item (store, note_id, &error);
+    g_autoptr(JsonObject) body = NULL;
+
+    g_assert_no_error (error);
+    body = fb_body_copy (fb_item_get_body (item));
+    json_object_set_string_member (body, "text", "soy milk\neggs\n");
+    fb_store_update_item (store, note_id, body, &error);
+    g_assert_no_error (error);
+  }
+
+  fb_test_proxy_set_mode (pt->proxy, FB_TEST_PROXY_SERVER_ERROR, 0, "_changes");
+  g_assert_false (run_cli (home, "sync", "server", proxy_url, "database", "cli-conflict",
+                           "user", ADMIN, NULL));
+  g_assert_cmpint (last_exit_status (home), ==, 1);
+  g_assert_cmpuint (fb_test_proxy_get_fault_count (pt->proxy), >=, 1);
+  g_test_trap_assert_stdout ("Pushed 0, pulled 0, merged 0, 1 new conflict\n"
+                             "1 item is in conflict and needs a decision: open Fieldbook to choose.\n");
+  g_test_trap_assert_stderr ("Could not sync: *");
+  {
+    g_autoptr(FbStore) store = open_store (home);
+
+    g_assert_cmpuint (fb_store_get_conflict_count (store), ==, 1);
+  }
+
+  fb_test_proxy_set_mode (pt->proxy, FB_TEST_PROXY_PASS, 0, NULL);
+  g_assert_true (run_cli (home, "sync", "server", proxy_url, "database", "cli-conflict",
+                          "user", ADMIN, NULL));
+  g_test_trap_assert_stdout ("Pushed 0, pulled 0, merged 0, 0 new conflicts\n"
+                             "1 item is in conflict and needs a decision: open Fieldbook to choose.\n");
+
+  g_unsetenv ("FIELDBOOK_PASSWORD");
+  fb_test_remove_tree (home);
+}
+
+/* A sync that puts an item into conflict says so and exits with its own
+ * status, so a script can tell "a person must decide" from "all synced". */
+static void
+test_sync_new_conflict_status (void)
+{
+  g_autofree char *home = new_home ();
+  g_autofree char *note_id = NULL;
+  g_autofree char *rev = NULL;
+  g_autofree char *doc_json = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  const char *url = fb_test_server_get_url (server);
+
+  fill_store (home, &note_id, NULL);
+  g_setenv ("FIELDBOOK_PASSWORD", PASSWORD, TRUE);
+  g_assert_true (run_cli (home, "sync", "server", url, "database", "cli-new-conflict",
+                          "user", ADMIN, NULL));
+
+  doc = fb_test_server_get_doc (server, "cli-new-conflict", note_id, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (doc, "title", "Shopping");
+  {
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), doc);
+
+    doc_json = json_to_string (node, FALSE);
+  }
+  rev = fb_test_server_put_doc (server, "cli-new-conflict", note_id, doc_json, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(FbStore) store = open_store (home);
+    g_autoptr(FbItem) item = fb_store_get_item (store, note_id, &error);
+    g_autoptr(JsonObject) body = NULL;
+
+    g_assert_no_error (error);
+    body = fb_body_copy (fb_item_get_body (item));
+    json_object_set_string_member (body, "title", "Market");
+    fb_store_update_item (store, note_id, body, &error);
+    g_assert_no_error (error);
+  }
+
+  g_assert_false (run_cli (home, "sync", "server", url, "database", "cli-new-conflict",
+                           "user", ADMIN, NULL));
+  g_assert_cmpint (last_exit_status (home), ==, 3);
+  g_test_trap_assert_stdout ("Pushed 0, pulled 0, merged 0, 1 new conflict\n"
+                             "1 item is in conflict and needs a decision: open Fieldbook to choose.\n");
+  g_test_trap_assert_stderr ("");
+
+  g_unsetenv ("FIELDBOOK_PASSWORD");
+  fb_test_remove_tree (home);
 }
 
 typedef struct {
@@ -473,6 +687,8 @@ main (int   argc,
   g_test_add_func ("/cli/export-import", test_export_import);
   g_test_add_func ("/cli/import-bad-files", test_import_bad_files);
   g_test_add_func ("/cli/sync", test_sync);
+  g_test_add_func ("/cli/sync/conflict-then-failure", test_sync_conflict_then_failure);
+  g_test_add_func ("/cli/sync/new-conflict-status", test_sync_new_conflict_status);
   g_test_add_func ("/cli/credentials", test_credentials);
 
   status = g_test_run ();
