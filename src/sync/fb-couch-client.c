@@ -1320,8 +1320,9 @@ fb_couch_client_bulk_docs_finish (FbCouchClient  *self,
 
 typedef struct
 {
-  GPtrArray  *ids;     /* of char*, the ids asked for */
-  GHashTable *found;   /* id → JsonObject */
+  GPtrArray  *ids;       /* of char*, the ids asked for */
+  GHashTable *found;     /* id → JsonObject */
+  gboolean    conflicts; /* with each document's "_conflicts" */
 } GetDocsData;
 
 static void
@@ -1369,19 +1370,22 @@ all_docs_async (GTask     *task,
                 GPtrArray *ids)
 {
   FbCouchClient *self = g_task_get_source_object (task);
+  GetDocsData *data = g_task_get_task_data (task);
   g_autoptr(JsonNode) body = ids_body (ids, "keys", FALSE);
-  g_autofree char *rel = g_strconcat (self->db_path, "/_all_docs?include_docs=true", NULL);
+  g_autofree char *rel = g_strconcat (self->db_path, "/_all_docs?include_docs=true",
+                                      data->conflicts ? "&conflicts=true" : NULL, NULL);
 
   request_async (self, "POST", rel, body, g_task_get_cancellable (task),
                  get_docs_all_docs_cb, task);
 }
 
-void
-fb_couch_client_get_docs_async (FbCouchClient       *self,
-                                const char * const  *ids,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
+static void
+get_docs_async (FbCouchClient       *self,
+                const char * const  *ids,
+                gboolean             conflicts,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   GetDocsData *data;
@@ -1395,6 +1399,7 @@ fb_couch_client_get_docs_async (FbCouchClient       *self,
   g_task_set_source_tag (task, fb_couch_client_get_docs_async);
 
   data = g_new0 (GetDocsData, 1);
+  data->conflicts = conflicts;
   data->ids = g_ptr_array_new_with_free_func (g_free);
   data->found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) json_object_unref);
@@ -1409,7 +1414,8 @@ fb_couch_client_get_docs_async (FbCouchClient       *self,
       return;
     }
 
-  if (self->no_bulk_get)
+  /* _bulk_get has no "_conflicts"; _all_docs has. */
+  if (self->no_bulk_get || conflicts)
     {
       all_docs_async (g_steal_pointer (&task), data->ids);
     }
@@ -1421,6 +1427,26 @@ fb_couch_client_get_docs_async (FbCouchClient       *self,
       request_async (self, "POST", rel, body, cancellable, get_docs_bulk_get_cb,
                      g_steal_pointer (&task));
     }
+}
+
+void
+fb_couch_client_get_docs_async (FbCouchClient       *self,
+                                const char * const  *ids,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  get_docs_async (self, ids, FALSE, cancellable, callback, user_data);
+}
+
+void
+fb_couch_client_get_docs_with_conflicts_async (FbCouchClient       *self,
+                                               const char * const  *ids,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data)
+{
+  get_docs_async (self, ids, TRUE, cancellable, callback, user_data);
 }
 
 static void
@@ -1614,6 +1640,118 @@ fb_couch_client_get_docs_finish (FbCouchClient  *self,
 }
 
 /* ------------------------------------------------------------------ */
+/* get_revisions                                                       */
+/* ------------------------------------------------------------------ */
+
+static void
+get_revisions_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FbCouchClient *self = FB_COUCH_CLIENT (object);
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  GError *error = NULL;
+  JsonArray *results;
+
+  reply = request_finish (self, result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  found = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+
+  /* A server without _bulk_get (CouchDB 1.x) shows only winners: the
+   * branches stay as they are, as they did before. */
+  if (reply->status == SOUP_STATUS_NOT_FOUND ||
+      reply->status == SOUP_STATUS_METHOD_NOT_ALLOWED ||
+      reply->status == SOUP_STATUS_NOT_IMPLEMENTED)
+    {
+      g_debug ("The server has no _bulk_get (HTTP %u): branches are not merged", reply->status);
+      g_task_return_pointer (task, g_steal_pointer (&found), (GDestroyNotify) g_ptr_array_unref);
+      return;
+    }
+
+  results = reply_root_array_or_return (task, reply, "results",
+                                        "_bulk_get returned no “results” list");
+  if (results == NULL)
+    return;
+
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonNode *element = json_array_get_element (results, i);
+      JsonArray *docs;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element) ||
+          !member_is_array (json_node_get_object (element), "docs"))
+        continue;
+
+      docs = json_object_get_array_member (json_node_get_object (element), "docs");
+      for (guint j = 0; j < json_array_get_length (docs); j++)
+        {
+          JsonNode *entry = json_array_get_element (docs, j);
+          JsonObject *doc;
+
+          /* "missing" or "error": compacted away, or never there. */
+          if (!JSON_NODE_HOLDS_OBJECT (entry) ||
+              !member_is_object (json_node_get_object (entry), "ok"))
+            continue;
+
+          doc = json_object_get_object_member (json_node_get_object (entry), "ok");
+          if (member_is_string (doc, "_id") && member_is_string (doc, "_rev"))
+            g_ptr_array_add (found, json_object_ref (doc));
+        }
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&found), (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+fb_couch_client_get_revisions_async (FbCouchClient       *self,
+                                     JsonArray           *wanted,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *rel = NULL;
+  JsonObject *object;
+
+  g_return_if_fail (FB_IS_COUCH_CLIENT (self));
+  g_return_if_fail (wanted != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fb_couch_client_get_revisions_async);
+
+  object = json_object_new ();
+  json_object_set_array_member (object, "docs", json_array_ref (wanted));
+  body = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+
+  rel = g_strconcat (self->db_path, "/_bulk_get?revs=true", NULL);
+  request_async (self, "POST", rel, body, cancellable, get_revisions_cb,
+                 g_steal_pointer (&task));
+}
+
+GPtrArray *
+fb_couch_client_get_revisions_finish (FbCouchClient  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  g_return_val_if_fail (FB_IS_COUCH_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        fb_couch_client_get_revisions_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------ */
 /* changes                                                             */
 /* ------------------------------------------------------------------ */
 
@@ -1788,8 +1926,10 @@ changes_async (FbCouchClient       *self,
   g_task_set_task_data (task, data, (GDestroyNotify) changes_data_free);
 
   rel = g_string_new (self->db_path);
-  g_string_append (rel, include_docs ? "/_changes?include_docs=true&style=all_docs"
-                                     : "/_changes?style=main_only");
+  /* All leaves, so that branches (several leaf revisions) are seen; with
+   * the documents, each winner says which live leaves lost to it. */
+  g_string_append (rel, include_docs ? "/_changes?include_docs=true&conflicts=true&style=all_docs"
+                                     : "/_changes?style=all_docs");
 
   since_param = since_to_param (since);
   if (since_param != NULL)

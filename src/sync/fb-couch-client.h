@@ -71,6 +71,28 @@ GHashTable    *fb_couch_client_get_docs_finish   (FbCouchClient  *self,
                                                   GAsyncResult   *result,
                                                   GError        **error);
 
+/* The same through _all_docs?conflicts=true: each live document also
+ * lists the live leaves that lost to it ("_conflicts"), if any. Finish
+ * with fb_couch_client_get_docs_finish (). */
+void           fb_couch_client_get_docs_with_conflicts_async (FbCouchClient       *self,
+                                                              const char * const  *ids,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+
+/* POST /{db}/_bulk_get?revs=true for @wanted ([{"id","rev"}, ...]): the
+ * given revisions, each with its history ("_revisions"). Result: a
+ * GPtrArray of JsonObject, the revisions found (deleted ones with
+ * "_deleted"); compacted or unknown ones are absent. */
+void           fb_couch_client_get_revisions_async  (FbCouchClient       *self,
+                                                     JsonArray           *wanted,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+GPtrArray     *fb_couch_client_get_revisions_finish (FbCouchClient  *self,
+                                                     GAsyncResult   *result,
+                                                     GError        **error);
+
 /* GET /{db}/_changes?include_docs=true&since=@since&limit=@limit (style
  * all_docs). @since: opaque seq as JSON (NULL = from the start). With
  * @longpoll, feed=longpoll and the request is cancelled by the client after
@@ -89,8 +111,9 @@ JsonObject    *fb_couch_client_changes_finish    (FbCouchClient  *self,
                                                   GError        **error);
 
 /* The same with or without the documents: without them each change has
- * only "id", "seq", "changes" ([{"rev"}]: the winning revision only,
- * style=main_only) and "deleted" when it is one, a much smaller answer
+ * only "id", "seq", "changes" ([{"rev"}]: every leaf revision, style=all_docs,
+ * in no particular order: with one entry it is the winner) and "deleted"
+ * when the winner is a deletion, a much smaller answer
  * when most changes are already known (the echo of our own push). */
 void           fb_couch_client_changes_full_async  (FbCouchClient       *self,
                                                     JsonNode            *since,
