@@ -2203,6 +2203,40 @@ fb_store_set_sync_error (FbStore     *self,
 }
 
 static gboolean
+forget_base_rev_in_transaction (FbStore     *self,
+                                const char  *id,
+                                GError     **error)
+{
+  g_auto(Row) before = { 0, };
+  g_auto(Row) after = { 0, };
+
+  if (!load_existing_row (self, id, &before, error))
+    return FALSE;
+
+  if (before.state != FB_ITEM_STATE_PENDING || before.base_rev == NULL)
+    return TRUE;
+
+  row_copy (&before, &after);
+  g_clear_pointer (&after.base_rev, g_free);
+  if (!next_local_seq (self, &after.local_seq, error))
+    return FALSE;
+
+  return save_row (self, &before, &after, error);
+}
+
+gboolean
+fb_store_forget_base_rev (FbStore     *self,
+                          const char  *id,
+                          GError     **error)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  RUN_IN_TRANSACTION (self, error, forget_base_rev_in_transaction (self, id, error));
+}
+
+static gboolean
 resolve_in_transaction (FbStore       *self,
                         const char    *id,
                         FbResolution   how,

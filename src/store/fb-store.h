@@ -164,6 +164,13 @@ gboolean     fb_store_set_conflict        (FbStore     *self,
                                            JsonObject  *server_body,
                                            gboolean     server_deleted,
                                            GError     **error);
+/* The server does not have the pending item @id (a new or recreated
+ * database, a purged document): base_rev := NULL, so that its next push
+ * creates it; local_seq is bumped so that it goes out again in this run.
+ * base_body stays as the last version both sides had. */
+gboolean     fb_store_forget_base_rev     (FbStore     *self,
+                                           const char  *id,
+                                           GError     **error);
 /* Records (or clears, with NULL) the server's per-item rejection; the item
  * stays pending. */
 gboolean     fb_store_set_sync_error      (FbStore     *self,

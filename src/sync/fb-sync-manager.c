@@ -7,8 +7,11 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "fb-couch-client.h"
 #include "fb-merge.h"
+#include "fb-sync-branches.h"
 #include "fb-sync-error.h"
 #include "fb-sync-manager.h"
 
@@ -533,14 +536,62 @@ change_rev (JsonObject *change,
   return rev;
 }
 
+/* A losing leaf that collided with the winner (see FbBranchOutcome): the
+ * item takes its side as mine and the server's winner as the conflict's
+ * other side. */
+static gboolean
+apply_collided_leaf (Run              *run,
+                     const char       *id,
+                     const char       *type,
+                     FbBranchOutcome  *outcome,
+                     GError          **error)
+{
+  JsonObject *doc = outcome->doc;
+  const char *rev = json_object_get_string_member_with_default (doc, "_rev", NULL);
+  g_autoptr(JsonObject) theirs = fb_sync_document_to_body (doc);
+  g_autoptr(FbItem) item = fb_store_get_item (run->store, id, NULL);
+
+  if (rev == NULL)
+    return TRUE;
+
+  if (item != NULL && fb_item_get_state (item) != FB_ITEM_STATE_SYNCED)
+    {
+      /* The person typed while the branches were merged: the leaf's side
+       * is kept as an item of its own rather than over their typing. */
+      g_autoptr(FbItem) copy = fb_store_create_item (run->store, fb_item_get_collection (item),
+                                                     outcome->collided_body, error);
+
+      if (copy == NULL)
+        return FALSE;
+      return merge_pending (run, item, rev, theirs, FALSE, error);
+    }
+
+  if (!fb_store_apply_remote (run->store, id, type, outcome->collided_rev,
+                              outcome->collided_body, FALSE,
+                              json_object_get_int_member_with_default (doc, "updated_at",
+                                                                       g_get_real_time () / 1000),
+                              error) ||
+      !fb_store_set_conflict (run->store, id, rev, theirs, FALSE, error))
+    return FALSE;
+
+  run->stats.conflicts++;
+  run->stats.pulled++;
+  g_ptr_array_add (run->changed_ids, g_strdup (id));
+  return TRUE;
+}
+
 /* @docs: when the changes came without documents, the ones fetched apart
- * (id → document), nullable. */
+ * (id → document), nullable. @branches: id → FbBranchOutcome for the
+ * documents whose branches were merged, nullable: their new winner stands
+ * for the change's document. */
 static gboolean
 apply_change (Run         *run,
               JsonObject  *change,
               GHashTable  *docs,
+              GHashTable  *branches,
               GError     **error)
 {
+  FbBranchOutcome *outcome = NULL;
   const char *id = json_object_get_string_member_with_default (change, "id", NULL);
   JsonObject *doc = NULL;
   const char *rev = NULL;
@@ -558,17 +609,28 @@ apply_change (Run         *run,
       JSON_NODE_HOLDS_OBJECT (json_object_get_member (change, "doc")))
     doc = json_object_get_object_member (change, "doc");
 
+  if (branches != NULL && (outcome = g_hash_table_lookup (branches, id)) != NULL)
+    {
+      doc = outcome->doc;
+      run->stats.merged += outcome->n_merged;
+      if (outcome->collided_rev != NULL)
+        {
+          type = json_object_get_string_member_with_default (doc, "type", NULL);
+          if (!is_known_collection (type))
+            return TRUE;
+          return apply_collided_leaf (run, id, type, outcome, error);
+        }
+    }
+  else if (doc == NULL && docs != NULL)
+    {
+      doc = g_hash_table_lookup (docs, id);
+    }
+
   /* The echo of what this run pushed: known without reading the store. */
   rev = change_rev (change, doc);
   if (rev != NULL && g_strcmp0 (g_hash_table_lookup (run->pushed_revs, id), rev) == 0)
     return TRUE;
 
-  if (doc == NULL && docs != NULL)
-    {
-      doc = g_hash_table_lookup (docs, id);
-      if (doc != NULL)
-        rev = change_rev (change, doc);
-    }
   if (rev == NULL)
     return TRUE;
 
@@ -646,6 +708,7 @@ static gboolean
 apply_changes (Run         *run,
                JsonArray   *results,
                GHashTable  *docs,
+               GHashTable  *branches,
                JsonNode    *last_seq,
                GError     **error)
 {
@@ -663,7 +726,7 @@ apply_changes (Run         *run,
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
-      if (!apply_change (run, json_node_get_object (node), docs, error))
+      if (!apply_change (run, json_node_get_object (node), docs, branches, error))
         goto fail;
     }
 
@@ -740,13 +803,15 @@ pull_continue (Run      *run,
 static gboolean
 pull_apply (Run         *run,
             JsonObject  *response,
-            GHashTable  *docs)
+            GHashTable  *docs,
+            GHashTable  *branches)
 {
   g_autoptr(GError) error = NULL;
   JsonArray *results = json_object_get_array_member (response, "results");
   gint64 applying_since = g_get_monotonic_time ();
 
-  if (!apply_changes (run, results, docs, json_object_get_member (response, "last_seq"), &error))
+  if (!apply_changes (run, results, docs, branches,
+                      json_object_get_member (response, "last_seq"), &error))
     {
       run_fail (run, g_steal_pointer (&error));
       return FALSE;
@@ -770,6 +835,7 @@ pull_more (Run        *run,
 typedef struct {
   Run        *run;
   JsonObject *response;
+  GHashTable *docs;      /* fetched apart, nullable */
 } PullDocs;
 
 static void
@@ -777,10 +843,95 @@ pull_docs_free (PullDocs *pull)
 {
   g_clear_pointer (&pull->run, run_unref);
   g_clear_pointer (&pull->response, json_object_unref);
+  g_clear_pointer (&pull->docs, g_hash_table_unref);
   g_free (pull);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PullDocs, pull_docs_free)
+
+static void
+pull_branches_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(PullDocs) pull = user_data;
+  Run *run = pull->run;
+  g_autoptr(GHashTable) branches = NULL;
+  g_autoptr(GError) error = NULL;
+
+  branches = fb_sync_merge_branches_finish (result, &error);
+  if (run->finished)
+    return;
+  if (run_cancelled (run, branches == NULL, &error))
+    g_clear_pointer (&branches, g_hash_table_unref);
+  if (branches == NULL)
+    {
+      run_fail (run, g_steal_pointer (&error));
+      return;
+    }
+
+  if (pull_apply (run, pull->response, pull->docs, branches))
+    pull_continue (run, pull_more (run, pull->response),
+                   json_object_get_member (pull->response, "last_seq"), FALSE);
+  drop_response (g_steal_pointer (&pull->response));
+}
+
+/* The documents of a batch (in its changes, or fetched apart) that have
+ * live losing leaves. */
+static GPtrArray *
+pull_branched_docs (JsonObject *response,
+                    GHashTable *docs)
+{
+  JsonArray *results = json_object_get_array_member (response, "results");
+  GPtrArray *branched = g_ptr_array_new ();
+
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonNode *node = json_array_get_element (results, i);
+      JsonObject *change;
+      JsonObject *doc = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      change = json_node_get_object (node);
+      if (json_object_has_member (change, "doc") &&
+          JSON_NODE_HOLDS_OBJECT (json_object_get_member (change, "doc")))
+        doc = json_object_get_object_member (change, "doc");
+      else if (docs != NULL)
+        doc = g_hash_table_lookup (docs, json_object_get_string_member (change, "id"));
+
+      if (fb_sync_doc_has_branches (doc))
+        g_ptr_array_add (branched, doc);
+    }
+
+  return branched;
+}
+
+/* Applies a batch, once the branches in it are merged. FALSE when that
+ * failed, or goes on asynchronously (*@merging TRUE: pull_branches_cb ()
+ * continues the pull): the caller must not continue. */
+static gboolean
+pull_apply_or_merge (Run        *run,
+                     JsonObject *response,
+                     GHashTable *docs,
+                     gboolean   *merging)
+{
+  g_autoptr(GPtrArray) branched = pull_branched_docs (response, docs);
+  PullDocs *pull;
+
+  *merging = FALSE;
+  if (branched->len == 0)
+    return pull_apply (run, response, docs, NULL);
+
+  *merging = TRUE;
+  pull = g_new0 (PullDocs, 1);
+  pull->run = run_ref (run);
+  pull->response = json_object_ref (response);
+  pull->docs = docs != NULL ? g_hash_table_ref (docs) : NULL;
+  fb_sync_merge_branches_async (run->client, run->store, branched, run->cancellable,
+                                pull_branches_cb, pull);
+  return FALSE;
+}
 
 static void
 pull_docs_cb (GObject      *object,
@@ -791,6 +942,7 @@ pull_docs_cb (GObject      *object,
   Run *run = pull->run;
   g_autoptr(GHashTable) docs = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean merging;
 
   docs = fb_couch_client_get_docs_finish (FB_COUCH_CLIENT (object), result, &error);
   if (run->finished)
@@ -803,18 +955,30 @@ pull_docs_cb (GObject      *object,
       return;
     }
 
-  if (pull_apply (run, pull->response, docs))
+  if (pull_apply_or_merge (run, pull->response, docs, &merging))
     pull_continue (run, pull_more (run, pull->response),
                    json_object_get_member (pull->response, "last_seq"), FALSE);
-  drop_response (g_steal_pointer (&pull->response));
+  /* A merge going on holds its own reference (and copies). */
+  if (!merging)
+    drop_response (g_steal_pointer (&pull->response));
+}
+
+static guint
+change_n_leaves (JsonObject *change)
+{
+  JsonNode *node = json_object_get_member (change, "changes");
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node)
+         ? json_array_get_length (json_node_get_array (node)) : 0;
 }
 
 /* Changes that came without documents: those not known to be our own
  * echo, and not deletions (which need no document), are fetched in one
- * request. */
+ * request; *@with_conflicts TRUE when one lists several leaves. */
 static GPtrArray *
 pull_ids_to_fetch (Run       *run,
-                   JsonArray *results)
+                   JsonArray *results,
+                   gboolean  *with_conflicts)
 {
   GPtrArray *ids = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
@@ -832,14 +996,25 @@ pull_ids_to_fetch (Run       *run,
       change = json_node_get_object (node);
       id = json_object_get_string_member_with_default (change, "id", NULL);
       rev = change_rev (change, NULL);
-      if (id == NULL || rev == NULL || g_str_has_prefix (id, "_design/") ||
-          json_object_get_boolean_member_with_default (change, "deleted", FALSE) ||
-          g_strcmp0 (g_hash_table_lookup (run->pushed_revs, id), rev) == 0)
+      if (id == NULL || rev == NULL || g_str_has_prefix (id, "_design/"))
         continue;
 
-      item = fb_store_get_item (run->store, id, NULL);
-      if (item != NULL && g_strcmp0 (fb_item_get_base_rev (item), rev) == 0)
-        continue;
+      /* Several leaves: which one won, and whether live ones lost, only the
+       * document says (even when one of them is our own echo). */
+      if (change_n_leaves (change) > 1)
+        {
+          *with_conflicts = TRUE;
+        }
+      else
+        {
+          if (json_object_get_boolean_member_with_default (change, "deleted", FALSE) ||
+              g_strcmp0 (g_hash_table_lookup (run->pushed_revs, id), rev) == 0)
+            continue;
+
+          item = fb_store_get_item (run->store, id, NULL);
+          if (item != NULL && g_strcmp0 (fb_item_get_base_rev (item), rev) == 0)
+            continue;
+        }
 
       if (g_hash_table_add (seen, (gpointer) id))
         g_ptr_array_add (ids, (gpointer) id);
@@ -884,8 +1059,10 @@ pull_cb (GObject      *object,
 
   if (run->pull_docs_apart)
     {
+      gboolean with_conflicts = FALSE;
       g_autoptr(GPtrArray) ids = pull_ids_to_fetch (run, json_object_get_array_member (response,
-                                                                                       "results"));
+                                                                                       "results"),
+                                                    &with_conflicts);
 
       /* One batch at a time here: the next is asked for once this one is
        * in the store, so batches are never applied out of order. */
@@ -895,22 +1072,42 @@ pull_cb (GObject      *object,
 
           pull->run = run_ref (run);
           pull->response = json_object_ref (response);
-          fb_couch_client_get_docs_async (run->client, (const char * const *) ids->pdata,
-                                          run->cancellable, pull_docs_cb, pull);
+          if (with_conflicts)
+            fb_couch_client_get_docs_with_conflicts_async (run->client,
+                                                           (const char * const *) ids->pdata,
+                                                           run->cancellable, pull_docs_cb, pull);
+          else
+            fb_couch_client_get_docs_async (run->client, (const char * const *) ids->pdata,
+                                            run->cancellable, pull_docs_cb, pull);
           return;
         }
 
-      if (pull_apply (run, response, NULL))
+      if (pull_apply (run, response, NULL, NULL))
         pull_continue (run, more, last_seq, FALSE);
       return;
     }
+
+  /* Branches are merged (asynchronously) before the batch is applied, and
+   * the next batch waits for that. */
+  {
+    g_autoptr(GPtrArray) branched = pull_branched_docs (response, NULL);
+
+    if (branched->len > 0)
+      {
+        gboolean merging;
+
+        if (pull_apply_or_merge (run, response, NULL, &merging))
+          pull_continue (run, more, last_seq, FALSE);
+        return;
+      }
+  }
 
   /* Ask for the next batch before applying this one: the server prepares
    * it while we write to the store. */
   if (more)
     pull_request (run, last_seq);
 
-  if (pull_apply (run, response, NULL))
+  if (pull_apply (run, response, NULL, NULL))
     pull_continue (run, more, last_seq, TRUE);
   drop_response (g_steal_pointer (&response));
 }
@@ -995,6 +1192,126 @@ push_batch_done (PushBatch *batch)
   run_unref (run);
 }
 
+/* A push answered "conflict" for a document the server does not have:
+ * the next push sends it without a revision, as a new document. */
+static gboolean
+upload_as_new (Run         *run,
+               FbItem      *item,
+               GError     **error)
+{
+  const char *id = fb_item_get_id (item);
+
+  if (fb_item_get_base_rev (item) == NULL)
+    {
+      /* Sent without one already: nothing left to try by ourselves. */
+      return fb_store_set_sync_error (run->store, id,
+                                      _("The server refused this item as a conflict but does not have it"),
+                                      error);
+    }
+
+  g_debug ("The server does not have %s: uploading it as a new document", id);
+  return fb_store_forget_base_rev (run->store, id, error);
+}
+
+/* Merges each conflicted item of @batch with the server's side in @docs
+ * (id → winner; @branches: the winners after their branches were merged,
+ * nullable). */
+static void
+apply_conflicts (PushBatch  *batch,
+                 GHashTable *docs,
+                 GHashTable *branches)
+{
+  Run *run = batch->run;
+  g_autoptr(GError) error = NULL;
+  FbSyncStats before = run->stats;
+
+  if (!fb_store_begin (run->store, &error))
+    {
+      run_fail (run, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; i < batch->conflicts->len; i++)
+    {
+      const char *id = batch->conflicts->pdata[i];
+      JsonObject *doc = g_hash_table_lookup (docs, id);
+      FbBranchOutcome *outcome = branches != NULL ? g_hash_table_lookup (branches, id) : NULL;
+      g_autoptr(FbItem) item = NULL;
+      g_autoptr(JsonObject) theirs = NULL;
+      gboolean deleted;
+
+      /* Re-read: the person may have typed since the batch was sent. */
+      item = fb_store_get_item (run->store, id, NULL);
+      if (item == NULL || fb_item_get_state (item) != FB_ITEM_STATE_PENDING)
+        continue;
+
+      /* The server does not have it (a new or recreated database, a purged
+       * document): it goes again as a new document. */
+      if (doc == NULL)
+        {
+          if (!upload_as_new (run, item, &error))
+            goto fail;
+          continue;
+        }
+
+      if (outcome != NULL)
+        {
+          doc = outcome->doc;
+          run->stats.merged += outcome->n_merged;
+        }
+
+      deleted = doc_is_deleted (doc);
+      if (!deleted)
+        theirs = fb_sync_document_to_body (doc);
+      if (!merge_pending (run, item,
+                          json_object_get_string_member_with_default (doc, "_rev", NULL),
+                          theirs, deleted, &error))
+        goto fail;
+    }
+
+  if (!run_commit (run, &error))
+    goto fail;
+  return;
+
+fail:
+  /* Nothing of this batch is in the store: the run did not do it. */
+  fb_store_rollback (run->store);
+  run->stats = before;
+  run_fail (run, g_steal_pointer (&error));
+}
+
+typedef struct {
+  PushBatch  *batch;
+  GHashTable *docs;
+} ConflictDocs;
+
+static void
+conflicts_branches_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  ConflictDocs *pending = user_data;
+  PushBatch *batch = pending->batch;
+  Run *run = batch->run;
+  g_autoptr(GHashTable) docs = pending->docs;
+  g_autoptr(GHashTable) branches = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (pending);
+  branches = fb_sync_merge_branches_finish (result, &error);
+  if (run->finished)
+    goto out;
+  if (run_cancelled (run, branches == NULL, &error))
+    g_clear_pointer (&branches, g_hash_table_unref);
+  if (branches == NULL)
+    run_fail (run, g_steal_pointer (&error));
+  else
+    apply_conflicts (batch, docs, branches);
+
+out:
+  push_batch_done (batch);
+}
+
 static void
 conflicts_cb (GObject      *object,
               GAsyncResult *result,
@@ -1003,8 +1320,10 @@ conflicts_cb (GObject      *object,
   PushBatch *batch = user_data;
   Run *run = batch->run;
   g_autoptr(GHashTable) docs = NULL;
+  g_autoptr(GPtrArray) branched = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
-  FbSyncStats before = run->stats;
+  GHashTableIter iter;
+  gpointer value;
 
   docs = fb_couch_client_get_docs_finish (FB_COUCH_CLIENT (object), result, &error);
   if (run->finished)
@@ -1017,50 +1336,24 @@ conflicts_cb (GObject      *object,
       goto out;
     }
 
-  if (!fb_store_begin (run->store, &error))
+  /* Live leaves that lost to the winner are merged into it first: the
+   * item is then merged with the result. */
+  g_hash_table_iter_init (&iter, docs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (fb_sync_doc_has_branches (value))
+      g_ptr_array_add (branched, value);
+  if (branched->len > 0)
     {
-      run_fail (run, g_steal_pointer (&error));
-      goto out;
+      ConflictDocs *pending = g_new0 (ConflictDocs, 1);
+
+      pending->batch = batch;
+      pending->docs = g_steal_pointer (&docs);
+      fb_sync_merge_branches_async (run->client, run->store, branched, run->cancellable,
+                                    conflicts_branches_cb, pending);
+      return;
     }
 
-  for (guint i = 0; i < batch->conflicts->len; i++)
-    {
-      const char *id = batch->conflicts->pdata[i];
-      JsonObject *doc = g_hash_table_lookup (docs, id);
-      g_autoptr(FbItem) item = NULL;
-      g_autoptr(JsonObject) theirs = NULL;
-      gboolean deleted;
-
-      /* Gone from the server meanwhile: the next push decides. */
-      if (doc == NULL)
-        continue;
-
-      /* Re-read: the person may have typed since the batch was sent. */
-      item = fb_store_get_item (run->store, id, NULL);
-      if (item == NULL || fb_item_get_state (item) != FB_ITEM_STATE_PENDING)
-        continue;
-
-      deleted = doc_is_deleted (doc);
-      if (!deleted)
-        theirs = fb_sync_document_to_body (doc);
-      if (!merge_pending (run, item,
-                          json_object_get_string_member_with_default (doc, "_rev", NULL),
-                          theirs, deleted, &error))
-        {
-          fb_store_rollback (run->store);
-          run->stats = before;
-          run_fail (run, g_steal_pointer (&error));
-          goto out;
-        }
-    }
-
-  if (!run_commit (run, &error))
-    {
-      fb_store_rollback (run->store);
-      run->stats = before;
-      run_fail (run, g_steal_pointer (&error));
-      goto out;
-    }
+  apply_conflicts (batch, docs, NULL);
 
 out:
   push_batch_done (batch);
@@ -1189,9 +1482,9 @@ push_cb (GObject      *object,
     {
       /* The server's side of all of them in one request. */
       g_ptr_array_add (batch->conflicts, NULL);
-      fb_couch_client_get_docs_async (run->client,
-                                      (const char * const *) batch->conflicts->pdata,
-                                      run->cancellable, conflicts_cb, batch);
+      fb_couch_client_get_docs_with_conflicts_async (run->client,
+                                                     (const char * const *) batch->conflicts->pdata,
+                                                     run->cancellable, conflicts_cb, batch);
       g_ptr_array_set_size (batch->conflicts, batch->conflicts->len - 1);
       return;
     }
