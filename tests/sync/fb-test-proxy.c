@@ -149,9 +149,14 @@ forward_read_cb (GObject      *object,
   else
     {
       gsize len = g_bytes_get_size (bytes);
+      guint status = soup_message_get_status (forward->upstream);
 
-      soup_server_message_set_status (msg, soup_message_get_status (forward->upstream),
-                                      soup_message_get_reason_phrase (forward->upstream));
+      if (forward->mode == FB_TEST_PROXY_ACCEPTED &&
+          (status == SOUP_STATUS_OK || status == SOUP_STATUS_CREATED))
+        soup_server_message_set_status (msg, SOUP_STATUS_ACCEPTED, NULL);
+      else
+        soup_server_message_set_status (msg, status,
+                                        soup_message_get_reason_phrase (forward->upstream));
       copy_headers (soup_message_get_response_headers (forward->upstream),
                     soup_server_message_get_response_headers (msg));
 
@@ -323,6 +328,7 @@ server_cb (SoupServer        *server,
       break;
 
     case FB_TEST_PROXY_PASS:
+    case FB_TEST_PROXY_ACCEPTED:
     case FB_TEST_PROXY_TRUNCATED:
     case FB_TEST_PROXY_LOSE_RESPONSE_AFTER_COMMIT:
     default:

@@ -17,6 +17,8 @@ typedef enum {
   FB_TEST_PROXY_DOWN,                      /* drop the connection at once, not forwarded */
   FB_TEST_PROXY_NOT_FOUND,                 /* 404 JSON not_found, not forwarded (e.g. no _bulk_get) */
   FB_TEST_PROXY_SERVICE_UNAVAILABLE,       /* 503 + Retry-After, not forwarded */
+  FB_TEST_PROXY_ACCEPTED,                  /* forward; a 200/201 answer comes back as 202
+                                            * Accepted (a cluster short of its write quorum) */
 } FbTestProxyMode;
 
 typedef struct _FbTestProxy FbTestProxy;
