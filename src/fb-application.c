@@ -12,6 +12,7 @@
 #include "fb-cli.h"
 #include "fb-credentials.h"
 #include "fb-preferences.h"
+#include "fb-store-history.h"
 #include "fb-window.h"
 
 #define SETTINGS_SCHEMA_ID "io.github.fieldbook.Fieldbook"
@@ -628,6 +629,30 @@ static const GActionEntry app_actions[] = {
   { "preferences", preferences_action_cb },
 };
 
+/* The Trash empties itself of old items, and the history keeps within
+ * its limits (both settings), once per start. */
+static void
+tidy_trash_and_history (FbApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  guint trash_days = 30;
+
+  if (self->settings != NULL)
+    {
+      trash_days = g_settings_get_uint (self->settings, "trash-days");
+      fb_store_set_history_limits (self->store,
+                                   g_settings_get_uint (self->settings, "history-max-versions"),
+                                   g_settings_get_uint (self->settings, "history-max-age-days"));
+    }
+
+  if (trash_days > 0 &&
+      !fb_store_empty_trash (self->store, (gint64) trash_days * 24 * 3600 * 1000, NULL, &error))
+    g_message ("Cannot empty the Trash of old items: %s", error->message);
+  g_clear_error (&error);
+  if (!fb_store_prune_history (self->store, NULL, &error))
+    g_message ("Cannot prune the history: %s", error->message);
+}
+
 static int
 fb_application_handle_local_options (GApplication *app,
                                      GVariantDict *options)
@@ -669,6 +694,7 @@ fb_application_startup (GApplication *app)
     g_signal_connect_object (self->settings, "changed",
                              G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
   apply_sync_settings (self);
+  tidy_trash_and_history (self);
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include "fb-item.h"
 #include "fb-store.h"
+#include "fb-store-history.h"
 
 G_BEGIN_DECLS
 
@@ -19,7 +20,7 @@ G_BEGIN_DECLS
   "items.server_deleted, items.sync_error"
 
 /* The newest schema this build writes. */
-#define FB_STORE_SCHEMA_VERSION 2
+#define FB_STORE_SCHEMA_VERSION 3
 
 /* PRAGMA application_id of a Fieldbook database ("FBk1"). */
 #define FB_STORE_APPLICATION_ID 0x46426b31
@@ -88,6 +89,98 @@ GHashTable  *_fb_store_match_items           (FbStore          *self,
                                               GPtrArray        *items);
 /* TRUE if @query is NULL or only spaces: no search at all. */
 gboolean     _fb_store_query_is_blank        (const char       *query);
+
+/* Shared with fb-store-history.c (the Trash and version history). */
+typedef sqlite3_stmt FbCachedStmt;
+
+/* A cached statement goes back to the cache ready for its next use. */
+static inline void
+fb_cached_stmt_release (FbCachedStmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FbCachedStmt, fb_cached_stmt_release)
+
+void         _fb_store_row_clear             (FbStoreRow       *row);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FbStoreRow, _fb_store_row_clear)
+
+FbCachedStmt *_fb_store_get_stmt             (FbStore          *self,
+                                              const char       *sql,
+                                              GError          **error);
+gboolean     _fb_store_step_done             (FbStore          *self,
+                                              sqlite3_stmt     *stmt,
+                                              GError          **error);
+gboolean     _fb_store_step_row              (FbStore          *self,
+                                              sqlite3_stmt     *stmt,
+                                              gboolean         *has_row,
+                                              GError          **error);
+void         _fb_store_set_sqlite_error      (FbStore          *self,
+                                              GError          **error,
+                                              int               rc);
+gint64       _fb_store_now                   (FbStore          *self);
+gboolean     _fb_store_load_row              (FbStore          *self,
+                                              const char       *id,
+                                              FbStoreRow       *row,
+                                              gboolean         *found,
+                                              GError          **error);
+/* A local edit of a live item's body (history kept as for any edit). */
+gboolean     _fb_store_save_local_body       (FbStore          *self,
+                                              const FbStoreRow *before,
+                                              const char       *body,
+                                              GError          **error);
+/* Removes the row for good (history and Trash entry included). */
+gboolean     _fb_store_forget_row            (FbStore          *self,
+                                              const FbStoreRow *before,
+                                              GError          **error);
+/* Announces @row again after the commit (its Trash entry changed). */
+void         _fb_store_queue_snapshot        (FbStore          *self,
+                                              const FbStoreRow *row);
+
+/* fb-store-history.c: the moments history is kept, called from the
+ * writes in fb-store.c inside their transaction. */
+typedef enum {
+  FB_HISTORY_KEEP_BEFORE_EDIT,      /* a local edit is about to replace @before */
+  FB_HISTORY_KEEP_BEFORE_OVERWRITE, /* a sync/merge/resolution is about to */
+  FB_HISTORY_KEEP_ALWAYS,           /* leaving the item, restoring a version */
+} FbHistoryMoment;
+
+gboolean     _fb_store_history_keep          (FbStore          *self,
+                                              const FbStoreRow *before,
+                                              FbHistoryMoment   moment,
+                                              GError          **error);
+/* Keeps @body (the server's side of a conflict) as a version of @id. */
+gboolean     _fb_store_history_keep_body     (FbStore          *self,
+                                              const char       *id,
+                                              const char       *body,
+                                              int               origin,
+                                              gint64            edited_at,
+                                              GError          **error);
+/* The body now in @id (at @local_seq) came from @origin (FbVersionOrigin). */
+gboolean     _fb_store_history_set_origin    (FbStore          *self,
+                                              const char       *id,
+                                              int               origin,
+                                              gint64            local_seq,
+                                              GError          **error);
+/* Drops the history and Trash entry of @id (the row is gone for good). */
+gboolean     _fb_store_history_forget        (FbStore          *self,
+                                              const char       *id,
+                                              GError          **error);
+gboolean     _fb_store_history_migrate       (FbStore          *self,
+                                              GError          **error);
+/* A tombstone about to be purged stays as a Trash entry (*keep) unless the
+ * person deleted it for good. */
+gboolean     _fb_store_trash_keeps           (FbStore          *self,
+                                              const FbStoreRow *before,
+                                              gboolean         *keep,
+                                              GError          **error);
+gboolean     _fb_store_trash_add             (FbStore          *self,
+                                              const char       *id,
+                                              GError          **error);
+gboolean     _fb_store_trash_remove          (FbStore          *self,
+                                              const char       *id,
+                                              GError          **error);
 
 /* Test hooks. */
 sqlite3     *_fb_store_get_db                (FbStore          *self);

@@ -180,18 +180,6 @@ set_not_found (GError     **error,
 
 /* ---- Statements ---- */
 
-typedef sqlite3_stmt FbCachedStmt;
-
-/* A cached statement goes back to the cache ready for its next use. */
-static void
-fb_cached_stmt_release (FbCachedStmt *stmt)
-{
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (FbCachedStmt, fb_cached_stmt_release)
-
 static FbCachedStmt *
 get_stmt (FbStore     *self,
           const char  *sql,
@@ -313,6 +301,7 @@ row_clear (Row *row)
   g_clear_pointer (&row->server_body, g_free);
   g_clear_pointer (&row->sync_error, g_free);
 }
+
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Row, row_clear)
 
@@ -1170,18 +1159,22 @@ save_row (FbStore    *self,
     index_queue (self, after->rowid, after->body, after->body_object,
                  after->deleted, before != NULL);
 
+  /* Back from the Trash (restored, or brought back by another device). */
+  if (before != NULL && before->deleted && !after->deleted &&
+      !_fb_store_trash_remove (self, after->id, error))
+    return FALSE;
+
   account_state (self, before != NULL ? (int) before->state : -1, after->state);
   queue_snapshot (self, after, FALSE);
 
   return TRUE;
 }
 
-/* The server has the deletion: the row goes, its last snapshot says
- * deleted + synced. */
-static gboolean
-purge_row (FbStore    *self,
-           const Row  *before,
-           GError    **error)
+/* The row goes for good, its last snapshot says deleted + synced. */
+gboolean
+_fb_store_forget_row (FbStore     *self,
+                      const Row   *before,
+                      GError     **error)
 {
   g_autoptr(FbCachedStmt) stmt = NULL;
 
@@ -1191,6 +1184,8 @@ purge_row (FbStore    *self,
   bind_text (stmt, 1, before->id);
   if (!step_done (self, stmt, error))
     return FALSE;
+  if (!_fb_store_history_forget (self, before->id, error))
+    return FALSE;
 
   index_queue (self, before->rowid, NULL, NULL, TRUE, TRUE);
 
@@ -1198,6 +1193,37 @@ purge_row (FbStore    *self,
   queue_snapshot (self, before, TRUE);
 
   return TRUE;
+}
+
+/* The server has the deletion (as @rev): the row stays as a synced
+ * tombstone in the Trash, with its last body, unless the person deleted
+ * it for good. */
+static gboolean
+purge_row (FbStore     *self,
+           const Row   *before,
+           const char  *rev,
+           GError     **error)
+{
+  g_auto(Row) after = { 0, };
+  gboolean keep;
+
+  if (!_fb_store_trash_keeps (self, before, &keep, error))
+    return FALSE;
+  if (!keep)
+    return _fb_store_forget_row (self, before, error);
+
+  row_copy (before, &after);
+  after.deleted = TRUE;
+  after.state = FB_ITEM_STATE_SYNCED;
+  set_string (&after.base_rev, rev);
+  g_clear_pointer (&after.base_body, g_free);
+  g_clear_pointer (&after.server_rev, g_free);
+  g_clear_pointer (&after.server_body, g_free);
+  after.server_deleted = FALSE;
+  g_clear_pointer (&after.sync_error, g_free);
+
+  return save_row (self, before, &after, error) &&
+         _fb_store_trash_add (self, before->id, error);
 }
 
 /* A change the person made: new body/deleted, a new local_seq, pending
@@ -1355,6 +1381,10 @@ put_item_in_transaction (FbStore     *self,
   if (!before.deleted && g_strcmp0 (before.body, body) == 0)
     return TRUE;
 
+  if (!before.deleted &&
+      !_fb_store_history_keep (self, &before, FB_HISTORY_KEEP_BEFORE_EDIT, error))
+    return FALSE;
+
   return save_local_edit (self, &before, body, FALSE, error);
 }
 
@@ -1434,7 +1464,17 @@ update_item_in_transaction (FbStore     *self,
   if (body_json_equal (before.body, body))
     return TRUE;
 
-  return save_local_edit (self, &before, body, FALSE, error);
+  return _fb_store_save_local_body (self, &before, body, error);
+}
+
+gboolean
+_fb_store_save_local_body (FbStore     *self,
+                           const Row   *before,
+                           const char  *body,
+                           GError     **error)
+{
+  return _fb_store_history_keep (self, before, FB_HISTORY_KEEP_BEFORE_EDIT, error) &&
+         save_local_edit (self, before, body, FALSE, error);
 }
 
 gboolean
@@ -1470,7 +1510,11 @@ set_deleted_in_transaction (FbStore     *self,
   if (before.deleted == deleted)
     return TRUE;
 
-  /* The tombstone keeps its body, so restoring brings it back whole. */
+  /* The tombstone keeps its body, so restoring brings it back whole; until
+   * then it is in the Trash. */
+  if (deleted && !_fb_store_trash_add (self, id, error))
+    return FALSE;
+
   return save_local_edit (self, &before, before.body, deleted, error);
 }
 
@@ -1886,7 +1930,7 @@ mark_pushed_in_transaction (FbStore     *self,
     after.state = FB_ITEM_STATE_SYNCED;
 
   if (after.state == FB_ITEM_STATE_SYNCED && deleted && after.deleted)
-    return purge_row (self, &before, error);
+    return purge_row (self, &before, rev, error);
 
   return save_row (self, &before, &after, error);
 }
@@ -1961,7 +2005,14 @@ apply_remote_in_transaction (FbStore     *self,
     }
 
   if (deleted)
-    return found ? purge_row (self, &before, error) : TRUE;
+    {
+      if (!found)
+        return TRUE;
+      /* Already in the Trash with that deletion. */
+      if (before.deleted && g_strcmp0 (before.base_rev, rev) == 0)
+        return TRUE;
+      return purge_row (self, &before, rev, error);
+    }
 
   if (found)
     {
@@ -1971,6 +2022,10 @@ apply_remote_in_transaction (FbStore     *self,
           g_strcmp0 (before.collection, collection) == 0 &&
           body_json_equal (before.body, body))
         return TRUE;
+
+      if (!before.deleted &&
+          !_fb_store_history_keep (self, &before, FB_HISTORY_KEEP_BEFORE_OVERWRITE, error))
+        return FALSE;
 
       row_copy (&before, &after);
     }
@@ -1994,7 +2049,9 @@ apply_remote_in_transaction (FbStore     *self,
   after.server_deleted = FALSE;
   g_clear_pointer (&after.sync_error, g_free);
 
-  return save_row (self, found ? &before : NULL, &after, error);
+  return save_row (self, found ? &before : NULL, &after, error) &&
+         _fb_store_history_set_origin (self, id, FB_VERSION_ORIGIN_SERVER,
+                                       after.local_seq, error);
 }
 
 gboolean
@@ -2052,6 +2109,10 @@ apply_merged_in_transaction (FbStore     *self,
   if (!load_existing_row (self, id, &before, error))
     return FALSE;
 
+  if (!before.deleted &&
+      !_fb_store_history_keep (self, &before, FB_HISTORY_KEEP_BEFORE_OVERWRITE, error))
+    return FALSE;
+
   row_copy (&before, &after);
   set_string (&after.base_rev, rev);
   set_string (&after.base_body, server_deleted ? NULL : server_body);
@@ -2075,7 +2136,7 @@ apply_merged_in_transaction (FbStore     *self,
     {
       after.state = FB_ITEM_STATE_SYNCED;
       if (after.deleted)
-        return purge_row (self, &before, error);
+        return purge_row (self, &before, rev, error);
     }
   else
     {
@@ -2084,7 +2145,11 @@ apply_merged_in_transaction (FbStore     *self,
         return FALSE;
     }
 
-  return save_row (self, &before, &after, error);
+  return save_row (self, &before, &after, error) &&
+         _fb_store_history_set_origin (self, id,
+                                       same_as_server ? FB_VERSION_ORIGIN_SERVER
+                                                      : FB_VERSION_ORIGIN_MERGE,
+                                       after.local_seq, error);
 }
 
 gboolean
@@ -2256,6 +2321,15 @@ resolve_in_transaction (FbStore       *self,
       return FALSE;
     }
 
+  /* Both sides are kept as versions, whichever the person chooses. */
+  if (!before.deleted &&
+      !_fb_store_history_keep (self, &before, FB_HISTORY_KEEP_BEFORE_OVERWRITE, error))
+    return FALSE;
+  if (!before.server_deleted && before.server_body != NULL &&
+      !_fb_store_history_keep_body (self, id, before.server_body, FB_VERSION_ORIGIN_SERVER,
+                                    now_ms (self), error))
+    return FALSE;
+
   row_copy (&before, &after);
   set_string (&after.base_rev, before.server_rev);
   set_string (&after.base_body, before.server_deleted ? NULL : before.server_body);
@@ -2270,7 +2344,9 @@ resolve_in_transaction (FbStore       *self,
       after.state = FB_ITEM_STATE_PENDING;
       if (!next_local_seq (self, &after.local_seq, error))
         return FALSE;
-      return save_row (self, &before, &after, error);
+      return save_row (self, &before, &after, error) &&
+             _fb_store_history_set_origin (self, id, FB_VERSION_ORIGIN_RESOLUTION,
+                                           after.local_seq, error);
     }
 
   /* Mine lives on as a new item; a deleted mine has nothing to keep. */
@@ -2285,13 +2361,15 @@ resolve_in_transaction (FbStore       *self,
     }
 
   if (before.server_deleted)
-    return purge_row (self, &before, error);
+    return purge_row (self, &before, before.server_rev, error);
 
   set_string (&after.body, before.server_body);
   after.deleted = FALSE;
   after.state = FB_ITEM_STATE_SYNCED;
 
-  return save_row (self, &before, &after, error);
+  return save_row (self, &before, &after, error) &&
+         _fb_store_history_set_origin (self, id, FB_VERSION_ORIGIN_RESOLUTION,
+                                       after.local_seq, error);
 }
 
 gboolean
@@ -2684,6 +2762,8 @@ typedef gboolean (*MigrateFunc) (FbStore *self, GError **error);
 static const MigrateFunc migrations[FB_STORE_SCHEMA_VERSION] = {
   migrate_to_v1,
   migrate_to_v2,
+  /* v3: the Trash and version history (fb-store-history.c). */
+  _fb_store_history_migrate,
 };
 
 static gboolean
@@ -2902,6 +2982,70 @@ void
 _fb_store_set_default_busy_timeout (guint ms)
 {
   default_busy_timeout = ms;
+}
+
+/* ---- Shared with fb-store-history.c ---- */
+
+void
+_fb_store_row_clear (Row *row)
+{
+  row_clear (row);
+}
+
+FbCachedStmt *
+_fb_store_get_stmt (FbStore     *self,
+                    const char  *sql,
+                    GError     **error)
+{
+  return get_stmt (self, sql, error);
+}
+
+gboolean
+_fb_store_step_done (FbStore       *self,
+                     sqlite3_stmt  *stmt,
+                     GError       **error)
+{
+  return step_done (self, stmt, error);
+}
+
+gboolean
+_fb_store_step_row (FbStore       *self,
+                    sqlite3_stmt  *stmt,
+                    gboolean      *has_row,
+                    GError       **error)
+{
+  return step_row (self, stmt, has_row, error);
+}
+
+void
+_fb_store_set_sqlite_error (FbStore  *self,
+                            GError  **error,
+                            int       rc)
+{
+  set_sqlite_error (self, error, rc);
+}
+
+gint64
+_fb_store_now (FbStore *self)
+{
+  return now_ms (self);
+}
+
+gboolean
+_fb_store_load_row (FbStore     *self,
+                    const char  *id,
+                    Row         *row,
+                    gboolean    *found,
+                    GError     **error)
+{
+  return load_row (self, id, row, found, error);
+}
+
+void
+_fb_store_queue_snapshot (FbStore   *self,
+                          const Row *row)
+{
+  queue_snapshot (self, row, FALSE);
 }
 
 /* ---- GObject ---- */

@@ -22,6 +22,7 @@ typedef enum {
   FB_STORE_ERROR_NOT_FOUND,      /* no item with that id */
   FB_STORE_ERROR_INVALID,        /* bad argument (e.g. body is not a valid object) */
   FB_STORE_ERROR_FAILED,         /* anything else SQLite reports */
+  FB_STORE_ERROR_IN_CONFLICT,    /* refused while the item is in conflict */
 } FbStoreError;
 
 typedef enum {

@@ -297,7 +297,7 @@ test_precise_changes (Fixture       *f,
   }
   ASSERT_CHANGES (f, { 4, 0, 1 });
 
-  /* The server's deletion purges it: one removal. */
+  /* The server's deletion moves it to the Trash: one removal. */
   g_assert_true (fb_store_apply_remote (f->store, "old", NULL, "2-o", NULL, TRUE, 0, &error));
   ASSERT_CHANGES (f, { 4, 1, 0 });
 

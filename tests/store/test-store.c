@@ -134,6 +134,27 @@ assert_gone (Fixture    *f,
   g_assert_null (item);
 }
 
+/* The server has the deletion; this device keeps the last body in the
+ * Trash, out of every list and search. */
+static void
+assert_in_trash (Fixture    *f,
+                 const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbItem) item = fb_store_get_item (f->store, id, &error);
+  g_autoptr(GPtrArray) trash = NULL;
+  gboolean listed = FALSE;
+
+  g_assert_no_error (error);
+  g_assert_true (fb_item_get_deleted (item));
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
+  trash = fb_store_list_trash (f->store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < trash->len; i++)
+    listed |= g_str_equal (fb_item_get_id (trash->pdata[i]), id);
+  g_assert_true (listed);
+}
+
 static void
 update_note (Fixture    *f,
              const char *id,
@@ -1100,7 +1121,7 @@ test_mark_pushed (Fixture       *f,
   g_assert_cmpint (fb_item_get_state (b3), ==, FB_ITEM_STATE_SYNCED);
   g_assert_cmpuint (fb_store_get_pending_count (f->store), ==, 0);
 
-  /* A pushed tombstone is purged, and the last signal says deleted. */
+  /* A pushed tombstone stays in the Trash, and the last signal says deleted. */
   g_assert_true (fb_store_delete_item (f->store, fb_item_get_id (a), &error));
   tomb = get_item (f, fb_item_get_id (a));
   g_assert_cmpuint (fb_store_get_pending_count (f->store), ==, 1);
@@ -1108,7 +1129,7 @@ test_mark_pushed (Fixture       *f,
   g_assert_true (fb_store_mark_pushed (f->store, fb_item_get_id (a), fb_item_get_local_seq (tomb),
                                        "2-a", NULL, TRUE, &error));
   g_assert_no_error (error);
-  assert_gone (f, fb_item_get_id (a));
+  assert_in_trash (f, fb_item_get_id (a));
   g_assert_cmpuint (fb_store_get_pending_count (f->store), ==, 0);
   g_assert_cmpuint (f->changed->len, ==, 1);
   signalled = g_ptr_array_index (f->changed, 0);
@@ -1183,7 +1204,7 @@ test_mark_item_pushed (Fixture       *f,
   g_assert_cmpuint (tombs->len, ==, 1);
   g_assert_true (fb_store_mark_item_pushed (f->store, tombs->pdata[0], "2-a", &error));
   g_assert_no_error (error);
-  assert_gone (f, fb_item_get_id (a));
+  assert_in_trash (f, fb_item_get_id (a));
 }
 
 static void
@@ -1237,11 +1258,11 @@ test_apply_remote (Fixture       *f,
     g_assert_cmpstr (t, ==, "From server");
   }
 
-  /* Delete of a known item purges it. */
+  /* Delete of a known item puts it in the Trash. */
   reset_recorders (f);
   g_assert_true (fb_store_apply_remote (f->store, "srv-1", NULL, "3-s", NULL, TRUE, 0, &error));
   g_assert_no_error (error);
-  assert_gone (f, "srv-1");
+  assert_in_trash (f, "srv-1");
   g_assert_cmpuint (f->changed->len, ==, 1);
   signalled = g_ptr_array_index (f->changed, 0);
   g_assert_true (fb_item_get_deleted (signalled));
@@ -1343,13 +1364,13 @@ test_apply_merged (Fixture       *f,
   g_assert_cmpstr (fb_item_get_base_rev (after), ==, "3-s");
   g_assert_cmpuint (fb_store_get_pending_count (f->store), ==, 0);
 
-  /* Both sides deleted: purged. */
+  /* Both sides deleted: in the Trash. */
   other = create_note (f, "Other", "");
   g_assert_true (fb_store_delete_item (f->store, fb_item_get_id (other), &error));
   g_assert_true (fb_store_apply_merged (f->store, fb_item_get_id (other), "2-d", NULL, TRUE,
                                         NULL, TRUE, &error));
   g_assert_no_error (error);
-  assert_gone (f, fb_item_get_id (other));
+  assert_in_trash (f, fb_item_get_id (other));
 
   /* Server deleted, mine edited, merge keeps mine: pending, recreated. */
   third = create_note (f, "Third", "x");
@@ -1443,11 +1464,11 @@ test_conflicts (Fixture       *f,
   g_assert_cmpint (fb_item_get_state (after), ==, FB_ITEM_STATE_SYNCED);
   g_assert_cmpstr (fb_item_get_base_rev (after), ==, "5-s");
 
-  /* Use server when the server deleted it: gone. */
+  /* Use server when the server deleted it: in the Trash. */
   g_assert_true (fb_store_resolve_conflict (f->store, fb_item_get_id (gone),
                                             FB_RESOLVE_USE_SERVER, NULL, &error));
   g_assert_no_error (error);
-  assert_gone (f, fb_item_get_id (gone));
+  assert_in_trash (f, fb_item_get_id (gone));
 
   g_assert_cmpuint (fb_store_get_conflict_count (f->store), ==, 0);
   g_assert_cmpuint (fb_store_get_pending_count (f->store), ==, 2);

@@ -11,6 +11,7 @@
 #include "fb-couch-client.h"
 #include "fb-fake-network-monitor.h"
 #include "fb-store.h"
+#include "fb-store-history.h"
 #include "fb-sync-error.h"
 #include "fb-sync-manager.h"
 #include "fb-test-proxy.h"
@@ -340,6 +341,75 @@ test_create_edit_delete (void)
   g_assert_null (fb_test_server_get_doc (server, "create-edit-delete", id, NULL));
 
   assert_converged (a, b, "create-edit-delete");
+}
+
+/* Deleted on one device: the tombstone syncs, and both devices keep the
+ * item in their Trash with its text. Restored on the other device, it is
+ * an edit on top of the tombstone, and it is back everywhere. Deleted for
+ * good there, its tombstone still reaches the server. */
+static void
+test_trash_restore (void)
+{
+  g_autoptr(Peer) a = peer_new ("trash-restore");
+  g_autoptr(Peer) b = peer_new ("trash-restore");
+  g_autofree char *id = create_note (a, "Nest sites", "oak by the gate\n");
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GPtrArray) trash = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(GError) error = NULL;
+
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = peer_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  g_assert_true (fb_store_delete_item (a->store, id, &error));
+  s = peer_sync (a);
+  g_assert_cmpuint (s->pushed, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_null (fb_test_server_get_doc (server, "trash-restore", id, NULL));
+  g_assert_cmpuint (fb_store_get_trash_count (a->store), ==, 1);
+  g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 0);
+
+  /* The pull's deletion lands in B's Trash, text and all. */
+  s = peer_sync (b);
+  g_assert_cmpuint (s->pulled, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_false (has_live_item (b, id));
+  trash = fb_store_list_trash (b->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (trash->len, ==, 1);
+  g_assert_cmpstr (fb_item_get_id (trash->pdata[0]), ==, id);
+  g_assert_cmpstr (fb_item_get_text (trash->pdata[0]), ==, "oak by the gate\n");
+
+  g_assert_true (fb_store_restore_item (b->store, id, &error));
+  s = peer_sync (b);
+  g_assert_cmpuint (s->pushed, ==, 1);
+  g_assert_cmpuint (s->conflicts, ==, 0);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  doc = fb_test_server_get_doc (server, "trash-restore", id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (doc, "text"), ==, "oak by the gate\n");
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_true (has_live_item (a, id));
+  g_assert_cmpuint (fb_store_get_trash_count (a->store), ==, 0);
+  assert_converged (a, b, "trash-restore");
+
+  /* Deleted for good before it was pushed: the tombstone still goes. */
+  g_assert_true (fb_store_delete_item (b->store, id, &error));
+  g_assert_true (fb_store_forget_item (b->store, id, &error));
+  g_assert_cmpuint (fb_store_get_trash_count (b->store), ==, 0);
+  s = peer_sync (b);
+  g_assert_cmpuint (s->pushed, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_null (fb_store_get_item (b->store, id, NULL));
+  g_assert_null (fb_test_server_get_doc (server, "trash-restore", id, NULL));
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_false (has_live_item (a, id));
+  g_assert_cmpuint (fb_store_get_trash_count (a->store), ==, 1);
 }
 
 /* A run that pushed pulls without documents (most changes are its own
@@ -1510,6 +1580,7 @@ main (int   argc,
   g_test_add_func ("/sync/conflict/server-side-follows", test_conflict_on_pull);
   g_test_add_func ("/sync/delete/versus-edit", test_delete_versus_edit);
   g_test_add_func ("/sync/delete/versus-unchanged", test_delete_versus_unchanged);
+  g_test_add_func ("/sync/trash/restore", test_trash_restore);
   g_test_add_func ("/sync/automatic/offline-queue-and-live", test_offline_queue_and_live);
   g_test_add_func ("/sync/initial-2000", test_initial_sync_2000);
   g_test_add_func ("/sync/small-batches", test_small_batches);
