@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fb-cli.h"
+#include "fb-cli-private.h"
 #include "fb-credentials.h"
 #include "fb-store.h"
 #include "fb-sync-error.h"
@@ -42,6 +43,7 @@ fb_cli_add_options (GApplication *app)
   g_application_add_main_option (app, "import", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME,
                                  _("Read notes and records from a JSON file made by --export and quit"),
                                  _("FILE"));
+  _fb_cli_add_history_options (app);
 }
 
 /* ---- Errors in words ---- */
@@ -498,7 +500,8 @@ fb_cli_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "export", "^&ay", &export_path);
   g_variant_dict_lookup (options, "import", "^&ay", &import_path);
 
-  if (!sync && export_path == NULL && import_path == NULL)
+  if (!sync && export_path == NULL && import_path == NULL &&
+      !_fb_cli_has_history_command (options))
     return -1;
 
   store = fb_store_new (NULL, &error);
@@ -507,6 +510,9 @@ fb_cli_handle_local_options (GApplication *app,
       g_printerr (_("Could not open the Fieldbook database: %s\n"), error->message);
       return 1;
     }
+
+  if (_fb_cli_has_history_command (options))
+    return _fb_cli_run_history_command (store, options);
 
   if (import_path != NULL)
     status = run_import (store, import_path);

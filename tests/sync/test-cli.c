@@ -12,6 +12,7 @@
 #include "fb-cli.h"
 #include "fb-credentials.h"
 #include "fb-store.h"
+#include "fb-store-history.h"
 #include "fb-test-proxy.h"
 #include "fb-test-server.h"
 
@@ -47,8 +48,15 @@ subprocess_run (void)
     {
       const char *name = args[i];
 
-      if (strcmp (name, "sync") == 0)
-        g_variant_dict_insert (options, "sync", "b", TRUE);
+      if (strcmp (name, "sync") == 0 || strcmp (name, "trash") == 0 ||
+          strcmp (name, "empty-trash") == 0)
+        g_variant_dict_insert (options, name, "b", TRUE);
+      else if (strcmp (name, "rest") == 0)
+        {
+          const char *rest[] = { args[++i], NULL };
+
+          g_variant_dict_insert (options, G_OPTION_REMAINING, "^as", rest);
+        }
       else if (strcmp (name, "export") == 0 || strcmp (name, "import") == 0)
         g_variant_dict_insert (options, name, "^ay", args[++i]);
       else
@@ -656,6 +664,91 @@ test_credentials (void)
   g_clear_object (&waiter.result);
 }
 
+/* The Trash and the history from the command line: listed, restored,
+ * emptied; an earlier version made current as a pending edit; refused in
+ * words for an item in conflict. */
+static void
+test_trash_history (void)
+{
+  g_autofree char *home = new_home ();
+  g_autofree char *note_id = NULL;
+  g_autofree char *gone_id = NULL;
+  g_autofree char *pattern = NULL;
+  g_autofree char *version = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fill_store (home, &note_id, NULL);
+  {
+    g_autoptr(FbStore) store = open_store (home);
+    g_autoptr(GPtrArray) trash = fb_store_list_trash (store, &error);
+
+    g_assert_cmpuint (trash->len, ==, 1);
+    gone_id = g_strdup (fb_item_get_id (trash->pdata[0]));
+  }
+
+  g_assert_true (run_cli (home, "trash", NULL));
+  pattern = g_strdup_printf ("%s\t*\tnotes\tGone\n", gone_id);
+  g_test_trap_assert_stdout (pattern);
+
+  g_assert_false (run_cli (home, "restore", note_id, NULL));
+  g_test_trap_assert_stderr ("*not in the Trash*");
+  g_assert_true (run_cli (home, "restore", gone_id, NULL));
+  g_test_trap_assert_stdout ("Restored *Gone*\n");
+  g_assert_cmpuint (count_items (home), ==, 3);
+
+  /* An edit keeps the text it replaces as a version. */
+  {
+    g_autoptr(FbStore) store = open_store (home);
+    g_autoptr(JsonObject) body = fb_note_body_new ("Groceries", "bread\n");
+    g_autoptr(GPtrArray) versions = NULL;
+    g_autoptr(FbItem) item = NULL;
+
+    g_assert_true (fb_store_update_item (store, note_id, body, &error));
+    versions = fb_store_list_versions (store, note_id, &error);
+    g_assert_cmpuint (versions->len, ==, 1);
+    version = g_strdup_printf ("%" G_GINT64_FORMAT, fb_version_get_id (versions->pdata[0]));
+    item = fb_store_get_item (store, note_id, &error);
+    g_assert_true (fb_store_mark_item_pushed (store, item, "1-a", &error));
+  }
+  g_assert_true (run_cli (home, "history", note_id, NULL));
+  g_clear_pointer (&pattern, g_free);
+  pattern = g_strdup_printf ("%s\t*\tdevice\tGroceries\n", version);
+  g_test_trap_assert_stdout (pattern);
+
+  g_assert_false (run_cli (home, "restore-version", note_id, NULL));
+  g_test_trap_assert_stderr ("*--restore-version ID VERSION*");
+  g_assert_true (run_cli (home, "restore-version", note_id, "rest", version, NULL));
+  g_test_trap_assert_stdout ("Restored version * of *Groceries*\n");
+  {
+    g_autoptr(FbStore) store = open_store (home);
+    g_autoptr(FbItem) item = fb_store_get_item (store, note_id, &error);
+    g_autoptr(JsonObject) theirs = fb_note_body_new ("Groceries", "server\n");
+
+    g_assert_cmpstr (fb_item_get_text (item), ==, "milk\neggs\n");
+    g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_PENDING);
+    g_assert_true (fb_store_set_conflict (store, note_id, "2-b", theirs, FALSE, &error));
+  }
+  g_assert_false (run_cli (home, "restore-version", note_id, "rest", version, NULL));
+  g_test_trap_assert_stderr ("*resolve the conflict*");
+
+  /* Empty Trash deletes for good. */
+  {
+    g_autoptr(FbStore) store = open_store (home);
+
+    g_assert_true (fb_store_delete_item (store, gone_id, &error));
+  }
+  g_assert_true (run_cli (home, "empty-trash", NULL));
+  g_test_trap_assert_stdout ("Deleted 1 item for good\n");
+  g_assert_true (run_cli (home, "trash", NULL));
+  g_test_trap_assert_stderr ("The Trash is empty\n");
+  {
+    g_autoptr(FbStore) store = open_store (home);
+
+    g_assert_null (fb_store_get_item (store, gone_id, NULL));
+  }
+  fb_test_remove_tree (home);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -690,6 +783,7 @@ main (int   argc,
   g_test_add_func ("/cli/sync/conflict-then-failure", test_sync_conflict_then_failure);
   g_test_add_func ("/cli/sync/new-conflict-status", test_sync_new_conflict_status);
   g_test_add_func ("/cli/credentials", test_credentials);
+  g_test_add_func ("/cli/trash-history", test_trash_history);
 
   status = g_test_run ();
 
