@@ -155,6 +155,15 @@ doc_is_deleted (JsonObject *doc)
   return json_object_get_boolean_member_with_default (doc, "_deleted", FALSE);
 }
 
+static gboolean
+is_our_document (JsonObject *doc)
+{
+  const char *type = json_object_get_string_member_with_default (doc, "type", NULL);
+
+  return g_strcmp0 (type, FB_COLLECTION_NOTES) == 0 ||
+         g_strcmp0 (type, FB_COLLECTION_RECORDS) == 0;
+}
+
 static JsonObject *
 deep_copy (JsonObject *object)
 {
@@ -333,9 +342,10 @@ merge_branch (Branch    *branch,
           continue;
         }
 
-      /* It collides. Without local changes it becomes the item's conflict;
-       * otherwise (or for a second one) it stays on the server and comes
-       * back once the item is settled. */
+      /* It collides. Without local changes it becomes the item's conflict
+       * (and is deleted on the server only once the store has it:
+       * fb_sync_drop_taken_leaves_async ()); otherwise, or for a second one, it
+       * stays on the server and comes back once the item is settled. */
       if (branch->may_take && outcome->collided_rev == NULL)
         {
           JsonObject *winner_side = NULL;
@@ -344,7 +354,6 @@ merge_branch (Branch    *branch,
           g_clear_pointer (&acc, json_object_unref);
           acc = winner_side;
           outcome->collided_rev = g_strdup (rev);
-          g_ptr_array_add (branch->deleted, g_strdup (rev));
         }
     }
 
@@ -432,16 +441,12 @@ write_cb (GObject      *object,
           outcome->doc = listing_free_copy (branch->winner);
         }
 
-      /* A collided leaf whose deletion failed is still on the server, as
-       * it was: it is not taken into the item. */
+      /* A merged leaf whose deletion was refused (extended meanwhile)
+       * comes back with the next change; its content is in the winner. */
       for (guint i = 0; i < branch->deleted->len; i++)
-        if (outcome->collided_rev != NULL &&
-            g_strcmp0 (branch->deleted->pdata[i], outcome->collided_rev) == 0 &&
-            result_error (results, g_array_index (branch->deleted_index, int, i)) != NULL)
-          {
-            g_clear_pointer (&outcome->collided_rev, g_free);
-            g_clear_pointer (&outcome->collided_body, json_object_unref);
-          }
+        if (result_error (results, g_array_index (branch->deleted_index, int, i)) != NULL)
+          g_debug ("Branches of %s: deleting %s was refused", branch->id,
+                   (char *) branch->deleted->pdata[i]);
 
       g_hash_table_replace (outcomes, g_strdup (branch->id), g_steal_pointer (&branch->outcome));
     }
@@ -629,7 +634,9 @@ fb_sync_merge_branches_async (FbCouchClient       *client,
       g_autoptr(FbItem) item = NULL;
       Branch *branch;
 
+      /* Another program's documents are not ours to merge. */
       if (id == NULL || rev == NULL || !fb_sync_doc_has_branches (doc) ||
+          g_str_has_prefix (id, "_design/") || !is_our_document (doc) ||
           g_hash_table_contains (data->branches, id))
         continue;
 
@@ -693,4 +700,74 @@ fb_sync_merge_branches_finish (GAsyncResult  *result,
                         fb_sync_merge_branches_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+drop_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonArray) results = NULL;
+  GError *error = NULL;
+
+  results = fb_couch_client_bulk_docs_finish (FB_COUCH_CLIENT (object), result, &error);
+  if (results == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+fb_sync_drop_taken_leaves_async (FbCouchClient       *client,
+                                 GHashTable          *outcomes,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonArray) deletions = json_array_new ();
+  GHashTableIter iter;
+  const char *id;
+  FbBranchOutcome *outcome;
+
+  g_return_if_fail (FB_IS_COUCH_CLIENT (client));
+  g_return_if_fail (outcomes != NULL);
+
+  task = g_task_new (client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fb_sync_drop_taken_leaves_async);
+
+  g_hash_table_iter_init (&iter, outcomes);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &outcome))
+    {
+      JsonObject *deletion;
+
+      if (outcome->collided_rev == NULL)
+        continue;
+      deletion = json_object_new ();
+      json_object_set_string_member (deletion, "_id", id);
+      json_object_set_string_member (deletion, "_rev", outcome->collided_rev);
+      json_object_set_boolean_member (deletion, "_deleted", TRUE);
+      json_array_add_object_element (deletions, deletion);
+    }
+
+  if (json_array_get_length (deletions) == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  fb_couch_client_bulk_docs_async (client, deletions, cancellable, drop_cb,
+                                   g_steal_pointer (&task));
+}
+
+gboolean
+fb_sync_drop_taken_leaves_finish (GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        fb_sync_drop_taken_leaves_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -16,10 +16,11 @@ typedef struct {
   /* The server's winning document now: the merge of the leaves, written
    * back (with its new "_rev"), or the old winner when nothing merged. */
   JsonObject *doc;
-  /* A losing leaf whose fields collide with the winner's: deleted on the
-   * server, it lives on as the local item's side of a conflict (@doc is
-   * the server's side). Its fields that merged are in both. Only for an
-   * item that had no local changes when the merge began. */
+  /* A losing leaf whose fields collide with the winner's, to become the
+   * local item's side of a conflict (@doc is the server's side); its
+   * fields that merged are in both. Only for an item that had no local
+   * changes when the merge began. Still on the server: once the store has
+   * it, fb_sync_drop_taken_leaves_async () deletes it there. */
   char       *collided_rev;
   JsonObject *collided_body;
   guint       n_merged;     /* losing leaves merged into @doc */
@@ -50,6 +51,18 @@ void        fb_sync_merge_branches_async  (FbCouchClient       *client,
                                            gpointer             user_data);
 GHashTable *fb_sync_merge_branches_finish (GAsyncResult        *result,
                                            GError             **error);
+
+/* Deletes on the server, in one _bulk_docs, the collided leaves of
+ * @outcomes (id → FbBranchOutcome), now kept in the store as conflicts.
+ * One that stays (the request failed) only comes back as the same
+ * conflict. */
+void        fb_sync_drop_taken_leaves_async  (FbCouchClient       *client,
+                                              GHashTable          *outcomes,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean    fb_sync_drop_taken_leaves_finish (GAsyncResult        *result,
+                                              GError             **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FbBranchOutcome, fb_branch_outcome_free)
 

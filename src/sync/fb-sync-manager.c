@@ -850,6 +850,42 @@ pull_docs_free (PullDocs *pull)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PullDocs, pull_docs_free)
 
 static void
+pull_dropped_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(PullDocs) pull = user_data;
+  Run *run = pull->run;
+  g_autoptr(GError) error = NULL;
+
+  gboolean ok;
+
+  ok = fb_sync_drop_taken_leaves_finish (result, &error);
+  if (run->finished)
+    return;
+  /* Not fatal: a leaf left there comes back as the same conflict. */
+  if (!ok && !is_cancelled (error))
+    {
+      g_debug ("Collided leaves stay on the server: %s", error->message);
+      g_clear_error (&error);
+    }
+  if (!ok && is_cancelled (error))
+    {
+      run_fail (run, g_steal_pointer (&error));
+      return;
+    }
+  if (run_cancelled (run, FALSE, &error))
+    {
+      run_fail (run, g_steal_pointer (&error));
+      return;
+    }
+
+  pull_continue (run, pull_more (run, pull->response),
+                 json_object_get_member (pull->response, "last_seq"), FALSE);
+  drop_response (g_steal_pointer (&pull->response));
+}
+
+static void
 pull_branches_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -870,10 +906,15 @@ pull_branches_cb (GObject      *object,
       return;
     }
 
-  if (pull_apply (run, pull->response, pull->docs, branches))
-    pull_continue (run, pull_more (run, pull->response),
-                   json_object_get_member (pull->response, "last_seq"), FALSE);
-  drop_response (g_steal_pointer (&pull->response));
+  if (!pull_apply (run, pull->response, pull->docs, branches))
+    {
+      drop_response (g_steal_pointer (&pull->response));
+      return;
+    }
+
+  /* The store has the collided leaves now: the server may drop them. */
+  fb_sync_drop_taken_leaves_async (run->client, branches, run->cancellable,
+                                   pull_dropped_cb, g_steal_pointer (&pull));
 }
 
 /* The documents of a batch (in its changes, or fetched apart) that have

@@ -411,6 +411,30 @@ test_delete_versus_edit (void)
   g_assert_cmpstr (fb_item_get_text (item), ==, "keep\nthis\nand this\n");
 }
 
+/* Another program's document with branches is not ours to merge: its
+ * leaves stay as they are. */
+static void
+test_foreign_left_alone (void)
+{
+  const char *db = "branches-foreign";
+  g_autoptr(Peer) a = peer_new (db);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rev = NULL;
+  g_autofree char *left = NULL;
+  g_autofree char *right = NULL;
+
+  g_assert_true (fb_test_server_create_db (server, db, &error));
+  rev = fb_test_server_put_doc (server, db, "settings",
+                                "{\"type\":\"other-app\",\"text\":\"v\"}", &error);
+  g_assert_no_error (error);
+  left = add_leaf (db, "settings", rev, "left", "foreign left");
+  right = add_leaf (db, "settings", rev, "right", "foreign right");
+
+  peer_sync_quietly (a);
+  g_assert_cmpuint (server_n_conflicts (db, "settings"), ==, 1);
+  g_assert_null (fb_store_get_item (a->store, "settings", NULL));
+}
+
 /* A pending local edit meets two branches in the push's conflict fetch:
  * all three edits end in one winner. */
 static void
@@ -800,6 +824,7 @@ main (int   argc,
   g_test_add_func ("/branches/different-lines", test_different_lines);
   g_test_add_func ("/branches/same-line", test_same_line);
   g_test_add_func ("/branches/delete-versus-edit", test_delete_versus_edit);
+  g_test_add_func ("/branches/foreign-left-alone", test_foreign_left_alone);
   g_test_add_func ("/branches/push-conflict", test_push_conflict_with_branches);
   g_test_add_func ("/branches/missing-on-server", test_missing_on_server);
   g_test_add_func ("/branches/accepted", test_accepted);
