@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "fb-fake-network-monitor.h"
@@ -378,6 +379,36 @@ test_same_line (void)
   g_assert_false (json_object_has_member (doc, "_conflicts"));
 }
 
+/* Three leaves, two of them colliding on a line: what merges is merged,
+ * the rest is the item's conflict, and every edit is on one side. */
+static void
+test_three_leaves (void)
+{
+  const char *db = "branches-three-leaves";
+  g_autoptr(Peer) a = peer_new (db);
+  g_autofree char *rev = NULL;
+  g_autofree char *id = synced_note (a, "1\n2\n3\n4\n5\n", &rev);
+  g_autofree char *l1 = add_leaf (db, id, rev, "1\n2\nthree\n4\n5\n", "three");
+  g_autofree char *l2 = add_leaf (db, id, rev, "one\n2\n3\n4\n5\n", "one");
+  g_autofree char *l3 = add_leaf (db, id, rev, "ONE\n2\n3\n4\n5\n", "ONE");
+  g_autoptr(FbSyncStats) stats = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autofree char *both = NULL;
+
+  g_assert_cmpuint (server_n_conflicts (db, id), ==, 2);
+  stats = peer_sync (a);
+  g_assert_cmpuint (stats->conflicts, ==, 1);
+  g_assert_cmpuint (server_n_conflicts (db, id), ==, 0);
+
+  item = get_item (a, id);
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_CONFLICT);
+  both = g_strconcat (fb_item_get_text (item), "|", body_text (fb_item_get_server_body (item)),
+                      NULL);
+  g_assert_nonnull (strstr (both, "three"));
+  g_assert_nonnull (strstr (both, "one"));
+  g_assert_nonnull (strstr (both, "ONE"));
+}
+
 /* A deleted leaf beside an edited one: CouchDB lets the edit win and keeps
  * the deletion as a deleted leaf, not a conflict. The edit is what every
  * device shows; nothing comes back as a conflict or gets deleted. */
@@ -534,6 +565,32 @@ test_accepted (void)
   doc = server_doc (db, id);
   g_assert_cmpstr (body_text (doc), ==, "FIRST\nSECOND\n");
   g_assert_false (json_object_has_member (doc, "_conflicts"));
+}
+
+/* A server without _bulk_get (CouchDB 1.x) cannot give the leaves: the
+ * branches stay as they are, and syncing still works. */
+static void
+test_no_bulk_get (void)
+{
+  const char *db = "branches-no-bulk-get";
+  g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), NULL);
+  g_autoptr(Peer) a = peer_new_at (fb_test_proxy_get_url (proxy), db);
+  g_autofree char *rev = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *left = NULL;
+  g_autofree char *right = NULL;
+  g_autoptr(FbItem) item = NULL;
+
+  fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_NOT_FOUND, 0, "_bulk_get");
+  id = synced_note (a, "first\nsecond\n", &rev);
+  left = add_leaf (db, id, rev, "FIRST\nsecond\n", "no bulk get left");
+  right = add_leaf (db, id, rev, "first\nSECOND\n", "no bulk get right");
+
+  peer_sync_quietly (a);
+  g_assert_null (fb_sync_manager_get_last_error (a->manager));
+  item = get_item (a, id);
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
+  g_assert_cmpuint (server_n_conflicts (db, id), ==, 1);
 }
 
 /* ---- A PouchDB 9 client replicating the same database ---- */
@@ -715,7 +772,10 @@ static void
 test_randomized (void)
 {
   const char *db = "branches-randomized";
-  const guint n_notes = 6, n_rounds = 6, per_device = 3;
+  /* FB_TEST_BRANCHES_ROUNDS scales the run up for a figure of one's own. */
+  const char *rounds_env = g_getenv ("FB_TEST_BRANCHES_ROUNDS");
+  const guint n_rounds = rounds_env != NULL ? MAX (1, atoi (rounds_env)) : 6;
+  const guint n_notes = 6, per_device = 3;
   g_autoptr(Peer) a = peer_new (db);
   g_autoptr(Peer) b = peer_new (db);
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
@@ -823,11 +883,13 @@ main (int   argc,
 
   g_test_add_func ("/branches/different-lines", test_different_lines);
   g_test_add_func ("/branches/same-line", test_same_line);
+  g_test_add_func ("/branches/three-leaves", test_three_leaves);
   g_test_add_func ("/branches/delete-versus-edit", test_delete_versus_edit);
   g_test_add_func ("/branches/foreign-left-alone", test_foreign_left_alone);
   g_test_add_func ("/branches/push-conflict", test_push_conflict_with_branches);
   g_test_add_func ("/branches/missing-on-server", test_missing_on_server);
   g_test_add_func ("/branches/accepted", test_accepted);
+  g_test_add_func ("/branches/no-bulk-get", test_no_bulk_get);
   g_test_add_func ("/branches/pouchdb-peer", test_pouchdb_peer);
   g_test_add_func ("/branches/randomized", test_randomized);
 
