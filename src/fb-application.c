@@ -21,6 +21,8 @@
 /* How long the application may stay without windows to finish pushing. */
 #define BACKGROUND_SYNC_SECS 120
 #define REMOTE_CHANGES_ID "remote-changes"
+/* How often a read-only store (a full disk) tries to become writable. */
+#define WRITABLE_RETRY_SECS 5
 
 struct _FbApplication
 {
@@ -42,6 +44,8 @@ struct _FbApplication
   gboolean         background_sync;
   guint            background_timeout;
   gulong           background_handlers[2];
+
+  guint            writable_retry;
 };
 
 G_DEFINE_FINAL_TYPE (FbApplication, fb_application, ADW_TYPE_APPLICATION)
@@ -653,6 +657,30 @@ tidy_trash_and_history (FbApplication *self)
     g_message ("Cannot prune the history: %s", error->message);
 }
 
+/* ---- A read-only store: writable again once space was freed ---- */
+
+static gboolean
+writable_retry_cb (gpointer user_data)
+{
+  FbApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Success notifies read-only, which ends this source. */
+  if (!fb_store_reopen_writable (self->store, &error))
+    g_debug ("The store stays read-only: %s", error->message);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+store_read_only_cb (FbApplication *self)
+{
+  if (!fb_store_get_read_only (self->store))
+    g_clear_handle_id (&self->writable_retry, g_source_remove);
+  else if (self->writable_retry == 0)
+    self->writable_retry = g_timeout_add_seconds (WRITABLE_RETRY_SECS, writable_retry_cb, self);
+}
+
 static int
 fb_application_handle_local_options (GApplication *app,
                                      GVariantDict *options)
@@ -685,6 +713,10 @@ fb_application_startup (GApplication *app)
       return;
     }
 
+  g_signal_connect_object (self->store, "notify::read-only",
+                           G_CALLBACK (store_read_only_cb), self, G_CONNECT_SWAPPED);
+  store_read_only_cb (self);
+
   self->sync_manager = fb_sync_manager_new (self->store, self->monitor);
   g_signal_connect_object (self->sync_manager, "remote-changes",
                            G_CALLBACK (remote_changes_cb), self, G_CONNECT_SWAPPED);
@@ -705,6 +737,7 @@ fb_application_shutdown (GApplication *app)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->settings_source, g_source_remove);
   g_clear_handle_id (&self->background_timeout, g_source_remove);
+  g_clear_handle_id (&self->writable_retry, g_source_remove);
 
   G_APPLICATION_CLASS (fb_application_parent_class)->shutdown (app);
 }
@@ -730,6 +763,7 @@ fb_application_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->settings_source, g_source_remove);
   g_clear_handle_id (&self->background_timeout, g_source_remove);
+  g_clear_handle_id (&self->writable_retry, g_source_remove);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   if (self->sync_manager != NULL)

@@ -164,6 +164,13 @@ run_sync (FbStore      *store,
   guint total_conflicts;
   gboolean ok;
 
+  if (fb_store_get_read_only (store))
+    {
+      /* Translators: %s says why, e.g. "The disk is full: …" */
+      g_printerr (_("Could not sync: %s\n"), fb_store_get_read_only_error (store)->message);
+      return FB_CLI_EXIT_READ_ONLY;
+    }
+
   /* Without the installed schema (e.g. run from the build tree), the
    * options alone say where to sync. */
   if (source != NULL)
@@ -433,6 +440,16 @@ run_import (FbStore    *store,
   g_autofree char *display = NULL;
   JsonArray *items = NULL;
   gboolean parsed;
+
+  if (fb_store_get_read_only (store))
+    {
+      g_autofree char *name = g_strcmp0 (path, "-") == 0 ? g_strdup (_("standard input"))
+                                                         : g_filename_display_name (path);
+
+      g_printerr (_("Could not import %s: %s. Nothing was imported.\n"),
+                  name, fb_store_get_read_only_error (store)->message);
+      return FB_CLI_EXIT_READ_ONLY;
+    }
 
   if (g_strcmp0 (path, "-") == 0)
     {

@@ -15,12 +15,16 @@ typedef enum {
   FB_CLI_EXIT_OK = 0,
   FB_CLI_EXIT_FAILED = 1,        /* a command failed (it says why on stderr) */
   FB_CLI_EXIT_NEW_CONFLICTS = 3, /* --sync finished, but put items into conflict */
+  /* The database can only be read (its disk is full, or it is on a
+   * read-only location): --import and --sync changed nothing. */
+  FB_CLI_EXIT_READ_ONLY = 4,
 } FbCliExit;
 
 /* For GApplication::handle-local-options: -1 when no command (--sync,
  * --export, --import) was given, else runs it to the end and returns the exit
  * status (an FbCliExit). Needs no display. With several commands, the
- * order is import, sync, export. */
+ * order is import, sync, export; --export works on a read-only database
+ * too. */
 int  fb_cli_handle_local_options (GApplication *app,
                                   GVariantDict *options);
 

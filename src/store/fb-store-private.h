@@ -182,6 +182,19 @@ gboolean     _fb_store_trash_remove          (FbStore          *self,
                                               const char       *id,
                                               GError          **error);
 
+/* Opening read-only (fb-store-read-only.c). The URI SQLite opens @path
+ * with for reading only; with @immutable, without the WAL or locks. */
+char        *_fb_store_read_only_uri         (const char       *path,
+                                              gboolean          immutable);
+/* TRUE if @path has no WAL file or one without transactions. */
+gboolean     _fb_store_wal_is_empty          (const char       *path);
+gboolean     _fb_store_shm_exists            (const char       *path);
+/* FB_STORE_ERROR_READ_ONLY in words: the disk is full, or @path cannot
+ * be written to. */
+void         _fb_store_set_read_only_error   (GError          **error,
+                                              const char       *path,
+                                              gboolean          disk_full);
+
 /* Test hooks. */
 sqlite3     *_fb_store_get_db                (FbStore          *self);
 void         _fb_store_set_clock             (FbStore          *self,

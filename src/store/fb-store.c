@@ -23,6 +23,8 @@ struct _FbStore
   char             *path;
   sqlite3          *db;
   char             *device_id;
+  /* Why the database is open for reading only; NULL when writable. */
+  GError           *read_only;
 
   /* SQL text → sqlite3_stmt, prepared once and kept for the store's life. */
   GHashTable       *statements;
@@ -77,6 +79,7 @@ enum {
   PROP_PATH,
   PROP_PENDING_COUNT,
   PROP_CONFLICT_COUNT,
+  PROP_READ_ONLY,
   N_PROPS
 };
 
@@ -106,7 +109,10 @@ set_sqlite_error (FbStore  *self,
                   int       rc)
 {
   g_clear_error (&self->last_error);
-  set_sqlite_error_internal (self, &self->last_error, rc);
+  if (self->read_only != NULL && (rc & 0xff) == SQLITE_READONLY)
+    self->last_error = g_error_copy (self->read_only);
+  else
+    set_sqlite_error_internal (self, &self->last_error, rc);
   if (error != NULL)
     *error = g_error_copy (self->last_error);
 }
@@ -949,6 +955,12 @@ fb_store_begin (FbStore  *self,
       /* SQLite already rolled the transaction back: a savepoint now would
        * silently start writing outside it. */
       g_propagate_error (error, g_error_copy (self->broken));
+      return FALSE;
+    }
+
+  if (self->depth == 0 && self->read_only != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->read_only));
       return FALSE;
     }
 
@@ -2851,32 +2863,21 @@ ensure_device_id (FbStore  *self,
         }
     }
 
+  g_free (self->device_id);
   self->device_id = g_steal_pointer (&device_id);
 
   return TRUE;
 }
 
 static gboolean
-open_database (FbStore  *self,
-               GError  **error)
+open_connection (FbStore     *self,
+                 const char  *filename,
+                 int          flags,
+                 GError     **error)
 {
-  g_autofree char *folder = g_path_get_dirname (self->path);
-  gint64 version = 0;
   int rc;
 
-  if (g_mkdir_with_parents (folder, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_OPEN,
-                   _("Cannot create the folder “%s” for the database: %s"),
-                   folder, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  rc = sqlite3_open_v2 (self->path, &self->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        NULL);
+  rc = sqlite3_open_v2 (filename, &self->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
       int saved_errno = self->db != NULL ? sqlite3_system_errno (self->db) : 0;
@@ -2893,8 +2894,40 @@ open_database (FbStore  *self,
   sqlite3_extended_result_codes (self->db, TRUE);
   sqlite3_busy_timeout (self->db, self->busy_timeout);
 
-  if (!check_schema (self, &version, error))
+  return TRUE;
+}
+
+static void
+close_database (FbStore *self)
+{
+  /* Statements belong to their connection. */
+  g_hash_table_remove_all (self->statements);
+  if (self->db != NULL)
+    sqlite3_close_v2 (self->db);
+  self->db = NULL;
+}
+
+static gboolean
+open_writable (FbStore  *self,
+               GError  **error)
+{
+  gint64 version = 0;
+
+  if (!open_connection (self, self->path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error) ||
+      !check_schema (self, &version, error))
     return FALSE;
+
+  /* SQLite opens a file it may not write (chattr +i, a read-only file
+   * system, another user's file) for reading by itself. */
+  if (sqlite3_db_readonly (self->db, "main") == 1)
+    {
+      int saved_errno = g_access (self->path, W_OK) == 0 ? EACCES : errno;
+
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_OPEN,
+                   _("The database file “%s” cannot be written to: %s"),
+                   self->path, g_strerror (saved_errno));
+      return FALSE;
+    }
 
   /* WAL: readers never wait for the writer, and a commit is one append.
    * synchronous=NORMAL keeps every commit across a crash of the program;
@@ -2915,6 +2948,138 @@ open_database (FbStore  *self,
   self->live_conflict = self->conflict_count;
 
   return ensure_device_id (self, error);
+}
+
+/* For reading only: the WAL index in memory when the -shm cannot be
+ * written, and without the WAL when there is none to read. */
+static gboolean
+open_read_only (FbStore  *self,
+                GError  **error)
+{
+  g_autofree char *uri = _fb_store_read_only_uri (self->path, FALSE);
+  g_autofree char *device_id = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gint64 version = 0;
+
+  if (!open_connection (self, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, error))
+    return FALSE;
+
+  if (!check_schema (self, &version, &local_error))
+    {
+      /* No -shm, and none can be made (a read-only folder): SQLite cannot
+       * read the WAL then. Every connection keeps the -shm while it has the
+       * database open, so without one nobody else has it open, and nobody
+       * can start writing (that needs the -shm too). When the WAL holds no
+       * transaction either, the database file alone is the whole truth and
+       * can be read without locks. */
+      if (!g_error_matches (local_error, FB_STORE_ERROR, FB_STORE_ERROR_OPEN) ||
+          _fb_store_shm_exists (self->path) ||
+          !_fb_store_wal_is_empty (self->path))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+
+      g_clear_error (&local_error);
+      close_database (self);
+      g_free (uri);
+      uri = _fb_store_read_only_uri (self->path, TRUE);
+      if (!open_connection (self, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, error) ||
+          !check_schema (self, &version, error))
+        return FALSE;
+    }
+
+  /* An older schema cannot be read without updating it first. */
+  if (version != FB_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_OPEN,
+                   _("The database file “%s” must be updated before it can be read, and it cannot be written to"),
+                   self->path);
+      return FALSE;
+    }
+
+  if (!load_counts (self, &self->pending_count, &self->conflict_count, error))
+    return FALSE;
+  self->live_pending = self->pending_count;
+  self->live_conflict = self->conflict_count;
+
+  /* A database that never got as far as saving its device id: one for
+   * this session (nothing is synced while read-only). */
+  device_id = read_meta (self, "device_id", &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  g_free (self->device_id);
+  self->device_id = device_id != NULL ? g_steal_pointer (&device_id) : g_uuid_string_random ();
+
+  return TRUE;
+}
+
+/* What may be read although it cannot be written: an existing file on a
+ * full disk or a read-only location, not a damaged, foreign or newer one. */
+static gboolean
+can_read_instead (FbStore      *self,
+                  const GError *error)
+{
+  if (error->domain != FB_STORE_ERROR ||
+      (error->code != FB_STORE_ERROR_FULL &&
+       error->code != FB_STORE_ERROR_OPEN &&
+       error->code != FB_STORE_ERROR_FAILED))
+    return FALSE;
+
+  return g_file_test (self->path, G_FILE_TEST_IS_REGULAR);
+}
+
+static gboolean
+open_database (FbStore  *self,
+               GError  **error)
+{
+  g_autofree char *folder = g_path_get_dirname (self->path);
+  g_autoptr(GError) writable_error = NULL;
+  g_autoptr(GError) read_error = NULL;
+  gboolean disk_full;
+
+  if (g_mkdir_with_parents (folder, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_OPEN,
+                   _("Cannot create the folder “%s” for the database: %s"),
+                   folder, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (open_writable (self, &writable_error))
+    return TRUE;
+
+  disk_full = g_error_matches (writable_error, FB_STORE_ERROR, FB_STORE_ERROR_FULL);
+  close_database (self);
+
+  if (can_read_instead (self, writable_error))
+    {
+      if (open_read_only (self, &read_error))
+        {
+          g_debug ("Opened %s for reading only: %s", self->path, writable_error->message);
+          _fb_store_set_read_only_error (&self->read_only, self->path, disk_full);
+          return TRUE;
+        }
+
+      g_debug ("Cannot open %s for reading either: %s", self->path, read_error->message);
+      close_database (self);
+    }
+
+  /* The words for a full disk at a write say a change was lost; here
+   * nothing was changed. */
+  if (disk_full)
+    g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_FULL,
+                 _("The disk is full: there is no room to open the database “%s”"),
+                 self->path);
+  else
+    g_propagate_error (error, g_steal_pointer (&writable_error));
+
+  return FALSE;
 }
 
 char *
@@ -2944,6 +3109,58 @@ fb_store_get_path (FbStore *self)
   g_return_val_if_fail (FB_IS_STORE (self), NULL);
 
   return self->path;
+}
+
+gboolean
+fb_store_get_read_only (FbStore *self)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+
+  return self->read_only != NULL;
+}
+
+const GError *
+fb_store_get_read_only_error (FbStore *self)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+
+  return self->read_only;
+}
+
+gboolean
+fb_store_reopen_writable (FbStore  *self,
+                          GError  **error)
+{
+  g_autoptr(GError) read_error = NULL;
+  guint pending_count = self->pending_count;
+  guint conflict_count = self->conflict_count;
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->depth == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->read_only == NULL)
+    return TRUE;
+
+  /* The reader goes first: connections of one process share the -shm
+   * state, and a writer would inherit the reader's read-only one. */
+  close_database (self);
+  if (!open_writable (self, error))
+    {
+      close_database (self);
+      if (!open_read_only (self, &read_error))
+        g_critical ("Cannot open %s for reading again: %s", self->path, read_error->message);
+      return FALSE;
+    }
+
+  g_clear_error (&self->read_only);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READ_ONLY]);
+  if (self->pending_count != pending_count)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING_COUNT]);
+  if (self->conflict_count != conflict_count)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONFLICT_COUNT]);
+
+  return TRUE;
 }
 
 /* ---- Test hooks ---- */
@@ -3089,6 +3306,7 @@ fb_store_finalize (GObject *object)
   g_clear_pointer (&self->index_marks, g_array_unref);
   g_clear_error (&self->broken);
   g_clear_error (&self->last_error);
+  g_clear_error (&self->read_only);
 
   G_OBJECT_CLASS (fb_store_parent_class)->finalize (object);
 }
@@ -3111,6 +3329,9 @@ fb_store_get_property (GObject    *object,
       break;
     case PROP_CONFLICT_COUNT:
       g_value_set_uint (value, self->conflict_count);
+      break;
+    case PROP_READ_ONLY:
+      g_value_set_boolean (value, self->read_only != NULL);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -3160,6 +3381,11 @@ fb_store_class_init (FbStoreClass *klass)
     g_param_spec_uint ("conflict-count", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
                        G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_READ_ONLY] =
+    g_param_spec_boolean ("read-only", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                          G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -23,6 +23,7 @@ typedef enum {
   FB_STORE_ERROR_INVALID,        /* bad argument (e.g. body is not a valid object) */
   FB_STORE_ERROR_FAILED,         /* anything else SQLite reports */
   FB_STORE_ERROR_IN_CONFLICT,    /* refused while the item is in conflict */
+  FB_STORE_ERROR_READ_ONLY,      /* opened for reading only (disk full, read-only location) */
 } FbStoreError;
 
 typedef enum {
@@ -44,6 +45,20 @@ char        *fb_store_get_default_path    (void);
 FbStore     *fb_store_new                 (const char  *path,
                                            GError     **error);
 const char  *fb_store_get_path            (FbStore     *self);
+
+/* When the database cannot be written (its disk is full, or the file or
+ * its folder is read-only), fb_store_new() opens it for reading: every
+ * item can be read, searched and exported, and every write fails with
+ * FB_STORE_ERROR_READ_ONLY and changes nothing. The error says why in
+ * words; NULL while the store can be written (property "read-only"). */
+gboolean      fb_store_get_read_only       (FbStore     *self);
+const GError *fb_store_get_read_only_error (FbStore     *self);
+/* Opens a read-only store for writing again (space was freed): TRUE and
+ * notify::read-only when that worked; otherwise it stays read-only and
+ * @error says why. TRUE at once for a writable store. Not inside a
+ * transaction. */
+gboolean      fb_store_reopen_writable     (FbStore     *self,
+                                            GError     **error);
 
 /* Transactions. Every write below is atomic on its own; wrapping several in
  * begin/commit makes them one transaction (nesting is allowed: inner levels

@@ -1762,7 +1762,7 @@ static gboolean
 can_sync_automatically (FbSyncManager *self)
 {
   return self->started && self->enabled && self->client != NULL &&
-         self->online && !self->auth_failed;
+         self->online && !self->auth_failed && !fb_store_get_read_only (self->store);
 }
 
 static void
@@ -1772,6 +1772,8 @@ update_state (FbSyncManager *self)
 
   if (self->url == NULL || !self->enabled)
     state = FB_SYNC_STATE_NOT_CONFIGURED;
+  else if (fb_store_get_read_only (self->store))
+    state = FB_SYNC_STATE_NEEDS_ATTENTION;  /* nothing synced could be saved */
   else if (self->client == NULL)
     state = FB_SYNC_STATE_NEEDS_ATTENTION;  /* a URL that cannot work */
   else if (self->run != NULL)
@@ -1889,6 +1891,9 @@ handle_outcome (FbSyncManager *self,
 static GError *
 not_ready_error (FbSyncManager *self)
 {
+  if (fb_store_get_read_only (self->store))
+    return g_error_new_literal (FB_SYNC_ERROR, FB_SYNC_ERROR_STORE,
+                                fb_store_get_read_only_error (self->store)->message);
   if (self->enabled && self->url != NULL && self->last_error != NULL)
     return g_error_copy (self->last_error);
   return g_error_new_literal (FB_SYNC_ERROR, FB_SYNC_ERROR_NOT_CONFIGURED,
@@ -1911,7 +1916,9 @@ start_run (FbSyncManager *self)
       g_clear_object (&self->live_cancellable);
     }
 
-  if (self->client == NULL || !self->enabled)
+  /* A read-only store could save neither what a run pulls nor the
+   * answers to what it pushes: no run until it can be written again. */
+  if (self->client == NULL || !self->enabled || fb_store_get_read_only (self->store))
     {
       for (guint i = 0; i < self->queued_tasks->len; i++)
         g_task_return_error (self->queued_tasks->pdata[i], not_ready_error (self));
@@ -2154,6 +2161,29 @@ store_count_notify_cb (FbStore       *store,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONFLICT_COUNT]);
 }
 
+/* The store opened read-only (a full disk) and later writable again. */
+static void
+store_read_only_notify_cb (FbStore    *store,
+                           GParamSpec *pspec,
+                           gpointer    user_data)
+{
+  FbSyncManager *self = user_data;
+
+  if (fb_store_get_read_only (store))
+    {
+      g_autoptr(GError) error = not_ready_error (self);
+
+      stop_activity (self);
+      set_last_error (self, error);
+      update_state (self);
+      return;
+    }
+
+  if (g_error_matches (self->last_error, FB_SYNC_ERROR, FB_SYNC_ERROR_STORE))
+    set_last_error (self, NULL);
+  request_run (self);
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -2177,8 +2207,10 @@ fb_sync_manager_constructed (GObject *object)
                            G_CALLBACK (store_count_notify_cb), self, 0);
   g_signal_connect_object (self->store, "notify::conflict-count",
                            G_CALLBACK (store_count_notify_cb), self, 0);
+  g_signal_connect_object (self->store, "notify::read-only",
+                           G_CALLBACK (store_read_only_notify_cb), self, 0);
 
-  update_state (self);
+  store_read_only_notify_cb (self->store, NULL, self);
 }
 
 static void
@@ -2517,7 +2549,7 @@ fb_sync_manager_sync_async (FbSyncManager       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, fb_sync_manager_sync_async);
 
-  if (self->client == NULL || !self->enabled)
+  if (self->client == NULL || !self->enabled || fb_store_get_read_only (self->store))
     {
       g_task_return_error (task, not_ready_error (self));
       return;

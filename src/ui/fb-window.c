@@ -12,6 +12,7 @@
 #include "fb-item-row.h"
 #include "fb-merge.h"
 #include "fb-note-editor.h"
+#include "fb-read-only-banner.h"
 #include "fb-preferences.h"
 #include "fb-record-editor.h"
 #include "fb-sync-error.h"
@@ -307,7 +308,8 @@ build_body (FbWindow   *self,
 static void
 update_actions (FbWindow *self)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-item", self->current != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-item",
+                                 self->current != NULL && !fb_store_get_read_only (self->store));
 }
 
 /* ---- Saving ---- */
@@ -1181,7 +1183,8 @@ update_banner (FbWindow *self)
   const char *button = NULL;
   guint action = BANNER_NONE;
 
-  if (self->sync_manager == NULL)
+  /* A read-only store has a banner of its own, which says it all. */
+  if (self->sync_manager == NULL || fb_store_get_read_only (self->store))
     {
       hide_banner (self);
       return;
@@ -1423,6 +1426,36 @@ saved_collection (FbWindow *self)
   return g_settings_get_string (self->settings, "last-collection");
 }
 
+/* ---- A store that can only be read (a full disk, a read-only folder) ---- */
+
+/* Nothing can be typed that could not be saved: the editor does not take
+ * input, and nothing can be created or deleted, until the store can be
+ * written again. */
+static void
+store_read_only_cb (FbWindow *self)
+{
+  gboolean writable = !fb_store_get_read_only (self->store);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->editor_stack), writable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-item", writable);
+  update_actions (self);
+  update_banner (self);
+}
+
+static void
+setup_read_only (FbWindow *self)
+{
+  GtkWidget *revealer = GTK_WIDGET (self->banner_revealer);
+
+  /* Under the editor's header bar, above the sync banner. */
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (revealer)),
+                              fb_read_only_banner_new (self->store),
+                              gtk_widget_get_prev_sibling (revealer));
+  g_signal_connect_object (self->store, "notify::read-only",
+                           G_CALLBACK (store_read_only_cb), self, G_CONNECT_SWAPPED);
+  store_read_only_cb (self);
+}
+
 static void
 fb_window_constructed (GObject *object)
 {
@@ -1470,6 +1503,7 @@ fb_window_constructed (GObject *object)
 
   g_signal_connect_object (self->store, "item-changed",
                            G_CALLBACK (store_item_changed_cb), self, G_CONNECT_SWAPPED);
+  setup_read_only (self);
 
   /* When the window is narrow, it opens on the list, not the collections. */
   adw_leaflet_set_visible_child (self->leaflet, self->list_pane);

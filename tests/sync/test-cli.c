@@ -13,6 +13,7 @@
 #include "fb-credentials.h"
 #include "fb-store.h"
 #include "fb-store-history.h"
+#include "fb-test-disk.h"
 #include "fb-test-proxy.h"
 #include "fb-test-server.h"
 
@@ -69,10 +70,12 @@ subprocess_run (void)
   fflush (stdout);
 
   /* The parent learns the exact status from a file: GLib's trap only
-   * tells passed (0) from failed. */
+   * tells passed (0) from failed. FB_TEST_CLI_STATUS puts it elsewhere
+   * when the data dir is on a full disk. */
   {
-    g_autofree char *status_file = g_build_filename (g_getenv ("XDG_DATA_HOME"),
-                                                     "cli-exit-status", NULL);
+    g_autofree char *status_file = g_getenv ("FB_TEST_CLI_STATUS") != NULL
+      ? g_strdup (g_getenv ("FB_TEST_CLI_STATUS"))
+      : g_build_filename (g_getenv ("XDG_DATA_HOME"), "cli-exit-status", NULL);
     g_autofree char *text = g_strdup_printf ("%d", status);
 
     g_file_set_contents (status_file, text, -1, NULL);
@@ -180,6 +183,36 @@ proxy_thread_free (ProxyThread *pt)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProxyThread, proxy_thread_free)
+
+
+/* Like run_cli (), but returns the exit status. */
+static int
+run_cli_status (const char *home,
+                ...)
+{
+  g_autoptr(GString) args = g_string_new (NULL);
+  g_autofree char *status_file = g_build_filename (tmp_root, "cli-status", NULL);
+  g_autofree char *status = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list ap;
+  const char *arg;
+
+  va_start (ap, home);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_string_append_printf (args, "%s\n", arg);
+  va_end (ap);
+
+  g_unlink (status_file);
+  g_setenv ("XDG_DATA_HOME", home, TRUE);
+  g_setenv ("FB_TEST_CLI_ARGS", args->str, TRUE);
+  g_setenv ("FB_TEST_CLI_STATUS", status_file, TRUE);
+  g_test_trap_subprocess ("/cli/subprocess/run", 120 * G_USEC_PER_SEC, 0);
+  g_unsetenv ("FB_TEST_CLI_STATUS");
+
+  g_file_get_contents (status_file, &status, NULL, &error);
+  g_assert_no_error (error);
+  return atoi (status);
+}
 
 /* ---- Stores ---- */
 
@@ -593,6 +626,93 @@ test_sync_new_conflict_status (void)
   fb_test_remove_tree (home);
 }
 
+/* A full disk: the notes can still be exported; import and sync change
+ * nothing, say why, and exit with their own status. */
+static void
+test_full_disk (void)
+{
+  g_autofree char *disk = fb_test_disk_new (2 * 1024 * 1024);
+  g_autofree char *filler = NULL;
+  g_autofree char *note_id = NULL;
+  g_autofree char *file = g_build_filename (tmp_root, "full-disk-export.json", NULL);
+  g_autofree char *import = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *data = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *url = fb_test_server_get_url (server);
+
+  if (disk == NULL)
+    return;
+  data = g_build_filename (disk, "fieldbook", NULL);
+
+  fill_store (disk, &note_id, NULL);
+  filler = fb_test_disk_fill (disk);
+
+  g_assert_cmpint (run_cli_status (disk, "export", file, NULL), ==, 0);
+  g_test_trap_assert_stdout ("Exported 2 items\n");
+  g_file_get_contents (file, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (contents, "Groceries"));
+  g_assert_nonnull (strstr (contents, "Bird count"));
+
+  import = write_file ("full-disk-import.json",
+                       "{\"fieldbook\": 1, \"items\": [{\"_id\": \"new-note\", \"type\": \"notes\","
+                       " \"title\": \"New\", \"text\": \"\", \"tags\": []}]}");
+  g_assert_cmpint (run_cli_status (disk, "import", import, NULL), ==, FB_CLI_EXIT_READ_ONLY);
+  g_test_trap_assert_stderr ("Could not import *: The disk is full: * until space is freed. Nothing was imported.\n");
+  g_test_trap_assert_stdout ("");
+
+  g_setenv ("FIELDBOOK_PASSWORD", PASSWORD, TRUE);
+  g_assert_cmpint (run_cli_status (disk, "sync", "server", url, "database", "cli-full-disk",
+                                   "user", ADMIN, NULL), ==, FB_CLI_EXIT_READ_ONLY);
+  g_unsetenv ("FIELDBOOK_PASSWORD");
+  g_test_trap_assert_stderr ("Could not sync: The disk is full: * until space is freed\n");
+  /* Nothing reached the server: its answers could not have been saved. */
+  doc = fb_test_server_get_doc (server, "cli-full-disk", note_id, &error);
+  g_assert_null (doc);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* Room again: importing works. */
+  g_assert_cmpint (g_unlink (filler), ==, 0);
+  g_assert_cmpint (run_cli_status (disk, "import", import, NULL), ==, 0);
+  g_test_trap_assert_stdout ("Imported 1 item\n");
+  g_assert_cmpuint (count_items (disk), ==, 3);
+
+  fb_test_remove_tree (data);
+  fb_test_disk_free (g_steal_pointer (&disk));
+}
+
+/* The database on a read-only location: exported, but never written. */
+static void
+test_read_only_folder (void)
+{
+  g_autofree char *disk = fb_test_disk_new (2 * 1024 * 1024);
+  g_autofree char *data = NULL;
+  g_autofree char *file = g_build_filename (tmp_root, "read-only-export.json", NULL);
+  g_autofree char *import = NULL;
+
+  if (disk == NULL)
+    return;
+  data = g_build_filename (disk, "fieldbook", NULL);
+
+  fill_store (disk, NULL, NULL);
+  if (fb_test_set_immutable (data, TRUE))
+    {
+      g_assert_cmpint (run_cli_status (disk, "export", file, NULL), ==, 0);
+      g_test_trap_assert_stdout ("Exported 2 items\n");
+
+      import = write_file ("read-only-import.json", "{\"fieldbook\": 1, \"items\": []}");
+      g_assert_cmpint (run_cli_status (disk, "import", import, NULL), ==, FB_CLI_EXIT_READ_ONLY);
+      g_test_trap_assert_stderr ("Could not import *: The database file * cannot be written to: *Nothing was imported.\n");
+      fb_test_set_immutable (data, FALSE);
+    }
+
+  fb_test_remove_tree (data);
+  fb_test_disk_free (g_steal_pointer (&disk));
+}
+
 typedef struct {
   GAsyncResult *result;
   gboolean      done;
@@ -757,6 +877,8 @@ main (int   argc,
   g_autofree char *keyring = NULL;
   int status;
 
+  /* Before anything could start a thread. */
+  fb_test_disk_init ();
   g_test_init (&argc, &argv, NULL);
 
   if (!g_test_subprocess ())
@@ -784,6 +906,8 @@ main (int   argc,
   g_test_add_func ("/cli/sync/new-conflict-status", test_sync_new_conflict_status);
   g_test_add_func ("/cli/credentials", test_credentials);
   g_test_add_func ("/cli/trash-history", test_trash_history);
+  g_test_add_func ("/cli/full-disk", test_full_disk);
+  g_test_add_func ("/cli/read-only-folder", test_read_only_folder);
 
   status = g_test_run ();
 
