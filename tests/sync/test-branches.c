@@ -379,6 +379,37 @@ test_same_line (void)
   g_assert_false (json_object_has_member (doc, "_conflicts"));
 }
 
+/* Two leaves colliding on one line and each changing another: the lines
+ * that merge are on both sides of the conflict, only the colliding line
+ * differs. */
+static void
+test_collision_keeps_merged_lines (void)
+{
+  const char *db = "branches-collision-merged-lines";
+  g_autoptr(Peer) a = peer_new (db);
+  g_autofree char *rev = NULL;
+  g_autofree char *id = synced_note (a, "1\n2\n3\n4\n5\n6\n7\n", &rev);
+  g_autofree char *l1 = add_leaf (db, id, rev, "1 left\n2\n3\n4\n5\n6\n7 left\n", "left");
+  g_autofree char *l2 = add_leaf (db, id, rev, "1 right\n2\n3\n4 right\n5\n6\n7\n", "right");
+  g_autoptr(FbSyncStats) stats = NULL;
+  g_autoptr(FbItem) item = NULL;
+  const char *mine;
+  const char *theirs;
+
+  stats = peer_sync (a);
+  g_assert_cmpuint (stats->conflicts, ==, 1);
+  g_assert_cmpuint (server_n_conflicts (db, id), ==, 0);
+
+  item = get_item (a, id);
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_CONFLICT);
+  mine = fb_item_get_text (item);
+  theirs = body_text (fb_item_get_server_body (item));
+  g_assert_true ((g_strcmp0 (mine, "1 left\n2\n3\n4 right\n5\n6\n7 left\n") == 0 &&
+                  g_strcmp0 (theirs, "1 right\n2\n3\n4 right\n5\n6\n7 left\n") == 0) ||
+                 (g_strcmp0 (mine, "1 right\n2\n3\n4 right\n5\n6\n7 left\n") == 0 &&
+                  g_strcmp0 (theirs, "1 left\n2\n3\n4 right\n5\n6\n7 left\n") == 0));
+}
+
 /* Three leaves, two of them colliding on a line: what merges is merged,
  * the rest is the item's conflict, and every edit is on one side. */
 static void
@@ -883,6 +914,7 @@ main (int   argc,
 
   g_test_add_func ("/branches/different-lines", test_different_lines);
   g_test_add_func ("/branches/same-line", test_same_line);
+  g_test_add_func ("/branches/collision-keeps-merged-lines", test_collision_keeps_merged_lines);
   g_test_add_func ("/branches/three-leaves", test_three_leaves);
   g_test_add_func ("/branches/delete-versus-edit", test_delete_versus_edit);
   g_test_add_func ("/branches/foreign-left-alone", test_foreign_left_alone);
