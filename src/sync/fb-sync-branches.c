@@ -229,7 +229,7 @@ merge_text_keeping_ours (const char *base,
                          const char *theirs)
 {
   const char *texts[] = { base != NULL ? base : "", ours, theirs };
-  g_autofree char *lines[3] = { NULL, };
+  char *lines[3] = { NULL, };
   git_merge_file_input inputs[3] = { GIT_MERGE_FILE_INPUT_INIT, GIT_MERGE_FILE_INPUT_INIT,
                                      GIT_MERGE_FILE_INPUT_INIT };
   git_merge_file_options options = GIT_MERGE_FILE_OPTIONS_INIT;
@@ -249,9 +249,14 @@ merge_text_keeping_ours (const char *base,
   options.favor = GIT_MERGE_FILE_FAVOR_OURS;
 
   if (git_merge_file (&result, &inputs[0], &inputs[1], &inputs[2], &options) < 0)
-    return NULL;
-  merged = g_strndup (result.ptr, result.len);
+    merged = NULL;
+  else
+    merged = g_strndup (result.ptr, result.len);
   git_merge_file_result_free (&result);
+  for (guint i = 0; i < 3; i++)
+    g_free (lines[i]);
+  if (merged == NULL)
+    return NULL;
 
   if (!ends_in_newline (ours) && ends_in_newline (merged))
     merged[strlen (merged) - 1] = '\0';
