@@ -735,3 +735,45 @@ fb_body_from_string (const char  *json,
 
   return json_object_ref (json_node_get_object (node));
 }
+
+static gboolean
+may_have_attachments (const char *json)
+{
+  return json != NULL && strstr (json, "\"" FB_BODY_ATTACHMENTS "\"") != NULL;
+}
+
+char *
+fb_body_json_with_attachments_of (const char *body,
+                                  const char *source)
+{
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonObject) source_object = NULL;
+  JsonNode *wanted = NULL;
+  JsonNode *present;
+
+  g_return_val_if_fail (body != NULL, NULL);
+
+  if (!may_have_attachments (body) && !may_have_attachments (source))
+    return NULL;
+
+  object = fb_body_from_string (body, NULL);
+  if (object == NULL)
+    return NULL;
+  if (may_have_attachments (source))
+    {
+      source_object = fb_body_from_string (source, NULL);
+      if (source_object != NULL)
+        wanted = json_object_get_member (source_object, FB_BODY_ATTACHMENTS);
+    }
+
+  present = json_object_get_member (object, FB_BODY_ATTACHMENTS);
+  if (present == wanted || (present != NULL && wanted != NULL && json_node_equal (present, wanted)))
+    return NULL;
+
+  if (wanted != NULL)
+    json_object_set_member (object, FB_BODY_ATTACHMENTS, json_node_copy (wanted));
+  else
+    json_object_remove_member (object, FB_BODY_ATTACHMENTS);
+
+  return fb_body_to_string (object);
+}

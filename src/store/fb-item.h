@@ -60,4 +60,14 @@ char        *fb_body_to_string          (JsonObject *body);
 JsonObject  *fb_body_from_string        (const char  *json,
                                          GError     **error);
 
+/* Another program's attachments: the CouchDB document's "_attachments"
+ * stubs, kept in the body under this key so that writing the item back
+ * keeps them. The editors never show or change it; only the server does. */
+#define FB_BODY_ATTACHMENTS "_attachments"
+
+/* The JSON text of @body with the attachments of @source (both JSON texts;
+ * NULL @source: none), or NULL when @body has them already. */
+char        *fb_body_json_with_attachments_of (const char *body,
+                                               const char *source);
+
 G_END_DECLS

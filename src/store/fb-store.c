@@ -1248,6 +1248,13 @@ save_local_edit (FbStore     *self,
                  GError     **error)
 {
   g_auto(Row) after = { 0, };
+  g_autofree char *kept = NULL;
+
+  /* A local edit never changes another program's attachments, whatever
+   * the editor or an import passed. */
+  kept = fb_body_json_with_attachments_of (body, before->body);
+  if (kept != NULL)
+    body = kept;
 
   row_copy (before, &after);
   set_string (&after.body, body);
@@ -1269,10 +1276,15 @@ insert_new_item (FbStore     *self,
                  GError     **error)
 {
   g_auto(Row) row = { 0, };
+  g_autofree char *without = NULL;
+
+  /* Attachment stubs name data of a server revision; a new document has
+   * none (a copy kept by "Keep both", an imported document). */
+  without = fb_body_json_with_attachments_of (body, NULL);
 
   row.id = g_strdup (id);
   row.collection = g_strdup (collection);
-  row.body = g_strdup (body);
+  row.body = g_strdup (without != NULL ? without : body);
   row.created_at = row.updated_at = now_ms (self);
   row.state = FB_ITEM_STATE_PENDING;
   if (!next_local_seq (self, &row.local_seq, error))
@@ -2353,6 +2365,16 @@ resolve_in_transaction (FbStore       *self,
 
   if (how == FB_RESOLVE_KEEP_MINE)
     {
+      g_autofree char *kept = NULL;
+
+      /* Mine goes on top of the server's revision: with that revision's
+       * attachments, which only other programs change. */
+      if (after.body != NULL)
+        kept = fb_body_json_with_attachments_of (after.body,
+                                                 before.server_deleted ? NULL
+                                                                       : before.server_body);
+      if (kept != NULL)
+        set_string (&after.body, kept);
       after.state = FB_ITEM_STATE_PENDING;
       if (!next_local_seq (self, &after.local_seq, error))
         return FALSE;

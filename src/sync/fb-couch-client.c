@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 
 #include "fb-couch-client.h"
+#include "fb-json-text.h"
 
 /* The session's I/O timeout. A longpoll is bounded by the client's own
  * deadline; above this, a heartbeat is asked for so the connection stays
@@ -370,6 +371,8 @@ parse_body (GBytes      *bytes,
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *protected = NULL;
+  gsize protected_len = 0;
   const char *data;
   gsize len = 0;
   gsize start = 0;
@@ -394,6 +397,16 @@ parse_body (GBytes      *bytes,
       g_set_error_literal (error, FB_SYNC_ERROR, FB_SYNC_ERROR_BAD_RESPONSE,
                            _("The server sent a web page instead of data — is the URL right?"));
       return NULL;
+    }
+
+  /* NULs and lone surrogates in strings would be cut or lost by json-glib:
+   * they travel on marked (see fb-json-text.h). */
+  protected = fb_json_text_protect (data + start, len - start, &protected_len);
+  if (protected != NULL)
+    {
+      data = protected;
+      start = 0;
+      len = protected_len;
     }
 
   parser = json_parser_new_immutable ();
@@ -666,7 +679,22 @@ request_bytes_async (FbCouchClient       *self,
     soup_message_headers_replace (headers, "Authorization", self->authorization);
 
   if (body != NULL)
-    soup_message_set_request_body_from_bytes (msg, "application/json", body);
+    {
+      gsize len = 0;
+      const char *text = g_bytes_get_data (body, &len);
+      gsize out_len = 0;
+      char *unprotected = fb_json_text_unprotect (text, len, &out_len);
+
+      /* The server gets back exactly the code units it sent. */
+      if (unprotected != NULL)
+        {
+          g_autoptr(GBytes) bytes = g_bytes_new_take (unprotected, out_len);
+
+          soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+        }
+      else
+        soup_message_set_request_body_from_bytes (msg, "application/json", body);
+    }
 
   soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
                                     cancellable, request_read_cb,

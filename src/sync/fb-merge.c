@@ -580,6 +580,48 @@ static JsonObject *merge_objects (JsonObject *base,
                                   JsonObject *theirs,
                                   gboolean    top_level);
 
+/* Key by key, each value whole: taken from the side that changed it, the
+ * same change on both sides once; different changes of one key collide. */
+static JsonObject *
+merge_opaque_members (JsonObject *base,
+                      JsonObject *mine,
+                      JsonObject *theirs)
+{
+  g_autoptr(JsonObject) result = json_object_new ();
+  JsonObject *sides[] = { mine, theirs };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sides); s++)
+    {
+      JsonObjectIter iter;
+      const char *key;
+      JsonNode *node;
+
+      json_object_iter_init_ordered (&iter, sides[s]);
+      while (json_object_iter_next_ordered (&iter, &key, &node))
+        {
+          JsonNode *b = json_object_get_member (base, key);
+          JsonNode *m = json_object_get_member (mine, key);
+          JsonNode *t = json_object_get_member (theirs, key);
+          JsonNode *taken;
+
+          if (json_object_has_member (result, key))
+            continue;
+
+          if (nodes_equal (m, t) || nodes_equal (b, t))
+            taken = m;
+          else if (nodes_equal (b, m))
+            taken = t;
+          else
+            return NULL;
+
+          if (taken != NULL)
+            json_object_set_member (result, key, deep_copy_node (taken));
+        }
+    }
+
+  return g_steal_pointer (&result);
+}
+
 /* Both sides hold @key and changed it differently (or both added it).
  * Returns the merged value, or NULL on conflict. */
 static JsonNode *
@@ -612,6 +654,30 @@ merge_changed_values (const char *key,
       node = json_node_new (JSON_NODE_VALUE);
       json_node_set_string (node, text);
       return node;
+    }
+
+  /* Another program's attachments: one added or removed on each side
+   * merge, but a stub is that program's and is never merged inside. */
+  if (top_level && g_strcmp0 (key, "_attachments") == 0)
+    {
+      if (JSON_NODE_HOLDS_OBJECT (mine) && JSON_NODE_HOLDS_OBJECT (theirs) &&
+          (base == NULL || JSON_NODE_HOLDS_OBJECT (base)))
+        {
+          g_autoptr(JsonObject) empty = json_object_new ();
+          JsonObject *object;
+          JsonNode *node;
+
+          object = merge_opaque_members (base != NULL ? json_node_get_object (base) : empty,
+                                         json_node_get_object (mine),
+                                         json_node_get_object (theirs));
+          if (object == NULL)
+            return NULL;
+
+          node = json_node_new (JSON_NODE_OBJECT);
+          json_node_take_object (node, object);
+          return node;
+        }
+      return NULL;
     }
 
   if (JSON_NODE_HOLDS_OBJECT (mine) && JSON_NODE_HOLDS_OBJECT (theirs))

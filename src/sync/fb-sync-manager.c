@@ -293,11 +293,13 @@ rev_generation (const char *rev)
   return rev != NULL ? g_ascii_strtoull (rev, NULL, 10) : 0;
 }
 
-/* Keys that belong to the document envelope, not to the item's body. */
+/* Keys that belong to the document envelope, not to the item's body.
+ * "_attachments" is the document's too, but it is another program's data
+ * that must survive our writes: the body keeps it (FB_BODY_ATTACHMENTS). */
 static gboolean
 is_envelope_key (const char *name)
 {
-  return name[0] == '_' ||
+  return (name[0] == '_' && strcmp (name, FB_BODY_ATTACHMENTS) != 0) ||
          strcmp (name, "type") == 0 ||
          strcmp (name, "updated_at") == 0;
 }

@@ -113,7 +113,8 @@ void             fb_sync_manager_set_tuning        (FbSyncManager   *self,
 JsonObject      *fb_sync_item_to_document          (FbItem          *item,
                                                     gboolean         with_rev);
 /* The item body inside a document: everything but "_…" keys, "type" and
- * "updated_at" (unknown keys are kept). */
+ * "updated_at" (unknown keys are kept, and so are "_attachments" stubs,
+ * under FB_BODY_ATTACHMENTS). */
 JsonObject      *fb_sync_document_to_body          (JsonObject      *doc);
 
 /* Signals:

@@ -449,20 +449,17 @@ fb_test_server_free (FbTestServer *self)
 /* Synchronous HTTP helpers                                            */
 /* ------------------------------------------------------------------ */
 
-JsonNode *
-fb_test_server_request (FbTestServer  *self,
-                        const char    *method,
-                        const char    *path,
-                        const char    *body_json,
-                        guint         *status_out,
-                        GError       **error)
+GBytes *
+fb_test_server_request_raw (FbTestServer  *self,
+                            const char    *method,
+                            const char    *path,
+                            const char    *body_json,
+                            guint         *status_out,
+                            GError       **error)
 {
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonParser) parser = NULL;
   g_autofree char *url = g_strconcat (self->url, path, NULL);
-  const char *data;
-  gsize len;
 
   if (self->session == NULL)
     self->session = soup_session_new_with_options ("timeout", 30, NULL);
@@ -501,6 +498,26 @@ fb_test_server_request (FbTestServer  *self,
 
   if (status_out != NULL)
     *status_out = soup_message_get_status (msg);
+
+  return g_steal_pointer (&bytes);
+}
+
+JsonNode *
+fb_test_server_request (FbTestServer  *self,
+                        const char    *method,
+                        const char    *path,
+                        const char    *body_json,
+                        guint         *status_out,
+                        GError       **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  const char *data;
+  gsize len;
+
+  bytes = fb_test_server_request_raw (self, method, path, body_json, status_out, error);
+  if (bytes == NULL)
+    return NULL;
 
   data = g_bytes_get_data (bytes, &len);
   parser = json_parser_new ();

@@ -56,6 +56,14 @@ JsonNode     *fb_test_server_request    (FbTestServer  *self,
                                          const char    *body_json,
                                          guint         *status_out,
                                          GError       **error);
+/* The same, but the answer's bytes as the server sent them (json-glib
+ * would change strings with NULs or lone surrogates). */
+GBytes       *fb_test_server_request_raw (FbTestServer  *self,
+                                          const char    *method,
+                                          const char    *path,
+                                          const char    *body_json,
+                                          guint         *status_out,
+                                          GError       **error);
 /* PUT /db; TRUE on 201/202 or when it exists already (412). */
 gboolean      fb_test_server_create_db  (FbTestServer  *self,
                                          const char    *db,
