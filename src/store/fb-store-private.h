@@ -20,7 +20,7 @@ G_BEGIN_DECLS
   "items.server_deleted, items.sync_error"
 
 /* The newest schema this build writes. */
-#define FB_STORE_SCHEMA_VERSION 3
+#define FB_STORE_SCHEMA_VERSION 4
 
 /* PRAGMA application_id of a Fieldbook database ("FBk1"). */
 #define FB_STORE_APPLICATION_ID 0x46426b31

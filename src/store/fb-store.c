@@ -1194,6 +1194,7 @@ _fb_store_forget_row (FbStore     *self,
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, before->id);
+  /* Its in_flight rows go with it (ON DELETE CASCADE). */
   if (!step_done (self, stmt, error))
     return FALSE;
   if (!_fb_store_history_forget (self, before->id, error))
@@ -1929,6 +1930,25 @@ fb_store_list_pending (FbStore  *self,
   return collect_items (self, stmt, NULL, error);
 }
 
+/* What earlier pushes sent is forgotten once the server's answer, or a
+ * newer base, makes it moot: the rows up to @up_to_seq (all with -1). */
+static gboolean
+clear_in_flight (FbStore     *self,
+                 const char  *id,
+                 gint64       up_to_seq,
+                 GError     **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "DELETE FROM in_flight WHERE id = ?1 AND local_seq <= ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, up_to_seq < 0 ? G_MAXINT64 : up_to_seq);
+
+  return step_done (self, stmt, error);
+}
+
 static gboolean
 mark_pushed_in_transaction (FbStore     *self,
                             const char  *id,
@@ -1941,7 +1961,8 @@ mark_pushed_in_transaction (FbStore     *self,
   g_auto(Row) before = { 0, };
   g_auto(Row) after = { 0, };
 
-  if (!load_existing_row (self, id, &before, error))
+  if (!load_existing_row (self, id, &before, error) ||
+      !clear_in_flight (self, id, sent_local_seq, error))
     return FALSE;
 
   row_copy (&before, &after);
@@ -2000,6 +2021,185 @@ fb_store_mark_item_pushed (FbStore     *self,
                                                   fb_item_get_local_seq (sent), rev,
                                                   fb_item_get_body_json (sent),
                                                   fb_item_get_deleted (sent), error));
+}
+
+/* ---- In flight ----
+ *
+ * What a push sends is written down before it goes out, so that when the
+ * answer is lost (the connection drops, the program is killed) and the
+ * server later shows that very content, it is known as our own upload
+ * instead of looking like a change made elsewhere. */
+
+static gboolean
+record_in_flight_in_transaction (FbStore    *self,
+                                 GPtrArray  *items,
+                                 GError    **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+
+  stmt = get_stmt (self,
+                   "INSERT OR REPLACE INTO in_flight (id, local_seq, body) "
+                   "VALUES (?1, ?2, ?3)",
+                   error);
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      FbItem *item = items->pdata[i];
+
+      sqlite3_reset (stmt);
+      bind_text (stmt, 1, fb_item_get_id (item));
+      sqlite3_bind_int64 (stmt, 2, fb_item_get_local_seq (item));
+      bind_text (stmt, 3, fb_item_get_deleted (item) ? NULL : fb_item_get_body_json (item));
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+fb_store_record_in_flight (FbStore    *self,
+                           GPtrArray  *items,
+                           GError    **error)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (items != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (items->len == 0)
+    return TRUE;
+
+  RUN_IN_TRANSACTION (self, error, record_in_flight_in_transaction (self, items, error));
+}
+
+/* The newest recorded send of @id whose content is @server_json (NULL: a
+ * deletion); *@found says whether there is one. */
+static gboolean
+find_in_flight (FbStore     *self,
+                const char  *id,
+                const char  *server_json,
+                gboolean    *found,
+                gint64      *sent_seq,
+                char       **sent_body,
+                GError     **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+  int rc;
+
+  *found = FALSE;
+  stmt = get_stmt (self,
+                   "SELECT local_seq, body FROM in_flight WHERE id = ?1 "
+                   "ORDER BY local_seq DESC",
+                   error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *body = (const char *) sqlite3_column_text (stmt, 1);
+
+      if ((body == NULL && server_json == NULL) ||
+          (body != NULL && server_json != NULL && body_json_equal (body, server_json)))
+        {
+          *found = TRUE;
+          *sent_seq = sqlite3_column_int64 (stmt, 0);
+          *sent_body = g_strdup (body);
+          return TRUE;
+        }
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, rc);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+adopt_in_flight_in_transaction (FbStore     *self,
+                                const char  *id,
+                                const char  *rev,
+                                const char  *server_json,
+                                gboolean    *adopted,
+                                GError     **error)
+{
+  g_auto(Row) before = { 0, };
+  g_auto(Row) after = { 0, };
+  g_autofree char *sent_body = NULL;
+  gint64 sent_seq = 0;
+  gboolean found;
+
+  if (!load_row (self, id, &before, &found, error))
+    return FALSE;
+  if (!found || before.state != FB_ITEM_STATE_PENDING)
+    return TRUE;
+
+  if (!find_in_flight (self, id, server_json, &found, &sent_seq, &sent_body, error))
+    return FALSE;
+  if (!found)
+    return TRUE;
+
+  *adopted = TRUE;
+
+  /* Nothing changed since that send: as if its answer had arrived. */
+  if (before.local_seq == sent_seq)
+    return mark_pushed_in_transaction (self, id, sent_seq, rev, sent_body,
+                                       sent_body == NULL, error);
+
+  /* Edited since: mine goes on top of what the server already has. A new
+   * local_seq lets a push that is under way pick it up again. */
+  if (!clear_in_flight (self, id, sent_seq, error))
+    return FALSE;
+  row_copy (&before, &after);
+  set_string (&after.base_rev, rev);
+  set_string (&after.base_body, sent_body);
+  g_clear_pointer (&after.sync_error, g_free);
+  if (!next_local_seq (self, &after.local_seq, error))
+    return FALSE;
+
+  return save_row (self, &before, &after, error);
+}
+
+gboolean
+fb_store_adopt_in_flight (FbStore     *self,
+                          const char  *id,
+                          const char  *rev,
+                          JsonObject  *server_body,
+                          gboolean     server_deleted,
+                          gboolean    *adopted,
+                          GError     **error)
+{
+  g_autofree char *server_json = NULL;
+  gboolean ours = FALSE;
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (rev != NULL, FALSE);
+  g_return_val_if_fail (server_deleted || server_body != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (adopted != NULL)
+    *adopted = FALSE;
+  if (!server_deleted)
+    server_json = fb_body_to_string (server_body);
+
+  if (!fb_store_begin (self, error))
+    return FALSE;
+  if (!adopt_in_flight_in_transaction (self, id, rev, server_json, &ours, error) ||
+      !fb_store_commit (self, error))
+    {
+      fb_store_rollback (self);
+      return FALSE;
+    }
+
+  if (adopted != NULL)
+    *adopted = ours;
+  return TRUE;
 }
 
 static gboolean
@@ -2130,7 +2330,10 @@ apply_merged_in_transaction (FbStore     *self,
   g_auto(Row) after = { 0, };
   gboolean same_as_server;
 
-  if (!load_existing_row (self, id, &before, error))
+  /* A base that is not ours: what earlier pushes sent can no longer be
+   * stored on top of it. */
+  if (!load_existing_row (self, id, &before, error) ||
+      !clear_in_flight (self, id, -1, error))
     return FALSE;
 
   if (!before.deleted &&
@@ -2219,7 +2422,8 @@ set_conflict_in_transaction (FbStore     *self,
   g_auto(Row) before = { 0, };
   g_auto(Row) after = { 0, };
 
-  if (!load_existing_row (self, id, &before, error))
+  if (!load_existing_row (self, id, &before, error) ||
+      !clear_in_flight (self, id, -1, error))
     return FALSE;
 
   row_copy (&before, &after);
@@ -2335,7 +2539,8 @@ resolve_in_transaction (FbStore       *self,
   g_auto(Row) before = { 0, };
   g_auto(Row) after = { 0, };
 
-  if (!load_existing_row (self, id, &before, error))
+  if (!load_existing_row (self, id, &before, error) ||
+      !clear_in_flight (self, id, -1, error))
     return FALSE;
 
   if (before.state != FB_ITEM_STATE_CONFLICT)
@@ -2791,6 +2996,21 @@ migrate_to_v2 (FbStore  *self,
   return TRUE;
 }
 
+/* v4: what each push sent, until its answer is known (see "In flight"). */
+static gboolean
+migrate_to_v4 (FbStore  *self,
+               GError  **error)
+{
+  return exec_once (self,
+                    "CREATE TABLE in_flight ("
+                    "  id        TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,"
+                    "  local_seq INTEGER NOT NULL,"
+                    "  body      TEXT," /* NULL: a deletion */
+                    "  PRIMARY KEY (id, local_seq)"
+                    ") WITHOUT ROWID;",
+                    error);
+}
+
 typedef gboolean (*MigrateFunc) (FbStore *self, GError **error);
 
 static const MigrateFunc migrations[FB_STORE_SCHEMA_VERSION] = {
@@ -2798,6 +3018,7 @@ static const MigrateFunc migrations[FB_STORE_SCHEMA_VERSION] = {
   migrate_to_v2,
   /* v3: the Trash and version history (fb-store-history.c). */
   _fb_store_history_migrate,
+  migrate_to_v4,
 };
 
 static gboolean

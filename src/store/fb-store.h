@@ -151,6 +151,28 @@ gboolean     fb_store_mark_item_pushed    (FbStore     *self,
                                            FbItem      *sent,
                                            const char  *rev,
                                            GError     **error);
+/* In flight: before a push is sent, what it sends for each of @items
+ * (snapshots from fb_store_list_pending (): body or deletion, local_seq) is
+ * written down durably. It is forgotten when the server's answer arrives
+ * (fb_store_mark_*pushed ()), or when the item takes a base that is not
+ * ours (a merge, a conflict, a resolution). Emits no signal. */
+gboolean     fb_store_record_in_flight    (FbStore     *self,
+                                           GPtrArray   *items,
+                                           GError     **error);
+/* The server shows @rev with @server_body/@server_deleted for the pending
+ * item @id. When that is exactly what one of our pushes sent (its answer
+ * was lost), *@adopted is set and @rev becomes the base, as if the answer
+ * had arrived: synced if nothing was edited since that send (a tombstone is
+ * purged), otherwise pending on top of @rev with a new local_seq. Anything
+ * else changes nothing (*@adopted FALSE): merge as usual. Call it from
+ * every path that sees the server's version of a pending item. */
+gboolean     fb_store_adopt_in_flight     (FbStore     *self,
+                                           const char  *id,
+                                           const char  *rev,
+                                           JsonObject  *server_body,
+                                           gboolean     server_deleted,
+                                           gboolean    *adopted,
+                                           GError     **error);
 /* Takes the server's version for an item that has no local changes (or does
  * not exist yet): body, deleted, base := server; state synced. A deletion of
  * an unknown id is a no-op; a deletion of a known one purges the row. */

@@ -376,9 +376,23 @@ merge_pending (Run         *run,
   JsonObject *mine = fb_item_get_deleted (item) ? NULL : fb_item_get_body (item);
   g_autoptr(JsonObject) merged = NULL;
   gboolean merged_deleted = FALSE;
+  gboolean adopted = FALSE;
 
   if (theirs_deleted)
     theirs = NULL;
+
+  /* Our own earlier upload whose answer was lost: not a change to merge. */
+  if (!fb_store_adopt_in_flight (run->store, id, rev, theirs, theirs_deleted, &adopted, error))
+    return FALSE;
+  if (adopted)
+    {
+      g_autoptr(FbItem) now = fb_store_get_item (run->store, id, NULL);
+
+      run->stats.pushed++;
+      if (run->pulling && now != NULL && fb_item_get_state (now) == FB_ITEM_STATE_PENDING)
+        run->needs_push = TRUE;
+      return TRUE;
+    }
 
   if (fb_merge_bodies (fb_item_get_base_body (item), mine, theirs,
                        &merged, &merged_deleted) == FB_MERGE_CONFLICT)
@@ -1667,9 +1681,11 @@ push_fill (Run *run)
     {
       g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func (g_free);
       g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) sent = NULL;
       PushBatch *batch;
       GHashTableIter iter;
       gpointer key;
+      gpointer value;
 
       batch = collect_batch (run, docs, &error);
       if (error != NULL)
@@ -1679,6 +1695,19 @@ push_fill (Run *run)
         }
       if (batch == NULL)
         break;
+
+      /* Written down before it goes: if the answer is lost, the server
+       * showing this content later is recognised as ours. */
+      sent = g_ptr_array_sized_new (g_hash_table_size (batch->items));
+      g_hash_table_iter_init (&iter, batch->items);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        g_ptr_array_add (sent, value);
+      if (!fb_store_record_in_flight (run->store, sent, &error))
+        {
+          push_batch_free (batch);
+          run_fail (run, g_steal_pointer (&error));
+          return;
+        }
 
       g_hash_table_iter_init (&iter, batch->items);
       while (g_hash_table_iter_next (&iter, &key, NULL))
