@@ -44,6 +44,11 @@ fb_cli_add_options (GApplication *app)
                                  _("Read notes and records from a JSON file made by --export and quit"),
                                  _("FILE"));
   _fb_cli_add_history_options (app);
+  g_application_set_option_context_description (app,
+                                                _("Exit status: 0 when all is done and synced, 1 when a command failed, "
+                                                  "3 when --sync put items into conflict, "
+                                                  "4 when the database can only be read, "
+                                                  "5 when --sync left changes unsent (it names them)."));
 }
 
 /* ---- Errors in words ---- */
@@ -145,6 +150,43 @@ print_sync_summary (const FbSyncStats *stats,
              total_conflicts);
 }
 
+/* Changes still not on the server after a run, by name and why: TRUE when
+ * there are any. A sync that leaves them is not a success. */
+static gboolean
+report_unsent (FbStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pending = fb_store_list_pending (store, 0, 0, &error);
+
+  if (pending == NULL)
+    {
+      g_printerr (_("Could not list the changes waiting to be sent: %s\n"), error->message);
+      return TRUE;
+    }
+  if (pending->len == 0)
+    return FALSE;
+
+  g_printerr (ngettext ("%u change was not sent to the server:\n",
+                        "%u changes were not sent to the server:\n",
+                        pending->len),
+              pending->len);
+  for (guint i = 0; i < pending->len; i++)
+    {
+      FbItem *item = pending->pdata[i];
+      const char *title = fb_item_get_title (item);
+      const char *why = fb_item_get_sync_error (item);
+
+      if (title == NULL || *title == '\0')
+        title = _("Untitled");
+      if (why == NULL)
+        why = _("the server has not accepted it yet; the next sync sends it again");
+      /* Translators: an item's id, its title, and why it was not sent */
+      g_printerr (_("  %s “%s”: %s\n"), fb_item_get_id (item), title, why);
+    }
+
+  return TRUE;
+}
+
 static int
 run_sync (FbStore      *store,
           GVariantDict *options)
@@ -235,6 +277,9 @@ run_sync (FbStore      *store,
       g_printerr (_("Could not sync: %s\n"), words);
       return FB_CLI_EXIT_FAILED;
     }
+
+  if (report_unsent (store))
+    return FB_CLI_EXIT_UNSENT;
 
   return stats->conflicts > 0 ? FB_CLI_EXIT_NEW_CONFLICTS : FB_CLI_EXIT_OK;
 }
@@ -535,8 +580,10 @@ fb_cli_handle_local_options (GApplication *app,
     status = run_import (store, import_path);
   if (status == 0 && sync)
     status = run_sync (store, options);
-  /* Conflicts wait for the person; they do not stop an export. */
-  if ((status == FB_CLI_EXIT_OK || status == FB_CLI_EXIT_NEW_CONFLICTS) && export_path != NULL)
+  /* Conflicts wait for the person, unsent changes for the next sync; they
+   * do not stop an export. */
+  if ((status == FB_CLI_EXIT_OK || status == FB_CLI_EXIT_NEW_CONFLICTS ||
+       status == FB_CLI_EXIT_UNSENT) && export_path != NULL)
     {
       int export_status = run_export (store, export_path);
 

@@ -18,6 +18,8 @@ typedef enum {
   /* The database can only be read (its disk is full, or it is on a
    * read-only location): --import and --sync changed nothing. */
   FB_CLI_EXIT_READ_ONLY = 4,
+  FB_CLI_EXIT_UNSENT = 5,        /* --sync finished, but changes are still not on the server
+                                  * (it names them on stderr) */
 } FbCliExit;
 
 /* For GApplication::handle-local-options: -1 when no command (--sync,

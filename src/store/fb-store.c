@@ -1930,6 +1930,30 @@ fb_store_list_pending (FbStore  *self,
   return collect_items (self, stmt, NULL, error);
 }
 
+GPtrArray *
+fb_store_list_known_to_server (FbStore     *self,
+                               const char  *after_id,
+                               guint        limit,
+                               GError     **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stmt = get_stmt (self,
+                   "SELECT " FB_ITEM_COLUMNS " FROM items "
+                   "WHERE id > ?1 AND (base_rev IS NOT NULL OR server_rev IS NOT NULL) "
+                   "ORDER BY id LIMIT ?2",
+                   error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, after_id != NULL ? after_id : "");
+  sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
+
+  return collect_items (self, stmt, NULL, error);
+}
+
 /* What earlier pushes sent is forgotten once the server's answer, or a
  * newer base, makes it moot: the rows up to @up_to_seq (all with -1). */
 static gboolean
@@ -2765,6 +2789,50 @@ fb_store_set_checkpoint (FbStore     *self,
   key = checkpoint_key (remote);
 
   return fb_store_set_meta (self, key, seq_json, error);
+}
+
+char *
+fb_store_get_remote_session (FbStore    *self,
+                             const char *remote)
+{
+  g_autofree char *current = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (remote != NULL, NULL);
+
+  current = fb_store_get_meta (self, "session_remote");
+  if (g_strcmp0 (current, remote) != 0)
+    return NULL;
+
+  return fb_store_get_meta (self, "session");
+}
+
+static gboolean
+set_remote_session_in_transaction (FbStore     *self,
+                                   const char  *remote,
+                                   const char  *session,
+                                   GError     **error)
+{
+  g_autofree char *key = checkpoint_key (remote);
+
+  return write_meta (self, "session_remote", remote, error) &&
+         write_meta (self, "session", session, error) &&
+         write_meta (self, key, NULL, error);
+}
+
+gboolean
+fb_store_set_remote_session (FbStore     *self,
+                             const char  *remote,
+                             const char  *session,
+                             GError     **error)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (remote != NULL, FALSE);
+  g_return_val_if_fail (session != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  RUN_IN_TRANSACTION (self, error,
+                      set_remote_session_in_transaction (self, remote, session, error));
 }
 
 const char *

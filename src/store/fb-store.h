@@ -133,6 +133,14 @@ GPtrArray   *fb_store_list_pending        (FbStore     *self,
                                            gint64       after_seq,
                                            guint        limit,
                                            GError     **error);
+/* Up to @limit items (tombstones included) that have a revision the
+ * server should know (base_rev or server_rev), ordered by id, with id >
+ * @after_id (NULL: from the first): for checking a server against the
+ * store. */
+GPtrArray   *fb_store_list_known_to_server (FbStore    *self,
+                                            const char *after_id,
+                                            guint       limit,
+                                            GError    **error);
 /* The server accepted @body/@deleted (as sent at @sent_local_seq) as @rev:
  * base_rev/base_body := rev/body, sync_error cleared; state := synced only if
  * local_seq is still @sent_local_seq (otherwise it stays pending). A synced
@@ -230,6 +238,18 @@ char        *fb_store_get_checkpoint      (FbStore     *self,
 gboolean     fb_store_set_checkpoint      (FbStore     *self,
                                            const char  *remote,
                                            const char  *seq_json,
+                                           GError     **error);
+/* Which server database the store last agreed with: the session id that
+ * it and the server's checkpoint document hold (see FbSyncManager). NULL
+ * when @remote is not the one that was last reconciled. */
+char        *fb_store_get_remote_session  (FbStore     *self,
+                                           const char  *remote);
+/* After a reconciliation with @remote: it becomes the current remote with
+ * @session, and its checkpoint is cleared (the next pull starts from the
+ * beginning). One transaction. */
+gboolean     fb_store_set_remote_session  (FbStore     *self,
+                                           const char  *remote,
+                                           const char  *session,
                                            GError     **error);
 /* Key/values in the meta table. */
 char        *fb_store_get_meta            (FbStore     *self,

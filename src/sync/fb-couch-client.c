@@ -2055,3 +2055,68 @@ fb_couch_client_changes_finish (FbCouchClient  *self,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* ------------------------------------------------------------------ */
+/* Other requests to the database                                      */
+/* ------------------------------------------------------------------ */
+
+static void
+db_request_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(Reply) reply = NULL;
+  GError *error = NULL;
+
+  reply = request_finish (FB_COUCH_CLIENT (object), result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!reply_is_success (reply))
+    {
+      task_return_reply_error (task, reply);
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&reply->root), (GDestroyNotify) json_node_unref);
+}
+
+void
+fb_couch_client_db_request_async (FbCouchClient       *self,
+                                  const char          *method,
+                                  const char          *path,
+                                  JsonNode            *body,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *rel = NULL;
+
+  g_return_if_fail (FB_IS_COUCH_CLIENT (self));
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fb_couch_client_db_request_async);
+
+  rel = g_strconcat (self->db_path, "/", path, NULL);
+  request_for_task (g_steal_pointer (&task), method, rel, body, db_request_cb);
+}
+
+JsonNode *
+fb_couch_client_db_request_finish (FbCouchClient  *self,
+                                   GAsyncResult   *result,
+                                   GError        **error)
+{
+  g_return_val_if_fail (FB_IS_COUCH_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        fb_couch_client_db_request_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

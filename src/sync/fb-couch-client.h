@@ -128,4 +128,19 @@ JsonObject    *fb_couch_client_changes_full_finish (FbCouchClient  *self,
                                                     GAsyncResult   *result,
                                                     GError        **error);
 
+/* Any other request to the database: @path is relative to it and already
+ * escaped (e.g. "_revs_diff", "_local/name"), @body nullable. Result: the
+ * answer's JSON on a 2xx status; otherwise NULL with the status's error
+ * (FB_SYNC_ERROR_NOT_FOUND for 404, …). */
+void           fb_couch_client_db_request_async    (FbCouchClient       *self,
+                                                    const char          *method,
+                                                    const char          *path,
+                                                    JsonNode            *body,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+JsonNode      *fb_couch_client_db_request_finish   (FbCouchClient  *self,
+                                                    GAsyncResult   *result,
+                                                    GError        **error);
+
 G_END_DECLS

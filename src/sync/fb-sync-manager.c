@@ -13,6 +13,7 @@
 #include "fb-merge.h"
 #include "fb-sync-branches.h"
 #include "fb-sync-error.h"
+#include "fb-sync-identity.h"
 #include "fb-sync-manager.h"
 
 /* An item that keeps colliding with concurrent server edits is tried this
@@ -1724,6 +1725,51 @@ push_fill (Run *run)
     pull_start (run);
 }
 
+static gboolean
+identity_commit_cb (gpointer   user_data,
+                    GError   **error)
+{
+  return run_commit (user_data, error);
+}
+
+static void
+identity_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(Run) run = user_data;
+  FbSyncIdentityStats stats = { 0, };
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = fb_sync_identity_check_finish (result, &stats, &error);
+  if (run->finished)
+    return;
+  /* What it wrote is in the store, even when it stopped half way. */
+  run->stats.pushed += stats.uploaded;
+  run->stats.merged += stats.merged;
+  run->stats.conflicts += stats.conflicts;
+  if (run_cancelled (run, !ok, &error))
+    ok = FALSE;
+  if (!ok)
+    {
+      run_fail (run, g_steal_pointer (&error));
+      return;
+    }
+
+  push_fill (run);
+}
+
+/* Is the server's database the one we last synced with? If not (new,
+ * recreated, restored, another one), it is reconciled before the push. */
+static void
+check_identity (Run *run)
+{
+  fb_sync_identity_check_async (run->store, run->client, run->push_batch,
+                                identity_commit_cb, run, run->cancellable,
+                                identity_cb, run_ref (run));
+}
+
 static void
 open_database_cb (GObject      *object,
                   GAsyncResult *result,
@@ -1749,7 +1795,7 @@ open_database_cb (GObject      *object,
   if (self != NULL && self->client == run->client)
     self->db_open = TRUE;
 
-  push_fill (run);
+  check_identity (run);
 }
 
 /* ---- Scheduling ---- */
@@ -1963,7 +2009,7 @@ start_run (FbSyncManager *self)
   update_state (self);
 
   if (self->db_open)
-    push_fill (run);
+    check_identity (run);
   else
     fb_couch_client_open_database_async (run->client, TRUE, run->cancellable,
                                          open_database_cb, run_ref (run));

@@ -869,6 +869,53 @@ test_trash_history (void)
   fb_test_remove_tree (home);
 }
 
+/* A change the server refuses is not a success: --sync exits with 5 and
+ * names it (id, title, the server's reason); the others went out. */
+static void
+test_sync_unsent (void)
+{
+  g_autofree char *home = new_home ();
+  g_autofree char *bad_id = NULL;
+  g_autofree char *rev = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *url = fb_test_server_get_url (server);
+
+  fb_test_server_create_db (server, "cli-unsent", &error);
+  g_assert_no_error (error);
+  rev = fb_test_server_put_doc (server, "cli-unsent", "_design/rules",
+                                "{\"validate_doc_update\": \"function (doc) {"
+                                " if (doc.title === 'Secret plans')"
+                                " throw ({forbidden: 'No secrets here'}); }\"}",
+                                &error);
+  g_assert_no_error (error);
+
+  {
+    g_autoptr(FbStore) store = open_store (home);
+    g_autoptr(JsonObject) bad = fb_note_body_new ("Secret plans", "x\n");
+    g_autoptr(JsonObject) good = fb_note_body_new ("Shopping", "y\n");
+    g_autoptr(FbItem) item = fb_store_create_item (store, FB_COLLECTION_NOTES, bad, &error);
+    g_autoptr(FbItem) other = NULL;
+
+    g_assert_no_error (error);
+    bad_id = g_strdup (fb_item_get_id (item));
+    other = fb_store_create_item (store, FB_COLLECTION_NOTES, good, &error);
+    g_assert_no_error (error);
+  }
+
+  g_setenv ("FIELDBOOK_PASSWORD", PASSWORD, TRUE);
+  g_assert_false (run_cli (home, "sync", "server", url, "database", "cli-unsent", "user", ADMIN,
+                           NULL));
+  g_unsetenv ("FIELDBOOK_PASSWORD");
+  g_assert_cmpint (last_exit_status (home), ==, 5);
+  g_test_trap_assert_stdout ("Pushed 1, *");
+  /* "?" matches the quotes, whatever the locale makes of them. */
+  expected = g_strdup_printf ("1 change was not sent to the server:\n"
+                              "  %s ?Secret plans?: No secrets here\n", bad_id);
+  g_test_trap_assert_stderr (expected);
+  fb_test_remove_tree (home);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -904,6 +951,7 @@ main (int   argc,
   g_test_add_func ("/cli/sync", test_sync);
   g_test_add_func ("/cli/sync/conflict-then-failure", test_sync_conflict_then_failure);
   g_test_add_func ("/cli/sync/new-conflict-status", test_sync_new_conflict_status);
+  g_test_add_func ("/cli/sync/unsent", test_sync_unsent);
   g_test_add_func ("/cli/credentials", test_credentials);
   g_test_add_func ("/cli/trash-history", test_trash_history);
   g_test_add_func ("/cli/full-disk", test_full_disk);

@@ -81,7 +81,7 @@ peer_new_at (const char *url,
   return peer;
 }
 
-G_GNUC_UNUSED static Peer *
+static Peer *
 peer_new (const char *db)
 {
   return peer_new_at (fb_test_server_get_url (server), db);
@@ -215,7 +215,7 @@ assert_server_has_all (Peer       *peer,
                    ==, items->len);
 }
 
-G_GNUC_UNUSED static void
+static void
 delete_db (const char *db)
 {
   g_autoptr(JsonNode) answer = NULL;
@@ -313,6 +313,243 @@ test_lost_edit_then_edit (void)
   assert_server_has_all (a, "lost-edit-then-edit");
 }
 
+
+/* ---- The server is not the one last seen (point 1) ---- */
+
+static void
+delete_item (Peer       *peer,
+             const char *id)
+{
+  g_autoptr(GError) error = NULL;
+
+  fb_store_delete_item (peer->store, id, &error);
+  g_assert_no_error (error);
+}
+
+static void
+recreate_db (const char *db)
+{
+  g_autoptr(GError) error = NULL;
+
+  delete_db (db);
+  fb_test_server_create_db (server, db, &error);
+  g_assert_no_error (error);
+}
+
+/* The server's database is deleted and made again (a reset): everything
+ * live goes back, an edit made meanwhile included, and a deletion made
+ * meanwhile does not bring its item back. */
+static void
+test_recreated (void)
+{
+  g_autoptr(Peer) a = peer_new ("recreated");
+  g_autoptr(Peer) b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *edited = NULL;
+  g_autofree char *gone = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *late = NULL;
+
+  kept = create_note (a, "Kept", "k\n");
+  edited = create_note (a, "Edited", "one\ntwo\n");
+  gone = create_note (a, "Gone", "g\n");
+  peer_sync (a);
+
+  recreate_db ("recreated");
+  edit_text (a, edited, "one\nTWO\n");
+  delete_item (a, gone);
+  late = create_note (a, "Late", "l\n");
+
+  s = peer_sync_full (a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s->conflicts, ==, 0);
+  g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 0);
+  g_assert_false (fb_store_get_item (a->store, gone, NULL) != NULL);
+  text = server_text ("recreated", edited);
+  g_assert_cmpstr (text, ==, "one\nTWO\n");
+  g_assert_null (server_text ("recreated", gone));
+  assert_server_has_all (a, "recreated");
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  /* Nothing is sent twice. */
+  s = peer_sync_full (a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s->pushed, ==, 0);
+  g_assert_cmpuint (s->pulled, ==, 0);
+
+  /* Another device finds all of it there. */
+  b = peer_new ("recreated");
+  peer_sync (b);
+  g_assert_cmpuint (fb_store_get_pending_count (b->store), ==, 0);
+  assert_server_has_all (b, "recreated");
+  {
+    g_autoptr(GPtrArray) items = fb_store_list_items (b->store, NULL, NULL);
+
+    g_assert_cmpuint (items->len, ==, 3);
+  }
+}
+
+/* Pointed at another, empty database: everything goes there; back at the
+ * first one, what changed meanwhile goes there too, without conflicts. */
+static void
+test_switched (void)
+{
+  g_autoptr(Peer) a = peer_new ("switch-first");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autofree char *one = NULL;
+  g_autofree char *two = NULL;
+  g_autofree char *text = NULL;
+
+  one = create_note (a, "One", "1\n");
+  two = create_note (a, "Two", "2\n");
+  peer_sync (a);
+
+  fb_sync_manager_set_remote (a->manager, fb_test_server_get_url (server), "switch-second",
+                              ADMIN, PASSWORD);
+  s = peer_sync_full (a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s->pushed, ==, 2);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  assert_server_has_all (a, "switch-second");
+
+  edit_text (a, one, "1\nmore\n");
+  peer_sync (a);
+  assert_server_has_all (a, "switch-second");
+
+  fb_sync_manager_set_remote (a->manager, fb_test_server_get_url (server), "switch-first",
+                              ADMIN, PASSWORD);
+  peer_sync (a);
+  text = server_text ("switch-first", one);
+  g_assert_cmpstr (text, ==, "1\nmore\n");
+  assert_server_has_all (a, "switch-first");
+}
+
+/* Copies every document of @from into @to with its revision history, as
+ * a backup and its restore would. */
+static void
+copy_db (const char *from,
+         const char *to)
+{
+  g_autofree char *path = g_strdup_printf ("%s/_all_docs", from);
+  g_autoptr(JsonNode) all = NULL;
+  g_autoptr(JsonBuilder) docs = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *bulk = g_strdup_printf ("%s/_bulk_docs", to);
+  JsonArray *rows;
+  guint status = 0;
+
+  fb_test_server_create_db (server, to, NULL);
+  all = fb_test_server_request (server, "GET", path, NULL, &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  rows = json_object_get_array_member (json_node_get_object (all), "rows");
+
+  json_builder_begin_object (docs);
+  json_builder_set_member_name (docs, "new_edits");
+  json_builder_add_boolean_value (docs, FALSE);
+  json_builder_set_member_name (docs, "docs");
+  json_builder_begin_array (docs);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      const char *id = json_object_get_string_member (json_array_get_object_element (rows, i), "id");
+      g_autofree char *doc_path = g_strdup_printf ("%s/%s?revs=true", from, id);
+      g_autoptr(JsonNode) doc = fb_test_server_request (server, "GET", doc_path, NULL, &status, NULL);
+
+      g_assert_cmpuint (status, ==, 200);
+      json_builder_add_value (docs, json_node_copy (doc));
+    }
+  json_builder_end_array (docs);
+  json_builder_end_object (docs);
+
+  body = json_builder_get_root (docs);
+  text = json_to_string (body, FALSE);
+  answer = fb_test_server_request (server, "POST", bulk, text, &status, NULL);
+  g_assert_cmpuint (status, ==, 201);
+}
+
+static gboolean
+server_has_conflicts (const char *db,
+                      const char *id)
+{
+  g_autofree char *path = g_strdup_printf ("%s/%s?conflicts=true", db, id);
+  g_autoptr(JsonNode) doc = NULL;
+  guint status = 0;
+
+  doc = fb_test_server_request (server, "GET", path, NULL, &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  return json_object_has_member (json_node_get_object (doc), "_conflicts");
+}
+
+/* The server goes back to an older backup: it holds older revisions of
+ * some items and lacks others. Both devices bring it up to date without a
+ * conflict and without losing an edit; a deletion made on the server after
+ * the restore follows the usual rules. */
+static void
+test_restored_backup (void)
+{
+  g_autoptr(Peer) a = peer_new ("restored");
+  g_autoptr(Peer) b = peer_new ("restored");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autofree char *old = NULL;
+  g_autofree char *newer = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *dropped = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *deleted_rev = NULL;
+
+  old = create_note (a, "Old", "o\n");
+  dropped = create_note (a, "Dropped on the server", "d\n");
+  peer_sync (a);
+  peer_sync (b);
+  copy_db ("restored", "restored-backup");
+
+  /* After the backup: an edit and a new item, seen by both devices. */
+  edit_text (a, old, "o\nnewer\n");
+  after = create_note (a, "After", "a\n");
+  peer_sync (a);
+  peer_sync (b);
+
+  /* The restore, then someone deletes an item on the server. */
+  recreate_db ("restored");
+  copy_db ("restored-backup", "restored");
+  doc = fb_test_server_get_doc (server, "restored", dropped, &error);
+  g_assert_no_error (error);
+  deleted_rev = fb_test_server_delete_doc (server, "restored", dropped,
+                                           json_object_get_string_member (doc, "_rev"), &error);
+  g_assert_no_error (error);
+
+  /* And b edits an item meanwhile. */
+  edit_text (b, after, "a\nby b\n");
+
+  s = peer_sync_full (a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s->conflicts, ==, 0);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = peer_sync_full (b, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s->conflicts, ==, 0);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  peer_sync (a);
+
+  text = server_text ("restored", old);
+  g_assert_cmpstr (text, ==, "o\nnewer\n");
+  g_free (text);
+  text = server_text ("restored", after);
+  g_assert_cmpstr (text, ==, "a\nby b\n");
+  g_assert_false (server_has_conflicts ("restored", old));
+  g_assert_false (server_has_conflicts ("restored", after));
+  g_assert_null (fb_store_get_item (a->store, dropped, NULL));
+  g_assert_null (fb_store_get_item (b->store, dropped, NULL));
+  assert_server_has_all (a, "restored");
+  assert_server_has_all (b, "restored");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -327,6 +564,9 @@ main (int   argc,
 
   g_test_add_func ("/sync-identity/lost-answer/create-then-edit", test_lost_create_then_edit);
   g_test_add_func ("/sync-identity/lost-answer/edit-then-edit", test_lost_edit_then_edit);
+  g_test_add_func ("/sync-identity/server/recreated", test_recreated);
+  g_test_add_func ("/sync-identity/server/switched", test_switched);
+  g_test_add_func ("/sync-identity/server/restored-backup", test_restored_backup);
 
   status = g_test_run ();
   fb_test_server_free (server);
