@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -550,6 +551,255 @@ test_restored_backup (void)
   assert_server_has_all (b, "restored");
 }
 
+/* ---- Killed mid-sync (point 3) ----
+ *
+ * The real program, `fieldbook --sync`, each store in its own
+ * XDG_DATA_HOME, killed with SIGKILL at random moments (seeded from the
+ * test's seed) while edits are written into its store between rounds; then
+ * one clean sync. A single writer: every conflict would be one with itself. */
+
+#define CRASH_ROUNDS       20
+#define CRASH_NEW_PER_ROUND 30
+#define CRASH_EDITS_PER_ROUND 45
+#define CRASH_LINES        6
+
+typedef struct {
+  GPid     pid;
+  gboolean exited;
+  int      wait_status;
+} Child;
+
+static void
+child_exited_cb (GPid     pid,
+                 int      wait_status,
+                 gpointer user_data)
+{
+  Child *child = user_data;
+
+  child->exited = TRUE;
+  child->wait_status = wait_status;
+  g_spawn_close_pid (pid);
+}
+
+static gboolean
+kill_child_cb (gpointer user_data)
+{
+  Child *child = user_data;
+
+  if (!child->exited)
+    kill (child->pid, SIGKILL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs `fieldbook --sync` on the store under @home; kills it after
+ * @kill_after_ms unless that is 0. TRUE when it was killed. */
+static gboolean
+run_fieldbook_sync (const char *home,
+                    const char *db,
+                    guint       kill_after_ms,
+                    int        *exit_status)
+{
+  const char *program = g_getenv ("FB_TEST_FIELDBOOK");
+  const char *argv[] = {
+    program, "--sync", "--server", fb_test_server_get_url (server),
+    "--database", db, "--user", ADMIN, NULL
+  };
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autoptr(GError) error = NULL;
+  Child child = { 0, };
+  guint kill_id = 0;
+
+  g_assert_nonnull (program);
+  envp = g_environ_setenv (envp, "XDG_DATA_HOME", home, TRUE);
+  envp = g_environ_setenv (envp, "FIELDBOOK_PASSWORD", PASSWORD, TRUE);
+  envp = g_environ_setenv (envp, "GSETTINGS_BACKEND", "memory", TRUE);
+  envp = g_environ_unsetenv (envp, "G_MESSAGES_DEBUG");
+
+  g_spawn_async (NULL, (char **) argv, envp,
+                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                 NULL, NULL, &child.pid, &error);
+  g_assert_no_error (error);
+  g_child_watch_add (child.pid, child_exited_cb, &child);
+  if (kill_after_ms > 0)
+    kill_id = g_timeout_add (kill_after_ms, kill_child_cb, &child);
+
+  WAIT_UNTIL (child.exited, DEADLINE);
+  if (kill_id != 0 && !(WIFSIGNALED (child.wait_status)))
+    g_source_remove (kill_id);
+
+  *exit_status = WIFEXITED (child.wait_status) ? WEXITSTATUS (child.wait_status) : -1;
+  return WIFSIGNALED (child.wait_status) && WTERMSIG (child.wait_status) == SIGKILL;
+}
+
+static char *
+crash_join (GStrv lines)
+{
+  g_autofree char *joined = g_strjoinv ("\n", lines);
+
+  return g_strconcat (joined, "\n", NULL);
+}
+
+static char *
+crash_text (GHashTable *lines_of,
+            const char *id)
+{
+  return crash_join (g_hash_table_lookup (lines_of, id));
+}
+
+/* Every live document of @db: id → document. */
+static GHashTable *
+all_docs (const char *db)
+{
+  g_autofree char *path = g_strdup_printf ("%s/_all_docs?include_docs=true", db);
+  g_autoptr(JsonNode) answer = NULL;
+  GHashTable *docs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) json_object_unref);
+  JsonArray *rows;
+  guint status = 0;
+
+  answer = fb_test_server_request (server, "GET", path, NULL, &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  rows = json_object_get_array_member (json_node_get_object (answer), "rows");
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+
+      if (json_object_has_member (row, "doc") &&
+          JSON_NODE_HOLDS_OBJECT (json_object_get_member (row, "doc")))
+        g_hash_table_insert (docs, g_strdup (json_object_get_string_member (row, "id")),
+                             json_object_ref (json_object_get_object_member (row, "doc")));
+    }
+
+  return docs;
+}
+
+static void
+test_killed_mid_sync (void)
+{
+  const char *db = "killed-mid-sync";
+  g_autofree char *home = g_dir_make_tmp ("fb-test-killed-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (home, "fieldbook", "fieldbook.db", NULL);
+  /* id → GStrv: the lines of the last version written into the store */
+  g_autoptr(GHashTable) lines_of = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) g_strfreev);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  guint n_edits = 0, n_kills = 0, n_finished = 0, n_conflicts = 0, n_lost = 0;
+  guint longest_ms = 0;
+  int status = 0;
+
+  for (guint round = 0; round < CRASH_ROUNDS; round++)
+    {
+      g_autoptr(FbStore) store = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 started;
+      guint kill_after;
+
+      store = fb_store_new (path, &error);
+      g_assert_no_error (error);
+
+      for (guint i = 0; i < CRASH_NEW_PER_ROUND; i++)
+        {
+          g_auto(GStrv) lines = g_new0 (char *, CRASH_LINES + 1);
+          g_autofree char *title = g_strdup_printf ("Note %u.%u", round, i);
+          g_autofree char *text = NULL;
+          g_autoptr(JsonObject) body = NULL;
+          g_autoptr(FbItem) item = NULL;
+
+          for (guint l = 0; l < CRASH_LINES; l++)
+            lines[l] = g_strdup_printf ("line %u of %s", l, title);
+          text = crash_join (lines);
+          body = fb_note_body_new (title, text);
+          item = fb_store_create_item (store, FB_COLLECTION_NOTES, body, &error);
+          g_assert_no_error (error);
+          g_ptr_array_add (ids, g_strdup (fb_item_get_id (item)));
+          g_hash_table_insert (lines_of, g_strdup (fb_item_get_id (item)), g_steal_pointer (&lines));
+          n_edits++;
+        }
+
+      for (guint i = 0; i < CRASH_EDITS_PER_ROUND; i++)
+        {
+          const char *id = ids->pdata[g_test_rand_int_range (0, ids->len)];
+          GStrv lines = g_hash_table_lookup (lines_of, id);
+          guint l = g_test_rand_int_range (0, CRASH_LINES);
+          g_autoptr(FbItem) item = fb_store_get_item (store, id, &error);
+          g_autoptr(JsonObject) body = NULL;
+          g_autofree char *text = NULL;
+
+          g_assert_no_error (error);
+          g_free (lines[l]);
+          lines[l] = g_strdup_printf ("line %u edited in round %u (%u)", l, round, i);
+          text = crash_text (lines_of, id);
+          body = fb_body_copy (fb_item_get_body (item));
+          json_object_set_string_member (body, "text", text);
+          fb_store_update_item (store, id, body, &error);
+          g_assert_no_error (error);
+          n_edits++;
+        }
+      g_clear_object (&store);
+
+      /* The first round runs to the end and says how long a run takes;
+       * the others are killed at a random moment within about that. */
+      kill_after = round == 0 ? 0 : (guint) g_test_rand_int_range (1, (gint32) longest_ms + 50);
+      started = g_get_monotonic_time ();
+      if (run_fieldbook_sync (home, db, kill_after, &status))
+        n_kills++;
+      else
+        n_finished++;
+      longest_ms = MAX (longest_ms, (guint) ((g_get_monotonic_time () - started) / 1000));
+    }
+
+  /* One clean sync at the end. */
+  g_assert_false (run_fieldbook_sync (home, db, 0, &status));
+  g_assert_cmpint (status, ==, 0);
+
+  {
+    g_autoptr(FbStore) store = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GHashTable) on_server_docs = NULL;
+    sqlite3 *sql = NULL;
+    sqlite3_stmt *check = NULL;
+
+    store = fb_store_new (path, &error);
+    g_assert_no_error (error);
+    n_conflicts = fb_store_get_conflict_count (store);
+    on_server_docs = all_docs (db);
+
+    for (guint i = 0; i < ids->len; i++)
+      {
+        const char *id = ids->pdata[i];
+        g_autofree char *expected = crash_text (lines_of, id);
+        JsonObject *doc = g_hash_table_lookup (on_server_docs, id);
+        const char *on_server = doc != NULL
+                                ? json_object_get_string_member_with_default (doc, "text", NULL)
+                                : NULL;
+        g_autoptr(FbItem) item = fb_store_get_item (store, id, NULL);
+
+        if (item == NULL || g_strcmp0 (fb_item_get_text (item), expected) != 0 ||
+            g_strcmp0 (on_server, expected) != 0)
+          n_lost++;
+      }
+
+    g_test_message ("killed mid-sync: %u rounds, %u edits, %u kills, %u runs finished, "
+                    "%u conflicts, %u self-conflicts, %u lost edits, %u pending",
+                    CRASH_ROUNDS, n_edits, n_kills, n_finished, n_conflicts, n_conflicts,
+                    n_lost, fb_store_get_pending_count (store));
+    g_assert_cmpuint (n_conflicts, ==, 0);
+    g_assert_cmpuint (n_lost, ==, 0);
+    g_assert_cmpuint (fb_store_get_pending_count (store), ==, 0);
+    g_clear_object (&store);
+
+    g_assert_cmpint (sqlite3_open_v2 (path, &sql, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (sql, "PRAGMA integrity_check", -1, &check, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (check), ==, SQLITE_ROW);
+    g_assert_cmpstr ((const char *) sqlite3_column_text (check, 0), ==, "ok");
+    sqlite3_finalize (check);
+    sqlite3_close (sql);
+  }
+
+  g_assert_cmpuint (n_kills, >, 0);
+  fb_test_remove_tree (home);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -567,6 +817,7 @@ main (int   argc,
   g_test_add_func ("/sync-identity/server/recreated", test_recreated);
   g_test_add_func ("/sync-identity/server/switched", test_switched);
   g_test_add_func ("/sync-identity/server/restored-backup", test_restored_backup);
+  g_test_add_func ("/sync-identity/killed-mid-sync", test_killed_mid_sync);
 
   status = g_test_run ();
   fb_test_server_free (server);
