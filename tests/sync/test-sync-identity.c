@@ -170,6 +170,16 @@ edit_text (Peer       *peer,
   g_assert_no_error (error);
 }
 
+/* A live item: not deleted (the Trash may still hold a deleted one). */
+static gboolean
+has_live_item (Peer       *peer,
+               const char *id)
+{
+  g_autoptr(FbItem) item = fb_store_get_item (peer->store, id, NULL);
+
+  return item != NULL && !fb_item_get_deleted (item);
+}
+
 /* The server's text of @id, or NULL when it has no live document. */
 static char *
 server_text (const char *db,
@@ -367,7 +377,7 @@ test_recreated (void)
   g_assert_no_error (error);
   g_assert_cmpuint (s->conflicts, ==, 0);
   g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 0);
-  g_assert_false (fb_store_get_item (a->store, gone, NULL) != NULL);
+  g_assert_false (has_live_item (a, gone));
   text = server_text ("recreated", edited);
   g_assert_cmpstr (text, ==, "one\nTWO\n");
   g_assert_null (server_text ("recreated", gone));
@@ -545,8 +555,8 @@ test_restored_backup (void)
   g_assert_cmpstr (text, ==, "a\nby b\n");
   g_assert_false (server_has_conflicts ("restored", old));
   g_assert_false (server_has_conflicts ("restored", after));
-  g_assert_null (fb_store_get_item (a->store, dropped, NULL));
-  g_assert_null (fb_store_get_item (b->store, dropped, NULL));
+  g_assert_false (has_live_item (a, dropped));
+  g_assert_false (has_live_item (b, dropped));
   assert_server_has_all (a, "restored");
   assert_server_has_all (b, "restored");
 }
@@ -567,6 +577,7 @@ typedef struct {
   GPid     pid;
   gboolean exited;
   int      wait_status;
+  guint    kill_id;
 } Child;
 
 static void
@@ -586,6 +597,7 @@ kill_child_cb (gpointer user_data)
 {
   Child *child = user_data;
 
+  child->kill_id = 0;
   if (!child->exited)
     kill (child->pid, SIGKILL);
   return G_SOURCE_REMOVE;
@@ -607,7 +619,6 @@ run_fieldbook_sync (const char *home,
   g_auto(GStrv) envp = g_get_environ ();
   g_autoptr(GError) error = NULL;
   Child child = { 0, };
-  guint kill_id = 0;
 
   g_assert_nonnull (program);
   envp = g_environ_setenv (envp, "XDG_DATA_HOME", home, TRUE);
@@ -621,11 +632,10 @@ run_fieldbook_sync (const char *home,
   g_assert_no_error (error);
   g_child_watch_add (child.pid, child_exited_cb, &child);
   if (kill_after_ms > 0)
-    kill_id = g_timeout_add (kill_after_ms, kill_child_cb, &child);
+    child.kill_id = g_timeout_add (kill_after_ms, kill_child_cb, &child);
 
   WAIT_UNTIL (child.exited, DEADLINE);
-  if (kill_id != 0 && !(WIFSIGNALED (child.wait_status)))
-    g_source_remove (kill_id);
+  g_clear_handle_id (&child.kill_id, g_source_remove);
 
   *exit_status = WIFEXITED (child.wait_status) ? WEXITSTATUS (child.wait_status) : -1;
   return WIFSIGNALED (child.wait_status) && WTERMSIG (child.wait_status) == SIGKILL;
