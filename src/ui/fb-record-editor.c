@@ -36,6 +36,8 @@ struct _FbRecordEditor
 
   GPtrArray            *fields;   /* element type Field */
   guint                 loading;
+  /* The toast that undoes the last removed field, while it shows. */
+  AdwToast             *undo_toast;
 };
 
 G_DEFINE_FINAL_TYPE (FbRecordEditor, fb_record_editor, GTK_TYPE_WIDGET)
@@ -325,6 +327,10 @@ fb_record_editor_load (FbRecordEditor *self,
   g_return_if_fail (FB_IS_RECORD_EDITOR (self));
   g_return_if_fail (FB_IS_ITEM (item));
 
+  /* A removed field belongs to the record it was removed from. */
+  if (self->undo_toast != NULL)
+    adw_toast_dismiss (self->undo_toast);
+
   load_body (self, fb_item_get_body (item));
 }
 
@@ -542,12 +548,137 @@ rename_field_action (GtkWidget  *widget,
   emit_changed (self);
 }
 
+/* Focus into an entry row without selecting its text, the cursor at the
+ * end: a key press then adds to the value instead of replacing it. */
+static void
+focus_row_without_selecting (GtkWidget *row)
+{
+  GtkEditable *delegate = gtk_editable_get_delegate (GTK_EDITABLE (row));
+
+  if (GTK_IS_TEXT (delegate) && gtk_text_grab_focus_without_selecting (GTK_TEXT (delegate)))
+    gtk_editable_set_position (delegate, -1);
+  else
+    gtk_widget_grab_focus (row);
+}
+
+/* What "Undo" puts back: the field, its value as shown, and its place. */
+typedef struct
+{
+  GWeakRef  editor;
+  char     *name;
+  JsonNode *orig;
+  char     *text;
+  guint     index;
+} RemovedField;
+
+static void
+removed_field_free (gpointer data)
+{
+  RemovedField *removed = data;
+
+  g_weak_ref_clear (&removed->editor);
+  g_free (removed->name);
+  g_clear_pointer (&removed->orig, json_node_unref);
+  g_free (removed->text);
+  g_free (removed);
+}
+
+/* Moves the last field to @index, in the form too. */
+static void
+move_last_field (FbRecordEditor *self,
+                 guint           index)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  gpointer last;
+
+  if (index >= self->fields->len - 1)
+    return;
+
+  last = g_ptr_array_steal_index (self->fields, self->fields->len - 1);
+  g_ptr_array_insert (self->fields, index, last);
+
+  /* The group only appends: take the rows from @index on out and back in. */
+  for (guint i = index; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      g_ptr_array_add (rows, g_object_ref (field->row));
+      adw_preferences_group_remove (self->fields_group, GTK_WIDGET (field->row));
+    }
+  for (guint i = 0; i < rows->len; i++)
+    adw_preferences_group_add (self->fields_group, g_ptr_array_index (rows, i));
+}
+
+static void
+undo_remove_cb (AdwToast     *toast,
+                RemovedField *removed)
+{
+  g_autoptr(FbRecordEditor) self = g_weak_ref_get (&removed->editor);
+  Field *field;
+
+  if (self == NULL || find_field (self, removed->name, NULL) != NULL)
+    return;
+
+  field = add_field_row (self, removed->name, removed->orig);
+  if (g_strcmp0 (removed->text, field->orig_text) != 0)
+    {
+      self->loading++;
+      gtk_editable_set_text (GTK_EDITABLE (field->row), removed->text);
+      self->loading--;
+    }
+  move_last_field (self, MIN (removed->index, self->fields->len - 1));
+  focus_row_without_selecting (GTK_WIDGET (field->row));
+  emit_changed (self);
+}
+
+static void
+undo_toast_dismissed_cb (FbRecordEditor *self,
+                         AdwToast       *toast)
+{
+  if (self->undo_toast == toast)
+    self->undo_toast = NULL;
+}
+
+static void
+show_undo_toast (FbRecordEditor *self,
+                 RemovedField   *removed)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  g_autofree char *escaped = g_markup_escape_text (removed->name, -1);
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (overlay == NULL)
+    {
+      removed_field_free (removed);
+      return;
+    }
+
+  if (self->undo_toast != NULL)
+    adw_toast_dismiss (self->undo_toast);
+
+  /* TRANSLATORS: %s is the name of a record's field */
+  title = g_strdup_printf (_("Field “%s” removed"), escaped);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_timeout (toast, 15);
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_remove_cb),
+                         removed, (GClosureNotify) (void (*) (void)) removed_field_free, 0);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (undo_toast_dismissed_cb),
+                           self, G_CONNECT_SWAPPED);
+  self->undo_toast = toast;
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+}
+
 static void
 remove_field_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
   FbRecordEditor *self = FB_RECORD_EDITOR (widget);
+  RemovedField *removed;
+  GtkWidget *neighbour;
   Field *field;
   guint index;
 
@@ -555,11 +686,39 @@ remove_field_action (GtkWidget  *widget,
   if (field == NULL)
     return;
 
+  removed = g_new0 (RemovedField, 1);
+  g_weak_ref_init (&removed->editor, self);
+  removed->name = g_strdup (field->name);
+  removed->orig = field->orig != NULL ? json_node_copy (field->orig) : NULL;
+  removed->text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (field->row)));
+  removed->index = index;
+
+  /* The focus goes to the neighbouring field (or the row that adds one),
+   * never to the title: grabbing an entry selects all of it, and the next
+   * key press would replace the title. */
+  if (index + 1 < self->fields->len)
+    neighbour = GTK_WIDGET (((Field *) g_ptr_array_index (self->fields, index + 1))->row);
+  else if (index > 0)
+    neighbour = GTK_WIDGET (((Field *) g_ptr_array_index (self->fields, index - 1))->row);
+  else
+    neighbour = GTK_WIDGET (self->new_field_row);
+
   gtk_popover_popdown (GTK_POPOVER (field->rename_popover));
   g_signal_handlers_disconnect_by_data (field->row, field);
   adw_preferences_group_remove (self->fields_group, GTK_WIDGET (field->row));
   g_ptr_array_remove_index (self->fields, index);
+  focus_row_without_selecting (neighbour);
   emit_changed (self);
+
+  show_undo_toast (self, removed);
+}
+
+AdwToast *
+fb_record_editor_get_undo_toast (FbRecordEditor *self)
+{
+  g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
+
+  return self->undo_toast;
 }
 
 static gboolean
@@ -576,6 +735,8 @@ fb_record_editor_dispose (GObject *object)
   FbRecordEditor *self = FB_RECORD_EDITOR (object);
   GtkWidget *child;
 
+  if (self->undo_toast != NULL)
+    adw_toast_dismiss (self->undo_toast);
   if (self->fields != NULL)
     clear_fields (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), FB_TYPE_RECORD_EDITOR);

@@ -3,7 +3,7 @@
 
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "fb-item.h"
 
@@ -40,5 +40,8 @@ GtkEditable *fb_record_editor_get_field_row   (FbRecordEditor *self,
                                                const char     *name);
 /* The row a person types a new field's name into. */
 GtkEditable *fb_record_editor_get_new_field_row (FbRecordEditor *self);
+
+/* The toast that undoes the last "Remove Field", while it shows. */
+AdwToast      *fb_record_editor_get_undo_toast (FbRecordEditor *self);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "fb-ui-util.h"
@@ -115,4 +116,26 @@ fb_json_value_to_text (JsonNode *node)
     return g_strdup (json_node_get_string (node));
 
   return json_to_string (node, FALSE);
+}
+
+char *
+fb_format_date_time (gint64 ms)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) then = g_date_time_new_from_unix_local (ms / 1000);
+
+  if (then == NULL)
+    return g_strdup ("");
+
+  if (g_date_time_get_year (now) == g_date_time_get_year (then) &&
+      g_date_time_get_day_of_year (now) == g_date_time_get_day_of_year (then))
+    /* TRANSLATORS: a moment today, see strftime(3) */
+    return g_date_time_format (then, C_("moment", "Today, %H:%M"));
+
+  if (g_date_time_get_year (now) == g_date_time_get_year (then))
+    /* TRANSLATORS: a moment this year, see strftime(3) */
+    return g_date_time_format (then, C_("moment", "%e %b, %H:%M"));
+
+  /* TRANSLATORS: a moment in another year, see strftime(3) */
+  return g_date_time_format (then, C_("moment", "%e %b %Y, %H:%M"));
 }

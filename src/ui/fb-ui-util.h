@@ -19,4 +19,8 @@ void  fb_text_buffer_replace_minimal (GtkTextBuffer *buffer,
  * anything else as JSON. */
 char *fb_json_value_to_text         (JsonNode      *node);
 
+/* A moment (ms since the epoch) with its date and time, as short as it can
+ * be told apart: "Today, 14:02", " 3 Dec, 09:15", " 3 Dec 2025, 09:15". */
+char *fb_format_date_time           (gint64         ms);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "fb-conflict-dialog.h"
+#include "fb-history-dialog.h"
 #include "fb-item-list.h"
 #include "fb-item-row.h"
 #include "fb-merge.h"
@@ -16,7 +17,9 @@
 #include "fb-preferences.h"
 #include "fb-record-editor.h"
 #include "fb-sync-error.h"
+#include "fb-store-history.h"
 #include "fb-sync-status.h"
+#include "fb-trash-window.h"
 #include "fb-window.h"
 
 #define SETTINGS_SCHEMA_ID "io.github.fieldbook.Fieldbook"
@@ -99,6 +102,11 @@ struct _FbWindow
   guint                 banner_action;
   /* "id\nreason" of the server's rejections already told. */
   GHashTable           *rejections_told;
+
+  /* Trash and history (fb-trash-window.c, fb-history-dialog.c): the
+   * sidebar's Trash entry, and what Ctrl+Z in the list brings back. */
+  GtkWidget            *trash_entry;
+  char                 *last_deleted_id;
 };
 
 enum {
@@ -310,6 +318,7 @@ update_actions (FbWindow *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-item",
                                  self->current != NULL && !fb_store_get_read_only (self->store));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-history", self->current != NULL);
 }
 
 /* ---- Saving ---- */
@@ -400,6 +409,11 @@ static void
 show_item (FbWindow *self,
            FbItem   *item)
 {
+  /* Leaving an item keeps what it says now among its earlier versions. */
+  if (self->current != NULL &&
+      (item == NULL || g_strcmp0 (fb_item_get_id (item), current_id (self)) != 0))
+    fb_store_keep_version (self->store, current_id (self), NULL);
+
   g_set_object (&self->current, item);
   self->dirty = FALSE;
   self->close_anyway = FALSE;
@@ -1054,7 +1068,12 @@ delete_item_action (GtkWidget  *widget,
   adw_toast_set_action_name (toast, "win.undo-delete");
   adw_toast_set_action_target_value (toast, g_variant_new_string (id));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  /* Longer than the default: Ctrl+Z in the list and the Trash also undo. */
+  adw_toast_set_timeout (toast, 15);
   show_toast (self, toast);
+
+  g_free (self->last_deleted_id);
+  self->last_deleted_id = g_steal_pointer (&id);
 }
 
 static void
@@ -1082,9 +1101,55 @@ undo_delete_action (GtkWidget  *widget,
 
   if (self->last_toast != NULL)
     adw_toast_dismiss (self->last_toast);
+  if (g_strcmp0 (self->last_deleted_id, id) == 0)
+    g_clear_pointer (&self->last_deleted_id, g_free);
 
   fb_window_set_collection (self, fb_item_get_collection (item));
   open_item (self, item);
+}
+
+/* ---- Trash and history ---- */
+
+/* Ctrl+Z in the list: the last delete made in this window comes back. */
+static void
+undo_last_delete_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+  g_autofree char *id = g_steal_pointer (&self->last_deleted_id);
+
+  if (id != NULL)
+    gtk_widget_activate_action (widget, "win.undo-delete", "s", id);
+}
+
+static void
+show_history_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+  FbHistoryDialog *dialog;
+
+  if (self->current == NULL)
+    return;
+
+  /* What is on screen is the current version the others are shown against. */
+  save_now (self);
+
+  dialog = fb_history_dialog_new (self->store, current_id (self));
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+GtkWidget *
+fb_window_get_trash_entry (FbWindow *self)
+{
+  g_return_val_if_fail (FB_IS_WINDOW (self), NULL);
+
+  return self->trash_entry;
 }
 
 static void
@@ -1483,6 +1548,10 @@ fb_window_constructed (GObject *object)
     }
   update_counts (self);
 
+  /* The Trash, under the collections. */
+  self->trash_entry = fb_trash_entry_new (self->store);
+  gtk_box_append (GTK_BOX (self->sidebar_pane), self->trash_entry);
+
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, FALSE);
@@ -1563,6 +1632,7 @@ fb_window_finalize (GObject *object)
   FbWindow *self = FB_WINDOW (object);
 
   g_free (self->search_text);
+  g_free (self->last_deleted_id);
   g_clear_pointer (&self->banner_error, g_error_free);
   g_clear_pointer (&self->rejections_told, g_hash_table_unref);
 
@@ -1693,6 +1763,8 @@ fb_window_class_init (FbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-item", NULL, new_item_action);
   gtk_widget_class_install_action (widget_class, "win.delete-item", NULL, delete_item_action);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", "s", undo_delete_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-last-delete", NULL, undo_last_delete_action);
+  gtk_widget_class_install_action (widget_class, "win.show-history", NULL, show_history_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.resolve-conflicts", NULL, resolve_conflicts_action);
   gtk_widget_class_install_property_action (widget_class, "win.collection", "collection");

@@ -53,5 +53,7 @@ GtkWindow     *fb_window_show_preferences   (FbWindow       *self,
                                              gboolean        focus_password);
 /* The conflict resolver (one per main window), presented. */
 GtkWindow     *fb_window_show_conflicts     (FbWindow       *self);
+/* The sidebar's Trash entry (see fb_trash_entry_new ()). */
+GtkWidget     *fb_window_get_trash_entry    (FbWindow       *self);
 
 G_END_DECLS

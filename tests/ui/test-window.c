@@ -8,11 +8,14 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "fb-history-dialog.h"
 #include "fb-item-row.h"
 #include "fb-note-editor.h"
 #include "fb-record-editor.h"
 #include "fb-store.h"
+#include "fb-store-history.h"
 #include "fb-store-private.h"
+#include "fb-trash-window.h"
 #include "fb-window.h"
 
 #define WAIT_SECONDS 10
@@ -761,6 +764,353 @@ test_conflict_badge (Fixture       *fixture,
   g_assert_true (buffer_is (fb_note_editor_get_buffer (note_editor (fixture)), "my words"));
 }
 
+/* ---- Trash, undo and history ---- */
+
+static FbTrashWindow *
+open_trash (Fixture *fixture)
+{
+  GtkWidget *entry = fb_window_get_trash_entry (fixture->window);
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (entry), 0);
+
+  g_signal_emit_by_name (entry, "row-activated", row);
+  WAIT_FOR (fb_trash_entry_get_window (entry) != NULL &&
+            is_showing (fb_trash_window_get_list (fb_trash_entry_get_window (entry))));
+  return fb_trash_entry_get_window (entry);
+}
+
+static const char *
+trash_count (Fixture *fixture)
+{
+  return gtk_label_get_text (fb_trash_entry_get_count_label (fb_window_get_trash_entry (fixture->window)));
+}
+
+/* The titles of a list of AdwActionRows, joined by "|". */
+static char *
+row_titles (GtkListBox *list)
+{
+  GString *out = g_string_new (NULL);
+
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (list)); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (ADW_IS_PREFERENCES_ROW (c))
+      g_string_append_printf (out, "%s%s", out->len > 0 ? "|" : "",
+                              adw_preferences_row_get_title (ADW_PREFERENCES_ROW (c)));
+
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+row_titles_are (GtkListBox *list,
+                const char *expected)
+{
+  g_autofree char *titles = row_titles (list);
+
+  return g_strcmp0 (titles, expected) == 0;
+}
+
+/* Deleted: in the Trash with a count, not found by search; restored from
+ * there: back in the list and the editor with its text, pending. */
+static void
+test_trash_restore (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  GtkEditable *search = child (fixture, "search_entry");
+  FbTrashWindow *trash;
+  g_autofree char *id = NULL;
+  g_autoptr(FbItem) item = NULL;
+
+  create_note (fixture, "Keep", "stays");
+  create_note (fixture, "Bird walk", "two wrens by the gate");
+  WAIT_FOR (rows_are (fixture, "Bird walk|Keep"));
+  g_assert_cmpstr (trash_count (fixture), ==, "0");
+  id = g_strdup (fb_item_get_id (fb_window_get_current_item (fixture->window)));
+
+  gtk_widget_grab_focus (child (fixture, "list_view"));
+  activate (fixture, "win.delete-item", NULL);
+  WAIT_FOR (rows_are (fixture, "Keep"));
+  g_assert_cmpstr (trash_count (fixture), ==, "1");
+
+  /* Search does not find what is in the Trash. */
+  gtk_editable_set_text (search, "wrens");
+  WAIT_FOR (is_showing (child (fixture, "no_results_page")));
+  gtk_editable_set_text (search, "");
+  WAIT_FOR (rows_are (fixture, "Keep"));
+
+  trash = open_trash (fixture);
+  WAIT_FOR (row_titles_are (fb_trash_window_get_list (trash), "Bird walk"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (trash), "trash.restore", "s", id));
+  WAIT_FOR (rows_are (fixture, "Bird walk|Keep"));
+  WAIT_FOR (g_strcmp0 (trash_count (fixture), "0") == 0);
+  WAIT_FOR (row_titles_are (fb_trash_window_get_list (trash), ""));
+  g_assert_cmpstr (gtk_editable_get_text (fb_note_editor_get_title_entry (note_editor (fixture))), ==,
+                   "Bird walk");
+  g_assert_true (buffer_is (fb_note_editor_get_buffer (note_editor (fixture)), "two wrens by the gate"));
+  item = fb_store_get_item (fixture->store, id, NULL);
+  g_assert_false (fb_item_get_deleted (item));
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_PENDING);
+
+  /* Empty Trash asks first; only "Empty Trash" empties it. */
+  gtk_widget_grab_focus (child (fixture, "list_view"));
+  activate (fixture, "win.delete-item", NULL);
+  WAIT_FOR (row_titles_are (fb_trash_window_get_list (trash), "Bird walk"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (trash), "trash.empty", NULL));
+  g_assert_nonnull (fb_trash_window_get_confirmation (trash));
+  adw_message_dialog_response (fb_trash_window_get_confirmation (trash), "cancel");
+  g_assert_cmpuint (fb_store_get_trash_count (fixture->store), ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (trash), "trash.empty", NULL));
+  adw_message_dialog_response (fb_trash_window_get_confirmation (trash), "empty");
+  WAIT_FOR (row_titles_are (fb_trash_window_get_list (trash), ""));
+  WAIT_FOR (g_strcmp0 (trash_count (fixture), "0") == 0);
+  gtk_window_destroy (GTK_WINDOW (trash));
+}
+
+/* The shortcut of @widget's own controllers that @trigger sets off. */
+static GtkShortcut *
+find_shortcut (GtkWidget          *widget,
+               GtkShortcutTrigger *trigger)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), trigger))
+            return shortcut;
+        }
+    }
+  return NULL;
+}
+
+/* Ctrl+Z in the list brings back the last deleted item; the toast stays
+ * longer than a default one. */
+static void
+test_undo_delete_key (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  GtkWidget *list = child (fixture, "list_view");
+  g_autoptr(GtkShortcutTrigger) ctrl_z = gtk_keyval_trigger_new (GDK_KEY_z, GDK_CONTROL_MASK);
+  GtkShortcut *undo;
+
+  create_note (fixture, "Keep", "stays");
+  create_note (fixture, "Lose", "comes back with Ctrl+Z");
+  WAIT_FOR (rows_are (fixture, "Lose|Keep"));
+
+  gtk_widget_grab_focus (list);
+  activate (fixture, "win.delete-item", NULL);
+  WAIT_FOR (rows_are (fixture, "Keep"));
+  g_assert_cmpint (adw_toast_get_timeout (fb_window_get_last_toast (fixture->window)), >=, 10);
+
+  /* The list's own shortcut for Ctrl+Z, as the key press reaches it. */
+  undo = find_shortcut (list, ctrl_z);
+  g_assert_nonnull (undo);
+  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (undo), 0, list, NULL));
+  WAIT_FOR (rows_are (fixture, "Lose|Keep"));
+  g_assert_cmpstr (gtk_editable_get_text (fb_note_editor_get_title_entry (note_editor (fixture))), ==, "Lose");
+  g_assert_true (buffer_is (fb_note_editor_get_buffer (note_editor (fixture)), "comes back with Ctrl+Z"));
+  g_assert_cmpuint (fb_store_get_trash_count (fixture->store), ==, 0);
+
+  /* Nothing more to undo: a second Ctrl+Z changes nothing. */
+  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (undo), 0, list, NULL));
+  WAIT_FOR (rows_are (fixture, "Lose|Keep"));
+}
+
+static gboolean
+stored_field_is (Fixture    *fixture,
+                 const char *name,
+                 const char *value)
+{
+  g_autoptr(FbItem) item = stored_item (fixture);
+  JsonObject *body = fb_item_get_body (item);
+  JsonObject *fields;
+
+  if (!json_object_has_member (body, "fields"))
+    return FALSE;
+  fields = json_object_get_object_member (body, "fields");
+  return json_object_has_member (fields, name) &&
+         g_strcmp0 (json_object_get_string_member (fields, name), value) == 0;
+}
+
+/* Remove Field: the focus goes to the neighbour with nothing selected, so
+ * a typed key lands there and the title stays; Undo brings the field and
+ * its value back in their place, and they are saved. */
+static void
+test_remove_field_undo (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  GtkEditable *title = NULL;
+  GtkWidget *focus;
+  GtkWidget *notes_row;
+  AdwToast *toast;
+  int start, end;
+
+  activate (fixture, "win.collection", "s", "records");
+  activate (fixture, "win.new-item", NULL);
+  title = fb_record_editor_get_title_entry (record_editor (fixture));
+  WAIT_FOR (is_showing (title));
+  gtk_editable_set_text (title, "Heron nest 4");
+  add_field_as_a_person (fixture, "Species", "Grey heron");
+  add_field_as_a_person (fixture, "Count", "3");
+  add_field_as_a_person (fixture, "Notes", "scratch");
+
+  gtk_widget_activate_action (GTK_WIDGET (record_editor (fixture)), "record.remove-field",
+                              "s", "Count");
+  g_assert_true (fields_are (fixture, "Species=Grey heron|Notes=scratch"));
+
+  focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+  notes_row = GTK_WIDGET (fb_record_editor_get_field_row (record_editor (fixture), "Notes"));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == notes_row || gtk_widget_is_ancestor (focus, notes_row));
+  g_assert_false (gtk_editable_get_selection_bounds (GTK_EDITABLE (focus), &start, &end));
+
+  /* A typed key goes where the focus is. */
+  {
+    int position = gtk_editable_get_position (GTK_EDITABLE (focus));
+
+    gtk_editable_insert_text (GTK_EDITABLE (focus), "!", 1, &position);
+  }
+  g_assert_cmpstr (gtk_editable_get_text (title), ==, "Heron nest 4");
+  g_assert_true (fields_are (fixture, "Species=Grey heron|Notes=scratch!"));
+
+  toast = fb_record_editor_get_undo_toast (record_editor (fixture));
+  g_assert_nonnull (toast);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "Field “Count” removed");
+  g_signal_emit_by_name (toast, "button-clicked");
+  g_assert_true (fields_are (fixture, "Species=Grey heron|Count=3|Notes=scratch!"));
+  g_assert_cmpstr (gtk_editable_get_text (title), ==, "Heron nest 4");
+
+  /* Saved as it is on screen. */
+  WAIT_FOR (stored_field_is (fixture, "Count", "3"));
+  WAIT_FOR (stored_field_is (fixture, "Notes", "scratch!"));
+  {
+    g_autoptr(FbItem) item = stored_item (fixture);
+
+    g_assert_cmpstr (fb_item_get_title (item), ==, "Heron nest 4");
+  }
+}
+
+static FbHistoryDialog *
+find_history_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (FB_IS_HISTORY_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return FB_HISTORY_DIALOG (window);
+    }
+  return NULL;
+}
+
+static char *
+row_subtitles (GtkListBox *list)
+{
+  GString *out = g_string_new (NULL);
+
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (list)); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (ADW_IS_ACTION_ROW (c))
+      g_string_append_printf (out, "%s%s", out->len > 0 ? "|" : "",
+                              adw_action_row_get_subtitle (ADW_ACTION_ROW (c)));
+
+  return g_string_free (out, FALSE);
+}
+
+static guint
+count_css (GtkWidget  *widget,
+           const char *css_class)
+{
+  guint n = gtk_widget_has_css_class (widget, css_class) ? 1 : 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n += count_css (c, css_class);
+  return n;
+}
+
+/* Versions from this device and from the server are listed with where they
+ * came from; one shows its differences to the current version; restoring
+ * it changes the editor and makes the item pending; in conflict it is
+ * refused in words. */
+static void
+test_history (Fixture       *fixture,
+              gconstpointer  data)
+{
+  FbHistoryDialog *dialog;
+  g_autofree char *id = NULL;
+  g_autofree char *subtitles = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  create_note (fixture, "Plan", "first draft");
+  create_note (fixture, "Other", "");
+  /* Leaving "Plan" kept it; back to it. */
+  WAIT_FOR (rows_are (fixture, "Other|Plan"));
+  activate (fixture, "win.collection", "s", "notes");
+  {
+    GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (child (fixture, "list_view")));
+    g_autoptr(FbItem) plan = g_list_model_get_item (model, 1);
+
+    id = g_strdup (fb_item_get_id (plan));
+    gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), 1);
+  }
+  WAIT_FOR (buffer_is (fb_note_editor_get_buffer (note_editor (fixture)), "first draft"));
+
+  /* The server's version arrives (as a pull writes it). */
+  item = fb_store_get_item (fixture->store, id, &error);
+  g_assert_true (fb_store_mark_item_pushed (fixture->store, item, "1-a", &error));
+  {
+    g_autoptr(JsonObject) theirs = fb_note_body_new ("Plan", "from the other laptop");
+
+    g_assert_true (fb_store_apply_remote (fixture->store, id, FB_COLLECTION_NOTES, "2-b", theirs,
+                                          FALSE, g_get_real_time () / 1000, &error));
+    g_assert_no_error (error);
+  }
+  WAIT_FOR (buffer_is (fb_note_editor_get_buffer (note_editor (fixture)), "from the other laptop"));
+  /* …and the person edits on top of it. */
+  type_text (fb_note_editor_get_buffer (note_editor (fixture)), " and mine");
+
+  activate (fixture, "win.show-history", NULL);
+  WAIT_FOR ((dialog = find_history_dialog ()) != NULL &&
+            is_showing (fb_history_dialog_get_list (dialog)));
+  subtitles = row_subtitles (fb_history_dialog_get_list (dialog));
+  g_assert_cmpstr (subtitles, ==, "From the server or another device|Edited on this device");
+  g_assert_null (fb_history_dialog_get_notice (dialog));
+
+  /* The oldest: its text differs from the current one, and it is marked. */
+  fb_history_dialog_select (dialog, 1);
+  g_assert_cmpuint (count_css (GTK_WIDGET (fb_history_dialog_get_grid (dialog)), "differs"), >, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "history.restore", NULL));
+  WAIT_FOR (find_history_dialog () == NULL);
+  WAIT_FOR (buffer_is (fb_note_editor_get_buffer (note_editor (fixture)), "first draft"));
+  g_clear_object (&item);
+  item = fb_store_get_item (fixture->store, id, &error);
+  g_assert_cmpstr (fb_item_get_text (item), ==, "first draft");
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_PENDING);
+  g_assert_cmpuint (fb_store_get_pending_count (fixture->store), >=, 1);
+
+  /* In conflict: the dialog says why restoring waits, and does not. */
+  {
+    g_autoptr(JsonObject) theirs = fb_note_body_new ("Plan", "server side");
+
+    g_assert_true (fb_store_set_conflict (fixture->store, id, "3-b", theirs, FALSE, &error));
+  }
+  activate (fixture, "win.show-history", NULL);
+  WAIT_FOR ((dialog = find_history_dialog ()) != NULL);
+  g_assert_nonnull (fb_history_dialog_get_notice (dialog));
+  g_assert_nonnull (strstr (fb_history_dialog_get_notice (dialog), "conflict"));
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (dialog), "history.restore", NULL) &&
+                  !buffer_is (fb_note_editor_get_buffer (note_editor (fixture)), "first draft"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -792,6 +1142,14 @@ main (int   argc,
               fixture_setup, test_save_fails_keeps_text, fixture_teardown);
   g_test_add ("/window/conflict-badge", Fixture, NULL,
               fixture_setup, test_conflict_badge, fixture_teardown);
+  g_test_add ("/window/trash-restore", Fixture, NULL,
+              fixture_setup, test_trash_restore, fixture_teardown);
+  g_test_add ("/window/undo-delete-key", Fixture, NULL,
+              fixture_setup, test_undo_delete_key, fixture_teardown);
+  g_test_add ("/window/remove-field-undo", Fixture, NULL,
+              fixture_setup, test_remove_field_undo, fixture_teardown);
+  g_test_add ("/window/history", Fixture, NULL,
+              fixture_setup, test_history, fixture_teardown);
   g_test_add ("/window/remembers-size", Fixture, NULL,
               fixture_setup, test_remembers_size, fixture_teardown);
 
