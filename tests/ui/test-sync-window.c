@@ -8,10 +8,12 @@
 #include "fb-application.h"
 #include "fb-conflict-dialog.h"
 #include "fb-credentials.h"
+#include "fb-history-dialog.h"
 #include "fb-note-editor.h"
 #include "fb-preferences.h"
 #include "fb-store-private.h"
 #include "fb-sync-status.h"
+#include "fb-trash-window.h"
 #include "fb-window.h"
 #include "sync-ui-test-util.h"
 
@@ -966,6 +968,113 @@ test_describe_remote_changes (void)
   fb_test_remove_tree (dir);
 }
 
+static gboolean
+buffer_text_is (GtkTextBuffer *buffer,
+                const char    *expected)
+{
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
+  return g_strcmp0 (text, expected) == 0;
+}
+
+/* Deleted in the window: the server loses it, the Trash has it; restored
+ * from the Trash, it is back on the server with its text. Another device's
+ * version arrives by the pull; the History lists it and this device's, and
+ * restoring one changes the editor and makes the item pending. */
+static void
+trash_and_history (App *app)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *doc_json = NULL;
+  g_autofree char *rev = NULL;
+  GtkWidget *entry = fb_window_get_trash_entry (app->window);
+  GtkTextBuffer *buffer = fb_note_editor_get_buffer (window_part (app, "note_editor"));
+  FbTrashWindow *trash;
+  FbHistoryDialog *history = NULL;
+
+  WAIT_FOR (fb_sync_manager_get_state (app->manager) == FB_SYNC_STATE_IDLE);
+  id = type_new_note (app, "Nest sites", "oak by the gate");
+  WAIT_FOR (server_text_is ("win-trash", id, "oak by the gate") &&
+            fb_sync_manager_get_pending_count (app->manager) == 0);
+
+  gtk_widget_grab_focus (window_part (app, "list_view"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app->window), "win.delete-item", NULL));
+  WAIT_FOR (g_strcmp0 (gtk_label_get_text (fb_trash_entry_get_count_label (entry)), "1") == 0);
+  WAIT_FOR (fb_test_server_get_doc (server, "win-trash", id, NULL) == NULL &&
+            fb_sync_manager_get_pending_count (app->manager) == 0);
+
+  g_signal_emit_by_name (entry, "row-activated", gtk_list_box_get_row_at_index (GTK_LIST_BOX (entry), 0));
+  WAIT_FOR ((trash = fb_trash_entry_get_window (entry)) != NULL &&
+            gtk_widget_get_mapped (GTK_WIDGET (trash)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (trash), "trash.restore", "s", id));
+  WAIT_FOR (g_strcmp0 (gtk_label_get_text (fb_trash_entry_get_count_label (entry)), "0") == 0);
+  WAIT_FOR (server_text_is ("win-trash", id, "oak by the gate") &&
+            fb_sync_manager_get_pending_count (app->manager) == 0);
+  g_assert_cmpstr (fb_item_get_id (fb_window_get_current_item (app->window)), ==, id);
+  gtk_window_destroy (GTK_WINDOW (trash));
+
+  /* The other device's version, straight to the server; the pull brings it. */
+  doc = fb_test_server_get_doc (server, "win-trash", id, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (doc, "text", "oak by the gate\nash by the stream");
+  root = json_node_init_object (json_node_alloc (), doc);
+  json_generator_set_root (generator, root);
+  doc_json = json_generator_to_data (generator, NULL);
+  rev = fb_test_server_put_doc (server, "win-trash", id, doc_json, &error);
+  g_assert_no_error (error);
+  app_sync (app);
+  WAIT_FOR (buffer_text_is (buffer, "oak by the gate\nash by the stream"));
+
+  /* Offline, so "pending" stays to be seen. */
+  fb_fake_network_monitor_set_available (app->monitor, FALSE);
+  WAIT_FOR (fb_sync_manager_get_state (app->manager) == FB_SYNC_STATE_OFFLINE);
+  retype_text (app, "oak by the gate\nash by the stream\nbeech, fallen");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app->window), "win.show-history", NULL));
+  for (guint tries = 0; history == NULL; tries++)
+    {
+      for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
+        if (FB_IS_HISTORY_DIALOG (l->data))
+          history = l->data;
+      if (history == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (fb_history_dialog_get_list (history))));
+  {
+    GtkListBox *list = fb_history_dialog_get_list (history);
+    GtkWidget *newest = GTK_WIDGET (gtk_list_box_get_row_at_index (list, 0));
+    GtkWidget *older = GTK_WIDGET (gtk_list_box_get_row_at_index (list, 1));
+
+    g_assert_nonnull (older);
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (newest)), ==,
+                     "From the server or another device");
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (older)), ==,
+                     "Edited on this device");
+  }
+  fb_history_dialog_select (history, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (history), "history.restore", NULL));
+  WAIT_FOR (buffer_text_is (buffer, "oak by the gate\nash by the stream"));
+  WAIT_FOR (g_strcmp0 (label_text (status_part (app, "pending_badge")), "1 pending") == 0 &&
+            is_shown (status_part (app, "pending_badge")));
+}
+
+static void
+test_trash_and_history (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fb_test_server_create_db (server, "win-trash", &error));
+  g_assert_no_error (error);
+  run_app (fb_test_server_get_url (server), "win-trash", PASSWORD, TRUE, trash_and_history);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -983,6 +1092,7 @@ main (int   argc,
   g_test_add_func ("/sync-window/describe-remote-changes", test_describe_remote_changes);
   g_test_add_func ("/sync-window/offline-then-online", test_offline_then_online);
   g_test_add_func ("/sync-window/conflict", test_conflict);
+  g_test_add_func ("/sync-window/trash-and-history", test_trash_and_history);
   g_test_add_func ("/sync-window/wrong-password", test_wrong_password);
   g_test_add_func ("/sync-window/preferences-action", test_preferences_action);
   g_test_add_func ("/sync-window/unreachable", test_unreachable);

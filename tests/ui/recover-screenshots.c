@@ -1,0 +1,216 @@
+/* recover-screenshots.c: the Trash and the History view of the real window, photographed */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* Not a test: run it through tests/ui/recover-screenshots.sh, which starts it
+ * under broadway-run.sh; for each view it runs build-aux/screenshot.mjs
+ * through the browser that is connected. Writes data/screenshots/trash.png
+ * and history.png. */
+
+#define G_LOG_DOMAIN "fb-recover-screenshots"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "fb-history-dialog.h"
+#include "fb-store-history.h"
+#include "fb-store-private.h"
+#include "fb-trash-window.h"
+#include "fb-window.h"
+
+static const char *out_dir;
+static const char *script;
+static gint64 now;
+
+typedef struct {
+  gboolean done;
+  int      status;
+} Child;
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+#define WAIT_UNTIL(cond)                                                 \
+  G_STMT_START {                                                         \
+    gint64 deadline_ = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;    \
+    guint tick_ = g_timeout_add (10, tick_cb, NULL);                     \
+    while (!(cond) && g_get_monotonic_time () < deadline_)               \
+      g_main_context_iteration (NULL, TRUE);                             \
+    g_source_remove (tick_);                                             \
+    if (!(cond))                                                         \
+      g_error ("timed out waiting for %s", #cond);                       \
+  } G_STMT_END
+
+static void
+child_exited_cb (GPid     pid,
+                 int      status,
+                 gpointer user_data)
+{
+  Child *child = user_data;
+
+  child->status = status;
+  child->done = TRUE;
+  g_spawn_close_pid (pid);
+}
+
+static void
+screenshot (const char *name)
+{
+  g_autofree char *out = g_build_filename (out_dir, name, NULL);
+  const char *argv[] = {
+    "node", "--experimental-websocket", script,
+    "--info", g_getenv ("FB_BROADWAY_INFO"),
+    "--out", out, "--size", "1280x800", "--delay", "800", NULL
+  };
+  g_autoptr(GError) error = NULL;
+  Child child = { FALSE, 0 };
+  GPid pid;
+
+  if (!g_spawn_async (NULL, (char **) argv, NULL,
+                      G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+                      NULL, NULL, &pid, &error))
+    g_error ("Cannot run node: %s", error->message);
+  g_child_watch_add (pid, child_exited_cb, &child);
+  /* The main loop keeps running: GTK must go on drawing meanwhile. */
+  WAIT_UNTIL (child.done);
+  if (!g_spawn_check_wait_status (child.status, &error))
+    g_error ("screenshot.mjs failed: %s", error->message);
+  g_print ("saved %s\n", out);
+}
+
+static gint64
+clock_cb (gpointer user_data)
+{
+  return now;
+}
+
+static char *
+add_note (FbStore    *store,
+          const char *title,
+          const char *text)
+{
+  g_autoptr(JsonObject) body = fb_note_body_new (title, text);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbItem) item = fb_store_create_item (store, FB_COLLECTION_NOTES, body, &error);
+
+  g_assert_no_error (error);
+  return g_strdup (fb_item_get_id (item));
+}
+
+static void
+edit_note (FbStore    *store,
+           const char *id,
+           const char *title,
+           const char *text)
+{
+  g_autoptr(JsonObject) body = fb_note_body_new (title, text);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fb_store_update_item (store, id, body, &error));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *survey = NULL;
+  g_autofree char *gone1 = NULL;
+  g_autofree char *gone2 = NULL;
+  g_autoptr(FbStore) store = NULL;
+  FbWindow *window;
+  GtkWidget *entry;
+  FbTrashWindow *trash;
+  FbHistoryDialog *history;
+
+  if (argc != 3)
+    {
+      g_printerr ("usage: %s OUT-DIR SCREENSHOT-SCRIPT\n", argv[0]);
+      return 2;
+    }
+  out_dir = argv[1];
+  script = argv[2];
+
+  gtk_init ();
+  adw_init ();
+
+  dir = g_dir_make_tmp ("fb-recover-screenshots-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "fieldbook.db", NULL);
+  store = fb_store_new (path, &error);
+  g_assert_no_error (error);
+  now = g_get_real_time () / 1000 - 3 * 24 * 3600 * 1000;
+  _fb_store_set_clock (store, clock_cb, NULL);
+
+  gone1 = add_note (store, "Old route to the hide", "Through the kissing gate, then left along the hedge.\n");
+  gone2 = add_note (store, "Shopping for the trip", "Batteries, notebook, flask.\n");
+  add_note (store, "Trail camera", "Check the card on Friday.\n");
+  survey = add_note (store, "Mill pond survey",
+                     "Arrived 06:50. Mist on the water.\n\n"
+                     "- Grey heron by the weir\n"
+                     "- Two grebes\n");
+  now += 2 * 3600 * 1000;
+  edit_note (store, survey, "Mill pond survey",
+             "Arrived 06:50. Mist on the water until about 07:30.\n\n"
+             "- Grey heron fishing by the weir, 07:40\n"
+             "- Pair of great crested grebes displaying\n");
+  now += 24 * 3600 * 1000;
+  g_assert_true (fb_store_delete_item (store, gone1, &error));
+  now += 3600 * 1000;
+  edit_note (store, survey, "Mill pond survey",
+             "Arrived 06:50. Mist on the water until about 07:30, then clear.\n\n"
+             "- Grey heron fishing by the weir, 07:40\n"
+             "- Pair of great crested grebes displaying\n"
+             "- Fresh otter spraint below the sluice\n");
+  now = g_get_real_time () / 1000 - 20 * 60 * 1000;
+  g_assert_true (fb_store_delete_item (store, gone2, &error));
+  now = g_get_real_time () / 1000 - 15 * 60 * 1000;
+  edit_note (store, survey, "Mill pond survey",
+             "Arrived 06:50. Mist on the water until about 07:30, then clear and still.\n\n"
+             "- Grey heron fishing by the weir, 07:40\n"
+             "- Pair of great crested grebes displaying in the middle of the pond\n"
+             "- Fresh otter spraint on the flat stone below the sluice\n");
+  _fb_store_set_clock (store, NULL, NULL);
+
+  window = fb_window_new (NULL, store);
+  gtk_window_maximize (GTK_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)) &&
+              gtk_widget_get_width (GTK_WIDGET (window)) > 1000);
+
+  entry = fb_window_get_trash_entry (window);
+  g_signal_emit_by_name (entry, "row-activated", gtk_list_box_get_row_at_index (GTK_LIST_BOX (entry), 0));
+  WAIT_UNTIL ((trash = fb_trash_entry_get_window (entry)) != NULL &&
+              gtk_widget_get_mapped (GTK_WIDGET (fb_trash_window_get_list (trash))));
+  screenshot ("trash.png");
+  gtk_window_destroy (GTK_WINDOW (trash));
+
+  history = fb_history_dialog_new (store, survey);
+  gtk_window_set_transient_for (GTK_WINDOW (history), GTK_WINDOW (window));
+  gtk_window_set_modal (GTK_WINDOW (history), TRUE);
+  gtk_window_present (GTK_WINDOW (history));
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (fb_history_dialog_get_list (history))));
+  fb_history_dialog_select (history, 1);
+  screenshot ("history.png");
+  gtk_window_destroy (GTK_WINDOW (history));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&store);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+    g_unlink (path);
+    g_unlink (wal);
+    g_unlink (shm);
+    g_rmdir (dir);
+  }
+
+  return 0;
+}
