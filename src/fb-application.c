@@ -641,6 +641,10 @@ tidy_trash_and_history (FbApplication *self)
   g_autoptr(GError) error = NULL;
   guint trash_days = 30;
 
+  /* Nothing can be removed from a database opened for reading. */
+  if (fb_store_get_read_only (self->store))
+    return;
+
   if (self->settings != NULL)
     {
       trash_days = g_settings_get_uint (self->settings, "trash-days");

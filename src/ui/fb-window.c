@@ -410,7 +410,7 @@ show_item (FbWindow *self,
            FbItem   *item)
 {
   /* Leaving an item keeps what it says now among its earlier versions. */
-  if (self->current != NULL &&
+  if (self->current != NULL && !fb_store_get_read_only (self->store) &&
       (item == NULL || g_strcmp0 (fb_item_get_id (item), current_id (self)) != 0))
     fb_store_keep_version (self->store, current_id (self), NULL);
 
