@@ -234,6 +234,13 @@ item_changed_cb (FbHistoryDialog *self,
     self->reload_source = g_idle_add (reload_cb, self);
 }
 
+static gboolean
+close_cb (gpointer user_data)
+{
+  gtk_window_close (GTK_WINDOW (user_data));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 restore_action (GtkWidget  *widget,
                 const char *action_name,
@@ -256,7 +263,8 @@ restore_action (GtkWidget  *widget,
       return;
     }
 
-  gtk_window_close (GTK_WINDOW (self));
+  /* Not from inside the action: the window and its actions go with it. */
+  g_idle_add_full (G_PRIORITY_DEFAULT, close_cb, g_object_ref (self), g_object_unref);
 }
 
 GtkListBox *
