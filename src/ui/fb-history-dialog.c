@@ -237,8 +237,19 @@ item_changed_cb (FbHistoryDialog *self,
 static gboolean
 close_cb (gpointer user_data)
 {
-  gtk_window_close (GTK_WINDOW (user_data));
+  g_autoptr(GtkWindow) window = g_weak_ref_get (user_data);
+
+  /* Unless it went already (with its parent, say). */
+  if (window != NULL)
+    gtk_window_close (window);
   return G_SOURCE_REMOVE;
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
 }
 
 static void
@@ -264,7 +275,12 @@ restore_action (GtkWidget  *widget,
     }
 
   /* Not from inside the action: the window and its actions go with it. */
-  g_idle_add_full (G_PRIORITY_DEFAULT, close_cb, g_object_ref (self), g_object_unref);
+  {
+    GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+    g_weak_ref_init (ref, self);
+    g_idle_add_full (G_PRIORITY_DEFAULT, close_cb, ref, weak_ref_free);
+  }
 }
 
 GtkListBox *
