@@ -2485,6 +2485,68 @@ fb_store_set_conflict (FbStore     *self,
 }
 
 static gboolean
+keep_edit_in_conflict_in_transaction (FbStore     *self,
+                                      const char  *id,
+                                      const char  *mine,
+                                      GError     **error)
+{
+  g_auto(Row) before = { 0, };
+  g_auto(Row) after = { 0, };
+
+  if (!load_existing_row (self, id, &before, error))
+    return FALSE;
+
+  if (before.deleted)
+    {
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND,
+                   _("The item “%s” was deleted"), id);
+      return FALSE;
+    }
+
+  /* Already a conflict (its server side is set), or never on a server:
+   * mine is an edit like any other. */
+  if (before.state == FB_ITEM_STATE_CONFLICT || before.base_rev == NULL)
+    {
+      if (body_json_equal (before.body, mine))
+        return TRUE;
+      return save_local_edit (self, &before, mine, FALSE, error);
+    }
+
+  row_copy (&before, &after);
+  set_string (&after.body, mine);
+  after.deleted = FALSE;
+  after.updated_at = now_ms (self);
+  after.state = FB_ITEM_STATE_CONFLICT;
+  set_string (&after.server_rev, before.base_rev);
+  set_string (&after.server_body, before.base_body);
+  after.server_deleted = FALSE;
+  g_clear_pointer (&after.sync_error, g_free);
+  if (!next_local_seq (self, &after.local_seq, error))
+    return FALSE;
+
+  return save_row (self, &before, &after, error);
+}
+
+gboolean
+fb_store_keep_edit_in_conflict (FbStore     *self,
+                                const char  *id,
+                                JsonObject  *mine,
+                                GError     **error)
+{
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (mine != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  json = fb_body_to_string (mine);
+
+  RUN_IN_TRANSACTION (self, error,
+                      keep_edit_in_conflict_in_transaction (self, id, json, error));
+}
+
+static gboolean
 set_sync_error_in_transaction (FbStore     *self,
                                const char  *id,
                                const char  *message,
@@ -2517,6 +2579,31 @@ fb_store_set_sync_error (FbStore     *self,
 
   RUN_IN_TRANSACTION (self, error,
                       set_sync_error_in_transaction (self, id, message, error));
+}
+
+/* Keep Both's copy of mine: the same body, its title saying which one it
+ * is, so that the two can be told apart in the list. NULL if @body is not
+ * an object (it is then copied as it is). */
+static char *
+copy_body_titled (const char *body)
+{
+  g_autoptr(JsonObject) object = fb_body_from_string (body, NULL);
+  g_autofree char *title = NULL;
+  const char *old_title;
+
+  if (object == NULL)
+    return NULL;
+
+  old_title = json_object_get_string_member_with_default (object, "title", "");
+  if (old_title == NULL || *old_title == '\0')
+    title = g_strdup (_("Untitled (copy from this device)"));
+  else
+    /* TRANSLATORS: the title of the copy that Keep Both makes of this
+     * device's version; %s is the item's title */
+    title = g_strdup_printf (_("%s (copy from this device)"), old_title);
+  json_object_set_string_member (object, "title", title);
+
+  return fb_body_to_string (object);
 }
 
 static gboolean
@@ -2616,8 +2703,10 @@ resolve_in_transaction (FbStore       *self,
   if (how == FB_RESOLVE_KEEP_BOTH && !before.deleted)
     {
       g_autofree char *copy_id = g_uuid_string_random ();
+      g_autofree char *copy_body = copy_body_titled (before.body);
 
-      if (!insert_new_item (self, copy_id, before.collection, before.body, error))
+      if (!insert_new_item (self, copy_id, before.collection,
+                            copy_body != NULL ? copy_body : before.body, error))
         return FALSE;
       if (new_id != NULL)
         *new_id = g_steal_pointer (&copy_id);

@@ -217,6 +217,15 @@ gboolean     fb_store_set_conflict        (FbStore     *self,
 gboolean     fb_store_forget_base_rev     (FbStore     *self,
                                            const char  *id,
                                            GError     **error);
+/* The person's @mine was made on an earlier version of the item while
+ * another version arrived from the server, and the two changed the same
+ * lines: both are kept as a conflict, @mine as this device's side and the
+ * server's version (base_rev/base_body) as the other. An item already in
+ * conflict, or never synced, just takes @mine as a local edit. */
+gboolean     fb_store_keep_edit_in_conflict (FbStore     *self,
+                                             const char  *id,
+                                             JsonObject  *mine,
+                                             GError     **error);
 /* Records (or clears, with NULL) the server's per-item rejection; the item
  * stays pending. */
 gboolean     fb_store_set_sync_error      (FbStore     *self,

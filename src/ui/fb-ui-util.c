@@ -73,16 +73,67 @@ fb_editable_replace_minimal (GtkEditable *editable,
     }
 }
 
-void
-fb_text_buffer_replace_minimal (GtkTextBuffer *buffer,
-                                const char    *text)
+/* Beyond this many cells of the line table, the changed lines are replaced
+ * as one block. */
+#define MAX_LCS_CELLS (4 * 1024 * 1024)
+
+/* Splits @text into lines, each with its newline. */
+static GPtrArray *
+split_lines (const char *text)
 {
-  g_autofree char *old = NULL;
-  GtkTextIter start, end;
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+  const char *p = text;
+
+  while (*p != '\0')
+    {
+      const char *nl = strchr (p, '\n');
+      const char *end = nl != NULL ? nl + 1 : p + strlen (p);
+
+      g_ptr_array_add (lines, g_strndup (p, end - p));
+      p = end;
+    }
+
+  return lines;
+}
+
+static glong
+lines_chars (GPtrArray *lines,
+             guint      from,
+             guint      to)
+{
+  glong n = 0;
+
+  for (guint i = from; i < to; i++)
+    n += g_utf8_strlen (lines->pdata[i], -1);
+
+  return n;
+}
+
+static char *
+join_lines (GPtrArray *lines,
+            guint      from,
+            guint      to)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = from; i < to; i++)
+    g_string_append (out, lines->pdata[i]);
+
+  return g_string_free (out, FALSE);
+}
+
+/* Replaces the characters [@start, @start + @old_len) of @buffer, which
+ * hold @old, by @text: only what differs inside, so marks outside it (the
+ * cursor) stay where they are. */
+static void
+replace_block (GtkTextBuffer *buffer,
+               glong          start,
+               const char    *old,
+               const char    *text)
+{
+  GtkTextIter from, to;
   glong prefix, suffix, old_len, new_len;
 
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  old = gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
   if (g_strcmp0 (old, text) == 0)
     return;
 
@@ -92,19 +143,121 @@ fb_text_buffer_replace_minimal (GtkTextBuffer *buffer,
 
   if (old_len - suffix > prefix)
     {
-      gtk_text_buffer_get_iter_at_offset (buffer, &start, prefix);
-      gtk_text_buffer_get_iter_at_offset (buffer, &end, old_len - suffix);
-      gtk_text_buffer_delete (buffer, &start, &end);
+      gtk_text_buffer_get_iter_at_offset (buffer, &from, start + prefix);
+      gtk_text_buffer_get_iter_at_offset (buffer, &to, start + old_len - suffix);
+      gtk_text_buffer_delete (buffer, &from, &to);
     }
 
   if (new_len - suffix > prefix)
     {
-      const char *from = g_utf8_offset_to_pointer (text, prefix);
-      const char *to = g_utf8_offset_to_pointer (text, new_len - suffix);
+      const char *a = g_utf8_offset_to_pointer (text, prefix);
+      const char *b = g_utf8_offset_to_pointer (text, new_len - suffix);
 
-      gtk_text_buffer_get_iter_at_offset (buffer, &start, prefix);
-      gtk_text_buffer_insert (buffer, &start, from, to - from);
+      gtk_text_buffer_get_iter_at_offset (buffer, &from, start + prefix);
+      gtk_text_buffer_insert (buffer, &from, a, b - a);
     }
+}
+
+/* Line by line: each run of changed lines is replaced on its own, from the
+ * end backwards so that the offsets before it still hold. A remote change
+ * above and below the cursor thus leaves the cursor where the person was
+ * typing. */
+void
+fb_text_buffer_replace_minimal (GtkTextBuffer *buffer,
+                                const char    *text)
+{
+  g_autofree char *old = NULL;
+  g_autoptr(GPtrArray) a = NULL;
+  g_autoptr(GPtrArray) b = NULL;
+  g_autofree guint *lcs = NULL;
+  GtkTextIter start, end;
+  guint pre = 0, n, m, cols;
+  guint i, j;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  old = gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
+  if (g_strcmp0 (old, text) == 0)
+    return;
+
+  a = split_lines (old);
+  b = split_lines (text);
+
+  while (pre < a->len && pre < b->len && g_str_equal (a->pdata[pre], b->pdata[pre]))
+    pre++;
+  n = a->len - pre;
+  m = b->len - pre;
+  while (n > 0 && m > 0 && g_str_equal (a->pdata[pre + n - 1], b->pdata[pre + m - 1]))
+    {
+      n--;
+      m--;
+    }
+
+  if ((guint64) (n + 1) * (m + 1) > MAX_LCS_CELLS || n == 0 || m == 0)
+    {
+      g_autofree char *old_block = join_lines (a, pre, pre + n);
+      g_autofree char *new_block = join_lines (b, pre, pre + m);
+
+      replace_block (buffer, lines_chars (a, 0, pre), old_block, new_block);
+      return;
+    }
+
+  /* lcs[i * cols + j]: the longest common run of lines of a[pre+i..] and
+   * b[pre+j..] (within the changed middle). */
+  cols = m + 1;
+  lcs = g_new0 (guint, (gsize) (n + 1) * cols);
+  for (i = n; i-- > 0;)
+    for (j = m; j-- > 0;)
+      lcs[i * cols + j] = g_str_equal (a->pdata[pre + i], b->pdata[pre + j])
+                          ? lcs[(i + 1) * cols + j + 1] + 1
+                          : MAX (lcs[(i + 1) * cols + j], lcs[i * cols + j + 1]);
+
+  /* Walk forwards collecting hunks, then apply them last first. */
+  {
+    g_autoptr(GArray) hunks = g_array_new (FALSE, FALSE, sizeof (guint) * 4);
+    guint hi = 0, hj = 0;
+    gboolean open_hunk = FALSE;
+
+    i = j = 0;
+    while (i < n || j < m)
+      {
+        if (i < n && j < m && g_str_equal (a->pdata[pre + i], b->pdata[pre + j]))
+          {
+            if (open_hunk)
+              {
+                guint h[4] = { hi, i, hj, j };
+                g_array_append_vals (hunks, h, 1);
+                open_hunk = FALSE;
+              }
+            i++;
+            j++;
+            continue;
+          }
+        if (!open_hunk)
+          {
+            hi = i;
+            hj = j;
+            open_hunk = TRUE;
+          }
+        if (j >= m || (i < n && lcs[(i + 1) * cols + j] >= lcs[i * cols + j + 1]))
+          i++;
+        else
+          j++;
+      }
+    if (open_hunk)
+      {
+        guint h[4] = { hi, n, hj, m };
+        g_array_append_vals (hunks, h, 1);
+      }
+
+    for (guint k = hunks->len; k-- > 0;)
+      {
+        guint *h = (guint *) (hunks->data + k * sizeof (guint) * 4);
+        g_autofree char *old_block = join_lines (a, pre + h[0], pre + h[1]);
+        g_autofree char *new_block = join_lines (b, pre + h[2], pre + h[3]);
+
+        replace_block (buffer, lines_chars (a, 0, pre + h[0]), old_block, new_block);
+      }
+  }
 }
 
 char *

@@ -9,6 +9,7 @@
 
 #include "fb-conflict-dialog.h"
 #include "fb-history-dialog.h"
+#include "fb-item-banner.h"
 #include "fb-item-list.h"
 #include "fb-item-row.h"
 #include "fb-merge.h"
@@ -51,6 +52,8 @@ struct _FbWindow
   GtkListBoxRow        *records_row;
   GtkLabel             *notes_count;
   GtkLabel             *records_count;
+  GtkWidget            *notes_conflict;
+  GtkWidget            *records_conflict;
   AdwWindowTitle       *list_title;
   AdwWindowTitle       *editor_title;
   GtkWidget            *new_button;
@@ -68,6 +71,7 @@ struct _FbWindow
   GtkRevealer          *banner_revealer;
   GtkLabel             *banner_label;
   GtkButton            *banner_button;
+  FbItemBanner         *item_banner;
 
   FbStore              *store;
   GSettings            *settings;
@@ -86,6 +90,7 @@ struct _FbWindow
   FbItem               *current;
   gboolean              dirty;
   guint                 save_source;
+  guint                 save_delay_ms;
   guint                 selecting;
   gboolean              close_anyway;
   AdwToast             *last_toast;
@@ -130,6 +135,7 @@ static GParamSpec *properties[N_PROPS];
 
 static void update_list_stack (FbWindow *self);
 static void select_current    (FbWindow *self);
+static int  collection_index  (const char *collection);
 
 FbWindow *
 fb_window_new (GtkApplication *application,
@@ -400,7 +406,25 @@ editor_changed_cb (FbWindow *self)
 
   self->dirty = TRUE;
   g_clear_handle_id (&self->save_source, g_source_remove);
-  self->save_source = g_timeout_add (SAVE_DELAY_MS, save_timeout_cb, self);
+  if (self->save_delay_ms > 0)
+    self->save_source = g_timeout_add (self->save_delay_ms, save_timeout_cb, self);
+}
+
+void
+fb_window_set_save_delay (FbWindow *self,
+                          guint     delay_ms)
+{
+  g_return_if_fail (FB_IS_WINDOW (self));
+
+  self->save_delay_ms = delay_ms;
+}
+
+GtkWidget *
+fb_window_get_item_banner (FbWindow *self)
+{
+  g_return_val_if_fail (FB_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->item_banner);
 }
 
 /* ---- The editor ---- */
@@ -433,6 +457,7 @@ show_item (FbWindow *self,
       gtk_stack_set_visible_child_name (self->editor_stack, "note");
     }
 
+  fb_item_banner_set_item (self->item_banner, item);
   update_actions (self);
 }
 
@@ -707,9 +732,40 @@ refresh_editor (FbWindow   *self,
     fb_note_editor_refresh (self->note_editor, body);
 }
 
+/* ---- Collisions on screen ---- */
+
+/* Unsaved typing and a version from elsewhere changed the same lines:
+ * nothing is overwritten. The store keeps both as a conflict, what is on
+ * screen as this device's side, for the person to resolve (the editor's
+ * banner says so). */
+static void
+keep_collision (FbWindow   *self,
+                JsonObject *mine)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = g_strdup (current_id (self));
+
+  /* Cleared first: the store tells us about this save synchronously. */
+  self->dirty = FALSE;
+  g_clear_handle_id (&self->save_source, g_source_remove);
+
+  if (!fb_store_keep_edit_in_conflict (self->store, id, mine, &error))
+    {
+      g_autofree char *message = NULL;
+
+      /* The words stay on screen, unsaved, to be tried again. */
+      self->dirty = TRUE;
+      g_message ("Cannot keep %s in conflict: %s", id, error->message);
+      /* TRANSLATORS: %s is the reason, from the database */
+      message = g_strdup_printf (_("Your changes could not be saved: %s"), error->message);
+      show_error (self, message);
+    }
+}
+
 /* A new version arrived from elsewhere while the person has unsaved edits:
  * merge the two against the version the edits started from, as sync does,
- * so neither side's words are lost. The result is saved with the edits. */
+ * so neither side's words are lost. A clean result is saved with the edits
+ * later; a collision becomes a conflict at once. */
 static void
 merge_into_editor (FbWindow *self,
                    FbItem   *base,
@@ -718,23 +774,49 @@ merge_into_editor (FbWindow *self,
   g_autoptr(JsonObject) mine = build_body (self, fb_item_get_body (base));
   g_autoptr(JsonObject) merged = NULL;
   gboolean merged_deleted = FALSE;
-  g_autofree char *title = NULL;
-  g_autofree char *message = NULL;
 
-  if (fb_merge_bodies (fb_item_get_body (base), mine, fb_item_get_body (theirs),
+  if (fb_item_get_state (theirs) != FB_ITEM_STATE_CONFLICT &&
+      fb_merge_bodies (fb_item_get_body (base), mine, fb_item_get_body (theirs),
                        &merged, &merged_deleted) == FB_MERGE_CLEAN && merged != NULL)
     {
       refresh_editor (self, merged);
       return;
     }
 
-  /* Both changed the same lines. What is on screen wins, as it would if
-   * the person had saved a moment earlier; the other version stays in the
-   * server's history. */
-  title = display_title (theirs);
-  /* TRANSLATORS: %s is the title of the note or record */
-  message = g_strdup_printf (_("“%s” was also changed elsewhere; your version is kept"), title);
-  show_error (self, message);
+  keep_collision (self, mine);
+}
+
+/* The conflict banner follows the item on screen. */
+static void
+item_banner_resolve_cb (FbWindow   *self,
+                        const char *id)
+{
+  GtkWindow *dialog = fb_window_show_conflicts (self);
+
+  fb_conflict_dialog_show_item (FB_CONFLICT_DIALOG (dialog), id);
+}
+
+/* The collections with items in conflict carry a mark in the sidebar. */
+static void
+update_conflict_marks (FbWindow *self)
+{
+  g_autoptr(GPtrArray) conflicts = NULL;
+  gboolean marked[N_COLLECTIONS] = { FALSE, };
+  GtkWidget *marks[N_COLLECTIONS] = { self->notes_conflict, self->records_conflict };
+
+  if (fb_store_get_conflict_count (self->store) > 0)
+    conflicts = fb_store_list_conflicts (self->store, NULL);
+
+  for (guint i = 0; conflicts != NULL && i < conflicts->len; i++)
+    {
+      int index = collection_index (fb_item_get_collection (g_ptr_array_index (conflicts, i)));
+
+      if (index >= 0)
+        marked[index] = TRUE;
+    }
+
+  for (guint i = 0; i < N_COLLECTIONS; i++)
+    gtk_widget_set_visible (marks[i], marked[i]);
 }
 
 static void
@@ -765,12 +847,18 @@ store_item_changed_cb (FbWindow *self,
     {
       if (!fb_body_equal (fb_item_get_body (before), fb_item_get_body (item)))
         merge_into_editor (self, before, item);
-      return;
+      /* Else mine as stored collided with the server's: the typing on
+       * screen is saved on top of it as usual, the conflict stays. */
+    }
+  else
+    {
+      shown = build_body (self, fb_item_get_body (item));
+      if (!fb_body_equal (shown, fb_item_get_body (item)))
+        refresh_editor (self, fb_item_get_body (item));
     }
 
-  shown = build_body (self, fb_item_get_body (item));
-  if (!fb_body_equal (shown, fb_item_get_body (item)))
-    refresh_editor (self, fb_item_get_body (item));
+  /* The nested saves above may have moved current on already. */
+  fb_item_banner_set_item (self->item_banner, self->current);
 }
 
 /* ---- Collections ---- */
@@ -1573,6 +1661,9 @@ fb_window_constructed (GObject *object)
   g_signal_connect_object (self->store, "item-changed",
                            G_CALLBACK (store_item_changed_cb), self, G_CONNECT_SWAPPED);
   setup_read_only (self);
+  g_signal_connect_object (self->store, "notify::conflict-count",
+                           G_CALLBACK (update_conflict_marks), self, G_CONNECT_SWAPPED);
+  update_conflict_marks (self);
 
   /* When the window is narrow, it opens on the list, not the collections. */
   adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
@@ -1718,6 +1809,7 @@ fb_window_class_init (FbWindowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (FB_TYPE_ITEM_BANNER);
   g_type_ensure (FB_TYPE_NOTE_EDITOR);
   g_type_ensure (FB_TYPE_RECORD_EDITOR);
 
@@ -1732,6 +1824,8 @@ fb_window_class_init (FbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FbWindow, records_row);
   gtk_widget_class_bind_template_child (widget_class, FbWindow, notes_count);
   gtk_widget_class_bind_template_child (widget_class, FbWindow, records_count);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, notes_conflict);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, records_conflict);
   gtk_widget_class_bind_template_child (widget_class, FbWindow, list_title);
   gtk_widget_class_bind_template_child (widget_class, FbWindow, editor_title);
   gtk_widget_class_bind_template_child (widget_class, FbWindow, new_button);
@@ -1749,6 +1843,7 @@ fb_window_class_init (FbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FbWindow, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, FbWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, FbWindow, banner_button);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, item_banner);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_to_sidebar_cb);
@@ -1759,6 +1854,7 @@ fb_window_class_init (FbWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, editor_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, banner_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, item_banner_resolve_cb);
 
   gtk_widget_class_install_action (widget_class, "win.new-item", NULL, new_item_action);
   gtk_widget_class_install_action (widget_class, "win.delete-item", NULL, delete_item_action);
@@ -1779,6 +1875,7 @@ fb_window_init (FbWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->save_delay_ms = SAVE_DELAY_MS;
   self->rejections_told = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   self->sync_status = fb_sync_status_new (NULL);

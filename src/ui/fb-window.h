@@ -51,6 +51,14 @@ const char    *fb_window_get_banner_text    (FbWindow       *self);
  * @focus_password, the password row has the focus. */
 GtkWindow     *fb_window_show_preferences   (FbWindow       *self,
                                              gboolean        focus_password);
+/* How long typing waits before it is saved (0: never by itself, only on
+ * fb_window_flush (), switching items or closing; for tests that need
+ * typing to stay unsaved). The default is half a second. */
+void           fb_window_set_save_delay     (FbWindow       *self,
+                                             guint           delay_ms);
+/* The editor's conflict banner ("Changed on another device too"), for
+ * tests. */
+GtkWidget     *fb_window_get_item_banner    (FbWindow       *self);
 /* The conflict resolver (one per main window), presented. */
 GtkWindow     *fb_window_show_conflicts     (FbWindow       *self);
 /* The sidebar's Trash entry (see fb_trash_entry_new ()). */

@@ -1456,11 +1456,14 @@ test_conflicts (Fixture       *f,
   g_assert_cmpstr (new_id, !=, fb_item_get_id (both));
   copy = get_item (f, new_id);
   g_assert_cmpstr (fb_item_get_text (copy), ==, "keep both");
+  /* The copy says which one it is; the original keeps its title. */
+  g_assert_cmpstr (fb_item_get_title (copy), ==, "Conflicted (copy from this device)");
   g_assert_cmpint (fb_item_get_state (copy), ==, FB_ITEM_STATE_PENDING);
   g_assert_null (fb_item_get_base_rev (copy));
   g_clear_object (&after);
   after = get_item (f, fb_item_get_id (both));
   g_assert_cmpstr (fb_item_get_text (after), ==, "theirs");
+  g_assert_cmpstr (fb_item_get_title (after), ==, "Conflicted");
   g_assert_cmpint (fb_item_get_state (after), ==, FB_ITEM_STATE_SYNCED);
   g_assert_cmpstr (fb_item_get_base_rev (after), ==, "5-s");
 
@@ -1502,6 +1505,63 @@ test_use_server (Fixture       *f,
   g_assert_cmpstr (t, ==, "Server title");
   g_assert_cmpuint (fb_store_get_conflict_count (f->store), ==, 0);
   g_assert_cmpuint (fb_store_get_pending_count (f->store), ==, 0);
+}
+
+/* Unsaved typing on screen collided with a version that arrived: both
+ * are kept, what was on screen as mine, the arrival as the server's side. */
+static void
+test_keep_edit_in_conflict (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) server = fb_note_body_new ("List", "bread\nsoy milk");
+  g_autoptr(JsonObject) mine = fb_note_body_new ("List", "bread\noat milk");
+  g_autoptr(JsonObject) later = fb_note_body_new ("List", "bread\noat milk\ntea");
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(FbItem) after = NULL;
+  g_autoptr(FbItem) fresh = NULL;
+  g_autoptr(FbItem) resolved = NULL;
+
+  g_assert_true (fb_store_apply_remote (f->store, "on-screen", FB_COLLECTION_NOTES, "2-b",
+                                        server, FALSE, 0, &error));
+  g_assert_no_error (error);
+  item = get_item (f, "on-screen");
+
+  g_assert_true (fb_store_keep_edit_in_conflict (f->store, "on-screen", mine, &error));
+  g_assert_no_error (error);
+  after = get_item (f, "on-screen");
+  g_assert_cmpint (fb_item_get_state (after), ==, FB_ITEM_STATE_CONFLICT);
+  g_assert_cmpstr (fb_item_get_text (after), ==, "bread\noat milk");
+  g_assert_cmpstr (fb_item_get_server_rev (after), ==, "2-b");
+  g_assert_true (fb_body_equal (fb_item_get_server_body (after), server));
+  g_assert_cmpint (fb_item_get_local_seq (after), >, fb_item_get_local_seq (item));
+  g_assert_cmpuint (fb_store_get_conflict_count (f->store), ==, 1);
+  g_assert_cmpuint (fb_store_get_pending_count (f->store), ==, 0);
+
+  /* More typing while in conflict: still mine, the server's side kept. */
+  g_assert_true (fb_store_keep_edit_in_conflict (f->store, "on-screen", later, &error));
+  g_assert_no_error (error);
+  g_clear_object (&after);
+  after = get_item (f, "on-screen");
+  g_assert_cmpint (fb_item_get_state (after), ==, FB_ITEM_STATE_CONFLICT);
+  g_assert_cmpstr (fb_item_get_text (after), ==, "bread\noat milk\ntea");
+  g_assert_true (fb_body_equal (fb_item_get_server_body (after), server));
+
+  /* Either side can still be chosen. */
+  g_assert_true (fb_store_resolve_conflict (f->store, "on-screen", FB_RESOLVE_USE_SERVER,
+                                            NULL, &error));
+  g_assert_no_error (error);
+  resolved = get_item (f, "on-screen");
+  g_assert_cmpstr (fb_item_get_text (resolved), ==, "bread\nsoy milk");
+
+  /* Never on a server: nothing to collide with, a plain edit. */
+  fresh = create_note (f, "New", "one");
+  g_assert_true (fb_store_keep_edit_in_conflict (f->store, fb_item_get_id (fresh), mine, &error));
+  g_assert_no_error (error);
+  g_clear_object (&after);
+  after = get_item (f, fb_item_get_id (fresh));
+  g_assert_cmpint (fb_item_get_state (after), ==, FB_ITEM_STATE_PENDING);
+  g_assert_cmpstr (fb_item_get_text (after), ==, "bread\noat milk");
 }
 
 /* ---- Transactions ---- */
@@ -1611,6 +1671,7 @@ main (int   argc,
   ADD ("/store/sync/apply-merged", test_apply_merged);
   ADD ("/store/sync/conflicts", test_conflicts);
   ADD ("/store/sync/use-server", test_use_server);
+  ADD ("/store/sync/keep-edit-in-conflict", test_keep_edit_in_conflict);
   ADD ("/store/transactions", test_transactions);
 
   return g_test_run ();

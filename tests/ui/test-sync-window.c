@@ -9,6 +9,7 @@
 #include "fb-conflict-dialog.h"
 #include "fb-credentials.h"
 #include "fb-history-dialog.h"
+#include "fb-item-banner.h"
 #include "fb-note-editor.h"
 #include "fb-preferences.h"
 #include "fb-store-private.h"
@@ -506,6 +507,201 @@ test_conflict (void)
   g_assert_true (fb_test_server_create_db (server, "win-conflict", &error));
   g_assert_no_error (error);
   run_app (fb_test_server_get_url (server), "win-conflict", PASSWORD, TRUE, conflict);
+}
+
+/* Another device's version of the note, written straight to the server. */
+static void
+server_set_text (const char *db,
+                 const char *id,
+                 const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *doc_json = NULL;
+  g_autofree char *rev = NULL;
+
+  doc = fb_test_server_get_doc (server, db, id, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (doc, "text", text);
+  root = json_node_init_object (json_node_alloc (), doc);
+  doc_json = json_to_string (root, FALSE);
+  rev = fb_test_server_put_doc (server, db, id, doc_json, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+editor_text (App *app)
+{
+  GtkTextBuffer *buffer = fb_note_editor_get_buffer (window_part (app, "note_editor"));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
+}
+
+/* Types over line @line (0-based) of the note on screen, as a person would,
+ * leaving the cursor after the typing; nothing is saved. */
+static void
+type_over_line (App        *app,
+                int         line,
+                const char *text)
+{
+  GtkTextBuffer *buffer = fb_note_editor_get_buffer (window_part (app, "note_editor"));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_iter_at_line (buffer, &start, line);
+  end = start;
+  gtk_text_iter_forward_to_line_end (&end);
+  gtk_text_buffer_delete_interactive (buffer, &start, &end, TRUE);
+  gtk_text_buffer_place_cursor (buffer, &start);
+  gtk_text_buffer_insert_interactive_at_cursor (buffer, text, -1, TRUE);
+}
+
+static const char *
+item_banner_text (App *app)
+{
+  FbItemBanner *banner = FB_ITEM_BANNER (fb_window_get_item_banner (app->window));
+
+  if (!is_shown (GTK_WIDGET (banner)))
+    return NULL;
+  return fb_item_banner_get_text (banner);
+}
+
+/* Unsaved typing on screen and another device's change to the same line:
+ * both are kept as a conflict (mine: what is on screen), the editor says
+ * so and its Resolve opens the resolver there; Keep Both's copy has a
+ * title of its own. */
+static void
+collision_on_screen (App *app)
+{
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(FbItem) copy = NULL;
+  g_autoptr(GPtrArray) notes = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *text = NULL;
+  FbConflictDialog *dialog;
+
+  WAIT_FOR (fb_sync_manager_get_state (app->manager) == FB_SYNC_STATE_IDLE);
+  id = type_new_note (app, "Shopping", "bread\nmilk\neggs");
+  WAIT_FOR (server_text_is ("win-collision", id, "bread\nmilk\neggs") &&
+            fb_sync_manager_get_pending_count (app->manager) == 0);
+  g_assert_null (item_banner_text (app));
+  g_assert_false (is_shown (window_part (app, "notes_conflict")));
+
+  /* Typing that stays unsaved while the other version arrives. */
+  fb_window_set_save_delay (app->window, 0);
+  type_over_line (app, 1, "oat milk");
+  server_set_text ("win-collision", id, "bread\nsoy milk\neggs");
+  app_sync (app);
+
+  WAIT_FOR (fb_store_get_conflict_count (app->store) == 1);
+  text = editor_text (app);
+  g_assert_cmpstr (text, ==, "bread\noat milk\neggs");
+  item = fb_store_get_item (app->store, id, NULL);
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_CONFLICT);
+  g_assert_cmpstr (fb_item_get_text (item), ==, "bread\noat milk\neggs");
+  g_assert_cmpstr (json_object_get_string_member (fb_item_get_server_body (item), "text"), ==,
+                   "bread\nsoy milk\neggs");
+  /* Nothing overwritten on the server either. */
+  app_sync (app);
+  g_assert_true (server_text_is ("win-collision", id, "bread\nsoy milk\neggs"));
+
+  /* What the person sees: the banner, the sidebar's mark, the badge. */
+  WAIT_FOR (item_banner_text (app) != NULL);
+  g_assert_cmpstr (item_banner_text (app), ==, "Changed on another device too");
+  WAIT_FOR (is_shown (GTK_WIDGET (fb_item_banner_get_button (FB_ITEM_BANNER (fb_window_get_item_banner (app->window))))));
+  g_assert_true (is_shown (window_part (app, "notes_conflict")));
+  assert_accessible_label (window_part (app, "notes_conflict"), "Some notes are in conflict");
+  g_assert_false (is_shown (window_part (app, "records_conflict")));
+  WAIT_FOR (is_shown (status_part (app, "conflicts_button")));
+
+  g_signal_emit_by_name (fb_item_banner_get_button (FB_ITEM_BANNER (fb_window_get_item_banner (app->window))),
+                         "clicked");
+  WAIT_FOR ((dialog = find_conflict_dialog (app)) != NULL &&
+            gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+  g_assert_cmpstr (fb_conflict_dialog_get_current_id (dialog), ==, id);
+  g_assert_true (is_shown (find_label (GTK_WIDGET (dialog), "oat milk")));
+  g_assert_true (is_shown (find_label (GTK_WIDGET (dialog), "soy milk")));
+
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "conflict.keep-both", NULL);
+  WAIT_FOR (is_shown (find_label (GTK_WIDGET (dialog), "All Conflicts Resolved")));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* The original takes the other device's version and keeps its title;
+   * the copy says where it comes from. */
+  WAIT_FOR (item_banner_text (app) == NULL);
+  g_free (text);
+  text = editor_text (app);
+  g_assert_cmpstr (text, ==, "bread\nsoy milk\neggs");
+  g_assert_false (is_shown (window_part (app, "notes_conflict")));
+  notes = fb_store_list_items (app->store, FB_COLLECTION_NOTES, NULL);
+  g_assert_cmpuint (notes->len, ==, 2);
+  for (guint i = 0; i < notes->len; i++)
+    if (g_strcmp0 (fb_item_get_id (notes->pdata[i]), id) != 0)
+      copy = g_object_ref (notes->pdata[i]);
+  g_assert_nonnull (copy);
+  g_assert_cmpstr (fb_item_get_title (copy), ==, "Shopping (copy from this device)");
+  g_assert_cmpstr (fb_item_get_text (copy), ==, "bread\noat milk\neggs");
+  g_clear_object (&item);
+  item = fb_store_get_item (app->store, id, NULL);
+  g_assert_cmpstr (fb_item_get_title (item), ==, "Shopping");
+}
+
+static void
+test_collision_on_screen (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fb_test_server_create_db (server, "win-collision", &error));
+  g_assert_no_error (error);
+  run_app (fb_test_server_get_url (server), "win-collision", PASSWORD, TRUE, collision_on_screen);
+}
+
+/* Unsaved typing on one line, another device's change to other lines, above
+ * and below it: the editor shows both, the cursor stays after the typing. */
+static void
+clean_merge_on_screen (App *app)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter cursor;
+  g_autofree char *id = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *before_cursor = NULL;
+  GtkTextIter start;
+
+  WAIT_FOR (fb_sync_manager_get_state (app->manager) == FB_SYNC_STATE_IDLE);
+  id = type_new_note (app, "Birds", "heron\nswift\nkite\nowl\nwren");
+  WAIT_FOR (server_text_is ("win-clean-merge", id, "heron\nswift\nkite\nowl\nwren") &&
+            fb_sync_manager_get_pending_count (app->manager) == 0);
+
+  fb_window_set_save_delay (app->window, 0);
+  type_over_line (app, 2, "red kite");
+  server_set_text ("win-clean-merge", id, "grey heron\nswift\nkite\nowl\njenny wren");
+  app_sync (app);
+
+  buffer = fb_note_editor_get_buffer (window_part (app, "note_editor"));
+  WAIT_FOR ((g_free (text), text = editor_text (app),
+             g_strcmp0 (text, "grey heron\nswift\nred kite\nowl\njenny wren") == 0));
+  g_assert_cmpuint (fb_store_get_conflict_count (app->store), ==, 0);
+  gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  before_cursor = gtk_text_buffer_get_text (buffer, &start, &cursor, TRUE);
+  g_assert_cmpstr (before_cursor, ==, "grey heron\nswift\nred kite");
+
+  /* Saved as one: both changes reach the server. */
+  g_assert_true (fb_window_flush (app->window));
+  WAIT_FOR (server_text_is ("win-clean-merge", id, "grey heron\nswift\nred kite\nowl\njenny wren"));
+}
+
+static void
+test_clean_merge_on_screen (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fb_test_server_create_db (server, "win-clean-merge", &error));
+  g_assert_no_error (error);
+  run_app (fb_test_server_get_url (server), "win-clean-merge", PASSWORD, TRUE, clean_merge_on_screen);
 }
 
 /* The server refuses the password: the banner says so in words, and its
@@ -1093,6 +1289,8 @@ main (int   argc,
   g_test_add_func ("/sync-window/offline-then-online", test_offline_then_online);
   g_test_add_func ("/sync-window/conflict", test_conflict);
   g_test_add_func ("/sync-window/trash-and-history", test_trash_and_history);
+  g_test_add_func ("/sync-window/collision-on-screen", test_collision_on_screen);
+  g_test_add_func ("/sync-window/clean-merge-on-screen", test_clean_merge_on_screen);
   g_test_add_func ("/sync-window/wrong-password", test_wrong_password);
   g_test_add_func ("/sync-window/preferences-action", test_preferences_action);
   g_test_add_func ("/sync-window/unreachable", test_unreachable);
