@@ -1203,6 +1203,57 @@ fb_couch_client_open_database_finish (FbCouchClient  *self,
 }
 
 /* ------------------------------------------------------------------ */
+/* ping                                                                */
+/* ------------------------------------------------------------------ */
+
+static void
+ping_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(Reply) reply = NULL;
+  GError *error = NULL;
+
+  reply = request_finish (FB_COUCH_CLIENT (object), result, &error);
+  if (reply == NULL)
+    g_task_return_error (task, error);
+  else if (!reply_is_success (reply))
+    task_return_reply_error (task, reply);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+fb_couch_client_ping_async (FbCouchClient       *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (FB_IS_COUCH_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fb_couch_client_ping_async);
+  request_async (self, "GET", "", NULL, cancellable, ping_cb, g_steal_pointer (&task));
+}
+
+gboolean
+fb_couch_client_ping_finish (FbCouchClient  *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  g_return_val_if_fail (FB_IS_COUCH_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        fb_couch_client_ping_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------ */
 /* bulk_docs                                                           */
 /* ------------------------------------------------------------------ */
 

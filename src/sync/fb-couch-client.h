@@ -39,6 +39,16 @@ JsonObject    *fb_couch_client_open_database_finish (FbCouchClient  *self,
                                                      GAsyncResult   *result,
                                                      GError        **error);
 
+/* GET / and nothing else: whether the server answers at all (a cheap
+ * check while it cannot be reached). */
+void           fb_couch_client_ping_async        (FbCouchClient       *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean       fb_couch_client_ping_finish       (FbCouchClient  *self,
+                                                  GAsyncResult   *result,
+                                                  GError        **error);
+
 /* POST /{db}/_bulk_docs. @docs: array of document objects. Result: the
  * server's per-document results array ({"id","rev","ok"} or
  * {"id","error","reason"}), in the order of @docs. */

@@ -24,6 +24,11 @@
 #define MAX_EXTRA_CYCLES     2
 #define PERIODIC_SYNC_SECS   (5 * 60)
 #define RETRY_MAX_MS         (5 * 60 * 1000)
+/* While the server cannot be reached, a GET / this often (doubling up to
+ * the cap) finds out when it is back: a sync then resumes within ~5 s,
+ * whatever the backoff of full runs says. */
+#define PROBE_FIRST_MS       500
+#define PROBE_MAX_MS         4000
 #define LIVE_LIMIT           100
 
 G_DEFINE_ENUM_TYPE (FbSyncState, fb_sync_state,
@@ -79,6 +84,9 @@ struct _FbSyncManager
   GCancellable    *live_cancellable; /* longpoll or reachability check */
   guint            debounce_id;
   guint            retry_id;
+  guint            probe_id;         /* next reachability probe */
+  guint            probe_ms;
+  GCancellable    *probe_cancellable;
   guint            periodic_id;
   guint            n_failures;
   gint64           next_retry;
@@ -1886,6 +1894,90 @@ request_run (FbSyncManager *self)
     start_run (self);
 }
 
+/* ---- Reachability probe (while unreachable) ---- */
+
+static gboolean
+error_is_unreachable (const GError *error)
+{
+  return g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNREACHABLE) ||
+         g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_TIMEOUT);
+}
+
+static void
+stop_probe (FbSyncManager *self)
+{
+  g_clear_handle_id (&self->probe_id, g_source_remove);
+  if (self->probe_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->probe_cancellable);
+      g_clear_object (&self->probe_cancellable);
+    }
+  self->probe_ms = 0;
+}
+
+static gboolean probe_timeout_cb (gpointer user_data);
+
+static void
+schedule_probe (FbSyncManager *self)
+{
+  g_clear_handle_id (&self->probe_id, g_source_remove);
+  self->probe_ms = self->probe_ms == 0 ? PROBE_FIRST_MS : MIN (self->probe_ms * 2, PROBE_MAX_MS);
+  self->probe_id = g_timeout_add (self->probe_ms, probe_timeout_cb, self);
+}
+
+static void
+probe_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GWeakRef *weak = user_data;
+  g_autoptr(FbSyncManager) self = g_weak_ref_get (weak);
+  g_autoptr(GError) error = NULL;
+  gboolean answered;
+
+  g_weak_ref_clear (weak);
+  g_free (weak);
+
+  answered = fb_couch_client_ping_finish (FB_COUCH_CLIENT (object), result, &error);
+  if (self == NULL || is_cancelled (error) || self->client != FB_COUCH_CLIENT (object))
+    return;
+  g_clear_object (&self->probe_cancellable);
+
+  if (!answered)
+    {
+      schedule_probe (self);
+      return;
+    }
+
+  /* Back: the retry need not wait for its timer. */
+  g_debug ("The server answers again");
+  stop_probe (self);
+  clear_retry (self);
+  request_run (self);
+  update_state (self);
+}
+
+static gboolean
+probe_timeout_cb (gpointer user_data)
+{
+  FbSyncManager *self = user_data;
+  GWeakRef *weak;
+
+  self->probe_id = 0;
+  if (!can_sync_automatically (self) || self->run != NULL || self->retry_id == 0)
+    {
+      self->probe_ms = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  self->probe_cancellable = g_cancellable_new ();
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
+  fb_couch_client_ping_async (self->client, self->probe_cancellable, probe_done_cb, weak);
+
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 retry_cb (gpointer user_data)
 {
@@ -1923,6 +2015,10 @@ schedule_retry (FbSyncManager *self,
 
   self->retry_id = g_timeout_add ((guint) delay, retry_cb, self);
   set_next_retry (self, g_get_real_time () + (gint64) delay * 1000);
+
+  /* The probe's interval goes on from where the last one left it. */
+  if (error_is_unreachable (error) && self->probe_id == 0 && self->probe_cancellable == NULL)
+    schedule_probe (self);
 }
 
 static void
@@ -1936,6 +2032,7 @@ handle_outcome (FbSyncManager *self,
       self->n_failures = 0;
       self->auth_failed = FALSE;
       clear_retry (self);
+      stop_probe (self);
       set_last_error (self, NULL);
       g_clear_pointer (&self->last_synced, g_date_time_unref);
       self->last_synced = g_steal_pointer (&now);
@@ -1987,6 +2084,7 @@ start_run (FbSyncManager *self)
   self->run_again = FALSE;
   g_clear_handle_id (&self->debounce_id, g_source_remove);
   clear_retry (self);
+  stop_probe (self);
   if (self->live_cancellable != NULL)
     {
       g_cancellable_cancel (self->live_cancellable);
@@ -2093,6 +2191,7 @@ stop_activity (FbSyncManager *self)
   g_clear_handle_id (&self->debounce_id, g_source_remove);
   self->run_again = FALSE;
   clear_retry (self);
+  stop_probe (self);
 }
 
 /* ---- Network ---- */

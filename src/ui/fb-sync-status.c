@@ -151,6 +151,33 @@ fb_sync_describe_last_synced (GDateTime *last_synced,
   return g_strdup_printf (_("Last synced on %s"), time_str);
 }
 
+/* When the last sync succeeded, as a time: for states in which the sync is
+ * not working now. */
+static char *
+describe_last_success (GDateTime *last_synced,
+                       GDateTime *now)
+{
+  g_autofree char *time_str = NULL;
+
+  if (last_synced == NULL)
+    return g_strdup (_("Never synced"));
+
+  if (g_date_time_get_year (now) == g_date_time_get_year (last_synced) &&
+      g_date_time_get_day_of_year (now) == g_date_time_get_day_of_year (last_synced))
+    {
+      /* Translators: a time of day, see the strftime manual. */
+      time_str = g_date_time_format (last_synced, _("%H:%M"));
+      /* Translators: %s is a time of day, e.g. 10:42. */
+      return g_strdup_printf (_("Last synced at %s"), time_str);
+    }
+
+  /* Translators: a date and time, see the strftime manual. */
+  time_str = g_date_time_format (last_synced, _("%e %B %Y, %H:%M"));
+  g_strstrip (time_str);
+  /* Translators: %s is a date and time. */
+  return g_strdup_printf (_("Last synced on %s"), time_str);
+}
+
 static gboolean
 error_is_unreachable (const GError *error)
 {
@@ -164,6 +191,24 @@ current_state (FbSyncStatus *self)
   if (self->manager == NULL)
     return FB_SYNC_STATE_NOT_CONFIGURED;
   return fb_sync_manager_get_state (self->manager);
+}
+
+/* What "idle" means to the person: up to date only when nothing waits to
+ * be sent and nothing waits for a choice. */
+typedef enum {
+  IDLE_UP_TO_DATE,
+  IDLE_PENDING,
+  IDLE_CONFLICTS,
+} IdleKind;
+
+static IdleKind
+idle_kind (FbSyncStatus *self)
+{
+  if (self->manager != NULL && fb_sync_manager_get_conflict_count (self->manager) > 0)
+    return IDLE_CONFLICTS;
+  if (self->manager != NULL && fb_sync_manager_get_pending_count (self->manager) > 0)
+    return IDLE_PENDING;
+  return IDLE_UP_TO_DATE;
 }
 
 static const GError *
@@ -191,7 +236,16 @@ state_words (FbSyncStatus *self)
     case FB_SYNC_STATE_OFFLINE:
       return _("Offline: changes are kept on this device");
     case FB_SYNC_STATE_IDLE:
-      return _("Up to date");
+      switch (idle_kind (self))
+        {
+        case IDLE_CONFLICTS:
+          return _("Some changes wait for your choice");
+        case IDLE_PENDING:
+          return _("Some changes are not on the server yet");
+        case IDLE_UP_TO_DATE:
+        default:
+          return _("Up to date");
+        }
     case FB_SYNC_STATE_SYNCING:
       return _("Syncing…");
     case FB_SYNC_STATE_WAITING_TO_RETRY:
@@ -215,7 +269,17 @@ state_icon_name (FbSyncStatus *self)
     case FB_SYNC_STATE_OFFLINE:
       return "network-offline-symbolic";
     case FB_SYNC_STATE_IDLE:
-      return "emblem-ok-symbolic";
+      /* The check mark is a promise: everything is on the server. */
+      switch (idle_kind (self))
+        {
+        case IDLE_CONFLICTS:
+          return "dialog-warning-symbolic";
+        case IDLE_PENDING:
+          return "network-transmit-symbolic";
+        case IDLE_UP_TO_DATE:
+        default:
+          return "emblem-ok-symbolic";
+        }
     case FB_SYNC_STATE_SYNCING:
       return "emblem-synchronizing-symbolic";
     case FB_SYNC_STATE_WAITING_TO_RETRY:
@@ -268,7 +332,12 @@ fb_sync_status_dup_description (FbSyncStatus *self)
   if (self->manager != NULL && state != FB_SYNC_STATE_NOT_CONFIGURED)
     {
       now = g_date_time_new_now_local ();
-      synced = fb_sync_describe_last_synced (fb_sync_manager_get_last_synced (self->manager), now);
+      /* "Synced just now" beside "Server unreachable" would read as if
+       * all was well: away from idle, it is the time of the last sync. */
+      if (state == FB_SYNC_STATE_IDLE || state == FB_SYNC_STATE_SYNCING)
+        synced = fb_sync_describe_last_synced (fb_sync_manager_get_last_synced (self->manager), now);
+      else
+        synced = describe_last_success (fb_sync_manager_get_last_synced (self->manager), now);
       g_string_append_c (text, '\n');
       g_string_append (text, synced);
     }
@@ -307,13 +376,15 @@ state_icon_query_tooltip_cb (GtkWidget    *widget,
 }
 
 /* Without a server every item is "pending" for ever: the badge would only
- * be noise for someone who syncs nothing. */
+ * be noise for someone who syncs nothing. With sync turned off, though,
+ * the count says what the next sync will send. */
 static void
 update_pending_visible (FbSyncStatus *self)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->pending_badge),
                           self->manager != NULL &&
-                          current_state (self) != FB_SYNC_STATE_NOT_CONFIGURED &&
+                          (current_state (self) != FB_SYNC_STATE_NOT_CONFIGURED ||
+                           !fb_sync_manager_get_enabled (self->manager)) &&
                           fb_sync_manager_get_pending_count (self->manager) > 0);
 }
 
@@ -608,8 +679,11 @@ fb_sync_status_init (FbSyncStatus *self)
                                   G_CALLBACK (manager_state_changed_cb), self);
   g_signal_group_connect_swapped (self->manager_signals, "notify::online",
                                   G_CALLBACK (manager_state_changed_cb), self);
+  /* The counts decide the badge and whether idle is "up to date". */
   g_signal_group_connect_swapped (self->manager_signals, "notify::pending-count",
-                                  G_CALLBACK (update_pending_visible), self);
+                                  G_CALLBACK (manager_state_changed_cb), self);
+  g_signal_group_connect_swapped (self->manager_signals, "notify::conflict-count",
+                                  G_CALLBACK (manager_state_changed_cb), self);
   g_signal_group_connect_swapped (self->manager_signals, "notify::last-error",
                                   G_CALLBACK (manager_state_changed_cb), self);
   g_signal_group_connect_swapped (self->manager_signals, "notify::last-synced",

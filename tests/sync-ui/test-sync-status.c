@@ -276,6 +276,12 @@ test_conflict_badge (void)
   id = make_text_conflict (a, b, "oat milk", "soy milk");
   WAIT_FOR (is_shown (part (&shown, "conflicts_button")));
   g_assert_cmpstr (conflicts_text (&shown), ==, "1 conflict");
+  /* Synced, but not up to date: no check mark beside the badge. */
+  g_assert_cmpint (fb_sync_manager_get_state (b->manager), ==, FB_SYNC_STATE_IDLE);
+  g_assert_cmpstr (icon_name (&shown), ==, "dialog-warning-symbolic");
+  g_assert_true (description_has (&shown, "Some changes wait for your choice"));
+  g_assert_false (description_has (&shown, "Up to date"));
+  assert_icon_words (&shown);
   assert_accessible_label (part (&shown, "conflicts_button"), "1 conflict");
   g_assert_true (gtk_widget_has_css_class (part (&shown, "conflicts_button"), "warning"));
 
@@ -298,6 +304,108 @@ test_conflict_badge (void)
   g_assert_true (fb_store_resolve_conflict (b->store, id, FB_RESOLVE_USE_SERVER, NULL, &error));
   g_assert_no_error (error);
   WAIT_FOR (!gtk_widget_get_visible (part (&shown, "conflicts_button")));
+  g_assert_cmpstr (icon_name (&shown), ==, "emblem-ok-symbolic");
+  g_assert_true (description_has (&shown, "Up to date"));
+
+  hide_status (&shown);
+}
+
+/* The server refuses an item, which stays pending after a run that went
+ * well: the badge counts it and the icon is no check mark. */
+static void
+test_pending_is_not_up_to_date (void)
+{
+  g_autoptr(Peer) peer = peer_new (fb_test_server_get_url (server), "status-rejected",
+                                   ADMIN, PASSWORD, TRUE);
+  Shown shown = show_status (peer->manager);
+  g_autoptr(GError) error = NULL;
+  const char *design =
+    "{\"validate_doc_update\": \"function (doc) { if (doc.title === 'Secret') "
+    "throw ({forbidden: 'notes may not be called Secret'}); }\"}";
+
+  g_assert_true (fb_test_server_create_db (server, "status-rejected", &error));
+  g_assert_no_error (error);
+  g_free (fb_test_server_put_doc (server, "status-rejected", "_design/rules", design, &error));
+  g_assert_no_error (error);
+
+  create_note (peer, "Secret", "behind the mill");
+  peer_sync (peer);
+  g_assert_cmpint (fb_sync_manager_get_state (peer->manager), ==, FB_SYNC_STATE_IDLE);
+  g_assert_cmpuint (fb_sync_manager_get_pending_count (peer->manager), ==, 1);
+  WAIT_FOR (is_shown (part (&shown, "pending_badge")));
+  g_assert_cmpstr (pending_text (&shown), ==, "1 pending");
+  g_assert_cmpstr (icon_name (&shown), !=, "emblem-ok-symbolic");
+  g_assert_cmpstr (icon_name (&shown), ==, "network-transmit-symbolic");
+  g_assert_true (description_has (&shown, "Some changes are not on the server yet"));
+  g_assert_false (description_has (&shown, "Up to date"));
+  assert_icon_words (&shown);
+
+  hide_status (&shown);
+}
+
+/* Sync turned off: edits still count as pending, and the badge says so. */
+static void
+test_sync_off_pending (void)
+{
+  g_autoptr(Peer) peer = peer_new (fb_test_server_get_url (server), "status-off",
+                                   ADMIN, PASSWORD, TRUE);
+  Shown shown = show_status (peer->manager);
+
+  fb_sync_manager_set_enabled (peer->manager, FALSE);
+  drain_main_context ();
+  g_assert_true (description_has (&shown, "Sync is turned off"));
+  g_assert_false (is_shown (part (&shown, "pending_badge")));
+
+  create_note (peer, "Offline walk", "kept for later");
+  WAIT_FOR (is_shown (part (&shown, "pending_badge")));
+  g_assert_cmpstr (pending_text (&shown), ==, "1 pending");
+  assert_accessible_label (part (&shown, "pending_badge"), "1 pending");
+  g_assert_cmpstr (icon_name (&shown), ==, "network-server-symbolic");
+
+  hide_status (&shown);
+}
+
+/* The server goes away after a sync and comes back: meanwhile the words
+ * never say "Synced just now"; once it answers, the sync resumes by itself
+ * long before the backoff's next run (60 s here). */
+static void
+test_unreachable_then_back (void)
+{
+  g_autoptr(FbTestServer) own = NULL;
+  g_autoptr(Peer) peer = NULL;
+  g_autoptr(GError) error = NULL;
+  Shown shown;
+
+  own = fb_test_server_start_full (ADMIN, PASSWORD, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_true (fb_test_server_create_db (own, "status-back", &error));
+  g_assert_no_error (error);
+  peer = peer_new (fb_test_server_get_url (own), "status-back", ADMIN, PASSWORD, TRUE);
+  shown = show_status (peer->manager);
+
+  fb_sync_manager_start (peer->manager);
+  WAIT_FOR (fb_sync_manager_get_state (peer->manager) == FB_SYNC_STATE_IDLE &&
+            fb_sync_manager_get_last_synced (peer->manager) != NULL);
+  g_assert_true (description_has (&shown, "Synced just now"));
+
+  fb_test_server_stop (own);
+  create_note (peer, "Heron count", "four by the weir");
+  WAIT_FOR (fb_sync_manager_get_state (peer->manager) == FB_SYNC_STATE_WAITING_TO_RETRY);
+  g_assert_cmpstr (icon_name (&shown), ==, "network-no-route-symbolic");
+  g_assert_true (description_has (&shown, "Server unreachable"));
+  g_assert_false (description_has (&shown, "Synced just now"));
+  g_assert_true (description_has (&shown, "Last synced at "));
+  assert_icon_words (&shown);
+  g_assert_cmpstr (pending_text (&shown), ==, "1 pending");
+
+  /* Back: nobody presses anything. */
+  g_assert_true (fb_test_server_restart (own, &error));
+  g_assert_no_error (error);
+  WAIT_FOR (fb_sync_manager_get_state (peer->manager) == FB_SYNC_STATE_IDLE &&
+            fb_sync_manager_get_pending_count (peer->manager) == 0);
+  WAIT_FOR (!gtk_widget_get_visible (part (&shown, "pending_badge")));
+  g_assert_cmpstr (icon_name (&shown), ==, "emblem-ok-symbolic");
+  g_assert_true (description_has (&shown, "Synced just now"));
 
   hide_status (&shown);
 }
@@ -406,6 +514,9 @@ main (int   argc,
   g_test_add_func ("/sync-status/conflict-badge", test_conflict_badge);
   g_test_add_func ("/sync-status/wrong-password", test_wrong_password);
   g_test_add_func ("/sync-status/unreachable", test_unreachable);
+  g_test_add_func ("/sync-status/unreachable-then-back", test_unreachable_then_back);
+  g_test_add_func ("/sync-status/pending-is-not-up-to-date", test_pending_is_not_up_to_date);
+  g_test_add_func ("/sync-status/sync-off-pending", test_sync_off_pending);
   g_test_add_func ("/sync-status/describe-last-synced", test_describe_last_synced);
   g_test_add_func ("/sync-status/manager-swap", test_manager_swap);
 
