@@ -12,11 +12,15 @@
 
 /* One row of the model. The rank is the search rank the item had when it
  * entered the list: other rows keep theirs when one item changes, so a
- * change moves only that item. */
+ * change moves only that item. The time it sorts by is its updated_at
+ * then, and moves on only with an edit made here: a change from elsewhere
+ * (a pull, a conflict, a resolution) updates the row where it is, so the
+ * list does not re-sort under the person's pointer or selection. */
 typedef struct
 {
   FbItem *item;
   double  rank;
+  gint64  sort_time;
 } Entry;
 
 struct _FbItemList
@@ -61,6 +65,7 @@ entry_new (FbItem *item,
 
   entry->item = g_object_ref (item);
   entry->rank = rank;
+  entry->sort_time = fb_item_get_updated_at (item);
 
   return entry;
 }
@@ -88,8 +93,8 @@ entry_compare (const Entry *a,
   if (a->rank > b->rank)
     return 1;
 
-  updated_a = fb_item_get_updated_at (a->item);
-  updated_b = fb_item_get_updated_at (b->item);
+  updated_a = a->sort_time;
+  updated_b = b->sort_time;
   if (updated_a > updated_b)
     return -1;
   if (updated_a < updated_b)
@@ -193,6 +198,9 @@ item_changed_cb (FbItemList *self,
   guint position;
   double rank;
   gboolean belongs;
+  gboolean keep_place = FALSE;
+  gint64 old_sort_time = 0;
+  double old_rank = 0.0;
 
   old = g_hash_table_lookup (self->by_id, fb_item_get_id (item));
   belongs = item_belongs (self, item, &rank);
@@ -203,6 +211,11 @@ item_changed_cb (FbItemList *self,
 
   if (replace)
     {
+      /* Pending is the mark of an edit made here (see fb-store.h). */
+      keep_place = fb_item_get_state (item) != FB_ITEM_STATE_PENDING;
+      old_sort_time = old->sort_time;
+      old_rank = old->rank;
+
       old_position = lower_bound (self, old);
       g_assert (g_ptr_array_index (self->entries, old_position) == old);
 
@@ -218,6 +231,11 @@ item_changed_cb (FbItemList *self,
     }
 
   entry = entry_new (item, rank);
+  if (keep_place)
+    {
+      entry->sort_time = old_sort_time;
+      entry->rank = old_rank;
+    }
   position = lower_bound (self, entry);
 
   if (replace && position != old_position)

@@ -32,7 +32,9 @@ struct _FbConflictDialog
   gulong           item_changed_id;
   GPtrArray       *conflicts;  /* FbItem, oldest first */
   guint            index;
-  guint            n_resolved; /* conflicts that went away while open */
+  /* Ids of the conflicts that went away while open; one that comes back
+   * (its Keep Mine collided again) leaves it, so none counts twice. */
+  GHashTable      *resolved;
   gboolean         resolving;
   int              n_rows;
 };
@@ -184,11 +186,12 @@ update_view (FbConflictDialog *self)
       return;
     }
 
-  total = self->n_resolved + self->conflicts->len;
+  total = g_hash_table_size (self->resolved) + self->conflicts->len;
   {
     /* Translators: "2 of 5": the conflict shown and how many there are. */
     g_autofree char *position = g_strdup_printf (_("%u of %u"),
-                                                 self->n_resolved + self->index + 1, total);
+                                                 g_hash_table_size (self->resolved) + self->index + 1,
+                                                 total);
 
     adw_window_title_set_subtitle (self->window_title, position);
   }
@@ -233,11 +236,14 @@ reload (FbConflictDialog *self,
           still = g_str_equal (fb_item_get_id (old), fb_item_get_id (g_ptr_array_index (fresh, j)));
         if (!still)
           {
-            self->n_resolved++;
+            g_hash_table_add (self->resolved, g_strdup (fb_item_get_id (old)));
             if (i < self->index && index > 0)
               index--;
           }
       }
+
+  for (guint j = 0; j < fresh->len; j++)
+    g_hash_table_remove (self->resolved, fb_item_get_id (g_ptr_array_index (fresh, j)));
 
   if (keep != NULL)
     for (guint j = 0; j < fresh->len; j++)
@@ -442,6 +448,16 @@ fb_conflict_dialog_dispose (GObject *object)
 }
 
 static void
+fb_conflict_dialog_finalize (GObject *object)
+{
+  FbConflictDialog *self = FB_CONFLICT_DIALOG (object);
+
+  g_clear_pointer (&self->resolved, g_hash_table_unref);
+
+  G_OBJECT_CLASS (fb_conflict_dialog_parent_class)->finalize (object);
+}
+
+static void
 fb_conflict_dialog_get_property (GObject    *object,
                                  guint       prop_id,
                                  GValue     *value,
@@ -485,6 +501,7 @@ fb_conflict_dialog_class_init (FbConflictDialogClass *klass)
 
   object_class->constructed = fb_conflict_dialog_constructed;
   object_class->dispose = fb_conflict_dialog_dispose;
+  object_class->finalize = fb_conflict_dialog_finalize;
   object_class->get_property = fb_conflict_dialog_get_property;
   object_class->set_property = fb_conflict_dialog_set_property;
 
@@ -525,4 +542,5 @@ fb_conflict_dialog_init (FbConflictDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   fb_sync_ui_ensure_style ();
+  self->resolved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }

@@ -171,10 +171,28 @@ assert_consistent (Fixture *f)
   g_assert_null (g_list_model_get_item (model, expected->len));
 }
 
+/* The signals told a view exactly what the model holds (for a list whose
+ * rows changed from elsewhere, which keep their places, so the order is no
+ * longer the store's). */
 static void
-assert_changes (Fixture     *f,
-                const Change *expected,
-                guint         n_expected)
+assert_shadow_matches (Fixture *f)
+{
+  GListModel *model = G_LIST_MODEL (f->list);
+
+  g_assert_cmpuint (f->shadow->len, ==, g_list_model_get_n_items (model));
+  for (guint i = 0; i < f->shadow->len; i++)
+    {
+      g_autoptr(FbItem) item = g_list_model_get_item (model, i);
+
+      g_assert_true (g_ptr_array_index (f->shadow, i) == item);
+    }
+}
+
+static void
+assert_changes_full (Fixture      *f,
+                     const Change *expected,
+                     guint         n_expected,
+                     gboolean      store_order)
 {
   for (guint i = 0; i < f->changes->len; i++)
     {
@@ -192,7 +210,18 @@ assert_changes (Fixture     *f,
       g_assert_cmpuint (got->added, ==, expected[i].added);
     }
   g_array_set_size (f->changes, 0);
-  assert_consistent (f);
+  if (store_order)
+    assert_consistent (f);
+  else
+    assert_shadow_matches (f);
+}
+
+static void
+assert_changes (Fixture      *f,
+                const Change *expected,
+                guint         n_expected)
+{
+  assert_changes_full (f, expected, n_expected, TRUE);
 }
 
 #define ASSERT_CHANGES(f, ...) \
@@ -201,6 +230,11 @@ assert_changes (Fixture     *f,
     assert_changes ((f), _expected, G_N_ELEMENTS (_expected)); \
   } G_STMT_END
 #define ASSERT_NO_CHANGES(f) assert_changes ((f), NULL, 0)
+#define ASSERT_CHANGES_IN_PLACE(f, ...) \
+  G_STMT_START { \
+    const Change _expected[] = { __VA_ARGS__ }; \
+    assert_changes_full ((f), _expected, G_N_ELEMENTS (_expected), FALSE); \
+  } G_STMT_END
 
 static void
 test_contents (Fixture       *f,
@@ -304,6 +338,76 @@ test_precise_changes (Fixture       *f,
   /* Saving unchanged content is no change at all. */
   update_note (f, a, "A3", "");
   ASSERT_NO_CHANGES (f);
+}
+
+static void
+update_note_by_id (Fixture    *f,
+                   const char *id,
+                   const char *title)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = fb_note_body_new (title, "");
+
+  g_assert_true (fb_store_update_item (f->store, id, body, &error));
+  g_assert_no_error (error);
+}
+
+static void
+put_remote (Fixture    *f,
+            const char *id,
+            const char *rev,
+            const char *title,
+            gint64      updated_at)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = fb_note_body_new (title, "");
+
+  g_assert_true (fb_store_apply_remote (f->store, id, FB_COLLECTION_NOTES, rev, body,
+                                        FALSE, updated_at, &error));
+  g_assert_no_error (error);
+}
+
+/* A change from elsewhere updates its row where it is: the list does not
+ * re-sort under the person's pointer; an edit made here still moves the
+ * item to the top. */
+static void
+test_remote_change_keeps_place (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *t = NULL;
+
+  put_remote (f, "old", "1-o", "Old", 10);
+  put_remote (f, "mid", "1-m", "Mid", 20);
+  put_remote (f, "new", "1-n", "New", 30);
+  watch_list (f, FB_COLLECTION_NOTES);
+  t = model_titles (G_LIST_MODEL (f->list));
+  g_assert_cmpstr (t, ==, "New|Mid|Old");
+
+  /* Newer than all of them, from the server: replaced in place. */
+  put_remote (f, "mid", "2-m", "Mid from elsewhere", 1000);
+  ASSERT_CHANGES_IN_PLACE (f, { 1, 1, 1 });
+  g_clear_pointer (&t, g_free);
+  t = model_titles (G_LIST_MODEL (f->list));
+  g_assert_cmpstr (t, ==, "New|Mid from elsewhere|Old");
+
+  /* A conflict arriving: in place too. */
+  {
+    g_autoptr(JsonObject) theirs = fb_note_body_new ("Old, theirs", "");
+
+    update_note_by_id (f, "old", "Old, mine");
+    ASSERT_CHANGES_IN_PLACE (f, { 2, 1, 0 }, { 0, 0, 1 });
+    g_assert_true (fb_store_set_conflict (f->store, "old", "2-o", theirs, FALSE, &error));
+    g_assert_no_error (error);
+    ASSERT_CHANGES_IN_PLACE (f, { 0, 1, 1 });
+  }
+
+  /* An edit made here moves the item to the top, as before. */
+  update_note_by_id (f, "new", "New, edited");
+  ASSERT_CHANGES_IN_PLACE (f, { 1, 1, 0 }, { 0, 0, 1 });
+  g_clear_pointer (&t, g_free);
+  t = model_titles (G_LIST_MODEL (f->list));
+  g_assert_cmpstr (t, ==, "New, edited|Old, mine|Mid from elsewhere");
 }
 
 static void
@@ -456,6 +560,7 @@ main (int   argc,
 
   ADD ("/item-list/contents", test_contents);
   ADD ("/item-list/precise-changes", test_precise_changes);
+  ADD ("/item-list/remote-change-keeps-place", test_remote_change_keeps_place);
   ADD ("/item-list/transaction-batch", test_transaction_batch);
   ADD ("/item-list/search", test_search);
   ADD ("/item-list/search-batch", test_search_batch);

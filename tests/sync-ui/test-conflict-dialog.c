@@ -328,6 +328,21 @@ test_steps_through (void)
   g_assert_true (showing_done (&shown));
   WAIT_FOR (is_shown (find_label (GTK_WIDGET (shown.dialog), "All Conflicts Resolved")));
   g_assert_null (fb_conflict_dialog_get_current_id (shown.dialog));
+
+  /* Kept mine, and the server had changed it again meanwhile: it is back,
+   * once, and the count still adds up (4 conflicts seen, 3 resolved). */
+  {
+    g_autoptr(JsonObject) again = fb_note_body_new ("Two", "c");
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (fb_store_set_conflict (peer->store, two, "3-0123456789abcdef", again,
+                                          FALSE, &error));
+    g_assert_no_error (error);
+  }
+  WAIT_FOR (g_strcmp0 (position (&shown), "4 of 4") == 0);
+  g_assert_cmpstr (fb_conflict_dialog_get_current_id (shown.dialog), ==, two);
+  g_signal_emit_by_name (part (&shown, "use_server_button"), "clicked");
+  g_assert_true (showing_done (&shown));
   g_assert_true (gtk_window_get_focus (GTK_WINDOW (shown.dialog)) == part (&shown, "close_button"));
 
   /* Close (and Escape, bound to the same action) closes it. */
