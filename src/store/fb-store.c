@@ -2509,8 +2509,13 @@ keep_edit_in_conflict_in_transaction (FbStore     *self,
     {
       if (body_json_equal (before.body, mine))
         return TRUE;
-      return save_local_edit (self, &before, mine, FALSE, error);
+      return _fb_store_save_local_body (self, &before, mine, error);
     }
+
+  /* The version that arrived stays as the server's side, and in the
+   * history too, whatever the person later chooses. */
+  if (!_fb_store_history_keep (self, &before, FB_HISTORY_KEEP_BEFORE_EDIT, error))
+    return FALSE;
 
   row_copy (&before, &after);
   set_string (&after.body, mine);

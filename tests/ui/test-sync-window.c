@@ -524,6 +524,8 @@ server_set_text (const char *db,
   doc = fb_test_server_get_doc (server, db, id, &error);
   g_assert_no_error (error);
   json_object_set_string_member (doc, "text", text);
+  /* As the other device saves it: now. */
+  json_object_set_int_member (doc, "updated_at", g_get_real_time () / 1000 + 1000);
   root = json_node_init_object (json_node_alloc (), doc);
   doc_json = json_to_string (root, FALSE);
   rev = fb_test_server_put_doc (server, db, id, doc_json, &error);
@@ -702,6 +704,93 @@ test_clean_merge_on_screen (void)
   g_assert_true (fb_test_server_create_db (server, "win-clean-merge", &error));
   g_assert_no_error (error);
   run_app (fb_test_server_get_url (server), "win-clean-merge", PASSWORD, TRUE, clean_merge_on_screen);
+}
+
+static gboolean
+store_text_is (App        *app,
+               const char *id,
+               const char *text)
+{
+  g_autoptr(FbItem) item = fb_store_get_item (app->store, id, NULL);
+
+  return item != NULL && g_strcmp0 (fb_item_get_text (item), text) == 0;
+}
+
+static char *
+list_titles (App *app)
+{
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (window_part (app, "list_view")));
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(FbItem) item = g_list_model_get_item (model, i);
+
+      if (i > 0)
+        g_string_append_c (out, '|');
+      g_string_append (out, fb_item_get_title (item));
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Changes from another device, to the item selected and to another one,
+ * leave the list as it is: nothing moves under the pointer, and the
+ * selected item stays selected. */
+static void
+list_stays_put (App *app)
+{
+  GtkSelectionModel *selection = gtk_list_view_get_model (window_part (app, "list_view"));
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+  g_autofree char *titles = NULL;
+  g_autofree char *text = NULL;
+
+  WAIT_FOR (fb_sync_manager_get_state (app->manager) == FB_SYNC_STATE_IDLE);
+  a = type_new_note (app, "A", "a");
+  b = type_new_note (app, "B", "b");
+  c = type_new_note (app, "C", "c");
+  WAIT_FOR (server_text_is ("win-list", a, "a") && server_text_is ("win-list", c, "c") &&
+            fb_sync_manager_get_pending_count (app->manager) == 0);
+  titles = list_titles (app);
+  g_assert_cmpstr (titles, ==, "C|B|A");
+
+  /* The person picks B, in the middle. */
+  gtk_selection_model_select_item (selection, 1, TRUE);
+  WAIT_FOR (g_strcmp0 (fb_item_get_id (fb_window_get_current_item (app->window)), b) == 0);
+
+  /* Another device edits A, now. */
+  server_set_text ("win-list", a, "a, from elsewhere");
+  app_sync (app);
+  WAIT_FOR (store_text_is (app, a, "a, from elsewhere"));
+  drain_main_context ();
+  g_free (titles);
+  titles = list_titles (app);
+  g_assert_cmpstr (titles, ==, "C|B|A");
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (selection)), ==, 1);
+  g_assert_cmpstr (fb_item_get_id (fb_window_get_current_item (app->window)), ==, b);
+
+  /* And B itself: the editor shows it, B is still the one selected. */
+  server_set_text ("win-list", b, "b, from elsewhere");
+  app_sync (app);
+  WAIT_FOR ((g_free (text), text = editor_text (app), g_strcmp0 (text, "b, from elsewhere") == 0));
+  drain_main_context ();
+  g_free (titles);
+  titles = list_titles (app);
+  g_assert_cmpstr (titles, ==, "C|B|A");
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (selection)), ==, 1);
+  g_assert_true (gtk_selection_model_is_selected (selection, 1));
+  g_assert_cmpstr (fb_item_get_id (fb_window_get_current_item (app->window)), ==, b);
+}
+
+static void
+test_list_stays_put (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fb_test_server_create_db (server, "win-list", &error));
+  g_assert_no_error (error);
+  run_app (fb_test_server_get_url (server), "win-list", PASSWORD, TRUE, list_stays_put);
 }
 
 /* The server refuses the password: the banner says so in words, and its
@@ -1292,6 +1381,7 @@ main (int   argc,
   g_test_add_func ("/sync-window/trash-and-history", test_trash_and_history);
   g_test_add_func ("/sync-window/collision-on-screen", test_collision_on_screen);
   g_test_add_func ("/sync-window/clean-merge-on-screen", test_clean_merge_on_screen);
+  g_test_add_func ("/sync-window/list-stays-put", test_list_stays_put);
   g_test_add_func ("/sync-window/wrong-password", test_wrong_password);
   g_test_add_func ("/sync-window/preferences-action", test_preferences_action);
   g_test_add_func ("/sync-window/unreachable", test_unreachable);
