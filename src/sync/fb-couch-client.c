@@ -1218,7 +1218,9 @@ ping_cb (GObject      *object,
   reply = request_finish (FB_COUCH_CLIENT (object), result, &error);
   if (reply == NULL)
     g_task_return_error (task, error);
-  else if (!reply_is_success (reply))
+  /* A refusal (401, 404) is an answer: the run that follows says what is
+   * wrong. A 5xx is a proxy in front of a server that is not there. */
+  else if (SOUP_STATUS_IS_SERVER_ERROR (reply->status))
     task_return_reply_error (task, reply);
   else
     g_task_return_boolean (task, TRUE);

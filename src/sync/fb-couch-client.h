@@ -40,7 +40,7 @@ JsonObject    *fb_couch_client_open_database_finish (FbCouchClient  *self,
                                                      GError        **error);
 
 /* GET / and nothing else: whether the server answers at all (a cheap
- * check while it cannot be reached). */
+ * check while it cannot be reached). Any answer but a 5xx counts. */
 void           fb_couch_client_ping_async        (FbCouchClient       *self,
                                                   GCancellable        *cancellable,
                                                   GAsyncReadyCallback  callback,
