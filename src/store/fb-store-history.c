@@ -40,16 +40,6 @@ get_limits (FbStore *self)
   return limits;
 }
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           col,
-           const char   *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, col, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, col);
-}
 
 static gboolean
 run_sql (FbStore     *self,
@@ -67,24 +57,6 @@ run_sql (FbStore     *self,
   return _fb_store_step_done (self, stmt, error);
 }
 
-/* Writes of their own run in one transaction (a savepoint inside the
- * caller's). */
-#define RUN_IN_TRANSACTION(self, error, call)     \
-  G_STMT_START {                                  \
-    if (!fb_store_begin ((self), (error)))        \
-      return FALSE;                               \
-    if (!(call))                                  \
-      {                                           \
-        fb_store_rollback (self);                 \
-        return FALSE;                             \
-      }                                           \
-    if (!fb_store_commit ((self), (error)))       \
-      {                                           \
-        fb_store_rollback (self);                 \
-        return FALSE;                             \
-      }                                           \
-    return TRUE;                                  \
-  } G_STMT_END
 
 /* ---- Schema ---- */
 

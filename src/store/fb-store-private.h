@@ -205,4 +205,35 @@ void         _fb_store_set_busy_timeout      (FbStore          *self,
 /* The busy timeout of stores opened afterwards (default 5000 ms). */
 void         _fb_store_set_default_busy_timeout (guint          ms);
 
+/* Binds @text, or NULL as SQL NULL. */
+static inline void
+bind_text (sqlite3_stmt *stmt,
+           int           col,
+           const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, col, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, col);
+}
+
+/* Each public write runs its body inside begin/commit, so it is atomic on
+ * its own and a savepoint inside the caller's transaction. */
+#define RUN_IN_TRANSACTION(self, error, call)     \
+  G_STMT_START {                                  \
+    if (!fb_store_begin ((self), (error)))        \
+      return FALSE;                               \
+    if (!(call))                                  \
+      {                                           \
+        fb_store_rollback (self);                 \
+        return FALSE;                             \
+      }                                           \
+    if (!fb_store_commit ((self), (error)))       \
+      {                                           \
+        fb_store_rollback (self);                 \
+        return FALSE;                             \
+      }                                           \
+    return TRUE;                                  \
+  } G_STMT_END
+
 G_END_DECLS

@@ -273,16 +273,6 @@ exec_once (FbStore     *self,
   return TRUE;
 }
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           col,
-           const char   *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, col, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, col);
-}
 
 static gint64
 now_ms (FbStore *self)
@@ -1321,25 +1311,6 @@ check_id (const char  *id,
 
   return TRUE;
 }
-
-/* Each public write runs its body inside begin/commit, so it is atomic on
- * its own and a savepoint inside the caller's transaction. */
-#define RUN_IN_TRANSACTION(self, error, call)     \
-  G_STMT_START {                                  \
-    if (!fb_store_begin ((self), (error)))        \
-      return FALSE;                               \
-    if (!(call))                                  \
-      {                                           \
-        fb_store_rollback (self);                 \
-        return FALSE;                             \
-      }                                           \
-    if (!fb_store_commit ((self), (error)))       \
-      {                                           \
-        fb_store_rollback (self);                 \
-        return FALSE;                             \
-      }                                           \
-    return TRUE;                                  \
-  } G_STMT_END
 
 /* ---- Local edits ---- */
 
