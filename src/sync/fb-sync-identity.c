@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fb-merge.h"
+#include "fb-store-history.h"
 #include "fb-sync-identity.h"
 #include "fb-sync-manager.h"
 
@@ -187,6 +188,30 @@ merge_local_deletion (Check       *check,
   return fb_store_apply_merged (check->store, id, rev, theirs, FALSE, merged, merged_deleted, error);
 }
 
+/* Whether the live server document @doc has a body this device held for
+ * @item: its base, its current or server side, or one of its kept versions. */
+static gboolean
+holds_version (Check      *check,
+               FbItem     *item,
+               JsonObject *doc)
+{
+  g_autoptr(JsonObject) theirs = fb_sync_document_to_body (doc);
+  g_autoptr(GPtrArray) versions = NULL;
+
+  if (fb_body_equal (theirs, fb_item_get_base_body (item)) ||
+      fb_body_equal (theirs, fb_item_get_body (item)) ||
+      fb_body_equal (theirs, fb_item_get_server_body (item)))
+    return TRUE;
+
+  /* On a read error, not held: keeping a branch loses nothing. */
+  versions = fb_store_list_versions (check->store, fb_item_get_id (item), NULL);
+  for (guint i = 0; versions != NULL && i < versions->len; i++)
+    if (fb_body_equal (theirs, fb_version_get_body (versions->pdata[i])))
+      return TRUE;
+
+  return FALSE;
+}
+
 /* What to do with one item whose revision the server lacks; @doc is the
  * server's current version (deleted ones included), or NULL. */
 static gboolean
@@ -231,6 +256,21 @@ reconcile_item (Check       *check,
           check->stats.purged++;
           return fb_store_mark_pushed (check->store, fb_item_get_id (item),
                                        fb_item_get_local_seq (item), rev, NULL, TRUE, error);
+        }
+
+      /* Only a state this device once held is ended. Anything else on the
+       * older leaf was written after the restore by someone else: it shares
+       * no revision with ours, so no merge can tell what changed; the
+       * person chooses, with this device's version as theirs. */
+      if (doc != NULL && !server_deleted && !holds_version (check, item, doc))
+        {
+          g_autoptr(JsonObject) theirs = fb_sync_document_to_body (doc);
+
+          if (!conflict && fb_item_get_deleted (item))
+            return merge_local_deletion (check, item, doc, error);
+          check->stats.conflicts++;
+          return fb_store_set_conflict (check->store, fb_item_get_id (item), server_rev,
+                                        theirs, FALSE, error);
         }
 
       if (doc != NULL && !server_deleted)

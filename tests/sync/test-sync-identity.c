@@ -561,6 +561,66 @@ test_restored_backup (void)
   assert_server_has_all (b, "restored");
 }
 
+/* After the restore, another program edits an item on the server before
+ * this device comes back: the server's revision is older than ours by
+ * number, but it holds a change this device never saw. The reconciliation
+ * must not end it: the edit reaches the person, merged or as a conflict. */
+static void
+test_restored_backup_foreign_edit (void)
+{
+  g_autoptr(Peer) a = peer_new ("restored-foreign");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *rev = NULL;
+  g_autofree char *text = NULL;
+
+  id = create_note (a, "Plot 7", "first\n");
+  peer_sync (a);
+  copy_db ("restored-foreign", "restored-foreign-backup");
+  edit_text (a, id, "first\nsecond\n");
+  peer_sync (a);
+  edit_text (a, id, "first\nsecond\nthird\n");
+  peer_sync (a);
+
+  recreate_db ("restored-foreign");
+  copy_db ("restored-foreign-backup", "restored-foreign");
+  doc = fb_test_server_get_doc (server, "restored-foreign", id, &error);
+  g_assert_no_error (error);
+  json = g_strdup_printf ("{\"_rev\": \"%s\", \"type\": \"notes\", \"title\": \"Plot 7\","
+                          " \"text\": \"first\\nfrom the other program\\n\"}",
+                          json_object_get_string_member (doc, "_rev"));
+  rev = fb_test_server_put_doc (server, "restored-foreign", id, json, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (rev, "2-"));
+
+  s = peer_sync_full (a, &error);
+  g_assert_no_error (error);
+
+  /* Neither side is lost: the person chooses between this device's
+   * version ("yours") and the other program's (the server's). */
+  g_assert_cmpuint (s->conflicts, ==, 1);
+  item = get_item (a, id);
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_CONFLICT);
+  g_assert_cmpstr (json_object_get_string_member (fb_item_get_body (item), "text"), ==,
+                   "first\nsecond\nthird\n");
+  g_assert_cmpstr (fb_item_get_server_rev (item), ==, rev);
+  g_assert_cmpstr (json_object_get_string_member (fb_item_get_server_body (item), "text"), ==,
+                   "first\nfrom the other program\n");
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  /* Keeping this device's version puts it on top of the other program's. */
+  g_assert_true (fb_store_resolve_conflict (a->store, id, FB_RESOLVE_KEEP_MINE, NULL, &error));
+  g_assert_no_error (error);
+  peer_sync (a);
+  text = server_text ("restored-foreign", id);
+  g_assert_cmpstr (text, ==, "first\nsecond\nthird\n");
+  g_assert_false (server_has_conflicts ("restored-foreign", id));
+}
+
 /* ---- Killed mid-sync (point 3) ----
  *
  * The real program, `fieldbook --sync`, each store in its own
@@ -827,6 +887,8 @@ main (int   argc,
   g_test_add_func ("/sync-identity/server/recreated", test_recreated);
   g_test_add_func ("/sync-identity/server/switched", test_switched);
   g_test_add_func ("/sync-identity/server/restored-backup", test_restored_backup);
+  g_test_add_func ("/sync-identity/server/restored-backup-foreign-edit",
+                   test_restored_backup_foreign_edit);
   g_test_add_func ("/sync-identity/killed-mid-sync", test_killed_mid_sync);
 
   status = g_test_run ();
