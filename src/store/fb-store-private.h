@@ -182,6 +182,127 @@ gboolean     _fb_store_trash_remove          (FbStore          *self,
                                               const char       *id,
                                               GError          **error);
 
+/* Shared by the store's own files: one class over several files (see the
+ * comment at the top of each for what it owns). */
+
+/* fb-store-statements.c: the statement cache, stepping, SQLite errors in
+ * words. */
+gboolean     _fb_store_exec_cached           (FbStore          *self,
+                                              const char       *sql,
+                                              GError          **error);
+gboolean     _fb_store_exec_once             (FbStore          *self,
+                                              const char       *sql,
+                                              GError          **error);
+gboolean     _fb_store_set_not_found         (GError          **error,
+                                              const char       *id);
+
+/* fb-store-rows.c: reading and writing one row of the items table, the
+ * edit counter and the pending/conflict counts. */
+void         _fb_store_row_copy              (const FbStoreRow  *src,
+                                              FbStoreRow        *dest);
+void         _fb_store_set_string            (char            **field,
+                                              const char       *value);
+char        *_fb_store_column_dup            (sqlite3_stmt     *stmt,
+                                              int               col);
+gboolean     _fb_store_load_existing_row     (FbStore          *self,
+                                              const char       *id,
+                                              FbStoreRow       *row,
+                                              GError          **error);
+gboolean     _fb_store_next_local_seq        (FbStore          *self,
+                                              gint64           *seq,
+                                              GError          **error);
+gboolean     _fb_store_load_counts           (FbStore          *self,
+                                              guint            *pending,
+                                              guint            *conflict,
+                                              GError          **error);
+void         _fb_store_reload_live_counts    (FbStore          *self);
+/* Writes @after (inserting it if @before is NULL), keeps the full-text
+ * index and the counts in step, and queues the new snapshot. */
+gboolean     _fb_store_save_row              (FbStore           *self,
+                                              const FbStoreRow  *before,
+                                              FbStoreRow        *after,
+                                              GError           **error);
+/* The server has the deletion (as @rev): a synced tombstone in the Trash,
+ * or gone for good. */
+gboolean     _fb_store_purge_row             (FbStore           *self,
+                                              const FbStoreRow  *before,
+                                              const char        *rev,
+                                              GError           **error);
+/* A change the person made: a new local_seq, pending. */
+gboolean     _fb_store_save_local_edit       (FbStore           *self,
+                                              const FbStoreRow  *before,
+                                              const char        *body,
+                                              gboolean           deleted,
+                                              GError           **error);
+gboolean     _fb_store_insert_new_item       (FbStore          *self,
+                                              const char       *id,
+                                              const char       *collection,
+                                              const char       *body,
+                                              GError          **error);
+gboolean     _fb_store_check_collection      (const char       *collection,
+                                              GError          **error);
+gboolean     _fb_store_check_id              (const char       *id,
+                                              GError          **error);
+/* TRUE if the two bodies (JSON text) say the same. */
+gboolean     _fb_store_body_json_equal       (const char       *a,
+                                              const char       *b);
+/* Every row of a bound statement selecting FB_ITEM_COLUMNS (and a rank
+ * after them when @ranks is set). */
+GPtrArray   *_fb_store_collect_items         (FbStore          *self,
+                                              sqlite3_stmt     *stmt,
+                                              GArray           *ranks,
+                                              GError          **error);
+
+/* fb-store-index.c: the full-text index and search. Updates wait in a
+ * queue for the outermost commit (see _fb_store_index_queue ()). */
+gboolean     _fb_store_index_row             (FbStore          *self,
+                                              gint64            rowid,
+                                              const char       *body_json,
+                                              gboolean          deleted,
+                                              GError          **error);
+void         _fb_store_index_queue           (FbStore          *self,
+                                              gint64            rowid,
+                                              const char       *body_json,
+                                              JsonObject       *body,
+                                              gboolean          deleted,
+                                              gboolean          replace);
+gboolean     _fb_store_index_queue_flush     (FbStore          *self,
+                                              gboolean          keep,
+                                              GError          **error);
+char        *_fb_store_build_match_expression(const char       *query);
+
+/* fb-store-sync.c: sync-facing writes, what is in flight, meta. */
+gboolean     _fb_store_clear_in_flight       (FbStore          *self,
+                                              const char       *id,
+                                              gint64            up_to_seq,
+                                              GError          **error);
+char        *_fb_store_read_meta             (FbStore          *self,
+                                              const char       *key,
+                                              GError          **error);
+gboolean     _fb_store_write_meta            (FbStore          *self,
+                                              const char       *key,
+                                              const char       *value,
+                                              GError          **error);
+
+/* fb-store-schema.c: the schema and its stepwise migrations. */
+gboolean     _fb_store_check_schema          (FbStore          *self,
+                                              gint64           *version,
+                                              GError          **error);
+gboolean     _fb_store_migrate               (FbStore          *self,
+                                              gint64            version,
+                                              GError          **error);
+
+/* fb-store-open.c: opening the file (writable, or for reading only) and
+ * the WAL checkpoints on a worker thread. */
+gboolean     _fb_store_open_database         (FbStore          *self,
+                                              GError          **error);
+gboolean     _fb_store_open_writable         (FbStore          *self,
+                                              GError          **error);
+gboolean     _fb_store_open_read_only        (FbStore          *self,
+                                              GError          **error);
+void         _fb_store_close_database        (FbStore          *self);
+void         _fb_store_checkpoint_wait       (FbStore          *self);
+
 /* Opening read-only (fb-store-read-only.c). The URI SQLite opens @path
  * with for reading only; with @immutable, without the WAL or locks. */
 char        *_fb_store_read_only_uri         (const char       *path,

@@ -14,8 +14,6 @@
 #include "fb-store.h"
 #include "fb-store-private.h"
 
-typedef FbStoreRow Row;
-
 struct _FbStore
 {
   GObject           parent_instance;
@@ -41,7 +39,7 @@ struct _FbStore
   GPtrArray        *queue;
   GArray           *queue_marks;
   /* Full-text index updates waiting for the outermost commit, and the
-   * queue length when each level began (see index_queue_flush ()). */
+   * queue length when each level began (see _fb_store_index_queue_flush ()). */
   GArray           *index_queue;
   GArray           *index_marks;
   /* Set once the index queue was written ahead of the commit (for a search
@@ -103,10 +101,10 @@ static void set_sqlite_error_internal (FbStore  *self,
                                        GError  **error,
                                        int       rc);
 
-static void
-set_sqlite_error (FbStore  *self,
-                  GError  **error,
-                  int       rc)
+void
+_fb_store_set_sqlite_error (FbStore  *self,
+                            GError  **error,
+                            int       rc)
 {
   g_clear_error (&self->last_error);
   if (self->read_only != NULL && (rc & 0xff) == SQLITE_READONLY)
@@ -175,9 +173,9 @@ set_sqlite_error_internal (FbStore  *self,
     }
 }
 
-static gboolean
-set_not_found (GError     **error,
-               const char  *id)
+gboolean
+_fb_store_set_not_found (GError     **error,
+                         const char  *id)
 {
   g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND,
                _("The item “%s” does not exist"), id);
@@ -186,10 +184,10 @@ set_not_found (GError     **error,
 
 /* ---- Statements ---- */
 
-static FbCachedStmt *
-get_stmt (FbStore     *self,
-          const char  *sql,
-          GError     **error)
+FbCachedStmt *
+_fb_store_get_stmt (FbStore     *self,
+                    const char  *sql,
+                    GError     **error)
 {
   sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
   int rc;
@@ -200,7 +198,7 @@ get_stmt (FbStore     *self,
   rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (self, error, rc);
+      _fb_store_set_sqlite_error (self, error, rc);
       return NULL;
     }
 
@@ -210,10 +208,10 @@ get_stmt (FbStore     *self,
 }
 
 /* Steps a statement that returns no rows (or whose rows do not matter). */
-static gboolean
-step_done (FbStore       *self,
-           sqlite3_stmt  *stmt,
-           GError       **error)
+gboolean
+_fb_store_step_done (FbStore       *self,
+                     sqlite3_stmt  *stmt,
+                     GError       **error)
 {
   int rc;
 
@@ -222,7 +220,7 @@ step_done (FbStore       *self,
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, rc);
+      _fb_store_set_sqlite_error (self, error, rc);
       return FALSE;
     }
 
@@ -230,11 +228,11 @@ step_done (FbStore       *self,
 }
 
 /* SQLITE_ROW → TRUE with *has_row; SQLITE_DONE → TRUE without; else FALSE. */
-static gboolean
-step_row (FbStore       *self,
-          sqlite3_stmt  *stmt,
-          gboolean      *has_row,
-          GError       **error)
+gboolean
+_fb_store_step_row (FbStore       *self,
+                    sqlite3_stmt  *stmt,
+                    gboolean      *has_row,
+                    GError       **error)
 {
   int rc = sqlite3_step (stmt);
 
@@ -242,31 +240,31 @@ step_row (FbStore       *self,
   if (rc == SQLITE_ROW || rc == SQLITE_DONE)
     return TRUE;
 
-  set_sqlite_error (self, error, rc);
+  _fb_store_set_sqlite_error (self, error, rc);
   return FALSE;
 }
 
-static gboolean
-exec_cached (FbStore     *self,
-             const char  *sql,
-             GError     **error)
+gboolean
+_fb_store_exec_cached (FbStore     *self,
+                       const char  *sql,
+                       GError     **error)
 {
-  g_autoptr(FbCachedStmt) stmt = get_stmt (self, sql, error);
+  g_autoptr(FbCachedStmt) stmt = _fb_store_get_stmt (self, sql, error);
 
-  return stmt != NULL && step_done (self, stmt, error);
+  return stmt != NULL && _fb_store_step_done (self, stmt, error);
 }
 
 /* For one-off statements (schema changes): not worth caching. */
-static gboolean
-exec_once (FbStore     *self,
-           const char  *sql,
-           GError     **error)
+gboolean
+_fb_store_exec_once (FbStore     *self,
+                     const char  *sql,
+                     GError     **error)
 {
   int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
 
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (self, error, rc);
+      _fb_store_set_sqlite_error (self, error, rc);
       return FALSE;
     }
 
@@ -274,8 +272,8 @@ exec_once (FbStore     *self,
 }
 
 
-static gint64
-now_ms (FbStore *self)
+gint64
+_fb_store_now (FbStore *self)
 {
   if (self->clock != NULL)
     return self->clock (self->clock_data);
@@ -285,8 +283,8 @@ now_ms (FbStore *self)
 
 /* ---- Rows ---- */
 
-static void
-row_clear (Row *row)
+void
+_fb_store_row_clear (FbStoreRow *row)
 {
   g_clear_pointer (&row->id, g_free);
   g_clear_pointer (&row->collection, g_free);
@@ -298,12 +296,9 @@ row_clear (Row *row)
   g_clear_pointer (&row->sync_error, g_free);
 }
 
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Row, row_clear)
-
-static void
-row_copy (const Row *src,
-          Row       *dest)
+void
+_fb_store_row_copy (const FbStoreRow  *src,
+                    FbStoreRow        *dest)
 {
   *dest = *src;
   dest->id = g_strdup (src->id);
@@ -318,9 +313,9 @@ row_copy (const Row *src,
   dest->base_body_object = NULL;
 }
 
-static void
-set_string (char       **field,
-            const char  *value)
+void
+_fb_store_set_string (char       **field,
+                      const char  *value)
 {
   if (*field != value)
     {
@@ -329,9 +324,9 @@ set_string (char       **field,
     }
 }
 
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           col)
+char *
+_fb_store_column_dup (sqlite3_stmt *stmt,
+                      int           col)
 {
   const unsigned char *text = sqlite3_column_text (stmt, col);
 
@@ -339,55 +334,55 @@ column_dup (sqlite3_stmt *stmt,
 }
 
 /* TRUE unless SQLite failed; *found says whether the row exists. */
-static gboolean
-load_row (FbStore     *self,
-          const char  *id,
-          Row         *row,
-          gboolean    *found,
-          GError     **error)
+gboolean
+_fb_store_load_row (FbStore     *self,
+                    const char  *id,
+                    FbStoreRow  *row,
+                    gboolean    *found,
+                    GError     **error)
 {
   g_autoptr(FbCachedStmt) stmt = NULL;
 
-  stmt = get_stmt (self, "SELECT " FB_ITEM_COLUMNS " FROM items WHERE id = ?1", error);
+  stmt = _fb_store_get_stmt (self, "SELECT " FB_ITEM_COLUMNS " FROM items WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, id);
-  if (!step_row (self, stmt, found, error))
+  if (!_fb_store_step_row (self, stmt, found, error))
     return FALSE;
   if (!*found)
     return TRUE;
 
   row->rowid = sqlite3_column_int64 (stmt, 0);
-  row->id = column_dup (stmt, 1);
-  row->collection = column_dup (stmt, 2);
-  row->body = column_dup (stmt, 3);
+  row->id = _fb_store_column_dup (stmt, 1);
+  row->collection = _fb_store_column_dup (stmt, 2);
+  row->body = _fb_store_column_dup (stmt, 3);
   row->deleted = sqlite3_column_int (stmt, 4) != 0;
   row->created_at = sqlite3_column_int64 (stmt, 5);
   row->updated_at = sqlite3_column_int64 (stmt, 6);
   row->state = _fb_item_state_from_string ((const char *) sqlite3_column_text (stmt, 7));
   row->local_seq = sqlite3_column_int64 (stmt, 8);
-  row->base_rev = column_dup (stmt, 9);
-  row->base_body = column_dup (stmt, 10);
-  row->server_rev = column_dup (stmt, 11);
-  row->server_body = column_dup (stmt, 12);
+  row->base_rev = _fb_store_column_dup (stmt, 9);
+  row->base_body = _fb_store_column_dup (stmt, 10);
+  row->server_rev = _fb_store_column_dup (stmt, 11);
+  row->server_body = _fb_store_column_dup (stmt, 12);
   row->server_deleted = sqlite3_column_int (stmt, 13) != 0;
-  row->sync_error = column_dup (stmt, 14);
+  row->sync_error = _fb_store_column_dup (stmt, 14);
 
   return TRUE;
 }
 
-static gboolean
-load_existing_row (FbStore     *self,
-                   const char  *id,
-                   Row         *row,
-                   GError     **error)
+gboolean
+_fb_store_load_existing_row (FbStore     *self,
+                             const char  *id,
+                             FbStoreRow  *row,
+                             GError     **error)
 {
   gboolean found;
 
-  if (!load_row (self, id, row, &found, error))
+  if (!_fb_store_load_row (self, id, row, &found, error))
     return FALSE;
   if (!found)
-    return set_not_found (error, id);
+    return _fb_store_set_not_found (error, id);
 
   return TRUE;
 }
@@ -395,26 +390,26 @@ load_existing_row (FbStore     *self,
 /* The next value of the database-wide edit counter: pending items ordered
  * by local_seq are in the order they were edited. (No RETURNING: SQLite
  * runs it through a temporary table, a costly allocation per write.) */
-static gboolean
-next_local_seq (FbStore  *self,
-                gint64   *seq,
-                GError  **error)
+gboolean
+_fb_store_next_local_seq (FbStore  *self,
+                          gint64   *seq,
+                          GError  **error)
 {
   g_autoptr(FbCachedStmt) bump = NULL;
   g_autoptr(FbCachedStmt) read = NULL;
   gboolean has_row;
 
-  bump = get_stmt (self,
-                   "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
-                   "WHERE key = 'local_seq'",
-                   error);
-  if (bump == NULL || !step_done (self, bump, error))
+  bump = _fb_store_get_stmt (self,
+                             "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+                             "WHERE key = 'local_seq'",
+                             error);
+  if (bump == NULL || !_fb_store_step_done (self, bump, error))
     return FALSE;
 
-  read = get_stmt (self,
-                   "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'local_seq'",
-                   error);
-  if (read == NULL || !step_row (self, read, &has_row, error))
+  read = _fb_store_get_stmt (self,
+                             "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'local_seq'",
+                             error);
+  if (read == NULL || !_fb_store_step_row (self, read, &has_row, error))
     return FALSE;
 
   g_assert (has_row);
@@ -442,19 +437,19 @@ account_state (FbStore *self,
     self->live_conflict++;
 }
 
-static gboolean
-load_counts (FbStore  *self,
-             guint    *pending,
-             guint    *conflict,
-             GError  **error)
+gboolean
+_fb_store_load_counts (FbStore  *self,
+                       guint    *pending,
+                       guint    *conflict,
+                       GError  **error)
 {
   g_autoptr(FbCachedStmt) stmt = NULL;
   int rc;
 
-  stmt = get_stmt (self,
-                   "SELECT state, count(*) FROM items "
-                   "WHERE state IN ('pending', 'conflict') GROUP BY state",
-                   error);
+  stmt = _fb_store_get_stmt (self,
+                             "SELECT state, count(*) FROM items "
+                             "WHERE state IN ('pending', 'conflict') GROUP BY state",
+                             error);
   if (stmt == NULL)
     return FALSE;
 
@@ -471,19 +466,19 @@ load_counts (FbStore  *self,
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, rc);
+      _fb_store_set_sqlite_error (self, error, rc);
       return FALSE;
     }
 
   return TRUE;
 }
 
-static void
-reload_live_counts (FbStore *self)
+void
+_fb_store_reload_live_counts (FbStore *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!load_counts (self, &self->live_pending, &self->live_conflict, &error))
+  if (!_fb_store_load_counts (self, &self->live_pending, &self->live_conflict, &error))
     g_warning ("Could not count pending items: %s", error->message);
 }
 
@@ -682,21 +677,21 @@ index_entry_write (FbStore           *self,
     {
       g_autoptr(FbCachedStmt) remove = NULL;
 
-      remove = get_stmt (self, "DELETE FROM items_fts WHERE rowid = ?1", error);
+      remove = _fb_store_get_stmt (self, "DELETE FROM items_fts WHERE rowid = ?1", error);
       if (remove == NULL)
         return FALSE;
       sqlite3_bind_int64 (remove, 1, entry->rowid);
-      if (!step_done (self, remove, error))
+      if (!_fb_store_step_done (self, remove, error))
         return FALSE;
     }
 
   if (entry->title == NULL)
     return TRUE;
 
-  insert = get_stmt (self,
-                     "INSERT INTO items_fts (rowid, title, text, extra) "
-                     "VALUES (?1, ?2, ?3, ?4)",
-                     error);
+  insert = _fb_store_get_stmt (self,
+                               "INSERT INTO items_fts (rowid, title, text, extra) "
+                               "VALUES (?1, ?2, ?3, ?4)",
+                               error);
   if (insert == NULL)
     return FALSE;
   sqlite3_bind_int64 (insert, 1, entry->rowid);
@@ -704,16 +699,16 @@ index_entry_write (FbStore           *self,
   sqlite3_bind_text (insert, 3, entry->text, -1, SQLITE_STATIC);
   sqlite3_bind_text (insert, 4, entry->extra, -1, SQLITE_STATIC);
 
-  return step_done (self, insert, error);
+  return _fb_store_step_done (self, insert, error);
 }
 
 /* Indexes one row now (migrations). */
-static gboolean
-index_row (FbStore     *self,
-           gint64       rowid,
-           const char  *body_json,
-           gboolean     deleted,
-           GError     **error)
+gboolean
+_fb_store_index_row (FbStore     *self,
+                     gint64       rowid,
+                     const char  *body_json,
+                     gboolean     deleted,
+                     GError     **error)
 {
   IndexEntry entry;
   gboolean ok;
@@ -731,13 +726,13 @@ index_row (FbStore     *self,
  * indexing inside each write's own savepoint made every write flush a
  * tiny index segment. An entry is queued only once its write succeeded,
  * and a rolled back level drops its own entries, like the snapshots. */
-static void
-index_queue (FbStore     *self,
-             gint64       rowid,
-             const char  *body_json,
-             JsonObject  *body,
-             gboolean     deleted,
-             gboolean     replace)
+void
+_fb_store_index_queue (FbStore     *self,
+                       gint64       rowid,
+                       const char  *body_json,
+                       JsonObject  *body,
+                       gboolean     deleted,
+                       gboolean     replace)
 {
   IndexEntry entry;
 
@@ -751,10 +746,10 @@ index_queue (FbStore     *self,
  * inside the transaction wants the index up to date, but a savepoint may
  * still be rolled back and the commit writes them again): every entry is
  * idempotent, replacing whatever the index holds for its row. */
-static gboolean
-index_queue_flush (FbStore  *self,
-                   gboolean  keep,
-                   GError  **error)
+gboolean
+_fb_store_index_queue_flush (FbStore  *self,
+                             gboolean  keep,
+                             GError  **error)
 {
   if (keep)
     self->index_written_early = TRUE;
@@ -786,7 +781,7 @@ index_queue_flush_early (FbStore *self)
   if (self->depth == 0 || self->index_queue->len == 0 || self->broken != NULL)
     return;
 
-  if (!index_queue_flush (self, TRUE, &error))
+  if (!_fb_store_index_queue_flush (self, TRUE, &error))
     g_warning ("Could not update the search index: %s", error->message);
 }
 
@@ -816,8 +811,8 @@ has_word_characters (const char *text)
 /* What a person typed, as FTS5 syntax that cannot fail to parse: each word
  * a quoted phrase (quotes doubled) matched as a prefix, all words required.
  * NULL when nothing searchable is left. */
-static char *
-build_match_expression (const char *query)
+char *
+_fb_store_build_match_expression (const char *query)
 {
   g_auto(GStrv) words = NULL;
   GString *match = g_string_new (NULL);
@@ -959,14 +954,14 @@ fb_store_begin (FbStore  *self,
       g_clear_error (&self->last_error);
       /* IMMEDIATE takes the write lock now, so "busy" is reported here and
        * not half way through a change. */
-      if (!exec_cached (self, "BEGIN IMMEDIATE", error))
+      if (!_fb_store_exec_cached (self, "BEGIN IMMEDIATE", error))
         return FALSE;
     }
   else
     {
       g_autofree char *sql = savepoint_sql ("SAVEPOINT", self->depth);
 
-      if (!exec_cached (self, sql, error))
+      if (!_fb_store_exec_cached (self, sql, error))
         return FALSE;
     }
 
@@ -1006,7 +1001,7 @@ fb_store_rollback (FbStore *self)
 
       if (level == 0)
         {
-          if (!exec_cached (self, "ROLLBACK", &error))
+          if (!_fb_store_exec_cached (self, "ROLLBACK", &error))
             g_warning ("Could not roll back: %s", error->message);
         }
       else
@@ -1014,8 +1009,8 @@ fb_store_rollback (FbStore *self)
           g_autofree char *rollback_to = savepoint_sql ("ROLLBACK TO", level);
           g_autofree char *release = savepoint_sql ("RELEASE", level);
 
-          if (!exec_cached (self, rollback_to, &error) ||
-              !exec_cached (self, release, &error))
+          if (!_fb_store_exec_cached (self, rollback_to, &error) ||
+              !_fb_store_exec_cached (self, release, &error))
             {
               g_warning ("Could not roll back a savepoint: %s", error->message);
               if (sqlite3_get_autocommit (self->db))
@@ -1041,7 +1036,7 @@ fb_store_rollback (FbStore *self)
   if (self->depth == 0)
     end_outermost (self);
 
-  reload_live_counts (self);
+  _fb_store_reload_live_counts (self);
 }
 
 gboolean
@@ -1065,8 +1060,8 @@ fb_store_commit (FbStore  *self,
     {
       /* Written last and outside any savepoint; a failure here is a failed
        * commit like any other (the caller rolls back). */
-      if (!index_queue_flush (self, FALSE, error) ||
-          !exec_cached (self, "COMMIT", error))
+      if (!_fb_store_index_queue_flush (self, FALSE, error) ||
+          !_fb_store_exec_cached (self, "COMMIT", error))
         {
           check_transaction_alive (self);
           return FALSE;
@@ -1080,7 +1075,7 @@ fb_store_commit (FbStore  *self,
     {
       g_autofree char *sql = savepoint_sql ("RELEASE", self->depth - 1);
 
-      if (!exec_cached (self, sql, error))
+      if (!_fb_store_exec_cached (self, sql, error))
         {
           check_transaction_alive (self);
           return FALSE;
@@ -1097,20 +1092,20 @@ fb_store_commit (FbStore  *self,
 /* ---- Writing rows ---- */
 
 static void
-queue_snapshot (FbStore    *self,
-                const Row  *row,
-                gboolean    purged)
+queue_snapshot (FbStore           *self,
+                const FbStoreRow  *row,
+                gboolean           purged)
 {
   g_ptr_array_add (self->queue, _fb_item_new_from_row (row, purged));
 }
 
 /* Writes @after (inserting it if @before is NULL), keeps the full-text
  * index and the counts in step, and queues the new snapshot. */
-static gboolean
-save_row (FbStore    *self,
-          const Row  *before,
-          Row        *after,
-          GError    **error)
+gboolean
+_fb_store_save_row (FbStore           *self,
+                    const FbStoreRow  *before,
+                    FbStoreRow        *after,
+                    GError           **error)
 {
   g_autoptr(FbCachedStmt) stmt = NULL;
 
@@ -1118,20 +1113,20 @@ save_row (FbStore    *self,
 
   /* Plain INSERT or UPDATE: an upsert costs SQLite a temporary b-tree. */
   if (before == NULL)
-    stmt = get_stmt (self,
-                     "INSERT INTO items (id, collection, body, deleted, created_at, "
-                     "  updated_at, state, local_seq, base_rev, base_body, server_rev, "
-                     "  server_body, server_deleted, sync_error) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-                     error);
+    stmt = _fb_store_get_stmt (self,
+                               "INSERT INTO items (id, collection, body, deleted, created_at, "
+                               "  updated_at, state, local_seq, base_rev, base_body, server_rev, "
+                               "  server_body, server_deleted, sync_error) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                               error);
   else
-    stmt = get_stmt (self,
-                     "UPDATE items SET collection = ?2, body = ?3, deleted = ?4, "
-                     "  created_at = ?5, updated_at = ?6, state = ?7, local_seq = ?8, "
-                     "  base_rev = ?9, base_body = ?10, server_rev = ?11, "
-                     "  server_body = ?12, server_deleted = ?13, sync_error = ?14 "
-                     "WHERE id = ?1",
-                     error);
+    stmt = _fb_store_get_stmt (self,
+                               "UPDATE items SET collection = ?2, body = ?3, deleted = ?4, "
+                               "  created_at = ?5, updated_at = ?6, state = ?7, local_seq = ?8, "
+                               "  base_rev = ?9, base_body = ?10, server_rev = ?11, "
+                               "  server_body = ?12, server_deleted = ?13, sync_error = ?14 "
+                               "WHERE id = ?1",
+                               error);
   if (stmt == NULL)
     return FALSE;
 
@@ -1150,7 +1145,7 @@ save_row (FbStore    *self,
   sqlite3_bind_int (stmt, 13, after->server_deleted ? 1 : 0);
   bind_text (stmt, 14, after->sync_error);
 
-  if (!step_done (self, stmt, error))
+  if (!_fb_store_step_done (self, stmt, error))
     return FALSE;
   /* An update keeps its rowid: the full-text index is keyed by it. */
   after->rowid = before != NULL ? before->rowid : sqlite3_last_insert_rowid (self->db);
@@ -1158,8 +1153,8 @@ save_row (FbStore    *self,
   if (before == NULL ||
       before->deleted != after->deleted ||
       g_strcmp0 (before->body, after->body) != 0)
-    index_queue (self, after->rowid, after->body, after->body_object,
-                 after->deleted, before != NULL);
+    _fb_store_index_queue (self, after->rowid, after->body, after->body_object,
+                           after->deleted, before != NULL);
 
   /* Back from the Trash (restored, or brought back by another device). */
   if (before != NULL && before->deleted && !after->deleted &&
@@ -1174,23 +1169,23 @@ save_row (FbStore    *self,
 
 /* The row goes for good, its last snapshot says deleted + synced. */
 gboolean
-_fb_store_forget_row (FbStore     *self,
-                      const Row   *before,
-                      GError     **error)
+_fb_store_forget_row (FbStore           *self,
+                      const FbStoreRow  *before,
+                      GError           **error)
 {
   g_autoptr(FbCachedStmt) stmt = NULL;
 
-  stmt = get_stmt (self, "DELETE FROM items WHERE id = ?1", error);
+  stmt = _fb_store_get_stmt (self, "DELETE FROM items WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, before->id);
   /* Its in_flight rows go with it (ON DELETE CASCADE). */
-  if (!step_done (self, stmt, error))
+  if (!_fb_store_step_done (self, stmt, error))
     return FALSE;
   if (!_fb_store_history_forget (self, before->id, error))
     return FALSE;
 
-  index_queue (self, before->rowid, NULL, NULL, TRUE, TRUE);
+  _fb_store_index_queue (self, before->rowid, NULL, NULL, TRUE, TRUE);
 
   account_state (self, before->state, -1);
   queue_snapshot (self, before, TRUE);
@@ -1201,13 +1196,13 @@ _fb_store_forget_row (FbStore     *self,
 /* The server has the deletion (as @rev): the row stays as a synced
  * tombstone in the Trash, with its last body, unless the person deleted
  * it for good. */
-static gboolean
-purge_row (FbStore     *self,
-           const Row   *before,
-           const char  *rev,
-           GError     **error)
+gboolean
+_fb_store_purge_row (FbStore           *self,
+                     const FbStoreRow  *before,
+                     const char        *rev,
+                     GError           **error)
 {
-  g_auto(Row) after = { 0, };
+  g_auto(FbStoreRow) after = { 0, };
   gboolean keep;
 
   if (!_fb_store_trash_keeps (self, before, &keep, error))
@@ -1215,30 +1210,30 @@ purge_row (FbStore     *self,
   if (!keep)
     return _fb_store_forget_row (self, before, error);
 
-  row_copy (before, &after);
+  _fb_store_row_copy (before, &after);
   after.deleted = TRUE;
   after.state = FB_ITEM_STATE_SYNCED;
-  set_string (&after.base_rev, rev);
+  _fb_store_set_string (&after.base_rev, rev);
   g_clear_pointer (&after.base_body, g_free);
   g_clear_pointer (&after.server_rev, g_free);
   g_clear_pointer (&after.server_body, g_free);
   after.server_deleted = FALSE;
   g_clear_pointer (&after.sync_error, g_free);
 
-  return save_row (self, before, &after, error) &&
+  return _fb_store_save_row (self, before, &after, error) &&
          _fb_store_trash_add (self, before->id, error);
 }
 
 /* A change the person made: new body/deleted, a new local_seq, pending
  * (a conflict stays a conflict until it is resolved). */
-static gboolean
-save_local_edit (FbStore     *self,
-                 const Row   *before,
-                 const char  *body,
-                 gboolean     deleted,
-                 GError     **error)
+gboolean
+_fb_store_save_local_edit (FbStore           *self,
+                           const FbStoreRow  *before,
+                           const char        *body,
+                           gboolean           deleted,
+                           GError           **error)
 {
-  g_auto(Row) after = { 0, };
+  g_auto(FbStoreRow) after = { 0, };
   g_autofree char *kept = NULL;
 
   /* A local edit never changes another program's attachments, whatever
@@ -1247,26 +1242,26 @@ save_local_edit (FbStore     *self,
   if (kept != NULL)
     body = kept;
 
-  row_copy (before, &after);
-  set_string (&after.body, body);
+  _fb_store_row_copy (before, &after);
+  _fb_store_set_string (&after.body, body);
   after.deleted = deleted;
-  after.updated_at = now_ms (self);
+  after.updated_at = _fb_store_now (self);
   if (after.state != FB_ITEM_STATE_CONFLICT)
     after.state = FB_ITEM_STATE_PENDING;
-  if (!next_local_seq (self, &after.local_seq, error))
+  if (!_fb_store_next_local_seq (self, &after.local_seq, error))
     return FALSE;
 
-  return save_row (self, before, &after, error);
+  return _fb_store_save_row (self, before, &after, error);
 }
 
-static gboolean
-insert_new_item (FbStore     *self,
-                 const char  *id,
-                 const char  *collection,
-                 const char  *body,
-                 GError     **error)
+gboolean
+_fb_store_insert_new_item (FbStore     *self,
+                           const char  *id,
+                           const char  *collection,
+                           const char  *body,
+                           GError     **error)
 {
-  g_auto(Row) row = { 0, };
+  g_auto(FbStoreRow) row = { 0, };
   g_autofree char *without = NULL;
 
   /* Attachment stubs name data of a server revision; a new document has
@@ -1276,17 +1271,17 @@ insert_new_item (FbStore     *self,
   row.id = g_strdup (id);
   row.collection = g_strdup (collection);
   row.body = g_strdup (without != NULL ? without : body);
-  row.created_at = row.updated_at = now_ms (self);
+  row.created_at = row.updated_at = _fb_store_now (self);
   row.state = FB_ITEM_STATE_PENDING;
-  if (!next_local_seq (self, &row.local_seq, error))
+  if (!_fb_store_next_local_seq (self, &row.local_seq, error))
     return FALSE;
 
-  return save_row (self, NULL, &row, error);
+  return _fb_store_save_row (self, NULL, &row, error);
 }
 
-static gboolean
-check_collection (const char  *collection,
-                  GError     **error)
+gboolean
+_fb_store_check_collection (const char  *collection,
+                            GError     **error)
 {
   if (collection == NULL || *collection == '\0' || !g_utf8_validate (collection, -1, NULL))
     {
@@ -1298,9 +1293,9 @@ check_collection (const char  *collection,
   return TRUE;
 }
 
-static gboolean
-check_id (const char  *id,
-          GError     **error)
+gboolean
+_fb_store_check_id (const char  *id,
+                    GError     **error)
 {
   if (id == NULL || *id == '\0' || !g_utf8_validate (id, -1, NULL))
     {
@@ -1322,7 +1317,7 @@ run_create (FbStore     *self,
             GError     **error)
 {
   RUN_IN_TRANSACTION (self, error,
-                      insert_new_item (self, id, collection, body, error));
+                      _fb_store_insert_new_item (self, id, collection, body, error));
 }
 
 FbItem *
@@ -1339,7 +1334,7 @@ fb_store_create_item (FbStore     *self,
   g_return_val_if_fail (body != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_collection (collection, error))
+  if (!_fb_store_check_collection (collection, error))
     return NULL;
 
   id = g_uuid_string_random ();
@@ -1358,14 +1353,14 @@ put_item_in_transaction (FbStore     *self,
                          const char  *body,
                          GError     **error)
 {
-  g_auto(Row) before = { 0, };
+  g_auto(FbStoreRow) before = { 0, };
   gboolean found;
 
-  if (!load_row (self, id, &before, &found, error))
+  if (!_fb_store_load_row (self, id, &before, &found, error))
     return FALSE;
 
   if (!found)
-    return insert_new_item (self, id, collection, body, error);
+    return _fb_store_insert_new_item (self, id, collection, body, error);
 
   if (g_strcmp0 (before.collection, collection) != 0)
     {
@@ -1381,7 +1376,7 @@ put_item_in_transaction (FbStore     *self,
       !_fb_store_history_keep (self, &before, FB_HISTORY_KEEP_BEFORE_EDIT, error))
     return FALSE;
 
-  return save_local_edit (self, &before, body, FALSE, error);
+  return _fb_store_save_local_edit (self, &before, body, FALSE, error);
 }
 
 static gboolean
@@ -1410,7 +1405,7 @@ fb_store_put_item (FbStore     *self,
   g_return_val_if_fail (body != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_id (id, error) || !check_collection (collection, error))
+  if (!_fb_store_check_id (id, error) || !_fb_store_check_collection (collection, error))
     return NULL;
 
   json = fb_body_to_string (body);
@@ -1420,9 +1415,9 @@ fb_store_put_item (FbStore     *self,
   return fb_store_get_item (self, id, error);
 }
 
-static gboolean
-body_json_equal (const char *a,
-                 const char *b)
+gboolean
+_fb_store_body_json_equal (const char *a,
+                           const char *b)
 {
   g_autoptr(JsonObject) object_a = NULL;
   g_autoptr(JsonObject) object_b = NULL;
@@ -1444,9 +1439,9 @@ update_item_in_transaction (FbStore     *self,
                             const char  *body,
                             GError     **error)
 {
-  g_auto(Row) before = { 0, };
+  g_auto(FbStoreRow) before = { 0, };
 
-  if (!load_existing_row (self, id, &before, error))
+  if (!_fb_store_load_existing_row (self, id, &before, error))
     return FALSE;
 
   if (before.deleted)
@@ -1457,20 +1452,20 @@ update_item_in_transaction (FbStore     *self,
     }
 
   /* Saving what is already there is not an edit: nothing to push. */
-  if (body_json_equal (before.body, body))
+  if (_fb_store_body_json_equal (before.body, body))
     return TRUE;
 
   return _fb_store_save_local_body (self, &before, body, error);
 }
 
 gboolean
-_fb_store_save_local_body (FbStore     *self,
-                           const Row   *before,
-                           const char  *body,
-                           GError     **error)
+_fb_store_save_local_body (FbStore           *self,
+                           const FbStoreRow  *before,
+                           const char        *body,
+                           GError           **error)
 {
   return _fb_store_history_keep (self, before, FB_HISTORY_KEEP_BEFORE_EDIT, error) &&
-         save_local_edit (self, before, body, FALSE, error);
+         _fb_store_save_local_edit (self, before, body, FALSE, error);
 }
 
 gboolean
@@ -1498,9 +1493,9 @@ set_deleted_in_transaction (FbStore     *self,
                             gboolean     deleted,
                             GError     **error)
 {
-  g_auto(Row) before = { 0, };
+  g_auto(FbStoreRow) before = { 0, };
 
-  if (!load_existing_row (self, id, &before, error))
+  if (!_fb_store_load_existing_row (self, id, &before, error))
     return FALSE;
 
   if (before.deleted == deleted)
@@ -1511,7 +1506,7 @@ set_deleted_in_transaction (FbStore     *self,
   if (deleted && !_fb_store_trash_add (self, id, error))
     return FALSE;
 
-  return save_local_edit (self, &before, before.body, deleted, error);
+  return _fb_store_save_local_edit (self, &before, before.body, deleted, error);
 }
 
 gboolean
@@ -1554,15 +1549,15 @@ fb_store_get_item (FbStore     *self,
   g_return_val_if_fail (id != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  stmt = get_stmt (self, "SELECT " FB_ITEM_COLUMNS " FROM items WHERE id = ?1", error);
+  stmt = _fb_store_get_stmt (self, "SELECT " FB_ITEM_COLUMNS " FROM items WHERE id = ?1", error);
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, id);
-  if (!step_row (self, stmt, &found, error))
+  if (!_fb_store_step_row (self, stmt, &found, error))
     return NULL;
   if (!found)
     {
-      set_not_found (error, id);
+      _fb_store_set_not_found (error, id);
       return NULL;
     }
 
@@ -1571,11 +1566,11 @@ fb_store_get_item (FbStore     *self,
 
 /* Collects every row of a bound statement selecting FB_ITEM_COLUMNS (and
  * optionally a rank after them). */
-static GPtrArray *
-collect_items (FbStore       *self,
-               sqlite3_stmt  *stmt,
-               GArray        *ranks,
-               GError       **error)
+GPtrArray *
+_fb_store_collect_items (FbStore       *self,
+                         sqlite3_stmt  *stmt,
+                         GArray        *ranks,
+                         GError       **error)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
   int rc;
@@ -1593,7 +1588,7 @@ collect_items (FbStore       *self,
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, rc);
+      _fb_store_set_sqlite_error (self, error, rc);
       return NULL;
     }
 
@@ -1612,26 +1607,26 @@ fb_store_list_items (FbStore     *self,
 
   if (collection != NULL)
     {
-      stmt = get_stmt (self,
-                       "SELECT " FB_ITEM_COLUMNS " FROM items "
-                       "WHERE collection = ?1 AND deleted = 0 "
-                       "ORDER BY updated_at DESC, id",
-                       error);
+      stmt = _fb_store_get_stmt (self,
+                                 "SELECT " FB_ITEM_COLUMNS " FROM items "
+                                 "WHERE collection = ?1 AND deleted = 0 "
+                                 "ORDER BY updated_at DESC, id",
+                                 error);
       if (stmt != NULL)
         bind_text (stmt, 1, collection);
     }
   else
     {
-      stmt = get_stmt (self,
-                       "SELECT " FB_ITEM_COLUMNS " FROM items "
-                       "WHERE deleted = 0 ORDER BY updated_at DESC, id",
-                       error);
+      stmt = _fb_store_get_stmt (self,
+                                 "SELECT " FB_ITEM_COLUMNS " FROM items "
+                                 "WHERE deleted = 0 ORDER BY updated_at DESC, id",
+                                 error);
     }
 
   if (stmt == NULL)
     return NULL;
 
-  return collect_items (self, stmt, NULL, error);
+  return _fb_store_collect_items (self, stmt, NULL, error);
 }
 
 GPtrArray *
@@ -1653,7 +1648,7 @@ _fb_store_search_ranked (FbStore     *self,
     rank_array = g_array_new (FALSE, FALSE, sizeof (double));
 
   index_queue_flush_early (self);
-  match = build_match_expression (query);
+  match = _fb_store_build_match_expression (query);
   if (match == NULL)
     {
       if (ranks != NULL)
@@ -1661,19 +1656,19 @@ _fb_store_search_ranked (FbStore     *self,
       return g_ptr_array_new_with_free_func (g_object_unref);
     }
 
-  stmt = get_stmt (self,
-                   "SELECT " FB_ITEM_COLUMNS ", " BM25 " AS rank "
-                   "FROM items_fts JOIN items ON items.rowid = items_fts.rowid "
-                   "WHERE items_fts MATCH ?1 AND items.deleted = 0 "
-                   "  AND (?2 IS NULL OR items.collection = ?2) "
-                   "ORDER BY rank, items.updated_at DESC, items.id",
-                   error);
+  stmt = _fb_store_get_stmt (self,
+                             "SELECT " FB_ITEM_COLUMNS ", " BM25 " AS rank "
+                             "FROM items_fts JOIN items ON items.rowid = items_fts.rowid "
+                             "WHERE items_fts MATCH ?1 AND items.deleted = 0 "
+                             "  AND (?2 IS NULL OR items.collection = ?2) "
+                             "ORDER BY rank, items.updated_at DESC, items.id",
+                             error);
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, match);
   bind_text (stmt, 2, collection);
 
-  items = collect_items (self, stmt, rank_array, error);
+  items = _fb_store_collect_items (self, stmt, rank_array, error);
   if (items != NULL && ranks != NULL)
     *ranks = g_steal_pointer (&rank_array);
 
@@ -1713,14 +1708,14 @@ _fb_store_match_item (FbStore    *self,
     return FALSE;
 
   index_queue_flush_early (self);
-  match = build_match_expression (query);
+  match = _fb_store_build_match_expression (query);
   if (match == NULL)
     return FALSE;
 
-  stmt = get_stmt (self,
-                   "SELECT " BM25 " FROM items_fts "
-                   "WHERE items_fts MATCH ?1 AND rowid = ?2",
-                   &error);
+  stmt = _fb_store_get_stmt (self,
+                             "SELECT " BM25 " FROM items_fts "
+                             "WHERE items_fts MATCH ?1 AND rowid = ?2",
+                             &error);
   if (stmt == NULL)
     {
       g_warning ("Could not search: %s", error->message);
@@ -1728,7 +1723,7 @@ _fb_store_match_item (FbStore    *self,
     }
   bind_text (stmt, 1, match);
   sqlite3_bind_int64 (stmt, 2, _fb_item_get_rowid (item));
-  if (!step_row (self, stmt, &found, &error))
+  if (!_fb_store_step_row (self, stmt, &found, &error))
     {
       g_warning ("Could not search: %s", error->message);
       return FALSE;
@@ -1801,7 +1796,7 @@ _fb_store_match_items (FbStore    *self,
     }
 
   index_queue_flush_early (self);
-  match = build_match_expression (query);
+  match = _fb_store_build_match_expression (query);
   if (match == NULL)
     return g_steal_pointer (&ranks);
 
@@ -1814,7 +1809,7 @@ _fb_store_match_items (FbStore    *self,
       g_hash_table_add (wanted, rowid);
     }
 
-  stmt = get_stmt (self, "SELECT rowid, " BM25 " FROM items_fts WHERE items_fts MATCH ?1", &error);
+  stmt = _fb_store_get_stmt (self, "SELECT rowid, " BM25 " FROM items_fts WHERE items_fts MATCH ?1", &error);
   if (stmt == NULL)
     {
       g_warning ("Could not search: %s", error->message);
@@ -1832,7 +1827,7 @@ _fb_store_match_items (FbStore    *self,
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, &error, rc);
+      _fb_store_set_sqlite_error (self, &error, rc);
       g_warning ("Could not search: %s", error->message);
     }
 
@@ -1864,14 +1859,14 @@ fb_store_list_conflicts (FbStore  *self,
   g_return_val_if_fail (FB_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  stmt = get_stmt (self,
-                   "SELECT " FB_ITEM_COLUMNS " FROM items "
-                   "WHERE state = 'conflict' ORDER BY local_seq, id",
-                   error);
+  stmt = _fb_store_get_stmt (self,
+                             "SELECT " FB_ITEM_COLUMNS " FROM items "
+                             "WHERE state = 'conflict' ORDER BY local_seq, id",
+                             error);
   if (stmt == NULL)
     return NULL;
 
-  return collect_items (self, stmt, NULL, error);
+  return _fb_store_collect_items (self, stmt, NULL, error);
 }
 
 /* ---- Sync-facing ---- */
@@ -1888,17 +1883,17 @@ fb_store_list_pending (FbStore  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   /* Served by the items_by_state (state, local_seq) index. */
-  stmt = get_stmt (self,
-                   "SELECT " FB_ITEM_COLUMNS " FROM items "
-                   "WHERE state = 'pending' AND local_seq > ?1 "
-                   "ORDER BY local_seq LIMIT ?2",
-                   error);
+  stmt = _fb_store_get_stmt (self,
+                             "SELECT " FB_ITEM_COLUMNS " FROM items "
+                             "WHERE state = 'pending' AND local_seq > ?1 "
+                             "ORDER BY local_seq LIMIT ?2",
+                             error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, after_seq);
   sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
 
-  return collect_items (self, stmt, NULL, error);
+  return _fb_store_collect_items (self, stmt, NULL, error);
 }
 
 GPtrArray *
@@ -1912,36 +1907,36 @@ fb_store_list_known_to_server (FbStore     *self,
   g_return_val_if_fail (FB_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  stmt = get_stmt (self,
-                   "SELECT " FB_ITEM_COLUMNS " FROM items "
-                   "WHERE id > ?1 AND (base_rev IS NOT NULL OR server_rev IS NOT NULL) "
-                   "ORDER BY id LIMIT ?2",
-                   error);
+  stmt = _fb_store_get_stmt (self,
+                             "SELECT " FB_ITEM_COLUMNS " FROM items "
+                             "WHERE id > ?1 AND (base_rev IS NOT NULL OR server_rev IS NOT NULL) "
+                             "ORDER BY id LIMIT ?2",
+                             error);
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, after_id != NULL ? after_id : "");
   sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
 
-  return collect_items (self, stmt, NULL, error);
+  return _fb_store_collect_items (self, stmt, NULL, error);
 }
 
 /* What earlier pushes sent is forgotten once the server's answer, or a
  * newer base, makes it moot: the rows up to @up_to_seq (all with -1). */
-static gboolean
-clear_in_flight (FbStore     *self,
-                 const char  *id,
-                 gint64       up_to_seq,
-                 GError     **error)
+gboolean
+_fb_store_clear_in_flight (FbStore     *self,
+                           const char  *id,
+                           gint64       up_to_seq,
+                           GError     **error)
 {
   g_autoptr(FbCachedStmt) stmt = NULL;
 
-  stmt = get_stmt (self, "DELETE FROM in_flight WHERE id = ?1 AND local_seq <= ?2", error);
+  stmt = _fb_store_get_stmt (self, "DELETE FROM in_flight WHERE id = ?1 AND local_seq <= ?2", error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, id);
   sqlite3_bind_int64 (stmt, 2, up_to_seq < 0 ? G_MAXINT64 : up_to_seq);
 
-  return step_done (self, stmt, error);
+  return _fb_store_step_done (self, stmt, error);
 }
 
 static gboolean
@@ -1953,16 +1948,16 @@ mark_pushed_in_transaction (FbStore     *self,
                             gboolean     deleted,
                             GError     **error)
 {
-  g_auto(Row) before = { 0, };
-  g_auto(Row) after = { 0, };
+  g_auto(FbStoreRow) before = { 0, };
+  g_auto(FbStoreRow) after = { 0, };
 
-  if (!load_existing_row (self, id, &before, error) ||
-      !clear_in_flight (self, id, sent_local_seq, error))
+  if (!_fb_store_load_existing_row (self, id, &before, error) ||
+      !_fb_store_clear_in_flight (self, id, sent_local_seq, error))
     return FALSE;
 
-  row_copy (&before, &after);
-  set_string (&after.base_rev, rev);
-  set_string (&after.base_body, deleted ? NULL : body);
+  _fb_store_row_copy (&before, &after);
+  _fb_store_set_string (&after.base_rev, rev);
+  _fb_store_set_string (&after.base_body, deleted ? NULL : body);
   g_clear_pointer (&after.sync_error, g_free);
 
   /* Edits made while the push was on the way are still to be pushed. */
@@ -1970,9 +1965,9 @@ mark_pushed_in_transaction (FbStore     *self,
     after.state = FB_ITEM_STATE_SYNCED;
 
   if (after.state == FB_ITEM_STATE_SYNCED && deleted && after.deleted)
-    return purge_row (self, &before, rev, error);
+    return _fb_store_purge_row (self, &before, rev, error);
 
-  return save_row (self, &before, &after, error);
+  return _fb_store_save_row (self, &before, &after, error);
 }
 
 gboolean
@@ -2032,10 +2027,10 @@ record_in_flight_in_transaction (FbStore    *self,
 {
   g_autoptr(FbCachedStmt) stmt = NULL;
 
-  stmt = get_stmt (self,
-                   "INSERT OR REPLACE INTO in_flight (id, local_seq, body) "
-                   "VALUES (?1, ?2, ?3)",
-                   error);
+  stmt = _fb_store_get_stmt (self,
+                             "INSERT OR REPLACE INTO in_flight (id, local_seq, body) "
+                             "VALUES (?1, ?2, ?3)",
+                             error);
   if (stmt == NULL)
     return FALSE;
 
@@ -2047,7 +2042,7 @@ record_in_flight_in_transaction (FbStore    *self,
       bind_text (stmt, 1, fb_item_get_id (item));
       sqlite3_bind_int64 (stmt, 2, fb_item_get_local_seq (item));
       bind_text (stmt, 3, fb_item_get_deleted (item) ? NULL : fb_item_get_body_json (item));
-      if (!step_done (self, stmt, error))
+      if (!_fb_store_step_done (self, stmt, error))
         return FALSE;
     }
 
@@ -2084,10 +2079,10 @@ find_in_flight (FbStore     *self,
   int rc;
 
   *found = FALSE;
-  stmt = get_stmt (self,
-                   "SELECT local_seq, body FROM in_flight WHERE id = ?1 "
-                   "ORDER BY local_seq DESC",
-                   error);
+  stmt = _fb_store_get_stmt (self,
+                             "SELECT local_seq, body FROM in_flight WHERE id = ?1 "
+                             "ORDER BY local_seq DESC",
+                             error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, id);
@@ -2097,7 +2092,7 @@ find_in_flight (FbStore     *self,
       const char *body = (const char *) sqlite3_column_text (stmt, 1);
 
       if ((body == NULL && server_json == NULL) ||
-          (body != NULL && server_json != NULL && body_json_equal (body, server_json)))
+          (body != NULL && server_json != NULL && _fb_store_body_json_equal (body, server_json)))
         {
           *found = TRUE;
           *sent_seq = sqlite3_column_int64 (stmt, 0);
@@ -2108,7 +2103,7 @@ find_in_flight (FbStore     *self,
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, rc);
+      _fb_store_set_sqlite_error (self, error, rc);
       return FALSE;
     }
 
@@ -2123,13 +2118,13 @@ adopt_in_flight_in_transaction (FbStore     *self,
                                 gboolean    *adopted,
                                 GError     **error)
 {
-  g_auto(Row) before = { 0, };
-  g_auto(Row) after = { 0, };
+  g_auto(FbStoreRow) before = { 0, };
+  g_auto(FbStoreRow) after = { 0, };
   g_autofree char *sent_body = NULL;
   gint64 sent_seq = 0;
   gboolean found;
 
-  if (!load_row (self, id, &before, &found, error))
+  if (!_fb_store_load_row (self, id, &before, &found, error))
     return FALSE;
   if (!found || before.state != FB_ITEM_STATE_PENDING)
     return TRUE;
@@ -2148,16 +2143,16 @@ adopt_in_flight_in_transaction (FbStore     *self,
 
   /* Edited since: mine goes on top of what the server already has. A new
    * local_seq lets a push that is under way pick it up again. */
-  if (!clear_in_flight (self, id, sent_seq, error))
+  if (!_fb_store_clear_in_flight (self, id, sent_seq, error))
     return FALSE;
-  row_copy (&before, &after);
-  set_string (&after.base_rev, rev);
-  set_string (&after.base_body, sent_body);
+  _fb_store_row_copy (&before, &after);
+  _fb_store_set_string (&after.base_rev, rev);
+  _fb_store_set_string (&after.base_body, sent_body);
   g_clear_pointer (&after.sync_error, g_free);
-  if (!next_local_seq (self, &after.local_seq, error))
+  if (!_fb_store_next_local_seq (self, &after.local_seq, error))
     return FALSE;
 
-  return save_row (self, &before, &after, error);
+  return _fb_store_save_row (self, &before, &after, error);
 }
 
 gboolean
@@ -2208,11 +2203,11 @@ apply_remote_in_transaction (FbStore     *self,
                              gint64       updated_at,
                              GError     **error)
 {
-  g_auto(Row) before = { 0, };
-  g_auto(Row) after = { 0, };
+  g_auto(FbStoreRow) before = { 0, };
+  g_auto(FbStoreRow) after = { 0, };
   gboolean found;
 
-  if (!load_row (self, id, &before, &found, error))
+  if (!_fb_store_load_row (self, id, &before, &found, error))
     return FALSE;
 
   if (found && before.state != FB_ITEM_STATE_SYNCED)
@@ -2230,7 +2225,7 @@ apply_remote_in_transaction (FbStore     *self,
       /* Already in the Trash with that deletion. */
       if (before.deleted && g_strcmp0 (before.base_rev, rev) == 0)
         return TRUE;
-      return purge_row (self, &before, rev, error);
+      return _fb_store_purge_row (self, &before, rev, error);
     }
 
   if (found)
@@ -2239,36 +2234,36 @@ apply_remote_in_transaction (FbStore     *self,
       if (!before.deleted &&
           g_strcmp0 (before.base_rev, rev) == 0 &&
           g_strcmp0 (before.collection, collection) == 0 &&
-          body_json_equal (before.body, body))
+          _fb_store_body_json_equal (before.body, body))
         return TRUE;
 
       if (!before.deleted &&
           !_fb_store_history_keep (self, &before, FB_HISTORY_KEEP_BEFORE_OVERWRITE, error))
         return FALSE;
 
-      row_copy (&before, &after);
+      _fb_store_row_copy (&before, &after);
     }
   else
     {
       after.id = g_strdup (id);
-      after.created_at = updated_at > 0 ? updated_at : now_ms (self);
+      after.created_at = updated_at > 0 ? updated_at : _fb_store_now (self);
     }
 
-  set_string (&after.collection, collection);
-  set_string (&after.body, body);
+  _fb_store_set_string (&after.collection, collection);
+  _fb_store_set_string (&after.body, body);
   after.body_object = body_object;
   after.deleted = FALSE;
-  after.updated_at = updated_at > 0 ? updated_at : now_ms (self);
+  after.updated_at = updated_at > 0 ? updated_at : _fb_store_now (self);
   after.state = FB_ITEM_STATE_SYNCED;
-  set_string (&after.base_rev, rev);
-  set_string (&after.base_body, body);
+  _fb_store_set_string (&after.base_rev, rev);
+  _fb_store_set_string (&after.base_body, body);
   after.base_body_object = body_object;
   g_clear_pointer (&after.server_rev, g_free);
   g_clear_pointer (&after.server_body, g_free);
   after.server_deleted = FALSE;
   g_clear_pointer (&after.sync_error, g_free);
 
-  return save_row (self, found ? &before : NULL, &after, error) &&
+  return _fb_store_save_row (self, found ? &before : NULL, &after, error) &&
          _fb_store_history_set_origin (self, id, FB_VERSION_ORIGIN_SERVER,
                                        after.local_seq, error);
 }
@@ -2289,12 +2284,12 @@ fb_store_apply_remote (FbStore     *self,
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!check_id (id, error))
+  if (!_fb_store_check_id (id, error))
     return FALSE;
 
   if (!deleted)
     {
-      if (!check_collection (collection, error))
+      if (!_fb_store_check_collection (collection, error))
         return FALSE;
       if (body == NULL)
         {
@@ -2321,53 +2316,53 @@ apply_merged_in_transaction (FbStore     *self,
                              gboolean     merged_deleted,
                              GError     **error)
 {
-  g_auto(Row) before = { 0, };
-  g_auto(Row) after = { 0, };
+  g_auto(FbStoreRow) before = { 0, };
+  g_auto(FbStoreRow) after = { 0, };
   gboolean same_as_server;
 
   /* A base that is not ours: what earlier pushes sent can no longer be
    * stored on top of it. */
-  if (!load_existing_row (self, id, &before, error) ||
-      !clear_in_flight (self, id, -1, error))
+  if (!_fb_store_load_existing_row (self, id, &before, error) ||
+      !_fb_store_clear_in_flight (self, id, -1, error))
     return FALSE;
 
   if (!before.deleted &&
       !_fb_store_history_keep (self, &before, FB_HISTORY_KEEP_BEFORE_OVERWRITE, error))
     return FALSE;
 
-  row_copy (&before, &after);
-  set_string (&after.base_rev, rev);
-  set_string (&after.base_body, server_deleted ? NULL : server_body);
+  _fb_store_row_copy (&before, &after);
+  _fb_store_set_string (&after.base_rev, rev);
+  _fb_store_set_string (&after.base_body, server_deleted ? NULL : server_body);
   g_clear_pointer (&after.server_rev, g_free);
   g_clear_pointer (&after.server_body, g_free);
   after.server_deleted = FALSE;
   g_clear_pointer (&after.sync_error, g_free);
 
   if (!merged_deleted)
-    set_string (&after.body, merged);
+    _fb_store_set_string (&after.body, merged);
   after.deleted = merged_deleted;
   if (after.deleted != before.deleted || g_strcmp0 (after.body, before.body) != 0)
-    after.updated_at = now_ms (self);
+    after.updated_at = _fb_store_now (self);
 
   if (merged_deleted || server_deleted)
     same_as_server = merged_deleted && server_deleted;
   else
-    same_as_server = body_json_equal (merged, server_body);
+    same_as_server = _fb_store_body_json_equal (merged, server_body);
 
   if (same_as_server)
     {
       after.state = FB_ITEM_STATE_SYNCED;
       if (after.deleted)
-        return purge_row (self, &before, rev, error);
+        return _fb_store_purge_row (self, &before, rev, error);
     }
   else
     {
       after.state = FB_ITEM_STATE_PENDING;
-      if (!next_local_seq (self, &after.local_seq, error))
+      if (!_fb_store_next_local_seq (self, &after.local_seq, error))
         return FALSE;
     }
 
-  return save_row (self, &before, &after, error) &&
+  return _fb_store_save_row (self, &before, &after, error) &&
          _fb_store_history_set_origin (self, id,
                                        same_as_server ? FB_VERSION_ORIGIN_SERVER
                                                       : FB_VERSION_ORIGIN_MERGE,
@@ -2414,21 +2409,21 @@ set_conflict_in_transaction (FbStore     *self,
                              gboolean     server_deleted,
                              GError     **error)
 {
-  g_auto(Row) before = { 0, };
-  g_auto(Row) after = { 0, };
+  g_auto(FbStoreRow) before = { 0, };
+  g_auto(FbStoreRow) after = { 0, };
 
-  if (!load_existing_row (self, id, &before, error) ||
-      !clear_in_flight (self, id, -1, error))
+  if (!_fb_store_load_existing_row (self, id, &before, error) ||
+      !_fb_store_clear_in_flight (self, id, -1, error))
     return FALSE;
 
-  row_copy (&before, &after);
+  _fb_store_row_copy (&before, &after);
   after.state = FB_ITEM_STATE_CONFLICT;
-  set_string (&after.server_rev, server_rev);
-  set_string (&after.server_body, server_deleted ? NULL : server_body);
+  _fb_store_set_string (&after.server_rev, server_rev);
+  _fb_store_set_string (&after.server_body, server_deleted ? NULL : server_body);
   after.server_deleted = server_deleted;
   g_clear_pointer (&after.sync_error, g_free);
 
-  return save_row (self, &before, &after, error);
+  return _fb_store_save_row (self, &before, &after, error);
 }
 
 gboolean
@@ -2461,10 +2456,10 @@ keep_edit_in_conflict_in_transaction (FbStore     *self,
                                       const char  *mine,
                                       GError     **error)
 {
-  g_auto(Row) before = { 0, };
-  g_auto(Row) after = { 0, };
+  g_auto(FbStoreRow) before = { 0, };
+  g_auto(FbStoreRow) after = { 0, };
 
-  if (!load_existing_row (self, id, &before, error))
+  if (!_fb_store_load_existing_row (self, id, &before, error))
     return FALSE;
 
   if (before.deleted)
@@ -2478,7 +2473,7 @@ keep_edit_in_conflict_in_transaction (FbStore     *self,
    * mine is an edit like any other. */
   if (before.state == FB_ITEM_STATE_CONFLICT || before.base_rev == NULL)
     {
-      if (body_json_equal (before.body, mine))
+      if (_fb_store_body_json_equal (before.body, mine))
         return TRUE;
       return _fb_store_save_local_body (self, &before, mine, error);
     }
@@ -2488,19 +2483,19 @@ keep_edit_in_conflict_in_transaction (FbStore     *self,
   if (!_fb_store_history_keep (self, &before, FB_HISTORY_KEEP_BEFORE_EDIT, error))
     return FALSE;
 
-  row_copy (&before, &after);
-  set_string (&after.body, mine);
+  _fb_store_row_copy (&before, &after);
+  _fb_store_set_string (&after.body, mine);
   after.deleted = FALSE;
-  after.updated_at = now_ms (self);
+  after.updated_at = _fb_store_now (self);
   after.state = FB_ITEM_STATE_CONFLICT;
-  set_string (&after.server_rev, before.base_rev);
-  set_string (&after.server_body, before.base_body);
+  _fb_store_set_string (&after.server_rev, before.base_rev);
+  _fb_store_set_string (&after.server_body, before.base_body);
   after.server_deleted = FALSE;
   g_clear_pointer (&after.sync_error, g_free);
-  if (!next_local_seq (self, &after.local_seq, error))
+  if (!_fb_store_next_local_seq (self, &after.local_seq, error))
     return FALSE;
 
-  return save_row (self, &before, &after, error);
+  return _fb_store_save_row (self, &before, &after, error);
 }
 
 gboolean
@@ -2528,19 +2523,19 @@ set_sync_error_in_transaction (FbStore     *self,
                                const char  *message,
                                GError     **error)
 {
-  g_auto(Row) before = { 0, };
-  g_auto(Row) after = { 0, };
+  g_auto(FbStoreRow) before = { 0, };
+  g_auto(FbStoreRow) after = { 0, };
 
-  if (!load_existing_row (self, id, &before, error))
+  if (!_fb_store_load_existing_row (self, id, &before, error))
     return FALSE;
 
   if (g_strcmp0 (before.sync_error, message) == 0)
     return TRUE;
 
-  row_copy (&before, &after);
-  set_string (&after.sync_error, message);
+  _fb_store_row_copy (&before, &after);
+  _fb_store_set_string (&after.sync_error, message);
 
-  return save_row (self, &before, &after, error);
+  return _fb_store_save_row (self, &before, &after, error);
 }
 
 gboolean
@@ -2587,21 +2582,21 @@ forget_base_rev_in_transaction (FbStore     *self,
                                 const char  *id,
                                 GError     **error)
 {
-  g_auto(Row) before = { 0, };
-  g_auto(Row) after = { 0, };
+  g_auto(FbStoreRow) before = { 0, };
+  g_auto(FbStoreRow) after = { 0, };
 
-  if (!load_existing_row (self, id, &before, error))
+  if (!_fb_store_load_existing_row (self, id, &before, error))
     return FALSE;
 
   if (before.state != FB_ITEM_STATE_PENDING || before.base_rev == NULL)
     return TRUE;
 
-  row_copy (&before, &after);
+  _fb_store_row_copy (&before, &after);
   g_clear_pointer (&after.base_rev, g_free);
-  if (!next_local_seq (self, &after.local_seq, error))
+  if (!_fb_store_next_local_seq (self, &after.local_seq, error))
     return FALSE;
 
-  return save_row (self, &before, &after, error);
+  return _fb_store_save_row (self, &before, &after, error);
 }
 
 gboolean
@@ -2623,11 +2618,11 @@ resolve_in_transaction (FbStore       *self,
                         char         **new_id,
                         GError       **error)
 {
-  g_auto(Row) before = { 0, };
-  g_auto(Row) after = { 0, };
+  g_auto(FbStoreRow) before = { 0, };
+  g_auto(FbStoreRow) after = { 0, };
 
-  if (!load_existing_row (self, id, &before, error) ||
-      !clear_in_flight (self, id, -1, error))
+  if (!_fb_store_load_existing_row (self, id, &before, error) ||
+      !_fb_store_clear_in_flight (self, id, -1, error))
     return FALSE;
 
   if (before.state != FB_ITEM_STATE_CONFLICT)
@@ -2643,17 +2638,17 @@ resolve_in_transaction (FbStore       *self,
     return FALSE;
   if (!before.server_deleted && before.server_body != NULL &&
       !_fb_store_history_keep_body (self, id, before.server_body, FB_VERSION_ORIGIN_SERVER,
-                                    now_ms (self), error))
+                                    _fb_store_now (self), error))
     return FALSE;
 
-  row_copy (&before, &after);
-  set_string (&after.base_rev, before.server_rev);
-  set_string (&after.base_body, before.server_deleted ? NULL : before.server_body);
+  _fb_store_row_copy (&before, &after);
+  _fb_store_set_string (&after.base_rev, before.server_rev);
+  _fb_store_set_string (&after.base_body, before.server_deleted ? NULL : before.server_body);
   g_clear_pointer (&after.server_rev, g_free);
   g_clear_pointer (&after.server_body, g_free);
   after.server_deleted = FALSE;
   g_clear_pointer (&after.sync_error, g_free);
-  after.updated_at = now_ms (self);
+  after.updated_at = _fb_store_now (self);
 
   if (how == FB_RESOLVE_KEEP_MINE)
     {
@@ -2666,11 +2661,11 @@ resolve_in_transaction (FbStore       *self,
                                                  before.server_deleted ? NULL
                                                                        : before.server_body);
       if (kept != NULL)
-        set_string (&after.body, kept);
+        _fb_store_set_string (&after.body, kept);
       after.state = FB_ITEM_STATE_PENDING;
-      if (!next_local_seq (self, &after.local_seq, error))
+      if (!_fb_store_next_local_seq (self, &after.local_seq, error))
         return FALSE;
-      return save_row (self, &before, &after, error) &&
+      return _fb_store_save_row (self, &before, &after, error) &&
              _fb_store_history_set_origin (self, id, FB_VERSION_ORIGIN_RESOLUTION,
                                            after.local_seq, error);
     }
@@ -2681,21 +2676,21 @@ resolve_in_transaction (FbStore       *self,
       g_autofree char *copy_id = g_uuid_string_random ();
       g_autofree char *copy_body = copy_body_titled (before.body);
 
-      if (!insert_new_item (self, copy_id, before.collection,
-                            copy_body != NULL ? copy_body : before.body, error))
+      if (!_fb_store_insert_new_item (self, copy_id, before.collection,
+                                      copy_body != NULL ? copy_body : before.body, error))
         return FALSE;
       if (new_id != NULL)
         *new_id = g_steal_pointer (&copy_id);
     }
 
   if (before.server_deleted)
-    return purge_row (self, &before, before.server_rev, error);
+    return _fb_store_purge_row (self, &before, before.server_rev, error);
 
-  set_string (&after.body, before.server_body);
+  _fb_store_set_string (&after.body, before.server_body);
   after.deleted = FALSE;
   after.state = FB_ITEM_STATE_SYNCED;
 
-  return save_row (self, &before, &after, error) &&
+  return _fb_store_save_row (self, &before, &after, error) &&
          _fb_store_history_set_origin (self, id, FB_VERSION_ORIGIN_RESOLUTION,
                                        after.local_seq, error);
 }
@@ -2738,46 +2733,46 @@ fb_store_resolve_conflict (FbStore       *self,
 
 /* ---- Meta ---- */
 
-static char *
-read_meta (FbStore     *self,
-           const char  *key,
-           GError     **error)
+char *
+_fb_store_read_meta (FbStore     *self,
+                     const char  *key,
+                     GError     **error)
 {
   g_autoptr(FbCachedStmt) stmt = NULL;
   gboolean found;
 
-  stmt = get_stmt (self, "SELECT value FROM meta WHERE key = ?1", error);
+  stmt = _fb_store_get_stmt (self, "SELECT value FROM meta WHERE key = ?1", error);
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, key);
-  if (!step_row (self, stmt, &found, error) || !found)
+  if (!_fb_store_step_row (self, stmt, &found, error) || !found)
     return NULL;
 
-  return column_dup (stmt, 0);
+  return _fb_store_column_dup (stmt, 0);
 }
 
-static gboolean
-write_meta (FbStore     *self,
-            const char  *key,
-            const char  *value,
-            GError     **error)
+gboolean
+_fb_store_write_meta (FbStore     *self,
+                      const char  *key,
+                      const char  *value,
+                      GError     **error)
 {
   g_autoptr(FbCachedStmt) stmt = NULL;
 
   if (value == NULL)
-    stmt = get_stmt (self, "DELETE FROM meta WHERE key = ?1", error);
+    stmt = _fb_store_get_stmt (self, "DELETE FROM meta WHERE key = ?1", error);
   else
-    stmt = get_stmt (self,
-                     "INSERT INTO meta (key, value) VALUES (?1, ?2) "
-                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                     error);
+    stmt = _fb_store_get_stmt (self,
+                               "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                               error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, key);
   if (value != NULL)
     bind_text (stmt, 2, value);
 
-  return step_done (self, stmt, error);
+  return _fb_store_step_done (self, stmt, error);
 }
 
 char *
@@ -2790,7 +2785,7 @@ fb_store_get_meta (FbStore    *self,
   g_return_val_if_fail (FB_IS_STORE (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  value = read_meta (self, key, &error);
+  value = _fb_store_read_meta (self, key, &error);
   if (error != NULL)
     g_warning ("Could not read “%s” from the database: %s", key, error->message);
 
@@ -2816,7 +2811,7 @@ fb_store_set_meta (FbStore     *self,
       return FALSE;
     }
 
-  RUN_IN_TRANSACTION (self, error, write_meta (self, key, value, error));
+  RUN_IN_TRANSACTION (self, error, _fb_store_write_meta (self, key, value, error));
 }
 
 static char *
@@ -2880,9 +2875,9 @@ set_remote_session_in_transaction (FbStore     *self,
 {
   g_autofree char *key = checkpoint_key (remote);
 
-  return write_meta (self, "session_remote", remote, error) &&
-         write_meta (self, "session", session, error) &&
-         write_meta (self, key, NULL, error);
+  return _fb_store_write_meta (self, "session_remote", remote, error) &&
+         _fb_store_write_meta (self, "session", session, error) &&
+         _fb_store_write_meta (self, key, NULL, error);
 }
 
 gboolean
@@ -2996,8 +2991,8 @@ wal_hook_cb (gpointer     user_data,
   return SQLITE_OK;
 }
 
-static void
-checkpoint_wait (FbStore *self)
+void
+_fb_store_checkpoint_wait (FbStore *self)
 {
   g_mutex_lock (&self->checkpoint_lock);
   while (self->checkpoint_running)
@@ -3017,7 +3012,7 @@ query_int (FbStore     *self,
   int rc;
 
   /* Set on every path: callers read it only on success, but the compiler
-   * cannot see that through set_sqlite_error (). */
+   * cannot see that through _fb_store_set_sqlite_error (). */
   *value = 0;
 
   rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
@@ -3039,7 +3034,7 @@ query_int (FbStore     *self,
 
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (self, error, rc);
+      _fb_store_set_sqlite_error (self, error, rc);
       return FALSE;
     }
 
@@ -3050,36 +3045,36 @@ static gboolean
 migrate_to_v1 (FbStore  *self,
                GError  **error)
 {
-  return exec_once (self,
-                    "PRAGMA application_id = " G_STRINGIFY (FB_STORE_APPLICATION_ID) ";"
-                    "CREATE TABLE meta ("
-                    "  key   TEXT PRIMARY KEY NOT NULL,"
-                    "  value TEXT"
-                    ");"
-                    "CREATE TABLE items ("
-                    "  id             TEXT PRIMARY KEY NOT NULL,"
-                    "  collection     TEXT NOT NULL,"
-                    "  body           TEXT NOT NULL,"
-                    "  deleted        INTEGER NOT NULL DEFAULT 0,"
-                    "  created_at     INTEGER NOT NULL,"
-                    "  updated_at     INTEGER NOT NULL,"
-                    /* Not "IN (…)": SQLite checks that through a
+  return _fb_store_exec_once (self,
+                              "PRAGMA application_id = " G_STRINGIFY (FB_STORE_APPLICATION_ID) ";"
+                              "CREATE TABLE meta ("
+                              "  key   TEXT PRIMARY KEY NOT NULL,"
+                              "  value TEXT"
+                              ");"
+                              "CREATE TABLE items ("
+                              "  id             TEXT PRIMARY KEY NOT NULL,"
+                              "  collection     TEXT NOT NULL,"
+                              "  body           TEXT NOT NULL,"
+                              "  deleted        INTEGER NOT NULL DEFAULT 0,"
+                              "  created_at     INTEGER NOT NULL,"
+                              "  updated_at     INTEGER NOT NULL,"
+                              /* Not "IN (…)": SQLite checks that through a
                      * temporary b-tree on every write. */
-                    "  state          TEXT NOT NULL DEFAULT 'pending'"
-                    "                 CHECK (state = 'synced' OR state = 'pending'"
-                    "                        OR state = 'conflict'),"
-                    "  local_seq      INTEGER NOT NULL DEFAULT 0,"
-                    "  base_rev       TEXT,"
-                    "  base_body      TEXT,"
-                    "  server_rev     TEXT,"
-                    "  server_body    TEXT,"
-                    "  server_deleted INTEGER NOT NULL DEFAULT 0,"
-                    "  sync_error     TEXT"
-                    ");"
-                    "CREATE INDEX items_by_collection ON items (collection, deleted, updated_at);"
-                    "CREATE INDEX items_by_state ON items (state, local_seq);"
-                    "INSERT INTO meta (key, value) VALUES ('local_seq', '0');",
-                    error);
+                              "  state          TEXT NOT NULL DEFAULT 'pending'"
+                              "                 CHECK (state = 'synced' OR state = 'pending'"
+                              "                        OR state = 'conflict'),"
+                              "  local_seq      INTEGER NOT NULL DEFAULT 0,"
+                              "  base_rev       TEXT,"
+                              "  base_body      TEXT,"
+                              "  server_rev     TEXT,"
+                              "  server_body    TEXT,"
+                              "  server_deleted INTEGER NOT NULL DEFAULT 0,"
+                              "  sync_error     TEXT"
+                              ");"
+                              "CREATE INDEX items_by_collection ON items (collection, deleted, updated_at);"
+                              "CREATE INDEX items_by_state ON items (state, local_seq);"
+                              "INSERT INTO meta (key, value) VALUES ('local_seq', '0');",
+                              error);
 }
 
 /* v2: full-text search. The index is filled here from C rather than by
@@ -3093,26 +3088,26 @@ migrate_to_v2 (FbStore  *self,
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if (!exec_once (self,
-                  "CREATE VIRTUAL TABLE items_fts USING fts5 ("
-                  "  title, text, extra,"
-                  "  tokenize = 'unicode61 remove_diacritics 2'"
-                  ");",
-                  error))
+  if (!_fb_store_exec_once (self,
+                            "CREATE VIRTUAL TABLE items_fts USING fts5 ("
+                            "  title, text, extra,"
+                            "  tokenize = 'unicode61 remove_diacritics 2'"
+                            ");",
+                            error))
     return FALSE;
 
   rc = sqlite3_prepare_v2 (self->db, "SELECT rowid, body FROM items WHERE deleted = 0",
                            -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (self, error, rc);
+      _fb_store_set_sqlite_error (self, error, rc);
       return FALSE;
     }
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      if (!index_row (self, sqlite3_column_int64 (stmt, 0),
-                      (const char *) sqlite3_column_text (stmt, 1), FALSE, error))
+      if (!_fb_store_index_row (self, sqlite3_column_int64 (stmt, 0),
+                                (const char *) sqlite3_column_text (stmt, 1), FALSE, error))
         {
           sqlite3_finalize (stmt);
           return FALSE;
@@ -3122,7 +3117,7 @@ migrate_to_v2 (FbStore  *self,
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, rc);
+      _fb_store_set_sqlite_error (self, error, rc);
       return FALSE;
     }
 
@@ -3134,14 +3129,14 @@ static gboolean
 migrate_to_v4 (FbStore  *self,
                GError  **error)
 {
-  return exec_once (self,
-                    "CREATE TABLE in_flight ("
-                    "  id        TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,"
-                    "  local_seq INTEGER NOT NULL,"
-                    "  body      TEXT," /* NULL: a deletion */
-                    "  PRIMARY KEY (id, local_seq)"
-                    ") WITHOUT ROWID;",
-                    error);
+  return _fb_store_exec_once (self,
+                              "CREATE TABLE in_flight ("
+                              "  id        TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,"
+                              "  local_seq INTEGER NOT NULL,"
+                              "  body      TEXT," /* NULL: a deletion */
+                              "  PRIMARY KEY (id, local_seq)"
+                              ") WITHOUT ROWID;",
+                              error);
 }
 
 typedef gboolean (*MigrateFunc) (FbStore *self, GError **error);
@@ -3154,23 +3149,23 @@ static const MigrateFunc migrations[FB_STORE_SCHEMA_VERSION] = {
   migrate_to_v4,
 };
 
-static gboolean
-migrate (FbStore  *self,
-         gint64    version,
-         GError  **error)
+gboolean
+_fb_store_migrate (FbStore  *self,
+                   gint64    version,
+                   GError  **error)
 {
   for (; version < FB_STORE_SCHEMA_VERSION; version++)
     {
       g_autofree char *set_version = NULL;
 
       /* Each step is one transaction: a crash leaves the older schema. */
-      if (!exec_once (self, "BEGIN IMMEDIATE", error))
+      if (!_fb_store_exec_once (self, "BEGIN IMMEDIATE", error))
         return FALSE;
 
       set_version = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, version + 1);
       if (!migrations[version] (self, error) ||
-          !exec_once (self, set_version, error) ||
-          !exec_once (self, "COMMIT", error))
+          !_fb_store_exec_once (self, set_version, error) ||
+          !_fb_store_exec_once (self, "COMMIT", error))
         {
           if (!sqlite3_get_autocommit (self->db))
             sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
@@ -3181,10 +3176,10 @@ migrate (FbStore  *self,
   return TRUE;
 }
 
-static gboolean
-check_schema (FbStore  *self,
-              gint64   *version,
-              GError  **error)
+gboolean
+_fb_store_check_schema (FbStore  *self,
+                        gint64   *version,
+                        GError  **error)
 {
   gint64 application_id = 0;
   gint64 n_objects = 0;
@@ -3197,7 +3192,7 @@ check_schema (FbStore  *self,
   if (application_id != FB_STORE_APPLICATION_ID &&
       (application_id != 0 || *version != 0 || n_objects != 0))
     {
-      set_sqlite_error (self, error, SQLITE_NOTADB);
+      _fb_store_set_sqlite_error (self, error, SQLITE_NOTADB);
       return FALSE;
     }
 
@@ -3218,7 +3213,7 @@ ensure_device_id (FbStore  *self,
 {
   g_autofree char *device_id = NULL;
 
-  device_id = read_meta (self, "device_id", error);
+  device_id = _fb_store_read_meta (self, "device_id", error);
   if (device_id == NULL)
     {
       if (error != NULL && *error != NULL)
@@ -3227,7 +3222,7 @@ ensure_device_id (FbStore  *self,
       device_id = g_uuid_string_random ();
       if (!fb_store_begin (self, error))
         return FALSE;
-      if (!write_meta (self, "device_id", device_id, error))
+      if (!_fb_store_write_meta (self, "device_id", device_id, error))
         {
           fb_store_rollback (self);
           return FALSE;
@@ -3263,7 +3258,7 @@ open_connection (FbStore     *self,
                      _("Cannot open the database file “%s”: %s"),
                      self->path, g_strerror (saved_errno));
       else
-        set_sqlite_error (self, error, rc);
+        _fb_store_set_sqlite_error (self, error, rc);
       return FALSE;
     }
 
@@ -3273,8 +3268,8 @@ open_connection (FbStore     *self,
   return TRUE;
 }
 
-static void
-close_database (FbStore *self)
+void
+_fb_store_close_database (FbStore *self)
 {
   /* Statements belong to their connection. */
   g_hash_table_remove_all (self->statements);
@@ -3283,14 +3278,14 @@ close_database (FbStore *self)
   self->db = NULL;
 }
 
-static gboolean
-open_writable (FbStore  *self,
-               GError  **error)
+gboolean
+_fb_store_open_writable (FbStore  *self,
+                         GError  **error)
 {
   gint64 version = 0;
 
   if (!open_connection (self, self->path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error) ||
-      !check_schema (self, &version, error))
+      !_fb_store_check_schema (self, &version, error))
     return FALSE;
 
   /* SQLite opens a file it may not write (chattr +i, a read-only file
@@ -3308,17 +3303,17 @@ open_writable (FbStore  *self,
   /* WAL: readers never wait for the writer, and a commit is one append.
    * synchronous=NORMAL keeps every commit across a crash of the program;
    * only a power cut may lose the last ones, never consistency. */
-  if (!exec_once (self, "PRAGMA journal_mode = WAL", error) ||
-      !exec_once (self, "PRAGMA synchronous = NORMAL", error) ||
-      !exec_once (self, "PRAGMA foreign_keys = ON", error))
+  if (!_fb_store_exec_once (self, "PRAGMA journal_mode = WAL", error) ||
+      !_fb_store_exec_once (self, "PRAGMA synchronous = NORMAL", error) ||
+      !_fb_store_exec_once (self, "PRAGMA foreign_keys = ON", error))
     return FALSE;
 
-  if (!migrate (self, version, error))
+  if (!_fb_store_migrate (self, version, error))
     return FALSE;
 
   sqlite3_wal_hook (self->db, wal_hook_cb, self);
 
-  if (!load_counts (self, &self->pending_count, &self->conflict_count, error))
+  if (!_fb_store_load_counts (self, &self->pending_count, &self->conflict_count, error))
     return FALSE;
   self->live_pending = self->pending_count;
   self->live_conflict = self->conflict_count;
@@ -3328,9 +3323,9 @@ open_writable (FbStore  *self,
 
 /* For reading only: the WAL index in memory when the -shm cannot be
  * written, and without the WAL when there is none to read. */
-static gboolean
-open_read_only (FbStore  *self,
-                GError  **error)
+gboolean
+_fb_store_open_read_only (FbStore  *self,
+                          GError  **error)
 {
   g_autofree char *uri = _fb_store_read_only_uri (self->path, FALSE);
   g_autofree char *device_id = NULL;
@@ -3340,7 +3335,7 @@ open_read_only (FbStore  *self,
   if (!open_connection (self, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, error))
     return FALSE;
 
-  if (!check_schema (self, &version, &local_error))
+  if (!_fb_store_check_schema (self, &version, &local_error))
     {
       /* No -shm, and none can be made (a read-only folder): SQLite cannot
        * read the WAL then. Every connection keeps the -shm while it has the
@@ -3357,11 +3352,11 @@ open_read_only (FbStore  *self,
         }
 
       g_clear_error (&local_error);
-      close_database (self);
+      _fb_store_close_database (self);
       g_free (uri);
       uri = _fb_store_read_only_uri (self->path, TRUE);
       if (!open_connection (self, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, error) ||
-          !check_schema (self, &version, error))
+          !_fb_store_check_schema (self, &version, error))
         return FALSE;
     }
 
@@ -3374,14 +3369,14 @@ open_read_only (FbStore  *self,
       return FALSE;
     }
 
-  if (!load_counts (self, &self->pending_count, &self->conflict_count, error))
+  if (!_fb_store_load_counts (self, &self->pending_count, &self->conflict_count, error))
     return FALSE;
   self->live_pending = self->pending_count;
   self->live_conflict = self->conflict_count;
 
   /* A database that never got as far as saving its device id: one for
    * this session (nothing is synced while read-only). */
-  device_id = read_meta (self, "device_id", &local_error);
+  device_id = _fb_store_read_meta (self, "device_id", &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -3408,9 +3403,9 @@ can_read_instead (FbStore      *self,
   return g_file_test (self->path, G_FILE_TEST_IS_REGULAR);
 }
 
-static gboolean
-open_database (FbStore  *self,
-               GError  **error)
+gboolean
+_fb_store_open_database (FbStore  *self,
+                         GError  **error)
 {
   g_autofree char *folder = g_path_get_dirname (self->path);
   g_autoptr(GError) writable_error = NULL;
@@ -3427,15 +3422,15 @@ open_database (FbStore  *self,
       return FALSE;
     }
 
-  if (open_writable (self, &writable_error))
+  if (_fb_store_open_writable (self, &writable_error))
     return TRUE;
 
   disk_full = g_error_matches (writable_error, FB_STORE_ERROR, FB_STORE_ERROR_FULL);
-  close_database (self);
+  _fb_store_close_database (self);
 
   if (can_read_instead (self, writable_error))
     {
-      if (open_read_only (self, &read_error))
+      if (_fb_store_open_read_only (self, &read_error))
         {
           g_debug ("Opened %s for reading only: %s", self->path, writable_error->message);
           _fb_store_set_read_only_error (&self->read_only, self->path, disk_full);
@@ -3443,7 +3438,7 @@ open_database (FbStore  *self,
         }
 
       g_debug ("Cannot open %s for reading either: %s", self->path, read_error->message);
-      close_database (self);
+      _fb_store_close_database (self);
     }
 
   /* The words for a full disk at a write say a change was lost; here
@@ -3473,7 +3468,7 @@ fb_store_new (const char  *path,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   self = g_object_new (FB_TYPE_STORE, "path", path, NULL);
-  if (!open_database (self, error))
+  if (!_fb_store_open_database (self, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -3520,11 +3515,11 @@ fb_store_reopen_writable (FbStore  *self,
 
   /* The reader goes first: connections of one process share the -shm
    * state, and a writer would inherit the reader's read-only one. */
-  close_database (self);
-  if (!open_writable (self, error))
+  _fb_store_close_database (self);
+  if (!_fb_store_open_writable (self, error))
     {
-      close_database (self);
-      if (!open_read_only (self, &read_error))
+      _fb_store_close_database (self);
+      if (!_fb_store_open_read_only (self, &read_error))
         g_critical ("Cannot open %s for reading again: %s", self->path, read_error->message);
       return FALSE;
     }
@@ -3580,63 +3575,8 @@ _fb_store_set_default_busy_timeout (guint ms)
 /* ---- Shared with fb-store-history.c ---- */
 
 void
-_fb_store_row_clear (Row *row)
-{
-  row_clear (row);
-}
-
-FbCachedStmt *
-_fb_store_get_stmt (FbStore     *self,
-                    const char  *sql,
-                    GError     **error)
-{
-  return get_stmt (self, sql, error);
-}
-
-gboolean
-_fb_store_step_done (FbStore       *self,
-                     sqlite3_stmt  *stmt,
-                     GError       **error)
-{
-  return step_done (self, stmt, error);
-}
-
-gboolean
-_fb_store_step_row (FbStore       *self,
-                    sqlite3_stmt  *stmt,
-                    gboolean      *has_row,
-                    GError       **error)
-{
-  return step_row (self, stmt, has_row, error);
-}
-
-void
-_fb_store_set_sqlite_error (FbStore  *self,
-                            GError  **error,
-                            int       rc)
-{
-  set_sqlite_error (self, error, rc);
-}
-
-gint64
-_fb_store_now (FbStore *self)
-{
-  return now_ms (self);
-}
-
-gboolean
-_fb_store_load_row (FbStore     *self,
-                    const char  *id,
-                    Row         *row,
-                    gboolean    *found,
-                    GError     **error)
-{
-  return load_row (self, id, row, found, error);
-}
-
-void
-_fb_store_queue_snapshot (FbStore   *self,
-                          const Row *row)
+_fb_store_queue_snapshot (FbStore           *self,
+                          const FbStoreRow  *row)
 {
   queue_snapshot (self, row, FALSE);
 }
@@ -3663,7 +3603,7 @@ fb_store_finalize (GObject *object)
 {
   FbStore *self = FB_STORE (object);
 
-  checkpoint_wait (self);
+  _fb_store_checkpoint_wait (self);
   if (self->checkpoint_db != NULL)
     sqlite3_close_v2 (self->checkpoint_db);
   self->checkpoint_db = NULL;
