@@ -27,6 +27,63 @@ G_BEGIN_DECLS
 
 typedef gint64 (*FbStoreClockFunc) (gpointer user_data);
 
+/* One class over several files (fb-store*.c), as GNOME Text Editor's
+ * EditorWindow: the instance struct is shared here. */
+struct _FbStore
+{
+  GObject           parent_instance;
+
+  char             *path;
+  sqlite3          *db;
+  char             *device_id;
+  /* Why the database is open for reading only; NULL when writable. */
+  GError           *read_only;
+
+  /* SQL text → sqlite3_stmt, prepared once and kept for the store's life. */
+  GHashTable       *statements;
+
+  /* Transactions: depth 0 is none, 1 a BEGIN, deeper ones savepoints. */
+  guint             depth;
+  /* Set when SQLite rolled the whole transaction back by itself (disk
+   * full, I/O error): everything up to the outermost level is gone. */
+  GError           *broken;
+  /* The last error SQLite reported, to say why a transaction was lost. */
+  GError           *last_error;
+  /* Snapshots waiting for the outermost commit, and the queue length when
+   * each level began, so a rolled back savepoint drops only its own. */
+  GPtrArray        *queue;
+  GArray           *queue_marks;
+  /* Full-text index updates waiting for the outermost commit, and the
+   * queue length when each level began (see _fb_store_index_queue_flush ()). */
+  GArray           *index_queue;
+  GArray           *index_marks;
+  /* Set once the index queue was written ahead of the commit (for a search
+   * inside the transaction): from then on every entry replaces its row. */
+  gboolean          index_written_early;
+  /* The snapshots being announced right now, and which announcement. */
+  GPtrArray        *flushing;
+  guint             flush_serial;
+
+  /* Counts as of the last commit (what the properties say), and as of now
+   * inside the current transaction. */
+  guint             pending_count;
+  guint             conflict_count;
+  guint             live_pending;
+  guint             live_conflict;
+
+  /* WAL checkpoints run on a worker with a connection of its own (see
+   * wal_hook_cb ()); @checkpoint_lock guards the two flags. */
+  GMutex            checkpoint_lock;
+  GCond             checkpoint_cond;
+  gboolean          checkpoint_running;
+  gboolean          checkpoint_unavailable;
+  sqlite3          *checkpoint_db;
+
+  guint             busy_timeout;
+  FbStoreClockFunc  clock;
+  gpointer          clock_data;
+};
+
 /* One row of the items table as it is written. Bodies stay JSON text: most
  * writes move them from one column to another without looking inside. */
 typedef struct
@@ -255,6 +312,8 @@ GPtrArray   *_fb_store_collect_items         (FbStore          *self,
 
 /* fb-store-index.c: the full-text index and search. Updates wait in a
  * queue for the outermost commit (see _fb_store_index_queue ()). */
+/* An empty queue of index updates (FbStore:index_queue). */
+GArray      *_fb_store_index_queue_new       (void);
 gboolean     _fb_store_index_row             (FbStore          *self,
                                               gint64            rowid,
                                               const char       *body_json,

@@ -1,0 +1,274 @@
+/* fb-store-conflicts.c: conflicts in the local store: entering and resolving them */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "fb-store-private.h"
+
+/* Owns the conflict state of an item: the server's side kept beside mine,
+ * a collision on screen kept as a conflict, and the three resolutions. */
+
+static gboolean
+set_conflict_in_transaction (FbStore     *self,
+                             const char  *id,
+                             const char  *server_rev,
+                             const char  *server_body,
+                             gboolean     server_deleted,
+                             GError     **error)
+{
+  g_auto(FbStoreRow) before = { 0, };
+  g_auto(FbStoreRow) after = { 0, };
+
+  if (!_fb_store_load_existing_row (self, id, &before, error) ||
+      !_fb_store_clear_in_flight (self, id, -1, error))
+    return FALSE;
+
+  _fb_store_row_copy (&before, &after);
+  after.state = FB_ITEM_STATE_CONFLICT;
+  _fb_store_set_string (&after.server_rev, server_rev);
+  _fb_store_set_string (&after.server_body, server_deleted ? NULL : server_body);
+  after.server_deleted = server_deleted;
+  g_clear_pointer (&after.sync_error, g_free);
+
+  return _fb_store_save_row (self, &before, &after, error);
+}
+
+gboolean
+fb_store_set_conflict (FbStore     *self,
+                       const char  *id,
+                       const char  *server_rev,
+                       JsonObject  *server_body,
+                       gboolean     server_deleted,
+                       GError     **error)
+{
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (server_rev != NULL, FALSE);
+  g_return_val_if_fail (server_deleted || server_body != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (server_body != NULL && !server_deleted)
+    json = fb_body_to_string (server_body);
+
+  RUN_IN_TRANSACTION (self, error,
+                      set_conflict_in_transaction (self, id, server_rev, json,
+                                                   server_deleted, error));
+}
+
+static gboolean
+keep_edit_in_conflict_in_transaction (FbStore     *self,
+                                      const char  *id,
+                                      const char  *mine,
+                                      GError     **error)
+{
+  g_auto(FbStoreRow) before = { 0, };
+  g_auto(FbStoreRow) after = { 0, };
+
+  if (!_fb_store_load_existing_row (self, id, &before, error))
+    return FALSE;
+
+  if (before.deleted)
+    {
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND,
+                   _("The item “%s” was deleted"), id);
+      return FALSE;
+    }
+
+  /* Already a conflict (its server side is set), or never on a server:
+   * mine is an edit like any other. */
+  if (before.state == FB_ITEM_STATE_CONFLICT || before.base_rev == NULL)
+    {
+      if (_fb_store_body_json_equal (before.body, mine))
+        return TRUE;
+      return _fb_store_save_local_body (self, &before, mine, error);
+    }
+
+  /* The version that arrived stays as the server's side, and in the
+   * history too, whatever the person later chooses. */
+  if (!_fb_store_history_keep (self, &before, FB_HISTORY_KEEP_BEFORE_EDIT, error))
+    return FALSE;
+
+  _fb_store_row_copy (&before, &after);
+  _fb_store_set_string (&after.body, mine);
+  after.deleted = FALSE;
+  after.updated_at = _fb_store_now (self);
+  after.state = FB_ITEM_STATE_CONFLICT;
+  _fb_store_set_string (&after.server_rev, before.base_rev);
+  _fb_store_set_string (&after.server_body, before.base_body);
+  after.server_deleted = FALSE;
+  g_clear_pointer (&after.sync_error, g_free);
+  if (!_fb_store_next_local_seq (self, &after.local_seq, error))
+    return FALSE;
+
+  return _fb_store_save_row (self, &before, &after, error);
+}
+
+gboolean
+fb_store_keep_edit_in_conflict (FbStore     *self,
+                                const char  *id,
+                                JsonObject  *mine,
+                                GError     **error)
+{
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (mine != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  json = fb_body_to_string (mine);
+
+  RUN_IN_TRANSACTION (self, error,
+                      keep_edit_in_conflict_in_transaction (self, id, json, error));
+}
+
+/* Keep Both's copy of mine: the same body, its title saying which one it
+ * is, so that the two can be told apart in the list. NULL if @body is not
+ * an object (it is then copied as it is). */
+static char *
+copy_body_titled (const char *body)
+{
+  g_autoptr(JsonObject) object = fb_body_from_string (body, NULL);
+  g_autofree char *title = NULL;
+  const char *old_title;
+
+  if (object == NULL)
+    return NULL;
+
+  old_title = json_object_get_string_member_with_default (object, "title", "");
+  if (old_title == NULL || *old_title == '\0')
+    title = g_strdup (_("Untitled (copy from this device)"));
+  else
+    /* TRANSLATORS: the title of the copy that Keep Both makes of this
+     * device's version; %s is the item's title */
+    title = g_strdup_printf (_("%s (copy from this device)"), old_title);
+  json_object_set_string_member (object, "title", title);
+
+  return fb_body_to_string (object);
+}
+
+static gboolean
+resolve_in_transaction (FbStore       *self,
+                        const char    *id,
+                        FbResolution   how,
+                        char         **new_id,
+                        GError       **error)
+{
+  g_auto(FbStoreRow) before = { 0, };
+  g_auto(FbStoreRow) after = { 0, };
+
+  if (!_fb_store_load_existing_row (self, id, &before, error) ||
+      !_fb_store_clear_in_flight (self, id, -1, error))
+    return FALSE;
+
+  if (before.state != FB_ITEM_STATE_CONFLICT)
+    {
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_INVALID,
+                   _("The item “%s” is not in conflict"), id);
+      return FALSE;
+    }
+
+  /* Both sides are kept as versions, whichever the person chooses. */
+  if (!before.deleted &&
+      !_fb_store_history_keep (self, &before, FB_HISTORY_KEEP_BEFORE_OVERWRITE, error))
+    return FALSE;
+  if (!before.server_deleted && before.server_body != NULL &&
+      !_fb_store_history_keep_body (self, id, before.server_body, FB_VERSION_ORIGIN_SERVER,
+                                    _fb_store_now (self), error))
+    return FALSE;
+
+  _fb_store_row_copy (&before, &after);
+  _fb_store_set_string (&after.base_rev, before.server_rev);
+  _fb_store_set_string (&after.base_body, before.server_deleted ? NULL : before.server_body);
+  g_clear_pointer (&after.server_rev, g_free);
+  g_clear_pointer (&after.server_body, g_free);
+  after.server_deleted = FALSE;
+  g_clear_pointer (&after.sync_error, g_free);
+  after.updated_at = _fb_store_now (self);
+
+  if (how == FB_RESOLVE_KEEP_MINE)
+    {
+      g_autofree char *kept = NULL;
+
+      /* Mine goes on top of the server's revision: with that revision's
+       * attachments, which only other programs change. */
+      if (after.body != NULL)
+        kept = fb_body_json_with_attachments_of (after.body,
+                                                 before.server_deleted ? NULL
+                                                                       : before.server_body);
+      if (kept != NULL)
+        _fb_store_set_string (&after.body, kept);
+      after.state = FB_ITEM_STATE_PENDING;
+      if (!_fb_store_next_local_seq (self, &after.local_seq, error))
+        return FALSE;
+      return _fb_store_save_row (self, &before, &after, error) &&
+             _fb_store_history_set_origin (self, id, FB_VERSION_ORIGIN_RESOLUTION,
+                                           after.local_seq, error);
+    }
+
+  /* Mine lives on as a new item; a deleted mine has nothing to keep. */
+  if (how == FB_RESOLVE_KEEP_BOTH && !before.deleted)
+    {
+      g_autofree char *copy_id = g_uuid_string_random ();
+      g_autofree char *copy_body = copy_body_titled (before.body);
+
+      if (!_fb_store_insert_new_item (self, copy_id, before.collection,
+                                      copy_body != NULL ? copy_body : before.body, error))
+        return FALSE;
+      if (new_id != NULL)
+        *new_id = g_steal_pointer (&copy_id);
+    }
+
+  if (before.server_deleted)
+    return _fb_store_purge_row (self, &before, before.server_rev, error);
+
+  _fb_store_set_string (&after.body, before.server_body);
+  after.deleted = FALSE;
+  after.state = FB_ITEM_STATE_SYNCED;
+
+  return _fb_store_save_row (self, &before, &after, error) &&
+         _fb_store_history_set_origin (self, id, FB_VERSION_ORIGIN_RESOLUTION,
+                                       after.local_seq, error);
+}
+
+gboolean
+fb_store_resolve_conflict (FbStore       *self,
+                           const char    *id,
+                           FbResolution   how,
+                           char         **new_id,
+                           GError       **error)
+{
+  g_autofree char *created = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (how <= FB_RESOLVE_KEEP_BOTH, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (new_id != NULL)
+    *new_id = NULL;
+
+  if (!fb_store_begin (self, error))
+    return FALSE;
+  if (!resolve_in_transaction (self, id, how, &created, error))
+    {
+      fb_store_rollback (self);
+      return FALSE;
+    }
+  if (!fb_store_commit (self, error))
+    {
+      fb_store_rollback (self);
+      return FALSE;
+    }
+
+  if (new_id != NULL)
+    *new_id = g_steal_pointer (&created);
+
+  return TRUE;
+}

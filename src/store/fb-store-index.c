@@ -1,0 +1,584 @@
+/* fb-store-index.c: full-text index and search of the local store */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fb-store-private.h"
+
+/* Owns the items_fts table: what each row puts in it (CJK split per
+ * character), the queue of index updates written at the outermost commit,
+ * and searching (the FTS5 query a person's words become, ranks). */
+
+/* Weights of the title, text and extra (record field values, tags)
+ * columns of the full-text index: a word in the title counts most. */
+#define BM25 "bm25(items_fts, 5.0, 1.0, 2.0)"
+
+/* ---- Full-text index ---- */
+
+/* unicode61 keeps a run of Han, kana or Hangul as one token, so "京都" would
+ * not find "東京都庁". Each such character becomes a token of its own, and a
+ * query becomes a phrase of characters: any substring is found. */
+static gboolean
+is_cjk (gunichar c)
+{
+  switch (g_unichar_get_script (c))
+    {
+    case G_UNICODE_SCRIPT_HAN:
+    case G_UNICODE_SCRIPT_HIRAGANA:
+    case G_UNICODE_SCRIPT_KATAKANA:
+    case G_UNICODE_SCRIPT_HANGUL:
+    case G_UNICODE_SCRIPT_BOPOMOFO:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* The first character that can be CJK is U+1100 (Hangul Jamo): text whose
+ * bytes are all below 0xE1 (the lead byte of U+1000…U+1FFF) has none. */
+static gboolean
+may_contain_cjk (const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    if (*p >= 0xE1)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+append_for_index (GString    *out,
+                  const char *text)
+{
+  const char *p;
+  gsize len = 0;
+
+  if (text == NULL)
+    return;
+
+  /* Plain ASCII (most text) is valid UTF-8 and holds no CJK: one pass. */
+  while (text[len] != '\0' && (guchar) text[len] < 0x80)
+    len++;
+  if (text[len] == '\0')
+    {
+      g_string_append_len (out, text, len);
+      return;
+    }
+
+  if (!g_utf8_validate (text, -1, NULL))
+    return;
+
+  if (!may_contain_cjk (text))
+    {
+      g_string_append (out, text);
+      return;
+    }
+
+  for (p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (is_cjk (c))
+        {
+          g_string_append_c (out, ' ');
+          g_string_append_unichar (out, c);
+          g_string_append_c (out, ' ');
+        }
+      else
+        {
+          g_string_append_unichar (out, c);
+        }
+    }
+}
+
+static void
+append_node_for_index (GString  *out,
+                       JsonNode *node)
+{
+  if (node == NULL)
+    return;
+
+  if (JSON_NODE_HOLDS_VALUE (node))
+    {
+      GType type = json_node_get_value_type (node);
+
+      if (type == G_TYPE_STRING)
+        append_for_index (out, json_node_get_string (node));
+      else if (type == G_TYPE_INT64)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+      else if (type == G_TYPE_DOUBLE)
+        g_string_append_printf (out, "%g", json_node_get_double (node));
+      else
+        return;
+      g_string_append_c (out, '\n');
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        append_node_for_index (out, json_array_get_element (array, i));
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      const char *member;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, &member, &value))
+        append_node_for_index (out, value);
+    }
+}
+
+static char *
+index_text_of (JsonObject *body,
+               const char *member)
+{
+  GString *out = g_string_new (NULL);
+  JsonNode *node = json_object_get_member (body, member);
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_STRING)
+    append_for_index (out, json_node_get_string (node));
+
+  return g_string_free (out, FALSE);
+}
+
+/* What the full-text index holds for one row: NULL title for none. */
+typedef struct
+{
+  gint64   rowid;
+  char    *title;
+  char    *text;
+  char    *extra;
+  /* The index may already have a row for @rowid (an update or a purge). */
+  gboolean replace;
+} IndexEntry;
+
+static void
+index_entry_clear (IndexEntry *entry)
+{
+  g_clear_pointer (&entry->title, g_free);
+  g_clear_pointer (&entry->text, g_free);
+  g_clear_pointer (&entry->extra, g_free);
+}
+
+GArray *
+_fb_store_index_queue_new (void)
+{
+  GArray *queue = g_array_new (FALSE, FALSE, sizeof (IndexEntry));
+
+  g_array_set_clear_func (queue, (GDestroyNotify) index_entry_clear);
+
+  return queue;
+}
+
+/* Fills @entry from @body (parsed from @body_json when NULL); a deleted or
+ * unreadable body is indexed as nothing. */
+static void
+index_entry_init (IndexEntry  *entry,
+                  gint64       rowid,
+                  const char  *body_json,
+                  JsonObject  *body,
+                  gboolean     deleted,
+                  gboolean     replace)
+{
+  g_autoptr(JsonObject) parsed = NULL;
+  GString *extra;
+
+  memset (entry, 0, sizeof *entry);
+  entry->rowid = rowid;
+  entry->replace = replace;
+
+  if (deleted)
+    return;
+  if (body == NULL && body_json != NULL)
+    body = parsed = fb_body_from_string (body_json, NULL);
+  if (body == NULL)
+    return;
+
+  entry->title = index_text_of (body, "title");
+  entry->text = index_text_of (body, "text");
+  extra = g_string_new (NULL);
+  append_node_for_index (extra, json_object_get_member (body, "fields"));
+  append_node_for_index (extra, json_object_get_member (body, "tags"));
+  entry->extra = g_string_free (extra, FALSE);
+}
+
+static gboolean
+index_entry_write (FbStore           *self,
+                   const IndexEntry  *entry,
+                   gboolean           replace,
+                   GError           **error)
+{
+  g_autoptr(FbCachedStmt) insert = NULL;
+
+  if (replace)
+    {
+      g_autoptr(FbCachedStmt) remove = NULL;
+
+      remove = _fb_store_get_stmt (self, "DELETE FROM items_fts WHERE rowid = ?1", error);
+      if (remove == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (remove, 1, entry->rowid);
+      if (!_fb_store_step_done (self, remove, error))
+        return FALSE;
+    }
+
+  if (entry->title == NULL)
+    return TRUE;
+
+  insert = _fb_store_get_stmt (self,
+                               "INSERT INTO items_fts (rowid, title, text, extra) "
+                               "VALUES (?1, ?2, ?3, ?4)",
+                               error);
+  if (insert == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (insert, 1, entry->rowid);
+  sqlite3_bind_text (insert, 2, entry->title, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 3, entry->text, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 4, entry->extra, -1, SQLITE_STATIC);
+
+  return _fb_store_step_done (self, insert, error);
+}
+
+/* Indexes one row now (migrations). */
+gboolean
+_fb_store_index_row (FbStore     *self,
+                     gint64       rowid,
+                     const char  *body_json,
+                     gboolean     deleted,
+                     GError     **error)
+{
+  IndexEntry entry;
+  gboolean ok;
+
+  index_entry_init (&entry, rowid, body_json, NULL, deleted, TRUE);
+  ok = index_entry_write (self, &entry, TRUE, error);
+  index_entry_clear (&entry);
+
+  return ok;
+}
+
+/* Inside a transaction, index updates wait for the outermost commit and
+ * are written there in one go, outside every savepoint: FTS5 (before
+ * SQLite 3.44) writes its pending terms to disk at each savepoint, so
+ * indexing inside each write's own savepoint made every write flush a
+ * tiny index segment. An entry is queued only once its write succeeded,
+ * and a rolled back level drops its own entries, like the snapshots. */
+void
+_fb_store_index_queue (FbStore     *self,
+                       gint64       rowid,
+                       const char  *body_json,
+                       JsonObject  *body,
+                       gboolean     deleted,
+                       gboolean     replace)
+{
+  IndexEntry entry;
+
+  g_assert (self->depth > 0);
+
+  index_entry_init (&entry, rowid, body_json, body, deleted, replace);
+  g_array_append_val (self->index_queue, entry);
+}
+
+/* Writes the queued index updates. With @keep the queue stays (a search
+ * inside the transaction wants the index up to date, but a savepoint may
+ * still be rolled back and the commit writes them again): every entry is
+ * idempotent, replacing whatever the index holds for its row. */
+gboolean
+_fb_store_index_queue_flush (FbStore  *self,
+                             gboolean  keep,
+                             GError  **error)
+{
+  if (keep)
+    self->index_written_early = TRUE;
+
+  for (guint i = 0; i < self->index_queue->len; i++)
+    {
+      const IndexEntry *entry = &g_array_index (self->index_queue, IndexEntry, i);
+
+      if (!index_entry_write (self, entry, entry->replace || self->index_written_early, error))
+        {
+          /* Some entries may be written: a second try replaces them. */
+          self->index_written_early = TRUE;
+          return FALSE;
+        }
+    }
+
+  if (!keep)
+    g_array_set_size (self->index_queue, 0);
+
+  return TRUE;
+}
+
+/* Before a search inside a transaction. */
+static void
+index_queue_flush_early (FbStore *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->depth == 0 || self->index_queue->len == 0 || self->broken != NULL)
+    return;
+
+  if (!_fb_store_index_queue_flush (self, TRUE, &error))
+    g_warning ("Could not update the search index: %s", error->message);
+}
+
+gboolean
+_fb_store_query_is_blank (const char *query)
+{
+  if (query == NULL)
+    return TRUE;
+
+  for (const char *p = query; *p != '\0'; p++)
+    if (!g_ascii_isspace (*p))
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+has_word_characters (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_isalnum (g_utf8_get_char (p)))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* What a person typed, as FTS5 syntax that cannot fail to parse: each word
+ * a quoted phrase (quotes doubled) matched as a prefix, all words required.
+ * NULL when nothing searchable is left. */
+char *
+_fb_store_build_match_expression (const char *query)
+{
+  g_auto(GStrv) words = NULL;
+  GString *match = g_string_new (NULL);
+  g_autofree char *spaced = NULL;
+
+  if (query == NULL || !g_utf8_validate (query, -1, NULL))
+    return g_string_free (match, TRUE);
+
+  words = g_strsplit_set (query, " \t\n\r\f\v", -1);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      g_autoptr(GString) word = NULL;
+
+      if (!has_word_characters (words[i]))
+        continue;
+
+      word = g_string_new (NULL);
+      append_for_index (word, words[i]);
+      g_string_replace (word, "\"", "\"\"", 0);
+
+      if (match->len > 0)
+        g_string_append_c (match, ' ');
+      g_string_append_printf (match, "\"%s\"*", word->str);
+    }
+
+  if (match->len == 0)
+    return g_string_free (match, TRUE);
+
+  return g_string_free (match, FALSE);
+}
+
+GPtrArray *
+_fb_store_search_ranked (FbStore     *self,
+                         const char  *collection,
+                         const char  *query,
+                         GArray     **ranks,
+                         GError     **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+  g_autofree char *match = NULL;
+  g_autoptr(GArray) rank_array = NULL;
+  GPtrArray *items;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (ranks != NULL)
+    rank_array = g_array_new (FALSE, FALSE, sizeof (double));
+
+  index_queue_flush_early (self);
+  match = _fb_store_build_match_expression (query);
+  if (match == NULL)
+    {
+      if (ranks != NULL)
+        *ranks = g_steal_pointer (&rank_array);
+      return g_ptr_array_new_with_free_func (g_object_unref);
+    }
+
+  stmt = _fb_store_get_stmt (self,
+                             "SELECT " FB_ITEM_COLUMNS ", " BM25 " AS rank "
+                             "FROM items_fts JOIN items ON items.rowid = items_fts.rowid "
+                             "WHERE items_fts MATCH ?1 AND items.deleted = 0 "
+                             "  AND (?2 IS NULL OR items.collection = ?2) "
+                             "ORDER BY rank, items.updated_at DESC, items.id",
+                             error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, match);
+  bind_text (stmt, 2, collection);
+
+  items = _fb_store_collect_items (self, stmt, rank_array, error);
+  if (items != NULL && ranks != NULL)
+    *ranks = g_steal_pointer (&rank_array);
+
+  return items;
+}
+
+GPtrArray *
+fb_store_search (FbStore     *self,
+                 const char  *collection,
+                 const char  *query,
+                 GError     **error)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (_fb_store_query_is_blank (query))
+    return fb_store_list_items (self, collection, error);
+
+  return _fb_store_search_ranked (self, collection, query, NULL, error);
+}
+
+gboolean
+_fb_store_match_item (FbStore    *self,
+                      FbItem     *item,
+                      const char *query,
+                      double     *rank)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+  g_autofree char *match = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean found;
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (FB_IS_ITEM (item), FALSE);
+
+  if (fb_item_get_deleted (item))
+    return FALSE;
+
+  index_queue_flush_early (self);
+  match = _fb_store_build_match_expression (query);
+  if (match == NULL)
+    return FALSE;
+
+  stmt = _fb_store_get_stmt (self,
+                             "SELECT " BM25 " FROM items_fts "
+                             "WHERE items_fts MATCH ?1 AND rowid = ?2",
+                             &error);
+  if (stmt == NULL)
+    {
+      g_warning ("Could not search: %s", error->message);
+      return FALSE;
+    }
+  bind_text (stmt, 1, match);
+  sqlite3_bind_int64 (stmt, 2, _fb_item_get_rowid (item));
+  if (!_fb_store_step_row (self, stmt, &found, &error))
+    {
+      g_warning ("Could not search: %s", error->message);
+      return FALSE;
+    }
+
+  if (found && rank != NULL)
+    *rank = sqlite3_column_double (stmt, 0);
+
+  return found;
+}
+
+static void
+add_rank (GHashTable *ranks,
+          gint64      rowid,
+          double      rank)
+{
+  gint64 *key = g_new (gint64, 1);
+  double *value = g_new (double, 1);
+
+  *key = rowid;
+  *value = rank;
+  g_hash_table_insert (ranks, key, value);
+}
+
+/* bm25() counts the documents matching each phrase, so every FTS query is
+ * O(matches) however few rows it returns: for more than a few items one
+ * query over all matches is cheaper than one per item. */
+#define MATCH_ONE_BY_ONE 4
+
+GHashTable *
+_fb_store_match_items (FbStore    *self,
+                       const char *query,
+                       GPtrArray  *items)
+{
+  g_autoptr(GHashTable) ranks = NULL;
+  g_autoptr(GHashTable) wanted = NULL;
+  g_autoptr(FbCachedStmt) stmt = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *match = NULL;
+  int rc;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (items != NULL, NULL);
+
+  ranks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+
+  if (items->len <= MATCH_ONE_BY_ONE)
+    {
+      for (guint i = 0; i < items->len; i++)
+        {
+          FbItem *item = g_ptr_array_index (items, i);
+          double rank;
+
+          if (_fb_store_match_item (self, item, query, &rank))
+            add_rank (ranks, _fb_item_get_rowid (item), rank);
+        }
+
+      return g_steal_pointer (&ranks);
+    }
+
+  index_queue_flush_early (self);
+  match = _fb_store_build_match_expression (query);
+  if (match == NULL)
+    return g_steal_pointer (&ranks);
+
+  wanted = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (guint i = 0; i < items->len; i++)
+    {
+      gint64 *rowid = g_new (gint64, 1);
+
+      *rowid = _fb_item_get_rowid (g_ptr_array_index (items, i));
+      g_hash_table_add (wanted, rowid);
+    }
+
+  stmt = _fb_store_get_stmt (self, "SELECT rowid, " BM25 " FROM items_fts WHERE items_fts MATCH ?1", &error);
+  if (stmt == NULL)
+    {
+      g_warning ("Could not search: %s", error->message);
+      return g_steal_pointer (&ranks);
+    }
+  bind_text (stmt, 1, match);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+
+      if (g_hash_table_contains (wanted, &rowid))
+        add_rank (ranks, rowid, sqlite3_column_double (stmt, 1));
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      _fb_store_set_sqlite_error (self, &error, rc);
+      g_warning ("Could not search: %s", error->message);
+    }
+
+  return g_steal_pointer (&ranks);
+}

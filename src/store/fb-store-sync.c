@@ -1,0 +1,788 @@
+/* fb-store-sync.c: the local store's sync-facing writes, in-flight pushes and meta values */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "fb-store-private.h"
+
+/* Owns what the sync engine reads and writes: the pending list, the
+ * server's answers to a push (and what was in flight before it came), the
+ * server's versions and merges, per-item sync errors, and the meta table
+ * (checkpoints, the remote's session, the device id). */
+
+/* ---- Sync-facing ---- */
+
+GPtrArray *
+fb_store_list_pending (FbStore  *self,
+                       gint64    after_seq,
+                       guint     limit,
+                       GError  **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* Served by the items_by_state (state, local_seq) index. */
+  stmt = _fb_store_get_stmt (self,
+                             "SELECT " FB_ITEM_COLUMNS " FROM items "
+                             "WHERE state = 'pending' AND local_seq > ?1 "
+                             "ORDER BY local_seq LIMIT ?2",
+                             error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, after_seq);
+  sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
+
+  return _fb_store_collect_items (self, stmt, NULL, error);
+}
+
+GPtrArray *
+fb_store_list_known_to_server (FbStore     *self,
+                               const char  *after_id,
+                               guint        limit,
+                               GError     **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stmt = _fb_store_get_stmt (self,
+                             "SELECT " FB_ITEM_COLUMNS " FROM items "
+                             "WHERE id > ?1 AND (base_rev IS NOT NULL OR server_rev IS NOT NULL) "
+                             "ORDER BY id LIMIT ?2",
+                             error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, after_id != NULL ? after_id : "");
+  sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
+
+  return _fb_store_collect_items (self, stmt, NULL, error);
+}
+
+/* What earlier pushes sent is forgotten once the server's answer, or a
+ * newer base, makes it moot: the rows up to @up_to_seq (all with -1). */
+gboolean
+_fb_store_clear_in_flight (FbStore     *self,
+                           const char  *id,
+                           gint64       up_to_seq,
+                           GError     **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+
+  stmt = _fb_store_get_stmt (self, "DELETE FROM in_flight WHERE id = ?1 AND local_seq <= ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, up_to_seq < 0 ? G_MAXINT64 : up_to_seq);
+
+  return _fb_store_step_done (self, stmt, error);
+}
+
+static gboolean
+mark_pushed_in_transaction (FbStore     *self,
+                            const char  *id,
+                            gint64       sent_local_seq,
+                            const char  *rev,
+                            const char  *body,
+                            gboolean     deleted,
+                            GError     **error)
+{
+  g_auto(FbStoreRow) before = { 0, };
+  g_auto(FbStoreRow) after = { 0, };
+
+  if (!_fb_store_load_existing_row (self, id, &before, error) ||
+      !_fb_store_clear_in_flight (self, id, sent_local_seq, error))
+    return FALSE;
+
+  _fb_store_row_copy (&before, &after);
+  _fb_store_set_string (&after.base_rev, rev);
+  _fb_store_set_string (&after.base_body, deleted ? NULL : body);
+  g_clear_pointer (&after.sync_error, g_free);
+
+  /* Edits made while the push was on the way are still to be pushed. */
+  if (after.state == FB_ITEM_STATE_PENDING && after.local_seq == sent_local_seq)
+    after.state = FB_ITEM_STATE_SYNCED;
+
+  if (after.state == FB_ITEM_STATE_SYNCED && deleted && after.deleted)
+    return _fb_store_purge_row (self, &before, rev, error);
+
+  return _fb_store_save_row (self, &before, &after, error);
+}
+
+gboolean
+fb_store_mark_pushed (FbStore     *self,
+                      const char  *id,
+                      gint64       sent_local_seq,
+                      const char  *rev,
+                      JsonObject  *body,
+                      gboolean     deleted,
+                      GError     **error)
+{
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (rev != NULL, FALSE);
+  g_return_val_if_fail (deleted || body != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (body != NULL)
+    json = fb_body_to_string (body);
+
+  RUN_IN_TRANSACTION (self, error,
+                      mark_pushed_in_transaction (self, id, sent_local_seq, rev,
+                                                  json, deleted, error));
+}
+
+gboolean
+fb_store_mark_item_pushed (FbStore     *self,
+                           FbItem      *sent,
+                           const char  *rev,
+                           GError     **error)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (FB_IS_ITEM (sent), FALSE);
+  g_return_val_if_fail (rev != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  RUN_IN_TRANSACTION (self, error,
+                      mark_pushed_in_transaction (self, fb_item_get_id (sent),
+                                                  fb_item_get_local_seq (sent), rev,
+                                                  fb_item_get_body_json (sent),
+                                                  fb_item_get_deleted (sent), error));
+}
+
+/* ---- In flight ----
+ *
+ * What a push sends is written down before it goes out, so that when the
+ * answer is lost (the connection drops, the program is killed) and the
+ * server later shows that very content, it is known as our own upload
+ * instead of looking like a change made elsewhere. */
+
+static gboolean
+record_in_flight_in_transaction (FbStore    *self,
+                                 GPtrArray  *items,
+                                 GError    **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+
+  stmt = _fb_store_get_stmt (self,
+                             "INSERT OR REPLACE INTO in_flight (id, local_seq, body) "
+                             "VALUES (?1, ?2, ?3)",
+                             error);
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      FbItem *item = items->pdata[i];
+
+      sqlite3_reset (stmt);
+      bind_text (stmt, 1, fb_item_get_id (item));
+      sqlite3_bind_int64 (stmt, 2, fb_item_get_local_seq (item));
+      bind_text (stmt, 3, fb_item_get_deleted (item) ? NULL : fb_item_get_body_json (item));
+      if (!_fb_store_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+fb_store_record_in_flight (FbStore    *self,
+                           GPtrArray  *items,
+                           GError    **error)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (items != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (items->len == 0)
+    return TRUE;
+
+  RUN_IN_TRANSACTION (self, error, record_in_flight_in_transaction (self, items, error));
+}
+
+/* The newest recorded send of @id whose content is @server_json (NULL: a
+ * deletion); *@found says whether there is one. */
+static gboolean
+find_in_flight (FbStore     *self,
+                const char  *id,
+                const char  *server_json,
+                gboolean    *found,
+                gint64      *sent_seq,
+                char       **sent_body,
+                GError     **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+  int rc;
+
+  *found = FALSE;
+  stmt = _fb_store_get_stmt (self,
+                             "SELECT local_seq, body FROM in_flight WHERE id = ?1 "
+                             "ORDER BY local_seq DESC",
+                             error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *body = (const char *) sqlite3_column_text (stmt, 1);
+
+      if ((body == NULL && server_json == NULL) ||
+          (body != NULL && server_json != NULL && _fb_store_body_json_equal (body, server_json)))
+        {
+          *found = TRUE;
+          *sent_seq = sqlite3_column_int64 (stmt, 0);
+          *sent_body = g_strdup (body);
+          return TRUE;
+        }
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      _fb_store_set_sqlite_error (self, error, rc);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+adopt_in_flight_in_transaction (FbStore     *self,
+                                const char  *id,
+                                const char  *rev,
+                                const char  *server_json,
+                                gboolean    *adopted,
+                                GError     **error)
+{
+  g_auto(FbStoreRow) before = { 0, };
+  g_auto(FbStoreRow) after = { 0, };
+  g_autofree char *sent_body = NULL;
+  gint64 sent_seq = 0;
+  gboolean found;
+
+  if (!_fb_store_load_row (self, id, &before, &found, error))
+    return FALSE;
+  if (!found || before.state != FB_ITEM_STATE_PENDING)
+    return TRUE;
+
+  if (!find_in_flight (self, id, server_json, &found, &sent_seq, &sent_body, error))
+    return FALSE;
+  if (!found)
+    return TRUE;
+
+  *adopted = TRUE;
+
+  /* Nothing changed since that send: as if its answer had arrived. */
+  if (before.local_seq == sent_seq)
+    return mark_pushed_in_transaction (self, id, sent_seq, rev, sent_body,
+                                       sent_body == NULL, error);
+
+  /* Edited since: mine goes on top of what the server already has. A new
+   * local_seq lets a push that is under way pick it up again. */
+  if (!_fb_store_clear_in_flight (self, id, sent_seq, error))
+    return FALSE;
+  _fb_store_row_copy (&before, &after);
+  _fb_store_set_string (&after.base_rev, rev);
+  _fb_store_set_string (&after.base_body, sent_body);
+  g_clear_pointer (&after.sync_error, g_free);
+  if (!_fb_store_next_local_seq (self, &after.local_seq, error))
+    return FALSE;
+
+  return _fb_store_save_row (self, &before, &after, error);
+}
+
+gboolean
+fb_store_adopt_in_flight (FbStore     *self,
+                          const char  *id,
+                          const char  *rev,
+                          JsonObject  *server_body,
+                          gboolean     server_deleted,
+                          gboolean    *adopted,
+                          GError     **error)
+{
+  g_autofree char *server_json = NULL;
+  gboolean ours = FALSE;
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (rev != NULL, FALSE);
+  g_return_val_if_fail (server_deleted || server_body != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (adopted != NULL)
+    *adopted = FALSE;
+  if (!server_deleted)
+    server_json = fb_body_to_string (server_body);
+
+  if (!fb_store_begin (self, error))
+    return FALSE;
+  if (!adopt_in_flight_in_transaction (self, id, rev, server_json, &ours, error) ||
+      !fb_store_commit (self, error))
+    {
+      fb_store_rollback (self);
+      return FALSE;
+    }
+
+  if (adopted != NULL)
+    *adopted = ours;
+  return TRUE;
+}
+
+static gboolean
+apply_remote_in_transaction (FbStore     *self,
+                             const char  *id,
+                             const char  *collection,
+                             const char  *rev,
+                             const char  *body,
+                             JsonObject  *body_object,
+                             gboolean     deleted,
+                             gint64       updated_at,
+                             GError     **error)
+{
+  g_auto(FbStoreRow) before = { 0, };
+  g_auto(FbStoreRow) after = { 0, };
+  gboolean found;
+
+  if (!_fb_store_load_row (self, id, &before, &found, error))
+    return FALSE;
+
+  if (found && before.state != FB_ITEM_STATE_SYNCED)
+    {
+      /* Overwriting it would drop the person's edit: it must be merged. */
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_INVALID,
+                   _("The item “%s” has changes that are not synced yet"), id);
+      return FALSE;
+    }
+
+  if (deleted)
+    {
+      if (!found)
+        return TRUE;
+      /* Already in the Trash with that deletion. */
+      if (before.deleted && g_strcmp0 (before.base_rev, rev) == 0)
+        return TRUE;
+      return _fb_store_purge_row (self, &before, rev, error);
+    }
+
+  if (found)
+    {
+      /* Our own change coming back. */
+      if (!before.deleted &&
+          g_strcmp0 (before.base_rev, rev) == 0 &&
+          g_strcmp0 (before.collection, collection) == 0 &&
+          _fb_store_body_json_equal (before.body, body))
+        return TRUE;
+
+      if (!before.deleted &&
+          !_fb_store_history_keep (self, &before, FB_HISTORY_KEEP_BEFORE_OVERWRITE, error))
+        return FALSE;
+
+      _fb_store_row_copy (&before, &after);
+    }
+  else
+    {
+      after.id = g_strdup (id);
+      after.created_at = updated_at > 0 ? updated_at : _fb_store_now (self);
+    }
+
+  _fb_store_set_string (&after.collection, collection);
+  _fb_store_set_string (&after.body, body);
+  after.body_object = body_object;
+  after.deleted = FALSE;
+  after.updated_at = updated_at > 0 ? updated_at : _fb_store_now (self);
+  after.state = FB_ITEM_STATE_SYNCED;
+  _fb_store_set_string (&after.base_rev, rev);
+  _fb_store_set_string (&after.base_body, body);
+  after.base_body_object = body_object;
+  g_clear_pointer (&after.server_rev, g_free);
+  g_clear_pointer (&after.server_body, g_free);
+  after.server_deleted = FALSE;
+  g_clear_pointer (&after.sync_error, g_free);
+
+  return _fb_store_save_row (self, found ? &before : NULL, &after, error) &&
+         _fb_store_history_set_origin (self, id, FB_VERSION_ORIGIN_SERVER,
+                                       after.local_seq, error);
+}
+
+gboolean
+fb_store_apply_remote (FbStore     *self,
+                       const char  *id,
+                       const char  *collection,
+                       const char  *rev,
+                       JsonObject  *body,
+                       gboolean     deleted,
+                       gint64       updated_at,
+                       GError     **error)
+{
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!_fb_store_check_id (id, error))
+    return FALSE;
+
+  if (!deleted)
+    {
+      if (!_fb_store_check_collection (collection, error))
+        return FALSE;
+      if (body == NULL)
+        {
+          g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_INVALID,
+                       _("The server sent the item “%s” without content"), id);
+          return FALSE;
+        }
+      json = fb_body_to_string (body);
+    }
+
+  RUN_IN_TRANSACTION (self, error,
+                      apply_remote_in_transaction (self, id, collection, rev, json,
+                                                   deleted ? NULL : body,
+                                                   deleted, updated_at, error));
+}
+
+static gboolean
+apply_merged_in_transaction (FbStore     *self,
+                             const char  *id,
+                             const char  *rev,
+                             const char  *server_body,
+                             gboolean     server_deleted,
+                             const char  *merged,
+                             gboolean     merged_deleted,
+                             GError     **error)
+{
+  g_auto(FbStoreRow) before = { 0, };
+  g_auto(FbStoreRow) after = { 0, };
+  gboolean same_as_server;
+
+  /* A base that is not ours: what earlier pushes sent can no longer be
+   * stored on top of it. */
+  if (!_fb_store_load_existing_row (self, id, &before, error) ||
+      !_fb_store_clear_in_flight (self, id, -1, error))
+    return FALSE;
+
+  if (!before.deleted &&
+      !_fb_store_history_keep (self, &before, FB_HISTORY_KEEP_BEFORE_OVERWRITE, error))
+    return FALSE;
+
+  _fb_store_row_copy (&before, &after);
+  _fb_store_set_string (&after.base_rev, rev);
+  _fb_store_set_string (&after.base_body, server_deleted ? NULL : server_body);
+  g_clear_pointer (&after.server_rev, g_free);
+  g_clear_pointer (&after.server_body, g_free);
+  after.server_deleted = FALSE;
+  g_clear_pointer (&after.sync_error, g_free);
+
+  if (!merged_deleted)
+    _fb_store_set_string (&after.body, merged);
+  after.deleted = merged_deleted;
+  if (after.deleted != before.deleted || g_strcmp0 (after.body, before.body) != 0)
+    after.updated_at = _fb_store_now (self);
+
+  if (merged_deleted || server_deleted)
+    same_as_server = merged_deleted && server_deleted;
+  else
+    same_as_server = _fb_store_body_json_equal (merged, server_body);
+
+  if (same_as_server)
+    {
+      after.state = FB_ITEM_STATE_SYNCED;
+      if (after.deleted)
+        return _fb_store_purge_row (self, &before, rev, error);
+    }
+  else
+    {
+      after.state = FB_ITEM_STATE_PENDING;
+      if (!_fb_store_next_local_seq (self, &after.local_seq, error))
+        return FALSE;
+    }
+
+  return _fb_store_save_row (self, &before, &after, error) &&
+         _fb_store_history_set_origin (self, id,
+                                       same_as_server ? FB_VERSION_ORIGIN_SERVER
+                                                      : FB_VERSION_ORIGIN_MERGE,
+                                       after.local_seq, error);
+}
+
+gboolean
+fb_store_apply_merged (FbStore     *self,
+                       const char  *id,
+                       const char  *rev,
+                       JsonObject  *server_body,
+                       gboolean     server_deleted,
+                       JsonObject  *merged,
+                       gboolean     merged_deleted,
+                       GError     **error)
+{
+  g_autofree char *server_json = NULL;
+  g_autofree char *merged_json = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (rev != NULL, FALSE);
+  g_return_val_if_fail (server_deleted || server_body != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (server_body != NULL && !server_deleted)
+    server_json = fb_body_to_string (server_body);
+  if (merged == NULL)
+    merged_deleted = TRUE;
+  if (!merged_deleted)
+    merged_json = fb_body_to_string (merged);
+
+  RUN_IN_TRANSACTION (self, error,
+                      apply_merged_in_transaction (self, id, rev, server_json,
+                                                   server_deleted, merged_json,
+                                                   merged_deleted, error));
+}
+
+static gboolean
+set_sync_error_in_transaction (FbStore     *self,
+                               const char  *id,
+                               const char  *message,
+                               GError     **error)
+{
+  g_auto(FbStoreRow) before = { 0, };
+  g_auto(FbStoreRow) after = { 0, };
+
+  if (!_fb_store_load_existing_row (self, id, &before, error))
+    return FALSE;
+
+  if (g_strcmp0 (before.sync_error, message) == 0)
+    return TRUE;
+
+  _fb_store_row_copy (&before, &after);
+  _fb_store_set_string (&after.sync_error, message);
+
+  return _fb_store_save_row (self, &before, &after, error);
+}
+
+gboolean
+fb_store_set_sync_error (FbStore     *self,
+                         const char  *id,
+                         const char  *message,
+                         GError     **error)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  RUN_IN_TRANSACTION (self, error,
+                      set_sync_error_in_transaction (self, id, message, error));
+}
+
+static gboolean
+forget_base_rev_in_transaction (FbStore     *self,
+                                const char  *id,
+                                GError     **error)
+{
+  g_auto(FbStoreRow) before = { 0, };
+  g_auto(FbStoreRow) after = { 0, };
+
+  if (!_fb_store_load_existing_row (self, id, &before, error))
+    return FALSE;
+
+  if (before.state != FB_ITEM_STATE_PENDING || before.base_rev == NULL)
+    return TRUE;
+
+  _fb_store_row_copy (&before, &after);
+  g_clear_pointer (&after.base_rev, g_free);
+  if (!_fb_store_next_local_seq (self, &after.local_seq, error))
+    return FALSE;
+
+  return _fb_store_save_row (self, &before, &after, error);
+}
+
+gboolean
+fb_store_forget_base_rev (FbStore     *self,
+                          const char  *id,
+                          GError     **error)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  RUN_IN_TRANSACTION (self, error, forget_base_rev_in_transaction (self, id, error));
+}
+
+/* ---- Meta ---- */
+
+char *
+_fb_store_read_meta (FbStore     *self,
+                     const char  *key,
+                     GError     **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+  gboolean found;
+
+  stmt = _fb_store_get_stmt (self, "SELECT value FROM meta WHERE key = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, key);
+  if (!_fb_store_step_row (self, stmt, &found, error) || !found)
+    return NULL;
+
+  return _fb_store_column_dup (stmt, 0);
+}
+
+gboolean
+_fb_store_write_meta (FbStore     *self,
+                      const char  *key,
+                      const char  *value,
+                      GError     **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+
+  if (value == NULL)
+    stmt = _fb_store_get_stmt (self, "DELETE FROM meta WHERE key = ?1", error);
+  else
+    stmt = _fb_store_get_stmt (self,
+                               "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                               error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, key);
+  if (value != NULL)
+    bind_text (stmt, 2, value);
+
+  return _fb_store_step_done (self, stmt, error);
+}
+
+char *
+fb_store_get_meta (FbStore    *self,
+                   const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  char *value;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  value = _fb_store_read_meta (self, key, &error);
+  if (error != NULL)
+    g_warning ("Could not read “%s” from the database: %s", key, error->message);
+
+  return value;
+}
+
+gboolean
+fb_store_set_meta (FbStore     *self,
+                   const char  *key,
+                   const char  *value,
+                   GError     **error)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* The edit counter is the store's own: a wrong value would reorder
+   * or lose pushes. */
+  if (g_str_equal (key, "local_seq") || g_str_equal (key, "device_id"))
+    {
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_INVALID,
+                   _("“%s” is kept by the store itself"), key);
+      return FALSE;
+    }
+
+  RUN_IN_TRANSACTION (self, error, _fb_store_write_meta (self, key, value, error));
+}
+
+static char *
+checkpoint_key (const char *remote)
+{
+  return g_strconcat ("checkpoint:", remote, NULL);
+}
+
+char *
+fb_store_get_checkpoint (FbStore    *self,
+                         const char *remote)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (remote != NULL, NULL);
+
+  key = checkpoint_key (remote);
+
+  return fb_store_get_meta (self, key);
+}
+
+gboolean
+fb_store_set_checkpoint (FbStore     *self,
+                         const char  *remote,
+                         const char  *seq_json,
+                         GError     **error)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (remote != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  key = checkpoint_key (remote);
+
+  return fb_store_set_meta (self, key, seq_json, error);
+}
+
+char *
+fb_store_get_remote_session (FbStore    *self,
+                             const char *remote)
+{
+  g_autofree char *current = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (remote != NULL, NULL);
+
+  current = fb_store_get_meta (self, "session_remote");
+  if (g_strcmp0 (current, remote) != 0)
+    return NULL;
+
+  return fb_store_get_meta (self, "session");
+}
+
+static gboolean
+set_remote_session_in_transaction (FbStore     *self,
+                                   const char  *remote,
+                                   const char  *session,
+                                   GError     **error)
+{
+  g_autofree char *key = checkpoint_key (remote);
+
+  return _fb_store_write_meta (self, "session_remote", remote, error) &&
+         _fb_store_write_meta (self, "session", session, error) &&
+         _fb_store_write_meta (self, key, NULL, error);
+}
+
+gboolean
+fb_store_set_remote_session (FbStore     *self,
+                             const char  *remote,
+                             const char  *session,
+                             GError     **error)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (remote != NULL, FALSE);
+  g_return_val_if_fail (session != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  RUN_IN_TRANSACTION (self, error,
+                      set_remote_session_in_transaction (self, remote, session, error));
+}
+
+const char *
+fb_store_get_device_id (FbStore *self)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+
+  return self->device_id;
+}
