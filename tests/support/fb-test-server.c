@@ -75,37 +75,6 @@ fb_test_find_free_port (GError **error)
   return port;
 }
 
-static gboolean
-wait_timed_out_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-void
-fb_test_wait_for_flag (gboolean *flag,
-                       guint     timeout_ms)
-{
-  GMainContext *context = g_main_context_get_thread_default ();
-  gboolean timed_out = FALSE;
-  GSource *timer;
-
-  timer = g_timeout_source_new (timeout_ms);
-  g_source_set_callback (timer, wait_timed_out_cb, &timed_out, NULL);
-  g_source_attach (timer, context);
-
-  while (!*flag && !timed_out)
-    g_main_context_iteration (context, TRUE);
-
-  g_source_destroy (timer);
-  g_source_unref (timer);
-
-  if (!*flag)
-    g_error ("Timed out after %u ms waiting for an asynchronous result", timeout_ms);
-}
-
 void
 fb_test_remove_tree (const char *path)
 {

@@ -6,6 +6,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "fb-test-wait.h"
+
 G_BEGIN_DECLS
 
 typedef struct _FbTestServer FbTestServer;
@@ -92,10 +94,5 @@ guint16       fb_test_find_free_port    (GError       **error);
 /* Removes a file or a folder with everything in it (symlinks are removed,
  * never followed). */
 void          fb_test_remove_tree       (const char    *path);
-
-/* Iterates the thread-default main context until *@flag is TRUE, or
- * fails the test after @timeout_ms. */
-void          fb_test_wait_for_flag     (gboolean      *flag,
-                                         guint          timeout_ms);
 
 G_END_DECLS

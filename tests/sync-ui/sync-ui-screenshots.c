@@ -202,8 +202,8 @@ main (int   argc,
 
     window = main_window (peer->manager, &status);
     fb_sync_manager_start (peer->manager);
-    g_free (create_note (peer, "Mill pond survey", base_text));
-    g_free (create_note (peer, "Field kit", "Binoculars"));
+    g_free (fb_test_peer_create_note (peer, "Mill pond survey", base_text));
+    g_free (fb_test_peer_create_note (peer, "Field kit", "Binoculars"));
     WAIT_FOR (fb_sync_manager_get_state (peer->manager) == FB_SYNC_STATE_OFFLINE &&
               fb_sync_manager_get_pending_count (peer->manager) == 2);
     screenshot ("sync-offline.png", "900x300");
@@ -218,7 +218,7 @@ main (int   argc,
     g_autoptr(Peer) peer = peer_new (silent_url, "fieldbook", NULL, NULL, TRUE);
 
     window = main_window (peer->manager, &status);
-    g_free (create_note (peer, "Mill pond survey", base_text));
+    g_free (fb_test_peer_create_note (peer, "Mill pond survey", base_text));
     fb_sync_manager_start (peer->manager);
     WAIT_FOR (fb_sync_manager_get_state (peer->manager) == FB_SYNC_STATE_SYNCING);
     screenshot ("sync-syncing.png", "900x300");
@@ -235,17 +235,17 @@ main (int   argc,
     const char *url = fb_test_server_get_url (server);
     g_autoptr(Peer) a = peer_new (url, "fieldbook", NULL, NULL, TRUE);
     g_autoptr(Peer) b = peer_new (url, "fieldbook", NULL, NULL, TRUE);
-    g_autofree char *id = create_note (a, "Mill pond survey", base_text);
-    g_autofree char *id2 = create_note (a, "Field kit", "Binoculars (8×42)\nWaders");
+    g_autofree char *id = fb_test_peer_create_note (a, "Mill pond survey", base_text);
+    g_autofree char *id2 = fb_test_peer_create_note (a, "Field kit", "Binoculars (8×42)\nWaders");
 
     peer_sync (a);
     peer_sync (b);
-    edit_note (a, id, "text", server_text);
-    edit_note (a, id2, "text", "Binoculars (8×42), cleaned\nWaders");
+    fb_test_peer_edit (a, id, "text", server_text);
+    fb_test_peer_edit (a, id2, "text", "Binoculars (8×42), cleaned\nWaders");
     peer_sync (a);
-    edit_note (b, id, "text", mine_text);
-    edit_note (b, id2, "text", "Binoculars (10×42)\nWaders");
-    edit_note (b, id2, "title", "Field kit for May");
+    fb_test_peer_edit (b, id, "text", mine_text);
+    fb_test_peer_edit (b, id2, "text", "Binoculars (10×42)\nWaders");
+    fb_test_peer_edit (b, id2, "title", "Field kit for May");
     peer_sync (b);
     g_assert_cmpuint (fb_store_get_conflict_count (b->store), ==, 2);
 

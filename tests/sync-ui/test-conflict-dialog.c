@@ -43,7 +43,7 @@ hide_dialog (Shown *shown)
       gtk_window_destroy (GTK_WINDOW (shown->dialog));
     }
   gtk_window_destroy (shown->parent);
-  drain_main_context ();
+  fb_test_drain_main_context ();
   g_assert_null (shown->dialog);
 }
 
@@ -127,7 +127,7 @@ note_in_conflict (Peer       *peer,
 {
   g_autoptr(JsonObject) server_body = fb_note_body_new (title, server_text);
   g_autoptr(GError) error = NULL;
-  char *id = create_note (peer, title, mine_text);
+  char *id = fb_test_peer_create_note (peer, title, mine_text);
 
   g_assert_true (fb_store_set_conflict (peer->store, id, "2-0123456789abcdef", server_body,
                                         server_deleted, &error));
@@ -265,7 +265,7 @@ test_deleted_by_me (void)
 {
   g_autoptr(Peer) peer = peer_new (NULL, NULL, NULL, NULL, FALSE);
   g_autoptr(JsonObject) server_body = fb_note_body_new ("Kept", "They edited this");
-  g_autofree char *id = create_note (peer, "Kept", "original");
+  g_autofree char *id = fb_test_peer_create_note (peer, "Kept", "original");
   g_autoptr(GError) error = NULL;
   Shown shown;
 

@@ -45,7 +45,7 @@ hide_status (Shown *shown)
 
   g_object_add_weak_pointer (G_OBJECT (status), (gpointer *) &shown->status);
   gtk_window_destroy (shown->window);
-  drain_main_context ();
+  fb_test_drain_main_context ();
   g_assert_null (shown->status);
   (void) status;
 }
@@ -110,8 +110,8 @@ test_not_configured (void)
   assert_icon_words (&shown);
 
   /* Without a server, edits are not "pending": no badge. */
-  create_note (peer, "Local only", "stays here");
-  drain_main_context ();
+  fb_test_peer_create_note (peer, "Local only", "stays here");
+  fb_test_drain_main_context ();
   g_assert_cmpuint (fb_sync_manager_get_pending_count (peer->manager), ==, 1);
   g_assert_false (gtk_widget_get_visible (part (&shown, "pending_badge")));
 
@@ -135,14 +135,14 @@ test_offline_pending (void)
   assert_icon_words (&shown);
   g_assert_false (is_shown (part (&shown, "pending_badge")));
 
-  id = create_note (peer, "Field trip", "Meet at the gate at 8");
+  id = fb_test_peer_create_note (peer, "Field trip", "Meet at the gate at 8");
   WAIT_FOR (is_shown (part (&shown, "pending_badge")));
   g_assert_cmpstr (pending_text (&shown), ==, "1 pending");
   assert_accessible_label (part (&shown, "pending_badge"), "1 pending");
   g_assert_cmpstr (gtk_widget_get_tooltip_text (part (&shown, "pending_badge")), ==,
                    "1 change is not on the server yet");
 
-  id2 = create_note (peer, "Birds", "Two herons by the pond");
+  id2 = fb_test_peer_create_note (peer, "Birds", "Two herons by the pond");
   WAIT_FOR (g_strcmp0 (pending_text (&shown), "2 pending") == 0);
   assert_accessible_label (part (&shown, "pending_badge"), "2 pending");
 
@@ -198,7 +198,7 @@ test_online_sync (void)
   g_assert_no_error (error);
 
   fb_sync_manager_start (peer->manager);
-  id = create_note (peer, "Field trip", "Meet at the gate at 8");
+  id = fb_test_peer_create_note (peer, "Field trip", "Meet at the gate at 8");
   WAIT_FOR (g_strcmp0 (pending_text (&shown), "1 pending") == 0 &&
             is_shown (part (&shown, "pending_badge")));
 
@@ -328,7 +328,7 @@ test_pending_is_not_up_to_date (void)
   g_free (fb_test_server_put_doc (server, "status-rejected", "_design/rules", design, &error));
   g_assert_no_error (error);
 
-  create_note (peer, "Secret", "behind the mill");
+  fb_test_peer_create_note (peer, "Secret", "behind the mill");
   peer_sync (peer);
   g_assert_cmpint (fb_sync_manager_get_state (peer->manager), ==, FB_SYNC_STATE_IDLE);
   g_assert_cmpuint (fb_sync_manager_get_pending_count (peer->manager), ==, 1);
@@ -352,11 +352,11 @@ test_sync_off_pending (void)
   Shown shown = show_status (peer->manager);
 
   fb_sync_manager_set_enabled (peer->manager, FALSE);
-  drain_main_context ();
+  fb_test_drain_main_context ();
   g_assert_true (description_has (&shown, "Sync is turned off"));
   g_assert_false (is_shown (part (&shown, "pending_badge")));
 
-  create_note (peer, "Offline walk", "kept for later");
+  fb_test_peer_create_note (peer, "Offline walk", "kept for later");
   WAIT_FOR (is_shown (part (&shown, "pending_badge")));
   g_assert_cmpstr (pending_text (&shown), ==, "1 pending");
   assert_accessible_label (part (&shown, "pending_badge"), "1 pending");
@@ -389,7 +389,7 @@ test_unreachable_then_back (void)
   g_assert_true (description_has (&shown, "Synced just now"));
 
   fb_test_server_stop (own);
-  create_note (peer, "Heron count", "four by the weir");
+  fb_test_peer_create_note (peer, "Heron count", "four by the weir");
   WAIT_FOR (fb_sync_manager_get_state (peer->manager) == FB_SYNC_STATE_WAITING_TO_RETRY);
   g_assert_cmpstr (icon_name (&shown), ==, "network-no-route-symbolic");
   g_assert_true (description_has (&shown, "Server unreachable"));
@@ -439,7 +439,7 @@ test_unreachable (void)
   Shown shown = show_status (peer->manager);
 
   g_assert_no_error (error);
-  create_note (peer, "Kept", "on this device");
+  fb_test_peer_create_note (peer, "Kept", "on this device");
   fb_sync_manager_start (peer->manager);
   WAIT_FOR (fb_sync_manager_get_state (peer->manager) == FB_SYNC_STATE_WAITING_TO_RETRY);
   g_assert_cmpstr (icon_name (&shown), ==, "network-no-route-symbolic");
@@ -484,7 +484,7 @@ test_manager_swap (void)
   Shown shown = show_status (NULL);
 
   g_assert_cmpstr (icon_name (&shown), ==, "network-server-symbolic");
-  create_note (peer, "One", "1");
+  fb_test_peer_create_note (peer, "One", "1");
   fb_sync_status_set_manager (shown.status, peer->manager);
   g_assert_true (fb_sync_status_get_manager (shown.status) == peer->manager);
   WAIT_FOR (is_shown (part (&shown, "pending_badge")));

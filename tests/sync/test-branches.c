@@ -8,64 +8,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fb-fake-network-monitor.h"
 #include "fb-store.h"
 #include "fb-sync-manager.h"
+#include "fb-test-peer.h"
 #include "fb-test-proxy.h"
 #include "fb-test-server.h"
 
 #define ADMIN      "admin"
 #define PASSWORD   "s3cret"
-#define DEADLINE   60000
 
 static FbTestServer *server;
 
-static gboolean
-deadline_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
+/* ---- A device: the shared FbTestPeer (tests/support/fb-test-peer.c) ---- */
 
-#define WAIT_UNTIL(cond, ms)                                            \
-  G_STMT_START {                                                        \
-    gboolean expired_ = FALSE;                                          \
-    guint id_ = g_timeout_add ((ms), deadline_cb, &expired_);           \
-    while (!(cond) && !expired_)                                        \
-      g_main_context_iteration (NULL, TRUE);                            \
-    if (!expired_)                                                      \
-      g_source_remove (id_);                                            \
-    if (!(cond))                                                        \
-      g_error ("Timed out after %u ms waiting for: %s", (guint) (ms), #cond); \
-  } G_STMT_END
-
-/* ---- A device: a store in its own directory and a sync manager ---- */
-
-typedef struct {
-  char            *dir;
-  FbStore         *store;
-  GNetworkMonitor *monitor;
-  FbSyncManager   *manager;
-} Peer;
+typedef FbTestPeer Peer;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Peer, fb_test_peer_free)
 
 static Peer *
 peer_new_at (const char *url,
              const char *db)
 {
-  Peer *peer = g_new0 (Peer, 1);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  peer->dir = g_dir_make_tmp ("fb-test-branches-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (peer->dir, "fieldbook.db", NULL);
-  peer->store = fb_store_new (path, &error);
-  g_assert_no_error (error);
-  peer->monitor = fb_fake_network_monitor_new (TRUE);
-  peer->manager = fb_sync_manager_new (peer->store, peer->monitor);
-  fb_sync_manager_set_tuning (peer->manager, 20, 10000, 60000, 0, 0);
-  fb_sync_manager_set_remote (peer->manager, url, db, ADMIN, PASSWORD);
-  return peer;
+  return fb_test_peer_new (url, db, ADMIN, PASSWORD, TRUE);
 }
 
 static Peer *
@@ -74,39 +37,12 @@ peer_new (const char *db)
   return peer_new_at (fb_test_server_get_url (server), db);
 }
 
-static void
-peer_free (Peer *peer)
-{
-  g_assert_finalize_object (peer->manager);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_finalize_object (peer->store);
-  g_object_unref (peer->monitor);
-  fb_test_remove_tree (peer->dir);
-  g_free (peer->dir);
-  g_free (peer);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Peer, peer_free)
-
-static void
-got_result_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static FbSyncStats *
 peer_sync (Peer *peer)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  FbSyncStats *stats;
+  FbSyncStats *stats = fb_test_peer_sync_full (peer, &error);
 
-  fb_sync_manager_sync_async (peer->manager, NULL, got_result_cb, &result);
-  WAIT_UNTIL (result != NULL, DEADLINE);
-  stats = fb_sync_manager_sync_finish (peer->manager, result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (stats);
   return stats;
@@ -116,44 +52,6 @@ static void
 peer_sync_quietly (Peer *peer)
 {
   fb_sync_stats_free (peer_sync (peer));
-}
-
-static char *
-create_note (Peer       *peer,
-             const char *title,
-             const char *text)
-{
-  g_autoptr(JsonObject) body = fb_note_body_new (title, text);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FbItem) item = fb_store_create_item (peer->store, FB_COLLECTION_NOTES, body, &error);
-
-  g_assert_no_error (error);
-  return g_strdup (fb_item_get_id (item));
-}
-
-static FbItem *
-get_item (Peer       *peer,
-          const char *id)
-{
-  g_autoptr(GError) error = NULL;
-  FbItem *item = fb_store_get_item (peer->store, id, &error);
-
-  g_assert_no_error (error);
-  return item;
-}
-
-static void
-edit_text (Peer       *peer,
-           const char *id,
-           const char *text)
-{
-  g_autoptr(FbItem) item = get_item (peer, id);
-  g_autoptr(JsonObject) body = fb_body_copy (fb_item_get_body (item));
-  g_autoptr(GError) error = NULL;
-
-  json_object_set_string_member (body, "text", text);
-  fb_store_update_item (peer->store, id, body, &error);
-  g_assert_no_error (error);
 }
 
 /* ---- The server, as another client sees it ---- */
@@ -265,11 +163,11 @@ synced_note (Peer       *a,
              const char *text,
              char      **rev)
 {
-  g_autofree char *id = create_note (a, "Branches", text);
+  g_autofree char *id = fb_test_peer_create_note (a, "Branches", text);
   g_autoptr(FbItem) item = NULL;
 
   peer_sync_quietly (a);
-  item = get_item (a, id);
+  item = fb_test_peer_get_item (a, id);
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
   *rev = g_strdup (fb_item_get_base_rev (item));
   return g_steal_pointer (&id);
@@ -305,7 +203,7 @@ test_different_lines (void)
   g_assert_cmpuint (stats->merged, >=, 1);
   g_assert_cmpuint (stats->conflicts, ==, 0);
 
-  item = get_item (a, id);
+  item = fb_test_peer_get_item (a, id);
   g_assert_cmpstr (fb_item_get_text (item), ==, "ONE\ntwo\nTHREE\n");
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
 
@@ -319,7 +217,7 @@ test_different_lines (void)
   b = peer_new (db);
   peer_sync_quietly (b);
   g_clear_object (&item);
-  item = get_item (b, id);
+  item = fb_test_peer_get_item (b, id);
   g_assert_cmpstr (fb_item_get_text (item), ==, "ONE\ntwo\nTHREE\n");
   g_assert_cmpuint (fb_store_get_conflict_count (b->store), ==, 0);
 }
@@ -347,7 +245,7 @@ test_same_line (void)
   g_assert_cmpuint (stats->conflicts, ==, 1);
   g_assert_cmpuint (fb_sync_manager_get_conflict_count (a->manager), ==, 1);
 
-  item = get_item (a, id);
+  item = fb_test_peer_get_item (a, id);
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_CONFLICT);
   mine = g_strdup (fb_item_get_text (item));
   theirs = g_strdup (body_text (fb_item_get_server_body (item)));
@@ -371,7 +269,7 @@ test_same_line (void)
   g_assert_no_error (error);
   peer_sync_quietly (a);
   g_clear_object (&item);
-  item = get_item (a, id);
+  item = fb_test_peer_get_item (a, id);
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
   g_clear_pointer (&doc, json_object_unref);
   doc = server_doc (db, id);
@@ -400,7 +298,7 @@ test_collision_keeps_merged_lines (void)
   g_assert_cmpuint (stats->conflicts, ==, 1);
   g_assert_cmpuint (server_n_conflicts (db, id), ==, 0);
 
-  item = get_item (a, id);
+  item = fb_test_peer_get_item (a, id);
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_CONFLICT);
   mine = fb_item_get_text (item);
   theirs = body_text (fb_item_get_server_body (item));
@@ -431,7 +329,7 @@ test_three_leaves (void)
   g_assert_cmpuint (stats->conflicts, ==, 1);
   g_assert_cmpuint (server_n_conflicts (db, id), ==, 0);
 
-  item = get_item (a, id);
+  item = fb_test_peer_get_item (a, id);
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_CONFLICT);
   both = g_strconcat (fb_item_get_text (item), "|", body_text (fb_item_get_server_body (item)),
                       NULL);
@@ -457,7 +355,7 @@ test_delete_versus_edit (void)
   g_autoptr(JsonObject) doc = NULL;
 
   peer_sync_quietly (a);
-  item = get_item (a, id);
+  item = fb_test_peer_get_item (a, id);
   g_assert_false (fb_item_get_deleted (item));
   g_assert_cmpstr (fb_item_get_text (item), ==, "keep\nthis\nand this\n");
   g_assert_cmpuint (fb_store_get_conflict_count (a->store), ==, 0);
@@ -469,7 +367,7 @@ test_delete_versus_edit (void)
   b = peer_new (db);
   peer_sync_quietly (b);
   g_clear_object (&item);
-  item = get_item (b, id);
+  item = fb_test_peer_get_item (b, id);
   g_assert_cmpstr (fb_item_get_text (item), ==, "keep\nthis\nand this\n");
 }
 
@@ -514,11 +412,11 @@ test_push_conflict_with_branches (void)
 
   /* Pending on top of a revision that is no longer a leaf: the push
    * answers "conflict". */
-  edit_text (a, id, "a\nb\nc\nd\nE\n");
+  fb_test_peer_edit (a, id, "text", "a\nb\nc\nd\nE\n");
   stats = peer_sync (a);
   g_assert_cmpuint (stats->conflicts, ==, 0);
 
-  item = get_item (a, id);
+  item = fb_test_peer_get_item (a, id);
   g_assert_cmpstr (fb_item_get_text (item), ==, "A\nb\nC\nd\nE\n");
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
 
@@ -552,13 +450,13 @@ test_missing_on_server (void)
    * document of that id under another history, unrelated to ours... */
   g_clear_pointer (&answer, json_node_unref);
 
-  edit_text (a, id, "written before the reset\nand after it\n");
+  fb_test_peer_edit (a, id, "text", "written before the reset\nand after it\n");
   stats = peer_sync (a);
   /* The run sees that the server is not the one it last synced with: the
    * base goes back first (reconciliation), then the edit on top of it. */
   g_assert_cmpuint (stats->pushed, ==, 2);
 
-  item = get_item (a, id);
+  item = fb_test_peer_get_item (a, id);
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
   g_assert_null (fb_item_get_sync_error (item));
   g_assert_cmpuint (fb_sync_manager_get_pending_count (a->manager), ==, 0);
@@ -592,7 +490,7 @@ test_accepted (void)
   right = add_leaf (db, id, rev, "first\nSECOND\n", "accepted right");
   peer_sync_quietly (a);
 
-  item = get_item (a, id);
+  item = fb_test_peer_get_item (a, id);
   g_assert_cmpstr (fb_item_get_text (item), ==, "FIRST\nSECOND\n");
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
   doc = server_doc (db, id);
@@ -621,7 +519,7 @@ test_no_bulk_get (void)
 
   peer_sync_quietly (a);
   g_assert_null (fb_sync_manager_get_last_error (a->manager));
-  item = get_item (a, id);
+  item = fb_test_peer_get_item (a, id);
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
   g_assert_cmpuint (server_n_conflicts (db, id), ==, 1);
 }
@@ -712,8 +610,8 @@ test_pouchdb_peer (void)
 
   pouch = pouch_peer_start (db);
 
-  edit_text (a, merge_id, "one\n2\n3\n4\n5\n");
-  edit_text (a, clash_id, "x\nY from Fieldbook\nz\n");
+  fb_test_peer_edit (a, merge_id, "text", "one\n2\n3\n4\n5\n");
+  fb_test_peer_edit (a, clash_id, "text", "x\nY from Fieldbook\nz\n");
   peer_sync_quietly (a);
 
   edits = g_strdup_printf ("[{\"id\":\"%s\",\"line\":4,\"text\":\"five\"},"
@@ -726,7 +624,7 @@ test_pouchdb_peer (void)
   peer_sync_quietly (b);
 
   /* Different lines: merged, on the server and on the device. */
-  item = get_item (b, merge_id);
+  item = fb_test_peer_get_item (b, merge_id);
   g_assert_cmpstr (fb_item_get_text (item), ==, "one\n2\n3\n4\nfive\n");
   doc = server_doc (db, merge_id);
   g_assert_cmpstr (body_text (doc), ==, "one\n2\n3\n4\nfive\n");
@@ -735,7 +633,7 @@ test_pouchdb_peer (void)
   g_clear_pointer (&doc, json_object_unref);
 
   /* The same line: both versions in B's conflict, one leaf on the server. */
-  item = get_item (b, clash_id);
+  item = fb_test_peer_get_item (b, clash_id);
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_CONFLICT);
   g_assert_nonnull (strstr (fb_item_get_text (item), "Y from"));
   g_assert_nonnull (strstr (body_text (fb_item_get_server_body (item)), "Y from"));
@@ -745,7 +643,7 @@ test_pouchdb_peer (void)
   /* A follows the merged winner. */
   peer_sync_quietly (a);
   g_clear_object (&item);
-  item = get_item (a, merge_id);
+  item = fb_test_peer_get_item (a, merge_id);
   g_assert_cmpstr (fb_item_get_text (item), ==, "one\n2\n3\n4\nfive\n");
 }
 
@@ -785,7 +683,7 @@ insert_line (Peer       *peer,
              double      where,
              const char *token)
 {
-  g_autoptr(FbItem) item = get_item (peer, id);
+  g_autoptr(FbItem) item = fb_test_peer_get_item (peer, id);
   g_auto(GStrv) lines = g_strsplit (fb_item_get_text (item), "\n", -1);
   guint n = g_strv_length (lines);
   guint at = MIN (n, (guint) (where * n));
@@ -798,7 +696,7 @@ insert_line (Peer       *peer,
       if (i < n)
         g_string_append_printf (text, "%s%s", lines[i], i + 1 < n ? "\n" : "");
     }
-  edit_text (peer, id, text->str);
+  fb_test_peer_edit (peer, id, "text", text->str);
 }
 
 static void
@@ -819,7 +717,7 @@ test_randomized (void)
   GError *error = NULL;
 
   for (guint i = 0; i < n_notes; i++)
-    g_ptr_array_add (ids, create_note (a, "Shared", "alpha\nbeta\ngamma\ndelta\n"));
+    g_ptr_array_add (ids, fb_test_peer_create_note (a, "Shared", "alpha\nbeta\ngamma\ndelta\n"));
   peer_sync_quietly (a);
   peer_sync_quietly (b);
 
@@ -835,7 +733,7 @@ test_randomized (void)
             {
               char *token = g_strdup_printf ("edit-%u-%c-%u", round, 'a' + d, k);
               const char *id = ids->pdata[g_rand_int_range (rand, 0, n_notes)];
-              g_autoptr(FbItem) item = get_item (devices[d], id);
+              g_autoptr(FbItem) item = fb_test_peer_get_item (devices[d], id);
 
               /* An item in conflict waits for its person: they keep theirs. */
               if (fb_item_get_state (item) == FB_ITEM_STATE_CONFLICT)

@@ -7,96 +7,34 @@
 
 #include <string.h>
 
-#include "fb-fake-network-monitor.h"
 #include "fb-json-text.h"
 #include "fb-store.h"
 #include "fb-sync-manager.h"
+#include "fb-test-peer.h"
 #include "fb-test-server.h"
 
 #define ADMIN    "admin"
 #define PASSWORD "s3cret"
-#define DEADLINE 60000
 
 static FbTestServer *server;
 
-static gboolean
-deadline_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
+/* ---- A device: the shared FbTestPeer (tests/support/fb-test-peer.c) ---- */
 
-/* ---- A device: a store and a sync manager ---- */
-
-typedef struct {
-  char            *dir;
-  FbStore         *store;
-  GNetworkMonitor *monitor;
-  FbSyncManager   *manager;
-} Device;
+typedef FbTestPeer Device;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Device, fb_test_peer_free)
 
 static Device *
 device_new (const char *db)
 {
-  Device *device = g_new0 (Device, 1);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  device->dir = g_dir_make_tmp ("fb-test-foreign-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (device->dir, "fieldbook.db", NULL);
-  device->store = fb_store_new (path, &error);
-  g_assert_no_error (error);
-  device->monitor = fb_fake_network_monitor_new (TRUE);
-  device->manager = fb_sync_manager_new (device->store, device->monitor);
-  fb_sync_manager_set_tuning (device->manager, 20, 10000, 60000, 0, 0);
-  fb_sync_manager_set_remote (device->manager, fb_test_server_get_url (server), db,
-                              ADMIN, PASSWORD);
-
-  return device;
-}
-
-static void
-device_free (Device *device)
-{
-  g_assert_finalize_object (device->manager);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_finalize_object (device->store);
-  g_object_unref (device->monitor);
-  fb_test_remove_tree (device->dir);
-  g_free (device->dir);
-  g_free (device);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Device, device_free)
-
-static void
-got_result_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
+  return fb_test_peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
 }
 
 static FbSyncStats *
 device_sync (Device *device)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  FbSyncStats *stats;
-  gboolean expired = FALSE;
-  guint timeout_id;
+  FbSyncStats *stats = fb_test_peer_sync_full (device, &error);
 
-  fb_sync_manager_sync_async (device->manager, NULL, got_result_cb, &result);
-  timeout_id = g_timeout_add (DEADLINE, deadline_cb, &expired);
-  while (result == NULL && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (result == NULL)
-    g_error ("The sync did not finish");
-  g_source_remove (timeout_id);
-
-  stats = fb_sync_manager_sync_finish (device->manager, result, &error);
   g_assert_no_error (error);
   return stats;
 }

@@ -11,10 +11,10 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "fb-fake-network-monitor.h"
 #include "fb-store.h"
 #include "fb-sync-error.h"
 #include "fb-sync-manager.h"
+#include "fb-test-peer.h"
 #include "fb-test-proxy.h"
 #include "fb-test-server.h"
 
@@ -24,62 +24,16 @@
 
 static FbTestServer *server;   /* shared, in-memory, with an admin */
 
-/* ---- Waiting without sleeping ---- */
+/* ---- A device: the shared FbTestPeer (tests/support/fb-test-peer.c) ---- */
 
-static gboolean
-deadline_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_UNTIL(cond, ms)                                            \
-  G_STMT_START {                                                        \
-    gboolean expired_ = FALSE;                                          \
-    guint id_ = g_timeout_add ((ms), deadline_cb, &expired_);           \
-    while (!(cond) && !expired_)                                        \
-      g_main_context_iteration (NULL, TRUE);                            \
-    if (!expired_)                                                      \
-      g_source_remove (id_);                                            \
-    if (!(cond))                                                        \
-      g_error ("Timed out after %u ms waiting for: %s", (guint) (ms), #cond); \
-  } G_STMT_END
-
-static void
-drain_main_context (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-/* ---- A device: a store in its own directory and a sync manager ---- */
-
-typedef struct {
-  char            *dir;
-  FbStore         *store;
-  GNetworkMonitor *monitor;
-  FbSyncManager   *manager;
-} Peer;
+typedef FbTestPeer Peer;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Peer, fb_test_peer_free)
 
 static Peer *
 peer_new_at (const char *url,
              const char *db)
 {
-  Peer *peer = g_new0 (Peer, 1);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  peer->dir = g_dir_make_tmp ("fb-test-identity-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (peer->dir, "fieldbook.db", NULL);
-  peer->store = fb_store_new (path, &error);
-  g_assert_no_error (error);
-  peer->monitor = fb_fake_network_monitor_new (TRUE);
-  peer->manager = fb_sync_manager_new (peer->store, peer->monitor);
-  fb_sync_manager_set_tuning (peer->manager, 20, 10000, 60000, 0, 0);
-  fb_sync_manager_set_remote (peer->manager, url, db, ADMIN, PASSWORD);
-
-  return peer;
+  return fb_test_peer_new (url, db, ADMIN, PASSWORD, TRUE);
 }
 
 static Peer *
@@ -89,95 +43,14 @@ peer_new (const char *db)
 }
 
 static void
-peer_free (Peer *peer)
-{
-  g_assert_finalize_object (peer->manager);
-  drain_main_context ();
-  g_assert_finalize_object (peer->store);
-  g_object_unref (peer->monitor);
-  fb_test_remove_tree (peer->dir);
-  g_free (peer->dir);
-  g_free (peer);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Peer, peer_free)
-
-static void
-got_result_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static FbSyncStats *
-peer_sync_full (Peer    *peer,
-                GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  fb_sync_manager_sync_async (peer->manager, NULL, got_result_cb, &result);
-  WAIT_UNTIL (result != NULL, DEADLINE);
-  return fb_sync_manager_sync_finish (peer->manager, result, error);
-}
-
-static void
 peer_sync (Peer *peer)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(FbSyncStats) stats = peer_sync_full (peer, &error);
+  g_autoptr(FbSyncStats) stats = fb_test_peer_sync_full (peer, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (stats);
   g_assert_cmpuint (stats->conflicts, ==, 0);
-}
-
-static char *
-create_note (Peer       *peer,
-             const char *title,
-             const char *text)
-{
-  g_autoptr(JsonObject) body = fb_note_body_new (title, text);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FbItem) item = fb_store_create_item (peer->store, FB_COLLECTION_NOTES, body, &error);
-
-  g_assert_no_error (error);
-  return g_strdup (fb_item_get_id (item));
-}
-
-static FbItem *
-get_item (Peer       *peer,
-          const char *id)
-{
-  g_autoptr(GError) error = NULL;
-  FbItem *item = fb_store_get_item (peer->store, id, &error);
-
-  g_assert_no_error (error);
-  return item;
-}
-
-static void
-edit_text (Peer       *peer,
-           const char *id,
-           const char *text)
-{
-  g_autoptr(FbItem) item = get_item (peer, id);
-  g_autoptr(JsonObject) body = fb_body_copy (fb_item_get_body (item));
-  g_autoptr(GError) error = NULL;
-
-  json_object_set_string_member (body, "text", text);
-  fb_store_update_item (peer->store, id, body, &error);
-  g_assert_no_error (error);
-}
-
-/* A live item: not deleted (the Trash may still hold a deleted one). */
-static gboolean
-has_live_item (Peer       *peer,
-               const char *id)
-{
-  g_autoptr(FbItem) item = fb_store_get_item (peer->store, id, NULL);
-
-  return item != NULL && !fb_item_get_deleted (item);
 }
 
 /* The server's text of @id, or NULL when it has no live document. */
@@ -255,9 +128,9 @@ test_lost_create_then_edit (void)
   g_assert_no_error (error);
   a = peer_new_at (fb_test_proxy_get_url (proxy), "lost-create-then-edit");
 
-  id = create_note (a, "Walk", "one\ntwo\nthree\n");
+  id = fb_test_peer_create_note (a, "Walk", "one\ntwo\nthree\n");
   fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_LOSE_RESPONSE_AFTER_COMMIT, 1, "_bulk_docs");
-  s = peer_sync_full (a, &error);
+  s = fb_test_peer_sync_full (a, &error);
   g_assert_null (s);
   g_assert_nonnull (error);
   g_clear_error (&error);
@@ -265,8 +138,8 @@ test_lost_create_then_edit (void)
   text = server_text ("lost-create-then-edit", id);
   g_assert_cmpstr (text, ==, "one\ntwo\nthree\n");
 
-  edit_text (a, id, "one\nTWO\nthree\n");
-  s = peer_sync_full (a, &error);
+  fb_test_peer_edit (a, id, "text", "one\nTWO\nthree\n");
+  s = fb_test_peer_sync_full (a, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (s->conflicts, ==, 0);
   g_assert_cmpuint (fb_store_get_conflict_count (a->store), ==, 0);
@@ -275,7 +148,7 @@ test_lost_create_then_edit (void)
   g_free (text);
   text = server_text ("lost-create-then-edit", id);
   g_assert_cmpstr (text, ==, "one\nTWO\nthree\n");
-  item = get_item (a, id);
+  item = fb_test_peer_get_item (a, id);
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
   assert_server_has_all (a, "lost-create-then-edit");
 }
@@ -297,25 +170,25 @@ test_lost_edit_then_edit (void)
   g_assert_no_error (error);
   a = peer_new_at (fb_test_proxy_get_url (proxy), "lost-edit-then-edit");
 
-  id = create_note (a, "Walk", "one\ntwo\nthree\n");
+  id = fb_test_peer_create_note (a, "Walk", "one\ntwo\nthree\n");
   peer_sync (a);
 
-  edit_text (a, id, "ONE\ntwo\nthree\n");
+  fb_test_peer_edit (a, id, "text", "ONE\ntwo\nthree\n");
   fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_LOSE_RESPONSE_AFTER_COMMIT, 1, "_bulk_docs");
-  s = peer_sync_full (a, &error);
+  s = fb_test_peer_sync_full (a, &error);
   g_assert_null (s);
   g_clear_error (&error);
 
   /* Twice lost: the second push of the same content is refused as a
    * conflict (its parent is stale), and its answer is lost too. */
-  edit_text (a, id, "ONE!\ntwo\nthree\n");
+  fb_test_peer_edit (a, id, "text", "ONE!\ntwo\nthree\n");
   fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_LOSE_RESPONSE_AFTER_COMMIT, 1, "_bulk_docs");
-  s = peer_sync_full (a, &error);
+  s = fb_test_peer_sync_full (a, &error);
   g_assert_null (s);
   g_clear_error (&error);
 
-  edit_text (a, id, "ONE!!\ntwo\nthree\n");
-  s = peer_sync_full (a, &error);
+  fb_test_peer_edit (a, id, "text", "ONE!!\ntwo\nthree\n");
+  s = fb_test_peer_sync_full (a, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (s->conflicts, ==, 0);
   g_assert_cmpuint (fb_store_get_conflict_count (a->store), ==, 0);
@@ -363,21 +236,21 @@ test_recreated (void)
   g_autofree char *text = NULL;
   g_autofree char *late = NULL;
 
-  kept = create_note (a, "Kept", "k\n");
-  edited = create_note (a, "Edited", "one\ntwo\n");
-  gone = create_note (a, "Gone", "g\n");
+  kept = fb_test_peer_create_note (a, "Kept", "k\n");
+  edited = fb_test_peer_create_note (a, "Edited", "one\ntwo\n");
+  gone = fb_test_peer_create_note (a, "Gone", "g\n");
   peer_sync (a);
 
   recreate_db ("recreated");
-  edit_text (a, edited, "one\nTWO\n");
+  fb_test_peer_edit (a, edited, "text", "one\nTWO\n");
   delete_item (a, gone);
-  late = create_note (a, "Late", "l\n");
+  late = fb_test_peer_create_note (a, "Late", "l\n");
 
-  s = peer_sync_full (a, &error);
+  s = fb_test_peer_sync_full (a, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (s->conflicts, ==, 0);
   g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 0);
-  g_assert_false (has_live_item (a, gone));
+  g_assert_false (fb_test_peer_has_live_item (a, gone));
   text = server_text ("recreated", edited);
   g_assert_cmpstr (text, ==, "one\nTWO\n");
   g_assert_null (server_text ("recreated", gone));
@@ -385,7 +258,7 @@ test_recreated (void)
   g_clear_pointer (&s, fb_sync_stats_free);
 
   /* Nothing is sent twice. */
-  s = peer_sync_full (a, &error);
+  s = fb_test_peer_sync_full (a, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (s->pushed, ==, 0);
   g_assert_cmpuint (s->pulled, ==, 0);
@@ -414,19 +287,19 @@ test_switched (void)
   g_autofree char *two = NULL;
   g_autofree char *text = NULL;
 
-  one = create_note (a, "One", "1\n");
-  two = create_note (a, "Two", "2\n");
+  one = fb_test_peer_create_note (a, "One", "1\n");
+  two = fb_test_peer_create_note (a, "Two", "2\n");
   peer_sync (a);
 
   fb_sync_manager_set_remote (a->manager, fb_test_server_get_url (server), "switch-second",
                               ADMIN, PASSWORD);
-  s = peer_sync_full (a, &error);
+  s = fb_test_peer_sync_full (a, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (s->pushed, ==, 2);
   g_clear_pointer (&s, fb_sync_stats_free);
   assert_server_has_all (a, "switch-second");
 
-  edit_text (a, one, "1\nmore\n");
+  fb_test_peer_edit (a, one, "text", "1\nmore\n");
   peer_sync (a);
   assert_server_has_all (a, "switch-second");
 
@@ -514,15 +387,15 @@ test_restored_backup (void)
   g_autofree char *text = NULL;
   g_autofree char *deleted_rev = NULL;
 
-  old = create_note (a, "Old", "o\n");
-  dropped = create_note (a, "Dropped on the server", "d\n");
+  old = fb_test_peer_create_note (a, "Old", "o\n");
+  dropped = fb_test_peer_create_note (a, "Dropped on the server", "d\n");
   peer_sync (a);
   peer_sync (b);
   copy_db ("restored", "restored-backup");
 
   /* After the backup: an edit and a new item, seen by both devices. */
-  edit_text (a, old, "o\nnewer\n");
-  after = create_note (a, "After", "a\n");
+  fb_test_peer_edit (a, old, "text", "o\nnewer\n");
+  after = fb_test_peer_create_note (a, "After", "a\n");
   peer_sync (a);
   peer_sync (b);
 
@@ -536,13 +409,13 @@ test_restored_backup (void)
   g_assert_no_error (error);
 
   /* And b edits an item meanwhile. */
-  edit_text (b, after, "a\nby b\n");
+  fb_test_peer_edit (b, after, "text", "a\nby b\n");
 
-  s = peer_sync_full (a, &error);
+  s = fb_test_peer_sync_full (a, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (s->conflicts, ==, 0);
   g_clear_pointer (&s, fb_sync_stats_free);
-  s = peer_sync_full (b, &error);
+  s = fb_test_peer_sync_full (b, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (s->conflicts, ==, 0);
   g_clear_pointer (&s, fb_sync_stats_free);
@@ -555,8 +428,8 @@ test_restored_backup (void)
   g_assert_cmpstr (text, ==, "a\nby b\n");
   g_assert_false (server_has_conflicts ("restored", old));
   g_assert_false (server_has_conflicts ("restored", after));
-  g_assert_false (has_live_item (a, dropped));
-  g_assert_false (has_live_item (b, dropped));
+  g_assert_false (fb_test_peer_has_live_item (a, dropped));
+  g_assert_false (fb_test_peer_has_live_item (b, dropped));
   assert_server_has_all (a, "restored");
   assert_server_has_all (b, "restored");
 }
@@ -578,12 +451,12 @@ test_restored_backup_foreign_edit (void)
   g_autofree char *rev = NULL;
   g_autofree char *text = NULL;
 
-  id = create_note (a, "Plot 7", "first\n");
+  id = fb_test_peer_create_note (a, "Plot 7", "first\n");
   peer_sync (a);
   copy_db ("restored-foreign", "restored-foreign-backup");
-  edit_text (a, id, "first\nsecond\n");
+  fb_test_peer_edit (a, id, "text", "first\nsecond\n");
   peer_sync (a);
-  edit_text (a, id, "first\nsecond\nthird\n");
+  fb_test_peer_edit (a, id, "text", "first\nsecond\nthird\n");
   peer_sync (a);
 
   recreate_db ("restored-foreign");
@@ -597,13 +470,13 @@ test_restored_backup_foreign_edit (void)
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (rev, "2-"));
 
-  s = peer_sync_full (a, &error);
+  s = fb_test_peer_sync_full (a, &error);
   g_assert_no_error (error);
 
   /* Neither side is lost: the person chooses between this device's
    * version ("yours") and the other program's (the server's). */
   g_assert_cmpuint (s->conflicts, ==, 1);
-  item = get_item (a, id);
+  item = fb_test_peer_get_item (a, id);
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_CONFLICT);
   g_assert_cmpstr (json_object_get_string_member (fb_item_get_body (item), "text"), ==,
                    "first\nsecond\nthird\n");

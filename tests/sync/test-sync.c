@@ -14,6 +14,7 @@
 #include "fb-store-history.h"
 #include "fb-sync-error.h"
 #include "fb-sync-manager.h"
+#include "fb-test-peer.h"
 #include "fb-test-proxy.h"
 #include "fb-test-server.h"
 
@@ -23,76 +24,10 @@
 
 static FbTestServer *server;   /* shared, in-memory, with an admin */
 
-/* ---- Waiting without sleeping ---- */
+/* ---- A device: the shared FbTestPeer (tests/support/fb-test-peer.c) ---- */
 
-static gboolean
-deadline_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main context until @cond holds, failing after @ms. */
-#define WAIT_UNTIL(cond, ms)                                            \
-  G_STMT_START {                                                        \
-    gboolean expired_ = FALSE;                                          \
-    guint id_ = g_timeout_add ((ms), deadline_cb, &expired_);           \
-    while (!(cond) && !expired_)                                        \
-      g_main_context_iteration (NULL, TRUE);                            \
-    if (!expired_)                                                      \
-      g_source_remove (id_);                                            \
-    if (!(cond))                                                        \
-      g_error ("Timed out after %u ms waiting for: %s", (guint) (ms), #cond); \
-  } G_STMT_END
-
-/* Runs what is ready now, without waiting for anything. */
-static void
-drain_main_context (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-/* ---- A device: a store in its own directory and a sync manager ---- */
-
-typedef struct {
-  char            *dir;
-  FbStore         *store;
-  GNetworkMonitor *monitor;
-  FbSyncManager   *manager;
-  guint            n_runs;
-  gint64           last_run_at;      /* wall clock, µs */
-  guint            n_remote_changes;
-  guint            n_rejected;
-} Peer;
-
-static void
-run_finished_cb (FbSyncManager *manager,
-                 const GError  *error,
-                 Peer          *peer)
-{
-  peer->n_runs++;
-  peer->last_run_at = g_get_real_time ();
-}
-
-static void
-remote_changes_cb (FbSyncManager  *manager,
-                   guint           n_items,
-                   char          **ids,
-                   Peer           *peer)
-{
-  g_assert_cmpuint (n_items, ==, g_strv_length (ids));
-  peer->n_remote_changes += n_items;
-}
-
-static void
-item_rejected_cb (FbSyncManager *manager,
-                  const char    *id,
-                  const char    *message,
-                  Peer          *peer)
-{
-  peer->n_rejected++;
-}
+typedef FbTestPeer Peer;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Peer, fb_test_peer_free)
 
 static Peer *
 peer_new_full (const char *url,
@@ -100,27 +35,7 @@ peer_new_full (const char *url,
                const char *user,
                const char *password)
 {
-  Peer *peer = g_new0 (Peer, 1);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  peer->dir = g_dir_make_tmp ("fb-test-sync-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (peer->dir, "fieldbook.db", NULL);
-  peer->store = fb_store_new (path, &error);
-  g_assert_no_error (error);
-  peer->monitor = fb_fake_network_monitor_new (TRUE);
-  peer->manager = fb_sync_manager_new (peer->store, peer->monitor);
-  /* Short delays so automatic mode reacts quickly; a long retry base so
-   * that only the test decides when a failed run is tried again. */
-  fb_sync_manager_set_tuning (peer->manager, 20, 10000, 60000, 0, 0);
-  fb_sync_manager_set_remote (peer->manager, url, db, user, password);
-
-  g_signal_connect (peer->manager, "run-finished", G_CALLBACK (run_finished_cb), peer);
-  g_signal_connect (peer->manager, "remote-changes", G_CALLBACK (remote_changes_cb), peer);
-  g_signal_connect (peer->manager, "item-rejected", G_CALLBACK (item_rejected_cb), peer);
-
-  return peer;
+  return fb_test_peer_new (url, db, user, password, TRUE);
 }
 
 static Peer *
@@ -129,44 +44,11 @@ peer_new (const char *db)
   return peer_new_full (fb_test_server_get_url (server), db, ADMIN, PASSWORD);
 }
 
-static void
-peer_free (Peer *peer)
-{
-  g_assert_finalize_object (peer->manager);
-  drain_main_context ();
-  g_assert_finalize_object (peer->store);
-  g_object_unref (peer->monitor);
-  fb_test_remove_tree (peer->dir);
-  g_free (peer->dir);
-  g_free (peer);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Peer, peer_free)
-
-static void
-got_result_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static FbSyncStats *
-peer_sync_full (Peer    *peer,
-                GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  fb_sync_manager_sync_async (peer->manager, NULL, got_result_cb, &result);
-  WAIT_UNTIL (result != NULL, DEADLINE);
-  return fb_sync_manager_sync_finish (peer->manager, result, error);
-}
-
 static FbSyncStats *
 peer_sync (Peer *peer)
 {
   g_autoptr(GError) error = NULL;
-  FbSyncStats *stats = peer_sync_full (peer, &error);
+  FbSyncStats *stats = fb_test_peer_sync_full (peer, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (stats);
@@ -175,54 +57,6 @@ peer_sync (Peer *peer)
 }
 
 /* ---- Store helpers ---- */
-
-static char *
-create_note (Peer       *peer,
-             const char *title,
-             const char *text)
-{
-  g_autoptr(JsonObject) body = fb_note_body_new (title, text);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FbItem) item = fb_store_create_item (peer->store, FB_COLLECTION_NOTES, body, &error);
-
-  g_assert_no_error (error);
-  return g_strdup (fb_item_get_id (item));
-}
-
-static FbItem *
-get_item (Peer       *peer,
-          const char *id)
-{
-  g_autoptr(GError) error = NULL;
-  FbItem *item = fb_store_get_item (peer->store, id, &error);
-
-  g_assert_no_error (error);
-  return item;
-}
-
-static gboolean
-has_live_item (Peer       *peer,
-               const char *id)
-{
-  g_autoptr(FbItem) item = fb_store_get_item (peer->store, id, NULL);
-
-  return item != NULL && !fb_item_get_deleted (item);
-}
-
-static void
-edit_note (Peer       *peer,
-           const char *id,
-           const char *field,
-           const char *value)
-{
-  g_autoptr(FbItem) item = get_item (peer, id);
-  g_autoptr(JsonObject) body = fb_body_copy (fb_item_get_body (item));
-  g_autoptr(GError) error = NULL;
-
-  json_object_set_string_member (body, field, value);
-  fb_store_update_item (peer->store, id, body, &error);
-  g_assert_no_error (error);
-}
 
 static guint
 count_items (Peer *peer)
@@ -256,7 +90,7 @@ assert_converged (Peer       *a,
   for (guint i = 0; i < items_a->len; i++)
     {
       FbItem *item = items_a->pdata[i];
-      g_autoptr(FbItem) other = get_item (b, fb_item_get_id (item));
+      g_autoptr(FbItem) other = fb_test_peer_get_item (b, fb_item_get_id (item));
       g_autoptr(JsonObject) doc = NULL;
       g_autoptr(GError) error = NULL;
 
@@ -296,7 +130,7 @@ test_create_edit_delete (void)
   g_autoptr(JsonObject) doc = NULL;
   g_autoptr(GError) error = NULL;
 
-  id = create_note (a, "Shopping", "milk\neggs\n");
+  id = fb_test_peer_create_note (a, "Shopping", "milk\neggs\n");
   g_assert_cmpuint (fb_sync_manager_get_pending_count (a->manager), ==, 1);
 
   s1 = peer_sync (a);
@@ -316,17 +150,17 @@ test_create_edit_delete (void)
   s2 = peer_sync (b);
   g_assert_cmpuint (s2->pulled, ==, 1);
   g_assert_cmpuint (b->n_remote_changes, ==, 1);
-  item = get_item (b, id);
+  item = fb_test_peer_get_item (b, id);
   g_assert_cmpstr (fb_item_get_title (item), ==, "Shopping");
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
   g_clear_object (&item);
 
-  edit_note (b, id, "text", "milk\neggs\nbread\n");
+  fb_test_peer_edit (b, id, "text", "milk\neggs\nbread\n");
   s3 = peer_sync (b);
   g_assert_cmpuint (s3->pushed, ==, 1);
   s4 = peer_sync (a);
   g_assert_cmpuint (s4->pulled, ==, 1);
-  item = get_item (a, id);
+  item = fb_test_peer_get_item (a, id);
   g_assert_cmpstr (fb_item_get_text (item), ==, "milk\neggs\nbread\n");
   g_clear_object (&item);
 
@@ -334,10 +168,10 @@ test_create_edit_delete (void)
   g_assert_no_error (error);
   s5 = peer_sync (a);
   g_assert_cmpuint (s5->pushed, ==, 1);
-  g_assert_false (has_live_item (a, id));
+  g_assert_false (fb_test_peer_has_live_item (a, id));
   s6 = peer_sync (b);
   g_assert_cmpuint (s6->pulled, ==, 1);
-  g_assert_false (has_live_item (b, id));
+  g_assert_false (fb_test_peer_has_live_item (b, id));
   g_assert_null (fb_test_server_get_doc (server, "create-edit-delete", id, NULL));
 
   assert_converged (a, b, "create-edit-delete");
@@ -352,7 +186,7 @@ test_trash_restore (void)
 {
   g_autoptr(Peer) a = peer_new ("trash-restore");
   g_autoptr(Peer) b = peer_new ("trash-restore");
-  g_autofree char *id = create_note (a, "Nest sites", "oak by the gate\n");
+  g_autofree char *id = fb_test_peer_create_note (a, "Nest sites", "oak by the gate\n");
   g_autoptr(FbSyncStats) s = NULL;
   g_autoptr(FbItem) item = NULL;
   g_autoptr(GPtrArray) trash = NULL;
@@ -376,7 +210,7 @@ test_trash_restore (void)
   s = peer_sync (b);
   g_assert_cmpuint (s->pulled, ==, 1);
   g_clear_pointer (&s, fb_sync_stats_free);
-  g_assert_false (has_live_item (b, id));
+  g_assert_false (fb_test_peer_has_live_item (b, id));
   trash = fb_store_list_trash (b->store, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (trash->len, ==, 1);
@@ -393,7 +227,7 @@ test_trash_restore (void)
   g_assert_cmpstr (json_object_get_string_member (doc, "text"), ==, "oak by the gate\n");
   s = peer_sync (a);
   g_clear_pointer (&s, fb_sync_stats_free);
-  g_assert_true (has_live_item (a, id));
+  g_assert_true (fb_test_peer_has_live_item (a, id));
   g_assert_cmpuint (fb_store_get_trash_count (a->store), ==, 0);
   assert_converged (a, b, "trash-restore");
 
@@ -408,7 +242,7 @@ test_trash_restore (void)
   g_assert_null (fb_test_server_get_doc (server, "trash-restore", id, NULL));
   s = peer_sync (a);
   g_clear_pointer (&s, fb_sync_stats_free);
-  g_assert_false (has_live_item (a, id));
+  g_assert_false (fb_test_peer_has_live_item (a, id));
   g_assert_cmpuint (fb_store_get_trash_count (a->store), ==, 1);
 }
 
@@ -420,8 +254,8 @@ test_pull_after_push (void)
 {
   g_autoptr(Peer) a = peer_new ("pull-after-push");
   g_autoptr(Peer) b = peer_new ("pull-after-push");
-  g_autofree char *kept = create_note (b, "Kept", "one\n");
-  g_autofree char *gone = create_note (b, "Gone", "two\n");
+  g_autofree char *kept = fb_test_peer_create_note (b, "Kept", "one\n");
+  g_autofree char *gone = fb_test_peer_create_note (b, "Gone", "two\n");
   g_autofree char *mine = NULL;
   g_autofree char *fresh = NULL;
   g_autoptr(FbSyncStats) s1 = NULL;
@@ -437,27 +271,27 @@ test_pull_after_push (void)
   s2 = peer_sync (a);
   g_assert_cmpuint (s2->pulled, ==, 2);
 
-  edit_note (b, kept, "text", "one\nand more\n");
+  fb_test_peer_edit (b, kept, "text", "one\nand more\n");
   fb_store_delete_item (b->store, gone, &error);
   g_assert_no_error (error);
-  fresh = create_note (b, "Fresh", "three\n");
+  fresh = fb_test_peer_create_note (b, "Fresh", "three\n");
   s3 = peer_sync (b);
   g_assert_cmpuint (s3->pushed, ==, 3);
 
-  mine = create_note (a, "Mine", "four\n");
+  mine = fb_test_peer_create_note (a, "Mine", "four\n");
   s4 = peer_sync (a);
   g_assert_cmpuint (s4->pushed, ==, 1);
   g_assert_cmpuint (s4->pulled, ==, 3);
-  item = get_item (a, kept);
+  item = fb_test_peer_get_item (a, kept);
   g_assert_cmpstr (fb_item_get_text (item), ==, "one\nand more\n");
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
   g_clear_object (&item);
-  item = get_item (a, fresh);
+  item = fb_test_peer_get_item (a, fresh);
   g_assert_cmpstr (fb_item_get_title (item), ==, "Fresh");
   g_assert_cmpstr (fb_item_get_text (item), ==, "three\n");
   g_clear_object (&item);
-  g_assert_false (has_live_item (a, gone));
-  g_assert_true (has_live_item (a, mine));
+  g_assert_false (fb_test_peer_has_live_item (a, gone));
+  g_assert_true (fb_test_peer_has_live_item (a, mine));
 
   s5 = peer_sync (b);
   g_assert_cmpuint (s5->pulled, ==, 1);
@@ -472,8 +306,8 @@ test_push_document_text (void)
 {
   g_autoptr(Peer) a = peer_new ("push-document-text");
   g_autoptr(Peer) b = peer_new ("push-document-text");
-  g_autofree char *plain = create_note (a, "Plain \"quoted\" \\ é 東京", "line\n\ttab\n");
-  g_autofree char *tricky = create_note (a, "Tricky", "the word \"type\" and \"_id\" in text");
+  g_autofree char *plain = fb_test_peer_create_note (a, "Plain \"quoted\" \\ é 東京", "line\n\ttab\n");
+  g_autofree char *tricky = fb_test_peer_create_note (a, "Tricky", "the word \"type\" and \"_id\" in text");
   g_autoptr(FbSyncStats) s1 = NULL;
   g_autoptr(FbSyncStats) s2 = NULL;
   g_autoptr(JsonObject) doc = NULL;
@@ -515,7 +349,7 @@ check_clean_merge (const char *db,
 {
   g_autoptr(Peer) a = peer_new (db);
   g_autoptr(Peer) b = peer_new (db);
-  g_autofree char *id = create_note (a, "Plan", text);
+  g_autofree char *id = fb_test_peer_create_note (a, "Plan", text);
   g_autoptr(FbSyncStats) sa = NULL;
   g_autoptr(FbSyncStats) sb = NULL;
   g_autoptr(FbItem) item = NULL;
@@ -525,8 +359,8 @@ check_clean_merge (const char *db,
   g_clear_pointer (&sb, fb_sync_stats_free);
   sb = peer_sync (b);
 
-  edit_note (a, id, field_a, value_a);
-  edit_note (b, id, field_b, value_b);
+  fb_test_peer_edit (a, id, field_a, value_a);
+  fb_test_peer_edit (b, id, field_b, value_b);
 
   g_clear_pointer (&sa, fb_sync_stats_free);
   sa = peer_sync (a);
@@ -543,7 +377,7 @@ check_clean_merge (const char *db,
   sa = peer_sync (a);
   g_assert_cmpuint (sa->pulled, ==, 1);
 
-  item = get_item (a, id);
+  item = fb_test_peer_get_item (a, id);
   g_assert_cmpstr (fb_item_get_text (item), ==, expected_text);
   assert_converged (a, b, db);
 }
@@ -587,7 +421,7 @@ check_conflict (const char   *db,
 {
   g_autoptr(Peer) a = peer_new (db);
   g_autoptr(Peer) b = peer_new (db);
-  g_autofree char *id = create_note (a, "Plan", "meet at 10\n");
+  g_autofree char *id = fb_test_peer_create_note (a, "Plan", "meet at 10\n");
   g_autofree char *new_id = NULL;
   g_autoptr(FbSyncStats) s = NULL;
   g_autoptr(FbItem) item = NULL;
@@ -599,8 +433,8 @@ check_conflict (const char   *db,
   s = peer_sync (b);
   g_clear_pointer (&s, fb_sync_stats_free);
 
-  edit_note (a, id, "text", "meet at 11\n");
-  edit_note (b, id, "text", "meet at 12\n");
+  fb_test_peer_edit (a, id, "text", "meet at 11\n");
+  fb_test_peer_edit (b, id, "text", "meet at 12\n");
 
   s = peer_sync (a);
   g_clear_pointer (&s, fb_sync_stats_free);
@@ -633,7 +467,7 @@ check_conflict (const char   *db,
   s = peer_sync (a);
   g_clear_pointer (&s, fb_sync_stats_free);
 
-  item = get_item (a, id);
+  item = fb_test_peer_get_item (a, id);
   switch (how)
     {
     case FB_RESOLVE_KEEP_MINE:
@@ -650,7 +484,7 @@ check_conflict (const char   *db,
 
         g_assert_cmpstr (fb_item_get_text (item), ==, "meet at 11\n");
         g_assert_nonnull (new_id);
-        copy = get_item (a, new_id);
+        copy = fb_test_peer_get_item (a, new_id);
         g_assert_cmpstr (fb_item_get_text (copy), ==, "meet at 12\n");
         g_assert_cmpuint (count_items (a), ==, 2);
       }
@@ -687,7 +521,7 @@ test_conflict_on_pull (void)
 {
   g_autoptr(Peer) a = peer_new ("conflict-on-pull");
   g_autoptr(Peer) b = peer_new ("conflict-on-pull");
-  g_autofree char *id = create_note (a, "Plan", "meet at 10\n");
+  g_autofree char *id = fb_test_peer_create_note (a, "Plan", "meet at 10\n");
   g_autoptr(FbSyncStats) s = NULL;
   g_autoptr(FbItem) item = NULL;
   g_autoptr(GError) error = NULL;
@@ -697,24 +531,24 @@ test_conflict_on_pull (void)
   s = peer_sync (b);
   g_clear_pointer (&s, fb_sync_stats_free);
 
-  edit_note (a, id, "text", "meet at 11\n");
+  fb_test_peer_edit (a, id, "text", "meet at 11\n");
   s = peer_sync (a);
   g_clear_pointer (&s, fb_sync_stats_free);
 
   /* B edits while A's change is on the server: the pull of a later run
    * (after a push of something else) or the push finds it. */
-  edit_note (b, id, "text", "meet at 12\n");
+  fb_test_peer_edit (b, id, "text", "meet at 12\n");
   s = peer_sync (b);
   g_assert_cmpuint (s->conflicts, ==, 1);
   g_clear_pointer (&s, fb_sync_stats_free);
 
   /* A changes the item again: B's kept server side follows. */
-  edit_note (a, id, "title", "Plan B");
+  fb_test_peer_edit (a, id, "title", "Plan B");
   s = peer_sync (a);
   g_clear_pointer (&s, fb_sync_stats_free);
   s = peer_sync (b);
   g_clear_pointer (&s, fb_sync_stats_free);
-  item = get_item (b, id);
+  item = fb_test_peer_get_item (b, id);
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_CONFLICT);
   g_assert_cmpstr (json_object_get_string_member (fb_item_get_server_body (item), "title"),
                    ==, "Plan B");
@@ -734,7 +568,7 @@ test_delete_versus_edit (void)
 {
   g_autoptr(Peer) a = peer_new ("delete-versus-edit");
   g_autoptr(Peer) b = peer_new ("delete-versus-edit");
-  g_autofree char *id = create_note (a, "Old", "text\n");
+  g_autofree char *id = fb_test_peer_create_note (a, "Old", "text\n");
   g_autoptr(FbSyncStats) s = NULL;
   g_autoptr(FbItem) item = NULL;
   g_autoptr(GError) error = NULL;
@@ -746,7 +580,7 @@ test_delete_versus_edit (void)
 
   fb_store_delete_item (a->store, id, &error);
   g_assert_no_error (error);
-  edit_note (b, id, "text", "text, still needed\n");
+  fb_test_peer_edit (b, id, "text", "text, still needed\n");
 
   s = peer_sync (a);
   g_clear_pointer (&s, fb_sync_stats_free);
@@ -754,7 +588,7 @@ test_delete_versus_edit (void)
   g_assert_cmpuint (s->conflicts, ==, 1);
   g_clear_pointer (&s, fb_sync_stats_free);
 
-  item = get_item (b, id);
+  item = fb_test_peer_get_item (b, id);
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_CONFLICT);
   g_assert_true (fb_item_get_server_deleted (item));
   g_clear_object (&item);
@@ -767,7 +601,7 @@ test_delete_versus_edit (void)
   s = peer_sync (a);
   g_clear_pointer (&s, fb_sync_stats_free);
 
-  item = get_item (a, id);
+  item = fb_test_peer_get_item (a, id);
   g_assert_cmpstr (fb_item_get_text (item), ==, "text, still needed\n");
   assert_converged (a, b, "delete-versus-edit");
 }
@@ -778,7 +612,7 @@ test_delete_versus_unchanged (void)
 {
   g_autoptr(Peer) a = peer_new ("delete-versus-unchanged");
   g_autoptr(Peer) b = peer_new ("delete-versus-unchanged");
-  g_autofree char *id = create_note (a, "Old", "text\n");
+  g_autofree char *id = fb_test_peer_create_note (a, "Old", "text\n");
   g_autofree char *other = NULL;
   g_autoptr(FbSyncStats) s = NULL;
   g_autoptr(GError) error = NULL;
@@ -790,7 +624,7 @@ test_delete_versus_unchanged (void)
 
   fb_store_delete_item (a->store, id, &error);
   g_assert_no_error (error);
-  other = create_note (b, "New", "from b\n");
+  other = fb_test_peer_create_note (b, "New", "from b\n");
   s = peer_sync (a);
   g_clear_pointer (&s, fb_sync_stats_free);
   s = peer_sync (b);
@@ -799,8 +633,8 @@ test_delete_versus_unchanged (void)
   s = peer_sync (a);
   g_clear_pointer (&s, fb_sync_stats_free);
 
-  g_assert_false (has_live_item (b, id));
-  g_assert_true (has_live_item (a, other));
+  g_assert_false (fb_test_peer_has_live_item (b, id));
+  g_assert_true (fb_test_peer_has_live_item (a, other));
   assert_converged (a, b, "delete-versus-unchanged");
 }
 
@@ -832,10 +666,10 @@ test_offline_queue_and_live (void)
   fb_sync_manager_start (a->manager);
   g_assert_cmpint (fb_sync_manager_get_state (a->manager), ==, FB_SYNC_STATE_OFFLINE);
 
-  id1 = create_note (a, "One", "1\n");
-  id2 = create_note (a, "Two", "2\n");
-  edit_note (a, id1, "text", "1, edited offline\n");
-  drain_main_context ();
+  id1 = fb_test_peer_create_note (a, "One", "1\n");
+  id2 = fb_test_peer_create_note (a, "Two", "2\n");
+  fb_test_peer_edit (a, id1, "text", "1, edited offline\n");
+  fb_test_drain_main_context ();
   g_assert_cmpuint (fb_sync_manager_get_pending_count (a->manager), ==, 2);
   g_assert_cmpint (fb_sync_manager_get_state (a->manager), ==, FB_SYNC_STATE_OFFLINE);
   g_assert_cmpuint (a->n_runs, ==, 0);
@@ -852,14 +686,14 @@ test_offline_queue_and_live (void)
   g_clear_pointer (&s, fb_sync_stats_free);
 
   /* B's change reaches A through the live feed. */
-  id3 = create_note (b, "Three", "3\n");
+  id3 = fb_test_peer_create_note (b, "Three", "3\n");
   s = peer_sync (b);
   g_clear_pointer (&s, fb_sync_stats_free);
-  WAIT_UNTIL (has_live_item (a, id3), DEADLINE);
+  WAIT_UNTIL (fb_test_peer_has_live_item (a, id3), DEADLINE);
   WAIT_UNTIL (a->n_remote_changes >= 1, DEADLINE);
 
   /* A's edit goes out after the debounce, B's live... B is manual. */
-  edit_note (a, id2, "text", "2, edited live\n");
+  fb_test_peer_edit (a, id2, "text", "2, edited live\n");
   WAIT_UNTIL (fb_sync_manager_get_pending_count (a->manager) == 0, DEADLINE);
   s = peer_sync (b);
   g_clear_pointer (&s, fb_sync_stats_free);
@@ -909,7 +743,7 @@ test_small_batches (void)
   fb_sync_manager_set_tuning (b->manager, 0, 0, 0, 7, 13);
 
   for (guint i = 0; i < 60; i++)
-    g_ptr_array_add (ids, create_note (a, "Small", "line one\nline two\n"));
+    g_ptr_array_add (ids, fb_test_peer_create_note (a, "Small", "line one\nline two\n"));
   s = peer_sync (a);
   g_assert_cmpuint (s->pushed, ==, 60);
   g_clear_pointer (&s, fb_sync_stats_free);
@@ -919,11 +753,11 @@ test_small_batches (void)
 
   for (guint i = 0; i < ids->len; i += 2)
     {
-      edit_note (a, ids->pdata[i], "title", "Edited on A");
-      edit_note (b, ids->pdata[i], "text", "line one\nline two\nline three from B\n");
+      fb_test_peer_edit (a, ids->pdata[i], "title", "Edited on A");
+      fb_test_peer_edit (b, ids->pdata[i], "text", "line one\nline two\nline three from B\n");
     }
   for (guint i = 1; i < ids->len; i += 4)
-    edit_note (b, ids->pdata[i], "title", "Only B");
+    fb_test_peer_edit (b, ids->pdata[i], "title", "Only B");
 
   s = peer_sync (a);
   g_assert_cmpuint (s->pushed, ==, 30);
@@ -939,7 +773,7 @@ test_small_batches (void)
 
   for (guint i = 0; i < ids->len; i += 2)
     {
-      g_autoptr(FbItem) item = get_item (a, ids->pdata[i]);
+      g_autoptr(FbItem) item = fb_test_peer_get_item (a, ids->pdata[i]);
 
       g_assert_cmpstr (fb_item_get_title (item), ==, "Edited on A");
       g_assert_cmpstr (fb_item_get_text (item), ==, "line one\nline two\nline three from B\n");
@@ -988,8 +822,8 @@ test_replay_is_harmless (void)
   g_autoptr(FbSyncStats) s = NULL;
   g_autoptr(FbCouchClient) client = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = create_note (a, "Replay", "x\n");
-  g_autofree char *gone = create_note (a, "Gone", "x\n");
+  g_autofree char *id = fb_test_peer_create_note (a, "Replay", "x\n");
+  g_autofree char *gone = fb_test_peer_create_note (a, "Gone", "x\n");
   g_autofree char *key = NULL;
   g_autofree char *cp = NULL;
 
@@ -997,7 +831,7 @@ test_replay_is_harmless (void)
   g_clear_pointer (&s, fb_sync_stats_free);
   s = peer_sync (b);
   g_clear_pointer (&s, fb_sync_stats_free);
-  edit_note (a, id, "text", "y\n");
+  fb_test_peer_edit (a, id, "text", "y\n");
   fb_store_delete_item (a->store, gone, &error);
   g_assert_no_error (error);
   s = peer_sync (a);
@@ -1036,7 +870,7 @@ edit_during_pull_cb (FbStore        *store,
   if (data->done || g_strcmp0 (fb_item_get_id (item), data->trigger_id) != 0)
     return;
   data->done = TRUE;
-  edit_note (data->peer, data->edit_id, "text", "edited on B while pulling\n");
+  fb_test_peer_edit (data->peer, data->edit_id, "text", "edited on B while pulling\n");
 }
 
 /* An edit made while the pull is under way collides with a change that
@@ -1046,8 +880,8 @@ test_merge_while_pulling (void)
 {
   g_autoptr(Peer) a = peer_new ("merge-while-pulling");
   g_autoptr(Peer) b = peer_new ("merge-while-pulling");
-  g_autofree char *y = create_note (a, "Y", "y\n");
-  g_autofree char *x = create_note (a, "X", "x\n");
+  g_autofree char *y = fb_test_peer_create_note (a, "Y", "y\n");
+  g_autofree char *x = fb_test_peer_create_note (a, "X", "x\n");
   g_autoptr(FbSyncStats) s = NULL;
   g_autoptr(FbItem) item = NULL;
   EditDuringPull data = { b, y, x, FALSE };
@@ -1058,8 +892,8 @@ test_merge_while_pulling (void)
   s = peer_sync (b);
   g_clear_pointer (&s, fb_sync_stats_free);
 
-  edit_note (a, y, "title", "Y on A");
-  edit_note (a, x, "title", "X on A");
+  fb_test_peer_edit (a, y, "title", "Y on A");
+  fb_test_peer_edit (a, x, "title", "X on A");
   s = peer_sync (a);
   g_clear_pointer (&s, fb_sync_stats_free);
 
@@ -1077,7 +911,7 @@ test_merge_while_pulling (void)
 
   s = peer_sync (a);
   g_clear_pointer (&s, fb_sync_stats_free);
-  item = get_item (a, x);
+  item = fb_test_peer_get_item (a, x);
   g_assert_cmpstr (fb_item_get_title (item), ==, "X on A");
   g_assert_cmpstr (fb_item_get_text (item), ==, "edited on B while pulling\n");
   assert_converged (a, b, "merge-while-pulling");
@@ -1116,13 +950,13 @@ test_foreign_documents (void)
   g_assert_cmpuint (count_items (a), ==, 1);
   g_assert_null (fb_store_get_item (a->store, "other-app", NULL));
 
-  item = get_item (a, "note-from-web");
+  item = fb_test_peer_get_item (a, "note-from-web");
   g_assert_cmpstr (json_object_get_string_member (fb_item_get_body (item), "color"), ==, "green");
   g_assert_false (json_object_has_member (fb_item_get_body (item), "type"));
   g_assert_false (json_object_has_member (fb_item_get_body (item), "_rev"));
   g_clear_object (&item);
 
-  edit_note (a, "note-from-web", "title", "Web, edited");
+  fb_test_peer_edit (a, "note-from-web", "title", "Web, edited");
   s = peer_sync (a);
   g_assert_cmpuint (s->pushed, ==, 1);
   g_clear_pointer (&s, fb_sync_stats_free);
@@ -1155,8 +989,8 @@ test_item_rejected (void)
                                 &error);
   g_assert_no_error (error);
 
-  bad = create_note (a, "forbidden", "x\n");
-  good = create_note (a, "fine", "x\n");
+  bad = fb_test_peer_create_note (a, "forbidden", "x\n");
+  good = fb_test_peer_create_note (a, "fine", "x\n");
 
   s = peer_sync (a);
   g_assert_cmpuint (s->pushed, ==, 1);
@@ -1164,18 +998,18 @@ test_item_rejected (void)
   g_assert_cmpuint (a->n_rejected, ==, 1);
   g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 1);
 
-  item = get_item (a, bad);
+  item = fb_test_peer_get_item (a, bad);
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_PENDING);
   g_assert_nonnull (fb_item_get_sync_error (item));
   g_assert_nonnull (strstr (fb_item_get_sync_error (item), "Titles may not say forbidden"));
   g_clear_object (&item);
 
   /* Fixed by the person: it goes out and the error is gone. */
-  edit_note (a, bad, "title", "allowed");
+  fb_test_peer_edit (a, bad, "title", "allowed");
   s = peer_sync (a);
   g_assert_cmpuint (s->pushed, ==, 1);
   g_clear_pointer (&s, fb_sync_stats_free);
-  item = get_item (a, bad);
+  item = fb_test_peer_get_item (a, bad);
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
   g_assert_null (fb_item_get_sync_error (item));
   g_assert_cmpuint (a->n_rejected, ==, 1);
@@ -1204,13 +1038,13 @@ test_queued_and_cancelled_runs (void)
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = create_note (a, "Queued", "x\n");
+  g_autofree char *id = fb_test_peer_create_note (a, "Queued", "x\n");
   FbSyncStats *first;
   FbSyncStats *second;
   FbSyncStats *stats;
 
   fb_sync_manager_sync_async (a->manager, NULL, count_done_cb, results);
-  g_free (create_note (a, "Second", "y\n"));
+  g_free (fb_test_peer_create_note (a, "Second", "y\n"));
   fb_sync_manager_sync_async (a->manager, NULL, count_done_cb, results);
   fb_sync_manager_sync_async (a->manager, NULL, count_done_cb, results);
   WAIT_UNTIL (results->len == 3, DEADLINE);
@@ -1220,8 +1054,8 @@ test_queued_and_cancelled_runs (void)
   g_assert_cmpuint (a->n_runs, ==, 2);
   g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 0);
 
-  edit_note (a, id, "text", "cancelled\n");
-  fb_sync_manager_sync_async (a->manager, cancellable, got_result_cb, &result);
+  fb_test_peer_edit (a, id, "text", "cancelled\n");
+  fb_sync_manager_sync_async (a->manager, cancellable, fb_test_got_result_cb, &result);
   g_cancellable_cancel (cancellable);
   WAIT_UNTIL (result != NULL, DEADLINE);
   stats = fb_sync_manager_sync_finish (a->manager, result, &error);
@@ -1297,7 +1131,7 @@ test_server_stopped (void)
   g_assert_cmpint (fb_sync_manager_get_last_synced (a->manager) != NULL, ==, TRUE);
 
   for (guint i = 0; i < 50; i++)
-    g_ptr_array_add (ids, create_note (a, "Before the outage", "x\n"));
+    g_ptr_array_add (ids, fb_test_peer_create_note (a, "Before the outage", "x\n"));
 
   fb_sync_manager_sync_now (a->manager);
   g_assert_cmpint (fb_sync_manager_get_state (a->manager), ==, FB_SYNC_STATE_SYNCING);
@@ -1346,10 +1180,10 @@ test_wrong_password (void)
   g_assert_cmpuint (a->n_runs, ==, 1);
 
   /* A local edit, a network change: still no run. */
-  id = create_note (a, "Waiting", "x\n");
+  id = fb_test_peer_create_note (a, "Waiting", "x\n");
   fb_fake_network_monitor_set_available (a->monitor, FALSE);
   fb_fake_network_monitor_set_available (a->monitor, TRUE);
-  drain_main_context ();
+  fb_test_drain_main_context ();
   g_assert_cmpint (fb_sync_manager_get_state (a->manager), ==, FB_SYNC_STATE_NEEDS_ATTENTION);
   g_assert_cmpint (fb_sync_manager_get_next_retry (a->manager), ==, 0);
   g_assert_cmpuint (a->n_runs, ==, 1);
@@ -1382,14 +1216,14 @@ test_lost_response (void)
   a = peer_new_full (fb_test_proxy_get_url (proxy), "lost-response", ADMIN, PASSWORD);
 
   /* One item the server has seen before, one it has not. */
-  id = create_note (a, "Sent once", "x\n");
+  id = fb_test_peer_create_note (a, "Sent once", "x\n");
   s = peer_sync (a);
   g_clear_pointer (&s, fb_sync_stats_free);
-  edit_note (a, id, "text", "y\n");
-  id2 = create_note (a, "New", "z\n");
+  fb_test_peer_edit (a, id, "text", "y\n");
+  id2 = fb_test_peer_create_note (a, "New", "z\n");
 
   fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_LOSE_RESPONSE_AFTER_COMMIT, 1, "_bulk_docs");
-  s = peer_sync_full (a, &error);
+  s = fb_test_peer_sync_full (a, &error);
   g_assert_null (s);
   g_assert_true (error != NULL && error->domain == FB_SYNC_ERROR);
   g_assert_true (fb_sync_error_is_transient (error));
@@ -1409,11 +1243,11 @@ test_lost_response (void)
   g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 0);
   g_assert_cmpuint (fb_store_get_conflict_count (a->store), ==, 0);
 
-  item = get_item (a, id);
+  item = fb_test_peer_get_item (a, id);
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
   g_assert_cmpstr (fb_item_get_base_rev (item), ==, json_object_get_string_member (doc, "_rev"));
   g_clear_object (&item);
-  item = get_item (a, id2);
+  item = fb_test_peer_get_item (a, id2);
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
 }
 
@@ -1437,7 +1271,7 @@ check_fault (FbTestProxyMode  mode,
   a = peer_new_full (fb_test_proxy_get_url (proxy), db, ADMIN, PASSWORD);
   /* A short base delay, so that only Retry-After can make it long. */
   fb_sync_manager_set_tuning (a->manager, 0, 0, 100, 0, 0);
-  g_free (create_note (a, "Fault", "x\n"));
+  g_free (fb_test_peer_create_note (a, "Fault", "x\n"));
 
   fb_test_proxy_set_retry_after (proxy, retry_after);
   fb_test_proxy_set_mode (proxy, mode, 1, path_match);
@@ -1532,7 +1366,7 @@ static void
 test_set_remote_restarts (void)
 {
   g_autoptr(Peer) a = peer_new ("restart-one");
-  g_autofree char *id = create_note (a, "Moved", "x\n");
+  g_autofree char *id = fb_test_peer_create_note (a, "Moved", "x\n");
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) doc = NULL;
 

@@ -486,7 +486,7 @@ conflict (App *app)
 
   /* One resolver at a time: asking again brings the same one forward. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app->window), "win.resolve-conflicts", NULL));
-  drain_main_context ();
+  fb_test_drain_main_context ();
   g_assert_true (find_conflict_dialog (app) == dialog);
 
   gtk_widget_activate_action (GTK_WIDGET (dialog), "conflict.keep-mine", NULL);
@@ -763,7 +763,7 @@ list_stays_put (App *app)
   server_set_text ("win-list", a, "a, from elsewhere");
   app_sync (app);
   WAIT_FOR (store_text_is (app, a, "a, from elsewhere"));
-  drain_main_context ();
+  fb_test_drain_main_context ();
   g_free (titles);
   titles = list_titles (app);
   g_assert_cmpstr (titles, ==, "C|B|A");
@@ -774,7 +774,7 @@ list_stays_put (App *app)
   server_set_text ("win-list", b, "b, from elsewhere");
   app_sync (app);
   WAIT_FOR ((g_free (text), text = editor_text (app), g_strcmp0 (text, "b, from elsewhere") == 0));
-  drain_main_context ();
+  fb_test_drain_main_context ();
   g_free (titles);
   titles = list_titles (app);
   g_assert_cmpstr (titles, ==, "C|B|A");
@@ -831,7 +831,7 @@ wrong_password (App *app)
 
   /* The same button again: the same window. */
   g_signal_emit_by_name (button, "clicked");
-  drain_main_context ();
+  fb_test_drain_main_context ();
   g_assert_true (find_preferences (app) == prefs);
 
   /* The right password, applied: the banner goes. */
@@ -1093,7 +1093,7 @@ notification (App *app)
                                   "{\"type\": \"notes\", \"title\": \"Seen\", \"text\": \"\"}", &error));
   g_assert_no_error (error);
   WAIT_FOR (app->n_runs > runs && has_item (app, "seen-1"));
-  drain_main_context ();
+  fb_test_drain_main_context ();
   g_assert_cmpuint (app->n_notifications, ==, 0);
 
   /* Another program's window has the focus. */
@@ -1117,7 +1117,7 @@ notification (App *app)
   /* The three may come in one run or two: each run says what it brought. */
   if (app->n_notifications == 1)
     g_assert_cmpstr (app->notification_title, ==, "3 notes updated");
-  drain_main_context ();
+  fb_test_drain_main_context ();
   g_assert_cmpuint (app->n_notifications, <=, 2);
 
   /* One more while away: exactly one more notification. */
@@ -1129,7 +1129,7 @@ notification (App *app)
     g_assert_no_error (error);
     WAIT_FOR (app->n_notifications > before);
     g_assert_cmpstr (app->notification_title, ==, "1 record updated");
-    drain_main_context ();
+    fb_test_drain_main_context ();
     g_assert_cmpuint (app->n_notifications, ==, before + 1);
   }
 
