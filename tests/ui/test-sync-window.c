@@ -13,6 +13,7 @@
 #include "fb-note-editor.h"
 #include "fb-preferences.h"
 #include "fb-store-private.h"
+#include "fb-sync-banner.h"
 #include "fb-sync-status.h"
 #include "fb-trash-window.h"
 #include "fb-window.h"
@@ -80,6 +81,14 @@ window_part (App        *app,
              const char *name)
 {
   return template_child (app->window, FB_TYPE_WINDOW, name);
+}
+
+/* A part of the sync banner (fb-sync-banner.ui) under the editor's header bar. */
+static gpointer
+banner_part (App        *app,
+             const char *name)
+{
+  return template_child (window_part (app, "sync_banner"), FB_TYPE_SYNC_BANNER, name);
 }
 
 /* The sync status follows the app's manager: the spinner turns while a run
@@ -347,14 +356,14 @@ label_text (gpointer label)
 static gboolean
 banner_shown (App *app)
 {
-  return gtk_revealer_get_child_revealed (window_part (app, "banner_revealer")) &&
-         is_shown (window_part (app, "banner_label"));
+  return gtk_revealer_get_child_revealed (banner_part (app, "banner_revealer")) &&
+         is_shown (banner_part (app, "banner_label"));
 }
 
 static gboolean
 banner_hidden (App *app)
 {
-  return !gtk_revealer_get_reveal_child (window_part (app, "banner_revealer")) &&
+  return !gtk_revealer_get_reveal_child (banner_part (app, "banner_revealer")) &&
          fb_window_get_banner_text (app->window) == NULL;
 }
 
@@ -809,9 +818,9 @@ wrong_password (App *app)
   WAIT_FOR (banner_shown (app));
   g_assert_cmpstr (fb_window_get_banner_text (app->window), ==,
                    "The server refused the user name or password.");
-  g_assert_cmpstr (label_text (window_part (app, "banner_label")), ==,
+  g_assert_cmpstr (label_text (banner_part (app, "banner_label")), ==,
                    "The server refused the user name or password.");
-  button = window_part (app, "banner_button");
+  button = banner_part (app, "banner_button");
   g_assert_true (is_shown (button));
   g_assert_true (gtk_widget_is_sensitive (button));
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Preferences");
@@ -923,7 +932,7 @@ unreachable (App *app)
   g_assert_true (g_str_has_prefix (text, "Can’t reach the server. Trying again in "));
   g_assert_true (g_str_has_suffix (text, " seconds.") || g_str_has_suffix (text, " minute.") ||
                  g_str_has_suffix (text, " minutes."));
-  button = window_part (app, "banner_button");
+  button = banner_part (app, "banner_button");
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Retry");
   g_assert_cmpstr (gtk_image_get_icon_name (status_part (app, "state_icon")), ==,
                    "network-no-route-symbolic");
@@ -1194,13 +1203,13 @@ disk_full (App *app)
   g_assert_cmpstr (fb_window_get_banner_text (app->window), ==,
                    "Changes could not be saved on this device: "
                    "The disk is full: your last change was not saved");
-  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (window_part (app, "banner_button"))), ==,
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (banner_part (app, "banner_button"))), ==,
                    "_Retry");
   g_assert_false (has_item (app, "long-watch"));
 
   g_assert_cmpint (sqlite3_exec (db, "PRAGMA max_page_count = 1073741823", NULL, NULL, NULL), ==, SQLITE_OK);
   runs = app->n_runs;
-  g_signal_emit_by_name (window_part (app, "banner_button"), "clicked");
+  g_signal_emit_by_name (banner_part (app, "banner_button"), "clicked");
   WAIT_FOR (app->n_runs > runs &&
             fb_sync_manager_get_state (app->manager) == FB_SYNC_STATE_IDLE);
   WAIT_FOR (banner_hidden (app));

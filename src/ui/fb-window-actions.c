@@ -1,0 +1,283 @@
+/* fb-window-actions.c: the window's actions and shortcuts */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fb-conflict-dialog.h"
+#include "fb-history-dialog.h"
+#include "fb-preferences.h"
+#include "fb-window-private.h"
+
+/* The win.* actions (see fb-window.h), their shortcuts, and the dialogs
+ * they open: history, conflicts, preferences. */
+
+static void
+new_item_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!_fb_window_save_now (self))
+    return;
+
+  /* A new, empty item would not match the search. */
+  if (self->search_text != NULL)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+      _fb_window_set_search_text (self, NULL);
+    }
+
+  if (self->collection == RECORDS)
+    body = fb_record_body_new ("");
+  else
+    body = fb_note_body_new ("", "");
+
+  item = fb_store_create_item (self->store, collection_names[self->collection], body, &error);
+  if (item == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* TRANSLATORS: %s is the reason, from the database */
+      message = g_strdup_printf (_("The new item could not be created: %s"), error->message);
+      _fb_window_show_error (self, message);
+      return;
+    }
+
+  _fb_window_show_item (self, item);
+  _fb_window_select_current (self);
+  if (_fb_window_is_folded (self))
+    adw_leaflet_set_visible_child (self->leaflet, self->editor_pane);
+  _fb_window_focus_title (self);
+}
+
+static void
+delete_item_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *toast_title = NULL;
+  GListModel *model;
+  guint position;
+  guint n_items;
+  AdwToast *toast;
+
+  if (self->current == NULL)
+    return;
+
+  /* Undo brings back what was on screen. If that cannot be saved, the
+   * person asked for it to go anyway. */
+  _fb_window_save_now (self);
+  self->dirty = FALSE;
+
+  id = g_strdup (_fb_window_current_id (self));
+  title = _fb_window_display_title (self->current);
+  position = gtk_single_selection_get_selected (self->selection);
+
+  if (!fb_store_delete_item (self->store, id, &error))
+    {
+      g_autofree char *message = NULL;
+
+      /* TRANSLATORS: %s is the reason, from the database */
+      message = g_strdup_printf (_("The item could not be deleted: %s"), error->message);
+      _fb_window_show_error (self, message);
+      return;
+    }
+
+  /* The store's item-changed closed the editor; open the neighbour. */
+  if (self->current != NULL)
+    _fb_window_show_item (self, NULL);
+
+  model = _fb_window_list_model (self);
+  n_items = g_list_model_get_n_items (model);
+  if (n_items > 0)
+    {
+      g_autoptr(FbItem) next = NULL;
+
+      if (position == GTK_INVALID_LIST_POSITION)
+        position = 0;
+      next = g_list_model_get_item (model, MIN (position, n_items - 1));
+      _fb_window_open_item (self, next);
+    }
+
+  escaped = g_markup_escape_text (title, -1);
+  /* TRANSLATORS: %s is the title of the note or record */
+  toast_title = g_strdup_printf (_("“%s” deleted"), escaped);
+  toast = adw_toast_new (toast_title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-delete");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (id));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  /* Longer than the default: Ctrl+Z in the list and the Trash also undo. */
+  adw_toast_set_timeout (toast, 15);
+  _fb_window_show_toast (self, toast);
+
+  g_free (self->last_deleted_id);
+  self->last_deleted_id = g_steal_pointer (&id);
+}
+
+static void
+undo_delete_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  _fb_window_save_now (self);
+
+  if (!fb_store_restore_item (self->store, id, &error) ||
+      (item = fb_store_get_item (self->store, id, &error)) == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* TRANSLATORS: %s is the reason, from the database */
+      message = g_strdup_printf (_("The item could not be brought back: %s"), error->message);
+      _fb_window_show_error (self, message);
+      return;
+    }
+
+  if (self->last_toast != NULL)
+    adw_toast_dismiss (self->last_toast);
+  if (g_strcmp0 (self->last_deleted_id, id) == 0)
+    g_clear_pointer (&self->last_deleted_id, g_free);
+
+  fb_window_set_collection (self, fb_item_get_collection (item));
+  _fb_window_open_item (self, item);
+}
+
+/* ---- Trash and history ---- */
+
+/* Ctrl+Z in the list: the last delete made in this window comes back. */
+static void
+undo_last_delete_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+  g_autofree char *id = g_steal_pointer (&self->last_deleted_id);
+
+  if (id != NULL)
+    gtk_widget_activate_action (widget, "win.undo-delete", "s", id);
+}
+
+static void
+show_history_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+  FbHistoryDialog *dialog;
+
+  if (self->current == NULL)
+    return;
+
+  /* What is on screen is the current version the others are shown against. */
+  _fb_window_save_now (self);
+
+  dialog = fb_history_dialog_new (self->store, _fb_window_current_id (self));
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+
+  if (_fb_window_is_folded (self))
+    adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+}
+
+/* ---- Conflicts and preferences ---- */
+
+GtkWindow *
+fb_window_show_preferences (FbWindow *self,
+                            gboolean  focus_password)
+{
+  g_return_val_if_fail (FB_IS_WINDOW (self), NULL);
+
+  if (self->preferences == NULL)
+    {
+      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+      self->preferences = fb_preferences_new (GTK_WINDOW (self), self->sync_manager);
+      g_object_add_weak_pointer (G_OBJECT (self->preferences), (gpointer *) &self->preferences);
+      gtk_window_set_destroy_with_parent (GTK_WINDOW (self->preferences), TRUE);
+      /* So the application knows it is open (see fb-application.c). */
+      if (app != NULL)
+        gtk_window_set_application (GTK_WINDOW (self->preferences), app);
+    }
+
+  if (focus_password)
+    fb_preferences_focus_password (FB_PREFERENCES (self->preferences));
+  gtk_window_present (GTK_WINDOW (self->preferences));
+
+  return GTK_WINDOW (self->preferences);
+}
+
+GtkWindow *
+fb_window_show_conflicts (FbWindow *self)
+{
+  g_return_val_if_fail (FB_IS_WINDOW (self), NULL);
+
+  if (self->conflict_dialog == NULL)
+    {
+      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+      self->conflict_dialog = fb_conflict_dialog_new (GTK_WINDOW (self), self->store);
+      g_object_add_weak_pointer (G_OBJECT (self->conflict_dialog), (gpointer *) &self->conflict_dialog);
+      gtk_window_set_destroy_with_parent (GTK_WINDOW (self->conflict_dialog), TRUE);
+      if (app != NULL)
+        gtk_window_set_application (GTK_WINDOW (self->conflict_dialog), app);
+    }
+
+  gtk_window_present (GTK_WINDOW (self->conflict_dialog));
+
+  return GTK_WINDOW (self->conflict_dialog);
+}
+
+static void
+resolve_conflicts_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  fb_window_show_conflicts (FB_WINDOW (widget));
+}
+
+void
+_fb_window_class_actions_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.new-item", NULL, new_item_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-item", NULL, delete_item_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-delete", "s", undo_delete_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-last-delete", NULL, undo_last_delete_action);
+  gtk_widget_class_install_action (widget_class, "win.show-history", NULL, show_history_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.resolve-conflicts", NULL, resolve_conflicts_action);
+  gtk_widget_class_install_property_action (widget_class, "win.collection", "collection");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-item", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+}

@@ -1,0 +1,134 @@
+/* fb-window-private.h: what fb-window*.c share: the window's instance struct */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include "fb-item-banner.h"
+#include "fb-item-list.h"
+#include "fb-note-editor.h"
+#include "fb-record-editor.h"
+#include "fb-sync-banner.h"
+#include "fb-window.h"
+
+G_BEGIN_DECLS
+
+/* One class over several files, as GNOME Text Editor's editor-window*.c:
+ * fb-window.c (the object, its template, the list, collections, search),
+ * fb-window-editing.c (the editor, saving, the selection, changes from the
+ * store), fb-window-actions.c (win.* actions, shortcuts and the dialogs
+ * they open). The sync banner is a widget of its own (fb-sync-banner.c). */
+
+enum {
+  NOTES,
+  RECORDS,
+  N_COLLECTIONS
+};
+
+static const char * const collection_names[N_COLLECTIONS] = {
+  FB_COLLECTION_NOTES,
+  FB_COLLECTION_RECORDS,
+};
+
+struct _FbWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template children */
+  AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *sidebar_pane;
+  GtkWidget            *list_pane;
+  GtkWidget            *editor_pane;
+  GtkListBox           *sidebar;
+  GtkListBoxRow        *notes_row;
+  GtkListBoxRow        *records_row;
+  GtkLabel             *notes_count;
+  GtkLabel             *records_count;
+  GtkWidget            *notes_conflict;
+  GtkWidget            *records_conflict;
+  AdwWindowTitle       *list_title;
+  AdwWindowTitle       *editor_title;
+  GtkWidget            *new_button;
+  GtkWidget            *delete_button;
+  GtkSearchEntry       *search_entry;
+  GtkStack             *list_stack;
+  GtkListView          *list_view;
+  AdwStatusPage        *empty_page;
+  AdwStatusPage        *no_results_page;
+  AdwStatusPage        *none_page;
+  GtkStack             *editor_stack;
+  FbNoteEditor         *note_editor;
+  FbRecordEditor       *record_editor;
+  GtkBox               *status_box;
+  FbSyncBanner         *sync_banner;
+  FbItemBanner         *item_banner;
+
+  FbStore              *store;
+  GSettings            *settings;
+  guint                 collection;
+  gboolean              collection_set;
+  /* Every live item of each collection: the list when not searching, and
+   * the counts in the sidebar. */
+  FbItemList           *all_lists[N_COLLECTIONS];
+  /* The current collection filtered by search_text. */
+  FbItemList           *search_list;
+  char                 *search_text;
+  GtkSingleSelection   *selection;
+
+  /* The item in the editor, as last saved or loaded. The editor follows this
+   * id, not the selection: saving moves an item to the top of the list. */
+  FbItem               *current;
+  gboolean              dirty;
+  guint                 save_source;
+  guint                 save_delay_ms;
+  guint                 selecting;
+  gboolean              close_anyway;
+  AdwToast             *last_toast;
+  AdwToast             *error_toast;
+
+  FbSyncManager        *sync_manager;
+  GSignalGroup         *sync_signals;
+  GtkWidget            *sync_status;
+  GtkWidget            *conflict_dialog;
+  GtkWidget            *preferences;
+  /* "id\nreason" of the server's rejections already told. */
+  GHashTable           *rejections_told;
+
+  /* Trash and history (fb-trash-window.c, fb-history-dialog.c): the
+   * sidebar's Trash entry, and what Ctrl+Z in the list brings back. */
+  GtkWidget            *trash_entry;
+  char                 *last_deleted_id;
+};
+
+/* fb-window.c */
+void        _fb_window_show_toast        (FbWindow   *self,
+                                          AdwToast   *toast);
+/* An error toast: stays until dismissed, one at a time. */
+void        _fb_window_show_error        (FbWindow   *self,
+                                          const char *message);
+char       *_fb_window_display_title     (FbItem     *item);
+const char *_fb_window_current_id        (FbWindow   *self);
+GListModel *_fb_window_list_model        (FbWindow   *self);
+gboolean    _fb_window_is_folded         (FbWindow   *self);
+void        _fb_window_update_actions    (FbWindow   *self);
+void        _fb_window_update_list_stack (FbWindow   *self);
+void        _fb_window_set_search_text   (FbWindow   *self,
+                                          const char *text);
+
+/* fb-window-editing.c */
+void        _fb_window_class_editing_init (GtkWidgetClass *widget_class);
+void        _fb_window_editing_init       (FbWindow       *self);
+/* Saves the editor's unsaved edits; FALSE (and an error toast) if that
+ * failed. */
+gboolean    _fb_window_save_now          (FbWindow   *self);
+void        _fb_window_show_item         (FbWindow   *self,
+                                          FbItem     *item);
+void        _fb_window_select_current    (FbWindow   *self);
+gboolean    _fb_window_open_item         (FbWindow   *self,
+                                          FbItem     *item);
+void        _fb_window_focus_title       (FbWindow   *self);
+
+/* fb-window-actions.c */
+void        _fb_window_class_actions_init (GtkWidgetClass *widget_class);
+
+G_END_DECLS
