@@ -13,51 +13,17 @@
 #include "fb-conflict-dialog.h"
 #include "fb-preferences.h"
 #include "fb-sync-status.h"
+#include "fb-test-screenshot.h"
 #include "sync-ui-test-util.h"
 
 static const char *out_dir;
 static const char *script;
 
-typedef struct {
-  gboolean done;
-  int      status;
-} Child;
-
-static void
-child_exited_cb (GPid     pid,
-                 int      status,
-                 gpointer user_data)
-{
-  Child *child = user_data;
-
-  child->status = status;
-  child->done = TRUE;
-  g_spawn_close_pid (pid);
-}
-
 static void
 screenshot (const char *name,
             const char *size)
 {
-  g_autofree char *out = g_build_filename (out_dir, name, NULL);
-  const char *argv[] = {
-    "node", "--experimental-websocket", script,
-    "--info", g_getenv ("FB_BROADWAY_INFO"),
-    "--out", out, "--size", size, "--delay", "600", NULL
-  };
-  g_autoptr(GError) error = NULL;
-  Child child = { FALSE, 0 };
-  GPid pid;
-
-  if (!g_spawn_async (NULL, (char **) argv, NULL,
-                      G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
-                      NULL, NULL, &pid, &error))
-    g_error ("Cannot run node: %s", error->message);
-  g_child_watch_add (pid, child_exited_cb, &child);
-  /* The main loop keeps running: GTK must go on drawing meanwhile. */
-  WAIT_UNTIL (child.done, 60000);
-  if (!g_spawn_check_wait_status (child.status, &error))
-    g_error ("screenshot.mjs failed: %s", error->message);
+  fb_test_screenshot (script, out_dir, name, size, 600);
 }
 
 /* A window like Fieldbook's: a header bar with the sync status and a list. */

@@ -15,6 +15,7 @@
 #include "fb-sync-manager.h"
 #include "fb-test-peer.h"
 #include "fb-test-server.h"
+#include "fb-test-ui.h"
 #include "fb-test-wait.h"
 
 #define WAIT_MS 30000
@@ -74,50 +75,7 @@ make_text_conflict (Peer       *a,
   return id;
 }
 
-/* ---- Looking at widgets ---- */
-
-static inline GtkWidget *
-find_label (GtkWidget  *root,
-            const char *text)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (child)), text) == 0)
-        return child;
-      if ((found = find_label (child, text)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* Visible to a person: it and all its ancestors are visible, and it is
- * mapped. */
-static inline gboolean
-is_shown (GtkWidget *widget)
-{
-  return widget != NULL && gtk_widget_is_visible (widget) && gtk_widget_get_mapped (widget);
-}
-
-static inline gpointer
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (object);
-  return object;
-}
-
-/* The accessible label equals @expected (GTK's test AT context). */
-#define assert_accessible_label(widget, expected)                             \
-  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (widget),              \
-                                       GTK_ACCESSIBLE_PROPERTY_LABEL,        \
-                                       (expected))
+/* ---- Setting up (looking at widgets is tests/support/fb-test-ui.h) ---- */
 
 /* Sets up the keyring's file backend and GTK for a test program. */
 static inline void

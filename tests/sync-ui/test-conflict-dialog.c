@@ -51,7 +51,7 @@ static gpointer
 part (Shown      *shown,
       const char *name)
 {
-  return template_child (shown->dialog, FB_TYPE_CONFLICT_DIALOG, name);
+  return fb_test_template_child (shown->dialog, FB_TYPE_CONFLICT_DIALOG, name);
 }
 
 static const char *
@@ -148,9 +148,10 @@ test_line_alignment (void)
 
   g_assert_cmpstr (position (&shown), ==, "1 of 1");
   g_assert_cmpstr (fb_conflict_dialog_get_current_id (shown.dialog), ==, id);
-  g_assert_true (is_shown (find_label (GTK_WIDGET (shown.dialog), "Your version")));
-  g_assert_true (is_shown (find_label (GTK_WIDGET (shown.dialog), "Server version")));
-  g_assert_true (is_shown (part (&shown, "summary_label")));
+  g_assert_true (fb_test_is_shown (fb_test_find_label (GTK_WIDGET (shown.dialog), "Your version")));
+  g_assert_true (fb_test_is_shown (fb_test_find_label (GTK_WIDGET (shown.dialog),
+                                                       "Server version")));
+  g_assert_true (fb_test_is_shown (part (&shown, "summary_label")));
   g_assert_cmpstr (gtk_label_get_label (part (&shown, "summary_label")), ==,
                    "“Route” was changed on this device and on the server. Choose which version to keep.");
 
@@ -165,7 +166,7 @@ test_line_alignment (void)
   /* The changed line faces its counterpart, both highlighted. */
   mine_changed = find_cell (&shown, "left at the oak", FALSE);
   server_changed = find_cell (&shown, "right at the oak", TRUE);
-  g_assert_true (is_shown (mine_changed));
+  g_assert_true (fb_test_is_shown (mine_changed));
   g_assert_true (differs (mine_changed));
   g_assert_true (differs (server_changed));
   g_assert_cmpint (row_of (&shown, mine_changed), ==, row_of (&shown, server_changed));
@@ -243,9 +244,10 @@ test_deleted_on_server (void)
   g_autofree char *id = note_in_conflict (peer, "Gone", "I edited this", "", TRUE);
   Shown shown = show_dialog (peer->store);
 
-  g_assert_true (is_shown (find_label (GTK_WIDGET (shown.dialog), "Deleted on the server")));
-  g_assert_null (find_label (GTK_WIDGET (shown.dialog), "You deleted this item"));
-  g_assert_true (is_shown (find_cell (&shown, "I edited this", FALSE)));
+  g_assert_true (fb_test_is_shown (fb_test_find_label (GTK_WIDGET (shown.dialog),
+                                                       "Deleted on the server")));
+  g_assert_null (fb_test_find_label (GTK_WIDGET (shown.dialog), "You deleted this item"));
+  g_assert_true (fb_test_is_shown (find_cell (&shown, "I edited this", FALSE)));
   g_assert_cmpstr (gtk_label_get_label (part (&shown, "summary_label")), ==,
                    "“Gone” was deleted on the server, and you changed it on this device.");
   /* Keeping both makes no sense when one side is gone. */
@@ -274,8 +276,9 @@ test_deleted_by_me (void)
   g_assert_no_error (error);
 
   shown = show_dialog (peer->store);
-  g_assert_true (is_shown (find_label (GTK_WIDGET (shown.dialog), "You deleted this item")));
-  g_assert_true (is_shown (find_cell (&shown, "They edited this", TRUE)));
+  g_assert_true (fb_test_is_shown (fb_test_find_label (GTK_WIDGET (shown.dialog),
+                                                       "You deleted this item")));
+  g_assert_true (fb_test_is_shown (find_cell (&shown, "They edited this", TRUE)));
   g_assert_false (differs (find_cell (&shown, "They edited this", TRUE)));
   g_assert_false (gtk_widget_is_sensitive (part (&shown, "keep_both_button")));
 
@@ -326,7 +329,8 @@ test_steps_through (void)
 
   g_assert_cmpuint (fb_store_get_conflict_count (peer->store), ==, 0);
   g_assert_true (showing_done (&shown));
-  WAIT_FOR (is_shown (find_label (GTK_WIDGET (shown.dialog), "All Conflicts Resolved")));
+  WAIT_FOR (fb_test_is_shown (fb_test_find_label (GTK_WIDGET (shown.dialog),
+                                                  "All Conflicts Resolved")));
   g_assert_null (fb_conflict_dialog_get_current_id (shown.dialog));
 
   /* Kept mine, and the server had changed it again meanwhile: it is back,
@@ -438,7 +442,8 @@ test_none_left (void)
   Shown shown = show_dialog (peer->store);
 
   g_assert_true (showing_done (&shown));
-  g_assert_true (is_shown (find_label (GTK_WIDGET (shown.dialog), "All Conflicts Resolved")));
+  g_assert_true (fb_test_is_shown (fb_test_find_label (GTK_WIDGET (shown.dialog),
+                                                       "All Conflicts Resolved")));
   g_assert_false (gtk_widget_is_sensitive (part (&shown, "next_button")));
 
   hide_dialog (&shown);

@@ -63,7 +63,7 @@ static gpointer
 part (Shown      *shown,
       const char *name)
 {
-  return template_child (shown->prefs, FB_TYPE_PREFERENCES, name);
+  return fb_test_template_child (shown->prefs, FB_TYPE_PREFERENCES, name);
 }
 
 static void
@@ -294,7 +294,7 @@ test_http_warning (void)
   GtkWidget *warning = part (&shown, "http_warning_row");
 
   type_into (&shown, "url_row", "http://couch.example.org:5984/");
-  g_assert_true (is_shown (warning));
+  g_assert_true (fb_test_is_shown (warning));
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (warning)), ==,
                    "The password would travel unencrypted");
 
@@ -330,7 +330,7 @@ test_connection_reachable_and_create (void)
   click_test (&shown);
   g_assert_cmpstr (test_result (&shown), ==,
                    "The server answered, but it has no database “prefs-new-db”. It can be created now.");
-  g_assert_true (is_shown (part (&shown, "create_button")));
+  g_assert_true (fb_test_is_shown (part (&shown, "create_button")));
 
   g_signal_emit_by_name (part (&shown, "create_button"), "clicked");
   WAIT_FOR (!testing (&shown));

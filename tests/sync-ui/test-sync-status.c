@@ -54,7 +54,7 @@ static GtkWidget *
 part (Shown      *shown,
       const char *name)
 {
-  return template_child (shown->status, FB_TYPE_SYNC_STATUS, name);
+  return fb_test_template_child (shown->status, FB_TYPE_SYNC_STATUS, name);
 }
 
 static const char *
@@ -102,9 +102,9 @@ test_not_configured (void)
   Shown shown = show_status (peer->manager);
 
   g_assert_cmpstr (icon_name (&shown), ==, "network-server-symbolic");
-  g_assert_false (is_shown (part (&shown, "pending_badge")));
-  g_assert_false (is_shown (part (&shown, "conflicts_button")));
-  g_assert_true (is_shown (part (&shown, "refresh_button")));
+  g_assert_false (fb_test_is_shown (part (&shown, "pending_badge")));
+  g_assert_false (fb_test_is_shown (part (&shown, "conflicts_button")));
+  g_assert_true (fb_test_is_shown (part (&shown, "refresh_button")));
   g_assert_false (gtk_widget_is_sensitive (part (&shown, "refresh_button")));
   g_assert_true (description_has (&shown, "Sync is not set up"));
   assert_icon_words (&shown);
@@ -133,10 +133,10 @@ test_offline_pending (void)
   g_assert_true (description_has (&shown, "Offline"));
   g_assert_true (description_has (&shown, "Never synced"));
   assert_icon_words (&shown);
-  g_assert_false (is_shown (part (&shown, "pending_badge")));
+  g_assert_false (fb_test_is_shown (part (&shown, "pending_badge")));
 
   id = fb_test_peer_create_note (peer, "Field trip", "Meet at the gate at 8");
-  WAIT_FOR (is_shown (part (&shown, "pending_badge")));
+  WAIT_FOR (fb_test_is_shown (part (&shown, "pending_badge")));
   g_assert_cmpstr (pending_text (&shown), ==, "1 pending");
   assert_accessible_label (part (&shown, "pending_badge"), "1 pending");
   g_assert_cmpstr (gtk_widget_get_tooltip_text (part (&shown, "pending_badge")), ==,
@@ -147,7 +147,7 @@ test_offline_pending (void)
   assert_accessible_label (part (&shown, "pending_badge"), "2 pending");
 
   /* Offline, a sync cannot do anything but the button is still there. */
-  g_assert_false (is_shown (part (&shown, "conflicts_button")));
+  g_assert_false (fb_test_is_shown (part (&shown, "conflicts_button")));
   g_assert_cmpstr (icon_name (&shown), ==, "network-offline-symbolic");
 
   hide_status (&shown);
@@ -173,9 +173,9 @@ state_changed_cb (FbSyncManager *manager,
     return;
 
   /* The widget connected first, so it has already followed. */
-  refresh = template_child (watch->status, FB_TYPE_SYNC_STATUS, "refresh_button");
-  spinner = template_child (watch->status, FB_TYPE_SYNC_STATUS, "spinner");
-  stack = template_child (watch->status, FB_TYPE_SYNC_STATUS, "refresh_stack");
+  refresh = fb_test_template_child (watch->status, FB_TYPE_SYNC_STATUS, "refresh_button");
+  spinner = fb_test_template_child (watch->status, FB_TYPE_SYNC_STATUS, "spinner");
+  stack = fb_test_template_child (watch->status, FB_TYPE_SYNC_STATUS, "refresh_stack");
   watch->saw_syncing = TRUE;
   watch->spinner_while_syncing =
     gtk_spinner_get_spinning (GTK_SPINNER (spinner)) &&
@@ -200,7 +200,7 @@ test_online_sync (void)
   fb_sync_manager_start (peer->manager);
   id = fb_test_peer_create_note (peer, "Field trip", "Meet at the gate at 8");
   WAIT_FOR (g_strcmp0 (pending_text (&shown), "1 pending") == 0 &&
-            is_shown (part (&shown, "pending_badge")));
+            fb_test_is_shown (part (&shown, "pending_badge")));
 
   g_signal_connect (peer->manager, "notify::state", G_CALLBACK (state_changed_cb), &watch);
   fb_fake_network_monitor_set_available (peer->monitor, TRUE);
@@ -271,10 +271,10 @@ test_conflict_badge (void)
   gulong handler;
 
   g_assert_true (fb_test_server_create_db (server, "status-conflict", &error));
-  g_assert_false (is_shown (part (&shown, "conflicts_button")));
+  g_assert_false (fb_test_is_shown (part (&shown, "conflicts_button")));
 
   id = make_text_conflict (a, b, "oat milk", "soy milk");
-  WAIT_FOR (is_shown (part (&shown, "conflicts_button")));
+  WAIT_FOR (fb_test_is_shown (part (&shown, "conflicts_button")));
   g_assert_cmpstr (conflicts_text (&shown), ==, "1 conflict");
   /* Synced, but not up to date: no check mark beside the badge. */
   g_assert_cmpint (fb_sync_manager_get_state (b->manager), ==, FB_SYNC_STATE_IDLE);
@@ -332,7 +332,7 @@ test_pending_is_not_up_to_date (void)
   peer_sync (peer);
   g_assert_cmpint (fb_sync_manager_get_state (peer->manager), ==, FB_SYNC_STATE_IDLE);
   g_assert_cmpuint (fb_sync_manager_get_pending_count (peer->manager), ==, 1);
-  WAIT_FOR (is_shown (part (&shown, "pending_badge")));
+  WAIT_FOR (fb_test_is_shown (part (&shown, "pending_badge")));
   g_assert_cmpstr (pending_text (&shown), ==, "1 pending");
   g_assert_cmpstr (icon_name (&shown), !=, "emblem-ok-symbolic");
   g_assert_cmpstr (icon_name (&shown), ==, "network-transmit-symbolic");
@@ -354,10 +354,10 @@ test_sync_off_pending (void)
   fb_sync_manager_set_enabled (peer->manager, FALSE);
   fb_test_drain_main_context ();
   g_assert_true (description_has (&shown, "Sync is turned off"));
-  g_assert_false (is_shown (part (&shown, "pending_badge")));
+  g_assert_false (fb_test_is_shown (part (&shown, "pending_badge")));
 
   fb_test_peer_create_note (peer, "Offline walk", "kept for later");
-  WAIT_FOR (is_shown (part (&shown, "pending_badge")));
+  WAIT_FOR (fb_test_is_shown (part (&shown, "pending_badge")));
   g_assert_cmpstr (pending_text (&shown), ==, "1 pending");
   assert_accessible_label (part (&shown, "pending_badge"), "1 pending");
   g_assert_cmpstr (icon_name (&shown), ==, "network-server-symbolic");
@@ -448,7 +448,7 @@ test_unreachable (void)
   g_assert_true (description_has (&shown, "Trying again at "));
   assert_icon_words (&shown);
   g_assert_cmpstr (pending_text (&shown), ==, "1 pending");
-  g_assert_true (is_shown (part (&shown, "pending_badge")));
+  g_assert_true (fb_test_is_shown (part (&shown, "pending_badge")));
 
   hide_status (&shown);
 }
@@ -487,7 +487,7 @@ test_manager_swap (void)
   fb_test_peer_create_note (peer, "One", "1");
   fb_sync_status_set_manager (shown.status, peer->manager);
   g_assert_true (fb_sync_status_get_manager (shown.status) == peer->manager);
-  WAIT_FOR (is_shown (part (&shown, "pending_badge")));
+  WAIT_FOR (fb_test_is_shown (part (&shown, "pending_badge")));
   g_assert_cmpstr (pending_text (&shown), ==, "1 pending");
 
   /* Dropping the manager lets it go. */

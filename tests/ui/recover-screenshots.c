@@ -16,6 +16,8 @@
 #include "fb-history-dialog.h"
 #include "fb-store-history.h"
 #include "fb-store-private.h"
+#include "fb-test-screenshot.h"
+#include "fb-test-wait.h"
 #include "fb-trash-window.h"
 #include "fb-window.h"
 
@@ -23,63 +25,10 @@ static const char *out_dir;
 static const char *script;
 static gint64 now;
 
-typedef struct {
-  gboolean done;
-  int      status;
-} Child;
-
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-#define WAIT_UNTIL(cond)                                                 \
-  G_STMT_START {                                                         \
-    gint64 deadline_ = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;    \
-    guint tick_ = g_timeout_add (10, tick_cb, NULL);                     \
-    while (!(cond) && g_get_monotonic_time () < deadline_)               \
-      g_main_context_iteration (NULL, TRUE);                             \
-    g_source_remove (tick_);                                             \
-    if (!(cond))                                                         \
-      g_error ("timed out waiting for %s", #cond);                       \
-  } G_STMT_END
-
-static void
-child_exited_cb (GPid     pid,
-                 int      status,
-                 gpointer user_data)
-{
-  Child *child = user_data;
-
-  child->status = status;
-  child->done = TRUE;
-  g_spawn_close_pid (pid);
-}
-
 static void
 screenshot (const char *name)
 {
-  g_autofree char *out = g_build_filename (out_dir, name, NULL);
-  const char *argv[] = {
-    "node", "--experimental-websocket", script,
-    "--info", g_getenv ("FB_BROADWAY_INFO"),
-    "--out", out, "--size", "1280x800", "--delay", "800", NULL
-  };
-  g_autoptr(GError) error = NULL;
-  Child child = { FALSE, 0 };
-  GPid pid;
-
-  if (!g_spawn_async (NULL, (char **) argv, NULL,
-                      G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
-                      NULL, NULL, &pid, &error))
-    g_error ("Cannot run node: %s", error->message);
-  g_child_watch_add (pid, child_exited_cb, &child);
-  /* The main loop keeps running: GTK must go on drawing meanwhile. */
-  WAIT_UNTIL (child.done);
-  if (!g_spawn_check_wait_status (child.status, &error))
-    g_error ("screenshot.mjs failed: %s", error->message);
-  g_print ("saved %s\n", out);
+  fb_test_screenshot (script, out_dir, name, "1280x800", 800);
 }
 
 static gint64
@@ -182,12 +131,12 @@ main (int   argc,
   gtk_window_maximize (GTK_WINDOW (window));
   gtk_window_present (GTK_WINDOW (window));
   WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)) &&
-              gtk_widget_get_width (GTK_WIDGET (window)) > 1000);
+              gtk_widget_get_width (GTK_WIDGET (window)) > 1000, 60000);
 
   entry = fb_window_get_trash_entry (window);
   g_signal_emit_by_name (entry, "row-activated", gtk_list_box_get_row_at_index (GTK_LIST_BOX (entry), 0));
   WAIT_UNTIL ((trash = fb_trash_entry_get_window (entry)) != NULL &&
-              gtk_widget_get_mapped (GTK_WIDGET (fb_trash_window_get_list (trash))));
+              gtk_widget_get_mapped (GTK_WIDGET (fb_trash_window_get_list (trash))), 60000);
   screenshot ("trash.png");
   gtk_window_destroy (GTK_WINDOW (trash));
 
@@ -195,7 +144,7 @@ main (int   argc,
   gtk_window_set_transient_for (GTK_WINDOW (history), GTK_WINDOW (window));
   gtk_window_set_modal (GTK_WINDOW (history), TRUE);
   gtk_window_present (GTK_WINDOW (history));
-  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (fb_history_dialog_get_list (history))));
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (fb_history_dialog_get_list (history))), 60000);
   fb_history_dialog_select (history, 1);
   screenshot ("history.png");
   gtk_window_destroy (GTK_WINDOW (history));

@@ -11,29 +11,12 @@
 #include <unistd.h>
 
 #include "fb-application.h"
+#include "fb-test-ui.h"
 #include "fb-window.h"
 
 #define WAIT_SECONDS 10
 
 static gboolean unopenable;
-
-static gpointer
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      gpointer found = find_descendant (c, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
 
 static gboolean
 deadline_cb (gpointer data)
@@ -53,7 +36,7 @@ check_window_cb (gpointer data)
 
   if (unopenable)
     {
-      AdwStatusPage *page = find_descendant (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE);
+      AdwStatusPage *page = fb_test_find_descendant (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE);
 
       g_assert_false (FB_IS_WINDOW (window));
       g_assert_null (fb_application_get_store (FB_APPLICATION (app)));

@@ -12,6 +12,7 @@
 #include "fb-read-only-banner.h"
 #include "fb-store.h"
 #include "fb-test-disk.h"
+#include "fb-test-ui.h"
 #include "fb-window.h"
 
 #define WAIT_SECONDS 10
@@ -38,24 +39,6 @@ is_showing (gpointer widget)
 {
   return gtk_widget_get_mapped (GTK_WIDGET (widget)) &&
          gtk_widget_get_width (GTK_WIDGET (widget)) > 0;
-}
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_widget (c, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 static guint
@@ -99,7 +82,8 @@ test_disk_full (void)
   window = g_object_ref_sink (fb_window_new (NULL, store));
   gtk_window_present (GTK_WINDOW (window));
 
-  banner = FB_READ_ONLY_BANNER (find_widget (GTK_WIDGET (window), FB_TYPE_READ_ONLY_BANNER));
+  banner = FB_READ_ONLY_BANNER (fb_test_find_descendant (GTK_WIDGET (window),
+                                                       FB_TYPE_READ_ONLY_BANNER));
   g_assert_nonnull (banner);
   WAIT_FOR (is_showing (banner));
   g_assert_nonnull (fb_read_only_banner_get_text (banner));
@@ -118,7 +102,7 @@ test_disk_full (void)
   g_assert_cmpuint (count_items (store), ==, 1);
 
   /* Still full: trying again changes nothing. */
-  retry = find_widget (GTK_WIDGET (banner), GTK_TYPE_BUTTON);
+  retry = fb_test_find_descendant (GTK_WIDGET (banner), GTK_TYPE_BUTTON);
   g_assert_nonnull (retry);
   g_signal_emit_by_name (retry, "clicked");
   g_assert_true (fb_store_get_read_only (store));

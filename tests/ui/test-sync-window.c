@@ -73,14 +73,14 @@ status_part (App        *app,
   GtkWidget *status = gtk_widget_get_first_child (GTK_WIDGET (fb_window_get_status_box (app->window)));
 
   g_assert_true (FB_IS_SYNC_STATUS (status));
-  return template_child (status, FB_TYPE_SYNC_STATUS, name);
+  return fb_test_template_child (status, FB_TYPE_SYNC_STATUS, name);
 }
 
 static gpointer
 window_part (App        *app,
              const char *name)
 {
-  return template_child (app->window, FB_TYPE_WINDOW, name);
+  return fb_test_template_child (app->window, FB_TYPE_WINDOW, name);
 }
 
 /* A part of the sync banner (fb-sync-banner.ui) under the editor's header bar. */
@@ -88,7 +88,7 @@ static gpointer
 banner_part (App        *app,
              const char *name)
 {
-  return template_child (window_part (app, "sync_banner"), FB_TYPE_SYNC_BANNER, name);
+  return fb_test_template_child (window_part (app, "sync_banner"), FB_TYPE_SYNC_BANNER, name);
 }
 
 /* The sync status follows the app's manager: the spinner turns while a run
@@ -357,7 +357,7 @@ static gboolean
 banner_shown (App *app)
 {
   return gtk_revealer_get_child_revealed (banner_part (app, "banner_revealer")) &&
-         is_shown (banner_part (app, "banner_label"));
+         fb_test_is_shown (banner_part (app, "banner_label"));
 }
 
 static gboolean
@@ -404,11 +404,11 @@ offline_then_online (App *app)
   WAIT_FOR (fb_sync_manager_get_state (app->manager) == FB_SYNC_STATE_OFFLINE);
   g_assert_cmpstr (gtk_image_get_icon_name (status_part (app, "state_icon")), ==,
                    "network-offline-symbolic");
-  g_assert_false (is_shown (status_part (app, "pending_badge")));
+  g_assert_false (fb_test_is_shown (status_part (app, "pending_badge")));
   g_assert_true (banner_hidden (app));
 
   id = type_new_note (app, "Field trip", "Meet at the gate at 8");
-  WAIT_FOR (is_shown (status_part (app, "pending_badge")));
+  WAIT_FOR (fb_test_is_shown (status_part (app, "pending_badge")));
   g_assert_cmpstr (label_text (status_part (app, "pending_badge")), ==, "1 pending");
   assert_accessible_label (status_part (app, "pending_badge"), "1 pending");
   g_assert_cmpstr (gtk_image_get_icon_name (status_part (app, "state_icon")), ==,
@@ -463,7 +463,7 @@ conflict (App *app)
   WAIT_FOR (fb_sync_manager_get_state (app->manager) == FB_SYNC_STATE_OFFLINE);
   retype_text (app, "bread\noat milk\neggs");
   WAIT_FOR (g_strcmp0 (label_text (status_part (app, "pending_badge")), "1 pending") == 0 &&
-            is_shown (status_part (app, "pending_badge")));
+            fb_test_is_shown (status_part (app, "pending_badge")));
 
   /* The other device's, straight to the server. */
   doc = fb_test_server_get_doc (server, "win-conflict", id, &error);
@@ -475,9 +475,9 @@ conflict (App *app)
   rev = fb_test_server_put_doc (server, "win-conflict", id, doc_json, &error);
   g_assert_no_error (error);
 
-  g_assert_false (is_shown (status_part (app, "conflicts_button")));
+  g_assert_false (fb_test_is_shown (status_part (app, "conflicts_button")));
   fb_fake_network_monitor_set_available (app->monitor, TRUE);
-  WAIT_FOR (is_shown (status_part (app, "conflicts_button")));
+  WAIT_FOR (fb_test_is_shown (status_part (app, "conflicts_button")));
   g_assert_cmpstr (label_text (status_part (app, "conflicts_label")), ==, "1 conflict");
   /* A conflict is for the resolver, not the banner. */
   g_assert_true (banner_hidden (app));
@@ -488,10 +488,10 @@ conflict (App *app)
             gtk_widget_get_mapped (GTK_WIDGET (dialog)));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (app->window));
   g_assert_cmpstr (fb_conflict_dialog_get_current_id (dialog), ==, id);
-  g_assert_true (is_shown (find_label (GTK_WIDGET (dialog), "Your version")));
-  g_assert_true (is_shown (find_label (GTK_WIDGET (dialog), "Server version")));
-  g_assert_true (is_shown (find_label (GTK_WIDGET (dialog), "oat milk")));
-  g_assert_true (is_shown (find_label (GTK_WIDGET (dialog), "soy milk")));
+  g_assert_true (fb_test_is_shown (fb_test_find_label (GTK_WIDGET (dialog), "Your version")));
+  g_assert_true (fb_test_is_shown (fb_test_find_label (GTK_WIDGET (dialog), "Server version")));
+  g_assert_true (fb_test_is_shown (fb_test_find_label (GTK_WIDGET (dialog), "oat milk")));
+  g_assert_true (fb_test_is_shown (fb_test_find_label (GTK_WIDGET (dialog), "soy milk")));
 
   /* One resolver at a time: asking again brings the same one forward. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app->window), "win.resolve-conflicts", NULL));
@@ -499,7 +499,7 @@ conflict (App *app)
   g_assert_true (find_conflict_dialog (app) == dialog);
 
   gtk_widget_activate_action (GTK_WIDGET (dialog), "conflict.keep-mine", NULL);
-  WAIT_FOR (is_shown (find_label (GTK_WIDGET (dialog), "All Conflicts Resolved")));
+  WAIT_FOR (fb_test_is_shown (fb_test_find_label (GTK_WIDGET (dialog), "All Conflicts Resolved")));
   WAIT_FOR (!gtk_widget_get_visible (status_part (app, "conflicts_button")));
 
   WAIT_FOR (server_text_is ("win-conflict", id, "bread\noat milk\neggs") &&
@@ -574,7 +574,7 @@ item_banner_text (App *app)
 {
   FbItemBanner *banner = FB_ITEM_BANNER (fb_window_get_item_banner (app->window));
 
-  if (!is_shown (GTK_WIDGET (banner)))
+  if (!fb_test_is_shown (GTK_WIDGET (banner)))
     return NULL;
   return fb_item_banner_get_text (banner);
 }
@@ -598,7 +598,7 @@ collision_on_screen (App *app)
   WAIT_FOR (server_text_is ("win-collision", id, "bread\nmilk\neggs") &&
             fb_sync_manager_get_pending_count (app->manager) == 0);
   g_assert_null (item_banner_text (app));
-  g_assert_false (is_shown (window_part (app, "notes_conflict")));
+  g_assert_false (fb_test_is_shown (window_part (app, "notes_conflict")));
 
   /* Typing that stays unsaved while the other version arrives. */
   fb_window_set_save_delay (app->window, 0);
@@ -621,22 +621,22 @@ collision_on_screen (App *app)
   /* What the person sees: the banner, the sidebar's mark, the badge. */
   WAIT_FOR (item_banner_text (app) != NULL);
   g_assert_cmpstr (item_banner_text (app), ==, "Changed on another device too");
-  WAIT_FOR (is_shown (GTK_WIDGET (fb_item_banner_get_button (FB_ITEM_BANNER (fb_window_get_item_banner (app->window))))));
-  g_assert_true (is_shown (window_part (app, "notes_conflict")));
+  WAIT_FOR (fb_test_is_shown (GTK_WIDGET (fb_item_banner_get_button (FB_ITEM_BANNER (fb_window_get_item_banner (app->window))))));
+  g_assert_true (fb_test_is_shown (window_part (app, "notes_conflict")));
   assert_accessible_label (window_part (app, "notes_conflict"), "Some notes are in conflict");
-  g_assert_false (is_shown (window_part (app, "records_conflict")));
-  WAIT_FOR (is_shown (status_part (app, "conflicts_button")));
+  g_assert_false (fb_test_is_shown (window_part (app, "records_conflict")));
+  WAIT_FOR (fb_test_is_shown (status_part (app, "conflicts_button")));
 
   g_signal_emit_by_name (fb_item_banner_get_button (FB_ITEM_BANNER (fb_window_get_item_banner (app->window))),
                          "clicked");
   WAIT_FOR ((dialog = find_conflict_dialog (app)) != NULL &&
             gtk_widget_get_mapped (GTK_WIDGET (dialog)));
   g_assert_cmpstr (fb_conflict_dialog_get_current_id (dialog), ==, id);
-  g_assert_true (is_shown (find_label (GTK_WIDGET (dialog), "oat milk")));
-  g_assert_true (is_shown (find_label (GTK_WIDGET (dialog), "soy milk")));
+  g_assert_true (fb_test_is_shown (fb_test_find_label (GTK_WIDGET (dialog), "oat milk")));
+  g_assert_true (fb_test_is_shown (fb_test_find_label (GTK_WIDGET (dialog), "soy milk")));
 
   gtk_widget_activate_action (GTK_WIDGET (dialog), "conflict.keep-both", NULL);
-  WAIT_FOR (is_shown (find_label (GTK_WIDGET (dialog), "All Conflicts Resolved")));
+  WAIT_FOR (fb_test_is_shown (fb_test_find_label (GTK_WIDGET (dialog), "All Conflicts Resolved")));
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   /* The original takes the other device's version and keeps its title;
@@ -645,7 +645,7 @@ collision_on_screen (App *app)
   g_free (text);
   text = editor_text (app);
   g_assert_cmpstr (text, ==, "bread\nsoy milk\neggs");
-  g_assert_false (is_shown (window_part (app, "notes_conflict")));
+  g_assert_false (fb_test_is_shown (window_part (app, "notes_conflict")));
   notes = fb_store_list_items (app->store, FB_COLLECTION_NOTES, NULL);
   g_assert_cmpuint (notes->len, ==, 2);
   for (guint i = 0; i < notes->len; i++)
@@ -821,7 +821,7 @@ wrong_password (App *app)
   g_assert_cmpstr (label_text (banner_part (app, "banner_label")), ==,
                    "The server refused the user name or password.");
   button = banner_part (app, "banner_button");
-  g_assert_true (is_shown (button));
+  g_assert_true (fb_test_is_shown (button));
   g_assert_true (gtk_widget_is_sensitive (button));
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Preferences");
   g_assert_cmpstr (gtk_image_get_icon_name (status_part (app, "state_icon")), ==,
@@ -834,7 +834,7 @@ wrong_password (App *app)
             gtk_widget_get_mapped (GTK_WIDGET (prefs)));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (prefs)) == GTK_WINDOW (app->window));
   g_assert_true (fb_preferences_get_manager (prefs) == app->manager);
-  password_row = template_child (prefs, FB_TYPE_PREFERENCES, "password_row");
+  password_row = fb_test_template_child (prefs, FB_TYPE_PREFERENCES, "password_row");
   WAIT_FOR ((focus = gtk_window_get_focus (GTK_WINDOW (prefs))) != NULL &&
             gtk_widget_is_ancestor (focus, password_row));
 
@@ -900,7 +900,7 @@ preferences_action (App *app)
   g_settings_set_boolean (app->settings, "sync-enabled", FALSE);
   WAIT_FOR (fb_sync_manager_get_state (app->manager) == FB_SYNC_STATE_NOT_CONFIGURED);
   g_free (type_new_note (app, "Local", "only here"));
-  WAIT_FOR (is_shown (status_part (app, "pending_badge")));
+  WAIT_FOR (fb_test_is_shown (status_part (app, "pending_badge")));
   g_assert_cmpstr (label_text (status_part (app, "pending_badge")), ==, "1 pending");
 }
 
@@ -1357,7 +1357,7 @@ trash_and_history (App *app)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (history), "history.restore", NULL));
   WAIT_FOR (buffer_text_is (buffer, "oak by the gate\nash by the stream"));
   WAIT_FOR (g_strcmp0 (label_text (status_part (app, "pending_badge")), "1 pending") == 0 &&
-            is_shown (status_part (app, "pending_badge")));
+            fb_test_is_shown (status_part (app, "pending_badge")));
 }
 
 static void
