@@ -7,7 +7,7 @@
 
 #include "fb-item-list.h"
 #include "fb-store.h"
-#include "store-test-util.h"
+#include "fb-test-store.h"
 
 typedef struct
 {

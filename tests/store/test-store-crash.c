@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 #include "fb-store.h"
-#include "store-test-util.h"
+#include "fb-test-store.h"
 
 #define N_ITEMS       20
 #define KILL_AFTER    500

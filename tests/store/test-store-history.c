@@ -7,7 +7,7 @@
 
 #include "fb-store.h"
 #include "fb-store-history.h"
-#include "store-test-util.h"
+#include "fb-test-store.h"
 
 #define MINUTE (60 * 1000)
 #define DAY    ((gint64) 24 * 60 * MINUTE)

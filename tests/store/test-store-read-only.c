@@ -9,7 +9,7 @@
 
 #include "fb-store.h"
 #include "fb-test-disk.h"
-#include "store-test-util.h"
+#include "fb-test-store.h"
 
 #define DISK_SIZE (2 * 1024 * 1024)
 

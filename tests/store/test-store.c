@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "fb-store.h"
-#include "store-test-util.h"
+#include "fb-test-store.h"
 
 typedef struct
 {
