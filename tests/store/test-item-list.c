@@ -62,12 +62,12 @@ fixture_setup (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
-  f->dir = test_make_tmp_dir ();
+  f->dir = fb_test_make_tmp_dir ();
   path = g_build_filename (f->dir, "fieldbook.db", NULL);
   f->store = fb_store_new (path, &error);
   g_assert_no_error (error);
   f->now = 1700000000000;
-  _fb_store_set_clock (f->store, test_clock, &f->now);
+  _fb_store_set_clock (f->store, fb_test_clock, &f->now);
   f->changes = g_array_new (FALSE, FALSE, sizeof (Change));
   f->shadow = g_ptr_array_new_with_free_func (g_object_unref);
 }
@@ -81,7 +81,7 @@ fixture_teardown (Fixture       *f,
   g_assert_finalize_object (f->store);
   g_array_unref (f->changes);
   g_ptr_array_unref (f->shadow);
-  test_rm_rf (f->dir);
+  fb_test_remove_tree (f->dir);
   g_assert_false (g_file_test (f->dir, G_FILE_TEST_EXISTS));
   g_free (f->dir);
 }

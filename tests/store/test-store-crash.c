@@ -129,13 +129,13 @@ check_database (const char *path,
   g_assert_no_error (error);
   db = _fb_store_get_db (store);
 
-  integrity = test_query_text (db, "PRAGMA integrity_check");
+  integrity = fb_test_query_text (db, "PRAGMA integrity_check");
   g_assert_cmpstr (integrity, ==, "ok");
   /* The full-text index was written in the same transactions. */
-  g_assert_cmpint (test_query_int (db, "SELECT count(*) FROM items_fts"), ==, N_ITEMS);
-  g_assert_cmpint (test_query_int (db, "SELECT CAST(value AS INTEGER) FROM meta "
-                                       "WHERE key = 'local_seq'"),
-                   ==, test_query_int (db, "SELECT max(local_seq) FROM items"));
+  g_assert_cmpint (fb_test_query_int (db, "SELECT count(*) FROM items_fts"), ==, N_ITEMS);
+  g_assert_cmpint (fb_test_query_int (db, "SELECT CAST(value AS INTEGER) FROM meta "
+                                          "WHERE key = 'local_seq'"),
+                   ==, fb_test_query_int (db, "SELECT max(local_seq) FROM items"));
 
   items = fb_store_list_items (store, NULL, &error);
   g_assert_no_error (error);
@@ -195,7 +195,7 @@ check_database (const char *path,
     }
 
   g_assert_cmpuint (fb_store_get_pending_count (store), ==, pending);
-  g_assert_cmpint (test_query_int (db, "SELECT count(*) FROM items WHERE state = 'pending'"),
+  g_assert_cmpint (fb_test_query_int (db, "SELECT count(*) FROM items WHERE state = 'pending'"),
                    ==, pending);
 
   g_assert_finalize_object (store);
@@ -204,7 +204,7 @@ check_database (const char *path,
 static void
 test_kill_mid_write (void)
 {
-  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *dir = fb_test_make_tmp_dir ();
   g_autofree char *path = g_build_filename (dir, "crash.db", NULL);
   guint64 round_first[N_ROUNDS];
   guint64 round_last[N_ROUNDS];
@@ -220,7 +220,7 @@ test_kill_mid_write (void)
       check_database (path, round_first, round_last, r + 1);
     }
 
-  test_rm_rf (dir);
+  fb_test_remove_tree (dir);
   g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
 }
 

@@ -21,7 +21,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->dir = test_make_tmp_dir ();
+  f->dir = fb_test_make_tmp_dir ();
   f->path = g_build_filename (f->dir, "fieldbook.db", NULL);
 }
 
@@ -29,7 +29,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  test_rm_rf (f->dir);
+  fb_test_remove_tree (f->dir);
   g_assert_false (g_file_test (f->dir, G_FILE_TEST_EXISTS));
   g_free (f->dir);
   g_free (f->path);
@@ -167,8 +167,8 @@ test_other_sqlite_database (Fixture       *f,
 
   /* Untouched: no Fieldbook tables were added to it. */
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (test_query_int (db, "SELECT count(*) FROM sqlite_schema"), ==, 1);
-  g_assert_cmpint (test_query_int (db, "PRAGMA user_version"), ==, 0);
+  g_assert_cmpint (fb_test_query_int (db, "SELECT count(*) FROM sqlite_schema"), ==, 1);
+  g_assert_cmpint (fb_test_query_int (db, "PRAGMA user_version"), ==, 0);
   sqlite3_close (db);
 }
 
@@ -266,7 +266,7 @@ test_busy_write (Fixture       *f,
   g_assert_cmpuint (f->changed, ==, 0);
 
   g_assert_cmpint (sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (test_query_int (other, "SELECT count(*) FROM items"), ==, 1);
+  g_assert_cmpint (fb_test_query_int (other, "SELECT count(*) FROM items"), ==, 1);
 
   /* Once the other program lets go, the same edit works. */
   g_assert_true (fb_store_update_item (store, fb_item_get_id (item), edit, &error));
@@ -449,14 +449,14 @@ limit_to_current_size (FbStore *store)
 
   /* SQLite's page limit makes a real SQLITE_FULL, as a full disk would. */
   sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT,
-                         test_query_int (db, "PRAGMA page_count"));
-  g_assert_cmpint (test_query_int (db, sql), >, 0);
+                         fb_test_query_int (db, "PRAGMA page_count"));
+  g_assert_cmpint (fb_test_query_int (db, sql), >, 0);
 }
 
 static void
 assert_integrity (sqlite3 *db)
 {
-  g_autofree char *result = test_query_text (db, "PRAGMA integrity_check");
+  g_autofree char *result = fb_test_query_text (db, "PRAGMA integrity_check");
 
   g_assert_cmpstr (result, ==, "ok");
 }
@@ -503,7 +503,7 @@ test_disk_full (Fixture       *f,
   assert_integrity (db);
 
   /* Room again: writing works. */
-  g_assert_cmpint (test_query_int (db, "PRAGMA max_page_count = 1000000"), ==, 1000000);
+  g_assert_cmpint (fb_test_query_int (db, "PRAGMA max_page_count = 1000000"), ==, 1000000);
   g_clear_object (&created);
   created = fb_store_create_item (store, FB_COLLECTION_NOTES, big, &error);
   g_assert_no_error (error);
@@ -584,7 +584,7 @@ test_disk_full_transaction (Fixture       *f,
       g_assert_true (fb_item_get_deleted (after));
     }
   g_assert_null (fb_store_get_meta (store, "k"));
-  g_assert_cmpint (test_query_int (db, "SELECT count(*) FROM items"), ==, 1);
+  g_assert_cmpint (fb_test_query_int (db, "SELECT count(*) FROM items"), ==, 1);
   assert_integrity (db);
 
   g_assert_finalize_object (store);
@@ -637,7 +637,7 @@ test_transaction_lost (Fixture       *f,
   g_assert_cmpuint (fb_store_get_pending_count (store), ==, 1);
 
   /* And the store goes on working. */
-  g_assert_cmpint (test_query_int (db, "PRAGMA max_page_count = 1000000"), ==, 1000000);
+  g_assert_cmpint (fb_test_query_int (db, "PRAGMA max_page_count = 1000000"), ==, 1000000);
   g_assert_true (fb_store_delete_item (store, fb_item_get_id (earlier), &error));
   g_assert_no_error (error);
   g_assert_cmpuint (f->changed, ==, 1);

@@ -42,7 +42,7 @@ fixture_setup (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
-  f->dir = test_make_tmp_dir ();
+  f->dir = fb_test_make_tmp_dir ();
   path = g_build_filename (f->dir, "fieldbook.db", NULL);
   f->now = 1700000000000;
   f->store = fb_store_new (path, &error);
@@ -56,7 +56,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_assert_finalize_object (g_steal_pointer (&f->store));
-  test_rm_rf (f->dir);
+  fb_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 

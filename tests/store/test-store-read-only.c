@@ -42,7 +42,7 @@ fixture_teardown (Fixture       *f,
       /* Whatever a test made immutable, the disk goes away whole. */
       fb_test_set_immutable (f->folder, FALSE);
       fb_test_set_immutable (f->path, FALSE);
-      test_rm_rf (f->folder);
+      fb_test_remove_tree (f->folder);
     }
   fb_test_disk_free (g_steal_pointer (&f->disk));
   g_free (f->folder);

@@ -50,7 +50,7 @@ open_store (Fixture *f)
   f->store = fb_store_new (f->path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (f->store);
-  _fb_store_set_clock (f->store, test_clock, &f->now);
+  _fb_store_set_clock (f->store, fb_test_clock, &f->now);
   g_signal_connect (f->store, "item-changed", G_CALLBACK (item_changed_cb), f);
   g_signal_connect (f->store, "notify", G_CALLBACK (notify_cb), f);
 }
@@ -65,7 +65,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->dir = test_make_tmp_dir ();
+  f->dir = fb_test_make_tmp_dir ();
   /* A folder that does not exist yet: the store makes it. */
   f->path = g_build_filename (f->dir, "sub", "fieldbook.db", NULL);
   f->now = 1700000000000;
@@ -80,7 +80,7 @@ fixture_teardown (Fixture       *f,
   if (f->store != NULL)
     close_store (f);
   g_ptr_array_unref (f->changed);
-  test_rm_rf (f->dir);
+  fb_test_remove_tree (f->dir);
   g_assert_false (g_file_test (f->dir, G_FILE_TEST_EXISTS));
   g_free (f->dir);
   g_free (f->path);
@@ -201,8 +201,8 @@ search_titles (Fixture    *f,
 static gint64
 max_pending_seq (Fixture *f)
 {
-  return test_query_int (_fb_store_get_db (f->store),
-                         "SELECT coalesce(max(local_seq), 0) FROM items");
+  return fb_test_query_int (_fb_store_get_db (f->store),
+                            "SELECT coalesce(max(local_seq), 0) FROM items");
 }
 
 /* ---- Basics ---- */
@@ -231,15 +231,15 @@ test_pragmas (Fixture       *f,
               gconstpointer  data)
 {
   sqlite3 *db = _fb_store_get_db (f->store);
-  g_autofree char *mode = test_query_text (db, "PRAGMA journal_mode");
+  g_autofree char *mode = fb_test_query_text (db, "PRAGMA journal_mode");
 
   g_assert_cmpstr (mode, ==, "wal");
-  g_assert_cmpint (test_query_int (db, "PRAGMA foreign_keys"), ==, 1);
-  g_assert_cmpint (test_query_int (db, "PRAGMA user_version"), ==, FB_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (test_query_int (db, "PRAGMA application_id"), ==, FB_STORE_APPLICATION_ID);
+  g_assert_cmpint (fb_test_query_int (db, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (fb_test_query_int (db, "PRAGMA user_version"), ==, FB_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (fb_test_query_int (db, "PRAGMA application_id"), ==, FB_STORE_APPLICATION_ID);
   /* list_pending is served by an index, not a scan. */
-  g_assert_cmpint (test_query_int (db,
-                                   "SELECT count(*) FROM pragma_index_info('items_by_state')"),
+  g_assert_cmpint (fb_test_query_int (db,
+                                      "SELECT count(*) FROM pragma_index_info('items_by_state')"),
                    ==, 2);
 }
 
@@ -431,8 +431,8 @@ test_search_in_transaction (Fixture       *f,
   g_assert_cmpstr (found, ==, "Gnu");
   g_clear_pointer (&found, g_free);
 
-  g_assert_cmpint (test_query_int (_fb_store_get_db (f->store),
-                                   "SELECT count(*) FROM items_fts"), ==, 2);
+  g_assert_cmpint (fb_test_query_int (_fb_store_get_db (f->store),
+                                      "SELECT count(*) FROM items_fts"), ==, 2);
 }
 
 /* Once the write-ahead log passes 1000 pages, a worker copies it into the
@@ -472,10 +472,10 @@ test_background_checkpoint (Fixture       *f,
   close_store (f);
   open_store (f);
   db = _fb_store_get_db (f->store);
-  g_assert_cmpint (test_query_int (db, "SELECT count(*) FROM items"), ==, 300);
-  g_assert_cmpint (test_query_int (db, "SELECT count(*) FROM items_fts"), ==, 300);
-  g_assert_cmpint (test_query_int (db, "SELECT count(*) FROM pragma_integrity_check "
-                                       "WHERE integrity_check = 'ok'"), ==, 1);
+  g_assert_cmpint (fb_test_query_int (db, "SELECT count(*) FROM items"), ==, 300);
+  g_assert_cmpint (fb_test_query_int (db, "SELECT count(*) FROM items_fts"), ==, 300);
+  g_assert_cmpint (fb_test_query_int (db, "SELECT count(*) FROM pragma_integrity_check "
+                                          "WHERE integrity_check = 'ok'"), ==, 1);
 }
 
 /* Stored bodies are compared as text: fb_body_to_string () must write
@@ -603,8 +603,8 @@ test_coalescing (Fixture       *f,
   update_note (f, fb_item_get_id (b), "B", "edited");
 
   g_assert_cmpuint (fb_store_get_pending_count (f->store), ==, 3);
-  g_assert_cmpint (test_query_int (_fb_store_get_db (f->store),
-                                   "SELECT count(*) FROM items WHERE state = 'pending'"),
+  g_assert_cmpint (fb_test_query_int (_fb_store_get_db (f->store),
+                                      "SELECT count(*) FROM items WHERE state = 'pending'"),
                    ==, 3);
 
   pending = fb_store_list_pending (f->store, 0, 100, &error);
@@ -804,7 +804,8 @@ test_search_after_edit (Fixture       *f,
   g_assert_cmpstr (t, ==, "Second words");
   g_free (t);
   /* The index holds exactly the live items. */
-  g_assert_cmpint (test_query_int (_fb_store_get_db (f->store), "SELECT count(*) FROM items_fts"),
+  g_assert_cmpint (fb_test_query_int (_fb_store_get_db (f->store),
+                                      "SELECT count(*) FROM items_fts"),
                    ==, 1);
 }
 
@@ -840,7 +841,7 @@ static const char v1_schema[] =
 static void
 test_migration_from_v1 (void)
 {
-  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *dir = fb_test_make_tmp_dir ();
   g_autofree char *path = g_build_filename (dir, "v1.db", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) list = NULL;
@@ -854,13 +855,13 @@ test_migration_from_v1 (void)
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, v1_schema, NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (test_query_int (db, "PRAGMA application_id"), ==, FB_STORE_APPLICATION_ID);
+  g_assert_cmpint (fb_test_query_int (db, "PRAGMA application_id"), ==, FB_STORE_APPLICATION_ID);
   sqlite3_close (db);
 
   store = fb_store_new (path, &error);
   g_assert_no_error (error);
   db = _fb_store_get_db (store);
-  g_assert_cmpint (test_query_int (db, "PRAGMA user_version"), ==, FB_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (fb_test_query_int (db, "PRAGMA user_version"), ==, FB_STORE_SCHEMA_VERSION);
 
   /* The data is all there. */
   g_assert_cmpstr (fb_store_get_device_id (store), ==, "old-device");
@@ -903,11 +904,11 @@ test_migration_from_v1 (void)
   /* Opening again migrates nothing more. */
   store = fb_store_new (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (test_query_int (_fb_store_get_db (store), "SELECT count(*) FROM items_fts"),
+  g_assert_cmpint (fb_test_query_int (_fb_store_get_db (store), "SELECT count(*) FROM items_fts"),
                    ==, 4);
   g_assert_finalize_object (store);
 
-  test_rm_rf (dir);
+  fb_test_remove_tree (dir);
 }
 
 /* ---- Counts ---- */

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "fb-fake-network-monitor.h"
+#include "fb-test-dir.h"
 #include "fb-test-peer.h"
 #include "fb-test-server.h"
 #include "fb-test-wait.h"
@@ -49,8 +50,7 @@ fb_test_peer_new (const char *url,
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
-  peer->dir = g_dir_make_tmp ("fb-test-peer-XXXXXX", &error);
-  g_assert_no_error (error);
+  peer->dir = fb_test_make_tmp_dir ();
   path = g_build_filename (peer->dir, "fieldbook.db", NULL);
   peer->store = fb_store_new (path, &error);
   g_assert_no_error (error);

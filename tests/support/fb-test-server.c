@@ -75,28 +75,6 @@ fb_test_find_free_port (GError **error)
   return port;
 }
 
-void
-fb_test_remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          fb_test_remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    {
-      g_unlink (path);
-    }
-}
-
 /* Runs in the child between fork and exec: its own process group (so stop
  * can kill everything it started), and death when the test dies, even by
  * abort or SIGKILL, so no node process outlives a test. */

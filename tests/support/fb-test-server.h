@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "fb-test-dir.h"
 #include "fb-test-wait.h"
 
 G_BEGIN_DECLS
@@ -91,8 +92,5 @@ char         *fb_test_server_delete_doc (FbTestServer  *self,
 
 /* A free TCP port on 127.0.0.1 (bound, read, closed). */
 guint16       fb_test_find_free_port    (GError       **error);
-/* Removes a file or a folder with everything in it (symlinks are removed,
- * never followed). */
-void          fb_test_remove_tree       (const char    *path);
 
 G_END_DECLS
