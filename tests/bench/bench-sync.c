@@ -381,18 +381,7 @@ main (int   argc,
 
   g_object_unref (session);
   fb_test_server_free (server);
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
-
-        g_unlink (path);
-      }
-    g_rmdir (tmp_dir);
-  }
+  fb_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return 0;
 }

@@ -15,6 +15,7 @@
 #include "fb-store.h"
 #include "fb-store-history.h"
 #include "fb-store-private.h"
+#include "fb-test-dir.h"
 #include "fb-trash-window.h"
 #include "fb-window.h"
 
@@ -213,27 +214,13 @@ fixture_setup (Fixture       *fixture,
 }
 
 static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-      g_unlink (file);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   if (fixture->window != NULL)
     close_window (fixture);
 
-  remove_dir (fixture->dir);
+  fb_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->db_path);
 }
