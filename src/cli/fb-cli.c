@@ -18,6 +18,7 @@
 #include "fb-store.h"
 #include "fb-sync-error.h"
 #include "fb-sync-manager.h"
+#include "fb-sync-words.h"
 
 #define SETTINGS_SCHEMA_ID "io.github.fieldbook.Fieldbook"
 #define EXPORT_VERSION     1
@@ -49,48 +50,6 @@ fb_cli_add_options (GApplication *app)
                                                   "3 when --sync put items into conflict, "
                                                   "4 when the database can only be read, "
                                                   "5 when --sync left changes unsent (it names them)."));
-}
-
-/* ---- Errors in words ---- */
-
-static char *
-describe_sync_error (const GError *error)
-{
-  if (error->domain != FB_SYNC_ERROR)
-    return g_strdup (error->message);
-
-  switch ((FbSyncError) error->code)
-    {
-    case FB_SYNC_ERROR_NOT_CONFIGURED:
-      return g_strdup (_("no server is set up (use --server URL)"));
-    case FB_SYNC_ERROR_INVALID_URL:
-      return g_strdup (_("the server address is not valid"));
-    case FB_SYNC_ERROR_UNREACHABLE:
-      return g_strdup (_("the server cannot be reached"));
-    case FB_SYNC_ERROR_TIMEOUT:
-      return g_strdup (_("the server did not answer in time"));
-    case FB_SYNC_ERROR_TLS:
-      return g_strdup (_("the server’s certificate cannot be trusted"));
-    case FB_SYNC_ERROR_UNAUTHORIZED:
-      return g_strdup (_("wrong user name or password"));
-    case FB_SYNC_ERROR_FORBIDDEN:
-      return g_strdup (_("this user may not use the database"));
-    case FB_SYNC_ERROR_NOT_FOUND:
-      return g_strdup (_("the database does not exist on the server"));
-    case FB_SYNC_ERROR_TOO_MANY_REQUESTS:
-      return g_strdup (_("the server is busy; try again later"));
-    case FB_SYNC_ERROR_SERVER:
-      /* Translators: %s is the server's own (English) message */
-      return g_strdup_printf (_("the server reported a problem (%s)"), error->message);
-    case FB_SYNC_ERROR_BAD_RESPONSE:
-      /* Translators: %s is a technical detail */
-      return g_strdup_printf (_("the server’s answer was not understood (%s)"), error->message);
-    case FB_SYNC_ERROR_STORE:
-      /* Translators: %s is a technical detail */
-      return g_strdup_printf (_("the local database failed (%s)"), error->message);
-    default:
-      return g_strdup (error->message);
-    }
 }
 
 /* ---- Waiting for an async result without a GUI ---- */
@@ -271,7 +230,7 @@ run_sync (FbStore      *store,
 
   if (!ok)
     {
-      g_autofree char *words = describe_sync_error (error);
+      g_autofree char *words = fb_sync_words_error_reason (error);
 
       /* Translators: %s says why, e.g. "wrong user name or password" */
       g_printerr (_("Could not sync: %s\n"), words);

@@ -13,6 +13,7 @@
 #include "fb-preferences.h"
 #include "fb-sync-error.h"
 #include "fb-sync-status.h"
+#include "fb-sync-words.h"
 
 #define SETTINGS_SCHEMA_ID "io.github.fieldbook.Fieldbook"
 
@@ -434,7 +435,7 @@ open_database_cb (GObject      *object,
     words = g_strdup (_("Something answered at this address, but it is not a CouchDB server "
                         "(it sent a web page or another unexpected answer)."));
   else
-    words = fb_sync_describe_error (error);
+    words = fb_sync_words_error (error);
 
   set_test_result (self, words, icon_name);
 }
@@ -470,7 +471,7 @@ run_test (FbPreferences *self,
                                            &error);
   if (self->test_client == NULL)
     {
-      g_autofree char *words = fb_sync_describe_error (error);
+      g_autofree char *words = fb_sync_words_error (error);
 
       gtk_widget_set_visible (GTK_WIDGET (self->create_button), FALSE);
       set_test_result (self, words, "dialog-warning-symbolic");
@@ -536,7 +537,7 @@ fb_preferences_focus_password (FbPreferences *self)
       (error = fb_sync_manager_get_last_error (self->manager)) != NULL &&
       fb_sync_manager_get_state (self->manager) == FB_SYNC_STATE_NEEDS_ATTENTION)
     {
-      g_autofree char *words = fb_sync_describe_error (error);
+      g_autofree char *words = fb_sync_words_error (error);
 
       set_test_result (self, words, "dialog-warning-symbolic");
     }

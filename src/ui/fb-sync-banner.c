@@ -9,7 +9,7 @@
 
 #include "fb-sync-banner.h"
 #include "fb-sync-error.h"
-#include "fb-sync-status.h"
+#include "fb-sync-words.h"
 
 /* Owns the words for a failing sync under the editor's header bar and the
  * button beside them; the main window (fb-window.c) holds one in its
@@ -49,68 +49,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static gboolean
-error_is_unreachable (const GError *error)
-{
-  return g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNREACHABLE) ||
-         g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_TIMEOUT);
-}
-
-/* When the next try is, as a whole sentence; computed when the state
- * changes, so it is a countdown from then, good to a few seconds. */
-static char *
-describe_unreachable (gint64 next_retry)
-{
-  gint64 seconds;
-
-  if (next_retry <= 0)
-    return g_strdup (_("Can’t reach the server. Fieldbook will try again."));
-
-  seconds = (next_retry - g_get_real_time () + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
-  seconds = MAX (seconds, 1);
-  if (seconds < 60)
-    return g_strdup_printf (ngettext ("Can’t reach the server. Trying again in %u second.",
-                                      "Can’t reach the server. Trying again in %u seconds.",
-                                      (guint) seconds),
-                            (guint) seconds);
-  if (seconds < 60 * 60)
-    {
-      guint minutes = (seconds + 59) / 60;
-
-      return g_strdup_printf (ngettext ("Can’t reach the server. Trying again in %u minute.",
-                                        "Can’t reach the server. Trying again in %u minutes.",
-                                        minutes),
-                              minutes);
-    }
-
-  {
-    g_autoptr(GDateTime) retry = g_date_time_new_from_unix_local (next_retry / G_USEC_PER_SEC);
-    /* TRANSLATORS: a time of day, see the strftime manual */
-    g_autofree char *time_str = g_date_time_format (retry, _("%H:%M"));
-
-    /* TRANSLATORS: %s is a time of day, e.g. 14:05 */
-    return g_strdup_printf (_("Can’t reach the server. Trying again at %s."), time_str);
-  }
-}
-
-static char *
-describe_failure (const GError *error,
-                  gint64        next_retry)
-{
-  g_autofree char *words = fb_sync_describe_error (error);
-  g_autoptr(GDateTime) retry = NULL;
-  g_autofree char *time_str = NULL;
-
-  if (next_retry <= 0)
-    return g_steal_pointer (&words);
-
-  retry = g_date_time_new_from_unix_local (next_retry / G_USEC_PER_SEC);
-  /* TRANSLATORS: a time of day, see the strftime manual */
-  time_str = g_date_time_format (retry, _("%H:%M"));
-  /* TRANSLATORS: %1$s says why syncing failed (a sentence), %2$s is a time of day */
-  return g_strdup_printf (_("%1$s Trying again at %2$s."), words, time_str);
-}
 
 static void
 hide_banner (FbSyncBanner *self)
@@ -157,23 +95,13 @@ update_banner (FbSyncBanner *self)
       hide_banner (self);
       return;
     case FB_SYNC_STATE_WAITING_TO_RETRY:
-      if (error_is_unreachable (error))
-        text = describe_unreachable (fb_sync_manager_get_next_retry (self->sync_manager));
-      else if (g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_STORE))
-        /* A full disk or a failing database: a retry alone will not help,
-         * so no time; the words say what to do. */
-        text = fb_sync_describe_error (error);
-      else
-        text = describe_failure (error, fb_sync_manager_get_next_retry (self->sync_manager));
+      text = fb_sync_words_retrying (error, fb_sync_manager_get_next_retry (self->sync_manager));
       button = _("_Retry");
       action = BANNER_RETRY;
       break;
     case FB_SYNC_STATE_NEEDS_ATTENTION:
     default:
-      if (g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNAUTHORIZED))
-        text = g_strdup (_("The server refused the user name or password."));
-      else
-        text = fb_sync_describe_error (error);
+      text = fb_sync_words_needs_attention (error);
       button = _("_Preferences");
       action = g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNAUTHORIZED) ||
                g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_FORBIDDEN)

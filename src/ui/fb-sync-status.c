@@ -9,6 +9,7 @@
 
 #include "fb-sync-error.h"
 #include "fb-sync-status.h"
+#include "fb-sync-words.h"
 
 struct _FbSyncStatus
 {
@@ -63,128 +64,6 @@ fb_sync_ui_ensure_style (void)
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
-char *
-fb_sync_describe_error (const GError *error)
-{
-  if (error == NULL)
-    return g_strdup ("");
-
-  if (error->domain != FB_SYNC_ERROR)
-    return g_strdup (error->message);
-
-  switch ((FbSyncError) error->code)
-    {
-    case FB_SYNC_ERROR_NOT_CONFIGURED:
-      return g_strdup (_("No server is set up."));
-    case FB_SYNC_ERROR_INVALID_URL:
-      return g_strdup (_("The server address is not valid."));
-    case FB_SYNC_ERROR_UNREACHABLE:
-      return g_strdup (_("The server cannot be reached. Check the address and the network connection."));
-    case FB_SYNC_ERROR_TIMEOUT:
-      return g_strdup (_("The server did not answer in time."));
-    case FB_SYNC_ERROR_TLS:
-      return g_strdup (_("A secure connection to the server could not be made. Its certificate may not be trusted, or it may not support https://."));
-    case FB_SYNC_ERROR_UNAUTHORIZED:
-      return g_strdup (_("The server did not accept the user name or password."));
-    case FB_SYNC_ERROR_FORBIDDEN:
-      return g_strdup (_("This user is not allowed to use the database."));
-    case FB_SYNC_ERROR_NOT_FOUND:
-      return g_strdup (_("The database does not exist on the server."));
-    case FB_SYNC_ERROR_TOO_MANY_REQUESTS:
-      return g_strdup (_("The server is busy."));
-    case FB_SYNC_ERROR_SERVER:
-      return g_strdup (_("The server reported a problem."));
-    case FB_SYNC_ERROR_BAD_RESPONSE:
-      return g_strdup (_("The server’s answer was not understood. Is this the address of a CouchDB server?"));
-    case FB_SYNC_ERROR_STORE:
-      /* Translators: %s is the database's own explanation. */
-      return g_strdup_printf (_("Changes could not be saved on this device: %s"), error->message);
-    default:
-      return g_strdup (error->message);
-    }
-}
-
-char *
-fb_sync_describe_last_synced (GDateTime *last_synced,
-                              GDateTime *now)
-{
-  GTimeSpan span;
-  g_autofree char *time_str = NULL;
-
-  if (last_synced == NULL)
-    return g_strdup (_("Never synced"));
-
-  span = g_date_time_difference (now, last_synced);
-  if (span < 0)
-    span = 0;
-
-  if (span < G_TIME_SPAN_MINUTE)
-    return g_strdup (_("Synced just now"));
-  if (span < G_TIME_SPAN_HOUR)
-    {
-      guint minutes = span / G_TIME_SPAN_MINUTE;
-
-      return g_strdup_printf (ngettext ("Synced %u minute ago", "Synced %u minutes ago", minutes),
-                              minutes);
-    }
-  if (span < 12 * G_TIME_SPAN_HOUR)
-    {
-      guint hours = span / G_TIME_SPAN_HOUR;
-
-      return g_strdup_printf (ngettext ("Synced %u hour ago", "Synced %u hours ago", hours),
-                              hours);
-    }
-
-  if (g_date_time_get_year (now) == g_date_time_get_year (last_synced) &&
-      g_date_time_get_day_of_year (now) == g_date_time_get_day_of_year (last_synced))
-    {
-      /* Translators: a time of day, see the strftime manual. */
-      time_str = g_date_time_format (last_synced, _("%H:%M"));
-      /* Translators: %s is a time of day, e.g. 10:42. */
-      return g_strdup_printf (_("Synced today at %s"), time_str);
-    }
-
-  /* Translators: a date and time, see the strftime manual. */
-  time_str = g_date_time_format (last_synced, _("%e %B %Y, %H:%M"));
-  g_strstrip (time_str);
-  /* Translators: %s is a date and time. */
-  return g_strdup_printf (_("Last synced on %s"), time_str);
-}
-
-/* When the last sync succeeded, as a time: for states in which the sync is
- * not working now. */
-static char *
-describe_last_success (GDateTime *last_synced,
-                       GDateTime *now)
-{
-  g_autofree char *time_str = NULL;
-
-  if (last_synced == NULL)
-    return g_strdup (_("Never synced"));
-
-  if (g_date_time_get_year (now) == g_date_time_get_year (last_synced) &&
-      g_date_time_get_day_of_year (now) == g_date_time_get_day_of_year (last_synced))
-    {
-      /* Translators: a time of day, see the strftime manual. */
-      time_str = g_date_time_format (last_synced, _("%H:%M"));
-      /* Translators: %s is a time of day, e.g. 10:42. */
-      return g_strdup_printf (_("Last synced at %s"), time_str);
-    }
-
-  /* Translators: a date and time, see the strftime manual. */
-  time_str = g_date_time_format (last_synced, _("%e %B %Y, %H:%M"));
-  g_strstrip (time_str);
-  /* Translators: %s is a date and time. */
-  return g_strdup_printf (_("Last synced on %s"), time_str);
-}
-
-static gboolean
-error_is_unreachable (const GError *error)
-{
-  return g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNREACHABLE) ||
-         g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_TIMEOUT);
-}
-
 static FbSyncState
 current_state (FbSyncStatus *self)
 {
@@ -223,40 +102,14 @@ current_error (FbSyncStatus *self)
 static const char *
 state_words (FbSyncStatus *self)
 {
-  const GError *error = current_error (self);
+  if (self->manager == NULL)
+    return fb_sync_words_state (FB_SYNC_STATE_NOT_CONFIGURED, TRUE, NULL, 0, 0);
 
-  switch (current_state (self))
-    {
-    case FB_SYNC_STATE_NOT_CONFIGURED:
-      if (self->manager != NULL && !fb_sync_manager_get_enabled (self->manager))
-        return _("Sync is turned off");
-      if (error != NULL)
-        return _("Sync cannot start");
-      return _("Sync is not set up");
-    case FB_SYNC_STATE_OFFLINE:
-      return _("Offline: changes are kept on this device");
-    case FB_SYNC_STATE_IDLE:
-      switch (idle_kind (self))
-        {
-        case IDLE_CONFLICTS:
-          return _("Some changes wait for your choice");
-        case IDLE_PENDING:
-          return _("Some changes are not on the server yet");
-        case IDLE_UP_TO_DATE:
-        default:
-          return _("Up to date");
-        }
-    case FB_SYNC_STATE_SYNCING:
-      return _("Syncing…");
-    case FB_SYNC_STATE_WAITING_TO_RETRY:
-      if (error_is_unreachable (error))
-        return _("Server unreachable: changes are kept on this device");
-      return _("Sync failed");
-    case FB_SYNC_STATE_NEEDS_ATTENTION:
-      return _("Sync needs attention");
-    default:
-      g_assert_not_reached ();
-    }
+  return fb_sync_words_state (fb_sync_manager_get_state (self->manager),
+                              fb_sync_manager_get_enabled (self->manager),
+                              fb_sync_manager_get_last_error (self->manager),
+                              fb_sync_manager_get_pending_count (self->manager),
+                              fb_sync_manager_get_conflict_count (self->manager));
 }
 
 static const char *
@@ -283,7 +136,7 @@ state_icon_name (FbSyncStatus *self)
     case FB_SYNC_STATE_SYNCING:
       return "emblem-synchronizing-symbolic";
     case FB_SYNC_STATE_WAITING_TO_RETRY:
-      if (error_is_unreachable (current_error (self)))
+      if (fb_sync_words_is_unreachable (current_error (self)))
         return "network-no-route-symbolic";
       return "network-error-symbolic";
     case FB_SYNC_STATE_NEEDS_ATTENTION:
@@ -310,7 +163,7 @@ fb_sync_status_dup_description (FbSyncStatus *self)
 
   if (error != NULL && state != FB_SYNC_STATE_IDLE && state != FB_SYNC_STATE_SYNCING)
     {
-      g_autofree char *words = fb_sync_describe_error (error);
+      g_autofree char *words = fb_sync_words_error (error);
 
       g_string_append_c (text, '\n');
       g_string_append (text, words);
@@ -319,14 +172,10 @@ fb_sync_status_dup_description (FbSyncStatus *self)
   /* An absolute time, so the words never go stale between tooltips. */
   if (state == FB_SYNC_STATE_WAITING_TO_RETRY && fb_sync_manager_get_next_retry (self->manager) > 0)
     {
-      g_autoptr(GDateTime) retry =
-        g_date_time_new_from_unix_local (fb_sync_manager_get_next_retry (self->manager) / G_USEC_PER_SEC);
-      /* Translators: a time of day, see the strftime manual. */
-      g_autofree char *time_str = g_date_time_format (retry, _("%H:%M"));
+      g_autofree char *retry = fb_sync_words_retry_at (fb_sync_manager_get_next_retry (self->manager));
 
       g_string_append_c (text, '\n');
-      /* Translators: %s is a time of day, e.g. 10:42. */
-      g_string_append_printf (text, _("Trying again at %s"), time_str);
+      g_string_append (text, retry);
     }
 
   if (self->manager != NULL && state != FB_SYNC_STATE_NOT_CONFIGURED)
@@ -335,9 +184,9 @@ fb_sync_status_dup_description (FbSyncStatus *self)
       /* "Synced just now" beside "Server unreachable" would read as if
        * all was well: away from idle, it is the time of the last sync. */
       if (state == FB_SYNC_STATE_IDLE || state == FB_SYNC_STATE_SYNCING)
-        synced = fb_sync_describe_last_synced (fb_sync_manager_get_last_synced (self->manager), now);
+        synced = fb_sync_words_last_synced (fb_sync_manager_get_last_synced (self->manager), now);
       else
-        synced = describe_last_success (fb_sync_manager_get_last_synced (self->manager), now);
+        synced = fb_sync_words_last_success (fb_sync_manager_get_last_synced (self->manager), now);
       g_string_append_c (text, '\n');
       g_string_append (text, synced);
     }

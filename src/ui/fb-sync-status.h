@@ -41,16 +41,6 @@ void           fb_sync_status_set_manager  (FbSyncStatus  *self,
  * banner that wants the same words. */
 char          *fb_sync_status_dup_description (FbSyncStatus *self);
 
-/* A sync error in words a person understands (FB_SYNC_ERROR codes get their
- * own sentence; other errors their message). Never NULL. Shared by the
- * preferences window and the window's banner. */
-char          *fb_sync_describe_error      (const GError  *error);
-
-/* "Synced 2 minutes ago", "Synced today at 10:42", … relative to @now;
- * "Never synced" when @last_synced is NULL. */
-char          *fb_sync_describe_last_synced (GDateTime    *last_synced,
-                                             GDateTime    *now);
-
 /* Loads the sync UI's style sheet (fb-sync-ui.css) on the default display
  * once. Called by the widgets of this library themselves. */
 void           fb_sync_ui_ensure_style     (void);

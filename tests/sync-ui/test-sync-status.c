@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "fb-sync-status.h"
+#include "fb-sync-words.h"
 #include "sync-ui-test-util.h"
 
 #define ADMIN    "admin"
@@ -462,12 +463,12 @@ test_describe_last_synced (void)
   g_autoptr(GDateTime) minutes = g_date_time_add_minutes (now, -2);
   g_autoptr(GDateTime) hours = g_date_time_add_hours (now, -3);
   g_autoptr(GDateTime) morning = g_date_time_new_local (2026, 11, 25, 1, 5, 0);
-  g_autofree char *a = fb_sync_describe_last_synced (NULL, now);
-  g_autofree char *b = fb_sync_describe_last_synced (seconds, now);
-  g_autofree char *c = fb_sync_describe_last_synced (one_minute, now);
-  g_autofree char *d = fb_sync_describe_last_synced (minutes, now);
-  g_autofree char *e = fb_sync_describe_last_synced (hours, now);
-  g_autofree char *f = fb_sync_describe_last_synced (morning, now);
+  g_autofree char *a = fb_sync_words_last_synced (NULL, now);
+  g_autofree char *b = fb_sync_words_last_synced (seconds, now);
+  g_autofree char *c = fb_sync_words_last_synced (one_minute, now);
+  g_autofree char *d = fb_sync_words_last_synced (minutes, now);
+  g_autofree char *e = fb_sync_words_last_synced (hours, now);
+  g_autofree char *f = fb_sync_words_last_synced (morning, now);
 
   g_assert_cmpstr (a, ==, "Never synced");
   g_assert_cmpstr (b, ==, "Synced just now");

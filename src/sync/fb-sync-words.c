@@ -1,0 +1,330 @@
+/* fb-sync-words.c: sync states and errors in words, for the window and the command line */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-sync-words"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fb-sync-error.h"
+#include "fb-sync-words.h"
+
+#define SECONDS_PER_MINUTE 60
+#define SECONDS_PER_HOUR   (60 * SECONDS_PER_MINUTE)
+
+/* Owns every sentence about syncing that a person reads: the header bar's
+ * status (fb-sync-status.c), the window's banner (fb-sync-banner.c), the
+ * preferences and `fieldbook --sync` (src/cli/fb-cli.c). GLib and gettext
+ * only, so the command line can use it without GTK. */
+
+/* ---- Errors ---- */
+
+char *
+fb_sync_words_error (const GError *error)
+{
+  if (error == NULL)
+    return g_strdup ("");
+
+  if (error->domain != FB_SYNC_ERROR)
+    return g_strdup (error->message);
+
+  switch ((FbSyncError) error->code)
+    {
+    case FB_SYNC_ERROR_NOT_CONFIGURED:
+      return g_strdup (_("No server is set up."));
+    case FB_SYNC_ERROR_INVALID_URL:
+      return g_strdup (_("The server address is not valid."));
+    case FB_SYNC_ERROR_UNREACHABLE:
+      return g_strdup (_("The server cannot be reached. Check the address and the network connection."));
+    case FB_SYNC_ERROR_TIMEOUT:
+      return g_strdup (_("The server did not answer in time."));
+    case FB_SYNC_ERROR_TLS:
+      return g_strdup (_("A secure connection to the server could not be made. Its certificate may not be trusted, or it may not support https://."));
+    case FB_SYNC_ERROR_UNAUTHORIZED:
+      return g_strdup (_("The server did not accept the user name or password."));
+    case FB_SYNC_ERROR_FORBIDDEN:
+      return g_strdup (_("This user is not allowed to use the database."));
+    case FB_SYNC_ERROR_NOT_FOUND:
+      return g_strdup (_("The database does not exist on the server."));
+    case FB_SYNC_ERROR_TOO_MANY_REQUESTS:
+      return g_strdup (_("The server is busy."));
+    case FB_SYNC_ERROR_SERVER:
+      return g_strdup (_("The server reported a problem."));
+    case FB_SYNC_ERROR_BAD_RESPONSE:
+      return g_strdup (_("The server’s answer was not understood. Is this the address of a CouchDB server?"));
+    case FB_SYNC_ERROR_STORE:
+      /* Translators: %s is the database's own explanation. */
+      return g_strdup_printf (_("Changes could not be saved on this device: %s"), error->message);
+    default:
+      return g_strdup (error->message);
+    }
+}
+
+char *
+fb_sync_words_error_reason (const GError *error)
+{
+  if (error->domain != FB_SYNC_ERROR)
+    return g_strdup (error->message);
+
+  switch ((FbSyncError) error->code)
+    {
+    case FB_SYNC_ERROR_NOT_CONFIGURED:
+      return g_strdup (_("no server is set up (use --server URL)"));
+    case FB_SYNC_ERROR_INVALID_URL:
+      return g_strdup (_("the server address is not valid"));
+    case FB_SYNC_ERROR_UNREACHABLE:
+      return g_strdup (_("the server cannot be reached"));
+    case FB_SYNC_ERROR_TIMEOUT:
+      return g_strdup (_("the server did not answer in time"));
+    case FB_SYNC_ERROR_TLS:
+      return g_strdup (_("the server’s certificate cannot be trusted"));
+    case FB_SYNC_ERROR_UNAUTHORIZED:
+      return g_strdup (_("wrong user name or password"));
+    case FB_SYNC_ERROR_FORBIDDEN:
+      return g_strdup (_("this user may not use the database"));
+    case FB_SYNC_ERROR_NOT_FOUND:
+      return g_strdup (_("the database does not exist on the server"));
+    case FB_SYNC_ERROR_TOO_MANY_REQUESTS:
+      return g_strdup (_("the server is busy; try again later"));
+    case FB_SYNC_ERROR_SERVER:
+      /* Translators: %s is the server's own (English) message */
+      return g_strdup_printf (_("the server reported a problem (%s)"), error->message);
+    case FB_SYNC_ERROR_BAD_RESPONSE:
+      /* Translators: %s is a technical detail */
+      return g_strdup_printf (_("the server’s answer was not understood (%s)"), error->message);
+    case FB_SYNC_ERROR_STORE:
+      /* Translators: %s is a technical detail */
+      return g_strdup_printf (_("the local database failed (%s)"), error->message);
+    default:
+      return g_strdup (error->message);
+    }
+}
+
+gboolean
+fb_sync_words_is_unreachable (const GError *error)
+{
+  return g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNREACHABLE) ||
+         g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_TIMEOUT);
+}
+
+/* ---- States ---- */
+
+const char *
+fb_sync_words_state (FbSyncState   state,
+                     gboolean      enabled,
+                     const GError *error,
+                     guint         pending,
+                     guint         conflicts)
+{
+  switch (state)
+    {
+    case FB_SYNC_STATE_NOT_CONFIGURED:
+      if (!enabled)
+        return _("Sync is turned off");
+      if (error != NULL)
+        return _("Sync cannot start");
+      return _("Sync is not set up");
+    case FB_SYNC_STATE_OFFLINE:
+      return _("Offline: changes are kept on this device");
+    case FB_SYNC_STATE_IDLE:
+      if (conflicts > 0)
+        return _("Some changes wait for your choice");
+      if (pending > 0)
+        return _("Some changes are not on the server yet");
+      return _("Up to date");
+    case FB_SYNC_STATE_SYNCING:
+      return _("Syncing…");
+    case FB_SYNC_STATE_WAITING_TO_RETRY:
+      if (fb_sync_words_is_unreachable (error))
+        return _("Server unreachable: changes are kept on this device");
+      return _("Sync failed");
+    case FB_SYNC_STATE_NEEDS_ATTENTION:
+      return _("Sync needs attention");
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* ---- Times ---- */
+
+/* Up to this long ago, "Synced 3 hours ago"; later, a time or a date. */
+#define RELATIVE_HOURS_LIMIT (12 * G_TIME_SPAN_HOUR)
+
+static gboolean
+same_day (GDateTime *a,
+          GDateTime *b)
+{
+  return g_date_time_get_year (a) == g_date_time_get_year (b) &&
+         g_date_time_get_day_of_year (a) == g_date_time_get_day_of_year (b);
+}
+
+/* "Last synced on 3 March 2026, 10:42" */
+static char *
+last_synced_on (GDateTime *last_synced)
+{
+  /* Translators: a date and time, see the strftime manual. */
+  g_autofree char *time_str = g_strstrip (g_date_time_format (last_synced, _("%e %B %Y, %H:%M")));
+
+  /* Translators: %s is a date and time. */
+  return g_strdup_printf (_("Last synced on %s"), time_str);
+}
+
+/* @real_time (µs since the epoch) as a time of day in this time zone. */
+static char *
+time_of_day (gint64 real_time)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (real_time / G_USEC_PER_SEC);
+
+  /* Translators: a time of day, see the strftime manual. */
+  return g_date_time_format (time, _("%H:%M"));
+}
+
+char *
+fb_sync_words_last_synced (GDateTime *last_synced,
+                           GDateTime *now)
+{
+  GTimeSpan span;
+  g_autofree char *time_str = NULL;
+
+  if (last_synced == NULL)
+    return g_strdup (_("Never synced"));
+
+  span = g_date_time_difference (now, last_synced);
+  if (span < 0)
+    span = 0;
+
+  if (span < G_TIME_SPAN_MINUTE)
+    return g_strdup (_("Synced just now"));
+  if (span < G_TIME_SPAN_HOUR)
+    {
+      guint minutes = span / G_TIME_SPAN_MINUTE;
+
+      return g_strdup_printf (ngettext ("Synced %u minute ago", "Synced %u minutes ago", minutes),
+                              minutes);
+    }
+  if (span < RELATIVE_HOURS_LIMIT)
+    {
+      guint hours = span / G_TIME_SPAN_HOUR;
+
+      return g_strdup_printf (ngettext ("Synced %u hour ago", "Synced %u hours ago", hours),
+                              hours);
+    }
+
+  if (same_day (now, last_synced))
+    {
+      /* Translators: a time of day, see the strftime manual. */
+      time_str = g_date_time_format (last_synced, _("%H:%M"));
+      /* Translators: %s is a time of day, e.g. 10:42. */
+      return g_strdup_printf (_("Synced today at %s"), time_str);
+    }
+
+  return last_synced_on (last_synced);
+}
+
+/* When the last sync succeeded, as a time: for states in which the sync is
+ * not working now. */
+char *
+fb_sync_words_last_success (GDateTime *last_synced,
+                            GDateTime *now)
+{
+  g_autofree char *time_str = NULL;
+
+  if (last_synced == NULL)
+    return g_strdup (_("Never synced"));
+
+  if (same_day (now, last_synced))
+    {
+      /* Translators: a time of day, see the strftime manual. */
+      time_str = g_date_time_format (last_synced, _("%H:%M"));
+      /* Translators: %s is a time of day, e.g. 10:42. */
+      return g_strdup_printf (_("Last synced at %s"), time_str);
+    }
+
+  return last_synced_on (last_synced);
+}
+
+char *
+fb_sync_words_retry_at (gint64 next_retry)
+{
+  g_autofree char *time_str = time_of_day (next_retry);
+
+  /* Translators: %s is a time of day, e.g. 10:42. */
+  return g_strdup_printf (_("Trying again at %s"), time_str);
+}
+
+/* When the next try is, as a whole sentence; computed when the state
+ * changes, so it is a countdown from then, good to a few seconds. */
+char *
+fb_sync_words_unreachable (gint64 next_retry)
+{
+  gint64 seconds;
+
+  if (next_retry <= 0)
+    return g_strdup (_("Can’t reach the server. Fieldbook will try again."));
+
+  seconds = (next_retry - g_get_real_time () + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+  seconds = MAX (seconds, 1);
+  if (seconds < SECONDS_PER_MINUTE)
+    return g_strdup_printf (ngettext ("Can’t reach the server. Trying again in %u second.",
+                                      "Can’t reach the server. Trying again in %u seconds.",
+                                      (guint) seconds),
+                            (guint) seconds);
+  if (seconds < SECONDS_PER_HOUR)
+    {
+      guint minutes = (seconds + SECONDS_PER_MINUTE - 1) / SECONDS_PER_MINUTE;
+
+      return g_strdup_printf (ngettext ("Can’t reach the server. Trying again in %u minute.",
+                                        "Can’t reach the server. Trying again in %u minutes.",
+                                        minutes),
+                              minutes);
+    }
+
+  {
+    g_autofree char *time_str = time_of_day (next_retry);
+
+    /* TRANSLATORS: %s is a time of day, e.g. 14:05 */
+    return g_strdup_printf (_("Can’t reach the server. Trying again at %s."), time_str);
+  }
+}
+
+char *
+fb_sync_words_failure (const GError *error,
+                       gint64        next_retry)
+{
+  g_autofree char *words = fb_sync_words_error (error);
+  g_autofree char *time_str = NULL;
+
+  if (next_retry <= 0)
+    return g_steal_pointer (&words);
+
+  time_str = time_of_day (next_retry);
+  /* TRANSLATORS: %1$s says why syncing failed (a sentence), %2$s is a time of day */
+  return g_strdup_printf (_("%1$s Trying again at %2$s."), words, time_str);
+}
+
+/* What the window's banner says while a failed run waits for its retry. */
+char *
+fb_sync_words_retrying (const GError *error,
+                        gint64        next_retry)
+{
+  if (fb_sync_words_is_unreachable (error))
+    return fb_sync_words_unreachable (next_retry);
+  /* A full disk or a failing database: a retry alone will not help, so no
+   * time; the words say what to do. */
+  if (g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_STORE))
+    return fb_sync_words_error (error);
+
+  return fb_sync_words_failure (error, next_retry);
+}
+
+/* What the window's banner says when sync stopped until something is
+ * changed. */
+char *
+fb_sync_words_needs_attention (const GError *error)
+{
+  if (g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNAUTHORIZED))
+    return g_strdup (_("The server refused the user name or password."));
+
+  return fb_sync_words_error (error);
+}
