@@ -12,13 +12,11 @@
 
 #include "fb-couch-client.h"
 #include "fb-json-text.h"
+#include "fb-soup-session.h"
 
-/* The session's I/O timeout. A longpoll is bounded by the client's own
- * deadline; above this, a heartbeat is asked for so the connection stays
- * busy. */
-#define SESSION_TIMEOUT_S      60
-#define SESSION_IDLE_TIMEOUT_S 60
-#define HEARTBEAT_ABOVE_MS     ((SESSION_TIMEOUT_S - 10) * 1000)
+/* A longpoll longer than this asks for a heartbeat so the connection
+ * stays busy within the session's I/O timeout. */
+#define HEARTBEAT_ABOVE_MS     ((FB_SOUP_SESSION_TIMEOUT_S - 10) * 1000)
 #define MAX_RETRY_AFTER_S      (24 * 60 * 60)
 /* libsoup 3.2 has no name for it. */
 #define STATUS_TOO_MANY_REQUESTS 429
@@ -44,16 +42,6 @@ G_DEFINE_FINAL_TYPE (FbCouchClient, fb_couch_client, G_TYPE_OBJECT)
 /* ------------------------------------------------------------------ */
 /* Session and URLs                                                    */
 /* ------------------------------------------------------------------ */
-
-static SoupSession *
-create_soup_session (void)
-{
-  return soup_session_new_with_options ("timeout", SESSION_TIMEOUT_S,
-                                        "idle-timeout", SESSION_IDLE_TIMEOUT_S,
-                                        "max-conns-per-host", 4,
-                                        "user-agent", "Fieldbook/" PACKAGE_VERSION,
-                                        NULL);
-}
 
 static void
 clear_secret (char **secret)
@@ -832,7 +820,7 @@ fb_couch_client_class_init (FbCouchClientClass *klass)
 static void
 fb_couch_client_init (FbCouchClient *self)
 {
-  self->session = create_soup_session ();
+  self->session = fb_soup_session_new ();
 }
 
 FbCouchClient *
