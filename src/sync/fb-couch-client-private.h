@@ -1,0 +1,149 @@
+/* fb-couch-client-private.h: what FbCouchClient's files share */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "fb-couch-client.h"
+
+G_BEGIN_DECLS
+
+/* FbCouchClient is one class over several files: fb-couch-client.c (the
+ * object, URLs, the request machinery, open/ping/db_request),
+ * fb-couch-reply.c (answers and errors), fb-couch-docs.c (documents),
+ * fb-couch-changes.c (the changes feed). */
+
+/* libsoup 3.2 has no name for it. */
+#define FB_COUCH_STATUS_TOO_MANY_REQUESTS 429
+
+struct _FbCouchClient
+{
+  GObject      parent_instance;
+
+  SoupSession *session;
+  char        *server_url;   /* normalised, ends in '/', no user info */
+  char        *database;
+  char        *db_path;      /* URL-escaped database name */
+  char        *user;
+  char        *password;
+  char        *authorization;
+
+  guint        retry_after;
+  gboolean     no_bulk_get;
+};
+
+typedef struct
+{
+  guint     status;
+  JsonNode *root;     /* parsed body: always for 2xx, when possible otherwise */
+  GError   *error;    /* the mapped error for a non-2xx status */
+} FbCouchReply;
+
+static inline void
+_fb_couch_reply_free (FbCouchReply *reply)
+{
+  g_clear_pointer (&reply->root, json_node_unref);
+  g_clear_error (&reply->error);
+  g_free (reply);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FbCouchReply, _fb_couch_reply_free)
+
+static inline gboolean
+_fb_couch_reply_is_success (FbCouchReply *reply)
+{
+  return SOUP_STATUS_IS_SUCCESSFUL (reply->status);
+}
+
+static inline gboolean
+_fb_couch_member_is_string (JsonObject *object,
+                            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
+static inline gboolean
+_fb_couch_member_is_array (JsonObject *object,
+                           const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node);
+}
+
+static inline gboolean
+_fb_couch_member_is_object (JsonObject *object,
+                            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node);
+}
+
+static inline gboolean
+_fb_couch_member_is_true (JsonObject *object,
+                          const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_BOOLEAN &&
+         json_node_get_boolean (node);
+}
+
+/* fb-couch-reply.c */
+void          _fb_couch_set_bad_response           (GError        **error,
+                                                    const char     *what);
+GError       *_fb_couch_client_map_transport_error (FbCouchClient  *self,
+                                                    GError         *error);
+GError       *_fb_couch_client_status_error        (FbCouchClient  *self,
+                                                    guint           status,
+                                                    JsonNode       *root);
+JsonNode     *_fb_couch_parse_body                 (GBytes         *bytes,
+                                                    const char     *content_type,
+                                                    GError        **error);
+guint         _fb_couch_parse_retry_after          (const char     *value);
+
+/* fb-couch-client.c */
+/* @rel: the path and query relative to the server URL, already escaped.
+ * @body: JSON text, nullable. */
+void          _fb_couch_client_request_bytes_async (FbCouchClient       *self,
+                                                    const char          *method,
+                                                    const char          *rel,
+                                                    GBytes              *body,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+void          _fb_couch_client_request_async       (FbCouchClient       *self,
+                                                    const char          *method,
+                                                    const char          *rel,
+                                                    JsonNode            *body,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+FbCouchReply *_fb_couch_client_request_finish      (FbCouchClient       *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+/* A request on behalf of @task (whose cancellable it uses); takes @task,
+ * which becomes the callback's user data. */
+void          _fb_couch_client_request_for_task    (GTask               *task,
+                                                    const char          *method,
+                                                    const char          *rel,
+                                                    JsonNode            *body,
+                                                    GAsyncReadyCallback  callback);
+/* Takes the reply's error, for statuses the caller does not handle. */
+void          _fb_couch_task_return_reply_error    (GTask               *task,
+                                                    FbCouchReply        *reply);
+/* The array member @name of a successful reply's root object. Otherwise
+ * the task returns the reply's error, or a bad response saying @missing,
+ * and this returns NULL. */
+JsonArray    *_fb_couch_reply_root_array_or_return (GTask               *task,
+                                                    FbCouchReply        *reply,
+                                                    const char          *name,
+                                                    const char          *missing);
+
+G_END_DECLS
