@@ -271,12 +271,8 @@ fb_couch_client_changes_full_finish (FbCouchClient  *self,
                                      GAsyncResult   *result,
                                      GError        **error)
 {
-  g_return_val_if_fail (FB_IS_COUCH_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        fb_couch_client_changes_full_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _fb_couch_client_propagate_pointer (self, result,
+                                             fb_couch_client_changes_full_async, error);
 }
 
 JsonObject *
@@ -284,11 +280,7 @@ fb_couch_client_changes_finish (FbCouchClient  *self,
                                 GAsyncResult   *result,
                                 GError        **error)
 {
-  g_return_val_if_fail (FB_IS_COUCH_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        fb_couch_client_changes_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _fb_couch_client_propagate_pointer (self, result,
+                                             fb_couch_client_changes_async, error);
 }
 

@@ -135,6 +135,18 @@ void          _fb_couch_client_request_for_task    (GTask               *task,
                                                     const char          *rel,
                                                     JsonNode            *body,
                                                     GAsyncReadyCallback  callback);
+/* The reply to a request made for @task, or NULL after @task returned
+ * the failure: a transport error, and with _success_reply also a
+ * status other than 2xx. */
+FbCouchReply *_fb_couch_task_reply                 (GTask               *task,
+                                                    GAsyncResult        *result);
+FbCouchReply *_fb_couch_task_success_reply         (GTask               *task,
+                                                    GAsyncResult        *result);
+/* The _finish of every client call whose result is a pointer. */
+gpointer      _fb_couch_client_propagate_pointer   (FbCouchClient       *self,
+                                                    GAsyncResult        *result,
+                                                    gpointer             source_tag,
+                                                    GError             **error);
 /* Takes the reply's error, for statuses the caller does not handle. */
 void          _fb_couch_task_return_reply_error    (GTask               *task,
                                                     FbCouchReply        *reply);

@@ -332,6 +332,52 @@ _fb_couch_client_request_for_task (GTask               *task,
   _fb_couch_client_request_async (self, method, rel, body, cancellable, callback, task);
 }
 
+/* The reply to a request made for @task (see request_for_task), or NULL
+ * when the request failed: @task has then returned the error. */
+FbCouchReply *
+_fb_couch_task_reply (GTask        *task,
+                      GAsyncResult *result)
+{
+  FbCouchClient *self = g_task_get_source_object (task);
+  FbCouchReply *reply;
+  GError *error = NULL;
+
+  reply = _fb_couch_client_request_finish (self, result, &error);
+  if (reply == NULL)
+    g_task_return_error (task, error);
+  return reply;
+}
+
+/* The same, and NULL for a status other than 2xx too (@task returned the
+ * status's error). */
+FbCouchReply *
+_fb_couch_task_success_reply (GTask        *task,
+                              GAsyncResult *result)
+{
+  FbCouchReply *reply = _fb_couch_task_reply (task, result);
+
+  if (reply != NULL && !_fb_couch_reply_is_success (reply))
+    {
+      _fb_couch_task_return_reply_error (task, reply);
+      g_clear_pointer (&reply, _fb_couch_reply_free);
+    }
+  return reply;
+}
+
+/* The _finish of every client call whose result is a pointer. */
+gpointer
+_fb_couch_client_propagate_pointer (FbCouchClient  *self,
+                                    GAsyncResult   *result,
+                                    gpointer        source_tag,
+                                    GError        **error)
+{
+  g_return_val_if_fail (FB_IS_COUCH_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* Takes the reply's error, for statuses the caller does not handle. */
 void
 _fb_couch_task_return_reply_error (GTask *task,
@@ -568,14 +614,10 @@ open_root_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   FbCouchClient *self = FB_COUCH_CLIENT (object);
   g_autoptr(FbCouchReply) reply = NULL;
-  GError *error = NULL;
 
-  reply = _fb_couch_client_request_finish (self, result, &error);
+  reply = _fb_couch_task_reply (task, result);
   if (reply == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
 
   if (!_fb_couch_reply_is_success (reply))
     {
@@ -621,14 +663,10 @@ open_session_cb (GObject      *object,
   FbCouchClient *self = FB_COUCH_CLIENT (object);
   OpenData *data = g_task_get_task_data (task);
   g_autoptr(FbCouchReply) reply = NULL;
-  GError *error = NULL;
 
-  reply = _fb_couch_client_request_finish (self, result, &error);
+  reply = _fb_couch_task_reply (task, result);
   if (reply == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
 
   if (reply->status == SOUP_STATUS_UNAUTHORIZED ||
       reply->status == SOUP_STATUS_FORBIDDEN)
@@ -688,12 +726,9 @@ open_get_db_cb (GObject      *object,
   g_autoptr(FbCouchReply) reply = NULL;
   GError *error = NULL;
 
-  reply = _fb_couch_client_request_finish (self, result, &error);
+  reply = _fb_couch_task_reply (task, result);
   if (reply == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
 
   if (reply->status == SOUP_STATUS_NOT_FOUND && data->create)
     {
@@ -735,14 +770,10 @@ open_put_db_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   FbCouchClient *self = FB_COUCH_CLIENT (object);
   g_autoptr(FbCouchReply) reply = NULL;
-  GError *error = NULL;
 
-  reply = _fb_couch_client_request_finish (self, result, &error);
+  reply = _fb_couch_task_reply (task, result);
   if (reply == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
 
   /* 412: someone else created it meanwhile, which is just as good. */
   if (!_fb_couch_reply_is_success (reply) && reply->status != SOUP_STATUS_PRECONDITION_FAILED)
@@ -774,12 +805,8 @@ fb_couch_client_open_database_finish (FbCouchClient  *self,
                                       GAsyncResult   *result,
                                       GError        **error)
 {
-  g_return_val_if_fail (FB_IS_COUCH_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        fb_couch_client_open_database_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _fb_couch_client_propagate_pointer (self, result,
+                                             fb_couch_client_open_database_async, error);
 }
 
 /* ------------------------------------------------------------------ */
@@ -846,19 +873,10 @@ db_request_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(FbCouchReply) reply = NULL;
-  GError *error = NULL;
 
-  reply = _fb_couch_client_request_finish (FB_COUCH_CLIENT (object), result, &error);
+  reply = _fb_couch_task_success_reply (task, result);
   if (reply == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (!_fb_couch_reply_is_success (reply))
-    {
-      _fb_couch_task_return_reply_error (task, reply);
-      return;
-    }
+    return;
 
   g_task_return_pointer (task, g_steal_pointer (&reply->root), (GDestroyNotify) json_node_unref);
 }
@@ -892,11 +910,7 @@ fb_couch_client_db_request_finish (FbCouchClient  *self,
                                    GAsyncResult   *result,
                                    GError        **error)
 {
-  g_return_val_if_fail (FB_IS_COUCH_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        fb_couch_client_db_request_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _fb_couch_client_propagate_pointer (self, result,
+                                             fb_couch_client_db_request_async, error);
 }
 

@@ -20,25 +20,15 @@ bulk_docs_cb (GObject      *object,
               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  FbCouchClient *self = FB_COUCH_CLIENT (object);
   guint expected = GPOINTER_TO_UINT (g_task_get_task_data (task));
   g_autoptr(FbCouchReply) reply = NULL;
   GError *error = NULL;
   JsonArray *array;
   guint i;
 
-  reply = _fb_couch_client_request_finish (self, result, &error);
+  reply = _fb_couch_task_success_reply (task, result);
   if (reply == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (!_fb_couch_reply_is_success (reply))
-    {
-      _fb_couch_task_return_reply_error (task, reply);
-      return;
-    }
+    return;
 
   if (!JSON_NODE_HOLDS_ARRAY (reply->root))
     {
@@ -142,12 +132,8 @@ fb_couch_client_bulk_docs_finish (FbCouchClient  *self,
                                   GAsyncResult   *result,
                                   GError        **error)
 {
-  g_return_val_if_fail (FB_IS_COUCH_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        fb_couch_client_bulk_docs_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _fb_couch_client_propagate_pointer (self, result,
+                                             fb_couch_client_bulk_docs_async, error);
 }
 
 /* ------------------------------------------------------------------ */
@@ -299,12 +285,9 @@ get_docs_bulk_get_cb (GObject      *object,
   JsonArray *results;
   guint i, j;
 
-  reply = _fb_couch_client_request_finish (self, result, &error);
+  reply = _fb_couch_task_reply (task, result);
   if (reply == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
 
   if (reply->status == SOUP_STATUS_NOT_FOUND ||
       reply->status == SOUP_STATUS_METHOD_NOT_ALLOWED ||
@@ -387,19 +370,15 @@ get_docs_all_docs_cb (GObject      *object,
                       gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  FbCouchClient *self = FB_COUCH_CLIENT (object);
   GetDocsData *data = g_task_get_task_data (task);
   g_autoptr(FbCouchReply) reply = NULL;
   GError *error = NULL;
   JsonArray *rows;
   guint i;
 
-  reply = _fb_couch_client_request_finish (self, result, &error);
+  reply = _fb_couch_task_reply (task, result);
   if (reply == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
 
   rows = _fb_couch_reply_root_array_or_return (task, reply, "rows",
                                                "_all_docs returned no “rows” list");
@@ -467,12 +446,8 @@ fb_couch_client_get_docs_finish (FbCouchClient  *self,
                                  GAsyncResult   *result,
                                  GError        **error)
 {
-  g_return_val_if_fail (FB_IS_COUCH_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        fb_couch_client_get_docs_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _fb_couch_client_propagate_pointer (self, result,
+                                             fb_couch_client_get_docs_async, error);
 }
 
 /* ------------------------------------------------------------------ */
@@ -485,18 +460,13 @@ get_revisions_cb (GObject      *object,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  FbCouchClient *self = FB_COUCH_CLIENT (object);
   g_autoptr(FbCouchReply) reply = NULL;
   g_autoptr(GPtrArray) found = NULL;
-  GError *error = NULL;
   JsonArray *results;
 
-  reply = _fb_couch_client_request_finish (self, result, &error);
+  reply = _fb_couch_task_reply (task, result);
   if (reply == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
 
   found = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
 
@@ -579,11 +549,7 @@ fb_couch_client_get_revisions_finish (FbCouchClient  *self,
                                       GAsyncResult   *result,
                                       GError        **error)
 {
-  g_return_val_if_fail (FB_IS_COUCH_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        fb_couch_client_get_revisions_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _fb_couch_client_propagate_pointer (self, result,
+                                             fb_couch_client_get_revisions_async, error);
 }
 
