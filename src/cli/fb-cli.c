@@ -14,6 +14,7 @@
 
 #include "fb-cli.h"
 #include "fb-cli-private.h"
+#include "fb-couch-document.h"
 #include "fb-credentials.h"
 #include "fb-store.h"
 #include "fb-sync-error.h"
@@ -250,7 +251,7 @@ item_to_export (FbItem *item)
 {
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
-  json_node_take_object (node, fb_sync_item_to_document (item, FALSE));
+  json_node_take_object (node, fb_couch_document_from_item (item, FALSE));
   return node;
 }
 
@@ -406,8 +407,8 @@ import_items (FbStore    *store,
     {
       JsonObject *object = json_array_get_object_element (items, i);
       const char *id = json_object_get_string_member (object, "_id");
-      const char *type = json_object_get_string_member (object, "type");
-      g_autoptr(JsonObject) body = fb_sync_document_to_body (object);
+      const char *type = fb_couch_document_get_type (object);
+      g_autoptr(JsonObject) body = fb_couch_document_get_body (object);
       g_autoptr(FbItem) existing = NULL;
       g_autoptr(FbItem) item = NULL;
 

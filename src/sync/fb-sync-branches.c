@@ -9,9 +9,9 @@
 
 #include <git2.h>
 
+#include "fb-couch-document.h"
 #include "fb-merge.h"
 #include "fb-sync-branches.h"
-#include "fb-sync-manager.h"
 
 /* Other CouchDB clients (PouchDB replication writes with new_edits=false)
  * and clusters under concurrent writes leave documents with several leaf
@@ -149,21 +149,6 @@ common_ancestor (JsonObject *winner,
       return g_strdup (theirs->pdata[i]);
 
   return NULL;
-}
-
-static gboolean
-doc_is_deleted (JsonObject *doc)
-{
-  return json_object_get_boolean_member_with_default (doc, "_deleted", FALSE);
-}
-
-static gboolean
-is_our_document (JsonObject *doc)
-{
-  const char *type = json_object_get_string_member_with_default (doc, "type", NULL);
-
-  return g_strcmp0 (type, FB_COLLECTION_NOTES) == 0 ||
-         g_strcmp0 (type, FB_COLLECTION_RECORDS) == 0;
 }
 
 static JsonObject *
@@ -415,7 +400,7 @@ static void
 merge_branch (Branch    *branch,
               JsonArray *writes)
 {
-  g_autoptr(JsonObject) original = fb_sync_document_to_body (branch->winner);
+  g_autoptr(JsonObject) original = fb_couch_document_get_body (branch->winner);
   g_autoptr(JsonObject) acc = json_object_ref (original);
   FbBranchOutcome *outcome = g_new0 (FbBranchOutcome, 1);
 
@@ -432,10 +417,10 @@ merge_branch (Branch    *branch,
       g_autoptr(JsonObject) merged = NULL;
 
       /* Compacted or gone meanwhile: nothing to merge, nothing to delete. */
-      if (leaf == NULL || doc_is_deleted (leaf))
+      if (leaf == NULL || fb_couch_document_is_deleted (leaf))
         continue;
 
-      theirs = fb_sync_document_to_body (leaf);
+      theirs = fb_couch_document_get_body (leaf);
       if (fb_merge_bodies (base, acc, theirs, &merged, NULL) == FB_MERGE_CLEAN && merged != NULL)
         {
           g_clear_pointer (&acc, json_object_unref);
@@ -615,10 +600,10 @@ ancestors_cb (GObject      *object,
       Branch *branch = g_hash_table_lookup (data->branches,
                                             json_object_get_string_member (doc, "_id"));
 
-      if (branch != NULL && !doc_is_deleted (doc))
+      if (branch != NULL && !fb_couch_document_is_deleted (doc))
         g_hash_table_replace (branch->bodies,
                               g_strdup (json_object_get_string_member (doc, "_rev")),
-                              fb_sync_document_to_body (doc));
+                              fb_couch_document_get_body (doc));
     }
 
   write_back (task);
@@ -739,7 +724,8 @@ fb_sync_merge_branches_async (FbCouchClient       *client,
 
       /* Another program's documents are not ours to merge. */
       if (id == NULL || rev == NULL || !fb_sync_doc_has_branches (doc) ||
-          g_str_has_prefix (id, "_design/") || !is_our_document (doc) ||
+          g_str_has_prefix (id, "_design/") ||
+          !fb_couch_document_type_is_ours (fb_couch_document_get_type (doc)) ||
           g_hash_table_contains (data->branches, id))
         continue;
 

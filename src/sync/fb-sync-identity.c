@@ -7,10 +7,10 @@
 
 #include <string.h>
 
+#include "fb-couch-document.h"
 #include "fb-merge.h"
 #include "fb-store-history.h"
 #include "fb-sync-identity.h"
-#include "fb-sync-manager.h"
 
 typedef struct {
   FbStore             *store;
@@ -47,12 +47,6 @@ check_free (Check *check)
 static void page_next (GTask *task);
 
 /* ---- Small helpers ---- */
-
-static guint64
-rev_generation (const char *rev)
-{
-  return rev != NULL ? g_ascii_strtoull (rev, NULL, 10) : 0;
-}
 
 /* The revision the server must know for the item's next push to fit: the
  * server's side of a conflict, else the common base. */
@@ -91,7 +85,7 @@ replicated_document (FbItem *item)
   json_object_set_string_member (doc, "_id", fb_item_get_id (item));
   json_object_set_string_member (doc, "_rev", rev);
   json_array_add_string_element (ids, dash + 1);
-  json_object_set_int_member (revisions, "start", (gint64) rev_generation (rev));
+  json_object_set_int_member (revisions, "start", (gint64) fb_couch_rev_generation (rev));
   json_object_set_array_member (revisions, "ids", ids);
   json_object_set_object_member (doc, "_revisions", revisions);
 
@@ -121,7 +115,7 @@ rev_is_valid (const char *rev)
 {
   const char *dash = rev != NULL ? strchr (rev, '-') : NULL;
 
-  return dash != NULL && dash != rev && dash[1] != '\0' && rev_generation (rev) > 0;
+  return dash != NULL && dash != rev && dash[1] != '\0' && fb_couch_rev_generation (rev) > 0;
 }
 
 /* A deletion made on the server while we were away, by the usual rules:
@@ -173,7 +167,7 @@ merge_local_deletion (Check       *check,
 {
   const char *id = fb_item_get_id (item);
   const char *rev = json_object_get_string_member_with_default (doc, "_rev", NULL);
-  g_autoptr(JsonObject) theirs = fb_sync_document_to_body (doc);
+  g_autoptr(JsonObject) theirs = fb_couch_document_get_body (doc);
   g_autoptr(JsonObject) merged = NULL;
   gboolean merged_deleted = FALSE;
 
@@ -195,7 +189,7 @@ holds_version (Check      *check,
                FbItem     *item,
                JsonObject *doc)
 {
-  g_autoptr(JsonObject) theirs = fb_sync_document_to_body (doc);
+  g_autoptr(JsonObject) theirs = fb_couch_document_get_body (doc);
   g_autoptr(GPtrArray) versions = NULL;
 
   if (fb_body_equal (theirs, fb_item_get_base_body (item)) ||
@@ -236,7 +230,7 @@ reconcile_item (Check       *check,
   /* Our own upload whose answer was lost. */
   if (doc != NULL && fb_item_get_state (item) == FB_ITEM_STATE_PENDING)
     {
-      g_autoptr(JsonObject) theirs = server_deleted ? NULL : fb_sync_document_to_body (doc);
+      g_autoptr(JsonObject) theirs = server_deleted ? NULL : fb_couch_document_get_body (doc);
       gboolean adopted = FALSE;
 
       if (!fb_store_adopt_in_flight (check->store, fb_item_get_id (item), server_rev,
@@ -246,7 +240,7 @@ reconcile_item (Check       *check,
         return TRUE;
     }
 
-  if (doc == NULL || rev_generation (server_rev) < rev_generation (rev))
+  if (doc == NULL || fb_couch_rev_generation (server_rev) < fb_couch_rev_generation (rev))
     {
       /* The server never had it, or holds an older state of it (a restored
        * backup): ours goes back, and an older live leaf is ended so that
@@ -264,7 +258,7 @@ reconcile_item (Check       *check,
        * person chooses, with this device's version as theirs. */
       if (doc != NULL && !server_deleted && !holds_version (check, item, doc))
         {
-          g_autoptr(JsonObject) theirs = fb_sync_document_to_body (doc);
+          g_autoptr(JsonObject) theirs = fb_couch_document_get_body (doc);
 
           if (!conflict && fb_item_get_deleted (item))
             return merge_local_deletion (check, item, doc, error);

@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fb-couch-client.h"
+#include "fb-couch-document.h"
 #include "fb-merge.h"
 #include "fb-sync-branches.h"
 #include "fb-sync-error.h"
@@ -288,89 +289,6 @@ store_error (GError *error)
   return wrapped;
 }
 
-static gboolean
-is_known_collection (const char *type)
-{
-  return g_strcmp0 (type, FB_COLLECTION_NOTES) == 0 ||
-         g_strcmp0 (type, FB_COLLECTION_RECORDS) == 0;
-}
-
-/* The leading number of a CouchDB revision ("3-abc" → 3). */
-static guint64
-rev_generation (const char *rev)
-{
-  return rev != NULL ? g_ascii_strtoull (rev, NULL, 10) : 0;
-}
-
-/* Keys that belong to the document envelope, not to the item's body.
- * "_attachments" is the document's too, but it is another program's data
- * that must survive our writes: the body keeps it (FB_BODY_ATTACHMENTS). */
-static gboolean
-is_envelope_key (const char *name)
-{
-  return (name[0] == '_' && strcmp (name, FB_BODY_ATTACHMENTS) != 0) ||
-         strcmp (name, "type") == 0 ||
-         strcmp (name, "updated_at") == 0;
-}
-
-JsonObject *
-fb_sync_item_to_document (FbItem   *item,
-                          gboolean  with_rev)
-{
-  JsonObject *doc = json_object_new ();
-  const char *base_rev = fb_item_get_base_rev (item);
-
-  g_return_val_if_fail (FB_IS_ITEM (item), NULL);
-
-  json_object_set_string_member (doc, "_id", fb_item_get_id (item));
-  if (with_rev && base_rev != NULL)
-    json_object_set_string_member (doc, "_rev", base_rev);
-
-  if (fb_item_get_deleted (item))
-    {
-      json_object_set_boolean_member (doc, "_deleted", TRUE);
-    }
-  else
-    {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *value;
-
-      json_object_set_string_member (doc, "type", fb_item_get_collection (item));
-      json_object_iter_init (&iter, fb_item_get_body (item));
-      while (json_object_iter_next (&iter, &name, &value))
-        if (!is_envelope_key (name))
-          json_object_set_member (doc, name, json_node_copy (value));
-      json_object_set_int_member (doc, "updated_at", fb_item_get_updated_at (item));
-    }
-
-  return doc;
-}
-
-JsonObject *
-fb_sync_document_to_body (JsonObject *doc)
-{
-  JsonObject *body = json_object_new ();
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *value;
-
-  g_return_val_if_fail (doc != NULL, NULL);
-
-  json_object_iter_init (&iter, doc);
-  while (json_object_iter_next (&iter, &name, &value))
-    if (!is_envelope_key (name))
-      json_object_set_member (body, name, json_node_copy (value));
-
-  return body;
-}
-
-static gboolean
-doc_is_deleted (JsonObject *doc)
-{
-  return json_object_get_boolean_member_with_default (doc, "_deleted", FALSE);
-}
-
 /* ---- Merging one pending item with the server's side ---- */
 
 static gboolean
@@ -573,7 +491,7 @@ apply_collided_leaf (Run              *run,
 {
   JsonObject *doc = outcome->doc;
   const char *rev = json_object_get_string_member_with_default (doc, "_rev", NULL);
-  g_autoptr(JsonObject) theirs = fb_sync_document_to_body (doc);
+  g_autoptr(JsonObject) theirs = fb_couch_document_get_body (doc);
   g_autoptr(FbItem) item = fb_store_get_item (run->store, id, NULL);
 
   if (rev == NULL)
@@ -641,7 +559,7 @@ apply_change (Run         *run,
       if (outcome->collided_rev != NULL)
         {
           type = json_object_get_string_member_with_default (doc, "type", NULL);
-          if (!is_known_collection (type))
+          if (!fb_couch_document_type_is_ours (type))
             return TRUE;
           return apply_collided_leaf (run, id, type, outcome, error);
         }
@@ -660,7 +578,7 @@ apply_change (Run         *run,
     return TRUE;
 
   deleted = json_object_get_boolean_member_with_default (change, "deleted", FALSE) ||
-            (doc != NULL && doc_is_deleted (doc));
+            (doc != NULL && fb_couch_document_is_deleted (doc));
   if (!deleted && doc == NULL)
     return TRUE;
 
@@ -677,21 +595,21 @@ apply_change (Run         *run,
 
       /* Our own echo, or (replaying an old batch) older than what we have. */
       if (g_strcmp0 (base_rev, rev) == 0 ||
-          rev_generation (base_rev) > rev_generation (rev))
+          fb_couch_rev_generation (base_rev) > fb_couch_rev_generation (rev))
         return TRUE;
     }
 
   type = doc != NULL ? json_object_get_string_member_with_default (doc, "type", NULL) : NULL;
-  if (!deleted && !is_known_collection (type))
+  if (!deleted && !fb_couch_document_type_is_ours (type))
     {
       /* Another program's document: not ours to show or to change. */
       return TRUE;
     }
-  if (type == NULL || !is_known_collection (type))
+  if (type == NULL || !fb_couch_document_type_is_ours (type))
     type = item != NULL ? fb_item_get_collection (item) : FB_COLLECTION_NOTES;
 
   if (!deleted)
-    theirs = fb_sync_document_to_body (doc);
+    theirs = fb_couch_document_get_body (doc);
 
   state = item != NULL ? fb_item_get_state (item) : FB_ITEM_STATE_SYNCED;
   switch (state)
@@ -1326,9 +1244,9 @@ apply_conflicts (PushBatch  *batch,
           run->stats.merged += outcome->n_merged;
         }
 
-      deleted = doc_is_deleted (doc);
+      deleted = fb_couch_document_is_deleted (doc);
       if (!deleted)
-        theirs = fb_sync_document_to_body (doc);
+        theirs = fb_couch_document_get_body (doc);
       if (!merge_pending (run, item,
                           json_object_get_string_member_with_default (doc, "_rev", NULL),
                           theirs, deleted, &error))
@@ -1559,70 +1477,6 @@ done:
   push_batch_done (batch);
 }
 
-static void
-append_json_string (GString    *out,
-                    const char *str)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = str; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-
-      if (c == '"' || c == '\\')
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, (char) c);
-        }
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, (char) c);
-    }
-  g_string_append_c (out, '"');
-}
-
-/* The document for @item as JSON text (see fb_sync_item_to_document ()).
- * A live item's stored body is spliced in as it is, without parsing it and
- * writing it again, unless it might hold a key of the envelope. */
-static char *
-document_json (FbItem *item)
-{
-  const char *body = fb_item_get_body_json (item);
-  const char *base_rev = fb_item_get_base_rev (item);
-  gsize len = body != NULL ? strlen (body) : 0;
-  GString *out;
-
-  if (fb_item_get_deleted (item) || len < 2 || body[0] != '{' || body[len - 1] != '}' ||
-      strstr (body, "\"_") != NULL || strstr (body, "\"type\"") != NULL ||
-      strstr (body, "\"updated_at\"") != NULL || !g_utf8_validate (body, len, NULL))
-    {
-      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-
-      json_node_take_object (node, fb_sync_item_to_document (item, TRUE));
-      return json_to_string (node, FALSE);
-    }
-
-  out = g_string_sized_new (len + 128);
-  g_string_append (out, "{\"_id\":");
-  append_json_string (out, fb_item_get_id (item));
-  if (base_rev != NULL)
-    {
-      g_string_append (out, ",\"_rev\":");
-      append_json_string (out, base_rev);
-    }
-  g_string_append (out, ",\"type\":");
-  append_json_string (out, fb_item_get_collection (item));
-  if (len > 2)
-    {
-      g_string_append_c (out, ',');
-      g_string_append_len (out, body + 1, len - 2);
-    }
-  g_string_append_printf (out, ",\"updated_at\":%" G_GINT64_FORMAT "}",
-                          fb_item_get_updated_at (item));
-
-  return g_string_free (out, FALSE);
-}
-
 /* The next batch of pending items not yet tried too often in this run and
  * not already on their way; NULL when there is none. An item still in a
  * batch that is not done (edited while on its way, or merged after a
@@ -1670,7 +1524,7 @@ collect_batch (Run        *run,
 
           g_hash_table_insert (run->attempts, g_strdup (id), GUINT_TO_POINTER (tried + 1));
           g_hash_table_insert (batch->items, (gpointer) id, g_object_ref (item));
-          g_ptr_array_add (docs, document_json (item));
+          g_ptr_array_add (docs, fb_couch_document_to_json (item));
         }
 
       if (blocked)

@@ -107,16 +107,6 @@ void             fb_sync_manager_set_tuning        (FbSyncManager   *self,
                                                     guint            push_batch,
                                                     guint            pull_batch);
 
-/* The CouchDB document of an item: {"_id", "_rev" (its base_rev, with
- * @with_rev), "type": collection, ...body, "updated_at"}, or {"_id",
- * "_rev", "_deleted": true} for a tombstone. Also the export format's items. */
-JsonObject      *fb_sync_item_to_document          (FbItem          *item,
-                                                    gboolean         with_rev);
-/* The item body inside a document: everything but "_…" keys, "type" and
- * "updated_at" (unknown keys are kept, and so are "_attachments" stubs,
- * under FB_BODY_ATTACHMENTS). */
-JsonObject      *fb_sync_document_to_body          (JsonObject      *doc);
-
 /* Signals:
  *   remote-changes (guint n_items, GStrv ids): after a run's pull applied
  *     server changes to n_items items.
