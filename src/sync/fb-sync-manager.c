@@ -16,13 +16,8 @@
 #include "fb-sync-error.h"
 #include "fb-sync-identity.h"
 #include "fb-sync-manager.h"
+#include "fb-sync-run.h"
 
-/* An item that keeps colliding with concurrent server edits is tried this
- * many times per run; it stays pending for the next run. */
-#define MAX_PUSH_ATTEMPTS    3
-#define MAX_PUSH_IN_FLIGHT   2
-/* Push + pull rounds after the first, for merges found while pulling. */
-#define MAX_EXTRA_CYCLES     2
 #define PERIODIC_SYNC_SECS   (5 * 60)
 #define RETRY_MAX_MS         (5 * 60 * 1000)
 /* While the server cannot be reached, a GET / this often (doubling up to
@@ -39,22 +34,6 @@ G_DEFINE_ENUM_TYPE (FbSyncState, fb_sync_state,
   G_DEFINE_ENUM_VALUE (FB_SYNC_STATE_SYNCING, "syncing"),
   G_DEFINE_ENUM_VALUE (FB_SYNC_STATE_WAITING_TO_RETRY, "waiting-to-retry"),
   G_DEFINE_ENUM_VALUE (FB_SYNC_STATE_NEEDS_ATTENTION, "needs-attention"))
-
-FbSyncStats *
-fb_sync_stats_copy (const FbSyncStats *stats)
-{
-  return g_memdup2 (stats, sizeof *stats);
-}
-
-void
-fb_sync_stats_free (FbSyncStats *stats)
-{
-  g_free (stats);
-}
-
-G_DEFINE_BOXED_TYPE (FbSyncStats, fb_sync_stats, fb_sync_stats_copy, fb_sync_stats_free)
-
-typedef struct _Run Run;
 
 struct _FbSyncManager
 {
@@ -77,10 +56,9 @@ struct _FbSyncManager
   gboolean         auth_failed;
   FbSyncState      state;
 
-  Run             *run;
+  FbSyncRun       *run;
   GPtrArray       *queued_tasks;     /* GTask waiting for the next run */
   gboolean         run_again;
-  gboolean         applying;         /* our own store commits: not local edits */
 
   GCancellable    *live_cancellable; /* longpoll or reachability check */
   guint            debounce_id;
@@ -128,138 +106,27 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* One run: push, then pull. Callbacks hold a reference on the run; the
- * manager may be gone when they come back, hence the weak reference. */
-struct _Run
+/* The callers of fb_sync_manager_sync_async () a run is for; the manager
+ * may be gone when the run ends, hence the weak reference. */
+typedef struct
 {
-  gatomicrefcount  ref_count;
-  GWeakRef         manager;
-  FbStore         *store;
-  FbCouchClient   *client;
-  char            *remote_key;
-  GCancellable    *cancellable;
-  GPtrArray       *tasks;
-  GPtrArray       *task_cancellables;
-  GArray          *task_handlers;
-  gboolean         finished;
-  guint            push_batch;
-  guint            pull_batch;
-  FbSyncStats      stats;
+  GWeakRef   manager;
+  GPtrArray *tasks;
+} RunTasks;
 
-  gint64           after_seq;
-  GHashTable      *attempts;         /* id → pushes tried in this run */
-  GHashTable      *in_flight;        /* ids in batches not done yet (borrowed) */
-  GHashTable      *pushed_revs;      /* id → rev the server gave us in this run */
-  guint            push_in_flight;   /* batches the server has not answered */
-  guint            push_outstanding; /* batches not done (answered or not) */
-
-  gboolean         pulling;
-  /* This pull asks for changes without their documents and fetches only
-   * those that are not the echo of this run's push. */
-  gboolean         pull_docs_apart;
-  gboolean         needs_push;       /* a pull merge left items pending */
-  guint            cycles;           /* extra push + pull rounds so far */
-  GPtrArray       *changed_ids;
-};
+static void
+run_tasks_free (RunTasks *run_tasks)
+{
+  g_weak_ref_clear (&run_tasks->manager);
+  g_clear_pointer (&run_tasks->tasks, g_ptr_array_unref);
+  g_free (run_tasks);
+}
 
 static void start_run          (FbSyncManager *self);
-static void push_fill          (Run           *run);
-static void pull_request       (Run           *run,
-                                JsonNode      *since);
 static void live_start         (FbSyncManager *self);
 static void update_state       (FbSyncManager *self);
 static void handle_outcome     (FbSyncManager *self,
                                 const GError  *error);
-
-static Run *
-run_ref (Run *run)
-{
-  g_atomic_ref_count_inc (&run->ref_count);
-  return run;
-}
-
-static void
-run_unref (Run *run)
-{
-  if (!g_atomic_ref_count_dec (&run->ref_count))
-    return;
-
-  g_assert (run->task_handlers->len == 0);
-  g_weak_ref_clear (&run->manager);
-  g_clear_object (&run->store);
-  g_clear_object (&run->client);
-  g_clear_pointer (&run->remote_key, g_free);
-  g_clear_object (&run->cancellable);
-  g_clear_pointer (&run->tasks, g_ptr_array_unref);
-  g_clear_pointer (&run->task_cancellables, g_ptr_array_unref);
-  g_clear_pointer (&run->task_handlers, g_array_unref);
-  g_clear_pointer (&run->attempts, g_hash_table_unref);
-  g_clear_pointer (&run->in_flight, g_hash_table_unref);
-  g_clear_pointer (&run->pushed_revs, g_hash_table_unref);
-  g_clear_pointer (&run->changed_ids, g_ptr_array_unref);
-  g_free (run);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_unref)
-
-static void
-task_cancelled_cb (GCancellable *cancellable,
-                   gpointer      user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
-}
-
-/* Cancelling @cancellable cancels the run. */
-static void
-run_follow_cancellable (Run          *run,
-                        GCancellable *cancellable)
-{
-  gulong id;
-
-  if (cancellable == NULL)
-    return;
-
-  id = g_cancellable_connect (cancellable, G_CALLBACK (task_cancelled_cb),
-                              g_object_ref (run->cancellable), g_object_unref);
-  if (id != 0)
-    {
-      g_ptr_array_add (run->task_cancellables, g_object_ref (cancellable));
-      g_array_append_val (run->task_handlers, id);
-    }
-}
-
-static Run *
-run_new (FbSyncManager *self)
-{
-  Run *run = g_new0 (Run, 1);
-
-  g_atomic_ref_count_init (&run->ref_count);
-  g_weak_ref_init (&run->manager, self);
-  run->store = g_object_ref (self->store);
-  run->client = g_object_ref (self->client);
-  run->remote_key = fb_couch_client_dup_remote_key (self->client);
-  run->cancellable = g_cancellable_new ();
-  run->push_batch = self->push_batch;
-  run->pull_batch = self->pull_batch;
-  run->tasks = g_steal_pointer (&self->queued_tasks);
-  self->queued_tasks = g_ptr_array_new_with_free_func (g_object_unref);
-  run->task_cancellables = g_ptr_array_new_with_free_func (g_object_unref);
-  run->task_handlers = g_array_new (FALSE, FALSE, sizeof (gulong));
-  run->attempts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  run->in_flight = g_hash_table_new (g_str_hash, g_str_equal);
-  run->pushed_revs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  run->changed_ids = g_ptr_array_new_with_free_func (g_free);
-
-  /* The manager going away, or a caller cancelling its sync_async (),
-   * cancels the run. */
-  run_follow_cancellable (run, self->cancellable);
-  for (guint i = 0; i < run->tasks->len; i++)
-    run_follow_cancellable (run, g_task_get_cancellable (run->tasks->pdata[i]));
-
-  return run;
-}
-
-/* ---- Small helpers ---- */
 
 static gboolean
 is_cancelled (const GError *error)
@@ -276,152 +143,70 @@ is_fatal_for_automatic (const GError *error)
          g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_NOT_CONFIGURED);
 }
 
-static GError *
-store_error (GError *error)
-{
-  GError *wrapped;
-
-  if (error->domain == FB_SYNC_ERROR || is_cancelled (error))
-    return error;
-
-  wrapped = g_error_new_literal (FB_SYNC_ERROR, FB_SYNC_ERROR_STORE, error->message);
-  g_error_free (error);
-  return wrapped;
-}
-
-/* ---- Merging one pending item with the server's side ---- */
-
-static gboolean
-merge_pending (Run         *run,
-               FbItem      *item,
-               const char  *rev,
-               JsonObject  *theirs,
-               gboolean     theirs_deleted,
-               GError     **error)
-{
-  const char *id = fb_item_get_id (item);
-  JsonObject *mine = fb_item_get_deleted (item) ? NULL : fb_item_get_body (item);
-  g_autoptr(JsonObject) merged = NULL;
-  gboolean merged_deleted = FALSE;
-  gboolean adopted = FALSE;
-
-  if (theirs_deleted)
-    theirs = NULL;
-
-  /* Our own earlier upload whose answer was lost: not a change to merge. */
-  if (!fb_store_adopt_in_flight (run->store, id, rev, theirs, theirs_deleted, &adopted, error))
-    return FALSE;
-  if (adopted)
-    {
-      g_autoptr(FbItem) now = fb_store_get_item (run->store, id, NULL);
-
-      run->stats.pushed++;
-      if (run->pulling && now != NULL && fb_item_get_state (now) == FB_ITEM_STATE_PENDING)
-        run->needs_push = TRUE;
-      return TRUE;
-    }
-
-  if (fb_merge_bodies (fb_item_get_base_body (item), mine, theirs,
-                       &merged, &merged_deleted) == FB_MERGE_CONFLICT)
-    {
-      if (!fb_store_set_conflict (run->store, id, rev, theirs, theirs_deleted, error))
-        return FALSE;
-      run->stats.conflicts++;
-      return TRUE;
-    }
-
-  if (!fb_store_apply_merged (run->store, id, rev, theirs, theirs_deleted,
-                              merged, merged_deleted, error))
-    return FALSE;
-
-  /* A merge found while pulling that differs from the server's side is
-   * pending again: it goes out before the run ends. */
-  if (run->pulling &&
-      (merged_deleted != theirs_deleted ||
-       (!merged_deleted && !fb_body_equal (merged, theirs))))
-    run->needs_push = TRUE;
-
-  /* Same content on both sides (a lost push response) is not a merge. */
-  if (!((mine == NULL && theirs == NULL) ||
-        (mine != NULL && theirs != NULL && fb_body_equal (mine, theirs))))
-    run->stats.merged++;
-
-  return TRUE;
-}
-
-/* Commits the run's transaction. Our own commits are not local edits: the
- * debounce ignores the item-changed signals they emit. */
-static gboolean
-run_commit (Run      *run,
-            GError  **error)
-{
-  g_autoptr(FbSyncManager) self = g_weak_ref_get (&run->manager);
-  gboolean ok;
-
-  if (self != NULL)
-    self->applying = TRUE;
-  ok = fb_store_commit (run->store, error);
-  if (self != NULL)
-    self->applying = FALSE;
-
-  return ok;
-}
-
-/* ---- Finishing a run ---- */
+/* ---- A run ended ---- */
 
 static void
-run_finish (Run    *run,
-            GError *error)
+run_item_rejected_cb (FbSyncRun     *run,
+                      const char    *id,
+                      const char    *message,
+                      FbSyncManager *self)
 {
-  g_autoptr(FbSyncManager) self = NULL;
-  g_autoptr(GError) owned = error;
+  g_signal_emit (self, signals[ITEM_REJECTED], 0, id, message);
+}
 
-  if (run->finished)
-    return;
-  run->finished = TRUE;
+static void
+run_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  FbSyncRun *run = FB_SYNC_RUN (object);
+  RunTasks *run_tasks = user_data;
+  g_autoptr(FbSyncManager) self = g_weak_ref_get (&run_tasks->manager);
+  const FbSyncStats *stats = fb_sync_run_get_stats (run);
+  g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; i < run->task_handlers->len; i++)
-    g_cancellable_disconnect (run->task_cancellables->pdata[i],
-                              g_array_index (run->task_handlers, gulong, i));
-  g_array_set_size (run->task_handlers, 0);
+  fb_sync_run_execute_finish (run, result, &error);
 
-  /* Stop a pipelined request that may still be out. */
-  g_cancellable_cancel (run->cancellable);
+  if (self != NULL && fb_sync_run_get_opened_database (run) &&
+      self->client == fb_sync_run_get_client (run))
+    self->db_open = TRUE;
 
-  self = g_weak_ref_get (&run->manager);
   if (self != NULL && self->run == run)
     {
-      self->run = NULL;
-      /* Announced even when the run failed later: they are in the store. */
-      if (run->changed_ids->len > 0)
-        {
-          guint n = run->changed_ids->len;
+      GPtrArray *changed_ids = fb_sync_run_get_changed_ids (run);
 
-          g_ptr_array_add (run->changed_ids, NULL);
+      g_signal_handlers_disconnect_by_data (run, self);
+      g_clear_object (&self->run);
+      /* Announced even when the run failed later: they are in the store. */
+      if (changed_ids->len > 0)
+        {
+          guint n = changed_ids->len;
+
+          g_ptr_array_add (changed_ids, NULL);
           g_signal_emit (self, signals[REMOTE_CHANGES], 0, n,
-                         (char **) run->changed_ids->pdata);
-          g_ptr_array_set_size (run->changed_ids, n);
+                         (char **) changed_ids->pdata);
+          g_ptr_array_set_size (changed_ids, n);
         }
       handle_outcome (self, error);
       g_signal_emit (self, signals[RUN_FINISHED], 0, error);
     }
 
-  for (guint i = 0; i < run->tasks->len; i++)
+  for (guint i = 0; i < run_tasks->tasks->len; i++)
     {
-      GTask *task = run->tasks->pdata[i];
+      GTask *task = run_tasks->tasks->pdata[i];
 
       /* What a failed run did stays done (conflicts it found stay in the
        * store): the caller learns it through fb_sync_manager_sync_finish_full (). */
       g_object_set_data_full (G_OBJECT (task), "fb-sync-stats",
-                              fb_sync_stats_copy (&run->stats),
+                              fb_sync_stats_copy (stats),
                               (GDestroyNotify) fb_sync_stats_free);
       if (error != NULL)
         g_task_return_error (task, g_error_copy (error));
       else
-        g_task_return_pointer (task, fb_sync_stats_copy (&run->stats),
+        g_task_return_pointer (task, fb_sync_stats_copy (stats),
                                (GDestroyNotify) fb_sync_stats_free);
     }
-  g_ptr_array_set_size (run->tasks, 0);
+  g_ptr_array_set_size (run_tasks->tasks, 0);
 
   if (self != NULL && self->run == NULL && self->store != NULL)
     {
@@ -431,1233 +216,8 @@ run_finish (Run    *run,
         live_start (self);
       update_state (self);
     }
-}
 
-static void
-run_fail (Run    *run,
-          GError *error)
-{
-  if (!is_cancelled (error))
-    g_debug ("Sync run failed: %s", error->message);
-  run_finish (run, store_error (error));
-}
-
-/* A result that arrives after the run was cancelled (a new remote, the
- * network gone) is not applied. TRUE when @error now says cancelled. */
-static gboolean
-run_cancelled (Run      *run,
-               gboolean  failed,
-               GError  **error)
-{
-  if (failed || !g_cancellable_is_cancelled (run->cancellable))
-    return FALSE;
-  return g_cancellable_set_error_if_cancelled (run->cancellable, error);
-}
-
-/* ---- Pull ---- */
-
-/* The revision a change is about: its document's, or the first leaf's. */
-static const char *
-change_rev (JsonObject *change,
-            JsonObject *doc)
-{
-  const char *rev = NULL;
-
-  if (doc != NULL)
-    rev = json_object_get_string_member_with_default (doc, "_rev", NULL);
-  if (rev == NULL && json_object_has_member (change, "changes") &&
-      JSON_NODE_HOLDS_ARRAY (json_object_get_member (change, "changes")))
-    {
-      JsonArray *changes = json_object_get_array_member (change, "changes");
-
-      if (json_array_get_length (changes) > 0 &&
-          JSON_NODE_HOLDS_OBJECT (json_array_get_element (changes, 0)))
-        rev = json_object_get_string_member_with_default (json_array_get_object_element (changes, 0),
-                                                          "rev", NULL);
-    }
-
-  return rev;
-}
-
-/* A losing leaf that collided with the winner (see FbBranchOutcome): the
- * item takes its side as mine and the server's winner as the conflict's
- * other side. */
-static gboolean
-apply_collided_leaf (Run              *run,
-                     const char       *id,
-                     const char       *type,
-                     FbBranchOutcome  *outcome,
-                     GError          **error)
-{
-  JsonObject *doc = outcome->doc;
-  const char *rev = json_object_get_string_member_with_default (doc, "_rev", NULL);
-  g_autoptr(JsonObject) theirs = fb_couch_document_get_body (doc);
-  g_autoptr(FbItem) item = fb_store_get_item (run->store, id, NULL);
-
-  if (rev == NULL)
-    return TRUE;
-
-  if (item != NULL && fb_item_get_state (item) != FB_ITEM_STATE_SYNCED)
-    {
-      /* The person typed while the branches were merged: the leaf's side
-       * is kept as an item of its own rather than over their typing. */
-      g_autoptr(FbItem) copy = fb_store_create_item (run->store, fb_item_get_collection (item),
-                                                     outcome->collided_body, error);
-
-      if (copy == NULL)
-        return FALSE;
-      return merge_pending (run, item, rev, theirs, FALSE, error);
-    }
-
-  if (!fb_store_apply_remote (run->store, id, type, outcome->collided_rev,
-                              outcome->collided_body, FALSE,
-                              json_object_get_int_member_with_default (doc, "updated_at",
-                                                                       g_get_real_time () / 1000),
-                              error) ||
-      !fb_store_set_conflict (run->store, id, rev, theirs, FALSE, error))
-    return FALSE;
-
-  run->stats.conflicts++;
-  run->stats.pulled++;
-  g_ptr_array_add (run->changed_ids, g_strdup (id));
-  return TRUE;
-}
-
-/* @docs: when the changes came without documents, the ones fetched apart
- * (id → document), nullable. @branches: id → FbBranchOutcome for the
- * documents whose branches were merged, nullable: their new winner stands
- * for the change's document. */
-static gboolean
-apply_change (Run         *run,
-              JsonObject  *change,
-              GHashTable  *docs,
-              GHashTable  *branches,
-              GError     **error)
-{
-  FbBranchOutcome *outcome = NULL;
-  const char *id = json_object_get_string_member_with_default (change, "id", NULL);
-  JsonObject *doc = NULL;
-  const char *rev = NULL;
-  const char *type;
-  gboolean deleted;
-  g_autoptr(FbItem) item = NULL;
-  g_autoptr(JsonObject) theirs = NULL;
-  g_autoptr(GError) local_error = NULL;
-  FbItemState state;
-
-  if (id == NULL || g_str_has_prefix (id, "_design/"))
-    return TRUE;
-
-  if (json_object_has_member (change, "doc") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (change, "doc")))
-    doc = json_object_get_object_member (change, "doc");
-
-  if (branches != NULL && (outcome = g_hash_table_lookup (branches, id)) != NULL)
-    {
-      doc = outcome->doc;
-      run->stats.merged += outcome->n_merged;
-      if (outcome->collided_rev != NULL)
-        {
-          type = json_object_get_string_member_with_default (doc, "type", NULL);
-          if (!fb_couch_document_type_is_ours (type))
-            return TRUE;
-          return apply_collided_leaf (run, id, type, outcome, error);
-        }
-    }
-  else if (doc == NULL && docs != NULL)
-    {
-      doc = g_hash_table_lookup (docs, id);
-    }
-
-  /* The echo of what this run pushed: known without reading the store. */
-  rev = change_rev (change, doc);
-  if (rev != NULL && g_strcmp0 (g_hash_table_lookup (run->pushed_revs, id), rev) == 0)
-    return TRUE;
-
-  if (rev == NULL)
-    return TRUE;
-
-  deleted = json_object_get_boolean_member_with_default (change, "deleted", FALSE) ||
-            (doc != NULL && fb_couch_document_is_deleted (doc));
-  if (!deleted && doc == NULL)
-    return TRUE;
-
-  item = fb_store_get_item (run->store, id, &local_error);
-  if (item == NULL && !g_error_matches (local_error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  if (item != NULL)
-    {
-      const char *base_rev = fb_item_get_base_rev (item);
-
-      /* Our own echo, or (replaying an old batch) older than what we have. */
-      if (g_strcmp0 (base_rev, rev) == 0 ||
-          fb_couch_rev_generation (base_rev) > fb_couch_rev_generation (rev))
-        return TRUE;
-    }
-
-  type = doc != NULL ? json_object_get_string_member_with_default (doc, "type", NULL) : NULL;
-  if (!deleted && !fb_couch_document_type_is_ours (type))
-    {
-      /* Another program's document: not ours to show or to change. */
-      return TRUE;
-    }
-  if (type == NULL || !fb_couch_document_type_is_ours (type))
-    type = item != NULL ? fb_item_get_collection (item) : FB_COLLECTION_NOTES;
-
-  if (!deleted)
-    theirs = fb_couch_document_get_body (doc);
-
-  state = item != NULL ? fb_item_get_state (item) : FB_ITEM_STATE_SYNCED;
-  switch (state)
-    {
-    case FB_ITEM_STATE_SYNCED:
-      if (item == NULL && deleted)
-        return TRUE;
-      if (!fb_store_apply_remote (run->store, id, type, rev, theirs, deleted,
-                                  doc != NULL
-                                  ? json_object_get_int_member_with_default (doc, "updated_at",
-                                                                             g_get_real_time () / 1000)
-                                  : g_get_real_time () / 1000,
-                                  error))
-        return FALSE;
-      break;
-
-    case FB_ITEM_STATE_PENDING:
-      if (!merge_pending (run, item, rev, theirs, deleted, error))
-        return FALSE;
-      break;
-
-    case FB_ITEM_STATE_CONFLICT:
-      if (g_strcmp0 (fb_item_get_server_rev (item), rev) == 0)
-        return TRUE;
-      if (!fb_store_set_conflict (run->store, id, rev, theirs, deleted, error))
-        return FALSE;
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
-
-  run->stats.pulled++;
-  g_ptr_array_add (run->changed_ids, g_strdup (id));
-  return TRUE;
-}
-
-static gboolean
-apply_changes (Run         *run,
-               JsonArray   *results,
-               GHashTable  *docs,
-               GHashTable  *branches,
-               JsonNode    *last_seq,
-               GError     **error)
-{
-  g_autofree char *seq_json = NULL;
-  guint n = json_array_get_length (results);
-  FbSyncStats before = run->stats;
-  guint n_changed = run->changed_ids->len;
-
-  if (!fb_store_begin (run->store, error))
-    return FALSE;
-
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *node = json_array_get_element (results, i);
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      if (!apply_change (run, json_node_get_object (node), docs, branches, error))
-        goto fail;
-    }
-
-  if (last_seq != NULL && !JSON_NODE_HOLDS_NULL (last_seq))
-    {
-      seq_json = json_to_string (last_seq, FALSE);
-      if (!fb_store_set_checkpoint (run->store, run->remote_key, seq_json, error))
-        goto fail;
-    }
-
-  if (!run_commit (run, error))
-    goto fail;
-
-  return TRUE;
-
-fail:
-  /* Nothing of this batch is in the store: the run did not do it. */
-  fb_store_rollback (run->store);
-  run->stats = before;
-  g_ptr_array_set_size (run->changed_ids, n_changed);
-  return FALSE;
-}
-
-static void
-unref_in_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  json_object_unref (task_data);
-}
-
-/* Freeing the tree of a thousand parsed documents takes the main thread
- * ~20 ms; a worker does it instead. Safe because nothing outside the tree
- * holds a reference into it once the batch is applied (json-glib's object
- * and array reference counts are not atomic): bodies taken from it were
- * freed with the batch, and the next request's "since" is a copy made from
- * text (pull_request ()). */
-static void
-drop_response (JsonObject *response)
-{
-  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
-
-  g_task_set_task_data (task, response, NULL);
-  g_task_run_in_thread (task, unref_in_thread);
-}
-
-/* After a batch is applied: the next one, another push round, or done. */
-static void
-pull_continue (Run      *run,
-               gboolean  more,
-               JsonNode *last_seq,
-               gboolean  requested)
-{
-  if (more)
-    {
-      if (!requested)
-        pull_request (run, last_seq);
-      return;
-    }
-
-  if (run->needs_push && run->cycles < MAX_EXTRA_CYCLES)
-    {
-      run->cycles++;
-      run->needs_push = FALSE;
-      run->pulling = FALSE;
-      push_fill (run);
-      return;
-    }
-
-  run_finish (run, NULL);
-}
-
-static gboolean
-pull_apply (Run         *run,
-            JsonObject  *response,
-            GHashTable  *docs,
-            GHashTable  *branches)
-{
-  g_autoptr(GError) error = NULL;
-  JsonArray *results = json_object_get_array_member (response, "results");
-  gint64 applying_since = g_get_monotonic_time ();
-
-  if (!apply_changes (run, results, docs, branches,
-                      json_object_get_member (response, "last_seq"), &error))
-    {
-      run_fail (run, g_steal_pointer (&error));
-      return FALSE;
-    }
-  g_debug ("Pull: %u changes applied in %.3f s", json_array_get_length (results),
-           (g_get_monotonic_time () - applying_since) / (double) G_USEC_PER_SEC);
-
-  return TRUE;
-}
-
-static gboolean
-pull_more (Run        *run,
-           JsonObject *response)
-{
-  guint n = json_array_get_length (json_object_get_array_member (response, "results"));
-
-  return n > 0 && n >= run->pull_batch && json_object_get_member (response, "last_seq") != NULL &&
-         json_object_get_int_member_with_default (response, "pending", 1) != 0;
-}
-
-typedef struct {
-  Run        *run;
-  JsonObject *response;
-  GHashTable *docs;      /* fetched apart, nullable */
-} PullDocs;
-
-static void
-pull_docs_free (PullDocs *pull)
-{
-  g_clear_pointer (&pull->run, run_unref);
-  g_clear_pointer (&pull->response, json_object_unref);
-  g_clear_pointer (&pull->docs, g_hash_table_unref);
-  g_free (pull);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PullDocs, pull_docs_free)
-
-static void
-pull_dropped_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(PullDocs) pull = user_data;
-  Run *run = pull->run;
-  g_autoptr(GError) error = NULL;
-
-  gboolean ok;
-
-  ok = fb_sync_drop_taken_leaves_finish (result, &error);
-  if (run->finished)
-    return;
-  /* Not fatal: a leaf left there comes back as the same conflict. */
-  if (!ok && !is_cancelled (error))
-    {
-      g_debug ("Collided leaves stay on the server: %s", error->message);
-      g_clear_error (&error);
-    }
-  if (!ok && is_cancelled (error))
-    {
-      run_fail (run, g_steal_pointer (&error));
-      return;
-    }
-  if (run_cancelled (run, FALSE, &error))
-    {
-      run_fail (run, g_steal_pointer (&error));
-      return;
-    }
-
-  pull_continue (run, pull_more (run, pull->response),
-                 json_object_get_member (pull->response, "last_seq"), FALSE);
-  drop_response (g_steal_pointer (&pull->response));
-}
-
-static void
-pull_branches_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(PullDocs) pull = user_data;
-  Run *run = pull->run;
-  g_autoptr(GHashTable) branches = NULL;
-  g_autoptr(GError) error = NULL;
-
-  branches = fb_sync_merge_branches_finish (result, &error);
-  if (run->finished)
-    return;
-  if (run_cancelled (run, branches == NULL, &error))
-    g_clear_pointer (&branches, g_hash_table_unref);
-  if (branches == NULL)
-    {
-      run_fail (run, g_steal_pointer (&error));
-      return;
-    }
-
-  if (!pull_apply (run, pull->response, pull->docs, branches))
-    {
-      drop_response (g_steal_pointer (&pull->response));
-      return;
-    }
-
-  /* The store has the collided leaves now: the server may drop them. */
-  fb_sync_drop_taken_leaves_async (run->client, branches, run->cancellable,
-                                   pull_dropped_cb, g_steal_pointer (&pull));
-}
-
-/* The documents of a batch (in its changes, or fetched apart) that have
- * live losing leaves. */
-static GPtrArray *
-pull_branched_docs (JsonObject *response,
-                    GHashTable *docs)
-{
-  JsonArray *results = json_object_get_array_member (response, "results");
-  GPtrArray *branched = g_ptr_array_new ();
-
-  for (guint i = 0; i < json_array_get_length (results); i++)
-    {
-      JsonNode *node = json_array_get_element (results, i);
-      JsonObject *change;
-      JsonObject *doc = NULL;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      change = json_node_get_object (node);
-      if (json_object_has_member (change, "doc") &&
-          JSON_NODE_HOLDS_OBJECT (json_object_get_member (change, "doc")))
-        doc = json_object_get_object_member (change, "doc");
-      else if (docs != NULL)
-        doc = g_hash_table_lookup (docs, json_object_get_string_member (change, "id"));
-
-      if (fb_sync_doc_has_branches (doc))
-        g_ptr_array_add (branched, doc);
-    }
-
-  return branched;
-}
-
-/* Applies a batch, once the branches in it are merged. FALSE when that
- * failed, or goes on asynchronously (*@merging TRUE: pull_branches_cb ()
- * continues the pull): the caller must not continue. */
-static gboolean
-pull_apply_or_merge (Run        *run,
-                     JsonObject *response,
-                     GHashTable *docs,
-                     gboolean   *merging)
-{
-  g_autoptr(GPtrArray) branched = pull_branched_docs (response, docs);
-  PullDocs *pull;
-
-  *merging = FALSE;
-  if (branched->len == 0)
-    return pull_apply (run, response, docs, NULL);
-
-  *merging = TRUE;
-  pull = g_new0 (PullDocs, 1);
-  pull->run = run_ref (run);
-  pull->response = json_object_ref (response);
-  pull->docs = docs != NULL ? g_hash_table_ref (docs) : NULL;
-  fb_sync_merge_branches_async (run->client, run->store, branched, run->cancellable,
-                                pull_branches_cb, pull);
-  return FALSE;
-}
-
-static void
-pull_docs_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(PullDocs) pull = user_data;
-  Run *run = pull->run;
-  g_autoptr(GHashTable) docs = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean merging;
-
-  docs = fb_couch_client_get_docs_finish (FB_COUCH_CLIENT (object), result, &error);
-  if (run->finished)
-    return;
-  if (run_cancelled (run, docs == NULL, &error))
-    g_clear_pointer (&docs, g_hash_table_unref);
-  if (docs == NULL)
-    {
-      run_fail (run, g_steal_pointer (&error));
-      return;
-    }
-
-  if (pull_apply_or_merge (run, pull->response, docs, &merging))
-    pull_continue (run, pull_more (run, pull->response),
-                   json_object_get_member (pull->response, "last_seq"), FALSE);
-  /* A merge going on holds its own reference (and copies). */
-  if (!merging)
-    drop_response (g_steal_pointer (&pull->response));
-}
-
-static guint
-change_n_leaves (JsonObject *change)
-{
-  JsonNode *node = json_object_get_member (change, "changes");
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node)
-         ? json_array_get_length (json_node_get_array (node)) : 0;
-}
-
-/* Changes that came without documents: those not known to be our own
- * echo, and not deletions (which need no document), are fetched in one
- * request; *@with_conflicts TRUE when one lists several leaves. */
-static GPtrArray *
-pull_ids_to_fetch (Run       *run,
-                   JsonArray *results,
-                   gboolean  *with_conflicts)
-{
-  GPtrArray *ids = g_ptr_array_new ();
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-
-  for (guint i = 0; i < json_array_get_length (results); i++)
-    {
-      JsonNode *node = json_array_get_element (results, i);
-      JsonObject *change;
-      const char *id;
-      const char *rev;
-      g_autoptr(FbItem) item = NULL;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      change = json_node_get_object (node);
-      id = json_object_get_string_member_with_default (change, "id", NULL);
-      rev = change_rev (change, NULL);
-      if (id == NULL || rev == NULL || g_str_has_prefix (id, "_design/"))
-        continue;
-
-      /* Several leaves: which one won, and whether live ones lost, only the
-       * document says (even when one of them is our own echo). */
-      if (change_n_leaves (change) > 1)
-        {
-          *with_conflicts = TRUE;
-        }
-      else
-        {
-          if (json_object_get_boolean_member_with_default (change, "deleted", FALSE) ||
-              g_strcmp0 (g_hash_table_lookup (run->pushed_revs, id), rev) == 0)
-            continue;
-
-          item = fb_store_get_item (run->store, id, NULL);
-          if (item != NULL && g_strcmp0 (fb_item_get_base_rev (item), rev) == 0)
-            continue;
-        }
-
-      if (g_hash_table_add (seen, (gpointer) id))
-        g_ptr_array_add (ids, (gpointer) id);
-    }
-
-  g_ptr_array_add (ids, NULL);
-  return ids;
-}
-
-static void
-pull_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(Run) run = user_data;
-  g_autoptr(JsonObject) response = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonNode *last_seq;
-  gboolean more;
-
-  response = fb_couch_client_changes_full_finish (FB_COUCH_CLIENT (object), result, &error);
-  if (run->finished)
-    return;
-  if (run_cancelled (run, response == NULL, &error))
-    g_clear_pointer (&response, json_object_unref);
-  if (response == NULL)
-    {
-      run_fail (run, g_steal_pointer (&error));
-      return;
-    }
-
-  if (!json_object_has_member (response, "results") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (response, "results")))
-    {
-      run_fail (run, g_error_new_literal (FB_SYNC_ERROR, FB_SYNC_ERROR_BAD_RESPONSE,
-                                          "The server’s list of changes has no results"));
-      return;
-    }
-
-  last_seq = json_object_get_member (response, "last_seq");
-  more = pull_more (run, response);
-
-  if (run->pull_docs_apart)
-    {
-      gboolean with_conflicts = FALSE;
-      g_autoptr(GPtrArray) ids = pull_ids_to_fetch (run, json_object_get_array_member (response,
-                                                                                       "results"),
-                                                    &with_conflicts);
-
-      /* One batch at a time here: the next is asked for once this one is
-       * in the store, so batches are never applied out of order. */
-      if (ids->len > 1)
-        {
-          PullDocs *pull = g_new0 (PullDocs, 1);
-
-          pull->run = run_ref (run);
-          pull->response = json_object_ref (response);
-          if (with_conflicts)
-            fb_couch_client_get_docs_with_conflicts_async (run->client,
-                                                           (const char * const *) ids->pdata,
-                                                           run->cancellable, pull_docs_cb, pull);
-          else
-            fb_couch_client_get_docs_async (run->client, (const char * const *) ids->pdata,
-                                            run->cancellable, pull_docs_cb, pull);
-          return;
-        }
-
-      if (pull_apply (run, response, NULL, NULL))
-        pull_continue (run, more, last_seq, FALSE);
-      return;
-    }
-
-  /* Branches are merged (asynchronously) before the batch is applied, and
-   * the next batch waits for that. */
-  {
-    g_autoptr(GPtrArray) branched = pull_branched_docs (response, NULL);
-
-    if (branched->len > 0)
-      {
-        gboolean merging;
-
-        if (pull_apply_or_merge (run, response, NULL, &merging))
-          pull_continue (run, more, last_seq, FALSE);
-        return;
-      }
-  }
-
-  /* Ask for the next batch before applying this one: the server prepares
-   * it while we write to the store. */
-  if (more)
-    pull_request (run, last_seq);
-
-  if (pull_apply (run, response, NULL, NULL))
-    pull_continue (run, more, last_seq, TRUE);
-  drop_response (g_steal_pointer (&response));
-}
-
-static void
-pull_request (Run      *run,
-              JsonNode *since)
-{
-  g_autoptr(JsonNode) since_copy = NULL;
-
-  /* Shares nothing with the answer it comes from (see drop_response ()). */
-  if (since != NULL)
-    {
-      g_autofree char *text = json_to_string (since, FALSE);
-
-      since_copy = json_from_string (text, NULL);
-    }
-
-  fb_couch_client_changes_full_async (run->client, since_copy, run->pull_batch,
-                                      !run->pull_docs_apart, FALSE, 0,
-                                      run->cancellable, pull_cb, run_ref (run));
-}
-
-static void
-pull_start (Run *run)
-{
-  g_autofree char *checkpoint = fb_store_get_checkpoint (run->store, run->remote_key);
-  g_autoptr(JsonNode) since = NULL;
-
-  if (checkpoint != NULL)
-    since = json_from_string (checkpoint, NULL);
-
-  run->pulling = TRUE;
-  /* After a push most of the changes are its own echo: their documents
-   * are not worth downloading. */
-  run->pull_docs_apart = g_hash_table_size (run->pushed_revs) > 0;
-  pull_request (run, since);
-}
-
-/* ---- Push ----
- *
- * Up to MAX_PUSH_IN_FLIGHT batches are out at once: the server stores one
- * while the store records the results of the other. */
-
-typedef struct {
-  Run        *run;
-  GHashTable *items;     /* id → FbItem as sent */
-  GPtrArray  *conflicts; /* ids (owned by @items) */
-  gboolean    answered;  /* no longer counted in push_in_flight */
-} PushBatch;
-
-static void
-push_batch_free (PushBatch *batch)
-{
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, batch->items);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_hash_table_remove (batch->run->in_flight, key);
-
-  g_clear_pointer (&batch->items, g_hash_table_unref);
-  g_clear_pointer (&batch->conflicts, g_ptr_array_unref);
-  g_clear_pointer (&batch->run, run_unref);
-  g_free (batch);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PushBatch, push_batch_free)
-
-/* A batch is done: let the next one go, or move on to the pull. */
-static void
-push_batch_done (PushBatch *batch)
-{
-  Run *run = run_ref (batch->run);
-
-  if (!batch->answered)
-    run->push_in_flight--;
-  run->push_outstanding--;
-  push_batch_free (batch);
-  if (!run->finished)
-    push_fill (run);
-  run_unref (run);
-}
-
-/* A push answered "conflict" for a document the server does not have:
- * the next push sends it without a revision, as a new document. */
-static gboolean
-upload_as_new (Run         *run,
-               FbItem      *item,
-               GError     **error)
-{
-  const char *id = fb_item_get_id (item);
-
-  if (fb_item_get_base_rev (item) == NULL)
-    {
-      /* Sent without one already: nothing left to try by ourselves. */
-      return fb_store_set_sync_error (run->store, id,
-                                      _("The server refused this item as a conflict but does not have it"),
-                                      error);
-    }
-
-  g_debug ("The server does not have %s: uploading it as a new document", id);
-  return fb_store_forget_base_rev (run->store, id, error);
-}
-
-/* Merges each conflicted item of @batch with the server's side in @docs
- * (id → winner; @branches: the winners after their branches were merged,
- * nullable). */
-static void
-apply_conflicts (PushBatch  *batch,
-                 GHashTable *docs,
-                 GHashTable *branches)
-{
-  Run *run = batch->run;
-  g_autoptr(GError) error = NULL;
-  FbSyncStats before = run->stats;
-
-  if (!fb_store_begin (run->store, &error))
-    {
-      run_fail (run, g_steal_pointer (&error));
-      return;
-    }
-
-  for (guint i = 0; i < batch->conflicts->len; i++)
-    {
-      const char *id = batch->conflicts->pdata[i];
-      JsonObject *doc = g_hash_table_lookup (docs, id);
-      FbBranchOutcome *outcome = branches != NULL ? g_hash_table_lookup (branches, id) : NULL;
-      g_autoptr(FbItem) item = NULL;
-      g_autoptr(JsonObject) theirs = NULL;
-      gboolean deleted;
-
-      /* Re-read: the person may have typed since the batch was sent. */
-      item = fb_store_get_item (run->store, id, NULL);
-      if (item == NULL || fb_item_get_state (item) != FB_ITEM_STATE_PENDING)
-        continue;
-
-      /* The server does not have it (a new or recreated database, a purged
-       * document): it goes again as a new document. */
-      if (doc == NULL)
-        {
-          if (!upload_as_new (run, item, &error))
-            goto fail;
-          continue;
-        }
-
-      if (outcome != NULL)
-        {
-          doc = outcome->doc;
-          run->stats.merged += outcome->n_merged;
-        }
-
-      deleted = fb_couch_document_is_deleted (doc);
-      if (!deleted)
-        theirs = fb_couch_document_get_body (doc);
-      if (!merge_pending (run, item,
-                          json_object_get_string_member_with_default (doc, "_rev", NULL),
-                          theirs, deleted, &error))
-        goto fail;
-    }
-
-  if (!run_commit (run, &error))
-    goto fail;
-  return;
-
-fail:
-  /* Nothing of this batch is in the store: the run did not do it. */
-  fb_store_rollback (run->store);
-  run->stats = before;
-  run_fail (run, g_steal_pointer (&error));
-}
-
-typedef struct {
-  PushBatch  *batch;
-  GHashTable *docs;
-} ConflictDocs;
-
-static void
-conflicts_branches_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  ConflictDocs *pending = user_data;
-  PushBatch *batch = pending->batch;
-  Run *run = batch->run;
-  g_autoptr(GHashTable) docs = pending->docs;
-  g_autoptr(GHashTable) branches = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_free (pending);
-  branches = fb_sync_merge_branches_finish (result, &error);
-  if (run->finished)
-    goto out;
-  if (run_cancelled (run, branches == NULL, &error))
-    g_clear_pointer (&branches, g_hash_table_unref);
-  if (branches == NULL)
-    run_fail (run, g_steal_pointer (&error));
-  else
-    apply_conflicts (batch, docs, branches);
-
-out:
-  push_batch_done (batch);
-}
-
-static void
-conflicts_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  PushBatch *batch = user_data;
-  Run *run = batch->run;
-  g_autoptr(GHashTable) docs = NULL;
-  g_autoptr(GPtrArray) branched = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  GHashTableIter iter;
-  gpointer value;
-
-  docs = fb_couch_client_get_docs_finish (FB_COUCH_CLIENT (object), result, &error);
-  if (run->finished)
-    goto out;
-  if (run_cancelled (run, docs == NULL, &error))
-    g_clear_pointer (&docs, g_hash_table_unref);
-  if (docs == NULL)
-    {
-      run_fail (run, g_steal_pointer (&error));
-      goto out;
-    }
-
-  /* Live leaves that lost to the winner are merged into it first: the
-   * item is then merged with the result. */
-  g_hash_table_iter_init (&iter, docs);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (fb_sync_doc_has_branches (value))
-      g_ptr_array_add (branched, value);
-  if (branched->len > 0)
-    {
-      ConflictDocs *pending = g_new0 (ConflictDocs, 1);
-
-      pending->batch = batch;
-      pending->docs = g_steal_pointer (&docs);
-      fb_sync_merge_branches_async (run->client, run->store, branched, run->cancellable,
-                                    conflicts_branches_cb, pending);
-      return;
-    }
-
-  apply_conflicts (batch, docs, NULL);
-
-out:
-  push_batch_done (batch);
-}
-
-static const char *
-result_error_message (JsonObject *result)
-{
-  const char *reason = json_object_get_string_member_with_default (result, "reason", NULL);
-
-  if (reason != NULL && *reason != '\0')
-    return reason;
-  return json_object_get_string_member_with_default (result, "error", "rejected");
-}
-
-/* Records one batch's results in one transaction. */
-static gboolean
-apply_push_results (PushBatch  *batch,
-                    JsonArray  *results,
-                    GPtrArray  *rejected,
-                    GError    **error)
-{
-  Run *run = batch->run;
-  guint n = json_array_get_length (results);
-
-  if (!fb_store_begin (run->store, error))
-    return FALSE;
-
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *node = json_array_get_element (results, i);
-      JsonObject *res;
-      const char *id;
-      const char *err;
-      FbItem *item;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      res = json_node_get_object (node);
-      id = json_object_get_string_member_with_default (res, "id", NULL);
-      item = id != NULL ? g_hash_table_lookup (batch->items, id) : NULL;
-      if (item == NULL)
-        continue;
-
-      err = json_object_get_string_member_with_default (res, "error", NULL);
-      if (err == NULL)
-        {
-          const char *rev = json_object_get_string_member_with_default (res, "rev", NULL);
-
-          if (rev == NULL)
-            continue;
-          if (!fb_store_mark_item_pushed (run->store, item, rev, error))
-            goto fail;
-          run->stats.pushed++;
-          g_hash_table_replace (run->pushed_revs, g_strdup (id), g_strdup (rev));
-        }
-      else if (strcmp (err, "conflict") == 0)
-        {
-          g_ptr_array_add (batch->conflicts, (gpointer) fb_item_get_id (item));
-        }
-      else
-        {
-          const char *message = result_error_message (res);
-
-          if (!fb_store_set_sync_error (run->store, id, message, error))
-            goto fail;
-          g_ptr_array_add (rejected, g_strdup (id));
-          g_ptr_array_add (rejected, g_strdup (message));
-        }
-    }
-
-  if (!run_commit (run, error))
-    goto fail;
-
-  return TRUE;
-
-fail:
-  fb_store_rollback (run->store);
-  return FALSE;
-}
-
-static void
-push_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  PushBatch *batch = user_data;
-  Run *run = batch->run;
-  g_autoptr(JsonArray) results = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rejected = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(FbSyncManager) self = NULL;
-
-  results = fb_couch_client_bulk_docs_finish (FB_COUCH_CLIENT (object), result, &error);
-  if (run->finished)
-    goto done;
-  if (run_cancelled (run, results == NULL, &error))
-    g_clear_pointer (&results, json_array_unref);
-
-  /* Send the next batch before recording this one's results: the server
-   * stores it meanwhile instead of waiting for us. */
-  if (results != NULL)
-    {
-      batch->answered = TRUE;
-      run->push_in_flight--;
-      push_fill (run);
-      if (run->finished)
-        goto done;
-    }
-
-  if (results == NULL || !apply_push_results (batch, results, rejected, &error))
-    {
-      run_fail (run, g_steal_pointer (&error));
-      goto done;
-    }
-
-  self = g_weak_ref_get (&run->manager);
-  for (guint i = 0; self != NULL && i + 1 < rejected->len; i += 2)
-    {
-      g_debug ("The server refused item %s: %s",
-               (char *) rejected->pdata[i], (char *) rejected->pdata[i + 1]);
-      g_signal_emit (self, signals[ITEM_REJECTED], 0, rejected->pdata[i], rejected->pdata[i + 1]);
-    }
-
-  if (batch->conflicts->len > 0 && !run->finished)
-    {
-      /* The server's side of all of them in one request. */
-      g_ptr_array_add (batch->conflicts, NULL);
-      fb_couch_client_get_docs_with_conflicts_async (run->client,
-                                                     (const char * const *) batch->conflicts->pdata,
-                                                     run->cancellable, conflicts_cb, batch);
-      g_ptr_array_set_size (batch->conflicts, batch->conflicts->len - 1);
-      return;
-    }
-
-done:
-  push_batch_done (batch);
-}
-
-/* The next batch of pending items not yet tried too often in this run and
- * not already on their way; NULL when there is none. An item still in a
- * batch that is not done (edited while on its way, or merged after a
- * conflict) ends the batch before it: it goes in a later one, once that
- * batch has recorded its results. */
-static PushBatch *
-collect_batch (Run        *run,
-               GPtrArray  *docs,
-               GError    **error)
-{
-  g_autoptr(PushBatch) batch = g_new0 (PushBatch, 1);
-
-  batch->run = run_ref (run);
-  batch->items = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
-  batch->conflicts = g_ptr_array_new ();
-
-  while (g_hash_table_size (batch->items) == 0)
-    {
-      g_autoptr(GPtrArray) items = NULL;
-      gboolean blocked = FALSE;
-
-      items = fb_store_list_pending (run->store, run->after_seq, run->push_batch, error);
-      if (items == NULL)
-        return NULL;
-      if (items->len == 0)
-        return NULL;
-
-      for (guint i = 0; i < items->len; i++)
-        {
-          FbItem *item = items->pdata[i];
-          const char *id = fb_item_get_id (item);
-          guint tried = GPOINTER_TO_UINT (g_hash_table_lookup (run->attempts, id));
-
-          if (g_hash_table_contains (run->in_flight, id))
-            {
-              blocked = TRUE;
-              break;
-            }
-
-          run->after_seq = MAX (run->after_seq, fb_item_get_local_seq (item));
-          if (fb_item_get_state (item) != FB_ITEM_STATE_PENDING ||
-              tried >= MAX_PUSH_ATTEMPTS ||
-              g_hash_table_contains (batch->items, id))
-            continue;
-
-          g_hash_table_insert (run->attempts, g_strdup (id), GUINT_TO_POINTER (tried + 1));
-          g_hash_table_insert (batch->items, (gpointer) id, g_object_ref (item));
-          g_ptr_array_add (docs, fb_couch_document_to_json (item));
-        }
-
-      if (blocked)
-        break;
-    }
-
-  if (g_hash_table_size (batch->items) == 0)
-    return NULL;
-
-  return g_steal_pointer (&batch);
-}
-
-static void
-push_fill (Run *run)
-{
-  while (!run->finished && run->push_in_flight < MAX_PUSH_IN_FLIGHT)
-    {
-      g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func (g_free);
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GPtrArray) sent = NULL;
-      PushBatch *batch;
-      GHashTableIter iter;
-      gpointer key;
-      gpointer value;
-
-      batch = collect_batch (run, docs, &error);
-      if (error != NULL)
-        {
-          run_fail (run, g_steal_pointer (&error));
-          return;
-        }
-      if (batch == NULL)
-        break;
-
-      /* Written down before it goes: if the answer is lost, the server
-       * showing this content later is recognised as ours. */
-      sent = g_ptr_array_sized_new (g_hash_table_size (batch->items));
-      g_hash_table_iter_init (&iter, batch->items);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        g_ptr_array_add (sent, value);
-      if (!fb_store_record_in_flight (run->store, sent, &error))
-        {
-          push_batch_free (batch);
-          run_fail (run, g_steal_pointer (&error));
-          return;
-        }
-
-      g_hash_table_iter_init (&iter, batch->items);
-      while (g_hash_table_iter_next (&iter, &key, NULL))
-        g_hash_table_add (run->in_flight, key);
-
-      run->push_in_flight++;
-      run->push_outstanding++;
-      fb_couch_client_bulk_docs_json_async (run->client, docs, run->cancellable, push_cb, batch);
-    }
-
-  /* Merges of the last batches may have made items pending again: only
-   * an empty list with nothing out ends the push. */
-  if (!run->finished && run->push_outstanding == 0)
-    pull_start (run);
-}
-
-static gboolean
-identity_commit_cb (gpointer   user_data,
-                    GError   **error)
-{
-  return run_commit (user_data, error);
-}
-
-static void
-identity_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(Run) run = user_data;
-  FbSyncIdentityStats stats = { 0, };
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-
-  ok = fb_sync_identity_check_finish (result, &stats, &error);
-  if (run->finished)
-    return;
-  /* What it wrote is in the store, even when it stopped half way. */
-  run->stats.pushed += stats.uploaded;
-  run->stats.merged += stats.merged;
-  run->stats.conflicts += stats.conflicts;
-  if (run_cancelled (run, !ok, &error))
-    ok = FALSE;
-  if (!ok)
-    {
-      run_fail (run, g_steal_pointer (&error));
-      return;
-    }
-
-  push_fill (run);
-}
-
-/* Is the server's database the one we last synced with? If not (new,
- * recreated, restored, another one), it is reconciled before the push. */
-static void
-check_identity (Run *run)
-{
-  fb_sync_identity_check_async (run->store, run->client, run->push_batch,
-                                identity_commit_cb, run, run->cancellable,
-                                identity_cb, run_ref (run));
-}
-
-static void
-open_database_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(Run) run = user_data;
-  g_autoptr(JsonObject) info = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FbSyncManager) self = NULL;
-
-  info = fb_couch_client_open_database_finish (FB_COUCH_CLIENT (object), result, &error);
-  if (run->finished)
-    return;
-  if (run_cancelled (run, info == NULL, &error))
-    g_clear_pointer (&info, json_object_unref);
-  if (info == NULL)
-    {
-      run_fail (run, g_steal_pointer (&error));
-      return;
-    }
-
-  self = g_weak_ref_get (&run->manager);
-  if (self != NULL && self->client == run->client)
-    self->db_open = TRUE;
-
-  check_identity (run);
+  run_tasks_free (run_tasks);
 }
 
 /* ---- Scheduling ---- */
@@ -1931,7 +491,7 @@ not_ready_error (FbSyncManager *self)
 static void
 start_run (FbSyncManager *self)
 {
-  Run *run;
+  RunTasks *run_tasks;
 
   g_assert (self->run == NULL);
 
@@ -1956,18 +516,22 @@ start_run (FbSyncManager *self)
       return;
     }
 
-  run = run_new (self);
-  self->run = run;
+  self->run = fb_sync_run_new (self->store, self->client, self->push_batch, self->pull_batch);
+  g_signal_connect_object (self->run, "item-rejected",
+                           G_CALLBACK (run_item_rejected_cb), self, 0);
+  run_tasks = g_new0 (RunTasks, 1);
+  g_weak_ref_init (&run_tasks->manager, self);
+  run_tasks->tasks = g_steal_pointer (&self->queued_tasks);
+  self->queued_tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  /* The manager going away, or a caller cancelling its sync_async (),
+   * cancels the run. */
+  for (guint i = 0; i < run_tasks->tasks->len; i++)
+    fb_sync_run_follow_cancellable (self->run,
+                                    g_task_get_cancellable (run_tasks->tasks->pdata[i]));
   update_state (self);
 
-  if (self->db_open)
-    check_identity (run);
-  else
-    fb_couch_client_open_database_async (run->client, TRUE, run->cancellable,
-                                         open_database_cb, run_ref (run));
-
-  /* The run's callbacks hold their own references. */
-  run_unref (run);
+  fb_sync_run_execute_async (self->run, self->db_open, self->cancellable,
+                             run_done_cb, run_tasks);
 }
 
 /* ---- Live changes feed ---- */
@@ -2036,7 +600,7 @@ static void
 stop_activity (FbSyncManager *self)
 {
   if (self->run != NULL)
-    g_cancellable_cancel (self->run->cancellable);
+    fb_sync_run_cancel (self->run);
   if (self->live_cancellable != NULL)
     {
       g_cancellable_cancel (self->live_cancellable);
@@ -2161,7 +725,9 @@ item_changed_cb (FbStore       *store,
                  FbItem        *item,
                  FbSyncManager *self)
 {
-  if (self->applying || fb_item_get_state (item) != FB_ITEM_STATE_PENDING)
+  /* A run's own commits are not local edits. */
+  if ((self->run != NULL && fb_sync_run_get_committing (self->run)) ||
+      fb_item_get_state (item) != FB_ITEM_STATE_PENDING)
     return;
   if (!self->started || !self->enabled || self->client == NULL)
     return;
@@ -2251,8 +817,10 @@ fb_sync_manager_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   stop_activity (self);
   g_clear_handle_id (&self->periodic_id, g_source_remove);
-  /* The run's callbacks come back cancelled and find no manager. */
-  self->run = NULL;
+  /* The run comes back cancelled and finds no manager. */
+  if (self->run != NULL)
+    g_signal_handlers_disconnect_by_data (self->run, self);
+  g_clear_object (&self->run);
 
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
@@ -2467,8 +1035,9 @@ fb_sync_manager_set_remote (FbSyncManager *self,
   stop_activity (self);
   if (self->run != NULL)
     {
-      /* Its callbacks will come back cancelled; the next run starts clean. */
-      self->run = NULL;
+      /* It comes back cancelled; the next run starts clean. */
+      g_signal_handlers_disconnect_by_data (self->run, self);
+      g_clear_object (&self->run);
     }
 
   g_clear_object (&self->client);

@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "fb-store.h"
+#include "fb-sync-run.h"
 
 G_BEGIN_DECLS
 
@@ -20,20 +21,6 @@ typedef enum {
 
 #define FB_TYPE_SYNC_STATE (fb_sync_state_get_type ())
 GType fb_sync_state_get_type (void);
-
-/* What one run did. */
-typedef struct {
-  guint pushed;    /* documents the server accepted from us */
-  guint pulled;    /* server changes applied to the store */
-  guint merged;    /* items where both sides changed and merged cleanly */
-  guint conflicts; /* items that entered conflict state */
-} FbSyncStats;
-
-#define FB_TYPE_SYNC_STATS (fb_sync_stats_get_type ())
-GType        fb_sync_stats_get_type (void);
-FbSyncStats *fb_sync_stats_copy     (const FbSyncStats *stats);
-void         fb_sync_stats_free     (FbSyncStats       *stats);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (FbSyncStats, fb_sync_stats_free)
 
 #define FB_TYPE_SYNC_MANAGER (fb_sync_manager_get_type ())
 G_DECLARE_FINAL_TYPE (FbSyncManager, fb_sync_manager, FB, SYNC_MANAGER, GObject)

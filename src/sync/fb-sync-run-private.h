@@ -1,0 +1,84 @@
+/* fb-sync-run-private.h: what FbSyncRun's files share */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include "fb-sync-run.h"
+
+G_BEGIN_DECLS
+
+/* FbSyncRun is one class over three files: fb-sync-run.c (the object,
+ * opening the database, the identity check, committing, merging one
+ * pending item, ending), fb-sync-run-pull.c and fb-sync-run-push.c.
+ * Callbacks hold a reference on the run. */
+struct _FbSyncRun
+{
+  GObject          parent_instance;
+
+  FbStore         *store;
+  FbCouchClient   *client;
+  char            *remote_key;
+  GCancellable    *cancellable;
+  GTask           *task;             /* returned when the run ends */
+  GPtrArray       *followed;         /* cancellables that cancel the run */
+  GArray          *follow_handlers;
+  gboolean         finished;
+  gboolean         committing;
+  gboolean         opened_database;
+  guint            push_batch;
+  guint            pull_batch;
+  FbSyncStats      stats;
+
+  gint64           after_seq;
+  GHashTable      *attempts;         /* id → pushes tried in this run */
+  GHashTable      *in_flight;        /* ids in batches not done yet (borrowed) */
+  GHashTable      *pushed_revs;      /* id → rev the server gave us in this run */
+  guint            push_in_flight;   /* batches the server has not answered */
+  guint            push_outstanding; /* batches not done (answered or not) */
+
+  gboolean         pulling;
+  /* This pull asks for changes without their documents and fetches only
+   * those that are not the echo of this run's push. */
+  gboolean         pull_docs_apart;
+  gboolean         needs_push;       /* a pull merge left items pending */
+  guint            cycles;           /* extra push + pull rounds so far */
+  GPtrArray       *changed_ids;
+};
+
+static inline gboolean
+_fb_sync_is_cancelled (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* fb-sync-run.c */
+/* Ends the run (once): @error (taken) NULL on success. */
+void     _fb_sync_run_end             (FbSyncRun   *run,
+                                       GError      *error);
+void     _fb_sync_run_fail            (FbSyncRun   *run,
+                                       GError      *error);
+/* A result that arrives after the run was cancelled (a new remote, the
+ * network gone) is not applied. TRUE when @error now says cancelled. */
+gboolean _fb_sync_run_check_cancelled (FbSyncRun   *run,
+                                       gboolean     failed,
+                                       GError     **error);
+/* Commits the run's transaction (see fb_sync_run_get_committing ()). */
+gboolean _fb_sync_run_commit          (FbSyncRun   *run,
+                                       GError     **error);
+gboolean _fb_sync_run_merge_pending   (FbSyncRun   *run,
+                                       FbItem      *item,
+                                       const char  *rev,
+                                       JsonObject  *theirs,
+                                       gboolean     theirs_deleted,
+                                       GError     **error);
+void     _fb_sync_run_item_rejected   (FbSyncRun   *run,
+                                       const char  *id,
+                                       const char  *message);
+
+/* fb-sync-run-pull.c */
+void     _fb_sync_run_pull_start      (FbSyncRun   *run);
+
+/* fb-sync-run-push.c */
+void     _fb_sync_run_push_fill       (FbSyncRun   *run);
+
+G_END_DECLS

@@ -1,0 +1,70 @@
+/* fb-sync-run.h: one sync run: push, pull, conflicts, merges */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "fb-couch-client.h"
+#include "fb-store.h"
+
+G_BEGIN_DECLS
+
+/* What one run did. */
+typedef struct {
+  guint pushed;    /* documents the server accepted from us */
+  guint pulled;    /* server changes applied to the store */
+  guint merged;    /* items where both sides changed and merged cleanly */
+  guint conflicts; /* items that entered conflict state */
+} FbSyncStats;
+
+#define FB_TYPE_SYNC_STATS (fb_sync_stats_get_type ())
+GType        fb_sync_stats_get_type (void);
+FbSyncStats *fb_sync_stats_copy     (const FbSyncStats *stats);
+void         fb_sync_stats_free     (FbSyncStats       *stats);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FbSyncStats, fb_sync_stats_free)
+
+#define FB_TYPE_SYNC_RUN (fb_sync_run_get_type ())
+G_DECLARE_FINAL_TYPE (FbSyncRun, fb_sync_run, FB, SYNC_RUN, GObject)
+
+/* A run of @store against @client's database, pushing @push_batch
+ * documents per request (two out at once) and pulling @pull_batch changes
+ * per request. It runs once. */
+FbSyncRun         *fb_sync_run_new                 (FbStore             *store,
+                                                    FbCouchClient       *client,
+                                                    guint                push_batch,
+                                                    guint                pull_batch);
+/* Opens the database (creating it; skipped with @database_open), checks
+ * that it is the one last synced with, pushes, then pulls, merging and
+ * recording conflicts in the store. Cancelling @cancellable (or any
+ * cancellable given to fb_sync_run_follow_cancellable ()) cancels it. */
+void               fb_sync_run_execute_async       (FbSyncRun           *self,
+                                                    gboolean             database_open,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+/* FALSE with @error when the run failed; what it did before stays done
+ * (see fb_sync_run_get_stats ()). */
+gboolean           fb_sync_run_execute_finish      (FbSyncRun           *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+void               fb_sync_run_follow_cancellable  (FbSyncRun           *self,
+                                                    GCancellable        *cancellable);
+void               fb_sync_run_cancel              (FbSyncRun           *self);
+
+FbCouchClient     *fb_sync_run_get_client          (FbSyncRun           *self);
+/* What the run did so far (all of it once it finished, failed or not). */
+const FbSyncStats *fb_sync_run_get_stats           (FbSyncRun           *self);
+/* The ids of the items its pulls changed (char *), in order. */
+GPtrArray         *fb_sync_run_get_changed_ids     (FbSyncRun           *self);
+/* TRUE once the run found (or created) the database. */
+gboolean           fb_sync_run_get_opened_database (FbSyncRun           *self);
+/* TRUE while the run commits to the store: the item changes the store
+ * emits then are the run's, not local edits. */
+gboolean           fb_sync_run_get_committing      (FbSyncRun           *self);
+
+/* Signals:
+ *   item-rejected (const char *id, const char *message): the server refused
+ *     a pushed item (it stays pending with its sync error). */
+
+G_END_DECLS
