@@ -10,30 +10,12 @@
 G_DEFINE_QUARK (fb-sync-error-quark, fb_sync_error)
 
 gboolean
-fb_sync_error_is_transient (const GError *error)
+fb_sync_error_needs_attention (const GError *error)
 {
   g_return_val_if_fail (error != NULL, FALSE);
 
-  if (error->domain != FB_SYNC_ERROR)
-    return FALSE;
-
-  switch ((FbSyncError) error->code)
-    {
-    case FB_SYNC_ERROR_UNREACHABLE:
-    case FB_SYNC_ERROR_TIMEOUT:
-    case FB_SYNC_ERROR_TOO_MANY_REQUESTS:
-    case FB_SYNC_ERROR_SERVER:
-    case FB_SYNC_ERROR_BAD_RESPONSE:
-      return TRUE;
-
-    case FB_SYNC_ERROR_NOT_CONFIGURED:
-    case FB_SYNC_ERROR_INVALID_URL:
-    case FB_SYNC_ERROR_TLS:
-    case FB_SYNC_ERROR_UNAUTHORIZED:
-    case FB_SYNC_ERROR_FORBIDDEN:
-    case FB_SYNC_ERROR_NOT_FOUND:
-    case FB_SYNC_ERROR_STORE:
-    default:
-      return FALSE;
-    }
+  return g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNAUTHORIZED) ||
+         g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_FORBIDDEN) ||
+         g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_INVALID_URL) ||
+         g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_NOT_CONFIGURED);
 }

@@ -26,8 +26,10 @@ typedef enum {
 
 GQuark fb_sync_error_quark (void);
 
-/* TRUE for errors worth retrying later with backoff (unreachable, timeout,
- * too many requests, server, bad response). */
-gboolean fb_sync_error_is_transient (const GError *error);
+/* TRUE for errors no automatic retry can mend: the account is wrong (user
+ * name, password, permissions, the address) or missing. Sync then waits
+ * for a new account or an explicit request; every other failure is
+ * retried with backoff. */
+gboolean fb_sync_error_needs_attention (const GError *error);
 
 G_END_DECLS

@@ -134,15 +134,6 @@ is_cancelled (const GError *error)
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
-static gboolean
-is_fatal_for_automatic (const GError *error)
-{
-  return g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNAUTHORIZED) ||
-         g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_FORBIDDEN) ||
-         g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_INVALID_URL) ||
-         g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_NOT_CONFIGURED);
-}
-
 /* ---- A run ended ---- */
 
 static void
@@ -456,7 +447,7 @@ handle_outcome (FbSyncManager *self,
     {
       /* Offline, a new remote, or shutting down: not a failure. */
     }
-  else if (is_fatal_for_automatic (error))
+  else if (fb_sync_error_needs_attention (error))
     {
       self->auth_failed = TRUE;
       self->run_again = FALSE;

@@ -235,21 +235,23 @@ test_new_invalid (void)
   g_assert_cmpstr (fb_couch_client_get_server_url (client), ==, "http://127.0.0.1:5984/");
 }
 
+/* Which failures sync retries by itself and which wait for the person:
+ * the manager's NEEDS_ATTENTION state. */
 static void
-test_error_transient (void)
+test_error_needs_attention (void)
 {
-  static const struct { FbSyncError code; gboolean transient; } cases[] = {
-    { FB_SYNC_ERROR_NOT_CONFIGURED, FALSE },
-    { FB_SYNC_ERROR_INVALID_URL, FALSE },
-    { FB_SYNC_ERROR_UNREACHABLE, TRUE },
-    { FB_SYNC_ERROR_TIMEOUT, TRUE },
+  static const struct { FbSyncError code; gboolean needs_attention; } cases[] = {
+    { FB_SYNC_ERROR_NOT_CONFIGURED, TRUE },
+    { FB_SYNC_ERROR_INVALID_URL, TRUE },
+    { FB_SYNC_ERROR_UNREACHABLE, FALSE },
+    { FB_SYNC_ERROR_TIMEOUT, FALSE },
     { FB_SYNC_ERROR_TLS, FALSE },
-    { FB_SYNC_ERROR_UNAUTHORIZED, FALSE },
-    { FB_SYNC_ERROR_FORBIDDEN, FALSE },
+    { FB_SYNC_ERROR_UNAUTHORIZED, TRUE },
+    { FB_SYNC_ERROR_FORBIDDEN, TRUE },
     { FB_SYNC_ERROR_NOT_FOUND, FALSE },
-    { FB_SYNC_ERROR_TOO_MANY_REQUESTS, TRUE },
-    { FB_SYNC_ERROR_SERVER, TRUE },
-    { FB_SYNC_ERROR_BAD_RESPONSE, TRUE },
+    { FB_SYNC_ERROR_TOO_MANY_REQUESTS, FALSE },
+    { FB_SYNC_ERROR_SERVER, FALSE },
+    { FB_SYNC_ERROR_BAD_RESPONSE, FALSE },
     { FB_SYNC_ERROR_STORE, FALSE },
   };
   guint i;
@@ -258,13 +260,13 @@ test_error_transient (void)
     {
       g_autoptr(GError) error = g_error_new_literal (FB_SYNC_ERROR, cases[i].code, "x");
 
-      g_assert_cmpint (fb_sync_error_is_transient (error), ==, cases[i].transient);
+      g_assert_cmpint (fb_sync_error_needs_attention (error), ==, cases[i].needs_attention);
     }
 
   {
     g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "x");
 
-    g_assert_false (fb_sync_error_is_transient (error));
+    g_assert_false (fb_sync_error_needs_attention (error));
   }
 }
 
@@ -309,7 +311,7 @@ test_open_auth (void)
 
     info = open_db (client, TRUE, &error);
     g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNAUTHORIZED);
-    g_assert_false (fb_sync_error_is_transient (error));
+    g_assert_true (fb_sync_error_needs_attention (error));
     g_assert_null (strstr (error->message, "wrong"));
     g_assert_null (info);
     g_clear_error (&error);
@@ -376,7 +378,7 @@ test_unreachable (void)
 
   info = open_db (client, TRUE, &error);
   g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNREACHABLE);
-  g_assert_true (fb_sync_error_is_transient (error));
+  g_assert_false (fb_sync_error_needs_attention (error));
   g_assert_null (info);
 }
 
@@ -801,7 +803,7 @@ test_proxy_html (ProxyFixture  *fixture,
   info = open_db (fixture->client, FALSE, &error);
   g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_BAD_RESPONSE);
   g_assert_nonnull (strstr (error->message, "web page"));
-  g_assert_true (fb_sync_error_is_transient (error));
+  g_assert_false (fb_sync_error_needs_attention (error));
   g_clear_error (&error);
 
   /* Only one request was affected. */
@@ -846,7 +848,7 @@ test_proxy_too_many_requests (ProxyFixture  *fixture,
   fb_test_proxy_set_mode (fixture->proxy, FB_TEST_PROXY_TOO_MANY_REQUESTS, 1, "_bulk_docs");
   results = bulk_docs (fixture->client, docs, &error);
   g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_TOO_MANY_REQUESTS);
-  g_assert_true (fb_sync_error_is_transient (error));
+  g_assert_false (fb_sync_error_needs_attention (error));
   g_assert_cmpuint (fb_couch_client_get_retry_after (fixture->client), ==, 42);
   g_clear_error (&error);
 
@@ -871,7 +873,7 @@ test_proxy_service_unavailable (ProxyFixture  *fixture,
   fb_test_proxy_set_mode (fixture->proxy, FB_TEST_PROXY_SERVICE_UNAVAILABLE, 1, NULL);
   result = changes (fixture->client, NULL, 0, FALSE, 0, NULL, &error);
   g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_SERVER);
-  g_assert_true (fb_sync_error_is_transient (error));
+  g_assert_false (fb_sync_error_needs_attention (error));
   retry_after = fb_couch_client_get_retry_after (fixture->client);
   g_assert_cmpuint (retry_after, >=, 25);
   g_assert_cmpuint (retry_after, <=, 31);
@@ -889,7 +891,7 @@ test_tls_error (void)
   /* TLS spoken to a plain HTTP server. */
   info = open_db (client, FALSE, &error);
   g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_TLS);
-  g_assert_false (fb_sync_error_is_transient (error));
+  g_assert_false (fb_sync_error_needs_attention (error));
 }
 
 static void
@@ -902,7 +904,7 @@ test_proxy_server_error (ProxyFixture  *fixture,
   fb_test_proxy_set_mode (fixture->proxy, FB_TEST_PROXY_SERVER_ERROR, 0, NULL);
   result = changes (fixture->client, NULL, 0, FALSE, 0, NULL, &error);
   g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_SERVER);
-  g_assert_true (fb_sync_error_is_transient (error));
+  g_assert_false (fb_sync_error_needs_attention (error));
   g_assert_nonnull (strstr (error->message, "500"));
 }
 
@@ -916,7 +918,7 @@ test_proxy_down (ProxyFixture  *fixture,
   fb_test_proxy_set_mode (fixture->proxy, FB_TEST_PROXY_DOWN, 0, NULL);
   info = open_db (fixture->client, FALSE, &error);
   g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNREACHABLE);
-  g_assert_true (fb_sync_error_is_transient (error));
+  g_assert_false (fb_sync_error_needs_attention (error));
   g_clear_error (&error);
 
   fb_test_proxy_set_mode (fixture->proxy, FB_TEST_PROXY_PASS, 0, NULL);
@@ -936,7 +938,7 @@ test_proxy_lose_response (ProxyFixture  *fixture,
   fb_test_proxy_set_mode (fixture->proxy, FB_TEST_PROXY_LOSE_RESPONSE_AFTER_COMMIT, 1, "_bulk_docs");
   results = bulk_docs (fixture->client, docs, &error);
   g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNREACHABLE);
-  g_assert_true (fb_sync_error_is_transient (error));
+  g_assert_false (fb_sync_error_needs_attention (error));
   g_assert_null (results);
   g_assert_cmpuint (fb_test_proxy_get_fault_count (fixture->proxy), ==, 1);
 
@@ -999,7 +1001,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/couch-client/new/invalid", test_new_invalid);
-  g_test_add_func ("/couch-client/error/transient", test_error_transient);
+  g_test_add_func ("/couch-client/error/needs-attention", test_error_needs_attention);
   g_test_add_func ("/couch-client/open/create", test_open_create);
   g_test_add_func ("/couch-client/open/auth", test_open_auth);
   g_test_add_func ("/couch-client/open/unreachable", test_unreachable);

@@ -1141,7 +1141,7 @@ test_server_stopped (void)
   last = fb_sync_manager_get_last_error (a->manager);
   g_assert_nonnull (last);
   g_assert_true (last->domain == FB_SYNC_ERROR);
-  g_assert_true (fb_sync_error_is_transient (last));
+  g_assert_false (fb_sync_error_needs_attention (last));
   g_assert_cmpint (fb_sync_manager_get_next_retry (a->manager), >, g_get_real_time ());
   g_assert_cmpuint (fb_sync_manager_get_pending_count (a->manager), ==, 50);
 
@@ -1226,7 +1226,7 @@ test_lost_response (void)
   s = fb_test_peer_sync_full (a, &error);
   g_assert_null (s);
   g_assert_true (error != NULL && error->domain == FB_SYNC_ERROR);
-  g_assert_true (fb_sync_error_is_transient (error));
+  g_assert_false (fb_sync_error_needs_attention (error));
   g_assert_cmpuint (fb_test_proxy_get_fault_count (proxy), ==, 1);
   g_clear_error (&error);
   g_assert_nonnull (fb_sync_manager_get_last_error (a->manager));
