@@ -69,27 +69,19 @@ fb_couch_client_bulk_docs_async (FbCouchClient       *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *rel = NULL;
-  JsonObject *object;
+  g_autoptr(GPtrArray) texts = NULL;
+  guint n;
 
   g_return_if_fail (FB_IS_COUCH_CLIENT (self));
   g_return_if_fail (docs != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fb_couch_client_bulk_docs_async);
-  g_task_set_task_data (task, GUINT_TO_POINTER (json_array_get_length (docs)), NULL);
+  /* One way to send a batch: each document as JSON text. */
+  n = json_array_get_length (docs);
+  texts = g_ptr_array_new_full (n, g_free);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (texts, json_to_string (json_array_get_element (docs, i), FALSE));
 
-  object = json_object_new ();
-  json_object_set_array_member (object, "docs", json_array_ref (docs));
-  body = json_node_init_object (json_node_alloc (), object);
-  json_object_unref (object);
-
-  rel = g_strconcat (self->db_path, "/_bulk_docs", NULL);
-  _fb_couch_client_request_async (self, "POST", rel, body, cancellable, bulk_docs_cb,
-                                  g_steal_pointer (&task));
+  fb_couch_client_bulk_docs_json_async (self, texts, cancellable, callback, user_data);
 }
 
 void
