@@ -14,9 +14,11 @@
 #include "fb-store-history.h"
 #include "fb-sync-error.h"
 #include "fb-sync-manager.h"
+#include "fb-sync-run.h"
 #include "fb-test-peer.h"
 #include "fb-test-proxy.h"
 #include "fb-test-server.h"
+#include "fb-test-wait.h"
 
 #define ADMIN      "admin"
 #define PASSWORD   "s3cret"
@@ -1016,6 +1018,99 @@ test_item_rejected (void)
 }
 
 static void
+count_rejected_cb (FbSyncRun  *run,
+                   const char *id,
+                   const char *message,
+                   gpointer    user_data)
+{
+  GPtrArray *rejected = user_data;
+
+  g_ptr_array_add (rejected, g_strdup (id));
+  g_ptr_array_add (rejected, g_strdup (message));
+}
+
+/* One run of its own, no manager around it: it says what it did through
+ * its outcome, its stats, its changed ids and its item-rejected signal. */
+static gboolean
+run_once (FbStore            *store,
+          const char         *db,
+          GPtrArray          *rejected,
+          FbSyncStats        *stats,
+          GPtrArray         **changed_ids,
+          GError            **error)
+{
+  g_autoptr(FbCouchClient) client = NULL;
+  g_autoptr(FbSyncRun) run = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  gboolean ok;
+
+  client = fb_couch_client_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, error);
+  g_assert_nonnull (client);
+  run = fb_sync_run_new (store, client, 1000, 1000);
+  g_signal_connect (run, "item-rejected", G_CALLBACK (count_rejected_cb), rejected);
+
+  fb_sync_run_execute_async (run, FALSE, NULL, fb_test_got_result_cb, &result);
+  WAIT_UNTIL (result != NULL, DEADLINE);
+  ok = fb_sync_run_execute_finish (run, result, error);
+
+  g_assert_true (fb_sync_run_get_opened_database (run));
+  g_assert_false (fb_sync_run_get_committing (run));
+  *stats = *fb_sync_run_get_stats (run);
+  *changed_ids = g_ptr_array_ref (fb_sync_run_get_changed_ids (run));
+  return ok;
+}
+
+static void
+test_run_on_its_own (void)
+{
+  g_autoptr(Peer) a = peer_new ("run-alone");
+  g_autoptr(Peer) b = peer_new ("run-alone");
+  g_autoptr(GPtrArray) rejected = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) changed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autofree char *rev = NULL;
+  g_autofree char *bad = NULL;
+  g_autofree char *good = NULL;
+  FbSyncStats stats = { 0, };
+
+  fb_test_server_create_db (server, "run-alone", &error);
+  g_assert_no_error (error);
+  rev = fb_test_server_put_doc (server, "run-alone", "_design/rules",
+                                "{\"validate_doc_update\": \"function (doc) {"
+                                " if (doc.title === 'forbidden')"
+                                " throw ({forbidden: 'Titles may not say forbidden'}); }\"}",
+                                &error);
+  g_assert_no_error (error);
+  bad = fb_test_peer_create_note (a, "forbidden", "x\n");
+  good = fb_test_peer_create_note (a, "fine", "x\n");
+
+  /* Pushes one, the server refuses the other: the run still succeeds. */
+  g_assert_true (run_once (a->store, "run-alone", rejected, &stats, &changed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.pushed, ==, 1);
+  g_assert_cmpuint (stats.pulled, ==, 0);
+  g_assert_cmpuint (changed->len, ==, 0);
+  g_assert_cmpuint (rejected->len, ==, 2);
+  g_assert_cmpstr (rejected->pdata[0], ==, bad);
+  g_assert_nonnull (strstr (rejected->pdata[1], "Titles may not say forbidden"));
+  doc = fb_test_server_get_doc (server, "run-alone", good, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (doc, "title"), ==, "fine");
+  g_clear_pointer (&changed, g_ptr_array_unref);
+
+  /* The other device's run pulls it and names it. */
+  g_assert_true (run_once (b->store, "run-alone", rejected, &stats, &changed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.pushed, ==, 0);
+  g_assert_cmpuint (stats.pulled, ==, 1);
+  g_assert_cmpuint (changed->len, ==, 1);
+  g_assert_cmpstr (changed->pdata[0], ==, good);
+  g_assert_true (fb_test_peer_has_live_item (b, good));
+  g_assert_false (fb_test_peer_has_live_item (b, bad));
+}
+
+static void
 count_done_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
@@ -1421,6 +1516,7 @@ main (int   argc,
   g_test_add_func ("/sync/replay", test_replay_is_harmless);
   g_test_add_func ("/sync/merge/while-pulling", test_merge_while_pulling);
   g_test_add_func ("/sync/foreign-documents", test_foreign_documents);
+  g_test_add_func ("/sync/run/on-its-own", test_run_on_its_own);
   g_test_add_func ("/sync/item-rejected", test_item_rejected);
   g_test_add_func ("/sync/queued-and-cancelled", test_queued_and_cancelled_runs);
   g_test_add_func ("/sync/failure/server-stopped", test_server_stopped);
