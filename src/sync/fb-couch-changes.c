@@ -14,6 +14,8 @@
 /* A longpoll longer than this asks for a heartbeat so the connection
  * stays busy within the session's I/O timeout. */
 #define HEARTBEAT_ABOVE_MS ((FB_SOUP_SESSION_TIMEOUT_S - 10) * 1000)
+/* What the heartbeat asked for then is: a newline this often. */
+#define HEARTBEAT_MS "10000"
 
 /* ------------------------------------------------------------------ */
 /* changes                                                             */
@@ -211,7 +213,7 @@ changes_async (FbCouchClient       *self,
            * deadline. CouchDB honours it and answers empty by itself. */
           g_string_append_printf (rel, "&timeout=%u", timeout_ms);
           if (timeout_ms > HEARTBEAT_ABOVE_MS)
-            g_string_append (rel, "&heartbeat=10000");
+            g_string_append (rel, "&heartbeat=" HEARTBEAT_MS);
 
           data->deadline = g_cancellable_new ();
           if (cancellable != NULL)

@@ -136,10 +136,10 @@ parse_data_free (ParseData *data)
 }
 
 static void
-parse_in_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
+parse_in_thread_cb (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
 {
   ParseData *data = task_data;
   FbCouchReply *reply = g_new0 (FbCouchReply, 1);
@@ -202,7 +202,7 @@ request_read_cb (GObject      *object,
       data->status = reply->status;
       /* The message is done with: the task now carries what to parse. */
       g_task_set_task_data (task, data, (GDestroyNotify) parse_data_free);
-      g_task_run_in_thread (task, parse_in_thread);
+      g_task_run_in_thread (task, parse_in_thread_cb);
       return;
     }
 

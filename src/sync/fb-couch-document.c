@@ -17,6 +17,8 @@
 
 #define KEY_TYPE       "type"
 #define KEY_UPDATED_AT "updated_at"
+/* Room for the envelope around a spliced body. */
+#define ENVELOPE_RESERVE 128
 
 /* Keys that belong to the document envelope, not to the item's body.
  * "_attachments" is the document's too, but it is another program's data
@@ -170,7 +172,7 @@ fb_couch_document_to_json (FbItem *item)
       return json_to_string (node, FALSE);
     }
 
-  out = g_string_sized_new (len + 128);
+  out = g_string_sized_new (len + ENVELOPE_RESERVE);
   g_string_append (out, "{\"_id\":");
   append_json_string (out, fb_item_get_id (item));
   if (base_rev != NULL)
@@ -178,14 +180,14 @@ fb_couch_document_to_json (FbItem *item)
       g_string_append (out, ",\"_rev\":");
       append_json_string (out, base_rev);
     }
-  g_string_append (out, ",\"type\":");
+  g_string_append (out, ",\"" KEY_TYPE "\":");
   append_json_string (out, fb_item_get_collection (item));
   if (len > 2)
     {
       g_string_append_c (out, ',');
       g_string_append_len (out, body + 1, len - 2);
     }
-  g_string_append_printf (out, ",\"updated_at\":%" G_GINT64_FORMAT "}",
+  g_string_append_printf (out, ",\"" KEY_UPDATED_AT "\":%" G_GINT64_FORMAT "}",
                           fb_item_get_updated_at (item));
 
   return g_string_free (out, FALSE);

@@ -26,6 +26,18 @@
 #define PROBE_FIRST_MS       500
 #define PROBE_MAX_MS         4000
 #define LIVE_LIMIT           100
+/* Backoff: base << (failures - 1), the count and the shift capped. */
+#define MAX_FAILURES_COUNTED 30
+#define MAX_BACKOFF_SHIFT    20
+/* Defaults of fb_sync_manager_set_tuning (). */
+#define DEFAULT_DEBOUNCE_MS   1000
+#define DEFAULT_LONGPOLL_MS   (60 * 1000)
+#define DEFAULT_RETRY_BASE_MS 2000
+#define DEFAULT_PUSH_BATCH    1000
+#define DEFAULT_PULL_BATCH    1000
+#define HTTP_PORT             80
+#define HTTPS_PORT            443
+#define MS_PER_S              1000
 
 G_DEFINE_ENUM_TYPE (FbSyncState, fb_sync_state,
   G_DEFINE_ENUM_VALUE (FB_SYNC_STATE_NOT_CONFIGURED, "not-configured"),
@@ -404,8 +416,8 @@ schedule_retry (FbSyncManager *self,
 
   clear_retry (self);
 
-  self->n_failures = MIN (self->n_failures + 1, 30);
-  delay = (guint64) self->retry_base_ms << MIN (self->n_failures - 1, 20);
+  self->n_failures = MIN (self->n_failures + 1, MAX_FAILURES_COUNTED);
+  delay = (guint64) self->retry_base_ms << MIN (self->n_failures - 1, MAX_BACKOFF_SHIFT);
   delay = MIN (delay, RETRY_MAX_MS);
   /* ±25 % so that many devices do not come back in step. */
   delay = (guint64) (delay * g_random_double_range (0.75, 1.25));
@@ -416,10 +428,10 @@ schedule_retry (FbSyncManager *self,
       (g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_TOO_MANY_REQUESTS) ||
        g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_SERVER)))
     retry_after = fb_couch_client_get_retry_after (self->client);
-  delay = MAX (delay, (guint64) retry_after * 1000);
+  delay = MAX (delay, (guint64) retry_after * MS_PER_S);
 
   self->retry_id = g_timeout_add ((guint) delay, retry_cb, self);
-  set_next_retry (self, g_get_real_time () + (gint64) delay * 1000);
+  set_next_retry (self, g_get_real_time () + (gint64) delay * G_TIME_SPAN_MILLISECOND);
 
   /* The probe's interval goes on from where the last one left it. */
   if (error_is_unreachable (error) && self->probe_id == 0 && self->probe_cancellable == NULL)
@@ -646,7 +658,7 @@ check_reach_and_sync (FbSyncManager *self)
     return;
 
   address = g_network_address_parse_uri (self->url,
-                                         g_str_has_prefix (self->url, "https:") ? 443 : 80,
+                                         g_str_has_prefix (self->url, "https:") ? HTTPS_PORT : HTTP_PORT,
                                          NULL);
   if (address == NULL)
     {
@@ -968,11 +980,11 @@ fb_sync_manager_init (FbSyncManager *self)
   self->queued_tasks = g_ptr_array_new_with_free_func (g_object_unref);
   self->enabled = TRUE;
   self->state = FB_SYNC_STATE_NOT_CONFIGURED;
-  self->debounce_ms = 1000;
-  self->longpoll_ms = 60 * 1000;
-  self->retry_base_ms = 2000;
-  self->push_batch = 1000;
-  self->pull_batch = 1000;
+  self->debounce_ms = DEFAULT_DEBOUNCE_MS;
+  self->longpoll_ms = DEFAULT_LONGPOLL_MS;
+  self->retry_base_ms = DEFAULT_RETRY_BASE_MS;
+  self->push_batch = DEFAULT_PUSH_BATCH;
+  self->pull_batch = DEFAULT_PULL_BATCH;
 }
 
 /* ---- Public API ---- */

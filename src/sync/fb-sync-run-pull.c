@@ -22,6 +22,13 @@
 static void pull_request (FbSyncRun *run,
                           JsonNode  *since);
 
+/* Wall-clock milliseconds, for changes whose document says no time. */
+static gint64
+now_ms (void)
+{
+  return g_get_real_time () / G_TIME_SPAN_MILLISECOND;
+}
+
 /* The revision a change is about: its document's, or the first leaf's. */
 static const char *
 change_rev (JsonObject *change,
@@ -77,8 +84,7 @@ apply_collided_leaf (FbSyncRun *run,
 
   if (!fb_store_apply_remote (run->store, id, type, outcome->collided_rev,
                               outcome->collided_body, FALSE,
-                              json_object_get_int_member_with_default (doc, "updated_at",
-                                                                       g_get_real_time () / 1000),
+                              fb_couch_document_get_updated_at (doc, now_ms ()),
                               error) ||
       !fb_store_set_conflict (run->store, id, rev, theirs, FALSE, error))
     return FALSE;
@@ -124,7 +130,7 @@ apply_change (FbSyncRun   *run,
       run->stats.merged += outcome->n_merged;
       if (outcome->collided_rev != NULL)
         {
-          type = json_object_get_string_member_with_default (doc, "type", NULL);
+          type = fb_couch_document_get_type (doc);
           if (!fb_couch_document_type_is_ours (type))
             return TRUE;
           return apply_collided_leaf (run, id, type, outcome, error);
@@ -165,7 +171,7 @@ apply_change (FbSyncRun   *run,
         return TRUE;
     }
 
-  type = doc != NULL ? json_object_get_string_member_with_default (doc, "type", NULL) : NULL;
+  type = doc != NULL ? fb_couch_document_get_type (doc) : NULL;
   if (!deleted && !fb_couch_document_type_is_ours (type))
     {
       /* Another program's document: not ours to show or to change. */
@@ -184,10 +190,8 @@ apply_change (FbSyncRun   *run,
       if (item == NULL && deleted)
         return TRUE;
       if (!fb_store_apply_remote (run->store, id, type, rev, theirs, deleted,
-                                  doc != NULL
-                                  ? json_object_get_int_member_with_default (doc, "updated_at",
-                                                                             g_get_real_time () / 1000)
-                                  : g_get_real_time () / 1000,
+                                  doc != NULL ? fb_couch_document_get_updated_at (doc, now_ms ())
+                                              : now_ms (),
                                   error))
         return FALSE;
       break;
@@ -260,10 +264,10 @@ fail:
 }
 
 static void
-unref_in_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
+unref_in_thread_cb (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
 {
   json_object_unref (task_data);
 }
@@ -280,7 +284,7 @@ drop_response (JsonObject *response)
   g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
 
   g_task_set_task_data (task, response, NULL);
-  g_task_run_in_thread (task, unref_in_thread);
+  g_task_run_in_thread (task, unref_in_thread_cb);
 }
 
 /* After a batch is applied: the next one, another push round, or done. */
