@@ -48,8 +48,22 @@ _fb_store_now (FbStore *self)
 
 /* ---- Transactions and signals ---- */
 
+static GQuark
+origin_detail (FbStoreChangeOrigin origin)
+{
+  switch (origin)
+    {
+    case FB_STORE_CHANGE_SYNC:
+      return g_quark_from_static_string ("sync");
+    case FB_STORE_CHANGE_LOCAL_EDIT:
+    default:
+      return g_quark_from_static_string ("local-edit");
+    }
+}
+
 static void
-flush_queue (FbStore *self)
+flush_queue (FbStore             *self,
+             FbStoreChangeOrigin  origin)
 {
   g_autoptr(GPtrArray) queue = NULL;
   g_autoptr(GHashTable) seen = NULL;
@@ -94,7 +108,8 @@ flush_queue (FbStore *self)
     self->flushing = emit;
     self->flush_serial = ++serials;
     for (guint i = 0; i < emit->len; i++)
-      g_signal_emit (self, signals[ITEM_CHANGED], 0, g_ptr_array_index (emit, i));
+      g_signal_emit (self, signals[ITEM_CHANGED], origin_detail (origin),
+                     g_ptr_array_index (emit, i));
     self->flushing = outer;
     self->flush_serial = outer_serial;
   }
@@ -245,6 +260,14 @@ gboolean
 fb_store_commit (FbStore  *self,
                  GError  **error)
 {
+  return fb_store_commit_as (self, FB_STORE_CHANGE_LOCAL_EDIT, error);
+}
+
+gboolean
+fb_store_commit_as (FbStore              *self,
+                    FbStoreChangeOrigin   origin,
+                    GError              **error)
+{
   g_return_val_if_fail (FB_IS_STORE (self), FALSE);
   g_return_val_if_fail (self->depth > 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -271,7 +294,7 @@ fb_store_commit (FbStore  *self,
 
       self->depth = 0;
       end_outermost (self);
-      flush_queue (self);
+      flush_queue (self, origin);
     }
   else
     {
@@ -889,7 +912,7 @@ fb_store_class_init (FbStoreClass *klass)
   signals[ITEM_CHANGED] =
     g_signal_new ("item-changed",
                   G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
+                  G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
                   0, NULL, NULL,
                   g_cclosure_marshal_VOID__OBJECT,
                   G_TYPE_NONE, 1, FB_TYPE_ITEM);

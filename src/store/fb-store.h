@@ -72,6 +72,21 @@ gboolean     fb_store_begin               (FbStore     *self,
                                            GError     **error);
 gboolean     fb_store_commit              (FbStore     *self,
                                            GError     **error);
+
+/* Where the changes of a transaction came from: the detail of
+ * FbStore::item-changed ("item-changed::local-edit", "item-changed::sync"),
+ * so listeners decide by what happened. */
+typedef enum {
+  FB_STORE_CHANGE_LOCAL_EDIT, /* "local-edit": this device's person or program */
+  FB_STORE_CHANGE_SYNC,       /* "sync": a sync run (push answers, pulls, merges, conflicts) */
+} FbStoreChangeOrigin;
+
+/* fb_store_commit () of the outermost level, its changes announced with
+ * @origin (fb_store_commit () says FB_STORE_CHANGE_LOCAL_EDIT). An inner
+ * level takes the origin of the outermost one. */
+gboolean     fb_store_commit_as           (FbStore              *self,
+                                           FbStoreChangeOrigin   origin,
+                                           GError              **error);
 void         fb_store_rollback            (FbStore     *self);
 
 /* ---- Local edits: body + local_seq bump + state=pending, one transaction ---- */
@@ -273,7 +288,8 @@ const char  *fb_store_get_device_id       (FbStore     *self);
 /* Signals:
  *   item-changed (FbItem *item): after a commit, once per changed item, with
  *     its new snapshot; a deleted or purged item comes with
- *     fb_item_get_deleted() TRUE. Carries the origin in
+ *     fb_item_get_deleted() TRUE. Detailed by the commit's origin
+ *     (FbStoreChangeOrigin): "item-changed::local-edit", "item-changed::sync". Carries the origin in
  *     fb_item_get_state() (pending: a local edit).
  * Properties (notify only on change): pending-count, conflict-count. */
 

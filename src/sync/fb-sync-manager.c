@@ -728,9 +728,7 @@ item_changed_cb (FbStore       *store,
                  FbItem        *item,
                  FbSyncManager *self)
 {
-  /* A run's own commits are not local edits. */
-  if ((self->run != NULL && fb_sync_run_get_committing (self->run)) ||
-      fb_item_get_state (item) != FB_ITEM_STATE_PENDING)
+  if (fb_item_get_state (item) != FB_ITEM_STATE_PENDING)
     return;
   if (!self->started || !self->enabled || self->client == NULL)
     return;
@@ -800,7 +798,9 @@ fb_sync_manager_constructed (GObject *object)
 
   g_signal_connect_object (self->monitor, "network-changed",
                            G_CALLBACK (network_changed_cb), self, 0);
-  g_signal_connect_object (self->store, "item-changed",
+  /* Only local edits call for a push: a run's own commits come as
+   * "item-changed::sync". */
+  g_signal_connect_object (self->store, "item-changed::local-edit",
                            G_CALLBACK (item_changed_cb), self, 0);
   g_signal_connect_object (self->store, "notify::pending-count",
                            G_CALLBACK (store_count_notify_cb), self, 0);

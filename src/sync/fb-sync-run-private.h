@@ -23,7 +23,6 @@ struct _FbSyncRun
   GPtrArray       *followed;         /* cancellables that cancel the run */
   GArray          *follow_handlers;
   gboolean         finished;
-  gboolean         committing;
   gboolean         opened_database;
   guint            push_batch;
   guint            pull_batch;
@@ -62,7 +61,8 @@ void     _fb_sync_run_fail            (FbSyncRun   *run,
 gboolean _fb_sync_run_check_cancelled (FbSyncRun   *run,
                                        gboolean     failed,
                                        GError     **error);
-/* Commits the run's transaction (see fb_sync_run_get_committing ()). */
+/* Commits the run's transaction: its changes are announced as
+ * FB_STORE_CHANGE_SYNC, not as local edits. */
 gboolean _fb_sync_run_commit          (FbSyncRun   *run,
                                        GError     **error);
 gboolean _fb_sync_run_merge_pending   (FbSyncRun   *run,

@@ -218,13 +218,7 @@ gboolean
 _fb_sync_run_commit (FbSyncRun *run,
                      GError    **error)
 {
-  gboolean ok;
-
-  run->committing = TRUE;
-  ok = fb_store_commit (run->store, error);
-  run->committing = FALSE;
-
-  return ok;
+  return fb_store_commit_as (run->store, FB_STORE_CHANGE_SYNC, error);
 }
 
 void
@@ -439,12 +433,4 @@ fb_sync_run_get_opened_database (FbSyncRun *self)
   g_return_val_if_fail (FB_IS_SYNC_RUN (self), FALSE);
 
   return self->opened_database;
-}
-
-gboolean
-fb_sync_run_get_committing (FbSyncRun *self)
-{
-  g_return_val_if_fail (FB_IS_SYNC_RUN (self), FALSE);
-
-  return self->committing;
 }

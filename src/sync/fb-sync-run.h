@@ -59,9 +59,6 @@ const FbSyncStats *fb_sync_run_get_stats           (FbSyncRun           *self);
 GPtrArray         *fb_sync_run_get_changed_ids     (FbSyncRun           *self);
 /* TRUE once the run found (or created) the database. */
 gboolean           fb_sync_run_get_opened_database (FbSyncRun           *self);
-/* TRUE while the run commits to the store: the item changes the store
- * emits then are the run's, not local edits. */
-gboolean           fb_sync_run_get_committing      (FbSyncRun           *self);
 
 /* Signals:
  *   item-rejected (const char *id, const char *message): the server refused

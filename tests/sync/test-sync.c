@@ -1054,7 +1054,6 @@ run_once (FbStore            *store,
   ok = fb_sync_run_execute_finish (run, result, error);
 
   g_assert_true (fb_sync_run_get_opened_database (run));
-  g_assert_false (fb_sync_run_get_committing (run));
   *stats = *fb_sync_run_get_stats (run);
   *changed_ids = g_ptr_array_ref (fb_sync_run_get_changed_ids (run));
   return ok;
@@ -1108,6 +1107,54 @@ test_run_on_its_own (void)
   g_assert_cmpstr (changed->pdata[0], ==, good);
   g_assert_true (fb_test_peer_has_live_item (b, good));
   g_assert_false (fb_test_peer_has_live_item (b, bad));
+}
+
+static void
+count_change_cb (FbStore *store,
+                 FbItem  *item,
+                 gpointer user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* Each change says where it came from: the person's edit, or a sync run's
+ * commit (the manager pushes after the first kind only). */
+static void
+test_change_origins (void)
+{
+  g_autoptr(Peer) a = peer_new ("origins");
+  g_autoptr(Peer) b = peer_new ("origins");
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autofree char *id = NULL;
+  guint a_local = 0, a_sync = 0, b_local = 0, b_sync = 0;
+
+  g_signal_connect (a->store, "item-changed::local-edit", G_CALLBACK (count_change_cb), &a_local);
+  g_signal_connect (a->store, "item-changed::sync", G_CALLBACK (count_change_cb), &a_sync);
+  g_signal_connect (b->store, "item-changed::local-edit", G_CALLBACK (count_change_cb), &b_local);
+  g_signal_connect (b->store, "item-changed::sync", G_CALLBACK (count_change_cb), &b_sync);
+
+  id = fb_test_peer_create_note (a, "from a", "x\n");
+  g_assert_cmpuint (a_local, ==, 1);
+  g_assert_cmpuint (a_sync, ==, 0);
+
+  /* The push's answer (the item now synced) is the run's change. */
+  s = peer_sync (a);
+  g_assert_cmpuint (s->pushed, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (a_local, ==, 1);
+  g_assert_cmpuint (a_sync, >=, 1);
+
+  /* Pulled on the other device: a sync change, no local edit. */
+  s = peer_sync (b);
+  g_assert_cmpuint (s->pulled, ==, 1);
+  g_assert_true (fb_test_peer_has_live_item (b, id));
+  g_assert_cmpuint (b_local, ==, 0);
+  g_assert_cmpuint (b_sync, ==, 1);
+
+  g_signal_handlers_disconnect_by_func (a->store, count_change_cb, &a_local);
+  g_signal_handlers_disconnect_by_func (a->store, count_change_cb, &a_sync);
+  g_signal_handlers_disconnect_by_func (b->store, count_change_cb, &b_local);
+  g_signal_handlers_disconnect_by_func (b->store, count_change_cb, &b_sync);
 }
 
 static void
@@ -1517,6 +1564,7 @@ main (int   argc,
   g_test_add_func ("/sync/merge/while-pulling", test_merge_while_pulling);
   g_test_add_func ("/sync/foreign-documents", test_foreign_documents);
   g_test_add_func ("/sync/run/on-its-own", test_run_on_its_own);
+  g_test_add_func ("/sync/change-origins", test_change_origins);
   g_test_add_func ("/sync/item-rejected", test_item_rejected);
   g_test_add_func ("/sync/queued-and-cancelled", test_queued_and_cancelled_runs);
   g_test_add_func ("/sync/failure/server-stopped", test_server_stopped);
