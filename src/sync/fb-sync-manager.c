@@ -1,4 +1,4 @@
-/* fb-sync-manager.c: push/pull runs, live changes feed, retries and network tracking */
+/* fb-sync-manager.c: when sync runs: scheduling, backoff, local edits, the manager's properties */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "fb-sync"
@@ -7,25 +7,13 @@
 
 #include <string.h>
 
-#include <glib/gi18n-lib.h>
-
 #include "fb-couch-client.h"
-#include "fb-couch-document.h"
-#include "fb-merge.h"
-#include "fb-sync-branches.h"
 #include "fb-sync-error.h"
-#include "fb-sync-identity.h"
-#include "fb-sync-manager.h"
+#include "fb-sync-manager-private.h"
 #include "fb-sync-run.h"
 
 #define PERIODIC_SYNC_SECS   (5 * 60)
 #define RETRY_MAX_MS         (5 * 60 * 1000)
-/* While the server cannot be reached, a GET / this often (doubling up to
- * the cap) finds out when it is back: a sync then resumes within ~5 s,
- * whatever the backoff of full runs says. */
-#define PROBE_FIRST_MS       500
-#define PROBE_MAX_MS         4000
-#define LIVE_LIMIT           100
 /* Backoff: base << (failures - 1), the count and the shift capped. */
 #define MAX_FAILURES_COUNTED 30
 #define MAX_BACKOFF_SHIFT    20
@@ -35,8 +23,6 @@
 #define DEFAULT_RETRY_BASE_MS 2000
 #define DEFAULT_PUSH_BATCH    1000
 #define DEFAULT_PULL_BATCH    1000
-#define HTTP_PORT             80
-#define HTTPS_PORT            443
 #define MS_PER_S              1000
 
 G_DEFINE_ENUM_TYPE (FbSyncState, fb_sync_state,
@@ -46,50 +32,6 @@ G_DEFINE_ENUM_TYPE (FbSyncState, fb_sync_state,
   G_DEFINE_ENUM_VALUE (FB_SYNC_STATE_SYNCING, "syncing"),
   G_DEFINE_ENUM_VALUE (FB_SYNC_STATE_WAITING_TO_RETRY, "waiting-to-retry"),
   G_DEFINE_ENUM_VALUE (FB_SYNC_STATE_NEEDS_ATTENTION, "needs-attention"))
-
-struct _FbSyncManager
-{
-  GObject          parent_instance;
-
-  FbStore         *store;
-  GNetworkMonitor *monitor;
-  GCancellable    *cancellable;      /* the manager's lifetime */
-
-  char            *url;
-  char            *database;
-  char            *user;
-  char            *password;
-  FbCouchClient   *client;
-  gboolean         db_open;
-
-  gboolean         enabled;
-  gboolean         started;
-  gboolean         online;
-  gboolean         auth_failed;
-  FbSyncState      state;
-
-  FbSyncRun       *run;
-  GPtrArray       *queued_tasks;     /* GTask waiting for the next run */
-  gboolean         run_again;
-
-  GCancellable    *live_cancellable; /* longpoll or reachability check */
-  guint            debounce_id;
-  guint            retry_id;
-  guint            probe_id;         /* next reachability probe */
-  guint            probe_ms;
-  GCancellable    *probe_cancellable;
-  guint            periodic_id;
-  guint            n_failures;
-  gint64           next_retry;
-  GDateTime       *last_synced;
-  GError          *last_error;
-
-  guint            debounce_ms;
-  guint            longpoll_ms;
-  guint            retry_base_ms;
-  guint            push_batch;
-  guint            pull_batch;
-};
 
 G_DEFINE_FINAL_TYPE (FbSyncManager, fb_sync_manager, G_TYPE_OBJECT)
 
@@ -135,16 +77,6 @@ run_tasks_free (RunTasks *run_tasks)
 }
 
 static void start_run          (FbSyncManager *self);
-static void live_start         (FbSyncManager *self);
-static void update_state       (FbSyncManager *self);
-static void handle_outcome     (FbSyncManager *self,
-                                const GError  *error);
-
-static gboolean
-is_cancelled (const GError *error)
-{
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-}
 
 /* ---- A run ended ---- */
 
@@ -190,7 +122,7 @@ run_done_cb (GObject      *object,
                          (char **) changed_ids->pdata);
           g_ptr_array_set_size (changed_ids, n);
         }
-      handle_outcome (self, error);
+      _fb_sync_manager_handle_outcome (self, error);
       g_signal_emit (self, signals[RUN_FINISHED], 0, error);
     }
 
@@ -216,8 +148,8 @@ run_done_cb (GObject      *object,
       if (self->queued_tasks->len > 0 || self->run_again)
         start_run (self);
       else if (error == NULL)
-        live_start (self);
-      update_state (self);
+        _fb_sync_manager_live_start (self);
+      _fb_sync_manager_update_state (self);
     }
 
   run_tasks_free (run_tasks);
@@ -253,22 +185,22 @@ set_next_retry (FbSyncManager *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_RETRY]);
 }
 
-static void
-clear_retry (FbSyncManager *self)
+void
+_fb_sync_manager_clear_retry (FbSyncManager *self)
 {
   g_clear_handle_id (&self->retry_id, g_source_remove);
   set_next_retry (self, 0);
 }
 
-static gboolean
-can_sync_automatically (FbSyncManager *self)
+gboolean
+_fb_sync_manager_can_sync_automatically (FbSyncManager *self)
 {
   return self->started && self->enabled && self->client != NULL &&
          self->online && !self->auth_failed && !fb_store_get_read_only (self->store);
 }
 
-static void
-update_state (FbSyncManager *self)
+void
+_fb_sync_manager_update_state (FbSyncManager *self)
 {
   FbSyncState state;
 
@@ -296,12 +228,12 @@ update_state (FbSyncManager *self)
 }
 
 /* Automatic triggers: network back, debounce, timer, live feed, retry. */
-static void
-request_run (FbSyncManager *self)
+void
+_fb_sync_manager_request_run (FbSyncManager *self)
 {
-  if (!can_sync_automatically (self))
+  if (!_fb_sync_manager_can_sync_automatically (self))
     {
-      update_state (self);
+      _fb_sync_manager_update_state (self);
       return;
     }
 
@@ -311,90 +243,6 @@ request_run (FbSyncManager *self)
     start_run (self);
 }
 
-/* ---- Reachability probe (while unreachable) ---- */
-
-static gboolean
-error_is_unreachable (const GError *error)
-{
-  return g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNREACHABLE) ||
-         g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_TIMEOUT);
-}
-
-static void
-stop_probe (FbSyncManager *self)
-{
-  g_clear_handle_id (&self->probe_id, g_source_remove);
-  if (self->probe_cancellable != NULL)
-    {
-      g_cancellable_cancel (self->probe_cancellable);
-      g_clear_object (&self->probe_cancellable);
-    }
-  self->probe_ms = 0;
-}
-
-static gboolean probe_timeout_cb (gpointer user_data);
-
-static void
-schedule_probe (FbSyncManager *self)
-{
-  g_clear_handle_id (&self->probe_id, g_source_remove);
-  self->probe_ms = self->probe_ms == 0 ? PROBE_FIRST_MS : MIN (self->probe_ms * 2, PROBE_MAX_MS);
-  self->probe_id = g_timeout_add (self->probe_ms, probe_timeout_cb, self);
-}
-
-static void
-probe_done_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GWeakRef *weak = user_data;
-  g_autoptr(FbSyncManager) self = g_weak_ref_get (weak);
-  g_autoptr(GError) error = NULL;
-  gboolean answered;
-
-  g_weak_ref_clear (weak);
-  g_free (weak);
-
-  answered = fb_couch_client_ping_finish (FB_COUCH_CLIENT (object), result, &error);
-  if (self == NULL || is_cancelled (error) || self->client != FB_COUCH_CLIENT (object))
-    return;
-  g_clear_object (&self->probe_cancellable);
-
-  if (!answered)
-    {
-      schedule_probe (self);
-      return;
-    }
-
-  /* Back: the retry need not wait for its timer. */
-  g_debug ("The server answers again");
-  stop_probe (self);
-  clear_retry (self);
-  request_run (self);
-  update_state (self);
-}
-
-static gboolean
-probe_timeout_cb (gpointer user_data)
-{
-  FbSyncManager *self = user_data;
-  GWeakRef *weak;
-
-  self->probe_id = 0;
-  if (!can_sync_automatically (self) || self->run != NULL || self->retry_id == 0)
-    {
-      self->probe_ms = 0;
-      return G_SOURCE_REMOVE;
-    }
-
-  self->probe_cancellable = g_cancellable_new ();
-  weak = g_new0 (GWeakRef, 1);
-  g_weak_ref_init (weak, self);
-  fb_couch_client_ping_async (self->client, self->probe_cancellable, probe_done_cb, weak);
-
-  return G_SOURCE_REMOVE;
-}
-
 static gboolean
 retry_cb (gpointer user_data)
 {
@@ -402,8 +250,8 @@ retry_cb (gpointer user_data)
 
   self->retry_id = 0;
   set_next_retry (self, 0);
-  request_run (self);
-  update_state (self);
+  _fb_sync_manager_request_run (self);
+  _fb_sync_manager_update_state (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -414,7 +262,7 @@ schedule_retry (FbSyncManager *self,
   guint64 delay;
   guint retry_after = 0;
 
-  clear_retry (self);
+  _fb_sync_manager_clear_retry (self);
 
   self->n_failures = MIN (self->n_failures + 1, MAX_FAILURES_COUNTED);
   delay = (guint64) self->retry_base_ms << MIN (self->n_failures - 1, MAX_BACKOFF_SHIFT);
@@ -434,13 +282,13 @@ schedule_retry (FbSyncManager *self,
   set_next_retry (self, g_get_real_time () + (gint64) delay * G_TIME_SPAN_MILLISECOND);
 
   /* The probe's interval goes on from where the last one left it. */
-  if (error_is_unreachable (error) && self->probe_id == 0 && self->probe_cancellable == NULL)
-    schedule_probe (self);
+  if (_fb_sync_error_is_unreachable (error) && self->probe_id == 0 && self->probe_cancellable == NULL)
+    _fb_sync_manager_schedule_probe (self);
 }
 
-static void
-handle_outcome (FbSyncManager *self,
-                const GError  *error)
+void
+_fb_sync_manager_handle_outcome (FbSyncManager *self,
+                                 const GError  *error)
 {
   if (error == NULL)
     {
@@ -448,14 +296,14 @@ handle_outcome (FbSyncManager *self,
 
       self->n_failures = 0;
       self->auth_failed = FALSE;
-      clear_retry (self);
-      stop_probe (self);
+      _fb_sync_manager_clear_retry (self);
+      _fb_sync_manager_stop_probe (self);
       set_last_error (self, NULL);
       g_clear_pointer (&self->last_synced, g_date_time_unref);
       self->last_synced = g_steal_pointer (&now);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNCED]);
     }
-  else if (is_cancelled (error))
+  else if (_fb_sync_is_cancelled_error (error))
     {
       /* Offline, a new remote, or shutting down: not a failure. */
     }
@@ -463,7 +311,7 @@ handle_outcome (FbSyncManager *self,
     {
       self->auth_failed = TRUE;
       self->run_again = FALSE;
-      clear_retry (self);
+      _fb_sync_manager_clear_retry (self);
       set_last_error (self, error);
     }
   else
@@ -475,7 +323,7 @@ handle_outcome (FbSyncManager *self,
         schedule_retry (self, error);
     }
 
-  update_state (self);
+  _fb_sync_manager_update_state (self);
 }
 
 /* Why no run can start: sync is off or not set up, or the URL is invalid. */
@@ -500,8 +348,8 @@ start_run (FbSyncManager *self)
 
   self->run_again = FALSE;
   g_clear_handle_id (&self->debounce_id, g_source_remove);
-  clear_retry (self);
-  stop_probe (self);
+  _fb_sync_manager_clear_retry (self);
+  _fb_sync_manager_stop_probe (self);
   if (self->live_cancellable != NULL)
     {
       g_cancellable_cancel (self->live_cancellable);
@@ -515,7 +363,7 @@ start_run (FbSyncManager *self)
       for (guint i = 0; i < self->queued_tasks->len; i++)
         g_task_return_error (self->queued_tasks->pdata[i], not_ready_error (self));
       g_ptr_array_set_size (self->queued_tasks, 0);
-      update_state (self);
+      _fb_sync_manager_update_state (self);
       return;
     }
 
@@ -531,76 +379,14 @@ start_run (FbSyncManager *self)
   for (guint i = 0; i < run_tasks->tasks->len; i++)
     fb_sync_run_follow_cancellable (self->run,
                                     g_task_get_cancellable (run_tasks->tasks->pdata[i]));
-  update_state (self);
+  _fb_sync_manager_update_state (self);
 
   fb_sync_run_execute_async (self->run, self->db_open, self->cancellable,
                              run_done_cb, run_tasks);
 }
 
-/* ---- Live changes feed ---- */
-
-static void
-live_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GWeakRef *weak = user_data;
-  g_autoptr(FbSyncManager) self = g_weak_ref_get (weak);
-  g_autoptr(JsonObject) response = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_weak_ref_clear (weak);
-  g_free (weak);
-
-  response = fb_couch_client_changes_finish (FB_COUCH_CLIENT (object), result, &error);
-  if (self == NULL || is_cancelled (error) || self->client != FB_COUCH_CLIENT (object))
-    return;
-
-  g_clear_object (&self->live_cancellable);
-
-  if (response == NULL)
-    {
-      handle_outcome (self, error);
-      return;
-    }
-
-  if (json_object_has_member (response, "results") &&
-      JSON_NODE_HOLDS_ARRAY (json_object_get_member (response, "results")) &&
-      json_array_get_length (json_object_get_array_member (response, "results")) > 0)
-    request_run (self);
-  else
-    live_start (self);
-}
-
-static void
-live_start (FbSyncManager *self)
-{
-  g_autofree char *remote_key = NULL;
-  g_autofree char *checkpoint = NULL;
-  g_autoptr(JsonNode) since = NULL;
-  GWeakRef *weak;
-
-  if (!can_sync_automatically (self) || self->run != NULL ||
-      self->retry_id != 0 || self->live_cancellable != NULL)
-    return;
-
-  remote_key = fb_couch_client_dup_remote_key (self->client);
-  checkpoint = fb_store_get_checkpoint (self->store, remote_key);
-  if (checkpoint != NULL)
-    since = json_from_string (checkpoint, NULL);
-  if (since == NULL)
-    return;
-
-  self->live_cancellable = g_cancellable_new ();
-  weak = g_new0 (GWeakRef, 1);
-  g_weak_ref_init (weak, self);
-  fb_couch_client_changes_async (self->client, since, LIVE_LIMIT, TRUE,
-                                 self->longpoll_ms, self->live_cancellable,
-                                 live_cb, weak);
-}
-
-static void
-stop_activity (FbSyncManager *self)
+void
+_fb_sync_manager_stop_activity (FbSyncManager *self)
 {
   if (self->run != NULL)
     fb_sync_run_cancel (self->run);
@@ -611,72 +397,11 @@ stop_activity (FbSyncManager *self)
     }
   g_clear_handle_id (&self->debounce_id, g_source_remove);
   self->run_again = FALSE;
-  clear_retry (self);
-  stop_probe (self);
+  _fb_sync_manager_clear_retry (self);
+  _fb_sync_manager_stop_probe (self);
 }
 
 /* ---- Network ---- */
-
-static void
-can_reach_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GWeakRef *weak = user_data;
-  g_autoptr(FbSyncManager) self = g_weak_ref_get (weak);
-  g_autoptr(GError) error = NULL;
-  gboolean reachable;
-
-  g_weak_ref_clear (weak);
-  g_free (weak);
-
-  reachable = g_network_monitor_can_reach_finish (G_NETWORK_MONITOR (object), result, &error);
-  if (self == NULL || is_cancelled (error))
-    return;
-  g_clear_object (&self->live_cancellable);
-
-  if (!reachable)
-    {
-      g_autoptr(GError) unreachable =
-        g_error_new (FB_SYNC_ERROR, FB_SYNC_ERROR_UNREACHABLE,
-                     "The server cannot be reached: %s",
-                     error != NULL ? error->message : "no route");
-      handle_outcome (self, unreachable);
-      return;
-    }
-
-  request_run (self);
-}
-
-static void
-check_reach_and_sync (FbSyncManager *self)
-{
-  g_autoptr(GSocketConnectable) address = NULL;
-  GWeakRef *weak;
-
-  if (!can_sync_automatically (self) || self->run != NULL)
-    return;
-
-  address = g_network_address_parse_uri (self->url,
-                                         g_str_has_prefix (self->url, "https:") ? HTTPS_PORT : HTTP_PORT,
-                                         NULL);
-  if (address == NULL)
-    {
-      request_run (self);
-      return;
-    }
-
-  if (self->live_cancellable != NULL)
-    {
-      g_cancellable_cancel (self->live_cancellable);
-      g_clear_object (&self->live_cancellable);
-    }
-  self->live_cancellable = g_cancellable_new ();
-  weak = g_new0 (GWeakRef, 1);
-  g_weak_ref_init (weak, self);
-  g_network_monitor_can_reach_async (self->monitor, address, self->live_cancellable,
-                                     can_reach_cb, weak);
-}
 
 static void
 network_changed_cb (GNetworkMonitor *monitor,
@@ -688,8 +413,8 @@ network_changed_cb (GNetworkMonitor *monitor,
       /* Another network: a good moment to try again after failures. */
       if (available && self->retry_id != 0)
         {
-          clear_retry (self);
-          check_reach_and_sync (self);
+          _fb_sync_manager_clear_retry (self);
+          _fb_sync_manager_check_reach_and_sync (self);
         }
       return;
     }
@@ -700,15 +425,15 @@ network_changed_cb (GNetworkMonitor *monitor,
   if (available)
     {
       g_debug ("Network is back");
-      check_reach_and_sync (self);
+      _fb_sync_manager_check_reach_and_sync (self);
     }
   else
     {
       g_debug ("Network is gone");
-      stop_activity (self);
+      _fb_sync_manager_stop_activity (self);
     }
 
-  update_state (self);
+  _fb_sync_manager_update_state (self);
 }
 
 /* ---- Local edits ---- */
@@ -719,7 +444,7 @@ debounce_cb (gpointer user_data)
   FbSyncManager *self = user_data;
 
   self->debounce_id = 0;
-  request_run (self);
+  _fb_sync_manager_request_run (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -743,7 +468,7 @@ periodic_cb (gpointer user_data)
   FbSyncManager *self = user_data;
 
   if (self->retry_id == 0)
-    request_run (self);
+    _fb_sync_manager_request_run (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -770,15 +495,15 @@ store_read_only_notify_cb (FbStore    *store,
     {
       g_autoptr(GError) error = not_ready_error (self);
 
-      stop_activity (self);
+      _fb_sync_manager_stop_activity (self);
       set_last_error (self, error);
-      update_state (self);
+      _fb_sync_manager_update_state (self);
       return;
     }
 
   if (g_error_matches (self->last_error, FB_SYNC_ERROR, FB_SYNC_ERROR_STORE))
     set_last_error (self, NULL);
-  request_run (self);
+  _fb_sync_manager_request_run (self);
 }
 
 /* ---- GObject ---- */
@@ -818,7 +543,7 @@ fb_sync_manager_dispose (GObject *object)
   FbSyncManager *self = FB_SYNC_MANAGER (object);
 
   g_cancellable_cancel (self->cancellable);
-  stop_activity (self);
+  _fb_sync_manager_stop_activity (self);
   g_clear_handle_id (&self->periodic_id, g_source_remove);
   /* The run comes back cancelled and finds no manager. */
   if (self->run != NULL)
@@ -1035,7 +760,7 @@ fb_sync_manager_set_remote (FbSyncManager *self,
       (self->client != NULL || url == NULL))
     return;
 
-  stop_activity (self);
+  _fb_sync_manager_stop_activity (self);
   if (self->run != NULL)
     {
       /* It comes back cancelled; the next run starts clean. */
@@ -1066,18 +791,18 @@ fb_sync_manager_set_remote (FbSyncManager *self,
         {
           /* A URL that cannot work: say so, and wait for a new one. */
           set_last_error (self, error);
-          update_state (self);
+          _fb_sync_manager_update_state (self);
           return;
         }
     }
 
   set_last_error (self, NULL);
-  update_state (self);
+  _fb_sync_manager_update_state (self);
 
   if (self->client != NULL && self->queued_tasks->len > 0)
     start_run (self);
   else if (self->started)
-    check_reach_and_sync (self);
+    _fb_sync_manager_check_reach_and_sync (self);
 }
 
 void
@@ -1092,11 +817,11 @@ fb_sync_manager_set_enabled (FbSyncManager *self,
   self->enabled = enabled;
 
   if (!enabled)
-    stop_activity (self);
+    _fb_sync_manager_stop_activity (self);
   else if (self->started)
-    check_reach_and_sync (self);
+    _fb_sync_manager_check_reach_and_sync (self);
 
-  update_state (self);
+  _fb_sync_manager_update_state (self);
 }
 
 gboolean
@@ -1116,7 +841,7 @@ fb_sync_manager_start (FbSyncManager *self)
     return;
   self->started = TRUE;
   self->periodic_id = g_timeout_add_seconds (PERIODIC_SYNC_SECS, periodic_cb, self);
-  check_reach_and_sync (self);
+  _fb_sync_manager_check_reach_and_sync (self);
 }
 
 void

@@ -1,0 +1,89 @@
+/* fb-sync-manager-private.h: what FbSyncManager's files share */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include "fb-couch-client.h"
+#include "fb-sync-error.h"
+#include "fb-sync-manager.h"
+
+G_BEGIN_DECLS
+
+/* FbSyncManager is one class over two files: fb-sync-manager.c (the
+ * object, its properties and signals, scheduling runs, backoff, local
+ * edits) and fb-sync-manager-watch.c (the live feed, the network, the
+ * reachability probe). */
+struct _FbSyncManager
+{
+  GObject          parent_instance;
+
+  FbStore         *store;
+  GNetworkMonitor *monitor;
+  GCancellable    *cancellable;      /* the manager's lifetime */
+
+  char            *url;
+  char            *database;
+  char            *user;
+  char            *password;
+  FbCouchClient   *client;
+  gboolean         db_open;
+
+  gboolean         enabled;
+  gboolean         started;
+  gboolean         online;
+  gboolean         auth_failed;
+  FbSyncState      state;
+
+  FbSyncRun       *run;
+  GPtrArray       *queued_tasks;     /* GTask waiting for the next run */
+  gboolean         run_again;
+
+  GCancellable    *live_cancellable; /* longpoll or reachability check */
+  guint            debounce_id;
+  guint            retry_id;
+  guint            probe_id;         /* next reachability probe */
+  guint            probe_ms;
+  GCancellable    *probe_cancellable;
+  guint            periodic_id;
+  guint            n_failures;
+  gint64           next_retry;
+  GDateTime       *last_synced;
+  GError          *last_error;
+
+  guint            debounce_ms;
+  guint            longpoll_ms;
+  guint            retry_base_ms;
+  guint            push_batch;
+  guint            pull_batch;
+};
+
+static inline gboolean
+_fb_sync_is_cancelled_error (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static inline gboolean
+_fb_sync_error_is_unreachable (const GError *error)
+{
+  return g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNREACHABLE) ||
+         g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_TIMEOUT);
+}
+
+/* fb-sync-manager.c */
+gboolean _fb_sync_manager_can_sync_automatically (FbSyncManager *self);
+void     _fb_sync_manager_update_state           (FbSyncManager *self);
+/* Automatic triggers: a run now, or right after the current one. */
+void     _fb_sync_manager_request_run            (FbSyncManager *self);
+void     _fb_sync_manager_handle_outcome         (FbSyncManager *self,
+                                                  const GError  *error);
+void     _fb_sync_manager_clear_retry            (FbSyncManager *self);
+void     _fb_sync_manager_stop_activity          (FbSyncManager *self);
+
+/* fb-sync-manager-watch.c */
+void     _fb_sync_manager_stop_probe             (FbSyncManager *self);
+void     _fb_sync_manager_schedule_probe         (FbSyncManager *self);
+void     _fb_sync_manager_live_start             (FbSyncManager *self);
+void     _fb_sync_manager_check_reach_and_sync   (FbSyncManager *self);
+
+G_END_DECLS
