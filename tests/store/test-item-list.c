@@ -102,12 +102,7 @@ create_note (Fixture    *f,
              const char *title,
              const char *text)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) body = fb_note_body_new (title, text);
-  FbItem *item = fb_store_create_item (f->store, FB_COLLECTION_NOTES, body, &error);
-
-  g_assert_no_error (error);
-  return item;
+  return fb_test_store_create_note (f->store, title, text);
 }
 
 static void

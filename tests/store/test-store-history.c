@@ -65,11 +65,8 @@ create_note (Fixture    *f,
              const char *title,
              const char *text)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) body = fb_note_body_new (title, text);
-  g_autoptr(FbItem) item = fb_store_create_item (f->store, FB_COLLECTION_NOTES, body, &error);
+  g_autoptr(FbItem) item = fb_test_store_create_note (f->store, title, text);
 
-  g_assert_no_error (error);
   return g_strdup (fb_item_get_id (item));
 }
 

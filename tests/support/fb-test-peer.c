@@ -9,6 +9,7 @@
 #include "fb-test-dir.h"
 #include "fb-test-peer.h"
 #include "fb-test-server.h"
+#include "fb-test-store.h"
 #include "fb-test-wait.h"
 
 static void
@@ -98,11 +99,8 @@ fb_test_peer_create_note (FbTestPeer *peer,
                           const char *title,
                           const char *text)
 {
-  g_autoptr(JsonObject) body = fb_note_body_new (title, text);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FbItem) item = fb_store_create_item (peer->store, FB_COLLECTION_NOTES, body, &error);
+  g_autoptr(FbItem) item = fb_test_store_create_note (peer->store, title, text);
 
-  g_assert_no_error (error);
   return g_strdup (fb_item_get_id (item));
 }
 

@@ -45,3 +45,17 @@ fb_test_query_text (sqlite3    *db,
 
   return value;
 }
+
+FbItem *
+fb_test_store_create_note (FbStore    *store,
+                           const char *title,
+                           const char *text)
+{
+  g_autoptr(JsonObject) body = fb_note_body_new (title, text);
+  g_autoptr(GError) error = NULL;
+  FbItem *item = fb_store_create_item (store, FB_COLLECTION_NOTES, body, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (item);
+  return item;
+}

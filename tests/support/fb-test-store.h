@@ -22,4 +22,9 @@ gint64  fb_test_query_int   (sqlite3    *db,
 char   *fb_test_query_text  (sqlite3    *db,
                              const char *sql);
 
+/* A new note in @store, asserting it could be made. */
+FbItem *fb_test_store_create_note  (FbStore    *store,
+                                    const char *title,
+                                    const char *text);
+
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include "fb-store-history.h"
 #include "fb-store-private.h"
 #include "fb-test-screenshot.h"
+#include "fb-test-store.h"
 #include "fb-test-wait.h"
 #include "fb-trash-window.h"
 #include "fb-window.h"
@@ -42,11 +43,8 @@ add_note (FbStore    *store,
           const char *title,
           const char *text)
 {
-  g_autoptr(JsonObject) body = fb_note_body_new (title, text);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FbItem) item = fb_store_create_item (store, FB_COLLECTION_NOTES, body, &error);
+  g_autoptr(FbItem) item = fb_test_store_create_note (store, title, text);
 
-  g_assert_no_error (error);
   return g_strdup (fb_item_get_id (item));
 }
 

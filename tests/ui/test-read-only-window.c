@@ -13,26 +13,13 @@
 #include "fb-store.h"
 #include "fb-test-disk.h"
 #include "fb-test-ui.h"
+#include "fb-test-wait.h"
 #include "fb-window.h"
 
 #define WAIT_SECONDS 10
 
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-#define WAIT_FOR(cond)                                                        \
-  G_STMT_START {                                                              \
-    gint64 deadline_ = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC; \
-    guint tick_ = g_timeout_add (10, tick_cb, NULL);                          \
-    while (!(cond) && g_get_monotonic_time () < deadline_)                    \
-      g_main_context_iteration (NULL, TRUE);                                  \
-    g_source_remove (tick_);                                                  \
-    if (!(cond))                                                              \
-      g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond); \
-  } G_STMT_END
+/* Iterates the main context until @cond holds (tests/support/fb-test-wait.h). */
+#define WAIT_FOR(cond) WAIT_UNTIL (cond, WAIT_SECONDS * 1000)
 
 static gboolean
 is_showing (gpointer widget)
