@@ -12,6 +12,7 @@
 #include "fb-store.h"
 #include "fb-store-history.h"
 #include "fb-store-private.h"
+#include "fb-test-dir.h"
 
 static const char * const words[] = {
   "heron", "wren", "gate", "oak", "river", "bank", "morning", "rain", "north",
@@ -164,15 +165,8 @@ main (int   argc,
            (after - without) / 1e3 / MAX (n_versions, 1));
 
   g_clear_object (&store);
-  {
-    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-    g_unlink (path);
-    g_unlink (wal);
-    g_unlink (shm);
-    g_rmdir (dir);
-  }
+  fb_test_remove_database (path);
+  g_rmdir (dir);
 
   return 0;
 }

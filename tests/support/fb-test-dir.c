@@ -40,3 +40,14 @@ fb_test_remove_tree (const char *path)
       g_unlink (path);
     }
 }
+
+void
+fb_test_remove_database (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+}

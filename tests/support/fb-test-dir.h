@@ -9,9 +9,11 @@ G_BEGIN_DECLS
 
 /* A new, empty folder under the temporary directory, asserting it could be
  * made. */
-char  *fb_test_make_tmp_dir  (void);
+char  *fb_test_make_tmp_dir    (void);
 /* Removes a file or a folder with everything in it (symlinks are removed,
  * never followed). */
-void   fb_test_remove_tree   (const char *path);
+void   fb_test_remove_tree     (const char *path);
+/* Removes an SQLite database file and its -wal and -shm files. */
+void   fb_test_remove_database (const char *path);
 
 G_END_DECLS

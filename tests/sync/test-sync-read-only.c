@@ -120,14 +120,7 @@ test_full_disk (void)
 
   g_assert_finalize_object (manager);
   g_assert_finalize_object (store);
-  fb_test_remove_tree (path);
-  {
-    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-    g_unlink (wal);
-    g_unlink (shm);
-  }
+  fb_test_remove_database (path);
   fb_test_disk_free (g_steal_pointer (&disk));
 }
 

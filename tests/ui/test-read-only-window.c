@@ -11,6 +11,7 @@
 
 #include "fb-read-only-banner.h"
 #include "fb-store.h"
+#include "fb-test-dir.h"
 #include "fb-test-disk.h"
 #include "fb-test-ui.h"
 #include "fb-test-wait.h"
@@ -110,14 +111,7 @@ test_disk_full (void)
   WAIT_FOR (G_OBJECT (store)->ref_count == 1);
   g_assert_finalize_object (store);
 
-  g_unlink (path);
-  {
-    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-    g_unlink (wal);
-    g_unlink (shm);
-  }
+  fb_test_remove_database (path);
   fb_test_disk_free (g_steal_pointer (&disk));
 }
 
