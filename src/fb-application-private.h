@@ -3,13 +3,14 @@
 
 #pragma once
 
+#include "fb-account.h"
 #include "fb-application.h"
 
 G_BEGIN_DECLS
 
 /* fb-application.c: the object, startup, the store, the windows.
  * fb-application-actions.c: app actions, their shortcuts, the about window.
- * fb-application-sync.c: the sync manager's settings, finishing pushes
+ * fb-application-sync.c: the account → the sync manager, finishing pushes
  * without windows, the notification of server changes. */
 struct _FbApplication
 {
@@ -20,12 +21,9 @@ struct _FbApplication
   GNetworkMonitor *monitor;
 
   FbSyncManager   *sync_manager;
-  GSettings       *settings;
+  GSettings       *settings;      /* NULL when the schema is not installed */
+  FbAccount       *account;
   GCancellable    *cancellable;
-  guint            settings_source;
-  /* Bumped by each settings read, so a slow keyring answer for older
-   * values is dropped. */
-  guint            remote_generation;
   gboolean         sync_started;
 
   gboolean         background_sync;

@@ -1,4 +1,4 @@
-/* fb-application-sync.c: FbApplication's background sync: settings → sync manager, pushes without windows */
+/* fb-application-sync.c: FbApplication's background sync: account → sync manager, pushes without windows */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "fb-application"
@@ -6,15 +6,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
+#include "fb-account.h"
 #include "fb-application-private.h"
-#include "fb-credentials.h"
 #include "fb-preferences.h"
 
-#define SETTINGS_SCHEMA_ID "io.github.fieldbook.Fieldbook"
-/* One preferences apply writes up to three keys: they restart sync once. */
-#define SETTINGS_DELAY_MS 200
 /* How long the application may stay without windows to finish pushing. */
 #define BACKGROUND_SYNC_SECS 120
 #define REMOTE_CHANGES_ID "remote-changes"
@@ -58,25 +54,7 @@ fb_application_describe_remote_changes (FbStore            *store,
   return g_strdup_printf (ngettext ("%u item updated", "%u items updated", n_total), n_total);
 }
 
-/* ---- Sync settings: GSettings + the keyring → the sync manager ---- */
-
-static GSettings *
-settings_new_if_installed (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, SETTINGS_SCHEMA_ID, TRUE);
-
-  if (schema == NULL)
-    {
-      g_debug ("Settings schema %s is not installed; sync is not set up", SETTINGS_SCHEMA_ID);
-      return NULL;
-    }
-
-  return g_settings_new_full (schema, NULL, NULL);
-}
+/* ---- The account (settings + keyring) → the sync manager ---- */
 
 static void
 start_sync_once (FbApplication *self)
@@ -88,93 +66,36 @@ start_sync_once (FbApplication *self)
   fb_sync_manager_start (self->sync_manager);
 }
 
-typedef struct {
-  FbApplication *self;
-  guint          generation;
-  char          *url;
-  char          *database;
-  char          *user;
-} RemoteLookup;
-
+/* Hands the account, with its password, to the sync manager; starts it the
+ * first time. */
 static void
-remote_lookup_free (RemoteLookup *lookup)
+apply_account (FbApplication *self)
 {
-  g_object_unref (lookup->self);
-  g_free (lookup->url);
-  g_free (lookup->database);
-  g_free (lookup->user);
-  g_free (lookup);
-}
-
-static void
-password_lookup_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  RemoteLookup *lookup = user_data;
-  FbApplication *self = lookup->self;
-  g_autoptr(GError) error = NULL;
-  char *password = fb_credentials_lookup_finish (result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      lookup->generation != self->remote_generation ||
-      self->sync_manager == NULL)
-    goto out;
-
-  /* Without the keyring, try without a password: the server says whether
-   * it needs one, and the window asks for it in words. */
-  if (error != NULL)
-    g_message ("Cannot read the sync password from the keyring: %s", error->message);
-
-  fb_sync_manager_set_remote (self->sync_manager, lookup->url, lookup->database,
-                              lookup->user, password);
-  start_sync_once (self);
-
-out:
-  if (password != NULL)
-    memset (password, 0, strlen (password));
-  g_free (password);
-  remote_lookup_free (lookup);
-}
-
-/* Reads the sync settings and hands them, with the password, to the sync
- * manager; starts it the first time. */
-static void
-apply_sync_settings (FbApplication *self)
-{
-  g_autofree char *url = NULL;
-  RemoteLookup *lookup;
-
   if (self->sync_manager == NULL)
     return;
 
-  self->remote_generation++;
+  fb_account_configure (self->account, self->sync_manager);
+  start_sync_once (self);
+}
 
-  if (self->settings == NULL)
+static void
+password_loaded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(FbApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fb_account_load_password_finish (FB_ACCOUNT (object), result, &error))
     {
-      start_sync_once (self);
-      return;
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* Without the keyring, try without a password: the server says
+       * whether it needs one, and the window asks for it in words. */
+      g_message ("Cannot read the sync password from the keyring: %s", error->message);
     }
 
-  fb_sync_manager_set_enabled (self->sync_manager,
-                               g_settings_get_boolean (self->settings, "sync-enabled"));
-
-  url = g_strstrip (g_settings_get_string (self->settings, "server-url"));
-  if (*url == '\0')
-    {
-      fb_sync_manager_set_remote (self->sync_manager, NULL, NULL, NULL, NULL);
-      start_sync_once (self);
-      return;
-    }
-
-  lookup = g_new0 (RemoteLookup, 1);
-  lookup->self = g_object_ref (self);
-  lookup->generation = self->remote_generation;
-  lookup->url = g_steal_pointer (&url);
-  lookup->database = g_settings_get_string (self->settings, "database");
-  lookup->user = g_settings_get_string (self->settings, "user-name");
-  fb_credentials_lookup_async (lookup->url, lookup->user, self->cancellable,
-                               password_lookup_cb, lookup);
+  apply_account (self);
 }
 
 /* An open preferences window gives the manager what it writes to the
@@ -190,39 +111,21 @@ preferences_open (FbApplication *self)
   return FALSE;
 }
 
-static gboolean
-settings_timeout_cb (gpointer user_data)
+static void
+account_changed_cb (FbApplication *self,
+                    FbAccount     *account)
 {
-  FbApplication *self = user_data;
-
-  self->settings_source = 0;
   if (!preferences_open (self))
-    apply_sync_settings (self);
-
-  return G_SOURCE_REMOVE;
+    apply_account (self);
 }
 
 static void
-settings_changed_cb (FbApplication *self,
-                     const char    *key,
-                     GSettings     *settings)
+account_enabled_cb (FbApplication *self,
+                    GParamSpec    *pspec,
+                    FbAccount     *account)
 {
-  if (g_strcmp0 (key, "sync-enabled") == 0)
-    {
-      if (self->sync_manager != NULL)
-        fb_sync_manager_set_enabled (self->sync_manager,
-                                     g_settings_get_boolean (settings, "sync-enabled"));
-      return;
-    }
-
-  if (g_strcmp0 (key, "server-url") != 0 &&
-      g_strcmp0 (key, "database") != 0 &&
-      g_strcmp0 (key, "user-name") != 0)
-    return;
-
-  /* Restarted by each change: one apply, one restart. */
-  g_clear_handle_id (&self->settings_source, g_source_remove);
-  self->settings_source = g_timeout_add (SETTINGS_DELAY_MS, settings_timeout_cb, self);
+  if (self->sync_manager != NULL)
+    fb_sync_manager_set_enabled (self->sync_manager, fb_account_get_enabled (account));
 }
 
 /* ---- Finishing pushes without windows ---- */
@@ -353,7 +256,7 @@ remote_changes_cb (FbApplication *self,
   _fb_application_notification_sent (self, REMOTE_CHANGES_ID, summary, notification);
 }
 
-/* Makes the sync manager for the store, set up from the settings. */
+/* Makes the sync manager for the store, set up from the account. */
 void
 _fb_application_sync_startup (FbApplication *self)
 {
@@ -361,9 +264,24 @@ _fb_application_sync_startup (FbApplication *self)
   g_signal_connect_object (self->sync_manager, "remote-changes",
                            G_CALLBACK (remote_changes_cb), self, G_CONNECT_SWAPPED);
 
-  self->settings = settings_new_if_installed ();
-  if (self->settings != NULL)
-    g_signal_connect_object (self->settings, "changed",
-                             G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
-  apply_sync_settings (self);
+  self->settings = fb_settings_new_if_installed ();
+  self->account = fb_account_new (self->settings);
+  if (self->settings == NULL)
+    {
+      g_debug ("No settings: sync is not set up");
+      start_sync_once (self);
+      return;
+    }
+
+  fb_sync_manager_set_enabled (self->sync_manager, fb_account_get_enabled (self->account));
+  g_signal_connect_object (self->account, "notify::enabled",
+                           G_CALLBACK (account_enabled_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->account, "changed",
+                           G_CALLBACK (account_changed_cb), self, G_CONNECT_SWAPPED);
+
+  if (fb_account_is_configured (self->account))
+    fb_account_load_password_async (self->account, self->cancellable,
+                                    password_loaded_cb, g_object_ref (self));
+  else
+    apply_account (self);
 }

@@ -287,7 +287,8 @@ fb_application_shutdown (GApplication *app)
   FbApplication *self = FB_APPLICATION (app);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->settings_source, g_source_remove);
+  if (self->account != NULL)
+    g_signal_handlers_disconnect_by_data (self->account, self);
   g_clear_handle_id (&self->background_timeout, g_source_remove);
   g_clear_handle_id (&self->writable_retry, g_source_remove);
 
@@ -313,13 +314,13 @@ fb_application_dispose (GObject *object)
   FbApplication *self = FB_APPLICATION (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->settings_source, g_source_remove);
   g_clear_handle_id (&self->background_timeout, g_source_remove);
   g_clear_handle_id (&self->writable_retry, g_source_remove);
-  if (self->settings != NULL)
-    g_signal_handlers_disconnect_by_data (self->settings, self);
+  if (self->account != NULL)
+    g_signal_handlers_disconnect_by_data (self->account, self);
   if (self->sync_manager != NULL)
     g_signal_handlers_disconnect_by_data (self->sync_manager, self);
+  g_clear_object (&self->account);
   g_clear_object (&self->settings);
   g_clear_object (&self->sync_manager);
   g_clear_object (&self->monitor);

@@ -12,16 +12,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fb-account.h"
 #include "fb-cli.h"
 #include "fb-cli-private.h"
 #include "fb-couch-document.h"
-#include "fb-credentials.h"
 #include "fb-store.h"
 #include "fb-sync-error.h"
 #include "fb-sync-manager.h"
 #include "fb-sync-words.h"
 
-#define SETTINGS_SCHEMA_ID "io.github.fieldbook.Fieldbook"
 #define EXPORT_VERSION     1
 
 void
@@ -73,19 +72,17 @@ waiter_cb (GObject      *object,
 
 /* ---- --sync ---- */
 
-static char *
-lookup_string (GVariantDict *options,
-               const char   *name,
-               GSettings    *settings,
-               const char   *key)
+/* The option @name if given, else @saved (the account's value). */
+static const char *
+option_or (GVariantDict *options,
+           const char   *name,
+           const char   *saved)
 {
   const char *value = NULL;
 
   if (g_variant_dict_lookup (options, name, "&s", &value))
-    return g_strdup (value);
-  if (settings != NULL)
-    return g_settings_get_string (settings, key);
-  return NULL;
+    return value;
+  return saved;
 }
 
 /* One line for the run, one for the store: how many items wait for a
@@ -151,13 +148,8 @@ static int
 run_sync (FbStore      *store,
           GVariantDict *options)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
   g_autoptr(GSettings) settings = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *database = NULL;
-  g_autofree char *user = NULL;
-  g_autofree char *password = NULL;
+  g_autoptr(FbAccount) account = NULL;
   g_autoptr(FbSyncManager) manager = NULL;
   g_autoptr(FbSyncStats) stats = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -175,42 +167,31 @@ run_sync (FbStore      *store,
 
   /* Without the installed schema (e.g. run from the build tree), the
    * options alone say where to sync. */
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, SETTINGS_SCHEMA_ID, TRUE);
-  if (schema != NULL)
-    settings = g_settings_new_full (schema, NULL, NULL);
+  settings = fb_settings_new_if_installed ();
+  account = fb_account_new (settings);
+  fb_account_set (account,
+                  option_or (options, "server", fb_account_get_server_url (account)),
+                  option_or (options, "database", fb_account_get_database (account)),
+                  option_or (options, "user", fb_account_get_user (account)),
+                  g_getenv ("FIELDBOOK_PASSWORD"));
 
-  url = lookup_string (options, "server", settings, "server-url");
-  database = lookup_string (options, "database", settings, "database");
-  user = lookup_string (options, "user", settings, "user-name");
-
-  if (url == NULL || *url == '\0')
+  if (!fb_account_is_configured (account))
     {
       g_printerr (_("Could not sync: %s\n"), _("no server is set up (use --server URL)"));
       return 1;
     }
-  if (database == NULL || *database == '\0')
-    {
-      g_free (database);
-      database = g_strdup ("fieldbook");
-    }
 
-  if (g_getenv ("FIELDBOOK_PASSWORD") != NULL)
-    {
-      password = g_strdup (g_getenv ("FIELDBOOK_PASSWORD"));
-    }
-  else if (user != NULL && *user != '\0')
+  if (g_getenv ("FIELDBOOK_PASSWORD") == NULL && *fb_account_get_user (account) != '\0')
     {
       g_autoptr(GError) keyring_error = NULL;
 
-      password = fb_credentials_lookup_sync (url, user, NULL, &keyring_error);
-      if (keyring_error != NULL)
+      if (!fb_account_load_password_sync (account, NULL, &keyring_error))
         g_printerr (_("Could not read the password from the keyring: %s\n"),
                     keyring_error->message);
     }
 
   manager = fb_sync_manager_new (store, NULL);
-  fb_sync_manager_set_remote (manager, url, database, user, password);
+  fb_account_configure (account, manager);
 
   loop = g_main_loop_new (NULL, FALSE);
   waiter.loop = loop;

@@ -5,17 +5,13 @@
 
 #include "config.h"
 
-#include <string.h>
 #include <glib/gi18n.h>
 
-#include "fb-couch-client.h"
-#include "fb-credentials.h"
+#include "fb-account.h"
 #include "fb-preferences.h"
 #include "fb-sync-error.h"
 #include "fb-sync-status.h"
 #include "fb-sync-words.h"
-
-#define SETTINGS_SCHEMA_ID "io.github.fieldbook.Fieldbook"
 
 struct _FbPreferences
 {
@@ -33,18 +29,15 @@ struct _FbPreferences
   GtkButton            *test_button;
 
   FbSyncManager        *manager;
-  GSettings            *settings;     /* NULL when the schema is not installed */
+  /* What was applied last: the settings' values and the keyring's password. */
+  FbAccount            *account;
   GCancellable         *cancellable;  /* the window's lifetime */
   GCancellable         *test_cancellable;
-  FbCouchClient        *test_client;
-  char                 *test_database;
+  /* The values as typed when "Test Connection" was pressed. */
+  FbAccount            *test_account;
+  gboolean              test_create;
   char                 *test_result;
 
-  /* What was applied last: the settings' values and the keyring's password. */
-  char                 *applied_url;
-  char                 *applied_database;
-  char                 *applied_user;
-  char                 *applied_password;
   gboolean              password_loaded;
   gboolean              apply_when_loaded;
   gboolean              focus_password_when_loaded;
@@ -59,14 +52,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static void
-wipe_password (char **password)
-{
-  if (*password != NULL)
-    memset (*password, 0, strlen (*password));
-  g_clear_pointer (password, g_free);
-}
 
 /* Asynchronous calls hold the window weakly: a window kept alive by a
  * callback would outlive its transient parent. */
@@ -124,16 +109,6 @@ row_text (AdwEntryRow *row)
   return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
 }
 
-static char *
-setting_string (FbPreferences *self,
-                const char    *key,
-                const char    *fallback)
-{
-  if (self->settings == NULL)
-    return g_strdup (fallback);
-  return g_settings_get_string (self->settings, key);
-}
-
 static void
 set_test_result (FbPreferences *self,
                  const char    *words,
@@ -147,71 +122,37 @@ set_test_result (FbPreferences *self,
 
 /* ---- Applying ---- */
 
-/* The account settings written once the keyring has the password that goes
- * with them: whoever reacts to the settings changing (the application looks
- * the password up again) must not find the previous one. */
+/* A save in progress: an emptied password row is removed from the
+ * keyring, a typed one stored. */
 typedef struct {
-  GWeakRef   window;
-  GSettings *settings; /* nullable */
-  char      *url;
-  char      *database;
-  char      *user;
-} AccountWrite;
-
-static AccountWrite *
-account_write_new (FbPreferences *self,
-                   const char    *url,
-                   const char    *database,
-                   const char    *user)
-{
-  AccountWrite *write = g_new0 (AccountWrite, 1);
-
-  g_weak_ref_init (&write->window, self);
-  g_set_object (&write->settings, self->settings);
-  write->url = g_strdup (url);
-  write->database = g_strdup (database);
-  write->user = g_strdup (user);
-  return write;
-}
-
-/* Writes what changed, and frees @write. */
-static void
-account_write_finish (AccountWrite *write)
-{
-  if (write->settings != NULL)
-    {
-      g_autofree char *url = g_settings_get_string (write->settings, "server-url");
-      g_autofree char *database = g_settings_get_string (write->settings, "database");
-      g_autofree char *user = g_settings_get_string (write->settings, "user-name");
-
-      if (g_strcmp0 (url, write->url) != 0)
-        g_settings_set_string (write->settings, "server-url", write->url);
-      if (g_strcmp0 (database, write->database) != 0)
-        g_settings_set_string (write->settings, "database", write->database);
-      if (g_strcmp0 (user, write->user) != 0)
-        g_settings_set_string (write->settings, "user-name", write->user);
-    }
-
-  g_weak_ref_clear (&write->window);
-  g_clear_object (&write->settings);
-  g_free (write->url);
-  g_free (write->database);
-  g_free (write->user);
-  g_free (write);
-}
+  GWeakRef window;
+  gboolean clears;
+} Save;
 
 static void
-credentials_stored_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
+account_saved_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
-  AccountWrite *write = user_data;
-  g_autoptr(FbPreferences) self = g_weak_ref_get (&write->window);
+  Save *save = user_data;
+  g_autoptr(FbPreferences) self = g_weak_ref_get (&save->window);
   g_autoptr(GError) error = NULL;
+  gboolean clears = save->clears;
 
-  if (!fb_credentials_store_finish (result, &error) && self == NULL)
+  g_weak_ref_clear (&save->window);
+  g_free (save);
+
+  if (fb_account_save_finish (FB_ACCOUNT (object), result, &error))
+    return;
+
+  if (clears)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Cannot remove the password from the keyring: %s", error->message);
+    }
+  else if (self == NULL)
     g_warning ("Cannot save the password in the keyring: %s", error->message);
-  else if (error != NULL)
+  else
     {
       /* Translators: %s says why, in the keyring's words. */
       g_autofree char *message = g_strdup_printf (_("The password could not be saved in the keyring: %s"),
@@ -219,23 +160,6 @@ credentials_stored_cb (GObject      *object,
 
       adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
     }
-
-  account_write_finish (write);
-}
-
-static void
-credentials_cleared_cb (GObject      *object,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  AccountWrite *write = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!fb_credentials_clear_finish (result, &error) && error != NULL &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Cannot remove the password from the keyring: %s", error->message);
-
-  account_write_finish (write);
 }
 
 void
@@ -245,8 +169,7 @@ fb_preferences_apply (FbPreferences *self)
   g_autofree char *database = NULL;
   g_autofree char *user = NULL;
   const char *password;
-  gboolean account_changed;
-  AccountWrite *write;
+  Save *save;
 
   g_return_if_fail (FB_IS_PREFERENCES (self));
 
@@ -263,44 +186,16 @@ fb_preferences_apply (FbPreferences *self)
   user = row_text (self->user_row);
   password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
 
-  if (*database == '\0')
-    {
-      g_free (database);
-      database = g_strdup ("fieldbook");
-    }
-
-  account_changed = g_strcmp0 (url, self->applied_url) != 0 ||
-                    g_strcmp0 (user, self->applied_user) != 0;
-
-  write = account_write_new (self, url, database, user);
-  /* Not cancelled with the window: closing it applies too. */
-  if (*url != '\0' && *password != '\0' &&
-      (account_changed || g_strcmp0 (password, self->applied_password) != 0))
-    fb_credentials_store_async (url, user, password, NULL,
-                                credentials_stored_cb, g_steal_pointer (&write));
-  else if (*url != '\0' && *password == '\0' &&
-           !account_changed && self->applied_password != NULL)
-    fb_credentials_clear_async (url, user, NULL,
-                                credentials_cleared_cb, g_steal_pointer (&write));
-  else
-    account_write_finish (g_steal_pointer (&write));
-
-  g_free (self->applied_url);
-  self->applied_url = g_strdup (url);
-  g_free (self->applied_database);
-  self->applied_database = g_strdup (database);
-  g_free (self->applied_user);
-  self->applied_user = g_strdup (user);
-  wipe_password (&self->applied_password);
-  if (*password != '\0')
-    self->applied_password = g_strdup (password);
+  save = g_new0 (Save, 1);
+  g_weak_ref_init (&save->window, self);
+  save->clears = *password == '\0';
+  /* Not cancelled with the window: closing it applies too. The settings
+   * follow once the keyring has the password that goes with them. */
+  fb_account_save_async (self->account, url, database, user, password,
+                         account_saved_cb, save);
 
   if (self->manager != NULL)
-    fb_sync_manager_set_remote (self->manager,
-                                *url != '\0' ? url : NULL,
-                                database,
-                                *user != '\0' ? user : NULL,
-                                *password != '\0' ? password : NULL);
+    fb_account_configure (self->account, self->manager);
 }
 
 static void
@@ -328,16 +223,13 @@ sync_switch_active_cb (FbPreferences *self)
 /* ---- Loading the password ---- */
 
 static void
-password_loaded (FbPreferences *self,
-                 char          *password)
+password_loaded (FbPreferences *self)
 {
+  const char *password = fb_account_get_password (self->account);
+
   self->password_loaded = TRUE;
   if (password != NULL)
-    {
-      gtk_editable_set_text (GTK_EDITABLE (self->password_row), password);
-      wipe_password (&self->applied_password);
-      self->applied_password = password;
-    }
+    gtk_editable_set_text (GTK_EDITABLE (self->password_row), password);
 
   if (self->focus_password_when_loaded)
     {
@@ -359,13 +251,10 @@ password_lookup_cb (GObject      *object,
 {
   g_autoptr(FbPreferences) self = weak_ref_steal (user_data);
   g_autoptr(GError) error = NULL;
-  char *password = fb_credentials_lookup_finish (result, &error);
 
+  fb_account_load_password_finish (FB_ACCOUNT (object), result, &error);
   if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      wipe_password (&password);
-      return;
-    }
+    return;
   if (error != NULL)
     {
       /* Translators: %s says why, in the keyring's words. */
@@ -375,7 +264,7 @@ password_lookup_cb (GObject      *object,
       adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
     }
 
-  password_loaded (self, password);
+  password_loaded (self);
 }
 
 /* ---- Test Connection ---- */
@@ -398,14 +287,14 @@ open_database_cb (GObject      *object,
   g_autoptr(FbPreferences) self = weak_ref_steal (user_data);
   g_autoptr(JsonObject) info = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean created = GPOINTER_TO_INT (g_object_get_data (object, "fb-create"));
   g_autofree char *words = NULL;
   const char *icon_name = "dialog-warning-symbolic";
+  const char *database = fb_account_get_database (FB_ACCOUNT (object));
 
-  info = fb_couch_client_open_database_finish (FB_COUCH_CLIENT (object), result, &error);
+  info = fb_account_test_finish (FB_ACCOUNT (object), result, &error);
   if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (FB_COUCH_CLIENT (object) != self->test_client)
+  if (FB_ACCOUNT (object) != self->test_account)
     return;
 
   set_testing (self, FALSE);
@@ -414,21 +303,21 @@ open_database_cb (GObject      *object,
   if (info != NULL)
     {
       icon_name = "emblem-ok-symbolic";
-      if (created)
+      if (self->test_create)
         /* Translators: %s is a database name. */
         words = g_strdup_printf (_("The database “%s” was created. The server is ready to sync."),
-                                 self->test_database);
+                                 database);
       else
         /* Translators: %s is a database name. */
         words = g_strdup_printf (_("The server is reachable and the database “%s” is ready."),
-                                 self->test_database);
+                                 database);
     }
   else if (g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_NOT_FOUND))
     {
       /* Translators: %s is a database name. */
       words = g_strdup_printf (_("The server answered, but it has no database “%s”. "
                                  "It can be created now."),
-                               self->test_database);
+                               database);
       gtk_widget_set_visible (GTK_WIDGET (self->create_button), TRUE);
     }
   else if (g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_BAD_RESPONSE))
@@ -447,47 +336,28 @@ run_test (FbPreferences *self,
   g_autofree char *url = row_text (self->url_row);
   g_autofree char *database = row_text (self->database_row);
   g_autofree char *user = row_text (self->user_row);
-  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
-  g_autoptr(GError) error = NULL;
 
   g_cancellable_cancel (self->test_cancellable);
   g_clear_object (&self->test_cancellable);
-  g_clear_object (&self->test_client);
+  g_clear_object (&self->test_account);
 
   if (*url == '\0')
     {
       set_test_result (self, _("Enter the server’s address first."), "dialog-warning-symbolic");
       return;
     }
-  if (*database == '\0')
-    {
-      g_free (database);
-      database = g_strdup ("fieldbook");
-    }
 
-  self->test_client = fb_couch_client_new (url, database,
-                                           *user != '\0' ? user : NULL,
-                                           *password != '\0' ? password : NULL,
-                                           &error);
-  if (self->test_client == NULL)
-    {
-      g_autofree char *words = fb_sync_words_error (error);
-
-      gtk_widget_set_visible (GTK_WIDGET (self->create_button), FALSE);
-      set_test_result (self, words, "dialog-warning-symbolic");
-      return;
-    }
-
-  g_free (self->test_database);
-  self->test_database = g_strdup (database);
+  /* Each run has its own account: the callback tells the last run by it. */
+  self->test_account = fb_account_new (NULL);
+  fb_account_set (self->test_account, url, database, user,
+                  gtk_editable_get_text (GTK_EDITABLE (self->password_row)));
+  self->test_create = create;
   self->test_cancellable = g_cancellable_new ();
   set_testing (self, TRUE);
   set_test_result (self, create ? _("Creating the database…") : _("Connecting…"), NULL);
 
-  /* Each run has its own client: the callback tells a create from a test by it. */
-  g_object_set_data (G_OBJECT (self->test_client), "fb-create", GINT_TO_POINTER (create));
-  fb_couch_client_open_database_async (self->test_client, create, self->test_cancellable,
-                                       open_database_cb, weak_ref_new (self));
+  fb_account_test_async (self->test_account, create, self->test_cancellable,
+                         open_database_cb, weak_ref_new (self));
 }
 
 static void
@@ -557,23 +427,6 @@ fb_preferences_get_test_result (FbPreferences *self)
 
 /* ---- GObject ---- */
 
-static GSettings *
-settings_new_if_installed (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, SETTINGS_SCHEMA_ID, TRUE);
-  if (schema == NULL)
-    {
-      g_debug ("Settings schema %s is not installed; preferences are not kept",
-               SETTINGS_SCHEMA_ID);
-      return NULL;
-    }
-  return g_settings_new_full (schema, NULL, NULL);
-}
-
 static gboolean
 fb_preferences_close_request (GtkWindow *window)
 {
@@ -586,20 +439,19 @@ static void
 fb_preferences_constructed (GObject *object)
 {
   FbPreferences *self = FB_PREFERENCES (object);
+  g_autoptr(GSettings) settings = NULL;
 
   G_OBJECT_CLASS (fb_preferences_parent_class)->constructed (object);
 
-  self->settings = settings_new_if_installed ();
-  self->applied_url = setting_string (self, "server-url", "");
-  self->applied_database = setting_string (self, "database", "fieldbook");
-  self->applied_user = setting_string (self, "user-name", "");
+  settings = fb_settings_new_if_installed ();
+  self->account = fb_account_new (settings);
 
-  gtk_editable_set_text (GTK_EDITABLE (self->url_row), self->applied_url);
-  gtk_editable_set_text (GTK_EDITABLE (self->database_row), self->applied_database);
-  gtk_editable_set_text (GTK_EDITABLE (self->user_row), self->applied_user);
+  gtk_editable_set_text (GTK_EDITABLE (self->url_row), fb_account_get_server_url (self->account));
+  gtk_editable_set_text (GTK_EDITABLE (self->database_row), fb_account_get_database (self->account));
+  gtk_editable_set_text (GTK_EDITABLE (self->user_row), fb_account_get_user (self->account));
 
-  if (self->settings != NULL)
-    g_settings_bind (self->settings, "sync-enabled", self->sync_switch, "active",
+  if (settings != NULL)
+    g_settings_bind (settings, "sync-enabled", self->sync_switch, "active",
                      G_SETTINGS_BIND_DEFAULT);
   else
     gtk_switch_set_active (self->sync_switch,
@@ -607,11 +459,11 @@ fb_preferences_constructed (GObject *object)
   g_signal_connect_swapped (self->sync_switch, "notify::active",
                             G_CALLBACK (sync_switch_active_cb), self);
 
-  if (*self->applied_url != '\0')
-    fb_credentials_lookup_async (self->applied_url, self->applied_user, self->cancellable,
-                                 password_lookup_cb, weak_ref_new (self));
+  if (fb_account_is_configured (self->account))
+    fb_account_load_password_async (self->account, self->cancellable,
+                                    password_lookup_cb, weak_ref_new (self));
   else
-    password_loaded (self, NULL);
+    password_loaded (self);
 }
 
 static void
@@ -622,8 +474,8 @@ fb_preferences_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->test_cancellable);
   g_clear_object (&self->test_cancellable);
-  g_clear_object (&self->test_client);
-  g_clear_object (&self->settings);
+  g_clear_object (&self->test_account);
+  g_clear_object (&self->account);
   g_clear_object (&self->manager);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FB_TYPE_PREFERENCES);
@@ -637,12 +489,7 @@ fb_preferences_finalize (GObject *object)
   FbPreferences *self = FB_PREFERENCES (object);
 
   g_clear_object (&self->cancellable);
-  g_free (self->test_database);
   g_free (self->test_result);
-  g_free (self->applied_url);
-  g_free (self->applied_database);
-  g_free (self->applied_user);
-  wipe_password (&self->applied_password);
 
   G_OBJECT_CLASS (fb_preferences_parent_class)->finalize (object);
 }
