@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "fb-account.h"
 #include "fb-couch-client.h"
 #include "fb-sync-error.h"
 #include "fb-sync-manager-private.h"
@@ -749,7 +750,7 @@ fb_sync_manager_set_remote (FbSyncManager *self,
   if (url != NULL && *url == '\0')
     url = NULL;
   if (database == NULL || *database == '\0')
-    database = "fieldbook";
+    database = FB_ACCOUNT_DEFAULT_DATABASE;
   if (user != NULL && *user == '\0')
     user = NULL;
 

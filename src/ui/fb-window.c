@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fb-account.h"
 #include "fb-item-row.h"
 #include "fb-read-only-banner.h"
 #include "fb-sync-banner.h"
@@ -14,7 +15,6 @@
 #include "fb-trash-window.h"
 #include "fb-window-private.h"
 
-#define SETTINGS_SCHEMA_ID "io.github.fieldbook.Fieldbook"
 #define SAVE_DELAY_MS 500
 
 G_DEFINE_FINAL_TYPE (FbWindow, fb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -612,25 +612,6 @@ fb_window_close_request (GtkWindow *window)
 
 /* ---- GObject ---- */
 
-static GSettings *
-settings_new_if_installed (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, SETTINGS_SCHEMA_ID, TRUE);
-
-  if (schema == NULL)
-    {
-      g_debug ("Settings schema %s is not installed; the window will not remember its state",
-               SETTINGS_SCHEMA_ID);
-      return NULL;
-    }
-
-  return g_settings_new_full (schema, NULL, NULL);
-}
-
 static void
 bind_setting (FbWindow   *self,
               const char *key,
@@ -698,7 +679,7 @@ fb_window_constructed (GObject *object)
 
   g_assert (FB_IS_STORE (self->store));
 
-  self->settings = settings_new_if_installed ();
+  self->settings = fb_settings_new_if_installed ();
   if (self->settings != NULL)
     {
       bind_setting (self, "window-width", "default-width");

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "fb-account.h"
 #include "fb-credentials.h"
 #include "fb-preferences.h"
 #include "fb-test-proxy.h"
@@ -35,7 +36,7 @@ show_prefs (FbSyncManager *manager)
 {
   Shown shown;
 
-  shown.settings = g_settings_new ("io.github.fieldbook.Fieldbook");
+  shown.settings = g_settings_new (FB_SETTINGS_SCHEMA_ID);
   shown.parent = GTK_WINDOW (gtk_window_new ());
   gtk_window_present (shown.parent);
   shown.prefs = FB_PREFERENCES (fb_preferences_new (shown.parent, manager));
@@ -155,7 +156,7 @@ test_url_writes_settings (void)
   Shown shown = show_prefs (peer->manager);
 
   g_assert_cmpstr (gtk_editable_get_text (part (&shown, "url_row")), ==, "");
-  g_assert_cmpstr (gtk_editable_get_text (part (&shown, "database_row")), ==, "fieldbook");
+  g_assert_cmpstr (gtk_editable_get_text (part (&shown, "database_row")), ==, FB_ACCOUNT_DEFAULT_DATABASE);
 
   type_into (&shown, "url_row", "https://couch.example.org/");
   /* Not applied yet: nothing changes. */
@@ -232,7 +233,7 @@ static void
 test_settings_follow_keyring (void)
 {
   g_autoptr(Peer) peer = peer_new (NULL, NULL, NULL, NULL, FALSE);
-  g_autoptr(GSettings) watcher = g_settings_new ("io.github.fieldbook.Fieldbook");
+  g_autoptr(GSettings) watcher = g_settings_new (FB_SETTINGS_SCHEMA_ID);
   UrlWatch watch = { "https://couch.example.net/", NULL, FALSE };
   Shown shown = show_prefs (peer->manager);
 
@@ -271,7 +272,7 @@ test_password_in_keyring (void)
   hide_prefs (&shown);
 
   /* Opening again shows the stored password (hidden) in its row. */
-  g_settings_set_string (shown.settings = g_settings_new ("io.github.fieldbook.Fieldbook"),
+  g_settings_set_string (shown.settings = g_settings_new (FB_SETTINGS_SCHEMA_ID),
                          "server-url", url);
   g_settings_set_string (shown.settings, "user-name", "bob");
   g_clear_object (&shown.settings);
