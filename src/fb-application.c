@@ -14,6 +14,12 @@
 
 /* How often a read-only store (a full disk) tries to become writable. */
 #define WRITABLE_RETRY_SECS 5
+/* The window that says why the store could not be opened. */
+#define ERROR_WINDOW_WIDTH  640
+#define ERROR_WINDOW_HEIGHT 480
+/* The schema's default for trash-days, when there are no settings. */
+#define DEFAULT_TRASH_DAYS  30
+#define MS_PER_DAY          ((gint64) 24 * 3600 * 1000)
 
 G_DEFINE_FINAL_TYPE (FbApplication, fb_application, ADW_TYPE_APPLICATION)
 
@@ -133,7 +139,7 @@ create_error_window (FbApplication *self)
 
   window = adw_application_window_new (GTK_APPLICATION (self));
   gtk_window_set_title (GTK_WINDOW (window), _("Fieldbook"));
-  gtk_window_set_default_size (GTK_WINDOW (window), 640, 480);
+  gtk_window_set_default_size (GTK_WINDOW (window), ERROR_WINDOW_WIDTH, ERROR_WINDOW_HEIGHT);
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   header = adw_header_bar_new ();
@@ -202,7 +208,7 @@ static void
 tidy_trash_and_history (FbApplication *self)
 {
   g_autoptr(GError) error = NULL;
-  guint trash_days = 30;
+  guint trash_days = DEFAULT_TRASH_DAYS;
 
   /* Nothing can be removed from a database opened for reading. */
   if (fb_store_get_read_only (self->store))
@@ -217,7 +223,7 @@ tidy_trash_and_history (FbApplication *self)
     }
 
   if (trash_days > 0 &&
-      !fb_store_empty_trash (self->store, (gint64) trash_days * 24 * 3600 * 1000, NULL, &error))
+      !fb_store_empty_trash (self->store, trash_days * MS_PER_DAY, NULL, &error))
     g_message ("Cannot empty the Trash of old items: %s", error->message);
   g_clear_error (&error);
   if (!fb_store_prune_history (self->store, NULL, &error))

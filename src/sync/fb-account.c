@@ -311,14 +311,6 @@ fb_account_new (GSettings *settings)
   return g_object_new (FB_TYPE_ACCOUNT, "settings", settings, NULL);
 }
 
-GSettings *
-fb_account_get_settings (FbAccount *self)
-{
-  g_return_val_if_fail (FB_IS_ACCOUNT (self), NULL);
-
-  return self->settings;
-}
-
 const char *
 fb_account_get_server_url (FbAccount *self)
 {
@@ -621,12 +613,12 @@ fb_account_configure (FbAccount     *self,
                               self->password);
 }
 
-FbCouchClient *
-fb_account_new_client (FbAccount  *self,
-                       GError    **error)
+/* A client for the account's database, or NULL with an FB_SYNC_ERROR
+ * (e.g. an address that is not http(s)). */
+static FbCouchClient *
+new_client (FbAccount  *self,
+            GError    **error)
 {
-  g_return_val_if_fail (FB_IS_ACCOUNT (self), NULL);
-
   return fb_couch_client_new (self->server_url, self->database,
                               *self->user != '\0' ? self->user : NULL,
                               self->password, error);
@@ -665,7 +657,7 @@ fb_account_test_async (FbAccount           *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, fb_account_test_async);
 
-  client = fb_account_new_client (self, &error);
+  client = new_client (self, &error);
   if (client == NULL)
     {
       g_task_return_error (task, error);

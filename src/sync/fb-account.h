@@ -45,7 +45,6 @@ G_DECLARE_FINAL_TYPE (FbAccount, fb_account, FB, ACCOUNT, GObject)
  *     values and the password go together. */
 FbAccount     *fb_account_new                (GSettings     *settings);
 
-GSettings     *fb_account_get_settings       (FbAccount     *self);
 const char    *fb_account_get_server_url     (FbAccount     *self);
 const char    *fb_account_get_database       (FbAccount     *self);
 const char    *fb_account_get_user           (FbAccount     *self);
@@ -98,10 +97,6 @@ gboolean       fb_account_save_finish        (FbAccount           *self,
 /* Gives @manager the account's server, database, user and password. */
 void           fb_account_configure          (FbAccount     *self,
                                               FbSyncManager *manager);
-/* A client for the account's database, or NULL with an FB_SYNC_ERROR
- * (e.g. an address that is not http(s)). */
-FbCouchClient *fb_account_new_client         (FbAccount     *self,
-                                              GError       **error);
 
 /* "Test Connection": opens the account's database (creating it when
  * @create) and returns the server's database info, or an FB_SYNC_ERROR

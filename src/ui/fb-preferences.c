@@ -280,9 +280,9 @@ set_testing (FbPreferences *self,
 }
 
 static void
-open_database_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+test_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(FbPreferences) self = weak_ref_steal (user_data);
   g_autoptr(JsonObject) info = NULL;
@@ -357,7 +357,7 @@ run_test (FbPreferences *self,
   set_test_result (self, create ? _("Creating the database…") : _("Connecting…"), NULL);
 
   fb_account_test_async (self->test_account, create, self->test_cancellable,
-                         open_database_cb, weak_ref_new (self));
+                         test_done_cb, weak_ref_new (self));
 }
 
 static void
