@@ -9,7 +9,6 @@
 
 #include "fb-body-diff.h"
 #include "fb-conflict-dialog.h"
-#include "fb-sync-status.h"
 
 struct _FbConflictDialog
 {
@@ -511,7 +510,7 @@ fb_conflict_dialog_class_init (FbConflictDialogClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/fieldbook/Fieldbook/sync-ui/fb-conflict-dialog.ui");
+                                               "/io/github/fieldbook/Fieldbook/ui/fb-conflict-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, FbConflictDialog, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FbConflictDialog, window_title);
   gtk_widget_class_bind_template_child (widget_class, FbConflictDialog, previous_button);
@@ -541,6 +540,5 @@ static void
 fb_conflict_dialog_init (FbConflictDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  fb_sync_ui_ensure_style ();
   self->resolved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }

@@ -10,7 +10,6 @@
 #include "fb-body-diff.h"
 #include "fb-history-dialog.h"
 #include "fb-store-history.h"
-#include "fb-sync-status.h"
 #include "fb-ui-util.h"
 
 struct _FbHistoryDialog
@@ -340,7 +339,6 @@ fb_history_dialog_constructed (GObject *object)
   G_OBJECT_CLASS (fb_history_dialog_parent_class)->constructed (object);
 
   /* The resolver's highlights. */
-  fb_sync_ui_ensure_style ();
   g_signal_connect_object (self->store, "item-changed", G_CALLBACK (item_changed_cb),
                            self, G_CONNECT_SWAPPED);
   reload (self);

@@ -10,7 +10,6 @@
 #include "fb-account.h"
 #include "fb-preferences.h"
 #include "fb-sync-error.h"
-#include "fb-sync-status.h"
 #include "fb-sync-words.h"
 
 struct _FbPreferences
@@ -550,7 +549,7 @@ fb_preferences_class_init (FbPreferencesClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/fieldbook/Fieldbook/sync-ui/fb-preferences.ui");
+                                               "/io/github/fieldbook/Fieldbook/ui/fb-preferences.ui");
   gtk_widget_class_bind_template_child (widget_class, FbPreferences, sync_switch);
   gtk_widget_class_bind_template_child (widget_class, FbPreferences, url_row);
   gtk_widget_class_bind_template_child (widget_class, FbPreferences, http_warning_row);
@@ -571,7 +570,6 @@ static void
 fb_preferences_init (FbPreferences *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  fb_sync_ui_ensure_style ();
   self->cancellable = g_cancellable_new ();
   set_test_result (self, _("Not tested yet"), NULL);
 }

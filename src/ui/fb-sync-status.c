@@ -46,24 +46,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-void
-fb_sync_ui_ensure_style (void)
-{
-  static gboolean loaded;
-  GdkDisplay *display = gdk_display_get_default ();
-  GtkCssProvider *provider;
-
-  if (loaded || display == NULL)
-    return;
-  loaded = TRUE;
-
-  /* Kept for the life of the process, like the display. */
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (provider, "/io/github/fieldbook/Fieldbook/sync-ui/fb-sync-ui.css");
-  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-}
-
 static FbSyncState
 current_state (FbSyncStatus *self)
 {
@@ -495,7 +477,7 @@ fb_sync_status_class_init (FbSyncStatusClass *klass)
                   G_TYPE_BOOLEAN, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/fieldbook/Fieldbook/sync-ui/fb-sync-status.ui");
+                                               "/io/github/fieldbook/Fieldbook/ui/fb-sync-status.ui");
   gtk_widget_class_bind_template_child (widget_class, FbSyncStatus, box);
   gtk_widget_class_bind_template_child (widget_class, FbSyncStatus, state_icon);
   gtk_widget_class_bind_template_child (widget_class, FbSyncStatus, pending_badge);
@@ -517,7 +499,6 @@ static void
 fb_sync_status_init (FbSyncStatus *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  fb_sync_ui_ensure_style ();
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sync status"),

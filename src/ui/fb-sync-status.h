@@ -41,8 +41,4 @@ void           fb_sync_status_set_manager  (FbSyncStatus  *self,
  * banner that wants the same words. */
 char          *fb_sync_status_dup_description (FbSyncStatus *self);
 
-/* Loads the sync UI's style sheet (fb-sync-ui.css) on the default display
- * once. Called by the widgets of this library themselves. */
-void           fb_sync_ui_ensure_style     (void);
-
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "fb-note-editor.h"
 #include "fb-record-editor.h"
 #include "fb-sync-banner.h"
+#include "fb-sync-status.h"
 #include "fb-window.h"
 
 G_BEGIN_DECLS
@@ -59,7 +60,7 @@ struct _FbWindow
   GtkStack             *editor_stack;
   FbNoteEditor         *note_editor;
   FbRecordEditor       *record_editor;
-  GtkBox               *status_box;
+  FbSyncStatus         *sync_status;
   FbSyncBanner         *sync_banner;
   FbItemBanner         *item_banner;
 
@@ -88,7 +89,6 @@ struct _FbWindow
 
   FbSyncManager        *sync_manager;
   GSignalGroup         *sync_signals;
-  GtkWidget            *sync_status;
   GtkWidget            *conflict_dialog;
   GtkWidget            *preferences;
   /* "id\nreason" of the server's rejections already told. */

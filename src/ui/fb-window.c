@@ -11,7 +11,6 @@
 #include "fb-item-row.h"
 #include "fb-read-only-banner.h"
 #include "fb-sync-banner.h"
-#include "fb-sync-status.h"
 #include "fb-trash-window.h"
 #include "fb-window-private.h"
 
@@ -76,14 +75,6 @@ fb_window_get_last_toast (FbWindow *self)
   return self->last_toast;
 }
 
-GtkBox *
-fb_window_get_status_box (FbWindow *self)
-{
-  g_return_val_if_fail (FB_IS_WINDOW (self), NULL);
-
-  return self->status_box;
-}
-
 FbSyncManager *
 fb_window_get_sync_manager (FbWindow *self)
 {
@@ -102,7 +93,7 @@ fb_window_set_sync_manager (FbWindow      *self,
   if (!g_set_object (&self->sync_manager, manager))
     return;
 
-  fb_sync_status_set_manager (FB_SYNC_STATUS (self->sync_status), manager);
+  fb_sync_status_set_manager (self->sync_status, manager);
   g_signal_group_set_target (self->sync_signals, manager);
   fb_sync_banner_set_manager (self->sync_banner, manager);
 
@@ -865,6 +856,7 @@ fb_window_class_init (FbWindowClass *klass)
   g_type_ensure (FB_TYPE_NOTE_EDITOR);
   g_type_ensure (FB_TYPE_RECORD_EDITOR);
   g_type_ensure (FB_TYPE_SYNC_BANNER);
+  g_type_ensure (FB_TYPE_SYNC_STATUS);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fieldbook/Fieldbook/ui/fb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FbWindow, toast_overlay);
@@ -892,7 +884,7 @@ fb_window_class_init (FbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FbWindow, editor_stack);
   gtk_widget_class_bind_template_child (widget_class, FbWindow, note_editor);
   gtk_widget_class_bind_template_child (widget_class, FbWindow, record_editor);
-  gtk_widget_class_bind_template_child (widget_class, FbWindow, status_box);
+  gtk_widget_class_bind_template_child (widget_class, FbWindow, sync_status);
   gtk_widget_class_bind_template_child (widget_class, FbWindow, sync_banner);
   gtk_widget_class_bind_template_child (widget_class, FbWindow, item_banner);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_selected_cb);
@@ -919,8 +911,6 @@ fb_window_init (FbWindow *self)
   self->save_delay_ms = SAVE_DELAY_MS;
   self->rejections_told = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  self->sync_status = fb_sync_status_new (NULL);
-  gtk_box_append (self->status_box, self->sync_status);
 
   self->sync_signals = g_signal_group_new (FB_TYPE_SYNC_MANAGER);
   g_signal_group_connect_swapped (self->sync_signals, "item-rejected",

@@ -39,8 +39,6 @@ FbItem        *fb_window_get_current_item   (FbWindow       *self);
 gboolean       fb_window_flush              (FbWindow       *self);
 /* The toast shown last (delete, errors), for tests; may have been dismissed. */
 AdwToast      *fb_window_get_last_toast     (FbWindow       *self);
-/* Where the sync status widget goes (end of the editor's header bar). */
-GtkBox        *fb_window_get_status_box     (FbWindow       *self);
 
 FbSyncManager *fb_window_get_sync_manager   (FbWindow       *self);
 void           fb_window_set_sync_manager   (FbWindow       *self,

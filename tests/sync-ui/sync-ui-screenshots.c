@@ -161,6 +161,7 @@ main (int   argc,
   script = argv[2];
   gtk_init ();
   adw_init ();
+  load_app_style ();
 
   /* 1. Offline, with edits waiting. */
   {

@@ -78,6 +78,20 @@ make_text_conflict (Peer       *a,
 /* ---- Setting up (looking at widgets is tests/support/fb-test-ui.h) ---- */
 
 /* Sets up the keyring's file backend and GTK for a test program. */
+/* The application's style sheet, as FbApplication (an AdwApplication with
+ * Fieldbook's resource base path) loads it at startup: for screenshot
+ * programs that show widgets without the application. */
+static inline void
+load_app_style (void)
+{
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (provider, "/io/github/fieldbook/Fieldbook/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
 static inline void
 sync_ui_test_init (int    *argc,
                    char ***argv)

@@ -21,6 +21,7 @@
 #include "fb-test-wait.h"
 #include "fb-trash-window.h"
 #include "fb-window.h"
+#include "sync-ui-test-util.h"
 
 static const char *out_dir;
 static const char *script;
@@ -86,6 +87,7 @@ main (int   argc,
 
   gtk_init ();
   adw_init ();
+  load_app_style ();
 
   dir = g_dir_make_tmp ("fb-recover-screenshots-XXXXXX", &error);
   g_assert_no_error (error);

@@ -67,20 +67,21 @@ notification_sent_cb (FbApplication *application,
 }
 
 static gpointer
-status_part (App        *app,
-             const char *name)
-{
-  GtkWidget *status = gtk_widget_get_first_child (GTK_WIDGET (fb_window_get_status_box (app->window)));
-
-  g_assert_true (FB_IS_SYNC_STATUS (status));
-  return fb_test_template_child (status, FB_TYPE_SYNC_STATUS, name);
-}
-
-static gpointer
 window_part (App        *app,
              const char *name)
 {
   return fb_test_template_child (app->window, FB_TYPE_WINDOW, name);
+}
+
+/* A part of the header bar's sync status, declared in the window's template. */
+static gpointer
+status_part (App        *app,
+             const char *name)
+{
+  GtkWidget *status = window_part (app, "sync_status");
+
+  g_assert_true (FB_IS_SYNC_STATUS (status));
+  return fb_test_template_child (status, FB_TYPE_SYNC_STATUS, name);
 }
 
 /* A part of the sync banner (fb-sync-banner.ui) under the editor's header bar. */
@@ -936,7 +937,7 @@ unreachable (App *app)
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Retry");
   g_assert_cmpstr (gtk_image_get_icon_name (status_part (app, "state_icon")), ==,
                    "network-no-route-symbolic");
-  description = fb_sync_status_dup_description (FB_SYNC_STATUS (gtk_widget_get_first_child (GTK_WIDGET (fb_window_get_status_box (app->window)))));
+  description = fb_sync_status_dup_description (window_part (app, "sync_status"));
   g_assert_nonnull (strstr (description, "Server unreachable"));
   g_assert_cmpstr (label_text (status_part (app, "pending_badge")), ==, "1 pending");
 
