@@ -9,10 +9,7 @@
 
 #include "fb-body-diff.h"
 #include "fb-item.h"
-
-/* Beyond this many cells of the LCS table (after common lines at both ends
- * are set aside) the middle is shown as one changed block. */
-#define MAX_LCS_CELLS (4 * 1024 * 1024)
+#include "fb-ui-util.h"
 
 /* The grid being filled (left: column 0, CSS class "mine"; right: column 1,
  * "server"). */
@@ -89,7 +86,7 @@ align_lines (const char **mine,
   n = n_mine - prefix - suffix;
   m = n_server - prefix - suffix;
 
-  if ((gsize) (n + 1) * (m + 1) > MAX_LCS_CELLS)
+  if ((gsize) (n + 1) * (m + 1) > FB_MAX_LCS_CELLS)
     {
       append_changed_block (rows, mine + prefix, n, server + prefix, m);
     }
@@ -146,22 +143,12 @@ align_lines (const char **mine,
 /* ---- Reading bodies ---- */
 
 static char *
-value_to_text (JsonNode *node)
-{
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return g_strdup ("");
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (node));
-  return json_to_string (node, FALSE);
-}
-
-static char *
 member_text (JsonObject *object,
              const char *name)
 {
   if (object == NULL || !json_object_has_member (object, name))
     return NULL;
-  return value_to_text (json_object_get_member (object, name));
+  return fb_json_value_to_text (json_object_get_member (object, name));
 }
 
 static char *
@@ -175,13 +162,13 @@ tags_text (JsonObject *body)
     return NULL;
   node = json_object_get_member (body, "tags");
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    return value_to_text (node);
+    return fb_json_value_to_text (node);
 
   array = json_node_get_array (node);
   text = g_string_new (NULL);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      g_autofree char *tag = value_to_text (json_array_get_element (array, i));
+      g_autofree char *tag = fb_json_value_to_text (json_array_get_element (array, i));
 
       if (text->len > 0)
         /* Translators: separates tags in a list. */

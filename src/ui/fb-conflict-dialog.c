@@ -9,6 +9,7 @@
 
 #include "fb-body-diff.h"
 #include "fb-conflict-dialog.h"
+#include "fb-ui-util.h"
 
 struct _FbConflictDialog
 {
@@ -307,7 +308,7 @@ resolve (FbConflictDialog *self,
                                                   error->message);
       AdwToast *toast = adw_toast_new (message);
 
-      adw_toast_set_timeout (toast, 0);
+      adw_toast_set_timeout (toast, FB_TOAST_UNTIL_DISMISSED);
       adw_toast_overlay_add_toast (self->toast_overlay, toast);
     }
 
@@ -377,14 +378,6 @@ fb_conflict_dialog_new (GtkWindow *parent,
                        "transient-for", parent,
                        "store", store,
                        NULL);
-}
-
-FbStore *
-fb_conflict_dialog_get_store (FbConflictDialog *self)
-{
-  g_return_val_if_fail (FB_IS_CONFLICT_DIALOG (self), NULL);
-
-  return self->store;
 }
 
 const char *

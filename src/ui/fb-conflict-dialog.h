@@ -26,7 +26,6 @@ G_DECLARE_FINAL_TYPE (FbConflictDialog, fb_conflict_dialog, FB, CONFLICT_DIALOG,
  * (Alt+Right). */
 GtkWidget  *fb_conflict_dialog_new              (GtkWindow        *parent,
                                                  FbStore          *store);
-FbStore    *fb_conflict_dialog_get_store        (FbConflictDialog *self);
 
 /* The id of the item shown now, or NULL when none is left. */
 const char *fb_conflict_dialog_get_current_id   (FbConflictDialog *self);

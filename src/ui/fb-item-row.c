@@ -229,14 +229,6 @@ fb_item_row_get_title (FbItemRow *self)
   return gtk_label_get_text (self->title_label);
 }
 
-const char *
-fb_item_row_get_snippet (FbItemRow *self)
-{
-  g_return_val_if_fail (FB_IS_ITEM_ROW (self), NULL);
-
-  return gtk_label_get_text (self->snippet_label);
-}
-
 static void
 fb_item_row_dispose (GObject *object)
 {

@@ -18,7 +18,6 @@ void        fb_item_row_set_item  (FbItemRow *self,
 FbItem     *fb_item_row_get_item  (FbItemRow *self);
 /* What the row shows, as a person reads it. */
 const char *fb_item_row_get_title   (FbItemRow *self);
-const char *fb_item_row_get_snippet (FbItemRow *self);
 
 /* The first line of text worth showing for @item (never NULL). */
 char       *fb_item_make_snippet  (FbItem    *item);

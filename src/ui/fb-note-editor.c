@@ -70,6 +70,12 @@ update_style_scheme (FbNoteEditor *self)
     gtk_source_buffer_set_style_scheme (self->buffer, scheme);
 }
 
+static void
+dark_notify_cb (FbNoteEditor *self)
+{
+  update_style_scheme (self);
+}
+
 void
 fb_note_editor_load (FbNoteEditor *self,
                      FbItem       *item)
@@ -229,6 +235,6 @@ fb_note_editor_init (FbNoteEditor *self)
                            G_CALLBACK (buffer_changed_cb), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
-                           G_CALLBACK (update_style_scheme), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (dark_notify_cb), self, G_CONNECT_SWAPPED);
   update_style_scheme (self);
 }

@@ -48,6 +48,12 @@ fb_read_only_banner_retry (FbReadOnlyBanner *self)
     g_debug ("Still read-only: %s", error->message);
 }
 
+static void
+retry_clicked_cb (FbReadOnlyBanner *self)
+{
+  fb_read_only_banner_retry (self);
+}
+
 const char *
 fb_read_only_banner_get_text (FbReadOnlyBanner *self)
 {
@@ -119,7 +125,7 @@ fb_read_only_banner_init (FbReadOnlyBanner *self)
   button = gtk_button_new_with_mnemonic (_("_Try Again"));
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (button, _("Check again whether changes can be saved"));
-  g_signal_connect_swapped (button, "clicked", G_CALLBACK (fb_read_only_banner_retry), self);
+  g_signal_connect_swapped (button, "clicked", G_CALLBACK (retry_clicked_cb), self);
   gtk_box_append (GTK_BOX (box), button);
 
   self->revealer = GTK_REVEALER (gtk_revealer_new ());

@@ -662,7 +662,7 @@ show_undo_toast (FbRecordEditor *self,
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_set_timeout (toast, 15);
+  adw_toast_set_timeout (toast, FB_TOAST_UNDO_SECONDS);
   g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_remove_cb),
                          removed, (GClosureNotify) (void (*) (void)) removed_field_free, 0);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (undo_toast_dismissed_cb),

@@ -27,9 +27,7 @@ struct _FbSyncBanner
   FbStore       *store;
   FbSyncManager *sync_manager;
   GSignalGroup  *sync_signals;
-  /* The sync error the banner is about (NULL: hidden), and what its button
-   * does. */
-  GError        *banner_error;
+  /* What the button does. */
   guint          banner_action;
 };
 
@@ -53,7 +51,6 @@ static guint signals[N_SIGNALS];
 static void
 hide_banner (FbSyncBanner *self)
 {
-  g_clear_pointer (&self->banner_error, g_error_free);
   gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
 }
 
@@ -109,18 +106,22 @@ update_banner (FbSyncBanner *self)
       break;
     }
 
-  if (self->banner_error == NULL ||
-      !g_error_matches (self->banner_error, error->domain, error->code) ||
-      g_strcmp0 (self->banner_error->message, error->message) != 0)
-    {
-      g_clear_pointer (&self->banner_error, g_error_free);
-      self->banner_error = g_error_copy (error);
-    }
-
   gtk_label_set_label (self->banner_label, text);
   gtk_button_set_label (self->banner_button, button);
   self->banner_action = action;
   gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+}
+
+static void
+read_only_notify_cb (FbSyncBanner *self)
+{
+  update_banner (self);
+}
+
+static void
+manager_notify_cb (FbSyncBanner *self)
+{
+  update_banner (self);
 }
 
 static void
@@ -160,7 +161,7 @@ fb_sync_banner_set_store (FbSyncBanner *self,
 
   if (store != NULL)
     g_signal_connect_object (store, "notify::read-only",
-                             G_CALLBACK (update_banner), self, G_CONNECT_SWAPPED);
+                             G_CALLBACK (read_only_notify_cb), self, G_CONNECT_SWAPPED);
   update_banner (self);
 }
 
@@ -175,7 +176,6 @@ fb_sync_banner_set_manager (FbSyncBanner  *self,
     return;
 
   g_signal_group_set_target (self->sync_signals, manager);
-  g_clear_pointer (&self->banner_error, g_error_free);
   update_banner (self);
 }
 
@@ -210,23 +210,12 @@ fb_sync_banner_dispose (GObject *object)
 }
 
 static void
-fb_sync_banner_finalize (GObject *object)
-{
-  FbSyncBanner *self = FB_SYNC_BANNER (object);
-
-  g_clear_pointer (&self->banner_error, g_error_free);
-
-  G_OBJECT_CLASS (fb_sync_banner_parent_class)->finalize (object);
-}
-
-static void
 fb_sync_banner_class_init (FbSyncBannerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fb_sync_banner_dispose;
-  object_class->finalize = fb_sync_banner_finalize;
 
   /**
    * FbSyncBanner::show-preferences:
@@ -257,7 +246,7 @@ fb_sync_banner_init (FbSyncBanner *self)
 
   self->sync_signals = g_signal_group_new (FB_TYPE_SYNC_MANAGER);
   g_signal_group_connect_swapped (self->sync_signals, "notify::state",
-                                  G_CALLBACK (update_banner), self);
+                                  G_CALLBACK (manager_notify_cb), self);
   g_signal_group_connect_swapped (self->sync_signals, "notify::last-error",
-                                  G_CALLBACK (update_banner), self);
+                                  G_CALLBACK (manager_notify_cb), self);
 }

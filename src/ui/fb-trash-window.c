@@ -54,7 +54,7 @@ show_error (FbTrashWindow *self,
   AdwToast *toast = adw_toast_new (escaped);
 
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_timeout (toast, FB_TOAST_UNTIL_DISMISSED);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 

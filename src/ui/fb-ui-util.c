@@ -73,10 +73,6 @@ fb_editable_replace_minimal (GtkEditable *editable,
     }
 }
 
-/* Beyond this many cells of the line table, the changed lines are replaced
- * as one block. */
-#define MAX_LCS_CELLS (4 * 1024 * 1024)
-
 /* Splits @text into lines, each with its newline. */
 static GPtrArray *
 split_lines (const char *text)
@@ -192,7 +188,7 @@ fb_text_buffer_replace_minimal (GtkTextBuffer *buffer,
       m--;
     }
 
-  if ((guint64) (n + 1) * (m + 1) > MAX_LCS_CELLS || n == 0 || m == 0)
+  if ((guint64) (n + 1) * (m + 1) > FB_MAX_LCS_CELLS || n == 0 || m == 0)
     {
       g_autofree char *old_block = join_lines (a, pre, pre + n);
       g_autofree char *new_block = join_lines (b, pre, pre + m);

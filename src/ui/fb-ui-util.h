@@ -8,6 +8,18 @@
 
 G_BEGIN_DECLS
 
+/* How long toasts stay, in seconds (adw_toast_set_timeout ()). */
+/* Errors stay until dismissed: they say what was not saved. */
+#define FB_TOAST_UNTIL_DISMISSED 0
+/* With an Undo button: longer than the default, so it is within reach. */
+#define FB_TOAST_UNDO_SECONDS    15
+/* News from the sync (an item the server refused). */
+#define FB_TOAST_NOTICE_SECONDS  10
+
+/* Beyond this many cells of a line-by-line LCS table, a diff gives up on
+ * lines and treats what differs as one changed block. */
+#define FB_MAX_LCS_CELLS (4 * 1024 * 1024)
+
 /* Make @editable / @buffer show @text by replacing only the part that
  * differs, so a cursor outside that part does not move. */
 void  fb_editable_replace_minimal   (GtkEditable   *editable,

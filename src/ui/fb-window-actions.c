@@ -121,7 +121,7 @@ delete_item_action (GtkWidget  *widget,
   adw_toast_set_action_target_value (toast, g_variant_new_string (id));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   /* Longer than the default: Ctrl+Z in the list and the Trash also undo. */
-  adw_toast_set_timeout (toast, 15);
+  adw_toast_set_timeout (toast, FB_TOAST_UNDO_SECONDS);
   _fb_window_show_toast (self, toast);
 
   g_free (self->last_deleted_id);

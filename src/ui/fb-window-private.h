@@ -9,6 +9,7 @@
 #include "fb-record-editor.h"
 #include "fb-sync-banner.h"
 #include "fb-sync-status.h"
+#include "fb-ui-util.h"
 #include "fb-window.h"
 
 G_BEGIN_DECLS

@@ -142,7 +142,7 @@ _fb_window_show_error (FbWindow   *self,
 
   toast = adw_toast_new (escaped);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_timeout (toast, FB_TOAST_UNTIL_DISMISSED);
   self->error_toast = g_object_ref (toast);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (error_toast_dismissed_cb),
                            self, G_CONNECT_SWAPPED);
@@ -338,6 +338,12 @@ update_conflict_marks (FbWindow *self)
 
   for (guint i = 0; i < N_COLLECTIONS; i++)
     gtk_widget_set_visible (marks[i], marked[i]);
+}
+
+static void
+conflict_count_notify_cb (FbWindow *self)
+{
+  update_conflict_marks (self);
 }
 
 /* ---- Collections ---- */
@@ -579,7 +585,7 @@ item_rejected_cb (FbWindow   *self,
   escaped = g_markup_escape_text (message, -1);
   toast = adw_toast_new (escaped);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_set_timeout (toast, 10);
+  adw_toast_set_timeout (toast, FB_TOAST_NOTICE_SECONDS);
   _fb_window_show_toast (self, toast);
 }
 
@@ -706,7 +712,7 @@ fb_window_constructed (GObject *object)
   fb_sync_banner_set_store (self->sync_banner, self->store);
   setup_read_only (self);
   g_signal_connect_object (self->store, "notify::conflict-count",
-                           G_CALLBACK (update_conflict_marks), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (conflict_count_notify_cb), self, G_CONNECT_SWAPPED);
   update_conflict_marks (self);
 
   /* When the window is narrow, it opens on the list, not the collections. */
