@@ -12,14 +12,26 @@
 /* Owns the conflict state of an item: the server's side kept beside mine,
  * a collision on screen kept as a conflict, and the three resolutions. */
 
-static gboolean
-set_conflict_in_transaction (FbStore     *self,
-                             const char  *id,
-                             const char  *server_rev,
-                             const char  *server_body,
-                             gboolean     server_deleted,
-                             GError     **error)
+/* The server's side of a conflict (the user data of
+ * set_conflict_in_transaction ()). */
+typedef struct
 {
+  const char *id;
+  const char *server_rev;
+  const char *server_body;
+  gboolean    server_deleted;
+} ServerSide;
+
+static gboolean
+set_conflict_in_transaction (FbStore   *self,
+                             gpointer   user_data,
+                             GError   **error)
+{
+  const ServerSide *side = user_data;
+  const char *id = side->id;
+  const char *server_rev = side->server_rev;
+  const char *server_body = side->server_body;
+  gboolean server_deleted = side->server_deleted;
   g_auto(FbStoreRow) before = { 0, };
   g_auto(FbStoreRow) after = { 0, };
 
@@ -46,6 +58,7 @@ fb_store_set_conflict (FbStore     *self,
                        GError     **error)
 {
   g_autofree char *json = NULL;
+  ServerSide side;
 
   g_return_val_if_fail (FB_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
@@ -56,17 +69,28 @@ fb_store_set_conflict (FbStore     *self,
   if (server_body != NULL && !server_deleted)
     json = fb_body_to_string (server_body);
 
-  RUN_IN_TRANSACTION (self, error,
-                      set_conflict_in_transaction (self, id, server_rev, json,
-                                                   server_deleted, error));
+  side = (ServerSide) {
+    .id = id, .server_rev = server_rev, .server_body = json, .server_deleted = server_deleted,
+  };
+
+  return fb_store_with_transaction (self, set_conflict_in_transaction, &side, error);
 }
 
-static gboolean
-keep_edit_in_conflict_in_transaction (FbStore     *self,
-                                      const char  *id,
-                                      const char  *mine,
-                                      GError     **error)
+/* The user data of keep_edit_in_conflict_in_transaction (). */
+typedef struct
 {
+  const char *id;
+  const char *mine;
+} KeptEdit;
+
+static gboolean
+keep_edit_in_conflict_in_transaction (FbStore   *self,
+                                      gpointer   user_data,
+                                      GError   **error)
+{
+  const KeptEdit *kept = user_data;
+  const char *id = kept->id;
+  const char *mine = kept->mine;
   g_auto(FbStoreRow) before = { 0, };
   g_auto(FbStoreRow) after = { 0, };
 
@@ -116,6 +140,7 @@ fb_store_keep_edit_in_conflict (FbStore     *self,
                                 GError     **error)
 {
   g_autofree char *json = NULL;
+  KeptEdit kept;
 
   g_return_val_if_fail (FB_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
@@ -123,9 +148,9 @@ fb_store_keep_edit_in_conflict (FbStore     *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   json = fb_body_to_string (mine);
+  kept = (KeptEdit) { .id = id, .mine = json };
 
-  RUN_IN_TRANSACTION (self, error,
-                      keep_edit_in_conflict_in_transaction (self, id, json, error));
+  return fb_store_with_transaction (self, keep_edit_in_conflict_in_transaction, &kept, error);
 }
 
 /* Keep Both's copy of mine: the same body, its title saying which one it
@@ -153,13 +178,24 @@ copy_body_titled (const char *body)
   return fb_body_to_string (object);
 }
 
-static gboolean
-resolve_in_transaction (FbStore       *self,
-                        const char    *id,
-                        FbResolution   how,
-                        char         **new_id,
-                        GError       **error)
+/* The person's choice for a conflict, and the id of the copy Keep Both
+ * made (the user data of resolve_in_transaction ()). */
+typedef struct
 {
+  const char   *id;
+  FbResolution  how;
+  char         *new_id;
+} Resolution;
+
+static gboolean
+resolve_in_transaction (FbStore   *self,
+                        gpointer   user_data,
+                        GError   **error)
+{
+  Resolution *resolution = user_data;
+  const char *id = resolution->id;
+  FbResolution how = resolution->how;
+  char **new_id = &resolution->new_id;
   g_auto(FbStoreRow) before = { 0, };
   g_auto(FbStoreRow) after = { 0, };
 
@@ -244,7 +280,7 @@ fb_store_resolve_conflict (FbStore       *self,
                            char         **new_id,
                            GError       **error)
 {
-  g_autofree char *created = NULL;
+  Resolution resolution = { .id = id, .how = how };
 
   g_return_val_if_fail (FB_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
@@ -254,21 +290,16 @@ fb_store_resolve_conflict (FbStore       *self,
   if (new_id != NULL)
     *new_id = NULL;
 
-  if (!fb_store_begin (self, error))
-    return FALSE;
-  if (!resolve_in_transaction (self, id, how, &created, error))
+  if (!fb_store_with_transaction (self, resolve_in_transaction, &resolution, error))
     {
-      fb_store_rollback (self);
-      return FALSE;
-    }
-  if (!fb_store_commit (self, error))
-    {
-      fb_store_rollback (self);
+      g_free (resolution.new_id);
       return FALSE;
     }
 
   if (new_id != NULL)
-    *new_id = g_steal_pointer (&created);
+    *new_id = resolution.new_id;
+  else
+    g_free (resolution.new_id);
 
   return TRUE;
 }

@@ -537,10 +537,11 @@ fb_store_get_version (FbStore     *self,
 /* ---- Writing versions ---- */
 
 static gboolean
-keep_version_in_transaction (FbStore     *self,
-                             const char  *id,
-                             GError     **error)
+keep_version_in_transaction (FbStore   *self,
+                             gpointer   user_data,
+                             GError   **error)
 {
+  const char *id = user_data;
   g_auto(FbStoreRow) row = { 0, };
   gboolean found;
 
@@ -561,15 +562,24 @@ fb_store_keep_version (FbStore     *self,
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  RUN_IN_TRANSACTION (self, error, keep_version_in_transaction (self, id, error));
+  return fb_store_with_transaction (self, keep_version_in_transaction, (gpointer) id, error);
 }
 
-static gboolean
-restore_version_in_transaction (FbStore     *self,
-                                const char  *id,
-                                gint64       version_id,
-                                GError     **error)
+/* The user data of restore_version_in_transaction (). */
+typedef struct
 {
+  const char *id;
+  gint64      version_id;
+} VersionToRestore;
+
+static gboolean
+restore_version_in_transaction (FbStore   *self,
+                                gpointer   user_data,
+                                GError   **error)
+{
+  const VersionToRestore *restore = user_data;
+  const char *id = restore->id;
+  gint64 version_id = restore->version_id;
   g_auto(FbStoreRow) before = { 0, };
   g_autoptr(FbVersion) version = NULL;
   g_autofree char *body = NULL;
@@ -617,12 +627,13 @@ fb_store_restore_version (FbStore     *self,
                           gint64       version_id,
                           GError     **error)
 {
+  VersionToRestore restore = { .id = id, .version_id = version_id };
+
   g_return_val_if_fail (FB_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  RUN_IN_TRANSACTION (self, error,
-                      restore_version_in_transaction (self, id, version_id, error));
+  return fb_store_with_transaction (self, restore_version_in_transaction, &restore, error);
 }
 
 void
@@ -640,10 +651,11 @@ fb_store_set_history_limits (FbStore *self,
 }
 
 static gboolean
-prune_in_transaction (FbStore  *self,
-                      guint    *n_removed,
-                      GError  **error)
+prune_in_transaction (FbStore   *self,
+                      gpointer   user_data,
+                      GError   **error)
 {
+  guint *n_removed = user_data;
   HistoryLimits *limits = get_limits (self);
   sqlite3 *db = _fb_store_get_db (self);
   guint removed = 0;
@@ -698,7 +710,7 @@ fb_store_prune_history (FbStore  *self,
   g_return_val_if_fail (FB_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  RUN_IN_TRANSACTION (self, error, prune_in_transaction (self, n_removed, error));
+  return fb_store_with_transaction (self, prune_in_transaction, n_removed, error);
 }
 
 gboolean
@@ -843,10 +855,11 @@ fb_store_get_trashed_at (FbStore    *self,
 }
 
 static gboolean
-forget_in_transaction (FbStore     *self,
-                       const char  *id,
-                       GError     **error)
+forget_in_transaction (FbStore   *self,
+                       gpointer   user_data,
+                       GError   **error)
 {
+  const char *id = user_data;
   g_auto(FbStoreRow) before = { 0, };
   g_autoptr(FbCachedStmt) stmt = NULL;
   gboolean found;
@@ -890,15 +903,24 @@ fb_store_forget_item (FbStore     *self,
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  RUN_IN_TRANSACTION (self, error, forget_in_transaction (self, id, error));
+  return fb_store_with_transaction (self, forget_in_transaction, (gpointer) id, error);
 }
 
-static gboolean
-empty_in_transaction (FbStore  *self,
-                      gint64    older_than_ms,
-                      guint    *n_removed,
-                      GError  **error)
+/* The user data of empty_in_transaction (). */
+typedef struct
 {
+  gint64  older_than_ms;
+  guint  *n_removed;
+} TrashEmptying;
+
+static gboolean
+empty_in_transaction (FbStore   *self,
+                      gpointer   user_data,
+                      GError   **error)
+{
+  const TrashEmptying *emptying = user_data;
+  gint64 older_than_ms = emptying->older_than_ms;
+  guint *n_removed = emptying->n_removed;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(FbCachedStmt) stmt = NULL;
   int rc;
@@ -934,12 +956,13 @@ fb_store_empty_trash (FbStore  *self,
                       guint    *n_removed,
                       GError  **error)
 {
+  TrashEmptying emptying = { .older_than_ms = older_than_ms, .n_removed = n_removed };
+
   g_return_val_if_fail (FB_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (n_removed != NULL)
     *n_removed = 0;
 
-  RUN_IN_TRANSACTION (self, error,
-                      empty_in_transaction (self, older_than_ms, n_removed, error));
+  return fb_store_with_transaction (self, empty_in_transaction, &emptying, error);
 }

@@ -114,6 +114,16 @@ _fb_store_checkpoint_wait (FbStore *self)
 }
 
 static gboolean
+write_device_id_in_transaction (FbStore   *self,
+                                gpointer   user_data,
+                                GError   **error)
+{
+  const char *device_id = user_data;
+
+  return _fb_store_write_meta (self, "device_id", device_id, error);
+}
+
+static gboolean
 ensure_device_id (FbStore  *self,
                   GError  **error)
 {
@@ -126,18 +136,8 @@ ensure_device_id (FbStore  *self,
         return FALSE;
 
       device_id = g_uuid_string_random ();
-      if (!fb_store_begin (self, error))
+      if (!fb_store_with_transaction (self, write_device_id_in_transaction, device_id, error))
         return FALSE;
-      if (!_fb_store_write_meta (self, "device_id", device_id, error))
-        {
-          fb_store_rollback (self);
-          return FALSE;
-        }
-      if (!fb_store_commit (self, error))
-        {
-          fb_store_rollback (self);
-          return FALSE;
-        }
     }
 
   g_free (self->device_id);

@@ -397,23 +397,4 @@ bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, col);
 }
 
-/* Each public write runs its body inside begin/commit, so it is atomic on
- * its own and a savepoint inside the caller's transaction. */
-#define RUN_IN_TRANSACTION(self, error, call)     \
-  G_STMT_START {                                  \
-    if (!fb_store_begin ((self), (error)))        \
-      return FALSE;                               \
-    if (!(call))                                  \
-      {                                           \
-        fb_store_rollback (self);                 \
-        return FALSE;                             \
-      }                                           \
-    if (!fb_store_commit ((self), (error)))       \
-      {                                           \
-        fb_store_rollback (self);                 \
-        return FALSE;                             \
-      }                                           \
-    return TRUE;                                  \
-  } G_STMT_END
-
 G_END_DECLS

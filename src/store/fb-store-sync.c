@@ -84,15 +84,28 @@ _fb_store_clear_in_flight (FbStore     *self,
   return _fb_store_step_done (self, stmt, error);
 }
 
-static gboolean
-mark_pushed_in_transaction (FbStore     *self,
-                            const char  *id,
-                            gint64       sent_local_seq,
-                            const char  *rev,
-                            const char  *body,
-                            gboolean     deleted,
-                            GError     **error)
+/* The server stored what a push sent (the edit at @sent_local_seq) as
+ * @rev (the user data of mark_pushed_in_transaction ()). */
+typedef struct
 {
+  const char *id;
+  gint64      sent_local_seq;
+  const char *rev;
+  const char *body;
+  gboolean    deleted;
+} PushAnswer;
+
+static gboolean
+mark_pushed_in_transaction (FbStore   *self,
+                            gpointer   user_data,
+                            GError   **error)
+{
+  const PushAnswer *answer = user_data;
+  const char *id = answer->id;
+  gint64 sent_local_seq = answer->sent_local_seq;
+  const char *rev = answer->rev;
+  const char *body = answer->body;
+  gboolean deleted = answer->deleted;
   g_auto(FbStoreRow) before = { 0, };
   g_auto(FbStoreRow) after = { 0, };
 
@@ -125,6 +138,7 @@ fb_store_mark_pushed (FbStore     *self,
                       GError     **error)
 {
   g_autofree char *json = NULL;
+  PushAnswer answer;
 
   g_return_val_if_fail (FB_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
@@ -134,10 +148,11 @@ fb_store_mark_pushed (FbStore     *self,
 
   if (body != NULL)
     json = fb_body_to_string (body);
+  answer = (PushAnswer) {
+    .id = id, .sent_local_seq = sent_local_seq, .rev = rev, .body = json, .deleted = deleted,
+  };
 
-  RUN_IN_TRANSACTION (self, error,
-                      mark_pushed_in_transaction (self, id, sent_local_seq, rev,
-                                                  json, deleted, error));
+  return fb_store_with_transaction (self, mark_pushed_in_transaction, &answer, error);
 }
 
 gboolean
@@ -146,16 +161,22 @@ fb_store_mark_item_pushed (FbStore     *self,
                            const char  *rev,
                            GError     **error)
 {
+  PushAnswer answer;
+
   g_return_val_if_fail (FB_IS_STORE (self), FALSE);
   g_return_val_if_fail (FB_IS_ITEM (sent), FALSE);
   g_return_val_if_fail (rev != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  RUN_IN_TRANSACTION (self, error,
-                      mark_pushed_in_transaction (self, fb_item_get_id (sent),
-                                                  fb_item_get_local_seq (sent), rev,
-                                                  fb_item_get_body_json (sent),
-                                                  fb_item_get_deleted (sent), error));
+  answer = (PushAnswer) {
+    .id = fb_item_get_id (sent),
+    .sent_local_seq = fb_item_get_local_seq (sent),
+    .rev = rev,
+    .body = fb_item_get_body_json (sent),
+    .deleted = fb_item_get_deleted (sent),
+  };
+
+  return fb_store_with_transaction (self, mark_pushed_in_transaction, &answer, error);
 }
 
 /* ---- In flight ----
@@ -166,10 +187,11 @@ fb_store_mark_item_pushed (FbStore     *self,
  * instead of looking like a change made elsewhere. */
 
 static gboolean
-record_in_flight_in_transaction (FbStore    *self,
-                                 GPtrArray  *items,
-                                 GError    **error)
+record_in_flight_in_transaction (FbStore   *self,
+                                 gpointer   user_data,
+                                 GError   **error)
 {
+  GPtrArray *items = user_data;
   g_autoptr(FbCachedStmt) stmt = NULL;
 
   stmt = _fb_store_get_stmt (self,
@@ -206,7 +228,7 @@ fb_store_record_in_flight (FbStore    *self,
   if (items->len == 0)
     return TRUE;
 
-  RUN_IN_TRANSACTION (self, error, record_in_flight_in_transaction (self, items, error));
+  return fb_store_with_transaction (self, record_in_flight_in_transaction, items, error);
 }
 
 /* The newest recorded send of @id whose content is @server_json (NULL: a
@@ -255,14 +277,26 @@ find_in_flight (FbStore     *self,
   return TRUE;
 }
 
-static gboolean
-adopt_in_flight_in_transaction (FbStore     *self,
-                                const char  *id,
-                                const char  *rev,
-                                const char  *server_json,
-                                gboolean    *adopted,
-                                GError     **error)
+/* What the server shows of @id, perhaps what a push sent (the user data of
+ * adopt_in_flight_in_transaction ()). */
+typedef struct
 {
+  const char *id;
+  const char *rev;
+  const char *server_json;
+  gboolean    adopted;
+} ServerVersion;
+
+static gboolean
+adopt_in_flight_in_transaction (FbStore   *self,
+                                gpointer   user_data,
+                                GError   **error)
+{
+  ServerVersion *version = user_data;
+  const char *id = version->id;
+  const char *rev = version->rev;
+  const char *server_json = version->server_json;
+  gboolean *adopted = &version->adopted;
   g_auto(FbStoreRow) before = { 0, };
   g_auto(FbStoreRow) after = { 0, };
   g_autofree char *sent_body = NULL;
@@ -283,8 +317,14 @@ adopt_in_flight_in_transaction (FbStore     *self,
 
   /* Nothing changed since that send: as if its answer had arrived. */
   if (before.local_seq == sent_seq)
-    return mark_pushed_in_transaction (self, id, sent_seq, rev, sent_body,
-                                       sent_body == NULL, error);
+    {
+      PushAnswer answer = {
+        .id = id, .sent_local_seq = sent_seq, .rev = rev, .body = sent_body,
+        .deleted = sent_body == NULL,
+      };
+
+      return mark_pushed_in_transaction (self, &answer, error);
+    }
 
   /* Edited since: mine goes on top of what the server already has. A new
    * local_seq lets a push that is under way pick it up again. */
@@ -310,7 +350,7 @@ fb_store_adopt_in_flight (FbStore     *self,
                           GError     **error)
 {
   g_autofree char *server_json = NULL;
-  gboolean ours = FALSE;
+  ServerVersion version;
 
   g_return_val_if_fail (FB_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
@@ -323,31 +363,41 @@ fb_store_adopt_in_flight (FbStore     *self,
   if (!server_deleted)
     server_json = fb_body_to_string (server_body);
 
-  if (!fb_store_begin (self, error))
+  version = (ServerVersion) { .id = id, .rev = rev, .server_json = server_json };
+  if (!fb_store_with_transaction (self, adopt_in_flight_in_transaction, &version, error))
     return FALSE;
-  if (!adopt_in_flight_in_transaction (self, id, rev, server_json, &ours, error) ||
-      !fb_store_commit (self, error))
-    {
-      fb_store_rollback (self);
-      return FALSE;
-    }
 
   if (adopted != NULL)
-    *adopted = ours;
+    *adopted = version.adopted;
   return TRUE;
 }
 
-static gboolean
-apply_remote_in_transaction (FbStore     *self,
-                             const char  *id,
-                             const char  *collection,
-                             const char  *rev,
-                             const char  *body,
-                             JsonObject  *body_object,
-                             gboolean     deleted,
-                             gint64       updated_at,
-                             GError     **error)
+/* A version the server has, to be stored as it is (the user data of
+ * apply_remote_in_transaction ()). */
+typedef struct
 {
+  const char *id;
+  const char *collection;
+  const char *rev;
+  const char *body;
+  JsonObject *body_object;
+  gboolean    deleted;
+  gint64      updated_at;
+} RemoteVersion;
+
+static gboolean
+apply_remote_in_transaction (FbStore   *self,
+                             gpointer   user_data,
+                             GError   **error)
+{
+  const RemoteVersion *remote = user_data;
+  const char *id = remote->id;
+  const char *collection = remote->collection;
+  const char *rev = remote->rev;
+  const char *body = remote->body;
+  JsonObject *body_object = remote->body_object;
+  gboolean deleted = remote->deleted;
+  gint64 updated_at = remote->updated_at;
   g_auto(FbStoreRow) before = { 0, };
   g_auto(FbStoreRow) after = { 0, };
   gboolean found;
@@ -424,6 +474,7 @@ fb_store_apply_remote (FbStore     *self,
                        GError     **error)
 {
   g_autofree char *json = NULL;
+  RemoteVersion remote;
 
   g_return_val_if_fail (FB_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
@@ -445,22 +496,43 @@ fb_store_apply_remote (FbStore     *self,
       json = fb_body_to_string (body);
     }
 
-  RUN_IN_TRANSACTION (self, error,
-                      apply_remote_in_transaction (self, id, collection, rev, json,
-                                                   deleted ? NULL : body,
-                                                   deleted, updated_at, error));
+  remote = (RemoteVersion) {
+    .id = id,
+    .collection = collection,
+    .rev = rev,
+    .body = json,
+    .body_object = deleted ? NULL : body,
+    .deleted = deleted,
+    .updated_at = updated_at,
+  };
+
+  return fb_store_with_transaction (self, apply_remote_in_transaction, &remote, error);
 }
 
-static gboolean
-apply_merged_in_transaction (FbStore     *self,
-                             const char  *id,
-                             const char  *rev,
-                             const char  *server_body,
-                             gboolean     server_deleted,
-                             const char  *merged,
-                             gboolean     merged_deleted,
-                             GError     **error)
+/* The server's version and what merging mine with it made (the user data
+ * of apply_merged_in_transaction ()). */
+typedef struct
 {
+  const char *id;
+  const char *rev;
+  const char *server_body;
+  gboolean    server_deleted;
+  const char *merged;
+  gboolean    merged_deleted;
+} Merge;
+
+static gboolean
+apply_merged_in_transaction (FbStore   *self,
+                             gpointer   user_data,
+                             GError   **error)
+{
+  const Merge *merge = user_data;
+  const char *id = merge->id;
+  const char *rev = merge->rev;
+  const char *server_body = merge->server_body;
+  gboolean server_deleted = merge->server_deleted;
+  const char *merged = merge->merged;
+  gboolean merged_deleted = merge->merged_deleted;
   g_auto(FbStoreRow) before = { 0, };
   g_auto(FbStoreRow) after = { 0, };
   gboolean same_as_server;
@@ -526,6 +598,7 @@ fb_store_apply_merged (FbStore     *self,
 {
   g_autofree char *server_json = NULL;
   g_autofree char *merged_json = NULL;
+  Merge merge;
 
   g_return_val_if_fail (FB_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
@@ -540,18 +613,33 @@ fb_store_apply_merged (FbStore     *self,
   if (!merged_deleted)
     merged_json = fb_body_to_string (merged);
 
-  RUN_IN_TRANSACTION (self, error,
-                      apply_merged_in_transaction (self, id, rev, server_json,
-                                                   server_deleted, merged_json,
-                                                   merged_deleted, error));
+  merge = (Merge) {
+    .id = id,
+    .rev = rev,
+    .server_body = server_json,
+    .server_deleted = server_deleted,
+    .merged = merged_json,
+    .merged_deleted = merged_deleted,
+  };
+
+  return fb_store_with_transaction (self, apply_merged_in_transaction, &merge, error);
 }
 
-static gboolean
-set_sync_error_in_transaction (FbStore     *self,
-                               const char  *id,
-                               const char  *message,
-                               GError     **error)
+/* The user data of set_sync_error_in_transaction (). */
+typedef struct
 {
+  const char *id;
+  const char *message;
+} SyncError;
+
+static gboolean
+set_sync_error_in_transaction (FbStore   *self,
+                               gpointer   user_data,
+                               GError   **error)
+{
+  const SyncError *sync_error = user_data;
+  const char *id = sync_error->id;
+  const char *message = sync_error->message;
   g_auto(FbStoreRow) before = { 0, };
   g_auto(FbStoreRow) after = { 0, };
 
@@ -573,19 +661,21 @@ fb_store_set_sync_error (FbStore     *self,
                          const char  *message,
                          GError     **error)
 {
+  SyncError sync_error = { .id = id, .message = message };
+
   g_return_val_if_fail (FB_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  RUN_IN_TRANSACTION (self, error,
-                      set_sync_error_in_transaction (self, id, message, error));
+  return fb_store_with_transaction (self, set_sync_error_in_transaction, &sync_error, error);
 }
 
 static gboolean
-forget_base_rev_in_transaction (FbStore     *self,
-                                const char  *id,
-                                GError     **error)
+forget_base_rev_in_transaction (FbStore   *self,
+                                gpointer   user_data,
+                                GError   **error)
 {
+  const char *id = user_data;
   g_auto(FbStoreRow) before = { 0, };
   g_auto(FbStoreRow) after = { 0, };
 
@@ -612,7 +702,7 @@ fb_store_forget_base_rev (FbStore     *self,
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  RUN_IN_TRANSACTION (self, error, forget_base_rev_in_transaction (self, id, error));
+  return fb_store_with_transaction (self, forget_base_rev_in_transaction, (gpointer) id, error);
 }
 
 /* ---- Meta ---- */
@@ -676,12 +766,31 @@ fb_store_get_meta (FbStore    *self,
   return value;
 }
 
+/* The user data of write_meta_in_transaction (). */
+typedef struct
+{
+  const char *key;
+  const char *value;
+} MetaValue;
+
+static gboolean
+write_meta_in_transaction (FbStore   *self,
+                           gpointer   user_data,
+                           GError   **error)
+{
+  const MetaValue *meta = user_data;
+
+  return _fb_store_write_meta (self, meta->key, meta->value, error);
+}
+
 gboolean
 fb_store_set_meta (FbStore     *self,
                    const char  *key,
                    const char  *value,
                    GError     **error)
 {
+  MetaValue meta = { .key = key, .value = value };
+
   g_return_val_if_fail (FB_IS_STORE (self), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -695,7 +804,7 @@ fb_store_set_meta (FbStore     *self,
       return FALSE;
     }
 
-  RUN_IN_TRANSACTION (self, error, _fb_store_write_meta (self, key, value, error));
+  return fb_store_with_transaction (self, write_meta_in_transaction, &meta, error);
 }
 
 static char *
@@ -751,12 +860,21 @@ fb_store_get_remote_session (FbStore    *self,
   return fb_store_get_meta (self, "session");
 }
 
-static gboolean
-set_remote_session_in_transaction (FbStore     *self,
-                                   const char  *remote,
-                                   const char  *session,
-                                   GError     **error)
+/* The user data of set_remote_session_in_transaction (). */
+typedef struct
 {
+  const char *remote;
+  const char *session;
+} RemoteSession;
+
+static gboolean
+set_remote_session_in_transaction (FbStore   *self,
+                                   gpointer   user_data,
+                                   GError   **error)
+{
+  const RemoteSession *remote_session = user_data;
+  const char *remote = remote_session->remote;
+  const char *session = remote_session->session;
   g_autofree char *key = checkpoint_key (remote);
 
   return _fb_store_write_meta (self, "session_remote", remote, error) &&
@@ -770,13 +888,15 @@ fb_store_set_remote_session (FbStore     *self,
                              const char  *session,
                              GError     **error)
 {
+  RemoteSession remote_session = { .remote = remote, .session = session };
+
   g_return_val_if_fail (FB_IS_STORE (self), FALSE);
   g_return_val_if_fail (remote != NULL, FALSE);
   g_return_val_if_fail (session != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  RUN_IN_TRANSACTION (self, error,
-                      set_remote_session_in_transaction (self, remote, session, error));
+  return fb_store_with_transaction (self, set_remote_session_in_transaction, &remote_session,
+                                    error);
 }
 
 const char *

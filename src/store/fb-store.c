@@ -314,17 +314,47 @@ fb_store_commit_as (FbStore              *self,
   return TRUE;
 }
 
+gboolean
+fb_store_with_transaction (FbStore         *self,
+                           FbStoreTxnFunc   func,
+                           gpointer         user_data,
+                           GError         **error)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!fb_store_begin (self, error))
+    return FALSE;
+
+  if (!func (self, user_data, error) || !fb_store_commit (self, error))
+    {
+      fb_store_rollback (self);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* ---- Local edits ---- */
 
-static gboolean
-run_create (FbStore     *self,
-            const char  *id,
-            const char  *collection,
-            const char  *body,
-            GError     **error)
+/* What one local edit writes (the user data of its transaction). */
+typedef struct
 {
-  RUN_IN_TRANSACTION (self, error,
-                      _fb_store_insert_new_item (self, id, collection, body, error));
+  const char *id;
+  const char *collection;
+  const char *body;
+  gboolean    deleted;
+} LocalEdit;
+
+static gboolean
+create_in_transaction (FbStore   *self,
+                       gpointer   user_data,
+                       GError   **error)
+{
+  const LocalEdit *edit = user_data;
+
+  return _fb_store_insert_new_item (self, edit->id, edit->collection, edit->body, error);
 }
 
 FbItem *
@@ -335,6 +365,7 @@ fb_store_create_item (FbStore     *self,
 {
   g_autofree char *id = NULL;
   g_autofree char *json = NULL;
+  LocalEdit edit;
 
   g_return_val_if_fail (FB_IS_STORE (self), NULL);
   g_return_val_if_fail (collection != NULL, NULL);
@@ -346,20 +377,23 @@ fb_store_create_item (FbStore     *self,
 
   id = g_uuid_string_random ();
   json = fb_body_to_string (body);
+  edit = (LocalEdit) { .id = id, .collection = collection, .body = json };
 
-  if (!run_create (self, id, collection, json, error))
+  if (!fb_store_with_transaction (self, create_in_transaction, &edit, error))
     return NULL;
 
   return fb_store_get_item (self, id, error);
 }
 
 static gboolean
-put_item_in_transaction (FbStore     *self,
-                         const char  *id,
-                         const char  *collection,
-                         const char  *body,
-                         GError     **error)
+put_item_in_transaction (FbStore   *self,
+                         gpointer   user_data,
+                         GError   **error)
 {
+  const LocalEdit *edit = user_data;
+  const char *id = edit->id;
+  const char *collection = edit->collection;
+  const char *body = edit->body;
   g_auto(FbStoreRow) before = { 0, };
   gboolean found;
 
@@ -386,17 +420,6 @@ put_item_in_transaction (FbStore     *self,
   return _fb_store_save_local_edit (self, &before, body, FALSE, error);
 }
 
-static gboolean
-run_put (FbStore     *self,
-         const char  *id,
-         const char  *collection,
-         const char  *body,
-         GError     **error)
-{
-  RUN_IN_TRANSACTION (self, error,
-                      put_item_in_transaction (self, id, collection, body, error));
-}
-
 FbItem *
 fb_store_put_item (FbStore     *self,
                    const char  *id,
@@ -405,6 +428,7 @@ fb_store_put_item (FbStore     *self,
                    GError     **error)
 {
   g_autofree char *json = NULL;
+  LocalEdit edit;
 
   g_return_val_if_fail (FB_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
@@ -416,18 +440,21 @@ fb_store_put_item (FbStore     *self,
     return NULL;
 
   json = fb_body_to_string (body);
-  if (!run_put (self, id, collection, json, error))
+  edit = (LocalEdit) { .id = id, .collection = collection, .body = json };
+  if (!fb_store_with_transaction (self, put_item_in_transaction, &edit, error))
     return NULL;
 
   return fb_store_get_item (self, id, error);
 }
 
 static gboolean
-update_item_in_transaction (FbStore     *self,
-                            const char  *id,
-                            const char  *body,
-                            GError     **error)
+update_item_in_transaction (FbStore   *self,
+                            gpointer   user_data,
+                            GError   **error)
 {
+  const LocalEdit *edit = user_data;
+  const char *id = edit->id;
+  const char *body = edit->body;
   g_auto(FbStoreRow) before = { 0, };
 
   if (!_fb_store_load_existing_row (self, id, &before, error))
@@ -464,6 +491,7 @@ fb_store_update_item (FbStore     *self,
                       GError     **error)
 {
   g_autofree char *json = NULL;
+  LocalEdit edit;
 
   g_return_val_if_fail (FB_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
@@ -471,17 +499,19 @@ fb_store_update_item (FbStore     *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   json = fb_body_to_string (body);
+  edit = (LocalEdit) { .id = id, .body = json };
 
-  RUN_IN_TRANSACTION (self, error,
-                      update_item_in_transaction (self, id, json, error));
+  return fb_store_with_transaction (self, update_item_in_transaction, &edit, error);
 }
 
 static gboolean
-set_deleted_in_transaction (FbStore     *self,
-                            const char  *id,
-                            gboolean     deleted,
-                            GError     **error)
+set_deleted_in_transaction (FbStore   *self,
+                            gpointer   user_data,
+                            GError   **error)
 {
+  const LocalEdit *edit = user_data;
+  const char *id = edit->id;
+  gboolean deleted = edit->deleted;
   g_auto(FbStoreRow) before = { 0, };
 
   if (!_fb_store_load_existing_row (self, id, &before, error))
@@ -503,12 +533,13 @@ fb_store_delete_item (FbStore     *self,
                       const char  *id,
                       GError     **error)
 {
+  LocalEdit edit = { .id = id, .deleted = TRUE };
+
   g_return_val_if_fail (FB_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  RUN_IN_TRANSACTION (self, error,
-                      set_deleted_in_transaction (self, id, TRUE, error));
+  return fb_store_with_transaction (self, set_deleted_in_transaction, &edit, error);
 }
 
 gboolean
@@ -516,12 +547,13 @@ fb_store_restore_item (FbStore     *self,
                        const char  *id,
                        GError     **error)
 {
+  LocalEdit edit = { .id = id, .deleted = FALSE };
+
   g_return_val_if_fail (FB_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  RUN_IN_TRANSACTION (self, error,
-                      set_deleted_in_transaction (self, id, FALSE, error));
+  return fb_store_with_transaction (self, set_deleted_in_transaction, &edit, error);
 }
 
 /* ---- Reading ---- */

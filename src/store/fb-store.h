@@ -89,6 +89,19 @@ gboolean     fb_store_commit_as           (FbStore              *self,
                                            GError              **error);
 void         fb_store_rollback            (FbStore     *self);
 
+/* The work of one transaction: TRUE when it is to be committed. */
+typedef gboolean (*FbStoreTxnFunc) (FbStore   *self,
+                                    gpointer   user_data,
+                                    GError   **error);
+
+/* Runs @func inside begin/commit: commits when it returns TRUE, rolls back
+ * when it or the commit fails (nothing of it is saved then). Inside
+ * another transaction it is a savepoint of that one. */
+gboolean     fb_store_with_transaction    (FbStore        *self,
+                                           FbStoreTxnFunc  func,
+                                           gpointer        user_data,
+                                           GError        **error);
+
 /* ---- Local edits: body + local_seq bump + state=pending, one transaction ---- */
 
 /* Returns the new item (a fresh UUID, pending). */

@@ -1631,6 +1631,99 @@ test_transactions (Fixture       *f,
   g_assert_cmpuint (fb_store_get_pending_count (f->store), ==, 3);
 }
 
+/* Two notes in one transaction; @user_data says whether it commits, and
+ * whether the second write or the work itself is what fails. */
+typedef enum {
+  TXN_COMMIT,
+  TXN_FAIL_AFTER_WRITING,
+  TXN_FAIL_IN_A_WRITE,
+} TxnOutcome;
+
+static gboolean
+write_two_notes_txn (FbStore   *store,
+                     gpointer   user_data,
+                     GError   **error)
+{
+  TxnOutcome outcome = GPOINTER_TO_INT (user_data);
+  g_autoptr(JsonObject) body = fb_note_body_new ("first of two", "");
+  g_autoptr(FbItem) first = NULL;
+  g_autoptr(FbItem) second = NULL;
+
+  first = fb_store_create_item (store, "notes", body, error);
+  if (first == NULL)
+    return FALSE;
+
+  if (outcome == TXN_FAIL_IN_A_WRITE)
+    return fb_store_update_item (store, "no-such-item", body, error);
+
+  json_object_set_string_member (body, "title", "second of two");
+  second = fb_store_create_item (store, "notes", body, error);
+  if (second == NULL)
+    return FALSE;
+
+  if (outcome == TXN_FAIL_AFTER_WRITING)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "changed my mind");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+test_with_transaction (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+
+  /* Work that fails keeps nothing, announces nothing, and its error is
+   * the caller's. */
+  reset_recorders (f);
+  g_assert_false (fb_store_with_transaction (f->store, write_two_notes_txn,
+                                             GINT_TO_POINTER (TXN_FAIL_AFTER_WRITING), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_false (fb_store_with_transaction (f->store, write_two_notes_txn,
+                                             GINT_TO_POINTER (TXN_FAIL_IN_A_WRITE), &error));
+  g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  list = fb_store_list_items (f->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 0);
+  g_assert_cmpuint (f->changed->len, ==, 0);
+  g_assert_cmpuint (fb_store_get_pending_count (f->store), ==, 0);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  /* Work that succeeds is committed once, both notes together. */
+  g_assert_true (fb_store_with_transaction (f->store, write_two_notes_txn,
+                                            GINT_TO_POINTER (TXN_COMMIT), &error));
+  g_assert_no_error (error);
+  list = fb_store_list_items (f->store, NULL, &error);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpuint (f->changed->len, ==, 2);
+  g_assert_cmpuint (f->pending_notifies, ==, 1);
+  g_assert_cmpuint (fb_store_get_pending_count (f->store), ==, 2);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  /* Inside another transaction it is a savepoint: a failure drops only
+   * its own writes, and nothing is announced before the outer commit. */
+  reset_recorders (f);
+  g_assert_true (fb_store_begin (f->store, &error));
+  g_object_unref (create_note (f, "outer", ""));
+  g_assert_false (fb_store_with_transaction (f->store, write_two_notes_txn,
+                                             GINT_TO_POINTER (TXN_FAIL_AFTER_WRITING), &error));
+  g_clear_error (&error);
+  g_assert_true (fb_store_with_transaction (f->store, write_two_notes_txn,
+                                            GINT_TO_POINTER (TXN_COMMIT), &error));
+  g_assert_cmpuint (f->changed->len, ==, 0);
+  g_assert_true (fb_store_commit (f->store, &error));
+  g_assert_no_error (error);
+  list = fb_store_list_items (f->store, NULL, &error);
+  g_assert_cmpuint (list->len, ==, 5);
+  g_assert_cmpuint (f->changed->len, ==, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1666,6 +1759,7 @@ main (int   argc,
   ADD ("/store/sync/use-server", test_use_server);
   ADD ("/store/sync/keep-edit-in-conflict", test_keep_edit_in_conflict);
   ADD ("/store/transactions", test_transactions);
+  ADD ("/store/with-transaction", test_with_transaction);
 
   return g_test_run ();
 }
