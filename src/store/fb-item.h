@@ -6,6 +6,8 @@
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
 
+#include "fb-item-body.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -46,28 +48,5 @@ const char  *fb_item_get_sync_error     (FbItem *self); /* nullable */
  * "text" (never NULL). */
 const char  *fb_item_get_title          (FbItem *self);
 const char  *fb_item_get_text           (FbItem *self);
-
-/* Body helpers. A note is {"title", "text", "tags": []}; a record is
- * {"title", "fields": {name: value}, "order": [names]}. Unknown keys are
- * kept as they are. */
-JsonObject  *fb_note_body_new           (const char *title,
-                                         const char *text);
-JsonObject  *fb_record_body_new         (const char *title);
-JsonObject  *fb_body_copy               (JsonObject *body);
-gboolean     fb_body_equal              (JsonObject *a,
-                                         JsonObject *b);
-char        *fb_body_to_string          (JsonObject *body);
-JsonObject  *fb_body_from_string        (const char  *json,
-                                         GError     **error);
-
-/* Another program's attachments: the CouchDB document's "_attachments"
- * stubs, kept in the body under this key so that writing the item back
- * keeps them. The editors never show or change it; only the server does. */
-#define FB_BODY_ATTACHMENTS "_attachments"
-
-/* The JSON text of @body with the attachments of @source (both JSON texts;
- * NULL @source: none), or NULL when @body has them already. */
-char        *fb_body_json_with_attachments_of (const char *body,
-                                               const char *source);
 
 G_END_DECLS
