@@ -130,11 +130,9 @@ report_unsent (FbStore *store)
   for (guint i = 0; i < pending->len; i++)
     {
       FbItem *item = pending->pdata[i];
-      const char *title = fb_item_get_title (item);
+      g_autofree char *title = fb_body_dup_display_title (fb_item_get_body (item));
       const char *why = fb_item_get_sync_error (item);
 
-      if (title == NULL || *title == '\0')
-        title = _("Untitled");
       if (why == NULL)
         why = _("the server has not accepted it yet; the next sync sends it again");
       /* Translators: an item's id, its title, and why it was not sent */
@@ -346,13 +344,10 @@ check_import (JsonNode    *root,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         goto wrong_item;
       item = json_node_get_object (node);
-      if (!json_object_has_member (item, "_id") ||
-          json_node_get_value_type (json_object_get_member (item, "_id")) != G_TYPE_STRING ||
-          !json_object_has_member (item, "type") ||
-          json_node_get_value_type (json_object_get_member (item, "type")) != G_TYPE_STRING)
+      if (!fb_body_has_string (item, "_id") || !fb_body_has_string (item, "type"))
         goto wrong_item;
-      id = json_object_get_string_member (item, "_id");
-      type = json_object_get_string_member (item, "type");
+      id = fb_body_get_string (item, "_id");
+      type = fb_body_get_string (item, "type");
       if (*id == '\0' || id[0] == '_' ||
           (strcmp (type, FB_COLLECTION_NOTES) != 0 && strcmp (type, FB_COLLECTION_RECORDS) != 0))
         goto wrong_item;

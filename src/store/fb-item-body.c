@@ -41,6 +41,97 @@ fb_record_body_new (const char *title)
   return body;
 }
 
+static JsonNode *
+get_member (JsonObject *object,
+            const char *member)
+{
+  return object != NULL ? json_object_get_member (object, member) : NULL;
+}
+
+const char *
+fb_body_get_string (JsonObject *object,
+                    const char *member)
+{
+  JsonNode *node = get_member (object, member);
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+
+  return "";
+}
+
+gboolean
+fb_body_has_string (JsonObject *object,
+                    const char *member)
+{
+  JsonNode *node = get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
+JsonObject *
+fb_body_get_object (JsonObject *object,
+                    const char *member)
+{
+  JsonNode *node = get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+JsonArray *
+fb_body_get_array (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node = get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+char *
+fb_body_dup_display_title (JsonObject *body)
+{
+  g_autofree char *title = g_strstrip (g_strdup (fb_body_get_string (body, "title")));
+
+  if (*title == '\0')
+    return g_strdup (_("Untitled"));
+
+  return g_steal_pointer (&title);
+}
+
+GPtrArray *
+fb_record_body_get_field_names (JsonObject *body)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  JsonObject *fields = fb_body_get_object (body, "fields");
+  JsonArray *order = fb_body_get_array (body, "order");
+  g_autoptr(GList) members = NULL;
+
+  if (fields == NULL)
+    return names;
+
+  for (guint i = 0; order != NULL && i < json_array_get_length (order); i++)
+    {
+      JsonNode *node = json_array_get_element (order, i);
+      const char *name;
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        continue;
+      name = json_node_get_string (node);
+      if (json_object_has_member (fields, name) &&
+          !g_ptr_array_find_with_equal_func (names, name, g_str_equal, NULL))
+        g_ptr_array_add (names, g_strdup (name));
+    }
+
+  members = json_object_get_members (fields);
+  for (const GList *l = members; l != NULL; l = l->next)
+    if (!g_ptr_array_find_with_equal_func (names, l->data, g_str_equal, NULL))
+      g_ptr_array_add (names, g_strdup (l->data));
+
+  return names;
+}
+
 /* json_node_copy() shares objects and arrays; a copy a caller may change
  * must share nothing. */
 static JsonNode *

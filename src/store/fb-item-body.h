@@ -20,6 +20,32 @@ char        *fb_body_to_string          (JsonObject *body);
 JsonObject  *fb_body_from_string        (const char  *json,
                                          GError     **error);
 
+/* Reading a body (or any JSON object) safely: the member if it has the
+ * type asked for, else "" for a string and NULL otherwise. @object may be
+ * NULL. */
+const char  *fb_body_get_string         (JsonObject *object,
+                                         const char *member);
+JsonObject  *fb_body_get_object         (JsonObject *object,
+                                         const char *member);
+JsonArray   *fb_body_get_array          (JsonObject *object,
+                                         const char *member);
+gboolean     fb_body_has_string         (JsonObject *object,
+                                         const char *member);
+
+/* The title as a person sees it: without surrounding spaces, and
+ * “Untitled” when nothing is left. */
+char        *fb_body_dup_display_title  (JsonObject *body);
+
+/* A record's field names (char *): those in "order" that are fields, once
+ * each, then the fields "order" does not name, as they are stored. */
+GPtrArray   *fb_record_body_get_field_names (JsonObject *body);
+
+/* Appends @str (UTF-8) as a JSON string, escaped as json-glib's generator
+ * escapes it (\" \\ \b \f \n \r \t, other control characters and DEL
+ * as \u00XX), so that text written here and by json-glib is the same. */
+void         fb_json_append_string      (GString    *out,
+                                         const char *str);
+
 /* Another program's attachments: the CouchDB document's "_attachments"
  * stubs, kept in the body under this key so that writing the item back
  * keeps them. The editors never show or change it; only the server does. */

@@ -434,25 +434,12 @@ fb_item_get_sync_error (FbItem *self)
   return self->sync_error;
 }
 
-static const char *
-body_get_string (JsonObject *body,
-                 const char *member)
-{
-  JsonNode *node = json_object_get_member (body, member);
-
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-      json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-
-  return "";
-}
-
 const char *
 fb_item_get_title (FbItem *self)
 {
   g_return_val_if_fail (FB_IS_ITEM (self), NULL);
 
-  return body_get_string (fb_item_get_body (self), "title");
+  return fb_body_get_string (fb_item_get_body (self), "title");
 }
 
 const char *
@@ -460,5 +447,5 @@ fb_item_get_text (FbItem *self)
 {
   g_return_val_if_fail (FB_IS_ITEM (self), NULL);
 
-  return body_get_string (fb_item_get_body (self), "text");
+  return fb_body_get_string (fb_item_get_body (self), "text");
 }

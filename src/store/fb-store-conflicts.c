@@ -166,8 +166,8 @@ copy_body_titled (const char *body)
   if (object == NULL)
     return NULL;
 
-  old_title = json_object_get_string_member_with_default (object, "title", "");
-  if (old_title == NULL || *old_title == '\0')
+  old_title = fb_body_get_string (object, "title");
+  if (*old_title == '\0')
     title = g_strdup (_("Untitled (copy from this device)"));
   else
     /* TRANSLATORS: the title of the copy that Keep Both makes of this

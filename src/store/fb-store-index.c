@@ -140,11 +140,8 @@ index_text_of (JsonObject *body,
                const char *member)
 {
   GString *out = g_string_new (NULL);
-  JsonNode *node = json_object_get_member (body, member);
 
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-      json_node_get_value_type (node) == G_TYPE_STRING)
-    append_for_index (out, json_node_get_string (node));
+  append_for_index (out, fb_body_get_string (body, member));
 
   return g_string_free (out, FALSE);
 }

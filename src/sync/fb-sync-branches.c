@@ -251,16 +251,6 @@ merge_text_keeping_ours (const char *base,
   return merged;
 }
 
-static gboolean
-holds_string (JsonObject *object,
-              const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-         json_node_get_value_type (node) == G_TYPE_STRING;
-}
-
 /* A field that collides: @side's value, with the other side's changes
  * that merge folded in when it is text. */
 static void
@@ -275,9 +265,9 @@ set_side_value (JsonObject *out,
   if (!json_object_has_member (side, name))
     return;
 
-  if (holds_string (side, name) && holds_string (other, name) &&
-      (base == NULL || !json_object_has_member (base, name) || holds_string (base, name)))
-    merged = merge_text_keeping_ours (holds_string (base, name)
+  if (fb_body_has_string (side, name) && fb_body_has_string (other, name) &&
+      (base == NULL || !json_object_has_member (base, name) || fb_body_has_string (base, name)))
+    merged = merge_text_keeping_ours (fb_body_has_string (base, name)
                                       ? json_object_get_string_member (base, name) : NULL,
                                       json_object_get_string_member (side, name),
                                       json_object_get_string_member (other, name));

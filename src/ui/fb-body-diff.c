@@ -178,52 +178,16 @@ tags_text (JsonObject *body)
   return g_string_free (text, FALSE);
 }
 
-static JsonObject *
-object_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, name))
-    return NULL;
-  node = json_object_get_member (object, name);
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 /* Field names in the record's own order, then any others. */
 static void
 collect_field_names (JsonObject *body,
                      GPtrArray  *names)
 {
-  JsonObject *fields = object_member (body, "fields");
-  g_autoptr(GList) members = NULL;
+  g_autoptr(GPtrArray) own = fb_record_body_get_field_names (body);
 
-  if (fields == NULL)
-    return;
-
-  if (json_object_has_member (body, "order") &&
-      JSON_NODE_HOLDS_ARRAY (json_object_get_member (body, "order")))
-    {
-      JsonArray *order = json_object_get_array_member (body, "order");
-
-      for (guint i = 0; i < json_array_get_length (order); i++)
-        {
-          JsonNode *node = json_array_get_element (order, i);
-          const char *name;
-
-          if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-            continue;
-          name = json_node_get_string (node);
-          if (json_object_has_member (fields, name) &&
-              !g_ptr_array_find_with_equal_func (names, name, g_str_equal, NULL))
-            g_ptr_array_add (names, g_strdup (name));
-        }
-    }
-
-  members = json_object_get_members (fields);
-  for (GList *l = members; l != NULL; l = l->next)
-    if (!g_ptr_array_find_with_equal_func (names, l->data, g_str_equal, NULL))
-      g_ptr_array_add (names, g_strdup (l->data));
+  for (guint i = 0; i < own->len; i++)
+    if (!g_ptr_array_find_with_equal_func (names, own->pdata[i], g_str_equal, NULL))
+      g_ptr_array_add (names, g_strdup (own->pdata[i]));
 }
 
 static gboolean
@@ -424,8 +388,8 @@ fb_body_diff_fill (GtkGrid               *grid,
     }
   else
     {
-      JsonObject *mine_fields = object_member (mine, "fields");
-      JsonObject *server_fields = object_member (server, "fields");
+      JsonObject *mine_fields = fb_body_get_object (mine, "fields");
+      JsonObject *server_fields = fb_body_get_object (server, "fields");
 
       if (mine_present)
         collect_field_names (mine, names);

@@ -78,19 +78,16 @@ make_deleted_notice (const char *text)
   return box;
 }
 
-static const char *
+/* Mine, or the server's when mine has none (mine was deleted, say). */
+static char *
 display_title (FbItem *item)
 {
-  const char *title = fb_item_get_title (item);
   JsonObject *server = fb_item_get_server_body (item);
 
-  if (*title == '\0' && server != NULL && json_object_has_member (server, "title") &&
-      JSON_NODE_HOLDS_VALUE (json_object_get_member (server, "title")) &&
-      json_node_get_value_type (json_object_get_member (server, "title")) == G_TYPE_STRING)
-    title = json_object_get_string_member (server, "title");
-  if (*title == '\0')
-    return _("Untitled");
-  return title;
+  if (*fb_item_get_title (item) == '\0' && *fb_body_get_string (server, "title") != '\0')
+    return fb_body_dup_display_title (server);
+
+  return fb_body_dup_display_title (fb_item_get_body (item));
 }
 
 static void
@@ -103,6 +100,7 @@ show_item (FbConflictDialog *self,
   gboolean server_present = !fb_item_get_server_deleted (item) && server != NULL;
   gboolean is_note = g_strcmp0 (fb_item_get_collection (item), FB_COLLECTION_RECORDS) != 0;
   g_autofree char *summary = NULL;
+  g_autofree char *title = display_title (item);
   int first_row;
 
   clear_grid (self);
@@ -110,16 +108,16 @@ show_item (FbConflictDialog *self,
   if (!mine_present)
     /* Translators: %s is the item's title. */
     summary = g_strdup_printf (_("You deleted “%s” on this device, and it was changed on the server."),
-                               display_title (item));
+                               title);
   else if (!server_present)
     /* Translators: %s is the item's title. */
     summary = g_strdup_printf (_("“%s” was deleted on the server, and you changed it on this device."),
-                               display_title (item));
+                               title);
   else
     /* Translators: %s is the item's title. */
     summary = g_strdup_printf (_("“%s” was changed on this device and on the server. "
                                  "Choose which version to keep."),
-                               display_title (item));
+                               title);
   gtk_label_set_label (self->summary_label, summary);
 
   first_row = self->n_rows;

@@ -185,11 +185,10 @@ reload (FbHistoryDialog *self)
 
   if (self->item != NULL)
     {
-      g_autofree char *stripped = g_strstrip (g_strdup (fb_item_get_title (self->item)));
+      g_autofree char *item_title = fb_body_dup_display_title (fb_item_get_body (self->item));
 
       /* TRANSLATORS: the History window's title; %s is the item's title */
-      title = g_strdup_printf (_("History of “%s”"),
-                               *stripped != '\0' ? stripped : _("Untitled"));
+      title = g_strdup_printf (_("History of “%s”"), item_title);
     }
   else
     {

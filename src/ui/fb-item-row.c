@@ -201,12 +201,11 @@ fb_item_row_set_item (FbItemRow *self,
     }
   else
     {
-      const char *title = fb_item_get_title (item);
+      g_autofree char *title = fb_body_dup_display_title (fb_item_get_body (item));
       g_autofree char *snippet = fb_item_make_snippet (item);
       g_autofree char *time = format_time (fb_item_get_updated_at (item));
-      g_autofree char *stripped = g_strstrip (g_strdup (title));
 
-      gtk_label_set_text (self->title_label, *stripped != '\0' ? stripped : _("Untitled"));
+      gtk_label_set_text (self->title_label, title);
       /* Shown even when empty: rows of one height read more calmly. */
       gtk_label_set_text (self->snippet_label, snippet);
       gtk_label_set_text (self->time_label, time);

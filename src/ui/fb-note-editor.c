@@ -96,18 +96,6 @@ fb_note_editor_load (FbNoteEditor *self,
   self->loading--;
 }
 
-static const char *
-string_member (JsonObject *body,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (body, name);
-
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-
-  return "";
-}
-
 void
 fb_note_editor_refresh (FbNoteEditor *self,
                         JsonObject   *body)
@@ -116,10 +104,10 @@ fb_note_editor_refresh (FbNoteEditor *self,
   g_return_if_fail (body != NULL);
 
   self->loading++;
-  fb_editable_replace_minimal (GTK_EDITABLE (self->title_entry), string_member (body, "title"));
+  fb_editable_replace_minimal (GTK_EDITABLE (self->title_entry), fb_body_get_string (body, "title"));
   /* The undo history cannot span a version that came from elsewhere. */
   gtk_text_buffer_begin_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
-  fb_text_buffer_replace_minimal (GTK_TEXT_BUFFER (self->buffer), string_member (body, "text"));
+  fb_text_buffer_replace_minimal (GTK_TEXT_BUFFER (self->buffer), fb_body_get_string (body, "text"));
   gtk_text_buffer_end_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
   self->loading--;
 }

@@ -240,77 +240,15 @@ clear_fields (FbRecordEditor *self)
   g_ptr_array_set_size (self->fields, 0);
 }
 
-static JsonObject *
-body_fields (JsonObject *body)
-{
-  JsonNode *node;
-
-  if (body == NULL || !json_object_has_member (body, "fields"))
-    return NULL;
-  node = json_object_get_member (body, "fields");
-
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-/* Field names in the order a person sees them: "order" first, then any
- * field it does not list (written by another program), as stored. */
-static GPtrArray *
-body_field_names (JsonObject *body)
-{
-  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-  JsonObject *fields = body_fields (body);
-  g_autoptr(GList) members = NULL;
-
-  if (fields == NULL)
-    return names;
-
-  if (json_object_has_member (body, "order") &&
-      JSON_NODE_HOLDS_ARRAY (json_object_get_member (body, "order")))
-    {
-      JsonArray *order = json_object_get_array_member (body, "order");
-
-      for (guint i = 0; i < json_array_get_length (order); i++)
-        {
-          JsonNode *node = json_array_get_element (order, i);
-          const char *name;
-
-          if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-            continue;
-          name = json_node_get_string (node);
-          if (json_object_has_member (fields, name) &&
-              !g_ptr_array_find_with_equal_func (names, name, g_str_equal, NULL))
-            g_ptr_array_add (names, g_strdup (name));
-        }
-    }
-
-  members = json_object_get_members (fields);
-  for (const GList *l = members; l != NULL; l = l->next)
-    if (!g_ptr_array_find_with_equal_func (names, l->data, g_str_equal, NULL))
-      g_ptr_array_add (names, g_strdup (l->data));
-
-  return names;
-}
-
-static const char *
-body_title (JsonObject *body)
-{
-  JsonNode *node = json_object_get_member (body, "title");
-
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-
-  return "";
-}
-
 static void
 load_body (FbRecordEditor *self,
            JsonObject     *body)
 {
-  JsonObject *fields = body_fields (body);
-  g_autoptr(GPtrArray) names = body_field_names (body);
+  JsonObject *fields = fb_body_get_object (body, "fields");
+  g_autoptr(GPtrArray) names = fb_record_body_get_field_names (body);
 
   self->loading++;
-  gtk_editable_set_text (GTK_EDITABLE (self->title_entry), body_title (body));
+  gtk_editable_set_text (GTK_EDITABLE (self->title_entry), fb_body_get_string (body, "title"));
   clear_fields (self);
   for (guint i = 0; i < names->len; i++)
     add_field_row (self, g_ptr_array_index (names, i),
@@ -345,8 +283,8 @@ fb_record_editor_refresh (FbRecordEditor *self,
   g_return_if_fail (FB_IS_RECORD_EDITOR (self));
   g_return_if_fail (body != NULL);
 
-  fields = body_fields (body);
-  names = body_field_names (body);
+  fields = fb_body_get_object (body, "fields");
+  names = fb_record_body_get_field_names (body);
 
   same_fields = names->len == self->fields->len;
   for (guint i = 0; same_fields && i < names->len; i++)
@@ -364,7 +302,7 @@ fb_record_editor_refresh (FbRecordEditor *self,
     }
 
   self->loading++;
-  fb_editable_replace_minimal (GTK_EDITABLE (self->title_entry), body_title (body));
+  fb_editable_replace_minimal (GTK_EDITABLE (self->title_entry), fb_body_get_string (body, "title"));
   for (guint i = 0; i < self->fields->len; i++)
     {
       Field *field = g_ptr_array_index (self->fields, i);

@@ -35,17 +35,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static char *
-item_title (FbItem *item)
-{
-  g_autofree char *title = g_strstrip (g_strdup (fb_item_get_title (item)));
-
-  if (*title == '\0')
-    return g_strdup (_("Untitled"));
-
-  return g_steal_pointer (&title);
-}
-
 static void
 show_error (FbTrashWindow *self,
             const char    *message)
@@ -65,7 +54,7 @@ make_row (FbTrashWindow *self,
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *restore = gtk_button_new_with_mnemonic (_("_Restore"));
   GtkWidget *forget = gtk_button_new_from_icon_name ("edit-delete-symbolic");
-  g_autofree char *title = item_title (item);
+  g_autofree char *title = fb_body_dup_display_title (fb_item_get_body (item));
   g_autofree char *escaped = g_markup_escape_text (title, -1);
   g_autofree char *when = fb_format_date_time (fb_store_get_trashed_at (self->store,
                                                                         fb_item_get_id (item)));
