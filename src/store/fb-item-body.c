@@ -195,15 +195,17 @@ fb_body_equal (JsonObject *a,
 
 /* json-glib's generator appends one character at a time. This writes the
  * same text (members in order, no spaces, the same escapes) a run at a
- * time; whatever it is not sure to write exactly as json-glib does (a
- * double, a control character other than newline and tab) makes it give
- * up, and json-glib writes the body. Stored bodies are compared as text,
- * so both must agree byte for byte (checked in test-store). */
+ * time; a double, which it is not sure to write exactly as json-glib does,
+ * makes it give up, and json-glib writes the body. Stored bodies are
+ * compared as text, so both must agree byte for byte (checked in
+ * test-store). */
 static gboolean fast_append_node (GString *out, JsonNode *node);
 
-static gboolean
-fast_append_string (GString    *out,
-                    const char *str)
+/* json-glib's escapes, except that U+001F is escaped too: json-glib 1.6
+ * writes it as it is, which no JSON parser (nor a CouchDB server) takes. */
+void
+fb_json_append_string (GString    *out,
+                       const char *str)
 {
   const char *run = str;
   const char *p;
@@ -212,37 +214,42 @@ fast_append_string (GString    *out,
   for (p = str; *p != '\0'; p++)
     {
       guchar c = (guchar) *p;
-      const char *escape;
 
       if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
         continue;
 
+      g_string_append_len (out, run, p - run);
       switch (c)
         {
         case '"':
-          escape = "\\\"";
+          g_string_append (out, "\\\"");
           break;
         case '\\':
-          escape = "\\\\";
+          g_string_append (out, "\\\\");
+          break;
+        case '\b':
+          g_string_append (out, "\\b");
+          break;
+        case '\f':
+          g_string_append (out, "\\f");
           break;
         case '\n':
-          escape = "\\n";
+          g_string_append (out, "\\n");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
           break;
         case '\t':
-          escape = "\\t";
+          g_string_append (out, "\\t");
           break;
         default:
-          return FALSE;
+          g_string_append_printf (out, "\\u%04x", c);
+          break;
         }
-
-      g_string_append_len (out, run, p - run);
-      g_string_append (out, escape);
       run = p + 1;
     }
   g_string_append_len (out, run, p - run);
   g_string_append_c (out, '"');
-
-  return TRUE;
 }
 
 static gboolean
@@ -261,8 +268,7 @@ fast_append_object (GString    *out,
       if (!first)
         g_string_append_c (out, ',');
       first = FALSE;
-      if (!fast_append_string (out, member))
-        return FALSE;
+      fb_json_append_string (out, member);
       g_string_append_c (out, ':');
       if (!fast_append_node (out, node))
         return FALSE;
@@ -307,7 +313,10 @@ fast_append_node (GString  *out,
         GType type = json_node_get_value_type (node);
 
         if (type == G_TYPE_STRING)
-          return fast_append_string (out, json_node_get_string (node));
+          {
+            fb_json_append_string (out, json_node_get_string (node));
+            return TRUE;
+          }
         if (type == G_TYPE_INT64)
           {
             g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));

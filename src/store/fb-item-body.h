@@ -42,7 +42,9 @@ GPtrArray   *fb_record_body_get_field_names (JsonObject *body);
 
 /* Appends @str (UTF-8) as a JSON string, escaped as json-glib's generator
  * escapes it (\" \\ \b \f \n \r \t, other control characters and DEL
- * as \u00XX), so that text written here and by json-glib is the same. */
+ * as \u00XX), so that text written here and by json-glib is the same;
+ * except U+001F, which json-glib 1.6 leaves raw (not JSON). The one writer
+ * of JSON strings: bodies and the documents sent to the server. */
 void         fb_json_append_string      (GString    *out,
                                          const char *str);
 

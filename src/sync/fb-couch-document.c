@@ -124,28 +124,6 @@ fb_couch_rev_generation (const char *rev)
   return rev != NULL ? g_ascii_strtoull (rev, NULL, 10) : 0;
 }
 
-static void
-append_json_string (GString    *out,
-                    const char *str)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = str; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-
-      if (c == '"' || c == '\\')
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, (char) c);
-        }
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, (char) c);
-    }
-  g_string_append_c (out, '"');
-}
-
 /* A live item's stored body is spliced in as it is, without parsing it and
  * writing it again, unless it might hold a key of the envelope. */
 char *
@@ -174,14 +152,14 @@ fb_couch_document_to_json (FbItem *item)
 
   out = g_string_sized_new (len + ENVELOPE_RESERVE);
   g_string_append (out, "{\"_id\":");
-  append_json_string (out, fb_item_get_id (item));
+  fb_json_append_string (out, fb_item_get_id (item));
   if (base_rev != NULL)
     {
       g_string_append (out, ",\"_rev\":");
-      append_json_string (out, base_rev);
+      fb_json_append_string (out, base_rev);
     }
   g_string_append (out, ",\"" KEY_TYPE "\":");
-  append_json_string (out, fb_item_get_collection (item));
+  fb_json_append_string (out, fb_item_get_collection (item));
   if (len > 2)
     {
       g_string_append_c (out, ',');

@@ -310,13 +310,15 @@ test_push_document_text (void)
   g_autoptr(Peer) b = peer_new ("push-document-text");
   g_autofree char *plain = fb_test_peer_create_note (a, "Plain \"quoted\" \\ é 東京", "line\n\ttab\n");
   g_autofree char *tricky = fb_test_peer_create_note (a, "Tricky", "the word \"type\" and \"_id\" in text");
+  /* Control characters, U+001F among them, reach the server as JSON. */
+  g_autofree char *control = fb_test_peer_create_note (a, "Control", "unit\x1f" "separator \x01\x7f\r");
   g_autoptr(FbSyncStats) s1 = NULL;
   g_autoptr(FbSyncStats) s2 = NULL;
   g_autoptr(JsonObject) doc = NULL;
   g_autoptr(GError) error = NULL;
 
   s1 = peer_sync (a);
-  g_assert_cmpuint (s1->pushed, ==, 2);
+  g_assert_cmpuint (s1->pushed, ==, 3);
 
   doc = fb_test_server_get_doc (server, "push-document-text", plain, &error);
   g_assert_no_error (error);
@@ -333,9 +335,15 @@ test_push_document_text (void)
   g_assert_cmpstr (json_object_get_string_member (doc, "type"), ==, "notes");
   g_assert_cmpstr (json_object_get_string_member (doc, "text"), ==,
                    "the word \"type\" and \"_id\" in text");
+  g_clear_pointer (&doc, json_object_unref);
+
+  doc = fb_test_server_get_doc (server, "push-document-text", control, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (doc, "text"), ==,
+                   "unit\x1f" "separator \x01\x7f\r");
 
   s2 = peer_sync (b);
-  g_assert_cmpuint (s2->pulled, ==, 2);
+  g_assert_cmpuint (s2->pulled, ==, 3);
   assert_converged (a, b, "push-document-text");
 }
 
