@@ -83,7 +83,7 @@ delete_item_action (GtkWidget  *widget,
   self->dirty = FALSE;
 
   id = g_strdup (_fb_window_current_id (self));
-  title = _fb_window_display_title (self->current);
+  title = fb_body_dup_display_title (fb_item_get_body (self->current));
   position = gtk_single_selection_get_selected (self->selection);
 
   if (!fb_store_delete_item (self->store, id, &error))

@@ -107,7 +107,6 @@ void        _fb_window_show_toast        (FbWindow   *self,
 /* An error toast: stays until dismissed, one at a time. */
 void        _fb_window_show_error        (FbWindow   *self,
                                           const char *message);
-char       *_fb_window_display_title     (FbItem     *item);
 const char *_fb_window_current_id        (FbWindow   *self);
 GListModel *_fb_window_list_model        (FbWindow   *self);
 gboolean    _fb_window_is_folded         (FbWindow   *self);

@@ -149,17 +149,6 @@ _fb_window_show_error (FbWindow   *self,
   _fb_window_show_toast (self, toast);
 }
 
-char *
-_fb_window_display_title (FbItem *item)
-{
-  g_autofree char *title = g_strstrip (g_strdup (fb_item_get_title (item)));
-
-  if (*title == '\0')
-    return g_strdup (_("Untitled"));
-
-  return g_steal_pointer (&title);
-}
-
 const char *
 _fb_window_current_id (FbWindow *self)
 {
@@ -570,10 +559,7 @@ item_rejected_cb (FbWindow   *self,
   g_hash_table_add (self->rejections_told, g_steal_pointer (&key));
 
   item = fb_store_get_item (self->store, id, NULL);
-  if (item != NULL)
-    title = _fb_window_display_title (item);
-  else
-    title = g_strdup (_("Untitled"));
+  title = fb_body_dup_display_title (item != NULL ? fb_item_get_body (item) : NULL);
 
   if (reason != NULL && *reason != '\0')
     /* TRANSLATORS: %1$s is the title of the note or record, %2$s the server's reason */
