@@ -198,15 +198,6 @@ _fb_item_state_from_string (const char *str)
   return FB_ITEM_STATE_SYNCED;
 }
 
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           col)
-{
-  const unsigned char *text = sqlite3_column_text (stmt, col);
-
-  return text != NULL ? g_strdup ((const char *) text) : NULL;
-}
-
 /* A body that cannot be parsed was not written by us; it is shown as empty
  * rather than taking the whole list down. */
 static JsonObject *
@@ -238,30 +229,33 @@ share_body (JsonObject *body)
   return body != NULL && json_object_is_immutable (body) ? json_object_ref (body) : NULL;
 }
 
-FbItem *
-_fb_item_new_from_stmt (sqlite3_stmt *stmt,
-                        gboolean      purged)
+/* Moves the values of @row into a new snapshot; @row is left cleared. */
+static FbItem *
+item_take_row (FbStoreRow *row,
+               gboolean    purged)
 {
   FbItem *self = g_object_new (FB_TYPE_ITEM, NULL);
 
-  self->rowid = sqlite3_column_int64 (stmt, 0);
-  self->id = column_dup (stmt, 1);
-  self->collection = column_dup (stmt, 2);
-  self->body_text = column_dup (stmt, 3);
-  self->deleted = purged || sqlite3_column_int (stmt, 4) != 0;
-  self->created_at = sqlite3_column_int64 (stmt, 5);
-  self->updated_at = sqlite3_column_int64 (stmt, 6);
-  if (purged)
-    self->state = FB_ITEM_STATE_SYNCED;
-  else
-    self->state = _fb_item_state_from_string ((const char *) sqlite3_column_text (stmt, 7));
-  self->local_seq = sqlite3_column_int64 (stmt, 8);
-  self->base_rev = column_dup (stmt, 9);
-  self->base_body_text = column_dup (stmt, 10);
-  self->server_rev = column_dup (stmt, 11);
-  self->server_body_text = column_dup (stmt, 12);
-  self->server_deleted = sqlite3_column_int (stmt, 13) != 0;
-  self->sync_error = column_dup (stmt, 14);
+  self->rowid = row->rowid;
+  self->id = g_steal_pointer (&row->id);
+  self->collection = g_steal_pointer (&row->collection);
+  self->body_text = g_steal_pointer (&row->body);
+  self->deleted = purged || row->deleted;
+  self->created_at = row->created_at;
+  self->updated_at = row->updated_at;
+  self->state = purged ? FB_ITEM_STATE_SYNCED : row->state;
+  self->local_seq = row->local_seq;
+  self->base_rev = g_steal_pointer (&row->base_rev);
+  self->base_body_text = g_steal_pointer (&row->base_body);
+  self->server_rev = g_steal_pointer (&row->server_rev);
+  self->server_body_text = g_steal_pointer (&row->server_body);
+  self->server_deleted = row->server_deleted;
+  self->sync_error = g_steal_pointer (&row->sync_error);
+
+  self->body = share_body (row->body_object);
+  if (self->base_body_text != NULL)
+    self->base_body = share_body (row->base_body_object);
+  _fb_store_row_clear (row);
 
   return self;
 }
@@ -270,29 +264,19 @@ FbItem *
 _fb_item_new_from_row (const FbStoreRow *row,
                        gboolean          purged)
 {
-  FbItem *self = g_object_new (FB_TYPE_ITEM, NULL);
+  FbStoreRow copy;
 
-  self->rowid = row->rowid;
-  self->id = g_strdup (row->id);
-  self->collection = g_strdup (row->collection);
-  self->body_text = g_strdup (row->body);
-  self->deleted = purged || row->deleted;
-  self->created_at = row->created_at;
-  self->updated_at = row->updated_at;
-  self->state = purged ? FB_ITEM_STATE_SYNCED : row->state;
-  self->local_seq = row->local_seq;
-  self->base_rev = g_strdup (row->base_rev);
-  self->base_body_text = g_strdup (row->base_body);
-  self->server_rev = g_strdup (row->server_rev);
-  self->server_body_text = g_strdup (row->server_body);
-  self->server_deleted = row->server_deleted;
-  self->sync_error = g_strdup (row->sync_error);
+  _fb_store_row_copy (row, &copy);
+  copy.body_object = row->body_object;
+  copy.base_body_object = row->base_body_object;
 
-  self->body = share_body (row->body_object);
-  if (row->base_body != NULL)
-    self->base_body = share_body (row->base_body_object);
+  return item_take_row (&copy, purged);
+}
 
-  return self;
+FbItem *
+_fb_item_new_take_row (FbStoreRow *row)
+{
+  return item_take_row (row, FALSE);
 }
 
 const char *

@@ -794,8 +794,6 @@ fb_store_list_trash (FbStore  *self,
                      GError  **error)
 {
   g_autoptr(FbCachedStmt) stmt = NULL;
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  int rc;
 
   g_return_val_if_fail (FB_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -807,15 +805,7 @@ fb_store_list_trash (FbStore  *self,
   if (stmt == NULL)
     return NULL;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (items, _fb_item_new_from_stmt (stmt, FALSE));
-  if (rc != SQLITE_DONE)
-    {
-      _fb_store_set_sqlite_error (self, error, rc);
-      return NULL;
-    }
-
-  return g_steal_pointer (&items);
+  return _fb_store_collect_items (self, stmt, NULL, error);
 }
 
 guint

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
   "items.created_at, items.updated_at, items.state, items.local_seq, " \
   "items.base_rev, items.base_body, items.server_rev, items.server_body, " \
   "items.server_deleted, items.sync_error"
+/* How many they are: a column selected after them (a rank) has this index. */
+#define FB_ITEM_N_COLUMNS 15
 
 /* The newest schema this build writes. */
 #define FB_STORE_SCHEMA_VERSION 4
@@ -109,14 +111,13 @@ typedef struct
   JsonObject  *base_body_object;
 } FbStoreRow;
 
-/* Makes a snapshot from a statement positioned on a row selected with
- * FB_ITEM_COLUMNS. @purged makes the last snapshot of a row the server's
- * deletion is about to remove: deleted, synced. */
-FbItem      *_fb_item_new_from_stmt          (sqlite3_stmt     *stmt,
-                                              gboolean          purged);
-/* The same from the values just written, without reading them back. */
+/* Makes a snapshot of the values of @row (just written, or read).
+ * @purged makes the last snapshot of a row the server's deletion is about
+ * to remove: deleted, synced. */
 FbItem      *_fb_item_new_from_row           (const FbStoreRow *row,
                                               gboolean          purged);
+/* The same, taking the values out of @row (which is left cleared). */
+FbItem      *_fb_item_new_take_row           (FbStoreRow       *row);
 
 gint64       _fb_item_get_rowid              (FbItem           *self);
 
@@ -261,6 +262,10 @@ void         _fb_store_set_string            (char            **field,
                                               const char       *value);
 char        *_fb_store_column_dup            (sqlite3_stmt     *stmt,
                                               int               col);
+/* The values of a statement positioned on a row selected with
+ * FB_ITEM_COLUMNS, into @row (cleared). The one decoder of a row. */
+void         _fb_store_row_from_stmt         (sqlite3_stmt     *stmt,
+                                              FbStoreRow       *row);
 gboolean     _fb_store_load_existing_row     (FbStore          *self,
                                               const char       *id,
                                               FbStoreRow       *row,

@@ -84,6 +84,15 @@ _fb_store_load_row (FbStore     *self,
   if (!*found)
     return TRUE;
 
+  _fb_store_row_from_stmt (stmt, row);
+
+  return TRUE;
+}
+
+void
+_fb_store_row_from_stmt (sqlite3_stmt *stmt,
+                         FbStoreRow   *row)
+{
   row->rowid = sqlite3_column_int64 (stmt, 0);
   row->id = _fb_store_column_dup (stmt, 1);
   row->collection = _fb_store_column_dup (stmt, 2);
@@ -99,8 +108,6 @@ _fb_store_load_row (FbStore     *self,
   row->server_body = _fb_store_column_dup (stmt, 12);
   row->server_deleted = sqlite3_column_int (stmt, 13) != 0;
   row->sync_error = _fb_store_column_dup (stmt, 14);
-
-  return TRUE;
 }
 
 gboolean

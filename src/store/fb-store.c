@@ -563,26 +563,16 @@ fb_store_get_item (FbStore     *self,
                    const char  *id,
                    GError     **error)
 {
-  g_autoptr(FbCachedStmt) stmt = NULL;
-  gboolean found;
+  g_auto(FbStoreRow) row = { 0, };
 
   g_return_val_if_fail (FB_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  stmt = _fb_store_get_stmt (self, "SELECT " FB_ITEM_COLUMNS " FROM items WHERE id = ?1", error);
-  if (stmt == NULL)
+  if (!_fb_store_load_existing_row (self, id, &row, error))
     return NULL;
-  bind_text (stmt, 1, id);
-  if (!_fb_store_step_row (self, stmt, &found, error))
-    return NULL;
-  if (!found)
-    {
-      _fb_store_set_not_found (error, id);
-      return NULL;
-    }
 
-  return _fb_item_new_from_stmt (stmt, FALSE);
+  return _fb_item_new_take_row (&row);
 }
 
 /* Collects every row of a bound statement selecting FB_ITEM_COLUMNS (and
@@ -598,10 +588,13 @@ _fb_store_collect_items (FbStore       *self,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_ptr_array_add (items, _fb_item_new_from_stmt (stmt, FALSE));
+      g_auto(FbStoreRow) row = { 0, };
+
+      _fb_store_row_from_stmt (stmt, &row);
+      g_ptr_array_add (items, _fb_item_new_take_row (&row));
       if (ranks != NULL)
         {
-          double rank = sqlite3_column_double (stmt, 15);
+          double rank = sqlite3_column_double (stmt, FB_ITEM_N_COLUMNS);
 
           g_array_append_val (ranks, rank);
         }
