@@ -440,7 +440,7 @@ version_from_stmt (sqlite3_stmt  *stmt,
   g_autofree char *text = NULL;
   g_autoptr(JsonObject) body = NULL;
 
-  text = decompress_text (sqlite3_column_blob (stmt, 5), sqlite3_column_bytes (stmt, 5));
+  text = decompress_text (sqlite3_column_blob (stmt, 3), sqlite3_column_bytes (stmt, 3));
   if (text != NULL)
     body = fb_body_from_string (text, NULL);
   if (body == NULL)
@@ -451,14 +451,12 @@ version_from_stmt (sqlite3_stmt  *stmt,
     }
 
   return fb_version_new (sqlite3_column_int64 (stmt, 0),
-                         (const char *) sqlite3_column_text (stmt, 1),
-                         sqlite3_column_int64 (stmt, 2),
-                         sqlite3_column_int64 (stmt, 3),
-                         sqlite3_column_int (stmt, 4),
+                         sqlite3_column_int64 (stmt, 1),
+                         sqlite3_column_int (stmt, 2),
                          body);
 }
 
-#define VERSION_COLUMNS "id, item_id, edited_at, saved_at, origin, body"
+#define VERSION_COLUMNS "id, edited_at, origin, body"
 
 GPtrArray *
 fb_store_list_versions (FbStore     *self,
@@ -682,7 +680,8 @@ prune_in_transaction (FbStore   *self,
   if (limits->max_age_days > 0)
     {
       g_autoptr(FbCachedStmt) stmt = NULL;
-      gint64 cutoff = _fb_store_now (self) - (gint64) limits->max_age_days * 24 * 3600 * 1000;
+      gint64 cutoff = _fb_store_now (self) -
+                      (gint64) limits->max_age_days * (G_TIME_SPAN_DAY / G_TIME_SPAN_MILLISECOND);
 
       stmt = _fb_store_get_stmt (self,
                                  "DELETE FROM history WHERE saved_at < ?1 AND id NOT IN "

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "fb-item-body.h"
 #include "fb-version.h"
 
 struct _FbVersion
@@ -12,9 +13,7 @@ struct _FbVersion
   GObject          parent_instance;
 
   gint64           id;
-  char            *item_id;
   gint64           edited_at;
-  gint64           saved_at;
   FbVersionOrigin  origin;
   JsonObject      *body;
 };
@@ -26,7 +25,6 @@ fb_version_finalize (GObject *object)
 {
   FbVersion *self = FB_VERSION (object);
 
-  g_clear_pointer (&self->item_id, g_free);
   g_clear_pointer (&self->body, json_object_unref);
 
   G_OBJECT_CLASS (fb_version_parent_class)->finalize (object);
@@ -45,22 +43,17 @@ fb_version_init (FbVersion *self)
 
 FbVersion *
 fb_version_new (gint64           id,
-                const char      *item_id,
                 gint64           edited_at,
-                gint64           saved_at,
                 FbVersionOrigin  origin,
                 JsonObject      *body)
 {
   FbVersion *self;
 
-  g_return_val_if_fail (item_id != NULL, NULL);
   g_return_val_if_fail (body != NULL, NULL);
 
   self = g_object_new (FB_TYPE_VERSION, NULL);
   self->id = id;
-  self->item_id = g_strdup (item_id);
   self->edited_at = edited_at;
-  self->saved_at = saved_at;
   self->origin = origin;
   self->body = json_object_ref (body);
   json_object_seal (self->body);
@@ -76,28 +69,12 @@ fb_version_get_id (FbVersion *self)
   return self->id;
 }
 
-const char *
-fb_version_get_item_id (FbVersion *self)
-{
-  g_return_val_if_fail (FB_IS_VERSION (self), NULL);
-
-  return self->item_id;
-}
-
 gint64
 fb_version_get_edited_at (FbVersion *self)
 {
   g_return_val_if_fail (FB_IS_VERSION (self), 0);
 
   return self->edited_at;
-}
-
-gint64
-fb_version_get_saved_at (FbVersion *self)
-{
-  g_return_val_if_fail (FB_IS_VERSION (self), 0);
-
-  return self->saved_at;
 }
 
 FbVersionOrigin
@@ -121,5 +98,5 @@ fb_version_get_title (FbVersion *self)
 {
   g_return_val_if_fail (FB_IS_VERSION (self), NULL);
 
-  return json_object_get_string_member_with_default (self->body, "title", "");
+  return fb_body_get_string (self->body, "title");
 }

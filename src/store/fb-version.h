@@ -21,17 +21,12 @@ G_DECLARE_FINAL_TYPE (FbVersion, fb_version, FB, VERSION, GObject)
 
 /* An immutable snapshot, like FbItem. */
 FbVersion       *fb_version_new             (gint64           id,
-                                             const char      *item_id,
                                              gint64           edited_at,
-                                             gint64           saved_at,
                                              FbVersionOrigin  origin,
                                              JsonObject      *body);
 gint64           fb_version_get_id          (FbVersion *self);
-const char      *fb_version_get_item_id     (FbVersion *self);
 /* When this version was written (ms since the epoch). */
 gint64           fb_version_get_edited_at   (FbVersion *self);
-/* When it was put into the history. */
-gint64           fb_version_get_saved_at    (FbVersion *self);
 FbVersionOrigin  fb_version_get_origin      (FbVersion *self);
 JsonObject      *fb_version_get_body        (FbVersion *self);
 const char      *fb_version_get_title       (FbVersion *self);
