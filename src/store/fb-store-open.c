@@ -28,11 +28,15 @@
 
 #define CHECKPOINT_PAGES 1000
 
+/* How long the checkpoint connection waits for a lock (when it first reads
+ * the schema; a PASSIVE checkpoint itself never waits). */
+#define CHECKPOINT_BUSY_TIMEOUT_MS 1000
+
 static void
-checkpoint_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
+checkpoint_thread_cb (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
 {
   FbStore *self = task_data;
 
@@ -43,7 +47,7 @@ checkpoint_thread (GTask        *task,
        * from it: until then a checkpoint does nothing and says OK. */
       if (sqlite3_open_v2 (self->path, &self->checkpoint_db,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
-          sqlite3_busy_timeout (self->checkpoint_db, 1000) != SQLITE_OK ||
+          sqlite3_busy_timeout (self->checkpoint_db, CHECKPOINT_BUSY_TIMEOUT_MS) != SQLITE_OK ||
           sqlite3_exec (self->checkpoint_db, "PRAGMA schema_version", NULL, NULL, NULL) != SQLITE_OK)
         {
           sqlite3_close_v2 (self->checkpoint_db);
@@ -93,7 +97,7 @@ wal_hook_cb (gpointer     user_data,
       g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
 
       g_task_set_task_data (task, self, NULL);
-      g_task_run_in_thread (task, checkpoint_thread);
+      g_task_run_in_thread (task, checkpoint_thread_cb);
     }
   else if (inline_checkpoint)
     {

@@ -35,7 +35,10 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static guint default_busy_timeout = 5000;
+/* How long a write waits for another program's transaction to end. */
+#define DEFAULT_BUSY_TIMEOUT_MS 5000
+
+static guint default_busy_timeout = DEFAULT_BUSY_TIMEOUT_MS;
 
 gint64
 _fb_store_now (FbStore *self)
@@ -43,7 +46,7 @@ _fb_store_now (FbStore *self)
   if (self->clock != NULL)
     return self->clock (self->clock_data);
 
-  return g_get_real_time () / 1000;
+  return g_get_real_time () / G_TIME_SPAN_MILLISECOND;
 }
 
 /* ---- Transactions and signals ---- */
@@ -944,7 +947,7 @@ fb_store_class_init (FbStoreClass *klass)
 }
 
 static void
-finalize_stmt (gpointer stmt)
+finalize_stmt_cb (gpointer stmt)
 {
   sqlite3_finalize (stmt);
 }
@@ -953,7 +956,7 @@ static void
 fb_store_init (FbStore *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                            finalize_stmt);
+                                            finalize_stmt_cb);
   self->queue = g_ptr_array_new_with_free_func (g_object_unref);
   self->queue_marks = g_array_new (FALSE, FALSE, sizeof (guint));
   self->index_queue = _fb_store_index_queue_new ();
