@@ -140,14 +140,17 @@ fb_couch_document_to_json (FbItem *item)
   base_rev = fb_item_get_base_rev (item);
   len = body != NULL ? strlen (body) : 0;
 
+  /* A control character as it is (json-glib 1.6 stored U+001F so) is not
+   * JSON: such a body is written again, by fb_body_to_string (). */
   if (fb_item_get_deleted (item) || len < 2 || body[0] != '{' || body[len - 1] != '}' ||
       strstr (body, "\"_") != NULL || strstr (body, "\"type\"") != NULL ||
-      strstr (body, "\"updated_at\"") != NULL || !g_utf8_validate (body, len, NULL))
+      strstr (body, "\"updated_at\"") != NULL || !g_utf8_validate (body, len, NULL) ||
+      strpbrk (body, "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f"
+                     "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f") != NULL)
     {
-      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+      g_autoptr(JsonObject) document = fb_couch_document_from_item (item, TRUE);
 
-      json_node_take_object (node, fb_couch_document_from_item (item, TRUE));
-      return json_to_string (node, FALSE);
+      return fb_body_to_string (document);
     }
 
   out = g_string_sized_new (len + ENVELOPE_RESERVE);

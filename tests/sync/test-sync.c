@@ -12,6 +12,7 @@
 #include "fb-fake-network-monitor.h"
 #include "fb-store.h"
 #include "fb-store-history.h"
+#include "fb-store-private.h"
 #include "fb-sync-error.h"
 #include "fb-sync-manager.h"
 #include "fb-sync-run.h"
@@ -312,13 +313,22 @@ test_push_document_text (void)
   g_autofree char *tricky = fb_test_peer_create_note (a, "Tricky", "the word \"type\" and \"_id\" in text");
   /* Control characters, U+001F among them, reach the server as JSON. */
   g_autofree char *control = fb_test_peer_create_note (a, "Control", "unit\x1f" "separator \x01\x7f\r");
+  /* The same in a document that is rebuilt (its text names "_id"), and in
+   * a body stored with U+001F unescaped (as json-glib 1.6 wrote it). */
+  g_autofree char *rebuilt = fb_test_peer_create_note (a, "Rebuilt", "\"_id\" unit\x1f" "separator");
+  g_autofree char *raw = fb_test_peer_create_note (a, "Raw", "");
+  g_autofree char *raw_body = g_strdup_printf ("UPDATE items SET body = '{\"title\":\"Raw\","
+                                               "\"text\":\"unit\x1f" "separator\",\"tags\":[]}' "
+                                               "WHERE id = '%s'", raw);
   g_autoptr(FbSyncStats) s1 = NULL;
   g_autoptr(FbSyncStats) s2 = NULL;
   g_autoptr(JsonObject) doc = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_assert_cmpint (sqlite3_exec (_fb_store_get_db (a->store), raw_body, NULL, NULL, NULL), ==,
+                   SQLITE_OK);
   s1 = peer_sync (a);
-  g_assert_cmpuint (s1->pushed, ==, 3);
+  g_assert_cmpuint (s1->pushed, ==, 5);
 
   doc = fb_test_server_get_doc (server, "push-document-text", plain, &error);
   g_assert_no_error (error);
@@ -341,9 +351,19 @@ test_push_document_text (void)
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (doc, "text"), ==,
                    "unit\x1f" "separator \x01\x7f\r");
+  g_clear_pointer (&doc, json_object_unref);
+
+  doc = fb_test_server_get_doc (server, "push-document-text", rebuilt, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (doc, "text"), ==, "\"_id\" unit\x1f" "separator");
+  g_clear_pointer (&doc, json_object_unref);
+
+  doc = fb_test_server_get_doc (server, "push-document-text", raw, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (doc, "text"), ==, "unit\x1f" "separator");
 
   s2 = peer_sync (b);
-  g_assert_cmpuint (s2->pulled, ==, 3);
+  g_assert_cmpuint (s2->pulled, ==, 5);
   assert_converged (a, b, "push-document-text");
 }
 
