@@ -307,7 +307,7 @@ resolve (FbConflictDialog *self,
       AdwToast *toast = adw_toast_new (message);
 
       adw_toast_set_timeout (toast, FB_TOAST_UNTIL_DISMISSED);
-      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      fb_toast_overlay_show (self->toast_overlay, toast);
     }
 
   reload (self, NULL);

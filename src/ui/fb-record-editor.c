@@ -606,7 +606,7 @@ show_undo_toast (FbRecordEditor *self,
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (undo_toast_dismissed_cb),
                            self, G_CONNECT_SWAPPED);
   self->undo_toast = toast;
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  fb_toast_overlay_show (ADW_TOAST_OVERLAY (overlay), toast);
 }
 
 static void

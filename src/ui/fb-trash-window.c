@@ -44,7 +44,7 @@ show_error (FbTrashWindow *self,
 
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_set_timeout (toast, FB_TOAST_UNTIL_DISMISSED);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  fb_toast_overlay_show (self->toast_overlay, toast);
 }
 
 static GtkWidget *

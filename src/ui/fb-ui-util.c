@@ -288,3 +288,23 @@ fb_format_date_time (gint64 ms)
   /* TRANSLATORS: a moment in another year, see strftime(3) */
   return g_date_time_format (then, C_("moment", "%e %b %Y, %H:%M"));
 }
+
+#define SHOWN_TOAST_KEY "fb-shown-toast"
+
+void
+fb_toast_overlay_show (AdwToastOverlay *overlay,
+                       AdwToast        *toast)
+{
+  AdwToast *shown;
+
+  g_return_if_fail (ADW_IS_TOAST_OVERLAY (overlay));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  shown = g_object_get_data (G_OBJECT (overlay), SHOWN_TOAST_KEY);
+  if (shown != NULL && shown != toast)
+    adw_toast_dismiss (shown);
+
+  g_object_set_data_full (G_OBJECT (overlay), SHOWN_TOAST_KEY, g_object_ref (toast),
+                          g_object_unref);
+  adw_toast_overlay_add_toast (overlay, toast);
+}

@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include <adwaita.h>
 #include <gtk/gtk.h>
 #include <json-glib/json-glib.h>
 
@@ -34,5 +35,13 @@ char *fb_json_value_to_text         (JsonNode      *node);
 /* A moment (ms since the epoch) with its date and time, as short as it can
  * be told apart: "Today, 14:02", " 3 Dec, 09:15", " 3 Dec 2025, 09:15". */
 char *fb_format_date_time           (gint64         ms);
+
+/* Shows @toast (transfer full) on @overlay in place of the toast shown
+ * there before, which is dismissed first. libadwaita 1.2 crashes when an
+ * overlay is disposed, or its toast dismissed, while a high-priority toast
+ * is postponing another one (its hide animation then ends on freed data),
+ * so no overlay of ours ever postpones: one toast at a time. */
+void  fb_toast_overlay_show         (AdwToastOverlay *overlay,
+                                     AdwToast        *toast);
 
 G_END_DECLS

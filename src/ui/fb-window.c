@@ -12,6 +12,7 @@
 #include "fb-read-only-banner.h"
 #include "fb-sync-banner.h"
 #include "fb-trash-window.h"
+#include "fb-ui-util.h"
 #include "fb-window-private.h"
 
 #define SAVE_DELAY_MS 500
@@ -113,7 +114,7 @@ _fb_window_show_toast (FbWindow *self,
                        AdwToast *toast)
 {
   g_set_object (&self->last_toast, toast);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  fb_toast_overlay_show (self->toast_overlay, toast);
 }
 
 static void
