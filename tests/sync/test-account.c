@@ -115,6 +115,7 @@ test_save_order (void)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *stored = NULL;
+  g_autofree char *database = NULL;
   const char *url = "https://save.example.org/";
   Watch watch = { NULL, NULL };
   guint changed = 0;
@@ -132,7 +133,8 @@ test_save_order (void)
   g_assert_no_error (error);
   g_assert_cmpstr (watch.url_seen, ==, url);
   g_assert_cmpstr (watch.password_seen, ==, "hunter2");
-  g_assert_cmpstr (g_settings_get_string (settings, "database"), ==, "notes");
+  database = g_settings_get_string (settings, "database");
+  g_assert_cmpstr (database, ==, "notes");
 
   g_clear_object (&result);
   fb_account_save_async (account, url, "notes", "carol", "", fb_test_got_result_cb, &result);
