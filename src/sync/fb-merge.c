@@ -413,6 +413,52 @@ fb_merge_text (const char  *base,
   return TRUE;
 }
 
+/* A line merge of @ours and @theirs in which the lines that collide take
+ * @ours' version: everything of @theirs that merges, on @ours' side.
+ * NULL when libgit2 cannot merge them. */
+char *
+fb_merge_text_favoring_ours (const char *base,
+                             const char *ours,
+                             const char *theirs)
+{
+  const char *texts[] = { base != NULL ? base : "", ours, theirs };
+  char *lines[3] = { NULL, };
+  git_merge_file_input inputs[3] = { GIT_MERGE_FILE_INPUT_INIT, GIT_MERGE_FILE_INPUT_INIT,
+                                     GIT_MERGE_FILE_INPUT_INIT };
+  git_merge_file_options options = GIT_MERGE_FILE_OPTIONS_INIT;
+  git_merge_file_result result = { 0, };
+  char *merged;
+
+  ensure_libgit2 ();
+
+  /* xdiff merges whole lines: each text ends in one. */
+  for (guint i = 0; i < 3; i++)
+    {
+      lines[i] = has_trailing_newline (texts[i]) || texts[i][0] == '\0'
+                 ? g_strdup (texts[i]) : g_strconcat (texts[i], "\n", NULL);
+      inputs[i].ptr = lines[i];
+      inputs[i].size = strlen (lines[i]);
+    }
+  options.favor = GIT_MERGE_FILE_FAVOR_OURS;
+
+  if (git_merge_file (&result, &inputs[0], &inputs[1], &inputs[2], &options) < 0)
+    merged = NULL;
+  else
+    merged = g_strndup (result.ptr, result.len);
+  git_merge_file_result_free (&result);
+  for (guint i = 0; i < 3; i++)
+    g_free (lines[i]);
+  if (merged == NULL)
+    return NULL;
+
+  if (!has_trailing_newline (ours) && has_trailing_newline (merged))
+    merged[strlen (merged) - 1] = '\0';
+  if (!g_utf8_validate (merged, -1, NULL))
+    g_clear_pointer (&merged, g_free);
+
+  return merged;
+}
+
 /* json_node_copy() shares objects and arrays with the original; the merged
  * body must be independent of mine and theirs, which the caller still owns. */
 static JsonNode *

@@ -39,4 +39,11 @@ gboolean       fb_merge_text   (const char  *base,
                                 const char  *theirs,
                                 char       **merged);
 
+/* A line merge in which the lines that collide take @ours' version: all of
+ * @theirs that merges, on @ours' side (libgit2's merge favouring ours).
+ * @base may be NULL (empty). NULL when libgit2 cannot merge them. */
+char          *fb_merge_text_favoring_ours (const char *base,
+                                            const char *ours,
+                                            const char *theirs);
+
 G_END_DECLS

@@ -7,8 +7,6 @@
 
 #include <string.h>
 
-#include <git2.h>
-
 #include "fb-couch-document.h"
 #include "fb-merge.h"
 #include "fb-sync-branches.h"
@@ -184,73 +182,6 @@ single_key (JsonObject *body,
   return object;
 }
 
-static void
-ensure_libgit2 (void)
-{
-  static gsize initialized = 0;
-
-  /* Counted by libgit2 itself; never shut down (see fb-merge.c). */
-  if (g_once_init_enter (&initialized))
-    {
-      git_libgit2_init ();
-      g_once_init_leave (&initialized, 1);
-    }
-}
-
-static gboolean
-ends_in_newline (const char *text)
-{
-  gsize len = strlen (text);
-
-  return len > 0 && text[len - 1] == '\n';
-}
-
-/* A line merge of @ours and @theirs in which the lines that collide take
- * @ours' version: everything of @theirs that merges, on @ours' side.
- * NULL when libgit2 cannot merge them. */
-static char *
-merge_text_keeping_ours (const char *base,
-                         const char *ours,
-                         const char *theirs)
-{
-  const char *texts[] = { base != NULL ? base : "", ours, theirs };
-  char *lines[3] = { NULL, };
-  git_merge_file_input inputs[3] = { GIT_MERGE_FILE_INPUT_INIT, GIT_MERGE_FILE_INPUT_INIT,
-                                     GIT_MERGE_FILE_INPUT_INIT };
-  git_merge_file_options options = GIT_MERGE_FILE_OPTIONS_INIT;
-  git_merge_file_result result = { 0, };
-  char *merged;
-
-  ensure_libgit2 ();
-
-  /* xdiff merges whole lines: each text ends in one. */
-  for (guint i = 0; i < 3; i++)
-    {
-      lines[i] = ends_in_newline (texts[i]) || texts[i][0] == '\0'
-                 ? g_strdup (texts[i]) : g_strconcat (texts[i], "\n", NULL);
-      inputs[i].ptr = lines[i];
-      inputs[i].size = strlen (lines[i]);
-    }
-  options.favor = GIT_MERGE_FILE_FAVOR_OURS;
-
-  if (git_merge_file (&result, &inputs[0], &inputs[1], &inputs[2], &options) < 0)
-    merged = NULL;
-  else
-    merged = g_strndup (result.ptr, result.len);
-  git_merge_file_result_free (&result);
-  for (guint i = 0; i < 3; i++)
-    g_free (lines[i]);
-  if (merged == NULL)
-    return NULL;
-
-  if (!ends_in_newline (ours) && ends_in_newline (merged))
-    merged[strlen (merged) - 1] = '\0';
-  if (!g_utf8_validate (merged, -1, NULL))
-    g_clear_pointer (&merged, g_free);
-
-  return merged;
-}
-
 /* A field that collides: @side's value, with the other side's changes
  * that merge folded in when it is text. */
 static void
@@ -267,7 +198,7 @@ set_side_value (JsonObject *out,
 
   if (fb_body_has_string (side, name) && fb_body_has_string (other, name) &&
       (base == NULL || !json_object_has_member (base, name) || fb_body_has_string (base, name)))
-    merged = merge_text_keeping_ours (fb_body_has_string (base, name)
+    merged = fb_merge_text_favoring_ours (fb_body_has_string (base, name)
                                       ? json_object_get_string_member (base, name) : NULL,
                                       json_object_get_string_member (side, name),
                                       json_object_get_string_member (other, name));
