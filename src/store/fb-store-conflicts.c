@@ -94,15 +94,8 @@ keep_edit_in_conflict_in_transaction (FbStore   *self,
   g_auto(FbStoreRow) before = { 0, };
   g_auto(FbStoreRow) after = { 0, };
 
-  if (!_fb_store_load_existing_row (self, id, &before, error))
+  if (!_fb_store_load_live_row (self, id, &before, error))
     return FALSE;
-
-  if (before.deleted)
-    {
-      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND,
-                   _("The item “%s” was deleted"), id);
-      return FALSE;
-    }
 
   /* Already a conflict (its server side is set), or never on a server:
    * mine is an edit like any other. */

@@ -270,6 +270,10 @@ gboolean     _fb_store_load_existing_row     (FbStore          *self,
                                               const char       *id,
                                               FbStoreRow       *row,
                                               GError          **error);
+gboolean     _fb_store_load_live_row         (FbStore          *self,
+                                              const char       *id,
+                                              FbStoreRow       *row,
+                                              GError          **error);
 gboolean     _fb_store_next_local_seq        (FbStore          *self,
                                               gint64           *seq,
                                               GError          **error);

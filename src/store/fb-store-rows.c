@@ -126,6 +126,27 @@ _fb_store_load_existing_row (FbStore     *self,
   return TRUE;
 }
 
+/* As _fb_store_load_existing_row (), and refused when the item is in the
+ * Trash: an edit is never made to a deleted item. */
+gboolean
+_fb_store_load_live_row (FbStore     *self,
+                         const char  *id,
+                         FbStoreRow  *row,
+                         GError     **error)
+{
+  if (!_fb_store_load_existing_row (self, id, row, error))
+    return FALSE;
+
+  if (row->deleted)
+    {
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND,
+                   _("The item “%s” was deleted"), id);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* The next value of the database-wide edit counter: pending items ordered
  * by local_seq are in the order they were edited. (No RETURNING: SQLite
  * runs it through a temporary table, a costly allocation per write.) */

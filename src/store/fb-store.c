@@ -460,15 +460,8 @@ update_item_in_transaction (FbStore   *self,
   const char *body = edit->body;
   g_auto(FbStoreRow) before = { 0, };
 
-  if (!_fb_store_load_existing_row (self, id, &before, error))
+  if (!_fb_store_load_live_row (self, id, &before, error))
     return FALSE;
-
-  if (before.deleted)
-    {
-      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND,
-                   _("The item “%s” was deleted"), id);
-      return FALSE;
-    }
 
   /* Saving what is already there is not an edit: nothing to push. */
   if (_fb_store_body_json_equal (before.body, body))
