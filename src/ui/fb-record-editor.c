@@ -592,9 +592,7 @@ show_undo_toast (FbRecordEditor *self,
       return;
     }
 
-  if (self->undo_toast != NULL)
-    adw_toast_dismiss (self->undo_toast);
-
+  /* fb_toast_overlay_show () dismisses an earlier "removed" toast. */
   /* TRANSLATORS: %s is the name of a record's field */
   title = g_strdup_printf (_("Field “%s” removed"), escaped);
   toast = adw_toast_new (title);
