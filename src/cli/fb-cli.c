@@ -6,22 +6,25 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <gio/gunixinputstream.h>
+#include <gio/gunixoutputstream.h>
+#include <glib/gstdio.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fb-account.h"
 #include "fb-cli.h"
 #include "fb-cli-private.h"
-#include "fb-couch-document.h"
 #include "fb-store.h"
 #include "fb-sync-error.h"
 #include "fb-sync-manager.h"
 #include "fb-sync-words.h"
-
-#define EXPORT_VERSION     1
+#include "fb-transfer.h"
 
 void
 fb_cli_add_options (GApplication *app)
@@ -223,259 +226,181 @@ run_sync (FbStore      *store,
   return stats->conflicts > 0 ? FB_CLI_EXIT_NEW_CONFLICTS : FB_CLI_EXIT_OK;
 }
 
-/* ---- --export ---- */
+/* ---- --export, --import ---- */
 
-static JsonNode *
-item_to_export (FbItem *item)
+/* "N / total" on a terminal, rewritten in place; nothing when stderr goes
+ * to a file or a pipe. */
+static void
+progress_cb (guint    done,
+             guint    total,
+             gpointer user_data)
 {
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  gboolean *shown = user_data;
 
-  json_node_take_object (node, fb_couch_document_from_item (item, FALSE));
-  return node;
+  if (done % 500 != 0 && done != total)
+    return;
+  if (total > 0)
+    g_printerr ("\r%u / %u", done, total);
+  else
+    g_printerr ("\r%u", done);
+  *shown = TRUE;
+}
+
+static FbTransferProgressFunc
+terminal_progress (void)
+{
+  return isatty (STDERR_FILENO) ? progress_cb : NULL;
+}
+
+static void
+end_progress (gboolean shown)
+{
+  if (shown)
+    g_printerr ("\n");
+}
+
+/* Into a temporary file beside @path, renamed over it when complete:
+ * never half a file. */
+static gboolean
+export_to_file (FbStore     *store,
+                const char  *path,
+                guint       *n_items,
+                GError     **error)
+{
+  g_autofree char *tmp = g_strdup_printf ("%s.XXXXXX", path);
+  g_autoptr(GOutputStream) fd_out = NULL;
+  g_autoptr(GOutputStream) out = NULL;
+  gboolean shown = FALSE;
+  gboolean ok;
+  int fd;
+
+  fd = g_mkstemp_full (tmp, O_WRONLY, 0666);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *display = g_filename_display_name (path);
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   /* Translators: %s is a file name, then why it cannot be written */
+                   _("Could not write %s: %s"), display, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  fd_out = g_unix_output_stream_new (fd, TRUE);
+  out = g_buffered_output_stream_new_sized (fd_out, 64 * 1024);
+  /* The export flushes what it wrote; on disk before the rename. */
+  ok = fb_transfer_export (store, out, terminal_progress (), &shown, n_items, NULL, error) &&
+       (fsync (fd) == 0 || (g_set_error_literal (error, G_FILE_ERROR,
+                                                 g_file_error_from_errno (errno),
+                                                 g_strerror (errno)), FALSE)) &&
+       g_output_stream_close (out, NULL, error);
+  end_progress (shown);
+  if (ok && g_rename (tmp, path) != 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *display = g_filename_display_name (path);
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   _("Could not write %s: %s"), display, g_strerror (saved_errno));
+      ok = FALSE;
+    }
+  if (!ok)
+    {
+      g_output_stream_close (out, NULL, NULL);
+      g_unlink (tmp);
+    }
+  return ok;
 }
 
 static int
 run_export (FbStore    *store,
             const char *path)
 {
-  g_autoptr(GPtrArray) items = NULL;
-  g_autoptr(JsonGenerator) generator = NULL;
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  JsonObject *object;
-  JsonArray *array;
-  gsize length;
   gboolean to_stdout = g_strcmp0 (path, "-") == 0;
-
-  items = fb_store_list_items (store, NULL, &error);
-  if (items == NULL)
-    {
-      g_printerr (_("Could not export: %s\n"), error->message);
-      return 1;
-    }
-
-  array = json_array_sized_new (items->len);
-  for (guint i = 0; i < items->len; i++)
-    json_array_add_element (array, item_to_export (items->pdata[i]));
-  object = json_object_new ();
-  json_object_set_int_member (object, "fieldbook", EXPORT_VERSION);
-  json_object_set_array_member (object, "items", array);
-  root = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (root, object);
-
-  generator = json_generator_new ();
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &length);
+  guint n = 0;
 
   if (to_stdout)
     {
-      if (fwrite (text, 1, length, stdout) != length || fputc ('\n', stdout) == EOF ||
-          fflush (stdout) != 0)
-        {
-          g_printerr (_("Could not export: %s\n"), g_strerror (errno));
-          return 1;
-        }
-    }
-  else
-    {
-      g_autofree char *with_newline = g_strconcat (text, "\n", NULL);
+      g_autoptr(GOutputStream) fd_out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+      g_autoptr(GOutputStream) out = g_buffered_output_stream_new_sized (fd_out, 64 * 1024);
+      gboolean shown = FALSE;
+      gboolean ok;
 
-      /* Written to a temporary file and renamed: never half a file. */
-      if (!g_file_set_contents (path, with_newline, -1, &error))
+      ok = fb_transfer_export (store, out, terminal_progress (), &shown, &n, NULL, &error) &&
+           g_output_stream_close (out, NULL, &error);
+      end_progress (shown);
+      if (!ok)
         {
           g_printerr (_("Could not export: %s\n"), error->message);
           return 1;
         }
+      /* The summary must not end up inside the exported JSON. */
+      g_printerr (ngettext ("Exported %u item\n", "Exported %u items\n", n), n);
+      return 0;
     }
 
-  /* The summary must not end up inside the exported JSON. */
-  if (to_stdout)
-    g_printerr (ngettext ("Exported %u item\n", "Exported %u items\n", items->len), items->len);
-  else
-    g_print (ngettext ("Exported %u item\n", "Exported %u items\n", items->len), items->len);
+  if (!export_to_file (store, path, &n, &error))
+    {
+      g_printerr (_("Could not export: %s\n"), error->message);
+      return 1;
+    }
+  g_print (ngettext ("Exported %u item\n", "Exported %u items\n", n), n);
   return 0;
-}
-
-/* ---- --import ---- */
-
-static gboolean
-check_import (JsonNode    *root,
-              JsonArray  **items_out,
-              GError     **error)
-{
-  JsonObject *object;
-  JsonNode *version;
-  JsonArray *items;
-  guint n;
-
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    goto wrong_shape;
-  object = json_node_get_object (root);
-
-  version = json_object_get_member (object, "fieldbook");
-  if (version == NULL || !JSON_NODE_HOLDS_VALUE (version) ||
-      json_node_get_value_type (version) != G_TYPE_INT64)
-    goto wrong_shape;
-  if (json_node_get_int (version) != EXPORT_VERSION)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   /* Translators: %d is a version number */
-                   _("the file is in a newer format (version %d) than this Fieldbook reads"),
-                   (int) json_node_get_int (version));
-      return FALSE;
-    }
-
-  if (!json_object_has_member (object, "items") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "items")))
-    goto wrong_shape;
-  items = json_object_get_array_member (object, "items");
-
-  n = json_array_get_length (items);
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *node = json_array_get_element (items, i);
-      JsonObject *item;
-      const char *id;
-      const char *type;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        goto wrong_item;
-      item = json_node_get_object (node);
-      if (!fb_body_has_string (item, "_id") || !fb_body_has_string (item, "type"))
-        goto wrong_item;
-      id = fb_body_get_string (item, "_id");
-      type = fb_body_get_string (item, "type");
-      if (*id == '\0' || id[0] == '_' ||
-          (strcmp (type, FB_COLLECTION_NOTES) != 0 && strcmp (type, FB_COLLECTION_RECORDS) != 0))
-        goto wrong_item;
-      continue;
-
-    wrong_item:
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   /* Translators: %u is the position of an item in the file */
-                   _("item %u in the file is not a Fieldbook note or record"), i + 1);
-      return FALSE;
-    }
-
-  *items_out = items;
-  return TRUE;
-
-wrong_shape:
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       _("the file is not a Fieldbook export (it needs \"fieldbook\": 1 and a list of \"items\")"));
-  return FALSE;
-}
-
-static gboolean
-import_items (FbStore    *store,
-              JsonArray  *items,
-              GError    **error)
-{
-  guint n = json_array_get_length (items);
-
-  if (!fb_store_begin (store, error))
-    return FALSE;
-
-  for (guint i = 0; i < n; i++)
-    {
-      JsonObject *object = json_array_get_object_element (items, i);
-      const char *id = json_object_get_string_member (object, "_id");
-      const char *type = fb_couch_document_get_type (object);
-      g_autoptr(JsonObject) body = fb_couch_document_get_body (object);
-      g_autoptr(FbItem) existing = NULL;
-      g_autoptr(FbItem) item = NULL;
-
-      /* Importing the same file twice changes nothing the second time. */
-      existing = fb_store_get_item (store, id, NULL);
-      if (existing != NULL && !fb_item_get_deleted (existing) &&
-          g_strcmp0 (fb_item_get_collection (existing), type) == 0 &&
-          fb_body_equal (fb_item_get_body (existing), body))
-        continue;
-
-      item = fb_store_put_item (store, id, type, body, error);
-      if (item == NULL)
-        {
-          fb_store_rollback (store);
-          return FALSE;
-        }
-    }
-
-  if (!fb_store_commit (store, error))
-    {
-      fb_store_rollback (store);
-      return FALSE;
-    }
-
-  return TRUE;
 }
 
 static int
 run_import (FbStore    *store,
             const char *path)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GInputStream) in = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *display = NULL;
-  JsonArray *items = NULL;
-  gboolean parsed;
+  gboolean shown = FALSE;
+  gboolean ok;
+  guint n = 0;
+
+  display = g_strcmp0 (path, "-") == 0 ? g_strdup (_("standard input"))
+                                       : g_filename_display_name (path);
 
   if (fb_store_get_read_only (store))
     {
-      g_autofree char *name = g_strcmp0 (path, "-") == 0 ? g_strdup (_("standard input"))
-                                                         : g_filename_display_name (path);
-
       g_printerr (_("Could not import %s: %s. Nothing was imported.\n"),
-                  name, fb_store_get_read_only_error (store)->message);
+                  display, fb_store_get_read_only_error (store)->message);
       return FB_CLI_EXIT_READ_ONLY;
     }
 
   if (g_strcmp0 (path, "-") == 0)
     {
-      g_autoptr(GInputStream) in = g_unix_input_stream_new (0, FALSE);
-
-      display = g_strdup (_("standard input"));
-      parsed = json_parser_load_from_stream (parser, in, NULL, &error);
+      in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
     }
   else
     {
-      g_autofree char *contents = NULL;
-      gsize length;
+      g_autoptr(GFile) file = g_file_new_for_path (path);
 
-      display = g_filename_display_name (path);
-      if (!g_file_get_contents (path, &contents, &length, &error))
+      in = G_INPUT_STREAM (g_file_read (file, NULL, &error));
+      if (in == NULL)
         {
           g_printerr (_("Could not import: %s\n"), error->message);
           return 1;
         }
-      parsed = json_parser_load_from_data (parser, contents, length, &error);
     }
 
-  if (!parsed)
+  ok = fb_transfer_import (store, in, terminal_progress (), &shown, &n, NULL, &error);
+  end_progress (shown);
+  if (!ok)
     {
-      /* Translators: the first %s is a file name, the second a technical detail */
-      g_printerr (_("Could not import %s: the file is not valid JSON (%s)\n"),
-                  display, error->message);
+      if (g_error_matches (error, FB_TRANSFER_ERROR, FB_TRANSFER_ERROR_NOT_JSON))
+        /* Translators: the first %s is a file name, the second a technical detail */
+        g_printerr (_("Could not import %s: the file is not valid JSON (%s)\n"),
+                    display, error->message);
+      else
+        /* Translators: the first %s is a file name, the second says why */
+        g_printerr (_("Could not import %s: %s. Nothing was imported.\n"), display, error->message);
       return 1;
     }
 
-  if (!check_import (json_parser_get_root (parser), &items, &error))
-    {
-      /* Translators: the first %s is a file name, the second says why */
-      g_printerr (_("Could not import %s: %s. Nothing was imported.\n"), display, error->message);
-      return 1;
-    }
-
-  if (!import_items (store, items, &error))
-    {
-      g_printerr (_("Could not import %s: %s. Nothing was imported.\n"), display, error->message);
-      return 1;
-    }
-
-  g_print (ngettext ("Imported %u item\n", "Imported %u items\n", json_array_get_length (items)),
-           json_array_get_length (items));
+  g_print (ngettext ("Imported %u item\n", "Imported %u items\n", n), n);
   return 0;
 }
 
