@@ -314,6 +314,16 @@ _fb_store_index_queue_flush (FbStore  *self,
   return TRUE;
 }
 
+gboolean
+_fb_store_index_queue_drain (FbStore  *self,
+                             GError  **error)
+{
+  if (self->depth != 1)
+    return TRUE;
+
+  return _fb_store_index_queue_flush (self, FALSE, error);
+}
+
 /* Before a search inside a transaction. */
 static void
 index_queue_flush_early (FbStore *self)

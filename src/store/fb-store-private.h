@@ -22,7 +22,7 @@ G_BEGIN_DECLS
 #define FB_ITEM_N_COLUMNS 15
 
 /* The newest schema this build writes. */
-#define FB_STORE_SCHEMA_VERSION 4
+#define FB_STORE_SCHEMA_VERSION 5
 
 /* PRAGMA application_id of a Fieldbook database ("FBk1"). */
 #define FB_STORE_APPLICATION_ID 0x46426b31
@@ -337,7 +337,30 @@ void         _fb_store_index_queue           (FbStore          *self,
 gboolean     _fb_store_index_queue_flush     (FbStore          *self,
                                               gboolean          keep,
                                               GError          **error);
+/* At the outermost level, between writes: writes the queued index updates
+ * now, so that a long transaction (an import) holds no more than a batch
+ * of them. Does nothing inside a savepoint. */
+gboolean     _fb_store_index_queue_drain     (FbStore          *self,
+                                              GError          **error);
 char        *_fb_store_build_match_expression(const char       *query);
+
+/* fb-store-pages.c: the live items in list order without holding them
+ * all. @func returns FALSE (with @error) to stop. */
+typedef gboolean (*FbStoreItemFunc) (FbItem   *item,
+                                     gpointer  user_data,
+                                     GError  **error);
+
+gboolean     _fb_store_count_live            (FbStore          *self,
+                                              const char       *collection,
+                                              guint            *count,
+                                              GError          **error);
+/* Every live item of @collection (NULL: each collection in turn), newest
+ * first, one row in memory at a time. */
+gboolean     _fb_store_foreach_live_item     (FbStore          *self,
+                                              const char       *collection,
+                                              FbStoreItemFunc   func,
+                                              gpointer          user_data,
+                                              GError          **error);
 
 /* fb-store-sync.c: sync-facing writes, what is in flight, meta. */
 gboolean     _fb_store_clear_in_flight       (FbStore          *self,

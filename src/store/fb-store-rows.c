@@ -244,11 +244,22 @@ _fb_store_reload_live_counts (FbStore *self)
 
 /* ---- Writing rows ---- */
 
+/* Only while someone listens: a program without listeners (the command
+ * line's import of 100,000 items in one transaction) would otherwise hold
+ * a snapshot of every item until the commit. A handler connected while a
+ * transaction is open hears only of the writes made after it connected. */
 static void
 queue_snapshot (FbStore           *self,
                 const FbStoreRow  *row,
                 gboolean           purged)
 {
+  static guint item_changed = 0;
+
+  if (item_changed == 0)
+    item_changed = g_signal_lookup ("item-changed", FB_TYPE_STORE);
+  if (!g_signal_has_handler_pending (self, item_changed, 0, TRUE))
+    return;
+
   g_ptr_array_add (self->queue, _fb_item_new_from_row (row, purged));
 }
 

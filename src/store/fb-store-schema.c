@@ -149,6 +149,20 @@ migrate_to_v4 (FbStore  *self,
                               error);
 }
 
+/* v5: the list's order (newest first, then id) is the index's, id
+ * included: a lazy list reads its keys and pages from the index alone, and
+ * items saved in the same millisecond (an import) need no sort. */
+static gboolean
+migrate_to_v5 (FbStore  *self,
+               GError  **error)
+{
+  return _fb_store_exec_once (self,
+                              "DROP INDEX items_by_collection;"
+                              "CREATE INDEX items_by_collection ON items "
+                              "  (collection, deleted, updated_at DESC, id);",
+                              error);
+}
+
 typedef gboolean (*MigrateFunc) (FbStore *self, GError **error);
 
 static const MigrateFunc migrations[FB_STORE_SCHEMA_VERSION] = {
@@ -157,6 +171,7 @@ static const MigrateFunc migrations[FB_STORE_SCHEMA_VERSION] = {
   /* v3: the Trash and version history (fb-store-history.c). */
   _fb_store_history_migrate,
   migrate_to_v4,
+  migrate_to_v5,
 };
 
 gboolean

@@ -5,9 +5,11 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "fb-json-reader.h"
+#include "fb-store-private.h"
 #include "fb-transfer.h"
 
 /* Owns the export file: which keys of an item it holds, the JSON text it
@@ -79,6 +81,38 @@ append_item (GString       *out,
     }
 }
 
+typedef struct
+{
+  GOutputStream          *out;
+  GCancellable           *cancellable;
+  JsonGenerator          *generator;
+  GString                *chunk;
+  FbTransferProgressFunc  progress;
+  gpointer                user_data;
+  guint                   done;
+  guint                   total;
+} Writer;
+
+static gboolean
+write_item_cb (FbItem   *item,
+               gpointer  user_data,
+               GError  **error)
+{
+  Writer *writer = user_data;
+
+  g_string_truncate (writer->chunk, 0);
+  g_string_append (writer->chunk, writer->done == 0 ? "\n" : ",\n");
+  append_item (writer->chunk, writer->generator, item);
+  if (!g_output_stream_write_all (writer->out, writer->chunk->str, writer->chunk->len, NULL,
+                                  writer->cancellable, error))
+    return FALSE;
+
+  writer->done++;
+  if (writer->progress != NULL)
+    writer->progress (writer->done, MAX (writer->done, writer->total), writer->user_data);
+  return TRUE;
+}
+
 gboolean
 fb_transfer_export (FbStore                 *store,
                     GOutputStream           *out,
@@ -88,41 +122,42 @@ fb_transfer_export (FbStore                 *store,
                     GCancellable            *cancellable,
                     GError                 **error)
 {
-  g_autoptr(GPtrArray) items = NULL;
   g_autoptr(JsonGenerator) generator = NULL;
   g_autoptr(GString) chunk = NULL;
+  Writer writer = { 0, };
 
   g_return_val_if_fail (FB_IS_STORE (store), FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (out), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  items = fb_store_list_items (store, NULL, error);
-  if (items == NULL)
-    return FALSE;
-
   generator = json_generator_new ();
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_indent (generator, 2);
-
   chunk = g_string_new (NULL);
-  g_string_printf (chunk, "{\n  \"fieldbook\" : %d,\n  \"items\" : [", FB_TRANSFER_VERSION);
-  for (guint i = 0; i < items->len; i++)
-    {
-      g_string_append (chunk, i == 0 ? "\n" : ",\n");
-      append_item (chunk, generator, items->pdata[i]);
-      if (!g_output_stream_write_all (out, chunk->str, chunk->len, NULL, cancellable, error))
-        return FALSE;
-      g_string_truncate (chunk, 0);
-      if (progress != NULL)
-        progress (i + 1, items->len, user_data);
-    }
-  g_string_append (chunk, items->len > 0 ? "\n  ]\n}\n" : "]\n}\n");
+
+  writer.out = out;
+  writer.cancellable = cancellable;
+  writer.generator = generator;
+  writer.chunk = chunk;
+  writer.progress = progress;
+  writer.user_data = user_data;
+  if (!_fb_store_count_live (store, NULL, &writer.total, error))
+    return FALSE;
+
+  /* "count" only tells a reader how far it is: the items are the truth. */
+  g_string_printf (chunk, "{\n  \"fieldbook\" : %d,\n  \"count\" : %u,\n  \"items\" : [",
+                   FB_TRANSFER_VERSION, writer.total);
+  if (!g_output_stream_write_all (out, chunk->str, chunk->len, NULL, cancellable, error) ||
+      !_fb_store_foreach_live_item (store, NULL, write_item_cb, &writer, error))
+    return FALSE;
+
+  g_string_assign (chunk, writer.done > 0 ? "\n  ]\n}\n" : "]\n}\n");
   if (!g_output_stream_write_all (out, chunk->str, chunk->len, NULL, cancellable, error) ||
       !g_output_stream_flush (out, cancellable, error))
     return FALSE;
 
   if (n_items != NULL)
-    *n_items = items->len;
+    *n_items = writer.done;
   return TRUE;
 }
 
@@ -209,44 +244,242 @@ wrong_item:
   return FALSE;
 }
 
-static gboolean
-import_root (FbStore                 *store,
-             JsonNode                *root,
-             FbTransferProgressFunc   progress,
-             gpointer                 user_data,
-             guint                   *n_items,
-             GError                 **error)
+/* How many items an import writes before it writes their index entries:
+ * the transaction is one, its memory a batch. */
+#define INDEX_BATCH 256
+
+typedef struct
 {
-  JsonObject *object;
-  JsonArray *items;
-  guint n;
+  FbStore                *store;
+  FbJsonReader           *reader;
+  JsonParser             *parser;
+  GString                *text;
+  GCancellable           *cancellable;
+  FbTransferProgressFunc  progress;
+  gpointer                user_data;
+  guint                   done;
+  guint                   total;    /* the file's "count", 0 if none */
+} Reader;
 
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+static void
+set_not_json (GError     **error,
+              const char  *detail)
+{
+  g_set_error_literal (error, FB_TRANSFER_ERROR, FB_TRANSFER_ERROR_NOT_JSON, detail);
+}
+
+/* The reader's own complaints mean the text is not JSON; a failing stream
+ * says why itself. */
+static gboolean
+reader_failed (GError  *reader_error,
+               GError **error)
+{
+  if (g_error_matches (reader_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
     {
-      set_not_export (error);
-      return FALSE;
+      set_not_json (error, reader_error->message);
+      g_error_free (reader_error);
     }
-  object = json_node_get_object (root);
-  if (!check_version (json_object_get_member (object, "fieldbook"), error))
+  else
+    {
+      g_propagate_error (error, reader_error);
+    }
+  return FALSE;
+}
+
+/* The next value, parsed: borrowed from the parser until the next one. */
+static JsonNode *
+read_node (Reader  *reader,
+           GError **error)
+{
+  GError *local_error = NULL;
+
+  g_string_truncate (reader->text, 0);
+  if (!fb_json_reader_read_value (reader->reader, reader->text, reader->cancellable,
+                                  &local_error))
+    {
+      reader_failed (local_error, error);
+      return NULL;
+    }
+  if (!json_parser_load_from_data (reader->parser, reader->text->str, reader->text->len,
+                                   &local_error))
+    {
+      set_not_json (error, local_error->message);
+      g_error_free (local_error);
+      return NULL;
+    }
+
+  return json_parser_get_root (reader->parser);
+}
+
+static gboolean
+expect (Reader  *reader,
+        char     c,
+        GError **error)
+{
+  GError *local_error = NULL;
+
+  if (!fb_json_reader_expect (reader->reader, c, reader->cancellable, &local_error))
+    return reader_failed (local_error, error);
+  return TRUE;
+}
+
+static gboolean
+peek (Reader  *reader,
+      int     *c,
+      GError **error)
+{
+  GError *local_error = NULL;
+
+  if (!fb_json_reader_peek (reader->reader, c, reader->cancellable, &local_error))
+    return reader_failed (local_error, error);
+  return TRUE;
+}
+
+/* After a member or an element: TRUE in *@more after a comma, FALSE after
+ * @close. */
+static gboolean
+next_or_close (Reader    *reader,
+               char       close,
+               gboolean  *more,
+               GError   **error)
+{
+  int c;
+
+  if (!peek (reader, &c, error))
     return FALSE;
-  if (!json_object_has_member (object, "items") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "items")))
+  *more = c == ',';
+  return expect (reader, *more ? ',' : close, error);
+}
+
+/* The value of "items", element by element into the store. */
+static gboolean
+read_items (Reader  *reader,
+            GError **error)
+{
+  gboolean more = TRUE;
+  int c;
+
+  if (!peek (reader, &c, error))
+    return FALSE;
+  if (c != '[')
+    {
+      if (read_node (reader, error) == NULL)
+        return FALSE;
+      set_not_export (error);
+      return FALSE;
+    }
+  if (!expect (reader, '[', error) || !peek (reader, &c, error))
+    return FALSE;
+  if (c == ']')
+    return expect (reader, ']', error);
+
+  while (more)
+    {
+      JsonNode *node = read_node (reader, error);
+
+      if (node == NULL || !import_element (reader->store, node, reader->done, error))
+        return FALSE;
+      reader->done++;
+      if (reader->done % INDEX_BATCH == 0 &&
+          !_fb_store_index_queue_drain (reader->store, error))
+        return FALSE;
+      if (reader->progress != NULL)
+        reader->progress (reader->done, MAX (reader->done, reader->total), reader->user_data);
+      if (!next_or_close (reader, ']', &more, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The whole file: {"fieldbook": 1, "count": N, "items": [...]}, its
+ * members in any order (items read before the version are rolled back
+ * with the transaction when the version is wrong). */
+static gboolean
+read_export (Reader  *reader,
+             GError **error)
+{
+  g_autoptr(JsonNode) version = NULL;
+  gboolean have_items = FALSE;
+  gboolean more = TRUE;
+  GError *local_error = NULL;
+  int c;
+
+  if (!peek (reader, &c, error))
+    return FALSE;
+  if (c != '{')
+    {
+      /* JSON, but not an object: not ours. */
+      if (read_node (reader, error) == NULL)
+        return FALSE;
+      if (!fb_json_reader_expect_end (reader->reader, reader->cancellable, &local_error))
+        return reader_failed (local_error, error);
+      set_not_export (error);
+      return FALSE;
+    }
+  if (!expect (reader, '{', error) || !peek (reader, &c, error))
+    return FALSE;
+  if (c == '}')
+    {
+      if (!expect (reader, '}', error))
+        return FALSE;
+      more = FALSE;
+    }
+
+  while (more)
+    {
+      g_autofree char *key = NULL;
+      JsonNode *node = read_node (reader, error);
+
+      if (node == NULL)
+        return FALSE;
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        {
+          g_set_error_literal (error, FB_TRANSFER_ERROR, FB_TRANSFER_ERROR_NOT_JSON,
+                               _("a member's name is not a string"));
+          return FALSE;
+        }
+      key = g_strdup (json_node_get_string (node));
+      if (!expect (reader, ':', error))
+        return FALSE;
+
+      if (strcmp (key, "items") == 0)
+        {
+          if (!read_items (reader, error))
+            return FALSE;
+          have_items = TRUE;
+        }
+      else
+        {
+          node = read_node (reader, error);
+          if (node == NULL)
+            return FALSE;
+          if (strcmp (key, "fieldbook") == 0)
+            {
+              if (!check_version (node, error))
+                return FALSE;
+              g_clear_pointer (&version, json_node_unref);
+              version = json_node_copy (node);
+            }
+          else if (strcmp (key, "count") == 0 && JSON_NODE_HOLDS_VALUE (node) &&
+                   json_node_get_value_type (node) == G_TYPE_INT64)
+            {
+              reader->total = CLAMP (json_node_get_int (node), 0, G_MAXUINT);
+            }
+        }
+
+      if (!next_or_close (reader, '}', &more, error))
+        return FALSE;
+    }
+
+  if (!fb_json_reader_expect_end (reader->reader, reader->cancellable, &local_error))
+    return reader_failed (local_error, error);
+  if (version == NULL || !have_items)
     {
       set_not_export (error);
       return FALSE;
     }
-  items = json_object_get_array_member (object, "items");
-  n = json_array_get_length (items);
 
-  for (guint i = 0; i < n; i++)
-    {
-      if (!import_element (store, json_array_get_element (items, i), i, error))
-        return FALSE;
-      if (progress != NULL)
-        progress (i + 1, n, user_data);
-    }
-
-  *n_items = n;
   return TRUE;
 }
 
@@ -259,34 +492,35 @@ fb_transfer_import (FbStore                 *store,
                     GCancellable            *cancellable,
                     GError                 **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) parse_error = NULL;
-  guint n = 0;
+  g_autoptr(FbJsonReader) json_reader = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GString) text = NULL;
+  Reader reader = { 0, };
 
   g_return_val_if_fail (FB_IS_STORE (store), FALSE);
   g_return_val_if_fail (G_IS_INPUT_STREAM (in), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!json_parser_load_from_stream (parser, in, cancellable, &parse_error))
-    {
-      if (parse_error->domain == JSON_PARSER_ERROR)
-        g_set_error_literal (error, FB_TRANSFER_ERROR, FB_TRANSFER_ERROR_NOT_JSON,
-                             parse_error->message);
-      else
-        g_propagate_error (error, g_steal_pointer (&parse_error));
-      return FALSE;
-    }
+  json_reader = fb_json_reader_new (in);
+  parser = json_parser_new_immutable ();
+  text = g_string_new (NULL);
+  reader.store = store;
+  reader.reader = json_reader;
+  reader.parser = parser;
+  reader.text = text;
+  reader.cancellable = cancellable;
+  reader.progress = progress;
+  reader.user_data = user_data;
 
   if (!fb_store_begin (store, error))
     return FALSE;
-  if (!import_root (store, json_parser_get_root (parser), progress, user_data, &n, error) ||
-      !fb_store_commit (store, error))
+  if (!read_export (&reader, error) || !fb_store_commit (store, error))
     {
       fb_store_rollback (store);
       return FALSE;
     }
 
   if (n_items != NULL)
-    *n_items = n;
+    *n_items = reader.done;
   return TRUE;
 }
