@@ -865,6 +865,7 @@ typedef struct
 {
   const char *remote;
   const char *session;
+  gboolean    keep_checkpoint;
 } RemoteSession;
 
 static gboolean
@@ -879,7 +880,8 @@ set_remote_session_in_transaction (FbStore   *self,
 
   return _fb_store_write_meta (self, "session_remote", remote, error) &&
          _fb_store_write_meta (self, "session", session, error) &&
-         _fb_store_write_meta (self, key, NULL, error);
+         _fb_store_write_meta (self, "session_unconfirmed", NULL, error) &&
+         (remote_session->keep_checkpoint || _fb_store_write_meta (self, key, NULL, error));
 }
 
 gboolean
@@ -897,6 +899,48 @@ fb_store_set_remote_session (FbStore     *self,
 
   return fb_store_with_transaction (self, set_remote_session_in_transaction, &remote_session,
                                     error);
+}
+
+gboolean
+fb_store_renew_remote_session (FbStore     *self,
+                               const char  *remote,
+                               const char  *session,
+                               GError     **error)
+{
+  RemoteSession remote_session = { .remote = remote, .session = session, .keep_checkpoint = TRUE };
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (remote != NULL, FALSE);
+  g_return_val_if_fail (session != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return fb_store_with_transaction (self, set_remote_session_in_transaction, &remote_session,
+                                    error);
+}
+
+gboolean
+fb_store_mark_remote_unconfirmed (FbStore     *self,
+                                  const char  *remote,
+                                  GError     **error)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (remote != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return fb_store_set_meta (self, "session_unconfirmed", remote, error);
+}
+
+gboolean
+fb_store_get_remote_unconfirmed (FbStore    *self,
+                                 const char *remote)
+{
+  g_autofree char *unconfirmed = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (remote != NULL, FALSE);
+
+  unconfirmed = fb_store_get_meta (self, "session_unconfirmed");
+  return g_strcmp0 (unconfirmed, remote) == 0;
 }
 
 const char *

@@ -288,6 +288,21 @@ gboolean     fb_store_set_remote_session  (FbStore     *self,
                                            const char  *remote,
                                            const char  *session,
                                            GError     **error);
+/* After a run that wrote to @remote, whose checkpoint document now holds
+ * @session: the same, keeping the pull checkpoint. */
+gboolean     fb_store_renew_remote_session (FbStore    *self,
+                                           const char  *remote,
+                                           const char  *session,
+                                           GError     **error);
+/* Written before a run sends its first write to @remote, cleared when the
+ * session is set or renewed: while it stands, a matching session proves
+ * nothing (the server may have been restored to a copy older than those
+ * writes, our checkpoint document included). */
+gboolean     fb_store_mark_remote_unconfirmed (FbStore  *self,
+                                           const char  *remote,
+                                           GError     **error);
+gboolean     fb_store_get_remote_unconfirmed (FbStore   *self,
+                                           const char  *remote);
 /* Key/values in the meta table. */
 char        *fb_store_get_meta            (FbStore     *self,
                                            const char  *key);

@@ -19,6 +19,8 @@ typedef struct {
   char                *local_path;   /* "_local/fieldbook-<device id>" */
   char                *local_rev;    /* of that document, when the server has one */
   guint                batch;
+  gboolean             same_session;  /* the server holds our session id */
+  gboolean             found_missing; /* the server lacks a revision we hold */
   FbSyncCommitFunc     commit_func;
   gpointer             commit_data;
 
@@ -42,6 +44,23 @@ check_free (Check *check)
   g_clear_pointer (&check->uploads, g_ptr_array_unref);
   g_clear_pointer (&check->leaf_deletions, g_ptr_array_unref);
   g_free (check);
+}
+
+static Check *
+check_new (FbStore       *store,
+           FbCouchClient *client)
+{
+  g_autofree char *escaped = g_uri_escape_string (fb_store_get_device_id (store), NULL, FALSE);
+  Check *check = g_new0 (Check, 1);
+
+  check->store = g_object_ref (store);
+  check->client = g_object_ref (client);
+  check->remote_key = fb_couch_client_dup_remote_key (client);
+  check->local_path = g_strconcat ("_local/fieldbook-", escaped, NULL);
+  check->uploads = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  check->leaf_deletions = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+
+  return check;
 }
 
 static void page_next (GTask *task);
@@ -314,15 +333,27 @@ put_local_cb (GObject      *object,
       return;
     }
 
-  if (!fb_store_set_remote_session (check->store, check->remote_key, session, &error))
+  g_free (check->local_rev);
+  check->local_rev = JSON_NODE_HOLDS_OBJECT (answer)
+                     ? g_strdup (json_object_get_string_member_with_default (
+                                   json_node_get_object (answer), "rev", NULL))
+                     : NULL;
+
+  /* The server that holds our session and every revision we hold is the
+   * one we last saw, even after a restore: its changes feed goes on from
+   * our checkpoint. Any other one is read from the start. */
+  if (check->same_session && !check->found_missing
+      ? !fb_store_renew_remote_session (check->store, check->remote_key, session, &error)
+      : !fb_store_set_remote_session (check->store, check->remote_key, session, &error))
     {
       g_task_return_error (task, error);
       return;
     }
 
-  g_debug ("Reconciled with %s: %u uploaded, %u purged, %u merged, %u in conflict",
-           check->remote_key, check->stats.uploaded, check->stats.purged,
-           check->stats.merged, check->stats.conflicts);
+  if (check->stats.reconciled)
+    g_debug ("Reconciled with %s: %u uploaded, %u purged, %u merged, %u in conflict",
+             check->remote_key, check->stats.uploaded, check->stats.purged,
+             check->stats.merged, check->stats.conflicts);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -567,6 +598,7 @@ revs_diff_cb (GObject      *object,
       return;
     }
 
+  check->found_missing = TRUE;
   g_ptr_array_add (ids, NULL);
   cancellable = g_task_get_cancellable (task);
   fb_couch_client_get_docs_async (check->client, (const char * const *) ids->pdata,
@@ -648,15 +680,23 @@ get_local_cb (GObject      *object,
     }
 
   session = fb_store_get_remote_session (check->store, check->remote_key);
-  if (session != NULL && g_strcmp0 (session, server_session) == 0)
+  check->same_session = session != NULL && g_strcmp0 (session, server_session) == 0;
+  if (check->same_session && !fb_store_get_remote_unconfirmed (check->store, check->remote_key))
     {
       g_task_return_boolean (task, TRUE);
       return;
     }
 
-  g_debug ("The server %s is not the one last synced with (session %s, server %s): reconciling",
-           check->remote_key, session != NULL ? session : "none",
-           server_session != NULL ? server_session : "none");
+  /* A run that wrote ended before it renewed the session: the server may
+   * since have been restored to a copy from before those writes, which
+   * holds our session too. Only its revisions can tell. */
+  if (check->same_session)
+    g_debug ("Writes to %s were not confirmed by a new session: checking every revision",
+             check->remote_key);
+  else
+    g_debug ("The server %s is not the one last synced with (session %s, server %s): reconciling",
+             check->remote_key, session != NULL ? session : "none",
+             server_session != NULL ? server_session : "none");
   check->stats.reconciled = TRUE;
   page_next (g_steal_pointer (&task));
 }
@@ -672,7 +712,6 @@ fb_sync_identity_check_async (FbStore             *store,
                               gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *escaped = NULL;
   Check *check;
 
   g_return_if_fail (FB_IS_STORE (store));
@@ -682,17 +721,10 @@ fb_sync_identity_check_async (FbStore             *store,
   task = g_task_new (client, cancellable, callback, user_data);
   g_task_set_source_tag (task, fb_sync_identity_check_async);
 
-  check = g_new0 (Check, 1);
-  check->store = g_object_ref (store);
-  check->client = g_object_ref (client);
-  check->remote_key = fb_couch_client_dup_remote_key (client);
-  escaped = g_uri_escape_string (fb_store_get_device_id (store), NULL, FALSE);
-  check->local_path = g_strconcat ("_local/fieldbook-", escaped, NULL);
+  check = check_new (store, client);
   check->batch = batch > 0 ? batch : 500;
   check->commit_func = commit_func;
   check->commit_data = commit_data;
-  check->uploads = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  check->leaf_deletions = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   g_task_set_task_data (task, check, (GDestroyNotify) check_free);
 
   fb_couch_client_db_request_async (client, "GET", check->local_path, NULL, cancellable,
@@ -702,6 +734,7 @@ fb_sync_identity_check_async (FbStore             *store,
 gboolean
 fb_sync_identity_check_finish (GAsyncResult         *result,
                                FbSyncIdentityStats  *stats,
+                               char                **local_rev,
                                GError              **error)
 {
   Check *check;
@@ -713,6 +746,53 @@ fb_sync_identity_check_finish (GAsyncResult         *result,
   check = g_task_get_task_data (G_TASK (result));
   if (stats != NULL)
     *stats = check->stats;
+  if (local_rev != NULL)
+    *local_rev = g_strdup (check->local_rev);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- After a run that wrote: a new session on both sides ---- */
+
+void
+fb_sync_identity_renew_async (FbStore             *store,
+                              FbCouchClient       *client,
+                              const char          *local_rev,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task;
+  Check *check;
+
+  g_return_if_fail (FB_IS_STORE (store));
+  g_return_if_fail (FB_IS_COUCH_CLIENT (client));
+
+  task = g_task_new (client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fb_sync_identity_renew_async);
+
+  check = check_new (store, client);
+  check->local_rev = g_strdup (local_rev);
+  check->same_session = TRUE;
+  g_task_set_task_data (task, check, (GDestroyNotify) check_free);
+
+  put_local (task);
+}
+
+gboolean
+fb_sync_identity_renew_finish (GAsyncResult  *result,
+                               char         **local_rev,
+                               GError       **error)
+{
+  Check *check;
+
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fb_sync_identity_renew_async,
+                        FALSE);
+
+  check = g_task_get_task_data (G_TASK (result));
+  if (local_rev != NULL)
+    *local_rev = g_strdup (check->local_rev);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -24,6 +24,8 @@ struct _FbSyncRun
   GArray          *follow_handlers;
   gboolean         finished;
   gboolean         opened_database;
+  gboolean         wrote;            /* sent a write to the server */
+  char            *local_rev;        /* of our checkpoint document there */
   guint            push_batch;
   guint            pull_batch;
   FbSyncStats      stats;
@@ -56,6 +58,13 @@ void     _fb_sync_run_end             (FbSyncRun   *run,
                                        GError      *error);
 void     _fb_sync_run_fail            (FbSyncRun   *run,
                                        GError      *error);
+/* Ends a run that did all it had to: one that wrote to the server first
+ * renews the session (fb_sync_identity_renew_async ()). */
+void     _fb_sync_run_succeed         (FbSyncRun   *run);
+/* Before the run's first write to the server: marks the store so that a
+ * run cut short before it renews the session is checked in full next. */
+gboolean _fb_sync_run_will_write      (FbSyncRun   *run,
+                                       GError     **error);
 /* A result that arrives after the run was cancelled (a new remote, the
  * network gone) is not applied. TRUE when @error now says cancelled. */
 gboolean _fb_sync_run_check_cancelled (FbSyncRun   *run,

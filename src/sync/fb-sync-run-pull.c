@@ -310,7 +310,7 @@ pull_continue (FbSyncRun *run,
       return;
     }
 
-  _fb_sync_run_end (run, NULL);
+  _fb_sync_run_succeed (run);
 }
 
 static gboolean
@@ -471,11 +471,18 @@ pull_apply_or_merge (FbSyncRun  *run,
                      gboolean   *merging)
 {
   g_autoptr(GPtrArray) branched = pull_branched_docs (response, docs);
+  g_autoptr(GError) error = NULL;
   PullDocs *pull;
 
   *merging = FALSE;
   if (branched->len == 0)
     return pull_apply (run, response, docs, NULL);
+
+  if (!_fb_sync_run_will_write (run, &error))
+    {
+      _fb_sync_run_fail (run, g_steal_pointer (&error));
+      return FALSE;
+    }
 
   *merging = TRUE;
   pull = g_new0 (PullDocs, 1);

@@ -452,7 +452,8 @@ _fb_sync_run_push_fill (FbSyncRun *run)
       g_hash_table_iter_init (&iter, batch->items);
       while (g_hash_table_iter_next (&iter, NULL, &value))
         g_ptr_array_add (sent, value);
-      if (!fb_store_record_in_flight (run->store, sent, &error))
+      if (!_fb_sync_run_will_write (run, &error) ||
+          !fb_store_record_in_flight (run->store, sent, &error))
         {
           push_batch_free (batch);
           _fb_sync_run_fail (run, g_steal_pointer (&error));

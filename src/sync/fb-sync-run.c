@@ -58,6 +58,7 @@ fb_sync_run_finalize (GObject *object)
   FbSyncRun *self = FB_SYNC_RUN (object);
 
   g_clear_pointer (&self->remote_key, g_free);
+  g_clear_pointer (&self->local_rev, g_free);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->followed, g_ptr_array_unref);
   g_clear_pointer (&self->follow_handlers, g_array_unref);
@@ -180,6 +181,49 @@ _fb_sync_run_end (FbSyncRun *run,
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
+}
+
+static void
+renew_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(FbSyncRun) run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The writes are done and confirmed: a renewal that fails only means
+   * the next run checks every revision (the store stays marked). */
+  if (!fb_sync_identity_renew_finish (result, NULL, &error) && !_fb_sync_is_cancelled (error))
+    g_debug ("Could not renew the session with %s: %s", run->remote_key, error->message);
+
+  _fb_sync_run_end (run, NULL);
+}
+
+void
+_fb_sync_run_succeed (FbSyncRun *run)
+{
+  if (run->finished)
+    return;
+  if (!run->wrote)
+    {
+      _fb_sync_run_end (run, NULL);
+      return;
+    }
+
+  fb_sync_identity_renew_async (run->store, run->client, run->local_rev, run->cancellable,
+                                renew_cb, g_object_ref (run));
+}
+
+gboolean
+_fb_sync_run_will_write (FbSyncRun  *run,
+                         GError    **error)
+{
+  if (run->wrote)
+    return TRUE;
+  if (!fb_store_mark_remote_unconfirmed (run->store, run->remote_key, error))
+    return FALSE;
+  run->wrote = TRUE;
+  return TRUE;
 }
 
 static GError *
@@ -311,7 +355,7 @@ identity_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
-  ok = fb_sync_identity_check_finish (result, &stats, &error);
+  ok = fb_sync_identity_check_finish (result, &stats, &run->local_rev, &error);
   if (run->finished)
     return;
   /* What it wrote is in the store, even when it stopped half way. */

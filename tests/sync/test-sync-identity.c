@@ -494,6 +494,122 @@ test_restored_backup_foreign_edit (void)
   g_assert_false (server_has_conflicts ("restored-foreign", id));
 }
 
+/* A copy of the database's files brings the devices' checkpoint documents
+ * back with it (`_local` documents do not replicate, but they are in the
+ * files): @device's is copied from @from to @to as such a restore would. */
+static void
+copy_checkpoint (const char *from,
+                 const char *to,
+                 Peer       *device)
+{
+  g_autofree char *escaped = g_uri_escape_string (fb_store_get_device_id (device->store),
+                                                  NULL, FALSE);
+  g_autofree char *from_path = g_strdup_printf ("%s/_local/fieldbook-%s", from, escaped);
+  g_autofree char *to_path = g_strdup_printf ("%s/_local/fieldbook-%s", to, escaped);
+  g_autoptr(JsonNode) doc = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *text = NULL;
+  guint status = 0;
+
+  doc = fb_test_server_request (server, "GET", from_path, NULL, &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  json_object_remove_member (json_node_get_object (doc), "_rev");
+  text = json_to_string (doc, FALSE);
+  answer = fb_test_server_request (server, "PUT", to_path, text, &status, NULL);
+  g_assert_cmpuint (status, ==, 201);
+}
+
+/* The server's database is restored by copying its files back: our
+ * checkpoint document comes back too, holding the session of that day.
+ * What was written after the copy goes up again, nothing is lost. */
+static void
+test_restored_file_copy (void)
+{
+  g_autoptr(Peer) a = peer_new ("file-copy");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autofree char *old = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *text = NULL;
+
+  old = fb_test_peer_create_note (a, "Old", "o\n");
+  peer_sync (a);
+  copy_db ("file-copy", "file-copy-backup");
+  copy_checkpoint ("file-copy", "file-copy-backup", a);
+
+  fb_test_peer_edit (a, old, "text", "o\nnewer\n");
+  after = fb_test_peer_create_note (a, "After", "a\n");
+  peer_sync (a);
+
+  recreate_db ("file-copy");
+  copy_db ("file-copy-backup", "file-copy");
+  copy_checkpoint ("file-copy-backup", "file-copy", a);
+
+  s = fb_test_peer_sync_full (a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s->conflicts, ==, 0);
+  text = server_text ("file-copy", old);
+  g_assert_cmpstr (text, ==, "o\nnewer\n");
+  g_clear_pointer (&text, g_free);
+  text = server_text ("file-copy", after);
+  g_assert_cmpstr (text, ==, "a\n");
+  assert_server_has_all (a, "file-copy");
+}
+
+static void
+cut_renewal_cb (FbStore  *store,
+                FbItem   *item,
+                gpointer  user_data)
+{
+  fb_test_proxy_set_mode (user_data, FB_TEST_PROXY_DOWN, 1, "/_local/");
+}
+
+/* As above, but the run that wrote after the copy never renewed the
+ * session (the connection dropped at its very end), so the server's copy
+ * holds the session we still hold: only the revisions can tell. */
+static void
+test_restored_before_renewal (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
+  g_autoptr(Peer) a = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autofree char *old = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *text = NULL;
+  gulong handler;
+
+  g_assert_no_error (error);
+  a = peer_new_at (fb_test_proxy_get_url (proxy), "unrenewed");
+  old = fb_test_peer_create_note (a, "Old", "o\n");
+  peer_sync (a);
+  copy_db ("unrenewed", "unrenewed-backup");
+  copy_checkpoint ("unrenewed", "unrenewed-backup", a);
+
+  /* Once the push is answered, the next request for the checkpoint
+   * document (the renewal) does not get through. */
+  fb_test_peer_edit (a, old, "text", "o\nnewer\n");
+  after = fb_test_peer_create_note (a, "After", "a\n");
+  handler = g_signal_connect (a->store, "item-changed::sync", G_CALLBACK (cut_renewal_cb), proxy);
+  peer_sync (a);
+  g_signal_handler_disconnect (a->store, handler);
+  g_assert_cmpuint (fb_test_proxy_get_fault_count (proxy), ==, 1);
+
+  recreate_db ("unrenewed");
+  copy_db ("unrenewed-backup", "unrenewed");
+  copy_checkpoint ("unrenewed-backup", "unrenewed", a);
+
+  s = fb_test_peer_sync_full (a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s->conflicts, ==, 0);
+  text = server_text ("unrenewed", old);
+  g_assert_cmpstr (text, ==, "o\nnewer\n");
+  g_clear_pointer (&text, g_free);
+  text = server_text ("unrenewed", after);
+  g_assert_cmpstr (text, ==, "a\n");
+  assert_server_has_all (a, "unrenewed");
+}
+
 /* ---- Killed mid-sync (point 3) ----
  *
  * The real program, `fieldbook --sync`, each store in its own
@@ -762,6 +878,8 @@ main (int   argc,
   g_test_add_func ("/sync-identity/server/restored-backup", test_restored_backup);
   g_test_add_func ("/sync-identity/server/restored-backup-foreign-edit",
                    test_restored_backup_foreign_edit);
+  g_test_add_func ("/sync-identity/server/restored-file-copy", test_restored_file_copy);
+  g_test_add_func ("/sync-identity/server/restored-before-renewal", test_restored_before_renewal);
   g_test_add_func ("/sync-identity/killed-mid-sync", test_killed_mid_sync);
 
   status = g_test_run ();
