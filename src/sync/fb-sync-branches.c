@@ -52,7 +52,11 @@ typedef struct {
   GHashTable *ancestors;     /* loser rev → common ancestor rev */
   GHashTable *bodies;        /* ancestor rev → body */
 
-  /* The write-back: indexes into the _bulk_docs array, -1 for none. */
+  /* The write-back: indexes into the _bulk_docs arrays, -1 for none. The
+   * deletions go in the first request when the winner stays as it is, else
+   * in a second one, once the server took the winner that holds their
+   * content: _bulk_docs is not atomic, and a leaf deleted beside a refused
+   * winner would be lost. */
   int         winner_index;
   JsonObject *written;       /* the new winner as sent */
   GPtrArray  *deleted;       /* loser revs being deleted */
@@ -81,6 +85,7 @@ branch_free (Branch *branch)
 typedef struct {
   FbCouchClient *client;
   GHashTable    *branches;   /* id → Branch */
+  GHashTable    *outcomes;   /* id → FbBranchOutcome, once the winners are written */
 } MergeData;
 
 static void
@@ -88,6 +93,7 @@ merge_data_free (MergeData *data)
 {
   g_clear_object (&data->client);
   g_clear_pointer (&data->branches, g_hash_table_unref);
+  g_clear_pointer (&data->outcomes, g_hash_table_unref);
   g_free (data);
 }
 
@@ -316,6 +322,53 @@ document_with_body (JsonObject *winner,
   return doc;
 }
 
+/* Whether @leaf has an attachment (by name and digest) that @winner lacks. */
+static gboolean
+has_attachments_beyond (JsonObject *leaf,
+                        JsonObject *winner)
+{
+  JsonObject *mine = fb_body_get_object (leaf, "_attachments");
+  JsonObject *theirs = fb_body_get_object (winner, "_attachments");
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  if (mine == NULL)
+    return FALSE;
+
+  json_object_iter_init (&iter, mine);
+  while (json_object_iter_next (&iter, &name, &value))
+    {
+      JsonObject *other = theirs != NULL ? fb_body_get_object (theirs, name) : NULL;
+      const char *digest = JSON_NODE_HOLDS_OBJECT (value)
+                           ? fb_body_get_string (json_node_get_object (value), "digest")
+                           : NULL;
+
+      if (other == NULL || g_strcmp0 (digest, fb_body_get_string (other, "digest")) != 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* The deletions of @branch's merged leaves, appended to @writes. */
+static void
+add_deletions (Branch    *branch,
+               JsonArray *writes)
+{
+  for (guint i = 0; i < branch->deleted->len; i++)
+    {
+      JsonObject *deletion = json_object_new ();
+      int index = json_array_get_length (writes);
+
+      json_object_set_string_member (deletion, "_id", branch->id);
+      json_object_set_string_member (deletion, "_rev", branch->deleted->pdata[i]);
+      json_object_set_boolean_member (deletion, "_deleted", TRUE);
+      json_array_add_object_element (writes, deletion);
+      g_array_append_val (branch->deleted_index, index);
+    }
+}
+
 /* Merges each live losing leaf into the winner; fills in what to write. */
 static void
 merge_branch (Branch    *branch,
@@ -344,6 +397,21 @@ merge_branch (Branch    *branch,
       theirs = fb_couch_document_get_body (leaf);
       if (fb_merge_bodies (base, acc, theirs, &merged, NULL) == FB_MERGE_CLEAN && merged != NULL)
         {
+          /* An attachment only the leaf has cannot go on the winner as a
+           * stub (the server has no such attachment on the winner's
+           * revision, and we do not hold its data): its fields are
+           * merged, and the leaf stays where the attachment is. */
+          if (has_attachments_beyond (leaf, branch->winner))
+            {
+              json_object_remove_member (merged, "_attachments");
+              if (json_object_has_member (acc, "_attachments"))
+                json_object_set_member (merged, "_attachments",
+                                        json_node_copy (json_object_get_member (acc, "_attachments")));
+              g_clear_pointer (&acc, json_object_unref);
+              acc = g_steal_pointer (&merged);
+              outcome->n_merged++;
+              continue;
+            }
           g_clear_pointer (&acc, json_object_unref);
           acc = g_steal_pointer (&merged);
           g_ptr_array_add (branch->deleted, g_strdup (rev));
@@ -371,19 +439,10 @@ merge_branch (Branch    *branch,
       branch->written = document_with_body (branch->winner, acc);
       branch->winner_index = json_array_get_length (writes);
       json_array_add_object_element (writes, json_object_ref (branch->written));
+      return;
     }
 
-  for (guint i = 0; i < branch->deleted->len; i++)
-    {
-      JsonObject *deletion = json_object_new ();
-      int index = json_array_get_length (writes);
-
-      json_object_set_string_member (deletion, "_id", branch->id);
-      json_object_set_string_member (deletion, "_rev", branch->deleted->pdata[i]);
-      json_object_set_boolean_member (deletion, "_deleted", TRUE);
-      json_array_add_object_element (writes, deletion);
-      g_array_append_val (branch->deleted_index, index);
-    }
+  add_deletions (branch, writes);
 }
 
 static const char *
@@ -399,6 +458,50 @@ result_error (JsonArray *results,
   return json_object_get_string_member_with_default (result, "error", NULL);
 }
 
+/* A merged leaf whose deletion was refused (extended meanwhile) comes back
+ * with the next change; its content is in the winner. */
+static void
+log_refused_deletions (GHashTable *branches,
+                       JsonArray  *results,
+                       gboolean    second)
+{
+  GHashTableIter iter;
+  Branch *branch;
+
+  g_hash_table_iter_init (&iter, branches);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &branch))
+    {
+      if ((branch->winner_index >= 0) != second)
+        continue;
+      for (guint i = 0; i < branch->deleted_index->len; i++)
+        if (result_error (results, g_array_index (branch->deleted_index, int, i)) != NULL)
+          g_debug ("Branches of %s: deleting %s was refused", branch->id,
+                   (char *) branch->deleted->pdata[i]);
+    }
+}
+
+static void
+deletions_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MergeData *data = g_task_get_task_data (task);
+  g_autoptr(JsonArray) results = NULL;
+  GError *error = NULL;
+
+  results = fb_couch_client_bulk_docs_finish (FB_COUCH_CLIENT (object), result, &error);
+  if (results == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  log_refused_deletions (data->branches, results, TRUE);
+  g_task_return_pointer (task, g_steal_pointer (&data->outcomes),
+                         (GDestroyNotify) g_hash_table_unref);
+}
+
 static void
 write_cb (GObject      *object,
           GAsyncResult *result,
@@ -407,7 +510,8 @@ write_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   MergeData *data = g_task_get_task_data (task);
   g_autoptr(JsonArray) results = NULL;
-  g_autoptr(GHashTable) outcomes = NULL;
+  g_autoptr(JsonArray) deletions = json_array_new ();
+  GCancellable *cancellable;
   GError *error = NULL;
   GHashTableIter iter;
   Branch *branch;
@@ -419,8 +523,8 @@ write_cb (GObject      *object,
       return;
     }
 
-  outcomes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                    (GDestroyNotify) fb_branch_outcome_free);
+  data->outcomes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) fb_branch_outcome_free);
 
   g_hash_table_iter_init (&iter, data->branches);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &branch))
@@ -434,7 +538,8 @@ write_cb (GObject      *object,
         {
           JsonObject *res;
 
-          /* Changed meanwhile: its next change brings it again. */
+          /* Changed meanwhile: its next change brings it again, and the
+           * leaves stay until a winner holding them is written. */
           if (result_error (results, branch->winner_index) != NULL)
             {
               g_debug ("Branches of %s: the merged winner was refused", branch->id);
@@ -444,23 +549,28 @@ write_cb (GObject      *object,
           outcome->doc = json_object_ref (branch->written);
           json_object_set_string_member (outcome->doc, "_rev",
                                          json_object_get_string_member_with_default (res, "rev", ""));
+          add_deletions (branch, deletions);
         }
       else
         {
           outcome->doc = listing_free_copy (branch->winner);
         }
 
-      /* A merged leaf whose deletion was refused (extended meanwhile)
-       * comes back with the next change; its content is in the winner. */
-      for (guint i = 0; i < branch->deleted->len; i++)
-        if (result_error (results, g_array_index (branch->deleted_index, int, i)) != NULL)
-          g_debug ("Branches of %s: deleting %s was refused", branch->id,
-                   (char *) branch->deleted->pdata[i]);
+      g_hash_table_replace (data->outcomes, g_strdup (branch->id),
+                            g_steal_pointer (&branch->outcome));
+    }
+  log_refused_deletions (data->branches, results, FALSE);
 
-      g_hash_table_replace (outcomes, g_strdup (branch->id), g_steal_pointer (&branch->outcome));
+  if (json_array_get_length (deletions) == 0)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&data->outcomes),
+                             (GDestroyNotify) g_hash_table_unref);
+      return;
     }
 
-  g_task_return_pointer (task, g_steal_pointer (&outcomes), (GDestroyNotify) g_hash_table_unref);
+  cancellable = g_task_get_cancellable (task);
+  fb_couch_client_bulk_docs_async (data->client, deletions, cancellable,
+                                   deletions_cb, g_steal_pointer (&task));
 }
 
 /* Takes @task. */

@@ -91,14 +91,16 @@ server_n_conflicts (const char *db,
 }
 
 /* Writes, as a foreign replicator would (new_edits=false), a child of
- * @parent_rev with @text (NULL: a deletion) on its own branch. Returns
- * the new leaf's rev. */
+ * @parent_rev with @text (NULL: a deletion) on its own branch, with a
+ * text attachment @attachment ("hello") when not NULL. Returns the new
+ * leaf's rev. */
 static char *
-add_leaf (const char *db,
-          const char *id,
-          const char *parent_rev,
-          const char *text,
-          const char *tag)
+add_leaf_with (const char *db,
+               const char *id,
+               const char *parent_rev,
+               const char *text,
+               const char *tag,
+               const char *attachment)
 {
   g_autoptr(JsonObject) parent = NULL;
   g_autofree char *path = g_strdup_printf ("%s/%s?rev=%s", db, id, parent_rev);
@@ -138,6 +140,16 @@ add_leaf (const char *db,
           json_object_set_member (doc, name, json_node_copy (value));
       json_object_set_string_member (doc, "text", text);
     }
+  if (attachment != NULL)
+    {
+      JsonObject *attachments = json_object_new ();
+      JsonObject *stub = json_object_new ();
+
+      json_object_set_string_member (stub, "content_type", "text/plain");
+      json_object_set_string_member (stub, "data", "aGVsbG8="); /* "hello" */
+      json_object_set_object_member (attachments, attachment, stub);
+      json_object_set_object_member (doc, "_attachments", attachments);
+    }
   json_array_add_string_element (ids, hash);
   json_array_add_string_element (ids, parent_hash);
   json_object_set_int_member (revisions, "start", generation + 1);
@@ -155,6 +167,16 @@ add_leaf (const char *db,
   g_assert_cmpuint (status, ==, 201);
 
   return g_steal_pointer (&rev);
+}
+
+static char *
+add_leaf (const char *db,
+          const char *id,
+          const char *parent_rev,
+          const char *text,
+          const char *tag)
+{
+  return add_leaf_with (db, id, parent_rev, text, tag, NULL);
 }
 
 /* A synced note on @db as A has it; returns its id, *@rev its revision. */
@@ -498,6 +520,57 @@ test_accepted (void)
   g_assert_false (json_object_has_member (doc, "_conflicts"));
 }
 
+/* The losing leaf carries an attachment the winner lacks (another program
+ * added a photo on its side). Its text is merged; the attachment is never
+ * dropped: a live leaf on the server still serves it. */
+static void
+test_leaf_with_attachment (void)
+{
+  const char *db = "branches-attachment";
+  g_autoptr(Peer) a = peer_new (db);
+  g_autofree char *rev = NULL;
+  g_autofree char *id = synced_note (a, "one\ntwo\nthree\n", &rev);
+  g_autofree char *photo = add_leaf_with (db, id, rev, "one\ntwo\nTHREE\n", "photo", "photo.txt");
+  g_autofree char *left = add_leaf (db, id, rev, "ONE\ntwo\nthree\n", "left");
+  g_autofree char *longer = add_leaf (db, id, left, "ONE\ntwo\nthree\n", "longer");
+  g_autofree char *path = g_strdup_printf ("%s/%s?open_revs=all", db, id);
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(JsonNode) leaves = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean served = FALSE;
+  guint status = 0;
+
+  peer_sync_quietly (a);
+  peer_sync_quietly (a);
+  g_assert_null (fb_sync_manager_get_last_error (a->manager));
+  item = fb_test_peer_get_item (a, id);
+  g_assert_cmpstr (fb_item_get_text (item), ==, "ONE\ntwo\nTHREE\n");
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
+
+  leaves = fb_test_server_request (server, "GET", path, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (leaves)); i++)
+    {
+      JsonObject *leaf = json_array_get_object_element (json_node_get_array (leaves), i);
+      JsonObject *ok = json_object_get_object_member (leaf, "ok");
+      g_autofree char *att = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+
+      if (ok == NULL || json_object_get_boolean_member_with_default (ok, "_deleted", FALSE) ||
+          !json_object_has_member (ok, "_attachments"))
+        continue;
+      att = g_strdup_printf ("%s/%s/photo.txt?rev=%s", db, id,
+                             json_object_get_string_member (ok, "_rev"));
+      bytes = fb_test_server_request_raw (server, "GET", att, NULL, &status, &error);
+      g_assert_no_error (error);
+      if (status == 200 && g_bytes_get_size (bytes) == 5 &&
+          memcmp (g_bytes_get_data (bytes, NULL), "hello", 5) == 0)
+        served = TRUE;
+    }
+  g_assert_true (served);
+}
+
 /* A server without _bulk_get (CouchDB 1.x) cannot give the leaves: the
  * branches stay as they are, and syncing still works. */
 static void
@@ -822,6 +895,7 @@ main (int   argc,
   g_test_add_func ("/branches/missing-on-server", test_missing_on_server);
   g_test_add_func ("/branches/accepted", test_accepted);
   g_test_add_func ("/branches/no-bulk-get", test_no_bulk_get);
+  g_test_add_func ("/branches/leaf-with-attachment", test_leaf_with_attachment);
   g_test_add_func ("/branches/pouchdb-peer", test_pouchdb_peer);
   g_test_add_func ("/branches/randomized", test_randomized);
 
