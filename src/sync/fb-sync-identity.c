@@ -286,6 +286,24 @@ reconcile_item (Check       *check,
                                         theirs, FALSE, error);
         }
 
+      /* Another program's attachments on the older leaf live only on the
+       * server: a replicated upload of ours could not carry them (its stubs
+       * name no revision the server has). Ours goes on top of that leaf
+       * instead, as a normal edit, with its attachments. */
+      if (doc != NULL && !server_deleted && !conflict && !fb_item_get_deleted (item) &&
+          json_object_has_member (doc, FB_BODY_ATTACHMENTS))
+        {
+          g_autoptr(JsonObject) theirs = fb_couch_document_get_body (doc);
+          g_autoptr(JsonObject) mine = fb_body_copy (fb_item_get_body (item));
+
+          json_object_set_member (mine, FB_BODY_ATTACHMENTS,
+                                  json_node_copy (json_object_get_member (theirs,
+                                                                          FB_BODY_ATTACHMENTS)));
+          check->stats.uploaded++;
+          return fb_store_apply_merged (check->store, fb_item_get_id (item), server_rev,
+                                        theirs, FALSE, mine, FALSE, error);
+        }
+
       if (doc != NULL && !server_deleted)
         {
           JsonObject *deletion = json_object_new ();

@@ -340,7 +340,7 @@ copy_db (const char *from,
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       const char *id = json_object_get_string_member (json_array_get_object_element (rows, i), "id");
-      g_autofree char *doc_path = g_strdup_printf ("%s/%s?revs=true", from, id);
+      g_autofree char *doc_path = g_strdup_printf ("%s/%s?revs=true&attachments=true", from, id);
       g_autoptr(JsonNode) doc = fb_test_server_request (server, "GET", doc_path, NULL, &status, NULL);
 
       g_assert_cmpuint (status, ==, 200);
@@ -554,6 +554,62 @@ test_restored_file_copy (void)
   text = server_text ("file-copy", after);
   g_assert_cmpstr (text, ==, "a\n");
   assert_server_has_all (a, "file-copy");
+}
+
+/* Another program attached a file to a note; the server is then restored
+ * to a backup from before our last edit. Our edit goes back on top of the
+ * restored revision, and the attachment stays with the document. */
+static void
+test_restored_backup_attachment (void)
+{
+  const char *db = "restored-attachment";
+  g_autoptr(Peer) a = peer_new (db);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *att = NULL;
+  guint status = 0;
+
+  id = fb_test_peer_create_note (a, "Nest", "n\n");
+  peer_sync (a);
+  doc = fb_test_server_get_doc (server, db, id, &error);
+  g_assert_no_error (error);
+  path = g_strdup_printf ("%s/%s/photo.txt?rev=%s", db, id,
+                          json_object_get_string_member (doc, "_rev"));
+  g_clear_pointer (&bytes, g_bytes_unref);
+  bytes = fb_test_server_request_raw (server, "PUT", path, "\"hello\"", &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 201);
+  peer_sync (a);
+  copy_db (db, "restored-attachment-backup");
+
+  fb_test_peer_edit (a, id, "text", "n\nlater\n");
+  peer_sync (a);
+  fb_test_peer_edit (a, id, "text", "n\nlater\nand later\n");
+  peer_sync (a);
+
+  recreate_db (db);
+  copy_db ("restored-attachment-backup", db);
+
+  s = fb_test_peer_sync_full (a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s->conflicts, ==, 0);
+  peer_sync (a);
+  text = server_text (db, id);
+  g_assert_cmpstr (text, ==, "n\nlater\nand later\n");
+  g_assert_false (server_has_conflicts (db, id));
+  assert_server_has_all (a, db);
+
+  att = g_strdup_printf ("%s/%s/photo.txt", db, id);
+  g_clear_pointer (&bytes, g_bytes_unref);
+  bytes = fb_test_server_request_raw (server, "GET", att, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), "\"hello\"", 7);
 }
 
 static void
@@ -879,6 +935,8 @@ main (int   argc,
   g_test_add_func ("/sync-identity/server/restored-backup-foreign-edit",
                    test_restored_backup_foreign_edit);
   g_test_add_func ("/sync-identity/server/restored-file-copy", test_restored_file_copy);
+  g_test_add_func ("/sync-identity/server/restored-backup-attachment",
+                   test_restored_backup_attachment);
   g_test_add_func ("/sync-identity/server/restored-before-renewal", test_restored_before_renewal);
   g_test_add_func ("/sync-identity/killed-mid-sync", test_killed_mid_sync);
 
