@@ -15,4 +15,10 @@ gboolean  _fb_cli_has_history_command    (GVariantDict *options);
 int       _fb_cli_run_history_command    (FbStore      *store,
                                           GVariantDict *options);
 
+void      _fb_cli_add_csv_options        (GApplication *app);
+gboolean  _fb_cli_has_csv_command        (GVariantDict *options);
+/* The exit status of --export-csv or --import-csv (fb-cli-csv.c). */
+int       _fb_cli_run_csv_command        (FbStore      *store,
+                                          GVariantDict *options);
+
 G_END_DECLS

@@ -18,6 +18,8 @@ typedef enum {
 
 #define FB_COLLECTION_NOTES   "notes"
 #define FB_COLLECTION_RECORDS "records"
+/* Record templates (fb-template.h): synced like notes and records. */
+#define FB_COLLECTION_TEMPLATES "templates"
 
 #define FB_TYPE_ITEM (fb_item_get_type ())
 G_DECLARE_FINAL_TYPE (FbItem, fb_item, FB, ITEM, GObject)

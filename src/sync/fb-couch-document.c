@@ -115,7 +115,8 @@ gboolean
 fb_couch_document_type_is_ours (const char *type)
 {
   return g_strcmp0 (type, FB_COLLECTION_NOTES) == 0 ||
-         g_strcmp0 (type, FB_COLLECTION_RECORDS) == 0;
+         g_strcmp0 (type, FB_COLLECTION_RECORDS) == 0 ||
+         g_strcmp0 (type, FB_COLLECTION_TEMPLATES) == 0;
 }
 
 guint64

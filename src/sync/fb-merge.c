@@ -9,6 +9,7 @@
 
 #include <git2.h>
 
+#include "fb-item-body.h"
 #include "fb-merge.h"
 
 /* libgit2 keeps global state (allocators, TLS) that must exist before the
@@ -621,10 +622,18 @@ merge_string_sets (JsonArray *base,
   return node;
 }
 
+/* Where in a body a member is: some members have set semantics. */
+typedef enum {
+  LEVEL_BODY,        /* the body's own members */
+  LEVEL_TYPED_BODY,  /* those of a record made from a template (it has "template") */
+  LEVEL_CHOICE_SETS, /* that record's "fields": a list of strings is a multiple choice */
+  LEVEL_NESTED,      /* anything deeper */
+} MergeLevel;
+
 static JsonObject *merge_objects (JsonObject *base,
                                   JsonObject *mine,
                                   JsonObject *theirs,
-                                  gboolean    top_level);
+                                  MergeLevel  level);
 
 /* Key by key, each value whole: taken from the side that changed it, the
  * same change on both sides once; different changes of one key collide. */
@@ -672,11 +681,18 @@ merge_opaque_members (JsonObject *base,
  * Returns the merged value, or NULL on conflict. */
 static JsonNode *
 merge_changed_values (const char *key,
-                      gboolean    top_level,
+                      MergeLevel  level,
                       JsonNode   *base,
                       JsonNode   *mine,
                       JsonNode   *theirs)
 {
+  gboolean top_level = level == LEVEL_BODY || level == LEVEL_TYPED_BODY;
+
+  /* A typed record's fields start empty (null): a value typed in on both
+   * sides merges as if the field had not been there. */
+  if (level == LEVEL_CHOICE_SETS && base != NULL && JSON_NODE_HOLDS_NULL (base))
+    base = NULL;
+
   if (JSON_NODE_HOLDS_VALUE (mine) && JSON_NODE_HOLDS_VALUE (theirs)
       && json_node_get_value_type (mine) == G_TYPE_STRING
       && json_node_get_value_type (theirs) == G_TYPE_STRING)
@@ -741,7 +757,9 @@ merge_changed_values (const char *key,
         return NULL;
 
       object = merge_objects (base_object, json_node_get_object (mine),
-                              json_node_get_object (theirs), FALSE);
+                              json_node_get_object (theirs),
+                              level == LEVEL_TYPED_BODY && g_strcmp0 (key, "fields") == 0
+                              ? LEVEL_CHOICE_SETS : LEVEL_NESTED);
       if (object == NULL)
         return NULL;
 
@@ -750,11 +768,12 @@ merge_changed_values (const char *key,
       return node;
     }
 
-  /* Only the body's own "tags" and "order" have set semantics; deeper down
-   * (a record field that happens to be called "tags") an array is a value
-   * whose duplicates and order may mean something. */
-  if (top_level
-      && (g_strcmp0 (key, "tags") == 0 || g_strcmp0 (key, "order") == 0)
+  /* Only the body's own "tags" and "order" have set semantics, and a
+   * typed record's multiple choices; deeper down (a field that happens to
+   * be called "tags") an array is a value whose duplicates and order may
+   * mean something. */
+  if (((top_level && (g_strcmp0 (key, "tags") == 0 || g_strcmp0 (key, "order") == 0))
+       || level == LEVEL_CHOICE_SETS)
       && JSON_NODE_HOLDS_ARRAY (mine) && JSON_NODE_HOLDS_ARRAY (theirs)
       && (base == NULL || JSON_NODE_HOLDS_ARRAY (base)))
     {
@@ -774,7 +793,7 @@ merge_changed_values (const char *key,
  * merge result is "no such key". */
 static JsonNode *
 merge_member (const char *key,
-              gboolean    top_level,
+              MergeLevel  level,
               JsonNode   *base,
               JsonNode   *mine,
               JsonNode   *theirs,
@@ -806,7 +825,7 @@ merge_member (const char *key,
   if (mine == NULL || theirs == NULL)
     return NULL;
 
-  return merge_changed_values (key, top_level, base, mine, theirs);
+  return merge_changed_values (key, level, base, mine, theirs);
 }
 
 /* Key by key; mine's keys in mine's order, then keys only theirs has.
@@ -815,7 +834,7 @@ static JsonObject *
 merge_objects (JsonObject *base,
                JsonObject *mine,
                JsonObject *theirs,
-               gboolean    top_level)
+               MergeLevel  level)
 {
   g_autoptr(JsonObject) result = json_object_new ();
   JsonObjectIter iter;
@@ -828,7 +847,7 @@ merge_objects (JsonObject *base,
       JsonNode *merged;
       gboolean removed;
 
-      merged = merge_member (key, top_level,
+      merged = merge_member (key, level,
                              json_object_get_member (base, key),
                              node,
                              json_object_get_member (theirs, key),
@@ -850,7 +869,7 @@ merge_objects (JsonObject *base,
       if (json_object_has_member (mine, key))
         continue;
 
-      merged = merge_member (key, top_level,
+      merged = merge_member (key, level,
                              json_object_get_member (base, key),
                              NULL,
                              node,
@@ -921,7 +940,9 @@ fb_merge_bodies (JsonObject  *base,
   else if (objects_equal (mine, base))
     result = deep_copy_object (theirs);
   else
-    result = merge_objects (base, mine, theirs, TRUE);
+    result = merge_objects (base, mine, theirs,
+                            fb_body_has_string (mine, "template") && fb_body_has_string (theirs, "template")
+                            ? LEVEL_TYPED_BODY : LEVEL_BODY);
 
   if (result == NULL)
     return FB_MERGE_CONFLICT;

@@ -13,6 +13,7 @@
 #include "fb-credentials.h"
 #include "fb-store.h"
 #include "fb-store-history.h"
+#include "fb-template.h"
 #include "fb-test-disk.h"
 #include "fb-test-proxy.h"
 #include "fb-test-server.h"
@@ -869,6 +870,57 @@ test_trash_history (void)
   fb_test_remove_tree (home);
 }
 
+/* --export-csv / --import-csv: a template named case-insensitively, a
+ * header row, typed values, values that do not fit kept as text. */
+static void
+test_csv (void)
+{
+  g_autofree char *home = new_home ();
+  g_autofree char *out = g_build_filename (tmp_root, "plots.csv", NULL);
+  g_autofree char *in = NULL;
+  g_autofree char *csv = NULL;
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(FbStore) store = open_store (home);
+    g_autoptr(JsonObject) template = fb_template_body_new ("Plot survey");
+    g_autoptr(FbItem) item = NULL;
+
+    fb_template_add_field (template, "Plot", FB_FIELD_TEXT);
+    fb_template_add_field (template, "Trees", FB_FIELD_INTEGER);
+    fb_template_add_field (template, "Surveyed", FB_FIELD_DATE);
+    item = fb_store_create_item (store, FB_COLLECTION_TEMPLATES, template, &error);
+    g_assert_no_error (error);
+  }
+
+  in = write_file ("plots-in.csv",
+                   "Plot,trees,SURVEYED,Crew\r\n"
+                   "\"N4, north\",12,2026-11-30,Ana\r\n"
+                   "S2,about 30,2026-12-01,\r\n");
+  g_assert_true (run_cli (home, "import-csv", "plot SURVEY", "rest", in, NULL));
+  g_test_trap_assert_stdout ("Imported 2 records\n1 value did not fit its field and was kept as text*");
+
+  g_assert_true (run_cli (home, "export-csv", "PLOT survey", "rest", out, NULL));
+  g_test_trap_assert_stdout ("Exported 2 records\n");
+  g_file_get_contents (out, &csv, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (csv, ==,
+                   "Title,Plot,Trees,Surveyed,Crew\r\n"
+                   ",\"N4, north\",12,2026-11-30,Ana\r\n"
+                   ",S2,about 30,2026-12-01,\r\n");
+
+  g_assert_true (run_cli (home, "export-csv", "Plot survey", "rest", "-", NULL));
+  g_test_trap_assert_stdout ("Title,Plot,Trees,Surveyed,Crew\r\n*");
+
+  g_assert_false (run_cli (home, "export-csv", "Bird sighting", "rest", out, NULL));
+  g_test_trap_assert_stderr ("Could not export: There is no template called *Bird sighting*\n");
+  g_assert_false (run_cli (home, "import-csv", "Plot survey", NULL));
+  g_test_trap_assert_stderr ("*--import-csv TEMPLATE FILE*");
+  g_assert_cmpuint (count_items (home), ==, 3);
+
+  fb_test_remove_tree (home);
+}
+
 /* A change the server refuses is not a success: --sync exits with 5 and
  * names it (id, title, the server's reason); the others went out. */
 static void
@@ -954,6 +1006,7 @@ main (int   argc,
   g_test_add_func ("/cli/sync/unsent", test_sync_unsent);
   g_test_add_func ("/cli/credentials", test_credentials);
   g_test_add_func ("/cli/trash-history", test_trash_history);
+  g_test_add_func ("/cli/csv", test_csv);
   g_test_add_func ("/cli/full-disk", test_full_disk);
   g_test_add_func ("/cli/read-only-folder", test_read_only_folder);
 

@@ -666,6 +666,35 @@ static const BodyCase body_cases[] = {
     "{'fields': {'a': '1'}, 'order': ['a']}",
     "{'fields': {'b': '2'}, 'order': ['b']}",
     EXPECT_CLEAN, "{'fields': {'a': '1', 'b': '2'}, 'order': ['a', 'b']}" },
+
+  /* Records made from a template: a multiple choice merges as a set. */
+  { "typed-choice-set-added-and-removed",
+    "{'template': 't1', 'fields': {'Seen': ['feeding', 'calling']}, 'order': ['Seen']}",
+    "{'template': 't1', 'fields': {'Seen': ['feeding', 'calling', 'flying']}, 'order': ['Seen']}",
+    "{'template': 't1', 'fields': {'Seen': ['calling', 'nesting']}, 'order': ['Seen']}",
+    EXPECT_CLEAN, "{'template': 't1', 'fields': {'Seen': ['calling', 'flying', 'nesting']},"
+                  " 'order': ['Seen']}" },
+  { "typed-choice-set-from-empty",
+    "{'template': 't1', 'fields': {'Seen': null}, 'order': ['Seen']}",
+    "{'template': 't1', 'fields': {'Seen': ['feeding']}, 'order': ['Seen']}",
+    "{'template': 't1', 'fields': {'Seen': ['calling', 'feeding']}, 'order': ['Seen']}",
+    EXPECT_CLEAN, "{'template': 't1', 'fields': {'Seen': ['feeding', 'calling']}, 'order': ['Seen']}" },
+  { "typed-numbers-changed-differently-collide",
+    "{'template': 't1', 'fields': {'Count': 3, 'Seen': ['a']}, 'order': ['Count', 'Seen']}",
+    "{'template': 't1', 'fields': {'Count': 4, 'Seen': ['a']}, 'order': ['Count', 'Seen']}",
+    "{'template': 't1', 'fields': {'Count': 5, 'Seen': ['a', 'b']}, 'order': ['Count', 'Seen']}",
+    EXPECT_CONFLICT, NULL },
+  { "typed-number-and-choice-set-different-fields",
+    "{'template': 't1', 'fields': {'Count': 3, 'Seen': ['a']}, 'order': ['Count', 'Seen']}",
+    "{'template': 't1', 'fields': {'Count': 4, 'Seen': ['a', 'c']}, 'order': ['Count', 'Seen']}",
+    "{'template': 't1', 'fields': {'Count': 3, 'Seen': ['b']}, 'order': ['Count', 'Seen']}",
+    EXPECT_CLEAN, "{'template': 't1', 'fields': {'Count': 4, 'Seen': ['c', 'b']},"
+                  " 'order': ['Count', 'Seen']}" },
+  { "untyped-record-list-values-still-collide",
+    "{'fields': {'Seen': ['feeding', 'calling']}, 'order': ['Seen']}",
+    "{'fields': {'Seen': ['feeding', 'calling', 'flying']}, 'order': ['Seen']}",
+    "{'fields': {'Seen': ['calling', 'nesting']}, 'order': ['Seen']}",
+    EXPECT_CONFLICT, NULL },
 };
 
 /* Texts given directly to fb_merge_text; NULL merged means a conflict. */
@@ -848,14 +877,41 @@ compare_string_pointers (gconstpointer a,
   return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
 }
 
-/* Sorts top-level "tags" and "order" so results of swapped sides compare:
- * only their order depends on which side is "mine". */
+static void sort_string_arrays (JsonObject          *object,
+                                const char * const  *keys,
+                                gsize                n_keys);
+
+/* Sorts top-level "tags" and "order", and a typed record's multiple
+ * choices, so results of swapped sides compare: only their order depends
+ * on which side is "mine". */
 static void
 sort_string_sets (JsonObject *object)
 {
   const char *keys[] = { "tags", "order" };
+  JsonObject *fields = json_object_get_member (object, "fields") != NULL &&
+                       JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "fields"))
+                       ? json_object_get_object_member (object, "fields") : NULL;
 
-  for (gsize k = 0; k < G_N_ELEMENTS (keys); k++)
+  sort_string_arrays (object, keys, G_N_ELEMENTS (keys));
+  if (fields != NULL && json_object_has_member (object, "template"))
+    {
+      g_autoptr(GList) names = json_object_get_members (fields);
+
+      for (GList *l = names; l != NULL; l = l->next)
+        {
+          const char *name[] = { l->data };
+
+          sort_string_arrays (fields, name, 1);
+        }
+    }
+}
+
+static void
+sort_string_arrays (JsonObject          *object,
+                    const char * const  *keys,
+                    gsize                n_keys)
+{
+  for (gsize k = 0; k < n_keys; k++)
     {
       JsonNode *node = json_object_get_member (object, keys[k]);
       g_autoptr(GPtrArray) strings = NULL;

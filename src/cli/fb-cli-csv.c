@@ -1,0 +1,149 @@
+/* fb-cli-csv.c: one template's records as CSV on the command line (--export-csv, --import-csv) */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "fb-cli.h"
+#include "fb-cli-private.h"
+#include "fb-record-csv.h"
+#include "fb-template.h"
+
+void
+_fb_cli_add_csv_options (GApplication *app)
+{
+  g_application_add_main_option (app, "export-csv", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
+                                 _("Write the records of a template to a CSV file (“-” for standard output) and quit"),
+                                 _("TEMPLATE FILE"));
+  g_application_add_main_option (app, "import-csv", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
+                                 _("Read records of a template from a CSV file with a header row and quit"),
+                                 _("TEMPLATE FILE"));
+}
+
+gboolean
+_fb_cli_has_csv_command (GVariantDict *options)
+{
+  return g_variant_dict_contains (options, "export-csv") ||
+         g_variant_dict_contains (options, "import-csv");
+}
+
+/* The one FILE after the option, or NULL (and a message). */
+static const char *
+file_argument (GVariantDict  *options,
+               const char    *option,
+               const char  ***rest)
+{
+  if (!g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", rest) ||
+      (*rest)[0] == NULL || (*rest)[1] != NULL)
+    {
+      /* TRANSLATORS: %s is --export-csv or --import-csv; keep TEMPLATE FILE */
+      g_printerr (_("%s needs a template name and a file: %s TEMPLATE FILE\n"), option, option);
+      return NULL;
+    }
+
+  return (*rest)[0];
+}
+
+static int
+run_export_csv (FbStore      *store,
+                const char   *name,
+                GVariantDict *options)
+{
+  g_autofree const char **rest = NULL;
+  g_autoptr(FbItem) template = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+  const char *path = file_argument (options, "--export-csv", &rest);
+  guint n = 0;
+
+  if (path == NULL)
+    return FB_CLI_EXIT_FAILED;
+
+  template = fb_store_find_template (store, name, &error);
+  if (template != NULL)
+    csv = fb_record_csv_export (store, template, &n, &error);
+  if (csv == NULL)
+    {
+      g_printerr (_("Could not export: %s\n"), error->message);
+      return FB_CLI_EXIT_FAILED;
+    }
+
+  if (g_strcmp0 (path, "-") == 0)
+    {
+      fputs (csv, stdout);
+      fflush (stdout);
+    }
+  else if (!g_file_set_contents (path, csv, -1, &error))
+    {
+      g_printerr (_("Could not export: %s\n"), error->message);
+      return FB_CLI_EXIT_FAILED;
+    }
+  else
+    g_print (ngettext ("Exported %u record\n", "Exported %u records\n", n), n);
+
+  return FB_CLI_EXIT_OK;
+}
+
+static int
+run_import_csv (FbStore      *store,
+                const char   *name,
+                GVariantDict *options)
+{
+  g_autofree const char **rest = NULL;
+  g_autoptr(FbItem) template = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *display = NULL;
+  const char *path = file_argument (options, "--import-csv", &rest);
+  FbRecordCsvImport result = { 0, };
+  gsize length;
+
+  if (path == NULL)
+    return FB_CLI_EXIT_FAILED;
+  display = g_filename_display_name (path);
+
+  if (fb_store_get_read_only (store))
+    {
+      g_printerr (_("Could not import %s: %s. Nothing was imported.\n"),
+                  display, fb_store_get_read_only_error (store)->message);
+      return FB_CLI_EXIT_READ_ONLY;
+    }
+
+  template = fb_store_find_template (store, name, &error);
+  if (template == NULL || !g_file_get_contents (path, &contents, &length, &error) ||
+      !fb_record_csv_import (store, template, contents, length, &result, &error))
+    {
+      /* Translators: the first %s is a file name, the second says why */
+      g_printerr (_("Could not import %s: %s. Nothing was imported.\n"), display, error->message);
+      return FB_CLI_EXIT_FAILED;
+    }
+
+  g_print (ngettext ("Imported %u record\n", "Imported %u records\n", result.n_records),
+           result.n_records);
+  if (result.n_misfits > 0)
+    g_print (ngettext ("%u value did not fit its field and was kept as text: "
+                       "the records show it as a problem\n",
+                       "%u values did not fit their fields and were kept as text: "
+                       "the records show them as problems\n", result.n_misfits),
+             result.n_misfits);
+
+  return FB_CLI_EXIT_OK;
+}
+
+int
+_fb_cli_run_csv_command (FbStore      *store,
+                         GVariantDict *options)
+{
+  const char *name = NULL;
+
+  if (g_variant_dict_lookup (options, "export-csv", "&s", &name))
+    return run_export_csv (store, name, options);
+  if (g_variant_dict_lookup (options, "import-csv", "&s", &name))
+    return run_import_csv (store, name, options);
+
+  return -1;
+}
