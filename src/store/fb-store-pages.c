@@ -12,7 +12,9 @@
  * order is the list's, newest updated_at first then id, which the index
  * items_by_collection (collection, deleted, updated_at DESC, id) holds. */
 
-static const char *const collections[] = { FB_COLLECTION_NOTES, FB_COLLECTION_RECORDS };
+static const char *const collections[] = {
+  FB_COLLECTION_NOTES, FB_COLLECTION_RECORDS, FB_COLLECTION_TEMPLATES,
+};
 
 gboolean
 _fb_store_count_live (FbStore     *self,

@@ -218,7 +218,8 @@ import_element (FbStore   *store,
   id = fb_body_get_string (doc, KEY_ID);
   type = fb_body_get_string (doc, KEY_TYPE);
   if (*id == '\0' || id[0] == '_' ||
-      (strcmp (type, FB_COLLECTION_NOTES) != 0 && strcmp (type, FB_COLLECTION_RECORDS) != 0))
+      (strcmp (type, FB_COLLECTION_NOTES) != 0 && strcmp (type, FB_COLLECTION_RECORDS) != 0 &&
+       strcmp (type, FB_COLLECTION_TEMPLATES) != 0))
     goto wrong_item;
 
   body = json_object_new ();
@@ -240,7 +241,7 @@ import_element (FbStore   *store,
 wrong_item:
   g_set_error (error, FB_TRANSFER_ERROR, FB_TRANSFER_ERROR_BAD_ITEM,
                /* Translators: %u is the position of an item in the file */
-               _("item %u in the file is not a Fieldbook note or record"), index + 1);
+               _("item %u in the file is not a Fieldbook note, record or template"), index + 1);
   return FALSE;
 }
 

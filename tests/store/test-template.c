@@ -10,6 +10,7 @@
 #include "fb-csv.h"
 #include "fb-record-csv.h"
 #include "fb-template.h"
+#include "fb-transfer.h"
 #include "fb-test-store.h"
 
 typedef struct
@@ -505,6 +506,46 @@ test_csv_libreoffice (Fixture       *f,
   g_assert_cmpstr (g_ptr_array_index (problems, 2), ==, "Seen on must be a date such as 2026-05-31");
 }
 
+/* The JSON export (--export) holds the templates, and an import brings
+ * them back beside their records. */
+static void
+test_json_transfer (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(FbItem) record = create_record (f, "Heron", "{\"Count\": 2}");
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GInputStream) in = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "other.db", NULL);
+  g_autoptr(FbStore) other = NULL;
+  g_autoptr(FbItem) found = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  g_assert_true (fb_transfer_export (f->store, out, NULL, NULL, &n, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 2);
+  g_output_stream_close (out, NULL, NULL);
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+
+  other = fb_store_new (path, &error);
+  g_assert_no_error (error);
+  in = g_memory_input_stream_new_from_bytes (bytes);
+  g_assert_true (fb_transfer_import (other, in, NULL, NULL, &n, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 2);
+
+  found = fb_store_find_template (other, "Bird sighting", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fb_item_get_id (found), ==, fb_item_get_id (f->template));
+  g_assert_true (fb_body_equal (fb_item_get_body (found), fb_item_get_body (f->template)));
+  records = fb_store_list_template_records (other, fb_item_get_id (found), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 1);
+  g_assert_cmpstr (fb_item_get_id (records->pdata[0]), ==, fb_item_get_id (record));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -520,6 +561,7 @@ main (int   argc,
   ADD ("/template/find-case-insensitive", test_find_template);
   ADD ("/template/csv-round-trip", test_csv_round_trip);
   ADD ("/template/csv-libreoffice", test_csv_libreoffice);
+  ADD ("/template/json-transfer", test_json_transfer);
 #undef ADD
 
   return g_test_run ();
