@@ -46,7 +46,7 @@ set_conflict_in_transaction (FbStore   *self,
   after.server_deleted = server_deleted;
   g_clear_pointer (&after.sync_error, g_free);
 
-  return _fb_store_save_row (self, &before, &after, error);
+  return _fb_store_save_row (self, &before, &after, FB_STORE_CHANGE_MERGE, error);
 }
 
 gboolean
@@ -123,7 +123,7 @@ keep_edit_in_conflict_in_transaction (FbStore   *self,
   if (!_fb_store_next_local_seq (self, &after.local_seq, error))
     return FALSE;
 
-  return _fb_store_save_row (self, &before, &after, error);
+  return _fb_store_save_row (self, &before, &after, FB_STORE_CHANGE_MERGE, error);
 }
 
 gboolean
@@ -236,7 +236,7 @@ resolve_in_transaction (FbStore   *self,
       after.state = FB_ITEM_STATE_PENDING;
       if (!_fb_store_next_local_seq (self, &after.local_seq, error))
         return FALSE;
-      return _fb_store_save_row (self, &before, &after, error) &&
+      return _fb_store_save_row (self, &before, &after, FB_STORE_CHANGE_RESOLUTION, error) &&
              _fb_store_history_set_origin (self, id, FB_VERSION_ORIGIN_RESOLUTION,
                                            after.local_seq, error);
     }
@@ -255,13 +255,13 @@ resolve_in_transaction (FbStore   *self,
     }
 
   if (before.server_deleted)
-    return _fb_store_purge_row (self, &before, before.server_rev, error);
+    return _fb_store_purge_row (self, &before, before.server_rev, FB_STORE_CHANGE_RESOLUTION, error);
 
   _fb_store_set_string (&after.body, before.server_body);
   after.deleted = FALSE;
   after.state = FB_ITEM_STATE_SYNCED;
 
-  return _fb_store_save_row (self, &before, &after, error) &&
+  return _fb_store_save_row (self, &before, &after, FB_STORE_CHANGE_RESOLUTION, error) &&
          _fb_store_history_set_origin (self, id, FB_VERSION_ORIGIN_RESOLUTION,
                                        after.local_seq, error);
 }

@@ -864,7 +864,7 @@ forget_in_transaction (FbStore   *self,
 
   /* The server has the deletion, or never had the item: nothing to push. */
   if (before.state == FB_ITEM_STATE_SYNCED || before.base_rev == NULL)
-    return _fb_store_forget_row (self, &before, error);
+    return _fb_store_forget_row (self, &before, FB_STORE_CHANGE_LOCAL_EDIT, error);
 
   /* The tombstone is still to be pushed; then the row goes. */
   stmt = _fb_store_get_stmt (self,

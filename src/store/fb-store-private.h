@@ -54,6 +54,7 @@ struct _FbStore
   /* Snapshots waiting for the outermost commit, and the queue length when
    * each level began, so a rolled back savepoint drops only its own. */
   GPtrArray        *queue;
+  GArray           *queue_origins; /* FbStoreChangeOrigin of each queued snapshot */
   GArray           *queue_marks;
   /* Full-text index updates waiting for the outermost commit, and the
    * queue length when each level began (see _fb_store_index_queue_flush ()). */
@@ -189,8 +190,11 @@ gboolean     _fb_store_save_local_body       (FbStore          *self,
                                               const char       *body,
                                               GError          **error);
 /* Removes the row for good (history and Trash entry included). */
+/* Whether anyone listens to FbStore::item-changed, with or without a detail. */
+gboolean     _fb_store_has_listeners         (FbStore          *self);
 gboolean     _fb_store_forget_row            (FbStore          *self,
                                               const FbStoreRow *before,
+                                              FbStoreChangeOrigin origin,
                                               GError          **error);
 /* Announces @row again after the commit (its Trash entry changed). */
 void         _fb_store_queue_snapshot        (FbStore          *self,
@@ -287,12 +291,14 @@ void         _fb_store_reload_live_counts    (FbStore          *self);
 gboolean     _fb_store_save_row              (FbStore           *self,
                                               const FbStoreRow  *before,
                                               FbStoreRow        *after,
+                                              FbStoreChangeOrigin origin,
                                               GError           **error);
 /* The server has the deletion (as @rev): a synced tombstone in the Trash,
  * or gone for good. */
 gboolean     _fb_store_purge_row             (FbStore           *self,
                                               const FbStoreRow  *before,
                                               const char        *rev,
+                                              FbStoreChangeOrigin origin,
                                               GError           **error);
 /* A change the person made: a new local_seq, pending. */
 gboolean     _fb_store_save_local_edit       (FbStore           *self,

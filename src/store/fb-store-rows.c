@@ -249,27 +249,26 @@ _fb_store_reload_live_counts (FbStore *self)
  * a snapshot of every item until the commit. A handler connected while a
  * transaction is open hears only of the writes made after it connected. */
 static void
-queue_snapshot (FbStore           *self,
-                const FbStoreRow  *row,
-                gboolean           purged)
+queue_snapshot (FbStore             *self,
+                const FbStoreRow    *row,
+                gboolean             purged,
+                FbStoreChangeOrigin  origin)
 {
-  static guint item_changed = 0;
-
-  if (item_changed == 0)
-    item_changed = g_signal_lookup ("item-changed", FB_TYPE_STORE);
-  if (!g_signal_has_handler_pending (self, item_changed, 0, TRUE))
+  if (!_fb_store_has_listeners (self))
     return;
 
   g_ptr_array_add (self->queue, _fb_item_new_from_row (row, purged));
+  g_array_append_val (self->queue_origins, origin);
 }
 
 /* Writes @after (inserting it if @before is NULL), keeps the full-text
  * index and the counts in step, and queues the new snapshot. */
 gboolean
-_fb_store_save_row (FbStore           *self,
-                    const FbStoreRow  *before,
-                    FbStoreRow        *after,
-                    GError           **error)
+_fb_store_save_row (FbStore             *self,
+                    const FbStoreRow    *before,
+                    FbStoreRow          *after,
+                    FbStoreChangeOrigin  origin,
+                    GError             **error)
 {
   g_autoptr(FbCachedStmt) stmt = NULL;
 
@@ -326,16 +325,17 @@ _fb_store_save_row (FbStore           *self,
     return FALSE;
 
   account_state (self, before != NULL ? (int) before->state : -1, after->state);
-  queue_snapshot (self, after, FALSE);
+  queue_snapshot (self, after, FALSE, origin);
 
   return TRUE;
 }
 
 /* The row goes for good, its last snapshot says deleted + synced. */
 gboolean
-_fb_store_forget_row (FbStore           *self,
-                      const FbStoreRow  *before,
-                      GError           **error)
+_fb_store_forget_row (FbStore             *self,
+                      const FbStoreRow    *before,
+                      FbStoreChangeOrigin  origin,
+                      GError             **error)
 {
   g_autoptr(FbCachedStmt) stmt = NULL;
 
@@ -352,7 +352,7 @@ _fb_store_forget_row (FbStore           *self,
   _fb_store_index_queue (self, before->rowid, NULL, NULL, TRUE, TRUE);
 
   account_state (self, before->state, -1);
-  queue_snapshot (self, before, TRUE);
+  queue_snapshot (self, before, TRUE, origin);
 
   return TRUE;
 }
@@ -361,10 +361,11 @@ _fb_store_forget_row (FbStore           *self,
  * tombstone in the Trash, with its last body, unless the person deleted
  * it for good. */
 gboolean
-_fb_store_purge_row (FbStore           *self,
-                     const FbStoreRow  *before,
-                     const char        *rev,
-                     GError           **error)
+_fb_store_purge_row (FbStore             *self,
+                     const FbStoreRow    *before,
+                     const char          *rev,
+                     FbStoreChangeOrigin  origin,
+                     GError             **error)
 {
   g_auto(FbStoreRow) after = { 0, };
   gboolean keep;
@@ -372,7 +373,7 @@ _fb_store_purge_row (FbStore           *self,
   if (!_fb_store_trash_keeps (self, before, &keep, error))
     return FALSE;
   if (!keep)
-    return _fb_store_forget_row (self, before, error);
+    return _fb_store_forget_row (self, before, origin, error);
 
   _fb_store_row_copy (before, &after);
   after.deleted = TRUE;
@@ -384,7 +385,7 @@ _fb_store_purge_row (FbStore           *self,
   after.server_deleted = FALSE;
   g_clear_pointer (&after.sync_error, g_free);
 
-  return _fb_store_save_row (self, before, &after, error) &&
+  return _fb_store_save_row (self, before, &after, origin, error) &&
          _fb_store_trash_add (self, before->id, error);
 }
 
@@ -415,7 +416,7 @@ _fb_store_save_local_edit (FbStore           *self,
   if (!_fb_store_next_local_seq (self, &after.local_seq, error))
     return FALSE;
 
-  return _fb_store_save_row (self, before, &after, error);
+  return _fb_store_save_row (self, before, &after, FB_STORE_CHANGE_LOCAL_EDIT, error);
 }
 
 gboolean
@@ -440,7 +441,7 @@ _fb_store_insert_new_item (FbStore     *self,
   if (!_fb_store_next_local_seq (self, &row.local_seq, error))
     return FALSE;
 
-  return _fb_store_save_row (self, NULL, &row, error);
+  return _fb_store_save_row (self, NULL, &row, FB_STORE_CHANGE_LOCAL_EDIT, error);
 }
 
 gboolean
@@ -495,5 +496,5 @@ void
 _fb_store_queue_snapshot (FbStore           *self,
                           const FbStoreRow  *row)
 {
-  queue_snapshot (self, row, FALSE);
+  queue_snapshot (self, row, FALSE, FB_STORE_CHANGE_LOCAL_EDIT);
 }

@@ -123,9 +123,9 @@ mark_pushed_in_transaction (FbStore   *self,
     after.state = FB_ITEM_STATE_SYNCED;
 
   if (after.state == FB_ITEM_STATE_SYNCED && deleted && after.deleted)
-    return _fb_store_purge_row (self, &before, rev, error);
+    return _fb_store_purge_row (self, &before, rev, FB_STORE_CHANGE_PUSH, error);
 
-  return _fb_store_save_row (self, &before, &after, error);
+  return _fb_store_save_row (self, &before, &after, FB_STORE_CHANGE_PUSH, error);
 }
 
 gboolean
@@ -337,7 +337,7 @@ adopt_in_flight_in_transaction (FbStore   *self,
   if (!_fb_store_next_local_seq (self, &after.local_seq, error))
     return FALSE;
 
-  return _fb_store_save_row (self, &before, &after, error);
+  return _fb_store_save_row (self, &before, &after, FB_STORE_CHANGE_PUSH, error);
 }
 
 gboolean
@@ -420,7 +420,7 @@ apply_remote_in_transaction (FbStore   *self,
       /* Already in the Trash with that deletion. */
       if (before.deleted && g_strcmp0 (before.base_rev, rev) == 0)
         return TRUE;
-      return _fb_store_purge_row (self, &before, rev, error);
+      return _fb_store_purge_row (self, &before, rev, FB_STORE_CHANGE_PULL, error);
     }
 
   if (found)
@@ -458,7 +458,7 @@ apply_remote_in_transaction (FbStore   *self,
   after.server_deleted = FALSE;
   g_clear_pointer (&after.sync_error, g_free);
 
-  return _fb_store_save_row (self, found ? &before : NULL, &after, error) &&
+  return _fb_store_save_row (self, found ? &before : NULL, &after, FB_STORE_CHANGE_PULL, error) &&
          _fb_store_history_set_origin (self, id, FB_VERSION_ORIGIN_SERVER,
                                        after.local_seq, error);
 }
@@ -570,7 +570,7 @@ apply_merged_in_transaction (FbStore   *self,
     {
       after.state = FB_ITEM_STATE_SYNCED;
       if (after.deleted)
-        return _fb_store_purge_row (self, &before, rev, error);
+        return _fb_store_purge_row (self, &before, rev, FB_STORE_CHANGE_MERGE, error);
     }
   else
     {
@@ -579,7 +579,7 @@ apply_merged_in_transaction (FbStore   *self,
         return FALSE;
     }
 
-  return _fb_store_save_row (self, &before, &after, error) &&
+  return _fb_store_save_row (self, &before, &after, FB_STORE_CHANGE_MERGE, error) &&
          _fb_store_history_set_origin (self, id,
                                        same_as_server ? FB_VERSION_ORIGIN_SERVER
                                                       : FB_VERSION_ORIGIN_MERGE,
@@ -652,7 +652,7 @@ set_sync_error_in_transaction (FbStore   *self,
   _fb_store_row_copy (&before, &after);
   _fb_store_set_string (&after.sync_error, message);
 
-  return _fb_store_save_row (self, &before, &after, error);
+  return _fb_store_save_row (self, &before, &after, FB_STORE_CHANGE_PUSH, error);
 }
 
 gboolean
@@ -690,7 +690,7 @@ forget_base_rev_in_transaction (FbStore   *self,
   if (!_fb_store_next_local_seq (self, &after.local_seq, error))
     return FALSE;
 
-  return _fb_store_save_row (self, &before, &after, error);
+  return _fb_store_save_row (self, &before, &after, FB_STORE_CHANGE_PUSH, error);
 }
 
 gboolean

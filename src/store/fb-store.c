@@ -56,36 +56,70 @@ origin_detail (FbStoreChangeOrigin origin)
 {
   switch (origin)
     {
-    case FB_STORE_CHANGE_SYNC:
-      return g_quark_from_static_string ("sync");
+    case FB_STORE_CHANGE_PUSH:
+      return g_quark_from_static_string ("push");
+    case FB_STORE_CHANGE_PULL:
+      return g_quark_from_static_string ("pull");
+    case FB_STORE_CHANGE_MERGE:
+      return g_quark_from_static_string ("merge");
+    case FB_STORE_CHANGE_RESOLUTION:
+      return g_quark_from_static_string ("resolution");
     case FB_STORE_CHANGE_LOCAL_EDIT:
     default:
       return g_quark_from_static_string ("local-edit");
     }
 }
 
+gboolean
+_fb_store_has_listeners (FbStore *self)
+{
+  static guint item_changed = 0;
+
+  if (item_changed == 0)
+    item_changed = g_signal_lookup ("item-changed", FB_TYPE_STORE);
+
+  /* A detail of 0 finds only the handlers connected without one. */
+  if (g_signal_has_handler_pending (self, item_changed, 0, TRUE))
+    return TRUE;
+  for (FbStoreChangeOrigin origin = FB_STORE_CHANGE_LOCAL_EDIT;
+       origin <= FB_STORE_CHANGE_RESOLUTION; origin++)
+    if (g_signal_has_handler_pending (self, item_changed, origin_detail (origin), TRUE))
+      return TRUE;
+
+  return FALSE;
+}
+
 static void
-flush_queue (FbStore             *self,
-             FbStoreChangeOrigin  origin)
+flush_queue (FbStore *self)
 {
   g_autoptr(GPtrArray) queue = NULL;
+  g_autoptr(GArray) origins = NULL;
   g_autoptr(GHashTable) seen = NULL;
   g_autoptr(GPtrArray) emit = NULL;
+  g_autoptr(GArray) emit_origins = NULL;
   gboolean pending_changed;
   gboolean conflict_changed;
 
   queue = g_steal_pointer (&self->queue);
   self->queue = g_ptr_array_new_with_free_func (g_object_unref);
+  origins = g_steal_pointer (&self->queue_origins);
+  self->queue_origins = g_array_new (FALSE, FALSE, sizeof (FbStoreChangeOrigin));
 
-  /* Once per item, with its last snapshot, in the order of last change. */
+  /* Once per item, with its last snapshot and the origin of that change,
+   * in the order of last change. */
   seen = g_hash_table_new (g_str_hash, g_str_equal);
   emit = g_ptr_array_new_with_free_func (g_object_unref);
+  emit_origins = g_array_new (FALSE, FALSE, sizeof (FbStoreChangeOrigin));
   for (guint i = queue->len; i > 0; i--)
     {
       FbItem *item = g_ptr_array_index (queue, i - 1);
 
       if (g_hash_table_add (seen, (gpointer) fb_item_get_id (item)))
-        g_ptr_array_add (emit, g_object_ref (item));
+        {
+          g_ptr_array_add (emit, g_object_ref (item));
+          g_array_append_val (emit_origins,
+                              g_array_index (origins, FbStoreChangeOrigin, i - 1));
+        }
     }
 
   pending_changed = self->pending_count != self->live_pending;
@@ -100,8 +134,13 @@ flush_queue (FbStore             *self,
     {
       gpointer tmp = emit->pdata[i];
 
+      FbStoreChangeOrigin tmp_origin = g_array_index (emit_origins, FbStoreChangeOrigin, i);
+
       emit->pdata[i] = emit->pdata[emit->len - 1 - i];
       emit->pdata[emit->len - 1 - i] = tmp;
+      g_array_index (emit_origins, FbStoreChangeOrigin, i) =
+        g_array_index (emit_origins, FbStoreChangeOrigin, emit->len - 1 - i);
+      g_array_index (emit_origins, FbStoreChangeOrigin, emit->len - 1 - i) = tmp_origin;
     }
   {
     GPtrArray *outer = self->flushing;
@@ -111,7 +150,8 @@ flush_queue (FbStore             *self,
     self->flushing = emit;
     self->flush_serial = ++serials;
     for (guint i = 0; i < emit->len; i++)
-      g_signal_emit (self, signals[ITEM_CHANGED], origin_detail (origin),
+      g_signal_emit (self, signals[ITEM_CHANGED],
+                     origin_detail (g_array_index (emit_origins, FbStoreChangeOrigin, i)),
                      g_ptr_array_index (emit, i));
     self->flushing = outer;
     self->flush_serial = outer_serial;
@@ -246,6 +286,7 @@ fb_store_rollback (FbStore *self)
   if (self->broken != NULL)
     mark = 0;
   g_ptr_array_set_size (self->queue, mark);
+  g_array_set_size (self->queue_origins, mark);
   g_array_set_size (self->index_queue,
                     self->broken != NULL ? 0 : g_array_index (self->index_marks, guint, level));
 
@@ -262,14 +303,6 @@ fb_store_rollback (FbStore *self)
 gboolean
 fb_store_commit (FbStore  *self,
                  GError  **error)
-{
-  return fb_store_commit_as (self, FB_STORE_CHANGE_LOCAL_EDIT, error);
-}
-
-gboolean
-fb_store_commit_as (FbStore              *self,
-                    FbStoreChangeOrigin   origin,
-                    GError              **error)
 {
   g_return_val_if_fail (FB_IS_STORE (self), FALSE);
   g_return_val_if_fail (self->depth > 0, FALSE);
@@ -297,7 +330,7 @@ fb_store_commit_as (FbStore              *self,
 
       self->depth = 0;
       end_outermost (self);
-      flush_queue (self, origin);
+      flush_queue (self);
     }
   else
     {
@@ -842,6 +875,7 @@ fb_store_finalize (GObject *object)
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->device_id, g_free);
   g_clear_pointer (&self->queue, g_ptr_array_unref);
+  g_clear_pointer (&self->queue_origins, g_array_unref);
   g_clear_pointer (&self->queue_marks, g_array_unref);
   g_clear_pointer (&self->index_queue, g_array_unref);
   g_clear_pointer (&self->index_marks, g_array_unref);
@@ -951,6 +985,7 @@ fb_store_init (FbStore *self)
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             finalize_stmt_cb);
   self->queue = g_ptr_array_new_with_free_func (g_object_unref);
+  self->queue_origins = g_array_new (FALSE, FALSE, sizeof (FbStoreChangeOrigin));
   self->queue_marks = g_array_new (FALSE, FALSE, sizeof (guint));
   self->index_queue = _fb_store_index_queue_new ();
   self->index_marks = g_array_new (FALSE, FALSE, sizeof (guint));

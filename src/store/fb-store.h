@@ -73,20 +73,16 @@ gboolean     fb_store_begin               (FbStore     *self,
 gboolean     fb_store_commit              (FbStore     *self,
                                            GError     **error);
 
-/* Where the changes of a transaction came from: the detail of
- * FbStore::item-changed ("item-changed::local-edit", "item-changed::sync"),
- * so listeners decide by what happened. */
+/* Where a change to an item came from: the detail of FbStore::item-changed,
+ * so listeners decide by what happened. Each write says its own; one
+ * transaction may hold several (a pull batch with merges in it). */
 typedef enum {
   FB_STORE_CHANGE_LOCAL_EDIT, /* "local-edit": this device's person or program */
-  FB_STORE_CHANGE_SYNC,       /* "sync": a sync run (push answers, pulls, merges, conflicts) */
+  FB_STORE_CHANGE_PUSH,       /* "push": the server's answer to ours (state, rev, errors) */
+  FB_STORE_CHANGE_PULL,       /* "pull": the server's version taken as it is */
+  FB_STORE_CHANGE_MERGE,      /* "merge": both sides merged, or a conflict entered */
+  FB_STORE_CHANGE_RESOLUTION, /* "resolution": the person resolved a conflict */
 } FbStoreChangeOrigin;
-
-/* fb_store_commit () of the outermost level, its changes announced with
- * @origin (fb_store_commit () says FB_STORE_CHANGE_LOCAL_EDIT). An inner
- * level takes the origin of the outermost one. */
-gboolean     fb_store_commit_as           (FbStore              *self,
-                                           FbStoreChangeOrigin   origin,
-                                           GError              **error);
 void         fb_store_rollback            (FbStore     *self);
 
 /* The work of one transaction: TRUE when it is to be committed. */
@@ -316,9 +312,9 @@ const char  *fb_store_get_device_id       (FbStore     *self);
 /* Signals:
  *   item-changed (FbItem *item): after a commit, once per changed item, with
  *     its new snapshot; a deleted or purged item comes with
- *     fb_item_get_deleted() TRUE. Detailed by the commit's origin
- *     (FbStoreChangeOrigin): "item-changed::local-edit", "item-changed::sync". Carries the origin in
- *     fb_item_get_state() (pending: a local edit).
+ *     fb_item_get_deleted() TRUE. Detailed by the origin of the item's last
+ *     change in the transaction (FbStoreChangeOrigin): "item-changed::local-edit",
+ *     "::push", "::pull", "::merge", "::resolution".
  * Properties (notify only on change): pending-count, conflict-count. */
 
 G_END_DECLS

@@ -21,8 +21,6 @@ typedef struct {
   guint                batch;
   gboolean             same_session;  /* the server holds our session id */
   gboolean             found_missing; /* the server lacks a revision we hold */
-  FbSyncCommitFunc     commit_func;
-  gpointer             commit_data;
 
   char                *after_id;     /* the last id of the page done */
   GPtrArray           *page;         /* FbItem */
@@ -542,7 +540,7 @@ docs_cb (GObject      *object,
           return;
         }
     }
-  if (!check->commit_func (check->commit_data, &error))
+  if (!fb_store_commit (check->store, &error))
     {
       fb_store_rollback (check->store);
       g_task_return_error (task, error);
@@ -723,8 +721,6 @@ void
 fb_sync_identity_check_async (FbStore             *store,
                               FbCouchClient       *client,
                               guint                batch,
-                              FbSyncCommitFunc     commit_func,
-                              gpointer             commit_data,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
@@ -734,15 +730,12 @@ fb_sync_identity_check_async (FbStore             *store,
 
   g_return_if_fail (FB_IS_STORE (store));
   g_return_if_fail (FB_IS_COUCH_CLIENT (client));
-  g_return_if_fail (commit_func != NULL);
 
   task = g_task_new (client, cancellable, callback, user_data);
   g_task_set_source_tag (task, fb_sync_identity_check_async);
 
   check = check_new (store, client);
   check->batch = batch > 0 ? batch : 500;
-  check->commit_func = commit_func;
-  check->commit_data = commit_data;
   g_task_set_task_data (task, check, (GDestroyNotify) check_free);
 
   fb_couch_client_db_request_async (client, "GET", check->local_path, NULL, cancellable,

@@ -10,11 +10,6 @@
 
 G_BEGIN_DECLS
 
-/* Commits the store's transaction on behalf of the caller (who may need to
- * tell its own commits from local edits). */
-typedef gboolean (*FbSyncCommitFunc) (gpointer   user_data,
-                                      GError   **error);
-
 typedef struct {
   gboolean reconciled;  /* the server was not the one last seen */
   guint    uploaded;    /* items the server lacked, sent again */
@@ -40,8 +35,6 @@ typedef struct {
 void     fb_sync_identity_check_async  (FbStore              *store,
                                         FbCouchClient        *client,
                                         guint                 batch,
-                                        FbSyncCommitFunc      commit_func,
-                                        gpointer              commit_data,
                                         GCancellable         *cancellable,
                                         GAsyncReadyCallback   callback,
                                         gpointer              user_data);

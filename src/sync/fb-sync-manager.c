@@ -524,9 +524,11 @@ fb_sync_manager_constructed (GObject *object)
 
   g_signal_connect_object (self->monitor, "network-changed",
                            G_CALLBACK (network_changed_cb), self, 0);
-  /* Only local edits call for a push: a run's own commits come as
-   * "item-changed::sync". */
+  /* Only the person's changes call for a push: a run's own writes come as
+   * "::push", "::pull" or "::merge" (the run pushes its merges itself). */
   g_signal_connect_object (self->store, "item-changed::local-edit",
+                           G_CALLBACK (item_changed_cb), self, 0);
+  g_signal_connect_object (self->store, "item-changed::resolution",
                            G_CALLBACK (item_changed_cb), self, 0);
   g_signal_connect_object (self->store, "notify::pending-count",
                            G_CALLBACK (store_count_notify_cb), self, 0);

@@ -70,10 +70,6 @@ gboolean _fb_sync_run_will_write      (FbSyncRun   *run,
 gboolean _fb_sync_run_check_cancelled (FbSyncRun   *run,
                                        gboolean     failed,
                                        GError     **error);
-/* Commits the run's transaction: its changes are announced as
- * FB_STORE_CHANGE_SYNC, not as local edits. */
-gboolean _fb_sync_run_commit          (FbSyncRun   *run,
-                                       GError     **error);
 gboolean _fb_sync_run_merge_pending   (FbSyncRun   *run,
                                        FbItem      *item,
                                        const char  *rev,

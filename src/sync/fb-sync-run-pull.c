@@ -250,7 +250,7 @@ apply_changes (FbSyncRun   *run,
         goto fail;
     }
 
-  if (!_fb_sync_run_commit (run, error))
+  if (!fb_store_commit (run->store, error))
     goto fail;
 
   return TRUE;

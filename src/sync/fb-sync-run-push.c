@@ -142,7 +142,7 @@ apply_conflicts (PushBatch  *batch,
         goto fail;
     }
 
-  if (!_fb_sync_run_commit (run, &error))
+  if (!fb_store_commit (run->store, &error))
     goto fail;
   return;
 
@@ -298,7 +298,7 @@ apply_push_results (PushBatch  *batch,
         }
     }
 
-  if (!_fb_sync_run_commit (run, error))
+  if (!fb_store_commit (run->store, error))
     goto fail;
 
   return TRUE;

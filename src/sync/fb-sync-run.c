@@ -258,13 +258,6 @@ _fb_sync_run_check_cancelled (FbSyncRun   *run,
   return g_cancellable_set_error_if_cancelled (run->cancellable, error);
 }
 
-gboolean
-_fb_sync_run_commit (FbSyncRun *run,
-                     GError    **error)
-{
-  return fb_store_commit_as (run->store, FB_STORE_CHANGE_SYNC, error);
-}
-
 void
 _fb_sync_run_item_rejected (FbSyncRun *run,
                             const     char *id,
@@ -338,13 +331,6 @@ _fb_sync_run_merge_pending (FbSyncRun   *run,
 
 /* ---- Opening and the identity check ---- */
 
-static gboolean
-identity_commit_cb (gpointer   user_data,
-                    GError   **error)
-{
-  return _fb_sync_run_commit (user_data, error);
-}
-
 static void
 identity_cb (GObject      *object,
              GAsyncResult *result,
@@ -378,8 +364,7 @@ identity_cb (GObject      *object,
 static void
 check_identity (FbSyncRun *run)
 {
-  fb_sync_identity_check_async (run->store, run->client, run->push_batch,
-                                identity_commit_cb, run, run->cancellable,
+  fb_sync_identity_check_async (run->store, run->client, run->push_batch, run->cancellable,
                                 identity_cb, g_object_ref (run));
 }
 

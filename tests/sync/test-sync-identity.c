@@ -646,7 +646,7 @@ test_restored_before_renewal (void)
    * document (the renewal) does not get through. */
   fb_test_peer_edit (a, old, "text", "o\nnewer\n");
   after = fb_test_peer_create_note (a, "After", "a\n");
-  handler = g_signal_connect (a->store, "item-changed::sync", G_CALLBACK (cut_renewal_cb), proxy);
+  handler = g_signal_connect (a->store, "item-changed::push", G_CALLBACK (cut_renewal_cb), proxy);
   peer_sync (a);
   g_signal_handler_disconnect (a->store, handler);
   g_assert_cmpuint (fb_test_proxy_get_fault_count (proxy), ==, 1);

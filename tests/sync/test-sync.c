@@ -1145,44 +1145,97 @@ count_change_cb (FbStore *store,
   (*(guint *) user_data)++;
 }
 
-/* Each change says where it came from: the person's edit, or a sync run's
- * commit (the manager pushes after the first kind only). */
+typedef struct {
+  guint local_edit, push, pull, merge, resolution;
+} Origins;
+
+static void
+connect_origins (FbStore *store,
+                 Origins *origins)
+{
+  g_signal_connect (store, "item-changed::local-edit", G_CALLBACK (count_change_cb),
+                    &origins->local_edit);
+  g_signal_connect (store, "item-changed::push", G_CALLBACK (count_change_cb), &origins->push);
+  g_signal_connect (store, "item-changed::pull", G_CALLBACK (count_change_cb), &origins->pull);
+  g_signal_connect (store, "item-changed::merge", G_CALLBACK (count_change_cb), &origins->merge);
+  g_signal_connect (store, "item-changed::resolution", G_CALLBACK (count_change_cb),
+                    &origins->resolution);
+}
+
+static void
+disconnect_origins (FbStore *store,
+                    Origins *origins)
+{
+  g_signal_handlers_disconnect_by_func (store, count_change_cb, &origins->local_edit);
+  g_signal_handlers_disconnect_by_func (store, count_change_cb, &origins->push);
+  g_signal_handlers_disconnect_by_func (store, count_change_cb, &origins->pull);
+  g_signal_handlers_disconnect_by_func (store, count_change_cb, &origins->merge);
+  g_signal_handlers_disconnect_by_func (store, count_change_cb, &origins->resolution);
+}
+
+/* Each change says where it came from: the person's edit, the server's
+ * answer to a push, a pull, a merge (or a conflict) and a resolution. The
+ * manager pushes after the person's changes only. */
 static void
 test_change_origins (void)
 {
   g_autoptr(Peer) a = peer_new ("origins");
   g_autoptr(Peer) b = peer_new ("origins");
   g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
-  guint a_local = 0, a_sync = 0, b_local = 0, b_sync = 0;
+  g_autofree char *other = NULL;
+  Origins ao = { 0, }, bo = { 0, };
 
-  g_signal_connect (a->store, "item-changed::local-edit", G_CALLBACK (count_change_cb), &a_local);
-  g_signal_connect (a->store, "item-changed::sync", G_CALLBACK (count_change_cb), &a_sync);
-  g_signal_connect (b->store, "item-changed::local-edit", G_CALLBACK (count_change_cb), &b_local);
-  g_signal_connect (b->store, "item-changed::sync", G_CALLBACK (count_change_cb), &b_sync);
+  connect_origins (a->store, &ao);
+  connect_origins (b->store, &bo);
 
-  id = fb_test_peer_create_note (a, "from a", "x\n");
-  g_assert_cmpuint (a_local, ==, 1);
-  g_assert_cmpuint (a_sync, ==, 0);
+  id = fb_test_peer_create_note (a, "from a", "one\ntwo\nthree\n");
+  other = fb_test_peer_create_note (a, "to collide", "x\n");
+  g_assert_cmpuint (ao.local_edit, ==, 2);
+  g_assert_cmpuint (ao.push + ao.pull + ao.merge + ao.resolution, ==, 0);
 
-  /* The push's answer (the item now synced) is the run's change. */
+  /* The push's answer (the items now synced). */
   s = peer_sync (a);
-  g_assert_cmpuint (s->pushed, ==, 1);
+  g_assert_cmpuint (s->pushed, ==, 2);
   g_clear_pointer (&s, fb_sync_stats_free);
-  g_assert_cmpuint (a_local, ==, 1);
-  g_assert_cmpuint (a_sync, >=, 1);
+  g_assert_cmpuint (ao.local_edit, ==, 2);
+  g_assert_cmpuint (ao.push, ==, 2);
+  g_assert_cmpuint (ao.pull + ao.merge, ==, 0);
 
-  /* Pulled on the other device: a sync change, no local edit. */
+  /* Taken on the other device as the server has them. */
   s = peer_sync (b);
-  g_assert_cmpuint (s->pulled, ==, 1);
+  g_assert_cmpuint (s->pulled, ==, 2);
+  g_clear_pointer (&s, fb_sync_stats_free);
   g_assert_true (fb_test_peer_has_live_item (b, id));
-  g_assert_cmpuint (b_local, ==, 0);
-  g_assert_cmpuint (b_sync, ==, 1);
+  g_assert_cmpuint (bo.local_edit + bo.push + bo.merge, ==, 0);
+  g_assert_cmpuint (bo.pull, ==, 2);
 
-  g_signal_handlers_disconnect_by_func (a->store, count_change_cb, &a_local);
-  g_signal_handlers_disconnect_by_func (a->store, count_change_cb, &a_sync);
-  g_signal_handlers_disconnect_by_func (b->store, count_change_cb, &b_local);
-  g_signal_handlers_disconnect_by_func (b->store, count_change_cb, &b_sync);
+  /* Both change the first note on different lines, the second one on the
+   * same line: b pulls a merge and a conflict. */
+  fb_test_peer_edit (a, id, "text", "ONE\ntwo\nthree\n");
+  fb_test_peer_edit (a, other, "text", "x by a\n");
+  peer_sync (a);
+  fb_test_peer_edit (b, id, "text", "one\ntwo\nTHREE\n");
+  fb_test_peer_edit (b, other, "text", "x by b\n");
+  bo = (Origins) { 0, };
+  s = fb_test_peer_sync_full (b, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s->conflicts, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (bo.local_edit + bo.resolution, ==, 0);
+  g_assert_cmpuint (bo.merge, >=, 2);
+
+  /* The person keeps b's version: a resolution, which the manager pushes. */
+  bo = (Origins) { 0, };
+  g_assert_true (fb_store_resolve_conflict (b->store, other, FB_RESOLVE_KEEP_MINE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (bo.resolution, ==, 1);
+  g_assert_cmpuint (bo.local_edit + bo.push + bo.pull + bo.merge, ==, 0);
+  g_assert_cmpuint (fb_store_get_pending_count (b->store), >=, 1);
+
+  disconnect_origins (a->store, &ao);
+  disconnect_origins (b->store, &bo);
 }
 
 static void
