@@ -8,7 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "fb-conflict-dialog.h"
-#include "fb-merge.h"
+#include "fb-edit-merge.h"
 #include "fb-store-history.h"
 #include "fb-window-private.h"
 
@@ -314,38 +314,10 @@ refresh_editor (FbWindow   *self,
 
 /* ---- Collisions on screen ---- */
 
-/* Unsaved typing and a version from elsewhere changed the same lines:
- * nothing is overwritten. The store keeps both as a conflict, what is on
- * screen as this device's side, for the person to resolve (the editor's
- * banner says so). */
-static void
-keep_collision (FbWindow   *self,
-                JsonObject *mine)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *id = g_strdup (_fb_window_current_id (self));
-
-  /* Cleared first: the store tells us about this save synchronously. */
-  self->dirty = FALSE;
-  g_clear_handle_id (&self->save_source, g_source_remove);
-
-  if (!fb_store_keep_edit_in_conflict (self->store, id, mine, &error))
-    {
-      g_autofree char *message = NULL;
-
-      /* The words stay on screen, unsaved, to be tried again. */
-      self->dirty = TRUE;
-      g_message ("Cannot keep %s in conflict: %s", id, error->message);
-      /* TRANSLATORS: %s is the reason, from the database */
-      message = g_strdup_printf (_("Your changes could not be saved: %s"), error->message);
-      _fb_window_show_error (self, message);
-    }
-}
-
-/* A new version arrived from elsewhere while the person has unsaved edits:
- * merge the two against the version the edits started from, as sync does,
- * so neither side's words are lost. A clean result is saved with the edits
- * later; a collision becomes a conflict at once. */
+/* A new version arrived from elsewhere while the person has unsaved edits
+ * (fb_edit_merge () decides): a clean merge is shown and saved with the
+ * edits later; a collision is kept by the store as a conflict, what is on
+ * screen as this device's side, and the editor's banner says so. */
 static void
 merge_into_editor (FbWindow *self,
                    FbItem   *base,
@@ -353,17 +325,40 @@ merge_into_editor (FbWindow *self,
 {
   g_autoptr(JsonObject) mine = build_body (self, fb_item_get_body (base));
   g_autoptr(JsonObject) merged = NULL;
-  gboolean merged_deleted = FALSE;
+  g_autoptr(GError) error = NULL;
+  FbMergeOutcome outcome;
+  gboolean dirty = self->dirty;
+  guint save_source = self->save_source;
 
-  if (fb_item_get_state (theirs) != FB_ITEM_STATE_CONFLICT &&
-      fb_merge_bodies (fb_item_get_body (base), mine, fb_item_get_body (theirs),
-                       &merged, &merged_deleted) == FB_MERGE_CLEAN && merged != NULL)
+  /* Cleared first: a conflict kept tells us about its save synchronously. */
+  self->dirty = FALSE;
+  self->save_source = 0;
+
+  if (!fb_edit_merge (self->store, base, mine, theirs, &outcome, &merged, &error))
     {
+      g_autofree char *message = NULL;
+
+      /* The words stay on screen, unsaved, to be tried again. */
+      self->dirty = dirty;
+      self->save_source = save_source;
+      g_message ("Cannot keep %s in conflict: %s", fb_item_get_id (theirs), error->message);
+      /* TRANSLATORS: %s is the reason, from the database */
+      message = g_strdup_printf (_("Your changes could not be saved: %s"), error->message);
+      _fb_window_show_error (self, message);
+      return;
+    }
+
+  if (outcome == FB_MERGE_CLEAN)
+    {
+      /* Still unsaved: the merge goes out with the next save. */
+      self->dirty = dirty;
+      self->save_source = save_source;
       refresh_editor (self, merged);
       return;
     }
 
-  keep_collision (self, mine);
+  if (save_source != 0)
+    g_source_remove (save_source);
 }
 
 /* The conflict banner follows the item on screen. */
