@@ -63,49 +63,29 @@ static char *
 record_snippet (FbItem *item)
 {
   JsonObject *body = fb_item_get_body (item);
-  JsonObject *fields = NULL;
+  JsonObject *fields = fb_body_get_object (body, "fields");
   GString *snippet = g_string_new (NULL);
-  g_autoptr(GList) names = NULL;
-  JsonArray *order = NULL;
+  g_autoptr(GPtrArray) names = NULL;
   guint n_shown = 0;
 
-  if (json_object_has_member (body, "fields") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (body, "fields")))
-    fields = json_object_get_object_member (body, "fields");
   if (fields == NULL)
     return g_string_free (snippet, FALSE);
 
-  if (json_object_has_member (body, "order") &&
-      JSON_NODE_HOLDS_ARRAY (json_object_get_member (body, "order")))
-    order = json_object_get_array_member (body, "order");
-
-  if (order != NULL)
+  /* In the order the editor shows them. */
+  names = fb_record_body_get_field_names (body);
+  for (guint i = 0; i < names->len && n_shown < 4; i++)
     {
-      for (guint i = 0; i < json_array_get_length (order); i++)
-        {
-          JsonNode *node = json_array_get_element (order, i);
-
-          if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-            names = g_list_append (names, (gpointer) json_node_get_string (node));
-        }
-    }
-  else
-    names = json_object_get_members (fields);
-
-  for (const GList *l = names; l != NULL && n_shown < 4; l = l->next)
-    {
+      const char *name = names->pdata[i];
       g_autofree char *value = NULL;
 
-      if (!json_object_has_member (fields, l->data))
-        continue;
-      value = fb_json_value_to_text (json_object_get_member (fields, l->data));
+      value = fb_json_value_to_text (json_object_get_member (fields, name));
       if (*value == '\0')
         continue;
 
       if (n_shown > 0)
         g_string_append (snippet, " · ");
       /* TRANSLATORS: a record field in a one-line preview: name, then value */
-      g_string_append_printf (snippet, _("%s: %s"), (const char *) l->data, value);
+      g_string_append_printf (snippet, _("%s: %s"), name, value);
       n_shown++;
     }
 
