@@ -32,21 +32,23 @@ is_envelope_key (const char *name)
 }
 
 JsonObject *
-fb_couch_document_from_item (FbItem   *item,
-                             gboolean  with_rev)
+fb_couch_document_new (const char *id,
+                       const char *rev,
+                       const char *collection,
+                       JsonObject *body,
+                       gint64      updated_at)
 {
   JsonObject *doc;
-  const char *base_rev;
 
-  g_return_val_if_fail (FB_IS_ITEM (item), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (body == NULL || collection != NULL, NULL);
 
   doc = json_object_new ();
-  base_rev = fb_item_get_base_rev (item);
-  json_object_set_string_member (doc, "_id", fb_item_get_id (item));
-  if (with_rev && base_rev != NULL)
-    json_object_set_string_member (doc, "_rev", base_rev);
+  json_object_set_string_member (doc, "_id", id);
+  if (rev != NULL)
+    json_object_set_string_member (doc, "_rev", rev);
 
-  if (fb_item_get_deleted (item))
+  if (body == NULL)
     {
       json_object_set_boolean_member (doc, "_deleted", TRUE);
     }
@@ -56,15 +58,28 @@ fb_couch_document_from_item (FbItem   *item,
       const char *name;
       JsonNode *value;
 
-      json_object_set_string_member (doc, KEY_TYPE, fb_item_get_collection (item));
-      json_object_iter_init (&iter, fb_item_get_body (item));
+      json_object_set_string_member (doc, KEY_TYPE, collection);
+      json_object_iter_init (&iter, body);
       while (json_object_iter_next (&iter, &name, &value))
         if (!is_envelope_key (name))
           json_object_set_member (doc, name, json_node_copy (value));
-      json_object_set_int_member (doc, KEY_UPDATED_AT, fb_item_get_updated_at (item));
+      json_object_set_int_member (doc, KEY_UPDATED_AT, updated_at);
     }
 
   return doc;
+}
+
+JsonObject *
+fb_couch_document_from_item (FbItem   *item,
+                             gboolean  with_rev)
+{
+  g_return_val_if_fail (FB_IS_ITEM (item), NULL);
+
+  return fb_couch_document_new (fb_item_get_id (item),
+                                with_rev ? fb_item_get_base_rev (item) : NULL,
+                                fb_item_get_collection (item),
+                                fb_item_get_deleted (item) ? NULL : fb_item_get_body (item),
+                                fb_item_get_updated_at (item));
 }
 
 JsonObject *

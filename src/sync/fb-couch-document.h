@@ -9,6 +9,14 @@
 
 G_BEGIN_DECLS
 
+/* A document: {"_id", "_rev" (when not NULL), "type": @collection, ...@body
+ * (its envelope keys left out, unknown keys and "_attachments" kept),
+ * "updated_at"}, or {"_id", "_rev", "_deleted": true} when @body is NULL. */
+JsonObject *fb_couch_document_new            (const char  *id,
+                                              const char  *rev,
+                                              const char  *collection,
+                                              JsonObject  *body,
+                                              gint64       updated_at);
 /* The document of an item: {"_id", "_rev" (its base_rev, with @with_rev),
  * "type": collection, ...body, "updated_at"}, or {"_id", "_rev",
  * "_deleted": true} for a tombstone. Also the export format's items. */

@@ -95,34 +95,20 @@ replicated_document (FbItem *item)
                       fb_item_get_server_rev (item) != NULL;
   JsonObject *body = conflict ? fb_item_get_server_body (item) : fb_item_get_base_body (item);
   gboolean deleted = conflict ? fb_item_get_server_deleted (item) || body == NULL : body == NULL;
-  JsonObject *doc = json_object_new ();
+  JsonObject *doc;
   JsonObject *revisions = json_object_new ();
   JsonArray *ids = json_array_new ();
 
-  json_object_set_string_member (doc, "_id", fb_item_get_id (item));
-  json_object_set_string_member (doc, "_rev", rev);
+  doc = fb_couch_document_new (fb_item_get_id (item), rev, fb_item_get_collection (item),
+                               deleted ? NULL : body, fb_item_get_updated_at (item));
+  /* Stubs would name attachments the server has no data for under this
+   * revision (an older leaf that has them gets ours on top instead: see
+   * reconcile_item ()). */
+  json_object_remove_member (doc, FB_BODY_ATTACHMENTS);
   json_array_add_string_element (ids, dash + 1);
   json_object_set_int_member (revisions, "start", (gint64) fb_couch_rev_generation (rev));
   json_object_set_array_member (revisions, "ids", ids);
   json_object_set_object_member (doc, "_revisions", revisions);
-
-  if (deleted)
-    {
-      json_object_set_boolean_member (doc, "_deleted", TRUE);
-    }
-  else
-    {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *value;
-
-      json_object_set_string_member (doc, "type", fb_item_get_collection (item));
-      json_object_iter_init (&iter, body);
-      while (json_object_iter_next (&iter, &name, &value))
-        if (name[0] != '_' && strcmp (name, "type") != 0 && strcmp (name, "updated_at") != 0)
-          json_object_set_member (doc, name, json_node_copy (value));
-      json_object_set_int_member (doc, "updated_at", fb_item_get_updated_at (item));
-    }
 
   return object_node (doc);
 }
