@@ -888,26 +888,12 @@ gboolean
 fb_store_set_remote_session (FbStore     *self,
                              const char  *remote,
                              const char  *session,
+                             gboolean     keep_checkpoint,
                              GError     **error)
 {
-  RemoteSession remote_session = { .remote = remote, .session = session };
-
-  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
-  g_return_val_if_fail (remote != NULL, FALSE);
-  g_return_val_if_fail (session != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return fb_store_with_transaction (self, set_remote_session_in_transaction, &remote_session,
-                                    error);
-}
-
-gboolean
-fb_store_renew_remote_session (FbStore     *self,
-                               const char  *remote,
-                               const char  *session,
-                               GError     **error)
-{
-  RemoteSession remote_session = { .remote = remote, .session = session, .keep_checkpoint = TRUE };
+  RemoteSession remote_session = {
+    .remote = remote, .session = session, .keep_checkpoint = keep_checkpoint,
+  };
 
   g_return_val_if_fail (FB_IS_STORE (self), FALSE);
   g_return_val_if_fail (remote != NULL, FALSE);

@@ -277,18 +277,15 @@ gboolean     fb_store_set_checkpoint      (FbStore     *self,
  * when @remote is not the one that was last reconciled. */
 char        *fb_store_get_remote_session  (FbStore     *self,
                                            const char  *remote);
-/* After a reconciliation with @remote: it becomes the current remote with
- * @session, and its checkpoint is cleared (the next pull starts from the
- * beginning). One transaction. */
+/* After a reconciliation with @remote, or a run that wrote to it, once
+ * the server's checkpoint document holds @session: @remote becomes the
+ * current remote with @session, the unconfirmed mark (below) is cleared,
+ * and unless @keep_checkpoint so is the pull checkpoint (the next pull
+ * starts from the beginning). One transaction. */
 gboolean     fb_store_set_remote_session  (FbStore     *self,
                                            const char  *remote,
                                            const char  *session,
-                                           GError     **error);
-/* After a run that wrote to @remote, whose checkpoint document now holds
- * @session: the same, keeping the pull checkpoint. */
-gboolean     fb_store_renew_remote_session (FbStore    *self,
-                                           const char  *remote,
-                                           const char  *session,
+                                           gboolean     keep_checkpoint,
                                            GError     **error);
 /* Written before a run sends its first write to @remote, cleared when the
  * session is set or renewed: while it stands, a matching session proves

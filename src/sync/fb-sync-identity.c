@@ -344,9 +344,8 @@ put_local_cb (GObject      *object,
   /* The server that holds our session and every revision we hold is the
    * one we last saw, even after a restore: its changes feed goes on from
    * our checkpoint. Any other one is read from the start. */
-  if (check->same_session && !check->found_missing
-      ? !fb_store_renew_remote_session (check->store, check->remote_key, session, &error)
-      : !fb_store_set_remote_session (check->store, check->remote_key, session, &error))
+  if (!fb_store_set_remote_session (check->store, check->remote_key, session,
+                                    check->same_session && !check->found_missing, &error))
     {
       g_task_return_error (task, error);
       return;

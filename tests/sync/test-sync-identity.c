@@ -519,43 +519,6 @@ copy_checkpoint (const char *from,
   g_assert_cmpuint (status, ==, 201);
 }
 
-/* The server's database is restored by copying its files back: our
- * checkpoint document comes back too, holding the session of that day.
- * What was written after the copy goes up again, nothing is lost. */
-static void
-test_restored_file_copy (void)
-{
-  g_autoptr(Peer) a = peer_new ("file-copy");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FbSyncStats) s = NULL;
-  g_autofree char *old = NULL;
-  g_autofree char *after = NULL;
-  g_autofree char *text = NULL;
-
-  old = fb_test_peer_create_note (a, "Old", "o\n");
-  peer_sync (a);
-  copy_db ("file-copy", "file-copy-backup");
-  copy_checkpoint ("file-copy", "file-copy-backup", a);
-
-  fb_test_peer_edit (a, old, "text", "o\nnewer\n");
-  after = fb_test_peer_create_note (a, "After", "a\n");
-  peer_sync (a);
-
-  recreate_db ("file-copy");
-  copy_db ("file-copy-backup", "file-copy");
-  copy_checkpoint ("file-copy-backup", "file-copy", a);
-
-  s = fb_test_peer_sync_full (a, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (s->conflicts, ==, 0);
-  text = server_text ("file-copy", old);
-  g_assert_cmpstr (text, ==, "o\nnewer\n");
-  g_clear_pointer (&text, g_free);
-  text = server_text ("file-copy", after);
-  g_assert_cmpstr (text, ==, "a\n");
-  assert_server_has_all (a, "file-copy");
-}
-
 /* Another program attached a file to a note; the server is then restored
  * to a backup from before our last edit. Our edit goes back on top of the
  * restored revision, and the attachment stays with the document. */
@@ -620,12 +583,17 @@ cut_renewal_cb (FbStore  *store,
   fb_test_proxy_set_mode (user_data, FB_TEST_PROXY_DOWN, 1, "/_local/");
 }
 
-/* As above, but the run that wrote after the copy never renewed the
- * session (the connection dropped at its very end), so the server's copy
- * holds the session we still hold: only the revisions can tell. */
+/* The server's database is restored by copying its files back: our
+ * checkpoint document comes back too, holding the session of that day.
+ * With @cut_renewal, the run that wrote after the copy never renewed the
+ * session (the connection dropped at its very end), so the copy holds the
+ * session we still hold: only the revisions can tell. Either way, what was
+ * written after the copy goes up again, and nothing is lost. */
 static void
-test_restored_before_renewal (void)
+restored_file_copy (const char *db,
+                    gboolean    cut_renewal)
 {
+  g_autofree char *backup = g_strconcat (db, "-backup", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
   g_autoptr(Peer) a = NULL;
@@ -633,37 +601,50 @@ test_restored_before_renewal (void)
   g_autofree char *old = NULL;
   g_autofree char *after = NULL;
   g_autofree char *text = NULL;
-  gulong handler;
+  gulong handler = 0;
 
   g_assert_no_error (error);
-  a = peer_new_at (fb_test_proxy_get_url (proxy), "unrenewed");
+  a = peer_new_at (fb_test_proxy_get_url (proxy), db);
   old = fb_test_peer_create_note (a, "Old", "o\n");
   peer_sync (a);
-  copy_db ("unrenewed", "unrenewed-backup");
-  copy_checkpoint ("unrenewed", "unrenewed-backup", a);
+  copy_db (db, backup);
+  copy_checkpoint (db, backup, a);
 
-  /* Once the push is answered, the next request for the checkpoint
-   * document (the renewal) does not get through. */
   fb_test_peer_edit (a, old, "text", "o\nnewer\n");
   after = fb_test_peer_create_note (a, "After", "a\n");
-  handler = g_signal_connect (a->store, "item-changed::push", G_CALLBACK (cut_renewal_cb), proxy);
+  /* Once the push is answered, the next request for the checkpoint
+   * document (the renewal) does not get through. */
+  if (cut_renewal)
+    handler = g_signal_connect (a->store, "item-changed::push", G_CALLBACK (cut_renewal_cb), proxy);
   peer_sync (a);
-  g_signal_handler_disconnect (a->store, handler);
-  g_assert_cmpuint (fb_test_proxy_get_fault_count (proxy), ==, 1);
+  g_clear_signal_handler (&handler, a->store);
+  g_assert_cmpuint (fb_test_proxy_get_fault_count (proxy), ==, cut_renewal ? 1 : 0);
 
-  recreate_db ("unrenewed");
-  copy_db ("unrenewed-backup", "unrenewed");
-  copy_checkpoint ("unrenewed-backup", "unrenewed", a);
+  recreate_db (db);
+  copy_db (backup, db);
+  copy_checkpoint (backup, db, a);
 
   s = fb_test_peer_sync_full (a, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (s->conflicts, ==, 0);
-  text = server_text ("unrenewed", old);
+  text = server_text (db, old);
   g_assert_cmpstr (text, ==, "o\nnewer\n");
   g_clear_pointer (&text, g_free);
-  text = server_text ("unrenewed", after);
+  text = server_text (db, after);
   g_assert_cmpstr (text, ==, "a\n");
-  assert_server_has_all (a, "unrenewed");
+  assert_server_has_all (a, db);
+}
+
+static void
+test_restored_file_copy (void)
+{
+  restored_file_copy ("file-copy", FALSE);
+}
+
+static void
+test_restored_before_renewal (void)
+{
+  restored_file_copy ("unrenewed", TRUE);
 }
 
 /* ---- Killed mid-sync (point 3) ----
