@@ -446,6 +446,151 @@ fb_couch_client_get_docs_finish (FbCouchClient  *self,
 /* get_revisions                                                       */
 /* ------------------------------------------------------------------ */
 
+/* Without _bulk_get (CouchDB 1.x), one GET per document with
+ * open_revs=[...]: the same entries ({"ok": doc} or {"missing": rev}). */
+typedef struct {
+  GPtrArray *ids;      /* char *, documents still to fetch */
+  GHashTable *revs;    /* id → JsonArray of revs */
+  GPtrArray *found;    /* JsonObject */
+} OpenRevs;
+
+static void
+open_revs_free (OpenRevs *open_revs)
+{
+  g_clear_pointer (&open_revs->ids, g_ptr_array_unref);
+  g_clear_pointer (&open_revs->revs, g_hash_table_unref);
+  g_clear_pointer (&open_revs->found, g_ptr_array_unref);
+  g_free (open_revs);
+}
+
+/* The "ok" documents of a list of _bulk_get or open_revs entries. */
+static void
+add_found_revisions (GPtrArray *found,
+                     JsonArray *entries)
+{
+  for (guint j = 0; j < json_array_get_length (entries); j++)
+    {
+      JsonNode *entry = json_array_get_element (entries, j);
+      JsonObject *doc;
+
+      /* "missing" or "error": compacted away, or never there. */
+      if (!JSON_NODE_HOLDS_OBJECT (entry) ||
+          !_fb_couch_member_is_object (json_node_get_object (entry), "ok"))
+        continue;
+
+      doc = json_object_get_object_member (json_node_get_object (entry), "ok");
+      if (_fb_couch_member_is_string (doc, "_id") && _fb_couch_member_is_string (doc, "_rev"))
+        g_ptr_array_add (found, json_object_ref (doc));
+    }
+}
+
+static void open_revs_next (GTask *task);
+
+static void
+open_revs_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OpenRevs *open_revs = g_task_get_task_data (task);
+  g_autoptr(FbCouchReply) reply = NULL;
+
+  reply = _fb_couch_task_reply (task, result);
+  if (reply == NULL)
+    return;
+
+  /* A document gone meanwhile has nothing to merge. */
+  if (reply->status == SOUP_STATUS_NOT_FOUND)
+    {
+      open_revs_next (g_steal_pointer (&task));
+      return;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (reply->status))
+    {
+      _fb_couch_task_return_reply_error (task, reply);
+      return;
+    }
+  if (reply->root == NULL || !JSON_NODE_HOLDS_ARRAY (reply->root))
+    {
+      g_autoptr(GError) error = NULL;
+
+      _fb_couch_set_bad_response (&error, "open_revs did not return a list");
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  add_found_revisions (open_revs->found, json_node_get_array (reply->root));
+  open_revs_next (g_steal_pointer (&task));
+}
+
+/* Takes @task. */
+static void
+open_revs_next (GTask *task)
+{
+  FbCouchClient *self = g_task_get_source_object (task);
+  OpenRevs *open_revs = g_task_get_task_data (task);
+  g_autofree char *id = NULL;
+  g_autofree char *escaped_id = NULL;
+  g_autofree char *revs_json = NULL;
+  g_autofree char *escaped_revs = NULL;
+  g_autofree char *rel = NULL;
+  g_autoptr(JsonNode) revs = NULL;
+
+  if (open_revs->ids->len == 0)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&open_revs->found),
+                             (GDestroyNotify) g_ptr_array_unref);
+      g_object_unref (task);
+      return;
+    }
+
+  id = g_ptr_array_steal_index (open_revs->ids, open_revs->ids->len - 1);
+  revs = json_node_init_array (json_node_alloc (), g_hash_table_lookup (open_revs->revs, id));
+  revs_json = json_to_string (revs, FALSE);
+  escaped_id = g_uri_escape_string (id, NULL, FALSE);
+  escaped_revs = g_uri_escape_string (revs_json, NULL, FALSE);
+  rel = g_strdup_printf ("%s/%s?revs=true&open_revs=%s", self->db_path, escaped_id, escaped_revs);
+  _fb_couch_client_request_for_task (task, "GET", rel, NULL, open_revs_cb);
+}
+
+/* Takes @task; @wanted as given to fb_couch_client_get_revisions_async (). */
+static void
+open_revs_start (GTask     *task,
+                 JsonArray *wanted)
+{
+  OpenRevs *open_revs = g_new0 (OpenRevs, 1);
+
+  open_revs->ids = g_ptr_array_new_with_free_func (g_free);
+  open_revs->revs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) json_array_unref);
+  open_revs->found = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < json_array_get_length (wanted); i++)
+    {
+      JsonNode *node = json_array_get_element (wanted, i);
+      const char *id;
+      const char *rev;
+      JsonArray *revs;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      id = json_object_get_string_member_with_default (json_node_get_object (node), "id", NULL);
+      rev = json_object_get_string_member_with_default (json_node_get_object (node), "rev", NULL);
+      if (id == NULL || rev == NULL)
+        continue;
+      revs = g_hash_table_lookup (open_revs->revs, id);
+      if (revs == NULL)
+        {
+          revs = json_array_new ();
+          g_hash_table_insert (open_revs->revs, g_strdup (id), revs);
+          g_ptr_array_add (open_revs->ids, g_strdup (id));
+        }
+      json_array_add_string_element (revs, rev);
+    }
+
+  g_task_set_task_data (task, open_revs, (GDestroyNotify) open_revs_free);
+  open_revs_next (task);
+}
+
 static void
 get_revisions_cb (GObject      *object,
                   GAsyncResult *result,
@@ -462,14 +607,15 @@ get_revisions_cb (GObject      *object,
 
   found = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
 
-  /* A server without _bulk_get (CouchDB 1.x) shows only winners: the
-   * branches stay as they are, as they did before. */
+  /* A server without _bulk_get (CouchDB 1.x): document by document. */
   if (reply->status == SOUP_STATUS_NOT_FOUND ||
       reply->status == SOUP_STATUS_METHOD_NOT_ALLOWED ||
       reply->status == SOUP_STATUS_NOT_IMPLEMENTED)
     {
-      g_debug ("The server has no _bulk_get (HTTP %u): branches are not merged", reply->status);
-      g_task_return_pointer (task, g_steal_pointer (&found), (GDestroyNotify) g_ptr_array_unref);
+      JsonArray *wanted = g_object_get_data (G_OBJECT (task), "wanted");
+
+      g_debug ("The server has no _bulk_get (HTTP %u): open_revs per document", reply->status);
+      open_revs_start (g_steal_pointer (&task), wanted);
       return;
     }
 
@@ -488,20 +634,7 @@ get_revisions_cb (GObject      *object,
         continue;
 
       docs = json_object_get_array_member (json_node_get_object (element), "docs");
-      for (guint j = 0; j < json_array_get_length (docs); j++)
-        {
-          JsonNode *entry = json_array_get_element (docs, j);
-          JsonObject *doc;
-
-          /* "missing" or "error": compacted away, or never there. */
-          if (!JSON_NODE_HOLDS_OBJECT (entry) ||
-              !_fb_couch_member_is_object (json_node_get_object (entry), "ok"))
-            continue;
-
-          doc = json_object_get_object_member (json_node_get_object (entry), "ok");
-          if (_fb_couch_member_is_string (doc, "_id") && _fb_couch_member_is_string (doc, "_rev"))
-            g_ptr_array_add (found, json_object_ref (doc));
-        }
+      add_found_revisions (found, docs);
     }
 
   g_task_return_pointer (task, g_steal_pointer (&found), (GDestroyNotify) g_ptr_array_unref);
@@ -525,6 +658,8 @@ fb_couch_client_get_revisions_async (FbCouchClient       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, fb_couch_client_get_revisions_async);
+  g_object_set_data_full (G_OBJECT (task), "wanted", json_array_ref (wanted),
+                          (GDestroyNotify) json_array_unref);
 
   object = json_object_new ();
   json_object_set_array_member (object, "docs", json_array_ref (wanted));
