@@ -8,13 +8,19 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "fb-field-row.h"
 #include "fb-record-editor.h"
+#include "fb-template.h"
 #include "fb-ui-util.h"
 
 typedef struct
 {
   FbRecordEditor *editor;
   char           *name;
+  /* The row in the form: @row for a field of the record's own (a name and
+   * a text, renamed and removed here), @typed's for one of its template. */
+  GtkWidget      *widget;
+  FbFieldRow     *typed;
   AdwEntryRow    *row;
   GtkWidget      *rename_button;
   GtkWidget      *rename_popover;
@@ -33,7 +39,12 @@ struct _FbRecordEditor
   GtkEntry             *title_entry;
   AdwPreferencesGroup  *fields_group;
   AdwEntryRow          *new_field_row;
+  GtkLabel             *new_field_message;
 
+  FbStore              *store;
+  /* The template of the record in the editor (its fields typed), or NULL. */
+  JsonObject           *template;
+  char                 *template_id;
   GPtrArray            *fields;   /* element type Field */
   guint                 loading;
   /* The toast that undoes the last removed field, while it shows. */
@@ -55,6 +66,7 @@ field_free (gpointer data)
   Field *field = data;
 
   g_free (field->name);
+  g_clear_pointer (&field->typed, fb_field_row_free);
   g_clear_pointer (&field->orig, json_node_unref);
   g_free (field->orig_text);
   g_free (field);
@@ -93,20 +105,57 @@ find_field (FbRecordEditor *self,
   return NULL;
 }
 
-/* A usable new name, stripped, or NULL. */
+/* A usable new name, stripped, or NULL and (@problem non-NULL) why not. */
+static char *
+check_name_why (FbRecordEditor  *self,
+                const char      *name,
+                const char      *allowed,
+                char           **problem)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (name != NULL ? name : ""));
+
+  if (*stripped == '\0')
+    {
+      if (problem != NULL)
+        *problem = g_strdup (_("A field needs a name"));
+      return NULL;
+    }
+  if (g_strcmp0 (stripped, allowed) != 0 && find_field (self, stripped, NULL) != NULL)
+    {
+      if (problem != NULL)
+        /* TRANSLATORS: %s is the name of a record's field */
+        *problem = g_strdup_printf (_("There is a field called “%s” already: "
+                                      "each field needs a name of its own"), stripped);
+      return NULL;
+    }
+
+  return g_steal_pointer (&stripped);
+}
+
 static char *
 check_name (FbRecordEditor *self,
             const char     *name,
             const char     *allowed)
 {
-  g_autofree char *stripped = g_strstrip (g_strdup (name != NULL ? name : ""));
+  return check_name_why (self, name, allowed, NULL);
+}
 
-  if (*stripped == '\0')
-    return NULL;
-  if (g_strcmp0 (stripped, allowed) != 0 && find_field (self, stripped, NULL) != NULL)
-    return NULL;
+static void
+field_add_to_group (FbRecordEditor *self,
+                    Field          *field)
+{
+  adw_preferences_group_add (self->fields_group, field->widget);
+  if (field->typed != NULL)
+    adw_preferences_group_add (self->fields_group, fb_field_row_get_problem_row (field->typed));
+}
 
-  return g_steal_pointer (&stripped);
+static void
+field_remove_from_group (FbRecordEditor *self,
+                         Field          *field)
+{
+  adw_preferences_group_remove (self->fields_group, field->widget);
+  if (field->typed != NULL)
+    adw_preferences_group_remove (self->fields_group, fb_field_row_get_problem_row (field->typed));
 }
 
 static void
@@ -174,6 +223,7 @@ add_field_row (FbRecordEditor *self,
   field->orig_text = fb_json_value_to_text (value);
 
   field->row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  field->widget = GTK_WIDGET (field->row);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (field->row), FALSE);
   gtk_editable_set_text (GTK_EDITABLE (field->row), field->orig_text);
   g_signal_connect (field->row, "changed", G_CALLBACK (field_value_changed_cb), field);
@@ -221,7 +271,36 @@ add_field_row (FbRecordEditor *self,
 
   update_field_labels (field);
 
-  adw_preferences_group_add (self->fields_group, GTK_WIDGET (field->row));
+  field_add_to_group (self, field);
+  g_ptr_array_add (self->fields, field);
+
+  return field;
+}
+
+static void
+typed_changed_cb (FbFieldRow *row,
+                  gpointer    user_data)
+{
+  Field *field = user_data;
+
+  emit_changed (field->editor);
+}
+
+/* A field of the record's template: its type's widget, no rename or
+ * remove (the template says what the fields are). */
+static Field *
+add_typed_row (FbRecordEditor *self,
+               JsonObject     *definition,
+               JsonNode       *value)
+{
+  Field *field = g_new0 (Field, 1);
+
+  field->editor = self;
+  field->name = g_strdup (fb_template_field_get_name (definition));
+  field->typed = fb_field_row_new (definition, value, typed_changed_cb, field);
+  field->widget = fb_field_row_get_widget (field->typed);
+
+  field_add_to_group (self, field);
   g_ptr_array_add (self->fields, field);
 
   return field;
@@ -234,10 +313,42 @@ clear_fields (FbRecordEditor *self)
     {
       Field *field = g_ptr_array_index (self->fields, i);
 
-      g_signal_handlers_disconnect_by_data (field->row, field);
-      adw_preferences_group_remove (self->fields_group, GTK_WIDGET (field->row));
+      if (field->row != NULL)
+        g_signal_handlers_disconnect_by_data (field->row, field);
+      field_remove_from_group (self, field);
     }
   g_ptr_array_set_size (self->fields, 0);
+}
+
+/* The record's template from the store, or NULL (no template, or one
+ * this device does not have yet: then the fields show as text). */
+static void
+find_template (FbRecordEditor *self,
+               JsonObject     *body)
+{
+  const char *id = fb_record_body_get_template_id (body);
+  g_autoptr(FbItem) item = NULL;
+
+  g_clear_pointer (&self->template, json_object_unref);
+  g_free (self->template_id);
+  self->template_id = g_strdup (id);
+  if (id == NULL || self->store == NULL)
+    return;
+
+  item = fb_store_get_item (self->store, id, NULL);
+  if (item != NULL && !fb_item_get_deleted (item))
+    self->template = fb_body_copy (fb_item_get_body (item));
+}
+
+/* The names in the form's order: a template's fields first. */
+static GPtrArray *
+form_names (FbRecordEditor *self,
+            JsonObject     *body)
+{
+  if (self->template != NULL)
+    return fb_record_body_get_form_names (body, self->template);
+
+  return fb_record_body_get_field_names (body);
 }
 
 static void
@@ -245,16 +356,28 @@ load_body (FbRecordEditor *self,
            JsonObject     *body)
 {
   JsonObject *fields = fb_body_get_object (body, "fields");
-  g_autoptr(GPtrArray) names = fb_record_body_get_field_names (body);
+  g_autoptr(GPtrArray) names = NULL;
+
+  find_template (self, body);
+  names = form_names (self, body);
 
   self->loading++;
   gtk_editable_set_text (GTK_EDITABLE (self->title_entry), fb_body_get_string (body, "title"));
   clear_fields (self);
   for (guint i = 0; i < names->len; i++)
-    add_field_row (self, g_ptr_array_index (names, i),
-                   json_object_get_member (fields, g_ptr_array_index (names, i)));
+    {
+      const char *name = g_ptr_array_index (names, i);
+      JsonObject *definition = fb_template_find_field (self->template, name);
+      JsonNode *value = fields != NULL ? json_object_get_member (fields, name) : NULL;
+
+      if (definition != NULL)
+        add_typed_row (self, definition, value);
+      else
+        add_field_row (self, name, value);
+    }
   gtk_editable_set_text (GTK_EDITABLE (self->new_field_row), "");
   gtk_widget_remove_css_class (GTK_WIDGET (self->new_field_row), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->new_field_message), FALSE);
   self->loading--;
 }
 
@@ -284,7 +407,12 @@ fb_record_editor_refresh (FbRecordEditor *self,
   g_return_if_fail (body != NULL);
 
   fields = fb_body_get_object (body, "fields");
-  names = fb_record_body_get_field_names (body);
+  if (g_strcmp0 (fb_record_body_get_template_id (body), self->template_id) != 0)
+    {
+      load_body (self, body);
+      return;
+    }
+  names = form_names (self, body);
 
   same_fields = names->len == self->fields->len;
   for (guint i = 0; same_fields && i < names->len; i++)
@@ -308,6 +436,11 @@ fb_record_editor_refresh (FbRecordEditor *self,
       Field *field = g_ptr_array_index (self->fields, i);
       JsonNode *value = json_object_get_member (fields, field->name);
 
+      if (field->typed != NULL)
+        {
+          fb_field_row_set_value (field->typed, value);
+          continue;
+        }
       g_clear_pointer (&field->orig, json_node_unref);
       g_free (field->orig_text);
       field->orig = json_node_copy (value);
@@ -334,8 +467,21 @@ fb_record_editor_build_body (FbRecordEditor *self,
   for (guint i = 0; i < self->fields->len; i++)
     {
       Field *field = g_ptr_array_index (self->fields, i);
-      const char *text = gtk_editable_get_text (GTK_EDITABLE (field->row));
+      const char *text;
 
+      if (field->typed != NULL)
+        {
+          JsonNode *value = fb_field_row_dup_value (field->typed);
+
+          if (value == NULL)
+            json_object_set_null_member (fields, field->name);
+          else
+            json_object_set_member (fields, field->name, value);
+          json_array_add_string_element (order, field->name);
+          continue;
+        }
+
+      text = gtk_editable_get_text (GTK_EDITABLE (field->row));
       if (field->orig != NULL && g_strcmp0 (text, field->orig_text) == 0)
         json_object_set_member (fields, field->name, json_node_copy (field->orig));
       else
@@ -389,8 +535,66 @@ fb_record_editor_get_field_row (FbRecordEditor *self,
   g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
 
   field = find_field (self, name, NULL);
+  if (field != NULL && field->typed != NULL)
+    {
+      GtkWidget *input = fb_field_row_get_input (field->typed);
+
+      return GTK_IS_EDITABLE (input) ? GTK_EDITABLE (input) : NULL;
+    }
 
   return field != NULL ? GTK_EDITABLE (field->row) : NULL;
+}
+
+GtkWidget *
+fb_record_editor_get_field_input (FbRecordEditor *self,
+                                  const char     *name)
+{
+  Field *field;
+
+  g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
+
+  field = find_field (self, name, NULL);
+  if (field == NULL)
+    return NULL;
+
+  return field->typed != NULL ? fb_field_row_get_input (field->typed) : GTK_WIDGET (field->row);
+}
+
+GtkCheckButton *
+fb_record_editor_get_choice_check (FbRecordEditor *self,
+                                   const char     *name,
+                                   const char     *choice)
+{
+  Field *field;
+
+  g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
+
+  field = find_field (self, name, NULL);
+
+  return field != NULL && field->typed != NULL ? fb_field_row_get_check (field->typed, choice) : NULL;
+}
+
+const char *
+fb_record_editor_get_field_problem (FbRecordEditor *self,
+                                    const char     *name)
+{
+  Field *field;
+
+  g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
+
+  field = find_field (self, name, NULL);
+
+  return field != NULL && field->typed != NULL ? fb_field_row_get_problem (field->typed) : NULL;
+}
+
+void
+fb_record_editor_set_store (FbRecordEditor *self,
+                            FbStore        *store)
+{
+  g_return_if_fail (FB_IS_RECORD_EDITOR (self));
+  g_return_if_fail (store == NULL || FB_IS_STORE (store));
+
+  g_set_object (&self->store, store);
 }
 
 GtkEditable *
@@ -411,7 +615,11 @@ static void
 title_activate_cb (FbRecordEditor *self)
 {
   if (self->fields->len > 0)
-    gtk_widget_grab_focus (GTK_WIDGET (((Field *) g_ptr_array_index (self->fields, 0))->row));
+    {
+      Field *first = g_ptr_array_index (self->fields, 0);
+
+      gtk_widget_grab_focus (first->typed != NULL ? fb_field_row_get_input (first->typed) : first->widget);
+    }
   else
     gtk_widget_grab_focus (GTK_WIDGET (self->new_field_row));
 }
@@ -420,6 +628,7 @@ static void
 new_field_changed_cb (FbRecordEditor *self)
 {
   gtk_widget_remove_css_class (GTK_WIDGET (self->new_field_row), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->new_field_message), FALSE);
 }
 
 static void
@@ -427,15 +636,18 @@ new_field_apply_cb (FbRecordEditor *self)
 {
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->new_field_row))));
   g_autofree char *usable = NULL;
+  g_autofree char *problem = NULL;
 
   /* Enter on an empty row is not a mistake worth pointing out. */
   if (*name == '\0')
     return;
 
-  usable = check_name (self, name, NULL);
+  usable = check_name_why (self, name, NULL, &problem);
   if (usable == NULL)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->new_field_row), "error");
+      gtk_label_set_text (self->new_field_message, problem);
+      gtk_widget_set_visible (GTK_WIDGET (self->new_field_message), TRUE);
       return;
     }
 
@@ -526,7 +738,7 @@ static void
 move_last_field (FbRecordEditor *self,
                  guint           index)
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
   gpointer last;
 
   if (index >= self->fields->len - 1)
@@ -540,11 +752,17 @@ move_last_field (FbRecordEditor *self,
     {
       Field *field = g_ptr_array_index (self->fields, i);
 
-      g_ptr_array_add (rows, g_object_ref (field->row));
-      adw_preferences_group_remove (self->fields_group, GTK_WIDGET (field->row));
+      g_ptr_array_add (rows, field);
+      g_object_ref (field->widget);
+      field_remove_from_group (self, field);
     }
   for (guint i = 0; i < rows->len; i++)
-    adw_preferences_group_add (self->fields_group, g_ptr_array_index (rows, i));
+    {
+      Field *field = g_ptr_array_index (rows, i);
+
+      field_add_to_group (self, field);
+      g_object_unref (field->widget);
+    }
 }
 
 static void
@@ -619,7 +837,8 @@ remove_field_action (GtkWidget  *widget,
   guint index;
 
   field = find_field (self, g_variant_get_string (parameter, NULL), &index);
-  if (field == NULL)
+  /* A template's field is removed from the template, not from one record. */
+  if (field == NULL || field->typed != NULL)
     return;
 
   removed = g_new0 (RemovedField, 1);
@@ -633,15 +852,15 @@ remove_field_action (GtkWidget  *widget,
    * never to the title: grabbing an entry selects all of it, and the next
    * key press would replace the title. */
   if (index + 1 < self->fields->len)
-    neighbour = GTK_WIDGET (((Field *) g_ptr_array_index (self->fields, index + 1))->row);
+    neighbour = ((Field *) g_ptr_array_index (self->fields, index + 1))->widget;
   else if (index > 0)
-    neighbour = GTK_WIDGET (((Field *) g_ptr_array_index (self->fields, index - 1))->row);
+    neighbour = ((Field *) g_ptr_array_index (self->fields, index - 1))->widget;
   else
     neighbour = GTK_WIDGET (self->new_field_row);
 
   gtk_popover_popdown (GTK_POPOVER (field->rename_popover));
   g_signal_handlers_disconnect_by_data (field->row, field);
-  adw_preferences_group_remove (self->fields_group, GTK_WIDGET (field->row));
+  field_remove_from_group (self, field);
   g_ptr_array_remove_index (self->fields, index);
   focus_row_without_selecting (neighbour);
   emit_changed (self);
@@ -675,6 +894,7 @@ fb_record_editor_dispose (GObject *object)
     adw_toast_dismiss (self->undo_toast);
   if (self->fields != NULL)
     clear_fields (self);
+  g_clear_object (&self->store);
   gtk_widget_dispose_template (GTK_WIDGET (self), FB_TYPE_RECORD_EDITOR);
   /* The template's root box has no id, so dispose_template leaves it. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -689,6 +909,8 @@ fb_record_editor_finalize (GObject *object)
   FbRecordEditor *self = FB_RECORD_EDITOR (object);
 
   g_clear_pointer (&self->fields, g_ptr_array_unref);
+  g_clear_pointer (&self->template, json_object_unref);
+  g_free (self->template_id);
 
   G_OBJECT_CLASS (fb_record_editor_parent_class)->finalize (object);
 }
@@ -713,6 +935,7 @@ fb_record_editor_class_init (FbRecordEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FbRecordEditor, title_entry);
   gtk_widget_class_bind_template_child (widget_class, FbRecordEditor, fields_group);
   gtk_widget_class_bind_template_child (widget_class, FbRecordEditor, new_field_row);
+  gtk_widget_class_bind_template_child (widget_class, FbRecordEditor, new_field_message);
   gtk_widget_class_bind_template_callback (widget_class, title_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, title_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, new_field_apply_cb);

@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "fb-item.h"
+#include "fb-store.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +39,22 @@ char       **fb_record_editor_get_field_names (FbRecordEditor *self);
 /* The row (an AdwEntryRow) that edits the value of @name, or NULL. */
 GtkEditable *fb_record_editor_get_field_row   (FbRecordEditor *self,
                                                const char     *name);
+/* The widget that edits field @name: an editable, a text view, a
+ * switch, a combo row or the expander row of a multiple choice's checks. */
+GtkWidget   *fb_record_editor_get_field_input (FbRecordEditor *self,
+                                               const char     *name);
+/* The check of @choice in the multiple choice @name, or NULL. */
+GtkCheckButton *fb_record_editor_get_choice_check (FbRecordEditor *self,
+                                                   const char     *name,
+                                                   const char     *choice);
+/* What is wrong with the value of the template's field @name, as the form
+ * says it under the field, or NULL. */
+const char  *fb_record_editor_get_field_problem (FbRecordEditor *self,
+                                                 const char     *name);
+/* Where the templates of records are found (records made from a template
+ * show its fields typed). */
+void         fb_record_editor_set_store       (FbRecordEditor *self,
+                                               FbStore        *store);
 /* The row a person types a new field's name into. */
 GtkEditable *fb_record_editor_get_new_field_row (FbRecordEditor *self);
 

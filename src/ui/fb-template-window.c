@@ -654,8 +654,9 @@ move_field (FbTemplateWindow *self,
     }
   json_object_set_array_member (self->body, "fields", g_steal_pointer (&moved));
   save (self);
+  /* Opened and focused where it went, so the key can be pressed again. */
   rebuild_field_rows (self, target);
-  gtk_widget_grab_focus (GTK_WIDGET (((FieldRows *) g_ptr_array_index (self->fields, target))->row));
+  gtk_widget_grab_focus (GTK_WIDGET (((FieldRows *) g_ptr_array_index (self->fields, target))->type_row));
 }
 
 static void

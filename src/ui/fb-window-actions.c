@@ -15,13 +15,10 @@
 /* The win.* actions (see fb-window.h), their shortcuts, and the dialogs
  * they open: history, conflicts, preferences. */
 
-static void
-new_item_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
+void
+_fb_window_add_new_item (FbWindow   *self,
+                         JsonObject *body)
 {
-  FbWindow *self = FB_WINDOW (widget);
-  g_autoptr(JsonObject) body = NULL;
   g_autoptr(FbItem) item = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -34,11 +31,6 @@ new_item_action (GtkWidget  *widget,
       gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
       _fb_window_set_search_text (self, NULL);
     }
-
-  if (self->collection == RECORDS)
-    body = fb_record_body_new ("");
-  else
-    body = fb_note_body_new ("", "");
 
   item = fb_store_create_item (self->store, collection_names[self->collection], body, &error);
   if (item == NULL)
@@ -56,6 +48,25 @@ new_item_action (GtkWidget  *widget,
   if (_fb_window_is_folded (self))
     adw_leaflet_set_visible_child (self->leaflet, self->editor_pane);
   _fb_window_focus_title (self);
+}
+
+static void
+new_item_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+  g_autoptr(JsonObject) body = NULL;
+
+  /* With templates, "New Record" asks which (fb-window-records.c). */
+  if (self->collection == RECORDS && _fb_window_ask_template (self))
+    return;
+
+  if (self->collection == RECORDS)
+    body = fb_record_body_new ("");
+  else
+    body = fb_note_body_new ("", "");
+  _fb_window_add_new_item (self, body);
 }
 
 static void

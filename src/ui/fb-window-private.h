@@ -130,5 +130,15 @@ void        _fb_window_focus_title       (FbWindow   *self);
 
 /* fb-window-actions.c */
 void        _fb_window_class_actions_init (GtkWidgetClass *widget_class);
+/* A new item of the current collection with @body, shown and selected,
+ * its title focused (after saving the editor's edits). */
+void        _fb_window_add_new_item      (FbWindow   *self,
+                                          JsonObject *body);
+
+/* fb-window-records.c: records and their templates */
+void        _fb_window_class_records_init (GtkWidgetClass *widget_class);
+/* When there are templates, asks which one a new record is made from
+ * (or a blank record) and returns TRUE; FALSE when there are none. */
+gboolean    _fb_window_ask_template      (FbWindow   *self);
 
 G_END_DECLS

@@ -697,6 +697,7 @@ fb_window_constructed (GObject *object)
 
   _fb_window_editing_init (self);
   fb_sync_banner_set_store (self->sync_banner, self->store);
+  fb_record_editor_set_store (self->record_editor, self->store);
   setup_read_only (self);
   g_signal_connect_object (self->store, "notify::conflict-count",
                            G_CALLBACK (conflict_count_notify_cb), self, G_CONNECT_SWAPPED);
@@ -892,6 +893,7 @@ fb_window_class_init (FbWindowClass *klass)
 
   _fb_window_class_editing_init (widget_class);
   _fb_window_class_actions_init (widget_class);
+  _fb_window_class_records_init (widget_class);
 
 
 }

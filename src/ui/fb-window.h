@@ -61,5 +61,10 @@ GtkWidget     *fb_window_get_item_banner    (FbWindow       *self);
 GtkWindow     *fb_window_show_conflicts     (FbWindow       *self);
 /* The sidebar's Trash entry (see fb_trash_entry_new ()). */
 GtkWidget     *fb_window_get_trash_entry    (FbWindow       *self);
+/* Records from templates (fb-window-records.c): win.new-record (s template
+ * id, "" for a blank record); win.edit-templates opens the template
+ * window, returned here while it is open (else NULL). Ctrl+N in Records
+ * asks which template when there are any. */
+struct _FbTemplateWindow *fb_window_get_template_window (FbWindow *self);
 
 G_END_DECLS

@@ -1,0 +1,611 @@
+/* fb-field-row.c: a typed field of a record as a form row: its widget, its value, its problem */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-field-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fb-field-row.h"
+#include "fb-template.h"
+#include "fb-ui-util.h"
+
+struct _FbFieldRow
+{
+  JsonObject        *definition;
+  FbFieldType        type;
+  FbFieldRowChanged  changed;
+  gpointer           user_data;
+  guint              loading;
+
+  GtkWidget         *widget;       /* the row in the group */
+  GtkWidget         *input;
+  GtkWidget         *problem_row;
+  GtkLabel          *problem_label;
+  char              *problem;
+
+  /* The stored value and how it was shown: untouched, it is saved back as
+   * it was, even when it does not fit the widget. */
+  JsonNode          *orig;
+  char              *orig_text;
+  gboolean           touched;
+
+  /* choice: the strings of the drop-down, "" first for none */
+  GPtrArray         *options;
+  /* multiple choice: the checks, and the choices they stand for */
+  GPtrArray         *checks;
+};
+
+const char *
+fb_field_row_get_name (FbFieldRow *row)
+{
+  return fb_template_field_get_name (row->definition);
+}
+
+static void
+update_problem (FbFieldRow *row)
+{
+  g_autoptr(JsonNode) value = fb_field_row_dup_value (row);
+
+  g_clear_pointer (&row->problem, g_free);
+  row->problem = fb_template_field_check (row->definition, value);
+
+  gtk_label_set_text (row->problem_label, row->problem != NULL ? row->problem : "");
+  gtk_widget_set_visible (row->problem_row, row->problem != NULL);
+  if (row->problem != NULL)
+    {
+      gtk_widget_add_css_class (row->widget, "fb-field-problem");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row->input),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, row->problem, -1);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (row->widget, "fb-field-problem");
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (row->input), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+    }
+}
+
+static void
+input_changed (FbFieldRow *row)
+{
+  if (row->loading > 0)
+    return;
+
+  row->touched = TRUE;
+  update_problem (row);
+  if (row->changed != NULL)
+    row->changed (row, row->user_data);
+}
+
+static void
+editable_changed_cb (GtkEditable *editable,
+                     FbFieldRow  *row)
+{
+  input_changed (row);
+}
+
+static void
+buffer_changed_cb (GtkTextBuffer *buffer,
+                   FbFieldRow    *row)
+{
+  input_changed (row);
+}
+
+static void
+notify_cb (GObject    *object,
+           GParamSpec *pspec,
+           FbFieldRow *row)
+{
+  input_changed (row);
+}
+
+static void
+check_toggled_cb (GtkCheckButton *check,
+                  FbFieldRow     *row)
+{
+  input_changed (row);
+}
+
+/* ---- Dates: a calendar beside the entry ---- */
+
+static void
+day_selected_cb (GtkCalendar *calendar,
+                 FbFieldRow  *row)
+{
+  g_autoptr(GDateTime) date = gtk_calendar_get_date (calendar);
+  g_autofree char *day = g_date_time_format (date, "%Y-%m-%d");
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (row->input));
+  g_autofree char *wanted = NULL;
+
+  if (row->loading > 0)
+    return;
+
+  /* A date and time keeps the time already typed, or takes 00:00. */
+  if (row->type == FB_FIELD_DATE_TIME)
+    {
+      const char *time = strlen (text) > 11 && (text[10] == 'T' || text[10] == ' ') ? text + 11 : "00:00";
+
+      wanted = g_strdup_printf ("%sT%s", day, time);
+    }
+  else
+    wanted = g_strdup (day);
+
+  gtk_editable_set_text (GTK_EDITABLE (row->input), wanted);
+  gtk_popover_popdown (GTK_POPOVER (gtk_widget_get_ancestor (GTK_WIDGET (calendar), GTK_TYPE_POPOVER)));
+}
+
+static void
+calendar_show_cb (GtkWidget  *popover,
+                  FbFieldRow *row)
+{
+  GtkCalendar *calendar = GTK_CALENDAR (gtk_popover_get_child (GTK_POPOVER (popover)));
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (row->input));
+  int y, m, d;
+
+  row->loading++;
+  if (sscanf (text, "%4d-%2d-%2d", &y, &m, &d) == 3 && g_date_valid_dmy (d, m, y))
+    {
+      g_autoptr(GDateTime) date = g_date_time_new_local (y, m, d, 0, 0, 0);
+
+      gtk_calendar_select_day (calendar, date);
+    }
+  row->loading--;
+}
+
+static void
+add_calendar (FbFieldRow *row)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *calendar = gtk_calendar_new ();
+  g_autofree char *label = NULL;
+
+  gtk_popover_set_child (GTK_POPOVER (popover), calendar);
+  g_signal_connect (calendar, "day-selected", G_CALLBACK (day_selected_cb), row);
+  g_signal_connect (popover, "show", G_CALLBACK (calendar_show_cb), row);
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "x-office-calendar-symbolic");
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  /* TRANSLATORS: the calendar button beside a date field; %s is its name */
+  label = g_strdup_printf (_("Choose a Date for “%s”"), fb_field_row_get_name (row));
+  gtk_widget_set_tooltip_text (button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (row->widget), button);
+}
+
+/* ---- Building the widget ---- */
+
+static void
+make_entry (FbFieldRow *row)
+{
+  const char *unit = fb_template_field_get_unit (row->definition);
+
+  row->widget = row->input = adw_entry_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row->widget), FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (row->input), row->orig_text);
+  g_signal_connect (row->input, "changed", G_CALLBACK (editable_changed_cb), row);
+
+  switch (row->type)
+    {
+    case FB_FIELD_INTEGER:
+      adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (row->input), GTK_INPUT_PURPOSE_DIGITS);
+      break;
+    case FB_FIELD_DECIMAL:
+    case FB_FIELD_LOCATION:
+      adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (row->input), GTK_INPUT_PURPOSE_NUMBER);
+      break;
+    case FB_FIELD_DATE:
+    case FB_FIELD_DATE_TIME:
+      add_calendar (row);
+      break;
+    default:
+      break;
+    }
+
+  if ((row->type == FB_FIELD_INTEGER || row->type == FB_FIELD_DECIMAL) && *unit != '\0')
+    {
+      GtkWidget *label = gtk_label_new (unit);
+
+      gtk_widget_add_css_class (label, "dim-label");
+      adw_entry_row_add_suffix (ADW_ENTRY_ROW (row->widget), label);
+    }
+}
+
+static void
+make_long_text (FbFieldRow *row)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *label = gtk_label_new (fb_field_row_get_name (row));
+  GtkWidget *frame = gtk_frame_new (NULL);
+  GtkTextBuffer *buffer;
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_box_append (GTK_BOX (box), label);
+
+  row->input = gtk_text_view_new ();
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (row->input), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (row->input), 6);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (row->input), 6);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (row->input), 6);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (row->input), 6);
+  gtk_widget_set_size_request (row->input, -1, 72);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (row->input),
+                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (row->input));
+  gtk_text_buffer_set_text (buffer, row->orig_text, -1);
+  g_signal_connect (buffer, "changed", G_CALLBACK (buffer_changed_cb), row);
+  gtk_frame_set_child (GTK_FRAME (frame), row->input);
+  gtk_box_append (GTK_BOX (box), frame);
+
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 12);
+  row->widget = adw_preferences_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row->widget), fb_field_row_get_name (row));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row->widget), FALSE);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row->widget), box);
+}
+
+static void
+make_switch (FbFieldRow *row)
+{
+  row->widget = adw_action_row_new ();
+  row->input = gtk_switch_new ();
+  gtk_widget_set_valign (row->input, GTK_ALIGN_CENTER);
+  gtk_switch_set_active (GTK_SWITCH (row->input),
+                         row->orig != NULL && JSON_NODE_HOLDS_VALUE (row->orig) &&
+                         json_node_get_value_type (row->orig) == G_TYPE_BOOLEAN &&
+                         json_node_get_boolean (row->orig));
+  g_signal_connect (row->input, "notify::active", G_CALLBACK (notify_cb), row);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row->widget), row->input);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row->widget), row->input);
+}
+
+static gboolean
+holds_string (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
+static void
+make_choice (FbFieldRow *row)
+{
+  g_autoptr(GPtrArray) choices = fb_template_field_get_choices (row->definition);
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  guint selected = 0;
+
+  row->options = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (row->options, g_strdup (""));
+  for (guint i = 0; i < choices->len; i++)
+    g_ptr_array_add (row->options, g_strdup (g_ptr_array_index (choices, i)));
+  /* A value that is not (or no longer) one of the choices stays choosable. */
+  if (!fb_field_value_is_empty (row->orig) &&
+      !g_ptr_array_find_with_equal_func (row->options, row->orig_text, g_str_equal, NULL))
+    g_ptr_array_add (row->options, g_strdup (row->orig_text));
+
+  for (guint i = 0; i < row->options->len; i++)
+    {
+      const char *option = g_ptr_array_index (row->options, i);
+
+      gtk_string_list_append (labels, i == 0 ? _("None") : option);
+      if (i > 0 && holds_string (row->orig) && g_str_equal (option, row->orig_text))
+        selected = i;
+    }
+
+  row->widget = row->input = adw_combo_row_new ();
+  adw_combo_row_set_model (ADW_COMBO_ROW (row->widget), G_LIST_MODEL (labels));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row->widget), selected);
+  g_signal_connect (row->widget, "notify::selected", G_CALLBACK (notify_cb), row);
+}
+
+static void
+add_check (FbFieldRow *row,
+           const char *choice,
+           gboolean    active)
+{
+  GtkWidget *check_row = adw_action_row_new ();
+  GtkWidget *check = gtk_check_button_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (check_row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (check_row), choice);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), active);
+  gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+  g_signal_connect (check, "toggled", G_CALLBACK (check_toggled_cb), row);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (check_row), check);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (check_row), check);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (row->widget), check_row);
+  g_object_set_data_full (G_OBJECT (check), "fb-choice", g_strdup (choice), g_free);
+  g_ptr_array_add (row->checks, check);
+}
+
+static gboolean
+array_has (JsonNode   *node,
+           const char *s)
+{
+  JsonArray *array = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    if (holds_string (json_array_get_element (array, i)) &&
+        g_strcmp0 (json_array_get_string_element (array, i), s) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+make_multiple_choice (FbFieldRow *row)
+{
+  g_autoptr(GPtrArray) choices = fb_template_field_get_choices (row->definition);
+  JsonArray *array = row->orig != NULL && JSON_NODE_HOLDS_ARRAY (row->orig)
+                     ? json_node_get_array (row->orig) : NULL;
+
+  row->widget = row->input = adw_expander_row_new ();
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row->widget), TRUE);
+  row->checks = g_ptr_array_new ();
+  for (guint i = 0; i < choices->len; i++)
+    add_check (row, g_ptr_array_index (choices, i), array_has (row->orig, g_ptr_array_index (choices, i)));
+  /* Chosen values the template no longer offers stay, checked. */
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (holds_string (element) &&
+          !g_ptr_array_find_with_equal_func (choices, json_node_get_string (element), g_str_equal, NULL))
+        add_check (row, json_node_get_string (element), TRUE);
+    }
+}
+
+FbFieldRow *
+fb_field_row_new (JsonObject        *definition,
+                  JsonNode          *value,
+                  FbFieldRowChanged  changed,
+                  gpointer           user_data)
+{
+  FbFieldRow *row = g_new0 (FbFieldRow, 1);
+  GtkWidget *label;
+
+  g_return_val_if_fail (definition != NULL, NULL);
+
+  row->definition = fb_body_copy (definition);
+  row->type = fb_template_field_get_type (definition);
+  row->changed = changed;
+  row->user_data = user_data;
+  row->orig = value != NULL ? json_node_copy (value) : NULL;
+  row->orig_text = fb_field_value_to_text (row->type, value);
+
+  switch (row->type)
+    {
+    case FB_FIELD_LONG_TEXT:
+      make_long_text (row);
+      break;
+    case FB_FIELD_YES_NO:
+      make_switch (row);
+      break;
+    case FB_FIELD_CHOICE:
+      make_choice (row);
+      break;
+    case FB_FIELD_MULTIPLE_CHOICE:
+      make_multiple_choice (row);
+      break;
+    default:
+      make_entry (row);
+      break;
+    }
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row->widget), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row->widget), fb_field_row_get_name (row));
+  gtk_widget_add_css_class (row->widget, "fb-typed-field");
+
+  label = gtk_label_new (NULL);
+  row->problem_label = GTK_LABEL (label);
+  gtk_label_set_xalign (row->problem_label, 0);
+  gtk_label_set_wrap (row->problem_label, TRUE);
+  gtk_widget_add_css_class (label, "error");
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_widget_set_margin_top (label, 6);
+  gtk_widget_set_margin_bottom (label, 6);
+  row->problem_row = gtk_list_box_row_new ();
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row->problem_row), FALSE);
+  gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row->problem_row), FALSE);
+  gtk_widget_set_focusable (row->problem_row, FALSE);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row->problem_row), label);
+  g_object_ref_sink (row->widget);
+  g_object_ref_sink (row->problem_row);
+
+  update_problem (row);
+
+  return row;
+}
+
+void
+fb_field_row_free (FbFieldRow *row)
+{
+  if (row == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (row->input, row);
+  if (GTK_IS_TEXT_VIEW (row->input))
+    g_signal_handlers_disconnect_by_data (gtk_text_view_get_buffer (GTK_TEXT_VIEW (row->input)), row);
+  for (guint i = 0; row->checks != NULL && i < row->checks->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (row->checks, i), row);
+  g_clear_pointer (&row->checks, g_ptr_array_unref);
+  g_clear_pointer (&row->options, g_ptr_array_unref);
+  g_clear_object (&row->widget);
+  g_clear_object (&row->problem_row);
+  g_clear_pointer (&row->definition, json_object_unref);
+  g_clear_pointer (&row->orig, json_node_unref);
+  g_free (row->orig_text);
+  g_free (row->problem);
+  g_free (row);
+}
+
+GtkWidget *
+fb_field_row_get_widget (FbFieldRow *row)
+{
+  return row->widget;
+}
+
+GtkWidget *
+fb_field_row_get_problem_row (FbFieldRow *row)
+{
+  return row->problem_row;
+}
+
+GtkWidget *
+fb_field_row_get_input (FbFieldRow *row)
+{
+  return row->input;
+}
+
+GtkCheckButton *
+fb_field_row_get_check (FbFieldRow *row,
+                        const char *choice)
+{
+  for (guint i = 0; row->checks != NULL && i < row->checks->len; i++)
+    {
+      GtkCheckButton *check = g_ptr_array_index (row->checks, i);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (check), "fb-choice"), choice) == 0)
+        return check;
+    }
+
+  return NULL;
+}
+
+const char *
+fb_field_row_get_problem (FbFieldRow *row)
+{
+  return row->problem;
+}
+
+static char *
+current_text (FbFieldRow *row)
+{
+  if (GTK_IS_TEXT_VIEW (row->input))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (row->input));
+      GtkTextIter start, end;
+
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    }
+
+  return g_strdup (gtk_editable_get_text (GTK_EDITABLE (row->input)));
+}
+
+JsonNode *
+fb_field_row_dup_value (FbFieldRow *row)
+{
+  g_return_val_if_fail (row != NULL, NULL);
+
+  if (!row->touched)
+    return row->orig != NULL ? json_node_copy (row->orig) : NULL;
+
+  switch (row->type)
+    {
+    case FB_FIELD_YES_NO:
+      {
+        JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+        json_node_set_boolean (node, gtk_switch_get_active (GTK_SWITCH (row->input)));
+        return node;
+      }
+
+    case FB_FIELD_CHOICE:
+      {
+        guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (row->input));
+        JsonNode *node;
+
+        if (selected == 0 || selected >= row->options->len)
+          return NULL;
+        node = json_node_new (JSON_NODE_VALUE);
+        json_node_set_string (node, g_ptr_array_index (row->options, selected));
+        return node;
+      }
+
+    case FB_FIELD_MULTIPLE_CHOICE:
+      {
+        JsonArray *array = json_array_new ();
+        JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+        for (guint i = 0; i < row->checks->len; i++)
+          {
+            GtkCheckButton *check = g_ptr_array_index (row->checks, i);
+
+            if (gtk_check_button_get_active (check))
+              json_array_add_string_element (array, g_object_get_data (G_OBJECT (check), "fb-choice"));
+          }
+        json_node_take_array (node, array);
+        return node;
+      }
+
+    default:
+      {
+        g_autofree char *text = current_text (row);
+
+        /* Shown as it was stored: saved as it was (a decimal's digits, an
+         * unknown value's JSON). */
+        if (row->orig != NULL && g_strcmp0 (text, row->orig_text) == 0)
+          return json_node_copy (row->orig);
+        return fb_field_value_from_text (row->type, text, NULL);
+      }
+    }
+}
+
+void
+fb_field_row_set_value (FbFieldRow *row,
+                        JsonNode   *value)
+{
+  g_return_if_fail (row != NULL);
+
+  g_clear_pointer (&row->orig, json_node_unref);
+  g_free (row->orig_text);
+  row->orig = value != NULL ? json_node_copy (value) : NULL;
+  row->orig_text = fb_field_value_to_text (row->type, value);
+  row->touched = FALSE;
+
+  row->loading++;
+  switch (row->type)
+    {
+    case FB_FIELD_LONG_TEXT:
+      fb_text_buffer_replace_minimal (gtk_text_view_get_buffer (GTK_TEXT_VIEW (row->input)), row->orig_text);
+      break;
+    case FB_FIELD_YES_NO:
+      gtk_switch_set_active (GTK_SWITCH (row->input),
+                             value != NULL && JSON_NODE_HOLDS_VALUE (value) &&
+                             json_node_get_value_type (value) == G_TYPE_BOOLEAN &&
+                             json_node_get_boolean (value));
+      break;
+    case FB_FIELD_CHOICE:
+      {
+        guint selected = 0;
+
+        for (guint i = 1; i < row->options->len; i++)
+          if (holds_string (value) && g_str_equal (g_ptr_array_index (row->options, i), row->orig_text))
+            selected = i;
+        adw_combo_row_set_selected (ADW_COMBO_ROW (row->input), selected);
+      }
+      break;
+    case FB_FIELD_MULTIPLE_CHOICE:
+      for (guint i = 0; i < row->checks->len; i++)
+        {
+          GtkCheckButton *check = g_ptr_array_index (row->checks, i);
+
+          gtk_check_button_set_active (check, array_has (value, g_object_get_data (G_OBJECT (check), "fb-choice")));
+        }
+      break;
+    default:
+      fb_editable_replace_minimal (GTK_EDITABLE (row->input), row->orig_text);
+      break;
+    }
+  row->loading--;
+
+  update_problem (row);
+}

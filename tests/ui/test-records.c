@@ -1,0 +1,405 @@
+/* test-records.c: templates designed in the template window, typed records from them, under Broadway */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-test-records"
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "fb-record-csv.h"
+#include "fb-record-editor.h"
+#include "fb-store.h"
+#include "fb-template.h"
+#include "fb-template-window.h"
+#include "fb-test-dir.h"
+#include "fb-test-ui.h"
+#include "fb-test-wait.h"
+#include "fb-window.h"
+
+#define WAIT_SECONDS 10
+#define WAIT_FOR(cond) WAIT_UNTIL (cond, WAIT_SECONDS * 1000)
+
+typedef struct
+{
+  char     *dir;
+  FbStore  *store;
+  FbWindow *window;
+} Fixture;
+
+static gpointer
+child (Fixture    *fixture,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (fixture->window), FB_TYPE_WINDOW, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static FbRecordEditor *
+record_editor (Fixture *fixture)
+{
+  return child (fixture, "record_editor");
+}
+
+static gboolean
+is_showing (gpointer widget)
+{
+  return widget != NULL && gtk_widget_get_mapped (GTK_WIDGET (widget)) &&
+         gtk_widget_get_width (GTK_WIDGET (widget)) > 0;
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  fixture->dir = fb_test_make_tmp_dir ();
+  path = g_build_filename (fixture->dir, "fieldbook.db", NULL);
+  fixture->store = fb_store_new (path, &error);
+  g_assert_no_error (error);
+
+  fixture->window = g_object_ref_sink (fb_window_new (NULL, fixture->store));
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  WAIT_FOR (is_showing (child (fixture, "list_stack")));
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+
+  gtk_window_close (GTK_WINDOW (window));
+  WAIT_FOR (!gtk_widget_get_visible (window) && G_OBJECT (window)->ref_count == 1);
+  g_assert_finalize_object (g_steal_pointer (&fixture->window));
+  WAIT_FOR (G_OBJECT (fixture->store)->ref_count == 1);
+  g_assert_finalize_object (g_steal_pointer (&fixture->store));
+
+  fb_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static void
+activate (gpointer    widget,
+          const char *action,
+          const char *format,
+          ...)
+{
+  GVariant *parameter = NULL;
+  va_list args;
+
+  if (format != NULL)
+    {
+      va_start (args, format);
+      parameter = g_variant_new_va (format, NULL, &args);
+      va_end (args);
+    }
+
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (widget), action, parameter));
+}
+
+/* The only template in the store, reread. */
+static JsonObject *
+stored_template (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) templates = fb_store_list_templates (fixture->store, NULL);
+
+  g_assert_cmpuint (templates->len, ==, 1);
+  return fb_body_copy (fb_item_get_body (g_ptr_array_index (templates, 0)));
+}
+
+static char *
+field_names (JsonObject *template)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  for (guint i = 0; i < fb_template_get_n_fields (template); i++)
+    g_ptr_array_add (names, (char *) fb_template_field_get_name (fb_template_get_field (template, i)));
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv ("|", (char **) names->pdata);
+}
+
+static gboolean
+template_fields_are (Fixture    *fixture,
+                     const char *expected)
+{
+  g_autoptr(JsonObject) template = stored_template (fixture);
+  g_autofree char *names = field_names (template);
+
+  return g_strcmp0 (names, expected) == 0;
+}
+
+/* Adds a field as a person does: its name typed into "New Field Name" and
+ * Enter, then its type from the drop-down. */
+static guint
+add_field (FbTemplateWindow *window,
+           const char       *name,
+           FbFieldType       type)
+{
+  GtkEditable *new_field = fb_template_window_get_new_field_row (window);
+  guint index = 0;
+
+  while (fb_template_window_get_field_row (window, index) != NULL)
+    index++;
+
+  gtk_editable_set_text (new_field, name);
+  g_signal_emit_by_name (new_field, "entry-activated");
+  g_assert_nonnull (fb_template_window_get_field_row (window, index));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (fb_template_window_get_field_row (window, index))),
+                   ==, name);
+  /* The type drop-down has the focus for what comes next. */
+  WAIT_FOR (gtk_widget_has_focus (GTK_WIDGET (fb_template_window_get_type_row (window, index))));
+  adw_combo_row_set_selected (fb_template_window_get_type_row (window, index), type);
+  g_assert_cmpstr (adw_expander_row_get_subtitle (fb_template_window_get_field_row (window, index)),
+                   ==, fb_field_type_get_label (type));
+
+  return index;
+}
+
+static FbTemplateWindow *
+design_bird_template (Fixture *fixture)
+{
+  FbTemplateWindow *window;
+  guint species, count, behaviour;
+  g_autoptr(JsonObject) template = NULL;
+  JsonObject *field;
+
+  activate (fixture->window, "win.edit-templates", NULL);
+  window = fb_window_get_template_window (fixture->window);
+  g_assert_nonnull (window);
+  WAIT_FOR (is_showing (window));
+
+  activate (window, "template.new", NULL);
+  WAIT_FOR (gtk_widget_has_focus (GTK_WIDGET (fb_template_window_get_name_entry (window))) ||
+            gtk_widget_get_focus_child (GTK_WIDGET (fb_template_window_get_name_entry (window))) != NULL);
+  gtk_editable_set_text (fb_template_window_get_name_entry (window), "Bird sighting");
+
+  species = add_field (window, "Species", FB_FIELD_CHOICE);
+  gtk_switch_set_active (fb_template_window_get_required_switch (window, species), TRUE);
+  WAIT_FOR (is_showing (fb_template_window_get_choices_row (window, species)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fb_template_window_get_unit_row (window, species))));
+  gtk_editable_set_text (fb_template_window_get_choices_row (window, species), "Grey heron; Little egret");
+  g_assert_cmpstr (adw_expander_row_get_subtitle (fb_template_window_get_field_row (window, species)),
+                   ==, "Choice, required");
+
+  count = add_field (window, "Count", FB_FIELD_INTEGER);
+  WAIT_FOR (is_showing (fb_template_window_get_unit_row (window, count)));
+  gtk_editable_set_text (fb_template_window_get_unit_row (window, count), "birds");
+  add_field (window, "Seen on", FB_FIELD_DATE);
+  add_field (window, "Nesting", FB_FIELD_YES_NO);
+  behaviour = add_field (window, "Behaviour", FB_FIELD_MULTIPLE_CHOICE);
+  gtk_editable_set_text (fb_template_window_get_choices_row (window, behaviour), "feeding; calling; flying");
+
+  /* A second "Count" is refused, and the form says why. */
+  gtk_editable_set_text (fb_template_window_get_new_field_row (window), "Count");
+  g_signal_emit_by_name (fb_template_window_get_new_field_row (window), "entry-activated");
+  g_assert_cmpstr (fb_template_window_get_new_field_message (window), ==,
+                   "There is a field called “Count” already: each field needs a name of its own");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (fb_template_window_get_new_field_row (window)), "error"));
+  gtk_editable_set_text (fb_template_window_get_new_field_row (window), "");
+  g_assert_null (fb_template_window_get_new_field_message (window));
+
+  /* Saved as it was made. */
+  template = stored_template (fixture);
+  g_assert_cmpstr (fb_body_get_string (template, "title"), ==, "Bird sighting");
+  g_assert_true (template_fields_are (fixture, "Species|Count|Seen on|Nesting|Behaviour"));
+  field = fb_template_find_field (template, "Species");
+  g_assert_cmpint (fb_template_field_get_type (field), ==, FB_FIELD_CHOICE);
+  g_assert_true (fb_template_field_get_required (field));
+  g_assert_cmpuint (fb_template_field_get_choices (field)->len, ==, 2);
+  field = fb_template_find_field (template, "Count");
+  g_assert_cmpint (fb_template_field_get_type (field), ==, FB_FIELD_INTEGER);
+  g_assert_cmpstr (fb_template_field_get_unit (field), ==, "birds");
+  g_assert_cmpint (fb_template_field_get_type (fb_template_find_field (template, "Behaviour")), ==,
+                   FB_FIELD_MULTIPLE_CHOICE);
+
+  return window;
+}
+
+/* Alt+Down in a field moves it down, Alt+Up back. */
+static void
+test_reorder_template_fields (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  FbTemplateWindow *window = design_bird_template (fixture);
+  GtkWidget *count_type = GTK_WIDGET (fb_template_window_get_type_row (window, 1));
+
+  adw_expander_row_set_expanded (fb_template_window_get_field_row (window, 1), TRUE);
+  WAIT_FOR (is_showing (count_type));
+  gtk_widget_grab_focus (count_type);
+  WAIT_FOR (gtk_widget_has_focus (count_type));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "template.move-focused-field", "b", TRUE));
+  g_assert_true (template_fields_are (fixture, "Species|Seen on|Count|Nesting|Behaviour"));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (fb_template_window_get_field_row (window, 2))),
+                   ==, "Count");
+  /* The moved field keeps the focus, so the key can be pressed again. */
+  WAIT_FOR (gtk_widget_has_focus (GTK_WIDGET (fb_template_window_get_type_row (window, 2))));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "template.move-focused-field", "b", FALSE));
+  g_assert_true (template_fields_are (fixture, "Species|Count|Seen on|Nesting|Behaviour"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "template.remove-field", "u", 3));
+  g_assert_true (template_fields_are (fixture, "Species|Count|Seen on|Behaviour"));
+
+  gtk_window_close (GTK_WINDOW (window));
+  WAIT_FOR (fb_window_get_template_window (fixture->window) == NULL);
+}
+
+static AdwMessageDialog *
+open_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+
+  return NULL;
+}
+
+/* Ctrl+N in Records asks which template; Enter takes the first. */
+static void
+new_record_from_dialog (Fixture    *fixture,
+                        const char *template_id)
+{
+  AdwMessageDialog *dialog;
+
+  activate (fixture->window, "win.new-item", NULL);
+  WAIT_FOR ((dialog = open_dialog ()) != NULL);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "New Record");
+  g_assert_true (adw_message_dialog_has_response (dialog, "blank"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, template_id);
+  /* Enter presses the default button. */
+  WAIT_FOR (GTK_IS_BUTTON (gtk_window_get_default_widget (GTK_WINDOW (dialog))));
+  g_signal_emit_by_name (gtk_window_get_default_widget (GTK_WINDOW (dialog)), "clicked");
+  WAIT_FOR (open_dialog () == NULL);
+}
+
+static gboolean
+problem_is (Fixture    *fixture,
+            const char *field,
+            const char *expected)
+{
+  return g_strcmp0 (fb_record_editor_get_field_problem (record_editor (fixture), field), expected) == 0;
+}
+
+static JsonObject *
+current_fields (Fixture *fixture)
+{
+  g_autoptr(FbItem) item = NULL;
+
+  g_assert_true (fb_window_flush (fixture->window));
+  item = fb_store_get_item (fixture->store, fb_item_get_id (fb_window_get_current_item (fixture->window)), NULL);
+  return fb_body_copy (fb_body_get_object (fb_item_get_body (item), "fields"));
+}
+
+/* The core flow: a template with five typed fields, three records from it,
+ * problems said at the field, saved anyway, and the CSV of them. */
+static void
+test_typed_records (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  FbTemplateWindow *window = design_bird_template (fixture);
+  g_autofree char *template_id = g_strdup (fb_template_window_get_current_id (window));
+  FbRecordEditor *editor = record_editor (fixture);
+  g_autoptr(JsonObject) fields = NULL;
+  g_autoptr(FbItem) template = NULL;
+  g_autofree char *csv = NULL;
+  GtkWidget *species, *count;
+  const char *counts[] = { "a dozen", "12", "3" };
+
+  gtk_window_close (GTK_WINDOW (window));
+  WAIT_FOR (fb_window_get_template_window (fixture->window) == NULL);
+  activate (fixture->window, "win.collection", "s", "records");
+
+  for (guint r = 0; r < 3; r++)
+    {
+      g_autofree char *title = g_strdup_printf ("Heron %u", r + 1);
+
+      new_record_from_dialog (fixture, template_id);
+      WAIT_FOR (is_showing (fb_record_editor_get_title_entry (editor)));
+      gtk_editable_set_text (fb_record_editor_get_title_entry (editor), title);
+
+      /* Each field its type's widget; the required one says so at once. */
+      species = fb_record_editor_get_field_input (editor, "Species");
+      g_assert_true (ADW_IS_COMBO_ROW (species));
+      g_assert_true (GTK_IS_SWITCH (fb_record_editor_get_field_input (editor, "Nesting")));
+      g_assert_true (ADW_IS_EXPANDER_ROW (fb_record_editor_get_field_input (editor, "Behaviour")));
+      g_assert_true (problem_is (fixture, "Species", "Species is required"));
+      g_assert_true (fb_test_find_label (GTK_WIDGET (editor), "Species is required") != NULL);
+
+      /* Enter in the title goes to the first field. */
+      g_signal_emit_by_name (fb_record_editor_get_title_entry (editor), "activate");
+      WAIT_FOR (gtk_widget_has_focus (species) || gtk_widget_get_focus_child (species) != NULL);
+      adw_combo_row_set_selected (ADW_COMBO_ROW (species), 1 + r % 2);
+      g_assert_true (problem_is (fixture, "Species", NULL));
+
+      count = fb_record_editor_get_field_input (editor, "Count");
+      gtk_editable_set_text (GTK_EDITABLE (count), counts[r]);
+      gtk_editable_set_text (GTK_EDITABLE (fb_record_editor_get_field_input (editor, "Seen on")),
+                             "2026-12-0" "1");
+      gtk_check_button_set_active (fb_record_editor_get_choice_check (editor, "Behaviour", "calling"), TRUE);
+      if (r == 0)
+        {
+          /* A word in a number field: said in words, and saved anyway. */
+          g_assert_true (problem_is (fixture, "Count", "Count must be a whole number"));
+          g_assert_nonnull (fb_test_find_label (GTK_WIDGET (editor), "Count must be a whole number"));
+          gtk_test_accessible_assert_property (GTK_ACCESSIBLE (count), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                               "Count must be a whole number");
+          fields = current_fields (fixture);
+          g_assert_cmpstr (json_object_get_string_member (fields, "Count"), ==, "a dozen");
+          g_clear_pointer (&fields, json_object_unref);
+        }
+      else
+        g_assert_true (problem_is (fixture, "Count", NULL));
+    }
+
+  fields = current_fields (fixture);
+  g_assert_cmpint (json_object_get_int_member (fields, "Count"), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (fields, "Species"), ==, "Grey heron");
+  g_assert_false (json_object_get_boolean_member (fields, "Nesting"));
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (fields, "Behaviour"), 0),
+                   ==, "calling");
+
+  template = fb_store_get_item (fixture->store, template_id, NULL);
+  csv = fb_record_csv_export (fixture->store, template, NULL, NULL);
+  g_assert_cmpstr (csv, ==,
+                   "Title,Species,Count,Seen on,Nesting,Behaviour\r\n"
+                   "Heron 1,Grey heron,a dozen,2026-12-01,no,calling\r\n"
+                   "Heron 2,Little egret,12,2026-12-01,no,calling\r\n"
+                   "Heron 3,Grey heron,3,2026-12-01,no,calling\r\n");
+
+  /* "Blank record" stays: a record without a template, as before. */
+  {
+    AdwMessageDialog *dialog;
+
+    activate (fixture->window, "win.new-item", NULL);
+    WAIT_FOR ((dialog = open_dialog ()) != NULL);
+    adw_message_dialog_response (dialog, "blank");
+    gtk_window_close (GTK_WINDOW (dialog));
+    WAIT_FOR (open_dialog () == NULL);
+    WAIT_FOR (fb_record_editor_get_field_input (editor, "Species") == NULL);
+    g_assert_null (fb_record_body_get_template_id (fb_item_get_body (fb_window_get_current_item (fixture->window))));
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/records/typed-records", Fixture, NULL, fixture_setup, test_typed_records, fixture_teardown);
+  g_test_add ("/records/reorder-template-fields", Fixture, NULL,
+              fixture_setup, test_reorder_template_fields, fixture_teardown);
+
+  return g_test_run ();
+}
