@@ -20,6 +20,8 @@ struct _FbItemRow
   GtkImage  *state_icon;
 
   FbItem    *item;
+  /* What a record's template finds wrong with it, in words, or NULL. */
+  char      *problems;
 };
 
 G_DEFINE_FINAL_TYPE (FbItemRow, fb_item_row, GTK_TYPE_WIDGET)
@@ -150,6 +152,11 @@ update_state_icon (FbItemRow *self)
       icon = "dialog-error-symbolic";
       tooltip = sync_error;
     }
+  else if (self->problems != NULL)
+    {
+      icon = "emblem-important-symbolic";
+      tooltip = self->problems;
+    }
 
   gtk_widget_set_visible (GTK_WIDGET (self->state_icon), icon != NULL);
   if (icon == NULL)
@@ -192,6 +199,27 @@ fb_item_row_set_item (FbItemRow *self,
     }
 }
 
+void
+fb_item_row_set_problems (FbItemRow  *self,
+                          const char *problems)
+{
+  g_return_if_fail (FB_IS_ITEM_ROW (self));
+
+  if (g_strcmp0 (self->problems, problems) == 0)
+    return;
+  g_free (self->problems);
+  self->problems = g_strdup (problems);
+  update_state_icon (self);
+}
+
+const char *
+fb_item_row_get_problems (FbItemRow *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM_ROW (self), NULL);
+
+  return self->problems;
+}
+
 FbItem *
 fb_item_row_get_item (FbItemRow *self)
 {
@@ -219,6 +247,7 @@ fb_item_row_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->item);
+  g_clear_pointer (&self->problems, g_free);
 
   G_OBJECT_CLASS (fb_item_row_parent_class)->dispose (object);
 }

@@ -16,6 +16,11 @@ GtkWidget  *fb_item_row_new       (void);
 void        fb_item_row_set_item  (FbItemRow *self,
                                    FbItem    *item);
 FbItem     *fb_item_row_get_item  (FbItemRow *self);
+/* A record with problems (fb_record_body_get_problems ()) is marked, the
+ * problems in words in its tooltip and accessible label (NULL: none). */
+void        fb_item_row_set_problems (FbItemRow  *self,
+                                      const char *problems);
+const char *fb_item_row_get_problems (FbItemRow  *self);
 /* What the row shows, as a person reads it. */
 const char *fb_item_row_get_title   (FbItemRow *self);
 

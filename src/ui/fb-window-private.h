@@ -140,5 +140,9 @@ void        _fb_window_class_records_init (GtkWidgetClass *widget_class);
 /* When there are templates, asks which one a new record is made from
  * (or a blank record) and returns TRUE; FALSE when there are none. */
 gboolean    _fb_window_ask_template      (FbWindow   *self);
+/* What the template of the record @item finds wrong with it, one problem
+ * a line, or NULL (no problems, no template, not a record). */
+char       *_fb_window_describe_problems (FbWindow   *self,
+                                          FbItem     *item);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fb-record-csv.h"
 #include "fb-template.h"
 #include "fb-template-window.h"
 #include "fb-window-private.h"
@@ -24,29 +25,40 @@ response_label (FbItem *template)
   return g_strjoinv ("__", parts);
 }
 
+typedef void (*TemplateChosenFunc) (FbWindow   *self,
+                                    const char *template_id);
+
 static void
 template_response_cb (AdwMessageDialog *dialog,
                       const char       *response,
                       FbWindow         *self)
 {
+  TemplateChosenFunc chosen = g_object_get_data (G_OBJECT (dialog), "fb-chosen");
+
   if (g_strcmp0 (response, RESPONSE_CANCEL) == 0)
     return;
 
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.new-record", "s",
-                              g_strcmp0 (response, RESPONSE_BLANK) == 0 ? "" : response);
+  chosen (self, g_strcmp0 (response, RESPONSE_BLANK) == 0 ? "" : response);
 }
 
-gboolean
-_fb_window_ask_template (FbWindow *self)
+/* Asks which template, one button each (the first is the default, so
+ * Enter takes it), and a Blank Record button when @blank_label is given.
+ * FALSE when there are no templates to ask about. */
+static gboolean
+choose_template (FbWindow           *self,
+                 const char         *heading,
+                 const char         *body,
+                 const char         *blank_label,
+                 TemplateChosenFunc  chosen)
 {
   g_autoptr(GPtrArray) templates = fb_store_list_templates (self->store, NULL);
   AdwMessageDialog *dialog;
+  const char *first;
 
   if (templates == NULL || templates->len == 0)
     return FALSE;
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("New Record"),
-                                                       _("Which template is the new record made from?")));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
   for (guint i = 0; i < templates->len; i++)
     {
       FbItem *template = g_ptr_array_index (templates, i);
@@ -54,17 +66,132 @@ _fb_window_ask_template (FbWindow *self)
 
       adw_message_dialog_add_response (dialog, fb_item_get_id (template), label);
     }
-  adw_message_dialog_add_response (dialog, RESPONSE_BLANK, _("_Blank Record"));
+  if (blank_label != NULL)
+    adw_message_dialog_add_response (dialog, RESPONSE_BLANK, blank_label);
   adw_message_dialog_add_response (dialog, RESPONSE_CANCEL, _("_Cancel"));
-  /* Enter makes a record of the first template, as most records are. */
-  adw_message_dialog_set_response_appearance (dialog, fb_item_get_id (g_ptr_array_index (templates, 0)),
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, fb_item_get_id (g_ptr_array_index (templates, 0)));
+  first = fb_item_get_id (g_ptr_array_index (templates, 0));
+  adw_message_dialog_set_response_appearance (dialog, first, ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, first);
   adw_message_dialog_set_close_response (dialog, RESPONSE_CANCEL);
+  g_object_set_data (G_OBJECT (dialog), "fb-chosen", chosen);
   g_signal_connect_object (dialog, "response", G_CALLBACK (template_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 
   return TRUE;
+}
+
+static void
+new_record_chosen (FbWindow   *self,
+                   const char *template_id)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.new-record", "s", template_id);
+}
+
+gboolean
+_fb_window_ask_template (FbWindow *self)
+{
+  /* Enter makes a record of the first template, as most records are. */
+  return choose_template (self, _("New Record"), _("Which template is the new record made from?"),
+                          _("_Blank Record"), new_record_chosen);
+}
+
+/* ---- CSV ---- */
+
+static void
+export_file_chosen_cb (GtkNativeDialog *chooser,
+                       int              response,
+                       FbWindow        *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+  const char *template_id = g_object_get_data (G_OBJECT (chooser), "fb-template-id");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (file != NULL)
+    path = g_file_get_path (file);
+  if (path != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.export-csv-to", "(ss)", template_id, path);
+
+  g_object_unref (chooser);
+}
+
+static void
+export_template_chosen (FbWindow   *self,
+                        const char *template_id)
+{
+  g_autoptr(FbItem) template = fb_store_get_item (self->store, template_id, NULL);
+  g_autofree char *title = NULL;
+  g_autofree char *name = NULL;
+  GtkFileChooserNative *chooser;
+
+  if (template == NULL)
+    return;
+
+  title = fb_body_dup_display_title (fb_item_get_body (template));
+  chooser = gtk_file_chooser_native_new (_("Export Records as CSV"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  name = g_strdup_printf ("%s.csv", title);
+  g_strdelimit (name, "/\\", '-');
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_object_set_data_full (G_OBJECT (chooser), "fb-template-id", g_strdup (template_id), g_free);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (export_file_chosen_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* The template of the record in the editor, else the one a person picks. */
+static void
+export_csv_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+  const char *template_id = NULL;
+
+  if (self->current != NULL)
+    template_id = fb_record_body_get_template_id (fb_item_get_body (self->current));
+  if (template_id != NULL)
+    {
+      g_autofree char *id = g_strdup (template_id);
+
+      export_template_chosen (self, id);
+      return;
+    }
+
+  if (!choose_template (self, _("Export Records as CSV"), _("Which template's records are exported?"),
+                        NULL, export_template_chosen))
+    _fb_window_show_error (self, _("There are no templates yet: CSV export is for the records of one "
+                                   "template (Record Templates in the menu)"));
+}
+
+static void
+export_csv_to_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+  const char *template_id, *path;
+  g_autoptr(FbItem) template = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *message = NULL;
+  guint n = 0;
+
+  g_variant_get (parameter, "(&s&s)", &template_id, &path);
+
+  template = fb_store_get_item (self->store, template_id, &error);
+  if (template != NULL)
+    csv = fb_record_csv_export (self->store, template, &n, &error);
+  if (csv == NULL || !g_file_set_contents (path, csv, -1, &error))
+    {
+      /* TRANSLATORS: %s says why */
+      message = g_strdup_printf (_("The records could not be exported: %s"), error->message);
+      _fb_window_show_error (self, message);
+      return;
+    }
+
+  message = g_strdup_printf (ngettext ("%u record exported", "%u records exported", n), n);
+  _fb_window_show_toast (self, adw_toast_new (message));
 }
 
 static void
@@ -123,9 +250,35 @@ fb_window_get_template_window (FbWindow *self)
   return g_object_get_data (G_OBJECT (self), "fb-template-window");
 }
 
+char *
+_fb_window_describe_problems (FbWindow *self,
+                              FbItem   *item)
+{
+  const char *template_id;
+  g_autoptr(FbItem) template = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+
+  if (item == NULL || g_strcmp0 (fb_item_get_collection (item), FB_COLLECTION_RECORDS) != 0)
+    return NULL;
+  template_id = fb_record_body_get_template_id (fb_item_get_body (item));
+  if (template_id == NULL)
+    return NULL;
+  template = fb_store_get_item (self->store, template_id, NULL);
+  if (template == NULL || fb_item_get_deleted (template))
+    return NULL;
+
+  problems = fb_record_body_get_problems (fb_item_get_body (item), fb_item_get_body (template));
+  if (problems->len == 0)
+    return NULL;
+  g_ptr_array_add (problems, NULL);
+  return g_strjoinv ("\n", (char **) problems->pdata);
+}
+
 void
 _fb_window_class_records_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.new-record", "s", new_record_action);
   gtk_widget_class_install_action (widget_class, "win.edit-templates", NULL, edit_templates_action);
+  gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, export_csv_action);
+  gtk_widget_class_install_action (widget_class, "win.export-csv-to", "(ss)", export_csv_to_action);
 }

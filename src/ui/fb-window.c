@@ -293,8 +293,13 @@ factory_bind_cb (GtkSignalListItemFactory *factory,
                  GtkListItem              *list_item,
                  gpointer                  user_data)
 {
+  FbWindow *self = user_data;
+  g_autofree char *problems = NULL;
+
   fb_item_row_set_item (FB_ITEM_ROW (gtk_list_item_get_child (list_item)),
                         gtk_list_item_get_item (list_item));
+  problems = _fb_window_describe_problems (self, gtk_list_item_get_item (list_item));
+  fb_item_row_set_problems (FB_ITEM_ROW (gtk_list_item_get_child (list_item)), problems);
 }
 
 static void
@@ -303,6 +308,7 @@ factory_unbind_cb (GtkSignalListItemFactory *factory,
                    gpointer                  user_data)
 {
   fb_item_row_set_item (FB_ITEM_ROW (gtk_list_item_get_child (list_item)), NULL);
+  fb_item_row_set_problems (FB_ITEM_ROW (gtk_list_item_get_child (list_item)), NULL);
 }
 
 /* ---- Conflicts ---- */
@@ -689,7 +695,7 @@ fb_window_constructed (GObject *object)
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (factory_setup_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (factory_bind_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (factory_bind_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (factory_unbind_cb), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);

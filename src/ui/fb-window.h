@@ -64,7 +64,10 @@ GtkWidget     *fb_window_get_trash_entry    (FbWindow       *self);
 /* Records from templates (fb-window-records.c): win.new-record (s template
  * id, "" for a blank record); win.edit-templates opens the template
  * window, returned here while it is open (else NULL). Ctrl+N in Records
- * asks which template when there are any. */
+ * asks which template when there are any. win.export-csv writes the
+ * records of the current record's template (or one asked for) to a CSV
+ * file chosen in a file chooser; win.export-csv-to ((ss) template id,
+ * path) writes it there and says how many in a toast. */
 struct _FbTemplateWindow *fb_window_get_template_window (FbWindow *self);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "fb-item-row.h"
 #include "fb-record-csv.h"
 #include "fb-record-editor.h"
 #include "fb-store.h"
@@ -282,6 +283,36 @@ new_record_from_dialog (Fixture    *fixture,
   WAIT_FOR (open_dialog () == NULL);
 }
 
+static FbItemRow *
+find_row (GtkWidget  *widget,
+          const char *title)
+{
+  if (FB_IS_ITEM_ROW (widget))
+    return gtk_widget_get_mapped (widget) &&
+           g_strcmp0 (fb_item_row_get_title (FB_ITEM_ROW (widget)), title) == 0 ? FB_ITEM_ROW (widget) : NULL;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      FbItemRow *row = find_row (c, title);
+
+      if (row != NULL)
+        return row;
+    }
+
+  return NULL;
+}
+
+/* The list's mark of a record's problems: NULL when it has none. */
+static gboolean
+row_problems_are (Fixture    *fixture,
+                  const char *title,
+                  const char *expected)
+{
+  FbItemRow *row = find_row (child (fixture, "list_view"), title);
+
+  return row != NULL && g_strcmp0 (fb_item_row_get_problems (row), expected) == 0;
+}
+
 static gboolean
 problem_is (Fixture    *fixture,
             const char *field,
@@ -368,6 +399,11 @@ test_typed_records (Fixture       *fixture,
   g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (fields, "Behaviour"), 0),
                    ==, "calling");
 
+  /* The list marks the record with a problem, and says which. */
+  WAIT_FOR (row_problems_are (fixture, "Heron 1", "Count must be a whole number"));
+  WAIT_FOR (row_problems_are (fixture, "Heron 3", NULL));
+  g_assert_true (row_problems_are (fixture, "Heron 2", NULL));
+
   template = fb_store_get_item (fixture->store, template_id, NULL);
   csv = fb_record_csv_export (fixture->store, template, NULL, NULL);
   g_assert_cmpstr (csv, ==,
@@ -375,6 +411,18 @@ test_typed_records (Fixture       *fixture,
                    "Heron 1,Grey heron,a dozen,2026-12-01,no,calling\r\n"
                    "Heron 2,Little egret,12,2026-12-01,no,calling\r\n"
                    "Heron 3,Grey heron,3,2026-12-01,no,calling\r\n");
+
+  /* The window's export writes that file, and says how many. */
+  {
+    g_autofree char *path = g_build_filename (fixture->dir, "herons.csv", NULL);
+    g_autofree char *written = NULL;
+
+    activate (fixture->window, "win.export-csv-to", "(ss)", template_id, path);
+    g_assert_true (g_file_get_contents (path, &written, NULL, NULL));
+    g_assert_cmpstr (written, ==, csv);
+    g_assert_cmpstr (adw_toast_get_title (fb_window_get_last_toast (fixture->window)), ==,
+                     "3 records exported");
+  }
 
   /* "Blank record" stays: a record without a template, as before. */
   {
