@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "fb-record-csv.h"
+#include "fb-record-table.h"
 #include "fb-template.h"
 #include "fb-template-window.h"
 #include "fb-window-private.h"
@@ -215,6 +216,86 @@ new_record_action (GtkWidget  *widget,
   _fb_window_add_new_item (self, body);
 }
 
+/* ---- The table ---- */
+
+static void
+table_open_item_cb (FbRecordTable *table,
+                    FbItem        *item,
+                    FbWindow      *self)
+{
+  fb_window_set_collection (self, FB_COLLECTION_RECORDS);
+  if (_fb_window_open_item (self, item) && _fb_window_is_folded (self))
+    adw_leaflet_set_visible_child (self->leaflet, self->editor_pane);
+  gtk_window_present (GTK_WINDOW (self));
+}
+
+static void
+table_destroyed_cb (FbWindow *self)
+{
+  g_object_set_data (G_OBJECT (self), "fb-record-table", NULL);
+}
+
+static void
+show_table_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+  FbRecordTable *table = g_object_get_data (G_OBJECT (self), "fb-record-table");
+
+  /* One table at a time: another template's replaces it. */
+  if (table != NULL)
+    gtk_window_destroy (GTK_WINDOW (table));
+
+  table = fb_record_table_new (self->store, g_variant_get_string (parameter, NULL));
+  gtk_window_set_transient_for (GTK_WINDOW (table), GTK_WINDOW (self));
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (table), TRUE);
+  g_object_set_data (G_OBJECT (self), "fb-record-table", table);
+  g_signal_connect_object (table, "destroy", G_CALLBACK (table_destroyed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (table, "open-item", G_CALLBACK (table_open_item_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (table));
+}
+
+static void
+table_template_chosen (FbWindow   *self,
+                       const char *template_id)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-table", "s", template_id);
+}
+
+/* The table of the current record's template, else of the one asked for. */
+static void
+show_table_current_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+  const char *template_id = NULL;
+
+  if (self->current != NULL)
+    template_id = fb_record_body_get_template_id (fb_item_get_body (self->current));
+  if (template_id != NULL)
+    {
+      g_autofree char *id = g_strdup (template_id);
+
+      table_template_chosen (self, id);
+      return;
+    }
+
+  if (!choose_template (self, _("Records as a Table"), _("Which template's records are shown?"),
+                        NULL, table_template_chosen))
+    _fb_window_show_error (self, _("There are no templates yet: the table shows the records of one "
+                                   "template (Record Templates in the menu)"));
+}
+
+struct _FbRecordTable *
+fb_window_get_record_table (FbWindow *self)
+{
+  g_return_val_if_fail (FB_IS_WINDOW (self), NULL);
+
+  return g_object_get_data (G_OBJECT (self), "fb-record-table");
+}
+
 static void
 template_window_destroyed_cb (FbWindow *self)
 {
@@ -280,5 +361,7 @@ _fb_window_class_records_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.new-record", "s", new_record_action);
   gtk_widget_class_install_action (widget_class, "win.edit-templates", NULL, edit_templates_action);
   gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, export_csv_action);
+  gtk_widget_class_install_action (widget_class, "win.show-table", "s", show_table_action);
+  gtk_widget_class_install_action (widget_class, "win.show-table-current", NULL, show_table_current_action);
   gtk_widget_class_install_action (widget_class, "win.export-csv-to", "(ss)", export_csv_to_action);
 }

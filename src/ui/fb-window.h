@@ -69,5 +69,9 @@ GtkWidget     *fb_window_get_trash_entry    (FbWindow       *self);
  * file chosen in a file chooser; win.export-csv-to ((ss) template id,
  * path) writes it there and says how many in a toast. */
 struct _FbTemplateWindow *fb_window_get_template_window (FbWindow *self);
+/* win.show-table (s template id) opens the table of a template's records
+ * (win.show-table-current: the current record's template, or one asked
+ * for); a row opens its record here. The open table, or NULL. */
+struct _FbRecordTable    *fb_window_get_record_table    (FbWindow *self);
 
 G_END_DECLS

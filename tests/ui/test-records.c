@@ -10,6 +10,7 @@
 #include "fb-item-row.h"
 #include "fb-record-csv.h"
 #include "fb-record-editor.h"
+#include "fb-record-table.h"
 #include "fb-store.h"
 #include "fb-template.h"
 #include "fb-template-window.h"
@@ -313,6 +314,23 @@ row_problems_are (Fixture    *fixture,
   return row != NULL && g_strcmp0 (fb_item_row_get_problems (row), expected) == 0;
 }
 
+static guint
+n_rows (FbRecordTable *table)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (fb_record_table_get_view (table))));
+}
+
+static gboolean
+cell_is (FbRecordTable *table,
+         guint          row,
+         guint          column,
+         const char    *expected)
+{
+  g_autofree char *text = fb_record_table_dup_cell (table, row, column);
+
+  return g_strcmp0 (text, expected) == 0;
+}
+
 static gboolean
 problem_is (Fixture    *fixture,
             const char *field,
@@ -422,6 +440,45 @@ test_typed_records (Fixture       *fixture,
     g_assert_cmpstr (written, ==, csv);
     g_assert_cmpstr (adw_toast_get_title (fb_window_get_last_toast (fixture->window)), ==,
                      "3 records exported");
+  }
+
+  /* The table: a column per field, sorted by a number column as
+   * numbers, the problems only, the search, a row opens its record. */
+  {
+    FbRecordTable *table;
+    GtkColumnView *view;
+    g_autoptr(GtkColumnViewColumn) count_column = NULL;
+
+    activate (fixture->window, "win.show-table", "s", template_id);
+    table = fb_window_get_record_table (fixture->window);
+    g_assert_nonnull (table);
+    view = fb_record_table_get_view (table);
+    WAIT_FOR (is_showing (view));
+    g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (view)), ==, 6);
+    count_column = g_list_model_get_item (gtk_column_view_get_columns (view), 2);
+    g_assert_cmpstr (gtk_column_view_column_get_title (count_column), ==, "Count (birds)");
+    g_assert_cmpuint (n_rows (table), ==, 3);
+
+    gtk_column_view_sort_by_column (view, count_column, GTK_SORT_ASCENDING);
+    WAIT_FOR (cell_is (table, 0, 2, "3"));
+    g_assert_true (cell_is (table, 1, 2, "12"));
+    g_assert_true (cell_is (table, 2, 2, "a dozen"));
+    g_assert_true (cell_is (table, 0, 0, "Heron 3"));
+
+    gtk_toggle_button_set_active (fb_record_table_get_problems_toggle (table), TRUE);
+    WAIT_FOR (n_rows (table) == 1);
+    g_assert_true (cell_is (table, 0, 0, "Heron 1"));
+    gtk_toggle_button_set_active (fb_record_table_get_problems_toggle (table), FALSE);
+    WAIT_FOR (n_rows (table) == 3);
+
+    gtk_editable_set_text (fb_record_table_get_search_entry (table), "egret");
+    WAIT_FOR (n_rows (table) == 1);
+    g_assert_true (cell_is (table, 0, 0, "Heron 2"));
+
+    g_signal_emit_by_name (view, "activate", 0);
+    WAIT_FOR (g_strcmp0 (fb_item_get_title (fb_window_get_current_item (fixture->window)), "Heron 2") == 0);
+    gtk_window_destroy (GTK_WINDOW (table));
+    WAIT_FOR (fb_window_get_record_table (fixture->window) == NULL);
   }
 
   /* "Blank record" stays: a record without a template, as before. */
