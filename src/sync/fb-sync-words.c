@@ -328,3 +328,106 @@ fb_sync_words_needs_attention (const GError *error)
 
   return fb_sync_words_error (error);
 }
+
+/* ---- The header bar's label ---- */
+
+/* "in 7 s", "in 3 min": how long until @next_retry, rounded up. */
+static char *
+countdown (gint64 next_retry,
+           gint64 now)
+{
+  gint64 seconds = (next_retry - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+
+  seconds = MAX (seconds, 1);
+  if (seconds < SECONDS_PER_MINUTE)
+    /* Translators: a countdown; %u is a number of seconds. */
+    return g_strdup_printf (_("%u s"), (guint) seconds);
+
+  /* Translators: a countdown; %u is a number of minutes. */
+  return g_strdup_printf (_("%u min"), (guint) ((seconds + SECONDS_PER_MINUTE - 1) / SECONDS_PER_MINUTE));
+}
+
+char *
+fb_sync_words_summary (FbSyncState   state,
+                       gboolean      enabled,
+                       const GError *error,
+                       GDateTime    *last_synced,
+                       gint64        next_retry,
+                       gint64        now)
+{
+  switch (state)
+    {
+    case FB_SYNC_STATE_NOT_CONFIGURED:
+      if (!enabled)
+        return g_strdup (_("Sync off"));
+      if (error != NULL)
+        return g_strdup (_("Sync can’t start"));
+      return g_strdup (_("Set up sync"));
+    case FB_SYNC_STATE_OFFLINE:
+      return g_strdup (_("Offline"));
+    case FB_SYNC_STATE_IDLE:
+      {
+        g_autoptr(GDateTime) now_time = g_date_time_new_from_unix_local (now / G_USEC_PER_SEC);
+        g_autofree char *time_str = NULL;
+
+        if (last_synced == NULL)
+          return g_strdup (_("Never synced"));
+        if (!same_day (now_time, last_synced))
+          {
+            /* Translators: a short date, see the strftime manual. */
+            time_str = g_strstrip (g_date_time_format (last_synced, _("%e %b")));
+            /* Translators: %s is a short date, e.g. 3 Mar. */
+            return g_strdup_printf (_("Synced on %s"), time_str);
+          }
+        /* Translators: a time of day, see the strftime manual. */
+        time_str = g_date_time_format (last_synced, _("%H:%M"));
+        /* Translators: %s is a time of day, e.g. 19:27. */
+        return g_strdup_printf (_("Synced at %s"), time_str);
+      }
+    case FB_SYNC_STATE_SYNCING:
+      return g_strdup (_("Syncing…"));
+    case FB_SYNC_STATE_WAITING_TO_RETRY:
+      {
+        g_autofree char *in = NULL;
+
+        if (next_retry <= 0)
+          return g_strdup (fb_sync_words_is_unreachable (error) ? _("Can’t reach the server")
+                                                                : _("Sync failed"));
+        in = countdown (next_retry, now);
+        if (fb_sync_words_is_unreachable (error))
+          /* Translators: %s is a countdown, e.g. "7 s". */
+          return g_strdup_printf (_("Can’t reach the server, retrying in %s"), in);
+        /* Translators: %s is a countdown, e.g. "7 s". */
+        return g_strdup_printf (_("Sync failed, retrying in %s"), in);
+      }
+    case FB_SYNC_STATE_NEEDS_ATTENTION:
+      if (g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNAUTHORIZED))
+        return g_strdup (_("Password refused"));
+      return g_strdup (_("Sync needs attention"));
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+char *
+fb_sync_words_counts (guint pending,
+                      guint conflicts)
+{
+  GString *text = g_string_new (NULL);
+
+  if (pending > 0)
+    g_string_append_printf (text, ngettext ("%u change waiting to be sent",
+                                            "%u changes waiting to be sent", pending),
+                            pending);
+  if (conflicts > 0)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append_printf (text, ngettext ("%u item in conflict, waiting for your choice",
+                                              "%u items in conflict, waiting for your choice",
+                                              conflicts),
+                              conflicts);
+    }
+
+  return g_string_free (text, FALSE);
+}

@@ -47,4 +47,19 @@ char       *fb_sync_words_retrying        (const GError  *error,
 /* The window's banner when sync waits for the person. */
 char       *fb_sync_words_needs_attention (const GError  *error);
 
+/* The header bar's short label, always visible beside the icon: "Offline",
+ * "Synced at 19:27", "Can’t reach the server, retrying in 7 s", "Syncing…",
+ * "Set up sync". Counts are left to the badges. @last_synced: nullable;
+ * @next_retry and @now: real time, µs (@next_retry ≤ 0: no time known). */
+char       *fb_sync_words_summary         (FbSyncState    state,
+                                           gboolean       enabled,
+                                           const GError  *error,
+                                           GDateTime     *last_synced,
+                                           gint64         next_retry,
+                                           gint64         now);
+/* "2 changes waiting to be sent", "1 item in conflict, …", one a line;
+ * "" when both are zero. */
+char       *fb_sync_words_counts          (guint          pending,
+                                           guint          conflicts);
+
 G_END_DECLS

@@ -16,13 +16,20 @@ struct _FbSyncStatus
   GtkWidget      parent_instance;
 
   GtkWidget     *box;
+  GtkButton     *state_button;
   GtkImage      *state_icon;
+  GtkLabel      *state_label;
   GtkLabel      *pending_badge;
   GtkButton     *conflicts_button;
   GtkLabel      *conflicts_label;
   GtkButton     *refresh_button;
   GtkStack      *refresh_stack;
   GtkSpinner    *spinner;
+  /* Made in code: a popover is not a template's layout child. */
+  GtkPopover    *details_popover;
+  GtkLabel      *details_label;
+  /* While waiting to retry: the label's countdown, once a second. */
+  guint          countdown_source;
 
   FbSyncManager *manager;
   GSignalGroup  *manager_signals;
@@ -118,8 +125,9 @@ state_icon_name (FbSyncStatus *self)
     case FB_SYNC_STATE_SYNCING:
       return "emblem-synchronizing-symbolic";
     case FB_SYNC_STATE_WAITING_TO_RETRY:
+      /* Not network-no-route: Adwaita draws that as a question mark. */
       if (fb_sync_words_is_unreachable (current_error (self)))
-        return "network-no-route-symbolic";
+        return "network-offline-symbolic";
       return "network-error-symbolic";
     case FB_SYNC_STATE_NEEDS_ATTENTION:
       return "dialog-warning-symbolic";
@@ -176,6 +184,71 @@ fb_sync_status_dup_description (FbSyncStatus *self)
   return g_string_free (text, FALSE);
 }
 
+/* The label beside the icon: the state in a few words, with the time of
+ * the last sync or of the next try. */
+char *
+fb_sync_status_dup_summary (FbSyncStatus *self)
+{
+  g_return_val_if_fail (FB_IS_SYNC_STATUS (self), NULL);
+
+  if (self->manager == NULL)
+    return fb_sync_words_summary (FB_SYNC_STATE_NOT_CONFIGURED, TRUE, NULL, NULL, 0,
+                                  g_get_real_time ());
+
+  return fb_sync_words_summary (fb_sync_manager_get_state (self->manager),
+                                fb_sync_manager_get_enabled (self->manager),
+                                fb_sync_manager_get_last_error (self->manager),
+                                fb_sync_manager_get_last_synced (self->manager),
+                                fb_sync_manager_get_next_retry (self->manager),
+                                g_get_real_time ());
+}
+
+static gboolean
+countdown_cb (gpointer user_data)
+{
+  FbSyncStatus *self = user_data;
+  g_autofree char *summary = fb_sync_status_dup_summary (self);
+
+  gtk_label_set_label (self->state_label, summary);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+update_summary (FbSyncStatus *self)
+{
+  g_autofree char *summary = fb_sync_status_dup_summary (self);
+  gboolean counting = current_state (self) == FB_SYNC_STATE_WAITING_TO_RETRY &&
+                      fb_sync_manager_get_next_retry (self->manager) > 0;
+
+  gtk_label_set_label (self->state_label, summary);
+
+  if (counting && self->countdown_source == 0)
+    self->countdown_source = g_timeout_add_seconds (1, countdown_cb, self);
+  else if (!counting)
+    g_clear_handle_id (&self->countdown_source, g_source_remove);
+}
+
+/* The popover's words: the sentence, the counts, the times. */
+static void
+update_details (FbSyncStatus *self)
+{
+  g_autofree char *description = fb_sync_status_dup_description (self);
+  g_autofree char *counts = NULL;
+
+  if (self->manager != NULL && current_state (self) != FB_SYNC_STATE_NOT_CONFIGURED)
+    counts = fb_sync_words_counts (fb_sync_manager_get_pending_count (self->manager),
+                                   fb_sync_manager_get_conflict_count (self->manager));
+
+  if (counts != NULL && *counts != '\0')
+    {
+      g_autofree char *text = g_strconcat (description, "\n", counts, NULL);
+
+      gtk_label_set_label (self->details_label, text);
+    }
+  else
+    gtk_label_set_label (self->details_label, description);
+}
+
 /* The icon's accessible label says what its tooltip says. The tooltip
  * itself is made on demand (query-tooltip), so "2 minutes ago" is never
  * stale when it is seen. */
@@ -187,6 +260,11 @@ update_state_description (FbSyncStatus *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->state_icon),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, description,
                                   -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->state_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description,
+                                  -1);
+  update_summary (self);
+  update_details (self);
 }
 
 static gboolean
@@ -350,6 +428,51 @@ refresh_button_clicked_cb (FbSyncStatus *self)
     fb_sync_manager_sync_now (self->manager);
 }
 
+/* Not set up (or turned off), there is nothing to explain but where to
+ * set it up; otherwise the popover says everything. */
+static void
+state_button_clicked_cb (FbSyncStatus *self)
+{
+  graphene_rect_t bounds;
+
+  if (current_state (self) == FB_SYNC_STATE_NOT_CONFIGURED)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.show-preferences", NULL);
+      return;
+    }
+
+  /* Set only here: pointing_to queues a resize of the popover. */
+  if (gtk_widget_compute_bounds (GTK_WIDGET (self->state_button), GTK_WIDGET (self), &bounds))
+    gtk_popover_set_pointing_to (self->details_popover,
+                                 &(GdkRectangle) { bounds.origin.x, bounds.origin.y,
+                                                   bounds.size.width, bounds.size.height });
+  update_details (self);
+  gtk_popover_popup (self->details_popover);
+}
+
+static void
+details_preferences_clicked_cb (FbSyncStatus *self)
+{
+  gtk_popover_popdown (self->details_popover);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-preferences", NULL);
+}
+
+gboolean
+fb_sync_status_get_details_shown (FbSyncStatus *self)
+{
+  g_return_val_if_fail (FB_IS_SYNC_STATUS (self), FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->details_popover));
+}
+
+const char *
+fb_sync_status_get_details (FbSyncStatus *self)
+{
+  g_return_val_if_fail (FB_IS_SYNC_STATUS (self), NULL);
+
+  return gtk_label_get_label (self->details_label);
+}
+
 static void
 conflicts_button_clicked_cb (FbSyncStatus *self)
 {
@@ -408,6 +531,8 @@ fb_sync_status_dispose (GObject *object)
   g_clear_object (&self->manager_signals);
   g_clear_object (&self->manager_bindings);
   g_clear_object (&self->manager);
+  g_clear_handle_id (&self->countdown_source, g_source_remove);
+  g_clear_pointer ((GtkWidget **) &self->details_popover, gtk_widget_unparent);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FB_TYPE_SYNC_STATUS);
 
@@ -450,6 +575,35 @@ fb_sync_status_set_property (GObject      *object,
     }
 }
 
+/* ---- Layout: the box, and the popover pointing at the state button ---- */
+
+static void
+fb_sync_status_measure (GtkWidget      *widget,
+                        GtkOrientation  orientation,
+                        int             for_size,
+                        int            *minimum,
+                        int            *natural,
+                        int            *minimum_baseline,
+                        int            *natural_baseline)
+{
+  FbSyncStatus *self = FB_SYNC_STATUS (widget);
+
+  gtk_widget_measure (self->box, orientation, for_size,
+                      minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static void
+fb_sync_status_size_allocate (GtkWidget *widget,
+                              int        width,
+                              int        height,
+                              int        baseline)
+{
+  FbSyncStatus *self = FB_SYNC_STATUS (widget);
+
+  gtk_widget_allocate (self->box, width, height, baseline, NULL);
+  gtk_popover_present (self->details_popover);
+}
+
 static void
 fb_sync_status_class_init (FbSyncStatusClass *klass)
 {
@@ -459,6 +613,8 @@ fb_sync_status_class_init (FbSyncStatusClass *klass)
   object_class->dispose = fb_sync_status_dispose;
   object_class->get_property = fb_sync_status_get_property;
   object_class->set_property = fb_sync_status_set_property;
+  widget_class->measure = fb_sync_status_measure;
+  widget_class->size_allocate = fb_sync_status_size_allocate;
 
   properties[PROP_MANAGER] =
     g_param_spec_object ("manager", NULL, NULL, FB_TYPE_SYNC_MANAGER,
@@ -479,7 +635,9 @@ fb_sync_status_class_init (FbSyncStatusClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/fieldbook/Fieldbook/ui/fb-sync-status.ui");
   gtk_widget_class_bind_template_child (widget_class, FbSyncStatus, box);
+  gtk_widget_class_bind_template_child (widget_class, FbSyncStatus, state_button);
   gtk_widget_class_bind_template_child (widget_class, FbSyncStatus, state_icon);
+  gtk_widget_class_bind_template_child (widget_class, FbSyncStatus, state_label);
   gtk_widget_class_bind_template_child (widget_class, FbSyncStatus, pending_badge);
   gtk_widget_class_bind_template_child (widget_class, FbSyncStatus, conflicts_button);
   gtk_widget_class_bind_template_child (widget_class, FbSyncStatus, conflicts_label);
@@ -489,16 +647,42 @@ fb_sync_status_class_init (FbSyncStatusClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, state_icon_query_tooltip_cb);
   gtk_widget_class_bind_template_callback (widget_class, refresh_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, conflicts_button_clicked_cb);
-
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_callback (widget_class, state_button_clicked_cb);
   gtk_widget_class_set_css_name (widget_class, "fbsyncstatus");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+make_details_popover (FbSyncStatus *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("Sync _Preferences"));
+
+  self->details_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->details_label, TRUE);
+  gtk_label_set_max_width_chars (self->details_label, 40);
+  gtk_label_set_xalign (self->details_label, 0);
+  gtk_label_set_selectable (self->details_label, FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->details_label));
+  gtk_widget_set_halign (button, GTK_ALIGN_END);
+  g_signal_connect_swapped (button, "clicked", G_CALLBACK (details_preferences_clicked_cb), self);
+  gtk_box_append (GTK_BOX (box), button);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+
+  self->details_popover = GTK_POPOVER (gtk_popover_new ());
+  gtk_popover_set_child (self->details_popover, box);
+  gtk_popover_set_position (self->details_popover, GTK_POS_BOTTOM);
+  gtk_widget_set_parent (GTK_WIDGET (self->details_popover), GTK_WIDGET (self));
 }
 
 static void
 fb_sync_status_init (FbSyncStatus *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  make_details_popover (self);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sync status"),

@@ -18,6 +18,10 @@ G_DECLARE_FINAL_TYPE (FbSyncStatus, fb_sync_status, FB, SYNC_STATUS, GtkWidget)
  *  - an icon for the state (not set up, offline, server unreachable, up to
  *    date, syncing, needs attention) whose tooltip and accessible label say
  *    the same in words, with the last sync time and the last error;
+ *  - beside it a short label that is always visible ("Synced at 19:27",
+ *    "Offline", "Can’t reach the server, retrying in 7 s"); icon and label
+ *    are one button: a click opens a popover with the whole description,
+ *    or, while sync is not set up, activates "win.show-preferences";
  *  - an "N pending" badge (hidden at zero, and while sync is not set up or
  *    turned off, when everything would be "pending" for ever);
  *  - an "N conflicts" button (hidden at zero); clicking it emits
@@ -40,5 +44,11 @@ void           fb_sync_status_set_manager  (FbSyncStatus  *self,
  * (several lines: state, error, last sync time). For tests and for a
  * banner that wants the same words. */
 char          *fb_sync_status_dup_description (FbSyncStatus *self);
+/* What the label beside the icon says ("Synced at 19:27", "Offline"). */
+char          *fb_sync_status_dup_summary     (FbSyncStatus *self);
+/* The popover a click on the state opens (when sync is set up; when not,
+ * the click activates "win.show-preferences"), and what it says. */
+gboolean       fb_sync_status_get_details_shown (FbSyncStatus *self);
+const char    *fb_sync_status_get_details     (FbSyncStatus *self);
 
 G_END_DECLS

@@ -270,6 +270,33 @@ fb_window_show_conflicts (FbWindow *self)
 }
 
 static void
+show_preferences_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  fb_window_show_preferences (FB_WINDOW (widget), FALSE);
+}
+
+/* Ctrl+R. Without a server there is nothing to sync with: the
+ * preferences say how to set one up. */
+static void
+sync_now_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+
+  if (self->sync_manager == NULL ||
+      fb_sync_manager_get_state (self->sync_manager) == FB_SYNC_STATE_NOT_CONFIGURED)
+    {
+      fb_window_show_preferences (self, FALSE);
+      return;
+    }
+
+  fb_sync_manager_sync_now (self->sync_manager);
+}
+
+static void
 resolve_conflicts_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
@@ -287,8 +314,17 @@ _fb_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.show-history", NULL, show_history_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.resolve-conflicts", NULL, resolve_conflicts_action);
+  gtk_widget_class_install_action (widget_class, "win.show-preferences", NULL, show_preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
   gtk_widget_class_install_property_action (widget_class, "win.collection", "collection");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-item", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.sync-now", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.resolve-conflicts", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK,
+                                       "win.collection", "s", FB_COLLECTION_NOTES);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK,
+                                       "win.collection", "s", FB_COLLECTION_RECORDS);
 }

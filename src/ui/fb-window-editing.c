@@ -80,10 +80,12 @@ _fb_window_save_now (FbWindow *self)
       /* TRANSLATORS: %s is the reason, from the database */
       message = g_strdup_printf (_("Your changes could not be saved: %s"), error->message);
       _fb_window_show_error (self, message);
+      _fb_window_update_header (self);
       return FALSE;
     }
 
   self->close_anyway = FALSE;
+  _fb_window_update_header (self);
 
   return TRUE;
 }
@@ -117,6 +119,7 @@ editor_changed_cb (FbWindow *self)
   g_clear_handle_id (&self->save_source, g_source_remove);
   if (self->save_delay_ms > 0)
     self->save_source = g_timeout_add (self->save_delay_ms, save_timeout_cb, self);
+  _fb_window_update_header (self);
 }
 
 void
@@ -160,6 +163,7 @@ _fb_window_show_item (FbWindow *self,
 
   fb_item_banner_set_item (self->item_banner, item);
   _fb_window_update_actions (self);
+  _fb_window_update_header (self);
 }
 
 void

@@ -128,6 +128,10 @@ gboolean    _fb_window_open_item         (FbWindow   *self,
                                           FbItem     *item);
 void        _fb_window_focus_title       (FbWindow   *self);
 
+/* fb-window-header.c: the editor's title and saved state */
+void        _fb_window_header_init       (FbWindow   *self);
+void        _fb_window_update_header     (FbWindow   *self);
+
 /* fb-window-actions.c */
 void        _fb_window_class_actions_init (GtkWidgetClass *widget_class);
 /* A new item of the current collection with @body, shown and selected,

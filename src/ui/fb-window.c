@@ -97,6 +97,7 @@ fb_window_set_sync_manager (FbWindow      *self,
   fb_sync_status_set_manager (self->sync_status, manager);
   g_signal_group_set_target (self->sync_signals, manager);
   fb_sync_banner_set_manager (self->sync_banner, manager);
+  _fb_window_update_header (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_MANAGER]);
 }
@@ -232,6 +233,7 @@ _fb_window_update_list_stack (FbWindow *self)
     {
       adw_status_page_set_icon_name (self->none_page, NULL);
       adw_status_page_set_title (self->none_page, NULL);
+      adw_status_page_set_description (self->none_page, NULL);
     }
   else
     {
@@ -239,6 +241,10 @@ _fb_window_update_list_stack (FbWindow *self)
       adw_status_page_set_title (self->none_page,
                                  self->collection == RECORDS ? _("No Record Selected")
                                                              : _("No Note Selected"));
+      adw_status_page_set_description (self->none_page,
+                                       self->collection == RECORDS
+                                       ? _("Choose a record in the list, or press Ctrl+N for a new one")
+                                       : _("Choose a note in the list, or press Ctrl+N for a new one"));
     }
 }
 
@@ -702,6 +708,7 @@ fb_window_constructed (GObject *object)
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
   _fb_window_editing_init (self);
+  _fb_window_header_init (self);
   fb_sync_banner_set_store (self->sync_banner, self->store);
   fb_record_editor_set_store (self->record_editor, self->store);
   setup_read_only (self);

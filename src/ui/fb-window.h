@@ -15,11 +15,13 @@ G_DECLARE_FINAL_TYPE (FbWindow, fb_window, FB, WINDOW, AdwApplicationWindow)
 
 /* Actions: win.new-item (Ctrl+N), win.delete-item (Delete in the list),
  * win.undo-delete (s id), win.search (Ctrl+F), win.collection (s, the
- * "collection" property: "notes" or "records"), win.resolve-conflicts
- * (opens the conflict resolver, or brings the open one to the front).
+ * "collection" property: "notes" or "records"; Alt+1, Alt+2),
+ * win.resolve-conflicts (Ctrl+Shift+R: opens the conflict resolver, or
+ * brings the open one to the front), win.sync-now (Ctrl+R; without a
+ * server, the preferences), win.show-preferences.
  *
- * With a sync manager ("sync-manager" property), the editor's header bar
- * shows its status, a banner under it says in words why syncing fails (with
+ * With a sync manager ("sync-manager" property), a bar under the list
+ * shows its status in words (also when the window is folded), a banner under it says in words why syncing fails (with
  * a button to try again or to open the preferences), and items the server
  * refused are told in a toast, once per item and reason.
  *
@@ -59,6 +61,9 @@ void           fb_window_set_save_delay     (FbWindow       *self,
 GtkWidget     *fb_window_get_item_banner    (FbWindow       *self);
 /* The conflict resolver (one per main window), presented. */
 GtkWindow     *fb_window_show_conflicts     (FbWindow       *self);
+/* What the editor's header says under the title: "Saved", "Saving…",
+ * "Not saved", "Not synced yet", "Saved, in conflict" ("" with no item). */
+const char    *fb_window_get_saved_state    (FbWindow       *self);
 /* The sidebar's Trash entry (see fb_trash_entry_new ()). */
 GtkWidget     *fb_window_get_trash_entry    (FbWindow       *self);
 /* Records from templates (fb-window-records.c): win.new-record (s template

@@ -21,6 +21,9 @@ gpointer   fb_test_template_child   (gpointer    widget,
                                      GType       type,
                                      const char *name);
 
+/* The first visible toplevel window that is a @type, or NULL. */
+gpointer   fb_test_find_toplevel    (GType       type);
+
 /* The accessible label equals @expected (GTK's test AT context). */
 #define assert_accessible_label(widget, expected)                             \
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (widget),              \

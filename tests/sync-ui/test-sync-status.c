@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "fb-sync-error.h"
 #include "fb-sync-status.h"
 #include "fb-sync-words.h"
 #include "sync-ui-test-util.h"
@@ -76,6 +77,48 @@ conflicts_text (Shown *shown)
   return gtk_label_get_label (GTK_LABEL (part (shown, "conflicts_label")));
 }
 
+/* The words beside the icon, as shown. */
+static const char *
+label_text (Shown *shown)
+{
+  g_assert_true (fb_test_is_shown (part (shown, "state_label")));
+  return gtk_label_get_label (GTK_LABEL (part (shown, "state_label")));
+}
+
+static gboolean
+label_starts_with (Shown      *shown,
+                   const char *words)
+{
+  return g_str_has_prefix (label_text (shown), words);
+}
+
+/* A window action the status activates, counted. */
+typedef struct {
+  GSimpleActionGroup *group;
+  guint               n_preferences;
+} WinActions;
+
+static void
+count_preferences_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  ((WinActions *) user_data)->n_preferences++;
+}
+
+static void
+install_win_actions (Shown      *shown,
+                     WinActions *actions)
+{
+  g_autoptr(GSimpleAction) action = g_simple_action_new ("show-preferences", NULL);
+
+  actions->group = g_simple_action_group_new ();
+  actions->n_preferences = 0;
+  g_signal_connect (action, "activate", G_CALLBACK (count_preferences_cb), actions);
+  g_action_map_add_action (G_ACTION_MAP (actions->group), G_ACTION (action));
+  gtk_widget_insert_action_group (GTK_WIDGET (shown->window), "win", G_ACTION_GROUP (actions->group));
+}
+
 static gboolean
 description_has (Shown      *shown,
                  const char *words)
@@ -109,6 +152,17 @@ test_not_configured (void)
   g_assert_false (gtk_widget_is_sensitive (part (&shown, "refresh_button")));
   g_assert_true (description_has (&shown, "Sync is not set up"));
   assert_icon_words (&shown);
+  /* In words without hovering, and a click leads to where it is set up. */
+  g_assert_cmpstr (label_text (&shown), ==, "Set up sync");
+  {
+    WinActions actions;
+
+    install_win_actions (&shown, &actions);
+    g_signal_emit_by_name (part (&shown, "state_button"), "clicked");
+    g_assert_cmpuint (actions.n_preferences, ==, 1);
+    g_assert_false (fb_sync_status_get_details_shown (shown.status));
+    g_object_unref (actions.group);
+  }
 
   /* Without a server, edits are not "pending": no badge. */
   fb_test_peer_create_note (peer, "Local only", "stays here");
@@ -133,6 +187,7 @@ test_offline_pending (void)
   g_assert_cmpstr (icon_name (&shown), ==, "network-offline-symbolic");
   g_assert_true (description_has (&shown, "Offline"));
   g_assert_true (description_has (&shown, "Never synced"));
+  g_assert_cmpstr (label_text (&shown), ==, "Offline");
   assert_icon_words (&shown);
   g_assert_false (fb_test_is_shown (part (&shown, "pending_badge")));
 
@@ -146,6 +201,21 @@ test_offline_pending (void)
   id2 = fb_test_peer_create_note (peer, "Birds", "Two herons by the pond");
   WAIT_FOR (g_strcmp0 (pending_text (&shown), "2 pending") == 0);
   assert_accessible_label (part (&shown, "pending_badge"), "2 pending");
+
+  /* A click says it in sentences, and no preferences open. */
+  {
+    WinActions actions;
+
+    install_win_actions (&shown, &actions);
+    g_signal_emit_by_name (part (&shown, "state_button"), "clicked");
+    WAIT_FOR (fb_sync_status_get_details_shown (shown.status));
+    g_assert_cmpuint (actions.n_preferences, ==, 0);
+    g_assert_nonnull (strstr (fb_sync_status_get_details (shown.status),
+                              "Offline: changes are kept on this device"));
+    g_assert_nonnull (strstr (fb_sync_status_get_details (shown.status),
+                              "2 changes waiting to be sent"));
+    g_object_unref (actions.group);
+  }
 
   /* Offline, a sync cannot do anything but the button is still there. */
   g_assert_false (fb_test_is_shown (part (&shown, "conflicts_button")));
@@ -220,6 +290,13 @@ test_online_sync (void)
   g_assert_true (description_has (&shown, "Synced just now"));
   assert_icon_words (&shown);
   assert_accessible_label (part (&shown, "refresh_button"), "Sync Now");
+  /* The time of the last sync, without hovering. */
+  {
+    g_autofree char *at = g_date_time_format (fb_sync_manager_get_last_synced (peer->manager),
+                                              "Synced at %H:%M");
+
+    g_assert_cmpstr (label_text (&shown), ==, at);
+  }
 
   doc = fb_test_server_get_doc (server, "status-online", id, &error);
   g_assert_no_error (error);
@@ -392,7 +469,7 @@ test_unreachable_then_back (void)
   fb_test_server_stop (own);
   fb_test_peer_create_note (peer, "Heron count", "four by the weir");
   WAIT_FOR (fb_sync_manager_get_state (peer->manager) == FB_SYNC_STATE_WAITING_TO_RETRY);
-  g_assert_cmpstr (icon_name (&shown), ==, "network-no-route-symbolic");
+  g_assert_cmpstr (icon_name (&shown), ==, "network-offline-symbolic");
   g_assert_true (description_has (&shown, "Server unreachable"));
   g_assert_false (description_has (&shown, "Synced just now"));
   g_assert_true (description_has (&shown, "Last synced at "));
@@ -423,6 +500,7 @@ test_wrong_password (void)
   g_assert_cmpstr (icon_name (&shown), ==, "dialog-warning-symbolic");
   g_assert_true (description_has (&shown, "Sync needs attention"));
   g_assert_true (description_has (&shown, "The server did not accept the user name or password."));
+  g_assert_cmpstr (label_text (&shown), ==, "Password refused");
   assert_icon_words (&shown);
   /* The person can try again after fixing it elsewhere. */
   g_assert_true (gtk_widget_is_sensitive (part (&shown, "refresh_button")));
@@ -443,7 +521,9 @@ test_unreachable (void)
   fb_test_peer_create_note (peer, "Kept", "on this device");
   fb_sync_manager_start (peer->manager);
   WAIT_FOR (fb_sync_manager_get_state (peer->manager) == FB_SYNC_STATE_WAITING_TO_RETRY);
-  g_assert_cmpstr (icon_name (&shown), ==, "network-no-route-symbolic");
+  /* A proper offline symbol, not Adwaita's question mark. */
+  g_assert_cmpstr (icon_name (&shown), ==, "network-offline-symbolic");
+  g_assert_true (label_starts_with (&shown, "Can’t reach the server, retrying in "));
   g_assert_true (description_has (&shown, "Server unreachable"));
   g_assert_true (description_has (&shown, "The server cannot be reached."));
   g_assert_true (description_has (&shown, "Trying again at "));
@@ -476,6 +556,45 @@ test_describe_last_synced (void)
   g_assert_cmpstr (d, ==, "Synced 2 minutes ago");
   g_assert_cmpstr (e, ==, "Synced 3 hours ago");
   g_assert_cmpstr (f, ==, "Synced today at 01:05");
+}
+
+/* The label's words, at a fixed time. */
+static void
+test_describe_summary (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_local (2026, 11, 25, 19, 30, 0);
+  g_autoptr(GDateTime) synced = g_date_time_new_local (2026, 11, 25, 19, 27, 10);
+  g_autoptr(GDateTime) yesterday = g_date_time_new_local (2026, 11, 24, 8, 0, 0);
+  gint64 now_us = g_date_time_to_unix (now) * G_USEC_PER_SEC;
+  g_autoptr(GError) unreachable = g_error_new_literal (FB_SYNC_ERROR, FB_SYNC_ERROR_UNREACHABLE, "x");
+  g_autoptr(GError) failed = g_error_new_literal (FB_SYNC_ERROR, FB_SYNC_ERROR_SERVER, "x");
+  struct {
+    char *words;
+    const char *expected;
+  } cases[] = {
+    { fb_sync_words_summary (FB_SYNC_STATE_IDLE, TRUE, NULL, synced, 0, now_us), "Synced at 19:27" },
+    { fb_sync_words_summary (FB_SYNC_STATE_IDLE, TRUE, NULL, yesterday, 0, now_us), "Synced on 24 Nov" },
+    { fb_sync_words_summary (FB_SYNC_STATE_IDLE, TRUE, NULL, NULL, 0, now_us), "Never synced" },
+    { fb_sync_words_summary (FB_SYNC_STATE_OFFLINE, TRUE, NULL, synced, 0, now_us), "Offline" },
+    { fb_sync_words_summary (FB_SYNC_STATE_SYNCING, TRUE, NULL, synced, 0, now_us), "Syncing…" },
+    { fb_sync_words_summary (FB_SYNC_STATE_WAITING_TO_RETRY, TRUE, unreachable, synced,
+                             now_us + 6200 * 1000, now_us),
+      "Can’t reach the server, retrying in 7 s" },
+    { fb_sync_words_summary (FB_SYNC_STATE_WAITING_TO_RETRY, TRUE, failed, synced,
+                             now_us + 90 * G_USEC_PER_SEC, now_us),
+      "Sync failed, retrying in 2 min" },
+    { fb_sync_words_summary (FB_SYNC_STATE_NOT_CONFIGURED, TRUE, NULL, NULL, 0, now_us), "Set up sync" },
+    { fb_sync_words_summary (FB_SYNC_STATE_NOT_CONFIGURED, FALSE, NULL, NULL, 0, now_us), "Sync off" },
+    { fb_sync_words_counts (2, 1),
+      "2 changes waiting to be sent\n1 item in conflict, waiting for your choice" },
+    { fb_sync_words_counts (0, 0), "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_assert_cmpstr (cases[i].words, ==, cases[i].expected);
+      g_free (cases[i].words);
+    }
 }
 
 static void
@@ -519,6 +638,7 @@ main (int   argc,
   g_test_add_func ("/sync-status/pending-is-not-up-to-date", test_pending_is_not_up_to_date);
   g_test_add_func ("/sync-status/sync-off-pending", test_sync_off_pending);
   g_test_add_func ("/sync-status/describe-last-synced", test_describe_last_synced);
+  g_test_add_func ("/sync-status/describe-summary", test_describe_summary);
   g_test_add_func ("/sync-status/manager-swap", test_manager_swap);
 
   status = g_test_run ();

@@ -936,7 +936,7 @@ unreachable (App *app)
   button = banner_part (app, "banner_button");
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Retry");
   g_assert_cmpstr (gtk_image_get_icon_name (status_part (app, "state_icon")), ==,
-                   "network-no-route-symbolic");
+                   "network-offline-symbolic");
   description = fb_sync_status_dup_description (window_part (app, "sync_status"));
   g_assert_nonnull (strstr (description, "Server unreachable"));
   g_assert_cmpstr (label_text (status_part (app, "pending_badge")), ==, "1 pending");

@@ -1,0 +1,254 @@
+/* test-window-header.c: the window's header bars: the sync status in words, the editor's title and saved state */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-test-window-header"
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "fb-note-editor.h"
+#include "fb-preferences.h"
+#include "fb-store.h"
+#include "fb-sync-status.h"
+#include "fb-test-dir.h"
+#include "fb-test-peer.h"
+#include "fb-test-ui.h"
+#include "fb-test-wait.h"
+#include "fb-window.h"
+
+#define WAIT_FOR(cond) WAIT_UNTIL (cond, 10000)
+
+typedef struct
+{
+  char     *dir;
+  FbStore  *store;
+  FbWindow *window;
+} Fixture;
+
+static gpointer
+child (Fixture    *fixture,
+       const char *name)
+{
+  return fb_test_template_child (fixture->window, FB_TYPE_WINDOW, name);
+}
+
+static GtkWidget *
+status_part (FbSyncStatus *status,
+             const char   *name)
+{
+  return fb_test_template_child (status, FB_TYPE_SYNC_STATUS, name);
+}
+
+static FbPreferences *
+find_preferences (void)
+{
+  return fb_test_find_toplevel (FB_TYPE_PREFERENCES);
+}
+
+static void
+open_window (Fixture *fixture,
+             int      width)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "fieldbook.db", NULL);
+  g_autoptr(GError) error = NULL;
+
+  fixture->store = fb_store_new (path, &error);
+  g_assert_no_error (error);
+  fixture->window = g_object_ref_sink (fb_window_new (NULL, fixture->store));
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, 700);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  WAIT_FOR (gtk_widget_get_mapped (child (fixture, "list_stack")) &&
+            gtk_widget_get_width (child (fixture, "list_stack")) > 0);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  fixture->dir = fb_test_make_tmp_dir ();
+  open_window (fixture, GPOINTER_TO_INT (data) > 0 ? GPOINTER_TO_INT (data) : 1100);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  FbPreferences *preferences;
+
+  while ((preferences = find_preferences ()) != NULL)
+    gtk_window_destroy (GTK_WINDOW (preferences));
+
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  WAIT_FOR (G_OBJECT (fixture->window)->ref_count == 1);
+  g_assert_finalize_object (g_steal_pointer (&fixture->window));
+  WAIT_FOR (G_OBJECT (fixture->store)->ref_count == 1);
+  g_assert_finalize_object (g_steal_pointer (&fixture->store));
+  fb_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+/* ---- The sync status ---- */
+
+/* The status is under the list, in words, wide or narrow (folded, the
+ * list is the page on screen). */
+static void
+assert_status_in_words (Fixture *fixture)
+{
+  FbSyncStatus *status = child (fixture, "sync_status");
+
+  WAIT_FOR (fb_test_is_shown (GTK_WIDGET (status)));
+  g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (status), child (fixture, "list_pane")));
+  g_assert_true (fb_test_is_shown (status_part (status, "state_label")));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (status_part (status, "state_label"))), ==,
+                   "Set up sync");
+
+  /* Clicking it where sync is not set up opens the preferences. */
+  g_assert_null (find_preferences ());
+  g_signal_emit_by_name (status_part (status, "state_button"), "clicked");
+  WAIT_FOR (find_preferences () != NULL);
+}
+
+static void
+test_folded_shows_status (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  WAIT_FOR (adw_leaflet_get_folded (child (fixture, "leaflet")));
+  assert_status_in_words (fixture);
+}
+
+static void
+test_wide_shows_status (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_assert_false (adw_leaflet_get_folded (child (fixture, "leaflet")));
+  assert_status_in_words (fixture);
+}
+
+/* Ctrl+R without a server: nothing to sync with, so the preferences. */
+static void
+test_sync_now_without_server (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_assert_null (find_preferences ());
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sync-now", NULL));
+  WAIT_FOR (find_preferences () != NULL);
+}
+
+/* ---- The editor's title and saved state ---- */
+
+static const char *
+editor_title (Fixture *fixture)
+{
+  return adw_window_title_get_title (child (fixture, "editor_title"));
+}
+
+static void
+test_saved_state (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(JsonObject) body = fb_note_body_new ("Heron count", "four by the weir");
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkTextBuffer *buffer;
+
+  /* Nothing open: nothing said. */
+  g_assert_cmpstr (editor_title (fixture), ==, "");
+  g_assert_cmpstr (fb_window_get_saved_state (fixture->window), ==, "");
+
+  item = fb_store_create_item (fixture->store, FB_COLLECTION_NOTES, body, &error);
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.collection", "s",
+                                             FB_COLLECTION_RECORDS));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.collection", "s",
+                                             FB_COLLECTION_NOTES));
+  WAIT_FOR (g_strcmp0 (editor_title (fixture), "Heron count") == 0);
+  /* No server is set up: saved is all there is to be. */
+  g_assert_cmpstr (fb_window_get_saved_state (fixture->window), ==, "Saved");
+
+  /* Typing: "Saving…" until the pause has passed and it is in the store. */
+  fb_window_set_save_delay (fixture->window, 200);
+  buffer = fb_note_editor_get_buffer (child (fixture, "note_editor"));
+  gtk_text_buffer_insert_interactive_at_cursor (buffer, "Five now. ", -1, TRUE);
+  g_assert_cmpstr (fb_window_get_saved_state (fixture->window), ==, "Saving…");
+  WAIT_FOR (g_strcmp0 (fb_window_get_saved_state (fixture->window), "Saved") == 0);
+  g_clear_object (&item);
+  item = fb_store_get_item (fixture->store, fb_item_get_id (fb_window_get_current_item (fixture->window)),
+                            &error);
+  g_assert_cmpstr (fb_item_get_text (item), ==, "Five now. four by the weir");
+
+  /* A new title reaches the header with the save. */
+  gtk_editable_set_text (fb_note_editor_get_title_entry (child (fixture, "note_editor")), "Herons");
+  WAIT_FOR (g_strcmp0 (editor_title (fixture), "Herons") == 0);
+  g_assert_cmpstr (fb_window_get_saved_state (fixture->window), ==, "Saved");
+}
+
+/* Deleted elsewhere while on screen: the editor says nothing is selected,
+ * and how to go on. */
+static void
+test_none_selected (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(JsonObject) first = fb_note_body_new ("First", "1");
+  g_autoptr(JsonObject) second = fb_note_body_new ("Second", "2");
+  g_autoptr(FbItem) a = fb_store_create_item (fixture->store, FB_COLLECTION_NOTES, first, NULL);
+  g_autoptr(FbItem) b = fb_store_create_item (fixture->store, FB_COLLECTION_NOTES, second, NULL);
+  AdwStatusPage *none_page = child (fixture, "none_page");
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.collection", "s", FB_COLLECTION_RECORDS);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.collection", "s", FB_COLLECTION_NOTES);
+  WAIT_FOR (fb_window_get_current_item (fixture->window) != NULL);
+  g_assert_true (fb_store_delete_item (fixture->store,
+                                       fb_item_get_id (fb_window_get_current_item (fixture->window)),
+                                       NULL));
+  WAIT_FOR (fb_test_is_shown (GTK_WIDGET (none_page)));
+  g_assert_cmpstr (adw_status_page_get_title (none_page), ==, "No Note Selected");
+  g_assert_cmpstr (adw_status_page_get_description (none_page), ==,
+                   "Choose a note in the list, or press Ctrl+N for a new one");
+  g_assert_cmpstr (editor_title (fixture), ==, "");
+}
+
+/* With a server set up, a saved change that is not on it yet says so. */
+static void
+test_not_synced_yet (void)
+{
+  g_autoptr(FbTestPeer) peer = fb_test_peer_new ("https://couch.example.org/", "header", NULL, NULL, FALSE);
+  g_autofree char *id = fb_test_peer_create_note (peer, "Field trip", "Meet at the gate");
+  FbWindow *window = g_object_ref_sink (fb_window_new (NULL, peer->store));
+
+  fb_window_set_sync_manager (window, peer->manager);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (fb_window_get_current_item (window) != NULL);
+  g_assert_cmpstr (fb_item_get_id (fb_window_get_current_item (window)), ==, id);
+  /* Not started: the manager says "not configured" until then. */
+  fb_sync_manager_start (peer->manager);
+  WAIT_FOR (fb_sync_manager_get_state (peer->manager) == FB_SYNC_STATE_OFFLINE);
+  WAIT_FOR (g_strcmp0 (fb_window_get_saved_state (window), "Not synced yet") == 0);
+
+  gtk_window_close (GTK_WINDOW (window));
+  WAIT_FOR (G_OBJECT (window)->ref_count == 1);
+  g_assert_finalize_object (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/window-header/folded-shows-status", Fixture, GINT_TO_POINTER (360),
+              fixture_setup, test_folded_shows_status, fixture_teardown);
+  g_test_add ("/window-header/wide-shows-status", Fixture, NULL,
+              fixture_setup, test_wide_shows_status, fixture_teardown);
+  g_test_add ("/window-header/sync-now-without-server", Fixture, NULL,
+              fixture_setup, test_sync_now_without_server, fixture_teardown);
+
+  g_test_add ("/window-header/saved-state", Fixture, NULL,
+              fixture_setup, test_saved_state, fixture_teardown);
+  g_test_add ("/window-header/none-selected", Fixture, NULL,
+              fixture_setup, test_none_selected, fixture_teardown);
+  g_test_add_func ("/window-header/not-synced-yet", test_not_synced_yet);
+
+  return g_test_run ();
+}
