@@ -411,7 +411,10 @@ fb_field_row_new (JsonObject        *definition,
   gtk_widget_set_margin_end (label, 12);
   gtk_widget_set_margin_top (label, 6);
   gtk_widget_set_margin_bottom (label, 6);
-  row->problem_row = gtk_list_box_row_new ();
+  /* A preferences row, so that the group puts it in its list, right
+   * under the field. */
+  row->problem_row = adw_preferences_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row->problem_row), fb_field_row_get_name (row));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row->problem_row), FALSE);
   gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row->problem_row), FALSE);
   gtk_widget_set_focusable (row->problem_row, FALSE);

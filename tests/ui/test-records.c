@@ -399,7 +399,15 @@ test_typed_records (Fixture       *fixture,
         {
           /* A word in a number field: said in words, and saved anyway. */
           g_assert_true (problem_is (fixture, "Count", "Count must be a whole number"));
-          g_assert_nonnull (fb_test_find_label (GTK_WIDGET (editor), "Count must be a whole number"));
+          /* Right under the field, on screen. */
+          WAIT_FOR (is_showing (fb_test_find_label (GTK_WIDGET (editor), "Count must be a whole number")));
+          {
+            GtkWidget *label = fb_test_find_label (GTK_WIDGET (editor), "Count must be a whole number");
+            GtkWidget *under = gtk_widget_get_ancestor (label, GTK_TYPE_LIST_BOX_ROW);
+            GtkWidget *field_row = gtk_widget_get_ancestor (count, GTK_TYPE_LIST_BOX_ROW);
+
+            g_assert_true (gtk_widget_get_prev_sibling (under) == field_row);
+          }
           gtk_test_accessible_assert_property (GTK_ACCESSIBLE (count), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                                "Count must be a whole number");
           fields = current_fields (fixture);
