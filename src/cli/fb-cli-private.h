@@ -21,4 +21,10 @@ gboolean  _fb_cli_has_csv_command        (GVariantDict *options);
 int       _fb_cli_run_csv_command        (FbStore      *store,
                                           GVariantDict *options);
 
+void      _fb_cli_add_search_options     (GApplication *app);
+gboolean  _fb_cli_has_search_command     (GVariantDict *options);
+/* --search QUERY [--limit N]: the exit status. */
+int       _fb_cli_run_search             (FbStore      *store,
+                                          GVariantDict *options);
+
 G_END_DECLS

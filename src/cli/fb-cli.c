@@ -49,6 +49,7 @@ fb_cli_add_options (GApplication *app)
                                  _("FILE"));
   _fb_cli_add_history_options (app);
   _fb_cli_add_csv_options (app);
+  _fb_cli_add_search_options (app);
   g_application_set_option_context_description (app,
                                                 _("Exit status: 0 when all is done and synced, 1 when a command failed, "
                                                   "3 when --sync put items into conflict, "
@@ -425,7 +426,8 @@ fb_cli_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "import", "^&ay", &import_path);
 
   if (!sync && export_path == NULL && import_path == NULL &&
-      !_fb_cli_has_history_command (options) && !_fb_cli_has_csv_command (options))
+      !_fb_cli_has_history_command (options) && !_fb_cli_has_csv_command (options) &&
+      !_fb_cli_has_search_command (options))
     return -1;
 
   store = fb_store_new (NULL, &error);
@@ -439,6 +441,8 @@ fb_cli_handle_local_options (GApplication *app,
     return _fb_cli_run_history_command (store, options);
   if (_fb_cli_has_csv_command (options))
     return _fb_cli_run_csv_command (store, options);
+  if (_fb_cli_has_search_command (options))
+    return _fb_cli_run_search (store, options);
 
   if (import_path != NULL)
     status = run_import (store, import_path);

@@ -10,6 +10,16 @@
 #include "fb-item-list.h"
 #include "fb-store-private.h"
 
+/* Lazy: the model holds a small key per item (rowid, id, how it sorts)
+ * and makes FbItem snapshots only for the rows a view asks for, a page at
+ * a time, keeping the last CACHE_SIZE of them. A search shows its first
+ * FIRST_PAGE results at once and fetches the rest in pages while idle; a
+ * new search cancels that. */
+#define PAGE_SIZE  64
+#define CACHE_SIZE 512
+#define FIRST_PAGE 100
+#define MORE_PAGE  2000
+
 /* One row of the model. The rank is the search rank the item had when it
  * entered the list: other rows keep theirs when one item changes, so a
  * change moves only that item. The time it sorts by is its updated_at
@@ -18,9 +28,12 @@
  * list does not re-sort under the person's pointer or selection. */
 typedef struct
 {
-  FbItem *item;
+  gint64  rowid;       /* where the item is now: a new body moves it */
+  char   *id;
   double  rank;
   gint64  sort_time;
+  FbItem *item;        /* the snapshot, while in the cache */
+  GList   cache_link;  /* in FbItemList:cache while @item is set */
 } Entry;
 
 struct _FbItemList
@@ -32,8 +45,14 @@ struct _FbItemList
   char       *search;      /* NULL when not searching */
 
   GPtrArray  *entries;     /* Entry *, in model order */
-  GHashTable *by_id;       /* id (owned by the entry's item) → Entry * */
+  GHashTable *by_id;       /* id (owned by the entry) → Entry * */
+  GQueue      cache;       /* entries with a snapshot, most recently used first */
   gulong      changed_id;
+
+  /* A search whose later results are still being fetched, below this
+   * rowid. */
+  guint       more_id;
+  gint64      more_before;
 
   /* While searching: which items of the store's current announcement
    * match, worked out once for all of them (rowid → rank). */
@@ -58,14 +77,18 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static Entry *
-entry_new (FbItem *item,
-           double  rank)
+entry_new (gint64      rowid,
+           const char *id,
+           gint64      sort_time,
+           double      rank)
 {
   Entry *entry = g_new0 (Entry, 1);
 
-  entry->item = g_object_ref (item);
+  entry->rowid = rowid;
+  entry->id = g_strdup (id);
   entry->rank = rank;
-  entry->sort_time = fb_item_get_updated_at (item);
+  entry->sort_time = sort_time;
+  entry->cache_link.data = entry;
 
   return entry;
 }
@@ -76,7 +99,35 @@ entry_free (gpointer data)
   Entry *entry = data;
 
   g_clear_object (&entry->item);
+  g_free (entry->id);
   g_free (entry);
+}
+
+/* The entry leaves the cache (it is about to be freed, or evicted). */
+static void
+uncache (FbItemList *self,
+         Entry      *entry)
+{
+  if (entry->item == NULL)
+    return;
+
+  g_queue_unlink (&self->cache, &entry->cache_link);
+  g_clear_object (&entry->item);
+}
+
+static void
+cache (FbItemList *self,
+       Entry      *entry,
+       FbItem     *item)
+{
+  if (entry->item != NULL)
+    g_queue_unlink (&self->cache, &entry->cache_link);
+  g_set_object (&entry->item, item);
+  entry->rowid = _fb_item_get_rowid (item);
+  g_queue_push_head_link (&self->cache, &entry->cache_link);
+
+  while (self->cache.length > CACHE_SIZE)
+    uncache (self, g_queue_peek_tail (&self->cache));
 }
 
 /* The order of fb_store_list_items() and of fb_store_search(): rank, then
@@ -85,22 +136,17 @@ static int
 entry_compare (const Entry *a,
                const Entry *b)
 {
-  gint64 updated_a;
-  gint64 updated_b;
-
   if (a->rank < b->rank)
     return -1;
   if (a->rank > b->rank)
     return 1;
 
-  updated_a = a->sort_time;
-  updated_b = b->sort_time;
-  if (updated_a > updated_b)
+  if (a->sort_time > b->sort_time)
     return -1;
-  if (updated_a < updated_b)
+  if (a->sort_time < b->sort_time)
     return 1;
 
-  return strcmp (fb_item_get_id (a->item), fb_item_get_id (b->item));
+  return strcmp (a->id, b->id);
 }
 
 /* The first position whose entry does not sort before @entry. */
@@ -219,7 +265,8 @@ item_changed_cb (FbItemList *self,
       old_position = lower_bound (self, old);
       g_assert (g_ptr_array_index (self->entries, old_position) == old);
 
-      g_hash_table_remove (self->by_id, fb_item_get_id (old->item));
+      g_hash_table_remove (self->by_id, old->id);
+      uncache (self, old);
       g_ptr_array_remove_index (self->entries, old_position);
       old = NULL; /* freed */
 
@@ -230,13 +277,23 @@ item_changed_cb (FbItemList *self,
         }
     }
 
-  entry = entry_new (item, rank);
+  entry = entry_new (_fb_item_get_rowid (item), fb_item_get_id (item),
+                     fb_item_get_updated_at (item), rank);
   if (keep_place)
     {
       entry->sort_time = old_sort_time;
       entry->rank = old_rank;
     }
   position = lower_bound (self, entry);
+
+  /* Past the results fetched so far: the fetch brings it in its turn. */
+  if (self->more_id != 0 && position == self->entries->len)
+    {
+      entry_free (entry);
+      if (replace)
+        g_list_model_items_changed (G_LIST_MODEL (self), old_position, 1, 0);
+      return;
+    }
 
   if (replace && position != old_position)
     {
@@ -248,54 +305,102 @@ item_changed_cb (FbItemList *self,
     }
 
   g_ptr_array_insert (self->entries, position, entry);
-  g_hash_table_insert (self->by_id, (gpointer) fb_item_get_id (entry->item), entry);
+  g_hash_table_insert (self->by_id, entry->id, entry);
+  cache (self, entry, item);
 
   g_list_model_items_changed (G_LIST_MODEL (self), position, replace ? 1 : 0, 1);
 }
 
-static GPtrArray *
-load_entries (FbItemList *self)
+/* Appends the entries of @keys the list does not hold yet; how many. */
+static guint
+append_keys (FbItemList *self,
+             GArray     *keys)
 {
-  g_autoptr(GPtrArray) items = NULL;
-  g_autoptr(GArray) ranks = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *entries;
+  guint added = 0;
 
-  if (self->search != NULL)
-    items = _fb_store_search_ranked (self->store, self->collection, self->search,
-                                     &ranks, &error);
-  else
-    items = fb_store_list_items (self->store, self->collection, &error);
-
-  entries = g_ptr_array_new_with_free_func (entry_free);
-  if (items == NULL)
+  for (guint i = 0; i < keys->len; i++)
     {
-      g_warning ("Could not list items: %s", error->message);
-      return entries;
+      FbStoreKey *key = &g_array_index (keys, FbStoreKey, i);
+      Entry *entry;
+
+      if (g_hash_table_contains (self->by_id, key->id))
+        continue;
+      entry = entry_new (key->rowid, key->id, key->updated_at,
+                         self->search != NULL ? -(double) key->rowid : 0.0);
+      g_ptr_array_add (self->entries, entry);
+      g_hash_table_insert (self->by_id, entry->id, entry);
+      added++;
     }
 
-  for (guint i = 0; i < items->len; i++)
-    g_ptr_array_add (entries,
-                     entry_new (g_ptr_array_index (items, i),
-                                ranks != NULL ? g_array_index (ranks, double, i) : 0.0));
+  return added;
+}
 
-  return entries;
+static GArray *
+keys_new (void)
+{
+  GArray *keys = g_array_new (FALSE, FALSE, sizeof (FbStoreKey));
+
+  g_array_set_clear_func (keys, (GDestroyNotify) _fb_store_key_clear);
+  return keys;
+}
+
+/* Fetches the next page of a search's results; done when it was the last. */
+static gboolean
+fetch_more_cb (gpointer user_data)
+{
+  FbItemList *self = user_data;
+  g_autoptr(GArray) keys = keys_new ();
+  g_autoptr(GError) error = NULL;
+  guint before = self->entries->len;
+  guint added;
+
+  if (!_fb_store_search_keys (self->store, self->collection, self->search, self->more_before,
+                              MORE_PAGE, keys, &error))
+    {
+      g_warning ("Could not search: %s", error->message);
+      self->more_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  if (keys->len > 0)
+    self->more_before = g_array_index (keys, FbStoreKey, keys->len - 1).rowid;
+  if (keys->len < MORE_PAGE)
+    self->more_id = 0;
+
+  added = append_keys (self, keys);
+  if (added > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), before, 0, added);
+
+  return self->more_id != 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
 static void
 reload (FbItemList *self)
 {
+  g_autoptr(GArray) keys = keys_new ();
+  g_autoptr(GError) error = NULL;
   guint removed = self->entries->len;
+  gboolean ok;
 
+  g_clear_handle_id (&self->more_id, g_source_remove);
   g_hash_table_remove_all (self->by_id);
-  g_ptr_array_unref (self->entries);
-  self->entries = load_entries (self);
+  while (self->cache.head != NULL)
+    uncache (self, self->cache.head->data);
+  g_ptr_array_set_size (self->entries, 0);
 
-  for (guint i = 0; i < self->entries->len; i++)
+  if (self->search != NULL)
+    ok = _fb_store_search_keys (self->store, self->collection, self->search, G_MAXINT64,
+                                FIRST_PAGE, keys, &error);
+  else
+    ok = _fb_store_list_keys (self->store, self->collection, keys, &error);
+  if (!ok)
+    g_warning ("Could not list items: %s", error->message);
+
+  append_keys (self, keys);
+  if (self->search != NULL && keys->len == FIRST_PAGE)
     {
-      Entry *entry = g_ptr_array_index (self->entries, i);
-
-      g_hash_table_insert (self->by_id, (gpointer) fb_item_get_id (entry->item), entry);
+      self->more_before = g_array_index (keys, FbStoreKey, keys->len - 1).rowid;
+      self->more_id = g_idle_add_full (G_PRIORITY_LOW, fetch_more_cb, self, NULL);
     }
 
   if (removed > 0 || self->entries->len > 0)
@@ -316,6 +421,47 @@ fb_item_list_get_n_items (GListModel *model)
   return FB_ITEM_LIST (model)->entries->len;
 }
 
+/* Snapshots for the page around @position that has none yet. */
+static void
+fetch_page (FbItemList *self,
+            guint       position)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 rowids[PAGE_SIZE];
+  Entry *wanted[PAGE_SIZE];
+  guint start = position - position % PAGE_SIZE;
+  guint end = MIN (start + PAGE_SIZE, self->entries->len);
+  guint n = 0;
+
+  for (guint i = start; i < end; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      if (entry->item == NULL)
+        {
+          wanted[n] = entry;
+          rowids[n++] = entry->rowid;
+        }
+    }
+
+  items = _fb_store_load_rowids (self->store, rowids, n, &error);
+  if (items == NULL)
+    {
+      g_warning ("Could not read items: %s", error->message);
+      return;
+    }
+
+  /* At most a page each way. */
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < items->len; j++)
+      if (_fb_item_get_rowid (items->pdata[j]) == rowids[i])
+        {
+          cache (self, wanted[i], items->pdata[j]);
+          break;
+        }
+}
+
 static gpointer
 fb_item_list_get_item (GListModel *model,
                        guint       position)
@@ -327,6 +473,23 @@ fb_item_list_get_item (GListModel *model,
     return NULL;
 
   entry = g_ptr_array_index (self->entries, position);
+  if (entry->item == NULL)
+    fetch_page (self, position);
+  if (entry->item == NULL)
+    {
+      /* Written since it was announced (inside an open transaction): by
+       * its id, wherever it is now. */
+      g_autoptr(FbItem) item = fb_store_get_item (self->store, entry->id, NULL);
+
+      if (item == NULL)
+        return NULL;
+      cache (self, entry, item);
+    }
+  else
+    {
+      g_queue_unlink (&self->cache, &entry->cache_link);
+      g_queue_push_head_link (&self->cache, &entry->cache_link);
+    }
 
   return g_object_ref (entry->item);
 }
@@ -421,6 +584,7 @@ fb_item_list_dispose (GObject *object)
 {
   FbItemList *self = FB_ITEM_LIST (object);
 
+  g_clear_handle_id (&self->more_id, g_source_remove);
   if (self->store != NULL)
     g_clear_signal_handler (&self->changed_id, self->store);
   g_clear_object (&self->store);

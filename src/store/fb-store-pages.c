@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "fb-store-private.h"
 
 /* Owns reading many items without holding them all: the export's cursor,
@@ -12,9 +14,57 @@
  * order is the list's, newest updated_at first then id, which the index
  * items_by_collection (collection, deleted, updated_at DESC, id) holds. */
 
+/* The rowid of a row whose body changed becomes the highest, unless it is
+ * already: the order of rowids is the order of the last writes. */
+gboolean
+_fb_store_move_to_newest (FbStore  *self,
+                          gint64    rowid,
+                          gint64   *new_rowid,
+                          GError  **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+
+  stmt = _fb_store_get_stmt (self,
+                             "UPDATE items SET rowid = (SELECT max (rowid) FROM items) + 1 "
+                             "WHERE rowid = ?1 AND rowid < (SELECT max (rowid) FROM items)",
+                             error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rowid);
+  if (!_fb_store_step_done (self, stmt, error))
+    return FALSE;
+
+  *new_rowid = rowid;
+  if (sqlite3_changes (_fb_store_get_db (self)) > 0)
+    {
+      g_autoptr(FbCachedStmt) max = NULL;
+      gboolean has_row;
+
+      /* An UPDATE leaves sqlite3_last_insert_rowid () as it was. */
+      max = _fb_store_get_stmt (self, "SELECT max (rowid) FROM items", error);
+      if (max == NULL || !_fb_store_step_row (self, max, &has_row, error))
+        return FALSE;
+      g_assert (has_row);
+      *new_rowid = sqlite3_column_int64 (max, 0);
+    }
+  return TRUE;
+}
+
 static const char *const collections[] = {
   FB_COLLECTION_NOTES, FB_COLLECTION_RECORDS, FB_COLLECTION_TEMPLATES,
 };
+
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b)
+{
+  const FbStoreKey *key_a = a;
+  const FbStoreKey *key_b = b;
+
+  if (key_a->updated_at != key_b->updated_at)
+    return key_a->updated_at > key_b->updated_at ? -1 : 1;
+  return strcmp (key_a->id, key_b->id);
+}
 
 gboolean
 _fb_store_count_live (FbStore     *self,
@@ -98,4 +148,92 @@ _fb_store_foreach_live_item (FbStore          *self,
       return FALSE;
 
   return TRUE;
+}
+
+void
+_fb_store_key_clear (FbStoreKey *key)
+{
+  g_clear_pointer (&key->id, g_free);
+}
+
+gboolean
+_fb_store_collect_keys (FbStore       *self,
+                        sqlite3_stmt  *stmt,
+                        GArray        *keys,
+                        GError       **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      FbStoreKey key;
+
+      key.rowid = sqlite3_column_int64 (stmt, 0);
+      key.updated_at = sqlite3_column_int64 (stmt, 1);
+      key.id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      g_array_append_val (keys, key);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      _fb_store_set_sqlite_error (self, error, rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_fb_store_list_keys (FbStore     *self,
+                     const char  *collection,
+                     GArray      *keys,
+                     GError     **error)
+{
+  if (collection == NULL)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (collections); i++)
+        if (!_fb_store_list_keys (self, collections[i], keys, error))
+          return FALSE;
+      /* One order over both: newest first, then id. */
+      g_array_sort (keys, compare_keys);
+      return TRUE;
+    }
+
+  {
+    g_autoptr(FbCachedStmt) stmt = NULL;
+
+    stmt = _fb_store_get_stmt (self,
+                               "SELECT rowid, updated_at, id FROM items "
+                               "WHERE collection = ?1 AND deleted = 0 "
+                               "ORDER BY updated_at DESC, id",
+                               error);
+    if (stmt == NULL)
+      return FALSE;
+    bind_text (stmt, 1, collection);
+
+    return _fb_store_collect_keys (self, stmt, keys, error);
+  }
+}
+
+GPtrArray *
+_fb_store_load_rowids (FbStore       *self,
+                       const gint64  *rowids,
+                       guint          n_rowids,
+                       GError       **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+  g_autoptr(GString) list = g_string_new ("[");
+
+  for (guint i = 0; i < n_rowids; i++)
+    g_string_append_printf (list, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", rowids[i]);
+  g_string_append_c (list, ']');
+
+  stmt = _fb_store_get_stmt (self,
+                             "SELECT " FB_ITEM_COLUMNS " FROM items "
+                             "WHERE rowid IN (SELECT value FROM json_each (?1))",
+                             error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, list->str);
+
+  return _fb_store_collect_items (self, stmt, NULL, error);
 }

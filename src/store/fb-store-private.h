@@ -22,7 +22,7 @@ G_BEGIN_DECLS
 #define FB_ITEM_N_COLUMNS 15
 
 /* The newest schema this build writes. */
-#define FB_STORE_SCHEMA_VERSION 5
+#define FB_STORE_SCHEMA_VERSION 6
 
 /* PRAGMA application_id of a Fieldbook database ("FBk1"). */
 #define FB_STORE_APPLICATION_ID 0x46426b31
@@ -125,12 +125,16 @@ gint64       _fb_item_get_rowid              (FbItem           *self);
 const char  *_fb_item_state_to_string        (FbItemState       state);
 FbItemState  _fb_item_state_from_string      (const char       *str);
 
-/* Search helpers for FbItemList: the rank of each result (lower is better),
- * and the rank of one item if it matches @query. */
-GPtrArray   *_fb_store_search_ranked         (FbStore          *self,
+/* Search helpers for FbItemList (see fb-store-index.c for the order): the
+ * keys of up to @limit results (0: all) whose rowid is below
+ * @before_rowid, and the rank of one item (minus its rowid) if it matches
+ * @query. */
+gboolean     _fb_store_search_keys           (FbStore          *self,
                                               const char       *collection,
                                               const char       *query,
-                                              GArray          **ranks,
+                                              gint64            before_rowid,
+                                              guint             limit,
+                                              GArray           *keys,
                                               GError          **error);
 gboolean     _fb_store_match_item            (FbStore          *self,
                                               FbItem           *item,
@@ -359,6 +363,38 @@ typedef gboolean (*FbStoreItemFunc) (FbItem   *item,
 gboolean     _fb_store_count_live            (FbStore          *self,
                                               const char       *collection,
                                               guint            *count,
+                                              GError          **error);
+/* A row whose body changed takes the highest rowid (*@new_rowid; @rowid
+ * when it has it already). */
+gboolean     _fb_store_move_to_newest        (FbStore          *self,
+                                              gint64            rowid,
+                                              gint64           *new_rowid,
+                                              GError          **error);
+/* What the lazy list holds of an item: where it is and how it sorts. */
+typedef struct
+{
+  gint64  rowid;
+  gint64  updated_at;
+  char   *id;
+} FbStoreKey;
+
+void         _fb_store_key_clear             (FbStoreKey       *key);
+/* The rows of a statement selecting rowid, updated_at, id, appended to
+ * @keys (FbStoreKey, which owns the ids). */
+gboolean     _fb_store_collect_keys          (FbStore          *self,
+                                              sqlite3_stmt     *stmt,
+                                              GArray           *keys,
+                                              GError          **error);
+/* The keys of every live item of @collection (NULL: all), newest
+ * updated_at first, then id. */
+gboolean     _fb_store_list_keys             (FbStore          *self,
+                                              const char       *collection,
+                                              GArray           *keys,
+                                              GError          **error);
+/* The items with these rowids that are still there, in any order. */
+GPtrArray   *_fb_store_load_rowids           (FbStore          *self,
+                                              const gint64     *rowids,
+                                              guint             n_rowids,
                                               GError          **error);
 /* Every live item of @collection (NULL: each collection in turn), newest
  * first, one row in memory at a time. */

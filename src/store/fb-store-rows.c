@@ -310,14 +310,28 @@ _fb_store_save_row (FbStore             *self,
 
   if (!_fb_store_step_done (self, stmt, error))
     return FALSE;
-  /* An update keeps its rowid: the full-text index is keyed by it. */
-  after->rowid = before != NULL ? before->rowid : sqlite3_last_insert_rowid (self->db);
 
-  if (before == NULL ||
-      before->deleted != after->deleted ||
-      g_strcmp0 (before->body, after->body) != 0)
-    _fb_store_index_queue (self, after->rowid, after->body, after->body_object,
-                           after->deleted, before != NULL);
+  if (before == NULL)
+    {
+      after->rowid = sqlite3_last_insert_rowid (self->db);
+      _fb_store_index_queue (self, after->rowid, after->body, after->body_object,
+                             after->deleted, FALSE);
+    }
+  else if (before->deleted != after->deleted || g_strcmp0 (before->body, after->body) != 0)
+    {
+      /* A new body takes the next rowid, which keys the full-text index
+       * too: search walks the index newest first (fb-store-index.c). */
+      if (!_fb_store_move_to_newest (self, before->rowid, &after->rowid, error))
+        return FALSE;
+      if (after->rowid != before->rowid)
+        _fb_store_index_queue (self, before->rowid, NULL, NULL, TRUE, TRUE);
+      _fb_store_index_queue (self, after->rowid, after->body, after->body_object,
+                             after->deleted, after->rowid == before->rowid);
+    }
+  else
+    {
+      after->rowid = before->rowid;
+    }
 
   /* Back from the Trash (restored, or brought back by another device). */
   if (before != NULL && before->deleted && !after->deleted &&

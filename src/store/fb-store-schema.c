@@ -163,6 +163,26 @@ migrate_to_v5 (FbStore  *self,
                               error);
 }
 
+/* v6: prefix indexes of one to three characters, so a search for a short
+ * prefix reads one list of rows instead of merging the lists of every word
+ * that starts so, and can stop after the first screenful. */
+static gboolean
+migrate_to_v6 (FbStore  *self,
+               GError  **error)
+{
+  return _fb_store_exec_once (self,
+                              "CREATE VIRTUAL TABLE items_fts_v6 USING fts5 ("
+                              "  title, text, extra,"
+                              "  tokenize = 'unicode61 remove_diacritics 2',"
+                              "  prefix = '1 2 3'"
+                              ");"
+                              "INSERT INTO items_fts_v6 (rowid, title, text, extra) "
+                              "  SELECT rowid, title, text, extra FROM items_fts;"
+                              "DROP TABLE items_fts;"
+                              "ALTER TABLE items_fts_v6 RENAME TO items_fts;",
+                              error);
+}
+
 typedef gboolean (*MigrateFunc) (FbStore *self, GError **error);
 
 static const MigrateFunc migrations[FB_STORE_SCHEMA_VERSION] = {
@@ -172,6 +192,7 @@ static const MigrateFunc migrations[FB_STORE_SCHEMA_VERSION] = {
   _fb_store_history_migrate,
   migrate_to_v4,
   migrate_to_v5,
+  migrate_to_v6,
 };
 
 gboolean

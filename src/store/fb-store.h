@@ -138,10 +138,18 @@ GPtrArray   *fb_store_list_items          (FbStore     *self,
                                            const char  *collection,
                                            GError     **error);
 /* Full-text search (title, text, record field values) with prefix matching,
- * best match first. @query is what a person typed, not FTS syntax. */
+ * every word required, the most recently written first (as the window
+ * shows it). @query is what a person typed, not FTS syntax; a blank one
+ * lists every item. */
 GPtrArray   *fb_store_search              (FbStore     *self,
                                            const char  *collection,
                                            const char  *query,
+                                           GError     **error);
+/* The same, the first @limit results only (0: all). */
+GPtrArray   *fb_store_search_first        (FbStore     *self,
+                                           const char  *collection,
+                                           const char  *query,
+                                           guint        limit,
                                            GError     **error);
 guint        fb_store_get_pending_count   (FbStore     *self);
 guint        fb_store_get_conflict_count  (FbStore     *self);

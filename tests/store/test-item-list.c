@@ -8,6 +8,7 @@
 #include "fb-item-list.h"
 #include "fb-store.h"
 #include "fb-test-store.h"
+#include "fb-test-wait.h"
 
 typedef struct
 {
@@ -135,6 +136,19 @@ model_titles (GListModel *model)
   return g_string_free (out, FALSE);
 }
 
+/* What a view got when it was told and what the model gives now are the
+ * same version of the same item (the lazy model may make a new snapshot
+ * object for a row it let go of). */
+static void
+assert_same_snapshot (FbItem *seen,
+                      FbItem *now)
+{
+  g_assert_cmpstr (fb_item_get_id (seen), ==, fb_item_get_id (now));
+  g_assert_cmpint (fb_item_get_local_seq (seen), ==, fb_item_get_local_seq (now));
+  g_assert_cmpint (fb_item_get_state (seen), ==, fb_item_get_state (now));
+  g_assert_cmpstr (fb_item_get_body_json (seen), ==, fb_item_get_body_json (now));
+}
+
 /* The model matches what the store would list now, and the signals told a
  * view everything it needed to show exactly that. */
 static void
@@ -161,7 +175,7 @@ assert_consistent (Fixture *f)
       g_assert_cmpstr (fb_item_get_id (item), ==, fb_item_get_id (want));
       g_assert_cmpint (fb_item_get_local_seq (item), ==, fb_item_get_local_seq (want));
       g_assert_cmpint (fb_item_get_state (item), ==, fb_item_get_state (want));
-      g_assert_true (g_ptr_array_index (f->shadow, i) == item);
+      assert_same_snapshot (g_ptr_array_index (f->shadow, i), item);
     }
   g_assert_null (g_list_model_get_item (model, expected->len));
 }
@@ -179,7 +193,7 @@ assert_shadow_matches (Fixture *f)
     {
       g_autoptr(FbItem) item = g_list_model_get_item (model, i);
 
-      g_assert_true (g_ptr_array_index (f->shadow, i) == item);
+      assert_same_snapshot (g_ptr_array_index (f->shadow, i), item);
     }
 }
 
@@ -462,7 +476,8 @@ test_search (Fixture       *f,
   ASSERT_CHANGES (f, { 0, 3, 2 });
   g_assert_cmpuint (f->search_notifies, ==, 1);
   t = model_titles (G_LIST_MODEL (f->list));
-  g_assert_cmpstr (t, ==, "Tomato soup|Garden");
+  /* The most recently written first. */
+  g_assert_cmpstr (t, ==, "Garden|Tomato soup");
   g_object_get (f->list, "search", &search, NULL);
   g_assert_cmpstr (search, ==, "tomat");
 
@@ -473,15 +488,15 @@ test_search (Fixture       *f,
 
   /* Matching items come and go one by one. */
   salad = create_note (f, "Salad", "tomato, basil");
-  ASSERT_CHANGES (f, { 1, 0, 1 });
+  ASSERT_CHANGES (f, { 0, 0, 1 });
   g_object_unref (create_note (f, "Cake", "flour"));
   ASSERT_NO_CHANGES (f);
   update_note (f, garden, "Garden", "roses by the fence");
-  ASSERT_CHANGES (f, { 2, 1, 0 });
+  ASSERT_CHANGES (f, { 1, 1, 0 });
   update_note (f, other, "Shopping", "tomatoes");
-  ASSERT_CHANGES (f, { 1, 0, 1 });
+  ASSERT_CHANGES (f, { 0, 0, 1 });
   g_assert_true (fb_store_delete_item (f->store, fb_item_get_id (soup), &error));
-  ASSERT_CHANGES (f, { 0, 1, 0 });
+  ASSERT_CHANGES (f, { 2, 1, 0 });
   g_clear_pointer (&t, g_free);
   t = model_titles (G_LIST_MODEL (f->list));
   g_assert_cmpstr (t, ==, "Shopping|Salad");
@@ -503,7 +518,7 @@ test_search (Fixture       *f,
 }
 
 /* A pull announces many items at once while a search is shown: each still
- * comes as its own precise change, in rank order. */
+ * comes as its own precise change, in search order. */
 static void
 test_search_batch (Fixture       *f,
                    gconstpointer  data)
@@ -544,6 +559,107 @@ test_search_batch (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->list)), ==, 21);
 }
 
+/* @n notes, "common" in every one, "even" in every second; one transaction. */
+static void
+fill_notes (Fixture *f,
+            guint    n)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fb_store_begin (f->store, &error));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("note %04u", i);
+      g_autoptr(JsonObject) body = fb_note_body_new (title, i % 2 == 0 ? "common even" : "common");
+      g_autoptr(FbItem) item = fb_store_create_item (f->store, FB_COLLECTION_NOTES, body, &error);
+
+      g_assert_no_error (error);
+    }
+  g_assert_true (fb_store_commit (f->store, &error));
+}
+
+static void
+count_finalized_cb (gpointer  data,
+                    GObject  *where_the_object_was)
+{
+  (*(guint *) data)++;
+}
+
+/* A long list keeps only a bounded number of snapshots, whatever a view
+ * read from it, and still gives every row. */
+static void
+test_lazy (Fixture       *f,
+           gconstpointer  data)
+{
+  /* Static: the snapshots still cached die with the list, after the test. */
+  static guint finalized;
+  guint n = 3000;
+  GListModel *model;
+
+  finalized = 0;
+  fill_notes (f, n);
+  f->list = fb_item_list_new (f->store, FB_COLLECTION_NOTES);
+  model = G_LIST_MODEL (f->list);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n);
+
+  /* Scrolled from the bottom to the top, as a view would. */
+  for (guint i = n; i > 0; i--)
+    {
+      g_autoptr(FbItem) item = g_list_model_get_item (model, i - 1);
+      g_autofree char *title = g_strdup_printf ("note %04u", n - i);
+
+      g_assert_cmpstr (fb_item_get_title (item), ==, title);
+      g_object_weak_ref (G_OBJECT (item), count_finalized_cb, &finalized);
+    }
+  /* Most of what was read is gone again. */
+  g_assert_cmpuint (finalized, >=, n - 1000);
+}
+
+/* A search shows its first screenful at once and brings in the rest while
+ * idle, each part told as an insertion at the end; a new search stops it. */
+static void
+test_search_paged (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) expected = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *model;
+  guint first;
+
+  fill_notes (f, 2500);
+  watch_list (f, FB_COLLECTION_NOTES);
+  model = G_LIST_MODEL (f->list);
+  g_array_set_size (f->changes, 0);
+
+  fb_item_list_set_search (f->list, "even");
+  first = g_list_model_get_n_items (model);
+  g_assert_cmpuint (first, >, 0);
+  g_assert_cmpuint (first, <, 1250);
+  g_assert_cmpuint (f->changes->len, ==, 1);
+  g_array_set_size (f->changes, 0);
+
+  WAIT_UNTIL (g_list_model_get_n_items (model) == 1250, 10000);
+  for (guint i = 0; i < f->changes->len; i++)
+    {
+      Change *change = &g_array_index (f->changes, Change, i);
+
+      g_assert_cmpuint (change->removed, ==, 0);
+      g_assert_cmpuint (change->position + change->added, <=, 1250);
+    }
+  g_array_set_size (f->changes, 0);
+  assert_consistent (f);
+
+  /* Superseded: the first search fetches nothing more. */
+  fb_item_list_set_search (f->list, "common");
+  first = g_list_model_get_n_items (model);
+  fb_item_list_set_search (f->list, "note 0001");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_array_set_size (f->changes, 0);
+  fb_test_drain_main_context ();
+  ASSERT_NO_CHANGES (f);
+  g_assert_cmpuint (first, <, 2500);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -559,6 +675,8 @@ main (int   argc,
   ADD ("/item-list/transaction-batch", test_transaction_batch);
   ADD ("/item-list/search", test_search);
   ADD ("/item-list/search-batch", test_search_batch);
+  ADD ("/item-list/lazy", test_lazy);
+  ADD ("/item-list/search-paged", test_search_paged);
 
   return g_test_run ();
 }

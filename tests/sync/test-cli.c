@@ -61,6 +61,8 @@ subprocess_run (void)
         }
       else if (strcmp (name, "export") == 0 || strcmp (name, "import") == 0)
         g_variant_dict_insert (options, name, "^ay", args[++i]);
+      else if (strcmp (name, "limit") == 0)
+        g_variant_dict_insert (options, name, "i", atoi (args[++i]));
       else
         g_variant_dict_insert (options, name, "s", args[++i]);
     }
@@ -451,6 +453,64 @@ test_import_bad_files (void)
     g_assert_false (run_cli (home, "import", missing, NULL));
     g_test_trap_assert_stderr ("*Could not import*");
   }
+
+  fb_test_remove_tree (home);
+}
+
+/* --search prints what the search box finds, in its order: the most
+ * recently written first, every word required, record fields included. */
+static void
+test_search (void)
+{
+  g_autofree char *home = new_home ();
+  g_autofree char *note_id = NULL;
+  g_autofree char *record_id = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *heron_a = NULL;
+  g_autofree char *heron_b = NULL;
+
+  fill_store (home, &note_id, &record_id);
+  {
+    g_autoptr(FbStore) store = open_store (home);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) a = fb_note_body_new ("Heron\tat the weir", "grey heron");
+    g_autoptr(JsonObject) b = fb_note_body_new ("Second heron", "Reiher am Wehr");
+    g_autoptr(FbItem) first = fb_store_create_item (store, FB_COLLECTION_NOTES, a, &error);
+    g_autoptr(FbItem) second = fb_store_create_item (store, FB_COLLECTION_NOTES, b, &error);
+
+    g_assert_no_error (error);
+    heron_a = g_strdup (fb_item_get_id (first));
+    heron_b = g_strdup (fb_item_get_id (second));
+  }
+
+  g_assert_true (run_cli (home, "search", "milk", NULL));
+  expected = g_strdup_printf ("%s\tGroceries\n", note_id);
+  g_test_trap_assert_stdout (expected);
+  g_clear_pointer (&expected, g_free);
+
+  /* A record's field value; a deleted note is not found. */
+  g_assert_true (run_cli (home, "search", "3", NULL));
+  g_test_trap_assert_stdout ("*\tBird count\n");
+  g_assert_true (run_cli (home, "search", "gone", NULL));
+  g_test_trap_assert_stdout ("");
+
+  /* Newest first; a tab in a title does not split the line. */
+  g_assert_true (run_cli (home, "search", "her", NULL));
+  expected = g_strdup_printf ("%s\tSecond heron\n%s\tHeron at the weir\n", heron_b, heron_a);
+  g_test_trap_assert_stdout (expected);
+  g_clear_pointer (&expected, g_free);
+  g_assert_true (run_cli (home, "search", "her", "limit", "1", NULL));
+  expected = g_strdup_printf ("%s\tSecond heron\n", heron_b);
+  g_test_trap_assert_stdout (expected);
+  g_clear_pointer (&expected, g_free);
+
+  /* Every word must match. */
+  g_assert_true (run_cli (home, "search", "heron weir", NULL));
+  expected = g_strdup_printf ("%s\tHeron at the weir\n", heron_a);
+  g_test_trap_assert_stdout (expected);
+
+  g_assert_false (run_cli (home, "search", "her", "limit", "-1", NULL));
+  g_test_trap_assert_stderr ("*Could not search*");
 
   fb_test_remove_tree (home);
 }
@@ -1000,6 +1060,7 @@ main (int   argc,
   g_test_add_func ("/cli/no-command", test_no_command);
   g_test_add_func ("/cli/export-import", test_export_import);
   g_test_add_func ("/cli/import-bad-files", test_import_bad_files);
+  g_test_add_func ("/cli/search", test_search);
   g_test_add_func ("/cli/sync", test_sync);
   g_test_add_func ("/cli/sync/conflict-then-failure", test_sync_conflict_then_failure);
   g_test_add_func ("/cli/sync/new-conflict-status", test_sync_new_conflict_status);
