@@ -25,6 +25,7 @@ typedef struct
   GtkWidget      *rename_button;
   GtkWidget      *rename_popover;
   GtkEditable    *rename_entry;
+  GtkLabel       *rename_message;
   GtkWidget      *remove_button;
   /* The stored value and how it was shown: an untouched non-string value
    * is saved back as it was. */
@@ -193,10 +194,18 @@ rename_activate_cb (GtkWidget *widget,
   if (g_strcmp0 (field->name, wanted) == 0)
     {
       gtk_widget_remove_css_class (GTK_WIDGET (field->rename_entry), "error");
+      gtk_widget_set_visible (GTK_WIDGET (field->rename_message), FALSE);
       gtk_popover_popdown (GTK_POPOVER (field->rename_popover));
     }
   else
-    gtk_widget_add_css_class (GTK_WIDGET (field->rename_entry), "error");
+    {
+      g_autofree char *problem = NULL;
+      g_autofree char *usable = check_name_why (field->editor, wanted, field->name, &problem);
+
+      gtk_widget_add_css_class (GTK_WIDGET (field->rename_entry), "error");
+      gtk_label_set_text (field->rename_message, problem != NULL ? problem : "");
+      gtk_widget_set_visible (GTK_WIDGET (field->rename_message), problem != NULL);
+    }
 }
 
 static void
@@ -205,6 +214,7 @@ rename_popover_show_cb (GtkWidget *popover,
 {
   gtk_editable_set_text (field->rename_entry, field->name);
   gtk_widget_remove_css_class (GTK_WIDGET (field->rename_entry), "error");
+  gtk_widget_set_visible (GTK_WIDGET (field->rename_message), FALSE);
   gtk_widget_grab_focus (GTK_WIDGET (field->rename_entry));
   gtk_editable_select_region (field->rename_entry, 0, -1);
 }
@@ -252,6 +262,15 @@ add_field_row (FbRecordEditor *self,
   g_signal_connect (button, "clicked", G_CALLBACK (rename_activate_cb), field);
   gtk_box_append (GTK_BOX (line), button);
   gtk_box_append (GTK_BOX (box), line);
+
+  /* Why a name is refused, under the entry (issue 14). */
+  field->rename_message = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (field->rename_message, 0);
+  gtk_label_set_wrap (field->rename_message, TRUE);
+  gtk_label_set_max_width_chars (field->rename_message, 36);
+  gtk_widget_add_css_class (GTK_WIDGET (field->rename_message), "error");
+  gtk_widget_set_visible (GTK_WIDGET (field->rename_message), FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (field->rename_message));
 
   field->remove_button = gtk_button_new_with_mnemonic (_("Re_move Field"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (field->remove_button), "record.remove-field");
@@ -545,6 +564,44 @@ fb_record_editor_get_field_row (FbRecordEditor *self,
   return field != NULL ? GTK_EDITABLE (field->row) : NULL;
 }
 
+const char *
+fb_record_editor_get_rename_message (FbRecordEditor *self,
+                                     const char     *name)
+{
+  Field *field;
+
+  g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
+
+  field = find_field (self, name, NULL);
+  if (field == NULL || field->rename_message == NULL ||
+      !gtk_widget_get_visible (GTK_WIDGET (field->rename_message)))
+    return NULL;
+
+  return gtk_label_get_text (field->rename_message);
+}
+
+GtkEditable *
+fb_record_editor_get_rename_entry (FbRecordEditor *self,
+                                   const char     *name)
+{
+  Field *field;
+
+  g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
+
+  field = find_field (self, name, NULL);
+
+  return field != NULL ? field->rename_entry : NULL;
+}
+
+const char *
+fb_record_editor_get_new_field_message (FbRecordEditor *self)
+{
+  g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->new_field_message))
+         ? gtk_label_get_text (self->new_field_message) : NULL;
+}
+
 GtkWidget *
 fb_record_editor_get_field_input (FbRecordEditor *self,
                                   const char     *name)
@@ -733,12 +790,33 @@ removed_field_free (gpointer data)
   g_free (removed);
 }
 
+/* The group only appends: the rows from @index on go out and back in, in
+ * the order of self->fields. */
+static void
+readd_rows_from (FbRecordEditor *self,
+                 guint           index)
+{
+  for (guint i = index; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      g_object_ref (field->widget);
+      field_remove_from_group (self, field);
+    }
+  for (guint i = index; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      field_add_to_group (self, field);
+      g_object_unref (field->widget);
+    }
+}
+
 /* Moves the last field to @index, in the form too. */
 static void
 move_last_field (FbRecordEditor *self,
                  guint           index)
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
   gpointer last;
 
   if (index >= self->fields->len - 1)
@@ -746,22 +824,67 @@ move_last_field (FbRecordEditor *self,
 
   last = g_ptr_array_steal_index (self->fields, self->fields->len - 1);
   g_ptr_array_insert (self->fields, index, last);
+  readd_rows_from (self, index);
+}
 
-  /* The group only appends: take the rows from @index on out and back in. */
-  for (guint i = index; i < self->fields->len; i++)
+/* One place up or down. A template's fields keep the template's order
+ * (it is changed in the template), so only the record's own fields move,
+ * among themselves. */
+static void
+move_field (FbRecordEditor *self,
+            guint           index,
+            gboolean        down)
+{
+  guint target = down ? index + 1 : index - 1;
+  Field *field, *other;
+
+  if (index >= self->fields->len || (down && target >= self->fields->len) || (!down && index == 0))
+    return;
+  field = g_ptr_array_index (self->fields, index);
+  other = g_ptr_array_index (self->fields, target);
+  if (field->typed != NULL || other->typed != NULL)
+    return;
+
+  self->fields->pdata[index] = other;
+  self->fields->pdata[target] = field;
+  readd_rows_from (self, MIN (index, target));
+  focus_row_without_selecting (field->widget);
+  emit_changed (self);
+}
+
+static void
+move_field_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  FbRecordEditor *self = FB_RECORD_EDITOR (widget);
+  const char *name;
+  gboolean down;
+  guint index;
+
+  g_variant_get (parameter, "(&sb)", &name, &down);
+  if (find_field (self, name, &index) != NULL)
+    move_field (self, index, down);
+}
+
+static void
+move_focused_field_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  FbRecordEditor *self = FB_RECORD_EDITOR (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  for (guint i = 0; focus != NULL && i < self->fields->len; i++)
     {
       Field *field = g_ptr_array_index (self->fields, i);
 
-      g_ptr_array_add (rows, field);
-      g_object_ref (field->widget);
-      field_remove_from_group (self, field);
-    }
-  for (guint i = 0; i < rows->len; i++)
-    {
-      Field *field = g_ptr_array_index (rows, i);
-
-      field_add_to_group (self, field);
-      g_object_unref (field->widget);
+      if (focus == field->widget || gtk_widget_is_ancestor (focus, field->widget))
+        {
+          move_field (self, i, g_variant_get_boolean (parameter));
+          return;
+        }
     }
 }
 
@@ -944,6 +1067,12 @@ fb_record_editor_class_init (FbRecordEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "record.add-field", "s", add_field_action);
   gtk_widget_class_install_action (widget_class, "record.rename-field", "(ss)", rename_field_action);
   gtk_widget_class_install_action (widget_class, "record.remove-field", "s", remove_field_action);
+  gtk_widget_class_install_action (widget_class, "record.move-field", "(sb)", move_field_action);
+  gtk_widget_class_install_action (widget_class, "record.move-focused-field", "b", move_focused_field_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK,
+                                       "record.move-focused-field", "b", FALSE);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK,
+                                       "record.move-focused-field", "b", TRUE);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "fbrecordeditor");

@@ -20,6 +20,9 @@ G_DECLARE_FINAL_TYPE (FbRecordEditor, fb_record_editor, FB, RECORD_EDITOR, GtkWi
  *   record.add-field (s name)           appends a field and focuses its value
  *   record.rename-field ((ss) old, new) keeps the value and the position
  *   record.remove-field (s name)
+ *   record.move-field ((sb) name, down)  one place up or down
+ *   record.move-focused-field (b down)   Alt+Up / Alt+Down in a field
+ * (the fields of a record's template keep the template's order)
  * A name must be non-empty and unique in the record; otherwise the action
  * does nothing and the entry that asked is marked as an error. */
 
@@ -55,6 +58,16 @@ const char  *fb_record_editor_get_field_problem (FbRecordEditor *self,
  * show its fields typed). */
 void         fb_record_editor_set_store       (FbRecordEditor *self,
                                                FbStore        *store);
+/* Why the name typed into the rename popover of @name, or into the "New
+ * Field Name" row, was refused, as the editor says it; NULL when it is not
+ * saying anything. */
+const char  *fb_record_editor_get_rename_message (FbRecordEditor *self,
+                                                  const char     *name);
+const char  *fb_record_editor_get_new_field_message (FbRecordEditor *self);
+/* The entry of the rename popover of @name (NULL for a template's field,
+ * which the template names). */
+GtkEditable *fb_record_editor_get_rename_entry (FbRecordEditor *self,
+                                                const char     *name);
 /* The row a person types a new field's name into. */
 GtkEditable *fb_record_editor_get_new_field_row (FbRecordEditor *self);
 

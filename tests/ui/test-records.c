@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "fb-item-row.h"
+#include "fb-note-editor.h"
 #include "fb-record-csv.h"
 #include "fb-record-editor.h"
 #include "fb-record-table.h"
@@ -503,6 +504,74 @@ test_typed_records (Fixture       *fixture,
   }
 }
 
+/* Issue 14: a refused field name says why; the record editor's title
+ * starts where the note editor's does. */
+static void
+test_editor_details (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  FbRecordEditor *editor = record_editor (fixture);
+  FbNoteEditor *notes = child (fixture, "note_editor");
+  GtkEditable *new_field = fb_record_editor_get_new_field_row (editor);
+  GtkEditable *rename;
+  graphene_point_t note_at, record_at;
+  const char *refused = "There is a field called “height” already: each field needs a name of its own";
+
+  /* The window opens in the collection the last test left. */
+  activate (fixture->window, "win.collection", "s", "notes");
+  activate (fixture->window, "win.new-item", NULL);
+  WAIT_FOR (is_showing (fb_note_editor_get_title_entry (notes)));
+  gtk_editable_set_text (fb_note_editor_get_title_entry (notes), "A note");
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (fb_note_editor_get_title_entry (notes)),
+                                           GTK_WIDGET (fixture->window),
+                                           &GRAPHENE_POINT_INIT (0, 0), &note_at));
+
+  activate (fixture->window, "win.collection", "s", "records");
+  activate (fixture->window, "win.new-item", NULL);
+  WAIT_FOR (is_showing (fb_record_editor_get_title_entry (editor)));
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (fb_record_editor_get_title_entry (editor)),
+                                           GTK_WIDGET (fixture->window),
+                                           &GRAPHENE_POINT_INIT (0, 0), &record_at));
+  g_assert_cmpfloat (record_at.x, ==, note_at.x);
+
+  activate (editor, "record.add-field", "s", "height");
+  activate (editor, "record.add-field", "s", "girth");
+  gtk_editable_set_text (new_field, "height");
+  g_signal_emit_by_name (new_field, "entry-activated");
+  g_assert_cmpstr (fb_record_editor_get_new_field_message (editor), ==, refused);
+  gtk_editable_set_text (new_field, "");
+  g_assert_null (fb_record_editor_get_new_field_message (editor));
+
+  rename = fb_record_editor_get_rename_entry (editor, "girth");
+  gtk_editable_set_text (rename, "height");
+  g_signal_emit_by_name (rename, "activate");
+  g_assert_cmpstr (fb_record_editor_get_rename_message (editor, "girth"), ==, refused);
+  gtk_editable_set_text (rename, "");
+  g_signal_emit_by_name (rename, "activate");
+  g_assert_cmpstr (fb_record_editor_get_rename_message (editor, "girth"), ==, "A field needs a name");
+  gtk_editable_set_text (rename, "width");
+  g_signal_emit_by_name (rename, "activate");
+  g_assert_null (fb_record_editor_get_rename_message (editor, "width"));
+
+  /* Alt+Up in a field moves it up, in the form and in what is saved. */
+  {
+    GtkWidget *width = GTK_WIDGET (fb_record_editor_get_field_row (editor, "width"));
+    g_auto(GStrv) names = NULL;
+    JsonArray *order;
+
+    gtk_widget_grab_focus (width);
+    WAIT_FOR (gtk_widget_get_focus_child (width) != NULL || gtk_widget_has_focus (width));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "record.move-focused-field", "b", FALSE));
+    names = fb_record_editor_get_field_names (editor);
+    g_assert_cmpstr (names[0], ==, "width");
+    g_assert_cmpstr (names[1], ==, "height");
+    g_assert_true (gtk_widget_get_next_sibling (width) == GTK_WIDGET (fb_record_editor_get_field_row (editor, "height")));
+    g_assert_true (fb_window_flush (fixture->window));
+    order = fb_body_get_array (fb_item_get_body (fb_window_get_current_item (fixture->window)), "order");
+    g_assert_cmpstr (json_array_get_string_element (order, 0), ==, "width");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -511,6 +580,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add ("/records/typed-records", Fixture, NULL, fixture_setup, test_typed_records, fixture_teardown);
+  g_test_add ("/records/editor-details", Fixture, NULL, fixture_setup, test_editor_details, fixture_teardown);
   g_test_add ("/records/reorder-template-fields", Fixture, NULL,
               fixture_setup, test_reorder_template_fields, fixture_teardown);
 
