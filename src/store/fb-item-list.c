@@ -540,6 +540,22 @@ fb_item_list_get_search (FbItemList *self)
   return self->search;
 }
 
+guint
+fb_item_list_find (FbItemList *self,
+                   const char *id)
+{
+  Entry *entry;
+
+  g_return_val_if_fail (FB_IS_ITEM_LIST (self), G_MAXUINT);
+  g_return_val_if_fail (id != NULL, G_MAXUINT);
+
+  entry = g_hash_table_lookup (self->by_id, id);
+  if (entry == NULL)
+    return G_MAXUINT;
+
+  return lower_bound (self, entry);
+}
+
 void
 fb_item_list_set_search (FbItemList *self,
                          const char *query)

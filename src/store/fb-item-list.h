@@ -25,5 +25,10 @@ const char  *fb_item_list_get_collection (FbItemList *self);
 void         fb_item_list_set_search     (FbItemList *self,
                                           const char *query);
 const char  *fb_item_list_get_search     (FbItemList *self);
+/* Where the item @id is in the list, without reading the rows before it;
+ * GTK_INVALID_LIST_POSITION's value (G_MAXUINT) when the list does not
+ * hold it (or not yet: a search's later pages come while idle). */
+guint        fb_item_list_find           (FbItemList *self,
+                                          const char *id);
 
 G_END_DECLS

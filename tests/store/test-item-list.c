@@ -613,6 +613,15 @@ test_lazy (Fixture       *f,
     }
   /* Most of what was read is gone again. */
   g_assert_cmpuint (finalized, >=, n - 1000);
+
+  /* Where an item is, without reading the rows before it. */
+  for (guint i = 0; i < n; i += 499)
+    {
+      g_autoptr(FbItem) item = g_list_model_get_item (model, i);
+
+      g_assert_cmpuint (fb_item_list_find (f->list, fb_item_get_id (item)), ==, i);
+    }
+  g_assert_cmpuint (fb_item_list_find (f->list, "no-such-id"), ==, G_MAXUINT);
 }
 
 /* A search shows its first screenful at once and brings in the rest while
@@ -638,7 +647,15 @@ test_search_paged (Fixture       *f,
   g_assert_cmpuint (f->changes->len, ==, 1);
   g_array_set_size (f->changes, 0);
 
-  WAIT_UNTIL (g_list_model_get_n_items (model) == 1250, 10000);
+  /* The oldest match comes last: not found until its page is here. */
+  {
+    g_autoptr(GPtrArray) all = fb_store_search (f->store, FB_COLLECTION_NOTES, "even", &error);
+    const char *oldest = fb_item_get_id (all->pdata[all->len - 1]);
+
+    g_assert_cmpuint (fb_item_list_find (f->list, oldest), ==, G_MAXUINT);
+    WAIT_UNTIL (g_list_model_get_n_items (model) == 1250, 10000);
+    g_assert_cmpuint (fb_item_list_find (f->list, oldest), ==, 1249);
+  }
   for (guint i = 0; i < f->changes->len; i++)
     {
       Change *change = &g_array_index (f->changes, Change, i);

@@ -1,0 +1,403 @@
+/* bench-scale.c: 100,000 items: search, the lazy list, saves, import and export, in figures */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "bench-scale"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fb-item-list.h"
+#include "fb-store.h"
+#include "fb-store-private.h"
+#include "fb-test-dir.h"
+
+/* Prints figures and ratios, never asserts a time. The store is built here
+ * from a fixed seed: field notes of about 1 KB whose words follow a Zipf
+ * curve over 4,000 made-up words, plus words every search kind needs —
+ * "the" in every note, "river" in about half, "kingfisher" in one in a
+ * thousand, "Käsehändler" (found as "kase") in one in fifty. */
+
+#define SCREENFUL 30
+#define ROUNDS    9
+
+static const char *const syllables[] = {
+  "ba", "ko", "ri", "mu", "te", "sa", "lo", "ven", "dar", "mi", "nu", "pel",
+  "qua", "ros", "ti", "wen", "ga", "hu", "fle", "zor",
+};
+
+static GPtrArray *
+make_vocabulary (GRand *rand)
+{
+  GPtrArray *words = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < 4000; i++)
+    {
+      GString *word = g_string_new (NULL);
+      guint n = g_rand_int_range (rand, 2, 5);
+
+      for (guint j = 0; j < n; j++)
+        g_string_append (word, syllables[g_rand_int_range (rand, 0, G_N_ELEMENTS (syllables))]);
+      g_ptr_array_add (words, g_string_free (word, FALSE));
+    }
+  return words;
+}
+
+/* A word of rank r with a probability about 1/r. */
+static const char *
+zipf_word (GPtrArray *words,
+           GRand     *rand)
+{
+  guint rank = (guint) exp (g_rand_double (rand) * log (words->len));
+
+  return words->pdata[MIN (rank, words->len) - 1];
+}
+
+static JsonObject *
+make_note (GPtrArray *words,
+           GRand     *rand,
+           guint      i)
+{
+  g_autoptr(GString) text = g_string_new ("the ");
+  g_autofree char *title = NULL;
+
+  if (g_rand_int_range (rand, 0, 2) == 0)
+    g_string_append (text, "river ");
+  if (i % 1000 == 7)
+    g_string_append (text, "kingfisher ");
+  if (i % 50 == 3)
+    g_string_append (text, "Käsehändler ");
+  while (text->len < 1000)
+    {
+      g_string_append (text, zipf_word (words, rand));
+      g_string_append_c (text, g_rand_int_range (rand, 0, 12) == 0 ? '\n' : ' ');
+    }
+  title = g_strdup_printf ("%s %s %s", (char *) zipf_word (words, rand),
+                           (char *) zipf_word (words, rand), (char *) zipf_word (words, rand));
+  return fb_note_body_new (title, text->str);
+}
+
+static double
+ms_since (gint64 start)
+{
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (double *values,
+        guint   n)
+{
+  qsort (values, n, sizeof (double), compare_doubles);
+  return values[n / 2];
+}
+
+/* kB from /proc/self/status ("VmRSS", "VmHWM"). */
+static guint
+proc_kb (const char *key)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return 0;
+  line = strstr (status, key);
+  return line != NULL ? (guint) atoi (line + strlen (key) + 1) : 0;
+}
+
+static void
+drain (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+build_store (FbStore *store,
+             guint    n)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (10);
+  g_autoptr(GPtrArray) words = make_vocabulary (rand);
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(JsonObject) body = make_note (words, rand, i);
+      g_autoptr(FbItem) item = NULL;
+
+      if (i % 1000 == 0)
+        fb_store_begin (store, NULL);
+      item = fb_store_create_item (store, FB_COLLECTION_NOTES, body, &error);
+      g_assert_no_error (error);
+      if (i % 1000 == 999 || i == n - 1)
+        {
+          fb_store_commit (store, &error);
+          g_assert_no_error (error);
+        }
+    }
+  g_print ("store: %u notes of about 1 KB built in %.1f s (transactions of 1,000)\n",
+           n, ms_since (start) / 1000);
+}
+
+/* Single-transaction saves of a 1 KB note, one after another. */
+static void
+bench_saves (FbStore *store)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autoptr(GPtrArray) words = make_vocabulary (rand);
+  g_autoptr(GPtrArray) items = fb_store_search_first (store, FB_COLLECTION_NOTES, "kingfisher", 1, NULL);
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  const guint n = 2000;
+  gint64 start;
+  double ms;
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (bodies, make_note (words, rand, i + 1));
+
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      fb_store_update_item (store, fb_item_get_id (items->pdata[0]), bodies->pdata[i], &error);
+      g_assert_no_error (error);
+    }
+  ms = ms_since (start);
+  g_print ("saves: %u single-transaction saves of a 1 KB note: %.0f saves/s\n",
+           n, n / (ms / 1000));
+}
+
+static void
+bench_search (FbStore *store)
+{
+  static const struct {
+    const char *kind;
+    const char *query;
+  } queries[] = {
+    { "a word in every note", "the" },
+    { "a one-letter prefix", "r" },
+    { "two words", "the river" },
+    { "a rare word", "kingfisher" },
+    { "a non-ASCII word", "käse" },
+  };
+  g_autoptr(FbItemList) list = fb_item_list_new (store, FB_COLLECTION_NOTES);
+
+  g_print ("\nsearch at %u notes (median of %u; the first screenful is %u rows):\n",
+           g_list_model_get_n_items (G_LIST_MODEL (list)), ROUNDS, SCREENFUL);
+  fflush (stdout);
+  g_print ("| query | first screenful | all results (while idle) | matches | bm25 top %u (before) | before / now |\n",
+           SCREENFUL);
+  g_print ("| --- | --- | --- | --- | --- | --- |\n");
+
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      double first[ROUNDS], all[ROUNDS];
+      double bm25_ms;
+      guint matches = 0;
+
+      for (guint r = 0; r < ROUNDS; r++)
+        {
+          gint64 start;
+
+          fb_item_list_set_search (list, "zzzz-nothing");
+          drain ();
+          start = g_get_monotonic_time ();
+          fb_item_list_set_search (list, queries[q].query);
+          for (guint i = 0; i < MIN (SCREENFUL, g_list_model_get_n_items (G_LIST_MODEL (list))); i++)
+            {
+              g_autoptr(FbItem) item = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+              (void) fb_item_get_title (item);
+            }
+          first[r] = ms_since (start);
+          drain ();
+          all[r] = ms_since (start);
+          matches = g_list_model_get_n_items (G_LIST_MODEL (list));
+        }
+
+      /* What the search did before: rank every match with bm25 (). */
+      {
+        g_autofree char *match = _fb_store_build_match_expression (queries[q].query);
+        sqlite3_stmt *stmt = NULL;
+        gint64 start = g_get_monotonic_time ();
+
+        sqlite3_prepare_v2 (_fb_store_get_db (store),
+                            "SELECT rowid FROM items_fts WHERE items_fts MATCH ?1 "
+                            "ORDER BY bm25 (items_fts, 5.0, 1.0, 2.0) LIMIT ?2",
+                            -1, &stmt, NULL);
+        sqlite3_bind_text (stmt, 1, match, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int (stmt, 2, SCREENFUL);
+        while (sqlite3_step (stmt) == SQLITE_ROW)
+          ;
+        sqlite3_finalize (stmt);
+        bm25_ms = ms_since (start);
+      }
+
+      /* printf: g_print () would turn the UTF-8 into "?" in the C locale. */
+      printf ("| %s (\"%s\") | %.2f ms | %.0f ms | %u | %.0f ms | %.0fx |\n",
+               queries[q].kind, queries[q].query, median (first, ROUNDS), median (all, ROUNDS),
+               matches, bm25_ms, bm25_ms / median (first, ROUNDS));
+    }
+}
+
+static void
+bench_list (FbStore *store)
+{
+  g_autoptr(FbItemList) list = NULL;
+  guint rss_before = proc_kb ("VmRSS:");
+  gint64 start = g_get_monotonic_time ();
+  double build_ms, scroll_ms;
+  guint n;
+
+  list = fb_item_list_new (store, FB_COLLECTION_NOTES);
+  build_ms = ms_since (start);
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+
+  start = g_get_monotonic_time ();
+  for (guint i = n / 2; i < n / 2 + 1000; i++)
+    {
+      g_autoptr(FbItem) item = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      (void) fb_item_get_title (item);
+    }
+  scroll_ms = ms_since (start);
+
+  g_print ("\nlist: the unfiltered model of %u notes built in %.1f ms, %.1f MB more RSS; "
+           "1,000 consecutive rows from the middle fetched in %.1f ms\n",
+           n, build_ms, (proc_kb ("VmRSS:") - rss_before) / 1024.0, scroll_ms);
+}
+
+/* Runs the real program under /usr/bin/time: its seconds and peak RSS. */
+static void
+run_cli (const char *data_home,
+         const char *option,
+         const char *file,
+         double     *seconds,
+         guint      *peak_kb)
+{
+  const char *fieldbook = g_getenv ("FB_TEST_FIELDBOOK");
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "XDG_DATA_HOME", data_home, TRUE);
+  const char *argv[] = { "/usr/bin/time", "-f", "peak %M", fieldbook, option, file, NULL };
+  const char *peak;
+  gint64 start = g_get_monotonic_time ();
+  int status;
+
+  g_assert_nonnull (fieldbook);
+  g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
+                &status, &error);
+  g_assert_no_error (error);
+  *seconds = ms_since (start) / 1000;
+  peak = strstr (err, "peak ");
+  *peak_kb = peak != NULL ? atoi (peak + 5) : 0;
+}
+
+/* The window on @db under Broadway: the median of three starts, and the
+ * RSS after scrolling and searching. */
+static void
+run_window (const char *db,
+            double     *start_ms,
+            guint      *rss_kb)
+{
+  const char *runner = g_getenv ("FB_BENCH_BROADWAY_RUN");
+  const char *program = g_getenv ("FB_BENCH_SCALE_WINDOW");
+  const char *argv[] = { runner, program, db, NULL };
+  double starts[3];
+
+  g_assert_nonnull (runner);
+  g_assert_nonnull (program);
+  for (guint i = 0; i < G_N_ELEMENTS (starts); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autoptr(GError) error = NULL;
+      const char *line;
+      int status;
+
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
+                    NULL, &status, &error);
+      g_assert_no_error (error);
+      line = strstr (out, "start-ms ");
+      starts[i] = line != NULL ? g_ascii_strtod (line + 9, NULL) : 0;
+      line = strstr (out, "rss-kb ");
+      *rss_kb = line != NULL ? (guint) atoi (line + 7) : 0;
+    }
+  *start_ms = median (starts, G_N_ELEMENTS (starts));
+}
+
+static void
+bench_window (const char *db,
+              const char *dir)
+{
+  g_autofree char *empty = g_build_filename (dir, "empty.db", NULL);
+  double empty_ms, full_ms;
+  guint empty_kb, full_kb;
+
+  run_window (empty, &empty_ms, &empty_kb);
+  run_window (db, &full_ms, &full_kb);
+  g_print ("\nwindow (Broadway, median of 3): start on an empty store %.0f ms, on this one %.0f ms: "
+           "%.2f times; RSS after scrolling and 3 searches %.0f MB (empty store: %.0f MB)\n",
+           empty_ms, full_ms, full_ms / MAX (empty_ms, 1), full_kb / 1024.0, empty_kb / 1024.0);
+}
+
+static void
+bench_transfer (const char *data_home,
+                const char *dir)
+{
+  g_autofree char *file = g_build_filename (dir, "export.json", NULL);
+  g_autofree char *other = g_build_filename (dir, "other", NULL);
+  GStatBuf st;
+  double seconds;
+  guint peak;
+
+  run_cli (data_home, "--export", file, &seconds, &peak);
+  g_stat (file, &st);
+  g_print ("\nexport: %.0f MB in %.1f s, peak RSS %.1f MB\n", st.st_size / 1e6, seconds,
+           peak / 1024.0);
+  run_cli (other, "--import", file, &seconds, &peak);
+  g_print ("import: into an empty store in %.1f s, peak RSS %.1f MB\n", seconds, peak / 1024.0);
+  fb_test_remove_tree (other);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  guint n = argc > 1 ? atoi (argv[1]) : 100000;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fb-bench-scale-XXXXXX", &error);
+  g_autofree char *data_home = g_build_filename (dir, "home", NULL);
+  g_autofree char *path = g_build_filename (data_home, "fieldbook", "fieldbook.db", NULL);
+  g_autoptr(FbStore) store = NULL;
+
+  g_assert_no_error (error);
+  store = fb_store_new (path, &error);
+  g_assert_no_error (error);
+
+  build_store (store, n);
+  bench_list (store);
+  bench_search (store);
+  bench_saves (store);
+  g_print ("RSS of this process now: %.0f MB (peak %.0f MB, the store build included)\n",
+           proc_kb ("VmRSS:") / 1024.0, proc_kb ("VmHWM:") / 1024.0);
+  g_clear_object (&store);
+  if (g_getenv ("FB_BENCH_BROADWAY_RUN") != NULL)
+    bench_window (path, dir);
+  bench_transfer (data_home, dir);
+
+  fb_test_remove_tree (dir);
+  return 0;
+}
