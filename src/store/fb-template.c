@@ -346,6 +346,7 @@ fb_store_find_template (FbStore     *store,
                         GError     **error)
 {
   g_autoptr(GPtrArray) templates = NULL;
+  g_autofree char *stripped = NULL;
   g_autofree char *wanted = NULL;
 
   g_return_val_if_fail (FB_IS_STORE (store), NULL);
@@ -355,7 +356,8 @@ fb_store_find_template (FbStore     *store,
   if (templates == NULL)
     return NULL;
 
-  wanted = g_utf8_casefold (g_strstrip (g_strdup (name)), -1);
+  stripped = g_strstrip (g_strdup (name));
+  wanted = g_utf8_casefold (stripped, -1);
   for (guint i = 0; i < templates->len; i++)
     {
       FbItem *item = g_ptr_array_index (templates, i);
