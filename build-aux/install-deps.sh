@@ -7,7 +7,7 @@ set -eu
 build_pkgs=(
   meson ninja-build pkg-config gcc gettext itstool
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev
-  libsqlite3-dev libjson-glib-dev libsoup-3.0-dev libsecret-1-dev libgit2-dev
+  libsqlite3-dev libjson-glib-dev libsoup-3.0-dev libsecret-1-dev libgit2-dev libsodium-dev
   desktop-file-utils appstream
   dconf-gsettings-backend adwaita-icon-theme fonts-cantarell
 )

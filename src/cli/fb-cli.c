@@ -195,6 +195,9 @@ run_sync (FbStore      *store,
 
   manager = fb_sync_manager_new (store, NULL);
   fb_account_configure (account, manager);
+  /* End-to-end encryption: with a passphrase, a plain database is
+   * encrypted by this run; an encrypted one needs it. */
+  fb_sync_manager_set_passphrase (manager, g_getenv ("FIELDBOOK_PASSPHRASE"));
 
   loop = g_main_loop_new (NULL, FALSE);
   waiter.loop = loop;
@@ -221,6 +224,18 @@ run_sync (FbStore      *store,
       g_printerr (_("Could not sync: %s\n"), words);
       return FB_CLI_EXIT_FAILED;
     }
+
+  if (stats->encrypted > 0)
+    /* Translators: %u is a number of items */
+    g_print (ngettext ("Encryption is on: %u item was sent again encrypted. Older plain versions stay on the server until it is compacted.\n",
+                       "Encryption is on: %u items were sent again encrypted. Older plain versions stay on the server until it is compacted.\n",
+                       stats->encrypted),
+             stats->encrypted);
+  if (stats->undecryptable > 0)
+    g_printerr (ngettext ("%u document on the server could not be decrypted and was not applied: it was changed without the key, or damaged.\n",
+                          "%u documents on the server could not be decrypted and were not applied: they were changed without the key, or damaged.\n",
+                          stats->undecryptable),
+                stats->undecryptable);
 
   if (report_unsent (store))
     return FB_CLI_EXIT_UNSENT;

@@ -705,6 +705,68 @@ fb_store_forget_base_rev (FbStore     *self,
   return fb_store_with_transaction (self, forget_base_rev_in_transaction, (gpointer) id, error);
 }
 
+static gboolean
+mark_for_upload_in_transaction (FbStore   *self,
+                                gpointer   user_data,
+                                GError   **error)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  guint *n_marked = user_data;
+  int rc;
+
+  {
+    g_autoptr(FbCachedStmt) stmt = NULL;
+
+    stmt = _fb_store_get_stmt (self,
+                               "SELECT id FROM items WHERE state = 'synced' AND deleted = 0 "
+                               "AND base_rev IS NOT NULL",
+                               error);
+    if (stmt == NULL)
+      return FALSE;
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+    if (rc != SQLITE_DONE)
+      {
+        _fb_store_set_sqlite_error (self, error, rc);
+        return FALSE;
+      }
+  }
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_auto(FbStoreRow) before = { 0, };
+      g_auto(FbStoreRow) after = { 0, };
+
+      if (!_fb_store_load_existing_row (self, ids->pdata[i], &before, error))
+        return FALSE;
+      _fb_store_row_copy (&before, &after);
+      after.state = FB_ITEM_STATE_PENDING;
+      if (!_fb_store_next_local_seq (self, &after.local_seq, error) ||
+          !_fb_store_save_row (self, &before, &after, FB_STORE_CHANGE_PUSH, error))
+        return FALSE;
+      (*n_marked)++;
+    }
+
+  return TRUE;
+}
+
+gboolean
+fb_store_mark_for_upload (FbStore  *self,
+                          guint    *n_marked,
+                          GError  **error)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!fb_store_with_transaction (self, mark_for_upload_in_transaction, &n, error))
+    return FALSE;
+  if (n_marked != NULL)
+    *n_marked = n;
+  return TRUE;
+}
+
 /* ---- Meta ---- */
 
 char *

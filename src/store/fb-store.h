@@ -249,6 +249,12 @@ gboolean     fb_store_set_conflict        (FbStore     *self,
 gboolean     fb_store_forget_base_rev     (FbStore     *self,
                                            const char  *id,
                                            GError     **error);
+/* Every live synced item becomes pending again, to be sent as it is (when
+ * encryption is turned on, the server's plain copies are replaced). One
+ * transaction; *@n_marked (nullable) says how many. */
+gboolean     fb_store_mark_for_upload     (FbStore     *self,
+                                           guint       *n_marked,
+                                           GError     **error);
 /* The person's @mine was made on an earlier version of the item while
  * another version arrived from the server, and the two changed the same
  * lines: both are kept as a conflict, @mine as this device's side and the

@@ -151,6 +151,7 @@ changes_cb (GObject      *object,
   for (i = 0; i < json_array_get_length (results); i++)
     {
       JsonNode *element = json_array_get_element (results, i);
+      JsonObject *change;
 
       if (!JSON_NODE_HOLDS_OBJECT (element) ||
           !_fb_couch_member_is_string (json_node_get_object (element), "id"))
@@ -158,6 +159,23 @@ changes_cb (GObject      *object,
           _fb_couch_set_bad_response (&error, "a change has no “id”");
           g_task_return_error (task, error);
           return;
+        }
+
+      /* A document that does not open goes: the change is then one
+       * without its document, which is never applied. */
+      change = json_node_get_object (element);
+      if (_fb_couch_member_is_object (change, "doc"))
+        {
+          JsonObject *doc = json_object_get_object_member (change, "doc");
+          JsonObject *plain;
+
+          if (!fb_crypto_document_is_encrypted (doc))
+            continue;
+          plain = _fb_couch_client_open_document (self, doc);
+          if (plain != NULL)
+            json_object_set_object_member (change, "doc", plain);
+          else
+            json_object_remove_member (change, "doc");
         }
     }
 

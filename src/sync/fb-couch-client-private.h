@@ -31,6 +31,11 @@ struct _FbCouchClient
 
   guint        retry_after;
   gboolean     no_bulk_get;
+
+  /* fb-couch-crypt.c */
+  char        *passphrase;
+  FbDataKey   *data_key;      /* set once the keys document is open */
+  GHashTable  *undecryptable; /* ids of documents that did not open */
 };
 
 typedef struct
@@ -107,6 +112,13 @@ JsonNode     *_fb_couch_parse_body                 (GBytes         *bytes,
                                                     const char     *content_type,
                                                     GError        **error);
 guint         _fb_couch_parse_retry_after          (const char     *value);
+
+/* fb-couch-crypt.c: documents sealed on the way out, opened on the way in. */
+char         *_fb_couch_client_seal_json           (FbCouchClient  *self,
+                                                    const char     *json);
+/* A new reference to the plain @doc, or NULL (recorded) when it does not open. */
+JsonObject   *_fb_couch_client_open_document       (FbCouchClient  *self,
+                                                    JsonObject     *doc);
 
 /* fb-couch-client.c */
 /* @rel: the path and query relative to the server URL, already escaped.

@@ -442,6 +442,9 @@ fb_couch_client_finalize (GObject *object)
   g_free (self->user);
   clear_secret (&self->password);
   clear_secret (&self->authorization);
+  clear_secret (&self->passphrase);
+  g_clear_pointer (&self->data_key, fb_data_key_unref);
+  g_clear_pointer (&self->undecryptable, g_hash_table_unref);
 
   G_OBJECT_CLASS (fb_couch_client_parent_class)->finalize (object);
 }
@@ -459,6 +462,7 @@ static void
 fb_couch_client_init (FbCouchClient *self)
 {
   self->session = fb_soup_session_new ();
+  self->undecryptable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 FbCouchClient *

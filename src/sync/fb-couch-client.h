@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "fb-crypto.h"
 #include "fb-sync-error.h"
 
 G_BEGIN_DECLS
@@ -152,5 +153,23 @@ void           fb_couch_client_db_request_async    (FbCouchClient       *self,
 JsonNode      *fb_couch_client_db_request_finish   (FbCouchClient  *self,
                                                     GAsyncResult   *result,
                                                     GError        **error);
+
+/* End-to-end encryption (fb-couch-crypt.c). The passphrase is the
+ * person's, for FbSyncRun to open or make the keys document with; the data
+ * key, once set, seals every document sent and opens every one received,
+ * and a document that does not open is left out of every answer. */
+void           fb_couch_client_set_passphrase     (FbCouchClient *self,
+                                                   const char    *passphrase);
+const char    *fb_couch_client_get_passphrase     (FbCouchClient *self);
+void           fb_couch_client_set_data_key       (FbCouchClient *self,
+                                                   FbDataKey     *key);
+FbDataKey     *fb_couch_client_get_data_key       (FbCouchClient *self);
+/* @doc as it goes to the server: sealed when a data key is set. */
+JsonObject    *fb_couch_client_seal_document      (FbCouchClient *self,
+                                                   JsonObject    *doc);
+gboolean       fb_couch_client_is_undecryptable   (FbCouchClient *self,
+                                                   const char    *id);
+/* The ids of the documents that did not open since the last call. */
+GPtrArray     *fb_couch_client_take_undecryptable (FbCouchClient *self);
 
 G_END_DECLS

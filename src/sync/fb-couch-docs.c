@@ -109,7 +109,16 @@ fb_couch_client_bulk_docs_json_async (FbCouchClient       *self,
     {
       if (i > 0)
         g_string_append_c (text, ',');
-      g_string_append (text, g_ptr_array_index (docs, i));
+      if (self->data_key != NULL)
+        {
+          g_autofree char *sealed = _fb_couch_client_seal_json (self, g_ptr_array_index (docs, i));
+
+          g_string_append (text, sealed);
+        }
+      else
+        {
+          g_string_append (text, g_ptr_array_index (docs, i));
+        }
     }
   g_string_append (text, "]}");
   body = g_string_free_to_bytes (text);
@@ -328,9 +337,10 @@ get_docs_bulk_get_cb (GObject      *object,
               return;
             }
 
-          g_hash_table_replace (data->found,
-                                g_strdup (json_object_get_string_member (doc, "_id")),
-                                json_object_ref (doc));
+          doc = _fb_couch_client_open_document (self, doc);
+          if (doc != NULL)
+            g_hash_table_replace (data->found,
+                                  g_strdup (json_object_get_string_member (doc, "_id")), doc);
         }
     }
 
@@ -362,6 +372,7 @@ get_docs_all_docs_cb (GObject      *object,
                       gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  FbCouchClient *self = FB_COUCH_CLIENT (object);
   GetDocsData *data = g_task_get_task_data (task);
   g_autoptr(FbCouchReply) reply = NULL;
   GError *error = NULL;
@@ -418,8 +429,11 @@ get_docs_all_docs_cb (GObject      *object,
         }
       else if (_fb_couch_member_is_object (row, "doc"))
         {
-          g_hash_table_replace (data->found, g_strdup (id),
-                                json_object_ref (json_object_get_object_member (row, "doc")));
+          JsonObject *doc = _fb_couch_client_open_document (self,
+                                                            json_object_get_object_member (row, "doc"));
+
+          if (doc != NULL)
+            g_hash_table_replace (data->found, g_strdup (id), doc);
         }
       else
         {
@@ -465,8 +479,9 @@ open_revs_free (OpenRevs *open_revs)
 
 /* The "ok" documents of a list of _bulk_get or open_revs entries. */
 static void
-add_found_revisions (GPtrArray *found,
-                     JsonArray *entries)
+add_found_revisions (FbCouchClient *self,
+                     GPtrArray     *found,
+                     JsonArray     *entries)
 {
   for (guint j = 0; j < json_array_get_length (entries); j++)
     {
@@ -479,8 +494,11 @@ add_found_revisions (GPtrArray *found,
         continue;
 
       doc = json_object_get_object_member (json_node_get_object (entry), "ok");
-      if (_fb_couch_member_is_string (doc, "_id") && _fb_couch_member_is_string (doc, "_rev"))
-        g_ptr_array_add (found, json_object_ref (doc));
+      if (!_fb_couch_member_is_string (doc, "_id") || !_fb_couch_member_is_string (doc, "_rev"))
+        continue;
+      doc = _fb_couch_client_open_document (self, doc);
+      if (doc != NULL)
+        g_ptr_array_add (found, doc);
     }
 }
 
@@ -519,7 +537,8 @@ open_revs_cb (GObject      *object,
       return;
     }
 
-  add_found_revisions (open_revs->found, json_node_get_array (reply->root));
+  add_found_revisions (g_task_get_source_object (task), open_revs->found,
+                       json_node_get_array (reply->root));
   open_revs_next (g_steal_pointer (&task));
 }
 
@@ -634,7 +653,7 @@ get_revisions_cb (GObject      *object,
         continue;
 
       docs = json_object_get_array_member (json_node_get_object (element), "docs");
-      add_found_revisions (found, docs);
+      add_found_revisions (g_task_get_source_object (task), found, docs);
     }
 
   g_task_return_pointer (task, g_steal_pointer (&found), (GDestroyNotify) g_ptr_array_unref);

@@ -17,5 +17,7 @@ fb_sync_error_needs_attention (const GError *error)
   return g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNAUTHORIZED) ||
          g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_FORBIDDEN) ||
          g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_INVALID_URL) ||
-         g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_NOT_CONFIGURED);
+         g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_NOT_CONFIGURED) ||
+         g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_NEEDS_PASSPHRASE) ||
+         g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_WRONG_PASSPHRASE);
 }

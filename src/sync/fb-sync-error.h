@@ -22,6 +22,9 @@ typedef enum {
   FB_SYNC_ERROR_SERVER,            /* 5xx or another unexpected status */
   FB_SYNC_ERROR_BAD_RESPONSE,      /* not JSON, HTML, truncated, wrong shape */
   FB_SYNC_ERROR_STORE,             /* the local store failed (message from FbStore) */
+  FB_SYNC_ERROR_NEEDS_PASSPHRASE,  /* the database is encrypted and no passphrase is set */
+  FB_SYNC_ERROR_WRONG_PASSPHRASE,  /* the passphrase does not open the database's key */
+  FB_SYNC_ERROR_UNDECRYPTABLE,     /* one document failed to decrypt (tampered, moved, another key) */
 } FbSyncError;
 
 GQuark fb_sync_error_quark (void);

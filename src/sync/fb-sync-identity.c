@@ -87,7 +87,8 @@ object_node (JsonObject *object)
 /* The revision we hold for @item, as CouchDB replication writes it: same
  * revision id, so every device that holds it too sees its own revision. */
 static JsonNode *
-replicated_document (FbItem *item)
+replicated_document (Check  *check,
+                     FbItem *item)
 {
   const char *rev = known_rev (item);
   const char *dash = strchr (rev, '-');
@@ -96,6 +97,7 @@ replicated_document (FbItem *item)
   JsonObject *body = conflict ? fb_item_get_server_body (item) : fb_item_get_base_body (item);
   gboolean deleted = conflict ? fb_item_get_server_deleted (item) || body == NULL : body == NULL;
   JsonObject *doc;
+  JsonObject *sealed;
   JsonObject *revisions = json_object_new ();
   JsonArray *ids = json_array_new ();
 
@@ -110,7 +112,10 @@ replicated_document (FbItem *item)
   json_object_set_array_member (revisions, "ids", ids);
   json_object_set_object_member (doc, "_revisions", revisions);
 
-  return object_node (doc);
+  /* Sent as a plain request: sealed here when the database is encrypted. */
+  sealed = fb_couch_client_seal_document (check->client, doc);
+  json_object_unref (doc);
+  return object_node (sealed);
 }
 
 static gboolean
@@ -297,7 +302,7 @@ reconcile_item (Check       *check,
           json_object_set_boolean_member (deletion, "_deleted", TRUE);
           g_ptr_array_add (check->leaf_deletions, object_node (deletion));
         }
-      g_ptr_array_add (check->uploads, replicated_document (item));
+      g_ptr_array_add (check->uploads, replicated_document (check, item));
       check->stats.uploaded++;
       return TRUE;
     }
@@ -310,7 +315,7 @@ reconcile_item (Check       *check,
 
   /* Both live: ours goes up as a branch beside the server's, as CouchDB
    * replication would leave it; the branch merge brings them together. */
-  g_ptr_array_add (check->uploads, replicated_document (item));
+  g_ptr_array_add (check->uploads, replicated_document (check, item));
   check->stats.uploaded++;
   return TRUE;
 }

@@ -25,6 +25,7 @@ struct _FbSyncManager
   char            *database;
   char            *user;
   char            *password;
+  char            *passphrase;       /* end-to-end encryption, nullable */
   FbCouchClient   *client;
   gboolean         db_open;
 

@@ -579,6 +579,9 @@ fb_sync_manager_finalize (GObject *object)
   if (self->password != NULL)
     memset (self->password, 0, strlen (self->password));
   g_clear_pointer (&self->password, g_free);
+  if (self->passphrase != NULL)
+    memset (self->passphrase, 0, strlen (self->passphrase));
+  g_clear_pointer (&self->passphrase, g_free);
   g_clear_pointer (&self->last_synced, g_date_time_unref);
   g_clear_error (&self->last_error);
 
@@ -739,6 +742,36 @@ fb_sync_manager_get_store (FbSyncManager *self)
 }
 
 void
+fb_sync_manager_set_passphrase (FbSyncManager *self,
+                                const char    *passphrase)
+{
+  g_return_if_fail (FB_IS_SYNC_MANAGER (self));
+
+  if (passphrase != NULL && *passphrase == '\0')
+    passphrase = NULL;
+  if (g_strcmp0 (passphrase, self->passphrase) == 0)
+    return;
+
+  if (self->passphrase != NULL)
+    memset (self->passphrase, 0, strlen (self->passphrase));
+  g_free (self->passphrase);
+  self->passphrase = g_strdup (passphrase);
+  if (self->client != NULL)
+    fb_couch_client_set_passphrase (self->client, passphrase);
+
+  /* A passphrase asked for, or a wrong one mended: try again. */
+  if (self->auth_failed)
+    {
+      self->auth_failed = FALSE;
+      self->n_failures = 0;
+      set_last_error (self, NULL);
+      _fb_sync_manager_update_state (self);
+      if (self->started)
+        _fb_sync_manager_check_reach_and_sync (self);
+    }
+}
+
+void
 fb_sync_manager_set_remote (FbSyncManager *self,
                             const char    *url,
                             const char    *database,
@@ -790,6 +823,8 @@ fb_sync_manager_set_remote (FbSyncManager *self,
   if (url != NULL)
     {
       self->client = fb_couch_client_new (url, database, user, password, &error);
+      if (self->client != NULL)
+        fb_couch_client_set_passphrase (self->client, self->passphrase);
       if (self->client == NULL)
         {
           /* A URL that cannot work: say so, and wait for a new one. */

@@ -37,6 +37,12 @@ void             fb_sync_manager_set_remote       (FbSyncManager    *self,
                                                    const char       *database,
                                                    const char       *user,
                                                    const char       *password);
+/* The end-to-end encryption passphrase (NULL: none). With one, a database
+ * that is not encrypted yet is encrypted by the next run, and one that is
+ * can be read; without, an encrypted database stops the run with
+ * FB_SYNC_ERROR_NEEDS_PASSPHRASE (needs attention) until one is set. */
+void             fb_sync_manager_set_passphrase   (FbSyncManager    *self,
+                                                   const char       *passphrase);
 /* Default TRUE. When FALSE, the state is NOT_CONFIGURED and nothing syncs. */
 void             fb_sync_manager_set_enabled      (FbSyncManager    *self,
                                                    gboolean          enabled);

@@ -122,6 +122,10 @@ apply_conflicts (PushBatch  *batch,
        * document): it goes again as a new document. */
       if (doc == NULL)
         {
+          /* It has one, but it does not decrypt: ours stays, with why
+           * (the run's end tells the person). */
+          if (fb_couch_client_is_undecryptable (run->client, id))
+            continue;
           if (!upload_as_new (run, item, &error))
             goto fail;
           continue;

@@ -8,7 +8,9 @@
 #include "fb-merge.h"
 #include "fb-sync-error.h"
 #include "fb-sync-identity.h"
+#include "fb-sync-keys.h"
 #include "fb-sync-run-private.h"
+#include "fb-sync-words.h"
 
 /* Owns one run from start to end: opening the database, the identity
  * check, then the push (fb-sync-run-push.c) and the pull
@@ -155,6 +157,26 @@ fb_sync_run_cancel (FbSyncRun *self)
 
 /* ---- Ending ---- */
 
+/* Documents that did not decrypt were never applied: the person hears
+ * of each, and a local item keeps its version with the reason beside it. */
+static void
+report_undecryptable (FbSyncRun *run)
+{
+  g_autoptr(GPtrArray) ids = fb_couch_client_take_undecryptable (run->client);
+  g_autoptr(GError) words_error = g_error_new_literal (FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE, "");
+  g_autofree char *words = fb_sync_words_error (words_error);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(FbItem) item = fb_store_get_item (run->store, ids->pdata[i], NULL);
+
+      run->stats.undecryptable++;
+      if (item != NULL && !fb_store_set_sync_error (run->store, ids->pdata[i], words, NULL))
+        g_debug ("Could not note that %s did not decrypt", (char *) ids->pdata[i]);
+      _fb_sync_run_item_rejected (run, ids->pdata[i], words);
+    }
+}
+
 void
 _fb_sync_run_end (FbSyncRun *run,
                   GError    *error)
@@ -167,6 +189,7 @@ _fb_sync_run_end (FbSyncRun *run,
       return;
     }
   run->finished = TRUE;
+  report_undecryptable (run);
 
   for (guint i = 0; i < run->follow_handlers->len; i++)
     g_cancellable_disconnect (run->followed->pdata[i],
@@ -369,6 +392,45 @@ check_identity (FbSyncRun *run)
 }
 
 static void
+unlock_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(FbSyncRun) run = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean turned_on = FALSE;
+  guint n_marked = 0;
+  gboolean ok;
+
+  ok = fb_sync_keys_unlock_finish (result, &turned_on, &n_marked, &error);
+  if (run->finished)
+    return;
+  if (_fb_sync_run_check_cancelled (run, !ok, &error))
+    ok = FALSE;
+  if (!ok)
+    {
+      _fb_sync_run_fail (run, g_steal_pointer (&error));
+      return;
+    }
+  if (turned_on)
+    {
+      g_debug ("Encryption turned on for %s: %u items to send again", run->remote_key, n_marked);
+      run->stats.encrypted = n_marked;
+    }
+
+  check_identity (run);
+}
+
+/* Before anything is read or written: is the database encrypted, and can
+ * this device read it (fb-sync-keys.c)? */
+static void
+unlock_keys (FbSyncRun *run)
+{
+  fb_sync_keys_unlock_async (run->store, run->client, run->cancellable, unlock_cb,
+                             g_object_ref (run));
+}
+
+static void
 open_database_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -390,7 +452,7 @@ open_database_cb (GObject      *object,
 
   run->opened_database = TRUE;
 
-  check_identity (run);
+  unlock_keys (run);
 }
 
 
@@ -414,7 +476,7 @@ fb_sync_run_execute_async (FbSyncRun            *self,
   fb_sync_run_follow_cancellable (self, cancellable);
 
   if (database_open)
-    check_identity (self);
+    unlock_keys (self);
   else
     fb_couch_client_open_database_async (self->client, TRUE, self->cancellable,
                                          open_database_cb, g_object_ref (self));

@@ -16,6 +16,8 @@ typedef struct {
   guint pulled;    /* server changes applied to the store */
   guint merged;    /* items where both sides changed and merged cleanly */
   guint conflicts; /* items that entered conflict state */
+  guint undecryptable; /* server documents that did not decrypt and were not applied */
+  guint encrypted; /* items made pending to replace their plain copies (encryption turned on) */
 } FbSyncStats;
 
 #define FB_TYPE_SYNC_STATS (fb_sync_stats_get_type ())

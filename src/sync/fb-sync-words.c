@@ -56,6 +56,12 @@ fb_sync_words_error (const GError *error)
     case FB_SYNC_ERROR_STORE:
       /* Translators: %s is the database's own explanation. */
       return g_strdup_printf (_("Changes could not be saved on this device: %s"), error->message);
+    case FB_SYNC_ERROR_NEEDS_PASSPHRASE:
+      return g_strdup (_("The notes on the server are encrypted. Enter the encryption passphrase to read them."));
+    case FB_SYNC_ERROR_WRONG_PASSPHRASE:
+      return g_strdup (_("The encryption passphrase is wrong. Nothing was changed."));
+    case FB_SYNC_ERROR_UNDECRYPTABLE:
+      return g_strdup (_("The server’s version could not be decrypted: it was changed without the key, or damaged. This device’s version is kept."));
     default:
       return g_strdup (error->message);
     }
@@ -96,6 +102,12 @@ fb_sync_words_error_reason (const GError *error)
     case FB_SYNC_ERROR_STORE:
       /* Translators: %s is a technical detail */
       return g_strdup_printf (_("the local database failed (%s)"), error->message);
+    case FB_SYNC_ERROR_NEEDS_PASSPHRASE:
+      return g_strdup (_("the database is encrypted: give its passphrase in FIELDBOOK_PASSPHRASE"));
+    case FB_SYNC_ERROR_WRONG_PASSPHRASE:
+      return g_strdup (_("the encryption passphrase is wrong; nothing was changed"));
+    case FB_SYNC_ERROR_UNDECRYPTABLE:
+      return g_strdup (_("the server’s version could not be decrypted"));
     default:
       return g_strdup (error->message);
     }

@@ -565,6 +565,49 @@ test_sync (void)
   fb_test_remove_tree (home_b);
 }
 
+/* FIELDBOOK_PASSPHRASE turns end-to-end encryption on; a device without
+ * it is told the database is encrypted, a wrong one that it is wrong, and
+ * neither reads anything. */
+static void
+test_sync_encrypted (void)
+{
+  g_autofree char *home_a = new_home ();
+  g_autofree char *home_b = new_home ();
+  g_autofree char *note_id = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  const char *url = fb_test_server_get_url (server);
+
+  fill_store (home_a, &note_id, NULL);
+  g_setenv ("FIELDBOOK_PASSWORD", PASSWORD, TRUE);
+  g_setenv ("FIELDBOOK_PASSPHRASE", "field notes only", TRUE);
+  g_assert_true (run_cli (home_a, "sync", "server", url, "database", "cli-encrypted", "user", ADMIN, NULL));
+  g_test_trap_assert_stdout ("Pushed 3, pulled 0, merged 0, 0 new conflicts\nNo item is in conflict.\n");
+  doc = fb_test_server_get_doc (server, "cli-encrypted", note_id, &error);
+  g_assert_no_error (error);
+  g_assert_false (json_object_has_member (doc, "title"));
+
+  g_unsetenv ("FIELDBOOK_PASSPHRASE");
+  g_assert_false (run_cli (home_b, "sync", "server", url, "database", "cli-encrypted", "user", ADMIN, NULL));
+  g_test_trap_assert_stderr ("Could not sync: the database is encrypted: give its passphrase in FIELDBOOK_PASSPHRASE\n");
+  g_assert_cmpuint (count_items (home_b), ==, 0);
+
+  g_setenv ("FIELDBOOK_PASSPHRASE", "field notes", TRUE);
+  g_assert_false (run_cli (home_b, "sync", "server", url, "database", "cli-encrypted", "user", ADMIN, NULL));
+  g_test_trap_assert_stderr ("Could not sync: the encryption passphrase is wrong; nothing was changed\n");
+  g_assert_cmpuint (count_items (home_b), ==, 0);
+
+  g_setenv ("FIELDBOOK_PASSPHRASE", "field notes only", TRUE);
+  g_assert_true (run_cli (home_b, "sync", "server", url, "database", "cli-encrypted", "user", ADMIN, NULL));
+  g_test_trap_assert_stdout ("Pushed 0, pulled 2, merged 0, 0 new conflicts\nNo item is in conflict.\n");
+  g_assert_cmpuint (count_items (home_b), ==, 2);
+
+  g_unsetenv ("FIELDBOOK_PASSPHRASE");
+  g_unsetenv ("FIELDBOOK_PASSWORD");
+  fb_test_remove_tree (home_a);
+  fb_test_remove_tree (home_b);
+}
+
 /* A sync finds a conflict while pushing, then fails on _changes: it still
  * says what it did (and exits non-zero); the next one, which puts nothing
  * new into conflict, still says how many items wait in the store. */
@@ -1062,6 +1105,7 @@ main (int   argc,
   g_test_add_func ("/cli/import-bad-files", test_import_bad_files);
   g_test_add_func ("/cli/search", test_search);
   g_test_add_func ("/cli/sync", test_sync);
+  g_test_add_func ("/cli/sync/encrypted", test_sync_encrypted);
   g_test_add_func ("/cli/sync/conflict-then-failure", test_sync_conflict_then_failure);
   g_test_add_func ("/cli/sync/new-conflict-status", test_sync_new_conflict_status);
   g_test_add_func ("/cli/sync/unsent", test_sync_unsent);

@@ -1,0 +1,66 @@
+/* fb-crypto.h: end-to-end encryption of documents, with libsodium */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* The keys document on the server: a normal document, so that it
+ * replicates to every device, holding the data key wrapped with a key
+ * derived from the person's passphrase. */
+#define FB_CRYPTO_KEYS_ID   "fieldbook-keys"
+#define FB_CRYPTO_KEYS_TYPE "keys"
+/* The one member that holds an encrypted document's content. */
+#define FB_CRYPTO_MEMBER    "fieldbook_encrypted"
+
+/* The random key that encrypts every document of a database. Kept in
+ * memory locked and zeroed by libsodium; never written anywhere but
+ * wrapped in the keys document. */
+typedef struct _FbDataKey FbDataKey;
+
+GType        fb_data_key_get_type        (void) G_GNUC_CONST;
+#define FB_TYPE_DATA_KEY (fb_data_key_get_type ())
+
+FbDataKey   *fb_data_key_new_random      (void);
+FbDataKey   *fb_data_key_ref             (FbDataKey   *key);
+void         fb_data_key_unref           (FbDataKey   *key);
+/* A random id, in the keys document and in every ciphertext. */
+const char  *fb_data_key_get_id          (FbDataKey   *key);
+
+/* The keys document's members for @key wrapped with @passphrase
+ * (Argon2id with libsodium's moderate limits, a new salt; the parameters
+ * are stored beside it): {"_id", "type": "keys", "version", "key_id",
+ * "kdf": {...}, "wrapped": {...}}, without "_rev". Changing the
+ * passphrase is wrapping the same key again. NULL with @error when
+ * libsodium cannot get the memory. */
+JsonObject  *fb_data_key_wrap            (FbDataKey   *key,
+                                          const char  *passphrase,
+                                          GError     **error);
+/* The data key in @keys_doc, with @passphrase. FB_SYNC_ERROR_WRONG_PASSPHRASE
+ * when it does not open it, FB_SYNC_ERROR_BAD_RESPONSE when the document
+ * is not a keys document Fieldbook can read. */
+FbDataKey   *fb_data_key_unwrap          (JsonObject  *keys_doc,
+                                          const char  *passphrase,
+                                          GError     **error);
+
+/* @doc with everything but its "_" members ("_id", "_rev", "_deleted",
+ * "_revisions", "_attachments" …) sealed in one FB_CRYPTO_MEMBER
+ * (XChaCha20-Poly1305 IETF, a random nonce, the "_id" and the format
+ * version as associated data, so that a ciphertext cannot be moved to
+ * another document). A deletion has nothing to seal and stays as it is. */
+JsonObject  *fb_data_key_encrypt_document (FbDataKey  *key,
+                                           JsonObject *doc);
+/* The plain document of @doc: a document that is not encrypted comes
+ * back as it is (a copy). FB_SYNC_ERROR_UNDECRYPTABLE when it fails to
+ * authenticate (tampered, moved, another key). */
+JsonObject  *fb_data_key_decrypt_document (FbDataKey   *key,
+                                           JsonObject  *doc,
+                                           GError     **error);
+
+gboolean     fb_crypto_document_is_encrypted (JsonObject *doc);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FbDataKey, fb_data_key_unref)
+
+G_END_DECLS

@@ -1,0 +1,421 @@
+/* test-encryption.c: end-to-end encryption that still merges, against a real server */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "test-encryption"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fb-crypto.h"
+#include "fb-store.h"
+#include "fb-sync-error.h"
+#include "fb-sync-manager.h"
+#include "fb-test-peer.h"
+#include "fb-test-server.h"
+
+#define ADMIN      "admin"
+#define PASSWORD   "s3cret"
+#define PASSPHRASE "correct horse battery staple"
+
+static FbTestServer *server;
+
+typedef FbTestPeer Device;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Device, fb_test_peer_free)
+
+static Device *
+device_new (const char *db,
+            const char *passphrase)
+{
+  Device *device = fb_test_peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
+
+  fb_sync_manager_set_passphrase (device->manager, passphrase);
+  return device;
+}
+
+static FbSyncStats *
+device_sync (Device *device)
+{
+  g_autoptr(GError) error = NULL;
+  FbSyncStats *stats = fb_test_peer_sync_full (device, &error);
+
+  g_assert_no_error (error);
+  return stats;
+}
+
+/* The server's document as the server stores it, as text. */
+static char *
+server_raw (const char *db,
+            const char *id)
+{
+  g_autofree char *path = g_strdup_printf ("%s/%s", db, id);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  guint status = 0;
+
+  bytes = fb_test_server_request_raw (server, "GET", path, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+/* No revision the server still holds of @id shows @word. */
+static void
+assert_no_plain_revision (const char *db,
+                          const char *id,
+                          const char *word)
+{
+  g_autofree char *path = g_strdup_printf ("%s/%s?revs_info=true", db, id);
+  g_autoptr(JsonNode) doc = NULL;
+  JsonArray *info;
+  guint status = 0;
+  guint checked = 0;
+
+  doc = fb_test_server_request (server, "GET", path, NULL, &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  info = json_object_get_array_member (json_node_get_object (doc), "_revs_info");
+  for (guint i = 0; i < json_array_get_length (info); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (info, i);
+      g_autofree char *rev_path = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autofree char *text = NULL;
+
+      if (g_strcmp0 (json_object_get_string_member (entry, "status"), "available") != 0)
+        continue;
+      rev_path = g_strdup_printf ("%s/%s?rev=%s", db, id, json_object_get_string_member (entry, "rev"));
+      bytes = fb_test_server_request_raw (server, "GET", rev_path, NULL, &status, NULL);
+      g_assert_cmpuint (status, ==, 200);
+      text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      g_assert_null (strstr (text, word));
+      checked++;
+    }
+  g_assert_cmpuint (checked, >=, 1);
+}
+
+static guint
+n_items (Device *device)
+{
+  g_autoptr(GPtrArray) items = fb_store_list_items (device->store, NULL, NULL);
+
+  return items->len;
+}
+
+/* ---- The cryptography alone ---- */
+
+static void
+test_keys_and_documents (void)
+{
+  g_autoptr(FbDataKey) key = fb_data_key_new_random ();
+  g_autoptr(FbDataKey) opened = NULL;
+  g_autoptr(JsonObject) keys_doc = NULL;
+  g_autoptr(JsonObject) doc = json_object_new ();
+  g_autoptr(JsonObject) sealed = NULL;
+  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(JsonObject) moved = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *keys_text = NULL;
+  g_autofree char *sealed_text = NULL;
+  JsonObject *box;
+  const char *data;
+  g_autofree char *tampered = NULL;
+
+  keys_doc = fb_data_key_wrap (key, PASSPHRASE, &error);
+  g_assert_no_error (error);
+  node = json_node_init_object (json_node_alloc (), keys_doc);
+  keys_text = json_to_string (node, FALSE);
+  g_assert_null (strstr (keys_text, PASSPHRASE));
+  g_assert_cmpstr (json_object_get_string_member (keys_doc, "type"), ==, FB_CRYPTO_KEYS_TYPE);
+
+  /* A wrong passphrase says so, and opens nothing. */
+  g_assert_null (fb_data_key_unwrap (keys_doc, "wrong horse", &error));
+  g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_WRONG_PASSPHRASE);
+  g_clear_error (&error);
+  opened = fb_data_key_unwrap (keys_doc, PASSPHRASE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fb_data_key_get_id (opened), ==, fb_data_key_get_id (key));
+
+  json_object_set_string_member (doc, "_id", "plot-7");
+  json_object_set_string_member (doc, "_rev", "2-abc");
+  json_object_set_string_member (doc, "type", "notes");
+  json_object_set_string_member (doc, "title", "Heron nest");
+  json_object_set_string_member (doc, "text", "eggs: 3\nnon-ASCII: Grünspecht ✓\n");
+
+  /* Only "_" members stay readable; the other key opens it. */
+  sealed = fb_data_key_encrypt_document (key, doc);
+  g_clear_pointer (&node, json_node_unref);
+  node = json_node_init_object (json_node_alloc (), sealed);
+  sealed_text = json_to_string (node, FALSE);
+  g_assert_null (strstr (sealed_text, "Heron"));
+  g_assert_null (strstr (sealed_text, "notes"));
+  g_assert_cmpstr (json_object_get_string_member (sealed, "_rev"), ==, "2-abc");
+  plain = fb_data_key_decrypt_document (opened, sealed, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (plain, "text"), ==,
+                   "eggs: 3\nnon-ASCII: Grünspecht ✓\n");
+  g_assert_cmpstr (json_object_get_string_member (plain, "_id"), ==, "plot-7");
+  g_assert_false (json_object_has_member (plain, FB_CRYPTO_MEMBER));
+  g_clear_pointer (&plain, json_object_unref);
+
+  /* Moved to another document, it does not open. */
+  moved = json_object_ref (sealed);
+  json_object_set_string_member (moved, "_id", "plot-8");
+  g_assert_null (fb_data_key_decrypt_document (key, moved, &error));
+  g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE);
+  g_clear_error (&error);
+  json_object_set_string_member (moved, "_id", "plot-7");
+
+  /* One character changed, it does not open. */
+  box = json_object_get_object_member (sealed, FB_CRYPTO_MEMBER);
+  data = json_object_get_string_member (box, "data");
+  tampered = g_strdup (data);
+  tampered[4] = tampered[4] == 'A' ? 'B' : 'A';
+  json_object_set_string_member (box, "data", tampered);
+  g_assert_null (fb_data_key_decrypt_document (key, sealed, &error));
+  g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE);
+}
+
+/* ---- Against the server ---- */
+
+/* What the server stores says nothing of the notes; a second device with
+ * the passphrase reads them, one without or with a wrong one reads
+ * nothing and says why. */
+static void
+test_server_sees_nothing (void)
+{
+  const char *db = "encrypted";
+  g_autoptr(Device) a = device_new (db, PASSPHRASE);
+  g_autoptr(Device) b = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *raw = NULL;
+  g_autofree char *keys = NULL;
+
+  id = fb_test_peer_create_note (a, "Heron nest", "eggs: 3\n");
+  s = device_sync (a);
+  g_assert_cmpuint (s->pushed, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  raw = server_raw (db, id);
+  g_assert_nonnull (strstr (raw, FB_CRYPTO_MEMBER));
+  g_assert_null (strstr (raw, "Heron"));
+  g_assert_null (strstr (raw, "eggs"));
+  g_assert_null (strstr (raw, "notes"));
+  keys = server_raw (db, FB_CRYPTO_KEYS_ID);
+  g_assert_null (strstr (keys, PASSPHRASE));
+
+  /* No passphrase: asked for, nothing read. */
+  b = device_new (db, NULL);
+  s = fb_test_peer_sync_full (b, &error);
+  g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_NEEDS_PASSPHRASE);
+  g_clear_error (&error);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (n_items (b), ==, 0);
+  g_assert_cmpint (fb_sync_manager_get_state (b->manager), ==, FB_SYNC_STATE_NEEDS_ATTENTION);
+
+  /* A wrong one: said so, nothing read. */
+  fb_sync_manager_set_passphrase (b->manager, "wrong horse");
+  s = fb_test_peer_sync_full (b, &error);
+  g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_WRONG_PASSPHRASE);
+  g_clear_error (&error);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (n_items (b), ==, 0);
+
+  fb_sync_manager_set_passphrase (b->manager, PASSPHRASE);
+  s = device_sync (b);
+  g_assert_cmpuint (s->pulled, ==, 1);
+  item = fb_test_peer_get_item (b, id);
+  g_assert_cmpstr (fb_item_get_title (item), ==, "Heron nest");
+  g_assert_cmpstr (fb_item_get_text (item), ==, "eggs: 3\n");
+}
+
+/* Both devices edit different lines offline: the edits merge on the
+ * client, as they do without encryption, and the server's copy stays
+ * sealed. */
+static void
+test_merge_still_works (void)
+{
+  const char *db = "encrypted-merge";
+  g_autoptr(Device) a = device_new (db, PASSPHRASE);
+  g_autoptr(Device) b = device_new (db, PASSPHRASE);
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *raw = NULL;
+
+  id = fb_test_peer_create_note (a, "Plot 7", "one\ntwo\nthree\n");
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = device_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  fb_test_peer_edit (a, id, "text", "ONE\ntwo\nthree\n");
+  fb_test_peer_edit (b, id, "text", "one\ntwo\nTHREE\n");
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = device_sync (b);
+  g_assert_cmpuint (s->conflicts, ==, 0);
+  g_assert_cmpuint (s->merged, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  item = fb_test_peer_get_item (a, id);
+  g_assert_cmpstr (fb_item_get_text (item), ==, "ONE\ntwo\nTHREE\n");
+  g_clear_object (&item);
+  item = fb_test_peer_get_item (b, id);
+  g_assert_cmpstr (fb_item_get_text (item), ==, "ONE\ntwo\nTHREE\n");
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
+
+  raw = server_raw (db, id);
+  g_assert_null (strstr (raw, "ONE"));
+  g_assert_null (strstr (raw, "THREE"));
+}
+
+/* Turning encryption on for a database that has plain notes: every one is
+ * sent again sealed. */
+static void
+test_turn_on (void)
+{
+  const char *db = "encrypted-later";
+  g_autoptr(Device) a = device_new (db, NULL);
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *raw = NULL;
+
+  first = fb_test_peer_create_note (a, "Plain one", "p1\n");
+  second = fb_test_peer_create_note (a, "Plain two", "p2\n");
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  raw = server_raw (db, first);
+  g_assert_nonnull (strstr (raw, "Plain one"));
+  g_clear_pointer (&raw, g_free);
+
+  fb_sync_manager_set_passphrase (a->manager, PASSPHRASE);
+  s = device_sync (a);
+  g_assert_cmpuint (s->encrypted, ==, 2);
+  g_assert_cmpuint (s->pushed, ==, 2);
+  g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 0);
+
+  raw = server_raw (db, first);
+  g_assert_null (strstr (raw, "Plain one"));
+  g_clear_pointer (&raw, g_free);
+  raw = server_raw (db, second);
+  g_assert_null (strstr (raw, "Plain two"));
+  g_assert_nonnull (strstr (raw, FB_CRYPTO_MEMBER));
+}
+
+/* Someone without the key changes a sealed document on the server: it is
+ * never applied over what this device has, and the person is told. */
+static void
+test_tampered_not_applied (void)
+{
+  const char *db = "encrypted-tampered";
+  g_autoptr(Device) a = device_new (db, PASSPHRASE);
+  g_autoptr(Device) b = device_new (db, PASSPHRASE);
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *rev = NULL;
+  JsonObject *box;
+  g_autofree char *data = NULL;
+
+  id = fb_test_peer_create_note (a, "Site 3", "walls sound\n");
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = device_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  /* A new revision whose ciphertext is not ours. */
+  doc = fb_test_server_get_doc (server, db, id, &error);
+  g_assert_no_error (error);
+  box = json_object_get_object_member (doc, FB_CRYPTO_MEMBER);
+  data = g_strdup (json_object_get_string_member (box, "data"));
+  data[6] = data[6] == 'A' ? 'B' : 'A';
+  json_object_set_string_member (box, "data", data);
+  node = json_node_init_object (json_node_alloc (), doc);
+  json = json_to_string (node, FALSE);
+  rev = fb_test_server_put_doc (server, db, id, json, &error);
+  g_assert_no_error (error);
+
+  b->n_rejected = 0;
+  s = device_sync (b);
+  g_assert_cmpuint (s->undecryptable, ==, 1);
+  g_assert_cmpuint (s->pulled, ==, 0);
+  g_assert_cmpuint (b->n_rejected, ==, 1);
+  item = fb_test_peer_get_item (b, id);
+  g_assert_cmpstr (fb_item_get_text (item), ==, "walls sound\n");
+  g_assert_nonnull (fb_item_get_sync_error (item));
+}
+
+/* The server's database is reset: its keys document is gone with
+ * everything else. The device makes a new key and sends everything again,
+ * sealed, as the reconciliation does for any reset. */
+static void
+test_server_reset (void)
+{
+  const char *db = "encrypted-reset";
+  g_autoptr(Device) a = device_new (db, PASSPHRASE);
+  g_autoptr(Device) b = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *raw = NULL;
+  guint status = 0;
+
+  id = fb_test_peer_create_note (a, "Transect B", "b1\n");
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  answer = fb_test_server_request (server, "DELETE", db, NULL, &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_true (fb_test_server_create_db (server, db, &error));
+
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  raw = server_raw (db, id);
+  g_assert_nonnull (strstr (raw, FB_CRYPTO_MEMBER));
+  g_assert_null (strstr (raw, "Transect"));
+  assert_no_plain_revision (db, id, "Transect");
+
+  b = device_new (db, PASSPHRASE);
+  s = device_sync (b);
+  item = fb_test_peer_get_item (b, id);
+  g_assert_cmpstr (fb_item_get_text (item), ==, "b1\n");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  server = fb_test_server_start (ADMIN, PASSWORD, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/encryption/keys-and-documents", test_keys_and_documents);
+  g_test_add_func ("/encryption/server-sees-nothing", test_server_sees_nothing);
+  g_test_add_func ("/encryption/merge-still-works", test_merge_still_works);
+  g_test_add_func ("/encryption/turn-on", test_turn_on);
+  g_test_add_func ("/encryption/tampered-not-applied", test_tampered_not_applied);
+  g_test_add_func ("/encryption/server-reset", test_server_reset);
+
+  status = g_test_run ();
+
+  fb_test_server_free (server);
+  return status;
+}
