@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "fb-item-row.h"
+#include "fb-markdown-text.h"
 #include "fb-ui-util.h"
 
 struct _FbItemRow
@@ -32,30 +33,21 @@ fb_item_row_new (void)
   return g_object_new (FB_TYPE_ITEM_ROW, NULL);
 }
 
-/* Markdown decoration at the start of a line says nothing in a one-line preview. */
-static const char *
-skip_markdown_prefix (const char *line)
-{
-  while (*line == '#' || *line == '>' || *line == ' ' || *line == '\t' ||
-         *line == '-' || *line == '*')
-    line++;
-  return line;
-}
-
 static char *
 note_snippet (FbItem *item)
 {
   g_auto(GStrv) lines = g_strsplit (fb_item_get_text (item), "\n", -1);
   g_autofree char *title = g_strstrip (g_strdup (fb_item_get_title (item)));
 
+  /* The words without their Markdown marks (fb-markdown-text.c). */
   for (guint i = 0; lines[i] != NULL; i++)
     {
-      const char *line = skip_markdown_prefix (g_strstrip (lines[i]));
+      g_autofree char *line = fb_markdown_line_to_plain (g_strstrip (lines[i]));
 
       /* A first heading that repeats the title tells nothing new. */
       if (*line != '\0' && g_utf8_collate (line, title) != 0 &&
           !(g_str_has_prefix (title, line) && lines[i][0] == '#'))
-        return g_strdup (line);
+        return g_steal_pointer (&line);
     }
 
   return g_strdup ("");

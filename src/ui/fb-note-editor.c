@@ -8,6 +8,8 @@
 #include <adwaita.h>
 #include <gtksourceview/gtksource.h>
 
+#include "fb-markdown-edit.h"
+#include "fb-markdown-view.h"
 #include "fb-note-editor.h"
 #include "fb-ui-util.h"
 
@@ -16,7 +18,9 @@ struct _FbNoteEditor
   GtkWidget        parent_instance;
 
   GtkEntry        *title_entry;
+  GtkStack        *mode_stack;
   GtkSourceView   *text_view;
+  GtkTextView     *read_view;
 
   GtkSourceBuffer *buffer;
   guint            loading;
@@ -58,6 +62,150 @@ buffer_changed_cb (FbNoteEditor *self)
     g_signal_emit (self, signals[CHANGED], 0);
 }
 
+static void render_reading (FbNoteEditor *self);
+
+/* ---- Markdown while typing (fb-markdown-edit.c) ---- */
+
+/* Before the view's own handling: Enter continues or ends a list, and
+ * Ctrl+Enter ticks the task on the cursor's line. */
+static gboolean
+text_key_pressed_cb (FbNoteEditor          *self,
+                     guint                  keyval,
+                     guint                  keycode,
+                     GdkModifierType        state,
+                     GtkEventControllerKey *controller)
+{
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (self->buffer);
+  GdkModifierType modifiers = state & gtk_accelerator_get_default_mod_mask ();
+
+  if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter)
+    return GDK_EVENT_PROPAGATE;
+
+  if (modifiers == GDK_CONTROL_MASK)
+    {
+      GtkTextIter cursor;
+
+      gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
+      return fb_markdown_edit_toggle_task (buffer, &cursor);
+    }
+  if (modifiers == 0)
+    return fb_markdown_edit_newline (buffer);
+
+  return GDK_EVENT_PROPAGATE;
+}
+
+/* A click on a task's box ticks it, as a checkbox would. */
+static void
+text_pressed_cb (FbNoteEditor    *self,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 GtkGestureClick *gesture)
+{
+  GtkTextIter iter;
+  int bx, by;
+
+  if (n_press != 1)
+    return;
+
+  gtk_text_view_window_to_buffer_coords (GTK_TEXT_VIEW (self->text_view), GTK_TEXT_WINDOW_WIDGET,
+                                         (int) x, (int) y, &bx, &by);
+  if (!gtk_text_view_get_iter_at_location (GTK_TEXT_VIEW (self->text_view), &iter, bx, by) ||
+      !fb_markdown_edit_is_task_box (&iter))
+    return;
+
+  fb_markdown_edit_toggle_task (GTK_TEXT_BUFFER (self->buffer), &iter);
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+/* A click on a link in the reading view opens it. */
+static void
+read_released_cb (FbNoteEditor    *self,
+                  int              n_press,
+                  double           x,
+                  double           y,
+                  GtkGestureClick *gesture)
+{
+  GtkTextIter iter;
+  const char *address;
+  int bx, by;
+
+  gtk_text_view_window_to_buffer_coords (self->read_view, GTK_TEXT_WINDOW_WIDGET,
+                                         (int) x, (int) y, &bx, &by);
+  if (!gtk_text_view_get_iter_at_location (self->read_view, &iter, bx, by) ||
+      (address = fb_markdown_view_link_at (&iter)) == NULL)
+    return;
+
+  gtk_show_uri (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), address, GDK_CURRENT_TIME);
+}
+
+static void
+wrap_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  FbNoteEditor *self = FB_NOTE_EDITOR (widget);
+
+  if (fb_note_editor_get_reading (self))
+    return;
+  fb_markdown_edit_wrap (GTK_TEXT_BUFFER (self->buffer), g_variant_get_string (parameter, NULL));
+}
+
+static void
+toggle_task_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  FbNoteEditor *self = FB_NOTE_EDITOR (widget);
+  GtkTextIter cursor;
+
+  gtk_text_buffer_get_iter_at_mark (GTK_TEXT_BUFFER (self->buffer), &cursor,
+                                    gtk_text_buffer_get_insert (GTK_TEXT_BUFFER (self->buffer)));
+  fb_markdown_edit_toggle_task (GTK_TEXT_BUFFER (self->buffer), &cursor);
+}
+
+/* ---- Reading ---- */
+
+static void
+render_reading (FbNoteEditor *self)
+{
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  gtk_text_buffer_get_bounds (GTK_TEXT_BUFFER (self->buffer), &start, &end);
+  text = gtk_text_buffer_get_text (GTK_TEXT_BUFFER (self->buffer), &start, &end, TRUE);
+  fb_markdown_view_render (gtk_text_view_get_buffer (self->read_view), text);
+}
+
+gboolean
+fb_note_editor_get_reading (FbNoteEditor *self)
+{
+  g_return_val_if_fail (FB_IS_NOTE_EDITOR (self), FALSE);
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->mode_stack), "read") == 0;
+}
+
+void
+fb_note_editor_set_reading (FbNoteEditor *self,
+                            gboolean      reading)
+{
+  g_return_if_fail (FB_IS_NOTE_EDITOR (self));
+
+  if (reading)
+    render_reading (self);
+  gtk_stack_set_visible_child_name (self->mode_stack, reading ? "read" : "edit");
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_grab_focus (reading ? GTK_WIDGET (self->read_view) : GTK_WIDGET (self->text_view));
+}
+
+GtkTextBuffer *
+fb_note_editor_get_read_buffer (FbNoteEditor *self)
+{
+  g_return_val_if_fail (FB_IS_NOTE_EDITOR (self), NULL);
+
+  return gtk_text_view_get_buffer (self->read_view);
+}
+
 static void
 update_style_scheme (FbNoteEditor *self)
 {
@@ -94,6 +242,9 @@ fb_note_editor_load (FbNoteEditor *self,
   gtk_text_buffer_get_start_iter (GTK_TEXT_BUFFER (self->buffer), &start);
   gtk_text_buffer_place_cursor (GTK_TEXT_BUFFER (self->buffer), &start);
   self->loading--;
+
+  if (fb_note_editor_get_reading (self))
+    render_reading (self);
 }
 
 void
@@ -110,6 +261,9 @@ fb_note_editor_refresh (FbNoteEditor *self,
   fb_text_buffer_replace_minimal (GTK_TEXT_BUFFER (self->buffer), fb_body_get_string (body, "text"));
   gtk_text_buffer_end_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
   self->loading--;
+
+  if (fb_note_editor_get_reading (self))
+    render_reading (self);
 }
 
 JsonObject *
@@ -161,6 +315,8 @@ fb_note_editor_grab_focus (GtkWidget *widget)
 {
   FbNoteEditor *self = FB_NOTE_EDITOR (widget);
 
+  if (fb_note_editor_get_reading (self))
+    return gtk_widget_grab_focus (GTK_WIDGET (self->read_view));
   return gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
 }
 
@@ -200,8 +356,15 @@ fb_note_editor_class_init (FbNoteEditorClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fieldbook/Fieldbook/ui/fb-note-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, FbNoteEditor, title_entry);
   gtk_widget_class_bind_template_child (widget_class, FbNoteEditor, text_view);
+  gtk_widget_class_bind_template_child (widget_class, FbNoteEditor, mode_stack);
+  gtk_widget_class_bind_template_child (widget_class, FbNoteEditor, read_view);
   gtk_widget_class_bind_template_callback (widget_class, title_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, title_activate_cb);
+
+  gtk_widget_class_install_action (widget_class, "note.wrap", "s", wrap_action);
+  gtk_widget_class_install_action (widget_class, "note.toggle-task", NULL, toggle_task_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK, "note.wrap", "s", "**");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "note.wrap", "s", "*");
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "fbnoteeditor");
@@ -211,6 +374,8 @@ static void
 fb_note_editor_init (FbNoteEditor *self)
 {
   GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
+  GtkEventController *controller;
+  GtkGesture *click;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -221,6 +386,22 @@ fb_note_editor_init (FbNoteEditor *self)
   gtk_text_view_set_buffer (GTK_TEXT_VIEW (self->text_view), GTK_TEXT_BUFFER (self->buffer));
   g_signal_connect_object (self->buffer, "changed",
                            G_CALLBACK (buffer_changed_cb), self, G_CONNECT_SWAPPED);
+  fb_markdown_edit_track_headings (GTK_TEXT_BUFFER (self->buffer));
+
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "key-pressed",
+                           G_CALLBACK (text_key_pressed_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->text_view), controller);
+
+  click = gtk_gesture_click_new ();
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (text_pressed_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->text_view), GTK_EVENT_CONTROLLER (click));
+
+  click = gtk_gesture_click_new ();
+  g_signal_connect_object (click, "released", G_CALLBACK (read_released_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->read_view), GTK_EVENT_CONTROLLER (click));
 
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (dark_notify_cb), self, G_CONNECT_SWAPPED);

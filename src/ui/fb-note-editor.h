@@ -13,7 +13,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FbNoteEditor, fb_note_editor, FB, NOTE_EDITOR, GtkWidget)
 
 /* Signals: changed (): the person edited the title or the text. Never
- * emitted for changes made through load/refresh. */
+ * emitted for changes made through load/refresh.
+ *
+ * Markdown while typing (fb-markdown-edit.c): Enter continues or ends a
+ * list, Ctrl+Enter or a click on its box ticks a task, Ctrl+B / Ctrl+I
+ * (actions note.wrap "**" / "*") wrap the selection, headings are larger.
+ * note.toggle-task ticks the task on the cursor's line. */
 
 GtkWidget     *fb_note_editor_new             (void);
 /* Shows @item, forgetting the undo history; the cursor goes to the start. */
@@ -31,5 +36,11 @@ JsonObject    *fb_note_editor_build_body      (FbNoteEditor *self,
 void           fb_note_editor_focus_title     (FbNoteEditor *self);
 GtkEditable   *fb_note_editor_get_title_entry (FbNoteEditor *self);
 GtkTextBuffer *fb_note_editor_get_buffer      (FbNoteEditor *self);
+/* The reading view: the text rendered (fb-markdown-view.c) in place of
+ * the Markdown, not editable; it follows loads and refreshes. */
+gboolean       fb_note_editor_get_reading     (FbNoteEditor *self);
+void           fb_note_editor_set_reading     (FbNoteEditor *self,
+                                               gboolean      reading);
+GtkTextBuffer *fb_note_editor_get_read_buffer (FbNoteEditor *self);
 
 G_END_DECLS

@@ -296,6 +296,23 @@ sync_now_action (GtkWidget  *widget,
   fb_sync_manager_sync_now (self->sync_manager);
 }
 
+/* Ctrl+Shift+P: the note rendered for reading, or back to its Markdown. */
+static void
+reading_view_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+
+  if (self->current == NULL ||
+      g_strcmp0 (fb_item_get_collection (self->current), FB_COLLECTION_NOTES) != 0)
+    return;
+
+  /* What is rendered is what is saved. */
+  _fb_window_save_now (self);
+  fb_note_editor_set_reading (self->note_editor, !fb_note_editor_get_reading (self->note_editor));
+}
+
 static void
 resolve_conflicts_action (GtkWidget  *widget,
                           const char *action_name,
@@ -316,11 +333,14 @@ _fb_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.resolve-conflicts", NULL, resolve_conflicts_action);
   gtk_widget_class_install_action (widget_class, "win.show-preferences", NULL, show_preferences_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
+  gtk_widget_class_install_action (widget_class, "win.reading-view", NULL, reading_view_action);
   gtk_widget_class_install_property_action (widget_class, "win.collection", "collection");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-item", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.sync-now", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.reading-view", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.resolve-conflicts", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK,

@@ -5,7 +5,8 @@
 //
 //   node --experimental-websocket keyboard.mjs STEP...
 //
-// Steps: "ctrl+n" (Ctrl and a letter), "enter", "escape", "wait-window"
+// Steps: "ctrl+n", "ctrl+shift+p", "alt+1" (modifiers and a letter or
+// digit), "enter", "ctrl+enter", "escape", "tab", "wait-window"
 // (until a window is on the page and it has stopped changing),
 // "text:WORDS" (typed one character at a time).
 
@@ -59,18 +60,22 @@ async function waitWindow () {
 const named = {
   enter: { key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 13 },
   escape: { key: 'Escape', code: 'Escape', windowsVirtualKeyCode: 27 },
+  tab: { key: 'Tab', code: 'Tab', windowsVirtualKeyCode: 9 },
 };
 
+// "ctrl+shift+p", "alt+1", "shift+tab": DevTools' modifier bits are
+// Alt 1, Ctrl 2, Meta 4, Shift 8.
+const modifierBits = { alt: 1, ctrl: 2, shift: 8 };
+
 async function press (spec) {
-  let modifiers = 0;
-  let name = spec;
-  if (spec.startsWith('ctrl+')) {
-    modifiers = 2;
-    name = spec.slice(5);
-  }
-  const key = named[name] ?? {
-    key: name, code: `Key${name.toUpperCase()}`, windowsVirtualKeyCode: name.toUpperCase().charCodeAt(0),
-  };
+  const parts = spec.split('+');
+  const name = parts.pop();
+  const modifiers = parts.reduce((bits, m) => bits | modifierBits[m], 0);
+  let key = named[name];
+  if (!key && /^[0-9]$/.test(name))
+    key = { key: name, code: `Digit${name}`, windowsVirtualKeyCode: name.charCodeAt(0) };
+  if (!key)
+    key = { key: name, code: `Key${name.toUpperCase()}`, windowsVirtualKeyCode: name.toUpperCase().charCodeAt(0) };
   await send('Input.dispatchKeyEvent', { type: 'rawKeyDown', modifiers, ...key });
   await send('Input.dispatchKeyEvent', { type: 'keyUp', modifiers, ...key });
 }

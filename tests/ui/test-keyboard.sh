@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test-keyboard.sh: the real program driven by real key events through the
-# browser (run under broadway-run.sh): Ctrl+N, typing, Ctrl+F, and Ctrl+Q
-# straight after the last keystroke; what was typed must be in the store.
+# browser (run under broadway-run.sh): Ctrl+N, typing, Ctrl+F, Markdown keys
+# (Enter in a list, Ctrl+Enter, Ctrl+B, Ctrl+Shift+P), and Ctrl+Q straight
+# after the last keystroke; what was typed must be in the store.
 #
 #   broadway-run.sh test-keyboard.sh FIELDBOOK KEYBOARD_MJS
 set -u
@@ -32,6 +33,9 @@ node --experimental-websocket "$keyboard" \
   wait-window \
   ctrl+n "text:Typed title" enter "text:Typed in the browser" \
   ctrl+f "text:browser" escape \
+  ctrl+n "text:Groceries" enter "text:- [ ] milk" enter "text:eggs" ctrl+enter \
+  enter enter "text:Done " ctrl+b "text:bold" \
+  ctrl+shift+p ctrl+shift+p \
   ctrl+n "text:Second note" \
   ctrl+q 2>&1 | grep -v ExperimentalWarning
 [ "${PIPESTATUS[0]}" -eq 0 ] || { kill "$app" 2>/dev/null; fail "could not type into the page"; }
@@ -57,6 +61,12 @@ node -e '
   const first = find("Typed title");
   if (!first) { console.error("no note titled \"Typed title\": " + JSON.stringify(items)); process.exit(1); }
   if (first.text !== "Typed in the browser") { console.error("text is " + JSON.stringify(first.text)); process.exit(1); }
+  // Markdown as typed: Enter continued the task list (unticked) and ended it
+  // on the empty item, Ctrl+Enter ticked the line, Ctrl+B made a pair.
+  const groceries = find("Groceries");
+  if (!groceries || groceries.text !== "- [ ] milk\n- [x] eggs\nDone **bold**") {
+    console.error("Markdown keys: " + JSON.stringify(groceries && groceries.text)); process.exit(1);
+  }
   if (!find("Second note")) { console.error("the note typed just before Ctrl+Q was lost: " + JSON.stringify(items)); process.exit(1); }
 ' "$export_file" || fail "the store does not hold what was typed"
 
