@@ -29,11 +29,11 @@
 typedef struct
 {
   gint64  rowid;       /* where the item is now: a new body moves it */
-  char   *id;
   double  rank;
   gint64  sort_time;
   FbItem *item;        /* the snapshot, while in the cache */
   GList   cache_link;  /* in FbItemList:cache while @item is set */
+  char    id[];        /* one allocation per row, 100,000 of them */
 } Entry;
 
 struct _FbItemList
@@ -82,13 +82,16 @@ entry_new (gint64      rowid,
            gint64      sort_time,
            double      rank)
 {
-  Entry *entry = g_new0 (Entry, 1);
+  gsize len = strlen (id);
+  Entry *entry = g_malloc (sizeof (Entry) + len + 1);
 
   entry->rowid = rowid;
-  entry->id = g_strdup (id);
   entry->rank = rank;
   entry->sort_time = sort_time;
+  entry->item = NULL;
   entry->cache_link.data = entry;
+  entry->cache_link.prev = entry->cache_link.next = NULL;
+  memcpy (entry->id, id, len + 1);
 
   return entry;
 }
@@ -99,7 +102,6 @@ entry_free (gpointer data)
   Entry *entry = data;
 
   g_clear_object (&entry->item);
-  g_free (entry->id);
   g_free (entry);
 }
 
