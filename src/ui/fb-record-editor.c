@@ -9,48 +9,9 @@
 #include <glib/gi18n.h>
 
 #include "fb-field-row.h"
-#include "fb-record-editor.h"
+#include "fb-record-editor-private.h"
 #include "fb-template.h"
 #include "fb-ui-util.h"
-
-typedef struct
-{
-  FbRecordEditor *editor;
-  char           *name;
-  /* The row in the form: @row for a field of the record's own (a name and
-   * a text, renamed and removed here), @typed's for one of its template. */
-  GtkWidget      *widget;
-  FbFieldRow     *typed;
-  AdwEntryRow    *row;
-  GtkWidget      *rename_button;
-  GtkWidget      *rename_popover;
-  GtkEditable    *rename_entry;
-  GtkLabel       *rename_message;
-  GtkWidget      *remove_button;
-  /* The stored value and how it was shown: an untouched non-string value
-   * is saved back as it was. */
-  JsonNode       *orig;
-  char           *orig_text;
-} Field;
-
-struct _FbRecordEditor
-{
-  GtkWidget             parent_instance;
-
-  GtkEntry             *title_entry;
-  AdwPreferencesGroup  *fields_group;
-  AdwEntryRow          *new_field_row;
-  GtkLabel             *new_field_message;
-
-  FbStore              *store;
-  /* The template of the record in the editor (its fields typed), or NULL. */
-  JsonObject           *template;
-  char                 *template_id;
-  GPtrArray            *fields;   /* element type Field */
-  guint                 loading;
-  /* The toast that undoes the last removed field, while it shows. */
-  AdwToast             *undo_toast;
-};
 
 G_DEFINE_FINAL_TYPE (FbRecordEditor, fb_record_editor, GTK_TYPE_WIDGET)
 
@@ -79,15 +40,15 @@ fb_record_editor_new (void)
   return g_object_new (FB_TYPE_RECORD_EDITOR, NULL);
 }
 
-static void
-emit_changed (FbRecordEditor *self)
+void
+_fb_record_editor_emit_changed (FbRecordEditor *self)
 {
   if (self->loading == 0)
     g_signal_emit (self, signals[CHANGED], 0);
 }
 
-static Field *
-find_field (FbRecordEditor *self,
+Field *
+_fb_record_editor_find_field (FbRecordEditor *self,
             const char     *name,
             guint          *index)
 {
@@ -121,7 +82,7 @@ check_name_why (FbRecordEditor  *self,
         *problem = g_strdup (_("A field needs a name"));
       return NULL;
     }
-  if (g_strcmp0 (stripped, allowed) != 0 && find_field (self, stripped, NULL) != NULL)
+  if (g_strcmp0 (stripped, allowed) != 0 && _fb_record_editor_find_field (self, stripped, NULL) != NULL)
     {
       if (problem != NULL)
         /* TRANSLATORS: %s is the name of a record's field */
@@ -141,8 +102,8 @@ check_name (FbRecordEditor *self,
   return check_name_why (self, name, allowed, NULL);
 }
 
-static void
-field_add_to_group (FbRecordEditor *self,
+void
+_fb_record_editor_add_to_group (FbRecordEditor *self,
                     Field          *field)
 {
   adw_preferences_group_add (self->fields_group, field->widget);
@@ -150,8 +111,8 @@ field_add_to_group (FbRecordEditor *self,
     adw_preferences_group_add (self->fields_group, fb_field_row_get_problem_row (field->typed));
 }
 
-static void
-field_remove_from_group (FbRecordEditor *self,
+void
+_fb_record_editor_remove_from_group (FbRecordEditor *self,
                          Field          *field)
 {
   adw_preferences_group_remove (self->fields_group, field->widget);
@@ -179,7 +140,7 @@ static void
 field_value_changed_cb (GtkEditable *editable,
                         Field       *field)
 {
-  emit_changed (field->editor);
+  _fb_record_editor_emit_changed (field->editor);
 }
 
 static void
@@ -219,8 +180,8 @@ rename_popover_show_cb (GtkWidget *popover,
   gtk_editable_select_region (field->rename_entry, 0, -1);
 }
 
-static Field *
-add_field_row (FbRecordEditor *self,
+Field *
+_fb_record_editor_add_field_row (FbRecordEditor *self,
                const char     *name,
                JsonNode       *value)
 {
@@ -290,7 +251,7 @@ add_field_row (FbRecordEditor *self,
 
   update_field_labels (field);
 
-  field_add_to_group (self, field);
+  _fb_record_editor_add_to_group (self, field);
   g_ptr_array_add (self->fields, field);
 
   return field;
@@ -302,7 +263,7 @@ typed_changed_cb (FbFieldRow *row,
 {
   Field *field = user_data;
 
-  emit_changed (field->editor);
+  _fb_record_editor_emit_changed (field->editor);
 }
 
 /* A field of the record's template: its type's widget, no rename or
@@ -319,7 +280,7 @@ add_typed_row (FbRecordEditor *self,
   field->typed = fb_field_row_new (definition, value, typed_changed_cb, field);
   field->widget = fb_field_row_get_widget (field->typed);
 
-  field_add_to_group (self, field);
+  _fb_record_editor_add_to_group (self, field);
   g_ptr_array_add (self->fields, field);
 
   return field;
@@ -334,7 +295,7 @@ clear_fields (FbRecordEditor *self)
 
       if (field->row != NULL)
         g_signal_handlers_disconnect_by_data (field->row, field);
-      field_remove_from_group (self, field);
+      _fb_record_editor_remove_from_group (self, field);
     }
   g_ptr_array_set_size (self->fields, 0);
 }
@@ -377,6 +338,11 @@ load_body (FbRecordEditor *self,
   JsonObject *fields = fb_body_get_object (body, "fields");
   g_autoptr(GPtrArray) names = NULL;
 
+  if (body != self->loaded_body)
+    {
+      g_clear_pointer (&self->loaded_body, json_object_unref);
+      self->loaded_body = fb_body_copy (body);
+    }
   find_template (self, body);
   names = form_names (self, body);
 
@@ -392,7 +358,7 @@ load_body (FbRecordEditor *self,
       if (definition != NULL)
         add_typed_row (self, definition, value);
       else
-        add_field_row (self, name, value);
+        _fb_record_editor_add_field_row (self, name, value);
     }
   gtk_editable_set_text (GTK_EDITABLE (self->new_field_row), "");
   gtk_widget_remove_css_class (GTK_WIDGET (self->new_field_row), "error");
@@ -448,6 +414,8 @@ fb_record_editor_refresh (FbRecordEditor *self,
       return;
     }
 
+  g_clear_pointer (&self->loaded_body, json_object_unref);
+  self->loaded_body = fb_body_copy (body);
   self->loading++;
   fb_editable_replace_minimal (GTK_EDITABLE (self->title_entry), fb_body_get_string (body, "title"));
   for (guint i = 0; i < self->fields->len; i++)
@@ -553,7 +521,7 @@ fb_record_editor_get_field_row (FbRecordEditor *self,
 
   g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
 
-  field = find_field (self, name, NULL);
+  field = _fb_record_editor_find_field (self, name, NULL);
   if (field != NULL && field->typed != NULL)
     {
       GtkWidget *input = fb_field_row_get_input (field->typed);
@@ -572,7 +540,7 @@ fb_record_editor_get_rename_message (FbRecordEditor *self,
 
   g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
 
-  field = find_field (self, name, NULL);
+  field = _fb_record_editor_find_field (self, name, NULL);
   if (field == NULL || field->rename_message == NULL ||
       !gtk_widget_get_visible (GTK_WIDGET (field->rename_message)))
     return NULL;
@@ -588,7 +556,7 @@ fb_record_editor_get_rename_entry (FbRecordEditor *self,
 
   g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
 
-  field = find_field (self, name, NULL);
+  field = _fb_record_editor_find_field (self, name, NULL);
 
   return field != NULL ? field->rename_entry : NULL;
 }
@@ -610,7 +578,7 @@ fb_record_editor_get_field_input (FbRecordEditor *self,
 
   g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
 
-  field = find_field (self, name, NULL);
+  field = _fb_record_editor_find_field (self, name, NULL);
   if (field == NULL)
     return NULL;
 
@@ -626,7 +594,7 @@ fb_record_editor_get_choice_check (FbRecordEditor *self,
 
   g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
 
-  field = find_field (self, name, NULL);
+  field = _fb_record_editor_find_field (self, name, NULL);
 
   return field != NULL && field->typed != NULL ? fb_field_row_get_check (field->typed, choice) : NULL;
 }
@@ -639,9 +607,29 @@ fb_record_editor_get_field_problem (FbRecordEditor *self,
 
   g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
 
-  field = find_field (self, name, NULL);
+  field = _fb_record_editor_find_field (self, name, NULL);
 
   return field != NULL && field->typed != NULL ? fb_field_row_get_problem (field->typed) : NULL;
+}
+
+/* The record's template changed (here or on another device): the form
+ * follows it, showing what it shows now, unsaved typing included. */
+static void
+store_item_changed_cb (FbRecordEditor *self,
+                       FbItem         *item,
+                       FbStore        *store)
+{
+  g_autoptr(JsonObject) shown = NULL;
+
+  if (self->template_id == NULL || self->loaded_body == NULL ||
+      g_strcmp0 (fb_item_get_id (item), self->template_id) != 0)
+    return;
+  if (self->template != NULL && !fb_item_get_deleted (item) &&
+      fb_body_equal (fb_item_get_body (item), self->template))
+    return;
+
+  shown = fb_record_editor_build_body (self, self->loaded_body);
+  load_body (self, shown);
 }
 
 void
@@ -651,7 +639,12 @@ fb_record_editor_set_store (FbRecordEditor *self,
   g_return_if_fail (FB_IS_RECORD_EDITOR (self));
   g_return_if_fail (store == NULL || FB_IS_STORE (store));
 
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
   g_set_object (&self->store, store);
+  if (store != NULL)
+    g_signal_connect_object (store, "item-changed", G_CALLBACK (store_item_changed_cb),
+                             self, G_CONNECT_SWAPPED);
 }
 
 GtkEditable *
@@ -665,7 +658,7 @@ fb_record_editor_get_new_field_row (FbRecordEditor *self)
 static void
 title_changed_cb (FbRecordEditor *self)
 {
-  emit_changed (self);
+  _fb_record_editor_emit_changed (self);
 }
 
 static void
@@ -724,9 +717,9 @@ add_field_action (GtkWidget  *widget,
   if (name == NULL)
     return;
 
-  field = add_field_row (self, name, NULL);
+  field = _fb_record_editor_add_field_row (self, name, NULL);
   gtk_widget_grab_focus (GTK_WIDGET (field->row));
-  emit_changed (self);
+  _fb_record_editor_emit_changed (self);
 }
 
 static void
@@ -741,7 +734,7 @@ rename_field_action (GtkWidget  *widget,
 
   g_variant_get (parameter, "(&s&s)", &old_name, &wanted);
 
-  field = find_field (self, old_name, NULL);
+  field = _fb_record_editor_find_field (self, old_name, NULL);
   if (field == NULL)
     return;
 
@@ -752,251 +745,7 @@ rename_field_action (GtkWidget  *widget,
   g_free (field->name);
   field->name = g_steal_pointer (&new_name);
   update_field_labels (field);
-  emit_changed (self);
-}
-
-/* Focus into an entry row without selecting its text, the cursor at the
- * end: a key press then adds to the value instead of replacing it. */
-static void
-focus_row_without_selecting (GtkWidget *row)
-{
-  GtkEditable *delegate = gtk_editable_get_delegate (GTK_EDITABLE (row));
-
-  if (GTK_IS_TEXT (delegate) && gtk_text_grab_focus_without_selecting (GTK_TEXT (delegate)))
-    gtk_editable_set_position (delegate, -1);
-  else
-    gtk_widget_grab_focus (row);
-}
-
-/* What "Undo" puts back: the field, its value as shown, and its place. */
-typedef struct
-{
-  GWeakRef  editor;
-  char     *name;
-  JsonNode *orig;
-  char     *text;
-  guint     index;
-} RemovedField;
-
-static void
-removed_field_free (gpointer data)
-{
-  RemovedField *removed = data;
-
-  g_weak_ref_clear (&removed->editor);
-  g_free (removed->name);
-  g_clear_pointer (&removed->orig, json_node_unref);
-  g_free (removed->text);
-  g_free (removed);
-}
-
-/* The group only appends: the rows from @index on go out and back in, in
- * the order of self->fields. */
-static void
-readd_rows_from (FbRecordEditor *self,
-                 guint           index)
-{
-  for (guint i = index; i < self->fields->len; i++)
-    {
-      Field *field = g_ptr_array_index (self->fields, i);
-
-      g_object_ref (field->widget);
-      field_remove_from_group (self, field);
-    }
-  for (guint i = index; i < self->fields->len; i++)
-    {
-      Field *field = g_ptr_array_index (self->fields, i);
-
-      field_add_to_group (self, field);
-      g_object_unref (field->widget);
-    }
-}
-
-/* Moves the last field to @index, in the form too. */
-static void
-move_last_field (FbRecordEditor *self,
-                 guint           index)
-{
-  gpointer last;
-
-  if (index >= self->fields->len - 1)
-    return;
-
-  last = g_ptr_array_steal_index (self->fields, self->fields->len - 1);
-  g_ptr_array_insert (self->fields, index, last);
-  readd_rows_from (self, index);
-}
-
-/* One place up or down. A template's fields keep the template's order
- * (it is changed in the template), so only the record's own fields move,
- * among themselves. */
-static void
-move_field (FbRecordEditor *self,
-            guint           index,
-            gboolean        down)
-{
-  guint target = down ? index + 1 : index - 1;
-  Field *field, *other;
-
-  if (index >= self->fields->len || (down && target >= self->fields->len) || (!down && index == 0))
-    return;
-  field = g_ptr_array_index (self->fields, index);
-  other = g_ptr_array_index (self->fields, target);
-  if (field->typed != NULL || other->typed != NULL)
-    return;
-
-  self->fields->pdata[index] = other;
-  self->fields->pdata[target] = field;
-  readd_rows_from (self, MIN (index, target));
-  focus_row_without_selecting (field->widget);
-  emit_changed (self);
-}
-
-static void
-move_field_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  FbRecordEditor *self = FB_RECORD_EDITOR (widget);
-  const char *name;
-  gboolean down;
-  guint index;
-
-  g_variant_get (parameter, "(&sb)", &name, &down);
-  if (find_field (self, name, &index) != NULL)
-    move_field (self, index, down);
-}
-
-static void
-move_focused_field_action (GtkWidget  *widget,
-                           const char *action_name,
-                           GVariant   *parameter)
-{
-  FbRecordEditor *self = FB_RECORD_EDITOR (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
-
-  for (guint i = 0; focus != NULL && i < self->fields->len; i++)
-    {
-      Field *field = g_ptr_array_index (self->fields, i);
-
-      if (focus == field->widget || gtk_widget_is_ancestor (focus, field->widget))
-        {
-          move_field (self, i, g_variant_get_boolean (parameter));
-          return;
-        }
-    }
-}
-
-static void
-undo_remove_cb (AdwToast     *toast,
-                RemovedField *removed)
-{
-  g_autoptr(FbRecordEditor) self = g_weak_ref_get (&removed->editor);
-  Field *field;
-
-  if (self == NULL || find_field (self, removed->name, NULL) != NULL)
-    return;
-
-  field = add_field_row (self, removed->name, removed->orig);
-  if (g_strcmp0 (removed->text, field->orig_text) != 0)
-    {
-      self->loading++;
-      gtk_editable_set_text (GTK_EDITABLE (field->row), removed->text);
-      self->loading--;
-    }
-  move_last_field (self, MIN (removed->index, self->fields->len - 1));
-  focus_row_without_selecting (GTK_WIDGET (field->row));
-  emit_changed (self);
-}
-
-static void
-undo_toast_dismissed_cb (FbRecordEditor *self,
-                         AdwToast       *toast)
-{
-  if (self->undo_toast == toast)
-    self->undo_toast = NULL;
-}
-
-static void
-show_undo_toast (FbRecordEditor *self,
-                 RemovedField   *removed)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  g_autofree char *escaped = g_markup_escape_text (removed->name, -1);
-  g_autofree char *title = NULL;
-  AdwToast *toast;
-
-  if (overlay == NULL)
-    {
-      removed_field_free (removed);
-      return;
-    }
-
-  /* fb_toast_overlay_show () dismisses an earlier "removed" toast. */
-  /* TRANSLATORS: %s is the name of a record's field */
-  title = g_strdup_printf (_("Field “%s” removed"), escaped);
-  toast = adw_toast_new (title);
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_set_timeout (toast, FB_TOAST_UNDO_SECONDS);
-  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_remove_cb),
-                         removed, (GClosureNotify) (void (*) (void)) removed_field_free, 0);
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (undo_toast_dismissed_cb),
-                           self, G_CONNECT_SWAPPED);
-  self->undo_toast = toast;
-  fb_toast_overlay_show (ADW_TOAST_OVERLAY (overlay), toast);
-}
-
-static void
-remove_field_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  FbRecordEditor *self = FB_RECORD_EDITOR (widget);
-  RemovedField *removed;
-  GtkWidget *neighbour;
-  Field *field;
-  guint index;
-
-  field = find_field (self, g_variant_get_string (parameter, NULL), &index);
-  /* A template's field is removed from the template, not from one record. */
-  if (field == NULL || field->typed != NULL)
-    return;
-
-  removed = g_new0 (RemovedField, 1);
-  g_weak_ref_init (&removed->editor, self);
-  removed->name = g_strdup (field->name);
-  removed->orig = field->orig != NULL ? json_node_copy (field->orig) : NULL;
-  removed->text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (field->row)));
-  removed->index = index;
-
-  /* The focus goes to the neighbouring field (or the row that adds one),
-   * never to the title: grabbing an entry selects all of it, and the next
-   * key press would replace the title. */
-  if (index + 1 < self->fields->len)
-    neighbour = ((Field *) g_ptr_array_index (self->fields, index + 1))->widget;
-  else if (index > 0)
-    neighbour = ((Field *) g_ptr_array_index (self->fields, index - 1))->widget;
-  else
-    neighbour = GTK_WIDGET (self->new_field_row);
-
-  gtk_popover_popdown (GTK_POPOVER (field->rename_popover));
-  g_signal_handlers_disconnect_by_data (field->row, field);
-  field_remove_from_group (self, field);
-  g_ptr_array_remove_index (self->fields, index);
-  focus_row_without_selecting (neighbour);
-  emit_changed (self);
-
-  show_undo_toast (self, removed);
-}
-
-AdwToast *
-fb_record_editor_get_undo_toast (FbRecordEditor *self)
-{
-  g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
-
-  return self->undo_toast;
+  _fb_record_editor_emit_changed (self);
 }
 
 static gboolean
@@ -1017,6 +766,8 @@ fb_record_editor_dispose (GObject *object)
     adw_toast_dismiss (self->undo_toast);
   if (self->fields != NULL)
     clear_fields (self);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
   gtk_widget_dispose_template (GTK_WIDGET (self), FB_TYPE_RECORD_EDITOR);
   /* The template's root box has no id, so dispose_template leaves it. */
@@ -1033,6 +784,7 @@ fb_record_editor_finalize (GObject *object)
 
   g_clear_pointer (&self->fields, g_ptr_array_unref);
   g_clear_pointer (&self->template, json_object_unref);
+  g_clear_pointer (&self->loaded_body, json_object_unref);
   g_free (self->template_id);
 
   G_OBJECT_CLASS (fb_record_editor_parent_class)->finalize (object);
@@ -1066,13 +818,7 @@ fb_record_editor_class_init (FbRecordEditorClass *klass)
 
   gtk_widget_class_install_action (widget_class, "record.add-field", "s", add_field_action);
   gtk_widget_class_install_action (widget_class, "record.rename-field", "(ss)", rename_field_action);
-  gtk_widget_class_install_action (widget_class, "record.remove-field", "s", remove_field_action);
-  gtk_widget_class_install_action (widget_class, "record.move-field", "(sb)", move_field_action);
-  gtk_widget_class_install_action (widget_class, "record.move-focused-field", "b", move_focused_field_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK,
-                                       "record.move-focused-field", "b", FALSE);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK,
-                                       "record.move-focused-field", "b", TRUE);
+  _fb_record_editor_class_order_init (widget_class);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "fbrecordeditor");

@@ -572,6 +572,37 @@ test_editor_details (Fixture       *fixture,
   }
 }
 
+/* A template changed while one of its records is open (here or on
+ * another device): the form follows it, and what was typed stays. */
+static void
+test_template_changes_under_record (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  FbRecordEditor *editor = record_editor (fixture);
+  g_autoptr(JsonObject) template = fb_template_body_new ("Plot");
+  g_autoptr(JsonObject) changed = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) fields = NULL;
+
+  fb_template_add_field (template, "Trees", FB_FIELD_INTEGER);
+  item = fb_store_create_item (fixture->store, FB_COLLECTION_TEMPLATES, template, &error);
+  g_assert_no_error (error);
+  activate (fixture->window, "win.new-record", "s", fb_item_get_id (item));
+  WAIT_FOR (fb_record_editor_get_field_input (editor, "Trees") != NULL);
+  gtk_editable_set_text (GTK_EDITABLE (fb_record_editor_get_field_input (editor, "Trees")), "14");
+
+  changed = fb_body_copy (template);
+  fb_template_add_field (changed, "Canopy", FB_FIELD_YES_NO);
+  g_assert_true (fb_store_update_item (fixture->store, fb_item_get_id (item), changed, &error));
+  WAIT_FOR (fb_record_editor_get_field_input (editor, "Canopy") != NULL);
+  g_assert_true (GTK_IS_SWITCH (fb_record_editor_get_field_input (editor, "Canopy")));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (fb_record_editor_get_field_input (editor, "Trees"))),
+                   ==, "14");
+  fields = current_fields (fixture);
+  g_assert_cmpint (json_object_get_int_member (fields, "Trees"), ==, 14);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -581,6 +612,8 @@ main (int   argc,
 
   g_test_add ("/records/typed-records", Fixture, NULL, fixture_setup, test_typed_records, fixture_teardown);
   g_test_add ("/records/editor-details", Fixture, NULL, fixture_setup, test_editor_details, fixture_teardown);
+  g_test_add ("/records/template-changes-under-record", Fixture, NULL,
+              fixture_setup, test_template_changes_under_record, fixture_teardown);
   g_test_add ("/records/reorder-template-fields", Fixture, NULL,
               fixture_setup, test_reorder_template_fields, fixture_teardown);
 
