@@ -20,6 +20,7 @@
 #include "fb-account.h"
 #include "fb-cli.h"
 #include "fb-cli-private.h"
+#include "fb-credentials.h"
 #include "fb-store.h"
 #include "fb-sync-error.h"
 #include "fb-sync-manager.h"
@@ -41,6 +42,9 @@ fb_cli_add_options (GApplication *app)
   g_application_add_main_option (app, "user", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
                                  _("User name on the server (the password comes from FIELDBOOK_PASSWORD or the keyring)"),
                                  _("NAME"));
+  g_application_add_main_option (app, "change-passphrase", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,
+                                 _("Change the encryption passphrase to FIELDBOOK_NEW_PASSPHRASE (the current one comes from FIELDBOOK_PASSPHRASE or the keyring) and quit"),
+                                 NULL);
   g_application_add_main_option (app, "export", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME,
                                  _("Write all notes and records to a JSON file (“-” for standard output) and quit"),
                                  _("FILE"));
@@ -147,12 +151,72 @@ report_unsent (FbStore *store)
   return TRUE;
 }
 
+/* A sync manager for the account the settings and @options name, with the
+ * password and passphrase from the environment or the keyring; NULL (it
+ * said why) when no server is set up. */
+static FbSyncManager *
+configure_manager (FbStore       *store,
+                   GVariantDict  *options,
+                   FbAccount    **account_out)
+{
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(FbAccount) account = NULL;
+  FbSyncManager *manager;
+  const char *passphrase = g_getenv ("FIELDBOOK_PASSPHRASE");
+  g_autofree char *stored_passphrase = NULL;
+
+  /* Without the installed schema (e.g. run from the build tree), the
+   * options alone say where to sync. */
+  settings = fb_settings_new_if_installed ();
+  account = fb_account_new (settings);
+  fb_account_set (account,
+                  option_or (options, "server", fb_account_get_server_url (account)),
+                  option_or (options, "database", fb_account_get_database (account)),
+                  option_or (options, "user", fb_account_get_user (account)),
+                  g_getenv ("FIELDBOOK_PASSWORD"));
+
+  if (!fb_account_is_configured (account))
+    {
+      g_printerr (_("Could not sync: %s\n"), _("no server is set up (use --server URL)"));
+      return NULL;
+    }
+
+  if (g_getenv ("FIELDBOOK_PASSWORD") == NULL && *fb_account_get_user (account) != '\0')
+    {
+      g_autoptr(GError) keyring_error = NULL;
+
+      if (!fb_account_load_password_sync (account, NULL, &keyring_error))
+        g_printerr (_("Could not read the password from the keyring: %s\n"),
+                    keyring_error->message);
+    }
+
+  /* End-to-end encryption: with a passphrase, a plain database is
+   * encrypted by this run; an encrypted one needs it. */
+  if (passphrase == NULL)
+    {
+      g_autoptr(GError) keyring_error = NULL;
+
+      stored_passphrase = fb_credentials_lookup_passphrase_sync (fb_account_get_server_url (account),
+                                                                 fb_account_get_database (account),
+                                                                 NULL, &keyring_error);
+      if (keyring_error != NULL)
+        g_printerr (_("Could not read the encryption passphrase from the keyring: %s\n"),
+                    keyring_error->message);
+      passphrase = stored_passphrase;
+    }
+
+  manager = fb_sync_manager_new (store, NULL);
+  fb_account_configure (account, manager);
+  fb_sync_manager_set_passphrase (manager, passphrase);
+  if (account_out != NULL)
+    *account_out = g_steal_pointer (&account);
+  return manager;
+}
+
 static int
 run_sync (FbStore      *store,
           GVariantDict *options)
 {
-  g_autoptr(GSettings) settings = NULL;
-  g_autoptr(FbAccount) account = NULL;
   g_autoptr(FbSyncManager) manager = NULL;
   g_autoptr(FbSyncStats) stats = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -168,36 +232,9 @@ run_sync (FbStore      *store,
       return FB_CLI_EXIT_READ_ONLY;
     }
 
-  /* Without the installed schema (e.g. run from the build tree), the
-   * options alone say where to sync. */
-  settings = fb_settings_new_if_installed ();
-  account = fb_account_new (settings);
-  fb_account_set (account,
-                  option_or (options, "server", fb_account_get_server_url (account)),
-                  option_or (options, "database", fb_account_get_database (account)),
-                  option_or (options, "user", fb_account_get_user (account)),
-                  g_getenv ("FIELDBOOK_PASSWORD"));
-
-  if (!fb_account_is_configured (account))
-    {
-      g_printerr (_("Could not sync: %s\n"), _("no server is set up (use --server URL)"));
-      return 1;
-    }
-
-  if (g_getenv ("FIELDBOOK_PASSWORD") == NULL && *fb_account_get_user (account) != '\0')
-    {
-      g_autoptr(GError) keyring_error = NULL;
-
-      if (!fb_account_load_password_sync (account, NULL, &keyring_error))
-        g_printerr (_("Could not read the password from the keyring: %s\n"),
-                    keyring_error->message);
-    }
-
-  manager = fb_sync_manager_new (store, NULL);
-  fb_account_configure (account, manager);
-  /* End-to-end encryption: with a passphrase, a plain database is
-   * encrypted by this run; an encrypted one needs it. */
-  fb_sync_manager_set_passphrase (manager, g_getenv ("FIELDBOOK_PASSPHRASE"));
+  manager = configure_manager (store, options, NULL);
+  if (manager == NULL)
+    return FB_CLI_EXIT_FAILED;
 
   loop = g_main_loop_new (NULL, FALSE);
   waiter.loop = loop;
@@ -241,6 +278,55 @@ run_sync (FbStore      *store,
     return FB_CLI_EXIT_UNSENT;
 
   return stats->conflicts > 0 ? FB_CLI_EXIT_NEW_CONFLICTS : FB_CLI_EXIT_OK;
+}
+
+/* ---- --change-passphrase ---- */
+
+static int
+run_change_passphrase (FbStore      *store,
+                       GVariantDict *options)
+{
+  g_autoptr(FbSyncManager) manager = NULL;
+  g_autoptr(FbAccount) account = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *new_passphrase = g_getenv ("FIELDBOOK_NEW_PASSPHRASE");
+  Waiter waiter = { NULL, NULL };
+
+  if (new_passphrase == NULL || *new_passphrase == '\0')
+    {
+      g_printerr (_("Could not change the passphrase: %s\n"),
+                  _("give the new one in FIELDBOOK_NEW_PASSPHRASE"));
+      return FB_CLI_EXIT_FAILED;
+    }
+
+  manager = configure_manager (store, options, &account);
+  if (manager == NULL)
+    return FB_CLI_EXIT_FAILED;
+
+  loop = g_main_loop_new (NULL, FALSE);
+  waiter.loop = loop;
+  fb_sync_manager_change_passphrase_async (manager, new_passphrase, NULL, waiter_cb, &waiter);
+  if (waiter.result == NULL)
+    g_main_loop_run (loop);
+  if (!fb_sync_manager_change_passphrase_finish (manager, waiter.result, &error))
+    {
+      g_autofree char *words = fb_sync_words_error_reason (error);
+
+      g_clear_object (&waiter.result);
+      /* Translators: %s says why, e.g. "the encryption passphrase is wrong" */
+      g_printerr (_("Could not change the passphrase: %s\n"), words);
+      return FB_CLI_EXIT_FAILED;
+    }
+  g_clear_object (&waiter.result);
+
+  if (!fb_credentials_store_passphrase_sync (fb_account_get_server_url (account),
+                                             fb_account_get_database (account),
+                                             new_passphrase, NULL, &error))
+    g_printerr (_("Could not keep the new passphrase in the keyring: %s\n"), error->message);
+
+  g_print (_("The encryption passphrase is changed. Other devices need the new one from now on.\n"));
+  return FB_CLI_EXIT_OK;
 }
 
 /* ---- --export, --import ---- */
@@ -441,6 +527,7 @@ fb_cli_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "import", "^&ay", &import_path);
 
   if (!sync && export_path == NULL && import_path == NULL &&
+      !g_variant_dict_contains (options, "change-passphrase") &&
       !_fb_cli_has_history_command (options) && !_fb_cli_has_csv_command (options) &&
       !_fb_cli_has_search_command (options))
     return -1;
@@ -452,6 +539,8 @@ fb_cli_handle_local_options (GApplication *app,
       return 1;
     }
 
+  if (g_variant_dict_contains (options, "change-passphrase"))
+    return run_change_passphrase (store, options);
   if (_fb_cli_has_history_command (options))
     return _fb_cli_run_history_command (store, options);
   if (_fb_cli_has_csv_command (options))

@@ -174,3 +174,55 @@ fb_credentials_clear_sync (const char    *server_url,
                                      "user", user_attribute (user),
                                      NULL);
 }
+
+/* ---- The end-to-end encryption passphrase, per server and database ---- */
+
+static const SecretSchema *
+passphrase_schema (void)
+{
+  static const SecretSchema schema = {
+    "io.github.fieldbook.Fieldbook.Passphrase", SECRET_SCHEMA_NONE,
+    {
+      { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "database", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
+
+  return &schema;
+}
+
+gboolean
+fb_credentials_store_passphrase_sync (const char    *server_url,
+                                      const char    *database,
+                                      const char    *passphrase,
+                                      GCancellable  *cancellable,
+                                      GError       **error)
+{
+  g_autofree char *label = NULL;
+
+  g_return_val_if_fail (server_url != NULL && database != NULL, FALSE);
+  g_return_val_if_fail (passphrase != NULL, FALSE);
+
+  /* Translators: the keyring entry's name; %s are a database name and a server address */
+  label = g_strdup_printf (_("Fieldbook encryption passphrase for %s on %s"), database, server_url);
+  return secret_password_store_sync (passphrase_schema (), SECRET_COLLECTION_DEFAULT,
+                                     label, passphrase, cancellable, error,
+                                     "server", server_url,
+                                     "database", database,
+                                     NULL);
+}
+
+char *
+fb_credentials_lookup_passphrase_sync (const char    *server_url,
+                                       const char    *database,
+                                       GCancellable  *cancellable,
+                                       GError       **error)
+{
+  g_return_val_if_fail (server_url != NULL && database != NULL, NULL);
+
+  return take_password (secret_password_lookup_sync (passphrase_schema (), cancellable, error,
+                                                     "server", server_url,
+                                                     "database", database,
+                                                     NULL));
+}

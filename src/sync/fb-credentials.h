@@ -53,4 +53,16 @@ gboolean  fb_credentials_clear_sync    (const char           *server_url,
                                         GCancellable         *cancellable,
                                         GError              **error);
 
+/* The end-to-end encryption passphrase of @database on @server_url, in the
+ * keyring too (never in settings, the database or logs). */
+gboolean  fb_credentials_store_passphrase_sync  (const char    *server_url,
+                                                 const char    *database,
+                                                 const char    *passphrase,
+                                                 GCancellable  *cancellable,
+                                                 GError       **error);
+char     *fb_credentials_lookup_passphrase_sync (const char    *server_url,
+                                                 const char    *database,
+                                                 GCancellable  *cancellable,
+                                                 GError       **error);
+
 G_END_DECLS

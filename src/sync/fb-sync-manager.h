@@ -43,6 +43,19 @@ void             fb_sync_manager_set_remote       (FbSyncManager    *self,
  * FB_SYNC_ERROR_NEEDS_PASSPHRASE (needs attention) until one is set. */
 void             fb_sync_manager_set_passphrase   (FbSyncManager    *self,
                                                    const char       *passphrase);
+/* Wraps the database's data key with @new_passphrase instead of the current
+ * one (which must open it: FB_SYNC_ERROR_WRONG_PASSPHRASE otherwise); no
+ * document is encrypted again. The manager uses @new_passphrase from then
+ * on; other devices need it too. FB_SYNC_ERROR_NOT_FOUND when the database
+ * is not encrypted. */
+void             fb_sync_manager_change_passphrase_async  (FbSyncManager       *self,
+                                                           const char          *new_passphrase,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+gboolean         fb_sync_manager_change_passphrase_finish (FbSyncManager  *self,
+                                                           GAsyncResult   *result,
+                                                           GError        **error);
 /* Default TRUE. When FALSE, the state is NOT_CONFIGURED and nothing syncs. */
 void             fb_sync_manager_set_enabled      (FbSyncManager    *self,
                                                    gboolean          enabled);

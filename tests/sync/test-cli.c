@@ -51,7 +51,7 @@ subprocess_run (void)
       const char *name = args[i];
 
       if (strcmp (name, "sync") == 0 || strcmp (name, "trash") == 0 ||
-          strcmp (name, "empty-trash") == 0)
+          strcmp (name, "empty-trash") == 0 || strcmp (name, "change-passphrase") == 0)
         g_variant_dict_insert (options, name, "b", TRUE);
       else if (strcmp (name, "rest") == 0)
         {
@@ -601,6 +601,19 @@ test_sync_encrypted (void)
   g_assert_true (run_cli (home_b, "sync", "server", url, "database", "cli-encrypted", "user", ADMIN, NULL));
   g_test_trap_assert_stdout ("Pushed 0, pulled 2, merged 0, 0 new conflicts\nNo item is in conflict.\n");
   g_assert_cmpuint (count_items (home_b), ==, 2);
+
+  /* A new passphrase: the old one no longer opens the key, the new one
+   * does, also from the keyring alone. */
+  g_setenv ("FIELDBOOK_NEW_PASSPHRASE", "a longer field passphrase", TRUE);
+  g_assert_true (run_cli (home_b, "change-passphrase", "server", url, "database", "cli-encrypted",
+                          "user", ADMIN, NULL));
+  g_test_trap_assert_stdout ("The encryption passphrase is changed. Other devices need the new one from now on.\n");
+  g_unsetenv ("FIELDBOOK_NEW_PASSPHRASE");
+  g_assert_false (run_cli (home_a, "sync", "server", url, "database", "cli-encrypted", "user", ADMIN, NULL));
+  g_test_trap_assert_stderr ("Could not sync: the encryption passphrase is wrong; nothing was changed\n");
+  g_unsetenv ("FIELDBOOK_PASSPHRASE");
+  g_assert_true (run_cli (home_a, "sync", "server", url, "database", "cli-encrypted", "user", ADMIN, NULL));
+  g_test_trap_assert_stdout ("Pushed 0, pulled 0, merged 0, 0 new conflicts\nNo item is in conflict.\n");
 
   g_unsetenv ("FIELDBOOK_PASSPHRASE");
   g_unsetenv ("FIELDBOOK_PASSWORD");
