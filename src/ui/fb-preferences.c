@@ -16,6 +16,7 @@ struct _FbPreferences
 {
   AdwPreferencesWindow  parent_instance;
 
+  AdwActionRow         *sync_row;
   GtkSwitch            *sync_switch;
   AdwEntryRow          *url_row;
   AdwActionRow         *http_warning_row;
@@ -28,6 +29,7 @@ struct _FbPreferences
   GtkButton            *test_button;
 
   FbSyncManager        *manager;
+  GSettings            *settings;
   /* What was applied last: the settings' values and the keyring's password. */
   FbAccount            *account;
   GCancellable         *cancellable;  /* the window's lifetime */
@@ -121,6 +123,44 @@ set_test_result (FbPreferences *self,
 
 /* ---- Applying ---- */
 
+static void sync_switch_active_cb (FbPreferences *self);
+
+/* "Sync Automatically" means something only with a server: until one is
+ * applied it is off and cannot be turned on. The setting itself keeps
+ * what the person chose, for when there is a server. */
+static void
+update_sync_row (FbPreferences *self)
+{
+  gboolean configured = fb_account_is_configured (self->account);
+  gboolean enabled = self->settings != NULL
+                     ? g_settings_get_boolean (self->settings, "sync-enabled")
+                     : self->manager == NULL || fb_sync_manager_get_enabled (self->manager);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sync_row), configured);
+  adw_action_row_set_subtitle (self->sync_row,
+                               configured ? _("Exchange changes with the server whenever a network is available")
+                                          : _("Enter a server below first"));
+  g_signal_handlers_block_by_func (self->sync_switch, sync_switch_active_cb, self);
+  gtk_switch_set_active (self->sync_switch, configured && enabled);
+  g_signal_handlers_unblock_by_func (self->sync_switch, sync_switch_active_cb, self);
+}
+
+/* What the rows say is saved: no apply button promises more to do. */
+static void
+applied (FbPreferences *self)
+{
+  AdwEntryRow *rows[] = { self->url_row, self->database_row, self->user_row,
+                          ADW_ENTRY_ROW (self->password_row) };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      /* Turning it off and on is libadwaita 1.2's way to hide it. */
+      adw_entry_row_set_show_apply_button (rows[i], FALSE);
+      adw_entry_row_set_show_apply_button (rows[i], TRUE);
+    }
+  update_sync_row (self);
+}
+
 /* A save in progress: an emptied password row is removed from the
  * keyring, a typed one stored. */
 typedef struct {
@@ -142,7 +182,11 @@ account_saved_cb (GObject      *object,
   g_free (save);
 
   if (fb_account_save_finish (FB_ACCOUNT (object), result, &error))
-    return;
+    {
+      if (self != NULL)
+        applied (self);
+      return;
+    }
 
   if (clears)
     {
@@ -215,8 +259,18 @@ url_row_changed_cb (FbPreferences *self)
 static void
 sync_switch_active_cb (FbPreferences *self)
 {
+  gboolean active = gtk_switch_get_active (self->sync_switch);
+
+  if (self->settings != NULL)
+    g_settings_set_boolean (self->settings, "sync-enabled", active);
   if (self->manager != NULL)
-    fb_sync_manager_set_enabled (self->manager, gtk_switch_get_active (self->sync_switch));
+    fb_sync_manager_set_enabled (self->manager, active);
+}
+
+static void
+sync_enabled_changed_cb (FbPreferences *self)
+{
+  update_sync_row (self);
 }
 
 /* ---- Loading the password ---- */
@@ -438,25 +492,21 @@ static void
 fb_preferences_constructed (GObject *object)
 {
   FbPreferences *self = FB_PREFERENCES (object);
-  g_autoptr(GSettings) settings = NULL;
-
   G_OBJECT_CLASS (fb_preferences_parent_class)->constructed (object);
 
-  settings = fb_settings_new_if_installed ();
-  self->account = fb_account_new (settings);
+  self->settings = fb_settings_new_if_installed ();
+  self->account = fb_account_new (self->settings);
 
   gtk_editable_set_text (GTK_EDITABLE (self->url_row), fb_account_get_server_url (self->account));
   gtk_editable_set_text (GTK_EDITABLE (self->database_row), fb_account_get_database (self->account));
   gtk_editable_set_text (GTK_EDITABLE (self->user_row), fb_account_get_user (self->account));
 
-  if (settings != NULL)
-    g_settings_bind (settings, "sync-enabled", self->sync_switch, "active",
-                     G_SETTINGS_BIND_DEFAULT);
-  else
-    gtk_switch_set_active (self->sync_switch,
-                           self->manager == NULL || fb_sync_manager_get_enabled (self->manager));
+  if (self->settings != NULL)
+    g_signal_connect_object (self->settings, "changed::sync-enabled",
+                             G_CALLBACK (sync_enabled_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_swapped (self->sync_switch, "notify::active",
                             G_CALLBACK (sync_switch_active_cb), self);
+  update_sync_row (self);
 
   if (fb_account_is_configured (self->account))
     fb_account_load_password_async (self->account, self->cancellable,
@@ -476,6 +526,7 @@ fb_preferences_dispose (GObject *object)
   g_clear_object (&self->test_account);
   g_clear_object (&self->account);
   g_clear_object (&self->manager);
+  g_clear_object (&self->settings);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FB_TYPE_PREFERENCES);
 
@@ -550,6 +601,7 @@ fb_preferences_class_init (FbPreferencesClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/fieldbook/Fieldbook/ui/fb-preferences.ui");
+  gtk_widget_class_bind_template_child (widget_class, FbPreferences, sync_row);
   gtk_widget_class_bind_template_child (widget_class, FbPreferences, sync_switch);
   gtk_widget_class_bind_template_child (widget_class, FbPreferences, url_row);
   gtk_widget_class_bind_template_child (widget_class, FbPreferences, http_warning_row);

@@ -420,12 +420,93 @@ test_connection_tls (void)
   hide_prefs (&shown);
 }
 
+static gboolean
+setting_is (GSettings  *settings,
+            const char *key,
+            const char *expected)
+{
+  g_autofree char *value = g_settings_get_string (settings, key);
+
+  return g_strcmp0 (value, expected) == 0;
+}
+
+/* The row's apply button, shown: there is something typed to apply. */
+static gboolean
+apply_button_shown (Shown      *shown,
+                    const char *row)
+{
+  GtkWidget *widget = part (shown, row);
+  GtkWidget *button = NULL;
+
+  /* The only button of an AdwEntryRow of libadwaita 1.2. */
+  for (GtkWidget *w = gtk_widget_get_first_child (widget); w != NULL && button == NULL;
+       w = gtk_widget_get_next_sibling (w))
+    button = fb_test_find_descendant (w, GTK_TYPE_BUTTON);
+  g_assert_nonnull (button);
+  return fb_test_is_shown (button);
+}
+
+/* Typed into a row as a person does: the row has the focus. */
+static void
+type_focused (Shown      *shown,
+              const char *row,
+              const char *text)
+{
+  gtk_widget_grab_focus (part (shown, row));
+  WAIT_FOR (gtk_widget_has_focus (part (shown, row)) ||
+            gtk_widget_get_state_flags (part (shown, row)) & GTK_STATE_FLAG_FOCUS_WITHIN);
+  type_into (shown, row, text);
+}
+
+/* Until a server is set up, "Sync Automatically" is off and cannot be
+ * turned on; once one is applied, it is on (the setting's default), and
+ * no row offers to apply what is saved already. */
+static void
+test_sync_switch_needs_server (void)
+{
+  g_autoptr(Peer) peer = peer_new (NULL, NULL, NULL, NULL, FALSE);
+  Shown shown = show_prefs (peer->manager);
+  GtkSwitch *sw = part (&shown, "sync_switch");
+
+  g_assert_false (gtk_switch_get_active (sw));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (sw)));
+  g_assert_false (gtk_widget_is_sensitive (part (&shown, "sync_row")));
+  g_assert_cmpstr (adw_action_row_get_subtitle (part (&shown, "sync_row")), ==,
+                   "Enter a server below first");
+  /* The setting is left as it was chosen. */
+  g_assert_true (g_settings_get_boolean (shown.settings, "sync-enabled"));
+
+  type_focused (&shown, "database_row", "field-notes");
+  WAIT_FOR (apply_button_shown (&shown, "database_row"));
+  type_focused (&shown, "url_row", fb_test_server_get_url (server));
+  WAIT_FOR (apply_button_shown (&shown, "url_row"));
+  g_assert_true (apply_button_shown (&shown, "database_row"));
+
+  /* Enter in the address row applies every row. */
+  g_signal_emit_by_name (part (&shown, "url_row"), "apply");
+  WAIT_FOR (gtk_widget_is_sensitive (GTK_WIDGET (sw)));
+  g_assert_true (gtk_switch_get_active (sw));
+  WAIT_FOR (setting_is (shown.settings, "database", "field-notes"));
+  WAIT_FOR (!apply_button_shown (&shown, "url_row") && !apply_button_shown (&shown, "database_row"));
+
+  hide_prefs (&shown);
+}
+
 static void
 test_sync_switch (void)
 {
   g_autoptr(Peer) peer = peer_new ("https://couch.example.org/", "db", NULL, NULL, FALSE);
-  Shown shown = show_prefs (peer->manager);
-  GtkSwitch *sw = part (&shown, "sync_switch");
+  Shown shown;
+  GtkSwitch *sw;
+
+  /* The switch needs a server (see test_sync_switch_needs_server ()). */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (FB_SETTINGS_SCHEMA_ID);
+
+    g_settings_set_string (settings, "server-url", "https://couch.example.org/");
+  }
+  shown = show_prefs (peer->manager);
+  sw = part (&shown, "sync_switch");
 
   g_assert_true (gtk_switch_get_active (sw));
   gtk_switch_set_active (sw, FALSE);
@@ -490,6 +571,9 @@ main (int   argc,
   server = fb_test_server_start (ADMIN, PASSWORD, &error);
   g_assert_no_error (error);
 
+  /* First: a password saved by a test before reaches the settings late
+   * (they follow the keyring), and this one starts without a server. */
+  g_test_add_func ("/preferences/sync-switch-needs-server", test_sync_switch_needs_server);
   g_test_add_func ("/preferences/url-writes-settings", test_url_writes_settings);
   g_test_add_func ("/preferences/close-applies", test_close_applies);
   g_test_add_func ("/preferences/settings-follow-keyring", test_settings_follow_keyring);
