@@ -80,6 +80,8 @@ void     _fb_sync_manager_handle_outcome         (FbSyncManager *self,
                                                   const GError  *error);
 void     _fb_sync_manager_clear_retry            (FbSyncManager *self);
 void     _fb_sync_manager_stop_activity          (FbSyncManager *self);
+void     _fb_sync_manager_set_last_error         (FbSyncManager *self,
+                                                  const GError  *error);
 
 /* fb-sync-manager-watch.c */
 void     _fb_sync_manager_stop_probe             (FbSyncManager *self);

@@ -10,7 +10,6 @@
 #include "fb-account.h"
 #include "fb-couch-client.h"
 #include "fb-sync-error.h"
-#include "fb-sync-keys.h"
 #include "fb-sync-manager-private.h"
 #include "fb-sync-run.h"
 
@@ -159,9 +158,9 @@ run_done_cb (GObject      *object,
 
 /* ---- Scheduling ---- */
 
-static void
-set_last_error (FbSyncManager *self,
-                const GError  *error)
+void
+_fb_sync_manager_set_last_error (FbSyncManager *self,
+                                 const GError  *error)
 {
   if (self->last_error == NULL && error == NULL)
     return;
@@ -300,7 +299,7 @@ _fb_sync_manager_handle_outcome (FbSyncManager *self,
       self->auth_failed = FALSE;
       _fb_sync_manager_clear_retry (self);
       _fb_sync_manager_stop_probe (self);
-      set_last_error (self, NULL);
+      _fb_sync_manager_set_last_error (self, NULL);
       g_clear_pointer (&self->last_synced, g_date_time_unref);
       self->last_synced = g_steal_pointer (&now);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNCED]);
@@ -314,13 +313,13 @@ _fb_sync_manager_handle_outcome (FbSyncManager *self,
       self->auth_failed = TRUE;
       self->run_again = FALSE;
       _fb_sync_manager_clear_retry (self);
-      set_last_error (self, error);
+      _fb_sync_manager_set_last_error (self, error);
     }
   else
     {
       self->db_open = FALSE;
       self->run_again = FALSE;
-      set_last_error (self, error);
+      _fb_sync_manager_set_last_error (self, error);
       if (self->started && self->enabled && self->online)
         schedule_retry (self, error);
     }
@@ -498,13 +497,13 @@ store_read_only_notify_cb (FbStore    *store,
       g_autoptr(GError) error = not_ready_error (self);
 
       _fb_sync_manager_stop_activity (self);
-      set_last_error (self, error);
+      _fb_sync_manager_set_last_error (self, error);
       _fb_sync_manager_update_state (self);
       return;
     }
 
   if (g_error_matches (self->last_error, FB_SYNC_ERROR, FB_SYNC_ERROR_STORE))
-    set_last_error (self, NULL);
+    _fb_sync_manager_set_last_error (self, NULL);
   _fb_sync_manager_request_run (self);
 }
 
@@ -743,93 +742,6 @@ fb_sync_manager_get_store (FbSyncManager *self)
 }
 
 void
-fb_sync_manager_set_passphrase (FbSyncManager *self,
-                                const char    *passphrase)
-{
-  g_return_if_fail (FB_IS_SYNC_MANAGER (self));
-
-  if (passphrase != NULL && *passphrase == '\0')
-    passphrase = NULL;
-  if (g_strcmp0 (passphrase, self->passphrase) == 0)
-    return;
-
-  if (self->passphrase != NULL)
-    memset (self->passphrase, 0, strlen (self->passphrase));
-  g_free (self->passphrase);
-  self->passphrase = g_strdup (passphrase);
-  if (self->client != NULL)
-    fb_couch_client_set_passphrase (self->client, passphrase);
-
-  /* A passphrase asked for, or a wrong one mended: try again. */
-  if (self->auth_failed)
-    {
-      self->auth_failed = FALSE;
-      self->n_failures = 0;
-      set_last_error (self, NULL);
-      _fb_sync_manager_update_state (self);
-      if (self->started)
-        _fb_sync_manager_check_reach_and_sync (self);
-    }
-}
-
-static void
-rewrap_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  FbSyncManager *self = g_task_get_source_object (task);
-  GError *error = NULL;
-
-  if (!fb_sync_keys_rewrap_finish (result, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  fb_sync_manager_set_passphrase (self, g_task_get_task_data (task));
-  g_task_return_boolean (task, TRUE);
-}
-
-void
-fb_sync_manager_change_passphrase_async (FbSyncManager       *self,
-                                         const char          *new_passphrase,
-                                         GCancellable        *cancellable,
-                                         GAsyncReadyCallback  callback,
-                                         gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (FB_IS_SYNC_MANAGER (self));
-  g_return_if_fail (new_passphrase != NULL && *new_passphrase != '\0');
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fb_sync_manager_change_passphrase_async);
-  g_task_set_task_data (task, g_strdup (new_passphrase), g_free);
-
-  if (self->client == NULL)
-    {
-      g_task_return_new_error (task, FB_SYNC_ERROR, FB_SYNC_ERROR_NOT_CONFIGURED,
-                               "No server is set up");
-      return;
-    }
-
-  fb_sync_keys_rewrap_async (self->client, new_passphrase, cancellable, rewrap_cb,
-                             g_steal_pointer (&task));
-}
-
-gboolean
-fb_sync_manager_change_passphrase_finish (FbSyncManager  *self,
-                                          GAsyncResult   *result,
-                                          GError        **error)
-{
-  g_return_val_if_fail (FB_IS_SYNC_MANAGER (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-void
 fb_sync_manager_set_remote (FbSyncManager *self,
                             const char    *url,
                             const char    *database,
@@ -886,13 +798,13 @@ fb_sync_manager_set_remote (FbSyncManager *self,
       if (self->client == NULL)
         {
           /* A URL that cannot work: say so, and wait for a new one. */
-          set_last_error (self, error);
+          _fb_sync_manager_set_last_error (self, error);
           _fb_sync_manager_update_state (self);
           return;
         }
     }
 
-  set_last_error (self, NULL);
+  _fb_sync_manager_set_last_error (self, NULL);
   _fb_sync_manager_update_state (self);
 
   if (self->client != NULL && self->queued_tasks->len > 0)
