@@ -337,6 +337,20 @@ append_keys (FbItemList *self,
   return added;
 }
 
+/* A row of a new unfiltered list, straight from the statement. */
+static void
+add_key_cb (gint64      rowid,
+            gint64      updated_at,
+            const char *id,
+            gpointer    user_data)
+{
+  FbItemList *self = user_data;
+  Entry *entry = entry_new (rowid, id, updated_at, 0.0);
+
+  g_ptr_array_add (self->entries, entry);
+  g_hash_table_insert (self->by_id, entry->id, entry);
+}
+
 static GArray *
 keys_new (void)
 {
@@ -393,6 +407,8 @@ reload (FbItemList *self)
   if (self->search != NULL)
     ok = _fb_store_search_keys (self->store, self->collection, self->search, G_MAXINT64,
                                 FIRST_PAGE, keys, &error);
+  else if (self->collection != NULL)
+    ok = _fb_store_foreach_key (self->store, self->collection, add_key_cb, self, &error);
   else
     ok = _fb_store_list_keys (self->store, self->collection, keys, &error);
   if (!ok)
@@ -430,8 +446,8 @@ fetch_page (FbItemList *self,
 {
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 rowids[PAGE_SIZE];
-  Entry *wanted[PAGE_SIZE];
+  gint64 rowids[PAGE_SIZE] = { 0, };
+  Entry *wanted[PAGE_SIZE] = { NULL, };
   guint start = position - position % PAGE_SIZE;
   guint end = MIN (start + PAGE_SIZE, self->entries->len);
   guint n = 0;
@@ -447,6 +463,8 @@ fetch_page (FbItemList *self,
         }
     }
 
+  if (n == 0)
+    return;
   items = _fb_store_load_rowids (self->store, rowids, n, &error);
   if (items == NULL)
     {

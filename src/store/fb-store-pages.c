@@ -214,6 +214,37 @@ _fb_store_list_keys (FbStore     *self,
   }
 }
 
+gboolean
+_fb_store_foreach_key (FbStore         *self,
+                       const char      *collection,
+                       FbStoreKeyFunc   func,
+                       gpointer         user_data,
+                       GError         **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+  int rc;
+
+  stmt = _fb_store_get_stmt (self,
+                             "SELECT rowid, updated_at, id FROM items "
+                             "WHERE collection = ?1 AND deleted = 0 "
+                             "ORDER BY updated_at DESC, id",
+                             error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, collection);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    func (sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
+          (const char *) sqlite3_column_text (stmt, 2), user_data);
+
+  if (rc != SQLITE_DONE)
+    {
+      _fb_store_set_sqlite_error (self, error, rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 GPtrArray *
 _fb_store_load_rowids (FbStore       *self,
                        const gint64  *rowids,

@@ -391,6 +391,17 @@ gboolean     _fb_store_list_keys             (FbStore          *self,
                                               const char       *collection,
                                               GArray           *keys,
                                               GError          **error);
+/* The same for one collection, row by row into @func, without holding
+ * the keys: how the lazy list fills itself. */
+typedef void (*FbStoreKeyFunc) (gint64      rowid,
+                                gint64      updated_at,
+                                const char *id,
+                                gpointer    user_data);
+gboolean     _fb_store_foreach_key           (FbStore          *self,
+                                              const char       *collection,
+                                              FbStoreKeyFunc    func,
+                                              gpointer          user_data,
+                                              GError          **error);
 /* The items with these rowids that are still there, in any order. */
 GPtrArray   *_fb_store_load_rowids           (FbStore          *self,
                                               const gint64     *rowids,
