@@ -57,7 +57,7 @@ fb_sync_words_error (const GError *error)
       /* Translators: %s is the database's own explanation. */
       return g_strdup_printf (_("Changes could not be saved on this device: %s"), error->message);
     case FB_SYNC_ERROR_NEEDS_PASSPHRASE:
-      return g_strdup (_("The notes on the server are encrypted. Enter the encryption passphrase to read them."));
+      return g_strdup (_("The notes on the server are encrypted. Fieldbook needs their encryption passphrase to read them."));
     case FB_SYNC_ERROR_WRONG_PASSPHRASE:
       return g_strdup (_("The encryption passphrase is wrong. Nothing was changed."));
     case FB_SYNC_ERROR_UNDECRYPTABLE:
