@@ -86,6 +86,8 @@ struct _FbWindow
   guint                 selecting;
   gboolean              close_anyway;
   AdwToast             *last_toast;
+  /* The toast the first Tab already went to (compared, not held). */
+  gpointer              toast_tabbed;
   AdwToast             *error_toast;
 
   FbSyncManager        *sync_manager;
@@ -131,6 +133,11 @@ void        _fb_window_focus_title       (FbWindow   *self);
 /* fb-window-header.c: the editor's title and saved state */
 void        _fb_window_header_init       (FbWindow   *self);
 void        _fb_window_update_header     (FbWindow   *self);
+
+/* fb-window-keyboard.c: the first Tab after a toast goes to its button */
+void        _fb_window_keyboard_init     (FbWindow   *self);
+gboolean    _fb_window_tab_to_toast      (FbWindow   *self);
+GtkWidget  *_fb_window_toast_button      (FbWindow   *self);
 
 /* fb-window-actions.c */
 void        _fb_window_class_actions_init (GtkWidgetClass *widget_class);

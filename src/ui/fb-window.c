@@ -713,6 +713,7 @@ fb_window_constructed (GObject *object)
 
   _fb_window_editing_init (self);
   _fb_window_header_init (self);
+  _fb_window_keyboard_init (self);
   fb_sync_banner_set_store (self->sync_banner, self->store);
   fb_record_editor_set_store (self->record_editor, self->store);
   setup_read_only (self);

@@ -61,6 +61,7 @@ const named = {
   enter: { key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 13 },
   escape: { key: 'Escape', code: 'Escape', windowsVirtualKeyCode: 27 },
   tab: { key: 'Tab', code: 'Tab', windowsVirtualKeyCode: 9 },
+  delete: { key: 'Delete', code: 'Delete', windowsVirtualKeyCode: 46 },
 };
 
 // "ctrl+shift+p", "alt+1", "shift+tab": DevTools' modifier bits are

@@ -2,7 +2,9 @@
 # test-keyboard.sh: the real program driven by real key events through the
 # browser (run under broadway-run.sh): Ctrl+N, typing, Ctrl+F, Markdown keys
 # (Enter in a list, Ctrl+Enter, Ctrl+B, Ctrl+Shift+P), and Ctrl+Q straight
-# after the last keystroke; what was typed must be in the store.
+# after the last keystroke; what was typed must be in the store. Delete in
+# the list, then Tab and Enter: the first Tab reaches the toast's Undo, so
+# the deleted note is back.
 #
 #   broadway-run.sh test-keyboard.sh FIELDBOOK KEYBOARD_MJS
 set -u
@@ -33,6 +35,7 @@ node --experimental-websocket "$keyboard" \
   wait-window \
   ctrl+n "text:Typed title" enter "text:Typed in the browser" \
   ctrl+f "text:browser" escape \
+  delete tab enter \
   ctrl+n "text:Groceries" enter "text:- [ ] milk" enter "text:eggs" ctrl+enter \
   enter enter "text:Done " ctrl+b "text:bold" \
   ctrl+shift+p ctrl+shift+p \

@@ -230,6 +230,59 @@ test_not_synced_yet (void)
   g_assert_finalize_object (window);
 }
 
+/* ---- The shortcuts window ---- */
+
+/* Every shortcut of the window and the editor is listed in the shortcuts
+ * window, as the person would look it up. */
+static void
+test_shortcuts_window_lists_all (void)
+{
+  g_autoptr(GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/io/github/fieldbook/Fieldbook/gtk/help-overlay.ui");
+  GtkWidget *overlay = GTK_WIDGET (gtk_builder_get_object (builder, "help_overlay"));
+  g_autoptr(GPtrArray) listed = g_ptr_array_new_with_free_func (g_free);
+  const char *expected[] = {
+    "<Control>n", "<Control>f", "Delete", "<Control>z", "<Alt>1", "<Alt>2",
+    "<Control><Shift>p", "<Control>b", "<Control>i", "<Control>Return", "Return",
+    "<Control>r", "<Control><Shift>r", "<Control>w",
+  };
+  GtkWidget *widget = overlay;
+
+  /* Depth-first over the window's shortcuts. */
+  while (widget != NULL)
+    {
+      GtkWidget *next;
+
+      if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+        {
+          char *accelerator = NULL;
+
+          g_object_get (widget, "accelerator", &accelerator, NULL);
+          if (accelerator != NULL)
+            g_ptr_array_add (listed, accelerator);
+        }
+
+      if ((next = gtk_widget_get_first_child (widget)) == NULL)
+        {
+          while (widget != NULL && (next = gtk_widget_get_next_sibling (widget)) == NULL)
+            widget = gtk_widget_get_parent (widget) != overlay ? gtk_widget_get_parent (widget) : NULL;
+        }
+      widget = next;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      gboolean found = FALSE;
+
+      for (guint j = 0; j < listed->len && !found; j++)
+        found = g_str_equal (g_ptr_array_index (listed, j), expected[i]);
+      if (!found)
+        g_error ("The shortcuts window does not list %s", expected[i]);
+    }
+
+  gtk_window_destroy (GTK_WINDOW (overlay));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -249,6 +302,7 @@ main (int   argc,
   g_test_add ("/window-header/none-selected", Fixture, NULL,
               fixture_setup, test_none_selected, fixture_teardown);
   g_test_add_func ("/window-header/not-synced-yet", test_not_synced_yet);
+  g_test_add_func ("/window-header/shortcuts-window-lists-all", test_shortcuts_window_lists_all);
 
   return g_test_run ();
 }
