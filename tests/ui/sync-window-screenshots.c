@@ -9,6 +9,8 @@
  *   sync-offline.png    offline, two edits waiting ("2 pending")
  *   sync-syncing.png    a run in progress (the spinner)
  *   sync-conflicts.png  another device changed a note I changed ("1 conflict")
+ *   main-window.png     everything synced, a note open ("Synced at …")
+ *   reading-view.png    the same note rendered for reading (Ctrl+Shift+P)
  */
 
 #define G_LOG_DOMAIN "fb-sync-window-screenshots"
@@ -51,9 +53,12 @@ static const char *survey_text =
   "- Pair of *great crested grebes* displaying in the middle of the pond\n"
   "- Fresh otter spraint on the flat stone below the sluice\n\n"
   "## To do\n\n"
-  "1. Check the trail camera by the gate\n"
-  "2. Take water samples at points `A`, `B` and `C`\n"
-  "3. Photograph the eroded bank for the report\n";
+  "- [x] Check the trail camera by the gate\n"
+  "- [ ] Take water samples at points `A`, `B` and `C`\n"
+  "- [ ] Photograph the eroded bank for the [report](https://example.org/mill-pond)\n\n"
+  "## Route\n\n"
+  "1. Gate by the car park\n"
+  "2. Along the east bank to the weir\n";
 
 static void
 add_note (const char *id,
@@ -210,6 +215,13 @@ run_cb (gpointer user_data)
   WAIT_FOR (fb_sync_manager_get_state (manager ()) == FB_SYNC_STATE_IDLE &&
             fb_sync_manager_get_pending_count (manager ()) == 0 &&
             fb_sync_manager_get_last_synced (manager ()) != NULL);
+  open_item (window, "mill-pond");
+  screenshot ("main-window.png");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reading-view", NULL));
+  WAIT_FOR (fb_note_editor_get_reading (FB_NOTE_EDITOR (gtk_widget_get_template_child (
+    GTK_WIDGET (window), FB_TYPE_WINDOW, "note_editor"))));
+  screenshot ("reading-view.png");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reading-view", NULL));
 
   /* 1. Offline, two edits waiting. */
   fb_fake_network_monitor_set_available (monitor, FALSE);
