@@ -31,6 +31,14 @@ struct _FbDataKey
 
 G_DEFINE_BOXED_TYPE (FbDataKey, fb_data_key, fb_data_key_ref, fb_data_key_unref)
 
+static FbCryptoKdfLimits kdf_limits = FB_CRYPTO_KDF_MODERATE;
+
+void
+fb_crypto_set_kdf_limits (FbCryptoKdfLimits limits)
+{
+  kdf_limits = limits;
+}
+
 static gboolean
 ensure_sodium (void)
 {
@@ -190,6 +198,12 @@ fb_data_key_wrap (FbDataKey   *key,
   JsonObject *doc;
   JsonObject *kdf;
   JsonObject *box;
+  unsigned long long opslimit = kdf_limits == FB_CRYPTO_KDF_INTERACTIVE
+                                ? crypto_pwhash_OPSLIMIT_INTERACTIVE
+                                : crypto_pwhash_OPSLIMIT_MODERATE;
+  gsize memlimit = kdf_limits == FB_CRYPTO_KDF_INTERACTIVE
+                   ? crypto_pwhash_MEMLIMIT_INTERACTIVE
+                   : crypto_pwhash_MEMLIMIT_MODERATE;
 
   g_return_val_if_fail (key != NULL, NULL);
   g_return_val_if_fail (passphrase != NULL, NULL);
@@ -200,8 +214,7 @@ fb_data_key_wrap (FbDataKey   *key,
 
   kek = sodium_malloc (crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
   if (kek == NULL ||
-      !derive_kek (passphrase, salt, crypto_pwhash_OPSLIMIT_MODERATE,
-                   crypto_pwhash_MEMLIMIT_MODERATE, kek, error))
+      !derive_kek (passphrase, salt, opslimit, memlimit, kek, error))
     {
       if (kek == NULL)
         g_set_error_literal (error, FB_SYNC_ERROR, FB_SYNC_ERROR_STORE,
@@ -227,8 +240,8 @@ fb_data_key_wrap (FbDataKey   *key,
   kdf = json_object_new ();
   json_object_set_string_member (kdf, "alg", "argon2id13");
   set_base64 (kdf, "salt", salt, sizeof salt);
-  json_object_set_int_member (kdf, "opslimit", crypto_pwhash_OPSLIMIT_MODERATE);
-  json_object_set_int_member (kdf, "memlimit", crypto_pwhash_MEMLIMIT_MODERATE);
+  json_object_set_int_member (kdf, "opslimit", (gint64) opslimit);
+  json_object_set_int_member (kdf, "memlimit", (gint64) memlimit);
   json_object_set_object_member (doc, "kdf", kdf);
 
   box = json_object_new ();

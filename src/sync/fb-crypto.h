@@ -15,6 +15,17 @@ G_BEGIN_DECLS
 /* The one member that holds an encrypted document's content. */
 #define FB_CRYPTO_MEMBER    "fieldbook_encrypted"
 
+/* How much a new wrapping costs (an unwrap uses the limits stored with
+ * it). Moderate (libsodium's: 256 MiB, about a second on a laptop) unless
+ * a test asks for interactive (64 MiB) to keep its many derivations short.
+ * Process-wide. */
+typedef enum {
+  FB_CRYPTO_KDF_MODERATE,
+  FB_CRYPTO_KDF_INTERACTIVE,
+} FbCryptoKdfLimits;
+
+void         fb_crypto_set_kdf_limits    (FbCryptoKdfLimits limits);
+
 /* The random key that encrypts every document of a database. Kept in
  * memory locked and zeroed by libsodium; never written anywhere but
  * wrapped in the keys document. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fb-cli.h"
+#include "fb-crypto.h"
 #include "fb-credentials.h"
 #include "fb-store.h"
 #include "fb-store-history.h"
@@ -1095,6 +1096,8 @@ main (int   argc,
   /* Before anything could start a thread. */
   fb_test_disk_init ();
   g_test_init (&argc, &argv, NULL);
+  /* Each run of the command line derives the encryption key anew. */
+  fb_crypto_set_kdf_limits (FB_CRYPTO_KDF_INTERACTIVE);
 
   if (!g_test_subprocess ())
     {
