@@ -1,4 +1,4 @@
-/* fb-sync-status.c: the header bar's sync status, bound to FbSyncManager's properties */
+/* fb-sync-status.c: the sync status in words, bound to FbSyncManager's properties */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "fb-sync-status"

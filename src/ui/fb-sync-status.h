@@ -1,4 +1,4 @@
-/* fb-sync-status.h: the header bar's sync status: state icon, badges, refresh */
+/* fb-sync-status.h: the sync status: state icon and words, badges, refresh */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #pragma once
@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 #define FB_TYPE_SYNC_STATUS (fb_sync_status_get_type ())
 G_DECLARE_FINAL_TYPE (FbSyncStatus, fb_sync_status, FB, SYNC_STATUS, GtkWidget)
 
-/* A small widget for the header bar that follows @manager's properties
+/* A small bar (the window shows it under the list) that follows @manager's properties
  * (state, online, pending-count, conflict-count, last-synced, last-error):
  *
  *  - an icon for the state (not set up, offline, server unreachable, up to
