@@ -105,11 +105,9 @@ row_is_empty (char **row)
   return TRUE;
 }
 
-/* What each column fills: a template field's name, a new field's name,
- * or NULL for the title. */
-static GPtrArray *
-match_columns (JsonObject  *template,
-               char       **header)
+GPtrArray *
+fb_record_csv_match_columns (JsonObject  *template,
+                             char       **header)
 {
   GPtrArray *columns = g_ptr_array_new_with_free_func (g_free);
   guint n = fb_template_get_n_fields (template);
@@ -162,7 +160,7 @@ import_rows_cb (FbStore  *store,
   Import *import = user_data;
   JsonObject *template = fb_item_get_body (import->template);
   char **header = g_ptr_array_index (import->rows, 0);
-  g_autoptr(GPtrArray) columns = match_columns (template, header);
+  g_autoptr(GPtrArray) columns = fb_record_csv_match_columns (template, header);
 
   import->result->n_records = 0;
   import->result->n_misfits = 0;

@@ -36,4 +36,10 @@ gboolean     fb_record_csv_import   (FbStore            *store,
                                      FbRecordCsvImport  *result,
                                      GError            **error);
 
+/* What each column of @header fills on import: the name of a field of
+ * @template (matched case-insensitively), the name of a new field, or NULL
+ * for the title (char *, in the header's order). */
+GPtrArray   *fb_record_csv_match_columns (JsonObject  *template,
+                                          char       **header);
+
 G_END_DECLS

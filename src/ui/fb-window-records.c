@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fb-csv.h"
 #include "fb-record-csv.h"
 #include "fb-record-table.h"
 #include "fb-template.h"
@@ -216,6 +217,213 @@ new_record_action (GtkWidget  *widget,
   _fb_window_add_new_item (self, body);
 }
 
+/* ---- CSV import: a file, the columns matched, then the records ---- */
+
+#define RESPONSE_IMPORT "import"
+
+typedef struct
+{
+  char  *template_id;
+  char  *contents;
+  gsize  length;
+} PendingImport;
+
+static void
+pending_import_free (gpointer data)
+{
+  PendingImport *pending = data;
+
+  g_free (pending->template_id);
+  g_free (pending->contents);
+  g_free (pending);
+}
+
+static void
+import_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    FbWindow         *self)
+{
+  PendingImport *pending = g_object_get_data (G_OBJECT (dialog), "fb-import");
+  g_autoptr(FbItem) template = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  FbRecordCsvImport result = { 0, };
+
+  if (g_strcmp0 (response, RESPONSE_IMPORT) != 0)
+    return;
+
+  template = fb_store_get_item (self->store, pending->template_id, &error);
+  if (template == NULL ||
+      !fb_record_csv_import (self->store, template, pending->contents, pending->length, &result, &error))
+    {
+      /* TRANSLATORS: %s says why */
+      message = g_strdup_printf (_("Nothing was imported: %s"), error->message);
+      _fb_window_show_error (self, message);
+      return;
+    }
+
+  fb_window_set_collection (self, FB_COLLECTION_RECORDS);
+  if (result.n_misfits > 0)
+    message = g_strdup_printf (ngettext ("Imported %u record: values that do not fit their fields "
+                                         "are kept as text and marked as problems",
+                                         "Imported %u records: values that do not fit their fields "
+                                         "are kept as text and marked as problems",
+                                         result.n_records),
+                               result.n_records);
+  else
+    message = g_strdup_printf (ngettext ("Imported %u record", "Imported %u records", result.n_records),
+                               result.n_records);
+  _fb_window_show_toast (self, adw_toast_new (message));
+}
+
+/* The column-matching step: which column fills which field, before anything
+ * is imported. */
+static void
+import_csv_from_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+  const char *template_id, *path;
+  g_autoptr(FbItem) template = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) columns = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *heading = NULL;
+  PendingImport *pending;
+  AdwMessageDialog *dialog;
+  char **header;
+  guint n_rows = 0;
+
+  g_variant_get (parameter, "(&s&s)", &template_id, &path);
+
+  pending = g_new0 (PendingImport, 1);
+  pending->template_id = g_strdup (template_id);
+  template = fb_store_get_item (self->store, template_id, &error);
+  if (template != NULL && g_file_get_contents (path, &pending->contents, &pending->length, &error))
+    rows = fb_csv_parse (pending->contents, pending->length, &error);
+  if (rows != NULL && rows->len == 0)
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                         _("The file is empty: it needs a header row of field names"));
+  if (rows == NULL || rows->len == 0)
+    {
+      g_autofree char *message = NULL;
+
+      /* TRANSLATORS: %s says why */
+      message = g_strdup_printf (_("Nothing was imported: %s"), error->message);
+      _fb_window_show_error (self, message);
+      pending_import_free (pending);
+      return;
+    }
+
+  header = g_ptr_array_index (rows, 0);
+  columns = fb_record_csv_match_columns (fb_item_get_body (template), header);
+  for (guint i = 0; i < columns->len; i++)
+    {
+      const char *target = g_ptr_array_index (columns, i);
+      g_autofree char *line = NULL;
+
+      if (target == NULL)
+        /* TRANSLATORS: a CSV column and what it fills on import */
+        line = g_strdup_printf (_("“%s” → the title"), header[i]);
+      else if (fb_template_find_field (fb_item_get_body (template), target) != NULL)
+        /* TRANSLATORS: a CSV column and the template's field it fills on import */
+        line = g_strdup_printf (_("“%s” → the field “%s”"), header[i], target);
+      else
+        /* TRANSLATORS: a CSV column and the new field it becomes on import */
+        line = g_strdup_printf (_("“%s” → a new field “%s”"), header[i], target);
+      g_string_append_printf (body, "%s%s", i > 0 ? "\n" : "", line);
+    }
+  for (guint r = 1; r < rows->len; r++)
+    {
+      char **row = g_ptr_array_index (rows, r);
+
+      for (guint c = 0; row[c] != NULL; c++)
+        if (*row[c] != '\0')
+          {
+            n_rows++;
+            break;
+          }
+    }
+
+  title = fb_body_dup_display_title (fb_item_get_body (template));
+  /* TRANSLATORS: %u is a number of CSV rows, %s a template's name */
+  heading = g_strdup_printf (ngettext ("Import %u Row into “%s”?", "Import %u Rows into “%s”?", n_rows),
+                             n_rows, title);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body->str));
+  adw_message_dialog_add_response (dialog, RESPONSE_CANCEL, _("_Cancel"));
+  adw_message_dialog_add_response (dialog, RESPONSE_IMPORT, _("_Import"));
+  adw_message_dialog_set_response_appearance (dialog, RESPONSE_IMPORT, ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, RESPONSE_IMPORT);
+  adw_message_dialog_set_close_response (dialog, RESPONSE_CANCEL);
+  g_object_set_data_full (G_OBJECT (dialog), "fb-import", pending, pending_import_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (import_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+import_file_chosen_cb (GtkNativeDialog *chooser,
+                       int              response,
+                       FbWindow        *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+  const char *template_id = g_object_get_data (G_OBJECT (chooser), "fb-template-id");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (file != NULL)
+    path = g_file_get_path (file);
+  if (path != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.import-csv-from", "(ss)", template_id, path);
+
+  g_object_unref (chooser);
+}
+
+static void
+import_template_chosen (FbWindow   *self,
+                        const char *template_id)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Import Records from CSV"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("CSV Files"));
+  gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_filter_add_mime_type (filter, "text/csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_set_data_full (G_OBJECT (chooser), "fb-template-id", g_strdup (template_id), g_free);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (import_file_chosen_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+import_csv_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+  const char *template_id = NULL;
+
+  if (self->current != NULL)
+    template_id = fb_record_body_get_template_id (fb_item_get_body (self->current));
+  if (template_id != NULL)
+    {
+      g_autofree char *id = g_strdup (template_id);
+
+      import_template_chosen (self, id);
+      return;
+    }
+
+  if (!choose_template (self, _("Import Records from CSV"), _("Which template are the records of?"),
+                        NULL, import_template_chosen))
+    _fb_window_show_error (self, _("There are no templates yet: a CSV file is imported as the records of "
+                                   "one template (Record Templates in the menu)"));
+}
+
 /* ---- The table ---- */
 
 static void
@@ -361,6 +569,8 @@ _fb_window_class_records_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.new-record", "s", new_record_action);
   gtk_widget_class_install_action (widget_class, "win.edit-templates", NULL, edit_templates_action);
   gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, export_csv_action);
+  gtk_widget_class_install_action (widget_class, "win.import-csv", NULL, import_csv_action);
+  gtk_widget_class_install_action (widget_class, "win.import-csv-from", "(ss)", import_csv_from_action);
   gtk_widget_class_install_action (widget_class, "win.show-table", "s", show_table_action);
   gtk_widget_class_install_action (widget_class, "win.show-table-current", NULL, show_table_current_action);
   gtk_widget_class_install_action (widget_class, "win.export-csv-to", "(ss)", export_csv_to_action);

@@ -72,7 +72,10 @@ GtkWidget     *fb_window_get_trash_entry    (FbWindow       *self);
  * asks which template when there are any. win.export-csv writes the
  * records of the current record's template (or one asked for) to a CSV
  * file chosen in a file chooser; win.export-csv-to ((ss) template id,
- * path) writes it there and says how many in a toast. */
+ * path) writes it there and says how many in a toast. win.import-csv
+ * asks for a file (and a template, unless a record of one is open);
+ * win.import-csv-from ((ss) template id, path) shows which column fills
+ * which field and imports on "Import". */
 struct _FbTemplateWindow *fb_window_get_template_window (FbWindow *self);
 /* win.show-table (s template id) opens the table of a template's records
  * (win.show-table-current: the current record's template, or one asked

@@ -490,6 +490,35 @@ test_typed_records (Fixture       *fixture,
     WAIT_FOR (fb_window_get_record_table (fixture->window) == NULL);
   }
 
+  /* The window's import: the column-matching step says which column
+   * fills which field, then "Import" makes the records. */
+  {
+    g_autofree char *path = g_build_filename (fixture->dir, "more.csv", NULL);
+    g_autoptr(GPtrArray) records = NULL;
+    AdwMessageDialog *dialog;
+
+    g_assert_true (g_file_set_contents (path,
+                                        "\"species\",\"COUNT\",\"title\",\"Observer\"\n"
+                                        "\"Little egret\",4,\"Reed bed\",\"Ana\"\n"
+                                        "\"Grey heron\",\"some\",\"Weir\",\n", -1, NULL));
+    activate (fixture->window, "win.import-csv-from", "(ss)", template_id, path);
+    WAIT_FOR ((dialog = open_dialog ()) != NULL);
+    g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Import 2 Rows into “Bird sighting”?");
+    g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==,
+                     "“species” → the field “Species”\n"
+                     "“COUNT” → the field “Count”\n"
+                     "“title” → the title\n"
+                     "“Observer” → a new field “Observer”");
+    adw_message_dialog_response (dialog, "import");
+    gtk_window_close (GTK_WINDOW (dialog));
+    WAIT_FOR (open_dialog () == NULL);
+    g_assert_cmpstr (adw_toast_get_title (fb_window_get_last_toast (fixture->window)), ==,
+                     "Imported 2 records: values that do not fit their fields are kept as text and marked as problems");
+    records = fb_store_list_template_records (fixture->store, template_id, NULL);
+    g_assert_cmpuint (records->len, ==, 5);
+    WAIT_FOR (row_problems_are (fixture, "Weir", "Count must be a whole number"));
+  }
+
   /* "Blank record" stays: a record without a template, as before. */
   {
     AdwMessageDialog *dialog;
