@@ -1215,7 +1215,8 @@ test_change_origins (void)
    * same line: b pulls a merge and a conflict. */
   fb_test_peer_edit (a, id, "text", "ONE\ntwo\nthree\n");
   fb_test_peer_edit (a, other, "text", "x by a\n");
-  peer_sync (a);
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
   fb_test_peer_edit (b, id, "text", "one\ntwo\nTHREE\n");
   fb_test_peer_edit (b, other, "text", "x by b\n");
   bo = (Origins) { 0, };
