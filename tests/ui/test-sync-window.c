@@ -1276,6 +1276,18 @@ buffer_text_is (GtkTextBuffer *buffer,
   return g_strcmp0 (text, expected) == 0;
 }
 
+/* Whether @overlay shows a toast (its children after the main one). */
+static gboolean
+has_toast (GtkWidget *overlay)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (overlay);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (gtk_widget_get_css_name (child), "toast") == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* Deleted in the window: the server loses it, the Trash has it; restored
  * from the Trash, it is back on the server with its text. Another device's
  * version arrives by the pull; the History lists it and this device's, and
@@ -1314,6 +1326,11 @@ trash_and_history (App *app)
   WAIT_FOR (server_text_is ("win-trash", id, "oak by the gate") &&
             fb_sync_manager_get_pending_count (app->manager) == 0);
   g_assert_cmpstr (fb_item_get_id (fb_window_get_current_item (app->window)), ==, id);
+  /* The restore dismissed the main window's "Deleted" toast. libadwaita
+   * 1.2 crashes when a transient window goes while that toast's hide
+   * animation still runs (its "done" handler unrefs a freed object, seen
+   * as a SIGSEGV under adw_animation_skip ()): wait until it is gone. */
+  WAIT_FOR (!has_toast (window_part (app, "toast_overlay")));
   gtk_window_destroy (GTK_WINDOW (trash));
 
   /* The other device's version, straight to the server; the pull brings it. */
