@@ -424,3 +424,13 @@ fb_body_json_with_attachments_of (const char *body,
 
   return fb_body_to_string (object);
 }
+
+gboolean
+fb_body_is_envelope_key (const char *name)
+{
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  return (name[0] == '_' && strcmp (name, FB_BODY_ATTACHMENTS) != 0) ||
+         strcmp (name, "type") == 0 ||
+         strcmp (name, "updated_at") == 0;
+}

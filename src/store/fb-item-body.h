@@ -53,6 +53,12 @@ void         fb_json_append_string      (GString    *out,
  * keeps them. The editors never show or change it; only the server does. */
 #define FB_BODY_ATTACHMENTS "_attachments"
 
+/* Whether @name is a key of a document's envelope ("_id", "_rev",
+ * "_deleted" and the other "_" keys but FB_BODY_ATTACHMENTS; "type",
+ * "updated_at"), never part of an item's body. The one rule for CouchDB
+ * documents (fb-couch-document.c) and the export format (fb-transfer.c). */
+gboolean     fb_body_is_envelope_key    (const char *name);
+
 /* The JSON text of @body with the attachments of @source (both JSON texts;
  * NULL @source: none), or NULL when @body has them already. */
 char        *fb_body_json_with_attachments_of (const char *body,

@@ -22,16 +22,6 @@
 
 G_DEFINE_QUARK (fb-transfer-error-quark, fb_transfer_error)
 
-/* The keys of the envelope, as in a CouchDB document: never part of the
- * body. "_attachments" is another program's data, kept in the body. */
-static gboolean
-is_envelope_key (const char *name)
-{
-  return (name[0] == '_' && strcmp (name, FB_BODY_ATTACHMENTS) != 0) ||
-         strcmp (name, KEY_TYPE) == 0 ||
-         strcmp (name, KEY_UPDATED_AT) == 0;
-}
-
 /* ---- Writing ---- */
 
 static JsonNode *
@@ -47,7 +37,7 @@ item_to_node (FbItem *item)
   json_object_set_string_member (doc, KEY_TYPE, fb_item_get_collection (item));
   json_object_iter_init (&iter, fb_item_get_body (item));
   while (json_object_iter_next (&iter, &name, &value))
-    if (!is_envelope_key (name))
+    if (!fb_body_is_envelope_key (name))
       json_object_set_member (doc, name, json_node_copy (value));
   json_object_set_int_member (doc, KEY_UPDATED_AT, fb_item_get_updated_at (item));
 
@@ -225,7 +215,7 @@ import_element (FbStore   *store,
   body = json_object_new ();
   json_object_iter_init (&iter, doc);
   while (json_object_iter_next (&iter, &name, &value))
-    if (!is_envelope_key (name))
+    if (!fb_body_is_envelope_key (name))
       json_object_set_member (body, name, json_node_copy (value));
 
   /* Importing the same file twice changes nothing the second time. */

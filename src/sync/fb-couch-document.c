@@ -20,16 +20,10 @@
 /* Room for the envelope around a spliced body. */
 #define ENVELOPE_RESERVE 128
 
-/* Keys that belong to the document envelope, not to the item's body.
- * "_attachments" is the document's too, but it is another program's data
- * that must survive our writes: the body keeps it (FB_BODY_ATTACHMENTS). */
-static gboolean
-is_envelope_key (const char *name)
-{
-  return (name[0] == '_' && strcmp (name, FB_BODY_ATTACHMENTS) != 0) ||
-         strcmp (name, KEY_TYPE) == 0 ||
-         strcmp (name, KEY_UPDATED_AT) == 0;
-}
+/* Which keys belong to the document envelope, not to the item's body, is
+ * fb_body_is_envelope_key ()'s rule. "_attachments" is the document's too,
+ * but it is another program's data that must survive our writes: the body
+ * keeps it (FB_BODY_ATTACHMENTS). */
 
 JsonObject *
 fb_couch_document_new (const char *id,
@@ -61,7 +55,7 @@ fb_couch_document_new (const char *id,
       json_object_set_string_member (doc, KEY_TYPE, collection);
       json_object_iter_init (&iter, body);
       while (json_object_iter_next (&iter, &name, &value))
-        if (!is_envelope_key (name))
+        if (!fb_body_is_envelope_key (name))
           json_object_set_member (doc, name, json_node_copy (value));
       json_object_set_int_member (doc, KEY_UPDATED_AT, updated_at);
     }
@@ -95,7 +89,7 @@ fb_couch_document_get_body (JsonObject *doc)
   body = json_object_new ();
   json_object_iter_init (&iter, doc);
   while (json_object_iter_next (&iter, &name, &value))
-    if (!is_envelope_key (name))
+    if (!fb_body_is_envelope_key (name))
       json_object_set_member (body, name, json_node_copy (value));
 
   return body;
