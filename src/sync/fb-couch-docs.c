@@ -62,6 +62,39 @@ bulk_docs_cb (GObject      *object,
                          (GDestroyNotify) json_array_unref);
 }
 
+/* POSTs @texts (documents as JSON text, sealed already when they must be)
+ * as one _bulk_docs. */
+static void
+send_bulk_docs (FbCouchClient       *self,
+                GPtrArray           *texts,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *rel = NULL;
+  GString *text;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fb_couch_client_bulk_docs_async);
+  g_task_set_task_data (task, GUINT_TO_POINTER (texts->len), NULL);
+
+  text = g_string_new ("{\"docs\":[");
+  for (guint i = 0; i < texts->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (text, ',');
+      g_string_append (text, g_ptr_array_index (texts, i));
+    }
+  g_string_append (text, "]}");
+  body = g_string_free_to_bytes (text);
+
+  rel = g_strconcat (self->db_path, "/_bulk_docs", NULL);
+  _fb_couch_client_request_bytes_async (self, "POST", rel, body, cancellable, bulk_docs_cb,
+                                        g_steal_pointer (&task));
+}
+
 void
 fb_couch_client_bulk_docs_async (FbCouchClient       *self,
                                  JsonArray           *docs,
@@ -74,14 +107,29 @@ fb_couch_client_bulk_docs_async (FbCouchClient       *self,
 
   g_return_if_fail (FB_IS_COUCH_CLIENT (self));
   g_return_if_fail (docs != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  /* One way to send a batch: each document as JSON text. */
+  /* Each document as JSON text, sealed as an object: no text to parse
+   * back. */
   n = json_array_get_length (docs);
   texts = g_ptr_array_new_full (n, g_free);
   for (guint i = 0; i < n; i++)
-    g_ptr_array_add (texts, json_to_string (json_array_get_element (docs, i), FALSE));
+    {
+      JsonNode *node = json_array_get_element (docs, i);
+      g_autoptr(JsonObject) sealed = NULL;
+      g_autoptr(JsonNode) sealed_node = NULL;
 
-  fb_couch_client_bulk_docs_json_async (self, texts, cancellable, callback, user_data);
+      if (self->data_key == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_ptr_array_add (texts, json_to_string (node, FALSE));
+          continue;
+        }
+      sealed = fb_couch_client_seal_document (self, json_node_get_object (node));
+      sealed_node = json_node_init_object (json_node_alloc (), sealed);
+      g_ptr_array_add (texts, json_to_string (sealed_node, FALSE));
+    }
+
+  send_bulk_docs (self, texts, cancellable, callback, user_data);
 }
 
 void
@@ -91,41 +139,22 @@ fb_couch_client_bulk_docs_json_async (FbCouchClient       *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autofree char *rel = NULL;
-  GString *text;
+  g_autoptr(GPtrArray) sealed = NULL;
 
   g_return_if_fail (FB_IS_COUCH_CLIENT (self));
   g_return_if_fail (docs != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fb_couch_client_bulk_docs_async);
-  g_task_set_task_data (task, GUINT_TO_POINTER (docs->len), NULL);
-
-  text = g_string_new ("{\"docs\":[");
-  for (guint i = 0; i < docs->len; i++)
+  if (self->data_key == NULL)
     {
-      if (i > 0)
-        g_string_append_c (text, ',');
-      if (self->data_key != NULL)
-        {
-          g_autofree char *sealed = _fb_couch_client_seal_json (self, g_ptr_array_index (docs, i));
-
-          g_string_append (text, sealed);
-        }
-      else
-        {
-          g_string_append (text, g_ptr_array_index (docs, i));
-        }
+      send_bulk_docs (self, docs, cancellable, callback, user_data);
+      return;
     }
-  g_string_append (text, "]}");
-  body = g_string_free_to_bytes (text);
 
-  rel = g_strconcat (self->db_path, "/_bulk_docs", NULL);
-  _fb_couch_client_request_bytes_async (self, "POST", rel, body, cancellable, bulk_docs_cb,
-                                        g_steal_pointer (&task));
+  sealed = g_ptr_array_new_full (docs->len, g_free);
+  for (guint i = 0; i < docs->len; i++)
+    g_ptr_array_add (sealed, _fb_couch_client_seal_json (self, g_ptr_array_index (docs, i)));
+  send_bulk_docs (self, sealed, cancellable, callback, user_data);
 }
 
 JsonArray *
