@@ -9,6 +9,7 @@
 
 #include "fb-account.h"
 #include "fb-credentials.h"
+#include "fb-crypto.h"
 
 /* Owns: where the account's values live (GSettings keys server-url,
  * database, user-name, sync-enabled; the password in the keyring), the
@@ -81,14 +82,6 @@ fb_settings_new_if_installed (void)
   return g_settings_new_full (schema, NULL, NULL);
 }
 
-static void
-wipe_password (char **password)
-{
-  if (*password != NULL)
-    memset (*password, 0, strlen (*password));
-  g_clear_pointer (password, g_free);
-}
-
 /* Compares, assigns, notifies: TRUE when @value was new. */
 static gboolean
 set_string_prop (FbAccount   *self,
@@ -157,7 +150,7 @@ take_values (FbAccount *self,
   changed |= set_string_prop (self, &self->user, user, properties[PROP_USER]);
   if (g_strcmp0 (self->password, password) != 0)
     {
-      wipe_password (&self->password);
+      fb_secret_free (&self->password);
       self->password = g_strdup (password);
       changed = TRUE;
     }
@@ -166,7 +159,7 @@ take_values (FbAccount *self,
   g_free (server_url);
   g_free (database);
   g_free (user);
-  wipe_password (&password);
+  fb_secret_free (&password);
 
   if (changed)
     g_signal_emit (self, signals[CHANGED], 0);
@@ -229,7 +222,7 @@ settings_password_cb (GObject      *object,
                    g_steal_pointer (&password));
     }
 
-  wipe_password (&password);
+  fb_secret_free (&password);
   settings_lookup_free (lookup);
 }
 
@@ -392,7 +385,7 @@ load_password_cb (GObject      *object,
   if (error == NULL && GPOINTER_TO_UINT (g_task_get_task_data (task)) == self->generation)
     take_values (self, g_strdup (self->server_url), g_strdup (self->database),
                  g_strdup (self->user), g_steal_pointer (&password));
-  wipe_password (&password);
+  fb_secret_free (&password);
 
   if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
@@ -723,7 +716,7 @@ fb_account_finalize (GObject *object)
   g_free (self->server_url);
   g_free (self->database);
   g_free (self->user);
-  wipe_password (&self->password);
+  fb_secret_free (&self->password);
 
   G_OBJECT_CLASS (fb_account_parent_class)->finalize (object);
 }

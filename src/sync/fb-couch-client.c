@@ -21,19 +21,6 @@ G_DEFINE_FINAL_TYPE (FbCouchClient, fb_couch_client, G_TYPE_OBJECT)
 /* Session and URLs                                                    */
 /* ------------------------------------------------------------------ */
 
-static void
-clear_secret (char **secret)
-{
-  if (*secret != NULL)
-    {
-      volatile char *p = *secret;
-
-      while (*p != '\0')
-        *p++ = '\0';
-      g_clear_pointer (secret, g_free);
-    }
-}
-
 /* CouchDB's rule for database names (also Cloudant's and PouchDB's). */
 static gboolean
 database_name_is_valid (const char *name)
@@ -440,9 +427,9 @@ fb_couch_client_finalize (GObject *object)
   g_free (self->database);
   g_free (self->db_path);
   g_free (self->user);
-  clear_secret (&self->password);
-  clear_secret (&self->authorization);
-  clear_secret (&self->passphrase);
+  fb_secret_free (&self->password);
+  fb_secret_free (&self->authorization);
+  fb_secret_free (&self->passphrase);
   g_clear_pointer (&self->data_key, fb_data_key_unref);
   g_clear_pointer (&self->undecryptable, g_hash_table_unref);
 
@@ -494,7 +481,7 @@ fb_couch_client_new (const char  *server_url,
     {
       g_set_error_literal (error, FB_SYNC_ERROR, FB_SYNC_ERROR_INVALID_URL,
                            _("No database name is set."));
-      clear_secret (&url_password);
+      fb_secret_free (&url_password);
       return NULL;
     }
 
@@ -503,7 +490,7 @@ fb_couch_client_new (const char  *server_url,
       g_set_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_INVALID_URL,
                    _("“%s” is not a valid database name: it must start with a lowercase letter and may contain lowercase letters, digits and _$()+-/."),
                    database);
-      clear_secret (&url_password);
+      fb_secret_free (&url_password);
       return NULL;
     }
 
@@ -531,7 +518,7 @@ fb_couch_client_new (const char  *server_url,
       memset (encoded, 0, strlen (encoded));
     }
 
-  clear_secret (&url_password);
+  fb_secret_free (&url_password);
 
   return g_steal_pointer (&self);
 }

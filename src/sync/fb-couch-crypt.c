@@ -42,9 +42,7 @@ fb_couch_client_set_passphrase (FbCouchClient *self,
 {
   g_return_if_fail (FB_IS_COUCH_CLIENT (self));
 
-  if (self->passphrase != NULL)
-    memset (self->passphrase, 0, strlen (self->passphrase));
-  g_free (self->passphrase);
+  fb_secret_free (&self->passphrase);
   self->passphrase = passphrase != NULL && *passphrase != '\0' ? g_strdup (passphrase) : NULL;
   g_clear_pointer (&self->data_key, fb_data_key_unref);
 }

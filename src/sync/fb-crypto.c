@@ -112,6 +112,16 @@ fb_data_key_get_id (FbDataKey *key)
   return key->id;
 }
 
+void
+fb_secret_free (char **secret)
+{
+  g_return_if_fail (secret != NULL);
+
+  if (*secret != NULL)
+    sodium_memzero (*secret, strlen (*secret));
+  g_clear_pointer (secret, g_free);
+}
+
 gboolean
 fb_crypto_document_is_encrypted (JsonObject *doc)
 {

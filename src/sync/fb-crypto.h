@@ -72,6 +72,11 @@ JsonObject  *fb_data_key_decrypt_document (FbDataKey   *key,
 
 gboolean     fb_crypto_document_is_encrypted (JsonObject *doc);
 
+/* Zeroes the secret string *@secret (a password, a passphrase, an
+ * Authorization header) with sodium_memzero (), which the compiler may not
+ * leave out, then frees it and sets *@secret to NULL. NULL is fine. */
+void         fb_secret_free              (char       **secret);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FbDataKey, fb_data_key_unref)
 
 G_END_DECLS

@@ -32,20 +32,12 @@ typedef struct {
 } Unlock;
 
 static void
-clear_secret (char **secret)
-{
-  if (*secret != NULL)
-    memset (*secret, 0, strlen (*secret));
-  g_clear_pointer (secret, g_free);
-}
-
-static void
 unlock_free (Unlock *unlock)
 {
   g_clear_object (&unlock->store);
   g_clear_object (&unlock->client);
-  clear_secret (&unlock->passphrase);
-  clear_secret (&unlock->new_passphrase);
+  fb_secret_free (&unlock->passphrase);
+  fb_secret_free (&unlock->new_passphrase);
   g_clear_pointer (&unlock->keys_doc, json_object_unref);
   g_clear_pointer (&unlock->key, fb_data_key_unref);
   g_clear_pointer (&unlock->made, json_object_unref);

@@ -26,9 +26,7 @@ fb_sync_manager_set_passphrase (FbSyncManager *self,
   if (g_strcmp0 (passphrase, self->passphrase) == 0)
     return;
 
-  if (self->passphrase != NULL)
-    memset (self->passphrase, 0, strlen (self->passphrase));
-  g_free (self->passphrase);
+  fb_secret_free (&self->passphrase);
   self->passphrase = g_strdup (passphrase);
   if (self->client != NULL)
     fb_couch_client_set_passphrase (self->client, passphrase);

@@ -576,12 +576,8 @@ fb_sync_manager_finalize (GObject *object)
   g_clear_pointer (&self->url, g_free);
   g_clear_pointer (&self->database, g_free);
   g_clear_pointer (&self->user, g_free);
-  if (self->password != NULL)
-    memset (self->password, 0, strlen (self->password));
-  g_clear_pointer (&self->password, g_free);
-  if (self->passphrase != NULL)
-    memset (self->passphrase, 0, strlen (self->passphrase));
-  g_clear_pointer (&self->passphrase, g_free);
+  fb_secret_free (&self->password);
+  fb_secret_free (&self->passphrase);
   g_clear_pointer (&self->last_synced, g_date_time_unref);
   g_clear_error (&self->last_error);
 
@@ -781,9 +777,7 @@ fb_sync_manager_set_remote (FbSyncManager *self,
   self->database = g_strdup (database);
   g_free (self->user);
   self->user = g_strdup (user);
-  if (self->password != NULL)
-    memset (self->password, 0, strlen (self->password));
-  g_free (self->password);
+  fb_secret_free (&self->password);
   self->password = g_strdup (password);
 
   self->db_open = FALSE;
