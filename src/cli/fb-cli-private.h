@@ -5,9 +5,40 @@
 
 #include <gio/gio.h>
 
+#include "fb-account.h"
 #include "fb-store.h"
+#include "fb-sync-manager.h"
 
 G_BEGIN_DECLS
+
+/* Waiting for an async result without a GUI: pass _fb_cli_waiter_cb and
+ * the waiter as the callback; _fb_cli_waiter_run () returns the result
+ * (the waiter's until cleared). */
+typedef struct {
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} FbCliWaiter;
+
+void          _fb_cli_waiter_cb    (GObject      *object,
+                                    GAsyncResult *result,
+                                    gpointer      user_data);
+GAsyncResult *_fb_cli_waiter_run   (FbCliWaiter  *waiter);
+void          _fb_cli_waiter_clear (FbCliWaiter  *waiter);
+
+/* A sync manager for the account the settings and @options name, with the
+ * password and passphrase from the environment or the keyring; NULL (it
+ * said why) when no server is set up. @account_out, @has_passphrase:
+ * nullable. */
+FbSyncManager *_fb_cli_configure_manager (FbStore       *store,
+                                          GVariantDict  *options,
+                                          FbAccount    **account_out,
+                                          gboolean      *has_passphrase);
+
+void      _fb_cli_add_encryption_options (GApplication *app);
+gboolean  _fb_cli_has_encryption_command (GVariantDict *options);
+/* --change-passphrase or --compact (fb-cli-encryption.c). */
+int       _fb_cli_run_encryption_command (FbStore      *store,
+                                          GVariantDict *options);
 
 void      _fb_cli_add_history_options    (GApplication *app);
 gboolean  _fb_cli_has_history_command    (GVariantDict *options);

@@ -42,8 +42,8 @@ fb_cli_add_options (GApplication *app)
   g_application_add_main_option (app, "user", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
                                  _("User name on the server (the password comes from FIELDBOOK_PASSWORD or the keyring)"),
                                  _("NAME"));
-  g_application_add_main_option (app, "change-passphrase", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,
-                                 _("Change the encryption passphrase to FIELDBOOK_NEW_PASSPHRASE (the current one comes from FIELDBOOK_PASSPHRASE or the keyring) and quit"),
+  g_application_add_main_option (app, "encrypt", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,
+                                 _("Turn on end-to-end encryption with the passphrase in FIELDBOOK_PASSPHRASE, keep it in the keyring, sync once and quit"),
                                  NULL);
   g_application_add_main_option (app, "export", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME,
                                  _("Write all notes and records to a JSON file (“-” for standard output) and quit"),
@@ -51,6 +51,7 @@ fb_cli_add_options (GApplication *app)
   g_application_add_main_option (app, "import", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME,
                                  _("Read notes and records from a JSON file made by --export and quit"),
                                  _("FILE"));
+  _fb_cli_add_encryption_options (app);
   _fb_cli_add_history_options (app);
   _fb_cli_add_csv_options (app);
   _fb_cli_add_search_options (app);
@@ -63,20 +64,34 @@ fb_cli_add_options (GApplication *app)
 
 /* ---- Waiting for an async result without a GUI ---- */
 
-typedef struct {
-  GMainLoop    *loop;
-  GAsyncResult *result;
-} Waiter;
-
-static void
-waiter_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+void
+_fb_cli_waiter_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
-  Waiter *waiter = user_data;
+  FbCliWaiter *waiter = user_data;
 
   waiter->result = g_object_ref (result);
-  g_main_loop_quit (waiter->loop);
+  if (waiter->loop != NULL)
+    g_main_loop_quit (waiter->loop);
+}
+
+GAsyncResult *
+_fb_cli_waiter_run (FbCliWaiter *waiter)
+{
+  if (waiter->result == NULL)
+    {
+      waiter->loop = g_main_loop_new (NULL, FALSE);
+      g_main_loop_run (waiter->loop);
+      g_clear_pointer (&waiter->loop, g_main_loop_unref);
+    }
+  return waiter->result;
+}
+
+void
+_fb_cli_waiter_clear (FbCliWaiter *waiter)
+{
+  g_clear_object (&waiter->result);
 }
 
 /* ---- --sync ---- */
@@ -151,13 +166,11 @@ report_unsent (FbStore *store)
   return TRUE;
 }
 
-/* A sync manager for the account the settings and @options name, with the
- * password and passphrase from the environment or the keyring; NULL (it
- * said why) when no server is set up. */
-static FbSyncManager *
-configure_manager (FbStore       *store,
-                   GVariantDict  *options,
-                   FbAccount    **account_out)
+FbSyncManager *
+_fb_cli_configure_manager (FbStore       *store,
+                           GVariantDict  *options,
+                           FbAccount    **account_out,
+                           gboolean      *has_passphrase)
 {
   g_autoptr(GSettings) settings = NULL;
   g_autoptr(FbAccount) account = NULL;
@@ -208,21 +221,44 @@ configure_manager (FbStore       *store,
   manager = fb_sync_manager_new (store, NULL);
   fb_account_configure (account, manager);
   fb_sync_manager_set_passphrase (manager, passphrase);
+  if (has_passphrase != NULL)
+    *has_passphrase = passphrase != NULL && *passphrase != '\0';
   if (account_out != NULL)
     *account_out = g_steal_pointer (&account);
   return manager;
 }
 
+/* Keeps the passphrase --encrypt was given for the next --sync and the
+ * app; the database stays encrypted either way. */
+static void
+keep_passphrase (FbAccount *account)
+{
+  const char *passphrase = g_getenv ("FIELDBOOK_PASSPHRASE");
+  g_autoptr(GError) error = NULL;
+
+  if (passphrase == NULL || *passphrase == '\0')
+    return;
+  if (!fb_credentials_store_passphrase_sync (fb_account_get_server_url (account),
+                                             fb_account_get_database (account),
+                                             passphrase, NULL, &error))
+    g_printerr (_("Could not keep the passphrase in the keyring: %s. Give it in FIELDBOOK_PASSPHRASE to every sync.\n"),
+                error->message);
+}
+
+/* --sync; with @encrypt (--encrypt), a passphrase is required and the
+ * database ends encrypted. */
 static int
 run_sync (FbStore      *store,
-          GVariantDict *options)
+          GVariantDict *options,
+          gboolean      encrypt)
 {
   g_autoptr(FbSyncManager) manager = NULL;
+  g_autoptr(FbAccount) account = NULL;
   g_autoptr(FbSyncStats) stats = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
-  Waiter waiter = { NULL, NULL };
+  FbCliWaiter waiter = { NULL, NULL };
   guint total_conflicts;
+  gboolean has_passphrase = FALSE;
   gboolean ok;
 
   if (fb_store_get_read_only (store))
@@ -232,18 +268,19 @@ run_sync (FbStore      *store,
       return FB_CLI_EXIT_READ_ONLY;
     }
 
-  manager = configure_manager (store, options, NULL);
+  manager = _fb_cli_configure_manager (store, options, &account, &has_passphrase);
   if (manager == NULL)
     return FB_CLI_EXIT_FAILED;
+  if (encrypt && !has_passphrase)
+    {
+      g_printerr (_("Could not turn encryption on: %s\n"),
+                  _("give the passphrase in FIELDBOOK_PASSPHRASE"));
+      return FB_CLI_EXIT_FAILED;
+    }
 
-  loop = g_main_loop_new (NULL, FALSE);
-  waiter.loop = loop;
-  fb_sync_manager_sync_async (manager, NULL, waiter_cb, &waiter);
-  if (waiter.result == NULL)
-    g_main_loop_run (loop);
-
-  ok = fb_sync_manager_sync_finish_full (manager, waiter.result, &stats, &error);
-  g_clear_object (&waiter.result);
+  fb_sync_manager_sync_async (manager, NULL, _fb_cli_waiter_cb, &waiter);
+  ok = fb_sync_manager_sync_finish_full (manager, _fb_cli_waiter_run (&waiter), &stats, &error);
+  _fb_cli_waiter_clear (&waiter);
 
   /* Also after a failure: what the run did before it stays done, and the
    * conflicts it found are in the store waiting for the person. A run that
@@ -264,10 +301,14 @@ run_sync (FbStore      *store,
 
   if (stats->encrypted > 0)
     /* Translators: %u is a number of items */
-    g_print (ngettext ("Encryption is on: %u item was sent again encrypted. Older plain versions stay on the server until it is compacted.\n",
-                       "Encryption is on: %u items were sent again encrypted. Older plain versions stay on the server until it is compacted.\n",
+    g_print (ngettext ("Encryption is on: %u item was sent again encrypted. Older plain versions stay on the server until it is compacted (fieldbook --compact).\n",
+                       "Encryption is on: %u items were sent again encrypted. Older plain versions stay on the server until it is compacted (fieldbook --compact).\n",
                        stats->encrypted),
              stats->encrypted);
+  else if (encrypt)
+    g_print (_("Encryption is on.\n"));
+  if (encrypt)
+    keep_passphrase (account);
   if (stats->undecryptable > 0)
     g_printerr (ngettext ("%u document on the server could not be decrypted and was not applied: it was changed without the key, or damaged.\n",
                           "%u documents on the server could not be decrypted and were not applied: they were changed without the key, or damaged.\n",
@@ -278,55 +319,6 @@ run_sync (FbStore      *store,
     return FB_CLI_EXIT_UNSENT;
 
   return stats->conflicts > 0 ? FB_CLI_EXIT_NEW_CONFLICTS : FB_CLI_EXIT_OK;
-}
-
-/* ---- --change-passphrase ---- */
-
-static int
-run_change_passphrase (FbStore      *store,
-                       GVariantDict *options)
-{
-  g_autoptr(FbSyncManager) manager = NULL;
-  g_autoptr(FbAccount) account = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *new_passphrase = g_getenv ("FIELDBOOK_NEW_PASSPHRASE");
-  Waiter waiter = { NULL, NULL };
-
-  if (new_passphrase == NULL || *new_passphrase == '\0')
-    {
-      g_printerr (_("Could not change the passphrase: %s\n"),
-                  _("give the new one in FIELDBOOK_NEW_PASSPHRASE"));
-      return FB_CLI_EXIT_FAILED;
-    }
-
-  manager = configure_manager (store, options, &account);
-  if (manager == NULL)
-    return FB_CLI_EXIT_FAILED;
-
-  loop = g_main_loop_new (NULL, FALSE);
-  waiter.loop = loop;
-  fb_sync_manager_change_passphrase_async (manager, new_passphrase, NULL, waiter_cb, &waiter);
-  if (waiter.result == NULL)
-    g_main_loop_run (loop);
-  if (!fb_sync_manager_change_passphrase_finish (manager, waiter.result, &error))
-    {
-      g_autofree char *words = fb_sync_words_error_reason (error);
-
-      g_clear_object (&waiter.result);
-      /* Translators: %s says why, e.g. "the encryption passphrase is wrong" */
-      g_printerr (_("Could not change the passphrase: %s\n"), words);
-      return FB_CLI_EXIT_FAILED;
-    }
-  g_clear_object (&waiter.result);
-
-  if (!fb_credentials_store_passphrase_sync (fb_account_get_server_url (account),
-                                             fb_account_get_database (account),
-                                             new_passphrase, NULL, &error))
-    g_printerr (_("Could not keep the new passphrase in the keyring: %s\n"), error->message);
-
-  g_print (_("The encryption passphrase is changed. Other devices need the new one from now on.\n"));
-  return FB_CLI_EXIT_OK;
 }
 
 /* ---- --export, --import ---- */
@@ -518,16 +510,18 @@ fb_cli_handle_local_options (GApplication *app,
   const char *export_path = NULL;
   const char *import_path = NULL;
   gboolean sync;
+  gboolean encrypt;
   int status = 0;
 
   g_return_val_if_fail (options != NULL, 1);
 
-  sync = g_variant_dict_contains (options, "sync");
+  encrypt = g_variant_dict_contains (options, "encrypt");
+  sync = encrypt || g_variant_dict_contains (options, "sync");
   g_variant_dict_lookup (options, "export", "^&ay", &export_path);
   g_variant_dict_lookup (options, "import", "^&ay", &import_path);
 
   if (!sync && export_path == NULL && import_path == NULL &&
-      !g_variant_dict_contains (options, "change-passphrase") &&
+      !_fb_cli_has_encryption_command (options) &&
       !_fb_cli_has_history_command (options) && !_fb_cli_has_csv_command (options) &&
       !_fb_cli_has_search_command (options))
     return -1;
@@ -539,8 +533,8 @@ fb_cli_handle_local_options (GApplication *app,
       return 1;
     }
 
-  if (g_variant_dict_contains (options, "change-passphrase"))
-    return run_change_passphrase (store, options);
+  if (_fb_cli_has_encryption_command (options))
+    return _fb_cli_run_encryption_command (store, options);
   if (_fb_cli_has_history_command (options))
     return _fb_cli_run_history_command (store, options);
   if (_fb_cli_has_csv_command (options))
@@ -551,7 +545,7 @@ fb_cli_handle_local_options (GApplication *app,
   if (import_path != NULL)
     status = run_import (store, import_path);
   if (status == 0 && sync)
-    status = run_sync (store, options);
+    status = run_sync (store, options, encrypt);
   /* Conflicts wait for the person, unsent changes for the next sync; they
    * do not stop an export. */
   if ((status == FB_CLI_EXIT_OK || status == FB_CLI_EXIT_NEW_CONFLICTS ||

@@ -31,6 +31,8 @@ struct _FbAccount
   char         *database;
   char         *user;
   char         *password;
+  /* The end-to-end encryption passphrase of server_url's database. */
+  char         *passphrase;
   gboolean      enabled;
 
   guint         settings_source;
@@ -140,7 +142,8 @@ take_values (FbAccount *self,
              char      *server_url,
              char      *database,
              char      *user,
-             char      *password)
+             char      *password,
+             char      *passphrase)
 {
   gboolean changed = FALSE;
 
@@ -154,12 +157,19 @@ take_values (FbAccount *self,
       self->password = g_strdup (password);
       changed = TRUE;
     }
+  if (g_strcmp0 (self->passphrase, passphrase) != 0)
+    {
+      fb_secret_free (&self->passphrase);
+      self->passphrase = g_strdup (passphrase);
+      changed = TRUE;
+    }
   g_object_thaw_notify (G_OBJECT (self));
 
   g_free (server_url);
   g_free (database);
   g_free (user);
   fb_secret_free (&password);
+  fb_secret_free (&passphrase);
 
   if (changed)
     g_signal_emit (self, signals[CHANGED], 0);
@@ -187,6 +197,7 @@ typedef struct {
   char      *server_url;
   char      *database;
   char      *user;
+  char      *password;
 } SettingsLookup;
 
 static void
@@ -196,7 +207,34 @@ settings_lookup_free (SettingsLookup *lookup)
   g_free (lookup->server_url);
   g_free (lookup->database);
   g_free (lookup->user);
+  fb_secret_free (&lookup->password);
   g_free (lookup);
+}
+
+static void
+settings_passphrase_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  SettingsLookup *lookup = user_data;
+  FbAccount *self = lookup->self;
+  g_autoptr(GError) error = NULL;
+  char *passphrase = fb_credentials_lookup_passphrase_finish (result, &error);
+
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      lookup->generation == self->generation)
+    {
+      /* Without it, an encrypted database says that it needs one. */
+      if (error != NULL)
+        g_message ("Cannot read the encryption passphrase from the keyring: %s", error->message);
+
+      take_values (self, g_steal_pointer (&lookup->server_url),
+                   g_steal_pointer (&lookup->database), g_steal_pointer (&lookup->user),
+                   g_steal_pointer (&lookup->password), g_steal_pointer (&passphrase));
+    }
+
+  fb_secret_free (&passphrase);
+  settings_lookup_free (lookup);
 }
 
 static void
@@ -207,23 +245,22 @@ settings_password_cb (GObject      *object,
   SettingsLookup *lookup = user_data;
   FbAccount *self = lookup->self;
   g_autoptr(GError) error = NULL;
-  char *password = fb_credentials_lookup_finish (result, &error);
 
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-      lookup->generation == self->generation)
+  lookup->password = fb_credentials_lookup_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      lookup->generation != self->generation)
     {
-      /* Without the keyring, try without a password: the server says
-       * whether it needs one. */
-      if (error != NULL)
-        g_message ("Cannot read the sync password from the keyring: %s", error->message);
-
-      take_values (self, g_steal_pointer (&lookup->server_url),
-                   g_steal_pointer (&lookup->database), g_steal_pointer (&lookup->user),
-                   g_steal_pointer (&password));
+      settings_lookup_free (lookup);
+      return;
     }
 
-  fb_secret_free (&password);
-  settings_lookup_free (lookup);
+  /* Without the keyring, try without a password: the server says
+   * whether it needs one. */
+  if (error != NULL)
+    g_message ("Cannot read the sync password from the keyring: %s", error->message);
+
+  fb_credentials_lookup_passphrase_async (lookup->server_url, lookup->database,
+                                          self->cancellable, settings_passphrase_cb, lookup);
 }
 
 static gboolean
@@ -254,7 +291,7 @@ settings_timeout_cb (gpointer user_data)
 
   if (*server_url == '\0')
     {
-      take_values (self, server_url, database, user, NULL);
+      take_values (self, server_url, database, user, NULL, NULL);
       return G_SOURCE_REMOVE;
     }
 
@@ -292,6 +329,19 @@ settings_changed_cb (FbAccount  *self,
   /* Restarted by each change: one read for one apply. */
   g_clear_handle_id (&self->settings_source, g_source_remove);
   self->settings_source = g_timeout_add (SETTINGS_DELAY_MS, settings_timeout_cb, self);
+}
+
+/* The passphrase is the database's: kept while the server and database
+ * stay. */
+static char *
+same_database_passphrase (FbAccount  *self,
+                          const char *server_url,
+                          const char *database)
+{
+  if (g_strcmp0 (server_url, self->server_url) != 0 ||
+      g_strcmp0 (database, self->database) != 0)
+    return NULL;
+  return g_strdup (self->passphrase);
 }
 
 /* ---- Public ---- */
@@ -336,6 +386,14 @@ fb_account_get_password (FbAccount *self)
   return self->password;
 }
 
+const char *
+fb_account_get_passphrase (FbAccount *self)
+{
+  g_return_val_if_fail (FB_IS_ACCOUNT (self), NULL);
+
+  return self->passphrase;
+}
+
 gboolean
 fb_account_get_enabled (FbAccount *self)
 {
@@ -366,10 +424,46 @@ fb_account_set (FbAccount  *self,
   normalize (server_url, database, user, password, &url, &db, &name, &secret);
   /* A password still being looked up is for the values before. */
   self->generation++;
-  take_values (self, url, db, name, secret);
+  take_values (self, url, db, name, secret, same_database_passphrase (self, url, db));
 }
 
-/* ---- Loading the password ---- */
+/* ---- Loading the password and the passphrase ---- */
+
+typedef struct {
+  guint  generation;
+  char  *password;
+} PasswordLoad;
+
+static void
+password_load_free (PasswordLoad *load)
+{
+  fb_secret_free (&load->password);
+  g_free (load);
+}
+
+static void
+load_passphrase_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FbAccount *self = g_task_get_source_object (task);
+  PasswordLoad *load = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  char *passphrase = fb_credentials_lookup_passphrase_finish (result, &error);
+
+  /* Values changed meanwhile: these secrets are for the old ones. */
+  if (error == NULL && load->generation == self->generation)
+    take_values (self, g_strdup (self->server_url), g_strdup (self->database),
+                 g_strdup (self->user), g_steal_pointer (&load->password),
+                 g_steal_pointer (&passphrase));
+  fb_secret_free (&passphrase);
+
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
 
 static void
 load_password_cb (GObject      *object,
@@ -378,19 +472,20 @@ load_password_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   FbAccount *self = g_task_get_source_object (task);
+  PasswordLoad *load = g_task_get_task_data (task);
+  GCancellable *cancellable;
   g_autoptr(GError) error = NULL;
-  char *password = fb_credentials_lookup_finish (result, &error);
 
-  /* Values changed meanwhile: this password is for the old ones. */
-  if (error == NULL && GPOINTER_TO_UINT (g_task_get_task_data (task)) == self->generation)
-    take_values (self, g_strdup (self->server_url), g_strdup (self->database),
-                 g_strdup (self->user), g_steal_pointer (&password));
-  fb_secret_free (&password);
-
+  load->password = fb_credentials_lookup_finish (result, &error);
   if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  cancellable = g_task_get_cancellable (task);
+  fb_credentials_lookup_passphrase_async (self->server_url, self->database, cancellable,
+                                          load_passphrase_cb, g_steal_pointer (&task));
 }
 
 void
@@ -400,13 +495,16 @@ fb_account_load_password_async (FbAccount           *self,
                                 gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  PasswordLoad *load;
 
   g_return_if_fail (FB_IS_ACCOUNT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, fb_account_load_password_async);
-  g_task_set_task_data (task, GUINT_TO_POINTER (self->generation), NULL);
+  load = g_new0 (PasswordLoad, 1);
+  load->generation = self->generation;
+  g_task_set_task_data (task, load, (GDestroyNotify) password_load_free);
 
   if (!fb_account_is_configured (self))
     {
@@ -436,6 +534,7 @@ fb_account_load_password_sync (FbAccount     *self,
 {
   g_autoptr(GError) local_error = NULL;
   char *password;
+  char *passphrase;
 
   g_return_val_if_fail (FB_IS_ACCOUNT (self), FALSE);
 
@@ -449,10 +548,85 @@ fb_account_load_password_sync (FbAccount     *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
+  passphrase = fb_credentials_lookup_passphrase_sync (self->server_url, self->database,
+                                                      cancellable, &local_error);
+  if (local_error != NULL)
+    {
+      fb_secret_free (&password);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
 
   take_values (self, g_strdup (self->server_url), g_strdup (self->database),
-               g_strdup (self->user), password);
+               g_strdup (self->user), password, passphrase);
   return TRUE;
+}
+
+/* ---- Saving the passphrase ---- */
+
+static void
+passphrase_stored_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FbAccount *self = g_task_get_source_object (task);
+  PasswordLoad *load = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!fb_credentials_store_passphrase_finish (result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (load->generation == self->generation)
+    take_values (self, g_strdup (self->server_url), g_strdup (self->database),
+                 g_strdup (self->user), g_strdup (self->password),
+                 g_steal_pointer (&load->password));
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+fb_account_save_passphrase_async (FbAccount           *self,
+                                  const char          *passphrase,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  PasswordLoad *load;
+
+  g_return_if_fail (FB_IS_ACCOUNT (self));
+  g_return_if_fail (passphrase != NULL && *passphrase != '\0');
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, fb_account_save_passphrase_async);
+  /* The same pair as a load: the values' generation and the secret. */
+  load = g_new0 (PasswordLoad, 1);
+  load->generation = self->generation;
+  load->password = g_strdup (passphrase);
+  g_task_set_task_data (task, load, (GDestroyNotify) password_load_free);
+
+  if (!fb_account_is_configured (self))
+    {
+      g_task_return_new_error (task, FB_SYNC_ERROR, FB_SYNC_ERROR_NOT_CONFIGURED,
+                               "No server is set up");
+      return;
+    }
+
+  fb_credentials_store_passphrase_async (self->server_url, self->database, passphrase, NULL,
+                                         passphrase_stored_cb, g_steal_pointer (&task));
+}
+
+gboolean
+fb_account_save_passphrase_finish (FbAccount     *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (FB_IS_ACCOUNT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---- Saving ---- */
@@ -576,7 +750,7 @@ fb_account_save_async (FbAccount           *self,
   else
     save_finish_settings (task, NULL);
 
-  take_values (self, url, db, name, secret);
+  take_values (self, url, db, name, secret, same_database_passphrase (self, url, db));
 }
 
 gboolean
@@ -599,6 +773,8 @@ fb_account_configure (FbAccount     *self,
   g_return_if_fail (FB_IS_ACCOUNT (self));
   g_return_if_fail (FB_IS_SYNC_MANAGER (manager));
 
+  /* First: a run the new remote starts reads the passphrase. */
+  fb_sync_manager_set_passphrase (manager, self->passphrase);
   fb_sync_manager_set_remote (manager,
                               fb_account_is_configured (self) ? self->server_url : NULL,
                               self->database,
@@ -717,6 +893,7 @@ fb_account_finalize (GObject *object)
   g_free (self->database);
   g_free (self->user);
   fb_secret_free (&self->password);
+  fb_secret_free (&self->passphrase);
 
   G_OBJECT_CLASS (fb_account_parent_class)->finalize (object);
 }

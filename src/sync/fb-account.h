@@ -41,8 +41,8 @@ G_DECLARE_FINAL_TYPE (FbAccount, fb_account, FB, ACCOUNT, GObject)
  * enabled.
  *
  * Signals:
- *   changed (): the server, database, user or password changed; the
- *     values and the password go together. */
+ *   changed (): the server, database, user, password or passphrase
+ *     changed; the values and the secrets go together. */
 FbAccount     *fb_account_new                (GSettings     *settings);
 
 const char    *fb_account_get_server_url     (FbAccount     *self);
@@ -50,6 +50,9 @@ const char    *fb_account_get_database       (FbAccount     *self);
 const char    *fb_account_get_user           (FbAccount     *self);
 /* NULL when none is known. */
 const char    *fb_account_get_password       (FbAccount     *self);
+/* The database's end-to-end encryption passphrase from the keyring
+ * (keyed by server address + database); NULL when none is known. */
+const char    *fb_account_get_passphrase     (FbAccount     *self);
 gboolean       fb_account_get_enabled        (FbAccount     *self);
 /* TRUE once a server address is set. */
 gboolean       fb_account_is_configured      (FbAccount     *self);
@@ -63,9 +66,9 @@ void           fb_account_set                (FbAccount     *self,
                                               const char    *user,
                                               const char    *password);
 
-/* Looks up the keyring's password for the current server and user. On an
- * error (no keyring) the password stays NULL: the server says whether it
- * needs one. */
+/* Looks up the keyring's password for the current server and user, and
+ * the passphrase for the server and database. On an error (no keyring)
+ * they stay NULL: the server says whether it needs them. */
 void           fb_account_load_password_async  (FbAccount           *self,
                                                 GCancellable        *cancellable,
                                                 GAsyncReadyCallback  callback,
@@ -94,7 +97,19 @@ gboolean       fb_account_save_finish        (FbAccount           *self,
                                               GAsyncResult        *result,
                                               GError             **error);
 
-/* Gives @manager the account's server, database, user and password. */
+/* Stores @passphrase (not empty) in the keyring for the account's server
+ * and database, then makes it the account's. The error is the keyring's
+ * (or FB_SYNC_ERROR_NOT_CONFIGURED). */
+void           fb_account_save_passphrase_async  (FbAccount           *self,
+                                                  const char          *passphrase,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean       fb_account_save_passphrase_finish (FbAccount           *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/* Gives @manager the account's server, database, user, password and
+ * passphrase. */
 void           fb_account_configure          (FbAccount     *self,
                                               FbSyncManager *manager);
 

@@ -192,6 +192,14 @@ passphrase_schema (void)
   return &schema;
 }
 
+static char *
+make_passphrase_label (const char *server_url,
+                       const char *database)
+{
+  /* Translators: the keyring entry's name; %s are a database name and a server address */
+  return g_strdup_printf (_("Fieldbook encryption passphrase for %s on %s"), database, server_url);
+}
+
 gboolean
 fb_credentials_store_passphrase_sync (const char    *server_url,
                                       const char    *database,
@@ -204,8 +212,7 @@ fb_credentials_store_passphrase_sync (const char    *server_url,
   g_return_val_if_fail (server_url != NULL && database != NULL, FALSE);
   g_return_val_if_fail (passphrase != NULL, FALSE);
 
-  /* Translators: the keyring entry's name; %s are a database name and a server address */
-  label = g_strdup_printf (_("Fieldbook encryption passphrase for %s on %s"), database, server_url);
+  label = make_passphrase_label (server_url, database);
   return secret_password_store_sync (passphrase_schema (), SECRET_COLLECTION_DEFAULT,
                                      label, passphrase, cancellable, error,
                                      "server", server_url,
@@ -225,4 +232,54 @@ fb_credentials_lookup_passphrase_sync (const char    *server_url,
                                                      "server", server_url,
                                                      "database", database,
                                                      NULL));
+}
+
+void
+fb_credentials_store_passphrase_async (const char          *server_url,
+                                       const char          *database,
+                                       const char          *passphrase,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (server_url != NULL && database != NULL);
+  g_return_if_fail (passphrase != NULL);
+
+  label = make_passphrase_label (server_url, database);
+  secret_password_store (passphrase_schema (), SECRET_COLLECTION_DEFAULT,
+                         label, passphrase, cancellable, callback, user_data,
+                         "server", server_url,
+                         "database", database,
+                         NULL);
+}
+
+gboolean
+fb_credentials_store_passphrase_finish (GAsyncResult  *result,
+                                        GError       **error)
+{
+  return secret_password_store_finish (result, error);
+}
+
+void
+fb_credentials_lookup_passphrase_async (const char          *server_url,
+                                        const char          *database,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_return_if_fail (server_url != NULL && database != NULL);
+
+  secret_password_lookup (passphrase_schema (), cancellable, callback, user_data,
+                          "server", server_url,
+                          "database", database,
+                          NULL);
+}
+
+char *
+fb_credentials_lookup_passphrase_finish (GAsyncResult  *result,
+                                         GError       **error)
+{
+  return take_password (secret_password_lookup_finish (result, error));
 }

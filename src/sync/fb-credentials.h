@@ -64,5 +64,20 @@ char     *fb_credentials_lookup_passphrase_sync (const char    *server_url,
                                                  const char    *database,
                                                  GCancellable  *cancellable,
                                                  GError       **error);
+void      fb_credentials_store_passphrase_async   (const char          *server_url,
+                                                   const char          *database,
+                                                   const char          *passphrase,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+gboolean  fb_credentials_store_passphrase_finish  (GAsyncResult        *result,
+                                                   GError             **error);
+void      fb_credentials_lookup_passphrase_async  (const char          *server_url,
+                                                   const char          *database,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+char     *fb_credentials_lookup_passphrase_finish (GAsyncResult        *result,
+                                                   GError             **error);
 
 G_END_DECLS

@@ -56,6 +56,20 @@ void             fb_sync_manager_change_passphrase_async  (FbSyncManager       *
 gboolean         fb_sync_manager_change_passphrase_finish (FbSyncManager  *self,
                                                            GAsyncResult   *result,
                                                            GError        **error);
+/* TRUE once a run opened (or made) the database's key: what is sent is
+ * encrypted. FALSE before the first run, or for a plain database. */
+gboolean         fb_sync_manager_get_encrypted    (FbSyncManager    *self);
+/* Asks the server to compact the database, which drops the bodies of old
+ * revisions (after encryption is turned on: the plain ones). Only a
+ * server administrator may: FB_SYNC_ERROR_UNAUTHORIZED/FORBIDDEN
+ * otherwise. The server compacts in the background after answering. */
+void             fb_sync_manager_compact_async    (FbSyncManager       *self,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+gboolean         fb_sync_manager_compact_finish   (FbSyncManager       *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
 /* Default TRUE. When FALSE, the state is NOT_CONFIGURED and nothing syncs. */
 void             fb_sync_manager_set_enabled      (FbSyncManager    *self,
                                                    gboolean          enabled);

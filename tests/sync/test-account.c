@@ -233,6 +233,69 @@ test_load_password (void)
   g_assert_cmpstr (fb_account_get_password (account), ==, "letmein");
 }
 
+/* The encryption passphrase is the database's: loaded with the password,
+ * saved to the keyring for the server and database, followed when the
+ * settings move to another database, and handed to the sync manager. */
+static void
+test_passphrase (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ();
+  g_autoptr(FbAccount) account = NULL;
+  g_autoptr(FbAccount) other = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stored = NULL;
+  const char *url = "https://crypt.example.org/";
+  guint changed = 0;
+
+  g_assert_true (fb_credentials_store_passphrase_sync (url, "field", "kestrel over the dunes",
+                                                       NULL, &error));
+  g_assert_no_error (error);
+  g_settings_set_string (settings, "server-url", url);
+  g_settings_set_string (settings, "database", "field");
+  account = fb_account_new (settings);
+  g_assert_null (fb_account_get_passphrase (account));
+
+  fb_account_load_password_async (account, NULL, fb_test_got_result_cb, &result);
+  g_assert_true (fb_account_load_password_finish (account, wait_for_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (fb_account_get_passphrase (account), ==, "kestrel over the dunes");
+  g_clear_object (&result);
+
+  /* Another database on the same server has none. */
+  g_signal_connect (account, "changed", G_CALLBACK (count_cb), &changed);
+  g_settings_set_string (settings, "database", "office");
+  WAIT_FOR (changed > 0);
+  g_assert_cmpstr (fb_account_get_database (account), ==, "office");
+  g_assert_null (fb_account_get_passphrase (account));
+
+  /* Saved: the account has it, and so has the keyring, for "office" only. */
+  changed = 0;
+  fb_account_save_passphrase_async (account, "owl pellets", fb_test_got_result_cb, &result);
+  g_assert_true (fb_account_save_passphrase_finish (account, wait_for_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (fb_account_get_passphrase (account), ==, "owl pellets");
+  g_assert_cmpuint (changed, ==, 1);
+  stored = fb_credentials_lookup_passphrase_sync (url, "office", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored, ==, "owl pellets");
+  g_clear_pointer (&stored, g_free);
+  stored = fb_credentials_lookup_passphrase_sync (url, "field", NULL, &error);
+  g_assert_cmpstr (stored, ==, "kestrel over the dunes");
+
+  /* Back to "field": its own passphrase comes with it. */
+  changed = 0;
+  g_settings_set_string (settings, "database", "field");
+  WAIT_FOR (changed > 0);
+  g_assert_cmpstr (fb_account_get_passphrase (account), ==, "kestrel over the dunes");
+
+  /* The synchronous load brings it too (the command line's way). */
+  other = fb_account_new (settings);
+  g_assert_true (fb_account_load_password_sync (other, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (fb_account_get_passphrase (other), ==, "kestrel over the dunes");
+}
+
 static JsonObject *
 run_test (FbAccount  *account,
           gboolean    create,
@@ -305,6 +368,7 @@ main (int   argc,
   g_test_add_func ("/account/save-order", test_save_order);
   g_test_add_func ("/account/follows-settings", test_follows_settings);
   g_test_add_func ("/account/load-password", test_load_password);
+  g_test_add_func ("/account/passphrase", test_passphrase);
   g_test_add_func ("/account/test-connection", test_connection);
 
   status = g_test_run ();

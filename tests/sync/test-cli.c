@@ -52,7 +52,8 @@ subprocess_run (void)
       const char *name = args[i];
 
       if (strcmp (name, "sync") == 0 || strcmp (name, "trash") == 0 ||
-          strcmp (name, "empty-trash") == 0 || strcmp (name, "change-passphrase") == 0)
+          strcmp (name, "empty-trash") == 0 || strcmp (name, "change-passphrase") == 0 ||
+          strcmp (name, "encrypt") == 0 || strcmp (name, "compact") == 0)
         g_variant_dict_insert (options, name, "b", TRUE);
       else if (strcmp (name, "rest") == 0)
         {
@@ -622,6 +623,93 @@ test_sync_encrypted (void)
   fb_test_remove_tree (home_b);
 }
 
+/* --encrypt turns encryption on for a database synced in plain before:
+ * every item goes again, sealed; the passphrase is kept in the keyring so
+ * a later --sync (and a second device of the same person) needs nothing
+ * more; --compact then drops the plain revisions from the server. */
+static void
+test_encrypt (void)
+{
+  g_autofree char *home_a = new_home ();
+  g_autofree char *home_b = new_home ();
+  g_autofree char *note_id = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *plain_rev = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonNode) old = NULL;
+  g_autofree char *parent_keyring = g_strdup (g_getenv ("SECRET_FILE_TEST_PATH"));
+  g_autofree char *keyring = g_build_filename (home_a, "keyring", NULL);
+  const char *url = fb_test_server_get_url (server);
+  guint status = 0;
+
+  /* The children share a keyring of their own: libsecret's file backend
+   * in this process would find its file changed under it. */
+  g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
+  fill_store (home_a, &note_id, NULL);
+  g_setenv ("FIELDBOOK_PASSWORD", PASSWORD, TRUE);
+  g_unsetenv ("FIELDBOOK_PASSPHRASE");
+  g_assert_true (run_cli (home_a, "sync", "server", url, "database", "cli-encrypt", "user", ADMIN, NULL));
+  doc = fb_test_server_get_doc (server, "cli-encrypt", note_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (doc, "title"), ==, "Groceries");
+  plain_rev = g_strdup (json_object_get_string_member (doc, "_rev"));
+  g_clear_pointer (&doc, json_object_unref);
+
+  /* No passphrase: nothing happens, and it says what to give. */
+  g_assert_false (run_cli (home_a, "encrypt", "server", url, "database", "cli-encrypt", "user", ADMIN, NULL));
+  g_test_trap_assert_stderr ("Could not turn encryption on: give the passphrase in FIELDBOOK_PASSPHRASE\n");
+  doc = fb_test_server_get_doc (server, "cli-encrypt", note_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (doc, "_rev"), ==, plain_rev);
+  g_clear_pointer (&doc, json_object_unref);
+
+  g_setenv ("FIELDBOOK_PASSPHRASE", "heron at the weir", TRUE);
+  g_assert_true (run_cli (home_a, "encrypt", "server", url, "database", "cli-encrypt", "user", ADMIN, NULL));
+  g_test_trap_assert_stdout ("Pushed 2, pulled 0, merged 0, 0 new conflicts\nNo item is in conflict.\nEncryption is on: 2 items were sent again encrypted. Older plain versions stay on the server until it is compacted (fieldbook --compact).\n");
+  doc = fb_test_server_get_doc (server, "cli-encrypt", note_id, &error);
+  g_assert_no_error (error);
+  g_assert_false (json_object_has_member (doc, "title"));
+  g_assert_cmpstr (json_object_get_string_member (doc, "_rev"), !=, plain_rev);
+  g_clear_pointer (&doc, json_object_unref);
+
+  /* Again: already on, nothing to send. */
+  g_assert_true (run_cli (home_a, "encrypt", "server", url, "database", "cli-encrypt", "user", ADMIN, NULL));
+  g_test_trap_assert_stdout ("Pushed 0, pulled 0, merged 0, 0 new conflicts\nNo item is in conflict.\nEncryption is on.\n");
+
+  /* The keyring has it now: a second store reads everything without it. */
+  g_unsetenv ("FIELDBOOK_PASSPHRASE");
+  g_assert_true (run_cli (home_b, "sync", "server", url, "database", "cli-encrypt", "user", ADMIN, NULL));
+  g_test_trap_assert_stdout ("Pushed 0, pulled 2, merged 0, 0 new conflicts\nNo item is in conflict.\n");
+  g_assert_cmpuint (count_items (home_b), ==, 2);
+
+  /* The plain revision is still there until the server compacts. */
+  path = g_strdup_printf ("cli-encrypt/%s?rev=%s", note_id, plain_rev);
+  old = fb_test_server_request (server, "GET", path, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (old), "title"), ==, "Groceries");
+  g_clear_pointer (&old, json_node_unref);
+
+  g_assert_true (run_cli (home_b, "compact", "server", url, "database", "cli-encrypt", "user", ADMIN, NULL));
+  g_test_trap_assert_stdout ("The server is compacting the database; old versions are removed in the background.\n");
+  /* The pinned PouchDB Server compacts before it answers (CouchDB does
+   * it in the background), so the plain body is gone now. */
+  old = fb_test_server_request (server, "GET", path, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 404);
+  g_clear_pointer (&old, json_node_unref);
+
+  g_setenv ("FIELDBOOK_PASSWORD", "wrong", TRUE);
+  g_assert_false (run_cli (home_b, "compact", "server", url, "database", "cli-encrypt", "user", ADMIN, NULL));
+  g_test_trap_assert_stderr ("Could not compact the database: the server lets only its administrator compact a database (check the user name and password)\n");
+
+  g_unsetenv ("FIELDBOOK_PASSWORD");
+  g_setenv ("SECRET_FILE_TEST_PATH", parent_keyring, TRUE);
+  fb_test_remove_tree (home_a);
+  fb_test_remove_tree (home_b);
+}
+
 /* A sync finds a conflict while pushing, then fails on _changes: it still
  * says what it did (and exits non-zero); the next one, which puts nothing
  * new into conflict, still says how many items wait in the store. */
@@ -1122,6 +1210,7 @@ main (int   argc,
   g_test_add_func ("/cli/search", test_search);
   g_test_add_func ("/cli/sync", test_sync);
   g_test_add_func ("/cli/sync/encrypted", test_sync_encrypted);
+  g_test_add_func ("/cli/encrypt", test_encrypt);
   g_test_add_func ("/cli/sync/conflict-then-failure", test_sync_conflict_then_failure);
   g_test_add_func ("/cli/sync/new-conflict-status", test_sync_new_conflict_status);
   g_test_add_func ("/cli/sync/unsent", test_sync_unsent);
