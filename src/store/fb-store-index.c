@@ -405,27 +405,75 @@ _fb_store_build_match_expression (const char *query)
   "FROM items_fts JOIN items ON items.rowid = items_fts.rowid " \
   "WHERE items_fts MATCH ?1 AND items.deleted = 0 " \
   "  AND (?2 IS NULL OR items.collection = ?2) AND items_fts.rowid < ?3 " \
+  "  AND " FB_STORE_HAS_TAGS ("?5") " " \
   "ORDER BY items_fts.rowid DESC LIMIT ?4"
+/* A search of tag:NAME terms only (fb-store-tags.c), in the same order. */
+#define TAGS_FROM \
+  "FROM items WHERE items.deleted = 0 " \
+  "  AND (?2 IS NULL OR items.collection = ?2) AND items.rowid < ?3 " \
+  "  AND " FB_STORE_HAS_TAGS ("?5") " " \
+  "ORDER BY items.rowid DESC LIMIT ?4"
 
-/* Binds a search statement; FALSE when @query has nothing to search. */
-static gboolean
-bind_search (FbStore      *self,
-             sqlite3_stmt *stmt,
-             const char   *collection,
-             const char   *query,
-             gint64        before_rowid,
-             guint         limit)
+/* What a query asks for: FTS5 words (NULL: none) and tags (NULL: none). */
+typedef struct
 {
-  g_autofree char *match = _fb_store_build_match_expression (query);
+  char      *match;
+  GPtrArray *tags;
+} SearchTerms;
 
-  if (match == NULL)
-    return FALSE;
+static void
+search_terms_clear (SearchTerms *terms)
+{
+  g_clear_pointer (&terms->match, g_free);
+  g_clear_pointer (&terms->tags, g_ptr_array_unref);
+}
 
-  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_TRANSIENT);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SearchTerms, search_terms_clear)
+
+/* FALSE when @query has nothing to search. */
+static gboolean
+search_terms_init (SearchTerms *terms,
+                   const char  *query)
+{
+  g_autofree char *words = _fb_store_split_tag_terms (query, &terms->tags);
+
+  terms->match = _fb_store_build_match_expression (words);
+
+  return terms->match != NULL || terms->tags != NULL;
+}
+
+/* The search statement selecting @columns, bound; NULL with @error unset
+ * when @query has nothing to search. */
+static FbCachedStmt *
+prepare_search (FbStore     *self,
+                const char  *columns,
+                const char  *collection,
+                const char  *query,
+                gint64       before_rowid,
+                guint        limit,
+                GError     **error)
+{
+  g_auto(SearchTerms) terms = { NULL, NULL };
+  g_autofree char *sql = NULL;
+  FbCachedStmt *stmt;
+
+  if (!search_terms_init (&terms, query))
+    return NULL;
+
+  index_queue_flush_early (self);
+  sql = g_strconcat ("SELECT ", columns, " ", terms.match != NULL ? SEARCH_FROM : TAGS_FROM, NULL);
+  stmt = _fb_store_get_stmt (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+
+  bind_text (stmt, 1, terms.match);
   bind_text (stmt, 2, collection);
   sqlite3_bind_int64 (stmt, 3, before_rowid);
   sqlite3_bind_int64 (stmt, 4, limit > 0 ? (gint64) limit : -1);
-  return TRUE;
+  if (terms.tags != NULL)
+    sqlite3_bind_text (stmt, 5, _fb_store_tags_to_json (terms.tags), -1, g_free);
+
+  return stmt;
 }
 
 gboolean
@@ -437,16 +485,18 @@ _fb_store_search_keys (FbStore     *self,
                        GArray      *keys,
                        GError     **error)
 {
+  g_autoptr(GError) local_error = NULL;
   g_autoptr(FbCachedStmt) stmt = NULL;
 
-  index_queue_flush_early (self);
-  stmt = _fb_store_get_stmt (self,
-                             "SELECT items.rowid, items.updated_at, items.id " SEARCH_FROM,
-                             error);
+  stmt = prepare_search (self, "items.rowid, items.updated_at, items.id", collection, query,
+                         before_rowid, limit, &local_error);
   if (stmt == NULL)
-    return FALSE;
-  if (!bind_search (self, stmt, collection, query, before_rowid, limit))
-    return TRUE;
+    {
+      if (local_error == NULL)
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
 
   return _fb_store_collect_keys (self, stmt, keys, error);
 }
@@ -458,6 +508,7 @@ fb_store_search_first (FbStore     *self,
                        guint        limit,
                        GError     **error)
 {
+  g_autoptr(GError) local_error = NULL;
   g_autoptr(FbCachedStmt) stmt = NULL;
 
   g_return_val_if_fail (FB_IS_STORE (self), NULL);
@@ -472,12 +523,15 @@ fb_store_search_first (FbStore     *self,
       return g_steal_pointer (&items);
     }
 
-  index_queue_flush_early (self);
-  stmt = _fb_store_get_stmt (self, "SELECT " FB_ITEM_COLUMNS " " SEARCH_FROM, error);
+  stmt = prepare_search (self, FB_ITEM_COLUMNS, collection, query, G_MAXINT64, limit,
+                         &local_error);
   if (stmt == NULL)
-    return NULL;
-  if (!bind_search (self, stmt, collection, query, G_MAXINT64, limit))
-    return g_ptr_array_new_with_free_func (g_object_unref);
+    {
+      if (local_error == NULL)
+        return g_ptr_array_new_with_free_func (g_object_unref);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
 
   return _fb_store_collect_items (self, stmt, NULL, error);
 }
@@ -498,7 +552,7 @@ _fb_store_match_item (FbStore    *self,
                       double     *rank)
 {
   g_autoptr(FbCachedStmt) stmt = NULL;
-  g_autofree char *match = NULL;
+  g_auto(SearchTerms) terms = { NULL, NULL };
   g_autoptr(GError) error = NULL;
   gboolean found;
 
@@ -509,30 +563,35 @@ _fb_store_match_item (FbStore    *self,
     return FALSE;
 
   index_queue_flush_early (self);
-  match = _fb_store_build_match_expression (query);
-  if (match == NULL)
+  if (!search_terms_init (&terms, query) ||
+      !_fb_store_body_has_tags (fb_item_get_body (item), terms.tags))
     return FALSE;
 
-  stmt = _fb_store_get_stmt (self,
-                             "SELECT rowid FROM items_fts WHERE items_fts MATCH ?1 AND rowid = ?2",
-                             &error);
-  if (stmt == NULL)
+  if (terms.match != NULL)
     {
-      g_warning ("Could not search: %s", error->message);
-      return FALSE;
-    }
-  bind_text (stmt, 1, match);
-  sqlite3_bind_int64 (stmt, 2, _fb_item_get_rowid (item));
-  if (!_fb_store_step_row (self, stmt, &found, &error))
-    {
-      g_warning ("Could not search: %s", error->message);
-      return FALSE;
+      stmt = _fb_store_get_stmt (self,
+                                 "SELECT rowid FROM items_fts WHERE items_fts MATCH ?1 AND rowid = ?2",
+                                 &error);
+      if (stmt == NULL)
+        {
+          g_warning ("Could not search: %s", error->message);
+          return FALSE;
+        }
+      bind_text (stmt, 1, terms.match);
+      sqlite3_bind_int64 (stmt, 2, _fb_item_get_rowid (item));
+      if (!_fb_store_step_row (self, stmt, &found, &error))
+        {
+          g_warning ("Could not search: %s", error->message);
+          return FALSE;
+        }
+      if (!found)
+        return FALSE;
     }
 
-  if (found && rank != NULL)
+  if (rank != NULL)
     *rank = -(double) _fb_item_get_rowid (item);
 
-  return found;
+  return TRUE;
 }
 
 static void
@@ -558,7 +617,7 @@ _fb_store_match_items (FbStore    *self,
   g_autoptr(GHashTable) wanted = NULL;
   g_autoptr(FbCachedStmt) stmt = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *match = NULL;
+  g_auto(SearchTerms) terms = { NULL, NULL };
   gint64 lowest = G_MAXINT64;
   int rc;
 
@@ -568,19 +627,30 @@ _fb_store_match_items (FbStore    *self,
   ranks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
 
   index_queue_flush_early (self);
-  match = _fb_store_build_match_expression (query);
-  if (match == NULL || items->len == 0)
+  if (!search_terms_init (&terms, query) || items->len == 0)
     return g_steal_pointer (&ranks);
 
   wanted = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   for (guint i = 0; i < items->len; i++)
     {
-      gint64 *rowid = g_new (gint64, 1);
+      FbItem *item = g_ptr_array_index (items, i);
+      gint64 *rowid;
 
-      *rowid = _fb_item_get_rowid (g_ptr_array_index (items, i));
+      if (!_fb_store_body_has_tags (fb_item_get_body (item), terms.tags))
+        continue;
+      if (terms.match == NULL)
+        {
+          add_rank (ranks, _fb_item_get_rowid (item));
+          continue;
+        }
+
+      rowid = g_new (gint64, 1);
+      *rowid = _fb_item_get_rowid (item);
       lowest = MIN (lowest, *rowid);
       g_hash_table_add (wanted, rowid);
     }
+  if (g_hash_table_size (wanted) == 0)
+    return g_steal_pointer (&ranks);
 
   stmt = _fb_store_get_stmt (self,
                              "SELECT rowid FROM items_fts WHERE items_fts MATCH ?1 AND rowid >= ?2",
@@ -590,7 +660,7 @@ _fb_store_match_items (FbStore    *self,
       g_warning ("Could not search: %s", error->message);
       return g_steal_pointer (&ranks);
     }
-  bind_text (stmt, 1, match);
+  bind_text (stmt, 1, terms.match);
   sqlite3_bind_int64 (stmt, 2, lowest);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

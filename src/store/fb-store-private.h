@@ -354,6 +354,28 @@ gboolean     _fb_store_index_queue_drain     (FbStore          *self,
                                               GError          **error);
 char        *_fb_store_build_match_expression(const char       *query);
 
+/* fb-store-tags.c: tag:NAME terms in a search. The body's "tags" array as
+ * SQL json_each () can walk (an empty one when the body is not JSON or
+ * has no such array, so that no row makes a query fail). */
+#define FB_STORE_BODY_TAGS \
+  "CASE WHEN json_valid (items.body) THEN " \
+  "  CASE WHEN json_type (items.body, '$.tags') = 'array' THEN items.body " \
+  "  ELSE '{\"tags\":[]}' END " \
+  "ELSE '{\"tags\":[]}' END, '$.tags'"
+/* The item has every tag of the JSON array bound as @param (or it is NULL). */
+#define FB_STORE_HAS_TAGS(param) \
+  "(" param " IS NULL OR NOT EXISTS (SELECT 1 FROM json_each (" param ") AS want " \
+  "  WHERE NOT EXISTS (SELECT 1 FROM json_each (" FB_STORE_BODY_TAGS ") AS have " \
+  "    WHERE have.type = 'text' AND have.value = want.value COLLATE NOCASE)))"
+/* @query without its tag:NAME terms; the names in *@tags (char *, NULL
+ * when there are none). */
+char        *_fb_store_split_tag_terms       (const char       *query,
+                                              GPtrArray       **tags);
+char        *_fb_store_tags_to_json          (GPtrArray        *tags);
+/* @body has every one of @tags (NULL: none asked for). */
+gboolean     _fb_store_body_has_tags         (JsonObject       *body,
+                                              GPtrArray        *tags);
+
 /* fb-store-pages.c: the live items in list order without holding them
  * all. @func returns FALSE (with @error) to stop. */
 typedef gboolean (*FbStoreItemFunc) (FbItem   *item,

@@ -140,7 +140,8 @@ GPtrArray   *fb_store_list_items          (FbStore     *self,
 /* Full-text search (title, text, record field values) with prefix matching,
  * every word required, the most recently written first (as the window
  * shows it). @query is what a person typed, not FTS syntax; a blank one
- * lists every item. */
+ * lists every item; `tag:NAME` keeps the items tagged NAME
+ * (fb-store-tags.h). */
 GPtrArray   *fb_store_search              (FbStore     *self,
                                            const char  *collection,
                                            const char  *query,

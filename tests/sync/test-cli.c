@@ -53,7 +53,8 @@ subprocess_run (void)
 
       if (strcmp (name, "sync") == 0 || strcmp (name, "trash") == 0 ||
           strcmp (name, "empty-trash") == 0 || strcmp (name, "change-passphrase") == 0 ||
-          strcmp (name, "encrypt") == 0 || strcmp (name, "compact") == 0)
+          strcmp (name, "encrypt") == 0 || strcmp (name, "compact") == 0 ||
+          strcmp (name, "tags") == 0)
         g_variant_dict_insert (options, name, "b", TRUE);
       else if (strcmp (name, "rest") == 0)
         {
@@ -455,6 +456,67 @@ test_import_bad_files (void)
     g_assert_false (run_cli (home, "import", missing, NULL));
     g_test_trap_assert_stderr ("*Could not import*");
   }
+
+  fb_test_remove_tree (home);
+}
+
+/* --tags lists each tag with its count; --tag NAME (alone or with
+ * --search) keeps the items that have it, notes and records alike. */
+static void
+test_tags (void)
+{
+  g_autofree char *home = new_home ();
+  g_autofree char *note_id = NULL;
+  g_autofree char *record_id = NULL;
+  g_autofree char *heron = NULL;
+  g_autofree char *nest = NULL;
+  g_autofree char *expected = NULL;
+
+  fill_store (home, &note_id, &record_id);
+  {
+    g_autoptr(FbStore) store = open_store (home);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) a = fb_note_body_new ("Heron at the weir", "grey heron");
+    g_autoptr(JsonObject) b = fb_record_body_new ("Heron nest 4");
+    g_autoptr(FbItem) first = NULL;
+    g_autoptr(FbItem) second = NULL;
+    JsonArray *tags = json_array_new ();
+
+    json_array_add_string_element (tags, "birds");
+    json_array_add_string_element (tags, "river walk");
+    json_object_set_array_member (a, "tags", tags);
+    tags = json_array_new ();
+    json_array_add_string_element (tags, "Birds");
+    json_object_set_array_member (b, "tags", tags);
+    first = fb_store_create_item (store, FB_COLLECTION_NOTES, a, &error);
+    g_assert_no_error (error);
+    second = fb_store_create_item (store, FB_COLLECTION_RECORDS, b, &error);
+    g_assert_no_error (error);
+    heron = g_strdup (fb_item_get_id (first));
+    nest = g_strdup (fb_item_get_id (second));
+  }
+
+  g_assert_true (run_cli (home, "tags", NULL));
+  g_test_trap_assert_stdout ("Birds\t2\nriver walk\t1\n");
+
+  g_assert_true (run_cli (home, "tag", "birds", NULL));
+  expected = g_strdup_printf ("%s\tHeron nest 4\n%s\tHeron at the weir\n", nest, heron);
+  g_test_trap_assert_stdout (expected);
+  g_clear_pointer (&expected, g_free);
+
+  g_assert_true (run_cli (home, "tag", "river walk", "search", "weir", NULL));
+  expected = g_strdup_printf ("%s\tHeron at the weir\n", heron);
+  g_test_trap_assert_stdout (expected);
+  g_clear_pointer (&expected, g_free);
+
+  g_assert_true (run_cli (home, "search", "tag:birds nest", NULL));
+  expected = g_strdup_printf ("%s\tHeron nest 4\n", nest);
+  g_test_trap_assert_stdout (expected);
+
+  g_assert_true (run_cli (home, "tag", "milk", NULL));
+  g_test_trap_assert_stdout ("");
+  g_assert_false (run_cli (home, "tag", " ", NULL));
+  g_test_trap_assert_stderr ("*Could not search*");
 
   fb_test_remove_tree (home);
 }
@@ -1208,6 +1270,7 @@ main (int   argc,
   g_test_add_func ("/cli/export-import", test_export_import);
   g_test_add_func ("/cli/import-bad-files", test_import_bad_files);
   g_test_add_func ("/cli/search", test_search);
+  g_test_add_func ("/cli/tags", test_tags);
   g_test_add_func ("/cli/sync", test_sync);
   g_test_add_func ("/cli/sync/encrypted", test_sync_encrypted);
   g_test_add_func ("/cli/encrypt", test_encrypt);

@@ -1,0 +1,194 @@
+/* fb-store-tags.c: the tags of notes and records: counts, and tag:NAME in searches */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fb-item-body.h"
+#include "fb-store-private.h"
+#include "fb-store-tags.h"
+
+void
+fb_tag_count_free (FbTagCount *tag)
+{
+  if (tag == NULL)
+    return;
+
+  g_free (tag->name);
+  g_free (tag);
+}
+
+/* Counted once per item, however it spells the tag ("Birds" and "birds"
+ * are one tag: the first spelling in byte order names it). */
+#define LIST_TAGS_SQL \
+  "SELECT min(tag.value), count(DISTINCT items.rowid) " \
+  "FROM items, json_each(" FB_STORE_BODY_TAGS ") AS tag " \
+  "WHERE items.deleted = 0 AND (?1 IS NULL OR items.collection = ?1) " \
+  "  AND tag.type = 'text' AND tag.value <> '' " \
+  "GROUP BY tag.value COLLATE NOCASE ORDER BY tag.value COLLATE NOCASE"
+
+GPtrArray *
+fb_store_list_tags (FbStore     *self,
+                    const char  *collection,
+                    GError     **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+  g_autoptr(GPtrArray) tags = NULL;
+  int rc;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stmt = _fb_store_get_stmt (self, LIST_TAGS_SQL, error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, collection);
+
+  tags = g_ptr_array_new_with_free_func ((GDestroyNotify) fb_tag_count_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      FbTagCount *tag = g_new0 (FbTagCount, 1);
+
+      tag->name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      tag->count = (guint) sqlite3_column_int64 (stmt, 1);
+      g_ptr_array_add (tags, tag);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      _fb_store_set_sqlite_error (self, error, rc);
+      return NULL;
+    }
+
+  return g_steal_pointer (&tags);
+}
+
+char *
+fb_tag_search_term (const char *name)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (const char *p = name; *p != '\0'; p++)
+    if (g_ascii_isspace (*p))
+      return g_strdup_printf ("tag:\"%s\"", name);
+
+  return g_strdup_printf ("tag:%s", name);
+}
+
+gboolean
+fb_tags_contain (JsonArray  *tags,
+                 const char *name)
+{
+  guint n;
+
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  n = tags != NULL ? json_array_get_length (tags) : 0;
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (tags, i);
+
+      if (JSON_NODE_HOLDS_VALUE (node) &&
+          json_node_get_value_type (node) == G_TYPE_STRING &&
+          g_ascii_strcasecmp (json_node_get_string (node), name) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* ---- tag:NAME in a search ---- */
+
+char *
+_fb_store_split_tag_terms (const char  *query,
+                           GPtrArray  **tags)
+{
+  GString *words = g_string_new (NULL);
+  const char *p = query;
+
+  *tags = NULL;
+  if (query == NULL)
+    return g_string_free (words, FALSE);
+
+  while (*p != '\0')
+    {
+      const char *start;
+
+      while (g_ascii_isspace (*p))
+        p++;
+      if (*p == '\0')
+        break;
+
+      if (g_ascii_strncasecmp (p, "tag:", 4) == 0)
+        {
+          g_autofree char *name = NULL;
+
+          p += 4;
+          if (*p == '"')
+            {
+              const char *close = strchr (p + 1, '"');
+
+              start = p + 1;
+              p = close != NULL ? close + 1 : start + strlen (start);
+              name = g_strndup (start, (close != NULL ? close : p) - start);
+            }
+          else
+            {
+              start = p;
+              while (*p != '\0' && !g_ascii_isspace (*p))
+                p++;
+              name = g_strndup (start, p - start);
+            }
+
+          g_strstrip (name);
+          if (*name != '\0')
+            {
+              if (*tags == NULL)
+                *tags = g_ptr_array_new_with_free_func (g_free);
+              g_ptr_array_add (*tags, g_steal_pointer (&name));
+            }
+          continue;
+        }
+
+      start = p;
+      while (*p != '\0' && !g_ascii_isspace (*p))
+        p++;
+      if (words->len > 0)
+        g_string_append_c (words, ' ');
+      g_string_append_len (words, start, p - start);
+    }
+
+  return g_string_free (words, FALSE);
+}
+
+char *
+_fb_store_tags_to_json (GPtrArray *tags)
+{
+  GString *json = g_string_new ("[");
+
+  for (guint i = 0; tags != NULL && i < tags->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (json, ',');
+      fb_json_append_string (json, g_ptr_array_index (tags, i));
+    }
+  g_string_append_c (json, ']');
+
+  return g_string_free (json, FALSE);
+}
+
+gboolean
+_fb_store_body_has_tags (JsonObject *body,
+                         GPtrArray  *tags)
+{
+  JsonArray *have = fb_body_get_array (body, "tags");
+
+  for (guint i = 0; tags != NULL && i < tags->len; i++)
+    if (!fb_tags_contain (have, g_ptr_array_index (tags, i)))
+      return FALSE;
+
+  return TRUE;
+}
