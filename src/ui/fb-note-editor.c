@@ -11,6 +11,7 @@
 #include "fb-markdown-edit.h"
 #include "fb-markdown-view.h"
 #include "fb-note-editor.h"
+#include "fb-tag-entry.h"
 #include "fb-ui-util.h"
 
 struct _FbNoteEditor
@@ -18,6 +19,7 @@ struct _FbNoteEditor
   GtkWidget        parent_instance;
 
   GtkEntry        *title_entry;
+  FbTagEntry      *tag_entry;
   GtkStack        *mode_stack;
   GtkSourceView   *text_view;
   GtkTextView     *read_view;
@@ -43,6 +45,13 @@ fb_note_editor_new (void)
 
 static void
 title_changed_cb (FbNoteEditor *self)
+{
+  if (self->loading == 0)
+    g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+tags_changed_cb (FbNoteEditor *self)
 {
   if (self->loading == 0)
     g_signal_emit (self, signals[CHANGED], 0);
@@ -235,6 +244,8 @@ fb_note_editor_load (FbNoteEditor *self,
 
   self->loading++;
   gtk_editable_set_text (GTK_EDITABLE (self->title_entry), fb_item_get_title (item));
+  fb_tag_entry_set_tags (self->tag_entry, fb_body_get_array (fb_item_get_body (item), "tags"));
+  gtk_editable_set_text (fb_tag_entry_get_editable (self->tag_entry), "");
   gtk_text_buffer_begin_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
   gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), fb_item_get_text (item), -1);
   gtk_text_buffer_end_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
@@ -256,6 +267,7 @@ fb_note_editor_refresh (FbNoteEditor *self,
 
   self->loading++;
   fb_editable_replace_minimal (GTK_EDITABLE (self->title_entry), fb_body_get_string (body, "title"));
+  fb_tag_entry_set_tags (self->tag_entry, fb_body_get_array (body, "tags"));
   /* The undo history cannot span a version that came from elsewhere. */
   gtk_text_buffer_begin_irreversible_action (GTK_TEXT_BUFFER (self->buffer));
   fb_text_buffer_replace_minimal (GTK_TEXT_BUFFER (self->buffer), fb_body_get_string (body, "text"));
@@ -273,6 +285,7 @@ fb_note_editor_build_body (FbNoteEditor *self,
   JsonObject *body;
   GtkTextIter start, end;
   g_autofree char *text = NULL;
+  g_autoptr(JsonArray) tags = NULL;
 
   g_return_val_if_fail (FB_IS_NOTE_EDITOR (self), NULL);
 
@@ -282,6 +295,10 @@ fb_note_editor_build_body (FbNoteEditor *self,
 
   json_object_set_string_member (body, "title", gtk_editable_get_text (GTK_EDITABLE (self->title_entry)));
   json_object_set_string_member (body, "text", text);
+  /* A body that never had tags gets none just for being saved. */
+  tags = fb_tag_entry_dup_tags (self->tag_entry);
+  if (json_array_get_length (tags) > 0 || json_object_has_member (body, "tags"))
+    json_object_set_array_member (body, "tags", g_steal_pointer (&tags));
 
   return body;
 }
@@ -300,6 +317,14 @@ fb_note_editor_get_title_entry (FbNoteEditor *self)
   g_return_val_if_fail (FB_IS_NOTE_EDITOR (self), NULL);
 
   return GTK_EDITABLE (self->title_entry);
+}
+
+FbTagEntry *
+fb_note_editor_get_tag_entry (FbNoteEditor *self)
+{
+  g_return_val_if_fail (FB_IS_NOTE_EDITOR (self), NULL);
+
+  return self->tag_entry;
 }
 
 GtkTextBuffer *
@@ -352,14 +377,17 @@ fb_note_editor_class_init (FbNoteEditorClass *klass)
 
   gtk_source_init ();
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
+  g_type_ensure (FB_TYPE_TAG_ENTRY);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fieldbook/Fieldbook/ui/fb-note-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, FbNoteEditor, title_entry);
+  gtk_widget_class_bind_template_child (widget_class, FbNoteEditor, tag_entry);
   gtk_widget_class_bind_template_child (widget_class, FbNoteEditor, text_view);
   gtk_widget_class_bind_template_child (widget_class, FbNoteEditor, mode_stack);
   gtk_widget_class_bind_template_child (widget_class, FbNoteEditor, read_view);
   gtk_widget_class_bind_template_callback (widget_class, title_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, title_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, tags_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "note.wrap", "s", wrap_action);
   gtk_widget_class_install_action (widget_class, "note.toggle-task", NULL, toggle_task_action);

@@ -1,4 +1,4 @@
-/* fb-note-editor.h: edits a note: a title and Markdown text */
+/* fb-note-editor.h: edits a note: a title, tags and Markdown text */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #pragma once
@@ -6,13 +6,14 @@
 #include <gtk/gtk.h>
 
 #include "fb-item.h"
+#include "fb-tag-entry.h"
 
 G_BEGIN_DECLS
 
 #define FB_TYPE_NOTE_EDITOR (fb_note_editor_get_type ())
 G_DECLARE_FINAL_TYPE (FbNoteEditor, fb_note_editor, FB, NOTE_EDITOR, GtkWidget)
 
-/* Signals: changed (): the person edited the title or the text. Never
+/* Signals: changed (): the person edited the title, the tags or the text. Never
  * emitted for changes made through load/refresh.
  *
  * Markdown while typing (fb-markdown-edit.c): Enter continues or ends a
@@ -35,6 +36,8 @@ JsonObject    *fb_note_editor_build_body      (FbNoteEditor *self,
                                                JsonObject   *base);
 void           fb_note_editor_focus_title     (FbNoteEditor *self);
 GtkEditable   *fb_note_editor_get_title_entry (FbNoteEditor *self);
+/* The tags under the title (the body's "tags"). */
+FbTagEntry    *fb_note_editor_get_tag_entry   (FbNoteEditor *self);
 GtkTextBuffer *fb_note_editor_get_buffer      (FbNoteEditor *self);
 /* The reading view: the text rendered (fb-markdown-view.c) in place of
  * the Markdown, not editable; it follows loads and refreshes. */

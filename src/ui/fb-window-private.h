@@ -48,6 +48,8 @@ struct _FbWindow
   GtkLabel             *records_count;
   GtkWidget            *notes_conflict;
   GtkWidget            *records_conflict;
+  GtkWidget            *tags_heading;
+  GtkListBox           *tags_list;
   AdwWindowTitle       *list_title;
   AdwWindowTitle       *editor_title;
   GtkWidget            *new_button;
@@ -101,6 +103,9 @@ struct _FbWindow
    * sidebar's Trash entry, and what Ctrl+Z in the list brings back. */
   GtkWidget            *trash_entry;
   char                 *last_deleted_id;
+
+  /* fb-window-tags.c: the recount waiting for idle. */
+  guint                 tags_source;
 };
 
 /* fb-window.c */
@@ -133,6 +138,14 @@ void        _fb_window_focus_title       (FbWindow   *self);
 /* fb-window-header.c: the editor's title and saved state */
 void        _fb_window_header_init       (FbWindow   *self);
 void        _fb_window_update_header     (FbWindow   *self);
+
+/* fb-window-tags.c: the sidebar's Tags */
+void        _fb_window_class_tags_init   (GtkWidgetClass *widget_class);
+void        _fb_window_tags_init         (FbWindow   *self);
+void        _fb_window_tags_dispose      (FbWindow   *self);
+/* Searches for the items tagged @name (the search box says `tag:NAME`). */
+void        _fb_window_show_tag          (FbWindow   *self,
+                                          const char *name);
 
 /* fb-window-keyboard.c: the first Tab after a toast goes to its button */
 void        _fb_window_keyboard_init     (FbWindow   *self);

@@ -1,0 +1,322 @@
+/* test-tags.c: tags under the note title and the sidebar's Tags filtering the list */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-test-tags"
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "fb-item-body.h"
+#include "fb-note-editor.h"
+#include "fb-store.h"
+#include "fb-tag-entry.h"
+#include "fb-test-dir.h"
+#include "fb-test-ui.h"
+#include "fb-test-wait.h"
+#include "fb-window.h"
+
+#define WAIT_FOR(cond) WAIT_UNTIL (cond, 10000)
+
+typedef struct
+{
+  char     *dir;
+  FbStore  *store;
+  FbWindow *window;
+} Fixture;
+
+static gpointer
+child (Fixture    *fixture,
+       const char *name)
+{
+  return fb_test_template_child (fixture->window, FB_TYPE_WINDOW, name);
+}
+
+static FbTagEntry *
+tag_entry (Fixture *fixture)
+{
+  return fb_note_editor_get_tag_entry (child (fixture, "note_editor"));
+}
+
+static void
+create (Fixture    *fixture,
+        const char *collection,
+        const char *title,
+        const char *tags_csv)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) tags = g_strsplit (tags_csv, ",", -1);
+  JsonArray *array = json_array_new ();
+
+  body = g_str_equal (collection, FB_COLLECTION_NOTES) ? fb_note_body_new (title, "")
+                                                       : fb_record_body_new (title);
+  for (guint i = 0; tags[i] != NULL; i++)
+    if (*tags[i] != '\0')
+      json_array_add_string_element (array, tags[i]);
+  json_object_set_array_member (body, "tags", array);
+  item = fb_store_create_item (fixture->store, collection, body, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = fb_test_make_tmp_dir ();
+  path = g_build_filename (fixture->dir, "fieldbook.db", NULL);
+  fixture->store = fb_store_new (path, &error);
+  g_assert_no_error (error);
+
+  create (fixture, FB_COLLECTION_NOTES, "Recipe", "");
+  create (fixture, FB_COLLECTION_NOTES, "Swift", "birds");
+  create (fixture, FB_COLLECTION_NOTES, "Heron", "birds,river");
+  create (fixture, FB_COLLECTION_RECORDS, "Heron nest 4", "Birds");
+
+  fixture->window = g_object_ref_sink (fb_window_new (NULL, fixture->store));
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 700);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  WAIT_FOR (gtk_widget_get_mapped (child (fixture, "list_stack")) &&
+            gtk_widget_get_width (child (fixture, "list_stack")) > 0);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  WAIT_FOR (G_OBJECT (fixture->window)->ref_count == 1);
+  g_assert_finalize_object (g_steal_pointer (&fixture->window));
+  WAIT_FOR (G_OBJECT (fixture->store)->ref_count == 1);
+  g_assert_finalize_object (g_steal_pointer (&fixture->store));
+  fb_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+/* The list's titles, "|"-separated, as its rows show them. */
+static char *
+list_titles (Fixture *fixture)
+{
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (child (fixture, "list_view")));
+  GString *titles = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(FbItem) item = g_list_model_get_item (model, i);
+
+      g_string_append_printf (titles, "%s%s", i > 0 ? "|" : "", fb_item_get_title (item));
+    }
+
+  return g_string_free (titles, FALSE);
+}
+
+static gboolean
+list_is (Fixture    *fixture,
+         const char *expected)
+{
+  g_autofree char *titles = list_titles (fixture);
+
+  return g_strcmp0 (titles, expected) == 0;
+}
+
+/* The sidebar's tags as "name count|name count", from the labels shown. */
+static char *
+sidebar_tags (Fixture *fixture)
+{
+  GtkWidget *list = child (fixture, "tags_list");
+  GString *text = g_string_new (NULL);
+
+  if (!fb_test_is_shown (list) || !fb_test_is_shown (child (fixture, "tags_heading")))
+    return g_string_free (text, FALSE);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *box = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
+      GtkWidget *name = gtk_widget_get_first_child (box);
+      GtkWidget *count = gtk_widget_get_next_sibling (name);
+
+      g_string_append_printf (text, "%s%s %s", text->len > 0 ? "|" : "",
+                              gtk_label_get_label (GTK_LABEL (name)),
+                              gtk_label_get_label (GTK_LABEL (count)));
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+sidebar_is (Fixture    *fixture,
+            const char *expected)
+{
+  g_autofree char *text = sidebar_tags (fixture);
+
+  return g_strcmp0 (text, expected) == 0;
+}
+
+static GtkListBoxRow *
+sidebar_row (Fixture    *fixture,
+             const char *name)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (child (fixture, "tags_list")); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "fb-tag"), name) == 0)
+      return GTK_LIST_BOX_ROW (row);
+
+  return NULL;
+}
+
+static void
+select_title (Fixture    *fixture,
+              const char *title)
+{
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (child (fixture, "list_view")));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(FbItem) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (fb_item_get_title (item), title) == 0)
+        {
+          gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), i);
+          WAIT_FOR (fb_window_get_current_item (fixture->window) != NULL &&
+                    g_strcmp0 (fb_item_get_title (fb_window_get_current_item (fixture->window)),
+                               title) == 0);
+          return;
+        }
+    }
+
+  g_error ("No item “%s” in the list", title);
+}
+
+/* The current item's tags as stored, ","-separated. */
+static char *
+stored_tags (Fixture *fixture)
+{
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *text = g_string_new (NULL);
+  JsonArray *tags;
+
+  g_assert_true (fb_window_flush (fixture->window));
+  item = fb_store_get_item (fixture->store,
+                            fb_item_get_id (fb_window_get_current_item (fixture->window)), &error);
+  g_assert_no_error (error);
+  tags = fb_body_get_array (fb_item_get_body (item), "tags");
+  for (guint i = 0; tags != NULL && i < json_array_get_length (tags); i++)
+    g_string_append_printf (text, "%s%s", i > 0 ? "," : "", json_array_get_string_element (tags, i));
+
+  return g_string_free (text, FALSE);
+}
+
+#define assert_text(expr, expected) \
+  G_STMT_START { g_autofree char *_t = (expr); g_assert_cmpstr (_t, ==, expected); } G_STMT_END
+
+/* Each tag with its count in the sidebar (notes and records, one
+ * spelling); clicking one shows its items and says so in the search box;
+ * Escape brings the list back as it was. */
+static void
+test_sidebar_filters (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  GtkListBoxRow *row;
+
+  WAIT_FOR (sidebar_is (fixture, "Birds 3|river 1"));
+  g_assert_true (list_is (fixture, "Heron|Swift|Recipe"));
+  assert_accessible_label (sidebar_row (fixture, "Birds"), "Tag “Birds”, 3 items");
+
+  row = sidebar_row (fixture, "river");
+  g_signal_emit_by_name (child (fixture, "tags_list"), "row-activated", row);
+  g_assert_cmpstr (gtk_editable_get_text (child (fixture, "search_entry")), ==, "tag:river");
+  WAIT_FOR (list_is (fixture, "Heron"));
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-tag", "s", "Birds");
+  g_assert_cmpstr (gtk_editable_get_text (child (fixture, "search_entry")), ==, "tag:Birds");
+  WAIT_FOR (list_is (fixture, "Heron|Swift"));
+
+  g_signal_emit_by_name (child (fixture, "search_entry"), "stop-search");
+  WAIT_FOR (list_is (fixture, "Heron|Swift|Recipe"));
+  g_assert_cmpstr (gtk_editable_get_text (child (fixture, "search_entry")), ==, "");
+}
+
+/* The entry under the title shows the note's tags; Enter or a comma adds
+ * one, a chip's button removes it; the store, the sidebar and a list
+ * filtered by the tag follow. */
+static void
+test_entry_edits_tags (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  GtkEditable *editable;
+  GtkEntryCompletion *completion;
+  GtkTreeModel *known;
+  GtkTreeIter iter;
+  GString *known_text = g_string_new (NULL);
+  g_autofree char *known_names = NULL;
+
+  select_title (fixture, "Heron");
+  editable = fb_tag_entry_get_editable (tag_entry (fixture));
+  WAIT_FOR (fb_test_is_shown (GTK_WIDGET (editable)));
+  g_assert_true (fb_test_is_shown (fb_tag_entry_get_chip (tag_entry (fixture), "birds")));
+  g_assert_true (fb_test_is_shown (fb_tag_entry_get_chip (tag_entry (fixture), "river")));
+  assert_accessible_label (fb_tag_entry_get_chip (tag_entry (fixture), "river"),
+                           "Remove the tag “river”");
+
+  /* Another note shows its own tags only. */
+  select_title (fixture, "Swift");
+  g_assert_nonnull (fb_tag_entry_get_chip (tag_entry (fixture), "birds"));
+  g_assert_null (fb_tag_entry_get_chip (tag_entry (fixture), "river"));
+
+  /* The completion offers the tags there are. */
+  completion = gtk_entry_get_completion (GTK_ENTRY (editable));
+  known = gtk_entry_completion_get_model (completion);
+  for (gboolean ok = gtk_tree_model_get_iter_first (known, &iter); ok;
+       ok = gtk_tree_model_iter_next (known, &iter))
+    {
+      g_autofree char *name = NULL;
+
+      gtk_tree_model_get (known, &iter, 0, &name, -1);
+      g_string_append_printf (known_text, "%s%s", known_text->len > 0 ? "," : "", name);
+    }
+  known_names = g_string_free (known_text, FALSE);
+  g_assert_cmpstr (known_names, ==, "Birds,river");
+
+  /* Typed with a comma, then with Enter; a tag already there (any case) is
+   * not added twice. */
+  gtk_editable_set_text (editable, "river, BIRDS,");
+  g_assert_cmpstr (gtk_editable_get_text (editable), ==, "");
+  gtk_editable_set_text (editable, "dawn chorus");
+  g_signal_emit_by_name (editable, "activate");
+  g_assert_cmpstr (gtk_editable_get_text (editable), ==, "");
+  assert_text (stored_tags (fixture), "birds,river,dawn chorus");
+  WAIT_FOR (sidebar_is (fixture, "Birds 3|dawn chorus 1|river 2"));
+
+  /* A filtered list takes the newly tagged note in. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-tag", "s", "dawn chorus");
+  g_assert_cmpstr (gtk_editable_get_text (child (fixture, "search_entry")), ==,
+                   "tag:\"dawn chorus\"");
+  WAIT_FOR (list_is (fixture, "Swift"));
+
+  /* Removing it with the chip's button drops it from the list. */
+  g_signal_emit_by_name (fb_tag_entry_get_chip (tag_entry (fixture), "dawn chorus"), "clicked");
+  assert_text (stored_tags (fixture), "birds,river");
+  WAIT_FOR (list_is (fixture, ""));
+  WAIT_FOR (sidebar_is (fixture, "Birds 3|river 2"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/tags/sidebar-filters", Fixture, NULL,
+              fixture_setup, test_sidebar_filters, fixture_teardown);
+  g_test_add ("/tags/entry-edits-tags", Fixture, NULL,
+              fixture_setup, test_entry_edits_tags, fixture_teardown);
+
+  return g_test_run ();
+}
