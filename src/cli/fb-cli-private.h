@@ -58,4 +58,11 @@ gboolean  _fb_cli_has_search_command     (GVariantDict *options);
 int       _fb_cli_run_search             (FbStore      *store,
                                           GVariantDict *options);
 
+void      _fb_cli_add_attachment_options (GApplication *app);
+gboolean  _fb_cli_has_attachment_command (GVariantDict *options);
+/* --attach, --attachments, --save-attachment, --collect-attachments
+ * (fb-cli-attachments.c): the exit status. */
+int       _fb_cli_run_attachment_command (FbStore      *store,
+                                          GVariantDict *options);
+
 G_END_DECLS

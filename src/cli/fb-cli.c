@@ -55,6 +55,7 @@ fb_cli_add_options (GApplication *app)
   _fb_cli_add_history_options (app);
   _fb_cli_add_csv_options (app);
   _fb_cli_add_search_options (app);
+  _fb_cli_add_attachment_options (app);
   g_application_set_option_context_description (app,
                                                 _("Exit status: 0 when all is done and synced, 1 when a command failed, "
                                                   "3 when --sync put items into conflict, "
@@ -523,7 +524,7 @@ fb_cli_handle_local_options (GApplication *app,
   if (!sync && export_path == NULL && import_path == NULL &&
       !_fb_cli_has_encryption_command (options) &&
       !_fb_cli_has_history_command (options) && !_fb_cli_has_csv_command (options) &&
-      !_fb_cli_has_search_command (options))
+      !_fb_cli_has_search_command (options) && !_fb_cli_has_attachment_command (options))
     return -1;
 
   store = fb_store_new (NULL, &error);
@@ -541,6 +542,8 @@ fb_cli_handle_local_options (GApplication *app,
     return _fb_cli_run_csv_command (store, options);
   if (_fb_cli_has_search_command (options))
     return _fb_cli_run_search (store, options);
+  if (_fb_cli_has_attachment_command (options))
+    return _fb_cli_run_attachment_command (store, options);
 
   if (import_path != NULL)
     status = run_import (store, import_path);

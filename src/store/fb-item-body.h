@@ -48,9 +48,10 @@ GPtrArray   *fb_record_body_get_field_names (JsonObject *body);
 void         fb_json_append_string      (GString    *out,
                                          const char *str);
 
-/* Another program's attachments: the CouchDB document's "_attachments"
- * stubs, kept in the body under this key so that writing the item back
- * keeps them. The editors never show or change it; only the server does. */
+/* An item's attachments: the CouchDB document's "_attachments", kept in
+ * the body under this key in CouchDB's form (see fb-attachments.h), ours and
+ * other programs' alike. A local edit of the body never changes it; only
+ * fb-attachments.c and the server do. */
 #define FB_BODY_ATTACHMENTS "_attachments"
 
 /* Whether @name is a key of a document's envelope ("_id", "_rev",

@@ -736,6 +736,40 @@ fb_store_get_history_size (FbStore  *self,
   return TRUE;
 }
 
+gboolean
+_fb_store_history_foreach_body (FbStore         *self,
+                                FbStoreBodyFunc  func,
+                                gpointer         user_data,
+                                GError         **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  /* Its own statement: @func may run queries of the cache. */
+  rc = sqlite3_prepare_v2 (self->db, "SELECT body FROM history", -1, &stmt, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autofree char *body = decompress_text (sqlite3_column_blob (stmt, 0),
+                                               sqlite3_column_bytes (stmt, 0));
+
+      if (body != NULL && !func (body, user_data))
+        {
+          rc = SQLITE_DONE;
+          break;
+        }
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _fb_store_set_sqlite_error (self, error, rc);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* ---- Trash ---- */
 
 gboolean

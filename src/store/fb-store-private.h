@@ -22,7 +22,7 @@ G_BEGIN_DECLS
 #define FB_ITEM_N_COLUMNS 15
 
 /* The newest schema this build writes. */
-#define FB_STORE_SCHEMA_VERSION 6
+#define FB_STORE_SCHEMA_VERSION 7
 
 /* PRAGMA application_id of a Fieldbook database ("FBk1"). */
 #define FB_STORE_APPLICATION_ID 0x46426b31
@@ -235,6 +235,24 @@ gboolean     _fb_store_history_forget        (FbStore          *self,
                                               GError          **error);
 gboolean     _fb_store_history_migrate       (FbStore          *self,
                                               GError          **error);
+/* fb-attachments.c: the table of attachment files (schema v7). */
+gboolean     _fb_store_attachments_migrate   (FbStore          *self,
+                                              GError          **error);
+/* Calls @func with the JSON text of every version the history keeps
+ * (for the attachment collector); stops at its FALSE. */
+typedef gboolean (*FbStoreBodyFunc) (const char *body,
+                                     gpointer    user_data);
+gboolean     _fb_store_history_foreach_body  (FbStore          *self,
+                                              FbStoreBodyFunc   func,
+                                              gpointer          user_data,
+                                              GError          **error);
+/* A local edit with @body exactly as given, "_attachments" included
+ * (fb_store_save_local_edit () keeps the ones before): attaching and
+ * removing files. History is kept as for any edit. */
+gboolean     _fb_store_save_local_attachments (FbStore          *self,
+                                               const FbStoreRow *before,
+                                               const char       *body,
+                                               GError          **error);
 /* A tombstone about to be purged stays as a Trash entry (*keep) unless the
  * person deleted it for good. */
 gboolean     _fb_store_trash_keeps           (FbStore          *self,

@@ -403,23 +403,16 @@ _fb_store_purge_row (FbStore             *self,
          _fb_store_trash_add (self, before->id, error);
 }
 
-/* A change the person made: new body/deleted, a new local_seq, pending
- * (a conflict stays a conflict until it is resolved). */
-gboolean
-_fb_store_save_local_edit (FbStore           *self,
-                           const FbStoreRow  *before,
-                           const char        *body,
-                           gboolean           deleted,
-                           GError           **error)
+/* A change with @body as given: a new local_seq, pending (a conflict
+ * stays a conflict until it is resolved). */
+static gboolean
+save_local_edit_as_is (FbStore           *self,
+                       const FbStoreRow  *before,
+                       const char        *body,
+                       gboolean           deleted,
+                       GError           **error)
 {
   g_auto(FbStoreRow) after = { 0, };
-  g_autofree char *kept = NULL;
-
-  /* A local edit never changes another program's attachments, whatever
-   * the editor or an import passed. */
-  kept = fb_body_json_with_attachments_of (body, before->body);
-  if (kept != NULL)
-    body = kept;
 
   _fb_store_row_copy (before, &after);
   _fb_store_set_string (&after.body, body);
@@ -432,6 +425,37 @@ _fb_store_save_local_edit (FbStore           *self,
 
   return _fb_store_save_row (self, before, &after, FB_STORE_CHANGE_LOCAL_EDIT, error);
 }
+
+/* A change the person made: new body/deleted, its attachments kept. */
+gboolean
+_fb_store_save_local_edit (FbStore           *self,
+                           const FbStoreRow  *before,
+                           const char        *body,
+                           gboolean           deleted,
+                           GError           **error)
+{
+  g_autofree char *kept = NULL;
+
+  /* A local edit never changes the attachments, whatever the editor or an
+   * import passed: only fb-attachments.c does
+   * (_fb_store_save_local_attachments ()). */
+  kept = fb_body_json_with_attachments_of (body, before->body);
+  if (kept != NULL)
+    body = kept;
+
+  return save_local_edit_as_is (self, before, body, deleted, error);
+}
+
+gboolean
+_fb_store_save_local_attachments (FbStore           *self,
+                                  const FbStoreRow  *before,
+                                  const char        *body,
+                                  GError           **error)
+{
+  return _fb_store_history_keep (self, before, FB_HISTORY_KEEP_BEFORE_EDIT, error) &&
+         save_local_edit_as_is (self, before, body, FALSE, error);
+}
+
 
 gboolean
 _fb_store_insert_new_item (FbStore     *self,

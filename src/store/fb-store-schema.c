@@ -193,6 +193,8 @@ static const MigrateFunc migrations[FB_STORE_SCHEMA_VERSION] = {
   migrate_to_v4,
   migrate_to_v5,
   migrate_to_v6,
+  /* v7: attachment files (fb-attachments.c). */
+  _fb_store_attachments_migrate,
 };
 
 gboolean

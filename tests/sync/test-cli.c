@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fb-attachments.h"
 #include "fb-cli.h"
 #include "fb-crypto.h"
 #include "fb-credentials.h"
@@ -54,12 +55,19 @@ subprocess_run (void)
       if (strcmp (name, "sync") == 0 || strcmp (name, "trash") == 0 ||
           strcmp (name, "empty-trash") == 0 || strcmp (name, "change-passphrase") == 0 ||
           strcmp (name, "encrypt") == 0 || strcmp (name, "compact") == 0 ||
-          strcmp (name, "tags") == 0)
+          strcmp (name, "tags") == 0 || strcmp (name, "collect-attachments") == 0)
         g_variant_dict_insert (options, name, "b", TRUE);
       else if (strcmp (name, "rest") == 0)
         {
           const char *rest[] = { args[++i], NULL };
 
+          g_variant_dict_insert (options, G_OPTION_REMAINING, "^as", rest);
+        }
+      else if (strcmp (name, "rest2") == 0)
+        {
+          const char *rest[] = { args[i + 1], args[i + 2], NULL };
+
+          i += 2;
           g_variant_dict_insert (options, G_OPTION_REMAINING, "^as", rest);
         }
       else if (strcmp (name, "export") == 0 || strcmp (name, "import") == 0)
@@ -577,6 +585,60 @@ test_search (void)
   g_test_trap_assert_stderr ("*Could not search*");
 
   fb_test_remove_tree (home);
+}
+
+/* --attach, --attachments, --save-attachment and --collect-attachments: a
+ * file attached twice is stored once; the saved copy has the same bytes. */
+static void
+test_attachments (void)
+{
+  g_autofree char *home = new_home ();
+  g_autofree char *note_id = NULL;
+  g_autofree char *record_id = NULL;
+  g_autofree char *photo = g_build_filename (home, "heron.jpg", NULL);
+  g_autofree char *copy = g_build_filename (home, "copy.jpg", NULL);
+  g_autofree char *expected = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *sha256 = NULL;
+  const char bytes[] = "\xff\xd8\xff\xe0 not really a JPEG";
+
+  fill_store (home, &note_id, &record_id);
+  g_assert_true (g_file_set_contents (photo, bytes, sizeof bytes, NULL));
+  sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, sizeof bytes);
+  expected = g_strdup_printf ("heron.jpg\timage/jpeg\t%zu\tsha256-%s\n", sizeof bytes, sha256);
+
+  g_assert_true (run_cli (home, "attach", note_id, "rest", photo, NULL));
+  g_test_trap_assert_stdout (expected);
+  g_assert_true (run_cli (home, "attach", note_id, "rest", photo, NULL));
+  g_assert_true (run_cli (home, "attachments", note_id, NULL));
+  g_test_trap_assert_stdout (expected);
+
+  {
+    g_autoptr(FbStore) store = open_store (home);
+    g_autofree char *dir = fb_store_dup_attachments_dir (store);
+    g_autoptr(GDir) files = g_dir_open (dir, 0, NULL);
+    guint n = 0;
+
+    while (g_dir_read_name (files) != NULL)
+      n++;
+    g_assert_cmpuint (n, ==, 1);
+    g_assert_cmpuint (fb_store_get_pending_count (store), >=, 1);
+  }
+
+  g_assert_true (run_cli (home, "save-attachment", note_id, "rest2", "heron.jpg", copy, NULL));
+  g_assert_true (g_file_get_contents (copy, &saved, NULL, NULL));
+  g_assert_cmpmem (saved, sizeof bytes, bytes, sizeof bytes);
+
+  g_assert_false (run_cli (home, "save-attachment", note_id, "rest2", "owl.jpg", copy, NULL));
+  g_test_trap_assert_stderr ("*no attachment*owl.jpg*");
+  g_assert_false (run_cli (home, "attach", note_id, NULL));
+  g_test_trap_assert_stderr ("*--attach ID FILE*");
+  g_assert_false (run_cli (home, "attach", "no-such-id", "rest", photo, NULL));
+  g_test_trap_assert_stderr ("*Could not attach*");
+
+  /* Still named by the note: nothing to collect. */
+  g_assert_true (run_cli (home, "collect-attachments", NULL));
+  g_test_trap_assert_stdout ("Removed 0 unused attachment files\n");
 }
 
 static void
@@ -1271,6 +1333,7 @@ main (int   argc,
   g_test_add_func ("/cli/import-bad-files", test_import_bad_files);
   g_test_add_func ("/cli/search", test_search);
   g_test_add_func ("/cli/tags", test_tags);
+  g_test_add_func ("/cli/attachments", test_attachments);
   g_test_add_func ("/cli/sync", test_sync);
   g_test_add_func ("/cli/sync/encrypted", test_sync_encrypted);
   g_test_add_func ("/cli/encrypt", test_encrypt);

@@ -1,0 +1,203 @@
+/* fb-cli-attachments.c: the command line's attachments (--attach, --attachments, --save-attachment) */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-cli"
+
+#include "config.h"
+
+#include <gio/gunixoutputstream.h>
+#include <glib/gi18n.h>
+#include <unistd.h>
+
+#include "fb-attachments.h"
+#include "fb-cli.h"
+#include "fb-cli-private.h"
+
+void
+_fb_cli_add_attachment_options (GApplication *app)
+{
+  /* The second and third arguments come as G_OPTION_REMAINING, which
+   * fb-cli-history.c declares. */
+  g_application_add_main_option (app, "attach", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
+                                 _("Attach a file to an item and quit"), _("ID FILE"));
+  g_application_add_main_option (app, "attachments", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
+                                 _("List the attachments of an item (name, type, size, SHA-256) and quit"),
+                                 _("ID"));
+  g_application_add_main_option (app, "save-attachment", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
+                                 _("Write an attachment of an item to a file (“-” for standard output) and quit"),
+                                 _("ID NAME FILE"));
+  g_application_add_main_option (app, "collect-attachments", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,
+                                 _("Remove the attachment files nothing needs any more and quit"), NULL);
+}
+
+gboolean
+_fb_cli_has_attachment_command (GVariantDict *options)
+{
+  return g_variant_dict_contains (options, "attach") ||
+         g_variant_dict_contains (options, "attachments") ||
+         g_variant_dict_contains (options, "save-attachment") ||
+         g_variant_dict_contains (options, "collect-attachments");
+}
+
+/* The remaining arguments, when there are exactly @n of them. */
+static const char **
+remaining (GVariantDict *options,
+           guint         n)
+{
+  const char **rest = NULL;
+
+  if (!g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &rest))
+    return NULL;
+  if (g_strv_length ((char **) rest) != n)
+    {
+      g_free (rest);
+      return NULL;
+    }
+  return rest;
+}
+
+static int
+run_attach (FbStore      *store,
+            const char   *id,
+            GVariantDict *options)
+{
+  g_autofree const char **rest = remaining (options, 1);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autoptr(FbAttachment) attachment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *sha256 = NULL;
+
+  if (rest == NULL)
+    {
+      g_printerr (_("--attach needs an item and a file: --attach ID FILE\n"));
+      return 1;
+    }
+
+  file = g_file_new_for_commandline_arg (rest[0]);
+  name = g_file_get_basename (file);
+  in = g_file_read (file, NULL, &error);
+  if (in != NULL)
+    attachment = fb_store_add_attachment (store, id, name, NULL, G_INPUT_STREAM (in), NULL, &error);
+  if (attachment == NULL)
+    {
+      /* Translators: the first %s is a file name, the second says why */
+      g_printerr (_("Could not attach %s: %s\n"), rest[0], error->message);
+      return 1;
+    }
+
+  sha256 = fb_attachment_dup_sha256_digest (attachment);
+  g_print ("%s\t%s\t%" G_GINT64_FORMAT "\t%s\n", attachment->name, attachment->content_type,
+           attachment->length, sha256);
+  return FB_CLI_EXIT_OK;
+}
+
+/* One line each: name, content type, size in bytes, "sha256-…" (or
+ * "not-downloaded" while the file is only on the server). */
+static int
+run_list (FbStore    *store,
+          const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = fb_store_list_attachments (store, id, &error);
+
+  if (list == NULL)
+    {
+      g_printerr (_("Could not list the attachments of “%s”: %s\n"), id, error->message);
+      return 1;
+    }
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      FbAttachment *attachment = list->pdata[i];
+      g_autofree char *sha256 = fb_attachment_dup_sha256_digest (attachment);
+
+      /* A word for scripts: not translated. */
+      g_print ("%s\t%s\t%" G_GINT64_FORMAT "\t%s\n", attachment->name, attachment->content_type,
+               attachment->length, sha256 != NULL ? sha256 : "not-downloaded");
+    }
+  return FB_CLI_EXIT_OK;
+}
+
+static int
+run_save (FbStore      *store,
+          const char   *id,
+          GVariantDict *options)
+{
+  g_autofree const char **rest = remaining (options, 2);
+  g_autoptr(FbAttachment) attachment = NULL;
+  g_autoptr(GFile) source = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (rest == NULL)
+    {
+      g_printerr (_("--save-attachment needs an item, a name and a file: --save-attachment ID NAME FILE\n"));
+      return 1;
+    }
+
+  attachment = fb_store_get_attachment (store, id, rest[0], &error);
+  if (attachment != NULL)
+    source = fb_store_get_attachment_file (store, attachment->digest, &error);
+  if (source == NULL)
+    {
+      g_printerr (_("Could not save the attachment “%s”: %s\n"), rest[0], error->message);
+      return 1;
+    }
+
+  if (g_strcmp0 (rest[1], "-") == 0)
+    {
+      g_autoptr(GFileInputStream) in = g_file_read (source, NULL, &error);
+      g_autoptr(GOutputStream) out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+
+      ok = in != NULL &&
+           g_output_stream_splice (out, G_INPUT_STREAM (in), G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE,
+                                   NULL, &error) >= 0;
+    }
+  else
+    {
+      g_autoptr(GFile) target = g_file_new_for_commandline_arg (rest[1]);
+
+      ok = g_file_copy (source, target, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error);
+    }
+
+  if (!ok)
+    {
+      g_printerr (_("Could not save the attachment “%s”: %s\n"), rest[0], error->message);
+      return 1;
+    }
+  return FB_CLI_EXIT_OK;
+}
+
+static int
+run_collect (FbStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  if (!fb_store_collect_attachments (store, FB_ATTACHMENTS_GRACE_MS, &n, &error))
+    {
+      g_printerr (_("Could not remove unused attachment files: %s\n"), error->message);
+      return 1;
+    }
+
+  g_print (ngettext ("Removed %u unused attachment file\n",
+                     "Removed %u unused attachment files\n", n), n);
+  return FB_CLI_EXIT_OK;
+}
+
+int
+_fb_cli_run_attachment_command (FbStore      *store,
+                                GVariantDict *options)
+{
+  const char *id = NULL;
+
+  if (g_variant_dict_lookup (options, "attach", "&s", &id))
+    return run_attach (store, id, options);
+  if (g_variant_dict_lookup (options, "attachments", "&s", &id))
+    return run_list (store, id);
+  if (g_variant_dict_lookup (options, "save-attachment", "&s", &id))
+    return run_save (store, id, options);
+  return run_collect (store);
+}

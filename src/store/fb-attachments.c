@@ -1,0 +1,870 @@
+/* fb-attachments.c: attachment files, named by their SHA-256, and the bodies that list them */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* O_DIRECTORY and O_CLOEXEC under -std=c11. */
+#define _GNU_SOURCE
+#define G_LOG_DOMAIN "fb-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <utime.h>
+#include <unistd.h>
+
+#include "fb-attachments.h"
+#include "fb-item-body.h"
+#include "fb-store-private.h"
+
+/* Owns the attachment_blobs table and the folder of files. A file is
+ * written completely (temporary name, fsync, rename, fsync of the folder)
+ * before any body names it, and a body names it in the same transaction as
+ * its table row: a crash leaves at most a file nothing names, which the
+ * collector removes later. */
+
+#define READ_SIZE (64 * 1024)
+
+gboolean
+_fb_store_attachments_migrate (FbStore  *self,
+                               GError  **error)
+{
+  /* digest: CouchDB's "md5-<base64>" as bodies name it; sha256: the file. */
+  return _fb_store_exec_once (self,
+                              "CREATE TABLE attachment_blobs ("
+                              "  digest TEXT PRIMARY KEY NOT NULL,"
+                              "  sha256 TEXT NOT NULL,"
+                              "  length INTEGER NOT NULL"
+                              ") WITHOUT ROWID;",
+                              error);
+}
+
+void
+fb_attachment_free (FbAttachment *attachment)
+{
+  if (attachment == NULL)
+    return;
+
+  g_free (attachment->name);
+  g_free (attachment->content_type);
+  g_free (attachment->digest);
+  g_free (attachment->sha256);
+  g_free (attachment);
+}
+
+char *
+fb_attachment_dup_sha256_digest (const FbAttachment *attachment)
+{
+  g_return_val_if_fail (attachment != NULL, NULL);
+
+  if (attachment->sha256 == NULL)
+    return NULL;
+  return g_strconcat ("sha256-", attachment->sha256, NULL);
+}
+
+static FbAttachment *
+attachment_from_entry (const char *name,
+                       JsonObject *entry)
+{
+  FbAttachment *attachment = g_new0 (FbAttachment, 1);
+  JsonNode *length = json_object_get_member (entry, "length");
+
+  attachment->name = g_strdup (name);
+  attachment->content_type = g_strdup (fb_body_get_string (entry, "content_type"));
+  attachment->digest = g_strdup (fb_body_get_string (entry, "digest"));
+  if (length != NULL && JSON_NODE_HOLDS_VALUE (length))
+    attachment->length = json_node_get_int (length);
+
+  return attachment;
+}
+
+static int
+compare_by_name (gconstpointer a,
+                 gconstpointer b)
+{
+  const FbAttachment *x = *(FbAttachment * const *) a;
+  const FbAttachment *y = *(FbAttachment * const *) b;
+
+  return strcmp (x->name, y->name);
+}
+
+GPtrArray *
+fb_body_list_attachments (JsonObject *body)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) fb_attachment_free);
+  JsonObject *attachments = fb_body_get_object (body, FB_BODY_ATTACHMENTS);
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  if (attachments == NULL)
+    return list;
+
+  json_object_iter_init (&iter, attachments);
+  while (json_object_iter_next (&iter, &name, &node))
+    if (JSON_NODE_HOLDS_OBJECT (node))
+      g_ptr_array_add (list, attachment_from_entry (name, json_node_get_object (node)));
+  g_ptr_array_sort (list, compare_by_name);
+
+  return list;
+}
+
+char *
+fb_store_dup_attachments_dir (FbStore *self)
+{
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+
+  return g_strconcat (self->path, ".attachments", NULL);
+}
+
+/* The SHA-256 (hex) of the file for @digest, or NULL (*@found FALSE). */
+static gboolean
+lookup_blob (FbStore     *self,
+             const char  *digest,
+             char       **sha256,
+             GError     **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+  gboolean found;
+
+  *sha256 = NULL;
+  stmt = _fb_store_get_stmt (self, "SELECT sha256 FROM attachment_blobs WHERE digest = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_TRANSIENT);
+  if (!_fb_store_step_row (self, stmt, &found, error))
+    return FALSE;
+  if (found)
+    *sha256 = _fb_store_column_dup (stmt, 0);
+
+  return TRUE;
+}
+
+static char *
+blob_path (FbStore    *self,
+           const char *sha256)
+{
+  g_autofree char *dir = fb_store_dup_attachments_dir (self);
+
+  return g_build_filename (dir, sha256, NULL);
+}
+
+/* The SHA-256 of @digest's file if the table names it and it is on disk. */
+static gboolean
+lookup_present_blob (FbStore     *self,
+                     const char  *digest,
+                     char       **sha256,
+                     GError     **error)
+{
+  g_autofree char *path = NULL;
+
+  if (!lookup_blob (self, digest, sha256, error))
+    return FALSE;
+  if (*sha256 == NULL)
+    return TRUE;
+
+  path = blob_path (self, *sha256);
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    g_clear_pointer (sha256, g_free);
+
+  return TRUE;
+}
+
+GPtrArray *
+fb_store_list_attachments (FbStore     *self,
+                           const char  *id,
+                           GError     **error)
+{
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  item = fb_store_get_item (self, id, error);
+  if (item == NULL)
+    return NULL;
+
+  list = fb_body_list_attachments (fb_item_get_body (item));
+  for (guint i = 0; i < list->len; i++)
+    {
+      FbAttachment *attachment = list->pdata[i];
+
+      if (!lookup_present_blob (self, attachment->digest, &attachment->sha256, error))
+        return NULL;
+    }
+
+  return g_steal_pointer (&list);
+}
+
+FbAttachment *
+fb_store_get_attachment (FbStore     *self,
+                         const char  *id,
+                         const char  *name,
+                         GError     **error)
+{
+  g_autoptr(GPtrArray) list = NULL;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  list = fb_store_list_attachments (self, id, error);
+  if (list == NULL)
+    return NULL;
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      FbAttachment *attachment = list->pdata[i];
+
+      if (strcmp (attachment->name, name) == 0)
+        return g_ptr_array_steal_index (list, i);
+    }
+
+  g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND,
+               _("The item has no attachment “%s”"), name);
+  return NULL;
+}
+
+GFile *
+fb_store_get_attachment_file (FbStore     *self,
+                              const char  *digest,
+                              GError     **error)
+{
+  g_autofree char *sha256 = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (digest != NULL, NULL);
+
+  if (!lookup_present_blob (self, digest, &sha256, error))
+    return NULL;
+  if (sha256 == NULL)
+    {
+      g_set_error_literal (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND,
+                           _("The attachment’s file is not on this device yet: it comes with the next sync"));
+      return NULL;
+    }
+
+  path = blob_path (self, sha256);
+  return g_file_new_for_path (path);
+}
+
+/* ---- Writing files ---- */
+
+typedef struct
+{
+  char   *sha256;
+  char   *digest;
+  gint64  length;
+  guchar  head[256];  /* the first bytes, for guessing a content type */
+  gsize   head_len;
+} Blob;
+
+static void
+blob_clear (Blob *blob)
+{
+  g_clear_pointer (&blob->sha256, g_free);
+  g_clear_pointer (&blob->digest, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Blob, blob_clear)
+
+static void
+set_errno_error (GError     **error,
+                 int          saved_errno,
+                 const char  *path)
+{
+  g_set_error (error, FB_STORE_ERROR,
+               saved_errno == ENOSPC ? FB_STORE_ERROR_FULL : FB_STORE_ERROR_FAILED,
+               _("Could not write the attachment file “%s”: %s"),
+               path, g_strerror (saved_errno));
+}
+
+static gboolean
+write_all (int           fd,
+           const guchar *data,
+           gsize         len)
+{
+  while (len > 0)
+    {
+      ssize_t n = write (fd, data, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return FALSE;
+      data += n;
+      len -= (gsize) n;
+    }
+  return TRUE;
+}
+
+static gboolean
+sync_dir (const char *dir)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  ok = fsync (fd) == 0;
+  close (fd);
+  return ok;
+}
+
+/* Copies @data into the folder as a file named by its SHA-256 (unless that
+ * file is there already: then it is only touched, so that the collector's
+ * grace time starts again), and says its digests. */
+static gboolean
+write_blob (FbStore       *self,
+            GInputStream  *data,
+            Blob          *blob,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autofree char *dir = fb_store_dup_attachments_dir (self);
+  g_autofree char *tmp = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *base64 = NULL;
+  g_autofree guchar *buffer = g_malloc (READ_SIZE);
+  g_autoptr(GChecksum) sha256 = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GChecksum) md5 = g_checksum_new (G_CHECKSUM_MD5);
+  guint8 md5_bytes[16];
+  gsize md5_len = sizeof md5_bytes;
+  int fd;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      set_errno_error (error, errno, dir);
+      return FALSE;
+    }
+
+  tmp = g_build_filename (dir, ".tmp-XXXXXX", NULL);
+  fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      set_errno_error (error, errno, tmp);
+      return FALSE;
+    }
+
+  blob->length = 0;
+  blob->head_len = 0;
+  for (;;)
+    {
+      gssize n = g_input_stream_read (data, buffer, READ_SIZE, cancellable, error);
+
+      if (n < 0)
+        goto failed;
+      if (n == 0)
+        break;
+      if (!write_all (fd, buffer, (gsize) n))
+        {
+          set_errno_error (error, errno, tmp);
+          goto failed;
+        }
+      if (blob->head_len < sizeof blob->head)
+        {
+          gsize more = MIN ((gsize) n, sizeof blob->head - blob->head_len);
+
+          memcpy (blob->head + blob->head_len, buffer, more);
+          blob->head_len += more;
+        }
+      g_checksum_update (sha256, buffer, n);
+      g_checksum_update (md5, buffer, n);
+      blob->length += n;
+    }
+
+  if (fsync (fd) != 0)
+    {
+      set_errno_error (error, errno, tmp);
+      goto failed;
+    }
+  close (fd);
+  fd = -1;
+
+  g_checksum_get_digest (md5, md5_bytes, &md5_len);
+  base64 = g_base64_encode (md5_bytes, md5_len);
+  blob->sha256 = g_strdup (g_checksum_get_string (sha256));
+  blob->digest = g_strconcat ("md5-", base64, NULL);
+
+  target = g_build_filename (dir, blob->sha256, NULL);
+  if (g_file_test (target, G_FILE_TEST_IS_REGULAR) && g_utime (target, NULL) == 0)
+    {
+      /* Stored once: the same bytes are there already. */
+      g_unlink (tmp);
+      return TRUE;
+    }
+  if (g_rename (tmp, target) != 0 || !sync_dir (dir))
+    {
+      set_errno_error (error, errno, target);
+      goto failed;
+    }
+
+  return TRUE;
+
+failed:
+  if (fd >= 0)
+    close (fd);
+  g_unlink (tmp);
+  blob_clear (blob);
+  return FALSE;
+}
+
+/* Inside a transaction: the table names @blob's file for its digest, and
+ * the file is still there (a collector in another process may have removed
+ * it between write_blob () and this transaction). */
+static gboolean
+record_blob (FbStore     *self,
+             const Blob  *blob,
+             GError     **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+  g_autofree char *path = blob_path (self, blob->sha256);
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_FAILED,
+                   _("The attachment file “%s” was removed while it was being attached; try again"),
+                   path);
+      return FALSE;
+    }
+
+  stmt = _fb_store_get_stmt (self,
+                             "INSERT OR REPLACE INTO attachment_blobs (digest, sha256, length) "
+                             "VALUES (?1, ?2, ?3)",
+                             error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, blob->digest, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, blob->sha256, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, blob->length);
+
+  return _fb_store_step_done (self, stmt, error);
+}
+
+/* ---- Changing an item's list ---- */
+
+static gboolean
+check_name (const char  *name,
+            GError     **error)
+{
+  /* CouchDB refuses attachment names that start with "_". */
+  if (name == NULL || *name == '\0' || name[0] == '_' || !g_utf8_validate (name, -1, NULL))
+    {
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_INVALID,
+                   _("“%s” cannot be the name of an attachment: it must not be empty or start with “_”"),
+                   name != NULL ? name : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* "heron.jpg" → "heron (2).jpg", "heron (3).jpg" … the first free one. */
+static char *
+free_name (JsonObject *attachments,
+           const char *name)
+{
+  const char *dot = strrchr (name, '.');
+  g_autofree char *stem = g_strndup (name, dot != NULL && dot != name ? (gsize) (dot - name) : strlen (name));
+  const char *ext = dot != NULL && dot != name ? dot : "";
+
+  for (guint n = 2;; n++)
+    {
+      char *candidate = g_strdup_printf ("%s (%u)%s", stem, n, ext);
+
+      if (!json_object_has_member (attachments, candidate))
+        return candidate;
+      g_free (candidate);
+    }
+}
+
+typedef struct
+{
+  const char         *id;
+  const char         *name;
+  const char         *content_type;
+  const Blob         *blob;            /* to add; NULL: remove @name */
+  const FbAttachment *restore;         /* to put back */
+  FbAttachment       *result;
+} ListEdit;
+
+static JsonObject *
+entry_new (const char *content_type,
+           gint64      length,
+           const char *digest)
+{
+  JsonObject *entry = json_object_new ();
+
+  json_object_set_string_member (entry, "content_type", content_type);
+  json_object_set_int_member (entry, "length", length);
+  json_object_set_string_member (entry, "digest", digest);
+  return entry;
+}
+
+static gboolean
+edit_list_in_transaction (FbStore   *self,
+                          gpointer   user_data,
+                          GError   **error)
+{
+  ListEdit *edit = user_data;
+  g_auto(FbStoreRow) before = { 0, };
+  g_autoptr(JsonObject) body = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *unique = NULL;
+  JsonObject *attachments;
+  JsonObject *existing;
+  const char *name = edit->name;
+
+  if (!_fb_store_load_live_row (self, edit->id, &before, error))
+    return FALSE;
+  body = fb_body_from_string (before.body, error);
+  if (body == NULL)
+    return FALSE;
+
+  attachments = fb_body_get_object (body, FB_BODY_ATTACHMENTS);
+  if (attachments == NULL)
+    {
+      attachments = json_object_new ();
+      json_object_set_object_member (body, FB_BODY_ATTACHMENTS, attachments);
+    }
+  existing = fb_body_get_object (attachments, name);
+
+  if (edit->blob != NULL)
+    {
+      if (!record_blob (self, edit->blob, error))
+        return FALSE;
+      if (existing != NULL && g_strcmp0 (fb_body_get_string (existing, "digest"), edit->blob->digest) == 0)
+        {
+          /* Attached already: nothing to save. */
+          edit->result = attachment_from_entry (name, existing);
+          edit->result->sha256 = g_strdup (edit->blob->sha256);
+          return TRUE;
+        }
+      if (existing != NULL)
+        name = unique = free_name (attachments, name);
+      json_object_set_object_member (attachments, name,
+                                     entry_new (edit->content_type, edit->blob->length,
+                                                edit->blob->digest));
+      edit->result = attachment_from_entry (name, fb_body_get_object (attachments, name));
+      edit->result->sha256 = g_strdup (edit->blob->sha256);
+    }
+  else if (edit->restore != NULL)
+    {
+      const FbAttachment *a = edit->restore;
+      g_autofree char *sha256 = NULL;
+
+      if (!lookup_present_blob (self, a->digest, &sha256, error))
+        return FALSE;
+      if (sha256 == NULL)
+        {
+          g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND,
+                       _("The file of “%s” is no longer on this device"), a->name);
+          return FALSE;
+        }
+      if (existing != NULL)
+        name = unique = free_name (attachments, name);
+      json_object_set_object_member (attachments, name,
+                                     entry_new (a->content_type, a->length, a->digest));
+    }
+  else
+    {
+      if (existing == NULL)
+        {
+          g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND,
+                       _("The item has no attachment “%s”"), name);
+          return FALSE;
+        }
+      json_object_remove_member (attachments, name);
+    }
+
+  if (json_object_get_size (attachments) == 0)
+    json_object_remove_member (body, FB_BODY_ATTACHMENTS);
+
+  json = fb_body_to_string (body);
+  return _fb_store_save_local_attachments (self, &before, json, error);
+}
+
+FbAttachment *
+fb_store_add_attachment (FbStore       *self,
+                         const char    *id,
+                         const char    *name,
+                         const char    *content_type,
+                         GInputStream  *data,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  g_auto(Blob) blob = { 0, };
+  g_autoptr(FbItem) item = NULL;
+  g_autofree char *guessed = NULL;
+  ListEdit edit = { 0, };
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (G_IS_INPUT_STREAM (data), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_name (name, error))
+    return NULL;
+  if (fb_store_get_read_only (self))
+    {
+      g_propagate_error (error, g_error_copy (fb_store_get_read_only_error (self)));
+      return NULL;
+    }
+
+  /* No file for an item that is not there. */
+  item = fb_store_get_item (self, id, error);
+  if (item == NULL)
+    return NULL;
+
+  if (!write_blob (self, data, &blob, cancellable, error))
+    return NULL;
+
+  if (content_type == NULL)
+    {
+      g_autofree char *type = g_content_type_guess (name, blob.head, blob.head_len, NULL);
+
+      guessed = g_content_type_get_mime_type (type);
+      content_type = guessed != NULL ? guessed : "application/octet-stream";
+    }
+
+  edit = (ListEdit) { .id = id, .name = name, .content_type = content_type, .blob = &blob };
+  if (!fb_store_with_transaction (self, edit_list_in_transaction, &edit, error))
+    {
+      g_clear_pointer (&edit.result, fb_attachment_free);
+      return NULL;
+    }
+
+  return edit.result;
+}
+
+gboolean
+fb_store_remove_attachment (FbStore     *self,
+                            const char  *id,
+                            const char  *name,
+                            GError     **error)
+{
+  ListEdit edit = { .id = id, .name = name };
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL && name != NULL, FALSE);
+
+  return fb_store_with_transaction (self, edit_list_in_transaction, &edit, error);
+}
+
+gboolean
+fb_store_restore_attachment (FbStore             *self,
+                             const char          *id,
+                             const FbAttachment  *attachment,
+                             GError             **error)
+{
+  ListEdit edit = { .id = id, .restore = attachment };
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL && attachment != NULL, FALSE);
+
+  edit.name = attachment->name;
+  return fb_store_with_transaction (self, edit_list_in_transaction, &edit, error);
+}
+
+static gboolean
+record_blob_in_transaction (FbStore   *self,
+                            gpointer   user_data,
+                            GError   **error)
+{
+  return record_blob (self, user_data, error);
+}
+
+gboolean
+fb_store_add_attachment_data (FbStore       *self,
+                              const char    *digest,
+                              GInputStream  *data,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  g_auto(Blob) blob = { 0, };
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (digest != NULL, FALSE);
+  g_return_val_if_fail (G_IS_INPUT_STREAM (data), FALSE);
+
+  if (fb_store_get_read_only (self))
+    {
+      g_propagate_error (error, g_error_copy (fb_store_get_read_only_error (self)));
+      return FALSE;
+    }
+
+  if (!write_blob (self, data, &blob, cancellable, error))
+    return FALSE;
+
+  /* An "md5-" digest is checked; another kind (a server's own) is taken
+   * as it names these bytes. The file stays for the collector if refused. */
+  if (g_str_has_prefix (digest, "md5-") && strcmp (digest, blob.digest) != 0)
+    {
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_INVALID,
+                   _("The attachment data that arrived is damaged (its digest is %s, not %s)"),
+                   blob.digest, digest);
+      return FALSE;
+    }
+  g_free (blob.digest);
+  blob.digest = g_strdup (digest);
+
+  return fb_store_with_transaction (self, record_blob_in_transaction, &blob, error);
+}
+
+/* ---- The collector ---- */
+
+static void
+add_digests_of (GHashTable *digests,
+                const char *json)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+
+  if (json == NULL || strstr (json, "\"" FB_BODY_ATTACHMENTS "\"") == NULL)
+    return;
+  body = fb_body_from_string (json, NULL);
+  if (body == NULL)
+    return;
+
+  list = fb_body_list_attachments (body);
+  for (guint i = 0; i < list->len; i++)
+    {
+      FbAttachment *attachment = list->pdata[i];
+
+      g_hash_table_add (digests, g_steal_pointer (&attachment->digest));
+    }
+}
+
+static gboolean
+add_history_digests_cb (const char *body,
+                        gpointer    user_data)
+{
+  add_digests_of (user_data, body);
+  return TRUE;
+}
+
+static gboolean
+add_column_digests (FbStore     *self,
+                    const char  *sql,
+                    GHashTable  *digests,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      for (int col = 0; col < sqlite3_column_count (stmt); col++)
+        add_digests_of (digests, (const char *) sqlite3_column_text (stmt, col));
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _fb_store_set_sqlite_error (self, error, rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  gint64 grace_ms;
+  guint  n_removed;
+} Collect;
+
+static gboolean
+collect_in_transaction (FbStore   *self,
+                        gpointer   user_data,
+                        GError   **error)
+{
+  Collect *collect = user_data;
+  g_autoptr(GHashTable) digests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) keep = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) unnamed = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *dir_path = fb_store_dup_attachments_dir (self);
+  g_autoptr(GDir) dir = NULL;
+  sqlite3_stmt *stmt = NULL;
+  const char *file;
+  gint64 now = g_get_real_time ();
+  int rc;
+
+  /* Everything that names a file: what the person has, what the server
+   * had (a merge's base), a conflict's other side, a push in flight, and
+   * every version the history keeps. */
+  if (!add_column_digests (self, "SELECT body, base_body, server_body FROM items", digests, error) ||
+      !add_column_digests (self, "SELECT body FROM in_flight", digests, error) ||
+      !_fb_store_history_foreach_body (self, add_history_digests_cb, digests, error))
+    return FALSE;
+
+  rc = sqlite3_prepare_v2 (self->db, "SELECT digest, sha256 FROM attachment_blobs", -1, &stmt, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *digest = (const char *) sqlite3_column_text (stmt, 0);
+      const char *sha256 = (const char *) sqlite3_column_text (stmt, 1);
+
+      if (g_hash_table_contains (digests, digest))
+        g_hash_table_add (keep, g_strdup (sha256));
+      else
+        g_ptr_array_add (unnamed, g_strdup (digest));
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _fb_store_set_sqlite_error (self, error, rc);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < unnamed->len; i++)
+    {
+      g_autoptr(FbCachedStmt) del = _fb_store_get_stmt (self,
+                                                         "DELETE FROM attachment_blobs WHERE digest = ?1",
+                                                         error);
+      if (del == NULL)
+        return FALSE;
+      sqlite3_bind_text (del, 1, unnamed->pdata[i], -1, SQLITE_TRANSIENT);
+      if (!_fb_store_step_done (self, del, error))
+        return FALSE;
+    }
+
+  /* The files go inside the transaction: an attach in another process
+   * checks its file in its own transaction, after this one. */
+  dir = g_dir_open (dir_path, 0, NULL);
+  while (dir != NULL && (file = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, file, NULL);
+      GStatBuf st;
+
+      if (g_hash_table_contains (keep, file) || g_stat (path, &st) != 0 || !S_ISREG (st.st_mode))
+        continue;
+      if (collect->grace_ms > 0 &&
+          now - (gint64) st.st_mtime * G_USEC_PER_SEC < collect->grace_ms * 1000)
+        continue;
+      if (g_unlink (path) == 0)
+        collect->n_removed++;
+    }
+
+  return TRUE;
+}
+
+gboolean
+fb_store_collect_attachments (FbStore  *self,
+                              gint64    grace_ms,
+                              guint    *n_removed,
+                              GError  **error)
+{
+  Collect collect = { .grace_ms = grace_ms };
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+
+  if (!fb_store_with_transaction (self, collect_in_transaction, &collect, error))
+    return FALSE;
+  if (n_removed != NULL)
+    *n_removed = collect.n_removed;
+  return TRUE;
+}

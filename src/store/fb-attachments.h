@@ -1,0 +1,116 @@
+/* fb-attachments.h: files attached to items, kept once each under the data dir */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "fb-store.h"
+
+G_BEGIN_DECLS
+
+/* An item's attachments are listed in its body under FB_BODY_ATTACHMENTS,
+ * in CouchDB's own form, so that the document on the server and the body
+ * here say the same:
+ *
+ *   "_attachments": { "heron.jpg": { "content_type": "image/jpeg",
+ *                                    "length": 52311,
+ *                                    "digest": "md5-<base64 of the MD5>",
+ *                                    ["stub": true, "revpos": 3] } }
+ *
+ * "digest" is CouchDB's digest, which every server computes itself and
+ * returns in every stub. Ours, the SHA-256 that names the file here, is
+ * kept beside it, not in the body: in the attachment_blobs table, keyed by
+ * that digest. A body that went to the server and came back is then the
+ * same text, and a stub another program wrote gets its SHA-256 when its
+ * data is downloaded. An entry with "stub" came from a server; one without
+ * was attached here and is uploaded by the next push. */
+
+typedef struct
+{
+  char   *name;
+  char   *content_type;
+  gint64  length;
+  char   *digest;   /* CouchDB's "md5-…", as in the body */
+  char   *sha256;   /* lower-case hex, of the file here; NULL: not here (yet) */
+} FbAttachment;
+
+void          fb_attachment_free                (FbAttachment *attachment);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FbAttachment, fb_attachment_free)
+
+/* "sha256-<hex>", as the command line and the window show it; NULL when
+ * the file is not here. */
+char         *fb_attachment_dup_sha256_digest   (const FbAttachment *attachment);
+
+/* The attachments @body lists (FbAttachment, without sha256), by name. */
+GPtrArray    *fb_body_list_attachments          (JsonObject   *body);
+
+/* The folder of attachment files: beside the database file, named after
+ * it ("fieldbook.db" → "fieldbook.db.attachments/"). */
+char         *fb_store_dup_attachments_dir      (FbStore      *self);
+
+/* The attachments of item @id, with the SHA-256 of each file that is
+ * here. */
+GPtrArray    *fb_store_list_attachments         (FbStore      *self,
+                                                 const char   *id,
+                                                 GError      **error);
+FbAttachment *fb_store_get_attachment           (FbStore      *self,
+                                                 const char   *id,
+                                                 const char   *name,
+                                                 GError      **error);
+
+/* Attaches the bytes of @data to item @id as @name (a content type is
+ * guessed when @content_type is NULL): the file is written under a
+ * temporary name, synced to disk and renamed to its SHA-256 (once: the same
+ * bytes attached again reuse it); then the body lists it in one transaction
+ * with the edit. The same name with the same bytes changes nothing; the
+ * same name with other bytes is attached as "name (2).ext". Returns the
+ * entry as attached. */
+FbAttachment *fb_store_add_attachment           (FbStore      *self,
+                                                 const char   *id,
+                                                 const char   *name,
+                                                 const char   *content_type,
+                                                 GInputStream *data,
+                                                 GCancellable *cancellable,
+                                                 GError      **error);
+/* Removes @name from the item's body (a local edit); the file stays while
+ * anything still names it (see fb_store_collect_attachments ()). */
+gboolean      fb_store_remove_attachment        (FbStore      *self,
+                                                 const char   *id,
+                                                 const char   *name,
+                                                 GError      **error);
+/* Puts an earlier @attachment (as fb_store_get_attachment () returned it,
+ * its file still here) back on item @id: the undo of a removal. */
+gboolean      fb_store_restore_attachment       (FbStore      *self,
+                                                 const char   *id,
+                                                 const FbAttachment *attachment,
+                                                 GError      **error);
+
+/* The file holding the data of CouchDB digest @digest, or NULL with
+ * FB_STORE_ERROR_NOT_FOUND when it is not here (not downloaded yet). */
+GFile        *fb_store_get_attachment_file      (FbStore      *self,
+                                                 const char   *digest,
+                                                 GError      **error);
+/* Keeps data that a server sent for @digest (downloaded): refused with
+ * FB_STORE_ERROR_INVALID, and nothing kept, when the bytes do not have
+ * that digest. No item changes. */
+gboolean      fb_store_add_attachment_data      (FbStore      *self,
+                                                 const char   *digest,
+                                                 GInputStream *data,
+                                                 GCancellable *cancellable,
+                                                 GError      **error);
+
+/* How long a file nothing names yet is left alone by the collector: it may
+ * be one being attached by another process right now. */
+#define FB_ATTACHMENTS_GRACE_MS (60 * 60 * 1000)
+
+/* Removes the files that nothing names any more: no item's body, server
+ * side or base, no push in flight and no version in the history. Files
+ * (and temporary files) not older than @grace_ms are kept. */
+gboolean      fb_store_collect_attachments      (FbStore      *self,
+                                                 gint64        grace_ms,
+                                                 guint        *n_removed,
+                                                 GError      **error);
+
+G_END_DECLS

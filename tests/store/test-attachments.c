@@ -1,0 +1,299 @@
+/* test-attachments.c: attachment files in the local store (fb-attachments.c) */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "test-attachments"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fb-attachments.h"
+#include "fb-item-body.h"
+#include "fb-store.h"
+#include "fb-store-history.h"
+#include "fb-test-store.h"
+
+typedef struct
+{
+  char    *dir;
+  char    *path;
+  FbStore *store;
+  char    *id;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbItem) item = NULL;
+
+  f->dir = fb_test_make_tmp_dir ();
+  f->path = g_build_filename (f->dir, "fieldbook.db", NULL);
+  f->store = fb_store_new (f->path, &error);
+  g_assert_no_error (error);
+  item = fb_test_store_create_note (f->store, "Heron", "by the river");
+  f->id = g_strdup (fb_item_get_id (item));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->store);
+  fb_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+  g_free (f->id);
+}
+
+static FbAttachment *
+attach (Fixture    *f,
+        const char *name,
+        const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_data (g_strdup (text), strlen (text), g_free);
+  FbAttachment *attachment = fb_store_add_attachment (f->store, f->id, name, NULL, in, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (attachment);
+  return attachment;
+}
+
+/* The files in the store's attachment folder (temporary ones included). */
+static guint
+count_files (Fixture *f)
+{
+  g_autofree char *path = fb_store_dup_attachments_dir (f->store);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+static char *
+read_attachment (Fixture    *f,
+                 const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbAttachment) attachment = fb_store_get_attachment (f->store, f->id, name, &error);
+  g_autoptr(GFile) file = NULL;
+  char *contents = NULL;
+
+  g_assert_no_error (error);
+  file = fb_store_get_attachment_file (f->store, attachment->digest, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_load_contents (file, NULL, &contents, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return contents;
+}
+
+/* Attaching lists the file in the body (CouchDB's form) as a pending edit;
+ * the same bytes are stored once, whatever their names. */
+static void
+test_attach_and_dedup (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(FbAttachment) a = attach (f, "heron.jpg", "feathers");
+  g_autoptr(FbAttachment) b = attach (f, "copy.bin", "feathers");
+  g_autoptr(FbItem) item = fb_store_get_item (f->store, f->id, NULL);
+  g_autoptr(GPtrArray) list = fb_store_list_attachments (f->store, f->id, NULL);
+  g_autofree char *contents = read_attachment (f, "copy.bin");
+  g_autofree char *sha256 = fb_attachment_dup_sha256_digest (a);
+  JsonObject *entry = fb_body_get_object (fb_body_get_object (fb_item_get_body (item),
+                                                              FB_BODY_ATTACHMENTS),
+                                          "heron.jpg");
+
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_PENDING);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpstr (((FbAttachment *) list->pdata[0])->name, ==, "copy.bin");
+  g_assert_cmpstr (((FbAttachment *) list->pdata[1])->name, ==, "heron.jpg");
+  g_assert_cmpstr (a->content_type, ==, "image/jpeg");
+  g_assert_cmpint (a->length, ==, 8);
+  /* As sha256sum and "openssl md5 -binary | base64" say (CouchDB's form). */
+  g_assert_cmpstr (sha256, ==, "sha256-e9d9d0f618e05c97b1b5d121c57a45825461f2079ff2feee93f787d835a701d0");
+  g_assert_cmpstr (a->digest, ==, "md5-OOecIf138eE8oxq44i25iQ==");
+  g_assert_cmpstr (fb_body_get_string (entry, "digest"), ==, a->digest);
+  g_assert_cmpstr (fb_body_get_string (entry, "content_type"), ==, "image/jpeg");
+  g_assert_cmpstr (b->sha256, ==, a->sha256);
+  g_assert_cmpstr (contents, ==, "feathers");
+  g_assert_cmpuint (count_files (f), ==, 1);
+}
+
+/* The same name again: the same bytes change nothing, other bytes get a
+ * name of their own; nothing is replaced. */
+static void
+test_same_name (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(FbAttachment) a = attach (f, "heron.jpg", "first");
+  g_autoptr(FbItem) before = fb_store_get_item (f->store, f->id, NULL);
+  g_autoptr(FbAttachment) again = attach (f, "heron.jpg", "first");
+  g_autoptr(FbItem) after = fb_store_get_item (f->store, f->id, NULL);
+  g_autoptr(FbAttachment) other = attach (f, "heron.jpg", "second");
+  g_autofree char *first = read_attachment (f, "heron.jpg");
+  g_autofree char *second = read_attachment (f, "heron (2).jpg");
+
+  g_assert_cmpstr (again->name, ==, "heron.jpg");
+  g_assert_cmpint (fb_item_get_local_seq (after), ==, fb_item_get_local_seq (before));
+  g_assert_cmpstr (other->name, ==, "heron (2).jpg");
+  g_assert_cmpstr (first, ==, "first");
+  g_assert_cmpstr (second, ==, "second");
+}
+
+/* An editor's save (which never carries attachments) keeps them. */
+static void
+test_edit_keeps (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(FbAttachment) a = attach (f, "heron.jpg", "feathers");
+  g_autoptr(JsonObject) body = fb_note_body_new ("Heron", "seen again");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+
+  g_assert_true (fb_store_update_item (f->store, f->id, body, &error));
+  g_assert_no_error (error);
+  list = fb_store_list_attachments (f->store, f->id, &error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (((FbAttachment *) list->pdata[0])->sha256, ==, a->sha256);
+}
+
+/* The collector removes only what nothing names: a removed attachment's
+ * file stays while a version in the history or a push in flight names it,
+ * and so does a file too young to be judged. */
+static void
+test_collector (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(FbAttachment) kept = attach (f, "kept.txt", "kept");
+  g_autoptr(FbAttachment) removed = attach (f, "removed.txt", "removed");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autofree char *dir = fb_store_dup_attachments_dir (f->store);
+  g_autofree char *orphan = g_build_filename (dir, ".tmp-left-by-a-crash", NULL);
+  guint n = 99;
+
+  /* A push in flight sends both. */
+  pending = fb_store_list_pending (f->store, 0, 0, &error);
+  g_assert_true (fb_store_record_in_flight (f->store, pending, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (fb_store_remove_attachment (f->store, f->id, "removed.txt", &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (orphan, "half", -1, NULL));
+
+  g_assert_true (fb_store_collect_attachments (f->store, FB_ATTACHMENTS_GRACE_MS, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 0);
+  g_assert_cmpuint (count_files (f), ==, 3);
+
+  /* Without its grace time, the half file goes; the history and the push
+   * in flight still name "removed.txt". */
+  g_assert_true (fb_store_collect_attachments (f->store, 0, &n, &error));
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_false (g_file_test (orphan, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_files (f), ==, 2);
+
+  /* Deleted for good (history and all): both files go. */
+  g_assert_true (fb_store_delete_item (f->store, f->id, &error));
+  g_assert_true (fb_store_forget_item (f->store, f->id, &error));
+  g_assert_no_error (error);
+  g_assert_true (fb_store_collect_attachments (f->store, 0, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (count_files (f), ==, 0);
+}
+
+/* Removing, then undoing: the same file comes back. */
+static void
+test_remove_restore (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(FbAttachment) a = attach (f, "heron.jpg", "feathers");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autofree char *contents = NULL;
+
+  g_assert_true (fb_store_remove_attachment (f->store, f->id, "heron.jpg", &error));
+  g_assert_no_error (error);
+  list = fb_store_list_attachments (f->store, f->id, &error);
+  g_assert_cmpuint (list->len, ==, 0);
+  g_assert_false (fb_store_remove_attachment (f->store, f->id, "heron.jpg", &error));
+  g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (fb_store_restore_attachment (f->store, f->id, a, &error));
+  g_assert_no_error (error);
+  contents = read_attachment (f, "heron.jpg");
+  g_assert_cmpstr (contents, ==, "feathers");
+}
+
+/* Data a server sends is kept only when it has the digest it claims. */
+static void
+test_downloaded_data (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(FbAttachment) a = attach (f, "heron.jpg", "feathers");
+  g_autoptr(GInputStream) wrong = g_memory_input_stream_new_from_data ("feathers!", 9, NULL);
+  g_autoptr(GInputStream) right = g_memory_input_stream_new_from_data ("feathers", 8, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *blobs = NULL;
+  g_autofree char *dir = fb_store_dup_attachments_dir (f->store);
+
+  /* Another device: the same body, no file yet. */
+  g_assert_true (fb_store_collect_attachments (f->store, 0, NULL, &error));
+  fb_test_remove_tree (dir);
+  file = fb_store_get_attachment_file (f->store, a->digest, &error);
+  g_assert_null (file);
+  g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_false (fb_store_add_attachment_data (f->store, a->digest, wrong, NULL, &error));
+  g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (fb_store_add_attachment_data (f->store, a->digest, right, NULL, &error));
+  g_assert_no_error (error);
+  blobs = read_attachment (f, "heron.jpg");
+  g_assert_cmpstr (blobs, ==, "feathers");
+}
+
+/* A name CouchDB would refuse is refused here, before any file is
+ * written; so is an item that does not exist. */
+static void
+test_refused (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_data ("x", 1, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (fb_store_add_attachment (f->store, f->id, "_design", NULL, in, NULL, &error));
+  g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (fb_store_add_attachment (f->store, "no-such-item", "a.txt", NULL, in, NULL, &error));
+  g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND);
+  g_assert_cmpuint (count_files (f), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/attachments/attach-and-dedup", test_attach_and_dedup);
+  ADD ("/attachments/same-name", test_same_name);
+  ADD ("/attachments/edit-keeps", test_edit_keeps);
+  ADD ("/attachments/collector", test_collector);
+  ADD ("/attachments/remove-restore", test_remove_restore);
+  ADD ("/attachments/downloaded-data", test_downloaded_data);
+  ADD ("/attachments/refused", test_refused);
+#undef ADD
+
+  return g_test_run ();
+}
