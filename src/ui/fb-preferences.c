@@ -1,4 +1,4 @@
-/* fb-preferences.c: sync settings (GSettings), the password (keyring) and "Test Connection" */
+/* fb-preferences.c: sync settings (GSettings), the password (keyring), "Test Connection"; the Encryption page is fb-encryption-page.c */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "fb-preferences"
@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "fb-account.h"
+#include "fb-encryption-page.h"
 #include "fb-preferences.h"
 #include "fb-sync-error.h"
 #include "fb-sync-words.h"
@@ -500,6 +501,10 @@ fb_preferences_constructed (GObject *object)
   gtk_editable_set_text (GTK_EDITABLE (self->url_row), fb_account_get_server_url (self->account));
   gtk_editable_set_text (GTK_EDITABLE (self->database_row), fb_account_get_database (self->account));
   gtk_editable_set_text (GTK_EDITABLE (self->user_row), fb_account_get_user (self->account));
+  if (self->manager != NULL)
+    adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                                ADW_PREFERENCES_PAGE (fb_encryption_page_new (self->manager,
+                                                                              self->account)));
 
   if (self->settings != NULL)
     g_signal_connect_object (self->settings, "changed::sync-enabled",

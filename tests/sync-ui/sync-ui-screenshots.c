@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "fb-conflict-dialog.h"
+#include "fb-encryption-page.h"
 #include "fb-preferences.h"
 #include "fb-sync-status.h"
 #include "fb-test-screenshot.h"
@@ -159,6 +160,18 @@ main (int   argc,
     }
   out_dir = argv[1];
   script = argv[2];
+  /* Before libsecret is first used: the keyring is a file (the
+   * preferences read it). */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("fb-sync-ui-screenshots-XXXXXX", &error);
+    g_autofree char *path = NULL;
+
+    g_assert_no_error (error);
+    path = g_build_filename (dir, "keyring", NULL);
+    g_setenv ("SECRET_BACKEND", "file", TRUE);
+    g_setenv ("SECRET_FILE_TEST_PATH", path, TRUE);
+    g_setenv ("SECRET_FILE_TEST_PASSWORD", "x", TRUE);
+  }
   gtk_init ();
   adw_init ();
   load_app_style ();
@@ -233,6 +246,27 @@ main (int   argc,
     WAIT_FOR (gtk_widget_get_mapped (dialog));
     screenshot ("conflict-dialog.png", "1280x800");
     gtk_window_destroy (GTK_WINDOW (dialog));
+
+    /* 5. Preferences → Encryption, about to be turned on. */
+    {
+      g_autoptr(GSettings) settings = g_settings_new (FB_SETTINGS_SCHEMA_ID);
+      GtkWidget *prefs;
+      gpointer page;
+
+      g_settings_set_string (settings, "server-url", "https://couch.example.org/");
+      prefs = fb_preferences_new (window, b->manager);
+      page = fb_test_find_descendant (prefs, FB_TYPE_ENCRYPTION_PAGE);
+      adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (prefs), page);
+      gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (page, FB_TYPE_ENCRYPTION_PAGE, "passphrase_row")),
+                             "badgers dig at dusk");
+      gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (page, FB_TYPE_ENCRYPTION_PAGE, "repeat_row")),
+                             "badgers dig at dusk");
+      gtk_window_present (GTK_WINDOW (prefs));
+      WAIT_FOR (gtk_widget_get_mapped (prefs));
+      screenshot ("preferences-encryption.png", "1280x800");
+      gtk_window_destroy (GTK_WINDOW (prefs));
+      g_settings_reset (settings, "server-url");
+    }
 
     /* For a look at the preferences (not kept in data/screenshots). */
     if (g_getenv ("FB_SCREENSHOT_PREFERENCES") != NULL)
