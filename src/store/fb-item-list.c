@@ -197,8 +197,9 @@ item_matches (FbItemList *self,
           FbItem *candidate = g_ptr_array_index (flushing, i);
 
           if (!fb_item_get_deleted (candidate) &&
-              (self->collection == NULL ||
-               g_strcmp0 (fb_item_get_collection (candidate), self->collection) == 0))
+              (self->collection != NULL
+               ? g_strcmp0 (fb_item_get_collection (candidate), self->collection) == 0
+               : g_strcmp0 (fb_item_get_collection (candidate), FB_COLLECTION_TEMPLATES) != 0))
             g_ptr_array_add (candidates, candidate);
         }
 
@@ -227,6 +228,9 @@ item_belongs (FbItemList *self,
     return FALSE;
   if (self->collection != NULL &&
       g_strcmp0 (fb_item_get_collection (item), self->collection) != 0)
+    return FALSE;
+  if (self->collection == NULL &&
+      g_strcmp0 (fb_item_get_collection (item), FB_COLLECTION_TEMPLATES) == 0)
     return FALSE;
   if (self->search != NULL)
     return item_matches (self, item, rank);

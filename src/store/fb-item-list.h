@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 #define FB_TYPE_ITEM_LIST (fb_item_list_get_type ())
 G_DECLARE_FINAL_TYPE (FbItemList, fb_item_list, FB, ITEM_LIST, GObject)
 
-/* A GListModel of FbItem: the live items of @collection (NULL: all), newest
+/* A GListModel of FbItem: the live items of @collection (NULL: notes and
+ * records, the search everywhere; never templates), newest
  * updated_at first, or best match first while searching. It follows the
  * store's FbStore::item-changed and reports each change as one precise
  * items-changed (an insertion, a removal, a replacement in place, or a

@@ -404,13 +404,13 @@ _fb_store_build_match_expression (const char *query)
 #define SEARCH_FROM \
   "FROM items_fts JOIN items ON items.rowid = items_fts.rowid " \
   "WHERE items_fts MATCH ?1 AND items.deleted = 0 " \
-  "  AND (?2 IS NULL OR items.collection = ?2) AND items_fts.rowid < ?3 " \
+  "  AND " FB_STORE_IN_COLLECTION ("?2") " AND items_fts.rowid < ?3 " \
   "  AND " FB_STORE_HAS_TAGS ("?5") " " \
   "ORDER BY items_fts.rowid DESC LIMIT ?4"
 /* A search of tag:NAME terms only (fb-store-tags.c), in the same order. */
 #define TAGS_FROM \
   "FROM items WHERE items.deleted = 0 " \
-  "  AND (?2 IS NULL OR items.collection = ?2) AND items.rowid < ?3 " \
+  "  AND " FB_STORE_IN_COLLECTION ("?2") " AND items.rowid < ?3 " \
   "  AND " FB_STORE_HAS_TAGS ("?5") " " \
   "ORDER BY items.rowid DESC LIMIT ?4"
 
@@ -518,6 +518,9 @@ fb_store_search_first (FbStore     *self,
     {
       g_autoptr(GPtrArray) items = fb_store_list_items (self, collection, error);
 
+      for (guint i = items != NULL && collection == NULL ? items->len : 0; i > 0; i--)
+        if (g_strcmp0 (fb_item_get_collection (items->pdata[i - 1]), FB_COLLECTION_TEMPLATES) == 0)
+          g_ptr_array_remove_index (items, i - 1);
       if (items != NULL && limit > 0 && items->len > limit)
         g_ptr_array_set_size (items, limit);
       return g_steal_pointer (&items);

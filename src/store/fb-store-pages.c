@@ -190,8 +190,10 @@ _fb_store_list_keys (FbStore     *self,
 {
   if (collection == NULL)
     {
+      /* Not the templates (FB_STORE_IN_COLLECTION ()). */
       for (guint i = 0; i < G_N_ELEMENTS (collections); i++)
-        if (!_fb_store_list_keys (self, collections[i], keys, error))
+        if (g_strcmp0 (collections[i], FB_COLLECTION_TEMPLATES) != 0 &&
+            !_fb_store_list_keys (self, collections[i], keys, error))
           return FALSE;
       /* One order over both: newest first, then id. */
       g_array_sort (keys, compare_keys);

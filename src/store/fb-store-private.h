@@ -372,6 +372,12 @@ gboolean     _fb_store_index_queue_drain     (FbStore          *self,
                                               GError          **error);
 char        *_fb_store_build_match_expression(const char       *query);
 
+/* A search's or a list's collection bound as @param: that one, or with
+ * NULL every collection a person reads — notes and records, not the
+ * templates (forms, not content; the export still takes them). */
+#define FB_STORE_IN_COLLECTION(param) \
+  "(" param " = items.collection OR (" param " IS NULL AND items.collection <> 'templates'))"
+
 /* fb-store-tags.c: tag:NAME terms in a search. The body's "tags" array as
  * SQL json_each () can walk (an empty one when the body is not JSON or
  * has no such array, so that no row makes a query fail). */

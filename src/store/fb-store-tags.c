@@ -26,7 +26,7 @@ fb_tag_count_free (FbTagCount *tag)
 #define LIST_TAGS_SQL \
   "SELECT min(tag.value), count(DISTINCT items.rowid) " \
   "FROM items, json_each(" FB_STORE_BODY_TAGS ") AS tag " \
-  "WHERE items.deleted = 0 AND (?1 IS NULL OR items.collection = ?1) " \
+  "WHERE items.deleted = 0 AND " FB_STORE_IN_COLLECTION ("?1") " " \
   "  AND tag.type = 'text' AND tag.value <> '' " \
   "GROUP BY tag.value COLLATE NOCASE ORDER BY tag.value COLLATE NOCASE"
 

@@ -22,7 +22,7 @@ typedef struct
 void        fb_tag_count_free            (FbTagCount *tag);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FbTagCount, fb_tag_count_free)
 
-/* The tags of the live items of @collection (NULL: all), each with the
+/* The tags of the live items of @collection (NULL: notes and records), each with the
  * number of items that have it, sorted by name (ASCII case ignored).
  * Element type FbTagCount. */
 GPtrArray  *fb_store_list_tags           (FbStore     *self,

@@ -137,7 +137,8 @@ FbItem      *fb_store_get_item            (FbStore     *self,
 GPtrArray   *fb_store_list_items          (FbStore     *self,
                                            const char  *collection,
                                            GError     **error);
-/* Full-text search (title, text, record field values) with prefix matching,
+/* Full-text search (title, text, record field values, tags) of @collection
+ * (NULL: notes and records, not templates) with prefix matching,
  * every word required, the most recently written first (as the window
  * shows it). @query is what a person typed, not FTS syntax; a blank one
  * lists every item; `tag:NAME` keeps the items tagged NAME

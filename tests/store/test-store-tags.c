@@ -1,4 +1,4 @@
-/* test-store-tags.c: tag counts, tag:NAME searches, and a tag-filtered FbItemList following edits */
+/* test-store-tags.c: tag counts, tag:NAME searches, a tag-filtered FbItemList, and searching everywhere */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "test-store-tags"
@@ -58,6 +58,8 @@ create_tagged (Fixture    *f,
   body = g_str_equal (collection, FB_COLLECTION_NOTES)
          ? fb_note_body_new (title, "")
          : fb_record_body_new (title);
+  if (g_str_equal (collection, FB_COLLECTION_TEMPLATES))
+    json_object_remove_member (body, "fields");
   json_object_set_array_member (body, "tags", tags);
   va_start (args, title);
   while ((tag = va_arg (args, const char *)) != NULL)
@@ -246,6 +248,41 @@ test_item_list (Fixture       *f,
   g_object_set_data (G_OBJECT (f->store), "ids", NULL);
 }
 
+/* With no collection, a search (and the list it feeds) looks at notes and
+ * records: a template is a form, not something a person looks for. */
+static void
+test_everywhere (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *template = create_tagged (f, FB_COLLECTION_TEMPLATES, "Heron survey", "birds",
+                                             NULL);
+  g_autofree char *note = create_tagged (f, FB_COLLECTION_NOTES, "Heron", "birds", NULL);
+  g_autofree char *record = create_tagged (f, FB_COLLECTION_RECORDS, "Heron nest 4", NULL);
+  g_autoptr(FbItemList) list = fb_item_list_new (f->store, NULL);
+  g_autoptr(FbItemList) all = fb_item_list_new (f->store, NULL);
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GError) error = NULL;
+
+  assert_text (search_titles (f, NULL, "heron"), "Heron nest 4, Heron");
+  assert_text (search_titles (f, NULL, "tag:birds"), "Heron");
+  assert_text (search_titles (f, FB_COLLECTION_TEMPLATES, "heron"), "Heron survey");
+  assert_text (tags_text (f, NULL), "birds 1");
+  first = fb_store_search_first (f->store, NULL, "", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->len, ==, 2);
+
+  fb_item_list_set_search (list, "heron");
+  assert_text (list_titles (list), "Heron nest 4, Heron");
+  assert_text (list_titles (all), "Heron nest 4, Heron");
+
+  /* An edit of the template does not bring it in. */
+  set_tags (f, template, "river");
+  set_tags (f, note, "river");
+  assert_text (list_titles (list), "Heron, Heron nest 4");
+  assert_text (list_titles (all), "Heron, Heron nest 4");
+  (void) record;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -255,6 +292,8 @@ main (int   argc,
   g_test_add ("/store/tags/list", Fixture, NULL, fixture_setup, test_list, fixture_teardown);
   g_test_add ("/store/tags/search", Fixture, NULL, fixture_setup, test_search, fixture_teardown);
   g_test_add ("/store/tags/item-list", Fixture, NULL, fixture_setup, test_item_list,
+              fixture_teardown);
+  g_test_add ("/store/search/everywhere", Fixture, NULL, fixture_setup, test_everywhere,
               fixture_teardown);
 
   return g_test_run ();
