@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fb-csv.h"
+#include "fb-item-list.h"
 #include "fb-record-csv.h"
 #include "fb-template.h"
 #include "fb-transfer.h"
@@ -546,6 +547,96 @@ test_json_transfer (Fixture       *f,
   g_assert_cmpstr (fb_item_get_id (records->pdata[0]), ==, fb_item_get_id (record));
 }
 
+/* The titles of a GListModel of FbItem, ", "-joined. */
+static char *
+list_titles (GListModel *model)
+{
+  g_autoptr(GString) titles = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(FbItem) item = g_list_model_get_item (model, i);
+
+      g_string_append_printf (titles, "%s%s", i > 0 ? ", " : "", fb_item_get_title (item));
+    }
+  return g_string_free (g_steal_pointer (&titles), FALSE);
+}
+
+static char *
+search_titles (FbStore    *store,
+               const char *collection,
+               const char *query)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = fb_store_search (store, collection, query, &error);
+  g_autoptr(GListStore) model = g_list_store_new (FB_TYPE_ITEM);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < items->len; i++)
+    g_list_store_append (model, items->pdata[i]);
+  return list_titles (G_LIST_MODEL (model));
+}
+
+/* A search over every collection (the command line's --search, a window's
+ * "search everywhere") finds the notes and records a person wrote, not
+ * the templates they are made from; a search of the templates still finds
+ * them by name. */
+static void
+test_search_skips_templates (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(JsonObject) note = fb_note_body_new ("Heron at the weir", "a bird sighting, grey");
+  g_autoptr(JsonObject) record = fb_record_body_new_from_template ("Heron 1", fb_item_get_id (f->template),
+                                                                   fb_item_get_body (f->template));
+  g_autoptr(JsonObject) later = fb_template_body_new ("Bird sighting, winter");
+  g_autoptr(FbItem) note_item = NULL;
+  g_autoptr(FbItem) record_item = NULL;
+  g_autoptr(FbItem) later_item = NULL;
+  g_autoptr(FbItemList) everywhere = NULL;
+  g_autoptr(GError) error = NULL;
+  char *titles;
+
+  f->now += 1000;
+  note_item = fb_store_create_item (f->store, FB_COLLECTION_NOTES, note, &error);
+  g_assert_no_error (error);
+  f->now += 1000;
+  json_object_set_string_member (fb_body_get_object (record, "fields"), "Notes", "bird sighting by the weir");
+  record_item = fb_store_create_item (f->store, FB_COLLECTION_RECORDS, record, &error);
+  g_assert_no_error (error);
+
+  titles = search_titles (f->store, NULL, "bird sighting");
+  g_assert_cmpstr (titles, ==, "Heron 1, Heron at the weir");
+  g_free (titles);
+  titles = search_titles (f->store, NULL, "");
+  g_assert_cmpstr (titles, ==, "Heron 1, Heron at the weir");
+  g_free (titles);
+  titles = search_titles (f->store, FB_COLLECTION_TEMPLATES, "bird sighting");
+  g_assert_cmpstr (titles, ==, "Bird sighting");
+  g_free (titles);
+
+  /* The live list over every collection, searching and not, and as a new
+   * template is written while it is open. */
+  everywhere = fb_item_list_new (f->store, NULL);
+  titles = list_titles (G_LIST_MODEL (everywhere));
+  g_assert_cmpstr (titles, ==, "Heron 1, Heron at the weir");
+  g_free (titles);
+  fb_item_list_set_search (everywhere, "bird");
+  titles = list_titles (G_LIST_MODEL (everywhere));
+  g_assert_cmpstr (titles, ==, "Heron 1, Heron at the weir");
+  g_free (titles);
+
+  f->now += 1000;
+  later_item = fb_store_create_item (f->store, FB_COLLECTION_TEMPLATES, later, &error);
+  g_assert_no_error (error);
+  titles = list_titles (G_LIST_MODEL (everywhere));
+  g_assert_cmpstr (titles, ==, "Heron 1, Heron at the weir");
+  g_free (titles);
+  fb_item_list_set_search (everywhere, NULL);
+  titles = list_titles (G_LIST_MODEL (everywhere));
+  g_assert_cmpstr (titles, ==, "Heron 1, Heron at the weir");
+  g_free (titles);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -562,6 +653,7 @@ main (int   argc,
   ADD ("/template/csv-round-trip", test_csv_round_trip);
   ADD ("/template/csv-libreoffice", test_csv_libreoffice);
   ADD ("/template/json-transfer", test_json_transfer);
+  ADD ("/template/search-skips-templates", test_search_skips_templates);
 #undef ADD
 
   return g_test_run ();
