@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "fb-crypto.h"
+#include "fb-crypto-private.h"
 #include "fb-sync-error.h"
 
 /* Owns the cryptography, all of it libsodium's: the data key, wrapping it
@@ -66,6 +67,17 @@ data_key_alloc (void)
   key->bytes = sodium_malloc (crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
   if (key->bytes == NULL)
     g_error ("Out of locked memory for a key");
+  return key;
+}
+
+FbDataKey *
+_fb_data_key_new_from_bytes (const char   *id,
+                             const guint8 *bytes)
+{
+  FbDataKey *key = data_key_alloc ();
+
+  memcpy (key->bytes, bytes, crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
+  key->id = g_strdup (id);
   return key;
 }
 
@@ -194,12 +206,14 @@ derive_kek (const char          *passphrase,
 }
 
 JsonObject *
-fb_data_key_wrap (FbDataKey   *key,
-                  const char  *passphrase,
-                  GError     **error)
+_fb_data_key_wrap_full (FbDataKey     *key,
+                        const char    *passphrase,
+                        const guint8  *salt,
+                        const guint8  *nonce,
+                        guint64        opslimit,
+                        gsize          memlimit,
+                        GError       **error)
 {
-  unsigned char salt[crypto_pwhash_SALTBYTES];
-  unsigned char nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
   unsigned char wrapped[crypto_aead_xchacha20poly1305_ietf_KEYBYTES +
                         crypto_aead_xchacha20poly1305_ietf_ABYTES];
   unsigned long long wrapped_len = 0;
@@ -208,20 +222,8 @@ fb_data_key_wrap (FbDataKey   *key,
   JsonObject *doc;
   JsonObject *kdf;
   JsonObject *box;
-  unsigned long long opslimit = kdf_limits == FB_CRYPTO_KDF_INTERACTIVE
-                                ? crypto_pwhash_OPSLIMIT_INTERACTIVE
-                                : crypto_pwhash_OPSLIMIT_MODERATE;
-  gsize memlimit = kdf_limits == FB_CRYPTO_KDF_INTERACTIVE
-                   ? crypto_pwhash_MEMLIMIT_INTERACTIVE
-                   : crypto_pwhash_MEMLIMIT_MODERATE;
-
-  g_return_val_if_fail (key != NULL, NULL);
-  g_return_val_if_fail (passphrase != NULL, NULL);
 
   ensure_sodium ();
-  randombytes_buf (salt, sizeof salt);
-  randombytes_buf (nonce, sizeof nonce);
-
   kek = sodium_malloc (crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
   if (kek == NULL ||
       !derive_kek (passphrase, salt, opslimit, memlimit, kek, error))
@@ -249,18 +251,41 @@ fb_data_key_wrap (FbDataKey   *key,
 
   kdf = json_object_new ();
   json_object_set_string_member (kdf, "alg", "argon2id13");
-  set_base64 (kdf, "salt", salt, sizeof salt);
+  set_base64 (kdf, "salt", salt, crypto_pwhash_SALTBYTES);
   json_object_set_int_member (kdf, "opslimit", (gint64) opslimit);
   json_object_set_int_member (kdf, "memlimit", (gint64) memlimit);
   json_object_set_object_member (doc, "kdf", kdf);
 
   box = json_object_new ();
   json_object_set_string_member (box, "alg", "xchacha20poly1305-ietf");
-  set_base64 (box, "nonce", nonce, sizeof nonce);
+  set_base64 (box, "nonce", nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
   set_base64 (box, "ciphertext", wrapped, wrapped_len);
   json_object_set_object_member (doc, "wrapped", box);
 
   return doc;
+}
+
+JsonObject *
+fb_data_key_wrap (FbDataKey   *key,
+                  const char  *passphrase,
+                  GError     **error)
+{
+  unsigned char salt[crypto_pwhash_SALTBYTES];
+  unsigned char nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
+  gboolean interactive = kdf_limits == FB_CRYPTO_KDF_INTERACTIVE;
+
+  g_return_val_if_fail (key != NULL, NULL);
+  g_return_val_if_fail (passphrase != NULL, NULL);
+
+  ensure_sodium ();
+  randombytes_buf (salt, sizeof salt);
+  randombytes_buf (nonce, sizeof nonce);
+  return _fb_data_key_wrap_full (key, passphrase, salt, nonce,
+                                 interactive ? crypto_pwhash_OPSLIMIT_INTERACTIVE
+                                             : crypto_pwhash_OPSLIMIT_MODERATE,
+                                 interactive ? crypto_pwhash_MEMLIMIT_INTERACTIVE
+                                             : crypto_pwhash_MEMLIMIT_MODERATE,
+                                 error);
 }
 
 static void
@@ -364,12 +389,25 @@ JsonObject *
 fb_data_key_encrypt_document (FbDataKey  *key,
                               JsonObject *doc)
 {
+  unsigned char nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
+
+  g_return_val_if_fail (key != NULL, NULL);
+  g_return_val_if_fail (doc != NULL, NULL);
+
+  randombytes_buf (nonce, sizeof nonce);
+  return _fb_data_key_encrypt_document_full (key, doc, nonce);
+}
+
+JsonObject *
+_fb_data_key_encrypt_document_full (FbDataKey    *key,
+                                    JsonObject   *doc,
+                                    const guint8 *nonce)
+{
   g_autoptr(JsonObject) content = json_object_new ();
   g_autoptr(JsonNode) content_node = NULL;
   g_autofree char *plain = NULL;
   g_autofree unsigned char *sealed = NULL;
   g_autofree char *ad = NULL;
-  unsigned char nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
   unsigned long long sealed_len = 0;
   gsize plain_len;
   const char *id;
@@ -379,13 +417,12 @@ fb_data_key_encrypt_document (FbDataKey  *key,
   const char *name;
   JsonNode *value;
 
-  g_return_val_if_fail (key != NULL, NULL);
-  g_return_val_if_fail (doc != NULL, NULL);
-
   id = json_object_get_string_member_with_default (doc, "_id", "");
   out = json_object_new ();
-  json_object_iter_init (&iter, doc);
-  while (json_object_iter_next (&iter, &name, &value))
+  /* In the document's order, so that the sealed text is defined by it
+   * (docs/encryption.md); a reader needs no order. */
+  json_object_iter_init_ordered (&iter, doc);
+  while (json_object_iter_next_ordered (&iter, &name, &value))
     {
       if (name[0] == '_')
         json_object_set_member (out, name, json_node_copy (value));
@@ -400,7 +437,6 @@ fb_data_key_encrypt_document (FbDataKey  *key,
   plain_len = strlen (plain);
   sealed = g_malloc (plain_len + crypto_aead_xchacha20poly1305_ietf_ABYTES);
   ad = ad_for (DOC_AD_PREFIX, id);
-  randombytes_buf (nonce, sizeof nonce);
   crypto_aead_xchacha20poly1305_ietf_encrypt (sealed, &sealed_len,
                                               (const unsigned char *) plain, plain_len,
                                               (const unsigned char *) ad, strlen (ad),
@@ -410,7 +446,7 @@ fb_data_key_encrypt_document (FbDataKey  *key,
   box = json_object_new ();
   json_object_set_int_member (box, "v", FORMAT_VERSION);
   json_object_set_string_member (box, "kid", key->id);
-  set_base64 (box, "nonce", nonce, sizeof nonce);
+  set_base64 (box, "nonce", nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
   set_base64 (box, "data", sealed, sealed_len);
   json_object_set_object_member (out, FB_CRYPTO_MEMBER, box);
 

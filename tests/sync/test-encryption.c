@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fb-crypto.h"
+#include "fb-crypto-private.h"
 #include "fb-store.h"
 #include "fb-sync-error.h"
 #include "fb-sync-manager.h"
@@ -401,6 +402,109 @@ test_server_reset (void)
   g_assert_cmpstr (fb_item_get_text (item), ==, "b1\n");
 }
 
+/* ---- Known answers: docs/encryption.md's vectors ----
+ *
+ * Made by tests/data/encryption-vectors.py from the document alone
+ * (libsodium through ctypes), so another implementation that follows it
+ * reads what Fieldbook writes, and the other way round. */
+
+#define KAT_KEY_ID      "AAECAwQFBgcICQoLDA0ODw=="
+#define KAT_SALT        "AAECAwQFBgcICQoLDA0ODw=="
+#define KAT_WRAP_NONCE  "QEFCQ0RFRkdISUpLTE1OT1BRUlNUVVZX"
+#define KAT_WRAPPED     "zhm67mMGDAHL2K1j2J6jF8xOU7AXp+x/elD3eRc7+qTHMPjzlmYw9LuimI9H+gXU"
+#define KAT_DOC_NONCE   "YGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3"
+#define KAT_DATA        "kwU0X/UUufuIb/p7d9INtVWYxWEFgPtcQmpciFX7ouZXsQl5RJBTRy/KBULlwGMqoswzDQmlAtN/JJ3JH62ssGTMXK9mc7R/QjVnBgYVbLkcHvKPvdpxx4KwK9ugTuUFsa+c1IG7ob6vAH0hued/q5DDmuzYKczQVVo="
+
+static guint8 *
+bytes_from (guint8 first,
+            gsize  len)
+{
+  guint8 *bytes = g_malloc (len);
+
+  for (gsize i = 0; i < len; i++)
+    bytes[i] = (guint8) (first + i);
+  return bytes;
+}
+
+static JsonObject *
+object_from (const char *json)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+
+  g_assert_nonnull (node);
+  return json_object_ref (json_node_get_object (node));
+}
+
+static void
+test_known_answers (void)
+{
+  g_autofree guint8 *key_bytes = bytes_from (0x20, 32);
+  g_autofree guint8 *salt = bytes_from (0x00, 16);
+  g_autofree guint8 *wrap_nonce = bytes_from (0x40, 24);
+  g_autofree guint8 *doc_nonce = bytes_from (0x60, 24);
+  g_autoptr(FbDataKey) key = _fb_data_key_new_from_bytes (KAT_KEY_ID, key_bytes);
+  g_autoptr(FbDataKey) opened = NULL;
+  g_autoptr(JsonObject) keys_doc = NULL;
+  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(JsonObject) sealed = NULL;
+  g_autoptr(JsonObject) read = NULL;
+  g_autoptr(JsonObject) vector = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *box;
+
+  /* Writing: the same bytes as the independent script. */
+  keys_doc = _fb_data_key_wrap_full (key, PASSPHRASE, salt, wrap_nonce, 2, 67108864, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (keys_doc, "key_id"), ==, KAT_KEY_ID);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (keys_doc, "kdf"), "salt"),
+                   ==, KAT_SALT);
+  box = json_object_get_object_member (keys_doc, "wrapped");
+  g_assert_cmpstr (json_object_get_string_member (box, "nonce"), ==, KAT_WRAP_NONCE);
+  g_assert_cmpstr (json_object_get_string_member (box, "ciphertext"), ==, KAT_WRAPPED);
+
+  plain = object_from ("{\"_id\": \"note-kat\", \"_rev\": \"1-0123456789abcdef\","
+                       " \"type\": \"notes\", \"title\": \"Heron at the weir\","
+                       " \"text\": \"Two adults, one juvenile.\\nWind NW.\", \"tags\": [\"birds\"]}");
+  sealed = _fb_data_key_encrypt_document_full (key, plain, doc_nonce);
+  g_assert_false (json_object_has_member (sealed, "title"));
+  g_assert_cmpstr (json_object_get_string_member (sealed, "_rev"), ==, "1-0123456789abcdef");
+  box = json_object_get_object_member (sealed, FB_CRYPTO_MEMBER);
+  g_assert_cmpint (json_object_get_int_member (box, "v"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (box, "kid"), ==, KAT_KEY_ID);
+  g_assert_cmpstr (json_object_get_string_member (box, "nonce"), ==, KAT_DOC_NONCE);
+  g_assert_cmpstr (json_object_get_string_member (box, "data"), ==, KAT_DATA);
+
+  /* Reading the script's documents: the key from the passphrase, then
+   * the content. */
+  vector = object_from ("{\"_id\": \"fieldbook-keys\", \"type\": \"keys\", \"version\": 1,"
+                        " \"key_id\": \"" KAT_KEY_ID "\","
+                        " \"kdf\": {\"alg\": \"argon2id13\", \"salt\": \"" KAT_SALT "\","
+                        " \"opslimit\": 2, \"memlimit\": 67108864},"
+                        " \"wrapped\": {\"alg\": \"xchacha20poly1305-ietf\","
+                        " \"nonce\": \"" KAT_WRAP_NONCE "\", \"ciphertext\": \"" KAT_WRAPPED "\"}}");
+  opened = fb_data_key_unwrap (vector, PASSPHRASE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fb_data_key_get_id (opened), ==, KAT_KEY_ID);
+  g_clear_pointer (&vector, json_object_unref);
+
+  vector = object_from ("{\"_id\": \"note-kat\", \"_rev\": \"1-0123456789abcdef\","
+                        " \"fieldbook_encrypted\": {\"v\": 1, \"kid\": \"" KAT_KEY_ID "\","
+                        " \"nonce\": \"" KAT_DOC_NONCE "\", \"data\": \"" KAT_DATA "\"}}");
+  read = fb_data_key_decrypt_document (opened, vector, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (read, "title"), ==, "Heron at the weir");
+  g_assert_cmpstr (json_object_get_string_member (read, "text"), ==, "Two adults, one juvenile.\nWind NW.");
+  g_assert_cmpstr (json_object_get_string_member (read, "type"), ==, "notes");
+  g_assert_cmpstr (json_object_get_string_member (read, "_rev"), ==, "1-0123456789abcdef");
+
+  /* The same ciphertext under another _id is refused: the id is bound. */
+  json_object_set_string_member (vector, "_id", "note-other");
+  g_clear_pointer (&read, json_object_unref);
+  read = fb_data_key_decrypt_document (opened, vector, &error);
+  g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE);
+  g_assert_null (read);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -414,6 +518,7 @@ main (int   argc,
   server = fb_test_server_start (ADMIN, PASSWORD, &error);
   g_assert_no_error (error);
 
+  g_test_add_func ("/encryption/known-answers", test_known_answers);
   g_test_add_func ("/encryption/keys-and-documents", test_keys_and_documents);
   g_test_add_func ("/encryption/server-sees-nothing", test_server_sees_nothing);
   g_test_add_func ("/encryption/merge-still-works", test_merge_still_works);

@@ -1,0 +1,30 @@
+/* fb-crypto-private.h: fb-crypto.c with fixed keys, salts and nonces, for known-answer tests */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include "fb-crypto.h"
+
+G_BEGIN_DECLS
+
+/* Only for checking the format against fixed vectors (docs/encryption.md,
+ * tests/sync/test-encryption.c): a nonce used twice with one key gives the
+ * content away, so nothing else may choose one. */
+
+/* A data key of the 32 @bytes, with the key id @id. */
+FbDataKey   *_fb_data_key_new_from_bytes       (const char    *id,
+                                                const guint8  *bytes);
+/* fb_data_key_wrap () with this 16-byte @salt, 24-byte @nonce and limits. */
+JsonObject  *_fb_data_key_wrap_full            (FbDataKey     *key,
+                                                const char    *passphrase,
+                                                const guint8  *salt,
+                                                const guint8  *nonce,
+                                                guint64        opslimit,
+                                                gsize          memlimit,
+                                                GError       **error);
+/* fb_data_key_encrypt_document () with this 24-byte @nonce. */
+JsonObject  *_fb_data_key_encrypt_document_full (FbDataKey    *key,
+                                                 JsonObject   *doc,
+                                                 const guint8 *nonce);
+
+G_END_DECLS
