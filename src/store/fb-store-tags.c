@@ -100,6 +100,33 @@ fb_tags_contain (JsonArray  *tags,
   return FALSE;
 }
 
+char **
+fb_search_words (const char *query)
+{
+  g_autoptr(GPtrArray) tags = NULL;
+  g_autofree char *words = NULL;
+  g_auto(GStrv) split = NULL;
+  GPtrArray *kept = g_ptr_array_new ();
+
+  if (query != NULL && !g_utf8_validate (query, -1, NULL))
+    query = NULL;
+  words = _fb_store_split_tag_terms (query, &tags);
+  split = g_strsplit_set (words, " \t\n\r\f\v", -1);
+
+  for (guint i = 0; split[i] != NULL; i++)
+    {
+      gboolean has_word = FALSE;
+
+      for (const char *p = split[i]; *p != '\0' && !has_word; p = g_utf8_next_char (p))
+        has_word = g_unichar_isalnum (g_utf8_get_char (p));
+      if (has_word)
+        g_ptr_array_add (kept, g_strdup (split[i]));
+    }
+  g_ptr_array_add (kept, NULL);
+
+  return (char **) g_ptr_array_free (kept, FALSE);
+}
+
 /* ---- tag:NAME in a search ---- */
 
 char *

@@ -33,6 +33,11 @@ GPtrArray  *fb_store_list_tags           (FbStore     *self,
  * when @name has spaces. */
 char       *fb_tag_search_term           (const char  *name);
 
+/* The words of @query a search matches (its tag:NAME terms left out, and
+ * anything without a letter or digit), for showing where it matched; an
+ * empty array when there are none. */
+char      **fb_search_words              (const char  *query);
+
 /* @tags (a JsonArray of strings, may be NULL) holds @name. */
 gboolean    fb_tags_contain              (JsonArray   *tags,
                                           const char  *name);

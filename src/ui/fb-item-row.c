@@ -9,6 +9,7 @@
 
 #include "fb-item-row.h"
 #include "fb-markdown-text.h"
+#include "fb-search-highlight.h"
 #include "fb-ui-util.h"
 
 struct _FbItemRow
@@ -19,8 +20,12 @@ struct _FbItemRow
   GtkLabel  *snippet_label;
   GtkLabel  *time_label;
   GtkImage  *state_icon;
+  GtkImage  *kind_icon;
 
   FbItem    *item;
+  /* While searching: where it matched (fb-search-highlight.c), or NULL. */
+  GRegex    *search;
+  gboolean   show_kind;
   /* What a record's template finds wrong with it, in words, or NULL. */
   char      *problems;
 };
@@ -31,6 +36,25 @@ GtkWidget *
 fb_item_row_new (void)
 {
   return g_object_new (FB_TYPE_ITEM_ROW, NULL);
+}
+
+/* While searching, the first line of the text where the search matched
+ * (without Markdown marks), so that the row shows why it is there. */
+static char *
+note_matching_line (FbItem *item,
+                    GRegex *search)
+{
+  g_auto(GStrv) lines = g_strsplit (fb_item_get_text (item), "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *line = fb_markdown_line_to_plain (g_strstrip (lines[i]));
+
+      if (*line != '\0' && g_regex_match (search, line, 0, NULL))
+        return g_steal_pointer (&line);
+    }
+
+  return NULL;
 }
 
 static char *
@@ -160,6 +184,25 @@ update_state_icon (FbItemRow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
 }
 
+static void
+update_kind_icon (FbItemRow *self)
+{
+  gboolean record;
+  const char *kind;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->kind_icon), self->show_kind && self->item != NULL);
+  if (!self->show_kind || self->item == NULL)
+    return;
+
+  record = g_strcmp0 (fb_item_get_collection (self->item), FB_COLLECTION_RECORDS) == 0;
+  kind = record ? _("Record") : _("Note");
+  gtk_image_set_from_icon_name (self->kind_icon, record ? "x-office-spreadsheet-symbolic"
+                                                        : "accessories-text-editor-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->kind_icon), kind);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->kind_icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, kind, -1);
+}
+
 void
 fb_item_row_set_item (FbItemRow *self,
                       FbItem    *item)
@@ -184,11 +227,58 @@ fb_item_row_set_item (FbItemRow *self,
       g_autofree char *snippet = fb_item_make_snippet (item);
       g_autofree char *time = format_time (fb_item_get_updated_at (item));
 
-      gtk_label_set_text (self->title_label, title);
-      /* Shown even when empty: rows of one height read more calmly. */
-      gtk_label_set_text (self->snippet_label, snippet);
       gtk_label_set_text (self->time_label, time);
+      if (self->search != NULL)
+        {
+          g_autofree char *title_markup = fb_search_highlight_markup (title, self->search);
+          g_autofree char *snippet_markup = NULL;
+
+          if (!g_regex_match (self->search, snippet, 0, NULL) &&
+              g_strcmp0 (fb_item_get_collection (item), FB_COLLECTION_NOTES) == 0)
+            {
+              char *line = note_matching_line (item, self->search);
+
+              if (line != NULL)
+                {
+                  g_free (snippet);
+                  snippet = line;
+                }
+            }
+          snippet_markup = fb_search_highlight_markup (snippet, self->search);
+          gtk_label_set_markup (self->title_label, title_markup);
+          gtk_label_set_markup (self->snippet_label, snippet_markup);
+        }
+      else
+        {
+          gtk_label_set_text (self->title_label, title);
+          /* Shown even when empty: rows of one height read more calmly. */
+          gtk_label_set_text (self->snippet_label, snippet);
+        }
     }
+
+  update_kind_icon (self);
+}
+
+void
+fb_item_row_set_search (FbItemRow *self,
+                        GRegex    *search,
+                        gboolean   show_kind)
+{
+  FbItem *item;
+
+  g_return_if_fail (FB_IS_ITEM_ROW (self));
+
+  if (self->search == search && self->show_kind == show_kind)
+    return;
+
+  g_clear_pointer (&self->search, g_regex_unref);
+  self->search = search != NULL ? g_regex_ref (search) : NULL;
+  self->show_kind = show_kind;
+
+  /* Shown again with the new highlight. */
+  item = g_steal_pointer (&self->item);
+  fb_item_row_set_item (self, item);
+  g_clear_object (&item);
 }
 
 void
@@ -240,6 +330,7 @@ fb_item_row_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->item);
   g_clear_pointer (&self->problems, g_free);
+  g_clear_pointer (&self->search, g_regex_unref);
 
   G_OBJECT_CLASS (fb_item_row_parent_class)->dispose (object);
 }
@@ -257,6 +348,7 @@ fb_item_row_class_init (FbItemRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FbItemRow, snippet_label);
   gtk_widget_class_bind_template_child (widget_class, FbItemRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, FbItemRow, state_icon);
+  gtk_widget_class_bind_template_child (widget_class, FbItemRow, kind_icon);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "fbitemrow");

@@ -21,6 +21,12 @@ FbItem     *fb_item_row_get_item  (FbItemRow *self);
 void        fb_item_row_set_problems (FbItemRow  *self,
                                       const char *problems);
 const char *fb_item_row_get_problems (FbItemRow  *self);
+/* While searching: @search (fb_search_regex_new (), may be NULL) is
+ * highlighted in the title and the snippet (a note's first line that
+ * matches), and with @show_kind an icon says "Note" or "Record". */
+void        fb_item_row_set_search   (FbItemRow  *self,
+                                      GRegex     *search,
+                                      gboolean    show_kind);
 /* What the row shows, as a person reads it. */
 const char *fb_item_row_get_title   (FbItemRow *self);
 

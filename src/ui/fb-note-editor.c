@@ -25,6 +25,7 @@ struct _FbNoteEditor
   GtkTextView     *read_view;
 
   GtkSourceBuffer *buffer;
+  GtkSourceSearchContext *search;
   guint            loading;
 };
 
@@ -327,6 +328,46 @@ fb_note_editor_get_tag_entry (FbNoteEditor *self)
   return self->tag_entry;
 }
 
+void
+fb_note_editor_set_search (FbNoteEditor *self,
+                           const char   *pattern)
+{
+  GtkSourceSearchSettings *settings;
+
+  g_return_if_fail (FB_IS_NOTE_EDITOR (self));
+
+  settings = gtk_source_search_context_get_settings (self->search);
+  if (g_strcmp0 (gtk_source_search_settings_get_search_text (settings), pattern) == 0)
+    return;
+  gtk_source_search_settings_set_search_text (settings, pattern);
+  gtk_source_search_context_set_highlight (self->search, pattern != NULL);
+}
+
+guint
+fb_note_editor_count_search_matches (FbNoteEditor *self)
+{
+  GtkSourceSearchSettings *settings;
+  GtkTextIter start, match_start, match_end;
+  guint n = 0;
+
+  g_return_val_if_fail (FB_IS_NOTE_EDITOR (self), 0);
+
+  settings = gtk_source_search_context_get_settings (self->search);
+  if (gtk_source_search_settings_get_search_text (settings) == NULL)
+    return 0;
+
+  /* Counted here, not by the context's own count, which fills while idle. */
+  gtk_text_buffer_get_start_iter (GTK_TEXT_BUFFER (self->buffer), &start);
+  while (gtk_source_search_context_forward (self->search, &start, &match_start, &match_end, NULL) &&
+         gtk_text_iter_compare (&match_end, &start) > 0)
+    {
+      n++;
+      start = match_end;
+    }
+
+  return n;
+}
+
 GtkTextBuffer *
 fb_note_editor_get_buffer (FbNoteEditor *self)
 {
@@ -355,6 +396,7 @@ fb_note_editor_dispose (GObject *object)
   /* The template's root box has no id, so dispose_template leaves it. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
+  g_clear_object (&self->search);
   g_clear_object (&self->buffer);
 
   G_OBJECT_CLASS (fb_note_editor_parent_class)->dispose (object);
@@ -416,6 +458,13 @@ fb_note_editor_init (FbNoteEditor *self)
                            G_CALLBACK (buffer_changed_cb), self, G_CONNECT_SWAPPED);
   fb_markdown_edit_track_headings (GTK_TEXT_BUFFER (self->buffer));
 
+  /* Where the list's search matched (fb_note_editor_set_search ()). */
+  self->search = gtk_source_search_context_new (self->buffer, NULL);
+  gtk_source_search_context_set_highlight (self->search, FALSE);
+  gtk_source_search_settings_set_regex_enabled (gtk_source_search_context_get_settings (self->search),
+                                                TRUE);
+  gtk_source_search_settings_set_wrap_around (gtk_source_search_context_get_settings (self->search),
+                                              FALSE);
   controller = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
   g_signal_connect_object (controller, "key-pressed",

@@ -39,6 +39,12 @@ GtkEditable   *fb_note_editor_get_title_entry (FbNoteEditor *self);
 /* The tags under the title (the body's "tags"). */
 FbTagEntry    *fb_note_editor_get_tag_entry   (FbNoteEditor *self);
 GtkTextBuffer *fb_note_editor_get_buffer      (FbNoteEditor *self);
+/* Highlights the text the list's search matched: @pattern from
+ * fb_search_pattern_new () (case ignored), or NULL for none. */
+void           fb_note_editor_set_search      (FbNoteEditor *self,
+                                               const char   *pattern);
+/* How many places are highlighted now (for tests). */
+guint          fb_note_editor_count_search_matches (FbNoteEditor *self);
 /* The reading view: the text rendered (fb-markdown-view.c) in place of
  * the Markdown, not editable; it follows loads and refreshes. */
 gboolean       fb_note_editor_get_reading     (FbNoteEditor *self);

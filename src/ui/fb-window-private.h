@@ -77,6 +77,11 @@ struct _FbWindow
   /* The current collection filtered by search_text. */
   FbItemList           *search_list;
   char                 *search_text;
+  /* Where it matched (fb-search-highlight.c), and the item open before
+   * the search began (Escape goes back to it). */
+  GRegex               *search_regex;
+  char                 *search_pattern;
+  char                 *pre_search_id;
   GtkSingleSelection   *selection;
 
   /* The item in the editor, as last saved or loaded. The editor follows this

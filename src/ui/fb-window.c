@@ -10,6 +10,8 @@
 #include "fb-account.h"
 #include "fb-item-row.h"
 #include "fb-read-only-banner.h"
+#include "fb-search-highlight.h"
+#include "fb-store-tags.h"
 #include "fb-sync-banner.h"
 #include "fb-trash-window.h"
 #include "fb-ui-util.h"
@@ -260,7 +262,7 @@ apply_model (FbWindow *self)
   if (self->search_text != NULL)
     {
       if (self->search_list == NULL)
-        self->search_list = fb_item_list_new (self->store, collection_names[self->collection]);
+        self->search_list = fb_item_list_new (self->store, NULL);
       fb_item_list_set_search (self->search_list, self->search_text);
       model = G_LIST_MODEL (self->search_list);
     }
@@ -306,6 +308,8 @@ factory_bind_cb (GtkSignalListItemFactory *factory,
   FbWindow *self = user_data;
   g_autofree char *problems = NULL;
 
+  fb_item_row_set_search (FB_ITEM_ROW (gtk_list_item_get_child (list_item)),
+                          self->search_regex, self->search_text != NULL);
   fb_item_row_set_item (FB_ITEM_ROW (gtk_list_item_get_child (list_item)),
                         gtk_list_item_get_item (list_item));
   problems = _fb_window_describe_problems (self, gtk_list_item_get_item (list_item));
@@ -365,7 +369,6 @@ update_collection_labels (FbWindow *self)
       adw_status_page_set_title (self->empty_page, _("No Records Yet"));
       adw_status_page_set_description (self->empty_page,
                                        _("Press Ctrl+N or the + button to add your first record"));
-      g_object_set (self->search_entry, "placeholder-text", _("Search Records"), NULL);
       new_label = _("New Record");
       delete_label = _("Delete Record");
     }
@@ -375,11 +378,12 @@ update_collection_labels (FbWindow *self)
       adw_status_page_set_title (self->empty_page, _("No Notes Yet"));
       adw_status_page_set_description (self->empty_page,
                                        _("Press Ctrl+N or the + button to write your first note"));
-      g_object_set (self->search_entry, "placeholder-text", _("Search Notes"), NULL);
       new_label = _("New Note");
       delete_label = _("Delete Note");
     }
 
+  /* One search over notes and records, from either. */
+  g_object_set (self->search_entry, "placeholder-text", _("Search Notes and Records"), NULL);
   gtk_widget_set_tooltip_text (self->new_button, new_label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->new_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, new_label, -1);
@@ -488,6 +492,23 @@ back_to_list_cb (FbWindow *self)
 
 /* ---- Search ---- */
 
+/* Where the search matched, in the rows (rebound by the new search's
+ * items-changed) and in the note editor. */
+static void
+update_search_highlight (FbWindow *self)
+{
+  g_auto(GStrv) words = fb_search_words (self->search_text);
+
+  g_clear_pointer (&self->search_regex, g_regex_unref);
+  g_clear_pointer (&self->search_pattern, g_free);
+  if (self->search_text != NULL)
+    {
+      self->search_regex = fb_search_regex_new ((const char * const *) words);
+      self->search_pattern = fb_search_pattern_new ((const char * const *) words);
+    }
+  fb_note_editor_set_search (self->note_editor, self->search_pattern);
+}
+
 void
 _fb_window_set_search_text (FbWindow   *self,
                             const char *text)
@@ -501,8 +522,16 @@ _fb_window_set_search_text (FbWindow   *self,
       return;
     }
 
+  /* What Escape goes back to. */
+  if (self->search_text == NULL)
+    {
+      g_free (self->pre_search_id);
+      self->pre_search_id = g_strdup (_fb_window_current_id (self));
+    }
+
   g_free (self->search_text);
   self->search_text = new_text;
+  update_search_highlight (self);
   apply_model (self);
 }
 
@@ -512,11 +541,28 @@ search_changed_cb (FbWindow *self)
   _fb_window_set_search_text (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 }
 
+/* Escape: the collection's list as it was. An item of another collection
+ * opened from the search is not in it: the item open before the search
+ * comes back (or none). */
 static void
 stop_search_cb (FbWindow *self)
 {
+  g_autofree char *before = g_steal_pointer (&self->pre_search_id);
+
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   _fb_window_set_search_text (self, NULL);
+  g_clear_pointer (&self->pre_search_id, g_free);
+
+  if (self->current != NULL &&
+      g_strcmp0 (fb_item_get_collection (self->current), collection_names[self->collection]) != 0)
+    {
+      g_autoptr(FbItem) item = before != NULL ? fb_store_get_item (self->store, before, NULL) : NULL;
+
+      if (item != NULL && fb_item_get_deleted (item))
+        g_clear_object (&item);
+      _fb_window_open_item (self, item);
+    }
+
   gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
 }
 
@@ -781,6 +827,9 @@ fb_window_finalize (GObject *object)
   FbWindow *self = FB_WINDOW (object);
 
   g_free (self->search_text);
+  g_free (self->pre_search_id);
+  g_clear_pointer (&self->search_regex, g_regex_unref);
+  g_free (self->search_pattern);
   g_free (self->last_deleted_id);
   g_clear_pointer (&self->rejections_told, g_hash_table_unref);
 

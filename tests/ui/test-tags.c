@@ -1,17 +1,21 @@
-/* test-tags.c: tags under the note title and the sidebar's Tags filtering the list */
+/* test-tags.c: tags under the note title, the sidebar's Tags, and one search over notes and records */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "fb-test-tags"
 
 #include "config.h"
 
+#include <string.h>
+
 #include <adwaita.h>
 
 #include "fb-item-body.h"
+#include "fb-item-row.h"
 #include "fb-note-editor.h"
 #include "fb-store.h"
 #include "fb-tag-entry.h"
 #include "fb-test-dir.h"
+#include "fb-test-store.h"
 #include "fb-test-ui.h"
 #include "fb-test-wait.h"
 #include "fb-window.h"
@@ -23,6 +27,7 @@ typedef struct
   char     *dir;
   FbStore  *store;
   FbWindow *window;
+  gint64    now;
 } Fixture;
 
 static gpointer
@@ -71,11 +76,23 @@ fixture_setup (Fixture       *fixture,
   path = g_build_filename (fixture->dir, "fieldbook.db", NULL);
   fixture->store = fb_store_new (path, &error);
   g_assert_no_error (error);
+  /* A second between writes: the list's order does not hang on ties. */
+  fixture->now = g_get_real_time () / 1000 - 3600 * 1000;
+  _fb_store_set_clock (fixture->store, fb_test_clock, &fixture->now);
 
   create (fixture, FB_COLLECTION_NOTES, "Recipe", "");
   create (fixture, FB_COLLECTION_NOTES, "Swift", "birds");
   create (fixture, FB_COLLECTION_NOTES, "Heron", "birds,river");
   create (fixture, FB_COLLECTION_RECORDS, "Heron nest 4", "Birds");
+  create (fixture, FB_COLLECTION_TEMPLATES, "Heron survey", "");
+  {
+    g_autoptr(FbItem) item = NULL;
+    g_autoptr(JsonObject) body = fb_note_body_new ("Weir walk", "# Weir walk\n\nA quiet morning.\n"
+                                                   "A grey **heron** stood by the weir; herons wait.");
+
+    item = fb_store_create_item (fixture->store, FB_COLLECTION_NOTES, body, &error);
+    g_assert_no_error (error);
+  }
 
   fixture->window = g_object_ref_sink (fb_window_new (NULL, fixture->store));
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 700);
@@ -225,7 +242,7 @@ test_sidebar_filters (Fixture       *fixture,
   GtkListBoxRow *row;
 
   WAIT_FOR (sidebar_is (fixture, "Birds 3|river 1"));
-  g_assert_true (list_is (fixture, "Heron|Swift|Recipe"));
+  assert_text (list_titles (fixture), "Weir walk|Heron|Swift|Recipe");
   assert_accessible_label (sidebar_row (fixture, "Birds"), "Tag “Birds”, 3 items");
 
   row = sidebar_row (fixture, "river");
@@ -235,10 +252,11 @@ test_sidebar_filters (Fixture       *fixture,
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-tag", "s", "Birds");
   g_assert_cmpstr (gtk_editable_get_text (child (fixture, "search_entry")), ==, "tag:Birds");
-  WAIT_FOR (list_is (fixture, "Heron|Swift"));
+  /* Records too: the search is over both. */
+  WAIT_FOR (list_is (fixture, "Heron nest 4|Heron|Swift"));
 
   g_signal_emit_by_name (child (fixture, "search_entry"), "stop-search");
-  WAIT_FOR (list_is (fixture, "Heron|Swift|Recipe"));
+  WAIT_FOR (list_is (fixture, "Weir walk|Heron|Swift|Recipe"));
   g_assert_cmpstr (gtk_editable_get_text (child (fixture, "search_entry")), ==, "");
 }
 
@@ -306,6 +324,101 @@ test_entry_edits_tags (Fixture       *fixture,
   WAIT_FOR (sidebar_is (fixture, "Birds 3|river 2"));
 }
 
+/* The row of @title in the list view, as bound. */
+static FbItemRow *
+row_of (Fixture    *fixture,
+        const char *title)
+{
+  GPtrArray *stack = g_ptr_array_new ();
+  FbItemRow *found = NULL;
+
+  g_ptr_array_add (stack, child (fixture, "list_view"));
+  while (stack->len > 0 && found == NULL)
+    {
+      GtkWidget *widget = g_ptr_array_steal_index (stack, stack->len - 1);
+
+      if (FB_IS_ITEM_ROW (widget) && fb_item_row_get_item (FB_ITEM_ROW (widget)) != NULL &&
+          g_strcmp0 (fb_item_get_title (fb_item_row_get_item (FB_ITEM_ROW (widget))), title) == 0)
+        found = FB_ITEM_ROW (widget);
+      for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+        g_ptr_array_add (stack, c);
+    }
+  g_ptr_array_unref (stack);
+
+  return found;
+}
+
+static GtkWidget *
+row_part (FbItemRow  *row,
+          const char *name)
+{
+  return fb_test_template_child (row, FB_TYPE_ITEM_ROW, name);
+}
+
+/* From Notes, one search finds notes and records (not templates), each
+ * marked by kind, the matched words highlighted in the row and in the
+ * editor; Escape gives the Notes list back with the note that was open. */
+static void
+test_search_everywhere (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  FbItemRow *row;
+  const char *markup;
+  FbNoteEditor *editor = child (fixture, "note_editor");
+
+  select_title (fixture, "Swift");
+  gtk_editable_set_text (child (fixture, "search_entry"), "heron");
+  WAIT_FOR (list_is (fixture, "Weir walk|Heron nest 4|Heron"));
+  {
+    g_autofree char *placeholder = NULL;
+
+    g_object_get (child (fixture, "search_entry"), "placeholder-text", &placeholder, NULL);
+    g_assert_cmpstr (placeholder, ==, "Search Notes and Records");
+  }
+
+  WAIT_FOR ((row = row_of (fixture, "Heron nest 4")) != NULL &&
+            fb_test_is_shown (row_part (row, "kind_icon")));
+  assert_accessible_label (row_part (row, "kind_icon"), "Record");
+  markup = gtk_label_get_label (GTK_LABEL (row_part (row, "title_label")));
+  g_assert_nonnull (strstr (markup, ">Heron</span> nest 4"));
+
+  /* A note's row shows the line that matched, not its first line. */
+  WAIT_FOR ((row = row_of (fixture, "Weir walk")) != NULL);
+  assert_accessible_label (row_part (row, "kind_icon"), "Note");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (row_part (row, "snippet_label"))), ==,
+                   "A grey heron stood by the weir; herons wait.");
+  markup = gtk_label_get_label (GTK_LABEL (row_part (row, "snippet_label")));
+  g_assert_nonnull (strstr (markup, ">heron</span> stood by the weir; <span"));
+
+  /* The record opens in the record editor; the note in the note editor,
+   * with both matches highlighted. */
+  select_title (fixture, "Heron nest 4");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (child (fixture, "editor_stack")), ==, "record");
+  select_title (fixture, "Weir walk");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (child (fixture, "editor_stack")), ==, "note");
+  g_assert_cmpuint (fb_note_editor_count_search_matches (editor), ==, 2);
+
+  /* Escape: the Notes list as before; a note opened from the search stays. */
+  g_signal_emit_by_name (child (fixture, "search_entry"), "stop-search");
+  WAIT_FOR (list_is (fixture, "Weir walk|Heron|Swift|Recipe"));
+  g_assert_cmpuint (fb_note_editor_count_search_matches (editor), ==, 0);
+  g_assert_cmpstr (fb_item_get_title (fb_window_get_current_item (fixture->window)), ==, "Weir walk");
+  WAIT_FOR ((row = row_of (fixture, "Weir walk")) != NULL &&
+            !fb_test_is_shown (row_part (row, "kind_icon")));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (row_part (row, "snippet_label"))), ==,
+                   "A quiet morning.");
+
+  /* A record opened from the search is not in Notes: the note open
+   * before the search comes back. */
+  gtk_editable_set_text (child (fixture, "search_entry"), "nest");
+  WAIT_FOR (list_is (fixture, "Heron nest 4"));
+  select_title (fixture, "Heron nest 4");
+  g_signal_emit_by_name (child (fixture, "search_entry"), "stop-search");
+  WAIT_FOR (list_is (fixture, "Weir walk|Heron|Swift|Recipe"));
+  g_assert_cmpstr (fb_item_get_title (fb_window_get_current_item (fixture->window)), ==, "Weir walk");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (child (fixture, "editor_stack")), ==, "note");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -317,6 +430,9 @@ main (int   argc,
               fixture_setup, test_sidebar_filters, fixture_teardown);
   g_test_add ("/tags/entry-edits-tags", Fixture, NULL,
               fixture_setup, test_entry_edits_tags, fixture_teardown);
+
+  g_test_add ("/search/everywhere", Fixture, NULL,
+              fixture_setup, test_search_everywhere, fixture_teardown);
 
   return g_test_run ();
 }
