@@ -121,6 +121,23 @@ show_tag_action (GtkWidget  *widget,
   _fb_window_show_tag (FB_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
+/* Ctrl+Shift+T: to the open note's tag entry. */
+static void
+edit_tags_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+
+  if (self->current == NULL ||
+      g_strcmp0 (fb_item_get_collection (self->current), FB_COLLECTION_NOTES) != 0)
+    return;
+
+  if (_fb_window_is_folded (self))
+    adw_leaflet_set_visible_child (self->leaflet, self->editor_pane);
+  gtk_widget_grab_focus (GTK_WIDGET (fb_note_editor_get_tag_entry (self->note_editor)));
+}
+
 void
 _fb_window_class_tags_init (GtkWidgetClass *widget_class)
 {
@@ -128,6 +145,9 @@ _fb_window_class_tags_init (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, FbWindow, tags_list);
   gtk_widget_class_bind_template_callback (widget_class, tag_row_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.show-tag", "s", show_tag_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-tags", NULL, edit_tags_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.edit-tags", NULL);
 }
 
 void

@@ -277,6 +277,10 @@ test_entry_edits_tags (Fixture       *fixture,
   select_title (fixture, "Heron");
   editable = fb_tag_entry_get_editable (tag_entry (fixture));
   WAIT_FOR (fb_test_is_shown (GTK_WIDGET (editable)));
+  /* Ctrl+Shift+T goes to the tags. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.edit-tags", NULL);
+  WAIT_FOR (gtk_widget_has_focus (gtk_widget_get_first_child (GTK_WIDGET (editable))) ||
+            gtk_widget_has_focus (GTK_WIDGET (editable)));
   g_assert_true (fb_test_is_shown (fb_tag_entry_get_chip (tag_entry (fixture), "birds")));
   g_assert_true (fb_test_is_shown (fb_tag_entry_get_chip (tag_entry (fixture), "river")));
   assert_accessible_label (fb_tag_entry_get_chip (tag_entry (fixture), "river"),

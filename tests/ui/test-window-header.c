@@ -244,7 +244,8 @@ test_shortcuts_window_lists_all (void)
   const char *expected[] = {
     "<Control>n", "<Control>f", "Delete", "<Control>z", "<Alt>1", "<Alt>2",
     "<Control><Shift>p", "<Control>b", "<Control>i", "<Control>Return", "Return",
-    "<Control>r", "<Control><Shift>r", "<Control>w",
+    "<Control>r", "<Control><Shift>r", "<Control>w", "<Control><Shift>t", "Return comma",
+    "BackSpace", "Escape",
   };
   GtkWidget *widget = overlay;
 
