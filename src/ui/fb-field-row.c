@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fb-field-row.h"
+#include "fb-record-link.h"
 #include "fb-template.h"
 #include "fb-ui-util.h"
 
@@ -37,6 +38,13 @@ struct _FbFieldRow
   GPtrArray         *options;
   /* multiple choice: the checks, and the choices they stand for */
   GPtrArray         *checks;
+
+  /* link: the linked record's id (NULL: none), the store that says its
+   * title, and the buttons that open or clear it */
+  char              *link_id;
+  FbStore           *store;
+  GtkWidget         *open_button;
+  GtkWidget         *clear_button;
 };
 
 const char *
@@ -362,6 +370,126 @@ make_multiple_choice (FbFieldRow *row)
     }
 }
 
+/* ---- Links: the linked record's title, a picker, open and clear ---- */
+
+static gboolean
+holds_string (JsonNode *node);
+
+static void
+update_link (FbFieldRow *row)
+{
+  g_autofree char *words = NULL;
+  gboolean missing = FALSE;
+
+  if (row->link_id == NULL)
+    words = g_strdup (_("Nothing linked yet"));
+  else if (row->store != NULL)
+    words = fb_record_link_describe (row->store, row->link_id, &missing);
+  else
+    words = g_strdup (row->link_id);
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row->widget), words);
+  gtk_widget_set_sensitive (row->open_button, row->link_id != NULL && !missing);
+  gtk_widget_set_visible (row->clear_button, row->link_id != NULL);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row->open_button), "s",
+                                    row->link_id != NULL ? row->link_id : "");
+}
+
+static void
+set_link (FbFieldRow *row,
+          const char *id)
+{
+  if (g_strcmp0 (row->link_id, id) == 0)
+    return;
+  g_free (row->link_id);
+  row->link_id = g_strdup (id);
+  update_link (row);
+  input_changed (row);
+}
+
+static void
+link_chosen_cb (FbRecordLinkPicker *picker,
+                const char         *id,
+                FbFieldRow         *row)
+{
+  set_link (row, id);
+}
+
+static void
+link_clear_cb (GtkButton  *button,
+               FbFieldRow *row)
+{
+  set_link (row, NULL);
+}
+
+/* The linked record was renamed, deleted or restored (here or by a pull). */
+static void
+link_item_changed_cb (FbStore    *store,
+                      FbItem     *item,
+                      FbFieldRow *row)
+{
+  if (row->link_id != NULL && g_strcmp0 (fb_item_get_id (item), row->link_id) == 0)
+    update_link (row);
+}
+
+static void
+make_link (FbFieldRow *row)
+{
+  GtkWidget *picker_button;
+
+  row->widget = adw_action_row_new ();
+  row->link_id = holds_string (row->orig) ? g_strdup (json_node_get_string (row->orig)) : NULL;
+
+  picker_button = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (picker_button), "edit-find-symbolic");
+  gtk_widget_set_tooltip_text (picker_button, _("Choose a Record"));
+  gtk_widget_set_valign (picker_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (picker_button, "flat");
+  gtk_widget_set_sensitive (picker_button, FALSE);  /* until there is a store */
+  row->input = picker_button;
+
+  row->clear_button = gtk_button_new_from_icon_name ("edit-clear-symbolic");
+  gtk_widget_set_tooltip_text (row->clear_button, _("Remove the Link"));
+  gtk_widget_set_valign (row->clear_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (row->clear_button, "flat");
+  g_signal_connect (row->clear_button, "clicked", G_CALLBACK (link_clear_cb), row);
+
+  /* The window's win.open-item opens it (and says so when it is gone). */
+  row->open_button = gtk_button_new_from_icon_name ("go-next-symbolic");
+  gtk_widget_set_tooltip_text (row->open_button, _("Open the Linked Record"));
+  gtk_widget_set_valign (row->open_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (row->open_button, "flat");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row->open_button), "win.open-item");
+
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row->widget), row->clear_button);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row->widget), picker_button);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row->widget), row->open_button);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row->widget), row->open_button);
+  update_link (row);
+}
+
+void
+fb_field_row_set_store (FbFieldRow *row,
+                        FbStore    *store)
+{
+  FbRecordLinkPicker *picker;
+
+  g_return_if_fail (row != NULL);
+  g_return_if_fail (FB_IS_STORE (store));
+
+  if (row->type != FB_FIELD_LINK || row->store != NULL)
+    return;
+
+  row->store = g_object_ref (store);
+  g_signal_connect (store, "item-changed", G_CALLBACK (link_item_changed_cb), row);
+  picker = fb_record_link_picker_new (store, json_object_get_string_member_with_default (row->definition,
+                                                                                        "template", NULL));
+  g_signal_connect (picker, "chosen", G_CALLBACK (link_chosen_cb), row);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (row->input), GTK_WIDGET (picker));
+  gtk_widget_set_sensitive (row->input, TRUE);
+  update_link (row);
+}
+
 FbFieldRow *
 fb_field_row_new (JsonObject        *definition,
                   JsonNode          *value,
@@ -393,6 +521,9 @@ fb_field_row_new (JsonObject        *definition,
       break;
     case FB_FIELD_MULTIPLE_CHOICE:
       make_multiple_choice (row);
+      break;
+    case FB_FIELD_LINK:
+      make_link (row);
       break;
     default:
       make_entry (row);
@@ -434,6 +565,12 @@ fb_field_row_free (FbFieldRow *row)
     return;
 
   g_signal_handlers_disconnect_by_data (row->input, row);
+  if (row->store != NULL)
+    g_signal_handlers_disconnect_by_data (row->store, row);
+  if (row->clear_button != NULL)
+    g_signal_handlers_disconnect_by_data (row->clear_button, row);
+  if (row->type == FB_FIELD_LINK && gtk_menu_button_get_popover (GTK_MENU_BUTTON (row->input)) != NULL)
+    g_signal_handlers_disconnect_by_data (gtk_menu_button_get_popover (GTK_MENU_BUTTON (row->input)), row);
   if (GTK_IS_TEXT_VIEW (row->input))
     g_signal_handlers_disconnect_by_data (gtk_text_view_get_buffer (GTK_TEXT_VIEW (row->input)), row);
   for (guint i = 0; row->checks != NULL && i < row->checks->len; i++)
@@ -446,6 +583,8 @@ fb_field_row_free (FbFieldRow *row)
   g_clear_pointer (&row->orig, json_node_unref);
   g_free (row->orig_text);
   g_free (row->problem);
+  g_free (row->link_id);
+  g_clear_object (&row->store);
   g_free (row);
 }
 
@@ -533,6 +672,17 @@ fb_field_row_dup_value (FbFieldRow *row)
         return node;
       }
 
+    case FB_FIELD_LINK:
+      {
+        JsonNode *node;
+
+        if (row->link_id == NULL)
+          return NULL;
+        node = json_node_new (JSON_NODE_VALUE);
+        json_node_set_string (node, row->link_id);
+        return node;
+      }
+
     case FB_FIELD_MULTIPLE_CHOICE:
       {
         JsonArray *array = json_array_new ();
@@ -603,6 +753,11 @@ fb_field_row_set_value (FbFieldRow *row,
 
           gtk_check_button_set_active (check, array_has (value, g_object_get_data (G_OBJECT (check), "fb-choice")));
         }
+      break;
+    case FB_FIELD_LINK:
+      g_free (row->link_id);
+      row->link_id = holds_string (value) ? g_strdup (json_node_get_string (value)) : NULL;
+      update_link (row);
       break;
     default:
       fb_editable_replace_minimal (GTK_EDITABLE (row->input), row->orig_text);

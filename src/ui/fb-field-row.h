@@ -6,12 +6,16 @@
 #include <adwaita.h>
 #include <json-glib/json-glib.h>
 
+#include "fb-store.h"
+
 G_BEGIN_DECLS
 
 /* One field of a record made from a template, as its type wants it shown:
  * an entry (text, numbers with their unit, dates and times with a
- * calendar, a location, a link), a text view (long text), a switch
- * (yes/no), a drop-down (choice) or a list of checks (multiple choice).
+ * calendar, a location), a text view (long text), a switch (yes/no), a
+ * drop-down (choice), a list of checks (multiple choice) or, for a link,
+ * the linked record's title with buttons to choose one (a searchable
+ * picker), clear it and open it (win.open-item).
  * Below it, a row that says what is wrong with the value, in words, while
  * something is. A value that does not fit the widget (imported text in a
  * number field, an unknown choice) is shown as it is and kept until the
@@ -34,7 +38,7 @@ const char  *fb_field_row_get_name      (FbFieldRow        *row);
 GtkWidget   *fb_field_row_get_widget    (FbFieldRow        *row);
 GtkWidget   *fb_field_row_get_problem_row (FbFieldRow      *row);
 /* The widget a person types or clicks into (an editable, a text view, a
- * switch, a combo row or the expander of checks). */
+ * switch, a combo row, the expander of checks or a link's picker button). */
 GtkWidget   *fb_field_row_get_input     (FbFieldRow        *row);
 /* The check of @choice in a multiple choice, or NULL. */
 GtkCheckButton *fb_field_row_get_check  (FbFieldRow        *row,
@@ -44,6 +48,11 @@ JsonNode    *fb_field_row_dup_value     (FbFieldRow        *row);
 /* Shows a newer stored value, keeping the cursor where the text is the same. */
 void         fb_field_row_set_value     (FbFieldRow        *row,
                                          JsonNode          *value);
+/* A link field says the linked record's title (and offers the picker,
+ * the popover of its input) once it knows the store; other fields ignore
+ * this. */
+void         fb_field_row_set_store     (FbFieldRow        *row,
+                                         FbStore           *store);
 /* What is wrong with the value now, or NULL. */
 const char  *fb_field_row_get_problem   (FbFieldRow        *row);
 

@@ -279,6 +279,8 @@ add_typed_row (FbRecordEditor *self,
   field->name = g_strdup (fb_template_field_get_name (definition));
   field->typed = fb_field_row_new (definition, value, typed_changed_cb, field);
   field->widget = fb_field_row_get_widget (field->typed);
+  if (self->store != NULL)
+    fb_field_row_set_store (field->typed, self->store);
 
   _fb_record_editor_add_to_group (self, field);
   g_ptr_array_add (self->fields, field);

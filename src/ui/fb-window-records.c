@@ -424,6 +424,28 @@ import_csv_action (GtkWidget  *widget,
                                    "one template (Record Templates in the menu)"));
 }
 
+/* ---- A link field's record ---- */
+
+static void
+open_item_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+  g_autoptr(FbItem) item = fb_store_get_item (self->store, g_variant_get_string (parameter, NULL), NULL);
+
+  if (item == NULL || fb_item_get_deleted (item))
+    {
+      _fb_window_show_error (self, _("The linked record is not here: it was deleted, "
+                                     "or has not come from another device yet"));
+      return;
+    }
+
+  fb_window_set_collection (self, fb_item_get_collection (item));
+  if (_fb_window_open_item (self, item) && _fb_window_is_folded (self))
+    adw_leaflet_set_visible_child (self->leaflet, self->editor_pane);
+}
+
 /* ---- The table ---- */
 
 static void
@@ -567,6 +589,7 @@ void
 _fb_window_class_records_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.new-record", "s", new_record_action);
+  gtk_widget_class_install_action (widget_class, "win.open-item", "s", open_item_action);
   gtk_widget_class_install_action (widget_class, "win.edit-templates", NULL, edit_templates_action);
   gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, export_csv_action);
   gtk_widget_class_install_action (widget_class, "win.import-csv", NULL, import_csv_action);

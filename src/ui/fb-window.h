@@ -75,7 +75,8 @@ GtkWidget     *fb_window_get_trash_entry    (FbWindow       *self);
  * path) writes it there and says how many in a toast. win.import-csv
  * asks for a file (and a template, unless a record of one is open);
  * win.import-csv-from ((ss) template id, path) shows which column fills
- * which field and imports on "Import". */
+ * which field and imports on "Import". win.open-item (s id) opens an
+ * item (a link field's record), or says in words that it is not here. */
 struct _FbTemplateWindow *fb_window_get_template_window (FbWindow *self);
 /* win.show-table (s template id) opens the table of a template's records
  * (win.show-table-current: the current record's template, or one asked

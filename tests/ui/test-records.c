@@ -11,6 +11,7 @@
 #include "fb-note-editor.h"
 #include "fb-record-csv.h"
 #include "fb-record-editor.h"
+#include "fb-record-link.h"
 #include "fb-record-table.h"
 #include "fb-store.h"
 #include "fb-template.h"
@@ -632,6 +633,147 @@ test_template_changes_under_record (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (fields, "Trees"), ==, 14);
 }
 
+/* ---- A link to another record ---- */
+
+static FbItem *
+create (Fixture    *fixture,
+        const char *collection,
+        JsonObject *body)
+{
+  g_autoptr(GError) error = NULL;
+  FbItem *item = fb_store_create_item (fixture->store, collection, body, &error);
+
+  g_assert_no_error (error);
+  return item;
+}
+
+static gboolean
+current_is (Fixture *fixture,
+            FbItem  *item)
+{
+  FbItem *current = fb_window_get_current_item (fixture->window);
+
+  return current != NULL && g_strcmp0 (fb_item_get_id (current), fb_item_get_id (item)) == 0;
+}
+
+/* The "Nest" row of the open record: what it says of the linked record. */
+static const char *
+link_words (Fixture *fixture)
+{
+  GtkWidget *input = fb_record_editor_get_field_input (record_editor (fixture), "Nest");
+  GtkWidget *row = input != NULL ? gtk_widget_get_ancestor (input, ADW_TYPE_ACTION_ROW) : NULL;
+
+  return row != NULL ? adw_action_row_get_subtitle (ADW_ACTION_ROW (row)) : NULL;
+}
+
+static gboolean
+n_items_is (GtkListView *view,
+            guint        n)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (view))) == n;
+}
+
+/* A sighting links to its nest record: chosen in the picker by searching,
+ * shown by its title, stored as its id (and so written to CSV), opened
+ * from the row; a deleted or missing record is said in words. */
+static void
+test_link_field (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  FbRecordEditor *editor = record_editor (fixture);
+  g_autoptr(JsonObject) template = fb_template_body_new ("Sighting");
+  g_autoptr(JsonObject) heron_body = fb_record_body_new ("Heron nest 1");
+  g_autoptr(JsonObject) egret_body = fb_record_body_new ("Egret nest 2");
+  g_autoptr(FbItem) template_item = NULL;
+  g_autoptr(FbItem) heron = NULL;
+  g_autoptr(FbItem) egret = NULL;
+  g_autoptr(FbItem) sighting = NULL;
+  g_autoptr(FbItem) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *expected = NULL;
+  GtkWidget *input, *row, *open_button;
+  FbRecordLinkPicker *picker;
+  JsonObject *fields;
+
+  fb_template_add_field (template, "Nest", FB_FIELD_LINK);
+  template_item = create (fixture, FB_COLLECTION_TEMPLATES, template);
+  heron = create (fixture, FB_COLLECTION_RECORDS, heron_body);
+  egret = create (fixture, FB_COLLECTION_RECORDS, egret_body);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-record", "s",
+                                             fb_item_get_id (template_item)));
+  WAIT_FOR (fb_record_editor_get_field_input (editor, "Nest") != NULL);
+  sighting = g_object_ref (fb_window_get_current_item (fixture->window));
+  gtk_editable_set_text (fb_record_editor_get_title_entry (editor), "Heron at the weir");
+  g_assert_cmpstr (link_words (fixture), ==, "Nothing linked yet");
+
+  /* The picker: search, then choose the one match. */
+  input = fb_record_editor_get_field_input (editor, "Nest");
+  row = gtk_widget_get_ancestor (input, ADW_TYPE_ACTION_ROW);
+  picker = FB_RECORD_LINK_PICKER (gtk_menu_button_get_popover (GTK_MENU_BUTTON (input)));
+  g_assert_nonnull (picker);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (input));
+  WAIT_FOR (is_showing (fb_record_link_picker_get_search_entry (picker)));
+  WAIT_FOR (n_items_is (fb_record_link_picker_get_list_view (picker), 3));
+  gtk_editable_set_text (fb_record_link_picker_get_search_entry (picker), "heron nest");
+  WAIT_FOR (n_items_is (fb_record_link_picker_get_list_view (picker), 1));
+  g_signal_emit_by_name (fb_record_link_picker_get_list_view (picker), "activate", 0);
+  g_assert_cmpstr (link_words (fixture), ==, "Heron nest 1");
+  WAIT_FOR (!gtk_widget_get_visible (GTK_WIDGET (picker)));
+
+  /* Saved as the record's id, and so in the CSV. */
+  g_assert_true (fb_window_flush (fixture->window));
+  stored = fb_store_get_item (fixture->store, fb_item_get_id (sighting), &error);
+  g_assert_no_error (error);
+  fields = fb_body_get_object (fb_item_get_body (stored), "fields");
+  g_assert_cmpstr (json_object_get_string_member (fields, "Nest"), ==, fb_item_get_id (heron));
+  csv = fb_record_csv_export (fixture->store, template_item, NULL, &error);
+  g_assert_no_error (error);
+  expected = g_strdup_printf ("Title,Nest\r\nHeron at the weir,%s\r\n", fb_item_get_id (heron));
+  g_assert_cmpstr (csv, ==, expected);
+
+  /* Activating the row opens the linked record. */
+  adw_action_row_activate (ADW_ACTION_ROW (row));
+  WAIT_FOR (current_is (fixture, heron));
+
+  /* Renamed and then deleted elsewhere: the open sighting says so. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-item", "s",
+                                             fb_item_get_id (sighting)));
+  WAIT_FOR (current_is (fixture, sighting));
+  WAIT_FOR (g_strcmp0 (link_words (fixture), "Heron nest 1") == 0);
+  {
+    g_autoptr(JsonObject) renamed = fb_record_body_new ("Heron nest 1 (old willow)");
+
+    g_assert_true (fb_store_update_item (fixture->store, fb_item_get_id (heron), renamed, &error));
+    g_assert_no_error (error);
+  }
+  WAIT_FOR (g_strcmp0 (link_words (fixture), "Heron nest 1 (old willow)") == 0);
+  g_assert_true (fb_store_delete_item (fixture->store, fb_item_get_id (heron), &error));
+  g_assert_no_error (error);
+  WAIT_FOR (g_strcmp0 (link_words (fixture), "“Heron nest 1 (old willow)” was deleted (it is in the Trash)") == 0);
+  input = fb_record_editor_get_field_input (editor, "Nest");
+  open_button = gtk_widget_get_last_child (gtk_widget_get_parent (input));
+  g_assert_false (gtk_widget_get_sensitive (open_button));
+
+  /* A link to a record this device has never had. */
+  {
+    g_autoptr(JsonObject) body = fb_body_copy (fb_item_get_body (stored));
+
+    json_object_set_string_member (fb_body_get_object (body, "fields"), "Nest", "record-from-elsewhere");
+    g_assert_true (fb_store_update_item (fixture->store, fb_item_get_id (sighting), body, &error));
+    g_assert_no_error (error);
+  }
+  WAIT_FOR (g_strcmp0 (link_words (fixture),
+                       "The linked record is not here: it was deleted, "
+                       "or has not come from another device yet") == 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-item", "s",
+                                             "record-from-elsewhere"));
+  g_assert_true (current_is (fixture, sighting));
+  g_assert_cmpstr (adw_toast_get_title (fb_window_get_last_toast (fixture->window)), ==,
+                   "The linked record is not here: it was deleted, or has not come from another device yet");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -645,6 +787,7 @@ main (int   argc,
               fixture_setup, test_template_changes_under_record, fixture_teardown);
   g_test_add ("/records/reorder-template-fields", Fixture, NULL,
               fixture_setup, test_reorder_template_fields, fixture_teardown);
+  g_test_add ("/records/link-field", Fixture, NULL, fixture_setup, test_link_field, fixture_teardown);
 
   return g_test_run ();
 }
