@@ -11,6 +11,9 @@
  *   sync-conflicts.png  another device changed a note I changed ("1 conflict")
  *   main-window.png     everything synced, a note open ("Synced at …")
  *   reading-view.png    the same note rendered for reading (Ctrl+Shift+P)
+ *   tags.png            the sidebar's tag "birds" chosen: its notes and record
+ *   search.png          one search over notes and records, matches highlighted
+ *   folded.png          the narrow (folded) window: the list with its status
  */
 
 #define G_LOG_DOMAIN "fb-sync-window-screenshots"
@@ -60,21 +63,38 @@ static const char *survey_text =
   "1. Gate by the car park\n"
   "2. Along the east bank to the weir\n";
 
+/* @tags: comma-separated. */
+static void
+set_tags (JsonObject *body,
+          const char *tags)
+{
+  g_auto(GStrv) names = g_strsplit (tags, ",", -1);
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; names[i] != NULL; i++)
+    json_array_add_string_element (array, names[i]);
+  json_object_set_array_member (body, "tags", array);
+}
+
 static void
 add_note (const char *id,
           const char *title,
+          const char *tags,
           const char *text)
 {
   g_autoptr(JsonObject) body = fb_note_body_new (title, text);
   g_autoptr(GError) error = NULL;
-  g_autoptr(FbItem) item = fb_store_put_item (store, id, FB_COLLECTION_NOTES, body, &error);
+  g_autoptr(FbItem) item = NULL;
 
+  set_tags (body, tags);
+  item = fb_store_put_item (store, id, FB_COLLECTION_NOTES, body, &error);
   g_assert_no_error (error);
 }
 
 static void
 add_record (const char *id,
             const char *title,
+            const char *tags,
             const char *field,
             const char *value)
 {
@@ -85,6 +105,8 @@ add_record (const char *id,
 
   json_object_set_string_member (fields, field, value);
   json_object_set_object_member (body, "fields", json_object_ref (fields));
+  if (*tags != '\0')
+    set_tags (body, tags);
   item = fb_store_put_item (store, id, FB_COLLECTION_RECORDS, body, &error);
   g_assert_no_error (error);
 }
@@ -92,19 +114,19 @@ add_record (const char *id,
 static void
 fill_store (void)
 {
-  add_record ("heron-nest-4", "Heron nest 4", "Species", "Grey heron");
-  add_record ("soil-b7", "Soil sample B-7", "Depth", "30 cm");
-  add_note ("equipment", "Equipment to bring",
+  add_record ("heron-nest-4", "Heron nest 4", "birds", "Species", "Grey heron");
+  add_record ("soil-b7", "Soil sample B-7", "", "Depth", "30 cm");
+  add_note ("equipment", "Equipment to bring", "fieldwork",
             "- Binoculars (8×42)\n- Spare batteries for the GPS\n- Waders\n"
             "- Soil auger and sample bags\n- Flask of tea\n");
-  add_note ("landowner", "Questions for the landowner",
+  add_note ("landowner", "Questions for the landowner", "fieldwork,mill pond",
             "Can we leave the trail camera by the gate until June?\n\n"
             "Is the north meadow cut before or after the 15th?\n");
-  add_note ("transect-14", "Transect walk, week 14",
+  add_note ("transect-14", "Transect walk, week 14", "birds,fieldwork",
             "Overcast, light wind from the west. Water level up about 10 cm since last week.\n\n"
             "## Birds\n\n- Chiffchaff singing at the **first stile**\n"
             "- Two little egrets on the scrape\n- Kingfisher, once, flying upstream\n");
-  add_note ("mill-pond", "Mill pond survey — day one", survey_text);
+  add_note ("mill-pond", "Mill pond survey — day one", "birds,mill pond,survey", survey_text);
 }
 
 /* ---- Driving the window ---- */
@@ -122,6 +144,20 @@ static FbSyncManager *
 manager (void)
 {
   return fb_application_get_sync_manager (app);
+}
+
+static GListModel *
+list_model (FbWindow *window)
+{
+  return G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (
+    gtk_widget_get_template_child (GTK_WIDGET (window), FB_TYPE_WINDOW, "list_view"))));
+}
+
+static GtkEditable *
+search_entry (FbWindow *window)
+{
+  return GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (window), FB_TYPE_WINDOW,
+                                                      "search_entry"));
 }
 
 /* Selects the item @id in the list, as a click would. */
@@ -222,6 +258,38 @@ run_cb (gpointer user_data)
     GTK_WIDGET (window), FB_TYPE_WINDOW, "note_editor"))));
   screenshot ("reading-view.png");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reading-view", NULL));
+
+  /* The sidebar's tags: "birds" chosen. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-tag", "s", "birds"));
+  WAIT_FOR (g_list_model_get_n_items (list_model (window)) == 3);
+  open_item (window, "transect-14");
+  screenshot ("tags.png");
+  g_signal_emit_by_name (search_entry (window), "stop-search");
+
+  /* One search over notes and records, from Notes. */
+  gtk_editable_set_text (search_entry (window), "heron");
+  WAIT_FOR (g_list_model_get_n_items (list_model (window)) == 2);
+  open_item (window, "mill-pond");
+  screenshot ("search.png");
+  g_signal_emit_by_name (search_entry (window), "stop-search");
+  WAIT_FOR (g_list_model_get_n_items (list_model (window)) == 4);
+
+  /* Narrow: folded, the list with the status under it. */
+  /* A mapped window keeps its size: shown again, it takes the new one. */
+  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+  gtk_window_unmaximize (GTK_WINDOW (window));
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (adw_leaflet_get_folded (ADW_LEAFLET (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                                FB_TYPE_WINDOW, "leaflet"))));
+  adw_leaflet_set_visible_child (ADW_LEAFLET (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                             FB_TYPE_WINDOW, "leaflet")),
+                                 GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), FB_TYPE_WINDOW,
+                                                                            "list_pane")));
+  screenshot ("folded.png");
+  gtk_window_maximize (GTK_WINDOW (window));
+  WAIT_FOR (!adw_leaflet_get_folded (ADW_LEAFLET (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                                 FB_TYPE_WINDOW, "leaflet"))));
 
   /* 1. Offline, two edits waiting. */
   fb_fake_network_monitor_set_available (monitor, FALSE);
