@@ -245,7 +245,7 @@ test_shortcuts_window_lists_all (void)
     "<Control>n", "<Control>f", "Delete", "<Control>z", "<Alt>1", "<Alt>2",
     "<Control><Shift>p", "<Control>b", "<Control>i", "<Control>Return", "Return",
     "<Control>r", "<Control><Shift>r", "<Control>w", "<Control><Shift>t", "Return comma",
-    "BackSpace", "Escape",
+    "BackSpace", "Escape", "<Alt>Up", "<Alt>Down",
   };
   GtkWidget *widget = overlay;
 
