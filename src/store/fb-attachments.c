@@ -52,6 +52,7 @@ fb_attachment_free (FbAttachment *attachment)
   g_free (attachment->content_type);
   g_free (attachment->digest);
   g_free (attachment->sha256);
+  g_free (attachment->item_id);
   g_free (attachment);
 }
 
@@ -249,6 +250,54 @@ fb_store_get_attachment_file (FbStore     *self,
 
   path = blob_path (self, sha256);
   return g_file_new_for_path (path);
+}
+
+GPtrArray *
+fb_store_list_missing_attachments (FbStore  *self,
+                                   GError  **error)
+{
+  g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func ((GDestroyNotify) fb_attachment_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+
+  /* Its own statement: lookup_present_blob () uses the cache. */
+  rc = sqlite3_prepare_v2 (self->db,
+                           "SELECT id, body FROM items "
+                           "WHERE deleted = 0 AND instr (body, '\"" FB_BODY_ATTACHMENTS "\"') > 0",
+                           -1, &stmt, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(JsonObject) body = fb_body_from_string ((const char *) sqlite3_column_text (stmt, 1), NULL);
+      g_autoptr(GPtrArray) list = fb_body_list_attachments (body);
+
+      rc = SQLITE_OK;
+      for (guint i = 0; i < list->len; i++)
+        {
+          FbAttachment *attachment = list->pdata[i];
+          g_autofree char *sha256 = NULL;
+
+          if (!lookup_present_blob (self, attachment->digest, &sha256, error))
+            {
+              sqlite3_finalize (stmt);
+              return NULL;
+            }
+          if (sha256 != NULL)
+            continue;
+          attachment->item_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          g_ptr_array_add (missing, g_ptr_array_steal_index (list, i--));
+        }
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _fb_store_set_sqlite_error (self, error, rc);
+      return NULL;
+    }
+
+  return g_steal_pointer (&missing);
 }
 
 /* ---- Writing files ---- */

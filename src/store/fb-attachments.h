@@ -34,6 +34,7 @@ typedef struct
   gint64  length;
   char   *digest;   /* CouchDB's "md5-…", as in the body */
   char   *sha256;   /* lower-case hex, of the file here; NULL: not here (yet) */
+  char   *item_id;  /* only from fb_store_list_missing_attachments () */
 } FbAttachment;
 
 void          fb_attachment_free                (FbAttachment *attachment);
@@ -99,6 +100,11 @@ gboolean      fb_store_add_attachment_data      (FbStore      *self,
                                                  const char   *digest,
                                                  GInputStream *data,
                                                  GCancellable *cancellable,
+                                                 GError      **error);
+
+/* The attachments of live items whose file is not here (stubs from a
+ * server), as FbAttachment with item_id, in no order. */
+GPtrArray    *fb_store_list_missing_attachments (FbStore      *self,
                                                  GError      **error);
 
 /* How long a file nothing names yet is left alone by the collector: it may

@@ -147,6 +147,10 @@ _fb_couch_client_status_error (FbCouchClient *self,
                           _("The database “%s” was not found on the server."),
                           self->database);
 
+    case SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE:
+      return g_error_new_literal (FB_SYNC_ERROR, FB_SYNC_ERROR_TOO_LARGE,
+                                  _("The server refused it as too large (HTTP 413)."));
+
     case FB_COUCH_STATUS_TOO_MANY_REQUESTS:
       if (self->retry_after > 0)
         return g_error_new (FB_SYNC_ERROR, FB_SYNC_ERROR_TOO_MANY_REQUESTS,

@@ -25,6 +25,7 @@ typedef enum {
   FB_SYNC_ERROR_NEEDS_PASSPHRASE,  /* the database is encrypted and no passphrase is set */
   FB_SYNC_ERROR_WRONG_PASSPHRASE,  /* the passphrase does not open the database's key */
   FB_SYNC_ERROR_UNDECRYPTABLE,     /* one document failed to decrypt (tampered, moved, another key) */
+  FB_SYNC_ERROR_TOO_LARGE,         /* 413: more than the server takes (max_attachment_size, …) */
 } FbSyncError;
 
 GQuark fb_sync_error_quark (void);

@@ -369,6 +369,7 @@ start_run (FbSyncManager *self)
     }
 
   self->run = fb_sync_run_new (self->store, self->client, self->push_batch, self->pull_batch);
+  fb_sync_run_set_metered (self->run, g_network_monitor_get_network_metered (self->monitor));
   g_signal_connect_object (self->run, "item-rejected",
                            G_CALLBACK (run_item_rejected_cb), self, 0);
   run_tasks = g_new0 (RunTasks, 1);

@@ -44,6 +44,7 @@ struct _FbSyncRun
   gboolean         needs_push;       /* a pull merge left items pending */
   guint            cycles;           /* extra push + pull rounds so far */
   GPtrArray       *changed_ids;
+  gboolean         metered;          /* large attachments wait for another network */
 };
 
 static inline gboolean
@@ -85,5 +86,21 @@ void     _fb_sync_run_pull_start      (FbSyncRun   *run);
 
 /* fb-sync-run-push.c */
 void     _fb_sync_run_push_fill       (FbSyncRun   *run);
+
+/* fb-sync-attachments.c */
+/* The push's JSON text of @item: attachments the server has as stubs, new
+ * ones inline (*@uploads then TRUE). NULL when one cannot be sent. */
+char    *_fb_sync_attachments_document_json (FbSyncRun  *run,
+                                             FbItem     *item,
+                                             gboolean   *uploads,
+                                             GError    **error);
+/* After the pull: downloads the files the store lacks, then succeeds. */
+void     _fb_sync_run_download_attachments  (FbSyncRun  *run);
+GBytes  *_fb_sync_attachment_bytes_out      (FbCouchClient  *client,
+                                             GBytes         *plain,
+                                             GError        **error);
+GBytes  *_fb_sync_attachment_bytes_in       (FbCouchClient  *client,
+                                             GBytes         *received,
+                                             GError        **error);
 
 G_END_DECLS

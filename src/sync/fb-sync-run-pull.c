@@ -310,7 +310,8 @@ pull_continue (FbSyncRun *run,
       return;
     }
 
-  _fb_sync_run_succeed (run);
+  /* Files the pulled documents name but this device lacks come last. */
+  _fb_sync_run_download_attachments (run);
 }
 
 static gboolean

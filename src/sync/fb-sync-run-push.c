@@ -12,6 +12,7 @@
 #include "fb-couch-document.h"
 #include "fb-sync-branches.h"
 #include "fb-sync-run-private.h"
+#include "fb-sync-words.h"
 
 /* Owns the push: batches of pending items as JSON text, recorded as in
  * flight before they go, their results in one transaction each, and the
@@ -340,6 +341,27 @@ push_cb (GObject      *object,
         goto done;
     }
 
+  /* Too large for the server: the one document with attachment data that
+   * went alone stays pending, with why; the rest of the run goes on. */
+  if (results == NULL && g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_TOO_LARGE) &&
+      g_hash_table_size (batch->items) == 1)
+    {
+      GHashTableIter iter;
+      gpointer key;
+      g_autofree char *words = fb_sync_words_error (error);
+      g_autoptr(GError) store_error = NULL;
+
+      batch->answered = TRUE;
+      run->push_in_flight--;
+      g_hash_table_iter_init (&iter, batch->items);
+      g_hash_table_iter_next (&iter, &key, NULL);
+      if (!fb_store_set_sync_error (run->store, key, words, &store_error))
+        _fb_sync_run_fail (run, g_steal_pointer (&store_error));
+      else
+        _fb_sync_run_item_rejected (run, key, words);
+      goto done;
+    }
+
   if (results == NULL || !apply_push_results (batch, results, rejected, &error))
     {
       _fb_sync_run_fail (run, g_steal_pointer (&error));
@@ -400,6 +422,9 @@ collect_batch (FbSyncRun  *run,
           FbItem *item = items->pdata[i];
           const char *id = fb_item_get_id (item);
           guint tried = GPOINTER_TO_UINT (g_hash_table_lookup (run->attempts, id));
+          g_autofree char *json = NULL;
+          g_autoptr(GError) refused = NULL;
+          gboolean uploads = FALSE;
 
           if (g_hash_table_contains (run->in_flight, id))
             {
@@ -407,15 +432,42 @@ collect_batch (FbSyncRun  *run,
               break;
             }
 
-          run->after_seq = MAX (run->after_seq, fb_item_get_local_seq (item));
           if (fb_item_get_state (item) != FB_ITEM_STATE_PENDING ||
               tried >= MAX_PUSH_ATTEMPTS ||
               g_hash_table_contains (batch->items, id))
-            continue;
+            {
+              run->after_seq = MAX (run->after_seq, fb_item_get_local_seq (item));
+              continue;
+            }
 
+          json = _fb_sync_attachments_document_json (run, item, &uploads, &refused);
+          if (json == NULL)
+            {
+              /* Its attachment cannot go: it stays pending, and says why. */
+              run->after_seq = MAX (run->after_seq, fb_item_get_local_seq (item));
+              if (!fb_store_set_sync_error (run->store, id, refused->message, error))
+                return NULL;
+              _fb_sync_run_item_rejected (run, id, refused->message);
+              g_clear_error (&refused);
+              continue;
+            }
+          /* A document with attachment data goes alone: a server that
+           * refuses its size (413) then refuses only it. */
+          if (uploads && g_hash_table_size (batch->items) > 0)
+            {
+              blocked = TRUE;
+              break;
+            }
+
+          run->after_seq = MAX (run->after_seq, fb_item_get_local_seq (item));
           g_hash_table_insert (run->attempts, g_strdup (id), GUINT_TO_POINTER (tried + 1));
           g_hash_table_insert (batch->items, (gpointer) id, g_object_ref (item));
-          g_ptr_array_add (docs, fb_couch_document_to_json (item));
+          g_ptr_array_add (docs, g_steal_pointer (&json));
+          if (uploads)
+            {
+              blocked = TRUE;
+              break;
+            }
         }
 
       if (blocked)

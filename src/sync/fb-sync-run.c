@@ -518,6 +518,15 @@ fb_sync_run_get_changed_ids (FbSyncRun *self)
   return self->changed_ids;
 }
 
+void
+fb_sync_run_set_metered (FbSyncRun *self,
+                         gboolean   metered)
+{
+  g_return_if_fail (FB_IS_SYNC_RUN (self));
+
+  self->metered = metered;
+}
+
 gboolean
 fb_sync_run_get_opened_database (FbSyncRun *self)
 {

@@ -59,6 +59,11 @@ FbCouchClient     *fb_sync_run_get_client          (FbSyncRun           *self);
 const FbSyncStats *fb_sync_run_get_stats           (FbSyncRun           *self);
 /* The ids of the items its pulls changed (char *), in order. */
 GPtrArray         *fb_sync_run_get_changed_ids     (FbSyncRun           *self);
+/* On a metered network, attachments over FB_SYNC_EAGER_ATTACHMENT_BYTES
+ * are not downloaded (a later run on another network does). */
+#define FB_SYNC_EAGER_ATTACHMENT_BYTES (1024 * 1024)
+void               fb_sync_run_set_metered         (FbSyncRun           *self,
+                                                    gboolean             metered);
 /* TRUE once the run found (or created) the database. */
 gboolean           fb_sync_run_get_opened_database (FbSyncRun           *self);
 

@@ -62,6 +62,8 @@ fb_sync_words_error (const GError *error)
       return g_strdup (_("The encryption passphrase is wrong. Nothing was changed."));
     case FB_SYNC_ERROR_UNDECRYPTABLE:
       return g_strdup (_("The server’s version could not be decrypted: it was changed without the key, or damaged. This device’s version is kept."));
+    case FB_SYNC_ERROR_TOO_LARGE:
+      return g_strdup (_("The server does not take files this large (its limit for attachments, such as CouchDB’s max_attachment_size or Cloudant’s 10 MB). The item stays saved on this device; a smaller file, or a server with a higher limit, can be synced."));
     default:
       return g_strdup (error->message);
     }
@@ -108,6 +110,8 @@ fb_sync_words_error_reason (const GError *error)
       return g_strdup (_("the encryption passphrase is wrong; nothing was changed"));
     case FB_SYNC_ERROR_UNDECRYPTABLE:
       return g_strdup (_("the server’s version could not be decrypted"));
+    case FB_SYNC_ERROR_TOO_LARGE:
+      return g_strdup (_("the server does not take attachments this large"));
     default:
       return g_strdup (error->message);
     }

@@ -11,6 +11,7 @@ struct _FbFakeNetworkMonitor
 {
   GObject  parent_instance;
   gboolean available;
+  gboolean metered;
 };
 
 static void fb_fake_network_monitor_iface_init (GNetworkMonitorInterface *iface);
@@ -106,7 +107,7 @@ fb_fake_network_monitor_get_property (GObject    *object,
       g_value_set_boolean (value, self->available);
       break;
     case FAKE_PROP_NETWORK_METERED:
-      g_value_set_boolean (value, FALSE);
+      g_value_set_boolean (value, self->metered);
       break;
     case FAKE_PROP_CONNECTIVITY:
       g_value_set_enum (value, self->available ? G_NETWORK_CONNECTIVITY_FULL
@@ -156,4 +157,16 @@ fb_fake_network_monitor_set_available (GNetworkMonitor *monitor,
   g_object_notify (G_OBJECT (self), "network-available");
   g_object_notify (G_OBJECT (self), "connectivity");
   g_signal_emit_by_name (self, "network-changed", self->available);
+}
+
+void
+fb_fake_network_monitor_set_metered (GNetworkMonitor *monitor,
+                                     gboolean         metered)
+{
+  FbFakeNetworkMonitor *self = FB_FAKE_NETWORK_MONITOR (monitor);
+
+  if (self->metered == !!metered)
+    return;
+  self->metered = !!metered;
+  g_object_notify (G_OBJECT (self), "network-metered");
 }

@@ -16,5 +16,8 @@ GNetworkMonitor *fb_fake_network_monitor_new           (gboolean         availab
 /* Emits network-changed (and notifies) as GLib's monitors do. */
 void             fb_fake_network_monitor_set_available (GNetworkMonitor *monitor,
                                                         gboolean         available);
+/* A network that costs (a phone's): GNetworkMonitor:network-metered. */
+void             fb_fake_network_monitor_set_metered   (GNetworkMonitor *monitor,
+                                                        gboolean         metered);
 
 G_END_DECLS

@@ -25,6 +25,7 @@ struct _FbTestProxy
   char            *retry_after_value;
 
   guint            requests;
+  guint64          request_bytes;
   guint            faults;
 
   GPtrArray       *forwards;     /* of Forward*, in flight */
@@ -261,6 +262,7 @@ server_cb (SoupServer        *server,
   FbTestProxyMode mode;
 
   self->requests++;
+  self->request_bytes += soup_server_message_get_request_body (msg)->length;
   mode = take_mode (self, path);
   g_debug ("%s %s (mode %d)", soup_server_message_get_method (msg), path, mode);
 
@@ -318,6 +320,19 @@ server_cb (SoupServer        *server,
         static const char body[] = "{\"error\":\"not_found\",\"reason\":\"missing\"}";
 
         soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+        soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                          body, strlen (body));
+      }
+      break;
+
+    case FB_TEST_PROXY_TOO_LARGE:
+      {
+        /* What CouchDB answers over its max_attachment_size or
+         * max_http_request_size. */
+        static const char body[] =
+          "{\"error\":\"too_large\",\"reason\":\"the request entity is too large\"}";
+
+        soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
         soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
                                           body, strlen (body));
       }
@@ -414,6 +429,12 @@ guint
 fb_test_proxy_get_request_count (FbTestProxy *self)
 {
   return self->requests;
+}
+
+guint64
+fb_test_proxy_get_request_bytes (FbTestProxy *self)
+{
+  return self->request_bytes;
 }
 
 guint

@@ -19,6 +19,7 @@ typedef enum {
   FB_TEST_PROXY_SERVICE_UNAVAILABLE,       /* 503 + Retry-After, not forwarded */
   FB_TEST_PROXY_ACCEPTED,                  /* forward; a 200/201 answer comes back as 202
                                             * Accepted (a cluster short of its write quorum) */
+  FB_TEST_PROXY_TOO_LARGE,                 /* 413 JSON too_large, not forwarded (a size limit) */
 } FbTestProxyMode;
 
 typedef struct _FbTestProxy FbTestProxy;
@@ -52,6 +53,8 @@ void         fb_test_proxy_set_retry_after_value (FbTestProxy *self,
 /* Requests seen so far, and how many of them got the fault. */
 guint        fb_test_proxy_get_request_count (FbTestProxy     *self);
 guint        fb_test_proxy_get_fault_count   (FbTestProxy     *self);
+/* The bytes of all request bodies seen so far. */
+guint64      fb_test_proxy_get_request_bytes (FbTestProxy     *self);
 
 void         fb_test_proxy_free              (FbTestProxy     *self);
 

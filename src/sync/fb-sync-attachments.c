@@ -1,0 +1,318 @@
+/* fb-sync-attachments.c: attachments on their way to the server and back */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-sync"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "fb-attachments.h"
+#include "fb-couch-client-private.h"
+#include "fb-couch-document.h"
+#include "fb-item-body.h"
+#include "fb-sync-run-private.h"
+
+/* Owns what the push sends for an item's "_attachments" (a stub for each
+ * attachment the server has, the data of each new one inline in
+ * _bulk_docs) and, after the pull, downloading the files this device does
+ * not have yet (GET /db/doc/att). Every byte of an attachment passes
+ * _fb_sync_attachment_bytes_out () or _in (). */
+
+/* ---- The one place attachment bytes pass ---- */
+
+/* The bytes of an attachment as they go to the server. The database's
+ * end-to-end encryption (fb-couch-crypt.c) is to seal them here
+ * (crypto_secretstream); until it does, an encrypted database gets no
+ * attachment data at all: the item stays pending and says why. */
+GBytes *
+_fb_sync_attachment_bytes_out (FbCouchClient  *client,
+                               GBytes         *plain,
+                               GError        **error)
+{
+  if (fb_couch_client_get_data_key (client) != NULL)
+    {
+      g_set_error_literal (error, FB_SYNC_ERROR, FB_SYNC_ERROR_SERVER,
+                           _("Attachments cannot be sent to an encrypted database yet; the item is kept on this device"));
+      return NULL;
+    }
+  return g_bytes_ref (plain);
+}
+
+/* The bytes of an attachment as they came from the server (see above). */
+GBytes *
+_fb_sync_attachment_bytes_in (FbCouchClient  *client,
+                              GBytes         *received,
+                              GError        **error)
+{
+  if (fb_couch_client_get_data_key (client) != NULL)
+    {
+      g_set_error_literal (error, FB_SYNC_ERROR, FB_SYNC_ERROR_SERVER,
+                           _("Attachments of an encrypted database cannot be read yet"));
+      return NULL;
+    }
+  return g_bytes_ref (received);
+}
+
+/* ---- Push ---- */
+
+/* Whether the server has @name with @digest: it came as a stub, or our
+ * last agreed version (which the server has) names the same bytes. */
+static gboolean
+server_has (JsonObject *entry,
+            JsonObject *base_attachments,
+            const char *name)
+{
+  JsonObject *base_entry = fb_body_get_object (base_attachments, name);
+  JsonNode *stub = json_object_get_member (entry, "stub");
+
+  if (stub != NULL && JSON_NODE_HOLDS_VALUE (stub) && json_node_get_boolean (stub))
+    return TRUE;
+  return base_entry != NULL &&
+         g_strcmp0 (fb_body_get_string (base_entry, "digest"), fb_body_get_string (entry, "digest")) == 0;
+}
+
+static JsonObject *
+stub_of (JsonObject *entry)
+{
+  JsonObject *stub = json_object_new ();
+  const char *copied[] = { "content_type", "length", "digest", "revpos", NULL };
+
+  json_object_set_boolean_member (stub, "stub", TRUE);
+  for (guint i = 0; copied[i] != NULL; i++)
+    if (json_object_has_member (entry, copied[i]))
+      json_object_set_member (stub, copied[i], json_node_copy (json_object_get_member (entry, copied[i])));
+  return stub;
+}
+
+static JsonObject *
+inline_entry (FbSyncRun   *run,
+              const char  *name,
+              JsonObject  *entry,
+              GError     **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GBytes) sent = NULL;
+  g_autofree char *base64 = NULL;
+  JsonObject *out;
+  const guchar *data;
+  gsize len;
+
+  file = fb_store_get_attachment_file (run->store, fb_body_get_string (entry, "digest"), error);
+  if (file == NULL)
+    return NULL;
+  plain = g_file_load_bytes (file, run->cancellable, NULL, error);
+  if (plain == NULL)
+    return NULL;
+  sent = _fb_sync_attachment_bytes_out (run->client, plain, error);
+  if (sent == NULL)
+    return NULL;
+
+  data = g_bytes_get_data (sent, &len);
+  base64 = g_base64_encode (data, len);
+  out = json_object_new ();
+  json_object_set_string_member (out, "content_type", fb_body_get_string (entry, "content_type"));
+  json_object_set_string_member (out, "data", base64);
+  return out;
+}
+
+char *
+_fb_sync_attachments_document_json (FbSyncRun  *run,
+                                    FbItem     *item,
+                                    gboolean   *uploads,
+                                    GError    **error)
+{
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonObject) sent = json_object_new ();
+  JsonObject *attachments;
+  JsonObject *base_attachments;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  *uploads = FALSE;
+  if (fb_item_get_deleted (item) ||
+      fb_body_get_object (fb_item_get_body (item), FB_BODY_ATTACHMENTS) == NULL)
+    return fb_couch_document_to_json (item);
+
+  doc = fb_couch_document_from_item (item, TRUE);
+  attachments = fb_body_get_object (doc, FB_BODY_ATTACHMENTS);
+  base_attachments = fb_body_get_object (fb_item_get_base_body (item), FB_BODY_ATTACHMENTS);
+  /* A document the server does not have (any more) has no stubs there. */
+  if (fb_item_get_base_rev (item) == NULL)
+    base_attachments = NULL;
+
+  json_object_iter_init (&iter, attachments);
+  while (json_object_iter_next (&iter, &name, &node))
+    {
+      JsonObject *entry;
+      JsonObject *out;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      entry = json_node_get_object (node);
+      if (fb_item_get_base_rev (item) != NULL && server_has (entry, base_attachments, name))
+        {
+          json_object_set_object_member (sent, name, stub_of (entry));
+          continue;
+        }
+
+      out = inline_entry (run, name, entry, error);
+      if (out == NULL)
+        {
+          g_prefix_error (error, _("The attachment “%s” could not be sent: "), name);
+          return NULL;
+        }
+      json_object_set_object_member (sent, name, out);
+      *uploads = TRUE;
+    }
+
+  json_object_set_object_member (doc, FB_BODY_ATTACHMENTS, g_steal_pointer (&sent));
+  return fb_body_to_string (doc);
+}
+
+/* ---- Download after the pull ---- */
+
+typedef struct
+{
+  FbSyncRun *run;
+  GPtrArray   *missing;  /* FbAttachment with item_id */
+  guint        next;
+  SoupMessage *msg;      /* the request out now */
+} Download;
+
+static void
+download_free (Download *download)
+{
+  g_clear_object (&download->run);
+  g_clear_object (&download->msg);
+  g_clear_pointer (&download->missing, g_ptr_array_unref);
+  g_free (download);
+}
+
+static void download_next (Download *download);
+
+static void
+download_read_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Download *download = user_data;
+  FbSyncRun *run = download->run;
+  FbAttachment *attachment = download->missing->pdata[download->next - 1];
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GInputStream) in = NULL;
+  g_autoptr(GError) error = NULL;
+  guint status;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (run->finished)
+    {
+      download_free (download);
+      return;
+    }
+  if (_fb_sync_run_check_cancelled (run, bytes == NULL, &error))
+    g_clear_pointer (&bytes, g_bytes_unref);
+  if (bytes == NULL)
+    {
+      _fb_sync_run_fail (run, _fb_couch_client_map_transport_error (run->client, g_steal_pointer (&error)));
+      download_free (download);
+      return;
+    }
+
+  status = soup_message_get_status (download->msg);
+  if (status == SOUP_STATUS_NOT_FOUND)
+    {
+      /* The server no longer has that revision's data (compacted, or a
+       * newer version without it is on its way): the next pull tells. */
+      g_debug ("The server has no data for %s/%s", attachment->item_id, attachment->name);
+      download_next (download);
+      return;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      _fb_sync_run_fail (run, _fb_couch_client_status_error (run->client, status, NULL));
+      download_free (download);
+      return;
+    }
+
+  plain = _fb_sync_attachment_bytes_in (run->client, bytes, &error);
+  if (plain != NULL)
+    {
+      in = g_memory_input_stream_new_from_bytes (plain);
+      fb_store_add_attachment_data (run->store, attachment->digest, in, run->cancellable, &error);
+    }
+  if (error != NULL)
+    {
+      /* Damaged on the way, or the disk is full: the item keeps its stub
+       * and the next run tries again; the person hears why. */
+      _fb_sync_run_item_rejected (run, attachment->item_id, error->message);
+    }
+
+  download_next (download);
+}
+
+static void
+download_next (Download *download)
+{
+  FbSyncRun *run = download->run;
+  FbCouchClient *client = run->client;
+  FbAttachment *attachment;
+  g_autofree char *id = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *url = NULL;
+  if (download->next >= download->missing->len)
+    {
+      download_free (download);
+      _fb_sync_run_succeed (run);
+      return;
+    }
+
+  attachment = download->missing->pdata[download->next++];
+  if (run->metered && attachment->length > FB_SYNC_EAGER_ATTACHMENT_BYTES)
+    {
+      g_debug ("%s/%s waits for a network that is not metered", attachment->item_id, attachment->name);
+      download_next (download);
+      return;
+    }
+  id = g_uri_escape_string (attachment->item_id, NULL, FALSE);
+  name = g_uri_escape_string (attachment->name, NULL, FALSE);
+  url = g_strconcat (client->server_url, client->db_path, "/", id, "/", name, NULL);
+  g_clear_object (&download->msg);
+  download->msg = soup_message_new ("GET", url);
+  if (download->msg == NULL)
+    {
+      download_next (download);
+      return;
+    }
+  if (client->authorization != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (download->msg),
+                                  "Authorization", client->authorization);
+
+  soup_session_send_and_read_async (client->session, download->msg, G_PRIORITY_DEFAULT, run->cancellable,
+                                    download_read_cb, download);
+}
+
+void
+_fb_sync_run_download_attachments (FbSyncRun *run)
+{
+  g_autoptr(GError) error = NULL;
+  Download *download;
+  GPtrArray *missing;
+
+  missing = fb_store_list_missing_attachments (run->store, &error);
+  if (missing == NULL)
+    {
+      _fb_sync_run_fail (run, g_error_new_literal (FB_SYNC_ERROR, FB_SYNC_ERROR_STORE, error->message));
+      return;
+    }
+
+  download = g_new0 (Download, 1);
+  download->run = g_object_ref (run);
+  download->missing = missing;
+  download_next (download);
+}

@@ -1,0 +1,324 @@
+/* test-sync-attachments.c: attachments synced as CouchDB attachments, against PouchDB Server */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "test-sync-attachments"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fb-attachments.h"
+#include "fb-fake-network-monitor.h"
+#include "fb-item-body.h"
+#include "fb-store.h"
+#include "fb-sync-manager.h"
+#include "fb-sync-run.h"
+#include "fb-test-peer.h"
+#include "fb-test-proxy.h"
+#include "fb-test-server.h"
+
+#define ADMIN    "admin"
+#define PASSWORD "s3cret"
+
+static FbTestServer *server;
+
+static FbTestPeer *
+device_new (const char *url,
+            const char *db)
+{
+  return fb_test_peer_new (url != NULL ? url : fb_test_server_get_url (server), db,
+                           ADMIN, PASSWORD, TRUE);
+}
+
+static void
+device_sync (FbTestPeer *device)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbSyncStats) stats = fb_test_peer_sync_full (device, &error);
+
+  g_assert_no_error (error);
+}
+
+/* Bytes no text codec would leave alone: every byte value, several times. */
+static GBytes *
+photo_bytes (gsize size)
+{
+  guchar *data = g_malloc (size);
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guchar) ((i * 7 + i / 256) & 0xff);
+  return g_bytes_new_take (data, size);
+}
+
+static FbAttachment *
+attach (FbTestPeer *device,
+        const char *id,
+        const char *name,
+        GBytes     *bytes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bytes);
+  FbAttachment *attachment = fb_store_add_attachment (device->store, id, name, NULL, in, NULL, &error);
+
+  g_assert_no_error (error);
+  return attachment;
+}
+
+/* The attachment @name of @id on @device, with its file's bytes. */
+static FbAttachment *
+get_attachment (FbTestPeer  *device,
+                const char  *id,
+                const char  *name,
+                GBytes     **bytes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  FbAttachment *attachment = fb_store_get_attachment (device->store, id, name, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (attachment->sha256);
+  file = fb_store_get_attachment_file (device->store, attachment->digest, &error);
+  g_assert_no_error (error);
+  *bytes = g_file_load_bytes (file, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return attachment;
+}
+
+/* The server's stub of @name in document @id. */
+static JsonObject *
+server_stub (const char *db,
+             const char *id,
+             const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = fb_test_server_get_doc (server, db, id, &error);
+  JsonObject *stub;
+
+  g_assert_no_error (error);
+  stub = fb_body_get_object (fb_body_get_object (doc, "_attachments"), name);
+  g_assert_nonnull (stub);
+  return json_object_ref (stub);
+}
+
+/* Attach → sync → another device has the same bytes and digest; an edit
+ * of the text afterwards sends a stub, not the data again; the same photo
+ * attached on the other device is one file there. */
+static void
+test_round_trip (void)
+{
+  const char *db = "attachments-round-trip";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
+  g_autoptr(FbTestPeer) a = device_new (fb_test_proxy_get_url (proxy), db);
+  g_autoptr(FbTestPeer) b = device_new (NULL, db);
+  g_autoptr(GBytes) photo = photo_bytes (300 * 1024);
+  g_autofree char *id = fb_test_peer_create_note (a, "Heron", "at the weir");
+  g_autoptr(FbAttachment) sent = attach (a, id, "heron.jpg", photo);
+  g_autoptr(FbAttachment) got = NULL;
+  g_autoptr(GBytes) got_bytes = NULL;
+  g_autoptr(GBytes) served = NULL;
+  g_autoptr(JsonObject) stub = NULL;
+  g_autoptr(JsonObject) stub_after = NULL;
+  g_autofree char *path = g_strdup_printf ("%s/%s/heron.jpg", db, id);
+  g_autofree char *id2 = NULL;
+  g_autoptr(FbAttachment) again = NULL;
+  g_autofree char *dir = NULL;
+  guint status = 0;
+  guint64 before;
+
+  g_assert_no_error (error);
+  before = fb_test_proxy_get_request_bytes (proxy);
+  device_sync (a);
+  g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 0);
+  /* Inline: base64 is 4/3 of the bytes. */
+  g_assert_cmpuint (fb_test_proxy_get_request_bytes (proxy) - before, >, g_bytes_get_size (photo));
+
+  /* Any CouchDB client sees it as the document's attachment. */
+  served = fb_test_server_request_raw (server, "GET", path, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_true (g_bytes_equal (served, photo));
+  stub = server_stub (db, id, "heron.jpg");
+  g_assert_cmpstr (fb_body_get_string (stub, "digest"), ==, sent->digest);
+  g_assert_cmpstr (fb_body_get_string (stub, "content_type"), ==, "image/jpeg");
+
+  device_sync (b);
+  got = get_attachment (b, id, "heron.jpg", &got_bytes);
+  g_assert_cmpstr (got->sha256, ==, sent->sha256);
+  g_assert_cmpstr (got->digest, ==, sent->digest);
+  g_assert_true (g_bytes_equal (got_bytes, photo));
+
+  /* The text changes; the photo is not sent again: a stub goes, far
+   * smaller than the photo. */
+  fb_test_peer_edit (a, id, "text", "at the weir, fishing");
+  before = fb_test_proxy_get_request_bytes (proxy);
+  device_sync (a);
+  g_assert_cmpuint (fb_test_proxy_get_request_bytes (proxy) - before, <, g_bytes_get_size (photo) / 10);
+  stub_after = server_stub (db, id, "heron.jpg");
+  g_assert_cmpstr (fb_body_get_string (stub_after, "digest"), ==, sent->digest);
+  device_sync (b);
+  g_clear_pointer (&got_bytes, g_bytes_unref);
+  g_clear_pointer (&got, fb_attachment_free);
+  got = get_attachment (b, id, "heron.jpg", &got_bytes);
+  g_assert_true (g_bytes_equal (got_bytes, photo));
+
+  /* Dedup on the device that downloaded it. */
+  id2 = fb_test_peer_create_note (b, "Heron again", "");
+  again = attach (b, id2, "same.jpg", photo);
+  g_assert_cmpstr (again->sha256, ==, sent->sha256);
+  dir = fb_store_dup_attachments_dir (b->store);
+  {
+    g_autoptr(GDir) files = g_dir_open (dir, 0, NULL);
+    guint n = 0;
+
+    while (g_dir_read_name (files) != NULL)
+      n++;
+    g_assert_cmpuint (n, ==, 1);
+  }
+}
+
+/* Another program's document with an attachment is pulled with its file,
+ * and an edit here keeps the attachment on the server. */
+static void
+test_foreign_attachment (void)
+{
+  const char *db = "attachments-foreign";
+  g_autoptr(FbTestPeer) a = device_new (NULL, db);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbAttachment) got = NULL;
+  g_autoptr(GBytes) got_bytes = NULL;
+  g_autoptr(JsonObject) stub = NULL;
+  g_autofree char *rev = NULL;
+
+  g_assert_true (fb_test_server_create_db (server, db, &error));
+  g_assert_no_error (error);
+  /* "owl pellet" in base64, as CouchDB's inline form. */
+  rev = fb_test_server_put_doc (server, db, "foreign-1",
+                                "{\"type\":\"notes\",\"title\":\"Owl\",\"text\":\"pellet\","
+                                "\"_attachments\":{\"pellet.txt\":{\"content_type\":\"text/plain\","
+                                "\"data\":\"b3dsIHBlbGxldA==\"}}}",
+                                &error);
+  g_assert_no_error (error);
+
+  device_sync (a);
+  got = get_attachment (a, "foreign-1", "pellet.txt", &got_bytes);
+  g_assert_cmpmem (g_bytes_get_data (got_bytes, NULL), g_bytes_get_size (got_bytes), "owl pellet", 10);
+  g_assert_cmpstr (got->content_type, ==, "text/plain");
+
+  fb_test_peer_edit (a, "foreign-1", "text", "pellet, with bones");
+  device_sync (a);
+  g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 0);
+  stub = server_stub (db, "foreign-1", "pellet.txt");
+  g_assert_cmpstr (fb_body_get_string (stub, "digest"), ==, got->digest);
+}
+
+/* A server that refuses the size (413) is told in words on the item,
+ * which stays pending with its attachment; the run itself goes on (its
+ * pull still comes); the next run, when the server takes it, sends it. */
+static void
+test_too_large (void)
+{
+  const char *db = "attachments-too-large";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
+  g_autoptr(FbTestPeer) a = device_new (fb_test_proxy_get_url (proxy), db);
+  g_autoptr(FbTestPeer) b = device_new (NULL, db);
+  g_autoptr(GBytes) photo = photo_bytes (64 * 1024);
+  g_autofree char *big = fb_test_peer_create_note (a, "Big", "photo");
+  g_autofree char *other = NULL;
+  g_autoptr(FbAttachment) sent = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonObject) stub = NULL;
+
+  g_assert_no_error (error);
+  device_sync (a);
+  sent = attach (a, big, "big.jpg", photo);
+  /* Meanwhile another device wrote something. */
+  other = fb_test_peer_create_note (b, "From the other device", "");
+  device_sync (b);
+
+  fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_TOO_LARGE, 1, "_bulk_docs");
+  device_sync (a);
+  g_assert_cmpuint (fb_test_proxy_get_fault_count (proxy), ==, 1);
+
+  item = fb_test_peer_get_item (a, big);
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_PENDING);
+  g_assert_nonnull (fb_item_get_sync_error (item));
+  g_assert_nonnull (strstr (fb_item_get_sync_error (item), "does not take files this large"));
+  g_assert_cmpuint (a->n_rejected, ==, 1);
+  g_assert_true (fb_test_peer_has_live_item (a, other));
+  doc = fb_test_server_get_doc (server, db, big, &error);
+  g_assert_no_error (error);
+  g_assert_null (fb_body_get_object (doc, "_attachments"));
+
+  /* The limit is raised: the next run sends it. */
+  device_sync (a);
+  g_clear_object (&item);
+  item = fb_test_peer_get_item (a, big);
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
+  g_assert_null (fb_item_get_sync_error (item));
+  stub = server_stub (db, big, "big.jpg");
+  g_assert_cmpstr (fb_body_get_string (stub, "digest"), ==, sent->digest);
+}
+
+/* On a metered network a large attachment waits (the item is there, its
+ * file is not) while a small one comes with its document; on another
+ * network the next run brings the large one. */
+static void
+test_metered (void)
+{
+  const char *db = "attachments-metered";
+  g_autoptr(FbTestPeer) a = device_new (NULL, db);
+  g_autoptr(FbTestPeer) b = device_new (NULL, db);
+  g_autoptr(GBytes) large = photo_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 1);
+  g_autoptr(GBytes) small = photo_bytes (1000);
+  g_autofree char *id = fb_test_peer_create_note (a, "Plot 7", "");
+  g_autoptr(FbAttachment) l = attach (a, id, "large.tif", large);
+  g_autoptr(FbAttachment) s = attach (a, id, "small.jpg", small);
+  g_autoptr(FbAttachment) got = NULL;
+  g_autoptr(GBytes) got_bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  device_sync (a);
+  fb_fake_network_monitor_set_metered (b->monitor, TRUE);
+  device_sync (b);
+  got = get_attachment (b, id, "small.jpg", &got_bytes);
+  g_assert_true (g_bytes_equal (got_bytes, small));
+  g_clear_pointer (&got, fb_attachment_free);
+  g_clear_pointer (&got_bytes, g_bytes_unref);
+  got = fb_store_get_attachment (b->store, id, "large.tif", &error);
+  g_assert_no_error (error);
+  g_assert_null (got->sha256);
+  g_assert_cmpint (got->length, ==, g_bytes_get_size (large));
+  g_clear_pointer (&got, fb_attachment_free);
+
+  fb_fake_network_monitor_set_metered (b->monitor, FALSE);
+  device_sync (b);
+  got = get_attachment (b, id, "large.tif", &got_bytes);
+  g_assert_cmpstr (got->sha256, ==, l->sha256);
+  g_assert_true (g_bytes_equal (got_bytes, large));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  server = fb_test_server_start (ADMIN, PASSWORD, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/sync-attachments/round-trip", test_round_trip);
+  g_test_add_func ("/sync-attachments/foreign", test_foreign_attachment);
+  g_test_add_func ("/sync-attachments/too-large", test_too_large);
+  g_test_add_func ("/sync-attachments/metered", test_metered);
+
+  status = g_test_run ();
+
+  fb_test_server_free (server);
+  return status;
+}
