@@ -83,29 +83,59 @@ move_last_field (FbRecordEditor *self,
   readd_rows_from (self, index);
 }
 
-/* One place up or down. A template's fields keep the template's order
- * (it is changed in the template), so only the record's own fields move,
- * among themselves. */
+/* Moves the field at @index to @target (by Alt+Up/Down one place, or by
+ * a drag onto another field). A template's fields keep the template's
+ * order (it is changed in the template), so only the record's own fields
+ * move, among themselves. */
+static gboolean
+move_field_to (FbRecordEditor *self,
+               guint           index,
+               guint           target)
+{
+  Field *field;
+
+  if (index >= self->fields->len || target >= self->fields->len || index == target)
+    return FALSE;
+  for (guint i = MIN (index, target); i <= MAX (index, target); i++)
+    if (((Field *) g_ptr_array_index (self->fields, i))->typed != NULL)
+      return FALSE;
+
+  field = g_ptr_array_steal_index (self->fields, index);
+  g_ptr_array_insert (self->fields, target, field);
+  readd_rows_from (self, MIN (index, target));
+  _fb_record_editor_focus_row (field->widget);
+  _fb_record_editor_emit_changed (self);
+  return TRUE;
+}
+
 static void
 move_field (FbRecordEditor *self,
             guint           index,
             gboolean        down)
 {
-  guint target = down ? index + 1 : index - 1;
-  Field *field, *other;
-
-  if (index >= self->fields->len || (down && target >= self->fields->len) || (!down && index == 0))
+  if (!down && index == 0)
     return;
-  field = g_ptr_array_index (self->fields, index);
-  other = g_ptr_array_index (self->fields, target);
-  if (field->typed != NULL || other->typed != NULL)
-    return;
+  move_field_to (self, index, down ? index + 1 : index - 1);
+}
 
-  self->fields->pdata[index] = other;
-  self->fields->pdata[target] = field;
-  readd_rows_from (self, MIN (index, target));
-  _fb_record_editor_focus_row (field->widget);
-  _fb_record_editor_emit_changed (self);
+static guint
+index_of_widget (FbRecordEditor *self,
+                 GtkWidget      *widget)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    if (((Field *) g_ptr_array_index (self->fields, i))->widget == widget)
+      return i;
+  return G_MAXUINT;
+}
+
+gboolean
+_fb_record_editor_field_dropped_cb (GtkWidget *dragged,
+                                    GtkWidget *onto,
+                                    gpointer   user_data)
+{
+  FbRecordEditor *self = user_data;
+
+  return move_field_to (self, index_of_widget (self, dragged), index_of_widget (self, onto));
 }
 
 static void

@@ -69,6 +69,10 @@ void       _fb_record_editor_remove_from_group (FbRecordEditor *self,
 /* fb-record-editor-order.c */
 /* Focus into an entry row without selecting its text, the cursor at the end. */
 void       _fb_record_editor_focus_row         (GtkWidget      *row);
+/* A field's row dropped on another (fb-field-drag.h): moved there. */
+gboolean   _fb_record_editor_field_dropped_cb  (GtkWidget      *dragged,
+                                                GtkWidget      *onto,
+                                                gpointer        user_data);
 void       _fb_record_editor_class_order_init  (GtkWidgetClass *widget_class);
 
 G_END_DECLS

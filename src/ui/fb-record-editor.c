@@ -8,6 +8,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "fb-field-drag.h"
 #include "fb-field-row.h"
 #include "fb-record-editor-private.h"
 #include "fb-template.h"
@@ -248,6 +249,8 @@ _fb_record_editor_add_field_row (FbRecordEditor *self,
   gtk_widget_set_valign (field->rename_button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (field->rename_button, "flat");
   adw_entry_row_add_suffix (field->row, field->rename_button);
+  adw_entry_row_add_prefix (field->row, fb_field_drag_handle_new (field->widget));
+  fb_field_drag_add_drop_target (field->widget, _fb_record_editor_field_dropped_cb, self);
 
   update_field_labels (field);
 

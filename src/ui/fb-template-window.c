@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fb-field-drag.h"
 #include "fb-template.h"
 #include "fb-template-window.h"
 #include "fb-ui-util.h"
@@ -352,6 +353,10 @@ small_button (const char *icon,
   return button;
 }
 
+static gboolean field_dropped_cb (GtkWidget *dragged,
+                                  GtkWidget *onto,
+                                  gpointer   user_data);
+
 static FieldRows *
 add_field_rows (FbTemplateWindow *self,
                 guint             index)
@@ -445,6 +450,8 @@ add_field_rows (FbTemplateWindow *self,
   adw_action_row_add_suffix (ADW_ACTION_ROW (buttons_row), remove);
   adw_expander_row_add_row (rows->row, buttons_row);
 
+  adw_expander_row_add_prefix (rows->row, fb_field_drag_handle_new (GTK_WIDGET (rows->row)));
+  fb_field_drag_add_drop_target (GTK_WIDGET (rows->row), field_dropped_cb, self);
   adw_preferences_group_add (self->fields_group, GTK_WIDGET (rows->row));
   g_ptr_array_add (self->fields, rows);
   update_option_rows (rows);
@@ -632,31 +639,69 @@ remove_field_action (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->new_field_row));
 }
 
-static void
-move_field (FbTemplateWindow *self,
-            guint             index,
-            gboolean          down)
+/* Moves the field at @index to @target (Alt+Up/Down: one place; a drag:
+ * onto another field's place). */
+static gboolean
+move_field_to (FbTemplateWindow *self,
+               guint             index,
+               guint             target)
 {
   JsonArray *fields = fields_array (self);
   guint n = json_array_get_length (fields);
-  guint target = down ? index + 1 : index - 1;
   g_autoptr(JsonArray) moved = NULL;
 
-  if (index >= n || (down && index + 1 >= n) || (!down && index == 0))
-    return;
+  if (index >= n || target >= n || index == target)
+    return FALSE;
 
+  /* The others in their order, the moved one taking @target's place. */
   moved = json_array_new ();
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0, from = 0; i < n; i++)
     {
-      guint from = i == target ? index : i == index ? target : i;
-
-      json_array_add_element (moved, json_node_copy (json_array_get_element (fields, from)));
+      if (i == target)
+        {
+          json_array_add_element (moved, json_node_copy (json_array_get_element (fields, index)));
+          continue;
+        }
+      if (from == index)
+        from++;
+      json_array_add_element (moved, json_node_copy (json_array_get_element (fields, from++)));
     }
   json_object_set_array_member (self->body, "fields", g_steal_pointer (&moved));
   save (self);
   /* Opened and focused where it went, so the key can be pressed again. */
   rebuild_field_rows (self, target);
   gtk_widget_grab_focus (GTK_WIDGET (((FieldRows *) g_ptr_array_index (self->fields, target))->type_row));
+  return TRUE;
+}
+
+static void
+move_field (FbTemplateWindow *self,
+            guint             index,
+            gboolean          down)
+{
+  if (!down && index == 0)
+    return;
+  move_field_to (self, index, down ? index + 1 : index - 1);
+}
+
+static gboolean
+field_dropped_cb (GtkWidget *dragged,
+                  GtkWidget *onto,
+                  gpointer   user_data)
+{
+  FbTemplateWindow *self = user_data;
+  guint from = G_MAXUINT, to = G_MAXUINT;
+
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      GtkWidget *row = GTK_WIDGET (((FieldRows *) g_ptr_array_index (self->fields, i))->row);
+
+      if (row == dragged)
+        from = i;
+      if (row == onto)
+        to = i;
+    }
+  return move_field_to (self, from, to);
 }
 
 static void

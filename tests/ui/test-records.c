@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "fb-field-drag.h"
 #include "fb-item-row.h"
 #include "fb-note-editor.h"
 #include "fb-record-csv.h"
@@ -224,6 +225,22 @@ design_bird_template (Fixture *fixture)
   return window;
 }
 
+/* A person drags @dragged's handle and lets go over @onto. */
+static gboolean
+drop_row (gpointer dragged,
+          gpointer onto)
+{
+  GtkDropTarget *target = fb_field_drag_get_drop_target (GTK_WIDGET (onto));
+  g_auto(GValue) value = G_VALUE_INIT;
+  gboolean done = FALSE;
+
+  g_assert_nonnull (target);
+  g_value_init (&value, GTK_TYPE_WIDGET);
+  g_value_set_object (&value, dragged);
+  g_signal_emit_by_name (target, "drop", &value, 1.0, 1.0, &done);
+  return done;
+}
+
 /* Alt+Down in a field moves it down, Alt+Up back. */
 static void
 test_reorder_template_fields (Fixture       *fixture,
@@ -243,6 +260,24 @@ test_reorder_template_fields (Fixture       *fixture,
   /* The moved field keeps the focus, so the key can be pressed again. */
   WAIT_FOR (gtk_widget_has_focus (GTK_WIDGET (fb_template_window_get_type_row (window, 2))));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "template.move-focused-field", "b", FALSE));
+  g_assert_true (template_fields_are (fixture, "Species|Count|Seen on|Nesting|Behaviour"));
+
+  /* Dragged by its handle: Behaviour onto Count takes Count's place, and
+   * Species onto Nesting goes down to there. */
+  g_assert_true (drop_row (fb_template_window_get_field_row (window, 4),
+                           fb_template_window_get_field_row (window, 1)));
+  g_assert_true (template_fields_are (fixture, "Species|Behaviour|Count|Seen on|Nesting"));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (fb_template_window_get_field_row (window, 1))),
+                   ==, "Behaviour");
+  g_assert_true (drop_row (fb_template_window_get_field_row (window, 0),
+                           fb_template_window_get_field_row (window, 4)));
+  g_assert_true (template_fields_are (fixture, "Behaviour|Count|Seen on|Nesting|Species"));
+  g_assert_false (drop_row (fb_template_window_get_field_row (window, 2),
+                            fb_template_window_get_field_row (window, 2)));
+  g_assert_true (drop_row (fb_template_window_get_field_row (window, 4),
+                           fb_template_window_get_field_row (window, 0)));
+  g_assert_true (drop_row (fb_template_window_get_field_row (window, 1),
+                           fb_template_window_get_field_row (window, 4)));
   g_assert_true (template_fields_are (fixture, "Species|Count|Seen on|Nesting|Behaviour"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "template.remove-field", "u", 3));
@@ -599,6 +634,24 @@ test_editor_details (Fixture       *fixture,
     g_assert_true (fb_window_flush (fixture->window));
     order = fb_body_get_array (fb_item_get_body (fb_window_get_current_item (fixture->window)), "order");
     g_assert_cmpstr (json_array_get_string_element (order, 0), ==, "width");
+  }
+
+  /* Dragged by its handle onto another field: the same move. */
+  {
+    g_auto(GStrv) names = NULL;
+    JsonArray *order;
+
+    activate (editor, "record.add-field", "s", "depth");
+    g_assert_true (drop_row (fb_record_editor_get_field_row (editor, "depth"),
+                             fb_record_editor_get_field_row (editor, "width")));
+    names = fb_record_editor_get_field_names (editor);
+    g_assert_cmpstr (names[0], ==, "depth");
+    g_assert_cmpstr (names[1], ==, "width");
+    g_assert_cmpstr (names[2], ==, "height");
+    g_assert_true (fb_window_flush (fixture->window));
+    order = fb_body_get_array (fb_item_get_body (fb_window_get_current_item (fixture->window)), "order");
+    g_assert_cmpstr (json_array_get_string_element (order, 0), ==, "depth");
+    g_assert_cmpstr (json_array_get_string_element (order, 2), ==, "height");
   }
 }
 
