@@ -510,10 +510,9 @@ check_name (const char  *name,
   return TRUE;
 }
 
-/* "heron.jpg" → "heron (2).jpg", "heron (3).jpg" … the first free one. */
-static char *
-free_name (JsonObject *attachments,
-           const char *name)
+char *
+fb_attachments_free_name (JsonObject *attachments,
+                          const char *name)
 {
   const char *dot = strrchr (name, '.');
   g_autofree char *stem = g_strndup (name, dot != NULL && dot != name ? (gsize) (dot - name) : strlen (name));
@@ -592,7 +591,7 @@ edit_list_in_transaction (FbStore   *self,
           return TRUE;
         }
       if (existing != NULL)
-        name = unique = free_name (attachments, name);
+        name = unique = fb_attachments_free_name (attachments, name);
       json_object_set_object_member (attachments, name,
                                      entry_new (edit->content_type, edit->blob->length,
                                                 edit->blob->digest));
@@ -613,7 +612,7 @@ edit_list_in_transaction (FbStore   *self,
           return FALSE;
         }
       if (existing != NULL)
-        name = unique = free_name (attachments, name);
+        name = unique = fb_attachments_free_name (attachments, name);
       json_object_set_object_member (attachments, name,
                                      entry_new (a->content_type, a->length, a->digest));
     }

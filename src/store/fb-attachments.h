@@ -44,6 +44,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FbAttachment, fb_attachment_free)
  * the file is not here. */
 char         *fb_attachment_dup_sha256_digest   (const FbAttachment *attachment);
 
+/* "heron.jpg" → "heron (2).jpg", "heron (3).jpg" …: the first name
+ * @attachments (a body's FB_BODY_ATTACHMENTS) does not hold. */
+char         *fb_attachments_free_name          (JsonObject   *attachments,
+                                                 const char   *name);
+
 /* The attachments @body lists (FbAttachment, without sha256), by name. */
 GPtrArray    *fb_body_list_attachments          (JsonObject   *body);
 
