@@ -111,6 +111,11 @@ struct _FbWindow
 
   /* fb-window-tags.c: the recount waiting for idle. */
   guint                 tags_source;
+
+  /* fb-window-transfer.c: an export running on its worker. */
+  GtkProgressBar       *transfer_progress;
+  GCancellable         *transfer_cancellable;
+  gboolean              transferring;
 };
 
 /* fb-window.c */
@@ -151,6 +156,11 @@ void        _fb_window_tags_dispose      (FbWindow   *self);
 /* Searches for the items tagged @name (the search box says `tag:NAME`). */
 void        _fb_window_show_tag          (FbWindow   *self,
                                           const char *name);
+
+/* fb-window-transfer.c: Import and Export in the window menu */
+void        _fb_window_class_transfer_init (GtkWidgetClass *widget_class);
+void        _fb_window_transfer_init     (FbWindow   *self);
+void        _fb_window_transfer_dispose  (FbWindow   *self);
 
 /* fb-window-keyboard.c: the first Tab after a toast goes to its button */
 void        _fb_window_keyboard_init     (FbWindow   *self);

@@ -761,6 +761,7 @@ fb_window_constructed (GObject *object)
   _fb_window_header_init (self);
   _fb_window_keyboard_init (self);
   _fb_window_tags_init (self);
+  _fb_window_transfer_init (self);
   fb_sync_banner_set_store (self->sync_banner, self->store);
   fb_record_editor_set_store (self->record_editor, self->store);
   setup_read_only (self);
@@ -793,6 +794,7 @@ fb_window_dispose (GObject *object)
     _fb_window_save_now (self);
   g_clear_handle_id (&self->save_source, g_source_remove);
   _fb_window_tags_dispose (self);
+  _fb_window_transfer_dispose (self);
 
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
@@ -964,6 +966,7 @@ fb_window_class_init (FbWindowClass *klass)
   _fb_window_class_actions_init (widget_class);
   _fb_window_class_records_init (widget_class);
   _fb_window_class_tags_init (widget_class);
+  _fb_window_class_transfer_init (widget_class);
 
 
 }

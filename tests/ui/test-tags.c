@@ -1,4 +1,4 @@
-/* test-tags.c: tags under the note title, the sidebar's Tags, and one search over notes and records */
+/* test-tags.c: tags, the sidebar's Tags, one search over notes and records, and Import/Export in the window */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "fb-test-tags"
@@ -14,6 +14,7 @@
 #include "fb-note-editor.h"
 #include "fb-store.h"
 #include "fb-tag-entry.h"
+#include "fb-transfer.h"
 #include "fb-test-dir.h"
 #include "fb-test-store.h"
 #include "fb-test-ui.h"
@@ -423,6 +424,80 @@ test_search_everywhere (Fixture       *fixture,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (child (fixture, "editor_stack")), ==, "note");
 }
 
+static gboolean
+toast_is (Fixture    *fixture,
+          const char *title)
+{
+  AdwToast *toast = fb_window_get_last_toast (fixture->window);
+
+  return toast != NULL && g_strcmp0 (adw_toast_get_title (toast), title) == 0;
+}
+
+/* Export Everything writes the export file on a worker (the count under
+ * the list meanwhile) and says how many; Import reads one into the
+ * window's store: the list and the tags follow; a file that is not an
+ * export imports nothing and says why. */
+static void
+test_export_import (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "everything.json", NULL);
+  g_autofree char *bad = g_build_filename (fixture->dir, "not-an-export.json", NULL);
+  g_autofree char *other_path = g_build_filename (fixture->dir, "other.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autoptr(GFile) file = NULL;
+  guint n = 0;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.export-to", "s", path));
+  WAIT_FOR (toast_is (fixture, "6 items exported"));
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_last_child (child (fixture, "list_pane"))));
+
+  /* The file holds them all (the template too), as --export writes it. */
+  {
+    g_autoptr(FbStore) other = fb_store_new (other_path, &error);
+
+    g_assert_no_error (error);
+    file = g_file_new_for_path (path);
+    in = g_file_read (file, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (fb_transfer_import (other, G_INPUT_STREAM (in), NULL, NULL, &n, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (n, ==, 6);
+    g_clear_object (&in);
+
+    /* Back the other way: a note from elsewhere comes in through Import. */
+    {
+      g_autoptr(JsonObject) body = fb_note_body_new ("Otter spraint", "below the sluice");
+      g_autoptr(FbItem) item = NULL;
+      g_autoptr(GFileOutputStream) out = NULL;
+      JsonArray *tags = json_array_new ();
+
+      json_array_add_string_element (tags, "mammals");
+      json_object_set_array_member (body, "tags", tags);
+      item = fb_store_create_item (other, FB_COLLECTION_NOTES, body, &error);
+      g_assert_no_error (error);
+      out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (fb_transfer_export (other, G_OUTPUT_STREAM (out), NULL, NULL, &n, NULL, &error));
+      g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error));
+      g_assert_no_error (error);
+    }
+  }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.import-from", "s", path));
+  WAIT_FOR (toast_is (fixture, "7 items imported"));
+  WAIT_FOR (list_is (fixture, "Otter spraint|Weir walk|Heron|Swift|Recipe"));
+  WAIT_FOR (sidebar_is (fixture, "Birds 3|mammals 1|river 1"));
+
+  g_assert_true (g_file_set_contents (bad, "{\"items\": [", -1, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.import-from", "s", bad));
+  WAIT_FOR (fb_window_get_last_toast (fixture->window) != NULL &&
+            g_str_has_prefix (adw_toast_get_title (fb_window_get_last_toast (fixture->window)),
+                              "Nothing was imported: the file is not a Fieldbook export (it is not JSON"));
+  g_assert_true (list_is (fixture, "Otter spraint|Weir walk|Heron|Swift|Recipe"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -437,6 +512,8 @@ main (int   argc,
 
   g_test_add ("/search/everywhere", Fixture, NULL,
               fixture_setup, test_search_everywhere, fixture_teardown);
+  g_test_add ("/transfer/export-import", Fixture, NULL,
+              fixture_setup, test_export_import, fixture_teardown);
 
   return g_test_run ();
 }
