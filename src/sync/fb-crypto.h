@@ -72,6 +72,24 @@ JsonObject  *fb_data_key_decrypt_document (FbDataKey   *key,
 
 gboolean     fb_crypto_document_is_encrypted (JsonObject *doc);
 
+/* An attachment's bytes sealed for the server: crypto_secretstream
+ * (XChaCha20-Poly1305) under a subkey of @key for attachments, in chunks
+ * of 64 KiB, each with the document's @doc_id and the attachment's @name
+ * as associated data, the last one marked final so that a cut-off copy
+ * does not open (docs/encryption.md). */
+GBytes      *fb_data_key_seal_bytes      (FbDataKey   *key,
+                                          const char  *doc_id,
+                                          const char  *name,
+                                          GBytes      *plain);
+/* The plain bytes of fb_data_key_seal_bytes ()'s @sealed, or
+ * FB_SYNC_ERROR_UNDECRYPTABLE (tampered, cut off, another document or
+ * name, another key). */
+GBytes      *fb_data_key_open_bytes      (FbDataKey   *key,
+                                          const char  *doc_id,
+                                          const char  *name,
+                                          GBytes      *sealed,
+                                          GError     **error);
+
 /* Zeroes the secret string *@secret (a password, a passphrase, an
  * Authorization header) with sodium_memzero (), which the compiler may not
  * leave out, then frees it and sets *@secret to NULL. NULL is fine. */

@@ -505,6 +505,89 @@ test_known_answers (void)
   g_assert_null (read);
 }
 
+static gboolean
+contains_bytes (GBytes       *haystack,
+                const guint8 *needle,
+                gsize         len)
+{
+  gsize size = 0;
+  const guint8 *data = g_bytes_get_data (haystack, &size);
+
+  for (gsize i = 0; i + len <= size; i++)
+    if (memcmp (data + i, needle, len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Attachment bytes: every size comes back, and any change, cut, other
+ * document, name or key is refused. */
+static void
+test_attachment_bytes (void)
+{
+  const gsize sizes[] = { 0, 1, 65535, 65536, 65537, 200000 };
+  g_autoptr(FbDataKey) key = fb_data_key_new_random ();
+  g_autoptr(FbDataKey) other = fb_data_key_new_random ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree guint8 *data = g_malloc (sizes[i] + 1);
+      g_autoptr(GBytes) plain = NULL;
+      g_autoptr(GBytes) sealed = NULL;
+      g_autoptr(GBytes) opened = NULL;
+      g_autoptr(GBytes) cut = NULL;
+      g_autoptr(GBytes) changed = NULL;
+      g_autoptr(GError) error = NULL;
+      guint8 *copy;
+      gsize len;
+
+      for (gsize j = 0; j < sizes[i]; j++)
+        data[j] = (guint8) g_test_rand_int_range (0, 256);
+      plain = g_bytes_new (data, sizes[i]);
+      sealed = fb_data_key_seal_bytes (key, "note-1", "heron.jpg", plain);
+      g_assert_cmpuint (g_bytes_get_size (sealed), >, sizes[i]);
+      /* Not the plain bytes anywhere (for sizes with something to find). */
+      if (sizes[i] >= 16)
+        g_assert_false (contains_bytes (sealed, data, 16));
+
+      opened = fb_data_key_open_bytes (key, "note-1", "heron.jpg", sealed, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_bytes_equal (opened, plain));
+      g_clear_pointer (&opened, g_bytes_unref);
+
+      opened = fb_data_key_open_bytes (key, "note-2", "heron.jpg", sealed, &error);
+      g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE);
+      g_assert_null (opened);
+      g_clear_error (&error);
+      opened = fb_data_key_open_bytes (key, "note-1", "nest.jpg", sealed, &error);
+      g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE);
+      g_clear_error (&error);
+      opened = fb_data_key_open_bytes (other, "note-1", "heron.jpg", sealed, &error);
+      g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE);
+      g_clear_error (&error);
+
+      /* One byte changed in the last chunk, or the copy cut short. */
+      copy = g_bytes_unref_to_data (g_bytes_ref (sealed), &len);
+      copy[len - 1] ^= 0x01;
+      changed = g_bytes_new_take (copy, len);
+      opened = fb_data_key_open_bytes (key, "note-1", "heron.jpg", changed, &error);
+      g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE);
+      g_clear_error (&error);
+      cut = g_bytes_new_from_bytes (sealed, 0, g_bytes_get_size (sealed) - 1);
+      opened = fb_data_key_open_bytes (key, "note-1", "heron.jpg", cut, &error);
+      g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE);
+      g_clear_error (&error);
+      if (sizes[i] > 65536)
+        {
+          /* Whole chunks only, the final one missing. */
+          g_autoptr(GBytes) first = g_bytes_new_from_bytes (sealed, 0, 24 + 65536 + 17);
+
+          opened = fb_data_key_open_bytes (key, "note-1", "heron.jpg", first, &error);
+          g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE);
+          g_clear_error (&error);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -519,6 +602,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/encryption/known-answers", test_known_answers);
+  g_test_add_func ("/encryption/attachment-bytes", test_attachment_bytes);
   g_test_add_func ("/encryption/keys-and-documents", test_keys_and_documents);
   g_test_add_func ("/encryption/server-sees-nothing", test_server_sees_nothing);
   g_test_add_func ("/encryption/merge-still-works", test_merge_still_works);
