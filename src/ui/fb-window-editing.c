@@ -162,6 +162,7 @@ _fb_window_show_item (FbWindow *self,
     }
 
   fb_item_banner_set_item (self->item_banner, item);
+  _fb_window_tags_item_shown (self, item);
   _fb_window_update_actions (self);
   _fb_window_update_header (self);
 }

@@ -111,6 +111,8 @@ struct _FbWindow
 
   /* fb-window-tags.c: the recount waiting for idle. */
   guint                 tags_source;
+  /* Item id → its tags as last counted (JSON; "" when deleted). */
+  GHashTable           *known_tags;
 
   /* fb-window-transfer.c: an export running on its worker. */
   GtkProgressBar       *transfer_progress;
@@ -153,6 +155,9 @@ void        _fb_window_update_header     (FbWindow   *self);
 void        _fb_window_class_tags_init   (GtkWidgetClass *widget_class);
 void        _fb_window_tags_init         (FbWindow   *self);
 void        _fb_window_tags_dispose      (FbWindow   *self);
+/* The editor shows @item: saving it with the same tags needs no recount. */
+void        _fb_window_tags_item_shown   (FbWindow   *self,
+                                          FbItem     *item);
 /* Searches for the items tagged @name (the search box says `tag:NAME`). */
 void        _fb_window_show_tag          (FbWindow   *self,
                                           const char *name);

@@ -87,11 +87,54 @@ update_tags_idle_cb (gpointer user_data)
   update_tags (self);
 }
 
-static void
-tags_item_changed_cb (FbWindow *self)
+/* What counts of @item: its tags, or nothing once deleted. */
+static char *
+counted_tags (FbItem *item)
 {
+  JsonArray *tags;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (fb_item_get_deleted (item))
+    return g_strdup ("");
+  tags = fb_body_get_array (fb_item_get_body (item), "tags");
+  if (tags == NULL)
+    return g_strdup ("[]");
+  node = json_node_init_array (json_node_alloc (), tags);
+  return json_to_string (node, FALSE);
+}
+
+/* Counting reads every body (about 0.8 s for 100,000 notes): a save that
+ * left an item's tags as they were (typing, most of all) does not recount.
+ * The tags are known for the items the editor showed or that changed. */
+static void
+tags_item_changed_cb (FbWindow *self,
+                      FbItem   *item)
+{
+  char *tags;
+  const char *known;
+
+  if (self->known_tags == NULL)
+    return;
+  tags = counted_tags (item);
+  known = g_hash_table_lookup (self->known_tags, fb_item_get_id (item));
+
+  if (g_strcmp0 (known, tags) == 0)
+    {
+      g_free (tags);
+      return;
+    }
+
+  g_hash_table_insert (self->known_tags, g_strdup (fb_item_get_id (item)), tags);
   if (self->tags_source == 0)
     self->tags_source = g_idle_add_once (update_tags_idle_cb, self);
+}
+
+void
+_fb_window_tags_item_shown (FbWindow *self,
+                            FbItem   *item)
+{
+  if (item != NULL && self->known_tags != NULL)
+    g_hash_table_insert (self->known_tags, g_strdup (fb_item_get_id (item)), counted_tags (item));
 }
 
 void
@@ -153,6 +196,7 @@ _fb_window_class_tags_init (GtkWidgetClass *widget_class)
 void
 _fb_window_tags_init (FbWindow *self)
 {
+  self->known_tags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_signal_connect_object (self->store, "item-changed",
                            G_CALLBACK (tags_item_changed_cb), self, G_CONNECT_SWAPPED);
   update_tags (self);
@@ -162,4 +206,5 @@ void
 _fb_window_tags_dispose (FbWindow *self)
 {
   g_clear_handle_id (&self->tags_source, g_source_remove);
+  g_clear_pointer (&self->known_tags, g_hash_table_unref);
 }
