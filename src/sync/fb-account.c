@@ -452,8 +452,10 @@ load_passphrase_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   char *passphrase = fb_credentials_lookup_passphrase_finish (result, &error);
 
-  /* Values changed meanwhile: these secrets are for the old ones. */
-  if (error == NULL && load->generation == self->generation)
+  /* Values changed meanwhile: these secrets are for the old ones. The
+   * password counts even when the passphrase could not be read. */
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      load->generation == self->generation)
     take_values (self, g_strdup (self->server_url), g_strdup (self->database),
                  g_strdup (self->user), g_steal_pointer (&load->password),
                  g_steal_pointer (&passphrase));
