@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fb-field-row.h"
+#include "fb-location.h"
 #include "fb-record-link.h"
 #include "fb-template.h"
 #include "fb-ui-util.h"
@@ -45,6 +46,10 @@ struct _FbFieldRow
   FbStore           *store;
   GtkWidget         *open_button;
   GtkWidget         *clear_button;
+
+  /* location: "Use my location", shown when the location portal answers */
+  GtkWidget         *locate_button;
+  GCancellable      *cancellable;
 };
 
 const char *
@@ -187,6 +192,82 @@ add_calendar (FbFieldRow *row)
 
 /* ---- Building the widget ---- */
 
+/* ---- Locations: "Use my location" through the portal ---- */
+
+static void
+located_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  FbFieldRow *row;
+  double latitude, longitude;
+  char lat[G_ASCII_DTOSTR_BUF_SIZE], lon[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *text = NULL;
+
+  if (!fb_location_get_finish (result, &latitude, &longitude, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;  /* the row is gone */
+
+  row = user_data;
+  gtk_widget_set_sensitive (row->locate_button, TRUE);
+  if (error != NULL)
+    {
+      gtk_widget_set_tooltip_text (row->locate_button, error->message);
+      return;
+    }
+
+  /* As a person would paste it: the store reads it back (fb-field-type.h). */
+  g_ascii_formatd (lat, sizeof lat, "%.6f", latitude);
+  g_ascii_formatd (lon, sizeof lon, "%.6f", longitude);
+  text = g_strdup_printf ("%s, %s", lat, lon);
+  gtk_editable_set_text (GTK_EDITABLE (row->input), text);
+}
+
+static void
+locate_clicked_cb (GtkButton  *button,
+                   FbFieldRow *row)
+{
+  gtk_widget_set_sensitive (row->locate_button, FALSE);
+  fb_location_get_async (row->cancellable, located_cb, row);
+}
+
+static void
+location_checked_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  FbFieldRow *row;
+  gboolean available = fb_location_check_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;  /* the row is gone */
+
+  row = user_data;
+  if (!available)
+    g_debug ("No location portal, so no “Use my location”: %s", error->message);
+  gtk_widget_set_visible (row->locate_button, available);
+  /* For tests: the answer is in. */
+  g_object_set_data (G_OBJECT (row->locate_button), "fb-location-checked", GINT_TO_POINTER (TRUE));
+}
+
+/* Hidden until the location portal answers (never, without one). */
+static void
+add_locate_button (FbFieldRow *row)
+{
+  row->locate_button = gtk_button_new_from_icon_name ("find-location-symbolic");
+  gtk_widget_set_tooltip_text (row->locate_button, _("Use My Location"));
+  gtk_widget_set_valign (row->locate_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (row->locate_button, "flat");
+  gtk_widget_set_visible (row->locate_button, FALSE);
+  g_signal_connect (row->locate_button, "clicked", G_CALLBACK (locate_clicked_cb), row);
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (row->widget), row->locate_button);
+
+  row->cancellable = g_cancellable_new ();
+  fb_location_check_async (row->cancellable, location_checked_cb, row);
+}
+
 static void
 make_entry (FbFieldRow *row)
 {
@@ -203,8 +284,11 @@ make_entry (FbFieldRow *row)
       adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (row->input), GTK_INPUT_PURPOSE_DIGITS);
       break;
     case FB_FIELD_DECIMAL:
+      adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (row->input), GTK_INPUT_PURPOSE_NUMBER);
+      break;
     case FB_FIELD_LOCATION:
       adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (row->input), GTK_INPUT_PURPOSE_NUMBER);
+      add_locate_button (row);
       break;
     case FB_FIELD_DATE:
     case FB_FIELD_DATE_TIME:
@@ -565,6 +649,12 @@ fb_field_row_free (FbFieldRow *row)
     return;
 
   g_signal_handlers_disconnect_by_data (row->input, row);
+  if (row->cancellable != NULL)
+    {
+      g_cancellable_cancel (row->cancellable);
+      g_signal_handlers_disconnect_by_data (row->locate_button, row);
+      g_clear_object (&row->cancellable);
+    }
   if (row->store != NULL)
     g_signal_handlers_disconnect_by_data (row->store, row);
   if (row->clear_button != NULL)

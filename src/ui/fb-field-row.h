@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 
 /* One field of a record made from a template, as its type wants it shown:
  * an entry (text, numbers with their unit, dates and times with a
- * calendar, a location), a text view (long text), a switch (yes/no), a
+ * calendar, a location with "Use my location" where the location
+ * portal answers), a text view (long text), a switch (yes/no), a
  * drop-down (choice), a list of checks (multiple choice) or, for a link,
  * the linked record's title with buttons to choose one (a searchable
  * picker), clear it and open it (win.open-item).

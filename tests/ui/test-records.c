@@ -827,6 +827,59 @@ test_link_field (Fixture       *fixture,
                    "The linked record is not here: it was deleted, or has not come from another device yet");
 }
 
+/* ---- "Use my location" ---- */
+
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *icon_name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (child)), icon_name) == 0)
+        return child;
+      if ((found = find_button (child, icon_name)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The test's bus has no location portal (and no GeoClue): once the field
+ * has asked, "Use my location" stays hidden, and a pasted location is
+ * taken as typed. */
+static void
+test_location_without_portal (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  FbRecordEditor *editor = record_editor (fixture);
+  g_autoptr(JsonObject) template = fb_template_body_new ("Plot");
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) fields = NULL;
+  GtkWidget *input, *locate;
+  JsonObject *where;
+
+  fb_template_add_field (template, "Where", FB_FIELD_LOCATION);
+  item = fb_store_create_item (fixture->store, FB_COLLECTION_TEMPLATES, template, &error);
+  g_assert_no_error (error);
+  activate (fixture->window, "win.new-record", "s", fb_item_get_id (item));
+  WAIT_FOR ((input = fb_record_editor_get_field_input (editor, "Where")) != NULL);
+  WAIT_FOR (is_showing (input));
+
+  locate = find_button (input, "find-location-symbolic");
+  g_assert_nonnull (locate);
+  WAIT_FOR (g_object_get_data (G_OBJECT (locate), "fb-location-checked") != NULL);
+  g_assert_false (gtk_widget_get_visible (locate));
+
+  gtk_editable_set_text (GTK_EDITABLE (input), "52.52, 13.405");
+  fields = current_fields (fixture);
+  where = json_object_get_object_member (fields, "Where");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (where, "latitude"), 52.52, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (where, "longitude"), 13.405, 1e-9);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -841,6 +894,8 @@ main (int   argc,
   g_test_add ("/records/reorder-template-fields", Fixture, NULL,
               fixture_setup, test_reorder_template_fields, fixture_teardown);
   g_test_add ("/records/link-field", Fixture, NULL, fixture_setup, test_link_field, fixture_teardown);
+  g_test_add ("/records/location-without-portal", Fixture, NULL,
+              fixture_setup, test_location_without_portal, fixture_teardown);
 
   return g_test_run ();
 }
