@@ -761,6 +761,99 @@ fb_store_add_attachment_data (FbStore       *self,
   return fb_store_with_transaction (self, record_blob_in_transaction, &blob, error);
 }
 
+/* ---- The export file ---- */
+
+JsonObject *
+fb_store_dup_inline_attachments (FbStore     *self,
+                                 JsonObject  *attachments,
+                                 GError     **error)
+{
+  g_autoptr(JsonObject) out = json_object_new ();
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+
+  json_object_set_object_member (body, FB_BODY_ATTACHMENTS, json_object_ref (attachments));
+  list = fb_body_list_attachments (body);
+  for (guint i = 0; i < list->len; i++)
+    {
+      FbAttachment *attachment = list->pdata[i];
+      g_autoptr(GFile) file = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autofree char *base64 = NULL;
+      g_autoptr(GError) missing = NULL;
+      JsonObject *entry;
+
+      file = fb_store_get_attachment_file (self, attachment->digest, &missing);
+      if (file == NULL)
+        {
+          json_object_set_member (out, attachment->name,
+                                  json_node_copy (json_object_get_member (attachments, attachment->name)));
+          continue;
+        }
+      bytes = g_file_load_bytes (file, NULL, NULL, error);
+      if (bytes == NULL)
+        return NULL;
+      base64 = g_base64_encode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      entry = json_object_new ();
+      json_object_set_string_member (entry, "content_type", attachment->content_type);
+      json_object_set_string_member (entry, "data", base64);
+      json_object_set_object_member (out, attachment->name, entry);
+    }
+
+  return g_steal_pointer (&out);
+}
+
+gboolean
+fb_store_import_attachments (FbStore     *self,
+                             const char  *id,
+                             JsonObject  *attachments,
+                             GError     **error)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  json_object_iter_init (&iter, attachments);
+  while (json_object_iter_next (&iter, &name, &node))
+    {
+      JsonObject *entry;
+      const char *content_type;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      entry = json_node_get_object (node);
+      content_type = fb_body_has_string (entry, "content_type")
+                     ? fb_body_get_string (entry, "content_type") : NULL;
+
+      if (fb_body_has_string (entry, "data"))
+        {
+          gsize len = 0;
+          guchar *data = g_base64_decode (fb_body_get_string (entry, "data"), &len);
+          g_autoptr(GInputStream) in = g_memory_input_stream_new_from_data (data, len, g_free);
+          g_autoptr(FbAttachment) added = fb_store_add_attachment (self, id, name, content_type,
+                                                                   in, NULL, error);
+
+          if (added == NULL)
+            return FALSE;
+        }
+      else
+        {
+          g_autoptr(FbAttachment) stub = attachment_from_entry (name, entry);
+          g_autoptr(FbAttachment) present = NULL;
+          g_autofree char *sha256 = NULL;
+
+          if (!lookup_present_blob (self, stub->digest, &sha256, error))
+            return FALSE;
+          present = fb_store_get_attachment (self, id, name, NULL);
+          if (sha256 != NULL && present == NULL &&
+              !fb_store_restore_attachment (self, id, stub, error))
+            return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
 /* ---- The collector ---- */
 
 static void

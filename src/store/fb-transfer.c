@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "fb-attachments.h"
 #include "fb-json-reader.h"
 #include "fb-store-private.h"
 #include "fb-transfer.h"
@@ -25,7 +26,9 @@ G_DEFINE_QUARK (fb-transfer-error-quark, fb_transfer_error)
 /* ---- Writing ---- */
 
 static JsonNode *
-item_to_node (FbItem *item)
+item_to_node (FbStore  *store,
+              FbItem   *item,
+              GError  **error)
 {
   JsonObject *doc = json_object_new ();
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
@@ -37,8 +40,26 @@ item_to_node (FbItem *item)
   json_object_set_string_member (doc, KEY_TYPE, fb_item_get_collection (item));
   json_object_iter_init (&iter, fb_item_get_body (item));
   while (json_object_iter_next (&iter, &name, &value))
-    if (!fb_body_is_envelope_key (name))
+    {
+      if (fb_body_is_envelope_key (name))
+        continue;
+      /* Attachments go with their data, in CouchDB's inline form. */
+      if (strcmp (name, FB_BODY_ATTACHMENTS) == 0 && JSON_NODE_HOLDS_OBJECT (value))
+        {
+          JsonObject *inlined = fb_store_dup_inline_attachments (store, json_node_get_object (value),
+                                                                 error);
+
+          if (inlined == NULL)
+            {
+              json_object_unref (doc);
+              json_node_unref (node);
+              return NULL;
+            }
+          json_object_set_object_member (doc, name, inlined);
+          continue;
+        }
       json_object_set_member (doc, name, json_node_copy (value));
+    }
   json_object_set_int_member (doc, KEY_UPDATED_AT, fb_item_get_updated_at (item));
 
   json_node_take_object (node, doc);
@@ -48,15 +69,19 @@ item_to_node (FbItem *item)
 /* Appends @item as an element of the "items" array, indented as
  * json-glib's generator indents the whole file: a line break inside a
  * string is written as \n, so every line of the item's text is one line. */
-static void
-append_item (GString       *out,
-             JsonGenerator *generator,
-             FbItem        *item)
+static gboolean
+append_item (GString        *out,
+             JsonGenerator  *generator,
+             FbStore        *store,
+             FbItem         *item,
+             GError        **error)
 {
-  g_autoptr(JsonNode) node = item_to_node (item);
+  g_autoptr(JsonNode) node = item_to_node (store, item, error);
   g_autofree char *text = NULL;
   const char *line;
 
+  if (node == NULL)
+    return FALSE;
   json_generator_set_root (generator, node);
   text = json_generator_to_data (generator, NULL);
 
@@ -69,10 +94,12 @@ append_item (GString       *out,
       g_string_append_len (out, line, end != NULL ? end - line + 1 : (gssize) strlen (line));
       line = end != NULL ? end + 1 : NULL;
     }
+  return TRUE;
 }
 
 typedef struct
 {
+  FbStore                *store;
   GOutputStream          *out;
   GCancellable           *cancellable;
   JsonGenerator          *generator;
@@ -92,7 +119,8 @@ write_item_cb (FbItem   *item,
 
   g_string_truncate (writer->chunk, 0);
   g_string_append (writer->chunk, writer->done == 0 ? "\n" : ",\n");
-  append_item (writer->chunk, writer->generator, item);
+  if (!append_item (writer->chunk, writer->generator, writer->store, item, error))
+    return FALSE;
   if (!g_output_stream_write_all (writer->out, writer->chunk->str, writer->chunk->len, NULL,
                                   writer->cancellable, error))
     return FALSE;
@@ -125,6 +153,7 @@ fb_transfer_export (FbStore                 *store,
   json_generator_set_indent (generator, 2);
   chunk = g_string_new (NULL);
 
+  writer.store = store;
   writer.out = out;
   writer.cancellable = cancellable;
   writer.generator = generator;
@@ -193,6 +222,8 @@ import_element (FbStore   *store,
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(FbItem) existing = NULL;
   g_autoptr(FbItem) item = NULL;
+  g_autoptr(JsonObject) existing_body = NULL;
+  JsonObject *attachments;
   JsonObjectIter iter;
   JsonObject *doc;
   const char *id;
@@ -218,15 +249,27 @@ import_element (FbStore   *store,
     if (!fb_body_is_envelope_key (name))
       json_object_set_member (body, name, json_node_copy (value));
 
+  /* Attachments come after the item, with their data (fb-attachments.c). */
+  attachments = fb_body_get_object (doc, FB_BODY_ATTACHMENTS);
+  json_object_remove_member (body, FB_BODY_ATTACHMENTS);
+
   /* Importing the same file twice changes nothing the second time. */
   existing = fb_store_get_item (store, id, NULL);
-  if (existing != NULL && !fb_item_get_deleted (existing) &&
-      g_strcmp0 (fb_item_get_collection (existing), type) == 0 &&
-      fb_body_equal (fb_item_get_body (existing), body))
-    return TRUE;
+  if (existing != NULL)
+    {
+      existing_body = fb_body_copy (fb_item_get_body (existing));
+      json_object_remove_member (existing_body, FB_BODY_ATTACHMENTS);
+    }
+  if (existing == NULL || fb_item_get_deleted (existing) ||
+      g_strcmp0 (fb_item_get_collection (existing), type) != 0 ||
+      !fb_body_equal (existing_body, body))
+    {
+      item = fb_store_put_item (store, id, type, body, error);
+      if (item == NULL)
+        return FALSE;
+    }
 
-  item = fb_store_put_item (store, id, type, body, error);
-  return item != NULL;
+  return attachments == NULL || fb_store_import_attachments (store, id, attachments, error);
 
 wrong_item:
   g_set_error (error, FB_TRANSFER_ERROR, FB_TRANSFER_ERROR_BAD_ITEM,

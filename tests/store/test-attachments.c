@@ -11,6 +11,7 @@
 #include "fb-item-body.h"
 #include "fb-store.h"
 #include "fb-store-history.h"
+#include "fb-transfer.h"
 #include "fb-test-store.h"
 
 typedef struct
@@ -278,6 +279,62 @@ test_refused (Fixture       *f,
   g_assert_cmpuint (count_files (f), ==, 0);
 }
 
+/* The export file carries the data in CouchDB's inline form; importing it
+ * into another store gives the same bytes, and importing it again changes
+ * nothing. */
+static void
+test_export_import (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(FbAttachment) a = attach (f, "heron.jpg", "feathers");
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) file = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *other_path = g_build_filename (f->dir, "other.db", NULL);
+  g_autoptr(FbStore) other = NULL;
+  g_autoptr(FbItem) before = NULL;
+  g_autoptr(FbItem) after = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  JsonObject *entry;
+
+  g_assert_true (fb_transfer_export (f->store, out, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_output_stream_close (out, NULL, NULL);
+  file = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (file, NULL),
+                                             g_bytes_get_size (file), &error));
+  entry = json_object_get_object_member (
+    json_object_get_object_member (
+      json_array_get_object_element (
+        json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "items"), 0),
+      "_attachments"),
+    "heron.jpg");
+  g_assert_cmpstr (json_object_get_string_member (entry, "data"), ==, "ZmVhdGhlcnM=");
+  g_assert_cmpstr (json_object_get_string_member (entry, "content_type"), ==, "image/jpeg");
+
+  other = fb_store_new (other_path, &error);
+  g_assert_no_error (error);
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (file);
+
+      g_clear_object (&before);
+      before = fb_store_get_item (other, f->id, NULL);
+      g_assert_true (fb_transfer_import (other, in, NULL, NULL, NULL, NULL, &error));
+      g_assert_no_error (error);
+    }
+  after = fb_store_get_item (other, f->id, NULL);
+  g_assert_cmpint (fb_item_get_local_seq (after), ==, fb_item_get_local_seq (before));
+
+  list = fb_store_list_attachments (other, f->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (((FbAttachment *) list->pdata[0])->sha256, ==, a->sha256);
+  g_assert_cmpstr (((FbAttachment *) list->pdata[0])->digest, ==, a->digest);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -293,6 +350,7 @@ main (int   argc,
   ADD ("/attachments/remove-restore", test_remove_restore);
   ADD ("/attachments/downloaded-data", test_downloaded_data);
   ADD ("/attachments/refused", test_refused);
+  ADD ("/attachments/export-import", test_export_import);
 #undef ADD
 
   return g_test_run ();
