@@ -8,13 +8,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "fb-attachments.h"
 #include "fb-store.h"
 
 /* Usage: crash-writer DB N_ITEMS FIRST_EDIT
  *
  * Edit k sets item "item-<k % N>" to version k: title "t<k>", text "v<k>",
  * tags ["k<k>"]. Every fifth edit also sets the next item to version k in
- * the same transaction; every third is then marked pushed, as a sync would.
+ * the same transaction; every third is then marked pushed, as a sync would;
+ * every fourth first attaches "a<k>.bin" (bytes that say k) to its item.
  * After each commit it prints k on a line of its own. The parent kills it
  * with SIGKILL somewhere in the middle of all this. */
 
@@ -91,6 +93,21 @@ main (int   argc,
     {
       g_autofree char *id = item_id (k, n_items);
       g_autoptr(JsonObject) body = version_body (k);
+
+      if (k % 4 == 0)
+        {
+          g_autofree char *name = g_strdup_printf ("a%" G_GUINT64_FORMAT ".bin", k);
+          gsize size = 20000 + (gsize) (k % 1000);
+          guchar *data = g_malloc (size);
+          g_autoptr(GInputStream) in = NULL;
+          g_autoptr(FbAttachment) attachment = NULL;
+
+          for (gsize b = 0; b < size; b++)
+            data[b] = (guchar) ((k + b) & 0xff);
+          in = g_memory_input_stream_new_from_data (data, size, g_free);
+          attachment = fb_store_add_attachment (store, id, name, NULL, in, NULL, &error);
+          check (attachment != NULL, error);
+        }
 
       if (k % 5 == 0)
         {

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 
+#include "fb-attachments.h"
 #include "fb-store.h"
 #include "fb-test-store.h"
 
@@ -122,6 +123,7 @@ check_database (const char *path,
   g_autofree char *integrity = NULL;
   guint64 versions[N_ITEMS];
   guint pending = 0;
+  guint n_attachments = 0;
   FbStore *store;
   sqlite3 *db;
 
@@ -193,6 +195,44 @@ check_database (const char *path,
           g_assert_cmpuint (versions[other], >=, k);
         }
     }
+
+  /* Every attachment a body names has its whole file, and the collector
+   * (which removes the half files of a kill) leaves them so. */
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      g_autofree char *dir = fb_store_dup_attachments_dir (store);
+      g_autoptr(GDir) files = NULL;
+      const char *name;
+
+      for (guint n = 0; n < items->len; n++)
+        {
+          FbItem *item = g_ptr_array_index (items, n);
+          g_autoptr(GPtrArray) list = fb_store_list_attachments (store, fb_item_get_id (item), &error);
+
+          g_assert_no_error (error);
+          for (guint a = 0; a < list->len; a++)
+            {
+              FbAttachment *attachment = list->pdata[a];
+              g_autoptr(GFile) file = fb_store_get_attachment_file (store, attachment->digest, &error);
+              g_autoptr(GBytes) bytes = NULL;
+              g_autofree char *sha256 = NULL;
+
+              g_assert_no_error (error);
+              bytes = g_file_load_bytes (file, NULL, NULL, &error);
+              g_assert_no_error (error);
+              g_assert_cmpint (g_bytes_get_size (bytes), ==, attachment->length);
+              sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+              g_assert_cmpstr (sha256, ==, attachment->sha256);
+              n_attachments++;
+            }
+        }
+      g_assert_true (fb_store_collect_attachments (store, 0, NULL, &error));
+      g_assert_no_error (error);
+      files = g_dir_open (dir, 0, NULL);
+      while (files != NULL && (name = g_dir_read_name (files)) != NULL)
+        g_assert_false (g_str_has_prefix (name, ".tmp-"));
+    }
+  g_assert_cmpuint (n_attachments, >, 0);
 
   g_assert_cmpuint (fb_store_get_pending_count (store), ==, pending);
   g_assert_cmpint (fb_test_query_int (db, "SELECT count(*) FROM items WHERE state = 'pending'"),
