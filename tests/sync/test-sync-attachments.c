@@ -5,7 +5,9 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "fb-attachments.h"
 #include "fb-fake-network-monitor.h"
@@ -16,6 +18,7 @@
 #include "fb-test-peer.h"
 #include "fb-test-proxy.h"
 #include "fb-test-server.h"
+#include "fb-test-wait.h"
 
 #define ADMIN    "admin"
 #define PASSWORD "s3cret"
@@ -300,6 +303,147 @@ test_metered (void)
   g_assert_true (g_bytes_equal (got_bytes, large));
 }
 
+/* ---- Killed mid-transfer ----
+ * The real program, `fieldbook --sync`, killed with SIGKILL while it
+ * uploads and while it downloads (as test-sync-identity.c kills it), then
+ * a clean run: nothing is lost, and the bytes are the same everywhere. */
+
+typedef struct {
+  GPid     pid;
+  gboolean exited;
+  int      wait_status;
+} Child;
+
+static void
+child_exited_cb (GPid     pid,
+                 int      wait_status,
+                 gpointer user_data)
+{
+  Child *child = user_data;
+
+  child->exited = TRUE;
+  child->wait_status = wait_status;
+  g_spawn_close_pid (pid);
+}
+
+/* `fieldbook --sync` on the store under @home, killed after @kill_after_ms
+ * (0: never). TRUE when it was killed. */
+static gboolean
+run_fieldbook_sync (const char *home,
+                    const char *db,
+                    guint       kill_after_ms)
+{
+  const char *program = g_getenv ("FB_TEST_FIELDBOOK");
+  const char *argv[] = {
+    program, "--sync", "--server", fb_test_server_get_url (server),
+    "--database", db, "--user", ADMIN, NULL
+  };
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autoptr(GError) error = NULL;
+  Child child = { 0, };
+  gint64 deadline;
+
+  g_assert_nonnull (program);
+  envp = g_environ_setenv (envp, "XDG_DATA_HOME", home, TRUE);
+  envp = g_environ_setenv (envp, "FIELDBOOK_PASSWORD", PASSWORD, TRUE);
+  envp = g_environ_setenv (envp, "GSETTINGS_BACKEND", "memory", TRUE);
+  envp = g_environ_unsetenv (envp, "G_MESSAGES_DEBUG");
+
+  g_spawn_async (NULL, (char **) argv, envp,
+                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                 NULL, NULL, &child.pid, &error);
+  g_assert_no_error (error);
+  g_child_watch_add (child.pid, child_exited_cb, &child);
+
+  deadline = g_get_monotonic_time () + (gint64) kill_after_ms * 1000;
+  while (!child.exited && (kill_after_ms == 0 || g_get_monotonic_time () < deadline))
+    g_main_context_iteration (NULL, kill_after_ms == 0);
+  if (!child.exited)
+    kill (child.pid, SIGKILL);
+  WAIT_UNTIL (child.exited, FB_TEST_PEER_DEADLINE_MS);
+
+  if (kill_after_ms == 0)
+    g_assert_true (WIFEXITED (child.wait_status) && WEXITSTATUS (child.wait_status) == 0);
+  return WIFSIGNALED (child.wait_status) && WTERMSIG (child.wait_status) == SIGKILL;
+}
+
+static FbStore *
+open_home_store (const char *home)
+{
+  g_autofree char *path = g_build_filename (home, "fieldbook", "fieldbook.db", NULL);
+  g_autoptr(GError) error = NULL;
+  FbStore *store = fb_store_new (path, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static void
+test_killed_mid_transfer (void)
+{
+  const char *db = "attachments-killed";
+  g_autofree char *up = g_dir_make_tmp ("fb-test-att-up-XXXXXX", NULL);
+  g_autofree char *down = g_dir_make_tmp ("fb-test-att-down-XXXXXX", NULL);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) sha256s = g_ptr_array_new_with_free_func (g_free);
+  guint n_kills = 0;
+  guint kill_ms[] = { 150, 400, 700, 1100, 1600, 2400 };
+
+  /* Five notes with 2 MB each, written offline. */
+  {
+    g_autoptr(FbStore) store = open_home_store (up);
+
+    for (guint i = 0; i < 5; i++)
+      {
+        g_autoptr(JsonObject) body = fb_note_body_new ("Plot", "");
+        g_autoptr(FbItem) item = fb_store_create_item (store, FB_COLLECTION_NOTES, body, NULL);
+        g_autoptr(GBytes) bytes = photo_bytes (2 * 1024 * 1024 + i);
+        g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bytes);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FbAttachment) attachment = fb_store_add_attachment (store, fb_item_get_id (item),
+                                                                      "plot.tif", NULL, in, NULL, &error);
+
+        g_assert_no_error (error);
+        g_ptr_array_add (ids, g_strdup (fb_item_get_id (item)));
+        g_ptr_array_add (sha256s, g_strdup (attachment->sha256));
+      }
+  }
+
+  for (guint r = 0; r < G_N_ELEMENTS (kill_ms); r++)
+    n_kills += run_fieldbook_sync (up, db, kill_ms[r]);
+  run_fieldbook_sync (up, db, 0);
+  for (guint r = 0; r < G_N_ELEMENTS (kill_ms); r++)
+    n_kills += run_fieldbook_sync (down, db, kill_ms[r]);
+  run_fieldbook_sync (down, db, 0);
+  g_test_message ("killed %u of %u runs", n_kills, (guint) (2 * G_N_ELEMENTS (kill_ms)));
+
+  {
+    g_autoptr(FbStore) a = open_home_store (up);
+    g_autoptr(FbStore) b = open_home_store (down);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpuint (fb_store_get_pending_count (a), ==, 0);
+    g_assert_cmpuint (fb_store_get_conflict_count (a), ==, 0);
+    for (guint i = 0; i < ids->len; i++)
+      {
+        g_autoptr(FbAttachment) got = fb_store_get_attachment (b, ids->pdata[i], "plot.tif", &error);
+        g_autoptr(GFile) file = NULL;
+        g_autoptr(GBytes) bytes = NULL;
+        g_autoptr(GBytes) expected = photo_bytes (2 * 1024 * 1024 + i);
+
+        g_assert_no_error (error);
+        g_assert_cmpstr (got->sha256, ==, sha256s->pdata[i]);
+        file = fb_store_get_attachment_file (b, got->digest, &error);
+        g_assert_no_error (error);
+        bytes = g_file_load_bytes (file, NULL, NULL, &error);
+        g_assert_true (g_bytes_equal (bytes, expected));
+      }
+  }
+
+  fb_test_remove_tree (up);
+  fb_test_remove_tree (down);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -316,6 +460,7 @@ main (int   argc,
   g_test_add_func ("/sync-attachments/foreign", test_foreign_attachment);
   g_test_add_func ("/sync-attachments/too-large", test_too_large);
   g_test_add_func ("/sync-attachments/metered", test_metered);
+  g_test_add_func ("/sync-attachments/killed-mid-transfer", test_killed_mid_transfer);
 
   status = g_test_run ();
 
