@@ -5,6 +5,7 @@
 
 #include "fb-field-row.h"
 #include "fb-record-editor.h"
+#include "fb-tag-entry.h"
 
 G_BEGIN_DECLS
 
@@ -37,6 +38,7 @@ struct _FbRecordEditor
   GtkWidget             parent_instance;
 
   GtkEntry             *title_entry;
+  FbTagEntry           *tag_entry;
   AdwPreferencesGroup  *fields_group;
   AdwEntryRow          *new_field_row;
   GtkLabel             *new_field_message;

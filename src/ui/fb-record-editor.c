@@ -11,6 +11,7 @@
 #include "fb-field-drag.h"
 #include "fb-field-row.h"
 #include "fb-record-editor-private.h"
+#include "fb-tag-entry.h"
 #include "fb-template.h"
 #include "fb-ui-util.h"
 
@@ -353,6 +354,8 @@ load_body (FbRecordEditor *self,
 
   self->loading++;
   gtk_editable_set_text (GTK_EDITABLE (self->title_entry), fb_body_get_string (body, "title"));
+  fb_tag_entry_set_tags (self->tag_entry, fb_body_get_array (body, "tags"));
+  gtk_editable_set_text (fb_tag_entry_get_editable (self->tag_entry), "");
   clear_fields (self);
   for (guint i = 0; i < names->len; i++)
     {
@@ -423,6 +426,7 @@ fb_record_editor_refresh (FbRecordEditor *self,
   self->loaded_body = fb_body_copy (body);
   self->loading++;
   fb_editable_replace_minimal (GTK_EDITABLE (self->title_entry), fb_body_get_string (body, "title"));
+  fb_tag_entry_set_tags (self->tag_entry, fb_body_get_array (body, "tags"));
   for (guint i = 0; i < self->fields->len; i++)
     {
       Field *field = g_ptr_array_index (self->fields, i);
@@ -449,6 +453,7 @@ fb_record_editor_build_body (FbRecordEditor *self,
   JsonObject *body;
   JsonObject *fields;
   JsonArray *order;
+  g_autoptr(JsonArray) tags = NULL;
 
   g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
 
@@ -482,6 +487,10 @@ fb_record_editor_build_body (FbRecordEditor *self,
     }
 
   json_object_set_string_member (body, "title", gtk_editable_get_text (GTK_EDITABLE (self->title_entry)));
+  /* As for a note: a record that never had tags gets none just by saving. */
+  tags = fb_tag_entry_dup_tags (self->tag_entry);
+  if (json_array_get_length (tags) > 0 || json_object_has_member (body, "tags"))
+    json_object_set_array_member (body, "tags", g_steal_pointer (&tags));
   json_object_set_object_member (body, "fields", fields);
   json_object_set_array_member (body, "order", order);
 
@@ -494,6 +503,14 @@ fb_record_editor_focus_title (FbRecordEditor *self)
   g_return_if_fail (FB_IS_RECORD_EDITOR (self));
 
   gtk_widget_grab_focus (GTK_WIDGET (self->title_entry));
+}
+
+FbTagEntry *
+fb_record_editor_get_tag_entry (FbRecordEditor *self)
+{
+  g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
+
+  return self->tag_entry;
 }
 
 GtkEditable *
@@ -811,8 +828,10 @@ fb_record_editor_class_init (FbRecordEditorClass *klass)
                                    0, NULL, NULL, NULL,
                                    G_TYPE_NONE, 0);
 
+  g_type_ensure (FB_TYPE_TAG_ENTRY);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fieldbook/Fieldbook/ui/fb-record-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, FbRecordEditor, title_entry);
+  gtk_widget_class_bind_template_child (widget_class, FbRecordEditor, tag_entry);
   gtk_widget_class_bind_template_child (widget_class, FbRecordEditor, fields_group);
   gtk_widget_class_bind_template_child (widget_class, FbRecordEditor, new_field_row);
   gtk_widget_class_bind_template_child (widget_class, FbRecordEditor, new_field_message);

@@ -7,6 +7,7 @@
 
 #include "fb-item.h"
 #include "fb-store.h"
+#include "fb-tag-entry.h"
 
 G_BEGIN_DECLS
 
@@ -37,6 +38,8 @@ JsonObject  *fb_record_editor_build_body      (FbRecordEditor *self,
                                                JsonObject     *base);
 void         fb_record_editor_focus_title     (FbRecordEditor *self);
 GtkEditable *fb_record_editor_get_title_entry (FbRecordEditor *self);
+/* The record's tags under its title (the body's "tags"). */
+FbTagEntry  *fb_record_editor_get_tag_entry (FbRecordEditor *self);
 /* The field names in the order shown (free with g_strfreev). */
 char       **fb_record_editor_get_field_names (FbRecordEditor *self);
 /* The row (an AdwEntryRow) that edits the value of @name, or NULL. */

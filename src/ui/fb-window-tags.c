@@ -76,6 +76,8 @@ update_tags (FbWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->tags_list), tags->len > 0);
   fb_tag_entry_set_known (fb_note_editor_get_tag_entry (self->note_editor),
                           (const char * const *) names->pdata);
+  fb_tag_entry_set_known (fb_record_editor_get_tag_entry (self->record_editor),
+                          (const char * const *) names->pdata);
 }
 
 static void
@@ -164,7 +166,7 @@ show_tag_action (GtkWidget  *widget,
   _fb_window_show_tag (FB_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
-/* Ctrl+Shift+T: to the open note's tag entry. */
+/* Ctrl+Shift+T: to the open note's or record's tag entry. */
 static void
 edit_tags_action (GtkWidget  *widget,
                   const char *action_name,
@@ -172,13 +174,15 @@ edit_tags_action (GtkWidget  *widget,
 {
   FbWindow *self = FB_WINDOW (widget);
 
-  if (self->current == NULL ||
-      g_strcmp0 (fb_item_get_collection (self->current), FB_COLLECTION_NOTES) != 0)
+  if (self->current == NULL)
     return;
 
   if (_fb_window_is_folded (self))
     adw_leaflet_set_visible_child (self->leaflet, self->editor_pane);
-  gtk_widget_grab_focus (GTK_WIDGET (fb_note_editor_get_tag_entry (self->note_editor)));
+  if (g_strcmp0 (fb_item_get_collection (self->current), FB_COLLECTION_RECORDS) == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (fb_record_editor_get_tag_entry (self->record_editor)));
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (fb_note_editor_get_tag_entry (self->note_editor)));
 }
 
 void

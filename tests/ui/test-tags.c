@@ -12,6 +12,7 @@
 #include "fb-item-body.h"
 #include "fb-item-row.h"
 #include "fb-note-editor.h"
+#include "fb-record-editor.h"
 #include "fb-store.h"
 #include "fb-tag-entry.h"
 #include "fb-transfer.h"
@@ -322,11 +323,28 @@ test_entry_edits_tags (Fixture       *fixture,
                    "tag:\"dawn chorus\"");
   WAIT_FOR (list_is (fixture, "Swift"));
 
+  /* A record has tags too, under its title. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-tag", "s", "Birds");
+  WAIT_FOR (list_is (fixture, "Swift|Heron nest 4|Heron"));
+  select_title (fixture, "Heron nest 4");
+  {
+    FbTagEntry *record_tags = fb_record_editor_get_tag_entry (child (fixture, "record_editor"));
+
+    WAIT_FOR (fb_test_is_shown (fb_tag_entry_get_chip (record_tags, "Birds")));
+    gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.edit-tags", NULL);
+    gtk_editable_set_text (fb_tag_entry_get_editable (record_tags), "nests,");
+    assert_text (stored_tags (fixture), "Birds,nests");
+    WAIT_FOR (sidebar_is (fixture, "Birds 3|dawn chorus 1|nests 1|river 2"));
+  }
+  select_title (fixture, "Swift");
+
   /* Removing it with the chip's button drops it from the list. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-tag", "s", "dawn chorus");
+  WAIT_FOR (list_is (fixture, "Swift"));
   g_signal_emit_by_name (fb_tag_entry_get_chip (tag_entry (fixture), "dawn chorus"), "clicked");
   assert_text (stored_tags (fixture), "birds,river");
   WAIT_FOR (list_is (fixture, ""));
-  WAIT_FOR (sidebar_is (fixture, "Birds 3|river 2"));
+  WAIT_FOR (sidebar_is (fixture, "Birds 3|nests 1|river 2"));
 }
 
 /* The row of @title in the list view, as bound. */
