@@ -88,6 +88,7 @@ typedef struct
 {
   FbItem            *template;
   GPtrArray         *rows;
+  GPtrArray         *columns;
   FbRecordCsvImport *result;
 } Import;
 
@@ -159,8 +160,7 @@ import_rows_cb (FbStore  *store,
 {
   Import *import = user_data;
   JsonObject *template = fb_item_get_body (import->template);
-  char **header = g_ptr_array_index (import->rows, 0);
-  g_autoptr(GPtrArray) columns = fb_record_csv_match_columns (template, header);
+  GPtrArray *columns = import->columns;
 
   import->result->n_records = 0;
   import->result->n_misfits = 0;
@@ -198,6 +198,8 @@ import_rows_cb (FbStore  *store,
               json_object_set_string_member (body, "title", row[c]);
               continue;
             }
+          if (*name == '\0')
+            continue;  /* a column the person chose to ignore */
 
           value = fb_field_value_from_text (field_type_of (template, name), row[c], &fits);
           if (!fits)
@@ -230,7 +232,20 @@ fb_record_csv_import (FbStore            *store,
                       FbRecordCsvImport  *result,
                       GError            **error)
 {
+  return fb_record_csv_import_columns (store, template, text, length, NULL, result, error);
+}
+
+gboolean
+fb_record_csv_import_columns (FbStore            *store,
+                              FbItem             *template,
+                              const char         *text,
+                              gssize              length,
+                              GPtrArray          *columns,
+                              FbRecordCsvImport  *result,
+                              GError            **error)
+{
   g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) matched = NULL;
   FbRecordCsvImport ignored;
   Import import;
 
@@ -247,9 +262,13 @@ fb_record_csv_import (FbStore            *store,
                            _("The file is empty: it needs a header row of field names"));
       return FALSE;
     }
+  if (columns == NULL)
+    columns = matched = fb_record_csv_match_columns (fb_item_get_body (template),
+                                                     g_ptr_array_index (rows, 0));
 
   import.template = template;
   import.rows = rows;
+  import.columns = columns;
   import.result = result != NULL ? result : &ignored;
 
   return fb_store_with_transaction (store, import_rows_cb, &import, error);

@@ -36,6 +36,17 @@ gboolean     fb_record_csv_import   (FbStore            *store,
                                      FbRecordCsvImport  *result,
                                      GError            **error);
 
+/* The same with what each column fills chosen by the person: @columns as
+ * fb_record_csv_match_columns () gives them, edited, "" for a column to
+ * leave out (NULL: as matched). */
+gboolean     fb_record_csv_import_columns (FbStore            *store,
+                                           FbItem             *template,
+                                           const char         *text,
+                                           gssize              length,
+                                           GPtrArray          *columns,
+                                           FbRecordCsvImport  *result,
+                                           GError            **error);
+
 /* What each column of @header fills on import: the name of a field of
  * @template (matched case-insensitively), the name of a new field, or NULL
  * for the title (char *, in the header's order). */

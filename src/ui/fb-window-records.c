@@ -223,9 +223,15 @@ new_record_action (GtkWidget  *widget,
 
 typedef struct
 {
-  char  *template_id;
-  char  *contents;
-  gsize  length;
+  char      *template_id;
+  char      *contents;
+  gsize      length;
+  /* Per CSV column: its drop-down (AdwComboRow *) and what each of the
+   * drop-down's entries fills (GPtrArray of char *: NULL the title, ""
+   * nothing, else a field's name), as fb_record_csv_import_columns ()
+   * takes it. */
+  GPtrArray *combos;
+  GPtrArray *targets;
 } PendingImport;
 
 static void
@@ -235,7 +241,81 @@ pending_import_free (gpointer data)
 
   g_free (pending->template_id);
   g_free (pending->contents);
+  g_clear_pointer (&pending->combos, g_ptr_array_unref);
+  g_clear_pointer (&pending->targets, g_ptr_array_unref);
   g_free (pending);
+}
+
+/* The chosen target of each column. */
+static GPtrArray *
+chosen_columns (PendingImport *pending,
+                guint         *n_ignored)
+{
+  GPtrArray *columns = g_ptr_array_new_with_free_func (g_free);
+
+  *n_ignored = 0;
+  for (guint i = 0; i < pending->combos->len; i++)
+    {
+      GPtrArray *targets = g_ptr_array_index (pending->targets, i);
+      guint selected = adw_combo_row_get_selected (g_ptr_array_index (pending->combos, i));
+      const char *target = selected < targets->len ? g_ptr_array_index (targets, selected) : "";
+
+      if (target != NULL && *target == '\0')
+        (*n_ignored)++;
+      g_ptr_array_add (columns, g_strdup (target));
+    }
+  return columns;
+}
+
+/* A drop-down for one CSV column: the title, each of the template's
+ * fields, a new field of the column's name, or nothing; @matched (as
+ * fb_record_csv_match_columns () says) chosen. */
+static AdwComboRow *
+column_row (PendingImport *pending,
+            JsonObject    *template,
+            const char    *header,
+            const char    *matched,
+            guint          index)
+{
+  AdwComboRow *row = ADW_COMBO_ROW (adw_combo_row_new ());
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  GPtrArray *targets = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *new_field = NULL;
+  guint selected = 0;
+
+  gtk_string_list_append (labels, _("The title"));
+  g_ptr_array_add (targets, NULL);
+  for (guint f = 0; f < fb_template_get_n_fields (template); f++)
+    {
+      const char *name = fb_template_field_get_name (fb_template_get_field (template, f));
+      /* TRANSLATORS: what a CSV column fills on import: a template's field */
+      g_autofree char *label = g_strdup_printf (_("The field “%s”"), name);
+
+      if (g_strcmp0 (name, matched) == 0)
+        selected = targets->len;
+      gtk_string_list_append (labels, label);
+      g_ptr_array_add (targets, g_strdup (name));
+    }
+  if (matched != NULL && fb_template_find_field (template, matched) == NULL)
+    {
+      /* TRANSLATORS: what a CSV column fills on import: a field of its own */
+      g_autofree char *label = g_strdup_printf (_("A new field “%s”"), matched);
+
+      selected = targets->len;
+      gtk_string_list_append (labels, label);
+      g_ptr_array_add (targets, g_strdup (matched));
+    }
+  gtk_string_list_append (labels, _("Nothing: leave this column out"));
+  g_ptr_array_add (targets, g_strdup (""));
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  new_field = *header != '\0' ? g_strdup (header) : g_strdup_printf ("%u", index + 1);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), new_field);
+  adw_combo_row_set_model (row, G_LIST_MODEL (labels));
+  adw_combo_row_set_selected (row, selected);
+  g_ptr_array_add (pending->combos, row);
+  g_ptr_array_add (pending->targets, targets);
+  return row;
 }
 
 static void
@@ -247,14 +327,19 @@ import_response_cb (AdwMessageDialog *dialog,
   g_autoptr(FbItem) template = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
+  g_autofree char *shown = NULL;
+  g_autoptr(GPtrArray) columns = NULL;
   FbRecordCsvImport result = { 0, };
+  guint n_ignored;
 
   if (g_strcmp0 (response, RESPONSE_IMPORT) != 0)
     return;
 
+  columns = chosen_columns (pending, &n_ignored);
   template = fb_store_get_item (self->store, pending->template_id, &error);
   if (template == NULL ||
-      !fb_record_csv_import (self->store, template, pending->contents, pending->length, &result, &error))
+      !fb_record_csv_import_columns (self->store, template, pending->contents, pending->length,
+                                     columns, &result, &error))
     {
       /* TRANSLATORS: %s says why */
       message = g_strdup_printf (_("Nothing was imported: %s"), error->message);
@@ -273,7 +358,12 @@ import_response_cb (AdwMessageDialog *dialog,
   else
     message = g_strdup_printf (ngettext ("Imported %u record", "Imported %u records", result.n_records),
                                result.n_records);
-  _fb_window_show_toast (self, adw_toast_new (message));
+  if (n_ignored > 0)
+    /* TRANSLATORS: %s says how many records were imported, %u how many columns the person left out */
+    shown = g_strdup_printf (ngettext ("%s; %u column left out, as chosen", "%s; %u columns left out, as chosen",
+                                       n_ignored),
+                             message, n_ignored);
+  _fb_window_show_toast (self, adw_toast_new (shown != NULL ? shown : message));
 }
 
 /* The column-matching step: which column fills which field, before anything
@@ -288,8 +378,8 @@ import_csv_from_action (GtkWidget  *widget,
   g_autoptr(FbItem) template = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GPtrArray) columns = NULL;
-  g_autoptr(GString) body = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
+  GtkWidget *list;
   g_autofree char *title = NULL;
   g_autofree char *heading = NULL;
   PendingImport *pending;
@@ -320,22 +410,15 @@ import_csv_from_action (GtkWidget  *widget,
 
   header = g_ptr_array_index (rows, 0);
   columns = fb_record_csv_match_columns (fb_item_get_body (template), header);
+  pending->combos = g_ptr_array_new ();
+  pending->targets = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
   for (guint i = 0; i < columns->len; i++)
-    {
-      const char *target = g_ptr_array_index (columns, i);
-      g_autofree char *line = NULL;
-
-      if (target == NULL)
-        /* TRANSLATORS: a CSV column and what it fills on import */
-        line = g_strdup_printf (_("“%s” → the title"), header[i]);
-      else if (fb_template_find_field (fb_item_get_body (template), target) != NULL)
-        /* TRANSLATORS: a CSV column and the template's field it fills on import */
-        line = g_strdup_printf (_("“%s” → the field “%s”"), header[i], target);
-      else
-        /* TRANSLATORS: a CSV column and the new field it becomes on import */
-        line = g_strdup_printf (_("“%s” → a new field “%s”"), header[i], target);
-      g_string_append_printf (body, "%s%s", i > 0 ? "\n" : "", line);
-    }
+    gtk_list_box_append (GTK_LIST_BOX (list),
+                         GTK_WIDGET (column_row (pending, fb_item_get_body (template), header[i],
+                                                 g_ptr_array_index (columns, i), i)));
   for (guint r = 1; r < rows->len; r++)
     {
       char **row = g_ptr_array_index (rows, r);
@@ -352,7 +435,11 @@ import_csv_from_action (GtkWidget  *widget,
   /* TRANSLATORS: %u is a number of CSV rows, %s a template's name */
   heading = g_strdup_printf (ngettext ("Import %u Row into “%s”?", "Import %u Rows into “%s”?", n_rows),
                              n_rows, title);
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body->str));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                                       _("Choose what each column fills. A column left out "
+                                                         "is not imported; every other value is, as text "
+                                                         "where it does not fit its field.")));
+  adw_message_dialog_set_extra_child (dialog, list);
   adw_message_dialog_add_response (dialog, RESPONSE_CANCEL, _("_Cancel"));
   adw_message_dialog_add_response (dialog, RESPONSE_IMPORT, _("_Import"));
   adw_message_dialog_set_response_appearance (dialog, RESPONSE_IMPORT, ADW_RESPONSE_SUGGESTED);

@@ -74,8 +74,9 @@ GtkWidget     *fb_window_get_trash_entry    (FbWindow       *self);
  * file chosen in a file chooser; win.export-csv-to ((ss) template id,
  * path) writes it there and says how many in a toast. win.import-csv
  * asks for a file (and a template, unless a record of one is open);
- * win.import-csv-from ((ss) template id, path) shows which column fills
- * which field and imports on "Import". win.open-item (s id) opens an
+ * win.import-csv-from ((ss) template id, path) asks what each column
+ * fills (a field, the title, a new field or nothing) and imports on
+ * "Import". win.open-item (s id) opens an
  * item (a link field's record), or says in words that it is not here. */
 struct _FbTemplateWindow *fb_window_get_template_window (FbWindow *self);
 /* win.show-table (s template id) opens the table of a template's records

@@ -460,6 +460,40 @@ test_csv_round_trip (Fixture       *f,
  * cells quoted, LF line ends, booleans TRUE/FALSE, a decimal comma kept
  * in quotes from a German sheet), with columns in another order and other
  * case, an empty row and a column the template lacks. */
+/* The person chose what each column fills (the window's column-matching
+ * step): a column moved to another field, one left out on purpose. */
+static void
+test_csv_chosen_columns (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *csv = "species,count,title,Observer\r\nGrey heron,4,Weir,Ana\r\n";
+  char *header[] = { "species", "count", "title", "Observer", NULL };
+  g_autoptr(GPtrArray) columns = fb_record_csv_match_columns (fb_item_get_body (f->template), header);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  FbRecordCsvImport result = { 0, };
+  JsonObject *fields;
+
+  g_assert_cmpstr (g_ptr_array_index (columns, 1), ==, "Count");
+  g_assert_cmpstr (g_ptr_array_index (columns, 3), ==, "Observer");
+  g_free (g_ptr_array_index (columns, 1));
+  columns->pdata[1] = g_strdup ("Notes");
+  g_free (g_ptr_array_index (columns, 3));
+  columns->pdata[3] = g_strdup ("");
+
+  g_assert_true (fb_record_csv_import_columns (f->store, f->template, csv, -1, columns, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.n_records, ==, 1);
+  records = fb_store_list_template_records (f->store, fb_item_get_id (f->template), &error);
+  g_assert_cmpuint (records->len, ==, 1);
+  g_assert_cmpstr (fb_item_get_title (records->pdata[0]), ==, "Weir");
+  fields = fb_body_get_object (fb_item_get_body (records->pdata[0]), "fields");
+  g_assert_cmpstr (json_object_get_string_member (fields, "Species"), ==, "Grey heron");
+  g_assert_cmpstr (json_object_get_string_member (fields, "Notes"), ==, "4");
+  g_assert_true (json_object_get_null_member (fields, "Count"));  /* left empty */
+  g_assert_false (json_object_has_member (fields, "Observer"));
+}
+
 static void
 test_csv_libreoffice (Fixture       *f,
                       gconstpointer  data)
@@ -652,6 +686,7 @@ main (int   argc,
   ADD ("/template/find-case-insensitive", test_find_template);
   ADD ("/template/csv-round-trip", test_csv_round_trip);
   ADD ("/template/csv-libreoffice", test_csv_libreoffice);
+  ADD ("/template/csv-chosen-columns", test_csv_chosen_columns);
   ADD ("/template/json-transfer", test_json_transfer);
   ADD ("/template/search-skips-templates", test_search_skips_templates);
 #undef ADD
