@@ -248,7 +248,8 @@ resolve_in_transaction (FbStore   *self,
       g_autofree char *copy_body = copy_body_titled (before.body);
 
       if (!_fb_store_insert_new_item (self, copy_id, before.collection,
-                                      copy_body != NULL ? copy_body : before.body, error))
+                                      copy_body != NULL ? copy_body : before.body, NULL,
+                                      error))
         return FALSE;
       if (new_id != NULL)
         *new_id = g_steal_pointer (&copy_id);

@@ -142,15 +142,18 @@ index_text_of (JsonObject *body,
   return g_string_free (out, FALSE);
 }
 
-/* What the full-text index holds for one row: NULL title for none. */
+/* One change to the full-text index: what a row puts in it, or (@remove)
+ * what it put there and takes back out. */
 typedef struct
 {
   gint64   rowid;
   char    *title;
   char    *text;
   char    *extra;
-  /* The index may already have a row for @rowid (an update or a purge). */
-  gboolean replace;
+  gboolean remove;
+  /* The transaction depth at which it was written ahead of the commit (a
+   * search inside the transaction), 0 while it waits. */
+  guint    written;
 } IndexEntry;
 
 static void
@@ -171,29 +174,29 @@ _fb_store_index_queue_new (void)
   return queue;
 }
 
-/* Fills @entry from @body (parsed from @body_json when NULL); a deleted or
- * unreadable body is indexed as nothing. */
-static void
+/* Fills @entry from @body (parsed from @body_json when NULL); FALSE when
+ * the row puts nothing in the index (deleted, or an unreadable body). */
+static gboolean
 index_entry_init (IndexEntry  *entry,
                   gint64       rowid,
                   const char  *body_json,
                   JsonObject  *body,
                   gboolean     deleted,
-                  gboolean     replace)
+                  gboolean     remove)
 {
   g_autoptr(JsonObject) parsed = NULL;
   GString *extra;
 
   memset (entry, 0, sizeof *entry);
   entry->rowid = rowid;
-  entry->replace = replace;
+  entry->remove = remove;
 
   if (deleted)
-    return;
+    return FALSE;
   if (body == NULL && body_json != NULL)
     body = parsed = fb_body_from_string (body_json, NULL);
   if (body == NULL)
-    return;
+    return FALSE;
 
   entry->title = index_text_of (body, "title");
   entry->text = index_text_of (body, "text");
@@ -201,43 +204,38 @@ index_entry_init (IndexEntry  *entry,
   append_node_for_index (extra, json_object_get_member (body, "fields"));
   append_node_for_index (extra, json_object_get_member (body, "tags"));
   entry->extra = g_string_free (extra, FALSE);
+
+  return TRUE;
 }
 
+/* The index is contentless (schema v8): it keeps no copy of the text, so
+ * taking a row out means handing FTS5 the very text that row put in, which
+ * index_entry_init () derives again from the row's stored body. */
 static gboolean
 index_entry_write (FbStore           *self,
                    const IndexEntry  *entry,
-                   gboolean           replace,
                    GError           **error)
 {
-  g_autoptr(FbCachedStmt) insert = NULL;
+  g_autoptr(FbCachedStmt) stmt = NULL;
 
-  if (replace)
-    {
-      g_autoptr(FbCachedStmt) remove = NULL;
-
-      remove = _fb_store_get_stmt (self, "DELETE FROM items_fts WHERE rowid = ?1", error);
-      if (remove == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (remove, 1, entry->rowid);
-      if (!_fb_store_step_done (self, remove, error))
-        return FALSE;
-    }
-
-  if (entry->title == NULL)
-    return TRUE;
-
-  insert = _fb_store_get_stmt (self,
+  if (entry->remove)
+    stmt = _fb_store_get_stmt (self,
+                               "INSERT INTO items_fts (items_fts, rowid, title, text, extra) "
+                               "VALUES ('delete', ?1, ?2, ?3, ?4)",
+                               error);
+  else
+    stmt = _fb_store_get_stmt (self,
                                "INSERT INTO items_fts (rowid, title, text, extra) "
                                "VALUES (?1, ?2, ?3, ?4)",
                                error);
-  if (insert == NULL)
+  if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (insert, 1, entry->rowid);
-  sqlite3_bind_text (insert, 2, entry->title, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 3, entry->text, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 4, entry->extra, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 1, entry->rowid);
+  sqlite3_bind_text (stmt, 2, entry->title, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, entry->text, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, entry->extra, -1, SQLITE_STATIC);
 
-  return _fb_store_step_done (self, insert, error);
+  return _fb_store_step_done (self, stmt, error);
 }
 
 /* Indexes one row now (migrations). */
@@ -249,10 +247,10 @@ _fb_store_index_row (FbStore     *self,
                      GError     **error)
 {
   IndexEntry entry;
-  gboolean ok;
+  gboolean ok = TRUE;
 
-  index_entry_init (&entry, rowid, body_json, NULL, deleted, TRUE);
-  ok = index_entry_write (self, &entry, TRUE, error);
+  if (index_entry_init (&entry, rowid, body_json, NULL, deleted, FALSE))
+    ok = index_entry_write (self, &entry, error);
   index_entry_clear (&entry);
 
   return ok;
@@ -263,51 +261,82 @@ _fb_store_index_row (FbStore     *self,
  * SQLite 3.44) writes its pending terms to disk at each savepoint, so
  * indexing inside each write's own savepoint made every write flush a
  * tiny index segment. An entry is queued only once its write succeeded,
- * and a rolled back level drops its own entries, like the snapshots. */
+ * and a rolled back level drops its own entries, like the snapshots.
+ * @body_json/@body is what the row at @rowid holds (@deleted: nothing in
+ * the index); @remove takes it out of the index, else it goes in. */
 void
 _fb_store_index_queue (FbStore     *self,
                        gint64       rowid,
                        const char  *body_json,
                        JsonObject  *body,
                        gboolean     deleted,
-                       gboolean     replace)
+                       gboolean     remove)
 {
   IndexEntry entry;
 
   g_assert (self->depth > 0);
 
-  index_entry_init (&entry, rowid, body_json, body, deleted, replace);
-  g_array_append_val (self->index_queue, entry);
+  if (index_entry_init (&entry, rowid, body_json, body, deleted, remove))
+    g_array_append_val (self->index_queue, entry);
+  else
+    index_entry_clear (&entry);
 }
 
-/* Writes the queued index updates. With @keep the queue stays (a search
- * inside the transaction wants the index up to date, but a savepoint may
- * still be rolled back and the commit writes them again): every entry is
- * idempotent, replacing whatever the index holds for its row. */
+/* Writes the queued index updates not written yet; with @keep (a search
+ * inside the transaction) they stay queued, marked with the depth they
+ * were written at, in case a savepoint rolls that write back. */
 gboolean
 _fb_store_index_queue_flush (FbStore  *self,
                              gboolean  keep,
                              GError  **error)
 {
-  if (keep)
-    self->index_written_early = TRUE;
-
   for (guint i = 0; i < self->index_queue->len; i++)
     {
-      const IndexEntry *entry = &g_array_index (self->index_queue, IndexEntry, i);
+      IndexEntry *entry = &g_array_index (self->index_queue, IndexEntry, i);
 
-      if (!index_entry_write (self, entry, entry->replace || self->index_written_early, error))
-        {
-          /* Some entries may be written: a second try replaces them. */
-          self->index_written_early = TRUE;
-          return FALSE;
-        }
+      if (entry->written > 0)
+        continue;
+      if (!index_entry_write (self, entry, error))
+        return FALSE;
+      entry->written = self->depth;
     }
 
   if (!keep)
     g_array_set_size (self->index_queue, 0);
 
   return TRUE;
+}
+
+/* A savepoint at @depth was released: what was written inside it now
+ * belongs to the level around it. */
+void
+_fb_store_index_queue_release (FbStore *self)
+{
+  for (guint i = 0; i < self->index_queue->len; i++)
+    {
+      IndexEntry *entry = &g_array_index (self->index_queue, IndexEntry, i);
+
+      if (entry->written >= self->depth)
+        entry->written = self->depth - 1;
+    }
+}
+
+/* The level at @depth was rolled back: its own entries go, and SQLite
+ * undid every index write made inside it, so older entries written there
+ * wait again. */
+void
+_fb_store_index_queue_rollback (FbStore *self,
+                                guint    mark)
+{
+  g_array_set_size (self->index_queue, MIN (mark, self->index_queue->len));
+
+  for (guint i = 0; i < self->index_queue->len; i++)
+    {
+      IndexEntry *entry = &g_array_index (self->index_queue, IndexEntry, i);
+
+      if (entry->written >= self->depth)
+        entry->written = 0;
+    }
 }
 
 gboolean

@@ -22,7 +22,7 @@ G_BEGIN_DECLS
 #define FB_ITEM_N_COLUMNS 15
 
 /* The newest schema this build writes. */
-#define FB_STORE_SCHEMA_VERSION 7
+#define FB_STORE_SCHEMA_VERSION 8
 
 /* PRAGMA application_id of a Fieldbook database ("FBk1"). */
 #define FB_STORE_APPLICATION_ID 0x46426b31
@@ -60,9 +60,6 @@ struct _FbStore
    * queue length when each level began (see _fb_store_index_queue_flush ()). */
   GArray           *index_queue;
   GArray           *index_marks;
-  /* Set once the index queue was written ahead of the commit (for a search
-   * inside the transaction): from then on every entry replaces its row. */
-  gboolean          index_written_early;
   /* The snapshots being announced right now, and which announcement. */
   GPtrArray        *flushing;
   guint             flush_serial;
@@ -322,16 +319,20 @@ gboolean     _fb_store_purge_row             (FbStore           *self,
                                               const char        *rev,
                                               FbStoreChangeOrigin origin,
                                               GError           **error);
-/* A change the person made: a new local_seq, pending. */
+/* A change the person made: a new local_seq, pending. @body_object, when
+ * not NULL, is @body parsed (the object it was written from): the index
+ * takes its text from there instead of parsing @body again. */
 gboolean     _fb_store_save_local_edit       (FbStore           *self,
                                               const FbStoreRow  *before,
                                               const char        *body,
+                                              JsonObject        *body_object,
                                               gboolean           deleted,
                                               GError           **error);
 gboolean     _fb_store_insert_new_item       (FbStore          *self,
                                               const char       *id,
                                               const char       *collection,
                                               const char       *body,
+                                              JsonObject       *body_object,
                                               GError          **error);
 gboolean     _fb_store_check_collection      (const char       *collection,
                                               GError          **error);
@@ -361,10 +362,15 @@ void         _fb_store_index_queue           (FbStore          *self,
                                               const char       *body_json,
                                               JsonObject       *body,
                                               gboolean          deleted,
-                                              gboolean          replace);
+                                              gboolean          remove);
 gboolean     _fb_store_index_queue_flush     (FbStore          *self,
                                               gboolean          keep,
                                               GError          **error);
+/* fb_store_commit () of a savepoint and fb_store_rollback (), while
+ * self->depth is still the level's own. */
+void         _fb_store_index_queue_release   (FbStore          *self);
+void         _fb_store_index_queue_rollback  (FbStore          *self,
+                                              guint             mark);
 /* At the outermost level, between writes: writes the queued index updates
  * now, so that a long transaction (an import) holds no more than a batch
  * of them. Does nothing inside a savepoint. */

@@ -323,10 +323,10 @@ _fb_store_save_row (FbStore             *self,
        * too: search walks the index newest first (fb-store-index.c). */
       if (!_fb_store_move_to_newest (self, before->rowid, &after->rowid, error))
         return FALSE;
-      if (after->rowid != before->rowid)
-        _fb_store_index_queue (self, before->rowid, NULL, NULL, TRUE, TRUE);
+      _fb_store_index_queue (self, before->rowid, before->body, before->body_object,
+                             before->deleted, TRUE);
       _fb_store_index_queue (self, after->rowid, after->body, after->body_object,
-                             after->deleted, after->rowid == before->rowid);
+                             after->deleted, FALSE);
     }
   else
     {
@@ -363,7 +363,8 @@ _fb_store_forget_row (FbStore             *self,
   if (!_fb_store_history_forget (self, before->id, error))
     return FALSE;
 
-  _fb_store_index_queue (self, before->rowid, NULL, NULL, TRUE, TRUE);
+  _fb_store_index_queue (self, before->rowid, before->body, before->body_object,
+                         before->deleted, TRUE);
 
   account_state (self, before->state, -1);
   queue_snapshot (self, before, TRUE, origin);
@@ -404,11 +405,13 @@ _fb_store_purge_row (FbStore             *self,
 }
 
 /* A change with @body as given: a new local_seq, pending (a conflict
- * stays a conflict until it is resolved). */
+ * stays a conflict until it is resolved). @body_object, when not NULL, is
+ * @body parsed. */
 static gboolean
 save_local_edit_as_is (FbStore           *self,
                        const FbStoreRow  *before,
                        const char        *body,
+                       JsonObject        *body_object,
                        gboolean           deleted,
                        GError           **error)
 {
@@ -416,6 +419,7 @@ save_local_edit_as_is (FbStore           *self,
 
   _fb_store_row_copy (before, &after);
   _fb_store_set_string (&after.body, body);
+  after.body_object = body_object;
   after.deleted = deleted;
   after.updated_at = _fb_store_now (self);
   if (after.state != FB_ITEM_STATE_CONFLICT)
@@ -431,6 +435,7 @@ gboolean
 _fb_store_save_local_edit (FbStore           *self,
                            const FbStoreRow  *before,
                            const char        *body,
+                           JsonObject        *body_object,
                            gboolean           deleted,
                            GError           **error)
 {
@@ -441,9 +446,12 @@ _fb_store_save_local_edit (FbStore           *self,
    * (_fb_store_save_local_attachments ()). */
   kept = fb_body_json_with_attachments_of (body, before->body);
   if (kept != NULL)
-    body = kept;
+    {
+      body = kept;
+      body_object = NULL;
+    }
 
-  return save_local_edit_as_is (self, before, body, deleted, error);
+  return save_local_edit_as_is (self, before, body, body_object, deleted, error);
 }
 
 gboolean
@@ -453,7 +461,7 @@ _fb_store_save_local_attachments (FbStore           *self,
                                   GError           **error)
 {
   return _fb_store_history_keep (self, before, FB_HISTORY_KEEP_BEFORE_EDIT, error) &&
-         save_local_edit_as_is (self, before, body, FALSE, error);
+         save_local_edit_as_is (self, before, body, NULL, FALSE, error);
 }
 
 
@@ -462,6 +470,7 @@ _fb_store_insert_new_item (FbStore     *self,
                            const char  *id,
                            const char  *collection,
                            const char  *body,
+                           JsonObject  *body_object,
                            GError     **error)
 {
   g_auto(FbStoreRow) row = { 0, };
@@ -474,6 +483,7 @@ _fb_store_insert_new_item (FbStore     *self,
   row.id = g_strdup (id);
   row.collection = g_strdup (collection);
   row.body = g_strdup (without != NULL ? without : body);
+  row.body_object = without != NULL ? NULL : body_object;
   row.created_at = row.updated_at = _fb_store_now (self);
   row.state = FB_ITEM_STATE_PENDING;
   if (!_fb_store_next_local_seq (self, &row.local_seq, error))

@@ -87,24 +87,14 @@ migrate_to_v1 (FbStore  *self,
                               error);
 }
 
-/* v2: full-text search. The index is filled here from C rather than by
- * triggers, because CJK text is split per character on the way in. Its
- * rowids are those of items; items are never VACUUMed without rebuilding
- * it (VACUUM may renumber rowids). */
+/* Puts every live row in the full-text index (from C rather than by
+ * triggers, because CJK text is split per character on the way in). */
 static gboolean
-migrate_to_v2 (FbStore  *self,
-               GError  **error)
+index_live_rows (FbStore  *self,
+                 GError  **error)
 {
   sqlite3_stmt *stmt = NULL;
   int rc;
-
-  if (!_fb_store_exec_once (self,
-                            "CREATE VIRTUAL TABLE items_fts USING fts5 ("
-                            "  title, text, extra,"
-                            "  tokenize = 'unicode61 remove_diacritics 2'"
-                            ");",
-                            error))
-    return FALSE;
 
   rc = sqlite3_prepare_v2 (self->db, "SELECT rowid, body FROM items WHERE deleted = 0",
                            -1, &stmt, NULL);
@@ -132,6 +122,21 @@ migrate_to_v2 (FbStore  *self,
     }
 
   return TRUE;
+}
+
+/* v2: full-text search. Its rowids are those of items; items are never
+ * VACUUMed without rebuilding it (VACUUM may renumber rowids). */
+static gboolean
+migrate_to_v2 (FbStore  *self,
+               GError  **error)
+{
+  return _fb_store_exec_once (self,
+                              "CREATE VIRTUAL TABLE items_fts USING fts5 ("
+                              "  title, text, extra,"
+                              "  tokenize = 'unicode61 remove_diacritics 2'"
+                              ");",
+                              error) &&
+         index_live_rows (self, error);
 }
 
 /* v4: what each push sent, until its answer is known (see "In flight"). */
@@ -183,6 +188,27 @@ migrate_to_v6 (FbStore  *self,
                               error);
 }
 
+/* v8: the index keeps no copy of the text (content=''): a save wrote
+ * every note twice, once in items and once in the index's own content
+ * table, and FTS5 read that copy back to take the old text out. Taking a
+ * row out now passes its text again (fb-store-index.c), so the index is
+ * filled from the bodies, with the very function that later takes them out. */
+static gboolean
+migrate_to_v8 (FbStore  *self,
+               GError  **error)
+{
+  return _fb_store_exec_once (self,
+                              "DROP TABLE items_fts;"
+                              "CREATE VIRTUAL TABLE items_fts USING fts5 ("
+                              "  title, text, extra,"
+                              "  content = '',"
+                              "  tokenize = 'unicode61 remove_diacritics 2',"
+                              "  prefix = '1 2 3'"
+                              ");",
+                              error) &&
+         index_live_rows (self, error);
+}
+
 typedef gboolean (*MigrateFunc) (FbStore *self, GError **error);
 
 static const MigrateFunc migrations[FB_STORE_SCHEMA_VERSION] = {
@@ -195,6 +221,7 @@ static const MigrateFunc migrations[FB_STORE_SCHEMA_VERSION] = {
   migrate_to_v6,
   /* v7: attachment files (fb-attachments.c). */
   _fb_store_attachments_migrate,
+  migrate_to_v8,
 };
 
 gboolean

@@ -240,7 +240,6 @@ end_outermost (FbStore *self)
   g_array_set_size (self->queue_marks, 0);
   g_array_set_size (self->index_marks, 0);
   g_array_set_size (self->index_queue, 0);
-  self->index_written_early = FALSE;
 }
 
 void
@@ -287,8 +286,8 @@ fb_store_rollback (FbStore *self)
     mark = 0;
   g_ptr_array_set_size (self->queue, mark);
   g_array_set_size (self->queue_origins, mark);
-  g_array_set_size (self->index_queue,
-                    self->broken != NULL ? 0 : g_array_index (self->index_marks, guint, level));
+  _fb_store_index_queue_rollback (self, self->broken != NULL ? 0 :
+                                        g_array_index (self->index_marks, guint, level));
 
   self->depth--;
   g_array_set_size (self->queue_marks, self->depth);
@@ -342,6 +341,7 @@ fb_store_commit (FbStore  *self,
           return FALSE;
         }
 
+      _fb_store_index_queue_release (self);
       self->depth--;
       g_array_set_size (self->queue_marks, self->depth);
       g_array_set_size (self->index_marks, self->depth);
@@ -380,6 +380,7 @@ typedef struct
   const char *id;
   const char *collection;
   const char *body;
+  JsonObject *body_object; /* @body parsed, when the caller had it */
   gboolean    deleted;
 } LocalEdit;
 
@@ -390,7 +391,8 @@ create_in_transaction (FbStore   *self,
 {
   const LocalEdit *edit = user_data;
 
-  return _fb_store_insert_new_item (self, edit->id, edit->collection, edit->body, error);
+  return _fb_store_insert_new_item (self, edit->id, edit->collection, edit->body,
+                                    edit->body_object, error);
 }
 
 FbItem *
@@ -413,7 +415,7 @@ fb_store_create_item (FbStore     *self,
 
   id = g_uuid_string_random ();
   json = fb_body_to_string (body);
-  edit = (LocalEdit) { .id = id, .collection = collection, .body = json };
+  edit = (LocalEdit) { .id = id, .collection = collection, .body = json, .body_object = body };
 
   if (!fb_store_with_transaction (self, create_in_transaction, &edit, error))
     return NULL;
@@ -437,7 +439,7 @@ put_item_in_transaction (FbStore   *self,
     return FALSE;
 
   if (!found)
-    return _fb_store_insert_new_item (self, id, collection, body, error);
+    return _fb_store_insert_new_item (self, id, collection, body, edit->body_object, error);
 
   if (g_strcmp0 (before.collection, collection) != 0)
     {
@@ -453,7 +455,7 @@ put_item_in_transaction (FbStore   *self,
       !_fb_store_history_keep (self, &before, FB_HISTORY_KEEP_BEFORE_EDIT, error))
     return FALSE;
 
-  return _fb_store_save_local_edit (self, &before, body, FALSE, error);
+  return _fb_store_save_local_edit (self, &before, body, edit->body_object, FALSE, error);
 }
 
 FbItem *
@@ -476,7 +478,7 @@ fb_store_put_item (FbStore     *self,
     return NULL;
 
   json = fb_body_to_string (body);
-  edit = (LocalEdit) { .id = id, .collection = collection, .body = json };
+  edit = (LocalEdit) { .id = id, .collection = collection, .body = json, .body_object = body };
   if (!fb_store_with_transaction (self, put_item_in_transaction, &edit, error))
     return NULL;
 
@@ -492,15 +494,23 @@ update_item_in_transaction (FbStore   *self,
   const char *id = edit->id;
   const char *body = edit->body;
   g_auto(FbStoreRow) before = { 0, };
+  g_autoptr(JsonObject) before_object = NULL;
 
   if (!_fb_store_load_live_row (self, id, &before, error))
     return FALSE;
 
-  /* Saving what is already there is not an edit: nothing to push. */
-  if (_fb_store_body_json_equal (before.body, body))
+  /* Saving what is already there is not an edit: nothing to push. The
+   * stored body is parsed once, for this and for taking its text out of
+   * the index; the new one is not parsed at all. */
+  if (g_strcmp0 (before.body, body) == 0)
     return TRUE;
+  before_object = fb_body_from_string (before.body, NULL);
+  if (before_object != NULL && fb_body_equal (before_object, edit->body_object))
+    return TRUE;
+  before.body_object = before_object;
 
-  return _fb_store_save_local_body (self, &before, body, error);
+  return _fb_store_history_keep (self, &before, FB_HISTORY_KEEP_BEFORE_EDIT, error) &&
+         _fb_store_save_local_edit (self, &before, body, edit->body_object, FALSE, error);
 }
 
 gboolean
@@ -510,7 +520,7 @@ _fb_store_save_local_body (FbStore           *self,
                            GError           **error)
 {
   return _fb_store_history_keep (self, before, FB_HISTORY_KEEP_BEFORE_EDIT, error) &&
-         _fb_store_save_local_edit (self, before, body, FALSE, error);
+         _fb_store_save_local_edit (self, before, body, NULL, FALSE, error);
 }
 
 gboolean
@@ -528,7 +538,7 @@ fb_store_update_item (FbStore     *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   json = fb_body_to_string (body);
-  edit = (LocalEdit) { .id = id, .body = json };
+  edit = (LocalEdit) { .id = id, .body = json, .body_object = body };
 
   return fb_store_with_transaction (self, update_item_in_transaction, &edit, error);
 }
@@ -554,7 +564,7 @@ set_deleted_in_transaction (FbStore   *self,
   if (deleted && !_fb_store_trash_add (self, id, error))
     return FALSE;
 
-  return _fb_store_save_local_edit (self, &before, before.body, deleted, error);
+  return _fb_store_save_local_edit (self, &before, before.body, NULL, deleted, error);
 }
 
 gboolean

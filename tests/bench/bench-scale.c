@@ -388,6 +388,14 @@ main (int   argc,
   g_assert_no_error (error);
 
   build_store (store, n);
+  /* FB_BENCH_ONLY=saves: the save loop alone, to profile it (callgrind). */
+  if (g_strcmp0 (g_getenv ("FB_BENCH_ONLY"), "saves") == 0)
+    {
+      bench_saves (store);
+      g_clear_object (&store);
+      fb_test_remove_tree (dir);
+      return 0;
+    }
   bench_list (store);
   bench_search (store);
   bench_saves (store);
