@@ -491,14 +491,14 @@ fb_data_key_decrypt_document (FbDataKey   *key,
   g_return_val_if_fail (doc != NULL, NULL);
 
   id = json_object_get_string_member_with_default (doc, "_id", "");
-  out = json_object_new ();
-  json_object_iter_init (&iter, doc);
-  while (json_object_iter_next (&iter, &name, &value))
-    if (strcmp (name, FB_CRYPTO_MEMBER) != 0)
-      json_object_set_member (out, name, json_node_copy (value));
-
   if (!json_object_has_member (doc, FB_CRYPTO_MEMBER))
-    return g_steal_pointer (&out);
+    {
+      out = json_object_new ();
+      json_object_iter_init (&iter, doc);
+      while (json_object_iter_next (&iter, &name, &value))
+        json_object_set_member (out, name, json_node_copy (value));
+      return g_steal_pointer (&out);
+    }
 
   box = JSON_NODE_HOLDS_OBJECT (json_object_get_member (doc, FB_CRYPTO_MEMBER))
         ? json_object_get_object_member (doc, FB_CRYPTO_MEMBER) : NULL;
@@ -542,9 +542,21 @@ fb_data_key_decrypt_document (FbDataKey   *key,
     }
   sodium_memzero (plain, plain_len);
 
-  json_object_iter_init (&iter, json_node_get_object (root));
+  /* The parsed content itself, without a deep copy (it is most of the
+   * document): an "_" member inside would be a forgery, and the outer
+   * ones are the server's. */
+  out = json_object_ref (json_node_get_object (root));
+  {
+    GList *names = json_object_get_members (out);
+
+    for (GList *l = names; l != NULL; l = l->next)
+      if (((const char *) l->data)[0] == '_')
+        json_object_remove_member (out, l->data);
+    g_list_free (names);
+  }
+  json_object_iter_init (&iter, doc);
   while (json_object_iter_next (&iter, &name, &value))
-    if (name[0] != '_')
+    if (strcmp (name, FB_CRYPTO_MEMBER) != 0)
       json_object_set_member (out, name, json_node_copy (value));
 
   return g_steal_pointer (&out);
