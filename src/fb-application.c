@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "fb-application-private.h"
+#include "fb-attachments.h"
 #include "fb-cli.h"
 #include "fb-store-history.h"
 #include "fb-window.h"
@@ -202,8 +203,9 @@ fb_application_window_removed (GtkApplication *app,
 }
 
 
-/* The Trash empties itself of old items, and the history keeps within
- * its limits (both settings), once per start. */
+/* The Trash empties itself of old items, the history keeps within its
+ * limits (both settings), and attachment files nothing names any more
+ * (after those two, say) are removed, once per start. */
 static void
 tidy_trash_and_history (FbApplication *self)
 {
@@ -228,6 +230,9 @@ tidy_trash_and_history (FbApplication *self)
   g_clear_error (&error);
   if (!fb_store_prune_history (self->store, NULL, &error))
     g_message ("Cannot prune the history: %s", error->message);
+  g_clear_error (&error);
+  if (!fb_store_collect_attachments (self->store, FB_ATTACHMENTS_GRACE_MS, NULL, &error))
+    g_message ("Cannot remove attachment files nothing uses: %s", error->message);
 }
 
 /* ---- A read-only store: writable again once space was freed ---- */

@@ -9,8 +9,11 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <utime.h>
+#include <time.h>
 
 #include "fb-application.h"
+#include "fb-attachments.h"
 #include "fb-test-ui.h"
 #include "fb-window.h"
 
@@ -60,6 +63,44 @@ check_window_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The default store, before the app opens it: a note with a photo, and a
+ * file from two hours ago that nothing names (an attachment removed and
+ * its history pruned). Returns the orphan's path; *named_out the photo's. */
+static char *
+leave_attachment_files (char **named_out)
+{
+  g_autoptr(FbStore) store = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(FbAttachment) attachment = NULL;
+  g_autoptr(GInputStream) data = NULL;
+  g_autoptr(GFile) named = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autofree char *dir = NULL;
+  char *orphan;
+  struct utimbuf old;
+
+  store = fb_store_new (NULL, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (body, "title", "Nest");
+  item = fb_store_create_item (store, FB_COLLECTION_NOTES, body, &error);
+  g_assert_no_error (error);
+  data = g_memory_input_stream_new_from_data ("a photo of a nest", 17, NULL);
+  attachment = fb_store_add_attachment (store, fb_item_get_id (item), "nest.jpg", "image/jpeg",
+                                        data, NULL, &error);
+  g_assert_no_error (error);
+  named = fb_store_get_attachment_file (store, attachment->digest, &error);
+  g_assert_no_error (error);
+  *named_out = g_file_get_path (named);
+
+  dir = fb_store_dup_attachments_dir (store);
+  orphan = g_build_filename (dir, "0000000000000000000000000000000000000000000000000000000000000000", NULL);
+  g_assert_true (g_file_set_contents (orphan, "nobody's", -1, &error));
+  old.actime = old.modtime = time (NULL) - 2 * 3600;
+  g_assert_cmpint (utime (orphan, &old), ==, 0);
+  return orphan;
+}
+
 static void
 test_run (void)
 {
@@ -67,6 +108,12 @@ test_run (void)
   char *argv[] = { (char *) "fieldbook", NULL };
   guint deadline;
   int status;
+
+  g_autofree char *orphan = NULL;
+  g_autofree char *named = NULL;
+
+  if (!unopenable)
+    orphan = leave_attachment_files (&named);
 
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_timeout_add (20, check_window_cb, app);
@@ -77,6 +124,13 @@ test_run (void)
   g_source_remove (deadline);
   g_assert_cmpint (status, ==, 0);
   g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+
+  /* Started once: the file nothing names is gone, the photo is not. */
+  if (orphan != NULL)
+    {
+      g_assert_false (g_file_test (orphan, G_FILE_TEST_EXISTS));
+      g_assert_true (g_file_test (named, G_FILE_TEST_EXISTS));
+    }
 }
 
 int
