@@ -11,13 +11,15 @@
 #include "fb-encryption-page.h"
 #include "fb-sync-error.h"
 #include "fb-sync-words.h"
+#include "fb-ui-util.h"
 
 /* What the page shows follows from the account (is a server set up, does
  * the keyring hold a passphrase for its database) and from what the sync
  * manager last found (the database's key open, or the passphrase missing
  * or wrong). Turning encryption on and unlocking keep the passphrase in
  * the keyring first, then give it to the manager and sync; the run says
- * whether it worked. */
+ * whether it worked. Asynchronous calls hold the page weakly
+ * (fb_weak_ref_new ()). */
 
 /* Long enough that guessing it offline costs more than it is worth, with
  * Argon2id's cost on top. */
@@ -60,27 +62,6 @@ struct _FbEncryptionPage
 };
 
 G_DEFINE_FINAL_TYPE (FbEncryptionPage, fb_encryption_page, ADW_TYPE_PREFERENCES_PAGE)
-
-/* ---- Holding the page in asynchronous calls ---- */
-
-static GWeakRef *
-weak_ref_new (FbEncryptionPage *self)
-{
-  GWeakRef *ref = g_new0 (GWeakRef, 1);
-
-  g_weak_ref_init (ref, self);
-  return ref;
-}
-
-static FbEncryptionPage *
-weak_ref_steal (GWeakRef *ref)
-{
-  FbEncryptionPage *self = g_weak_ref_get (ref);
-
-  g_weak_ref_clear (ref);
-  g_free (ref);
-  return self;
-}
 
 /* ---- Showing the state ---- */
 
@@ -226,7 +207,7 @@ passphrase_saved_cb (GObject      *object,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
-  g_autoptr(FbEncryptionPage) self = weak_ref_steal (user_data);
+  g_autoptr(FbEncryptionPage) self = fb_weak_ref_steal (user_data);
   g_autoptr(GError) error = NULL;
 
   if (!fb_account_save_passphrase_finish (FB_ACCOUNT (object), result, &error))
@@ -279,7 +260,7 @@ use_passphrase (FbEncryptionPage *self)
   set_problem (self->action_row, NULL);
   set_busy (self, TRUE);
   fb_account_save_passphrase_async (self->account, passphrase, passphrase_saved_cb,
-                                    weak_ref_new (self));
+                                    fb_weak_ref_new (self));
   fb_secret_free (&passphrase);
 }
 
@@ -328,7 +309,7 @@ new_passphrase_saved_cb (GObject      *object,
                          GAsyncResult *result,
                          gpointer      user_data)
 {
-  g_autoptr(FbEncryptionPage) self = weak_ref_steal (user_data);
+  g_autoptr(FbEncryptionPage) self = fb_weak_ref_steal (user_data);
   g_autoptr(GError) error = NULL;
 
   fb_account_save_passphrase_finish (FB_ACCOUNT (object), result, &error);
@@ -354,7 +335,7 @@ changed_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(FbEncryptionPage) self = weak_ref_steal (user_data);
+  g_autoptr(FbEncryptionPage) self = fb_weak_ref_steal (user_data);
   g_autoptr(GError) error = NULL;
   char *passphrase = NULL;
 
@@ -378,7 +359,7 @@ changed_cb (GObject      *object,
   passphrase = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->new_row)));
   clear_entries (self);
   fb_account_save_passphrase_async (self->account, passphrase, new_passphrase_saved_cb,
-                                    weak_ref_new (self));
+                                    fb_weak_ref_new (self));
   fb_secret_free (&passphrase);
 }
 
@@ -398,7 +379,7 @@ change_activated_cb (FbEncryptionPage *self)
 
   set_busy (self, TRUE);
   fb_sync_manager_change_passphrase_async (self->manager, passphrase, NULL, changed_cb,
-                                           weak_ref_new (self));
+                                           fb_weak_ref_new (self));
   fb_secret_free (&passphrase);
 }
 
@@ -409,7 +390,7 @@ compacted_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(FbEncryptionPage) self = weak_ref_steal (user_data);
+  g_autoptr(FbEncryptionPage) self = fb_weak_ref_steal (user_data);
   g_autoptr(GError) error = NULL;
   g_autofree char *words = NULL;
 
@@ -445,7 +426,7 @@ compact_clicked_cb (FbEncryptionPage *self)
     return;
 
   set_busy (self, TRUE);
-  fb_sync_manager_compact_async (self->manager, NULL, compacted_cb, weak_ref_new (self));
+  fb_sync_manager_compact_async (self->manager, NULL, compacted_cb, fb_weak_ref_new (self));
 }
 
 /* ---- GObject ---- */

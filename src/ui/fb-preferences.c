@@ -12,6 +12,7 @@
 #include "fb-preferences.h"
 #include "fb-sync-error.h"
 #include "fb-sync-words.h"
+#include "fb-ui-util.h"
 
 struct _FbPreferences
 {
@@ -54,28 +55,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* Asynchronous calls hold the window weakly: a window kept alive by a
- * callback would outlive its transient parent. */
-static GWeakRef *
-weak_ref_new (FbPreferences *self)
-{
-  GWeakRef *ref = g_new0 (GWeakRef, 1);
-
-  g_weak_ref_init (ref, self);
-  return ref;
-}
-
-/* Frees @ref; returns the window (a new reference) or NULL if it is gone. */
-static FbPreferences *
-weak_ref_steal (GWeakRef *ref)
-{
-  FbPreferences *self = g_weak_ref_get (ref);
-
-  g_weak_ref_clear (ref);
-  g_free (ref);
-  return self;
-}
 
 gboolean
 fb_preferences_url_is_insecure (const char *url)
@@ -303,7 +282,7 @@ password_lookup_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  g_autoptr(FbPreferences) self = weak_ref_steal (user_data);
+  g_autoptr(FbPreferences) self = fb_weak_ref_steal (user_data);
   g_autoptr(GError) error = NULL;
 
   fb_account_load_password_finish (FB_ACCOUNT (object), result, &error);
@@ -338,7 +317,7 @@ test_done_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(FbPreferences) self = weak_ref_steal (user_data);
+  g_autoptr(FbPreferences) self = fb_weak_ref_steal (user_data);
   g_autoptr(JsonObject) info = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *words = NULL;
@@ -411,7 +390,7 @@ run_test (FbPreferences *self,
   set_test_result (self, create ? _("Creating the database…") : _("Connecting…"), NULL);
 
   fb_account_test_async (self->test_account, create, self->test_cancellable,
-                         test_done_cb, weak_ref_new (self));
+                         test_done_cb, fb_weak_ref_new (self));
 }
 
 static void
@@ -515,7 +494,7 @@ fb_preferences_constructed (GObject *object)
 
   if (fb_account_is_configured (self->account))
     fb_account_load_password_async (self->account, self->cancellable,
-                                    password_lookup_cb, weak_ref_new (self));
+                                    password_lookup_cb, fb_weak_ref_new (self));
   else
     password_loaded (self);
 }

@@ -308,3 +308,22 @@ fb_toast_overlay_show (AdwToastOverlay *overlay,
                           g_object_unref);
   adw_toast_overlay_add_toast (overlay, toast);
 }
+
+GWeakRef *
+fb_weak_ref_new (gpointer object)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, object);
+  return ref;
+}
+
+gpointer
+fb_weak_ref_steal (GWeakRef *ref)
+{
+  gpointer object = g_weak_ref_get (ref);
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  return object;
+}

@@ -44,4 +44,10 @@ char *fb_format_date_time           (gint64         ms);
 void  fb_toast_overlay_show         (AdwToastOverlay *overlay,
                                      AdwToast        *toast);
 
+/* A weak reference to @object on the heap, for an asynchronous call's
+ * user data: a widget kept alive by a callback would outlive its window. */
+GWeakRef *fb_weak_ref_new           (gpointer       object);
+/* Frees @ref; returns its object (a new reference) or NULL if it is gone. */
+gpointer  fb_weak_ref_steal         (GWeakRef      *ref);
+
 G_END_DECLS
