@@ -89,6 +89,31 @@ new_record_chosen (FbWindow   *self,
   gtk_widget_activate_action (GTK_WIDGET (self), "win.new-record", "s", template_id);
 }
 
+/* The template of the record in the editor, else the one a person picks
+ * (@heading, @body); @no_templates is said when there is none to pick. */
+static void
+with_current_template (FbWindow           *self,
+                       const char         *heading,
+                       const char         *body,
+                       const char         *no_templates,
+                       TemplateChosenFunc  chosen)
+{
+  const char *template_id = NULL;
+
+  if (self->current != NULL)
+    template_id = fb_record_body_get_template_id (fb_item_get_body (self->current));
+  if (template_id != NULL)
+    {
+      g_autofree char *id = g_strdup (template_id);
+
+      chosen (self, id);
+      return;
+    }
+
+  if (!choose_template (self, heading, body, NULL, chosen))
+    _fb_window_show_error (self, no_templates);
+}
+
 gboolean
 _fb_window_ask_template (FbWindow *self)
 {
@@ -141,29 +166,16 @@ export_template_chosen (FbWindow   *self,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
-/* The template of the record in the editor, else the one a person picks. */
 static void
 export_csv_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
-  FbWindow *self = FB_WINDOW (widget);
-  const char *template_id = NULL;
-
-  if (self->current != NULL)
-    template_id = fb_record_body_get_template_id (fb_item_get_body (self->current));
-  if (template_id != NULL)
-    {
-      g_autofree char *id = g_strdup (template_id);
-
-      export_template_chosen (self, id);
-      return;
-    }
-
-  if (!choose_template (self, _("Export Records as CSV"), _("Which template's records are exported?"),
-                        NULL, export_template_chosen))
-    _fb_window_show_error (self, _("There are no templates yet: CSV export is for the records of one "
-                                   "template (Record Templates in the menu)"));
+  with_current_template (FB_WINDOW (widget), _("Export Records as CSV"),
+                         _("Which template's records are exported?"),
+                         _("There are no templates yet: CSV export is for the records of one "
+                           "template (Record Templates in the menu)"),
+                         export_template_chosen);
 }
 
 static void
@@ -492,23 +504,11 @@ import_csv_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
-  FbWindow *self = FB_WINDOW (widget);
-  const char *template_id = NULL;
-
-  if (self->current != NULL)
-    template_id = fb_record_body_get_template_id (fb_item_get_body (self->current));
-  if (template_id != NULL)
-    {
-      g_autofree char *id = g_strdup (template_id);
-
-      import_template_chosen (self, id);
-      return;
-    }
-
-  if (!choose_template (self, _("Import Records from CSV"), _("Which template are the records of?"),
-                        NULL, import_template_chosen))
-    _fb_window_show_error (self, _("There are no templates yet: a CSV file is imported as the records of "
-                                   "one template (Record Templates in the menu)"));
+  with_current_template (FB_WINDOW (widget), _("Import Records from CSV"),
+                         _("Which template are the records of?"),
+                         _("There are no templates yet: a CSV file is imported as the records of "
+                           "one template (Record Templates in the menu)"),
+                         import_template_chosen);
 }
 
 /* ---- A link field's record ---- */
@@ -586,23 +586,11 @@ show_table_current_action (GtkWidget  *widget,
                            const char *action_name,
                            GVariant   *parameter)
 {
-  FbWindow *self = FB_WINDOW (widget);
-  const char *template_id = NULL;
-
-  if (self->current != NULL)
-    template_id = fb_record_body_get_template_id (fb_item_get_body (self->current));
-  if (template_id != NULL)
-    {
-      g_autofree char *id = g_strdup (template_id);
-
-      table_template_chosen (self, id);
-      return;
-    }
-
-  if (!choose_template (self, _("Records as a Table"), _("Which template's records are shown?"),
-                        NULL, table_template_chosen))
-    _fb_window_show_error (self, _("There are no templates yet: the table shows the records of one "
-                                   "template (Record Templates in the menu)"));
+  with_current_template (FB_WINDOW (widget), _("Records as a Table"),
+                         _("Which template's records are shown?"),
+                         _("There are no templates yet: the table shows the records of one "
+                           "template (Record Templates in the menu)"),
+                         table_template_chosen);
 }
 
 struct _FbRecordTable *
