@@ -550,17 +550,16 @@ fb_account_load_password_sync (FbAccount     *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
+  /* The password counts even when the passphrase could not be read. */
   passphrase = fb_credentials_lookup_passphrase_sync (self->server_url, self->database,
                                                       cancellable, &local_error);
+  take_values (self, g_strdup (self->server_url), g_strdup (self->database),
+               g_strdup (self->user), password, passphrase);
   if (local_error != NULL)
     {
-      fb_secret_free (&password);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-
-  take_values (self, g_strdup (self->server_url), g_strdup (self->database),
-               g_strdup (self->user), password, passphrase);
   return TRUE;
 }
 
