@@ -178,6 +178,7 @@ _fb_cli_configure_manager (FbStore       *store,
   FbSyncManager *manager;
   const char *passphrase = g_getenv ("FIELDBOOK_PASSPHRASE");
   g_autofree char *stored_passphrase = NULL;
+  gboolean keyring_read = FALSE;
 
   /* Without the installed schema (e.g. run from the build tree), the
    * options alone say where to sync. */
@@ -199,7 +200,9 @@ _fb_cli_configure_manager (FbStore       *store,
     {
       g_autoptr(GError) keyring_error = NULL;
 
-      if (!fb_account_load_password_sync (account, NULL, &keyring_error))
+      /* The passphrase comes with the password. */
+      keyring_read = fb_account_load_password_sync (account, NULL, &keyring_error);
+      if (!keyring_read)
         g_printerr (_("Could not read the password from the keyring: %s\n"),
                     keyring_error->message);
     }
@@ -207,6 +210,8 @@ _fb_cli_configure_manager (FbStore       *store,
   /* End-to-end encryption: with a passphrase, a plain database is
    * encrypted by this run; an encrypted one needs it. */
   if (passphrase == NULL)
+    passphrase = fb_account_get_passphrase (account);
+  if (passphrase == NULL && !keyring_read)
     {
       g_autoptr(GError) keyring_error = NULL;
 
