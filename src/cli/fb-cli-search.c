@@ -1,4 +1,4 @@
-/* fb-cli-search.c: the command line's search (--search QUERY [--tag NAME] [--limit N]) and --tags */
+/* fb-cli-search.c: the command line's search (--search, --tag, --tags) and list (--list, --sort, --pin) */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "fb-cli"
@@ -11,6 +11,8 @@
 
 #include "fb-cli.h"
 #include "fb-cli-private.h"
+#include "fb-item-list.h"
+#include "fb-item-sort.h"
 #include "fb-store-tags.h"
 
 void
@@ -26,7 +28,17 @@ _fb_cli_add_search_options (GApplication *app)
                                  _("Print each tag with the number of items that have it, and quit"),
                                  NULL);
   g_application_add_main_option (app, "limit", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_INT,
-                                 _("With --search: print at most N items"), _("N"));
+                                 _("With --search or --list: print at most N items"), _("N"));
+  g_application_add_main_option (app, "list", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
+                                 _("Print the ID and title of each item of COLLECTION (notes or records) in the list's order, pinned items first, and quit"),
+                                 _("COLLECTION"));
+  g_application_add_main_option (app, "sort", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
+                                 _("With --list: sort by modified (the default), created or title"),
+                                 _("ORDER"));
+  g_application_add_main_option (app, "pin", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
+                                 _("Pin the item ID to the top of its list, and quit"), _("ID"));
+  g_application_add_main_option (app, "unpin", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
+                                 _("Unpin the item ID, and quit"), _("ID"));
 }
 
 gboolean
@@ -34,7 +46,77 @@ _fb_cli_has_search_command (GVariantDict *options)
 {
   return g_variant_dict_contains (options, "search") ||
          g_variant_dict_contains (options, "tag") ||
-         g_variant_dict_contains (options, "tags");
+         g_variant_dict_contains (options, "tags") ||
+         g_variant_dict_contains (options, "list") ||
+         g_variant_dict_contains (options, "pin") ||
+         g_variant_dict_contains (options, "unpin");
+}
+
+static void
+print_item (FbItem *item)
+{
+  g_autofree char *title = fb_body_dup_display_title (fb_item_get_body (item));
+
+  g_strdelimit (title, "\t\r\n", ' ');
+  g_print ("%s\t%s\n", fb_item_get_id (item), title);
+}
+
+/* The order the window's list shows (fb_item_list_set_sort ()). */
+static int
+run_list (FbStore      *store,
+          GVariantDict *options,
+          const char   *collection,
+          guint         limit)
+{
+  g_autoptr(FbItemList) list = NULL;
+  const char *order = "modified";
+  FbItemSort sort;
+  guint n;
+
+  g_variant_dict_lookup (options, "sort", "&s", &order);
+  if (!fb_item_sort_from_string (order, &sort))
+    {
+      g_printerr (_("Could not list the items: %s\n"),
+                  _("--sort needs modified, created or title"));
+      return 1;
+    }
+  if (g_strcmp0 (collection, FB_COLLECTION_NOTES) != 0 &&
+      g_strcmp0 (collection, FB_COLLECTION_RECORDS) != 0)
+    {
+      g_printerr (_("Could not list the items: %s\n"),
+                  _("--list needs notes or records"));
+      return 1;
+    }
+
+  list = fb_item_list_new (store, collection);
+  fb_item_list_set_sort (list, sort);
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  if (limit > 0)
+    n = MIN (n, limit);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FbItem) item = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      print_item (item);
+    }
+
+  return FB_CLI_EXIT_OK;
+}
+
+static int
+run_pin (FbStore    *store,
+         const char *id,
+         gboolean    pinned)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!fb_store_set_pinned (store, id, pinned, &error))
+    {
+      g_printerr (pinned ? _("Could not pin the item: %s\n") : _("Could not unpin the item: %s\n"),
+                  error->message);
+      return 1;
+    }
+  return FB_CLI_EXIT_OK;
 }
 
 /* One line per tag: the name, a tab, how many live items have it. */
@@ -78,6 +160,10 @@ _fb_cli_run_search (FbStore      *store,
 
   if (g_variant_dict_contains (options, "tags"))
     return run_tags (store);
+  if (g_variant_dict_lookup (options, "pin", "&s", &query))
+    return run_pin (store, query, TRUE);
+  if (g_variant_dict_lookup (options, "unpin", "&s", &query))
+    return run_pin (store, query, FALSE);
 
   g_variant_dict_lookup (options, "search", "&s", &query);
   g_variant_dict_lookup (options, "tag", "&s", &tag);
@@ -86,6 +172,14 @@ _fb_cli_run_search (FbStore      *store,
     {
       g_printerr (_("Could not search: %s\n"), _("--limit needs a number of 0 or more"));
       return 1;
+    }
+
+  if (g_variant_dict_contains (options, "list") && query == NULL && tag == NULL)
+    {
+      const char *collection = NULL;
+
+      g_variant_dict_lookup (options, "list", "&s", &collection);
+      return run_list (store, options, collection, (guint) limit);
     }
 
   if (tag != NULL)
@@ -110,13 +204,7 @@ _fb_cli_run_search (FbStore      *store,
     }
 
   for (guint i = 0; i < items->len; i++)
-    {
-      FbItem *item = items->pdata[i];
-      g_autofree char *title = fb_body_dup_display_title (fb_item_get_body (item));
-
-      g_strdelimit (title, "\t\r\n", ' ');
-      g_print ("%s\t%s\n", fb_item_get_id (item), title);
-    }
+    print_item (items->pdata[i]);
 
   return FB_CLI_EXIT_OK;
 }

@@ -28,12 +28,14 @@
  * list does not re-sort under the person's pointer or selection. */
 typedef struct
 {
-  gint64  rowid;       /* where the item is now: a new body moves it */
-  double  rank;
-  gint64  sort_time;
-  FbItem *item;        /* the snapshot, while in the cache */
-  GList   cache_link;  /* in FbItemList:cache while @item is set */
-  char    id[];        /* one allocation per row, 100,000 of them */
+  gint64      rowid;       /* where the item is now: a new body moves it */
+  double      rank;
+  gint64      sort_time;   /* updated_at, or created_at when sorting by it */
+  FbItem     *item;        /* the snapshot, while in the cache */
+  GList       cache_link;  /* in FbItemList:cache while @item is set */
+  const char *title_key;   /* sorting by title: after @id, in its allocation */
+  gboolean    pinned;      /* never while searching */
+  char        id[];        /* one allocation per row, 100,000 of them */
 } Entry;
 
 struct _FbItemList
@@ -43,6 +45,7 @@ struct _FbItemList
   FbStore    *store;
   char       *collection;
   char       *search;      /* NULL when not searching */
+  FbItemSort  sort;
 
   GPtrArray  *entries;     /* Entry *, in model order */
   GHashTable *by_id;       /* id (owned by the entry) → Entry * */
@@ -76,14 +79,18 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* @title_key: fb_item_sort_title_key (), NULL unless sorting by title. */
 static Entry *
 entry_new (gint64      rowid,
            const char *id,
            gint64      sort_time,
-           double      rank)
+           double      rank,
+           gboolean    pinned,
+           const char *title_key)
 {
   gsize len = strlen (id);
-  Entry *entry = g_malloc (sizeof (Entry) + len + 1);
+  gsize key_len = title_key != NULL ? strlen (title_key) + 1 : 0;
+  Entry *entry = g_malloc (sizeof (Entry) + len + 1 + key_len);
 
   entry->rowid = rowid;
   entry->rank = rank;
@@ -91,9 +98,31 @@ entry_new (gint64      rowid,
   entry->item = NULL;
   entry->cache_link.data = entry;
   entry->cache_link.prev = entry->cache_link.next = NULL;
+  entry->pinned = pinned;
   memcpy (entry->id, id, len + 1);
+  entry->title_key = NULL;
+  if (title_key != NULL)
+    entry->title_key = memcpy (entry->id + len + 1, title_key, key_len);
 
   return entry;
+}
+
+/* The entry of @item as the list sorts it now. */
+static Entry *
+entry_new_for_item (FbItemList *self,
+                    FbItem     *item,
+                    double      rank)
+{
+  g_autofree char *title_key = NULL;
+  gint64 sort_time;
+
+  sort_time = self->sort == FB_ITEM_SORT_CREATED ? fb_item_get_created_at (item)
+                                                 : fb_item_get_updated_at (item);
+  if (self->search == NULL && self->sort == FB_ITEM_SORT_TITLE)
+    title_key = fb_item_sort_title_key (fb_item_get_title (item));
+
+  return entry_new (_fb_item_get_rowid (item), fb_item_get_id (item), sort_time, rank,
+                    self->search == NULL && fb_item_get_pinned (item), title_key);
 }
 
 static void
@@ -133,11 +162,24 @@ cache (FbItemList *self,
 }
 
 /* The order of fb_store_list_items() and of fb_store_search(): rank, then
- * newest first, then id, so no two items compare equal. */
+ * newest first, then id, so no two items compare equal. Pinned items come
+ * before the rest (searches have none); a title sort puts the title key
+ * before the time. */
 static int
 entry_compare (const Entry *a,
                const Entry *b)
 {
+  if (a->pinned != b->pinned)
+    return a->pinned ? -1 : 1;
+
+  if (a->title_key != NULL && b->title_key != NULL)
+    {
+      int cmp = strcmp (a->title_key, b->title_key);
+
+      if (cmp != 0)
+        return cmp;
+    }
+
   if (a->rank < b->rank)
     return -1;
   if (a->rank > b->rank)
@@ -253,6 +295,8 @@ item_changed_cb (FbItemList *self,
   gboolean keep_place = FALSE;
   gint64 old_sort_time = 0;
   double old_rank = 0.0;
+  gboolean old_pinned = FALSE;
+  g_autofree char *old_title_key = NULL;
 
   old = g_hash_table_lookup (self->by_id, fb_item_get_id (item));
   belongs = item_belongs (self, item, &rank);
@@ -267,6 +311,8 @@ item_changed_cb (FbItemList *self,
       keep_place = fb_item_get_state (item) != FB_ITEM_STATE_PENDING;
       old_sort_time = old->sort_time;
       old_rank = old->rank;
+      old_pinned = old->pinned;
+      old_title_key = g_strdup (old->title_key);
 
       old_position = lower_bound (self, old);
       g_assert (g_ptr_array_index (self->entries, old_position) == old);
@@ -283,13 +329,11 @@ item_changed_cb (FbItemList *self,
         }
     }
 
-  entry = entry_new (_fb_item_get_rowid (item), fb_item_get_id (item),
-                     fb_item_get_updated_at (item), rank);
   if (keep_place)
-    {
-      entry->sort_time = old_sort_time;
-      entry->rank = old_rank;
-    }
+    entry = entry_new (_fb_item_get_rowid (item), fb_item_get_id (item),
+                       old_sort_time, old_rank, old_pinned, old_title_key);
+  else
+    entry = entry_new_for_item (self, item, rank);
   position = lower_bound (self, entry);
 
   /* Past the results fetched so far: the fetch brings it in its turn. */
@@ -332,7 +376,7 @@ append_keys (FbItemList *self,
       if (g_hash_table_contains (self->by_id, key->id))
         continue;
       entry = entry_new (key->rowid, key->id, key->updated_at,
-                         self->search != NULL ? -(double) key->rowid : 0.0);
+                         self->search != NULL ? -(double) key->rowid : 0.0, FALSE, NULL);
       g_ptr_array_add (self->entries, entry);
       g_hash_table_insert (self->by_id, entry->id, entry);
       added++;
@@ -349,10 +393,67 @@ add_key_cb (gint64      rowid,
             gpointer    user_data)
 {
   FbItemList *self = user_data;
-  Entry *entry = entry_new (rowid, id, updated_at, 0.0);
+  Entry *entry = entry_new (rowid, id, updated_at, 0.0, FALSE, NULL);
 
   g_ptr_array_add (self->entries, entry);
   g_hash_table_insert (self->by_id, entry->id, entry);
+}
+
+/* A row of a new list sorted by creation or title (fb-item-sort.c). */
+static void
+add_sort_key_cb (const FbStoreSortKey *key,
+                 gpointer              user_data)
+{
+  FbItemList *self = user_data;
+  g_autofree char *title_key = NULL;
+  Entry *entry;
+
+  if (self->sort == FB_ITEM_SORT_TITLE)
+    title_key = fb_item_sort_title_key (key->title);
+  entry = entry_new (key->rowid, key->id,
+                     self->sort == FB_ITEM_SORT_CREATED ? key->created_at : key->updated_at,
+                     0.0, key->pinned, title_key);
+  g_ptr_array_add (self->entries, entry);
+  g_hash_table_insert (self->by_id, entry->id, entry);
+}
+
+static int
+entry_sort_cb (gconstpointer a,
+               gconstpointer b)
+{
+  return entry_compare (*(const Entry **) a, *(const Entry **) b);
+}
+
+/* The list by modification, in the store's order: its pinned items (found
+ * in the index, without reading the others) move to the top, in order. */
+static gboolean
+move_pinned_up (FbItemList  *self,
+                GError     **error)
+{
+  g_autoptr(GHashTable) pinned = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+                                                        g_free, NULL);
+  g_autoptr(GPtrArray) rest = NULL;
+  guint n = 0;
+
+  if (!_fb_store_collect_pinned (self->store, self->collection, pinned, error))
+    return FALSE;
+  if (g_hash_table_size (pinned) == 0)
+    return TRUE;
+
+  rest = g_ptr_array_new ();
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      entry->pinned = g_hash_table_contains (pinned, &entry->rowid);
+      if (entry->pinned)
+        self->entries->pdata[n++] = entry;
+      else
+        g_ptr_array_add (rest, entry);
+    }
+  memcpy (self->entries->pdata + n, rest->pdata, rest->len * sizeof (gpointer));
+
+  return TRUE;
 }
 
 static GArray *
@@ -411,8 +512,15 @@ reload (FbItemList *self)
   if (self->search != NULL)
     ok = _fb_store_search_keys (self->store, self->collection, self->search, G_MAXINT64,
                                 FIRST_PAGE, keys, &error);
+  else if (self->collection != NULL && self->sort == FB_ITEM_SORT_MODIFIED)
+    ok = _fb_store_foreach_key (self->store, self->collection, add_key_cb, self, &error) &&
+         move_pinned_up (self, &error);
   else if (self->collection != NULL)
-    ok = _fb_store_foreach_key (self->store, self->collection, add_key_cb, self, &error);
+    {
+      ok = _fb_store_foreach_sort_key (self->store, self->collection, add_sort_key_cb, self,
+                                       &error);
+      g_ptr_array_sort (self->entries, entry_sort_cb);
+    }
   else
     ok = _fb_store_list_keys (self->store, self->collection, keys, &error);
   if (!ok)
@@ -578,6 +686,29 @@ fb_item_list_find (FbItemList *self,
     return G_MAXUINT;
 
   return lower_bound (self, entry);
+}
+
+FbItemSort
+fb_item_list_get_sort (FbItemList *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM_LIST (self), FB_ITEM_SORT_MODIFIED);
+
+  return self->sort;
+}
+
+void
+fb_item_list_set_sort (FbItemList *self,
+                       FbItemSort  sort)
+{
+  g_return_if_fail (FB_IS_ITEM_LIST (self));
+  g_return_if_fail (sort <= FB_ITEM_SORT_TITLE);
+
+  if (self->sort == sort)
+    return;
+
+  self->sort = sort;
+  if (self->store != NULL)
+    reload (self);
 }
 
 void

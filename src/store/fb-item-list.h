@@ -5,6 +5,7 @@
 
 #include <gio/gio.h>
 
+#include "fb-item-sort.h"
 #include "fb-store.h"
 
 G_BEGIN_DECLS
@@ -14,7 +15,8 @@ G_DECLARE_FINAL_TYPE (FbItemList, fb_item_list, FB, ITEM_LIST, GObject)
 
 /* A GListModel of FbItem: the live items of @collection (NULL: notes and
  * records, the search everywhere; never templates), newest
- * updated_at first, or best match first while searching. It follows the
+ * updated_at first (or as fb_item_list_set_sort () says, pinned items
+ * first), or best match first while searching. It follows the
  * store's FbStore::item-changed and reports each change as one precise
  * items-changed (an insertion, a removal, a replacement in place, or a
  * move as a removal then an insertion); only a new search resets it. */
@@ -26,6 +28,11 @@ const char  *fb_item_list_get_collection (FbItemList *self);
 void         fb_item_list_set_search     (FbItemList *self,
                                           const char *query);
 const char  *fb_item_list_get_search     (FbItemList *self);
+/* How the unfiltered list of one collection sorts (the search everywhere
+ * sorts by modification); setting it lists the items again. */
+void         fb_item_list_set_sort       (FbItemList *self,
+                                          FbItemSort  sort);
+FbItemSort   fb_item_list_get_sort       (FbItemList *self);
 /* Where the item @id is in the list, without reading the rows before it;
  * GTK_INVALID_LIST_POSITION's value (G_MAXUINT) when the list does not
  * hold it (or not yet: a search's later pages come while idle). */

@@ -22,7 +22,7 @@ G_BEGIN_DECLS
 #define FB_ITEM_N_COLUMNS 15
 
 /* The newest schema this build writes. */
-#define FB_STORE_SCHEMA_VERSION 8
+#define FB_STORE_SCHEMA_VERSION 9
 
 /* PRAGMA application_id of a Fieldbook database ("FBk1"). */
 #define FB_STORE_APPLICATION_ID 0x46426b31
@@ -452,6 +452,33 @@ typedef void (*FbStoreKeyFunc) (gint64      rowid,
 gboolean     _fb_store_foreach_key           (FbStore          *self,
                                               const char       *collection,
                                               FbStoreKeyFunc    func,
+                                              gpointer          user_data,
+                                              GError          **error);
+/* fb-item-sort.c: schema v9 (the pinned and sort_title columns and their
+ * index), and the keys of the other orders of the lazy list. */
+gboolean     _fb_store_sort_migrate          (FbStore          *self,
+                                              GError          **error);
+/* Adds the rowid (gint64 *, g_free) of every pinned live item of
+ * @collection to @rowids. */
+gboolean     _fb_store_collect_pinned        (FbStore          *self,
+                                              const char       *collection,
+                                              GHashTable       *rowids,
+                                              GError          **error);
+typedef struct
+{
+  gint64      rowid;
+  const char *id;
+  gint64      updated_at;
+  gint64      created_at;
+  gboolean    pinned;
+  const char *title;       /* the body's, nullable */
+} FbStoreSortKey;
+typedef void (*FbStoreSortKeyFunc) (const FbStoreSortKey *key,
+                                    gpointer              user_data);
+/* Every live item of @collection, pinned ones first, in no other order. */
+gboolean     _fb_store_foreach_sort_key      (FbStore          *self,
+                                              const char       *collection,
+                                              FbStoreSortKeyFunc func,
                                               gpointer          user_data,
                                               GError          **error);
 /* The items with these rowids that are still there, in any order. */

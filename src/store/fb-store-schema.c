@@ -222,6 +222,8 @@ static const MigrateFunc migrations[FB_STORE_SCHEMA_VERSION] = {
   /* v7: attachment files (fb-attachments.c). */
   _fb_store_attachments_migrate,
   migrate_to_v8,
+  /* v9: pinned items and the title order (fb-item-sort.c). */
+  _fb_store_sort_migrate,
 };
 
 gboolean

@@ -15,6 +15,7 @@
 #include "fb-credentials.h"
 #include "fb-store.h"
 #include "fb-store-history.h"
+#include "fb-test-store.h"
 #include "fb-template.h"
 #include "fb-test-disk.h"
 #include "fb-test-proxy.h"
@@ -525,6 +526,63 @@ test_tags (void)
   g_test_trap_assert_stdout ("");
   g_assert_false (run_cli (home, "tag", " ", NULL));
   g_test_trap_assert_stderr ("*Could not search*");
+
+  fb_test_remove_tree (home);
+}
+
+/* --list prints a collection in the window's order: --sort title by the
+ * alphabet (not by bytes), pinned items first (--pin, --unpin). */
+static void
+test_list_sort (void)
+{
+  g_autofree char *home = new_home ();
+  g_autofree char *note_id = NULL;
+  g_autofree char *cherry = NULL;
+  g_autofree char *banana = NULL;
+  g_autofree char *apple = NULL;
+  g_autofree char *expected = NULL;
+
+  fill_store (home, &note_id, NULL);
+  {
+    g_autoptr(FbStore) store = open_store (home);
+    g_autoptr(FbItem) a = fb_test_store_create_note (store, "cherry", "");
+    g_autoptr(FbItem) b = fb_test_store_create_note (store, "Banana", "");
+    g_autoptr(FbItem) c = fb_test_store_create_note (store, "apple", "");
+
+    cherry = g_strdup (fb_item_get_id (a));
+    banana = g_strdup (fb_item_get_id (b));
+    apple = g_strdup (fb_item_get_id (c));
+  }
+
+  g_assert_true (run_cli (home, "list", "notes", "sort", "title", NULL));
+  expected = g_strdup_printf ("%s\tapple\n%s\tBanana\n%s\tcherry\n%s\tGroceries\n",
+                              apple, banana, cherry, note_id);
+  g_test_trap_assert_stdout (expected);
+  g_clear_pointer (&expected, g_free);
+
+  g_assert_true (run_cli (home, "pin", cherry, NULL));
+  g_assert_true (run_cli (home, "list", "notes", "sort", "title", "limit", "2", NULL));
+  expected = g_strdup_printf ("%s\tcherry\n%s\tapple\n", cherry, apple);
+  g_test_trap_assert_stdout (expected);
+  g_clear_pointer (&expected, g_free);
+
+  /* Pinned before newer edits too. */
+  g_assert_true (run_cli (home, "list", "notes", "limit", "1", NULL));
+  expected = g_strdup_printf ("%s\tcherry\n", cherry);
+  g_test_trap_assert_stdout (expected);
+  g_clear_pointer (&expected, g_free);
+
+  g_assert_true (run_cli (home, "unpin", cherry, NULL));
+  g_assert_true (run_cli (home, "list", "notes", "sort", "title", "limit", "1", NULL));
+  expected = g_strdup_printf ("%s\tapple\n", apple);
+  g_test_trap_assert_stdout (expected);
+
+  g_assert_false (run_cli (home, "list", "notes", "sort", "size", NULL));
+  g_test_trap_assert_stderr ("*--sort needs modified, created or title*");
+  g_assert_false (run_cli (home, "list", "templates", NULL));
+  g_test_trap_assert_stderr ("*--list needs notes or records*");
+  g_assert_false (run_cli (home, "pin", "no-such-item", NULL));
+  g_test_trap_assert_stderr ("*Could not pin the item*");
 
   fb_test_remove_tree (home);
 }
@@ -1333,6 +1391,7 @@ main (int   argc,
   g_test_add_func ("/cli/import-bad-files", test_import_bad_files);
   g_test_add_func ("/cli/search", test_search);
   g_test_add_func ("/cli/tags", test_tags);
+  g_test_add_func ("/cli/list-sort", test_list_sort);
   g_test_add_func ("/cli/attachments", test_attachments);
   g_test_add_func ("/cli/sync", test_sync);
   g_test_add_func ("/cli/sync/encrypted", test_sync_encrypted);
