@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "fb-item-row.h"
+#include "fb-item-sort.h"
 #include "fb-markdown-text.h"
 #include "fb-search-highlight.h"
 #include "fb-ui-util.h"
@@ -21,6 +22,7 @@ struct _FbItemRow
   GtkLabel  *time_label;
   GtkImage  *state_icon;
   GtkImage  *kind_icon;
+  GtkImage  *pin_icon;
 
   FbItem    *item;
   /* While searching: where it matched (fb-search-highlight.c), or NULL. */
@@ -203,6 +205,14 @@ update_kind_icon (FbItemRow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, kind, -1);
 }
 
+gboolean
+fb_item_row_get_pinned (FbItemRow *self)
+{
+  g_return_val_if_fail (FB_IS_ITEM_ROW (self), FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->pin_icon));
+}
+
 void
 fb_item_row_set_item (FbItemRow *self,
                       FbItem    *item)
@@ -214,6 +224,7 @@ fb_item_row_set_item (FbItemRow *self,
     return;
 
   update_state_icon (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->pin_icon), item != NULL && fb_item_get_pinned (item));
 
   if (item == NULL)
     {
@@ -349,6 +360,7 @@ fb_item_row_class_init (FbItemRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FbItemRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, FbItemRow, state_icon);
   gtk_widget_class_bind_template_child (widget_class, FbItemRow, kind_icon);
+  gtk_widget_class_bind_template_child (widget_class, FbItemRow, pin_icon);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "fbitemrow");

@@ -29,6 +29,8 @@ void        fb_item_row_set_search   (FbItemRow  *self,
                                       gboolean    show_kind);
 /* What the row shows, as a person reads it. */
 const char *fb_item_row_get_title   (FbItemRow *self);
+/* Whether the row shows the pin marker (fb_item_get_pinned ()). */
+gboolean    fb_item_row_get_pinned  (FbItemRow *self);
 
 /* The first line of text worth showing for @item (never NULL). */
 char       *fb_item_make_snippet  (FbItem    *item);

@@ -58,6 +58,7 @@ _fb_window_update_header (FbWindow *self)
   title = fb_body_dup_display_title (fb_item_get_body (self->current));
   adw_window_title_set_title (self->editor_title, title);
   adw_window_title_set_subtitle (self->editor_title, saved_state (self));
+  _fb_window_update_pin (self);
 }
 
 const char *

@@ -118,6 +118,10 @@ struct _FbWindow
   GtkProgressBar       *transfer_progress;
   GCancellable         *transfer_cancellable;
   gboolean              transferring;
+
+  /* fb-window-sort.c: list.sort and list.pin, and the list's menu of them. */
+  GSimpleActionGroup   *list_actions;
+  GtkMenuButton        *sort_button;
 };
 
 /* fb-window.c */
@@ -166,6 +170,12 @@ void        _fb_window_show_tag          (FbWindow   *self,
 void        _fb_window_class_transfer_init (GtkWidgetClass *widget_class);
 void        _fb_window_transfer_init     (FbWindow   *self);
 void        _fb_window_transfer_dispose  (FbWindow   *self);
+
+/* fb-window-sort.c: the sort menu and pinning */
+void        _fb_window_class_sort_init   (GtkWidgetClass *widget_class);
+void        _fb_window_sort_init         (FbWindow   *self);
+/* list.pin follows the item in the editor. */
+void        _fb_window_update_pin        (FbWindow   *self);
 
 /* fb-window-keyboard.c: the first Tab after a toast goes to its button */
 void        _fb_window_keyboard_init     (FbWindow   *self);

@@ -762,6 +762,7 @@ fb_window_constructed (GObject *object)
   _fb_window_keyboard_init (self);
   _fb_window_tags_init (self);
   _fb_window_transfer_init (self);
+  _fb_window_sort_init (self);
   fb_sync_banner_set_store (self->sync_banner, self->store);
   fb_record_editor_set_store (self->record_editor, self->store);
   setup_read_only (self);
@@ -818,6 +819,7 @@ fb_window_dispose (GObject *object)
   g_clear_object (&self->last_toast);
   g_clear_object (&self->error_toast);
   g_clear_object (&self->settings);
+  g_clear_object (&self->list_actions);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (fb_window_parent_class)->dispose (object);
@@ -967,6 +969,7 @@ fb_window_class_init (FbWindowClass *klass)
   _fb_window_class_records_init (widget_class);
   _fb_window_class_tags_init (widget_class);
   _fb_window_class_transfer_init (widget_class);
+  _fb_window_class_sort_init (widget_class);
 
 
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test-keyboard.sh: the real program driven by real key events through the
 # browser (run under broadway-run.sh): Ctrl+N, typing, Ctrl+F, Markdown keys
-# (Enter in a list, Ctrl+Enter, Ctrl+B, Ctrl+Shift+P), and Ctrl+Q straight
+# (Enter in a list, Ctrl+Enter, Ctrl+B, Ctrl+Shift+P), Ctrl+Alt+P (pin), and Ctrl+Q straight
 # after the last keystroke; what was typed must be in the store. Delete in
 # the list, then Tab and Enter: the first Tab reaches the toast's Undo, so
 # the deleted note is back.
@@ -39,7 +39,7 @@ node --experimental-websocket "$keyboard" \
   ctrl+n "text:Groceries" enter "text:- [ ] milk" enter "text:eggs" ctrl+enter \
   enter enter "text:Done " ctrl+b "text:bold" \
   ctrl+shift+p ctrl+shift+p \
-  ctrl+n "text:Second note" \
+  ctrl+n "text:Second note" ctrl+alt+p \
   ctrl+q 2>&1 | grep -v ExperimentalWarning
 [ "${PIPESTATUS[0]}" -eq 0 ] || { kill "$app" 2>/dev/null; fail "could not type into the page"; }
 
@@ -70,7 +70,10 @@ node -e '
   if (!groceries || groceries.text !== "- [ ] milk\n- [x] eggs\nDone **bold**") {
     console.error("Markdown keys: " + JSON.stringify(groceries && groceries.text)); process.exit(1);
   }
-  if (!find("Second note")) { console.error("the note typed just before Ctrl+Q was lost: " + JSON.stringify(items)); process.exit(1); }
+  const second = find("Second note");
+  if (!second) { console.error("the note typed just before Ctrl+Q was lost: " + JSON.stringify(items)); process.exit(1); }
+  // Ctrl+Alt+P pinned it (the body member that syncs).
+  if (second.pinned !== true) { console.error("Ctrl+Alt+P did not pin: " + JSON.stringify(second)); process.exit(1); }
 ' "$export_file" || fail "the store does not hold what was typed"
 
 echo "ok: typed notes survived Ctrl+Q"
