@@ -78,6 +78,7 @@ attachment_from_entry (const char *name,
   attachment->digest = g_strdup (fb_body_get_string (entry, "digest"));
   if (length != NULL && JSON_NODE_HOLDS_VALUE (length))
     attachment->length = json_node_get_int (length);
+  attachment->encrypted = fb_body_get_boolean (entry, FB_ATTACHMENT_ENCRYPTED);
 
   return attachment;
 }

@@ -25,7 +25,15 @@ G_BEGIN_DECLS
  * that digest. A body that went to the server and came back is then the
  * same text, and a stub another program wrote gets its SHA-256 when its
  * data is downloaded. An entry with "stub" came from a server; one without
- * was attached here and is uploaded by the next push. */
+ * was attached here and is uploaded by the next push.
+ *
+ * In an end-to-end encrypted database, a stub that says
+ * "encrypted": true (FB_ATTACHMENT_ENCRYPTED) is one whose data the server
+ * holds sealed, under another name (see src/sync/fb-crypto.h, whose
+ * FB_CRYPTO_ATTACHMENT_ENCRYPTED is the same member); "digest" and
+ * "length" are still those of the plain bytes here. */
+
+#define FB_ATTACHMENT_ENCRYPTED "encrypted"
 
 typedef struct
 {
@@ -35,6 +43,7 @@ typedef struct
   char   *digest;   /* CouchDB's "md5-…", as in the body */
   char   *sha256;   /* lower-case hex, of the file here; NULL: not here (yet) */
   char   *item_id;  /* only from fb_store_list_missing_attachments () */
+  gboolean encrypted; /* the entry says FB_ATTACHMENT_ENCRYPTED */
 } FbAttachment;
 
 void          fb_attachment_free                (FbAttachment *attachment);

@@ -71,6 +71,16 @@ fb_body_has_string (JsonObject *object,
          json_node_get_value_type (node) == G_TYPE_STRING;
 }
 
+gboolean
+fb_body_get_boolean (JsonObject *object,
+                     const char *member)
+{
+  JsonNode *node = get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
+}
+
 JsonObject *
 fb_body_get_object (JsonObject *object,
                     const char *member)

@@ -25,6 +25,9 @@ JsonObject  *fb_body_from_string        (const char  *json,
  * NULL. */
 const char  *fb_body_get_string         (JsonObject *object,
                                          const char *member);
+/* TRUE only when the member is the boolean true. */
+gboolean     fb_body_get_boolean        (JsonObject *object,
+                                         const char *member);
 JsonObject  *fb_body_get_object         (JsonObject *object,
                                          const char *member);
 JsonArray   *fb_body_get_array          (JsonObject *object,

@@ -27,4 +27,22 @@ JsonObject  *_fb_data_key_encrypt_document_full (FbDataKey    *key,
                                                  JsonObject   *doc,
                                                  const guint8 *nonce);
 
+/* Between fb-crypto.c and fb-crypto-attachments.c. */
+const guint8 *_fb_data_key_get_bytes          (FbDataKey    *key);
+/* The sealing of a document's "_attachments": the entries marked
+ * FB_CRYPTO_ATTACHMENT_ENCRYPTED are listed in @content (which is sealed)
+ * and stored in @out under their server names; the others go to @out as
+ * they are. */
+void          _fb_crypto_seal_attachments     (FbDataKey    *key,
+                                               const char   *doc_id,
+                                               JsonObject   *attachments,
+                                               JsonObject   *content,
+                                               JsonObject   *out);
+/* The opening: @out (the opened content) gets "_attachments" back from its
+ * FB_CRYPTO_ATTACHMENTS_MEMBER and the server's @stored (may be NULL). */
+void          _fb_crypto_open_attachments     (FbDataKey    *key,
+                                               const char   *doc_id,
+                                               JsonObject   *stored,
+                                               JsonObject   *out);
+
 G_END_DECLS

@@ -22,11 +22,6 @@
 /* Associated data: what a ciphertext belongs to. */
 #define DOC_AD_PREFIX  "fieldbook-document-v1:"
 #define KEYS_AD_PREFIX "fieldbook-keys-v1:"
-#define ATTACHMENT_AD_PREFIX "fieldbook-attachment-v1:"
-/* crypto_kdf's context (8 bytes) and subkey id for attachments. */
-#define ATTACHMENT_KDF_CONTEXT "fbattach"
-#define ATTACHMENT_KDF_ID      1
-#define ATTACHMENT_CHUNK       65536
 
 struct _FbDataKey
 {
@@ -36,6 +31,12 @@ struct _FbDataKey
 };
 
 G_DEFINE_BOXED_TYPE (FbDataKey, fb_data_key, fb_data_key_ref, fb_data_key_unref)
+
+const guint8 *
+_fb_data_key_get_bytes (FbDataKey *key)
+{
+  return key->bytes;
+}
 
 static FbCryptoKdfLimits kdf_limits = FB_CRYPTO_KDF_MODERATE;
 
@@ -429,7 +430,9 @@ _fb_data_key_encrypt_document_full (FbDataKey    *key,
   json_object_iter_init_ordered (&iter, doc);
   while (json_object_iter_next_ordered (&iter, &name, &value))
     {
-      if (name[0] == '_')
+      if (strcmp (name, "_attachments") == 0 && JSON_NODE_HOLDS_OBJECT (value))
+        _fb_crypto_seal_attachments (key, id, json_node_get_object (value), content, out);
+      else if (name[0] == '_')
         json_object_set_member (out, name, json_node_copy (value));
       else
         json_object_set_member (content, name, json_node_copy (value));
@@ -556,147 +559,13 @@ fb_data_key_decrypt_document (FbDataKey   *key,
   }
   json_object_iter_init (&iter, doc);
   while (json_object_iter_next (&iter, &name, &value))
-    if (strcmp (name, FB_CRYPTO_MEMBER) != 0)
+    if (strcmp (name, FB_CRYPTO_MEMBER) != 0 && strcmp (name, "_attachments") != 0)
       json_object_set_member (out, name, json_node_copy (value));
+  value = json_object_get_member (doc, "_attachments");
+  _fb_crypto_open_attachments (key, id,
+                               value != NULL && JSON_NODE_HOLDS_OBJECT (value)
+                               ? json_node_get_object (value) : NULL,
+                               out);
 
   return g_steal_pointer (&out);
-}
-
-/* ---- Attachments ---- */
-
-static char *
-attachment_ad (const char *doc_id,
-               const char *name)
-{
-  return g_strconcat (ATTACHMENT_AD_PREFIX, doc_id, "/", name, NULL);
-}
-
-/* The attachments' subkey of @key, sodium_malloc'd. */
-static unsigned char *
-attachment_subkey (FbDataKey *key)
-{
-  unsigned char *subkey = sodium_malloc (crypto_secretstream_xchacha20poly1305_KEYBYTES);
-
-  if (subkey == NULL)
-    g_error ("Out of locked memory for a key");
-  crypto_kdf_derive_from_key (subkey, crypto_secretstream_xchacha20poly1305_KEYBYTES,
-                              ATTACHMENT_KDF_ID, ATTACHMENT_KDF_CONTEXT, key->bytes);
-  return subkey;
-}
-
-GBytes *
-fb_data_key_seal_bytes (FbDataKey  *key,
-                        const char *doc_id,
-                        const char *name,
-                        GBytes     *plain)
-{
-  crypto_secretstream_xchacha20poly1305_state state;
-  g_autofree char *ad = NULL;
-  const guchar *data;
-  unsigned char *subkey;
-  GByteArray *out;
-  gsize len;
-  gsize done = 0;
-
-  g_return_val_if_fail (key != NULL, NULL);
-  g_return_val_if_fail (doc_id != NULL && name != NULL, NULL);
-  g_return_val_if_fail (plain != NULL, NULL);
-
-  data = g_bytes_get_data (plain, &len);
-  ad = attachment_ad (doc_id, name);
-  subkey = attachment_subkey (key);
-  out = g_byte_array_sized_new (crypto_secretstream_xchacha20poly1305_HEADERBYTES + len +
-                                (len / ATTACHMENT_CHUNK + 1) *
-                                crypto_secretstream_xchacha20poly1305_ABYTES);
-  g_byte_array_set_size (out, crypto_secretstream_xchacha20poly1305_HEADERBYTES);
-  crypto_secretstream_xchacha20poly1305_init_push (&state, out->data, subkey);
-  sodium_free (subkey);
-
-  /* At least one chunk, the last one final: an empty file too. */
-  do
-    {
-      gsize n = MIN (len - done, ATTACHMENT_CHUNK);
-      gboolean last = done + n == len;
-      guint at = out->len;
-
-      g_byte_array_set_size (out, at + n + crypto_secretstream_xchacha20poly1305_ABYTES);
-      crypto_secretstream_xchacha20poly1305_push (&state, out->data + at, NULL,
-                                                  data + done, n,
-                                                  (const unsigned char *) ad, strlen (ad),
-                                                  last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0);
-      done += n;
-    }
-  while (done < len);
-  sodium_memzero (&state, sizeof state);
-
-  return g_byte_array_free_to_bytes (out);
-}
-
-GBytes *
-fb_data_key_open_bytes (FbDataKey   *key,
-                        const char  *doc_id,
-                        const char  *name,
-                        GBytes      *sealed,
-                        GError     **error)
-{
-  crypto_secretstream_xchacha20poly1305_state state;
-  g_autofree char *ad = NULL;
-  const guchar *data;
-  unsigned char *subkey;
-  GByteArray *out;
-  gsize len;
-  gsize at = crypto_secretstream_xchacha20poly1305_HEADERBYTES;
-  unsigned char tag = 0;
-  int status;
-
-  g_return_val_if_fail (key != NULL, NULL);
-  g_return_val_if_fail (doc_id != NULL && name != NULL, NULL);
-  g_return_val_if_fail (sealed != NULL, NULL);
-
-  data = g_bytes_get_data (sealed, &len);
-  if (len < crypto_secretstream_xchacha20poly1305_HEADERBYTES +
-            crypto_secretstream_xchacha20poly1305_ABYTES)
-    {
-      g_set_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE,
-                   "The attachment %s of %s could not be decrypted (too short)", name, doc_id);
-      return NULL;
-    }
-
-  ad = attachment_ad (doc_id, name);
-  subkey = attachment_subkey (key);
-  status = crypto_secretstream_xchacha20poly1305_init_pull (&state, data, subkey);
-  sodium_free (subkey);
-  out = g_byte_array_sized_new (len);
-
-  while (status == 0 && tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL && at < len)
-    {
-      gsize n = MIN (len - at, ATTACHMENT_CHUNK + crypto_secretstream_xchacha20poly1305_ABYTES);
-      unsigned long long plain_len = 0;
-      guint start = out->len;
-
-      if (n < crypto_secretstream_xchacha20poly1305_ABYTES)
-        {
-          status = -1;
-          break;
-        }
-      g_byte_array_set_size (out, start + n - crypto_secretstream_xchacha20poly1305_ABYTES);
-      status = crypto_secretstream_xchacha20poly1305_pull (&state, out->data + start, &plain_len,
-                                                           &tag, data + at, n,
-                                                           (const unsigned char *) ad, strlen (ad));
-      g_byte_array_set_size (out, start + (guint) plain_len);
-      at += n;
-    }
-  sodium_memzero (&state, sizeof state);
-
-  /* Every chunk authentic, the final one seen, nothing after it. */
-  if (status != 0 || tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL || at != len)
-    {
-      g_byte_array_unref (out);
-      g_set_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE,
-                   "The attachment %s of %s could not be decrypted (it does not authenticate)",
-                   name, doc_id);
-      return NULL;
-    }
-
-  return g_byte_array_free_to_bytes (out);
 }

@@ -14,6 +14,15 @@ G_BEGIN_DECLS
 #define FB_CRYPTO_KEYS_TYPE "keys"
 /* The one member that holds an encrypted document's content. */
 #define FB_CRYPTO_MEMBER    "fieldbook_encrypted"
+/* Inside the sealed content: the attachments' names, content types,
+ * sizes and digests (fb-crypto-attachments.c). */
+#define FB_CRYPTO_ATTACHMENTS_MEMBER "fieldbook_attachments"
+/* An "_attachments" entry whose data is sealed on the server, and the
+ * server's digest and length of that sealed data (what a stub names it by;
+ * "digest" and "length" stay those of the plain bytes). */
+#define FB_CRYPTO_ATTACHMENT_ENCRYPTED "encrypted"
+#define FB_CRYPTO_SEALED_DIGEST        "sealed_digest"
+#define FB_CRYPTO_SEALED_LENGTH        "sealed_length"
 
 /* How much a new wrapping costs (an unwrap uses the limits stored with
  * it). Moderate (libsodium's: 256 MiB, about a second on a laptop) unless
@@ -57,14 +66,18 @@ FbDataKey   *fb_data_key_unwrap          (JsonObject  *keys_doc,
                                           GError     **error);
 
 /* @doc with everything but its "_" members ("_id", "_rev", "_deleted",
- * "_revisions", "_attachments" …) sealed in one FB_CRYPTO_MEMBER
+ * "_revisions" …) sealed in one FB_CRYPTO_MEMBER; of "_attachments", the
+ * names and sizes of the entries marked FB_CRYPTO_ATTACHMENT_ENCRYPTED are
+ * sealed with it and the server gets their data (already sealed with
+ * fb_data_key_seal_bytes ()) under fb_data_key_attachment_server_name ()
  * (XChaCha20-Poly1305 IETF, a random nonce, the "_id" and the format
  * version as associated data, so that a ciphertext cannot be moved to
  * another document). A deletion has nothing to seal and stays as it is. */
 JsonObject  *fb_data_key_encrypt_document (FbDataKey  *key,
                                            JsonObject *doc);
 /* The plain document of @doc: a document that is not encrypted comes
- * back as it is (a copy). FB_SYNC_ERROR_UNDECRYPTABLE when it fails to
+ * back as it is (a copy). Its sealed attachments come back under their
+ * names as stubs marked FB_CRYPTO_ATTACHMENT_ENCRYPTED. FB_SYNC_ERROR_UNDECRYPTABLE when it fails to
  * authenticate (tampered, moved, another key). */
 JsonObject  *fb_data_key_decrypt_document (FbDataKey   *key,
                                            JsonObject  *doc,
@@ -89,6 +102,14 @@ GBytes      *fb_data_key_open_bytes      (FbDataKey   *key,
                                           const char  *name,
                                           GBytes      *sealed,
                                           GError     **error);
+
+/* The name under which the server stores the sealed data of attachment
+ * @name of document @doc_id: a keyed BLAKE2b hash (crypto_generichash under
+ * a subkey of @key) of both, in hex, so that the server does not learn the
+ * name and two documents' attachments of one name do not look alike. */
+char        *fb_data_key_attachment_server_name (FbDataKey  *key,
+                                                 const char *doc_id,
+                                                 const char *name);
 
 /* Zeroes the secret string *@secret (a password, a passphrase, an
  * Authorization header) with sodium_memzero (), which the compiler may not

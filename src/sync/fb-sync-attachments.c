@@ -12,6 +12,7 @@
 #include "fb-attachments.h"
 #include "fb-couch-client-private.h"
 #include "fb-couch-document.h"
+#include "fb-crypto.h"
 #include "fb-item-body.h"
 #include "fb-sync-run-private.h"
 
@@ -19,41 +20,66 @@
  * attachment the server has, the data of each new one inline in
  * _bulk_docs) and, after the pull, downloading the files this device does
  * not have yet (GET /db/doc/att). Every byte of an attachment passes
- * _fb_sync_attachment_bytes_out () or _in (). */
+ * attachment_bytes_out () or _in (). */
 
 /* ---- The one place attachment bytes pass ---- */
 
-/* The bytes of an attachment as they go to the server. The database's
- * end-to-end encryption (fb-couch-crypt.c) is to seal them here
- * (crypto_secretstream); until it does, an encrypted database gets no
- * attachment data at all: the item stays pending and says why. */
-GBytes *
-_fb_sync_attachment_bytes_out (FbCouchClient  *client,
-                               GBytes         *plain,
-                               GError        **error)
+/* The bytes of attachment @name of document @doc_id as they go to the
+ * server: sealed (fb_data_key_seal_bytes ()) when the database is end-to-end
+ * encrypted. */
+static GBytes *
+attachment_bytes_out (FbCouchClient *client,
+                      const char    *doc_id,
+                      const char    *name,
+                      GBytes        *plain)
 {
-  if (fb_couch_client_get_data_key (client) != NULL)
-    {
-      g_set_error_literal (error, FB_SYNC_ERROR, FB_SYNC_ERROR_SERVER,
-                           _("Attachments cannot be sent to an encrypted database yet; the item is kept on this device"));
-      return NULL;
-    }
+  FbDataKey *key = fb_couch_client_get_data_key (client);
+
+  if (key != NULL)
+    return fb_data_key_seal_bytes (key, doc_id, name, plain);
   return g_bytes_ref (plain);
 }
 
-/* The bytes of an attachment as they came from the server (see above). */
-GBytes *
-_fb_sync_attachment_bytes_in (FbCouchClient  *client,
-                              GBytes         *received,
-                              GError        **error)
+/* The bytes of @attachment as they came from the server: opened when they
+ * are sealed. Bytes that do not open (tampered, moved from another
+ * attachment, another key) are refused in words. */
+static GBytes *
+attachment_bytes_in (FbCouchClient       *client,
+                     const FbAttachment  *attachment,
+                     GBytes              *received,
+                     GError             **error)
 {
-  if (fb_couch_client_get_data_key (client) != NULL)
+  FbDataKey *key = fb_couch_client_get_data_key (client);
+  g_autoptr(GError) local_error = NULL;
+  GBytes *plain;
+
+  if (!attachment->encrypted)
+    return g_bytes_ref (received);
+
+  plain = key != NULL ? fb_data_key_open_bytes (key, attachment->item_id, attachment->name,
+                                                received, &local_error)
+                      : NULL;
+  if (plain == NULL)
     {
-      g_set_error_literal (error, FB_SYNC_ERROR, FB_SYNC_ERROR_SERVER,
-                           _("Attachments of an encrypted database cannot be read yet"));
-      return NULL;
+      if (local_error != NULL)
+        g_message ("%s", local_error->message);
+      g_set_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE,
+                   _("The attachment “%s” could not be decrypted; it was not kept"),
+                   attachment->name);
     }
-  return g_bytes_ref (received);
+  return plain;
+}
+
+/* The name the server keeps @attachment's data under. */
+static char *
+server_name_of (FbCouchClient      *client,
+                const FbAttachment *attachment)
+{
+  FbDataKey *key = fb_couch_client_get_data_key (client);
+
+  if (attachment->encrypted && key != NULL)
+    return fb_data_key_attachment_server_name (key, attachment->item_id, attachment->name);
+  return g_strdup (attachment->name);
 }
 
 /* ---- Push ---- */
@@ -66,19 +92,42 @@ server_has (JsonObject *entry,
             const char *name)
 {
   JsonObject *base_entry = fb_body_get_object (base_attachments, name);
-  JsonNode *stub = json_object_get_member (entry, "stub");
 
-  if (stub != NULL && JSON_NODE_HOLDS_VALUE (stub) && json_node_get_boolean (stub))
+  if (fb_body_get_boolean (entry, "stub"))
     return TRUE;
   return base_entry != NULL &&
          g_strcmp0 (fb_body_get_string (base_entry, "digest"), fb_body_get_string (entry, "digest")) == 0;
+}
+
+/* With encryption: the entry (of @entry or of the base) that knows the
+ * server's sealed data of these plain bytes, or NULL when the server may
+ * have them only plain (from before encryption was on) or not at all. */
+static JsonObject *
+server_sealed (JsonObject *entry,
+               JsonObject *base_attachments,
+               const char *name)
+{
+  JsonObject *base_entry = fb_body_get_object (base_attachments, name);
+
+  if (fb_body_get_boolean (entry, "stub") && fb_body_get_boolean (entry, FB_CRYPTO_ATTACHMENT_ENCRYPTED) &&
+      fb_body_has_string (entry, FB_CRYPTO_SEALED_DIGEST))
+    return entry;
+  if (base_entry != NULL &&
+      g_strcmp0 (fb_body_get_string (base_entry, "digest"), fb_body_get_string (entry, "digest")) == 0 &&
+      fb_body_get_boolean (base_entry, FB_CRYPTO_ATTACHMENT_ENCRYPTED) &&
+      fb_body_has_string (base_entry, FB_CRYPTO_SEALED_DIGEST))
+    return base_entry;
+  return NULL;
 }
 
 static JsonObject *
 stub_of (JsonObject *entry)
 {
   JsonObject *stub = json_object_new ();
-  const char *copied[] = { "content_type", "length", "digest", "revpos", NULL };
+  const char *copied[] = {
+    "content_type", "length", "digest", "revpos",
+    FB_CRYPTO_ATTACHMENT_ENCRYPTED, FB_CRYPTO_SEALED_DIGEST, FB_CRYPTO_SEALED_LENGTH, NULL
+  };
 
   json_object_set_boolean_member (stub, "stub", TRUE);
   for (guint i = 0; copied[i] != NULL; i++)
@@ -87,8 +136,27 @@ stub_of (JsonObject *entry)
   return stub;
 }
 
+/* CouchDB's digest of @bytes: "md5-" and the MD5 in base64. */
+static char *
+couch_digest (GBytes *bytes)
+{
+  g_autoptr(GChecksum) md5 = g_checksum_new (G_CHECKSUM_MD5);
+  guint8 raw[16];
+  gsize len = sizeof raw;
+  g_autofree char *base64 = NULL;
+
+  g_checksum_update (md5, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_checksum_get_digest (md5, raw, &len);
+  base64 = g_base64_encode (raw, len);
+  return g_strconcat ("md5-", base64, NULL);
+}
+
+/* @entry's data inline, as the server is to get it. With encryption, also
+ * what the sealed list and the recorded base say of it (the plain bytes'
+ * size and digest, the sealed data's). */
 static JsonObject *
 inline_entry (FbSyncRun   *run,
+              const char  *doc_id,
               const char  *name,
               JsonObject  *entry,
               GError     **error)
@@ -107,26 +175,67 @@ inline_entry (FbSyncRun   *run,
   plain = g_file_load_bytes (file, run->cancellable, NULL, error);
   if (plain == NULL)
     return NULL;
-  sent = _fb_sync_attachment_bytes_out (run->client, plain, error);
-  if (sent == NULL)
-    return NULL;
+  sent = attachment_bytes_out (run->client, doc_id, name, plain);
 
   data = g_bytes_get_data (sent, &len);
   base64 = g_base64_encode (data, len);
   out = json_object_new ();
   json_object_set_string_member (out, "content_type", fb_body_get_string (entry, "content_type"));
   json_object_set_string_member (out, "data", base64);
+  if (sent != plain)
+    {
+      g_autofree char *sealed_digest = couch_digest (sent);
+
+      json_object_set_int_member (out, "length", (gint64) g_bytes_get_size (plain));
+      json_object_set_string_member (out, "digest", fb_body_get_string (entry, "digest"));
+      json_object_set_boolean_member (out, FB_CRYPTO_ATTACHMENT_ENCRYPTED, TRUE);
+      json_object_set_string_member (out, FB_CRYPTO_SEALED_DIGEST, sealed_digest);
+      json_object_set_int_member (out, FB_CRYPTO_SEALED_LENGTH, (gint64) len);
+    }
   return out;
 }
 
+/* What the server will have of an entry sent as @out: the base to
+ * record after the push (without the data). */
+static JsonObject *
+recorded_of (JsonObject *out)
+{
+  JsonObject *recorded = stub_of (out);
+
+  json_object_remove_member (recorded, "stub");
+  return recorded;
+}
+
+void
+_fb_sync_attachments_set_revpos (JsonObject *base,
+                                 const char *rev)
+{
+  JsonObject *attachments = fb_body_get_object (base, FB_BODY_ATTACHMENTS);
+  gint64 generation = g_ascii_strtoll (rev, NULL, 10);
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  if (attachments == NULL || generation <= 0)
+    return;
+  json_object_iter_init (&iter, attachments);
+  while (json_object_iter_next (&iter, &name, &node))
+    if (JSON_NODE_HOLDS_OBJECT (node) && !json_object_has_member (json_node_get_object (node), "revpos"))
+      json_object_set_int_member (json_node_get_object (node), "revpos", generation);
+}
+
 char *
-_fb_sync_attachments_document_json (FbSyncRun  *run,
-                                    FbItem     *item,
-                                    gboolean   *uploads,
-                                    GError    **error)
+_fb_sync_attachments_document_json (FbSyncRun   *run,
+                                    FbItem      *item,
+                                    gboolean    *uploads,
+                                    JsonObject **base_to_record,
+                                    GError     **error)
 {
   g_autoptr(JsonObject) doc = NULL;
   g_autoptr(JsonObject) sent = json_object_new ();
+  g_autoptr(JsonObject) recorded = json_object_new ();
+  g_autoptr(GError) local_error = NULL;
+  gboolean sealed = fb_couch_client_get_data_key (run->client) != NULL;
   JsonObject *attachments;
   JsonObject *base_attachments;
   JsonObjectIter iter;
@@ -134,6 +243,7 @@ _fb_sync_attachments_document_json (FbSyncRun  *run,
   JsonNode *node;
 
   *uploads = FALSE;
+  *base_to_record = NULL;
   if (fb_item_get_deleted (item) ||
       fb_body_get_object (fb_item_get_body (item), FB_BODY_ATTACHMENTS) == NULL)
     return fb_couch_document_to_json (item);
@@ -145,32 +255,63 @@ _fb_sync_attachments_document_json (FbSyncRun  *run,
   if (fb_item_get_base_rev (item) == NULL)
     base_attachments = NULL;
 
-  json_object_iter_init (&iter, attachments);
-  while (json_object_iter_next (&iter, &name, &node))
+  json_object_iter_init_ordered (&iter, attachments);
+  while (json_object_iter_next_ordered (&iter, &name, &node))
     {
       JsonObject *entry;
+      JsonObject *known;
       JsonObject *out;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       entry = json_node_get_object (node);
-      if (fb_item_get_base_rev (item) != NULL && server_has (entry, base_attachments, name))
+      if (sealed && (known = server_sealed (entry, base_attachments, name)) != NULL)
+        {
+          out = stub_of (known);
+          json_object_set_object_member (recorded, name, stub_of (known));
+          json_object_set_object_member (sent, name, out);
+          continue;
+        }
+      if (!sealed && server_has (entry, base_attachments, name))
         {
           json_object_set_object_member (sent, name, stub_of (entry));
           continue;
         }
 
-      out = inline_entry (run, name, entry, error);
+      out = inline_entry (run, fb_item_get_id (item), name, entry, &local_error);
+      if (out == NULL && sealed && fb_body_get_boolean (entry, "stub") &&
+          !fb_body_get_boolean (entry, FB_CRYPTO_ATTACHMENT_ENCRYPTED) &&
+          g_error_matches (local_error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND))
+        {
+          /* The server's plain data from before encryption, not on this
+           * device to be sealed: left as it is until it is downloaded and
+           * the item next goes. */
+          g_clear_error (&local_error);
+          json_object_set_object_member (recorded, name, stub_of (entry));
+          json_object_set_object_member (sent, name, stub_of (entry));
+          continue;
+        }
       if (out == NULL)
         {
-          g_prefix_error (error, _("The attachment “%s” could not be sent: "), name);
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                      _("The attachment “%s” could not be sent: "), name);
           return NULL;
         }
+      json_object_set_object_member (recorded, name, recorded_of (out));
       json_object_set_object_member (sent, name, out);
       *uploads = TRUE;
     }
 
   json_object_set_object_member (doc, FB_BODY_ATTACHMENTS, g_steal_pointer (&sent));
+  if (sealed)
+    {
+      /* The body as it is, with what the server now holds of each
+       * attachment: the next push sends stubs of the sealed data. */
+      JsonObject *base = fb_body_copy (fb_item_get_body (item));
+
+      json_object_set_object_member (base, FB_BODY_ATTACHMENTS, g_steal_pointer (&recorded));
+      *base_to_record = base;
+    }
   return fb_body_to_string (doc);
 }
 
@@ -240,7 +381,7 @@ download_read_cb (GObject      *object,
       return;
     }
 
-  plain = _fb_sync_attachment_bytes_in (run->client, bytes, &error);
+  plain = attachment_bytes_in (run->client, attachment, bytes, &error);
   if (plain != NULL)
     {
       in = g_memory_input_stream_new_from_bytes (plain);
@@ -263,8 +404,10 @@ download_next (Download *download)
   FbCouchClient *client = run->client;
   FbAttachment *attachment;
   g_autofree char *id = NULL;
+  g_autofree char *server_name = NULL;
   g_autofree char *name = NULL;
   g_autofree char *url = NULL;
+
   if (download->next >= download->missing->len)
     {
       download_free (download);
@@ -280,7 +423,8 @@ download_next (Download *download)
       return;
     }
   id = g_uri_escape_string (attachment->item_id, NULL, FALSE);
-  name = g_uri_escape_string (attachment->name, NULL, FALSE);
+  server_name = server_name_of (client, attachment);
+  name = g_uri_escape_string (server_name, NULL, FALSE);
   url = g_strconcat (client->server_url, client->db_path, "/", id, "/", name, NULL);
   g_clear_object (&download->msg);
   download->msg = soup_message_new ("GET", url);

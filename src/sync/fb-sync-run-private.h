@@ -89,18 +89,20 @@ void     _fb_sync_run_push_fill       (FbSyncRun   *run);
 
 /* fb-sync-attachments.c */
 /* The push's JSON text of @item: attachments the server has as stubs, new
- * ones inline (*@uploads then TRUE). NULL when one cannot be sent. */
-char    *_fb_sync_attachments_document_json (FbSyncRun  *run,
-                                             FbItem     *item,
-                                             gboolean   *uploads,
-                                             GError    **error);
+ * ones inline (*@uploads then TRUE). NULL when one cannot be sent. With
+ * end-to-end encryption, *@base_to_record is the body to keep as the base
+ * once the server has it (what it holds of each sealed attachment), else
+ * NULL. */
+char    *_fb_sync_attachments_document_json (FbSyncRun   *run,
+                                             FbItem      *item,
+                                             gboolean    *uploads,
+                                             JsonObject **base_to_record,
+                                             GError     **error);
+/* A base to record for the push that made @rev: its new attachments'
+ * revpos is @rev's generation, as the server's is. */
+void     _fb_sync_attachments_set_revpos    (JsonObject  *base,
+                                             const char  *rev);
 /* After the pull: downloads the files the store lacks, then succeeds. */
 void     _fb_sync_run_download_attachments  (FbSyncRun  *run);
-GBytes  *_fb_sync_attachment_bytes_out      (FbCouchClient  *client,
-                                             GBytes         *plain,
-                                             GError        **error);
-GBytes  *_fb_sync_attachment_bytes_in       (FbCouchClient  *client,
-                                             GBytes         *received,
-                                             GError        **error);
 
 G_END_DECLS

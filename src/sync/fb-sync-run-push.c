@@ -29,6 +29,7 @@
 typedef struct {
   FbSyncRun        *run;
   GHashTable *items;     /* id → FbItem as sent */
+  GHashTable *bases;     /* id → JsonObject to keep as its base, if not its body */
   GPtrArray  *conflicts; /* ids (owned by @items) */
   gboolean    answered;  /* no longer counted in push_in_flight */
 } PushBatch;
@@ -44,6 +45,7 @@ push_batch_free (PushBatch *batch)
     g_hash_table_remove (batch->run->in_flight, key);
 
   g_clear_pointer (&batch->items, g_hash_table_unref);
+  g_clear_pointer (&batch->bases, g_hash_table_unref);
   g_clear_pointer (&batch->conflicts, g_ptr_array_unref);
   g_clear_object (&batch->run);
   g_free (batch);
@@ -280,10 +282,16 @@ apply_push_results (PushBatch  *batch,
       if (err == NULL)
         {
           const char *rev = json_object_get_string_member_with_default (res, "rev", NULL);
+          JsonObject *base = g_hash_table_lookup (batch->bases, id);
 
           if (rev == NULL)
             continue;
-          if (!fb_store_mark_item_pushed (run->store, item, rev, error))
+          if (base != NULL)
+            _fb_sync_attachments_set_revpos (base, rev);
+          if (base != NULL
+              ? !fb_store_mark_pushed (run->store, id, fb_item_get_local_seq (item), rev, base,
+                                       fb_item_get_deleted (item), error)
+              : !fb_store_mark_item_pushed (run->store, item, rev, error))
             goto fail;
           run->stats.pushed++;
           g_hash_table_replace (run->pushed_revs, g_strdup (id), g_strdup (rev));
@@ -404,6 +412,7 @@ collect_batch (FbSyncRun  *run,
 
   batch->run = g_object_ref (run);
   batch->items = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  batch->bases = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) json_object_unref);
   batch->conflicts = g_ptr_array_new ();
 
   while (g_hash_table_size (batch->items) == 0)
@@ -424,6 +433,7 @@ collect_batch (FbSyncRun  *run,
           guint tried = GPOINTER_TO_UINT (g_hash_table_lookup (run->attempts, id));
           g_autofree char *json = NULL;
           g_autoptr(GError) refused = NULL;
+          g_autoptr(JsonObject) base = NULL;
           gboolean uploads = FALSE;
 
           if (g_hash_table_contains (run->in_flight, id))
@@ -440,7 +450,7 @@ collect_batch (FbSyncRun  *run,
               continue;
             }
 
-          json = _fb_sync_attachments_document_json (run, item, &uploads, &refused);
+          json = _fb_sync_attachments_document_json (run, item, &uploads, &base, &refused);
           if (json == NULL)
             {
               /* Its attachment cannot go: it stays pending, and says why. */
@@ -462,6 +472,8 @@ collect_batch (FbSyncRun  *run,
           run->after_seq = MAX (run->after_seq, fb_item_get_local_seq (item));
           g_hash_table_insert (run->attempts, g_strdup (id), GUINT_TO_POINTER (tried + 1));
           g_hash_table_insert (batch->items, (gpointer) id, g_object_ref (item));
+          if (base != NULL)
+            g_hash_table_insert (batch->bases, (gpointer) id, g_steal_pointer (&base));
           g_ptr_array_add (docs, g_steal_pointer (&json));
           if (uploads)
             {

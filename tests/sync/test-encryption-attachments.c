@@ -1,0 +1,435 @@
+/* test-encryption-attachments.c: attachments of an end-to-end encrypted database, against a real server */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "test-encryption-attachments"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fb-attachments.h"
+#include "fb-crypto.h"
+#include "fb-item-body.h"
+#include "fb-store.h"
+#include "fb-sync-manager.h"
+#include "fb-test-peer.h"
+#include "fb-test-server.h"
+
+#define ADMIN      "admin"
+#define PASSWORD   "s3cret"
+#define PASSPHRASE "correct horse battery staple"
+/* What the photos hold, where a reader of the server would look for it. */
+#define SECRET     "HERON-NEST-AT-THE-WEIR"
+
+static FbTestServer *server;
+
+typedef struct
+{
+  FbTestPeer *peer;
+  GPtrArray  *rejected;  /* the item-rejected messages */
+} Device;
+
+static void
+item_rejected_cb (FbSyncManager *manager,
+                  const char    *id,
+                  const char    *message,
+                  Device        *device)
+{
+  g_ptr_array_add (device->rejected, g_strdup (message));
+}
+
+static void
+device_free (Device *device)
+{
+  g_signal_handlers_disconnect_by_data (device->peer->manager, device);
+  fb_test_peer_free (device->peer);
+  g_ptr_array_unref (device->rejected);
+  g_free (device);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Device, device_free)
+
+static Device *
+device_new (const char *db,
+            const char *passphrase)
+{
+  Device *device = g_new0 (Device, 1);
+
+  device->peer = fb_test_peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
+  device->rejected = g_ptr_array_new_with_free_func (g_free);
+  fb_sync_manager_set_passphrase (device->peer->manager, passphrase);
+  g_signal_connect (device->peer->manager, "item-rejected", G_CALLBACK (item_rejected_cb), device);
+  return device;
+}
+
+static FbSyncStats *
+device_sync (Device *device)
+{
+  g_autoptr(GError) error = NULL;
+  FbSyncStats *stats = fb_test_peer_sync_full (device->peer, &error);
+
+  g_assert_no_error (error);
+  return stats;
+}
+
+/* A photo's bytes: the secret again and again, between every byte value,
+ * over more than one 64 KiB chunk. */
+static GBytes *
+photo_bytes (gsize size)
+{
+  guchar *data = g_malloc (size);
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (i / 64) % 2 == 0 ? (guchar) SECRET[i % strlen (SECRET)] : (guchar) (i * 7);
+  return g_bytes_new_take (data, size);
+}
+
+static void
+attach (Device     *device,
+        const char *id,
+        const char *name,
+        GBytes     *bytes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bytes);
+  g_autoptr(FbAttachment) attachment = NULL;
+
+  attachment = fb_store_add_attachment (device->peer->store, id, name, NULL, in, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* The bytes of attachment @name of @id on @device; NULL when the file is
+ * not there. */
+static GBytes *
+local_bytes (Device     *device,
+             const char *id,
+             const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbAttachment) attachment = fb_store_get_attachment (device->peer->store, id, name, &error);
+  g_autoptr(GFile) file = NULL;
+  GBytes *bytes;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (attachment);
+  if (attachment->sha256 == NULL)
+    return NULL;
+  file = fb_store_get_attachment_file (device->peer->store, attachment->digest, &error);
+  g_assert_no_error (error);
+  bytes = g_file_load_bytes (file, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return bytes;
+}
+
+/* Document @id as the server stores it now, its attachments' data inline. */
+static JsonObject *
+server_doc (const char *db,
+            const char *id)
+{
+  g_autofree char *path = g_strdup_printf ("%s/%s?attachments=true", db, id);
+  g_autoptr(JsonNode) doc = NULL;
+  guint status = 0;
+
+  doc = fb_test_server_request (server, "GET", path, NULL, &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  return json_object_ref (json_node_get_object (doc));
+}
+
+static gboolean
+holds (const guchar *data,
+       gsize         len,
+       const char   *word)
+{
+  gsize n = strlen (word);
+
+  for (gsize i = 0; i + n <= len; i++)
+    if (memcmp (data + i, word, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Nothing the server stores for @id now — the document's text, any
+ * attachment's name, content type or bytes — shows @words. Returns how
+ * many attachments it holds. */
+static guint
+assert_server_sees_none_of (const char         *db,
+                            const char         *id,
+                            const char * const *words)
+{
+  g_autoptr(JsonObject) doc = server_doc (db, id);
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), doc);
+  g_autofree char *text = json_to_string (node, FALSE);
+  JsonObject *attachments = fb_body_get_object (doc, "_attachments");
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *entry;
+  guint n = 0;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    g_assert_null (strstr (text, words[i]));
+  if (attachments == NULL)
+    return 0;
+
+  json_object_iter_init (&iter, attachments);
+  while (json_object_iter_next (&iter, &name, &entry))
+    {
+      JsonObject *att = json_node_get_object (entry);
+      g_autofree guchar *data = NULL;
+      gsize len = 0;
+
+      g_assert_cmpstr (fb_body_get_string (att, "content_type"), ==, "application/octet-stream");
+      data = g_base64_decode (fb_body_get_string (att, "data"), &len);
+      g_assert_cmpuint (len, >, 0);
+      for (guint i = 0; words[i] != NULL; i++)
+        g_assert_false (holds (data, len, words[i]));
+      n++;
+    }
+  return n;
+}
+
+static void
+assert_bytes_equal (GBytes *a,
+                    GBytes *b)
+{
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_true (g_bytes_equal (a, b));
+}
+
+/* The server's digest of each attachment of @id, joined: sealed data sent
+ * again has another digest (a new random header), even of the same bytes. */
+static char *
+server_digests (const char *db,
+                 const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = fb_test_server_get_doc (server, db, id, &error);
+  g_autoptr(GString) out = g_string_new (NULL);
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *entry;
+
+  g_assert_no_error (error);
+  json_object_iter_init_ordered (&iter, fb_body_get_object (doc, "_attachments"));
+  while (json_object_iter_next_ordered (&iter, &name, &entry))
+    g_string_append_printf (out, "%s=%s;", name,
+                            fb_body_get_string (json_node_get_object (entry), "digest"));
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Attach on an encrypted device → sync → the server holds two sealed
+ * blobs under names that say nothing; a second device with the passphrase
+ * gets the same names and bytes; a text edit afterwards sends no data
+ * again. */
+static void
+test_round_trip (void)
+{
+  const char *db = "encrypted-attachments";
+  const char *words[] = { SECRET, "heron-nest", "weir-map", "image/", "application/pdf", NULL };
+  g_autoptr(Device) a = device_new (db, PASSPHRASE);
+  g_autoptr(Device) b = device_new (db, PASSPHRASE);
+  g_autoptr(GBytes) photo = photo_bytes (150 * 1024);
+  g_autoptr(GBytes) map = photo_bytes (3000);
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(FbAttachment) listed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *digests = NULL;
+  g_autofree char *after_edit = NULL;
+
+  id = fb_test_peer_create_note (a->peer, "Heron", "at the weir\n");
+  attach (a, id, "heron-nest.jpg", photo);
+  attach (a, id, "weir-map.pdf", map);
+  s = device_sync (a);
+  g_assert_cmpuint (s->pushed, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (fb_store_get_pending_count (a->peer->store), ==, 0);
+  g_assert_cmpuint (a->rejected->len, ==, 0);
+
+  g_assert_cmpuint (assert_server_sees_none_of (db, id, words), ==, 2);
+
+  /* An edit on the device that uploaded them: stubs only. */
+  digests = server_digests (db, id);
+  fb_test_peer_edit (a->peer, id, "text", "at the weir.\n");
+  s = device_sync (a);
+  g_assert_cmpuint (s->pushed, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  after_edit = server_digests (db, id);
+  g_assert_cmpstr (after_edit, ==, digests);
+  g_clear_pointer (&after_edit, g_free);
+  g_clear_pointer (&digests, g_free);
+
+  s = device_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (b->rejected->len, ==, 0);
+  got = local_bytes (b, id, "heron-nest.jpg");
+  assert_bytes_equal (got, photo);
+  g_clear_pointer (&got, g_bytes_unref);
+  got = local_bytes (b, id, "weir-map.pdf");
+  assert_bytes_equal (got, map);
+  listed = fb_store_get_attachment (b->peer->store, id, "weir-map.pdf", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (listed->content_type, ==, "application/pdf");
+  g_assert_cmpint (listed->length, ==, 3000);
+
+  /* A text edit on the second device: stubs only, the server keeps the
+   * data it has (its digests stay), and the first device still opens it. */
+  digests = server_digests (db, id);
+  fb_test_peer_edit (b->peer, id, "text", "at the weir, two eggs\n");
+  s = device_sync (b);
+  g_assert_cmpuint (s->pushed, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  after_edit = server_digests (db, id);
+  g_assert_cmpstr (after_edit, ==, digests);
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_clear_pointer (&got, g_bytes_unref);
+  got = local_bytes (a, id, "heron-nest.jpg");
+  assert_bytes_equal (got, photo);
+  g_assert_cmpuint (fb_store_get_pending_count (b->peer->store), ==, 0);
+
+  /* And the first device, whose own upload it was, sends stubs too. */
+  fb_test_peer_edit (a->peer, id, "title", "Heron, nest 4");
+  s = device_sync (a);
+  g_assert_cmpuint (s->pushed, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_clear_pointer (&after_edit, g_free);
+  after_edit = server_digests (db, id);
+  g_assert_cmpstr (after_edit, ==, digests);
+  g_assert_cmpuint (a->rejected->len + b->rejected->len, ==, 0);
+}
+
+/* A database with a plain note and its photo: turning encryption on sends
+ * the photo again sealed, and the server's current document keeps no plain
+ * copy of it. */
+static void
+test_turn_on (void)
+{
+  const char *db = "encrypted-attachments-later";
+  const char *words[] = { SECRET, "heron-nest", NULL };
+  g_autoptr(Device) a = device_new (db, NULL);
+  g_autoptr(Device) b = NULL;
+  g_autoptr(GBytes) photo = photo_bytes (70 * 1024);
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(JsonObject) plain = NULL;
+  g_autofree char *id = NULL;
+
+  id = fb_test_peer_create_note (a->peer, "Heron", "at the weir\n");
+  attach (a, id, "heron-nest.jpg", photo);
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  plain = server_doc (db, id);
+  g_assert_nonnull (fb_body_get_object (fb_body_get_object (plain, "_attachments"), "heron-nest.jpg"));
+
+  fb_sync_manager_set_passphrase (a->peer->manager, PASSPHRASE);
+  s = device_sync (a);
+  g_assert_cmpuint (s->encrypted, ==, 1);
+  g_assert_cmpuint (s->pushed, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (a->rejected->len, ==, 0);
+  g_assert_cmpuint (fb_store_get_pending_count (a->peer->store), ==, 0);
+  g_assert_cmpuint (assert_server_sees_none_of (db, id, words), ==, 1);
+
+  b = device_new (db, PASSPHRASE);
+  s = device_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  got = local_bytes (b, id, "heron-nest.jpg");
+  assert_bytes_equal (got, photo);
+}
+
+/* Someone with access to the server swaps the sealed data of two
+ * attachments (each would open on its own): neither is kept on the other
+ * device, the person is told, and the note and the first device's files
+ * stay as they were. */
+static void
+test_swapped_data_refused (void)
+{
+  const char *db = "encrypted-attachments-swapped";
+  g_autoptr(Device) a = device_new (db, PASSPHRASE);
+  g_autoptr(Device) b = device_new (db, PASSPHRASE);
+  g_autoptr(GBytes) photo = photo_bytes (2000);
+  g_autoptr(GBytes) other = photo_bytes (2100);
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *first_data = NULL;
+  JsonObject *attachments;
+  GList *names;
+  guint status = 0;
+
+  id = fb_test_peer_create_note (a->peer, "Heron", "at the weir\n");
+  attach (a, id, "one.jpg", photo);
+  attach (a, id, "two.jpg", other);
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  doc = server_doc (db, id);
+  attachments = fb_body_get_object (doc, "_attachments");
+  names = json_object_get_members (attachments);
+  g_assert_cmpuint (g_list_length (names), ==, 2);
+  {
+    JsonObject *x = json_object_get_object_member (attachments, names->data);
+    JsonObject *y = json_object_get_object_member (attachments, names->next->data);
+
+    first_data = g_strdup (json_object_get_string_member (x, "data"));
+    json_object_set_string_member (x, "data", json_object_get_string_member (y, "data"));
+    json_object_set_string_member (y, "data", first_data);
+    for (guint i = 0; i < 3; i++)
+      {
+        const char *server_members[] = { "digest", "length", "revpos" };
+
+        json_object_remove_member (x, server_members[i]);
+        json_object_remove_member (y, server_members[i]);
+      }
+  }
+  g_list_free (names);
+  node = json_node_init_object (json_node_alloc (), doc);
+  json = json_to_string (node, FALSE);
+  path = g_strdup_printf ("%s/%s", db, id);
+  g_clear_pointer (&node, json_node_unref);
+  node = fb_test_server_request (server, "PUT", path, json, &status, NULL);
+  g_assert_cmpuint (status, ==, 201);
+
+  s = device_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  item = fb_test_peer_get_item (b->peer, id);
+  g_assert_cmpstr (fb_item_get_text (item), ==, "at the weir\n");
+  g_assert_cmpuint (b->rejected->len, ==, 2);
+  g_assert_nonnull (strstr (b->rejected->pdata[0], "could not be decrypted"));
+  g_assert_null (local_bytes (b, id, "one.jpg"));
+  g_assert_null (local_bytes (b, id, "two.jpg"));
+
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  got = local_bytes (a, id, "one.jpg");
+  assert_bytes_equal (got, photo);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  fb_crypto_set_kdf_limits (FB_CRYPTO_KDF_INTERACTIVE);
+
+  server = fb_test_server_start (ADMIN, PASSWORD, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/encryption-attachments/round-trip", test_round_trip);
+  g_test_add_func ("/encryption-attachments/turn-on", test_turn_on);
+  g_test_add_func ("/encryption-attachments/swapped-data-refused", test_swapped_data_refused);
+
+  status = g_test_run ();
+
+  fb_test_server_free (server);
+  return status;
+}
