@@ -283,38 +283,59 @@ test_merge_still_works (void)
   g_assert_null (strstr (raw, "THREE"));
 }
 
-/* Turning encryption on for a database that has plain notes: every one is
- * sent again sealed. */
+/* Turning encryption on for a database that has 1,000 plain notes: every
+ * one is sent again sealed, in batches, and none is readable on the server
+ * afterwards; another device with the passphrase gets them all. */
 static void
 test_turn_on (void)
 {
   const char *db = "encrypted-later";
   g_autoptr(Device) a = device_new (db, NULL);
+  g_autoptr(Device) b = NULL;
   g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(GBytes) all = NULL;
   g_autofree char *first = NULL;
-  g_autofree char *second = NULL;
   g_autofree char *raw = NULL;
+  guint status = 0;
 
-  first = fb_test_peer_create_note (a, "Plain one", "p1\n");
-  second = fb_test_peer_create_note (a, "Plain two", "p2\n");
+  first = fb_test_peer_create_note (a, "Plain note 0", "plain text 0\n");
+  for (guint i = 1; i < 1000; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Plain note %u", i);
+      g_autofree char *text = g_strdup_printf ("plain text %u\n", i);
+      g_autofree char *id = fb_test_peer_create_note (a, title, text);
+    }
   s = device_sync (a);
+  g_assert_cmpuint (s->pushed, ==, 1000);
   g_clear_pointer (&s, fb_sync_stats_free);
   raw = server_raw (db, first);
-  g_assert_nonnull (strstr (raw, "Plain one"));
+  g_assert_nonnull (strstr (raw, "Plain note 0"));
   g_clear_pointer (&raw, g_free);
 
   fb_sync_manager_set_passphrase (a->manager, PASSPHRASE);
   s = device_sync (a);
-  g_assert_cmpuint (s->encrypted, ==, 2);
-  g_assert_cmpuint (s->pushed, ==, 2);
+  g_assert_cmpuint (s->encrypted, ==, 1000);
+  g_assert_cmpuint (s->pushed, ==, 1000);
   g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 0);
+  g_clear_pointer (&s, fb_sync_stats_free);
 
-  raw = server_raw (db, first);
-  g_assert_null (strstr (raw, "Plain one"));
-  g_clear_pointer (&raw, g_free);
-  raw = server_raw (db, second);
-  g_assert_null (strstr (raw, "Plain two"));
+  all = fb_test_server_request_raw (server, "GET", "encrypted-later/_all_docs?include_docs=true",
+                                    NULL, &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  raw = g_strndup (g_bytes_get_data (all, NULL), g_bytes_get_size (all));
+  g_assert_null (strstr (raw, "Plain note"));
+  g_assert_null (strstr (raw, "plain text"));
   g_assert_nonnull (strstr (raw, FB_CRYPTO_MEMBER));
+
+  b = device_new (db, PASSPHRASE);
+  s = device_sync (b);
+  g_assert_cmpuint (n_items (b), ==, 1000);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  {
+    g_autoptr(FbItem) item = fb_test_peer_get_item (b, first);
+
+    g_assert_cmpstr (fb_item_get_title (item), ==, "Plain note 0");
+  }
 }
 
 /* Someone without the key changes a sealed document on the server: it is
