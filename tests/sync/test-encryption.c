@@ -14,6 +14,7 @@
 #include "fb-sync-manager.h"
 #include "fb-test-peer.h"
 #include "fb-test-server.h"
+#include "fb-test-wait.h"
 
 #define ADMIN      "admin"
 #define PASSWORD   "s3cret"
@@ -338,6 +339,81 @@ test_turn_on (void)
   }
 }
 
+/* One device changes the passphrase. A device that has the data key open
+ * keeps syncing (the key is the same, only its wrapping changed); one that
+ * starts with the old passphrase (as after a restart, from its keyring) is
+ * asked for the new one once, reads nothing before, and then syncs both
+ * ways. The old passphrase opens nothing any more. */
+static void
+test_passphrase_changed_elsewhere (void)
+{
+  const char *db = "encrypted-new-passphrase";
+  const char *new_passphrase = "a longer field passphrase";
+  g_autoptr(Device) a = device_new (db, PASSPHRASE);
+  g_autoptr(Device) b = device_new (db, PASSPHRASE);
+  g_autoptr(Device) c = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autofree char *id = NULL;
+
+  id = fb_test_peer_create_note (a, "Plot 9", "before\n");
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = device_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  fb_sync_manager_change_passphrase_async (a->manager, new_passphrase, NULL,
+                                           fb_test_got_result_cb, &result);
+  WAIT_UNTIL (result != NULL, FB_TEST_PEER_DEADLINE_MS);
+  g_assert_true (fb_sync_manager_change_passphrase_finish (a->manager, result, &error));
+  g_assert_no_error (error);
+  fb_test_peer_edit (a, id, "text", "after\n");
+  s = device_sync (a);
+  g_assert_cmpuint (s->pushed, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  s = device_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  item = fb_test_peer_get_item (b, id);
+  g_assert_cmpstr (fb_item_get_text (item), ==, "after\n");
+  g_clear_object (&item);
+
+  /* Starting with the old one: asked, nothing read. */
+  c = device_new (db, PASSPHRASE);
+  s = fb_test_peer_sync_full (c, &error);
+  g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_WRONG_PASSPHRASE);
+  g_clear_error (&error);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpint (fb_sync_manager_get_state (c->manager), ==, FB_SYNC_STATE_NEEDS_ATTENTION);
+  g_assert_cmpuint (n_items (c), ==, 0);
+
+  /* Given the new one once, it reads everything and goes on syncing. */
+  fb_sync_manager_set_passphrase (c->manager, new_passphrase);
+  s = device_sync (c);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  item = fb_test_peer_get_item (c, id);
+  g_assert_cmpstr (fb_item_get_text (item), ==, "after\n");
+  g_clear_object (&item);
+  fb_test_peer_edit (c, id, "title", "Plot 9, north");
+  s = device_sync (c);
+  g_assert_cmpuint (s->pushed, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = device_sync (c);
+  g_assert_cmpint (fb_sync_manager_get_state (c->manager), !=, FB_SYNC_STATE_NEEDS_ATTENTION);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = device_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  item = fb_test_peer_get_item (a, id);
+  g_assert_cmpstr (fb_item_get_title (item), ==, "Plot 9, north");
+  g_clear_object (&item);
+  item = fb_test_peer_get_item (b, id);
+  g_assert_cmpstr (fb_item_get_title (item), ==, "Plot 9, north");
+}
+
 /* Someone without the key changes a sealed document on the server: it is
  * never applied over what this device has, and the person is told. */
 static void
@@ -628,6 +704,7 @@ main (int   argc,
   g_test_add_func ("/encryption/server-sees-nothing", test_server_sees_nothing);
   g_test_add_func ("/encryption/merge-still-works", test_merge_still_works);
   g_test_add_func ("/encryption/turn-on", test_turn_on);
+  g_test_add_func ("/encryption/passphrase-changed-elsewhere", test_passphrase_changed_elsewhere);
   g_test_add_func ("/encryption/tampered-not-applied", test_tampered_not_applied);
   g_test_add_func ("/encryption/server-reset", test_server_reset);
 
