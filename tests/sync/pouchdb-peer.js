@@ -7,9 +7,14 @@
 // Then reads one line of JSON from stdin: a list of edits,
 //   [{"id": "...", "line": N, "text": "..."}]   replace line N (0-based) of "text"
 //   [{"id": "...", "insert": F, "text": "..."}] insert a line at F * lines (0..1)
+//   [{"id": "...", "attach": NAME, "content_type": T, "data": BASE64}]
+//                                               add an attachment
+//   [{"id": "...", "look": true}]               change nothing, only report
 // applies them to its own copy (which the server may have moved past
 // meanwhile: that is how branches come to be), replicates back (PouchDB
-// writes with new_edits=false) and prints {"edited": n, "written": n}.
+// writes with new_edits=false) and prints {"edited": n, "written": n,
+// "attachments": {ID: {NAME: {"digest", "length", "content_type", "data"}}}}
+// with the attachments of every document named, as its copy holds them.
 'use strict';
 
 const path = require('path');
@@ -41,6 +46,14 @@ async function main () {
     } catch (e) {
       continue;   // not there (deleted, or never pulled)
     }
+    if (edit.look)
+      continue;
+    if (edit.attach !== undefined) {
+      await local.putAttachment(edit.id, edit.attach, doc._rev,
+                                Buffer.from(edit.data, 'base64'), edit.content_type);
+      edited++;
+      continue;
+    }
     const text = (typeof doc.text === 'string' ? doc.text : '').split('\n');
     if (edit.line !== undefined) {
       while (text.length <= edit.line)
@@ -57,7 +70,22 @@ async function main () {
   }
 
   const result = await local.replicate.to(remote);
-  process.stdout.write(JSON.stringify({ edited, written: result.docs_written }) + '\n');
+
+  const attachments = {};
+  for (const edit of edits) {
+    try {
+      const doc = await local.get(edit.id, { attachments: true });
+      attachments[edit.id] = {};
+      for (const [name, att] of Object.entries(doc._attachments || {}))
+        attachments[edit.id][name] = {
+          digest: att.digest, content_type: att.content_type, data: att.data,
+          length: Buffer.from(att.data, 'base64').length,
+        };
+    } catch (e) {
+      // not there
+    }
+  }
+  process.stdout.write(JSON.stringify({ edited, written: result.docs_written, attachments }) + '\n');
 }
 
 main().catch((error) => {

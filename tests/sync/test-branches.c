@@ -11,6 +11,7 @@
 #include "fb-store.h"
 #include "fb-sync-manager.h"
 #include "fb-test-peer.h"
+#include "fb-test-pouch.h"
 #include "fb-test-proxy.h"
 #include "fb-test-server.h"
 
@@ -601,71 +602,6 @@ test_no_bulk_get (void)
 
 /* ---- A PouchDB 9 client replicating the same database ---- */
 
-typedef struct {
-  GSubprocess      *process;
-  GDataInputStream *out;
-  GOutputStream    *in;
-} PouchPeer;
-
-static void
-pouch_peer_free (PouchPeer *peer)
-{
-  g_clear_object (&peer->out);
-  g_clear_object (&peer->process);
-  g_free (peer);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PouchPeer, pouch_peer_free)
-
-/* Starts the peer; returns once it has replicated the database. */
-static PouchPeer *
-pouch_peer_start (const char *db)
-{
-  PouchPeer *peer = g_new0 (PouchPeer, 1);
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "sync", "pouchdb-peer.js", NULL);
-  g_autofree char *url = g_strdup_printf ("%s%s", fb_test_server_get_url (server), db);
-  g_autofree char *line = NULL;
-  g_autoptr(GError) error = NULL;
-
-  peer->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                                    &error, "node", script, url, ADMIN, PASSWORD, NULL);
-  g_assert_no_error (error);
-  peer->in = g_subprocess_get_stdin_pipe (peer->process);
-  peer->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (peer->process));
-
-  line = g_data_input_stream_read_line_utf8 (peer->out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (line, ==, "pulled");
-  return peer;
-}
-
-/* Sends the edits (a JSON list, see pouchdb-peer.js), waits until they are
- * replicated back; returns how many it made. */
-static guint
-pouch_peer_finish (PouchPeer  *peer,
-                   const char *edits_json)
-{
-  g_autofree char *input = g_strdup_printf ("%s\n", edits_json);
-  g_autofree char *line = NULL;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_output_stream_write_all (peer->in, input, strlen (input), NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_output_stream_close (peer->in, NULL, &error);
-  g_assert_no_error (error);
-
-  line = g_data_input_stream_read_line_utf8 (peer->out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_subprocess_wait_check (peer->process, NULL, &error);
-  g_assert_no_error (error);
-
-  answer = json_from_string (line, &error);
-  g_assert_no_error (error);
-  return json_object_get_int_member (json_node_get_object (answer), "edited");
-}
-
 /* PouchDB edits its copy while Fieldbook edits the same notes and pushes
  * first: PouchDB's replication makes real branches, which Fieldbook merges. */
 static void
@@ -674,7 +610,7 @@ test_pouchdb_peer (void)
   const char *db = "branches-pouchdb-peer";
   g_autoptr(Peer) a = peer_new (db);
   g_autoptr(Peer) b = peer_new (db);
-  g_autoptr(PouchPeer) pouch = NULL;
+  g_autoptr(FbTestPouch) pouch = NULL;
   g_autofree char *rev1 = NULL;
   g_autofree char *rev2 = NULL;
   g_autofree char *merge_id = synced_note (a, "1\n2\n3\n4\n5\n", &rev1);
@@ -683,7 +619,7 @@ test_pouchdb_peer (void)
   g_autoptr(FbItem) item = NULL;
   g_autoptr(JsonObject) doc = NULL;
 
-  pouch = pouch_peer_start (db);
+  pouch = fb_test_pouch_start (server, db, ADMIN, PASSWORD);
 
   fb_test_peer_edit (a, merge_id, "text", "one\n2\n3\n4\n5\n");
   fb_test_peer_edit (a, clash_id, "text", "x\nY from Fieldbook\nz\n");
@@ -692,7 +628,11 @@ test_pouchdb_peer (void)
   edits = g_strdup_printf ("[{\"id\":\"%s\",\"line\":4,\"text\":\"five\"},"
                            " {\"id\":\"%s\",\"line\":1,\"text\":\"Y from PouchDB\"}]",
                            merge_id, clash_id);
-  g_assert_cmpuint (pouch_peer_finish (pouch, edits), ==, 2);
+  {
+    g_autoptr(JsonObject) answer = fb_test_pouch_finish (pouch, edits);
+
+    g_assert_cmpint (json_object_get_int_member (answer, "edited"), ==, 2);
+  }
   g_assert_cmpuint (server_n_conflicts (db, merge_id), ==, 1);
   g_assert_cmpuint (server_n_conflicts (db, clash_id), ==, 1);
 
@@ -798,7 +738,7 @@ test_randomized (void)
 
   for (guint round = 0; round < n_rounds; round++)
     {
-      g_autoptr(PouchPeer) pouch = pouch_peer_start (db);
+      g_autoptr(FbTestPouch) pouch = fb_test_pouch_start (server, db, ADMIN, PASSWORD);
       g_autoptr(GString) edits = g_string_new ("[");
       Peer *devices[] = { a, b };
 
@@ -835,7 +775,7 @@ test_randomized (void)
           g_ptr_array_add (tokens, token);
         }
       g_string_append (edits, "]");
-      pouch_peer_finish (pouch, edits->str);
+      json_object_unref (fb_test_pouch_finish (pouch, edits->str));
 
       peer_sync_quietly (a);
       peer_sync_quietly (b);

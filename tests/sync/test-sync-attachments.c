@@ -16,6 +16,7 @@
 #include "fb-sync-manager.h"
 #include "fb-sync-run.h"
 #include "fb-test-peer.h"
+#include "fb-test-pouch.h"
 #include "fb-test-proxy.h"
 #include "fb-test-server.h"
 #include "fb-test-wait.h"
@@ -444,6 +445,80 @@ test_killed_mid_transfer (void)
   fb_test_remove_tree (down);
 }
 
+/* The attachments @answer (fb_test_pouch_finish ()) says PouchDB holds
+ * for @id: @name's entry. */
+static JsonObject *
+pouch_attachment (JsonObject *answer,
+                  const char *id,
+                  const char *name)
+{
+  JsonObject *entry = fb_body_get_object (fb_body_get_object (fb_body_get_object (answer, "attachments"), id),
+                                          name);
+
+  g_assert_nonnull (entry);
+  return entry;
+}
+
+/* PouchDB 9, a second writer: it replicates Fieldbook's photo with its
+ * bytes and digest, adds a sketch of its own and replicates back;
+ * Fieldbook downloads the sketch, keeps both on its next edit, and
+ * PouchDB sees both again. */
+static void
+test_pouchdb_peer (void)
+{
+  const char *db = "attachments-pouchdb";
+  g_autoptr(FbTestPeer) a = device_new (NULL, db);
+  g_autoptr(GBytes) photo = photo_bytes (80 * 1024);
+  g_autoptr(GBytes) sketch = photo_bytes (5000);
+  g_autofree char *id = fb_test_peer_create_note (a, "Heron", "at the weir");
+  g_autoptr(FbAttachment) sent = attach (a, id, "heron.jpg", photo);
+  g_autoptr(FbAttachment) got = NULL;
+  g_autoptr(GBytes) got_bytes = NULL;
+  g_autoptr(FbTestPouch) pouch = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autofree char *photo_base64 = g_base64_encode (g_bytes_get_data (photo, NULL), g_bytes_get_size (photo));
+  g_autofree char *sketch_base64 = g_base64_encode (g_bytes_get_data (sketch, NULL), g_bytes_get_size (sketch));
+  g_autofree char *edits = NULL;
+  JsonObject *entry;
+
+  device_sync (a);
+
+  pouch = fb_test_pouch_start (server, db, ADMIN, PASSWORD);
+  edits = g_strdup_printf ("[{\"id\":\"%s\",\"attach\":\"sketch.png\",\"content_type\":\"image/png\","
+                           "\"data\":\"%s\"}]", id, sketch_base64);
+  answer = fb_test_pouch_finish (pouch, edits);
+  g_assert_cmpint (json_object_get_int_member (answer, "edited"), ==, 1);
+  entry = pouch_attachment (answer, id, "heron.jpg");
+  g_assert_cmpstr (fb_body_get_string (entry, "digest"), ==, sent->digest);
+  g_assert_cmpstr (fb_body_get_string (entry, "data"), ==, photo_base64);
+  g_clear_pointer (&pouch, fb_test_pouch_free);
+  g_clear_pointer (&answer, json_object_unref);
+
+  /* Fieldbook pulls PouchDB's sketch, with its bytes. */
+  device_sync (a);
+  got = get_attachment (a, id, "sketch.png", &got_bytes);
+  g_assert_true (g_bytes_equal (got_bytes, sketch));
+  g_assert_cmpstr (got->content_type, ==, "image/png");
+  g_clear_pointer (&got, fb_attachment_free);
+  g_clear_pointer (&got_bytes, g_bytes_unref);
+
+  /* An edit here keeps both, and PouchDB gets the edit with both. */
+  fb_test_peer_edit (a, id, "text", "at the weir, sketched");
+  device_sync (a);
+  g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 0);
+  pouch = fb_test_pouch_start (server, db, ADMIN, PASSWORD);
+  g_free (edits);
+  edits = g_strdup_printf ("[{\"id\":\"%s\",\"look\":true}]", id);
+  answer = fb_test_pouch_finish (pouch, edits);
+  g_assert_cmpstr (fb_body_get_string (pouch_attachment (answer, id, "heron.jpg"), "data"), ==, photo_base64);
+  g_assert_cmpstr (fb_body_get_string (pouch_attachment (answer, id, "sketch.png"), "data"), ==, sketch_base64);
+  item = fb_test_peer_get_item (a, id);
+  g_assert_cmpstr (fb_item_get_text (item), ==, "at the weir, sketched");
+  got = get_attachment (a, id, "heron.jpg", &got_bytes);
+  g_assert_true (g_bytes_equal (got_bytes, photo));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -460,6 +535,7 @@ main (int   argc,
   g_test_add_func ("/sync-attachments/foreign", test_foreign_attachment);
   g_test_add_func ("/sync-attachments/too-large", test_too_large);
   g_test_add_func ("/sync-attachments/metered", test_metered);
+  g_test_add_func ("/sync-attachments/pouchdb-peer", test_pouchdb_peer);
   g_test_add_func ("/sync-attachments/killed-mid-transfer", test_killed_mid_transfer);
 
   status = g_test_run ();
