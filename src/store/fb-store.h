@@ -226,6 +226,22 @@ gboolean     fb_store_apply_remote        (FbStore     *self,
                                            gboolean     deleted,
                                            gint64       updated_at,
                                            GError     **error);
+/* As fb_store_apply_remote (), inside a transaction the caller opened for a
+ * whole batch of pulled changes and rolls back whole when one fails: no
+ * savepoint of its own (a pull applies thousands in one commit). */
+gboolean     fb_store_apply_remote_in_batch (FbStore     *self,
+                                             const char  *id,
+                                             const char  *collection,
+                                             const char  *rev,
+                                             JsonObject  *body,
+                                             gboolean     deleted,
+                                             gint64       updated_at,
+                                             GError     **error);
+/* The items of @ids (NULL-terminated) that exist, in one query: id → FbItem.
+ * NULL when SQLite failed. */
+GHashTable  *fb_store_lookup_items        (FbStore            *self,
+                                           const char * const *ids,
+                                           GError            **error);
 /* A clean merge of local changes with the server's @rev/@server_body: base :=
  * server; body := @merged (NULL: deleted); state pending (local_seq bumped),
  * or synced if @merged equals the server's body. */

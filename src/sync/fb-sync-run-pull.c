@@ -95,15 +95,83 @@ apply_collided_leaf (FbSyncRun *run,
   return TRUE;
 }
 
+/* The items a batch names, read in one query when it starts (id → FbItem;
+ * an id not in it does not exist), and the ids written since, which are
+ * read again when named twice. */
+typedef struct
+{
+  GHashTable *items;
+  GHashTable *written;
+} BatchItems;
+
+static void
+batch_items_clear (BatchItems *known)
+{
+  g_clear_pointer (&known->items, g_hash_table_unref);
+  g_clear_pointer (&known->written, g_hash_table_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BatchItems, batch_items_clear)
+
+static gboolean
+batch_items_load (BatchItems  *known,
+                  FbStore     *store,
+                  JsonArray   *results,
+                  GError     **error)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonNode *node = json_array_get_element (results, i);
+      const char *id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      id = json_object_get_string_member_with_default (json_node_get_object (node), "id", NULL);
+      if (id != NULL)
+        g_ptr_array_add (ids, (gpointer) id);
+    }
+  g_ptr_array_add (ids, NULL);
+
+  known->written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  known->items = fb_store_lookup_items (store, (const char * const *) ids->pdata, error);
+  return known->items != NULL;
+}
+
+/* The item @id as the store has it now; NULL and no error when it does not
+ * exist. */
+static FbItem *
+batch_items_get (BatchItems  *known,
+                 FbStore     *store,
+                 const char  *id,
+                 GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  FbItem *item;
+
+  if (!g_hash_table_contains (known->written, id))
+    {
+      item = g_hash_table_lookup (known->items, id);
+      return item != NULL ? g_object_ref (item) : NULL;
+    }
+
+  item = fb_store_get_item (store, id, &local_error);
+  if (item == NULL && !g_error_matches (local_error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND))
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return item;
+}
+
 /* @docs: when the changes came without documents, the ones fetched apart
  * (id → document), nullable. @branches: id → FbBranchOutcome for the
  * documents whose branches were merged, nullable: their new winner stands
- * for the change's document. */
+ * for the change's document. @known: the batch's items. */
 static gboolean
 apply_change (FbSyncRun   *run,
               JsonObject  *change,
               GHashTable  *docs,
               GHashTable  *branches,
+              BatchItems  *known,
               GError     **error)
 {
   FbBranchOutcome *outcome = NULL;
@@ -133,6 +201,7 @@ apply_change (FbSyncRun   *run,
           type = fb_couch_document_get_type (doc);
           if (!fb_couch_document_type_is_ours (type))
             return TRUE;
+          g_hash_table_add (known->written, g_strdup (id));
           return apply_collided_leaf (run, id, type, outcome, error);
         }
     }
@@ -154,8 +223,8 @@ apply_change (FbSyncRun   *run,
   if (!deleted && doc == NULL)
     return TRUE;
 
-  item = fb_store_get_item (run->store, id, &local_error);
-  if (item == NULL && !g_error_matches (local_error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND))
+  item = batch_items_get (known, run->store, id, &local_error);
+  if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
@@ -184,15 +253,17 @@ apply_change (FbSyncRun   *run,
     theirs = fb_couch_document_get_body (doc);
 
   state = item != NULL ? fb_item_get_state (item) : FB_ITEM_STATE_SYNCED;
+  g_hash_table_add (known->written, g_strdup (id));
   switch (state)
     {
     case FB_ITEM_STATE_SYNCED:
       if (item == NULL && deleted)
         return TRUE;
-      if (!fb_store_apply_remote (run->store, id, type, rev, theirs, deleted,
-                                  doc != NULL ? fb_couch_document_get_updated_at (doc, now_ms ())
-                                              : now_ms (),
-                                  error))
+      if (!fb_store_apply_remote_in_batch (run->store, id, type, rev, theirs, deleted,
+                                           doc != NULL
+                                           ? fb_couch_document_get_updated_at (doc, now_ms ())
+                                           : now_ms (),
+                                           error))
         return FALSE;
       break;
 
@@ -229,9 +300,14 @@ apply_changes (FbSyncRun   *run,
   guint n = json_array_get_length (results);
   FbSyncStats before = run->stats;
   guint n_changed = run->changed_ids->len;
+  g_auto(BatchItems) known = { NULL, };
 
   if (!fb_store_begin (run->store, error))
     return FALSE;
+
+  /* Read inside the transaction: nothing else writes until the commit. */
+  if (!batch_items_load (&known, run->store, results, error))
+    goto fail;
 
   for (guint i = 0; i < n; i++)
     {
@@ -239,7 +315,7 @@ apply_changes (FbSyncRun   *run,
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
-      if (!apply_change (run, json_node_get_object (node), docs, branches, error))
+      if (!apply_change (run, json_node_get_object (node), docs, branches, &known, error))
         goto fail;
     }
 
@@ -544,6 +620,11 @@ pull_ids_to_fetch (FbSyncRun *run,
 {
   GPtrArray *ids = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_auto(BatchItems) known = { NULL, };
+
+  /* On a failure every change is fetched: its document is only read more. */
+  if (!batch_items_load (&known, run->store, results, NULL))
+    known.items = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; i < json_array_get_length (results); i++)
     {
@@ -551,7 +632,7 @@ pull_ids_to_fetch (FbSyncRun *run,
       JsonObject *change;
       const char *id;
       const char *rev;
-      g_autoptr(FbItem) item = NULL;
+      FbItem *item;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
@@ -573,7 +654,7 @@ pull_ids_to_fetch (FbSyncRun *run,
               g_strcmp0 (g_hash_table_lookup (run->pushed_revs, id), rev) == 0)
             continue;
 
-          item = fb_store_get_item (run->store, id, NULL);
+          item = g_hash_table_lookup (known.items, id);
           if (item != NULL && g_strcmp0 (fb_item_get_base_rev (item), rev) == 0)
             continue;
         }
