@@ -69,15 +69,15 @@ fb_field_type_get_label (FbFieldType type)
   return _(field_types[type].label);
 }
 
-static gboolean
-holds_string (JsonNode *value)
+gboolean
+fb_field_value_holds_string (JsonNode *value)
 {
   return value != NULL && JSON_NODE_HOLDS_VALUE (value) &&
          json_node_get_value_type (value) == G_TYPE_STRING;
 }
 
-static gboolean
-holds_number (JsonNode *value)
+gboolean
+fb_field_value_holds_number (JsonNode *value)
 {
   GType type;
 
@@ -92,7 +92,7 @@ fb_field_value_is_empty (JsonNode *value)
 {
   if (value == NULL || JSON_NODE_HOLDS_NULL (value))
     return TRUE;
-  if (holds_string (value))
+  if (fb_field_value_holds_string (value))
     return *json_node_get_string (value) == '\0';
   if (JSON_NODE_HOLDS_ARRAY (value))
     return json_array_get_length (json_node_get_array (value)) == 0;
@@ -485,13 +485,13 @@ fb_field_value_fits (FbFieldType  type,
     case FB_FIELD_LONG_TEXT:
     case FB_FIELD_CHOICE:
     case FB_FIELD_LINK:
-      return holds_string (value);
+      return fb_field_value_holds_string (value);
 
     case FB_FIELD_INTEGER:
       return JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_INT64;
 
     case FB_FIELD_DECIMAL:
-      return holds_number (value);
+      return fb_field_value_holds_number (value);
 
     case FB_FIELD_DATE:
     case FB_FIELD_TIME:
@@ -500,7 +500,7 @@ fb_field_value_fits (FbFieldType  type,
         g_autoptr(JsonNode) parsed = NULL;
         gboolean fits;
 
-        if (!holds_string (value))
+        if (!fb_field_value_holds_string (value))
           return FALSE;
         parsed = fb_field_value_from_text (type, json_node_get_string (value), &fits);
         return fits;
@@ -517,7 +517,7 @@ fb_field_value_fits (FbFieldType  type,
           return FALSE;
         array = json_node_get_array (value);
         for (guint i = 0; i < json_array_get_length (array); i++)
-          if (!holds_string (json_array_get_element (array, i)))
+          if (!fb_field_value_holds_string (json_array_get_element (array, i)))
             return FALSE;
         return TRUE;
       }
@@ -529,8 +529,8 @@ fb_field_value_fits (FbFieldType  type,
         if (!JSON_NODE_HOLDS_OBJECT (value))
           return FALSE;
         object = json_node_get_object (value);
-        return holds_number (json_object_get_member (object, "latitude")) &&
-               holds_number (json_object_get_member (object, "longitude"));
+        return fb_field_value_holds_number (json_object_get_member (object, "latitude")) &&
+               fb_field_value_holds_number (json_object_get_member (object, "longitude"));
       }
 
     case FB_N_FIELD_TYPES:
@@ -545,7 +545,7 @@ fb_field_value_to_text (FbFieldType  type,
 {
   if (fb_field_value_is_empty (value))
     return g_strdup ("");
-  if (holds_string (value))
+  if (fb_field_value_holds_string (value))
     return g_strdup (json_node_get_string (value));
 
   if (JSON_NODE_HOLDS_VALUE (value))

@@ -48,6 +48,9 @@ FbFieldType  fb_field_type_from_string  (const char  *name,
 const char  *fb_field_type_get_label    (FbFieldType  type);
 
 gboolean     fb_field_value_is_empty    (JsonNode    *value);
+/* @value is a JSON string; a JSON number (integer or not). */
+gboolean     fb_field_value_holds_string (JsonNode   *value);
+gboolean     fb_field_value_holds_number (JsonNode   *value);
 
 /* The stored value for what a person typed or a CSV cell holds: NULL for
  * empty text; otherwise the typed value, or (*@fits FALSE) the text itself

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fb-item-list.h"
+#include "fb-record-query.h"
 #include "fb-store-private.h"
 
 /* Lazy: the model holds a small key per item (rowid, id, how it sorts)
@@ -32,6 +33,7 @@ typedef struct
   double      rank;
   gint64      sort_time;   /* updated_at, or created_at when sorting by it */
   FbItem     *item;        /* the snapshot, while in the cache */
+  FbRecordKey *key;        /* with a record query, what the row sorts by */
   GList       cache_link;  /* in FbItemList:cache while @item is set */
   const char *title_key;   /* sorting by title: after @id, in its allocation */
   gboolean    pinned;      /* never while searching */
@@ -45,6 +47,9 @@ struct _FbItemList
   FbStore    *store;
   char       *collection;
   char       *search;      /* NULL when not searching */
+  /* A records table's rows and order (NULL: the list's own); the search
+   * then only filters, and ranks are 0. */
+  FbRecordQuery *query;
   FbItemSort  sort;
 
   GPtrArray  *entries;     /* Entry *, in model order */
@@ -96,6 +101,7 @@ entry_new (gint64      rowid,
   entry->rank = rank;
   entry->sort_time = sort_time;
   entry->item = NULL;
+  entry->key = NULL;
   entry->cache_link.data = entry;
   entry->cache_link.prev = entry->cache_link.next = NULL;
   entry->pinned = pinned;
@@ -115,6 +121,15 @@ entry_new_for_item (FbItemList *self,
 {
   g_autofree char *title_key = NULL;
   gint64 sort_time;
+  Entry *entry;
+
+  if (self->query != NULL)
+    {
+      entry = entry_new (_fb_item_get_rowid (item), fb_item_get_id (item),
+                         fb_item_get_updated_at (item), 0.0, FALSE, NULL);
+      entry->key = _fb_record_key_new_from_body (self->query, fb_item_get_body (item));
+      return entry;
+    }
 
   sort_time = self->sort == FB_ITEM_SORT_CREATED ? fb_item_get_created_at (item)
                                                  : fb_item_get_updated_at (item);
@@ -131,6 +146,7 @@ entry_free (gpointer data)
   Entry *entry = data;
 
   g_clear_object (&entry->item);
+  g_free (entry->key);
   g_free (entry);
 }
 
@@ -164,11 +180,20 @@ cache (FbItemList *self,
 /* The order of fb_store_list_items() and of fb_store_search(): rank, then
  * newest first, then id, so no two items compare equal. Pinned items come
  * before the rest (searches have none); a title sort puts the title key
- * before the time. */
+ * before the time. A record query's key comes first. */
 static int
-entry_compare (const Entry *a,
+entry_compare (FbItemList  *self,
+               const Entry *a,
                const Entry *b)
 {
+  if (self->query != NULL)
+    {
+      int by_key = _fb_record_query_compare (self->query, a->key, b->key);
+
+      if (by_key != 0)
+        return by_key;
+    }
+
   if (a->pinned != b->pinned)
     return a->pinned ? -1 : 1;
 
@@ -205,7 +230,7 @@ lower_bound (FbItemList  *self,
     {
       guint mid = low + (high - low) / 2;
 
-      if (entry_compare (g_ptr_array_index (self->entries, mid), entry) < 0)
+      if (entry_compare (self, g_ptr_array_index (self->entries, mid), entry) < 0)
         low = mid + 1;
       else
         high = mid;
@@ -274,8 +299,15 @@ item_belongs (FbItemList *self,
   if (self->collection == NULL &&
       g_strcmp0 (fb_item_get_collection (item), FB_COLLECTION_TEMPLATES) == 0)
     return FALSE;
+  if (self->query != NULL && !_fb_record_query_takes (self->query, item))
+    return FALSE;
   if (self->search != NULL)
-    return item_matches (self, item, rank);
+    {
+      if (!item_matches (self, item, rank))
+        return FALSE;
+      if (self->query != NULL)
+        *rank = 0.0;
+    }
 
   return TRUE;
 }
@@ -297,6 +329,7 @@ item_changed_cb (FbItemList *self,
   double old_rank = 0.0;
   gboolean old_pinned = FALSE;
   g_autofree char *old_title_key = NULL;
+  g_autofree FbRecordKey *old_key = NULL;
 
   old = g_hash_table_lookup (self->by_id, fb_item_get_id (item));
   belongs = item_belongs (self, item, &rank);
@@ -316,6 +349,7 @@ item_changed_cb (FbItemList *self,
 
       old_position = lower_bound (self, old);
       g_assert (g_ptr_array_index (self->entries, old_position) == old);
+      old_key = g_steal_pointer (&old->key);
 
       g_hash_table_remove (self->by_id, old->id);
       uncache (self, old);
@@ -330,8 +364,11 @@ item_changed_cb (FbItemList *self,
     }
 
   if (keep_place)
-    entry = entry_new (_fb_item_get_rowid (item), fb_item_get_id (item),
-                       old_sort_time, old_rank, old_pinned, old_title_key);
+    {
+      entry = entry_new (_fb_item_get_rowid (item), fb_item_get_id (item),
+                         old_sort_time, old_rank, old_pinned, old_title_key);
+      entry->key = g_steal_pointer (&old_key);
+    }
   else
     entry = entry_new_for_item (self, item, rank);
   position = lower_bound (self, entry);
@@ -419,9 +456,10 @@ add_sort_key_cb (const FbStoreSortKey *key,
 
 static int
 entry_sort_cb (gconstpointer a,
-               gconstpointer b)
+               gconstpointer b,
+               gpointer      user_data)
 {
-  return entry_compare (*(const Entry **) a, *(const Entry **) b);
+  return entry_compare (user_data, *(const Entry **) a, *(const Entry **) b);
 }
 
 /* The list by modification, in the store's order: its pinned items (found
@@ -454,6 +492,22 @@ move_pinned_up (FbItemList  *self,
   memcpy (self->entries->pdata + n, rest->pdata, rest->len * sizeof (gpointer));
 
   return TRUE;
+}
+
+/* A row of a record query, in its order. */
+static void
+add_record_key_cb (gint64       rowid,
+                   gint64       updated_at,
+                   const char  *id,
+                   FbRecordKey *key,
+                   gpointer     user_data)
+{
+  FbItemList *self = user_data;
+  Entry *entry = entry_new (rowid, id, updated_at, 0.0, FALSE, NULL);
+
+  entry->key = key;
+  g_ptr_array_add (self->entries, entry);
+  g_hash_table_insert (self->by_id, entry->id, entry);
 }
 
 static GArray *
@@ -509,7 +563,10 @@ reload (FbItemList *self)
     uncache (self, self->cache.head->data);
   g_ptr_array_set_size (self->entries, 0);
 
-  if (self->search != NULL)
+  if (self->query != NULL)
+    ok = _fb_record_query_foreach (self->query, self->store, self->search, add_record_key_cb, self,
+                                   &error);
+  else if (self->search != NULL)
     ok = _fb_store_search_keys (self->store, self->collection, self->search, G_MAXINT64,
                                 FIRST_PAGE, keys, &error);
   else if (self->collection != NULL && self->sort == FB_ITEM_SORT_MODIFIED)
@@ -519,7 +576,7 @@ reload (FbItemList *self)
     {
       ok = _fb_store_foreach_sort_key (self->store, self->collection, add_sort_key_cb, self,
                                        &error);
-      g_ptr_array_sort (self->entries, entry_sort_cb);
+      g_ptr_array_sort_with_data (self->entries, entry_sort_cb, self);
     }
   else
     ok = _fb_store_list_keys (self->store, self->collection, keys, &error);
@@ -527,7 +584,7 @@ reload (FbItemList *self)
     g_warning ("Could not list items: %s", error->message);
 
   append_keys (self, keys);
-  if (self->search != NULL && keys->len == FIRST_PAGE)
+  if (self->query == NULL && self->search != NULL && keys->len == FIRST_PAGE)
     {
       self->more_before = g_array_index (keys, FbStoreKey, keys->len - 1).rowid;
       self->more_id = g_idle_add_full (G_PRIORITY_LOW, fetch_more_cb, self, NULL);
@@ -733,6 +790,24 @@ fb_item_list_set_search (FbItemList *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH]);
 }
 
+void
+fb_item_list_set_record_query (FbItemList    *self,
+                               FbRecordQuery *query)
+{
+  g_return_if_fail (FB_IS_ITEM_LIST (self));
+  g_return_if_fail (query == NULL ||
+                    g_strcmp0 (self->collection, FB_COLLECTION_RECORDS) == 0);
+
+  if (query == self->query)
+    return;
+
+  g_clear_pointer (&self->query, fb_record_query_unref);
+  self->query = query != NULL ? fb_record_query_ref (query) : NULL;
+
+  if (self->store != NULL)
+    reload (self);
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -771,6 +846,7 @@ fb_item_list_finalize (GObject *object)
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->match_cache, g_hash_table_unref);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_pointer (&self->query, fb_record_query_unref);
   g_clear_pointer (&self->collection, g_free);
   g_clear_pointer (&self->search, g_free);
 

@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "fb-item-sort.h"
+#include "fb-record-query.h"
 #include "fb-store.h"
 
 G_BEGIN_DECLS
@@ -38,5 +39,12 @@ FbItemSort   fb_item_list_get_sort       (FbItemList *self);
  * hold it (or not yet: a search's later pages come while idle). */
 guint        fb_item_list_find           (FbItemList *self,
                                           const char *id);
+/* A records list (FB_COLLECTION_RECORDS) as the table of one template:
+ * the rows and order of @query, sorted in SQL (pins and the list's sort
+ * aside), the search a filter only; edits keep it in that order with
+ * precise items-changed, as above. NULL: the list's own order again.
+ * Reloads (one reset). */
+void         fb_item_list_set_record_query (FbItemList    *self,
+                                            FbRecordQuery *query);
 
 G_END_DECLS

@@ -360,12 +360,6 @@ make_switch (FbFieldRow *row)
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row->widget), row->input);
 }
 
-static gboolean
-holds_string (JsonNode *node)
-{
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
-}
-
 static void
 make_choice (FbFieldRow *row)
 {
@@ -387,7 +381,7 @@ make_choice (FbFieldRow *row)
       const char *option = g_ptr_array_index (row->options, i);
 
       gtk_string_list_append (labels, i == 0 ? _("None") : option);
-      if (i > 0 && holds_string (row->orig) && g_str_equal (option, row->orig_text))
+      if (i > 0 && fb_field_value_holds_string (row->orig) && g_str_equal (option, row->orig_text))
         selected = i;
     }
 
@@ -424,7 +418,7 @@ array_has (JsonNode   *node,
   JsonArray *array = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-    if (holds_string (json_array_get_element (array, i)) &&
+    if (fb_field_value_holds_string (json_array_get_element (array, i)) &&
         g_strcmp0 (json_array_get_string_element (array, i), s) == 0)
       return TRUE;
 
@@ -448,16 +442,13 @@ make_multiple_choice (FbFieldRow *row)
     {
       JsonNode *element = json_array_get_element (array, i);
 
-      if (holds_string (element) &&
+      if (fb_field_value_holds_string (element) &&
           !g_ptr_array_find_with_equal_func (choices, json_node_get_string (element), g_str_equal, NULL))
         add_check (row, json_node_get_string (element), TRUE);
     }
 }
 
 /* ---- Links: the linked record's title, a picker, open and clear ---- */
-
-static gboolean
-holds_string (JsonNode *node);
 
 static void
 update_link (FbFieldRow *row)
@@ -522,7 +513,7 @@ make_link (FbFieldRow *row)
   GtkWidget *picker_button;
 
   row->widget = adw_action_row_new ();
-  row->link_id = holds_string (row->orig) ? g_strdup (json_node_get_string (row->orig)) : NULL;
+  row->link_id = fb_field_value_holds_string (row->orig) ? g_strdup (json_node_get_string (row->orig)) : NULL;
 
   picker_button = gtk_menu_button_new ();
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (picker_button), "edit-find-symbolic");
@@ -831,7 +822,7 @@ fb_field_row_set_value (FbFieldRow *row,
         guint selected = 0;
 
         for (guint i = 1; i < row->options->len; i++)
-          if (holds_string (value) && g_str_equal (g_ptr_array_index (row->options, i), row->orig_text))
+          if (fb_field_value_holds_string (value) && g_str_equal (g_ptr_array_index (row->options, i), row->orig_text))
             selected = i;
         adw_combo_row_set_selected (ADW_COMBO_ROW (row->input), selected);
       }
@@ -846,7 +837,7 @@ fb_field_row_set_value (FbFieldRow *row,
       break;
     case FB_FIELD_LINK:
       g_free (row->link_id);
-      row->link_id = holds_string (value) ? g_strdup (json_node_get_string (value)) : NULL;
+      row->link_id = fb_field_value_holds_string (value) ? g_strdup (json_node_get_string (value)) : NULL;
       update_link (row);
       break;
     default:
