@@ -24,9 +24,11 @@ struct _FbRecordTable
   char              *template_id;
   JsonObject        *template;
   FbItemList        *records;
-  GtkFilter         *filter;
-  GtkSortListModel  *sorted;
   GtkSingleSelection *selection;
+  /* While asking the view's sorter which column sorts (see
+   * find_sort_column ()): the first column it asked, or NULL. */
+  gboolean           probing;
+  struct _Column    *probed;
 };
 
 G_DEFINE_FINAL_TYPE (FbRecordTable, fb_record_table, ADW_TYPE_WINDOW)
@@ -50,7 +52,7 @@ static guint signals[N_SIGNALS];
 static GHashTable *remembered_widths;
 
 /* What a column shows: a field (NULL name: the title) of a type. */
-typedef struct
+typedef struct _Column
 {
   FbRecordTable *table;
   char          *name;
@@ -109,41 +111,61 @@ cell_bind_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), text);
 }
 
-/* Numbers as numbers, empty values last; everything else by its text
- * (ISO 8601 dates and times sort in order that way). */
+/* The records are sorted in SQL (fb-record-query.c); a column's sorter
+ * only says that it sorts. GTK 4.8 has no call for the view's sort
+ * column, so the view's sorter is asked to compare two objects: the
+ * first column it asks is the primary one, and the answer's sign tells
+ * the direction. */
 static int
 compare_cb (gconstpointer a,
             gconstpointer b,
             gpointer      user_data)
 {
   Column *column = user_data;
-  FbItem *item_a = FB_ITEM ((gpointer) a);
-  FbItem *item_b = FB_ITEM ((gpointer) b);
 
-  if (column->name != NULL && (column->type == FB_FIELD_INTEGER || column->type == FB_FIELD_DECIMAL))
-    {
-      JsonNode *va = value_of (item_a, column->name);
-      JsonNode *vb = value_of (item_b, column->name);
-      gboolean na = va != NULL && fb_field_value_fits (column->type, va) && !fb_field_value_is_empty (va);
-      gboolean nb = vb != NULL && fb_field_value_fits (column->type, vb) && !fb_field_value_is_empty (vb);
+  if (column->table->probing && column->table->probed == NULL)
+    column->table->probed = column;
+  return -1;
+}
 
-      if (na && nb)
-        {
-          double da = json_node_get_double (va);
-          double db = json_node_get_double (vb);
+static Column *
+find_sort_column (FbRecordTable *self,
+                  gboolean      *descending)
+{
+  g_autoptr(GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(GObject) b = g_object_new (G_TYPE_OBJECT, NULL);
+  GtkOrdering order;
 
-          return da < db ? -1 : da > db;
-        }
-      if (na != nb)
-        return na ? -1 : 1;
-    }
+  *descending = FALSE;
+  if (self->view == NULL)
+    return NULL;
+  self->probing = TRUE;
+  self->probed = NULL;
+  order = gtk_sorter_compare (gtk_column_view_get_sorter (self->view), a, b);
+  self->probing = FALSE;
 
-  {
-    g_autofree char *ta = cell_text (column, item_a);
-    g_autofree char *tb = cell_text (column, item_b);
+  *descending = order == GTK_ORDERING_LARGER;
+  return order != GTK_ORDERING_EQUAL ? self->probed : NULL;
+}
 
-    return g_utf8_collate (ta, tb);
-  }
+/* The rows for the sort column, the problems toggle and the template as
+ * they are now. */
+static void
+update_query (FbRecordTable *self)
+{
+  g_autoptr(FbRecordQuery) query = fb_record_query_new (self->template_id);
+  gboolean descending = FALSE;
+  Column *column;
+
+  /* The view's columns go while it is disposed, and the sorter says so. */
+  if (self->records == NULL || self->view == NULL)
+    return;
+  column = find_sort_column (self, &descending);
+  if (column != NULL)
+    fb_record_query_set_sort (query, column->name, column->type, descending);
+  if (gtk_toggle_button_get_active (self->problems_toggle))
+    fb_record_query_set_problems_only (query, self->template);
+  fb_item_list_set_record_query (self->records, query);
 }
 
 static void
@@ -192,23 +214,6 @@ add_column (FbRecordTable *self,
   gtk_column_view_append_column (self->view, view_column);
 }
 
-static gboolean
-filter_cb (gpointer item,
-           gpointer user_data)
-{
-  FbRecordTable *self = user_data;
-  JsonObject *body = fb_item_get_body (item);
-  g_autoptr(GPtrArray) problems = NULL;
-
-  if (g_strcmp0 (fb_record_body_get_template_id (body), self->template_id) != 0)
-    return FALSE;
-  if (!gtk_toggle_button_get_active (self->problems_toggle))
-    return TRUE;
-
-  problems = fb_record_body_get_problems (body, self->template);
-  return problems->len > 0;
-}
-
 static void
 search_changed_cb (FbRecordTable *self)
 {
@@ -218,14 +223,20 @@ search_changed_cb (FbRecordTable *self)
 static void
 problems_toggled_cb (FbRecordTable *self)
 {
-  gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_DIFFERENT);
+  update_query (self);
+}
+
+static void
+sort_changed_cb (FbRecordTable *self)
+{
+  update_query (self);
 }
 
 static void
 row_activated_cb (FbRecordTable *self,
                   guint          position)
 {
-  g_autoptr(FbItem) item = g_list_model_get_item (G_LIST_MODEL (self->sorted), position);
+  g_autoptr(FbItem) item = g_list_model_get_item (G_LIST_MODEL (self->records), position);
 
   if (item != NULL)
     g_signal_emit (self, signals[OPEN_ITEM], 0, item);
@@ -242,7 +253,8 @@ template_changed_cb (FbRecordTable *self,
 
   g_clear_pointer (&self->template, json_object_unref);
   self->template = fb_body_copy (fb_item_get_body (item));
-  gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_DIFFERENT);
+  if (gtk_toggle_button_get_active (self->problems_toggle))
+    update_query (self);
 }
 
 FbRecordTable *
@@ -289,7 +301,7 @@ fb_record_table_dup_cell (FbRecordTable *self,
 
   g_return_val_if_fail (FB_IS_RECORD_TABLE (self), NULL);
 
-  item = g_list_model_get_item (G_LIST_MODEL (self->sorted), position);
+  item = g_list_model_get_item (G_LIST_MODEL (self->records), position);
   view_column = g_list_model_get_item (gtk_column_view_get_columns (self->view), column);
   if (item == NULL || view_column == NULL)
     return NULL;
@@ -303,7 +315,6 @@ fb_record_table_constructed (GObject *object)
   FbRecordTable *self = FB_RECORD_TABLE (object);
   g_autoptr(FbItem) template = NULL;
   g_autofree char *title = NULL;
-  GtkFilterListModel *filtered;
   guint n;
 
   G_OBJECT_CLASS (fb_record_table_parent_class)->constructed (object);
@@ -316,16 +327,14 @@ fb_record_table_constructed (GObject *object)
   g_signal_connect_object (self->store, "item-changed", G_CALLBACK (template_changed_cb),
                            self, G_CONNECT_SWAPPED);
 
-  /* The list's own model (lazy, searched with the full-text index),
-   * narrowed to this template's records, sorted by the columns. */
+  /* The list's own lazy model, searched with the full-text index, as
+   * this template's records sorted in SQL by the view's sort column. */
   self->records = fb_item_list_new (self->store, FB_COLLECTION_RECORDS);
-  self->filter = GTK_FILTER (gtk_custom_filter_new (filter_cb, self, NULL));
-  filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->records)),
-                                        g_object_ref (self->filter));
-  self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (filtered),
-                                          g_object_ref (gtk_column_view_get_sorter (self->view)));
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->sorted)));
+  update_query (self);
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->records)));
   gtk_column_view_set_model (self->view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (gtk_column_view_get_sorter (self->view), "changed",
+                           G_CALLBACK (sort_changed_cb), self, G_CONNECT_SWAPPED);
 
   add_column (self, _("Title"), NULL, FB_FIELD_TEXT);
   n = fb_template_get_n_fields (self->template);
@@ -350,8 +359,6 @@ fb_record_table_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->store, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), FB_TYPE_RECORD_TABLE);
   g_clear_object (&self->selection);
-  g_clear_object (&self->sorted);
-  g_clear_object (&self->filter);
   g_clear_object (&self->records);
   g_clear_object (&self->store);
 
