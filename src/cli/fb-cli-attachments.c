@@ -12,6 +12,8 @@
 #include "fb-attachments.h"
 #include "fb-cli.h"
 #include "fb-cli-private.h"
+#include "fb-sync-error.h"
+#include "fb-sync-words.h"
 
 void
 _fb_cli_add_attachment_options (GApplication *app)
@@ -120,6 +122,61 @@ run_list (FbStore    *store,
   return FB_CLI_EXIT_OK;
 }
 
+static gboolean
+fetch_once (FbSyncManager  *manager,
+            const char     *id,
+            const char     *name,
+            GError        **error)
+{
+  FbCliWaiter waiter = { NULL, NULL };
+  gboolean ok;
+
+  fb_sync_manager_fetch_attachment_async (manager, id, name, NULL, _fb_cli_waiter_cb, &waiter);
+  ok = fb_sync_manager_fetch_attachment_finish (manager, _fb_cli_waiter_run (&waiter), error);
+  _fb_cli_waiter_clear (&waiter);
+  return ok;
+}
+
+/* The file of @name is not here (a large one the pull left for a network
+ * that is not metered): fetched from the server now. An encrypted
+ * database's key is opened by a sync first. */
+static gboolean
+fetch_from_server (FbStore       *store,
+                   const char    *id,
+                   const char    *name,
+                   GVariantDict  *options)
+{
+  g_autoptr(FbSyncManager) manager = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean has_passphrase = FALSE;
+  gboolean ok;
+
+  manager = _fb_cli_configure_manager (store, options, NULL, &has_passphrase);
+  if (manager == NULL)
+    return FALSE;
+
+  ok = fetch_once (manager, id, name, &error);
+  if (!ok && has_passphrase && g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_NEEDS_PASSPHRASE))
+    {
+      g_autoptr(FbSyncStats) stats = NULL;
+      FbCliWaiter waiter = { NULL, NULL };
+
+      g_clear_error (&error);
+      fb_sync_manager_sync_async (manager, NULL, _fb_cli_waiter_cb, &waiter);
+      stats = fb_sync_manager_sync_finish (manager, _fb_cli_waiter_run (&waiter), &error);
+      _fb_cli_waiter_clear (&waiter);
+      ok = stats != NULL && fetch_once (manager, id, name, &error);
+    }
+  if (!ok)
+    {
+      g_autofree char *words = fb_sync_words_error_reason (error);
+
+      /* Translators: %s says why, e.g. "the server cannot be reached" */
+      g_printerr (_("Could not fetch the attachment “%s” from the server: %s\n"), name, words);
+    }
+  return ok;
+}
+
 static int
 run_save (FbStore      *store,
           const char   *id,
@@ -140,6 +197,14 @@ run_save (FbStore      *store,
   attachment = fb_store_get_attachment (store, id, rest[0], &error);
   if (attachment != NULL)
     source = fb_store_get_attachment_file (store, attachment->digest, &error);
+  if (source == NULL && g_error_matches (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND) &&
+      attachment != NULL)
+    {
+      g_clear_error (&error);
+      if (!fetch_from_server (store, id, rest[0], options))
+        return FB_CLI_EXIT_FAILED;
+      source = fb_store_get_attachment_file (store, attachment->digest, &error);
+    }
   if (source == NULL)
     {
       g_printerr (_("Could not save the attachment “%s”: %s\n"), rest[0], error->message);

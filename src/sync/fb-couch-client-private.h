@@ -5,6 +5,7 @@
 
 #include <libsoup/soup.h>
 
+#include "fb-attachments.h"
 #include "fb-couch-client.h"
 
 G_BEGIN_DECLS
@@ -169,5 +170,21 @@ JsonArray    *_fb_couch_reply_root_array_or_return (GTask               *task,
                                                     FbCouchReply        *reply,
                                                     const char          *name,
                                                     const char          *missing);
+
+/* fb-couch-attachments.c: the data of @attachment (with its item_id) from
+ * the server into @store, opened when it is sealed and checked against its
+ * digest. FB_SYNC_ERROR_NOT_FOUND when the server no longer has it,
+ * FB_SYNC_ERROR_UNDECRYPTABLE when it does not open, the store's error
+ * when it does not match or cannot be kept, else a transport or status
+ * error. */
+void          _fb_couch_client_fetch_attachment_async  (FbCouchClient       *self,
+                                                        FbStore             *store,
+                                                        const FbAttachment  *attachment,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean      _fb_couch_client_fetch_attachment_finish (FbCouchClient       *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
 
 G_END_DECLS

@@ -18,11 +18,11 @@
 
 /* Owns what the push sends for an item's "_attachments" (a stub for each
  * attachment the server has, the data of each new one inline in
- * _bulk_docs) and, after the pull, downloading the files this device does
- * not have yet (GET /db/doc/att). Every byte of an attachment passes
- * attachment_bytes_out () or _in (). */
+ * _bulk_docs, through attachment_bytes_out ()) and, after the pull,
+ * downloading the files this device does not have yet (one by one with
+ * _fb_couch_client_fetch_attachment_async (), fb-couch-attachments.c). */
 
-/* ---- The one place attachment bytes pass ---- */
+/* ---- The one place attachment bytes go out ---- */
 
 /* The bytes of attachment @name of document @doc_id as they go to the
  * server: sealed (fb_data_key_seal_bytes ()) when the database is end-to-end
@@ -38,48 +38,6 @@ attachment_bytes_out (FbCouchClient *client,
   if (key != NULL)
     return fb_data_key_seal_bytes (key, doc_id, name, plain);
   return g_bytes_ref (plain);
-}
-
-/* The bytes of @attachment as they came from the server: opened when they
- * are sealed. Bytes that do not open (tampered, moved from another
- * attachment, another key) are refused in words. */
-static GBytes *
-attachment_bytes_in (FbCouchClient       *client,
-                     const FbAttachment  *attachment,
-                     GBytes              *received,
-                     GError             **error)
-{
-  FbDataKey *key = fb_couch_client_get_data_key (client);
-  g_autoptr(GError) local_error = NULL;
-  GBytes *plain;
-
-  if (!attachment->encrypted)
-    return g_bytes_ref (received);
-
-  plain = key != NULL ? fb_data_key_open_bytes (key, attachment->item_id, attachment->name,
-                                                received, &local_error)
-                      : NULL;
-  if (plain == NULL)
-    {
-      if (local_error != NULL)
-        g_message ("%s", local_error->message);
-      g_set_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE,
-                   _("The attachment “%s” could not be decrypted; it was not kept"),
-                   attachment->name);
-    }
-  return plain;
-}
-
-/* The name the server keeps @attachment's data under. */
-static char *
-server_name_of (FbCouchClient      *client,
-                const FbAttachment *attachment)
-{
-  FbDataKey *key = fb_couch_client_get_data_key (client);
-
-  if (attachment->encrypted && key != NULL)
-    return fb_data_key_attachment_server_name (key, attachment->item_id, attachment->name);
-  return g_strdup (attachment->name);
 }
 
 /* ---- Push ---- */
@@ -320,16 +278,14 @@ _fb_sync_attachments_document_json (FbSyncRun   *run,
 typedef struct
 {
   FbSyncRun *run;
-  GPtrArray   *missing;  /* FbAttachment with item_id */
-  guint        next;
-  SoupMessage *msg;      /* the request out now */
+  GPtrArray *missing;  /* FbAttachment with item_id */
+  guint      next;
 } Download;
 
 static void
 download_free (Download *download)
 {
   g_clear_object (&download->run);
-  g_clear_object (&download->msg);
   g_clear_pointer (&download->missing, g_ptr_array_unref);
   g_free (download);
 }
@@ -337,61 +293,49 @@ download_free (Download *download)
 static void download_next (Download *download);
 
 static void
-download_read_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+download_fetched_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
   Download *download = user_data;
   FbSyncRun *run = download->run;
   FbAttachment *attachment = download->missing->pdata[download->next - 1];
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GBytes) plain = NULL;
-  g_autoptr(GInputStream) in = NULL;
   g_autoptr(GError) error = NULL;
-  guint status;
+  gboolean fetched;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  fetched = _fb_couch_client_fetch_attachment_finish (FB_COUCH_CLIENT (object), result, &error);
   if (run->finished)
     {
       download_free (download);
       return;
     }
-  if (_fb_sync_run_check_cancelled (run, bytes == NULL, &error))
-    g_clear_pointer (&bytes, g_bytes_unref);
-  if (bytes == NULL)
+  if (_fb_sync_run_check_cancelled (run, !fetched, &error))
+    fetched = FALSE;
+
+  if (!fetched && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      _fb_sync_run_fail (run, _fb_couch_client_map_transport_error (run->client, g_steal_pointer (&error)));
+      _fb_sync_run_fail (run, g_steal_pointer (&error));
       download_free (download);
       return;
     }
-
-  status = soup_message_get_status (download->msg);
-  if (status == SOUP_STATUS_NOT_FOUND)
+  if (!fetched && g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_NOT_FOUND))
     {
-      /* The server no longer has that revision's data (compacted, or a
-       * newer version without it is on its way): the next pull tells. */
-      g_debug ("The server has no data for %s/%s", attachment->item_id, attachment->name);
-      download_next (download);
-      return;
+      /* The next pull tells what became of it. */
+      g_debug ("%s", error->message);
     }
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+  else if (!fetched && (error->domain != FB_SYNC_ERROR ||
+                        error->code == FB_SYNC_ERROR_UNDECRYPTABLE))
     {
-      _fb_sync_run_fail (run, _fb_couch_client_status_error (run->client, status, NULL));
-      download_free (download);
-      return;
-    }
-
-  plain = attachment_bytes_in (run->client, attachment, bytes, &error);
-  if (plain != NULL)
-    {
-      in = g_memory_input_stream_new_from_bytes (plain);
-      fb_store_add_attachment_data (run->store, attachment->digest, in, run->cancellable, &error);
-    }
-  if (error != NULL)
-    {
-      /* Damaged on the way, or the disk is full: the item keeps its stub
-       * and the next run tries again; the person hears why. */
+      /* Damaged on the way, sealed data that does not open, a full disk:
+       * the item keeps its stub and the next run tries again; the person
+       * hears why. */
       _fb_sync_run_item_rejected (run, attachment->item_id, error->message);
+    }
+  else if (!fetched)
+    {
+      _fb_sync_run_fail (run, g_steal_pointer (&error));
+      download_free (download);
+      return;
     }
 
   download_next (download);
@@ -401,12 +345,7 @@ static void
 download_next (Download *download)
 {
   FbSyncRun *run = download->run;
-  FbCouchClient *client = run->client;
   FbAttachment *attachment;
-  g_autofree char *id = NULL;
-  g_autofree char *server_name = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *url = NULL;
 
   if (download->next >= download->missing->len)
     {
@@ -422,23 +361,8 @@ download_next (Download *download)
       download_next (download);
       return;
     }
-  id = g_uri_escape_string (attachment->item_id, NULL, FALSE);
-  server_name = server_name_of (client, attachment);
-  name = g_uri_escape_string (server_name, NULL, FALSE);
-  url = g_strconcat (client->server_url, client->db_path, "/", id, "/", name, NULL);
-  g_clear_object (&download->msg);
-  download->msg = soup_message_new ("GET", url);
-  if (download->msg == NULL)
-    {
-      download_next (download);
-      return;
-    }
-  if (client->authorization != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (download->msg),
-                                  "Authorization", client->authorization);
-
-  soup_session_send_and_read_async (client->session, download->msg, G_PRIORITY_DEFAULT, run->cancellable,
-                                    download_read_cb, download);
+  _fb_couch_client_fetch_attachment_async (run->client, run->store, attachment, run->cancellable,
+                                           download_fetched_cb, download);
 }
 
 void

@@ -59,6 +59,22 @@ gboolean         fb_sync_manager_change_passphrase_finish (FbSyncManager  *self,
 /* TRUE once a run opened (or made) the database's key: what is sent is
  * encrypted. FALSE before the first run, or for a plain database. */
 gboolean         fb_sync_manager_get_encrypted    (FbSyncManager    *self);
+/* Fetches the data of attachment @name of item @id now, on any network
+ * (the pull leaves large files for one that is not metered): for a file
+ * the person opens. TRUE at once when the file is here. The errors of
+ * a sync (unreachable, …), FB_SYNC_ERROR_NOT_FOUND when the server no
+ * longer has it, FB_SYNC_ERROR_UNDECRYPTABLE when its sealed data does not
+ * open, FB_SYNC_ERROR_NEEDS_PASSPHRASE before the first run opened an
+ * encrypted database's key. */
+void             fb_sync_manager_fetch_attachment_async  (FbSyncManager       *self,
+                                                          const char          *id,
+                                                          const char          *name,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean         fb_sync_manager_fetch_attachment_finish (FbSyncManager       *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
 /* Asks the server to compact the database, which drops the bodies of old
  * revisions (after encryption is turned on: the plain ones). Only a
  * server administrator may: FB_SYNC_ERROR_UNAUTHORIZED/FORBIDDEN

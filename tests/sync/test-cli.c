@@ -699,6 +699,72 @@ test_attachments (void)
   g_test_trap_assert_stdout ("Removed 0 unused attachment files\n");
 }
 
+/* Deletes every attachment file of the store under @home. */
+static void
+remove_attachment_files (const char *home)
+{
+  g_autoptr(FbStore) store = open_store (home);
+  g_autofree char *dir = fb_store_dup_attachments_dir (store);
+  g_autoptr(GDir) files = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while ((name = g_dir_read_name (files)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_cmpint (g_unlink (path), ==, 0);
+      n++;
+    }
+  g_assert_cmpuint (n, >=, 1);
+}
+
+/* --save-attachment of a file this device does not hold (lost here, or a
+ * large one left on the server on a metered network) fetches it from the
+ * server first; without a server it says so. */
+static void
+test_save_attachment_fetches (void)
+{
+  g_autofree char *home_a = new_home ();
+  g_autofree char *home_b = new_home ();
+  g_autofree char *note_id = NULL;
+  g_autofree char *photo = g_build_filename (home_a, "heron.jpg", NULL);
+  g_autofree char *copy = g_build_filename (home_b, "copy.jpg", NULL);
+  g_autofree char *saved = NULL;
+  const char *url = fb_test_server_get_url (server);
+  const char bytes[] = "\xff\xd8\xff\xe0 a heron, fetched";
+  gsize len = 0;
+
+  fill_store (home_a, &note_id, NULL);
+  g_assert_true (g_file_set_contents (photo, bytes, sizeof bytes, NULL));
+  g_assert_true (run_cli (home_a, "attach", note_id, "rest", photo, NULL));
+  g_setenv ("FIELDBOOK_PASSWORD", PASSWORD, TRUE);
+  g_assert_true (run_cli (home_a, "sync", "server", url, "database", "cli-fetch", "user", ADMIN, NULL));
+  g_assert_true (run_cli (home_b, "sync", "server", url, "database", "cli-fetch", "user", ADMIN, NULL));
+
+  remove_attachment_files (home_b);
+  /* The server as --sync takes it (the tests' settings last one run). */
+  g_assert_true (run_cli (home_b, "save-attachment", note_id, "rest2", "heron.jpg", copy,
+                          "server", url, "database", "cli-fetch", "user", ADMIN, NULL));
+  g_assert_true (g_file_get_contents (copy, &saved, &len, NULL));
+  g_assert_cmpmem (saved, len, bytes, sizeof bytes);
+  g_unsetenv ("FIELDBOOK_PASSWORD");
+
+  /* A device without the file and without a server: said, nothing saved. */
+  {
+    g_autofree char *home_c = new_home ();
+    g_autofree char *other_id = NULL;
+    g_autofree char *copy_c = g_build_filename (home_c, "copy.jpg", NULL);
+
+    fill_store (home_c, &other_id, NULL);
+    g_assert_true (run_cli (home_c, "attach", other_id, "rest", photo, NULL));
+    remove_attachment_files (home_c);
+    g_assert_false (run_cli (home_c, "save-attachment", other_id, "rest2", "heron.jpg", copy_c, NULL));
+    g_test_trap_assert_stderr ("*no server is set up*");
+    g_assert_false (g_file_test (copy_c, G_FILE_TEST_EXISTS));
+  }
+}
+
 static void
 test_sync (void)
 {
@@ -1393,6 +1459,7 @@ main (int   argc,
   g_test_add_func ("/cli/tags", test_tags);
   g_test_add_func ("/cli/list-sort", test_list_sort);
   g_test_add_func ("/cli/attachments", test_attachments);
+  g_test_add_func ("/cli/save-attachment-fetches", test_save_attachment_fetches);
   g_test_add_func ("/cli/sync", test_sync);
   g_test_add_func ("/cli/sync/encrypted", test_sync_encrypted);
   g_test_add_func ("/cli/encrypt", test_encrypt);

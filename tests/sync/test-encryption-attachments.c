@@ -9,11 +9,14 @@
 
 #include "fb-attachments.h"
 #include "fb-crypto.h"
+#include "fb-fake-network-monitor.h"
 #include "fb-item-body.h"
 #include "fb-store.h"
 #include "fb-sync-manager.h"
+#include "fb-sync-run.h"
 #include "fb-test-peer.h"
 #include "fb-test-server.h"
+#include "fb-test-wait.h"
 
 #define ADMIN      "admin"
 #define PASSWORD   "s3cret"
@@ -411,6 +414,40 @@ test_swapped_data_refused (void)
   assert_bytes_equal (got, photo);
 }
 
+/* On a metered network, a large sealed file the pull left on the server
+ * is fetched when opened, and opened with the key. */
+static void
+test_fetch_when_opened (void)
+{
+  const char *db = "encrypted-attachments-fetch";
+  g_autoptr(Device) a = device_new (db, PASSPHRASE);
+  g_autoptr(Device) b = device_new (db, PASSPHRASE);
+  g_autoptr(GBytes) large = photo_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 1);
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+
+  id = fb_test_peer_create_note (a->peer, "Survey", "plot 3\n");
+  attach (a, id, "plot-3.tif", large);
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  fb_fake_network_monitor_set_metered (b->peer->monitor, TRUE);
+  s = device_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_null (local_bytes (b, id, "plot-3.tif"));
+
+  fb_sync_manager_fetch_attachment_async (b->peer->manager, id, "plot-3.tif", NULL,
+                                          fb_test_got_result_cb, &result);
+  WAIT_UNTIL (result != NULL, FB_TEST_PEER_DEADLINE_MS);
+  g_assert_true (fb_sync_manager_fetch_attachment_finish (b->peer->manager, result, &error));
+  g_assert_no_error (error);
+  got = local_bytes (b, id, "plot-3.tif");
+  assert_bytes_equal (got, large);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -427,6 +464,7 @@ main (int   argc,
   g_test_add_func ("/encryption-attachments/round-trip", test_round_trip);
   g_test_add_func ("/encryption-attachments/turn-on", test_turn_on);
   g_test_add_func ("/encryption-attachments/swapped-data-refused", test_swapped_data_refused);
+  g_test_add_func ("/encryption-attachments/fetch-when-opened", test_fetch_when_opened);
 
   status = g_test_run ();
 

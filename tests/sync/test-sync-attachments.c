@@ -13,6 +13,7 @@
 #include "fb-fake-network-monitor.h"
 #include "fb-item-body.h"
 #include "fb-store.h"
+#include "fb-sync-error.h"
 #include "fb-sync-manager.h"
 #include "fb-sync-run.h"
 #include "fb-test-peer.h"
@@ -304,6 +305,74 @@ test_metered (void)
   g_assert_true (g_bytes_equal (got_bytes, large));
 }
 
+static gboolean
+fetch (FbTestPeer  *device,
+       const char  *id,
+       const char  *name,
+       GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fb_sync_manager_fetch_attachment_async (device->manager, id, name, NULL, fb_test_got_result_cb, &result);
+  WAIT_UNTIL (result != NULL, FB_TEST_PEER_DEADLINE_MS);
+  return fb_sync_manager_fetch_attachment_finish (device->manager, result, error);
+}
+
+/* On a metered network the person opens the large file the pull left on
+ * the server: it is fetched now, with its bytes; one the server no longer
+ * has says so in words, and nothing is kept. */
+static void
+test_fetch_when_opened (void)
+{
+  const char *db = "attachments-fetch";
+  g_autoptr(FbTestPeer) a = device_new (NULL, db);
+  g_autoptr(FbTestPeer) b = device_new (NULL, db);
+  g_autoptr(GBytes) large = photo_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 1);
+  g_autoptr(GBytes) other = photo_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 2);
+  g_autofree char *id = fb_test_peer_create_note (a, "Plot 8", "");
+  g_autoptr(FbAttachment) l = attach (a, id, "large.tif", large);
+  g_autoptr(FbAttachment) o = attach (a, id, "other.tif", other);
+  g_autoptr(FbAttachment) got = NULL;
+  g_autoptr(GBytes) got_bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  guint status = 0;
+
+  device_sync (a);
+  fb_fake_network_monitor_set_metered (b->monitor, TRUE);
+  device_sync (b);
+  got = fb_store_get_attachment (b->store, id, "large.tif", &error);
+  g_assert_no_error (error);
+  g_assert_null (got->sha256);
+  g_clear_pointer (&got, fb_attachment_free);
+
+  g_assert_true (fetch (b, id, "large.tif", &error));
+  g_assert_no_error (error);
+  got = get_attachment (b, id, "large.tif", &got_bytes);
+  g_assert_cmpstr (got->sha256, ==, l->sha256);
+  g_assert_true (g_bytes_equal (got_bytes, large));
+  /* Here now: asked again, nothing to do. */
+  g_assert_true (fetch (b, id, "large.tif", &error));
+
+  /* Someone else removes the other file's data on the server. */
+  doc = fb_test_server_get_doc (server, db, id, &error);
+  g_assert_no_error (error);
+  path = g_strdup_printf ("%s/%s/other.tif?rev=%s", db, id, json_object_get_string_member (doc, "_rev"));
+  answer = fb_test_server_request (server, "DELETE", path, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_false (fetch (b, id, "other.tif", &error));
+  g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "other.tif"));
+  g_clear_error (&error);
+  g_clear_pointer (&got, fb_attachment_free);
+  got = fb_store_get_attachment (b->store, id, "other.tif", &error);
+  g_assert_no_error (error);
+  g_assert_null (got->sha256);
+}
+
 /* ---- Killed mid-transfer ----
  * The real program, `fieldbook --sync`, killed with SIGKILL while it
  * uploads and while it downloads (as test-sync-identity.c kills it), then
@@ -535,6 +604,7 @@ main (int   argc,
   g_test_add_func ("/sync-attachments/foreign", test_foreign_attachment);
   g_test_add_func ("/sync-attachments/too-large", test_too_large);
   g_test_add_func ("/sync-attachments/metered", test_metered);
+  g_test_add_func ("/sync-attachments/fetch-when-opened", test_fetch_when_opened);
   g_test_add_func ("/sync-attachments/pouchdb-peer", test_pouchdb_peer);
   g_test_add_func ("/sync-attachments/killed-mid-transfer", test_killed_mid_transfer);
 

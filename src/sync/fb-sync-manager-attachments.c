@@ -1,0 +1,84 @@
+/* fb-sync-manager-attachments.c: FbSyncManager fetching an attachment the person opens */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-sync"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "fb-attachments.h"
+#include "fb-couch-client-private.h"
+#include "fb-sync-manager-private.h"
+
+/* Part of FbSyncManager (see fb-sync-manager-private.h). The pull
+ * downloads small files at once and large ones on a network that is not
+ * metered; one the person opens before that is fetched here, now, on any
+ * network. */
+
+static void
+fetched_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!_fb_couch_client_fetch_attachment_finish (FB_COUCH_CLIENT (object), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+fb_sync_manager_fetch_attachment_async (FbSyncManager       *self,
+                                        const char          *item_id,
+                                        const char          *name,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(FbAttachment) attachment = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (FB_IS_SYNC_MANAGER (self));
+  g_return_if_fail (item_id != NULL && name != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fb_sync_manager_fetch_attachment_async);
+
+  attachment = fb_store_get_attachment (self->store, item_id, name, &error);
+  if (attachment == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (attachment->sha256 != NULL)
+    {
+      /* Here already (the pull was quicker). */
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (self->client == NULL)
+    {
+      g_task_return_new_error (task, FB_SYNC_ERROR, FB_SYNC_ERROR_NOT_CONFIGURED,
+                               _("“%s” is on the server, and no server is set up"), name);
+      return;
+    }
+
+  attachment->item_id = g_strdup (item_id);
+  _fb_couch_client_fetch_attachment_async (self->client, self->store, attachment, cancellable,
+                                           fetched_cb, g_steal_pointer (&task));
+}
+
+gboolean
+fb_sync_manager_fetch_attachment_finish (FbSyncManager  *self,
+                                         GAsyncResult   *result,
+                                         GError        **error)
+{
+  g_return_val_if_fail (FB_IS_SYNC_MANAGER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
