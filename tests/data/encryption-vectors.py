@@ -45,6 +45,27 @@ sealed = seal(data_key, doc_nonce, content, b"fieldbook-document-v1:note-kat")
 document = {"_id": "note-kat", "_rev": "1-0123456789abcdef",
             "fieldbook_encrypted": {"v": 1, "kid": key_id, "nonce": b64(doc_nonce), "data": b64(sealed)}}
 
+# An attachment's name on the server, and a document with a sealed one.
+name_key = ctypes.create_string_buffer(32)
+assert sodium.crypto_kdf_derive_from_key(name_key, ctypes.c_size_t(32), ctypes.c_uint64(2),
+                                         b"fbattach", data_key) == 0
+hashed = ctypes.create_string_buffer(16)
+message = b"note-kat\x00heron.jpg"
+assert sodium.crypto_generichash(hashed, ctypes.c_size_t(16), message, ctypes.c_ulonglong(len(message)),
+                                 name_key.raw, ctypes.c_size_t(32)) == 0
+server_name = hashed.raw.hex()
+listed = {"heron.jpg": {"content_type": "image/jpeg", "length": 5, "digest": "md5-XUFAKrxLKna5cZ2REBfFkg=="}}
+content2 = json.dumps({"type": "notes", "title": "Heron, photo", "fieldbook_attachments": listed},
+                      ensure_ascii=False, separators=(",", ":")).encode()
+sealed2 = seal(data_key, doc_nonce, content2, b"fieldbook-document-v1:note-kat")
+document2 = {"_id": "note-kat", "_rev": "2-0123456789abcdef",
+             "_attachments": {server_name: {"content_type": "application/octet-stream", "stub": True,
+                                            "digest": "md5-sealedsealedsealedseal==", "length": 46}},
+             "fieldbook_encrypted": {"v": 1, "kid": key_id, "nonce": b64(doc_nonce), "data": b64(sealed2)}}
+
 print(json.dumps(keys_doc, indent=2))
 print(json.dumps(document, indent=2))
 print(content.decode())
+print(server_name)
+print(json.dumps(document2, indent=2))
+print(content2.decode())

@@ -510,6 +510,8 @@ test_server_reset (void)
 #define KAT_WRAP_NONCE  "QEFCQ0RFRkdISUpLTE1OT1BRUlNUVVZX"
 #define KAT_WRAPPED     "zhm67mMGDAHL2K1j2J6jF8xOU7AXp+x/elD3eRc7+qTHMPjzlmYw9LuimI9H+gXU"
 #define KAT_DOC_NONCE   "YGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3"
+#define KAT_ATT_NAME    "025e7afb07edd0a33cd72eb3ea008f86"
+#define KAT_ATT_DATA    "kwU0X/UUufuIb/p7d9INtVWYxWEFgPtcQmpciFX7rqdT+RJlTpIIACDRQgKj1mk9vbFoWymzDptzJYbRGPy66ynKXP1jaOxwXDspWVNrYYEbBPPBh9IrnN73fYDlVKpejejR14O6tb7eXzk87HRhPYn7N1dQD8QEPOlcZQC85Xy42SHydXfNVh583et5m+n1EYOuOlYn39i8tUeE+wWhBPN5iizUnPbKs/hd/vqa"
 #define KAT_DATA        "kwU0X/UUufuIb/p7d9INtVWYxWEFgPtcQmpciFX7ouZXsQl5RJBTRy/KBULlwGMqoswzDQmlAtN/JJ3JH62ssGTMXK9mc7R/QjVnBgYVbLkcHvKPvdpxx4KwK9ugTuUFsa+c1IG7ob6vAH0hued/q5DDmuzYKczQVVo="
 
 static guint8 *
@@ -600,6 +602,67 @@ test_known_answers (void)
   read = fb_data_key_decrypt_document (opened, vector, &error);
   g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE);
   g_assert_null (read);
+  g_clear_error (&error);
+}
+
+/* A document with a sealed attachment: its name on the server, the
+ * listing inside the sealed content, and reading the script's document
+ * back (tests/data/encryption-vectors.py). */
+static void
+test_known_answers_attachments (void)
+{
+  g_autofree guint8 *key_bytes = bytes_from (0x20, 32);
+  g_autofree guint8 *doc_nonce = bytes_from (0x60, 24);
+  g_autoptr(FbDataKey) key = _fb_data_key_new_from_bytes (KAT_KEY_ID, key_bytes);
+  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(JsonObject) sealed = NULL;
+  g_autoptr(JsonObject) vector = NULL;
+  g_autoptr(JsonObject) read = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server_name = fb_data_key_attachment_server_name (key, "note-kat", "heron.jpg");
+  JsonObject *stored;
+  JsonObject *entry;
+
+  g_assert_cmpstr (server_name, ==, KAT_ATT_NAME);
+
+  plain = object_from ("{\"_id\": \"note-kat\", \"_rev\": \"2-0123456789abcdef\","
+                       " \"type\": \"notes\", \"title\": \"Heron, photo\","
+                       " \"_attachments\": {\"heron.jpg\": {\"content_type\": \"image/jpeg\","
+                       " \"length\": 5, \"digest\": \"md5-XUFAKrxLKna5cZ2REBfFkg==\","
+                       " \"stub\": true, \"encrypted\": true,"
+                       " \"sealed_digest\": \"md5-sealedsealedsealedseal==\", \"sealed_length\": 46}}}");
+  sealed = _fb_data_key_encrypt_document_full (key, plain, doc_nonce);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (sealed, FB_CRYPTO_MEMBER),
+                                                  "data"), ==, KAT_ATT_DATA);
+  stored = json_object_get_object_member (sealed, "_attachments");
+  g_assert_cmpuint (json_object_get_size (stored), ==, 1);
+  entry = json_object_get_object_member (stored, KAT_ATT_NAME);
+  g_assert_nonnull (entry);
+  g_assert_true (json_object_get_boolean_member (entry, "stub"));
+  g_assert_cmpstr (json_object_get_string_member (entry, "digest"), ==, "md5-sealedsealedsealedseal==");
+  g_assert_cmpint (json_object_get_int_member (entry, "length"), ==, 46);
+  g_assert_cmpstr (json_object_get_string_member (entry, "content_type"), ==, "application/octet-stream");
+
+  vector = object_from ("{\"_id\": \"note-kat\", \"_rev\": \"2-0123456789abcdef\","
+                        " \"_attachments\": {\"" KAT_ATT_NAME "\": {\"content_type\": \"application/octet-stream\","
+                        " \"stub\": true, \"digest\": \"md5-sealedsealedsealedseal==\", \"length\": 46,"
+                        " \"revpos\": 2}},"
+                        " \"fieldbook_encrypted\": {\"v\": 1, \"kid\": \"" KAT_KEY_ID "\","
+                        " \"nonce\": \"" KAT_DOC_NONCE "\", \"data\": \"" KAT_ATT_DATA "\"}}");
+  read = fb_data_key_decrypt_document (key, vector, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (read, "title"), ==, "Heron, photo");
+  g_assert_false (json_object_has_member (read, FB_CRYPTO_ATTACHMENTS_MEMBER));
+  stored = json_object_get_object_member (read, "_attachments");
+  g_assert_cmpuint (json_object_get_size (stored), ==, 1);
+  entry = json_object_get_object_member (stored, "heron.jpg");
+  g_assert_cmpstr (json_object_get_string_member (entry, "content_type"), ==, "image/jpeg");
+  g_assert_cmpint (json_object_get_int_member (entry, "length"), ==, 5);
+  g_assert_cmpstr (json_object_get_string_member (entry, "digest"), ==, "md5-XUFAKrxLKna5cZ2REBfFkg==");
+  g_assert_true (json_object_get_boolean_member (entry, FB_CRYPTO_ATTACHMENT_ENCRYPTED));
+  g_assert_cmpstr (json_object_get_string_member (entry, FB_CRYPTO_SEALED_DIGEST), ==,
+                   "md5-sealedsealedsealedseal==");
+  g_assert_cmpint (json_object_get_int_member (entry, "revpos"), ==, 2);
 }
 
 static gboolean
@@ -699,6 +762,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/encryption/known-answers", test_known_answers);
+  g_test_add_func ("/encryption/known-answers-attachments", test_known_answers_attachments);
   g_test_add_func ("/encryption/attachment-bytes", test_attachment_bytes);
   g_test_add_func ("/encryption/keys-and-documents", test_keys_and_documents);
   g_test_add_func ("/encryption/server-sees-nothing", test_server_sees_nothing);
