@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fb-account.h"
 #include "fb-item-list.h"
 #include "fb-record-table.h"
 #include "fb-template.h"
@@ -25,6 +26,10 @@ struct _FbRecordTable
   JsonObject        *template;
   FbItemList        *records;
   GtkSingleSelection *selection;
+  /* The column widths a person set, kept in "column-widths" when the
+   * table closes; NULL without the installed schema. */
+  GSettings         *settings;
+  gboolean           widths_changed;
   /* While asking the view's sorter which column sorts (see
    * find_sort_column ()): the first column it asked, or NULL. */
   gboolean           probing;
@@ -47,9 +52,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-/* Column widths by template id and field name, for the program's life. */
-static GHashTable *remembered_widths;
 
 /* What a column shows: a field (NULL name: the title) of a type. */
 typedef struct _Column
@@ -168,16 +170,57 @@ update_query (FbRecordTable *self)
   fb_item_list_set_record_query (self->records, query);
 }
 
-static void
-width_changed_cb (GtkColumnViewColumn *view_column,
-                  GParamSpec          *pspec,
-                  Column              *column)
+/* A column's key in "column-widths": the template's id (never a "/" in
+ * it), "/", the field's name; the title's has no name. */
+static char *
+width_key (FbRecordTable *self,
+           const char    *name)
 {
-  g_autofree char *key = g_strdup_printf ("%s\n%s", column->table->template_id,
-                                          column->name != NULL ? column->name : "");
+  return g_strconcat (self->template_id, "/", name, NULL);
+}
 
-  g_hash_table_insert (remembered_widths, g_steal_pointer (&key),
-                       GINT_TO_POINTER (gtk_column_view_column_get_fixed_width (view_column)));
+static void
+width_changed_cb (FbRecordTable *self)
+{
+  self->widths_changed = TRUE;
+}
+
+/* The widths of this table's columns into the setting, the other
+ * templates' kept; a column the person never resized stays out. */
+static void
+save_widths (FbRecordTable *self)
+{
+  g_autoptr(GVariant) widths = NULL;
+  g_autofree char *prefix = NULL;
+  g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a{si}"));
+  GListModel *columns = gtk_column_view_get_columns (self->view);
+  GVariantIter iter;
+  const char *key;
+  gint32 width;
+
+  if (self->settings == NULL || !self->widths_changed)
+    return;
+  self->widths_changed = FALSE;
+
+  prefix = width_key (self, "");
+  widths = g_settings_get_value (self->settings, "column-widths");
+  g_variant_iter_init (&iter, widths);
+  while (g_variant_iter_next (&iter, "{&si}", &key, &width))
+    if (!g_str_has_prefix (key, prefix))
+      g_variant_builder_add (&builder, "{si}", key, width);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) view_column = g_list_model_get_item (columns, i);
+      Column *column = g_object_get_data (G_OBJECT (view_column), "fb-column");
+      int fixed = gtk_column_view_column_get_fixed_width (view_column);
+      g_autofree char *column_key = width_key (self, column->name != NULL ? column->name : "");
+
+      if (fixed > 0)
+        g_variant_builder_add (&builder, "{si}", column_key, fixed);
+    }
+
+  g_settings_set_value (self->settings, "column-widths", g_variant_builder_end (&builder));
 }
 
 static void
@@ -191,7 +234,7 @@ add_column (FbRecordTable *self,
   g_autoptr(GtkColumnViewColumn) view_column = NULL;
   g_autoptr(GtkSorter) sorter = NULL;
   g_autofree char *key = NULL;
-  gpointer width;
+  gint32 width;
 
   column->table = self;
   column->name = g_strdup (name);
@@ -206,10 +249,16 @@ add_column (FbRecordTable *self,
   gtk_column_view_column_set_sorter (view_column, sorter);
   g_object_set_data_full (G_OBJECT (view_column), "fb-column", column, column_free);
 
-  key = g_strdup_printf ("%s\n%s", self->template_id, name != NULL ? name : "");
-  if (g_hash_table_lookup_extended (remembered_widths, key, NULL, &width))
-    gtk_column_view_column_set_fixed_width (view_column, GPOINTER_TO_INT (width));
-  g_signal_connect (view_column, "notify::fixed-width", G_CALLBACK (width_changed_cb), column);
+  key = width_key (self, name != NULL ? name : "");
+  if (self->settings != NULL)
+    {
+      g_autoptr(GVariant) widths = g_settings_get_value (self->settings, "column-widths");
+
+      if (g_variant_lookup (widths, key, "i", &width) && width > 0)
+        gtk_column_view_column_set_fixed_width (view_column, width);
+    }
+  g_signal_connect_object (view_column, "notify::fixed-width", G_CALLBACK (width_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 
   gtk_column_view_append_column (self->view, view_column);
 }
@@ -319,6 +368,16 @@ fb_record_table_constructed (GObject *object)
 
   G_OBJECT_CLASS (fb_record_table_parent_class)->constructed (object);
 
+  self->settings = fb_settings_new_if_installed ();
+  if (self->settings != NULL)
+    {
+      g_autoptr(GSettingsSchema) schema = NULL;
+
+      g_object_get (self->settings, "settings-schema", &schema, NULL);
+      if (!g_settings_schema_has_key (schema, "column-widths"))
+        g_clear_object (&self->settings);
+    }
+
   template = fb_store_get_item (self->store, self->template_id, NULL);
   self->template = template != NULL ? fb_body_copy (fb_item_get_body (template)) : fb_template_body_new ("");
   title = fb_body_dup_display_title (self->template);
@@ -357,9 +416,12 @@ fb_record_table_dispose (GObject *object)
 
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
+  if (self->view != NULL)
+    save_widths (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), FB_TYPE_RECORD_TABLE);
   g_clear_object (&self->selection);
   g_clear_object (&self->records);
+  g_clear_object (&self->settings);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (fb_record_table_parent_class)->dispose (object);
@@ -418,8 +480,6 @@ fb_record_table_class_init (FbRecordTableClass *klass)
 
   signals[OPEN_ITEM] = g_signal_new ("open-item", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 1, FB_TYPE_ITEM);
-
-  remembered_widths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/fieldbook/Fieldbook/ui/fb-record-table.ui");

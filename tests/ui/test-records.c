@@ -919,6 +919,75 @@ test_location_without_portal (Fixture       *fixture,
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (where, "longitude"), 13.405, 1e-9);
 }
 
+static FbRecordTable *
+open_table (Fixture    *fixture,
+            const char *template_id)
+{
+  FbRecordTable *table;
+
+  activate (fixture->window, "win.show-table", "s", template_id);
+  table = fb_window_get_record_table (fixture->window);
+  g_assert_nonnull (table);
+  WAIT_FOR (is_showing (fb_record_table_get_view (table)));
+  return table;
+}
+
+static int
+column_width (FbRecordTable *table,
+              guint          index)
+{
+  g_autoptr(GtkColumnViewColumn) column =
+    g_list_model_get_item (gtk_column_view_get_columns (fb_record_table_get_view (table)), index);
+
+  return gtk_column_view_column_get_fixed_width (column);
+}
+
+/* A column a person widened keeps its width in GSettings, by template and
+ * field, and has it again when the table opens; another template's
+ * table does not take it. */
+static void
+test_table_column_widths (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(JsonObject) template = fb_template_body_new ("Plot");
+  g_autoptr(JsonObject) other = fb_template_body_new ("Transect");
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(FbItem) other_item = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.fieldbook.Fieldbook");
+  g_autoptr(GVariant) widths = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GtkColumnViewColumn) count = NULL;
+  FbRecordTable *table;
+  int width = 0;
+
+  fb_template_add_field (template, "Count", FB_FIELD_INTEGER);
+  fb_template_add_field (other, "Count", FB_FIELD_INTEGER);
+  item = fb_store_create_item (fixture->store, FB_COLLECTION_TEMPLATES, template, NULL);
+  other_item = fb_store_create_item (fixture->store, FB_COLLECTION_TEMPLATES, other, NULL);
+
+  table = open_table (fixture, fb_item_get_id (item));
+  g_assert_cmpint (column_width (table, 1), ==, -1);
+  /* What dragging the header's edge does. */
+  count = g_list_model_get_item (gtk_column_view_get_columns (fb_record_table_get_view (table)), 1);
+  gtk_column_view_column_set_fixed_width (count, 173);
+  g_clear_object (&count);
+  gtk_window_close (GTK_WINDOW (table));
+  WAIT_FOR (fb_window_get_record_table (fixture->window) == NULL);
+
+  widths = g_settings_get_value (settings, "column-widths");
+  key = g_strdup_printf ("%s/Count", fb_item_get_id (item));
+  g_assert_true (g_variant_lookup (widths, key, "i", &width));
+  g_assert_cmpint (width, ==, 173);
+
+  table = open_table (fixture, fb_item_get_id (item));
+  g_assert_cmpint (column_width (table, 1), ==, 173);
+  g_assert_cmpint (column_width (table, 0), ==, -1);
+  table = open_table (fixture, fb_item_get_id (other_item));
+  g_assert_cmpint (column_width (table, 1), ==, -1);
+  gtk_window_destroy (GTK_WINDOW (table));
+  WAIT_FOR (fb_window_get_record_table (fixture->window) == NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -935,6 +1004,8 @@ main (int   argc,
   g_test_add ("/records/link-field", Fixture, NULL, fixture_setup, test_link_field, fixture_teardown);
   g_test_add ("/records/location-without-portal", Fixture, NULL,
               fixture_setup, test_location_without_portal, fixture_teardown);
+  g_test_add ("/records/table-column-widths", Fixture, NULL,
+              fixture_setup, test_table_column_widths, fixture_teardown);
 
   return g_test_run ();
 }
