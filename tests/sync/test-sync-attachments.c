@@ -5,9 +5,7 @@
 
 #include "config.h"
 
-#include <signal.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "fb-attachments.h"
 #include "fb-fake-network-monitor.h"
@@ -18,6 +16,7 @@
 #include "fb-sync-run.h"
 #include "fb-test-peer.h"
 #include "fb-test-pouch.h"
+#include "fb-test-program.h"
 #include "fb-test-proxy.h"
 #include "fb-test-server.h"
 #include "fb-test-wait.h"
@@ -378,63 +377,19 @@ test_fetch_when_opened (void)
  * uploads and while it downloads (as test-sync-identity.c kills it), then
  * a clean run: nothing is lost, and the bytes are the same everywhere. */
 
-typedef struct {
-  GPid     pid;
-  gboolean exited;
-  int      wait_status;
-} Child;
-
-static void
-child_exited_cb (GPid     pid,
-                 int      wait_status,
-                 gpointer user_data)
-{
-  Child *child = user_data;
-
-  child->exited = TRUE;
-  child->wait_status = wait_status;
-  g_spawn_close_pid (pid);
-}
-
 /* `fieldbook --sync` on the store under @home, killed after @kill_after_ms
- * (0: never). TRUE when it was killed. */
+ * (0: never, and it must succeed). TRUE when it was killed. */
 static gboolean
 run_fieldbook_sync (const char *home,
                     const char *db,
                     guint       kill_after_ms)
 {
-  const char *program = g_getenv ("FB_TEST_FIELDBOOK");
-  const char *argv[] = {
-    program, "--sync", "--server", fb_test_server_get_url (server),
-    "--database", db, "--user", ADMIN, NULL
-  };
-  g_auto(GStrv) envp = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  Child child = { 0, };
-  gint64 deadline;
-
-  g_assert_nonnull (program);
-  envp = g_environ_setenv (envp, "XDG_DATA_HOME", home, TRUE);
-  envp = g_environ_setenv (envp, "FIELDBOOK_PASSWORD", PASSWORD, TRUE);
-  envp = g_environ_setenv (envp, "GSETTINGS_BACKEND", "memory", TRUE);
-  envp = g_environ_unsetenv (envp, "G_MESSAGES_DEBUG");
-
-  g_spawn_async (NULL, (char **) argv, envp,
-                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                 NULL, NULL, &child.pid, &error);
-  g_assert_no_error (error);
-  g_child_watch_add (child.pid, child_exited_cb, &child);
-
-  deadline = g_get_monotonic_time () + (gint64) kill_after_ms * 1000;
-  while (!child.exited && (kill_after_ms == 0 || g_get_monotonic_time () < deadline))
-    g_main_context_iteration (NULL, kill_after_ms == 0);
-  if (!child.exited)
-    kill (child.pid, SIGKILL);
-  WAIT_UNTIL (child.exited, FB_TEST_PEER_DEADLINE_MS);
+  int status = -1;
+  gboolean killed = fb_test_run_fieldbook_sync (server, home, db, ADMIN, PASSWORD, kill_after_ms, &status);
 
   if (kill_after_ms == 0)
-    g_assert_true (WIFEXITED (child.wait_status) && WEXITSTATUS (child.wait_status) == 0);
-  return WIFSIGNALED (child.wait_status) && WTERMSIG (child.wait_status) == SIGKILL;
+    g_assert_cmpint (status, ==, 0);
+  return killed;
 }
 
 static FbStore *

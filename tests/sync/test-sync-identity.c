@@ -7,14 +7,13 @@
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "fb-store.h"
 #include "fb-sync-error.h"
 #include "fb-sync-manager.h"
 #include "fb-test-peer.h"
+#include "fb-test-program.h"
 #include "fb-test-proxy.h"
 #include "fb-test-server.h"
 
@@ -659,72 +658,13 @@ test_restored_before_renewal (void)
 #define CRASH_EDITS_PER_ROUND 45
 #define CRASH_LINES        6
 
-typedef struct {
-  GPid     pid;
-  gboolean exited;
-  int      wait_status;
-  guint    kill_id;
-} Child;
-
-static void
-child_exited_cb (GPid     pid,
-                 int      wait_status,
-                 gpointer user_data)
-{
-  Child *child = user_data;
-
-  child->exited = TRUE;
-  child->wait_status = wait_status;
-  g_spawn_close_pid (pid);
-}
-
-static gboolean
-kill_child_cb (gpointer user_data)
-{
-  Child *child = user_data;
-
-  child->kill_id = 0;
-  if (!child->exited)
-    kill (child->pid, SIGKILL);
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs `fieldbook --sync` on the store under @home; kills it after
- * @kill_after_ms unless that is 0. TRUE when it was killed. */
 static gboolean
 run_fieldbook_sync (const char *home,
                     const char *db,
                     guint       kill_after_ms,
                     int        *exit_status)
 {
-  const char *program = g_getenv ("FB_TEST_FIELDBOOK");
-  const char *argv[] = {
-    program, "--sync", "--server", fb_test_server_get_url (server),
-    "--database", db, "--user", ADMIN, NULL
-  };
-  g_auto(GStrv) envp = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  Child child = { 0, };
-
-  g_assert_nonnull (program);
-  envp = g_environ_setenv (envp, "XDG_DATA_HOME", home, TRUE);
-  envp = g_environ_setenv (envp, "FIELDBOOK_PASSWORD", PASSWORD, TRUE);
-  envp = g_environ_setenv (envp, "GSETTINGS_BACKEND", "memory", TRUE);
-  envp = g_environ_unsetenv (envp, "G_MESSAGES_DEBUG");
-
-  g_spawn_async (NULL, (char **) argv, envp,
-                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                 NULL, NULL, &child.pid, &error);
-  g_assert_no_error (error);
-  g_child_watch_add (child.pid, child_exited_cb, &child);
-  if (kill_after_ms > 0)
-    child.kill_id = g_timeout_add (kill_after_ms, kill_child_cb, &child);
-
-  WAIT_UNTIL (child.exited, DEADLINE);
-  g_clear_handle_id (&child.kill_id, g_source_remove);
-
-  *exit_status = WIFEXITED (child.wait_status) ? WEXITSTATUS (child.wait_status) : -1;
-  return WIFSIGNALED (child.wait_status) && WTERMSIG (child.wait_status) == SIGKILL;
+  return fb_test_run_fieldbook_sync (server, home, db, ADMIN, PASSWORD, kill_after_ms, exit_status);
 }
 
 static char *
