@@ -285,29 +285,37 @@ build_sql (FbRecordQuery *self,
            gboolean       matching)
 {
   g_autofree char *sort_key = NULL;
-  const char *direction = self->descending ? " DESC" : "";
 
-  /* json_each () by key, not json_extract () by a path: a field's name
-   * may hold any character a path would have to quote. */
+  /* A field by json_each () and its key, not json_extract () and a path:
+   * a field's name may hold any character a path would have to quote.
+   * The title is always there by its path. */
   if (self->kind == KEY_NONE)
     sort_key = g_strdup ("NULL");
+  else if (self->sort_name == NULL)
+    sort_key = g_strdup ("CASE WHEN json_type (items.body, '$.title') = 'text' "
+                         "THEN NULLIF (json_extract (items.body, '$.title'), '') END");
   else
-    sort_key = g_strdup_printf ("(SELECT %s FROM json_each (items.body, ?4) AS f WHERE f.key = ?5)",
-                                sort_key_sql (self));
+    sort_key = g_strdup_printf ("(SELECT %s FROM json_each (items.body, '$.fields') AS f "
+                                " WHERE f.key = ?4)", sort_key_sql (self));
 
-  return g_strdup_printf ("SELECT items.rowid, items.updated_at, items.id, %s AS sort_key, "
-                          "  CASE WHEN ?6 THEN items.body END "
-                          "FROM items "
-                          "WHERE items.collection = '" FB_COLLECTION_RECORDS "' AND items.deleted = 0 "
-                          "  AND CASE WHEN json_valid (items.body) "
-                          "      THEN json_extract (items.body, '$.template') END = ?1 "
-                          "  %s "
-                          "  AND " FB_STORE_HAS_TAGS ("?3") " "
-                          "ORDER BY sort_key IS NULL, sort_key%s%s, items.updated_at DESC, items.id",
+  /* MATERIALIZED: each row's key worked out once, not once for every
+   * ORDER BY term that names it. */
+  return g_strdup_printf ("WITH rows AS MATERIALIZED ("
+                          "  SELECT items.rowid AS rowid, items.updated_at AS updated_at, "
+                          "    items.id AS id, %s AS sort_key, CASE WHEN ?5 THEN items.body END AS body "
+                          "  FROM items "
+                          "  WHERE items.collection = '" FB_COLLECTION_RECORDS "' AND items.deleted = 0 "
+                          "    AND CASE WHEN json_valid (items.body) "
+                          "        THEN json_extract (items.body, '$.template') END = ?1 "
+                          "    %s "
+                          "    AND " FB_STORE_HAS_TAGS ("?3") ") "
+                          "SELECT rowid, updated_at, id, sort_key, body FROM rows "
+                          "ORDER BY sort_key IS NULL, sort_key%s%s, updated_at DESC, id",
                           sort_key,
                           matching ? "AND items.rowid IN (SELECT rowid FROM items_fts "
                                      "                    WHERE items_fts MATCH ?2)" : "",
-                          self->kind == KEY_TEXT ? " COLLATE NOCASE" : "", direction);
+                          self->kind == KEY_TEXT ? " COLLATE NOCASE" : "",
+                          self->descending ? " DESC" : "");
 }
 
 gboolean
@@ -344,9 +352,8 @@ _fb_record_query_foreach (FbRecordQuery    *self,
   bind_text (stmt, 2, match);
   if (tags != NULL)
     sqlite3_bind_text (stmt, 3, _fb_store_tags_to_json (tags), -1, g_free);
-  sqlite3_bind_text (stmt, 4, self->sort_name != NULL ? "$.fields" : "$", -1, SQLITE_STATIC);
-  bind_text (stmt, 5, self->sort_name != NULL ? self->sort_name : "title");
-  sqlite3_bind_int (stmt, 6, self->problems_template != NULL);
+  bind_text (stmt, 4, self->sort_name);
+  sqlite3_bind_int (stmt, 5, self->problems_template != NULL);
 
   if (self->problems_template != NULL)
     parser = json_parser_new_immutable ();
