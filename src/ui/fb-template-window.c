@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "fb-field-drag.h"
+#include "fb-template-link-row.h"
 #include "fb-template.h"
 #include "fb-template-window.h"
 #include "fb-ui-util.h"
@@ -24,6 +25,7 @@ typedef struct
   GtkSwitch        *required;
   AdwEntryRow      *unit_row;
   AdwEntryRow      *choices_row;
+  AdwComboRow      *link_row;
 } FieldRows;
 
 struct _FbTemplateWindow
@@ -221,6 +223,7 @@ update_option_rows (FieldRows *rows)
                           type == FB_FIELD_INTEGER || type == FB_FIELD_DECIMAL);
   gtk_widget_set_visible (GTK_WIDGET (rows->choices_row),
                           type == FB_FIELD_CHOICE || type == FB_FIELD_MULTIPLE_CHOICE);
+  gtk_widget_set_visible (GTK_WIDGET (rows->link_row), type == FB_FIELD_LINK);
 
   if (fb_template_field_get_required (field_of (rows)))
     /* TRANSLATORS: the summary of a template's field: its type, and that it must be filled in */
@@ -272,6 +275,23 @@ unit_changed_cb (GtkEditable *editable,
     json_object_remove_member (field_of (rows), "unit");
   else
     json_object_set_string_member (field_of (rows), "unit", unit);
+  save (rows->window);
+}
+
+/* The "template" option the link picker reads (fb-field-row.c). */
+static void
+link_template_cb (AdwComboRow *combo,
+                  GParamSpec  *pspec,
+                  FieldRows   *rows)
+{
+  const char *template_id = fb_template_link_row_get_template_id (combo);
+
+  if (rows->window->loading > 0)
+    return;
+  if (template_id != NULL)
+    json_object_set_string_member (field_of (rows), "template", template_id);
+  else
+    json_object_remove_member (field_of (rows), "template");
   save (rows->window);
 }
 
@@ -434,6 +454,12 @@ add_field_rows (FbTemplateWindow *self,
   g_signal_connect (rows->choices_row, "changed", G_CALLBACK (choices_changed_cb), rows);
   adw_expander_row_add_row (rows->row, GTK_WIDGET (rows->choices_row));
 
+  rows->link_row = fb_template_link_row_new (self->store,
+                                             json_object_get_string_member_with_default (field, "template",
+                                                                                         NULL));
+  g_signal_connect (rows->link_row, "notify::selected", G_CALLBACK (link_template_cb), rows);
+  adw_expander_row_add_row (rows->row, GTK_WIDGET (rows->link_row));
+
   buttons_row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (buttons_row), _("Place"));
   adw_action_row_add_suffix (ADW_ACTION_ROW (buttons_row),
@@ -471,6 +497,7 @@ clear_field_rows (FbTemplateWindow *self)
       g_signal_handlers_disconnect_by_data (rows->required, rows);
       g_signal_handlers_disconnect_by_data (rows->unit_row, rows);
       g_signal_handlers_disconnect_by_data (rows->choices_row, rows);
+      g_signal_handlers_disconnect_by_data (rows->link_row, rows);
       adw_preferences_group_remove (self->fields_group, GTK_WIDGET (rows->row));
     }
   g_ptr_array_set_size (self->fields, 0);
@@ -820,6 +847,15 @@ fb_template_window_get_choices_row (FbTemplateWindow *self,
   g_return_val_if_fail (FB_IS_TEMPLATE_WINDOW (self), NULL);
 
   return rows_at (self, index) != NULL ? GTK_EDITABLE (rows_at (self, index)->choices_row) : NULL;
+}
+
+AdwComboRow *
+fb_template_window_get_link_row (FbTemplateWindow *self,
+                                 guint             index)
+{
+  g_return_val_if_fail (FB_IS_TEMPLATE_WINDOW (self), NULL);
+
+  return rows_at (self, index) != NULL ? rows_at (self, index)->link_row : NULL;
 }
 
 /* ---- The object ---- */

@@ -45,5 +45,8 @@ GtkEditable      *fb_template_window_get_unit_row  (FbTemplateWindow *self,
                                                     guint             index);
 GtkEditable      *fb_template_window_get_choices_row (FbTemplateWindow *self,
                                                       guint             index);
+/* A link field's "Links To" (fb-template-link-row.h). */
+AdwComboRow      *fb_template_window_get_link_row (FbTemplateWindow *self,
+                                                   guint             index);
 
 G_END_DECLS

@@ -919,6 +919,61 @@ test_location_without_portal (Fixture       *fixture,
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (where, "longitude"), 13.405, 1e-9);
 }
 
+/* The template editor limits a link field to one template: the option
+ * its picker reads, kept in the template, shown again when it opens. */
+static void
+test_link_to_one_template (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(JsonObject) plot = fb_template_body_new ("Plot");
+  g_autoptr(JsonObject) visit = fb_template_body_new ("Visit");
+  g_autoptr(FbItem) plot_item = NULL;
+  g_autoptr(FbItem) visit_item = NULL;
+  g_autoptr(FbItem) saved = NULL;
+  FbTemplateWindow *window;
+  AdwComboRow *links;
+  GListModel *labels;
+  guint plot_index = G_MAXUINT;
+
+  fb_template_add_field (plot, "Area", FB_FIELD_DECIMAL);
+  fb_template_add_field (visit, "Where", FB_FIELD_LINK);
+  plot_item = fb_store_create_item (fixture->store, FB_COLLECTION_TEMPLATES, plot, NULL);
+  visit_item = fb_store_create_item (fixture->store, FB_COLLECTION_TEMPLATES, visit, NULL);
+
+  activate (fixture->window, "win.edit-templates", NULL);
+  window = fb_window_get_template_window (fixture->window);
+  WAIT_FOR (is_showing (window));
+  fb_template_window_select (window, fb_item_get_id (visit_item));
+  WAIT_FOR ((links = fb_template_window_get_link_row (window, 0)) != NULL);
+  /* Only a link field has it; any template until one is chosen. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (links)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fb_template_window_get_unit_row (window, 0))));
+  g_assert_cmpuint (adw_combo_row_get_selected (links), ==, 0);
+  labels = adw_combo_row_get_model (links);
+  for (guint i = 0; i < g_list_model_get_n_items (labels); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (labels), i), "Plot") == 0)
+      plot_index = i;
+  g_assert_cmpuint (plot_index, !=, G_MAXUINT);
+
+  adw_combo_row_set_selected (links, plot_index);
+  saved = fb_store_get_item (fixture->store, fb_item_get_id (visit_item), NULL);
+  g_assert_cmpstr (json_object_get_string_member_with_default (
+                     fb_template_get_field (fb_item_get_body (saved), 0), "template", NULL),
+                   ==, fb_item_get_id (plot_item));
+
+  /* Shown again as chosen; back to any template removes the option. */
+  fb_template_window_select (window, fb_item_get_id (plot_item));
+  fb_template_window_select (window, fb_item_get_id (visit_item));
+  WAIT_FOR ((links = fb_template_window_get_link_row (window, 0)) != NULL);
+  g_assert_cmpuint (adw_combo_row_get_selected (links), ==, plot_index);
+  adw_combo_row_set_selected (links, 0);
+  g_clear_object (&saved);
+  saved = fb_store_get_item (fixture->store, fb_item_get_id (visit_item), NULL);
+  g_assert_false (json_object_has_member (fb_template_get_field (fb_item_get_body (saved), 0), "template"));
+  gtk_window_destroy (GTK_WINDOW (window));
+  WAIT_FOR (fb_window_get_template_window (fixture->window) == NULL);
+}
+
 static FbRecordTable *
 open_table (Fixture    *fixture,
             const char *template_id)
@@ -1004,6 +1059,8 @@ main (int   argc,
   g_test_add ("/records/link-field", Fixture, NULL, fixture_setup, test_link_field, fixture_teardown);
   g_test_add ("/records/location-without-portal", Fixture, NULL,
               fixture_setup, test_location_without_portal, fixture_teardown);
+  g_test_add ("/records/link-to-one-template", Fixture, NULL,
+              fixture_setup, test_link_to_one_template, fixture_teardown);
   g_test_add ("/records/table-column-widths", Fixture, NULL,
               fixture_setup, test_table_column_widths, fixture_teardown);
 
