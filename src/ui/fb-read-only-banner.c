@@ -85,7 +85,11 @@ fb_read_only_banner_dispose (GObject *object)
 {
   FbReadOnlyBanner *self = FB_READ_ONLY_BANNER (object);
 
-  g_clear_pointer ((GtkWidget **) &self->revealer, gtk_widget_unparent);
+  if (self->revealer != NULL)
+    {
+      gtk_widget_unparent (GTK_WIDGET (self->revealer));
+      self->revealer = NULL;
+    }
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (fb_read_only_banner_parent_class)->dispose (object);

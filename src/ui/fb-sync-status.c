@@ -532,7 +532,11 @@ fb_sync_status_dispose (GObject *object)
   g_clear_object (&self->manager_bindings);
   g_clear_object (&self->manager);
   g_clear_handle_id (&self->countdown_source, g_source_remove);
-  g_clear_pointer ((GtkWidget **) &self->details_popover, gtk_widget_unparent);
+  if (self->details_popover != NULL)
+    {
+      gtk_widget_unparent (GTK_WIDGET (self->details_popover));
+      self->details_popover = NULL;
+    }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FB_TYPE_SYNC_STATUS);
 
