@@ -104,6 +104,10 @@ save_timeout_cb (gpointer user_data)
   FbWindow *self = user_data;
 
   self->save_source = 0;
+  /* Not while an import holds the file (it would wait for it): the save
+   * comes when the import ends (fb-window-transfer.c). */
+  if (_fb_window_is_importing (self))
+    return G_SOURCE_REMOVE;
   _fb_window_save_now (self);
 
   return G_SOURCE_REMOVE;

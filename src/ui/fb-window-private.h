@@ -114,10 +114,13 @@ struct _FbWindow
   /* Item id → its tags as last counted (JSON; "" when deleted). */
   GHashTable           *known_tags;
 
-  /* fb-window-transfer.c: an export running on its worker. */
+  /* fb-window-transfer.c: an export or an import running on its worker. */
   GtkProgressBar       *transfer_progress;
+  GtkButton            *transfer_cancel;
   GCancellable         *transfer_cancellable;
+  GCancellable         *import_cancellable;
   gboolean              transferring;
+  gboolean              importing;
 
   /* fb-window-sort.c: list.sort and list.pin, and the list's menu of them. */
   GSimpleActionGroup   *list_actions;
@@ -170,6 +173,8 @@ void        _fb_window_show_tag          (FbWindow   *self,
 void        _fb_window_class_transfer_init (GtkWidgetClass *widget_class);
 void        _fb_window_transfer_init     (FbWindow   *self);
 void        _fb_window_transfer_dispose  (FbWindow   *self);
+/* The import holds the database's write lock: saves as you type wait. */
+gboolean    _fb_window_is_importing      (FbWindow   *self);
 
 /* fb-window-sort.c: the sort menu and pinning */
 void        _fb_window_class_sort_init   (GtkWidgetClass *widget_class);

@@ -8,14 +8,16 @@
 #include <glib/gi18n.h>
 
 #include "fb-transfer.h"
+#include "fb-transfer-async.h"
 #include "fb-window-private.h"
 
 /* Export writes on a worker thread with a connection of its own (SQLite's
  * WAL lets it read while the window writes), the count under the list as
- * it goes. Import writes through the window's own store, so that the list,
- * the counts and the tags follow as for any edit; it is one transaction
- * (fb-transfer.c), and a bad file imports nothing. Both end in a toast
- * with the count, or an error in words. */
+ * it goes. Import too (fb-transfer-async.c), with a Cancel button beside
+ * its progress; when it committed, the window's store announces what it
+ * wrote, so that the list, the counts and the tags follow as for any edit.
+ * It is one transaction (fb-transfer.c): a bad file or a cancel imports
+ * nothing. Both end in a toast with the count, or an error in words. */
 
 typedef struct
 {
@@ -42,6 +44,17 @@ export_job_free (ExportJob *job)
 }
 
 static void
+show_transfer_row (FbWindow *self,
+                   gboolean  visible)
+{
+  if (self->transfer_progress == NULL)
+    return;
+
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->transfer_progress)), visible);
+  gtk_widget_set_visible (GTK_WIDGET (self->transfer_cancel), visible && self->importing);
+}
+
+static void
 show_progress (FbWindow *self,
                guint     done,
                guint     total)
@@ -55,7 +68,7 @@ show_progress (FbWindow *self,
   text = g_strdup_printf (_("Exporting: %u of %u items"), done, total);
   gtk_progress_bar_set_text (self->transfer_progress, text);
   gtk_progress_bar_set_fraction (self->transfer_progress, total > 0 ? (double) done / total : 0.0);
-  gtk_widget_set_visible (GTK_WIDGET (self->transfer_progress), TRUE);
+  show_transfer_row (self, TRUE);
 }
 
 static gboolean
@@ -140,8 +153,7 @@ export_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
 
-  if (self->transfer_progress != NULL)
-    gtk_widget_set_visible (GTK_WIDGET (self->transfer_progress), FALSE);
+  show_transfer_row (self, FALSE);
   self->transferring = FALSE;
   _fb_window_update_actions (self);
 
@@ -212,27 +224,70 @@ describe_import_error (const GError *error)
   return g_strdup (error->message);
 }
 
+/* On the window's thread (fb-transfer-async.c calls it there). */
 static void
-import_from_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
+import_progress_cb (guint    done,
+                    double   fraction,
+                    gpointer user_data)
 {
-  FbWindow *self = FB_WINDOW (widget);
-  g_autoptr(GFile) file = g_file_new_for_path (g_variant_get_string (parameter, NULL));
-  g_autoptr(GFileInputStream) in = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  guint n_items = 0;
+  g_autoptr(FbWindow) self = g_weak_ref_get (user_data);
+  g_autofree char *text = NULL;
 
-  if (self->transferring || !_fb_window_save_now (self))
+  if (self == NULL || self->transfer_progress == NULL)
     return;
 
-  in = g_file_read (file, NULL, &error);
-  if (in == NULL ||
-      !fb_transfer_import (self->store, G_INPUT_STREAM (in), NULL, NULL, &n_items, NULL, &error))
-    {
-      g_autofree char *why = describe_import_error (error);
+  /* Translators: under the list while importing; the total is not known
+   * before the end of the file. */
+  text = g_strdup_printf (ngettext ("Importing: %u item", "Importing: %u items", done), done);
+  gtk_progress_bar_set_text (self->transfer_progress, text);
+  gtk_progress_bar_set_fraction (self->transfer_progress, fraction);
+}
 
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static void
+import_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(FbWindow) self = g_weak_ref_get (user_data);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  gboolean cancelled_here = FALSE;
+  guint n_items = 0;
+  gboolean ok;
+
+  weak_ref_free (user_data);
+  ok = fb_transfer_import_file_finish (FB_STORE (object), result, &n_items, &error);
+  if (self == NULL)
+    return;
+
+  if (self->import_cancellable != NULL)
+    cancelled_here = g_cancellable_is_cancelled (self->import_cancellable);
+  g_clear_object (&self->import_cancellable);
+  self->importing = FALSE;
+  self->transferring = FALSE;
+  show_transfer_row (self, FALSE);
+  _fb_window_update_actions (self);
+  /* Typing saved while the import held the file waited for it. */
+  _fb_window_save_now (self);
+
+  if (!ok)
+    {
+      g_autofree char *why = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          if (cancelled_here)
+            _fb_window_show_toast (self, adw_toast_new (_("Import cancelled: nothing was imported")));
+          return;
+        }
+      why = describe_import_error (error);
       message = g_strdup_printf (_("Nothing was imported: %s"), why);
       _fb_window_show_error (self, message);
       return;
@@ -240,6 +295,48 @@ import_from_action (GtkWidget  *widget,
 
   message = g_strdup_printf (ngettext ("%u item imported", "%u items imported", n_items), n_items);
   _fb_window_show_toast (self, adw_toast_new (message));
+}
+
+static void
+import_from_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+  g_autoptr(GFile) file = g_file_new_for_path (g_variant_get_string (parameter, NULL));
+  GWeakRef *progress_ref;
+  GWeakRef *done_ref;
+
+  if (self->transferring || !_fb_window_save_now (self))
+    return;
+
+  self->transferring = TRUE;
+  self->importing = TRUE;
+  self->import_cancellable = g_cancellable_new ();
+  _fb_window_update_actions (self);
+  gtk_progress_bar_set_text (self->transfer_progress, _("Importing…"));
+  gtk_progress_bar_set_fraction (self->transfer_progress, 0.0);
+  show_transfer_row (self, TRUE);
+
+  progress_ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (progress_ref, self);
+  done_ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (done_ref, self);
+  fb_transfer_import_file_async (self->store, file, import_progress_cb, progress_ref, weak_ref_free,
+                                 self->import_cancellable, import_done_cb, done_ref);
+}
+
+static void
+cancel_import_cb (FbWindow *self)
+{
+  if (self->import_cancellable != NULL)
+    g_cancellable_cancel (self->import_cancellable);
+}
+
+gboolean
+_fb_window_is_importing (FbWindow *self)
+{
+  return self->importing;
 }
 
 static void
@@ -313,14 +410,29 @@ _fb_window_class_transfer_init (GtkWidgetClass *widget_class)
 void
 _fb_window_transfer_init (FbWindow *self)
 {
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
   self->transfer_cancellable = g_cancellable_new ();
   self->transfer_progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
   gtk_progress_bar_set_show_text (self->transfer_progress, TRUE);
-  gtk_widget_set_margin_start (GTK_WIDGET (self->transfer_progress), 12);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->transfer_progress), 12);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->transfer_progress), 6);
-  gtk_widget_set_visible (GTK_WIDGET (self->transfer_progress), FALSE);
-  gtk_box_append (GTK_BOX (self->list_pane), GTK_WIDGET (self->transfer_progress));
+  gtk_widget_set_hexpand (GTK_WIDGET (self->transfer_progress), TRUE);
+  gtk_widget_set_valign (GTK_WIDGET (self->transfer_progress), GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_start (row, 12);
+  gtk_widget_set_margin_end (row, 6);
+  gtk_widget_set_margin_bottom (row, 6);
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->transfer_progress));
+
+  self->transfer_cancel = GTK_BUTTON (gtk_button_new_from_icon_name ("process-stop-symbolic"));
+  gtk_widget_add_css_class (GTK_WIDGET (self->transfer_cancel), "flat");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->transfer_cancel), _("Cancel the Import"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->transfer_cancel),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Cancel the Import"), -1);
+  g_signal_connect_object (self->transfer_cancel, "clicked", G_CALLBACK (cancel_import_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->transfer_cancel));
+
+  gtk_widget_set_visible (row, FALSE);
+  gtk_box_append (GTK_BOX (self->list_pane), row);
 }
 
 void
@@ -328,5 +440,10 @@ _fb_window_transfer_dispose (FbWindow *self)
 {
   g_cancellable_cancel (self->transfer_cancellable);
   g_clear_object (&self->transfer_cancellable);
+  /* The import's callback finds no window and only frees what it has. */
+  if (self->import_cancellable != NULL)
+    g_cancellable_cancel (self->import_cancellable);
+  g_clear_object (&self->import_cancellable);
   self->transfer_progress = NULL;
+  self->transfer_cancel = NULL;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <adwaita.h>
+#include <sqlite3.h>
 
 #include "fb-item-body.h"
 #include "fb-item-row.h"
@@ -501,6 +502,31 @@ test_export_import (Fixture       *fixture,
       g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error));
       g_assert_no_error (error);
     }
+  }
+
+  /* While another program holds the file, the import waits on its worker:
+   * the window shows its progress and a Cancel button, and Cancel leaves
+   * everything as it was. */
+  {
+    g_autofree char *db_path = g_build_filename (fixture->dir, "fieldbook.db", NULL);
+    GtkWidget *row = gtk_widget_get_last_child (child (fixture, "list_pane"));
+    GtkWidget *cancel = gtk_widget_get_last_child (row);
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.import-from", "s", path));
+    WAIT_FOR (fb_test_is_shown (row) && fb_test_is_shown (cancel));
+    g_assert_cmpstr (gtk_progress_bar_get_text (GTK_PROGRESS_BAR (gtk_widget_get_first_child (row))),
+                     ==, "Importing…");
+    /* The window is not blocked meanwhile: the list is there to read. */
+    g_assert_true (list_is (fixture, "Weir walk|Heron|Swift|Recipe"));
+    g_signal_emit_by_name (cancel, "clicked");
+    g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+    WAIT_FOR (toast_is (fixture, "Import cancelled: nothing was imported"));
+    g_assert_false (gtk_widget_get_visible (row));
+    g_assert_true (list_is (fixture, "Weir walk|Heron|Swift|Recipe"));
   }
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.import-from", "s", path));
