@@ -98,8 +98,16 @@ import_progress_cb (guint    done,
   progress->task = g_object_ref (task);
   progress->done = done;
   progress->fraction = fraction;
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, progress_idle_cb, progress,
-                              progress_free);
+  {
+    /* Not g_main_context_invoke (): it runs the function right here when
+     * this thread can acquire the context, which it can whenever the
+     * caller's thread is between iterations. */
+    g_autoptr(GSource) source = g_idle_source_new ();
+
+    g_source_set_priority (source, G_PRIORITY_DEFAULT);
+    g_source_set_callback (source, progress_idle_cb, progress, progress_free);
+    g_source_attach (source, job->context);
+  }
 }
 
 static void

@@ -113,7 +113,14 @@ export_progress_cb (guint    done,
   g_weak_ref_init (&progress->window, window);
   progress->done = done;
   progress->total = total;
-  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, progress_idle_cb, progress, progress_free);
+  {
+    /* An idle, not g_main_context_invoke (), which would run it on this
+     * worker whenever the window's thread is between iterations. */
+    g_autoptr(GSource) source = g_idle_source_new ();
+
+    g_source_set_callback (source, progress_idle_cb, progress, progress_free);
+    g_source_attach (source, NULL);
+  }
 }
 
 static void

@@ -74,6 +74,9 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
+  /* The worker lets go of its task (and so of the store) just after it
+   * returned. */
+  WAIT_UNTIL (G_OBJECT (f->store)->ref_count == 1, 10000);
   g_assert_finalize_object (f->store);
   fb_test_remove_tree (f->dir);
   g_free (f->dir);
