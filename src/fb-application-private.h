@@ -31,7 +31,6 @@ struct _FbApplication
   gulong           background_handlers[2];
 
   guint            writable_retry;
-  guint            tidy_idle;        /* the start's tidying, once the window is up */
 };
 
 /* fb-application.c */

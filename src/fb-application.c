@@ -235,19 +235,6 @@ tidy_trash_and_history (FbApplication *self)
     g_message ("Cannot remove attachment files nothing uses: %s", error->message);
 }
 
-/* Each of those reads the whole store (the collector every body): with
- * 100,000 notes that is a noticeable part of a start, so it waits until
- * the window is drawn (a lower priority than GTK's redraw). */
-static gboolean
-tidy_idle_cb (gpointer user_data)
-{
-  FbApplication *self = user_data;
-
-  self->tidy_idle = 0;
-  tidy_trash_and_history (self);
-  return G_SOURCE_REMOVE;
-}
-
 /* ---- A read-only store: writable again once space was freed ---- */
 
 static gboolean
@@ -302,7 +289,7 @@ fb_application_startup (GApplication *app)
   store_read_only_cb (self);
 
   _fb_application_sync_startup (self);
-  self->tidy_idle = g_idle_add_full (G_PRIORITY_LOW, tidy_idle_cb, self, NULL);
+  tidy_trash_and_history (self);
 }
 
 static void
@@ -315,7 +302,6 @@ fb_application_shutdown (GApplication *app)
     g_signal_handlers_disconnect_by_data (self->account, self);
   g_clear_handle_id (&self->background_timeout, g_source_remove);
   g_clear_handle_id (&self->writable_retry, g_source_remove);
-  g_clear_handle_id (&self->tidy_idle, g_source_remove);
 
   G_APPLICATION_CLASS (fb_application_parent_class)->shutdown (app);
 }
@@ -341,7 +327,6 @@ fb_application_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->background_timeout, g_source_remove);
   g_clear_handle_id (&self->writable_retry, g_source_remove);
-  g_clear_handle_id (&self->tidy_idle, g_source_remove);
   if (self->account != NULL)
     g_signal_handlers_disconnect_by_data (self->account, self);
   if (self->sync_manager != NULL)

@@ -20,8 +20,6 @@
 #define WAIT_SECONDS 10
 
 static gboolean unopenable;
-/* The attachment file nothing names, which the start removes. */
-static char *orphan;
 
 static gboolean
 deadline_cb (gpointer data)
@@ -57,9 +55,6 @@ check_window_cb (gpointer data)
       g_assert_true (fb_window_get_store (FB_WINDOW (window)) ==
                      fb_application_get_store (FB_APPLICATION (app)));
       g_assert_cmpstr (gtk_window_get_title (window), ==, "Fieldbook");
-      /* The start's tidying comes once the window is up. */
-      if (orphan != NULL && g_file_test (orphan, G_FILE_TEST_EXISTS))
-        return G_SOURCE_CONTINUE;
     }
 
   /* What app.quit (Ctrl+Q) does: close every window, which ends the run. */
@@ -82,7 +77,7 @@ leave_attachment_files (char **named_out)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) body = json_object_new ();
   g_autofree char *dir = NULL;
-  char *path;
+  char *orphan;
   struct utimbuf old;
 
   store = fb_store_new (NULL, &error);
@@ -99,11 +94,11 @@ leave_attachment_files (char **named_out)
   *named_out = g_file_get_path (named);
 
   dir = fb_store_dup_attachments_dir (store);
-  path = g_build_filename (dir, "0000000000000000000000000000000000000000000000000000000000000000", NULL);
-  g_assert_true (g_file_set_contents (path, "nobody's", -1, &error));
+  orphan = g_build_filename (dir, "0000000000000000000000000000000000000000000000000000000000000000", NULL);
+  g_assert_true (g_file_set_contents (orphan, "nobody's", -1, &error));
   old.actime = old.modtime = time (NULL) - 2 * 3600;
-  g_assert_cmpint (utime (path, &old), ==, 0);
-  return path;
+  g_assert_cmpint (utime (orphan, &old), ==, 0);
+  return orphan;
 }
 
 static void
@@ -114,6 +109,7 @@ test_run (void)
   guint deadline;
   int status;
 
+  g_autofree char *orphan = NULL;
   g_autofree char *named = NULL;
 
   if (!unopenable)
@@ -135,7 +131,6 @@ test_run (void)
       g_assert_false (g_file_test (orphan, G_FILE_TEST_EXISTS));
       g_assert_true (g_file_test (named, G_FILE_TEST_EXISTS));
     }
-  g_clear_pointer (&orphan, g_free);
 }
 
 int
