@@ -8,6 +8,7 @@
 #include <adwaita.h>
 #include <gtksourceview/gtksource.h>
 
+#include "fb-attachment-strip.h"
 #include "fb-markdown-edit.h"
 #include "fb-markdown-view.h"
 #include "fb-note-editor.h"
@@ -23,6 +24,7 @@ struct _FbNoteEditor
   GtkStack        *mode_stack;
   GtkSourceView   *text_view;
   GtkTextView     *read_view;
+  FbAttachmentStrip *attachment_strip;
 
   GtkSourceBuffer *buffer;
   GtkSourceSearchContext *search;
@@ -368,6 +370,14 @@ fb_note_editor_count_search_matches (FbNoteEditor *self)
   return n;
 }
 
+FbAttachmentStrip *
+fb_note_editor_get_attachment_strip (FbNoteEditor *self)
+{
+  g_return_val_if_fail (FB_IS_NOTE_EDITOR (self), NULL);
+
+  return self->attachment_strip;
+}
+
 GtkTextBuffer *
 fb_note_editor_get_buffer (FbNoteEditor *self)
 {
@@ -420,6 +430,7 @@ fb_note_editor_class_init (FbNoteEditorClass *klass)
   gtk_source_init ();
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
   g_type_ensure (FB_TYPE_TAG_ENTRY);
+  g_type_ensure (FB_TYPE_ATTACHMENT_STRIP);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fieldbook/Fieldbook/ui/fb-note-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, FbNoteEditor, title_entry);
@@ -427,6 +438,7 @@ fb_note_editor_class_init (FbNoteEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FbNoteEditor, text_view);
   gtk_widget_class_bind_template_child (widget_class, FbNoteEditor, mode_stack);
   gtk_widget_class_bind_template_child (widget_class, FbNoteEditor, read_view);
+  gtk_widget_class_bind_template_child (widget_class, FbNoteEditor, attachment_strip);
   gtk_widget_class_bind_template_callback (widget_class, title_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, title_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, tags_changed_cb);

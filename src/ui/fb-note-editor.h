@@ -5,6 +5,7 @@
 
 #include <gtk/gtk.h>
 
+#include "fb-attachment-strip.h"
 #include "fb-item.h"
 #include "fb-tag-entry.h"
 
@@ -51,5 +52,7 @@ gboolean       fb_note_editor_get_reading     (FbNoteEditor *self);
 void           fb_note_editor_set_reading     (FbNoteEditor *self,
                                                gboolean      reading);
 GtkTextBuffer *fb_note_editor_get_read_buffer (FbNoteEditor *self);
+/* The note's attachments under the text (the window gives it the item). */
+FbAttachmentStrip *fb_note_editor_get_attachment_strip (FbNoteEditor *self);
 
 G_END_DECLS

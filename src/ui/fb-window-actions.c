@@ -313,6 +313,22 @@ reading_view_action (GtkWidget  *widget,
   fb_note_editor_set_reading (self->note_editor, !fb_note_editor_get_reading (self->note_editor));
 }
 
+/* Ctrl+Alt+A: a file chosen (the portal in Flatpak) is attached to the note. */
+static void
+attach_file_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+
+  if (self->current == NULL ||
+      g_strcmp0 (fb_item_get_collection (self->current), FB_COLLECTION_NOTES) != 0)
+    return;
+
+  gtk_widget_activate_action (GTK_WIDGET (fb_note_editor_get_attachment_strip (self->note_editor)),
+                              "attachments.add-file", NULL);
+}
+
 static void
 resolve_conflicts_action (GtkWidget  *widget,
                           const char *action_name,
@@ -334,6 +350,7 @@ _fb_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.show-preferences", NULL, show_preferences_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
   gtk_widget_class_install_action (widget_class, "win.reading-view", NULL, reading_view_action);
+  gtk_widget_class_install_action (widget_class, "win.attach-file", NULL, attach_file_action);
   gtk_widget_class_install_property_action (widget_class, "win.collection", "collection");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-item", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
@@ -343,6 +360,8 @@ _fb_window_class_actions_init (GtkWidgetClass *widget_class)
                                        "win.reading-view", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.resolve-conflicts", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_CONTROL_MASK | GDK_ALT_MASK,
+                                       "win.attach-file", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK,
                                        "win.collection", "s", FB_COLLECTION_NOTES);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK,

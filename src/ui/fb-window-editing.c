@@ -164,6 +164,8 @@ _fb_window_show_item (FbWindow *self,
       fb_note_editor_load (self->note_editor, item);
       gtk_stack_set_visible_child_name (self->editor_stack, "note");
     }
+  fb_attachment_strip_set_item (fb_note_editor_get_attachment_strip (self->note_editor), self->store,
+                                item != NULL ? fb_item_get_id (item) : NULL);
 
   fb_item_banner_set_item (self->item_banner, item);
   _fb_window_tags_item_shown (self, item);
@@ -446,4 +448,7 @@ _fb_window_editing_init (FbWindow *self)
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   g_signal_connect_object (self->store, "item-changed",
                            G_CALLBACK (store_item_changed_cb), self, G_CONNECT_SWAPPED);
+  /* What is typed is saved first: attaching is the next edit of the item. */
+  g_signal_connect_object (fb_note_editor_get_attachment_strip (self->note_editor), "before-edit",
+                           G_CALLBACK (_fb_window_save_now), self, G_CONNECT_SWAPPED);
 }

@@ -1,0 +1,483 @@
+/* fb-attachment-strip.c: the attachments of the item in the editor, as thumbnails */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-attachment-strip"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fb-attachment-strip.h"
+#include "fb-attachments.h"
+#include "fb-ui-util.h"
+
+#define THUMBNAIL_SIZE 96
+
+struct _FbAttachmentStrip
+{
+  GtkWidget      parent_instance;
+
+  GtkWidget     *scroller;
+  GtkWidget     *box;
+
+  FbStore       *store;
+  char          *id;
+  gulong         changed_id;
+  GHashTable    *details;  /* name → label under it */
+  GPtrArray     *names;
+
+  FbAttachment  *removed;  /* for Undo */
+  char          *removed_from;
+  AdwToast      *toast;
+};
+
+G_DEFINE_FINAL_TYPE (FbAttachmentStrip, fb_attachment_strip, GTK_TYPE_WIDGET)
+
+enum {
+  BEFORE_EDIT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+GtkWidget *
+fb_attachment_strip_new (void)
+{
+  return g_object_new (FB_TYPE_ATTACHMENT_STRIP, NULL);
+}
+
+static void
+show_toast (FbAttachmentStrip *self,
+            AdwToast          *toast)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  g_set_object (&self->toast, toast);
+  if (overlay != NULL)
+    fb_toast_overlay_show (ADW_TOAST_OVERLAY (overlay), toast);
+}
+
+static void
+show_error (FbAttachmentStrip *self,
+            const char        *message)
+{
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  AdwToast *toast = adw_toast_new (escaped);
+
+  adw_toast_set_timeout (toast, 0);
+  /* The overlay takes the toast. */
+  show_toast (self, toast);
+}
+
+/* A picture of the file when it is an image GDK reads, else NULL. */
+static GtkWidget *
+make_thumbnail (FbAttachmentStrip  *self,
+                const FbAttachment *attachment)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkWidget *picture;
+
+  if (attachment->sha256 == NULL || attachment->content_type == NULL ||
+      !g_str_has_prefix (attachment->content_type, "image/"))
+    return NULL;
+  file = fb_store_get_attachment_file (self->store, attachment->digest, NULL);
+  if (file == NULL || (texture = gdk_texture_new_from_file (file, NULL)) == NULL)
+    return NULL;
+
+  picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
+  gtk_widget_set_size_request (picture, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+  gtk_widget_add_css_class (picture, "fb-attachment-thumbnail");
+  return picture;
+}
+
+static GtkWidget *
+make_tile (FbAttachmentStrip  *self,
+           const FbAttachment *attachment)
+{
+  g_autofree char *size = g_format_size (attachment->length);
+  g_autofree char *detail = NULL;
+  g_autofree char *remove_label = NULL;
+  GtkWidget *tile, *overlay, *picture, *label, *button;
+
+  tile = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  gtk_widget_add_css_class (tile, "fb-attachment");
+  gtk_widget_set_size_request (tile, THUMBNAIL_SIZE, -1);
+
+  picture = make_thumbnail (self, attachment);
+  if (picture == NULL)
+    {
+      g_autoptr(GIcon) icon = NULL;
+
+      if (attachment->sha256 == NULL)
+        icon = g_themed_icon_new ("folder-download-symbolic");
+      else
+        icon = g_content_type_get_symbolic_icon (attachment->content_type != NULL
+                                                 ? attachment->content_type
+                                                 : "application/octet-stream");
+      picture = gtk_image_new_from_gicon (icon);
+      gtk_image_set_pixel_size (GTK_IMAGE (picture), 48);
+      gtk_widget_set_size_request (picture, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+      gtk_widget_add_css_class (picture, "dim-label");
+    }
+
+  /* Removing is on the tile itself: a small round button in its corner. */
+  overlay = gtk_overlay_new ();
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), picture);
+  button = gtk_button_new_from_icon_name ("window-close-symbolic");
+  gtk_widget_add_css_class (button, "circular");
+  gtk_widget_add_css_class (button, "osd");
+  gtk_widget_set_halign (button, GTK_ALIGN_END);
+  gtk_widget_set_valign (button, GTK_ALIGN_START);
+  gtk_widget_set_margin_top (button, 4);
+  gtk_widget_set_margin_end (button, 4);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "attachments.remove");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
+                                          g_variant_new_string (attachment->name));
+  /* TRANSLATORS: %s is an attachment's file name */
+  remove_label = g_strdup_printf (_("Remove “%s”"), attachment->name);
+  gtk_widget_set_tooltip_text (button, remove_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  remove_label, -1);
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), button);
+  gtk_box_append (GTK_BOX (tile), overlay);
+
+  label = gtk_label_new (attachment->name);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 14);
+  gtk_box_append (GTK_BOX (tile), label);
+
+  if (attachment->sha256 == NULL)
+    /* TRANSLATORS: an attachment not downloaded yet; %s is its size */
+    detail = g_strdup_printf (_("On the server, %s"), size);
+  else
+    detail = g_steal_pointer (&size);
+  label = gtk_label_new (detail);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_box_append (GTK_BOX (tile), label);
+
+  g_hash_table_insert (self->details, g_strdup (attachment->name), g_steal_pointer (&detail));
+  return tile;
+}
+
+static void
+reload (FbAttachmentStrip *self)
+{
+  g_autoptr(GPtrArray) attachments = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (self->box)) != NULL)
+    gtk_box_remove (GTK_BOX (self->box), child);
+  g_hash_table_remove_all (self->details);
+  g_ptr_array_set_size (self->names, 0);
+
+  if (self->store != NULL && self->id != NULL)
+    attachments = fb_store_list_attachments (self->store, self->id, NULL);
+
+  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
+    {
+      FbAttachment *attachment = g_ptr_array_index (attachments, i);
+
+      gtk_box_append (GTK_BOX (self->box), make_tile (self, attachment));
+      g_ptr_array_add (self->names, g_strdup (attachment->name));
+    }
+
+  gtk_widget_set_visible (self->scroller, self->names->len > 0);
+}
+
+static void
+item_changed_cb (FbAttachmentStrip *self,
+                 FbItem            *item)
+{
+  if (g_strcmp0 (fb_item_get_id (item), self->id) == 0)
+    reload (self);
+}
+
+void
+fb_attachment_strip_set_item (FbAttachmentStrip *self,
+                              FbStore           *store,
+                              const char        *id)
+{
+  g_return_if_fail (FB_IS_ATTACHMENT_STRIP (self));
+  g_return_if_fail (store == NULL || FB_IS_STORE (store));
+
+  if (self->store != store)
+    {
+      g_clear_signal_handler (&self->changed_id, self->store);
+      g_set_object (&self->store, store);
+      if (store != NULL)
+        self->changed_id = g_signal_connect_object (store, "item-changed", G_CALLBACK (item_changed_cb),
+                                                    self, G_CONNECT_SWAPPED);
+    }
+  g_free (self->id);
+  self->id = g_strdup (id);
+  reload (self);
+}
+
+gboolean
+fb_attachment_strip_add_file (FbAttachmentStrip *self,
+                              GFile             *file,
+                              GError           **error)
+{
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(FbAttachment) added = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *basename = NULL;
+  const char *content_type = NULL;
+
+  g_return_val_if_fail (FB_IS_ATTACHMENT_STRIP (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (self->store != NULL && self->id != NULL, FALSE);
+
+  basename = g_file_get_basename (file);
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_CONTENT_TYPE ","
+                            G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME,
+                            G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  if (info != NULL)
+    content_type = g_file_info_get_content_type (info);
+  if (info != NULL && g_file_info_get_display_name (info) != NULL)
+    {
+      g_free (basename);
+      basename = g_strdup (g_file_info_get_display_name (info));
+    }
+
+  g_signal_emit (self, signals[BEFORE_EDIT], 0);
+  stream = g_file_read (file, NULL, &local_error);
+  if (stream != NULL)
+    added = fb_store_add_attachment (self->store, self->id, basename, content_type,
+                                     G_INPUT_STREAM (stream), NULL, &local_error);
+  if (added == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* TRANSLATORS: %s is a file name, then the reason */
+      message = g_strdup_printf (_("“%s” could not be attached: %s"), basename, local_error->message);
+      show_error (self, message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+file_chosen_cb (GtkNativeDialog   *dialog,
+                int                response,
+                FbAttachmentStrip *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+
+      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+        {
+          g_autoptr(GFile) file = g_list_model_get_item (files, i);
+
+          if (!fb_attachment_strip_add_file (self, file, NULL))
+            break;
+        }
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+add_file_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  FbAttachmentStrip *self = FB_ATTACHMENT_STRIP (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkFileChooserNative *dialog;
+
+  if (self->store == NULL || self->id == NULL)
+    return;
+
+  /* Native: the file chooser portal inside Flatpak. */
+  dialog = gtk_file_chooser_native_new (_("Attach File"),
+                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Attach"), NULL);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (file_chosen_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+remove_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  FbAttachmentStrip *self = FB_ATTACHMENT_STRIP (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+  g_autoptr(FbAttachment) attachment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *escaped = NULL;
+  AdwToast *toast;
+
+  if (self->store == NULL || self->id == NULL)
+    return;
+
+  g_signal_emit (self, signals[BEFORE_EDIT], 0);
+  attachment = fb_store_get_attachment (self->store, self->id, name, &error);
+  if (attachment == NULL || !fb_store_remove_attachment (self->store, self->id, name, &error))
+    {
+      g_autofree char *message = NULL;
+
+      /* TRANSLATORS: %s is a file name, then the reason */
+      message = g_strdup_printf (_("“%s” could not be removed: %s"), name, error->message);
+      show_error (self, message);
+      return;
+    }
+
+  g_clear_pointer (&self->removed, fb_attachment_free);
+  self->removed = g_steal_pointer (&attachment);
+  g_free (self->removed_from);
+  self->removed_from = g_strdup (self->id);
+
+  /* TRANSLATORS: %s is an attachment's file name */
+  title = g_strdup_printf (_("“%s” removed"), name);
+  escaped = g_markup_escape_text (title, -1);
+  toast = adw_toast_new (escaped);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "attachments.undo-remove");
+  /* The overlay takes the toast. */
+  show_toast (self, toast);
+}
+
+static void
+undo_remove_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  FbAttachmentStrip *self = FB_ATTACHMENT_STRIP (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->removed == NULL || self->store == NULL)
+    return;
+
+  g_signal_emit (self, signals[BEFORE_EDIT], 0);
+  if (!fb_store_restore_attachment (self->store, self->removed_from, self->removed, &error))
+    {
+      g_autofree char *message = NULL;
+
+      /* TRANSLATORS: %s is a file name, then the reason */
+      message = g_strdup_printf (_("“%s” could not be put back: %s"), self->removed->name,
+                                 error->message);
+      show_error (self, message);
+      return;
+    }
+  g_clear_pointer (&self->removed, fb_attachment_free);
+}
+
+char **
+fb_attachment_strip_dup_names (FbAttachmentStrip *self)
+{
+  GStrvBuilder *builder;
+  char **names;
+
+  g_return_val_if_fail (FB_IS_ATTACHMENT_STRIP (self), NULL);
+
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < self->names->len; i++)
+    g_strv_builder_add (builder, g_ptr_array_index (self->names, i));
+  names = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return names;
+}
+
+const char *
+fb_attachment_strip_get_detail (FbAttachmentStrip *self,
+                                const char        *name)
+{
+  g_return_val_if_fail (FB_IS_ATTACHMENT_STRIP (self), NULL);
+
+  return g_hash_table_lookup (self->details, name);
+}
+
+AdwToast *
+fb_attachment_strip_get_toast (FbAttachmentStrip *self)
+{
+  g_return_val_if_fail (FB_IS_ATTACHMENT_STRIP (self), NULL);
+
+  return self->toast;
+}
+
+static void
+fb_attachment_strip_dispose (GObject *object)
+{
+  FbAttachmentStrip *self = FB_ATTACHMENT_STRIP (object);
+
+  g_clear_signal_handler (&self->changed_id, self->store);
+  g_clear_object (&self->store);
+  g_clear_object (&self->toast);
+  g_clear_pointer (&self->scroller, gtk_widget_unparent);
+
+  G_OBJECT_CLASS (fb_attachment_strip_parent_class)->dispose (object);
+}
+
+static void
+fb_attachment_strip_finalize (GObject *object)
+{
+  FbAttachmentStrip *self = FB_ATTACHMENT_STRIP (object);
+
+  g_free (self->id);
+  g_free (self->removed_from);
+  g_clear_pointer (&self->removed, fb_attachment_free);
+  g_hash_table_unref (self->details);
+  g_ptr_array_unref (self->names);
+
+  G_OBJECT_CLASS (fb_attachment_strip_parent_class)->finalize (object);
+}
+
+static void
+fb_attachment_strip_class_init (FbAttachmentStripClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fb_attachment_strip_dispose;
+  object_class->finalize = fb_attachment_strip_finalize;
+
+  signals[BEFORE_EDIT] = g_signal_new ("before-edit",
+                                       G_TYPE_FROM_CLASS (klass),
+                                       G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL,
+                                       G_TYPE_NONE, 0);
+
+  gtk_widget_class_install_action (widget_class, "attachments.add-file", NULL, add_file_action);
+  gtk_widget_class_install_action (widget_class, "attachments.remove", "s", remove_action);
+  gtk_widget_class_install_action (widget_class, "attachments.undo-remove", NULL, undo_remove_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "fbattachmentstrip");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+fb_attachment_strip_init (FbAttachmentStrip *self)
+{
+  self->details = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->names = g_ptr_array_new_with_free_func (g_free);
+
+  self->scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
+                                  GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+  gtk_widget_set_visible (self->scroller, FALSE);
+  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
+
+  self->box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_set_margin_start (self->box, 24);
+  gtk_widget_set_margin_end (self->box, 24);
+  gtk_widget_set_margin_top (self->box, 6);
+  gtk_widget_set_margin_bottom (self->box, 12);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), self->box);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Attachments"), -1);
+}

@@ -1,0 +1,45 @@
+/* fb-attachment-strip.h: the attachments of the item in the editor, as thumbnails */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "fb-store.h"
+
+G_BEGIN_DECLS
+
+#define FB_TYPE_ATTACHMENT_STRIP (fb_attachment_strip_get_type ())
+G_DECLARE_FINAL_TYPE (FbAttachmentStrip, fb_attachment_strip, FB, ATTACHMENT_STRIP, GtkWidget)
+
+/* One button per attachment: a picture for an image that is here, else a
+ * themed icon of its type; name and size in words under it. One only the
+ * server has yet says so. The strip follows the store's changes of its
+ * item (a pull, a restored version, an undo).
+ *
+ * Signals: before-edit (): about to change the item through the store;
+ * the window saves what is typed first, so both are one item's edits.
+ *
+ * Actions (on the strip):
+ *   attachments.add-file         chooses a file (portal in Flatpak)
+ *   attachments.remove (s name)  with an Undo toast
+ *   attachments.undo-remove      puts the last removed one back */
+
+GtkWidget *fb_attachment_strip_new         (void);
+void       fb_attachment_strip_set_item    (FbAttachmentStrip *self,
+                                            FbStore           *store,
+                                            const char        *id);
+/* Attaches @file to the item; on failure the toast says why, in words, and
+ * FALSE with @error. */
+gboolean   fb_attachment_strip_add_file    (FbAttachmentStrip *self,
+                                            GFile             *file,
+                                            GError           **error);
+/* The names shown, in order (free with g_strfreev), and the label under
+ * @name ("On the server", or its size). */
+char     **fb_attachment_strip_dup_names   (FbAttachmentStrip *self);
+const char *fb_attachment_strip_get_detail (FbAttachmentStrip *self,
+                                            const char        *name);
+/* The toast of the last removal or failure, while it shows. */
+AdwToast  *fb_attachment_strip_get_toast   (FbAttachmentStrip *self);
+
+G_END_DECLS
