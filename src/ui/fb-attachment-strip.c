@@ -29,6 +29,7 @@ struct _FbAttachmentStrip
   FbAttachment  *removed;  /* for Undo */
   char          *removed_from;
   AdwToast      *toast;
+  GtkWidget     *viewer;   /* the larger view, while it shows (weak) */
 };
 
 G_DEFINE_FINAL_TYPE (FbAttachmentStrip, fb_attachment_strip, GTK_TYPE_WIDGET)
@@ -123,9 +124,23 @@ make_tile (FbAttachmentStrip  *self,
       gtk_widget_add_css_class (picture, "dim-label");
     }
 
-  /* Removing is on the tile itself: a small round button in its corner. */
+  /* A click opens the larger view; removing is on the tile itself, a
+   * small round button in its corner. */
   overlay = gtk_overlay_new ();
-  gtk_overlay_set_child (GTK_OVERLAY (overlay), picture);
+  {
+    GtkWidget *open = gtk_button_new ();
+    g_autofree char *open_label = NULL;
+
+    gtk_button_set_child (GTK_BUTTON (open), picture);
+    gtk_widget_add_css_class (open, "flat");
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (open), "attachments.open");
+    gtk_actionable_set_action_target_value (GTK_ACTIONABLE (open),
+                                            g_variant_new_string (attachment->name));
+    /* TRANSLATORS: %s is an attachment's file name */
+    open_label = g_strdup_printf (_("Open “%s”"), attachment->name);
+    gtk_widget_set_tooltip_text (open, open_label);
+    gtk_overlay_set_child (GTK_OVERLAY (overlay), open);
+  }
   button = gtk_button_new_from_icon_name ("window-close-symbolic");
   gtk_widget_add_css_class (button, "circular");
   gtk_widget_add_css_class (button, "osd");
@@ -308,6 +323,250 @@ add_file_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+gboolean
+fb_attachment_strip_add_texture (FbAttachmentStrip *self,
+                                 GdkTexture        *texture,
+                                 GError           **error)
+{
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GInputStream) in = NULL;
+  g_autoptr(FbAttachment) added = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H-%M-%S");
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (FB_IS_ATTACHMENT_STRIP (self), FALSE);
+  g_return_val_if_fail (GDK_IS_TEXTURE (texture), FALSE);
+  g_return_val_if_fail (self->store != NULL && self->id != NULL, FALSE);
+
+  /* TRANSLATORS: the file name of an image pasted from the clipboard; %s
+   * is the date and time, "2026-12-02 09-15-00" */
+  name = g_strdup_printf (_("Pasted image %s.png"), when);
+  png = gdk_texture_save_to_png_bytes (texture);
+  in = g_memory_input_stream_new_from_bytes (png);
+
+  g_signal_emit (self, signals[BEFORE_EDIT], 0);
+  added = fb_store_add_attachment (self->store, self->id, name, "image/png", in, NULL, &local_error);
+  if (added == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* TRANSLATORS: %s is a file name, then the reason */
+      message = g_strdup_printf (_("“%s” could not be attached: %s"), name, local_error->message);
+      show_error (self, message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+pasted_texture_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(FbAttachmentStrip) self = user_data;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+
+  texture = gdk_clipboard_read_texture_finish (GDK_CLIPBOARD (object), result, &error);
+  if (texture == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* TRANSLATORS: %s is the reason */
+      message = g_strdup_printf (_("The image could not be pasted: %s"), error->message);
+      show_error (self, message);
+      return;
+    }
+  if (self->store != NULL && self->id != NULL)
+    fb_attachment_strip_add_texture (self, texture, NULL);
+}
+
+static void
+pasted_files_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(FbAttachmentStrip) self = user_data;
+  g_autoptr(GError) error = NULL;
+  const GValue *value;
+  GSList *files;
+
+  value = gdk_clipboard_read_value_finish (GDK_CLIPBOARD (object), result, &error);
+  if (value == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* TRANSLATORS: %s is the reason */
+      message = g_strdup_printf (_("The files could not be pasted: %s"), error->message);
+      show_error (self, message);
+      return;
+    }
+  files = g_value_get_boxed (value);
+  for (GSList *l = files; l != NULL && self->store != NULL && self->id != NULL; l = l->next)
+    if (!fb_attachment_strip_add_file (self, l->data, NULL))
+      break;
+}
+
+gboolean
+fb_attachment_strip_paste (FbAttachmentStrip *self)
+{
+  GdkClipboard *clipboard;
+  GdkContentFormats *formats;
+
+  g_return_val_if_fail (FB_IS_ATTACHMENT_STRIP (self), FALSE);
+
+  if (self->store == NULL || self->id == NULL)
+    return FALSE;
+  clipboard = gtk_widget_get_clipboard (GTK_WIDGET (self));
+  formats = gdk_clipboard_get_formats (clipboard);
+  if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST))
+    {
+      gdk_clipboard_read_value_async (clipboard, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT, NULL,
+                                      pasted_files_cb, g_object_ref (self));
+      return TRUE;
+    }
+  /* An image with text beside it (a copied web page) is text. */
+  if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_TEXTURE) &&
+      !gdk_content_formats_contain_gtype (formats, G_TYPE_STRING))
+    {
+      gdk_clipboard_read_texture_async (clipboard, NULL, pasted_texture_cb, g_object_ref (self));
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+paste_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  fb_attachment_strip_paste (FB_ATTACHMENT_STRIP (widget));
+}
+
+/* ---- The larger view ---- */
+
+static void
+saved_as_cb (GtkNativeDialog *dialog,
+             int              response,
+             GFile           *source)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) target = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GError) error = NULL;
+
+      if (target != NULL &&
+          !g_file_copy (source, target, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error))
+        g_warning ("Could not save the attachment: %s", error->message);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (source);
+}
+
+static void
+save_as_clicked_cb (GtkButton *button,
+                    GtkWindow *viewer)
+{
+  GFile *source = g_object_get_data (G_OBJECT (viewer), "fb-attachment-file");
+  const char *name = g_object_get_data (G_OBJECT (viewer), "fb-attachment-name");
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (_("Save Attachment"), viewer, GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Save"), NULL);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (saved_as_cb), g_object_ref (source));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  FbAttachmentStrip *self = FB_ATTACHMENT_STRIP (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+  g_autoptr(FbAttachment) attachment = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *size = NULL;
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *viewer, *header, *title, *save, *content;
+
+  if (self->store == NULL || self->id == NULL)
+    return;
+  attachment = fb_store_get_attachment (self->store, self->id, name, &error);
+  if (attachment != NULL && attachment->sha256 != NULL)
+    file = fb_store_get_attachment_file (self->store, attachment->digest, &error);
+  if (file == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (error != NULL)
+        /* TRANSLATORS: %s is a file name, then the reason */
+        message = g_strdup_printf (_("“%s” cannot be shown: %s"), name, error->message);
+      else
+        /* TRANSLATORS: %s is a file name */
+        message = g_strdup_printf (_("“%s” is on the server and not on this device yet: a sync on a network that is not metered brings it"),
+                                   name);
+      show_error (self, message);
+      return;
+    }
+
+  if (attachment->content_type != NULL && g_str_has_prefix (attachment->content_type, "image/"))
+    texture = gdk_texture_new_from_file (file, NULL);
+  if (texture != NULL)
+    {
+      content = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+      gtk_picture_set_can_shrink (GTK_PICTURE (content), TRUE);
+    }
+  else
+    {
+      g_autoptr(GIcon) icon = g_content_type_get_symbolic_icon (attachment->content_type != NULL
+                                                                ? attachment->content_type
+                                                                : "application/octet-stream");
+
+      content = gtk_image_new_from_gicon (icon);
+      gtk_image_set_pixel_size (GTK_IMAGE (content), 128);
+      gtk_widget_add_css_class (content, "dim-label");
+    }
+  gtk_widget_set_vexpand (content, TRUE);
+
+  viewer = adw_window_new ();
+  gtk_widget_add_css_class (viewer, "fb-attachment-viewer");
+  gtk_window_set_default_size (GTK_WINDOW (viewer), 720, 560);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (viewer), GTK_WINDOW (root));
+  gtk_window_set_modal (GTK_WINDOW (viewer), TRUE);
+  gtk_window_set_title (GTK_WINDOW (viewer), name);
+  g_object_set_data_full (G_OBJECT (viewer), "fb-attachment-file", g_object_ref (file), g_object_unref);
+  g_object_set_data_full (G_OBJECT (viewer), "fb-attachment-name", g_strdup (name), g_free);
+
+  size = g_format_size (attachment->length);
+  title = adw_window_title_new (name, size);
+  header = adw_header_bar_new ();
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
+  save = gtk_button_new_with_mnemonic (_("_Save As…"));
+  g_signal_connect (save, "clicked", G_CALLBACK (save_as_clicked_cb), viewer);
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), save);
+
+  {
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+    gtk_box_append (GTK_BOX (box), header);
+    gtk_box_append (GTK_BOX (box), content);
+    adw_window_set_content (ADW_WINDOW (viewer), box);
+  }
+  g_clear_weak_pointer (&self->viewer);
+  g_set_weak_pointer (&self->viewer, viewer);
+  gtk_window_present (GTK_WINDOW (viewer));
+}
+
 static void
 remove_action (GtkWidget  *widget,
                const char *action_name,
@@ -401,6 +660,14 @@ fb_attachment_strip_get_detail (FbAttachmentStrip *self,
   return g_hash_table_lookup (self->details, name);
 }
 
+GtkWindow *
+fb_attachment_strip_get_viewer (FbAttachmentStrip *self)
+{
+  g_return_val_if_fail (FB_IS_ATTACHMENT_STRIP (self), NULL);
+
+  return self->viewer != NULL ? GTK_WINDOW (self->viewer) : NULL;
+}
+
 AdwToast *
 fb_attachment_strip_get_toast (FbAttachmentStrip *self)
 {
@@ -417,6 +684,7 @@ fb_attachment_strip_dispose (GObject *object)
   g_clear_signal_handler (&self->changed_id, self->store);
   g_clear_object (&self->store);
   g_clear_object (&self->toast);
+  g_clear_weak_pointer (&self->viewer);
   g_clear_pointer (&self->scroller, gtk_widget_unparent);
 
   G_OBJECT_CLASS (fb_attachment_strip_parent_class)->dispose (object);
@@ -454,6 +722,8 @@ fb_attachment_strip_class_init (FbAttachmentStripClass *klass)
   gtk_widget_class_install_action (widget_class, "attachments.add-file", NULL, add_file_action);
   gtk_widget_class_install_action (widget_class, "attachments.remove", "s", remove_action);
   gtk_widget_class_install_action (widget_class, "attachments.undo-remove", NULL, undo_remove_action);
+  gtk_widget_class_install_action (widget_class, "attachments.paste", NULL, paste_action);
+  gtk_widget_class_install_action (widget_class, "attachments.open", "s", open_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "fbattachmentstrip");

@@ -23,7 +23,9 @@ G_DECLARE_FINAL_TYPE (FbAttachmentStrip, fb_attachment_strip, FB, ATTACHMENT_STR
  * Actions (on the strip):
  *   attachments.add-file         chooses a file (portal in Flatpak)
  *   attachments.remove (s name)  with an Undo toast
- *   attachments.undo-remove      puts the last removed one back */
+ *   attachments.undo-remove      puts the last removed one back
+ *   attachments.paste            an image or files from the clipboard
+ *   attachments.open (s name)    the larger view, with Save As… */
 
 GtkWidget *fb_attachment_strip_new         (void);
 void       fb_attachment_strip_set_item    (FbAttachmentStrip *self,
@@ -34,11 +36,20 @@ void       fb_attachment_strip_set_item    (FbAttachmentStrip *self,
 gboolean   fb_attachment_strip_add_file    (FbAttachmentStrip *self,
                                             GFile             *file,
                                             GError           **error);
+/* Attaches @texture as a PNG named "Pasted image <date and time>.png". */
+gboolean   fb_attachment_strip_add_texture (FbAttachmentStrip *self,
+                                            GdkTexture        *texture,
+                                            GError           **error);
+/* Pastes an image or files from the clipboard; FALSE when it holds
+ * neither (then text is pasted as usual). */
+gboolean   fb_attachment_strip_paste       (FbAttachmentStrip *self);
 /* The names shown, in order (free with g_strfreev), and the label under
  * @name ("On the server", or its size). */
 char     **fb_attachment_strip_dup_names   (FbAttachmentStrip *self);
 const char *fb_attachment_strip_get_detail (FbAttachmentStrip *self,
                                             const char        *name);
+/* The larger view (attachments.open), while it shows. */
+GtkWindow *fb_attachment_strip_get_viewer  (FbAttachmentStrip *self);
 /* The toast of the last removal or failure, while it shows. */
 AdwToast  *fb_attachment_strip_get_toast   (FbAttachmentStrip *self);
 

@@ -452,6 +452,15 @@ fb_note_editor_class_init (FbNoteEditorClass *klass)
   gtk_widget_class_set_css_name (widget_class, "fbnoteeditor");
 }
 
+/* Ctrl+V of an image or of files attaches them; text pastes as text. */
+static void
+paste_clipboard_cb (FbNoteEditor *self,
+                    GtkTextView  *view)
+{
+  if (fb_attachment_strip_paste (self->attachment_strip))
+    g_signal_stop_emission_by_name (view, "paste-clipboard");
+}
+
 static void
 fb_note_editor_init (FbNoteEditor *self)
 {
@@ -468,6 +477,8 @@ fb_note_editor_init (FbNoteEditor *self)
   gtk_text_view_set_buffer (GTK_TEXT_VIEW (self->text_view), GTK_TEXT_BUFFER (self->buffer));
   g_signal_connect_object (self->buffer, "changed",
                            G_CALLBACK (buffer_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->text_view, "paste-clipboard",
+                           G_CALLBACK (paste_clipboard_cb), self, G_CONNECT_SWAPPED);
   fb_markdown_edit_track_headings (GTK_TEXT_BUFFER (self->buffer));
 
   /* Where the list's search matched (fb_note_editor_set_search ()). */

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "fb-attachments.h"
 #include "fb-note-editor.h"
@@ -214,6 +215,98 @@ test_follows_store (Fixture       *fixture,
   g_assert_cmpstr (shown, ==, "");
 }
 
+static gboolean
+buffer_has (GtkTextView *view,
+            const char  *text)
+{
+  GtkTextIter start, end;
+  g_autofree char *all = NULL;
+
+  gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (view), &start, &end);
+  all = gtk_text_buffer_get_text (gtk_text_view_get_buffer (view), &start, &end, FALSE);
+  return strstr (all, text) != NULL;
+}
+
+/* An image on the clipboard, pasted into the note (the text view's paste,
+ * as Ctrl+V sends it): attached as a PNG, its thumbnail shown, no text
+ * pasted; a click opens the larger view; removed, and Undo brings it back.
+ * Text on the clipboard still pastes as text. */
+static void
+test_paste_image (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  GtkWidget *editor = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                                 FB_TYPE_WINDOW, "note_editor"));
+  GtkTextView *view = GTK_TEXT_VIEW (gtk_widget_get_template_child (editor, FB_TYPE_NOTE_EDITOR,
+                                                                    "text_view"));
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (view));
+  guchar pixels[4 * 4 * 4];
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GdkTexture) stored = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  FbAttachment *attachment;
+  GtkWindow *viewer;
+
+  for (guint i = 0; i < sizeof pixels; i += 4)
+    {
+      pixels[i] = 0xc0;
+      pixels[i + 1] = 0x40;
+      pixels[i + 2] = 0x20;
+      pixels[i + 3] = 0xff;
+    }
+  bytes = g_bytes_new (pixels, sizeof pixels);
+  texture = gdk_memory_texture_new (4, 4, GDK_MEMORY_R8G8B8A8, bytes, 16);
+  gdk_clipboard_set_texture (clipboard, texture);
+
+  gtk_widget_grab_focus (GTK_WIDGET (view));
+  g_signal_emit_by_name (view, "paste-clipboard");
+  WAIT_FOR ((listed = fb_store_list_attachments (fixture->store, fixture->id, NULL)) != NULL &&
+            listed->len == 1);
+  attachment = g_ptr_array_index (listed, 0);
+  g_assert_true (g_str_has_prefix (attachment->name, "Pasted image "));
+  g_assert_true (g_str_has_suffix (attachment->name, ".png"));
+  g_assert_cmpstr (attachment->content_type, ==, "image/png");
+  name = g_strdup (attachment->name);
+  file = fb_store_get_attachment_file (fixture->store, attachment->digest, &error);
+  g_assert_no_error (error);
+  stored = gdk_texture_new_from_file (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (stored), ==, 4);
+  g_assert_false (buffer_has (view, "Pasted"));
+  {
+    g_autofree char *shown = NULL;
+
+    WAIT_FOR (g_strcmp0 ((g_free (shown), shown = names_shown (fixture)), name) == 0);
+  }
+  g_assert_cmpuint (fb_store_get_pending_count (fixture->store), >=, 1);
+
+  /* The larger view. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->strip), "attachments.open", "s", name);
+  WAIT_FOR ((viewer = fb_attachment_strip_get_viewer (fixture->strip)) != NULL &&
+            gtk_widget_get_mapped (GTK_WIDGET (viewer)));
+  g_assert_cmpstr (gtk_window_get_title (viewer), ==, name);
+  gtk_window_destroy (viewer);
+  WAIT_FOR (fb_attachment_strip_get_viewer (fixture->strip) == NULL);
+
+  /* Removed, and back. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->strip), "attachments.remove", "s", name);
+  WAIT_FOR (fb_store_get_attachment (fixture->store, fixture->id, name, NULL) == NULL);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->strip), "attachments.undo-remove", NULL);
+  WAIT_FOR (fb_store_get_attachment (fixture->store, fixture->id, name, NULL) != NULL);
+
+  /* Text pastes as text. */
+  gdk_clipboard_set_text (clipboard, "two eggs");
+  g_signal_emit_by_name (view, "paste-clipboard");
+  WAIT_FOR (buffer_has (view, "two eggs"));
+  g_clear_pointer (&listed, g_ptr_array_unref);
+  listed = fb_store_list_attachments (fixture->store, fixture->id, NULL);
+  g_assert_cmpuint (listed->len, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -227,6 +320,7 @@ main (int   argc,
   ADD ("/attachments/remove-and-undo", test_remove_and_undo);
   ADD ("/attachments/failure-in-words", test_failure_in_words);
   ADD ("/attachments/follows-store", test_follows_store);
+  ADD ("/attachments/paste-image", test_paste_image);
 #undef ADD
 
   return g_test_run ();
