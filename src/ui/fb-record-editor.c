@@ -383,7 +383,7 @@ fb_record_editor_load (FbRecordEditor *self,
 
   /* A removed field belongs to the record it was removed from. */
   if (self->undo_toast != NULL)
-    adw_toast_dismiss (self->undo_toast);
+    fb_toast_dismiss (self->undo_toast);
 
   load_body (self, fb_item_get_body (item));
 }
@@ -785,7 +785,7 @@ fb_record_editor_dispose (GObject *object)
   GtkWidget *child;
 
   if (self->undo_toast != NULL)
-    adw_toast_dismiss (self->undo_toast);
+    fb_toast_dismiss (self->undo_toast);
   if (self->fields != NULL)
     clear_fields (self);
   if (self->store != NULL)

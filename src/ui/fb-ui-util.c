@@ -289,7 +289,26 @@ fb_format_date_time (gint64 ms)
   return g_date_time_format (then, C_("moment", "%e %b %Y, %H:%M"));
 }
 
-#define SHOWN_TOAST_KEY "fb-shown-toast"
+#define SHOWN_TOAST_KEY     "fb-shown-toast"
+#define TOAST_WATCHED_KEY   "fb-toast-watched"
+#define TOAST_DISMISSED_KEY "fb-toast-dismissed"
+
+static void
+toast_dismissed_cb (AdwToast *toast,
+                    gpointer  user_data)
+{
+  g_object_set_data (G_OBJECT (toast), TOAST_DISMISSED_KEY, GINT_TO_POINTER (TRUE));
+}
+
+void
+fb_toast_dismiss (AdwToast *toast)
+{
+  g_return_if_fail (toast == NULL || ADW_IS_TOAST (toast));
+
+  if (toast == NULL || g_object_get_data (G_OBJECT (toast), TOAST_DISMISSED_KEY) != NULL)
+    return;
+  adw_toast_dismiss (toast);
+}
 
 void
 fb_toast_overlay_show (AdwToastOverlay *overlay,
@@ -302,7 +321,14 @@ fb_toast_overlay_show (AdwToastOverlay *overlay,
 
   shown = g_object_get_data (G_OBJECT (overlay), SHOWN_TOAST_KEY);
   if (shown != NULL && shown != toast)
-    adw_toast_dismiss (shown);
+    fb_toast_dismiss (shown);
+
+  if (g_object_get_data (G_OBJECT (toast), TOAST_WATCHED_KEY) == NULL)
+    {
+      g_signal_connect (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), NULL);
+      g_object_set_data (G_OBJECT (toast), TOAST_WATCHED_KEY, GINT_TO_POINTER (TRUE));
+    }
+  g_object_set_data (G_OBJECT (toast), TOAST_DISMISSED_KEY, NULL);
 
   g_object_set_data_full (G_OBJECT (overlay), SHOWN_TOAST_KEY, g_object_ref (toast),
                           g_object_unref);

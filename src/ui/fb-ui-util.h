@@ -43,6 +43,11 @@ char *fb_format_date_time           (gint64         ms);
  * so no overlay of ours ever postpones: one toast at a time. */
 void  fb_toast_overlay_show         (AdwToastOverlay *overlay,
                                      AdwToast        *toast);
+/* Dismisses @toast (nullable) unless it is dismissed already: libadwaita
+ * 1.2 runs a second hide animation for a second dismissal, and its end
+ * frees the toast twice (a SIGSEGV under adw_animation_skip ()). Knows
+ * the toasts fb_toast_overlay_show () showed. */
+void  fb_toast_dismiss              (AdwToast        *toast);
 
 /* A weak reference to @object on the heap, for an asynchronous call's
  * user data: a widget kept alive by a callback would outlive its window. */

@@ -163,7 +163,7 @@ undo_delete_action (GtkWidget  *widget,
     }
 
   if (self->last_toast != NULL)
-    adw_toast_dismiss (self->last_toast);
+    fb_toast_dismiss (self->last_toast);
   if (g_strcmp0 (self->last_deleted_id, id) == 0)
     g_clear_pointer (&self->last_deleted_id, g_free);
 
