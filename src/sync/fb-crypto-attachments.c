@@ -214,6 +214,22 @@ copy_member (JsonObject *to,
     json_object_set_member (to, name, json_node_copy (json_object_get_member (from, name)));
 }
 
+/* @entry without FB_CRYPTO_ATTACHMENT_ENCRYPTED. */
+static JsonObject *
+copy_without_flag (JsonObject *entry)
+{
+  JsonObject *copy = json_object_new ();
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *value;
+
+  json_object_iter_init_ordered (&iter, entry);
+  while (json_object_iter_next_ordered (&iter, &member, &value))
+    if (strcmp (member, FB_CRYPTO_ATTACHMENT_ENCRYPTED) != 0)
+      json_object_set_member (copy, member, json_node_copy (value));
+  return copy;
+}
+
 void
 _fb_crypto_seal_attachments (FbDataKey  *key,
                              const char *doc_id,
@@ -241,18 +257,7 @@ _fb_crypto_seal_attachments (FbDataKey  *key,
       if (!entry_is_encrypted (entry))
         {
           /* The server's own plain data: it has it under this name. */
-          wire = json_object_new ();
-          {
-            JsonObjectIter members;
-            const char *member;
-            JsonNode *value;
-
-            json_object_iter_init_ordered (&members, entry);
-            while (json_object_iter_next_ordered (&members, &member, &value))
-              if (strcmp (member, FB_CRYPTO_ATTACHMENT_ENCRYPTED) != 0)
-                json_object_set_member (wire, member, json_node_copy (value));
-          }
-          json_object_set_object_member (stored, name, wire);
+          json_object_set_object_member (stored, name, copy_without_flag (entry));
           continue;
         }
 
@@ -263,15 +268,14 @@ _fb_crypto_seal_attachments (FbDataKey  *key,
       json_object_set_object_member (listed, name, meta);
 
       wire = json_object_new ();
+      json_object_set_string_member (wire, "content_type", SEALED_CONTENT_TYPE);
       if (json_object_has_member (entry, "data"))
         {
-          json_object_set_string_member (wire, "content_type", SEALED_CONTENT_TYPE);
           copy_member (wire, entry, "data");
         }
       else
         {
           /* What the server calls the sealed data it has. */
-          json_object_set_string_member (wire, "content_type", SEALED_CONTENT_TYPE);
           json_object_set_boolean_member (wire, "stub", TRUE);
           if (json_object_has_member (entry, FB_CRYPTO_SEALED_DIGEST))
             json_object_set_member (wire, "digest",
@@ -358,9 +362,7 @@ _fb_crypto_open_attachments (FbDataKey  *key,
           if (!JSON_NODE_HOLDS_OBJECT (node) || g_hash_table_contains (sealed_names, name) ||
               json_object_has_member (attachments, name))
             continue;
-          json_object_set_member (attachments, name, json_node_copy (node));
-          json_object_remove_member (json_node_get_object (json_object_get_member (attachments, name)),
-                                     FB_CRYPTO_ATTACHMENT_ENCRYPTED);
+          json_object_set_object_member (attachments, name, copy_without_flag (json_node_get_object (node)));
         }
     }
 
