@@ -12,6 +12,7 @@
 #include "fb-markdown-edit.h"
 #include "fb-markdown-view.h"
 #include "fb-note-editor.h"
+#include "fb-search-highlight.h"
 #include "fb-tag-entry.h"
 #include "fb-ui-util.h"
 
@@ -28,6 +29,8 @@ struct _FbNoteEditor
 
   GtkSourceBuffer *buffer;
   GtkSourceSearchContext *search;
+  /* The same search for the reading view and the title, or NULL. */
+  GRegex          *search_regex;
   guint            loading;
 };
 
@@ -187,6 +190,7 @@ render_reading (FbNoteEditor *self)
   gtk_text_buffer_get_bounds (GTK_TEXT_BUFFER (self->buffer), &start, &end);
   text = gtk_text_buffer_get_text (GTK_TEXT_BUFFER (self->buffer), &start, &end, TRUE);
   fb_markdown_view_render (gtk_text_view_get_buffer (self->read_view), text);
+  fb_search_highlight_buffer (gtk_text_view_get_buffer (self->read_view), self->search_regex, FALSE);
 }
 
 gboolean
@@ -343,6 +347,13 @@ fb_note_editor_set_search (FbNoteEditor *self,
     return;
   gtk_source_search_settings_set_search_text (settings, pattern);
   gtk_source_search_context_set_highlight (self->search, pattern != NULL);
+
+  g_clear_pointer (&self->search_regex, g_regex_unref);
+  if (pattern != NULL)
+    self->search_regex = g_regex_new (pattern, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+  fb_search_highlight_editable (GTK_EDITABLE (self->title_entry), self->search_regex);
+  if (fb_note_editor_get_reading (self))
+    render_reading (self);
 }
 
 guint
@@ -407,6 +418,7 @@ fb_note_editor_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->search);
+  g_clear_pointer (&self->search_regex, g_regex_unref);
   g_clear_object (&self->buffer);
 
   G_OBJECT_CLASS (fb_note_editor_parent_class)->dispose (object);

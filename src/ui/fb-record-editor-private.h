@@ -53,6 +53,8 @@ struct _FbRecordEditor
   guint                 loading;
   /* The toast that undoes the last removed field, while it shows. */
   AdwToast             *undo_toast;
+  /* Where the list's search matched, marked in the title and the fields. */
+  GRegex               *search_regex;
 };
 
 Field     *_fb_record_editor_find_field        (FbRecordEditor *self,

@@ -11,6 +11,7 @@
 #include "fb-field-drag.h"
 #include "fb-field-row.h"
 #include "fb-record-editor-private.h"
+#include "fb-search-highlight.h"
 #include "fb-tag-entry.h"
 #include "fb-template.h"
 #include "fb-ui-util.h"
@@ -338,6 +339,37 @@ form_names (FbRecordEditor *self,
 }
 
 static void
+apply_search (FbRecordEditor *self)
+{
+  fb_search_highlight_editable (GTK_EDITABLE (self->title_entry), self->search_regex);
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+      GtkWidget *input = field->typed != NULL ? fb_field_row_get_input (field->typed)
+                                              : GTK_WIDGET (field->row);
+
+      if (GTK_IS_EDITABLE (input))
+        fb_search_highlight_editable (GTK_EDITABLE (input), self->search_regex);
+      else if (GTK_IS_TEXT_VIEW (input))
+        fb_search_highlight_buffer (gtk_text_view_get_buffer (GTK_TEXT_VIEW (input)),
+                                    self->search_regex, TRUE);
+    }
+}
+
+void
+fb_record_editor_set_search (FbRecordEditor *self,
+                             GRegex         *regex)
+{
+  g_return_if_fail (FB_IS_RECORD_EDITOR (self));
+
+  if (regex == self->search_regex)
+    return;
+  g_clear_pointer (&self->search_regex, g_regex_unref);
+  self->search_regex = regex != NULL ? g_regex_ref (regex) : NULL;
+  apply_search (self);
+}
+
+static void
 load_body (FbRecordEditor *self,
            JsonObject     *body)
 {
@@ -371,6 +403,7 @@ load_body (FbRecordEditor *self,
   gtk_editable_set_text (GTK_EDITABLE (self->new_field_row), "");
   gtk_widget_remove_css_class (GTK_WIDGET (self->new_field_row), "error");
   gtk_widget_set_visible (GTK_WIDGET (self->new_field_message), FALSE);
+  apply_search (self);
   self->loading--;
 }
 
@@ -808,6 +841,7 @@ fb_record_editor_finalize (GObject *object)
   g_clear_pointer (&self->template, json_object_unref);
   g_clear_pointer (&self->loaded_body, json_object_unref);
   g_free (self->template_id);
+  g_clear_pointer (&self->search_regex, g_regex_unref);
 
   G_OBJECT_CLASS (fb_record_editor_parent_class)->finalize (object);
 }

@@ -38,6 +38,10 @@ JsonObject  *fb_record_editor_build_body      (FbRecordEditor *self,
                                                JsonObject     *base);
 void         fb_record_editor_focus_title     (FbRecordEditor *self);
 GtkEditable *fb_record_editor_get_title_entry (FbRecordEditor *self);
+/* Marks what @regex (fb_search_regex_new (); NULL for none) finds in the
+ * title and the text of the fields, now and in each record loaded. */
+void         fb_record_editor_set_search      (FbRecordEditor *self,
+                                               GRegex         *regex);
 /* The record's tags under its title (the body's "tags"). */
 FbTagEntry  *fb_record_editor_get_tag_entry (FbRecordEditor *self);
 /* The field names in the order shown (free with g_strfreev). */

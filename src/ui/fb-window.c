@@ -507,6 +507,7 @@ update_search_highlight (FbWindow *self)
       self->search_pattern = fb_search_pattern_new ((const char * const *) words);
     }
   fb_note_editor_set_search (self->note_editor, self->search_pattern);
+  fb_record_editor_set_search (self->record_editor, self->search_regex);
 }
 
 void

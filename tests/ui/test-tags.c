@@ -15,6 +15,7 @@
 #include "fb-note-editor.h"
 #include "fb-record-editor.h"
 #include "fb-store.h"
+#include "fb-template.h"
 #include "fb-tag-entry.h"
 #include "fb-transfer.h"
 #include "fb-test-dir.h"
@@ -443,6 +444,166 @@ test_search_everywhere (Fixture       *fixture,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (child (fixture, "editor_stack")), ==, "note");
 }
 
+/* The words the search marks in a one-line entry, "|"-separated: the
+ * ranges its text is drawn with a background for. */
+static char *
+marked_in_editable (GtkEditable *editable)
+{
+  g_autoptr(GString) marked = g_string_new (NULL);
+  PangoAttrList *attributes;
+  const char *text;
+  GSList *list;
+
+  while (!GTK_IS_TEXT (editable) && gtk_editable_get_delegate (editable) != NULL)
+    editable = gtk_editable_get_delegate (editable);
+  g_assert_true (GTK_IS_TEXT (editable));
+  text = gtk_editable_get_text (editable);
+  attributes = gtk_text_get_attributes (GTK_TEXT (editable));
+  if (attributes == NULL)
+    return g_strdup ("");
+
+  list = pango_attr_list_get_attributes (attributes);
+  for (GSList *l = list; l != NULL; l = l->next)
+    {
+      PangoAttribute *attribute = l->data;
+
+      if (attribute->klass->type == PANGO_ATTR_BACKGROUND)
+        g_string_append_printf (marked, "%s%.*s", marked->len > 0 ? "|" : "",
+                                (int) (attribute->end_index - attribute->start_index),
+                                text + attribute->start_index);
+    }
+  g_slist_free_full (list, (GDestroyNotify) pango_attribute_destroy);
+
+  return g_strdup (marked->str);
+}
+
+/* The same for a text view's buffer: the runs drawn with the search's
+ * background. */
+static char *
+marked_in_buffer (GtkTextBuffer *buffer)
+{
+  g_autoptr(GString) marked = g_string_new (NULL);
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_start_iter (buffer, &iter);
+  do
+    {
+      g_autoptr(GSList) tags = gtk_text_iter_get_toggled_tags (&iter, TRUE);
+
+      for (GSList *l = tags; l != NULL; l = l->next)
+        {
+          g_autoptr(GdkRGBA) background = NULL;
+          gboolean set = FALSE;
+
+          g_object_get (l->data, "background-rgba", &background, "background-set", &set, NULL);
+          if (set && background != NULL && background->red > 0.9 && background->blue < 0.5)
+            {
+              GtkTextIter end = iter;
+              g_autofree char *text = NULL;
+
+              gtk_text_iter_forward_to_tag_toggle (&end, l->data);
+              text = gtk_text_iter_get_text (&iter, &end);
+              g_string_append_printf (marked, "%s%s", marked->len > 0 ? "|" : "", text);
+            }
+        }
+    }
+  while (gtk_text_iter_forward_to_tag_toggle (&iter, NULL));
+
+  return g_strdup (marked->str);
+}
+
+#define assert_marked(actual, expected) G_STMT_START { \
+  g_autofree char *marked_ = (actual);                  \
+  g_assert_cmpstr (marked_, ==, (expected));            \
+} G_STMT_END
+
+/* The matched words are marked where the item is read: in the record
+ * editor's title, its one-line and long fields (its own fields too), in
+ * the note's title and its reading view; typing keeps the marks on the
+ * words, a new search moves them and Escape takes them away. */
+static void
+test_search_highlights_editors (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  FbNoteEditor *note_editor = child (fixture, "note_editor");
+  FbRecordEditor *record_editor = child (fixture, "record_editor");
+  g_autoptr(GError) error = NULL;
+  GtkWidget *site, *notes, *observer;
+
+  {
+    g_autoptr(JsonObject) template = fb_template_body_new ("Nest survey");
+    g_autoptr(JsonObject) body = NULL;
+    g_autoptr(FbItem) template_item = NULL;
+    g_autoptr(FbItem) record = NULL;
+    JsonObject *fields;
+
+    fb_template_add_field (template, "Site", FB_FIELD_TEXT);
+    fb_template_add_field (template, "Notes", FB_FIELD_LONG_TEXT);
+    template_item = fb_store_create_item (fixture->store, FB_COLLECTION_TEMPLATES, template, &error);
+    g_assert_no_error (error);
+    body = fb_record_body_new_from_template ("Heron nest 7", fb_item_get_id (template_item), template);
+    fields = fb_body_get_object (body, "fields");
+    json_object_set_string_member (fields, "Site", "Heron pool");
+    json_object_set_string_member (fields, "Notes", "Two herons fed.\nNo heron chicks yet.");
+    json_object_set_string_member (fields, "Observer", "Anna Heronsgate");
+    record = fb_store_create_item (fixture->store, FB_COLLECTION_RECORDS, body, &error);
+    g_assert_no_error (error);
+  }
+
+  gtk_editable_set_text (child (fixture, "search_entry"), "heron");
+  WAIT_FOR (row_of (fixture, "Heron nest 7") != NULL);
+  select_title (fixture, "Heron nest 7");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (child (fixture, "editor_stack")), ==, "record");
+
+  site = fb_record_editor_get_field_input (record_editor, "Site");
+  notes = fb_record_editor_get_field_input (record_editor, "Notes");
+  observer = fb_record_editor_get_field_input (record_editor, "Observer");
+  g_assert_true (GTK_IS_TEXT_VIEW (notes));
+  assert_marked (marked_in_editable (fb_record_editor_get_title_entry (record_editor)), "Heron");
+  assert_marked (marked_in_editable (GTK_EDITABLE (site)), "Heron");
+  assert_marked (marked_in_buffer (gtk_text_view_get_buffer (GTK_TEXT_VIEW (notes))), "heron|heron");
+  assert_marked (marked_in_editable (GTK_EDITABLE (observer)), "Heron");
+
+  /* Typing: the marks stay on the words, not on the old places. */
+  gtk_editable_insert_text (GTK_EDITABLE (site), "Old ", -1, &(int) { 0 });
+  assert_marked (marked_in_editable (GTK_EDITABLE (site)), "Heron");
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (notes));
+    GtkTextIter end;
+
+    gtk_text_buffer_get_end_iter (buffer, &end);
+    gtk_text_buffer_insert (buffer, &end, " A heron flew.", -1);
+    assert_marked (marked_in_buffer (buffer), "heron|heron|heron");
+  }
+
+  /* Another search moves the marks. */
+  gtk_editable_set_text (child (fixture, "search_entry"), "chicks");
+  WAIT_FOR (list_is (fixture, "Heron nest 7"));
+  assert_marked (marked_in_editable (GTK_EDITABLE (site)), "");
+  assert_marked (marked_in_buffer (gtk_text_view_get_buffer (GTK_TEXT_VIEW (notes))), "chicks");
+
+  /* The reading view of a note, with its title. */
+  gtk_editable_set_text (child (fixture, "search_entry"), "weir");
+  WAIT_FOR (list_is (fixture, "Weir walk"));
+  select_title (fixture, "Weir walk");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.reading-view", NULL));
+  WAIT_FOR (fb_note_editor_get_reading (note_editor));
+  assert_marked (marked_in_buffer (fb_note_editor_get_read_buffer (note_editor)), "Weir|weir");
+  assert_marked (marked_in_editable (fb_note_editor_get_title_entry (note_editor)), "Weir");
+  gtk_editable_set_text (child (fixture, "search_entry"), "heron wait");
+  WAIT_FOR (list_is (fixture, "Weir walk"));
+  assert_marked (marked_in_buffer (fb_note_editor_get_read_buffer (note_editor)), "heron|heron|wait");
+  assert_marked (marked_in_editable (fb_note_editor_get_title_entry (note_editor)), "");
+
+  /* Escape: no marks anywhere. */
+  g_signal_emit_by_name (child (fixture, "search_entry"), "stop-search");
+  WAIT_FOR (list_is (fixture, "Weir walk|Heron|Swift|Recipe"));
+  assert_marked (marked_in_buffer (fb_note_editor_get_read_buffer (note_editor)), "");
+  assert_marked (marked_in_editable (fb_record_editor_get_title_entry (record_editor)), "");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.reading-view", NULL));
+  WAIT_FOR (!fb_note_editor_get_reading (note_editor));
+}
+
 static gboolean
 toast_is (Fixture    *fixture,
           const char *title)
@@ -556,6 +717,8 @@ main (int   argc,
 
   g_test_add ("/search/everywhere", Fixture, NULL,
               fixture_setup, test_search_everywhere, fixture_teardown);
+  g_test_add ("/search/highlights-in-editors", Fixture, NULL,
+              fixture_setup, test_search_highlights_editors, fixture_teardown);
   g_test_add ("/transfer/export-import", Fixture, NULL,
               fixture_setup, test_export_import, fixture_teardown);
 
