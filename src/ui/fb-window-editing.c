@@ -226,6 +226,59 @@ _fb_window_select_current (FbWindow *self)
     gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
 }
 
+static GtkAdjustment *
+list_adjustment (FbWindow *self)
+{
+  return gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+}
+
+void
+_fb_window_remember_list_place (FbWindow *self)
+{
+  if (self->scroll_back_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->scroll_back_id);
+      self->scroll_back_id = 0;
+    }
+  self->pre_search_scroll = gtk_adjustment_get_value (list_adjustment (self));
+}
+
+/* The list's height comes with its next layout: until it is tall enough,
+ * setting the value would stop short. A list that shrank meanwhile gets
+ * as far as it goes. */
+static gboolean
+scroll_back_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  FbWindow *self = user_data;
+  GtkAdjustment *adjustment = list_adjustment (self);
+  double most = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+
+  if (most < self->pre_search_scroll &&
+      gdk_frame_clock_get_frame_counter (clock) < self->scroll_back_frame + 10)
+    return G_SOURCE_CONTINUE;
+
+  gtk_adjustment_set_value (adjustment, self->pre_search_scroll);
+  self->scroll_back_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+void
+_fb_window_restore_list_place (FbWindow   *self,
+                               const char *before)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->list_view));
+
+  if (g_strcmp0 (before, _fb_window_current_id (self)) != 0 || clock == NULL)
+    return;
+
+  self->scroll_back_frame = gdk_frame_clock_get_frame_counter (clock);
+  if (self->scroll_back_id == 0)
+    self->scroll_back_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view),
+                                                        scroll_back_cb, self, NULL);
+}
+
 /* Opens @item in the editor after saving the one there. FALSE if the edits
  * there could not be saved: it stays open so nothing is lost. */
 gboolean

@@ -82,6 +82,11 @@ struct _FbWindow
   GRegex               *search_regex;
   char                 *search_pattern;
   char                 *pre_search_id;
+  /* How far the list was scrolled then, and the frame callback that
+   * scrolls it back once the list is laid out again (or 0). */
+  double                pre_search_scroll;
+  guint                 scroll_back_id;
+  gint64                scroll_back_frame;
   GtkSingleSelection   *selection;
 
   /* The item in the editor, as last saved or loaded. The editor follows this
@@ -150,6 +155,12 @@ gboolean    _fb_window_save_now          (FbWindow   *self);
 void        _fb_window_show_item         (FbWindow   *self,
                                           FbItem     *item);
 void        _fb_window_select_current    (FbWindow   *self);
+/* Before a search: how far the list is scrolled. After it: the list
+ * scrolled back there, if the item open is still @before, the one open
+ * before. */
+void        _fb_window_remember_list_place (FbWindow   *self);
+void        _fb_window_restore_list_place  (FbWindow   *self,
+                                            const char *before);
 gboolean    _fb_window_open_item         (FbWindow   *self,
                                           FbItem     *item);
 void        _fb_window_focus_title       (FbWindow   *self);

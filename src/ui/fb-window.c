@@ -528,6 +528,7 @@ _fb_window_set_search_text (FbWindow   *self,
     {
       g_free (self->pre_search_id);
       self->pre_search_id = g_strdup (_fb_window_current_id (self));
+      _fb_window_remember_list_place (self);
     }
 
   g_free (self->search_text);
@@ -563,6 +564,7 @@ stop_search_cb (FbWindow *self)
         g_clear_object (&item);
       _fb_window_open_item (self, item);
     }
+  _fb_window_restore_list_place (self, before);
 
   gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
 }

@@ -444,6 +444,47 @@ test_search_everywhere (Fixture       *fixture,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (child (fixture, "editor_stack")), ==, "note");
 }
 
+/* Escape after a search gives the list back where the person left it:
+ * scrolled as far as it was, the same item selected. */
+static void
+test_search_escape_keeps_place (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (child (fixture, "list_view"));
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (child (fixture, "list_view")));
+  double place;
+  guint selected;
+
+  for (guint i = 1; i <= 60; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Filler %u", i);
+
+      create (fixture, FB_COLLECTION_NOTES, title, "");
+    }
+  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (selection)) == 64 &&
+            gtk_adjustment_get_upper (adjustment) > 3 * gtk_adjustment_get_page_size (adjustment));
+
+  /* Filler 30 chosen, then the list scrolled on by half a page with the
+   * wheel: the row is in view, but not where choosing it put it. */
+  select_title (fixture, "Filler 30");
+  selected = gtk_single_selection_get_selected (selection);
+  gtk_widget_activate_action (child (fixture, "list_view"), "list.scroll-to-item", "u", selected);
+  WAIT_FOR (gtk_adjustment_get_value (adjustment) > 0);
+  place = gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment) / 2;
+  gtk_adjustment_set_value (adjustment, place);
+  WAIT_FOR (row_of (fixture, "Filler 30") != NULL);
+
+  gtk_editable_set_text (child (fixture, "search_entry"), "heron");
+  WAIT_FOR (list_is (fixture, "Weir walk|Heron nest 4|Heron"));
+  WAIT_FOR (gtk_adjustment_get_value (adjustment) == 0);
+
+  g_signal_emit_by_name (child (fixture, "search_entry"), "stop-search");
+  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (selection)) == 64);
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, selected);
+  WAIT_FOR (G_APPROX_VALUE (gtk_adjustment_get_value (adjustment), place, 1.0));
+  g_assert_cmpstr (fb_item_get_title (fb_window_get_current_item (fixture->window)), ==, "Filler 30");
+}
+
 /* The words the search marks in a one-line entry, "|"-separated: the
  * ranges its text is drawn with a background for. */
 static char *
@@ -717,6 +758,8 @@ main (int   argc,
 
   g_test_add ("/search/everywhere", Fixture, NULL,
               fixture_setup, test_search_everywhere, fixture_teardown);
+  g_test_add ("/search/escape-keeps-place", Fixture, NULL,
+              fixture_setup, test_search_escape_keeps_place, fixture_teardown);
   g_test_add ("/search/highlights-in-editors", Fixture, NULL,
               fixture_setup, test_search_highlights_editors, fixture_teardown);
   g_test_add ("/transfer/export-import", Fixture, NULL,
