@@ -284,6 +284,169 @@ test_shortcuts_window_lists_all (void)
   gtk_window_destroy (GTK_WINDOW (overlay));
 }
 
+/* The key bindings shown in the window, as accelerator names: the
+ * shortcuts of Fieldbook's own widgets and any added to others. */
+static void
+collect_bindings (GtkWidget  *widget,
+                  GHashTable *keys,
+                  GHashTable *actions)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean ours = g_str_has_prefix (G_OBJECT_TYPE_NAME (widget), "Fb");
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller) ||
+          (!ours && g_strcmp0 (gtk_event_controller_get_name (controller), "gtk-widget-class-shortcuts") == 0))
+        continue;
+
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+          const char *name;
+
+          /* Delete|KP_Delete: the first is the one a person reads. */
+          while (GTK_IS_ALTERNATIVE_TRIGGER (trigger))
+            trigger = gtk_alternative_trigger_get_first (GTK_ALTERNATIVE_TRIGGER (trigger));
+
+          /* GTK's own (focus moves, the inspector) are signals and
+           * callbacks; closing a window is GNOME's Ctrl+W everywhere. */
+          if (!GTK_IS_NAMED_ACTION (action) || !GTK_IS_KEYVAL_TRIGGER (trigger))
+            continue;
+          name = gtk_named_action_get_action_name (GTK_NAMED_ACTION (action));
+          if (g_str_equal (name, "window.close"))
+            continue;
+          g_hash_table_insert (keys,
+                               gtk_accelerator_name (gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)),
+                                                     gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger))),
+                               g_strdup_printf ("%s (%s)", name, G_OBJECT_TYPE_NAME (widget)));
+          g_hash_table_add (actions, g_strdup (name));
+        }
+    }
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_bindings (c, keys, actions);
+}
+
+static void
+collect_menu_actions (GMenuModel *menu,
+                      GHashTable *actions)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuLinkIter) links = g_menu_model_iterate_item_links (menu, i);
+      char *action = NULL;
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &action))
+        g_hash_table_add (actions, action);
+      while (g_menu_link_iter_next (links))
+        {
+          g_autoptr(GMenuModel) linked = g_menu_link_iter_get_value (links);
+
+          collect_menu_actions (linked, actions);
+        }
+    }
+}
+
+static void
+collect_menus (GtkWidget  *widget,
+               GHashTable *actions)
+{
+  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget)) != NULL)
+    collect_menu_actions (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget)), actions);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_menus (c, actions);
+}
+
+/* The accelerators the shortcuts window lists, as accelerator names. */
+static GHashTable *
+listed_shortcuts (void)
+{
+  g_autoptr(GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/io/github/fieldbook/Fieldbook/gtk/help-overlay.ui");
+  GtkWidget *overlay = GTK_WIDGET (gtk_builder_get_object (builder, "help_overlay"));
+  GHashTable *listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+
+  g_ptr_array_add (stack, overlay);
+  while (stack->len > 0)
+    {
+      GtkWidget *widget = g_ptr_array_steal_index (stack, stack->len - 1);
+
+      if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+        {
+          g_autofree char *accelerator = NULL;
+          g_auto(GStrv) each = NULL;
+
+          g_object_get (widget, "accelerator", &accelerator, NULL);
+          each = g_strsplit (accelerator != NULL ? accelerator : "", " ", -1);
+          for (guint i = 0; each[i] != NULL; i++)
+            {
+              guint key;
+              GdkModifierType modifiers;
+
+              if (gtk_accelerator_parse (each[i], &key, &modifiers))
+                g_hash_table_add (listed, gtk_accelerator_name (key, modifiers));
+            }
+        }
+      for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+        g_ptr_array_add (stack, c);
+    }
+  gtk_window_destroy (GTK_WINDOW (overlay));
+
+  return listed;
+}
+
+/* Every key the window and its editors bind is in the shortcuts window,
+ * and every action of the window without a target (those with one are
+ * the buttons of toasts and rows) has a key or a menu item. Read from
+ * the widgets themselves, so a new binding or action is held to it. */
+static void
+test_every_action_reachable (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) reachable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) listed = listed_shortcuts ();
+  g_autoptr(GString) missing = g_string_new (NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+  GType owner;
+  const char *name, *property;
+  const GVariantType *parameter;
+
+  /* A record open, so that the record editor's rows are there too. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.collection", "s", "records"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-item", NULL));
+  WAIT_FOR (fb_window_get_current_item (fixture->window) != NULL);
+
+  collect_bindings (GTK_WIDGET (fixture->window), keys, reachable);
+  collect_menus (GTK_WIDGET (fixture->window), reachable);
+  g_assert_cmpuint (g_hash_table_size (keys), >=, 10);
+
+  g_hash_table_iter_init (&iter, keys);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_hash_table_contains (listed, key))
+      g_string_append_printf (missing, " %s for %s;", (char *) key, (char *) value);
+  if (missing->len > 0)
+    g_error ("The shortcuts window does not list:%s", missing->str);
+
+  /* The window's own door to app.preferences (the menu's Preferences,
+   * Ctrl+,), for the sync status and banners. */
+  g_hash_table_add (reachable, g_strdup ("win.show-preferences"));
+  for (guint i = 0; gtk_widget_class_query_action (GTK_WIDGET_GET_CLASS (fixture->window), i,
+                                                   &owner, &name, &parameter, &property); i++)
+    if (g_str_has_prefix (name, "win.") && (parameter == NULL || property != NULL) &&
+        !g_hash_table_contains (reachable, name))
+      g_string_append_printf (missing, " %s", name);
+  if (missing->len > 0)
+    g_error ("Neither a key nor a menu item for:%s", missing->str);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -291,6 +454,8 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  g_test_add ("/window-header/every-action-reachable", Fixture, NULL,
+              fixture_setup, test_every_action_reachable, fixture_teardown);
   g_test_add ("/window-header/folded-shows-status", Fixture, GINT_TO_POINTER (360),
               fixture_setup, test_folded_shows_status, fixture_teardown);
   g_test_add ("/window-header/wide-shows-status", Fixture, NULL,
