@@ -12,7 +12,7 @@
  *   main-window.png     everything synced, a note open ("Synced at …")
  *   reading-view.png    the same note rendered for reading (Ctrl+Shift+P)
  *   tags.png            the sidebar's tag "birds" chosen: its notes and record
- *   search.png          one search over notes and records, matches highlighted
+ *   search.png          one search over notes and records, matches highlighted (the record open)
  *   folded.png          the narrow (folded) window: the list with its status
  */
 
@@ -266,10 +266,11 @@ run_cb (gpointer user_data)
   screenshot ("tags.png");
   g_signal_emit_by_name (search_entry (window), "stop-search");
 
-  /* One search over notes and records, from Notes. */
+  /* One search over notes and records, from Notes: the record found
+   * opens with the word marked in its title and its field. */
   gtk_editable_set_text (search_entry (window), "heron");
   WAIT_FOR (g_list_model_get_n_items (list_model (window)) == 2);
-  open_item (window, "mill-pond");
+  open_item (window, "heron-nest-4");
   screenshot ("search.png");
   g_signal_emit_by_name (search_entry (window), "stop-search");
   WAIT_FOR (g_list_model_get_n_items (list_model (window)) == 4);

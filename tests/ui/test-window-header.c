@@ -7,8 +7,10 @@
 
 #include <adwaita.h>
 
+#include "fb-item-body.h"
 #include "fb-note-editor.h"
 #include "fb-preferences.h"
+#include "fb-record-editor.h"
 #include "fb-store.h"
 #include "fb-sync-status.h"
 #include "fb-test-dir.h"
@@ -284,6 +286,77 @@ test_shortcuts_window_lists_all (void)
   gtk_window_destroy (GTK_WINDOW (overlay));
 }
 
+/* Where a widget starts, in the window. */
+static double
+left_edge (Fixture   *fixture,
+           gpointer   widget)
+{
+  graphene_point_t at;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (fixture->window),
+                                           &GRAPHENE_POINT_INIT (0, 0), &at));
+  return at.x;
+}
+
+/* Two frames drawn from now: what was just loaded has been laid out. */
+static void
+wait_for_layout (Fixture *fixture)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (fixture->window));
+  gint64 now = gdk_frame_clock_get_frame_counter (clock);
+
+  gtk_widget_queue_draw (GTK_WIDGET (fixture->window));
+  WAIT_FOR ((gtk_widget_queue_draw (GTK_WIDGET (fixture->window)),
+             gdk_frame_clock_get_frame_counter (clock) >= now + 2));
+}
+
+static void
+open_new (Fixture    *fixture,
+          const char *collection,
+          const char *title,
+          const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = g_str_equal (collection, FB_COLLECTION_NOTES) ? fb_note_body_new (title, text)
+                                                                              : fb_record_body_new (title);
+  g_autoptr(FbItem) item = fb_store_create_item (fixture->store, collection, body, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.collection", "s", collection));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-item", "s",
+                                             fb_item_get_id (item)));
+  WAIT_FOR (g_strcmp0 (fb_item_get_title (fb_window_get_current_item (fixture->window)), title) == 0);
+  wait_for_layout (fixture);
+}
+
+/* In a wide window the list keeps its width whatever is open: a short
+ * note, a note with long lines, a record. So the editors' titles start
+ * at the same place and nothing jumps sideways going through the list. */
+static void
+test_panes_keep_their_width (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  FbNoteEditor *notes = child (fixture, "note_editor");
+  FbRecordEditor *records = child (fixture, "record_editor");
+  GtkWidget *list = child (fixture, "list_pane");
+  int width;
+  double title_at;
+
+  open_new (fixture, FB_COLLECTION_NOTES, "Short", "Two lines.\nShort ones.");
+  width = gtk_widget_get_width (list);
+  title_at = left_edge (fixture, fb_note_editor_get_title_entry (notes));
+
+  open_new (fixture, FB_COLLECTION_NOTES, "Long",
+            "Arrived 06:50. Mist on the water until about 07:30, then clear and still; "
+            "a grey heron by the weir, two grebes and an otter's spraint below the sluice.");
+  g_assert_cmpint (gtk_widget_get_width (list), ==, width);
+  g_assert_cmpfloat (left_edge (fixture, fb_note_editor_get_title_entry (notes)), ==, title_at);
+
+  open_new (fixture, FB_COLLECTION_RECORDS, "Heron nest 4", NULL);
+  g_assert_cmpint (gtk_widget_get_width (list), ==, width);
+  g_assert_cmpfloat (left_edge (fixture, fb_record_editor_get_title_entry (records)), ==, title_at);
+}
+
 /* The key bindings shown in the window, as accelerator names: the
  * shortcuts of Fieldbook's own widgets and any added to others. */
 static void
@@ -454,6 +527,8 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  g_test_add ("/window-header/panes-keep-their-width", Fixture, GINT_TO_POINTER (1280),
+              fixture_setup, test_panes_keep_their_width, fixture_teardown);
   g_test_add ("/window-header/every-action-reachable", Fixture, NULL,
               fixture_setup, test_every_action_reachable, fixture_teardown);
   g_test_add ("/window-header/folded-shows-status", Fixture, GINT_TO_POINTER (360),
