@@ -8,7 +8,8 @@
 // Steps: "ctrl+n", "ctrl+shift+p", "alt+1" (modifiers and a letter or
 // digit), "enter", "ctrl+enter", "escape", "tab", "wait-window"
 // (until a window is on the page and it has stopped changing),
-// "text:WORDS" (typed one character at a time).
+// "text:WORDS" (typed one character at a time), "click:X,Y" (a left click
+// there, in page pixels).
 
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -88,11 +89,18 @@ async function type (text) {
   }
 }
 
+async function click (x, y) {
+  for (const type of ['mouseMoved', 'mousePressed', 'mouseReleased'])
+    await send('Input.dispatchMouseEvent', { type, x, y, button: 'left', clickCount: 1 });
+}
+
 for (const step of process.argv.slice(2)) {
   if (step === 'wait-window')
     await waitWindow();
   else if (step.startsWith('text:'))
     await type(step.slice(5));
+  else if (step.startsWith('click:'))
+    await click(...step.slice(6).split(',').map(Number));
   else
     await press(step);
   // Broadway forwards events asynchronously: let each one land in order.

@@ -185,6 +185,101 @@ test_task_toggle (Fixture       *fixture,
 }
 
 static void
+node_exited_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+text_is (GtkTextBuffer *buffer,
+         const char    *expected)
+{
+  g_autofree char *text = text_of (buffer);
+
+  return g_strcmp0 (text, expected) == 0;
+}
+
+/* A real left click through the browser at @point (in @window's
+ * coordinates; the window maximized, so at the page's corner). FALSE when
+ * there is no browser to drive (not under broadway-run.sh, or no Node). */
+static gboolean
+click_in_browser (GtkWindow              *window,
+                  const graphene_point_t *point)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "ui", "keyboard.mjs", NULL);
+  g_autofree char *step = NULL;
+  g_autoptr(GSubprocess) node = NULL;
+  g_autoptr(GError) error = NULL;
+  double dx, dy;
+  g_autofree char *node_path = g_find_program_in_path ("node");
+  gboolean done = FALSE;
+
+  if (g_getenv ("FB_DEVTOOLS_PORT") == NULL || node_path == NULL)
+    return FALSE;
+
+  /* The window's widgets start where its CSD shadow ends. */
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &dx, &dy);
+  step = g_strdup_printf ("click:%d,%d", (int) (point->x + dx), (int) (point->y + dy));
+  node = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                           "node", "--experimental-websocket", script, step, NULL);
+  g_assert_no_error (error);
+  /* GTK goes on handling what the browser sends meanwhile. */
+  g_subprocess_wait_async (node, NULL, node_exited_cb, &done);
+  WAIT_FOR (done);
+  if (!g_subprocess_get_if_exited (node) || g_subprocess_get_exit_status (node) != 0)
+    return FALSE;
+  return TRUE;
+}
+
+/* A person's click on a task's box ticks it, one on its words does not;
+ * a real pointer through Broadway, not the function the click calls. */
+static void
+test_task_click (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  GtkWidget *text_view = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (fixture->editor),
+                                                                    FB_TYPE_NOTE_EDITOR, "text_view"));
+  GtkTextIter iter;
+  GdkRectangle where;
+  graphene_point_t point;
+
+  gtk_window_maximize (GTK_WINDOW (fixture->window));
+  WAIT_FOR (gtk_window_is_maximized (GTK_WINDOW (fixture->window)) &&
+            gtk_widget_get_width (GTK_WIDGET (fixture->window)) > 900);
+
+  /* On the words of the second line: nothing ticks. */
+  gtk_text_buffer_get_iter_at_line_offset (fixture->buffer, &iter, 1, 8);
+  gtk_text_view_get_iter_location (GTK_TEXT_VIEW (text_view), &iter, &where);
+  gtk_text_view_buffer_to_window_coords (GTK_TEXT_VIEW (text_view), GTK_TEXT_WINDOW_WIDGET,
+                                         where.x + 2, where.y + where.height / 2, &where.x, &where.y);
+  g_assert_true (gtk_widget_compute_point (text_view, GTK_WIDGET (fixture->window),
+                                           &GRAPHENE_POINT_INIT (where.x, where.y), &point));
+  if (!click_in_browser (GTK_WINDOW (fixture->window), &point))
+    {
+      g_test_skip ("needs the browser of broadway-run.sh and Node with --experimental-websocket");
+      return;
+    }
+  /* The click put the cursor there: it has landed. */
+  WAIT_FOR ((gtk_text_buffer_get_iter_at_mark (fixture->buffer, &iter, gtk_text_buffer_get_insert (fixture->buffer)),
+             gtk_text_iter_get_line (&iter) == 1));
+  assert_text (fixture->buffer, "- [ ] milk\n- [ ] eggs");
+
+  /* On the box of the second line: it ticks. */
+  gtk_text_buffer_get_iter_at_line_offset (fixture->buffer, &iter, 1, 3);
+  gtk_text_view_get_iter_location (GTK_TEXT_VIEW (text_view), &iter, &where);
+  gtk_text_view_buffer_to_window_coords (GTK_TEXT_VIEW (text_view), GTK_TEXT_WINDOW_WIDGET,
+                                         where.x + where.width / 2, where.y + where.height / 2,
+                                         &where.x, &where.y);
+  g_assert_true (gtk_widget_compute_point (text_view, GTK_WIDGET (fixture->window),
+                                           &GRAPHENE_POINT_INIT (where.x, where.y), &point));
+  g_assert_true (click_in_browser (GTK_WINDOW (fixture->window), &point));
+  WAIT_FOR (text_is (fixture->buffer, "- [ ] milk\n- [x] eggs"));
+}
+
+static void
 test_wrap_selection (Fixture       *fixture,
                      gconstpointer  data)
 {
@@ -326,6 +421,8 @@ main (int   argc,
               fixture_setup, test_lists_continue_and_end, fixture_teardown);
   g_test_add ("/markdown/task-toggle", Fixture, "- [ ] milk\n- [ ] eggs",
               fixture_setup, test_task_toggle, fixture_teardown);
+  g_test_add ("/markdown/task-click", Fixture, "- [ ] milk\n- [ ] eggs",
+              fixture_setup, test_task_click, fixture_teardown);
   g_test_add ("/markdown/wrap-selection", Fixture, "Grey heron by the weir",
               fixture_setup, test_wrap_selection, fixture_teardown);
   g_test_add ("/markdown/headings-larger", Fixture, "# Mill pond\nArrived 06:50\n## Birds",
