@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "fb-item-row.h"
 #include "fb-markdown-edit.h"
 #include "fb-markdown-view.h"
 #include "fb-note-editor.h"
@@ -279,6 +280,33 @@ test_task_click (Fixture       *fixture,
   WAIT_FOR (text_is (fixture->buffer, "- [ ] milk\n- [x] eggs"));
 }
 
+/* The list's row of the note shows its words without their marks. */
+static void
+test_list_preview_without_marks (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  GPtrArray *stack = g_ptr_array_new ();
+  FbItemRow *row = NULL;
+
+  g_ptr_array_add (stack, gtk_widget_get_template_child (GTK_WIDGET (fixture->window), FB_TYPE_WINDOW,
+                                                         "list_view"));
+  while (stack->len > 0 && row == NULL)
+    {
+      GtkWidget *widget = g_ptr_array_steal_index (stack, stack->len - 1);
+
+      if (FB_IS_ITEM_ROW (widget) && fb_item_row_get_item (FB_ITEM_ROW (widget)) != NULL)
+        row = FB_ITEM_ROW (widget);
+      for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+        g_ptr_array_add (stack, c);
+    }
+  g_ptr_array_unref (stack);
+  g_assert_nonnull (row);
+
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (row), FB_TYPE_ITEM_ROW,
+                                                                                  "snippet_label"))),
+                   ==, "Milk and eggs from the shop, not bread rolls");
+}
+
 static void
 test_wrap_selection (Fixture       *fixture,
                      gconstpointer  data)
@@ -423,6 +451,9 @@ main (int   argc,
               fixture_setup, test_task_toggle, fixture_teardown);
   g_test_add ("/markdown/task-click", Fixture, "- [ ] milk\n- [ ] eggs",
               fixture_setup, test_task_click, fixture_teardown);
+  g_test_add ("/markdown/list-preview-without-marks", Fixture,
+              "**Milk** and *eggs* from [the shop](https://example.org), not ~~bread~~ rolls\n- [ ] Ask first",
+              fixture_setup, test_list_preview_without_marks, fixture_teardown);
   g_test_add ("/markdown/wrap-selection", Fixture, "Grey heron by the weir",
               fixture_setup, test_wrap_selection, fixture_teardown);
   g_test_add ("/markdown/headings-larger", Fixture, "# Mill pond\nArrived 06:50\n## Birds",
