@@ -558,18 +558,31 @@ marked_in_buffer (GtkTextBuffer *buffer)
   g_assert_cmpstr (marked_, ==, (expected));            \
 } G_STMT_END
 
-/* The matched words are marked where the item is read: in the record
- * editor's title, its one-line and long fields (its own fields too), in
- * the note's title and its reading view; typing keeps the marks on the
- * words, a new search moves them and Escape takes them away. */
-static void
-test_search_highlights_editors (Fixture       *fixture,
-                                gconstpointer  data)
+/* The accessible label of the menu button shown in @row, or NULL. */
+static const char *
+field_menu_label (GtkWidget *row)
 {
-  FbNoteEditor *note_editor = child (fixture, "note_editor");
-  FbRecordEditor *record_editor = child (fixture, "record_editor");
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+
+  g_ptr_array_add (stack, row);
+  while (stack->len > 0)
+    {
+      GtkWidget *widget = g_ptr_array_steal_index (stack, stack->len - 1);
+
+      if (GTK_IS_MENU_BUTTON (widget) && fb_test_is_shown (widget))
+        return gtk_widget_get_tooltip_text (widget);
+      for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+        g_ptr_array_add (stack, c);
+    }
+  return NULL;
+}
+
+/* A record of the template "Nest survey" (Site, a line; Notes, a long
+ * text) with a field of its own, Observer. */
+static void
+create_nest_7 (Fixture *fixture)
+{
   g_autoptr(GError) error = NULL;
-  GtkWidget *site, *notes, *observer;
 
   {
     g_autoptr(JsonObject) template = fb_template_body_new ("Nest survey");
@@ -590,6 +603,42 @@ test_search_highlights_editors (Fixture       *fixture,
     record = fb_store_create_item (fixture->store, FB_COLLECTION_RECORDS, body, &error);
     g_assert_no_error (error);
   }
+}
+
+/* The field menu (Rename or Remove) is only on the record's own fields:
+ * the template's fields are renamed in the template. */
+static void
+test_field_menu_only_on_own_fields (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  FbRecordEditor *record_editor = child (fixture, "record_editor");
+
+  create_nest_7 (fixture);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.collection", "s", "records"));
+  WAIT_FOR (row_of (fixture, "Heron nest 7") != NULL);
+  select_title (fixture, "Heron nest 7");
+
+  g_assert_cmpstr (field_menu_label (fb_record_editor_get_field_input (record_editor, "Observer")), ==,
+                   "Rename or Remove Field “Observer”");
+  g_assert_null (field_menu_label (fb_record_editor_get_field_input (record_editor, "Site")));
+
+  /* The next window opens in the collection this one leaves. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.collection", "s", "notes"));
+}
+
+/* The matched words are marked where the item is read: in the record
+ * editor's title, its one-line and long fields (its own fields too), in
+ * the note's title and its reading view; typing keeps the marks on the
+ * words, a new search moves them and Escape takes them away. */
+static void
+test_search_highlights_editors (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  FbNoteEditor *note_editor = child (fixture, "note_editor");
+  FbRecordEditor *record_editor = child (fixture, "record_editor");
+  GtkWidget *site, *notes, *observer;
+
+  create_nest_7 (fixture);
 
   gtk_editable_set_text (child (fixture, "search_entry"), "heron");
   WAIT_FOR (row_of (fixture, "Heron nest 7") != NULL);
@@ -760,6 +809,8 @@ main (int   argc,
               fixture_setup, test_search_everywhere, fixture_teardown);
   g_test_add ("/search/escape-keeps-place", Fixture, NULL,
               fixture_setup, test_search_escape_keeps_place, fixture_teardown);
+  g_test_add ("/records/field-menu-only-on-own-fields", Fixture, NULL,
+              fixture_setup, test_field_menu_only_on_own_fields, fixture_teardown);
   g_test_add ("/search/highlights-in-editors", Fixture, NULL,
               fixture_setup, test_search_highlights_editors, fixture_teardown);
   g_test_add ("/transfer/export-import", Fixture, NULL,
