@@ -8,6 +8,7 @@
 #include <adwaita.h>
 #include <gtksourceview/gtksource.h>
 
+#include "fb-attachment-drop.h"
 #include "fb-attachment-strip.h"
 #include "fb-markdown-edit.h"
 #include "fb-markdown-view.h"
@@ -492,6 +493,7 @@ fb_note_editor_init (FbNoteEditor *self)
   g_signal_connect_object (self->text_view, "paste-clipboard",
                            G_CALLBACK (paste_clipboard_cb), self, G_CONNECT_SWAPPED);
   fb_markdown_edit_track_headings (GTK_TEXT_BUFFER (self->buffer));
+  fb_attachment_drop_add_target (GTK_WIDGET (self), self->attachment_strip);
 
   /* Where the list's search matched (fb_note_editor_set_search ()). */
   self->search = gtk_source_search_context_new (self->buffer, NULL);

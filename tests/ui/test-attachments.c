@@ -8,6 +8,7 @@
 #include <adwaita.h>
 #include <string.h>
 
+#include "fb-attachment-drop.h"
 #include "fb-attachments.h"
 #include "fb-note-editor.h"
 #include "fb-store.h"
@@ -307,6 +308,43 @@ test_paste_image (Fixture       *fixture,
   g_assert_cmpuint (listed->len, ==, 1);
 }
 
+/* Two files dragged from a file manager and let go over the note's text
+ * are attached, as Attach File… would: shown in the strip, held by the
+ * store with their bytes' digests. */
+static void
+test_drop_files (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GFile) first = write_file (fixture, "nest.txt", "three eggs");
+  g_autoptr(GFile) second = write_file (fixture, "wall.txt", "a crack, 2 m");
+  g_autofree char *expected = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "three eggs", -1);
+  GtkWidget *editor = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                     FB_TYPE_WINDOW, "note_editor"));
+  GtkDropTarget *target = fb_attachment_drop_get_target (editor);
+  g_auto(GValue) value = G_VALUE_INIT;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autofree char *shown = NULL;
+  GSList *files = NULL;
+  gboolean done = FALSE;
+
+  g_assert_nonnull (target);
+  files = g_slist_append (files, first);
+  files = g_slist_append (files, second);
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (files));
+  g_slist_free (files);
+  g_signal_emit_by_name (target, "drop", &value, 40.0, 40.0, &done);
+  g_assert_true (done);
+
+  WAIT_FOR (g_strcmp0 ((g_free (shown), shown = names_shown (fixture)), "nest.txt,wall.txt") == 0);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (fixture->strip)));
+  listed = fb_store_list_attachments (fixture->store, fixture->id, NULL);
+  g_assert_cmpuint (listed->len, ==, 2);
+  g_assert_cmpstr (((FbAttachment *) g_ptr_array_index (listed, 0))->name, ==, "nest.txt");
+  g_assert_cmpstr (((FbAttachment *) g_ptr_array_index (listed, 0))->sha256, ==, expected);
+  g_assert_cmpstr (((FbAttachment *) g_ptr_array_index (listed, 1))->name, ==, "wall.txt");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -321,6 +359,7 @@ main (int   argc,
   ADD ("/attachments/failure-in-words", test_failure_in_words);
   ADD ("/attachments/follows-store", test_follows_store);
   ADD ("/attachments/paste-image", test_paste_image);
+  ADD ("/attachments/drop-files", test_drop_files);
 #undef ADD
 
   return g_test_run ();
