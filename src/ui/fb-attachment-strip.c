@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fb-attachment-open.h"
 #include "fb-attachment-strip.h"
 #include "fb-attachments.h"
 #include "fb-ui-util.h"
@@ -484,6 +485,16 @@ save_as_clicked_cb (GtkButton *button,
 }
 
 static void
+open_with_clicked_cb (GtkButton         *button,
+                      FbAttachmentStrip *self)
+{
+  GtkRoot *viewer = gtk_widget_get_root (GTK_WIDGET (button));
+  const char *name = g_object_get_data (G_OBJECT (viewer), "fb-attachment-name");
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "attachments.open-with", "s", name);
+}
+
+static void
 open_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -554,6 +565,9 @@ open_action (GtkWidget  *widget,
   save = gtk_button_new_with_mnemonic (_("_Save As…"));
   g_signal_connect (save, "clicked", G_CALLBACK (save_as_clicked_cb), viewer);
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), save);
+  save = gtk_button_new_with_mnemonic (_("_Open With…"));
+  g_signal_connect_object (save, "clicked", G_CALLBACK (open_with_clicked_cb), self, 0);
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), save);
 
   {
     GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
@@ -565,6 +579,42 @@ open_action (GtkWidget  *widget,
   g_clear_weak_pointer (&self->viewer);
   g_set_weak_pointer (&self->viewer, viewer);
   gtk_window_present (GTK_WINDOW (viewer));
+}
+
+/* Open With…: a copy under the attachment's own name, handed to another
+ * application (fb-attachment-open.c). */
+static void
+open_with_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  FbAttachmentStrip *self = FB_ATTACHMENT_STRIP (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+  g_autoptr(FbAttachment) attachment = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *parent = self->viewer != NULL ? GTK_WINDOW (self->viewer) : NULL;
+
+  if (self->store == NULL || self->id == NULL)
+    return;
+  if (parent == NULL && GTK_IS_WINDOW (gtk_widget_get_root (widget)))
+    parent = GTK_WINDOW (gtk_widget_get_root (widget));
+  attachment = fb_store_get_attachment (self->store, self->id, name, &error);
+  if (attachment != NULL && attachment->sha256 != NULL)
+    file = fb_store_get_attachment_file (self->store, attachment->digest, &error);
+  if (file == NULL || !fb_attachment_open_with (parent, file, name, &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (error != NULL)
+        /* TRANSLATORS: %s is a file name, then the reason */
+        message = g_strdup_printf (_("“%s” could not be opened: %s"), name, error->message);
+      else
+        /* TRANSLATORS: %s is a file name */
+        message = g_strdup_printf (_("“%s” is on the server and not on this device yet: a sync on a network that is not metered brings it"),
+                                   name);
+      show_error (self, message);
+    }
 }
 
 static void
@@ -724,6 +774,7 @@ fb_attachment_strip_class_init (FbAttachmentStripClass *klass)
   gtk_widget_class_install_action (widget_class, "attachments.undo-remove", NULL, undo_remove_action);
   gtk_widget_class_install_action (widget_class, "attachments.paste", NULL, paste_action);
   gtk_widget_class_install_action (widget_class, "attachments.open", "s", open_action);
+  gtk_widget_class_install_action (widget_class, "attachments.open-with", "s", open_with_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "fbattachmentstrip");

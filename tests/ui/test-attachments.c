@@ -345,6 +345,86 @@ test_drop_files (Fixture       *fixture,
   g_assert_cmpstr (((FbAttachment *) g_ptr_array_index (listed, 1))->name, ==, "wall.txt");
 }
 
+/* The button under @widget that reads @label. */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWindow *
+find_app_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_APP_CHOOSER_DIALOG (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+/* Open With… in the larger view: the person is asked which application,
+ * and what it would get is a copy with the attachment's own name (not
+ * the store's digest) and its bytes; the store's file is not handed out. */
+static void
+test_open_with (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GFile) file = write_file (fixture, "field notes.txt", "a heron, grey, at 7 am");
+  g_autoptr(FbAttachment) attachment = NULL;
+  g_autoptr(GFile) stored = NULL;
+  g_autoptr(GFile) handed = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *stored_path = NULL;
+  g_autofree char *handed_path = NULL;
+  GtkWindow *viewer, *chooser = NULL;
+  GtkWidget *button;
+
+  g_assert_true (fb_attachment_strip_add_file (fixture->strip, file, NULL));
+  attachment = fb_store_get_attachment (fixture->store, fixture->id, "field notes.txt", NULL);
+  stored = fb_store_get_attachment_file (fixture->store, attachment->digest, NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->strip), "attachments.open", "s", "field notes.txt");
+  WAIT_FOR ((viewer = fb_attachment_strip_get_viewer (fixture->strip)) != NULL &&
+            gtk_widget_get_mapped (GTK_WIDGET (viewer)));
+  button = find_button (GTK_WIDGET (viewer), "_Open With…");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  WAIT_FOR ((chooser = find_app_chooser ()) != NULL);
+  g_assert_true (gtk_window_get_transient_for (chooser) == viewer);
+
+  g_object_get (chooser, "gfile", &handed, NULL);
+  g_assert_nonnull (handed);
+  basename = g_file_get_basename (handed);
+  g_assert_cmpstr (basename, ==, "field notes.txt");
+  g_assert_true (g_file_load_contents (handed, NULL, &contents, NULL, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "a heron, grey, at 7 am");
+  stored_path = g_file_get_path (stored);
+  handed_path = g_file_get_path (handed);
+  g_assert_cmpstr (handed_path, !=, stored_path);
+
+  gtk_window_destroy (chooser);
+  gtk_window_destroy (viewer);
+  WAIT_FOR (fb_attachment_strip_get_viewer (fixture->strip) == NULL);
+  g_file_delete (handed, NULL, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -360,6 +440,7 @@ main (int   argc,
   ADD ("/attachments/follows-store", test_follows_store);
   ADD ("/attachments/paste-image", test_paste_image);
   ADD ("/attachments/drop-files", test_drop_files);
+  ADD ("/attachments/open-with", test_open_with);
 #undef ADD
 
   return g_test_run ();
