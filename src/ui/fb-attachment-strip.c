@@ -10,7 +10,9 @@
 #include "fb-attachment-open.h"
 #include "fb-attachment-strip.h"
 #include "fb-attachments.h"
+#include "fb-sync-manager.h"
 #include "fb-ui-util.h"
+#include "fb-window.h"
 
 #define THUMBNAIL_SIZE 96
 
@@ -31,6 +33,10 @@ struct _FbAttachmentStrip
   char          *removed_from;
   AdwToast      *toast;
   GtkWidget     *viewer;   /* the larger view, while it shows (weak) */
+
+  /* Attachments only the server has, fetched when clicked */
+  GHashTable    *fetching;      /* name → GCancellable */
+  GHashTable    *fetch_errors;  /* name → why it failed, in words */
 };
 
 G_DEFINE_FINAL_TYPE (FbAttachmentStrip, fb_attachment_strip, GTK_TYPE_WIDGET)
@@ -109,7 +115,13 @@ make_tile (FbAttachmentStrip  *self,
   gtk_widget_set_size_request (tile, THUMBNAIL_SIZE, -1);
 
   picture = make_thumbnail (self, attachment);
-  if (picture == NULL)
+  if (picture == NULL && g_hash_table_contains (self->fetching, attachment->name))
+    {
+      picture = gtk_spinner_new ();
+      gtk_spinner_start (GTK_SPINNER (picture));
+      gtk_widget_set_size_request (picture, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+    }
+  else if (picture == NULL)
     {
       g_autoptr(GIcon) icon = NULL;
 
@@ -165,12 +177,20 @@ make_tile (FbAttachmentStrip  *self,
   gtk_label_set_max_width_chars (GTK_LABEL (label), 14);
   gtk_box_append (GTK_BOX (tile), label);
 
-  if (attachment->sha256 == NULL)
+  if (attachment->sha256 == NULL && g_hash_table_contains (self->fetching, attachment->name))
+    detail = g_strdup (_("Downloading…"));
+  else if (attachment->sha256 == NULL && g_hash_table_contains (self->fetch_errors, attachment->name))
+    /* TRANSLATORS: %s is why an attachment could not be downloaded */
+    detail = g_strdup_printf (_("Not downloaded: %s"),
+                              (const char *) g_hash_table_lookup (self->fetch_errors, attachment->name));
+  else if (attachment->sha256 == NULL)
     /* TRANSLATORS: an attachment not downloaded yet; %s is its size */
     detail = g_strdup_printf (_("On the server, %s"), size);
   else
     detail = g_steal_pointer (&size);
   label = gtk_label_new (detail);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 14);
   gtk_widget_add_css_class (label, "caption");
   gtk_widget_add_css_class (label, "dim-label");
   gtk_box_append (GTK_BOX (tile), label);
@@ -212,6 +232,13 @@ item_changed_cb (FbAttachmentStrip *self,
     reload (self);
 }
 
+static void
+cancel_fetch (const char   *name,
+              GCancellable *cancellable)
+{
+  g_cancellable_cancel (cancellable);
+}
+
 void
 fb_attachment_strip_set_item (FbAttachmentStrip *self,
                               FbStore           *store,
@@ -227,6 +254,12 @@ fb_attachment_strip_set_item (FbAttachmentStrip *self,
       if (store != NULL)
         self->changed_id = g_signal_connect_object (store, "item-changed", G_CALLBACK (item_changed_cb),
                                                     self, G_CONNECT_SWAPPED);
+    }
+  if (g_strcmp0 (self->id, id) != 0)
+    {
+      g_hash_table_foreach (self->fetching, (GHFunc) (void (*) (void)) cancel_fetch, NULL);
+      g_hash_table_remove_all (self->fetching);
+      g_hash_table_remove_all (self->fetch_errors);
     }
   g_free (self->id);
   self->id = g_strdup (id);
@@ -484,6 +517,75 @@ save_as_clicked_cb (GtkButton *button,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+typedef struct
+{
+  FbAttachmentStrip *strip;  /* weak */
+  GCancellable      *cancellable;
+  char              *name;
+} Fetch;
+
+static void
+fetch_free (Fetch *fetch)
+{
+  g_clear_weak_pointer (&fetch->strip);
+  g_object_unref (fetch->cancellable);
+  g_free (fetch->name);
+  g_free (fetch);
+}
+
+static void
+fetched_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Fetch *fetch = user_data;
+  FbAttachmentStrip *self = fetch->strip;
+  g_autoptr(GError) error = NULL;
+  gboolean fetched = fb_sync_manager_fetch_attachment_finish (FB_SYNC_MANAGER (object), result, &error);
+
+  /* Cancelled: the strip shows another item now, or is gone. */
+  if (self == NULL || g_cancellable_is_cancelled (fetch->cancellable))
+    {
+      fetch_free (fetch);
+      return;
+    }
+  g_hash_table_remove (self->fetching, fetch->name);
+  if (!fetched)
+    g_hash_table_insert (self->fetch_errors, g_strdup (fetch->name), g_strdup (error->message));
+  reload (self);
+  if (fetched)
+    gtk_widget_activate_action (GTK_WIDGET (self), "attachments.open", "s", fetch->name);
+  fetch_free (fetch);
+}
+
+/* A click on a tile only the server has fetches its data now, through
+ * the window's sync manager: the tile spins meanwhile, then the larger
+ * view opens, or the tile says in words why not (and stays). FALSE when
+ * there is no sync to fetch it with. */
+static gboolean
+start_fetch (FbAttachmentStrip *self,
+             const char        *name)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), FB_TYPE_WINDOW);
+  FbSyncManager *manager = window != NULL ? fb_window_get_sync_manager (FB_WINDOW (window)) : NULL;
+  Fetch *fetch;
+
+  if (manager == NULL || fb_sync_manager_get_state (manager) == FB_SYNC_STATE_NOT_CONFIGURED)
+    return FALSE;
+  if (g_hash_table_contains (self->fetching, name))
+    return TRUE;
+
+  fetch = g_new0 (Fetch, 1);
+  g_set_weak_pointer (&fetch->strip, self);
+  fetch->cancellable = g_cancellable_new ();
+  fetch->name = g_strdup (name);
+  g_hash_table_insert (self->fetching, g_strdup (name), g_object_ref (fetch->cancellable));
+  g_hash_table_remove (self->fetch_errors, name);
+  reload (self);
+  fb_sync_manager_fetch_attachment_async (manager, self->id, name, fetch->cancellable, fetched_cb, fetch);
+  return TRUE;
+}
+
 static void
 open_with_clicked_cb (GtkButton         *button,
                       FbAttachmentStrip *self)
@@ -514,6 +616,8 @@ open_action (GtkWidget  *widget,
   attachment = fb_store_get_attachment (self->store, self->id, name, &error);
   if (attachment != NULL && attachment->sha256 != NULL)
     file = fb_store_get_attachment_file (self->store, attachment->digest, &error);
+  if (attachment != NULL && attachment->sha256 == NULL && start_fetch (self, name))
+    return;
   if (file == NULL)
     {
       g_autofree char *message = NULL;
@@ -731,6 +835,8 @@ fb_attachment_strip_dispose (GObject *object)
 {
   FbAttachmentStrip *self = FB_ATTACHMENT_STRIP (object);
 
+  g_hash_table_foreach (self->fetching, (GHFunc) (void (*) (void)) cancel_fetch, NULL);
+  g_hash_table_remove_all (self->fetching);
   g_clear_signal_handler (&self->changed_id, self->store);
   g_clear_object (&self->store);
   g_clear_object (&self->toast);
@@ -749,6 +855,8 @@ fb_attachment_strip_finalize (GObject *object)
   g_free (self->removed_from);
   g_clear_pointer (&self->removed, fb_attachment_free);
   g_hash_table_unref (self->details);
+  g_hash_table_unref (self->fetching);
+  g_hash_table_unref (self->fetch_errors);
   g_ptr_array_unref (self->names);
 
   G_OBJECT_CLASS (fb_attachment_strip_parent_class)->finalize (object);
@@ -786,6 +894,8 @@ fb_attachment_strip_init (FbAttachmentStrip *self)
 {
   self->details = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->names = g_ptr_array_new_with_free_func (g_free);
+  self->fetching = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->fetch_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   self->scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),

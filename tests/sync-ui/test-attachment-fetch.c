@@ -1,0 +1,162 @@
+/* test-attachment-fetch.c: a tile of an attachment only the server has, clicked: fetched, shown, or why not */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "test-attachment-fetch"
+
+#include "config.h"
+
+#include "fb-attachment-strip.h"
+#include "fb-attachments.h"
+#include "fb-note-editor.h"
+#include "fb-sync-run.h"
+#include "fb-window.h"
+#include "sync-ui-test-util.h"
+
+#define ADMIN    "admin"
+#define PASSWORD "s3cret"
+
+static FbTestServer *server;
+
+static GBytes *
+photo_bytes (gsize size)
+{
+  guchar *data = g_malloc (size);
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guchar) ((i * 7 + i / 256) & 0xff);
+  return g_bytes_new_take (data, size);
+}
+
+static void
+attach (Peer       *device,
+        const char *id,
+        const char *name,
+        GBytes     *bytes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bytes);
+  g_autoptr(FbAttachment) added = fb_store_add_attachment (device->store, id, name, "image/tiff", in,
+                                                           NULL, &error);
+
+  g_assert_no_error (error);
+}
+
+static void
+device_sync (Peer *device)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbSyncStats) stats = fb_test_peer_sync_full (device, &error);
+
+  g_assert_no_error (error);
+}
+
+static gboolean
+detail_is (FbAttachmentStrip *strip,
+           const char        *name,
+           const char        *prefix)
+{
+  return g_str_has_prefix (fb_attachment_strip_get_detail (strip, name) ?: "", prefix);
+}
+
+/* On a metered network the pull left two large photos on the server. A
+ * click on the first one's tile shows it downloading, then its larger
+ * view with the bytes on this device; the second one was removed on the
+ * server meanwhile: its tile says why in words and stays. */
+static void
+test_fetch_on_click (void)
+{
+  const char *db = "attachment-fetch-ui";
+  g_autoptr(Peer) a = peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(Peer) b = peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(GBytes) large = photo_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 1);
+  g_autoptr(GBytes) other = photo_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 2);
+  g_autofree char *id = fb_test_peer_create_note (a, "Plot 8", "two photos");
+  g_autoptr(FbAttachment) got = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GBytes) got_bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *path = NULL;
+  g_auto(GStrv) names = NULL;
+  guint status = 0;
+  FbWindow *window;
+  FbAttachmentStrip *strip;
+  GtkWindow *viewer;
+
+  attach (a, id, "large.tif", large);
+  attach (a, id, "other.tif", other);
+  device_sync (a);
+  fb_fake_network_monitor_set_metered (b->monitor, TRUE);
+  device_sync (b);
+
+  window = g_object_ref_sink (fb_window_new (NULL, b->store));
+  fb_window_set_sync_manager (window, b->manager);
+  gtk_window_present (GTK_WINDOW (window));
+  strip = fb_note_editor_get_attachment_strip (FB_NOTE_EDITOR (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                                              FB_TYPE_WINDOW,
+                                                                                              "note_editor")));
+  WAIT_FOR (fb_window_get_current_item (window) != NULL && gtk_widget_get_mapped (GTK_WIDGET (strip)));
+  g_assert_true (detail_is (strip, "large.tif", "On the server, "));
+
+  gtk_widget_activate_action (GTK_WIDGET (strip), "attachments.open", "s", "large.tif");
+  g_assert_cmpstr (fb_attachment_strip_get_detail (strip, "large.tif"), ==, "Downloading…");
+  WAIT_FOR ((viewer = fb_attachment_strip_get_viewer (strip)) != NULL &&
+            gtk_widget_get_mapped (GTK_WIDGET (viewer)));
+  g_assert_cmpstr (gtk_window_get_title (viewer), ==, "large.tif");
+  {
+    g_autofree char *size = g_format_size (g_bytes_get_size (large));
+
+    g_assert_cmpstr (fb_attachment_strip_get_detail (strip, "large.tif"), ==, size);
+  }
+  got = fb_store_get_attachment (b->store, id, "large.tif", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (got->sha256);
+  file = fb_store_get_attachment_file (b->store, got->digest, &error);
+  g_assert_no_error (error);
+  got_bytes = g_file_load_bytes (file, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (got_bytes, large));
+  gtk_window_destroy (viewer);
+  WAIT_FOR (fb_attachment_strip_get_viewer (strip) == NULL);
+
+  /* Someone else removes the other photo's data on the server. */
+  doc = fb_test_server_get_doc (server, db, id, &error);
+  g_assert_no_error (error);
+  path = g_strdup_printf ("%s/%s/other.tif?rev=%s", db, id, json_object_get_string_member (doc, "_rev"));
+  answer = fb_test_server_request (server, "DELETE", path, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+
+  gtk_widget_activate_action (GTK_WIDGET (strip), "attachments.open", "s", "other.tif");
+  g_assert_cmpstr (fb_attachment_strip_get_detail (strip, "other.tif"), ==, "Downloading…");
+  WAIT_FOR (detail_is (strip, "other.tif", "Not downloaded: "));
+  g_assert_nonnull (strstr (fb_attachment_strip_get_detail (strip, "other.tif"), "other.tif"));
+  g_assert_null (fb_attachment_strip_get_viewer (strip));
+  names = fb_attachment_strip_dup_names (strip);
+  g_assert_cmpuint (g_strv_length (names), ==, 2);
+  g_assert_true (g_strv_contains ((const char * const *) names, "other.tif"));
+
+  gtk_window_close (GTK_WINDOW (window));
+  WAIT_FOR (G_OBJECT (window)->ref_count == 1);
+  g_assert_finalize_object (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  sync_ui_test_init (&argc, &argv);
+
+  server = fb_test_server_start (ADMIN, PASSWORD, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/attachment-fetch/on-click", test_fetch_on_click);
+
+  status = g_test_run ();
+  fb_test_server_free (server);
+  return status;
+}
