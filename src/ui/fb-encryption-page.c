@@ -38,6 +38,7 @@ struct _FbEncryptionPage
   AdwPreferencesPage    parent_instance;
 
   AdwActionRow         *state_row;
+  GtkProgressBar       *progress;
   GtkSpinner           *spinner;
   AdwPasswordEntryRow  *passphrase_row;
   AdwPasswordEntryRow  *repeat_row;
@@ -59,6 +60,10 @@ struct _FbEncryptionPage
   gboolean              busy;
   /* Turned on or unlocked: the next finished run ends the wait. */
   gboolean              waiting_for_run;
+  /* While a run sends encrypted what is pending (after turning on: every
+   * item), the most that was pending: the bar counts what has gone. 0
+   * when nothing is being sent. */
+  guint                 sending_total;
 };
 
 G_DEFINE_FINAL_TYPE (FbEncryptionPage, fb_encryption_page, ADW_TYPE_PREFERENCES_PAGE)
@@ -82,11 +87,35 @@ current_mode (FbEncryptionPage *self)
   return MODE_OFF;
 }
 
+/* Is a run sending encrypted changes now? Then sending_total is the most
+ * that was pending during it. */
+static void
+follow_sending (FbEncryptionPage *self,
+                Mode              mode)
+{
+  guint pending = fb_sync_manager_get_pending_count (self->manager);
+  gboolean sending = mode == MODE_ON && pending > 0 &&
+                     fb_sync_manager_get_encrypted (self->manager) &&
+                     fb_sync_manager_get_state (self->manager) == FB_SYNC_STATE_SYNCING;
+
+  if (!sending)
+    self->sending_total = 0;
+  else
+    self->sending_total = MAX (self->sending_total, pending);
+}
+
 static char *
 state_words (FbEncryptionPage *self,
              Mode              mode)
 {
   guint pending = fb_sync_manager_get_pending_count (self->manager);
+
+  if (self->sending_total > 0)
+    /* Translators: the first %u is how many items were sent, the second how many there are */
+    return g_strdup_printf (ngettext ("Encrypting and sending: %u of %u item",
+                                      "Encrypting and sending: %u of %u items",
+                                      self->sending_total),
+                            self->sending_total - pending, self->sending_total);
 
   switch (mode)
     {
@@ -130,9 +159,16 @@ update (FbEncryptionPage *self)
   gboolean asking = mode == MODE_OFF || mode == MODE_NEEDS_PASSPHRASE ||
                     mode == MODE_WRONG_PASSPHRASE;
   gboolean open = mode == MODE_ON && fb_sync_manager_get_encrypted (self->manager);
-  g_autofree char *words = state_words (self, mode);
+  g_autofree char *words = NULL;
 
+  follow_sending (self, mode);
+  words = state_words (self, mode);
   adw_action_row_set_subtitle (self->state_row, words);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress), self->sending_total > 0);
+  if (self->sending_total > 0)
+    gtk_progress_bar_set_fraction (self->progress,
+                                   1.0 - (double) fb_sync_manager_get_pending_count (self->manager) /
+                                         self->sending_total);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy);
   gtk_spinner_set_spinning (self->spinner, self->busy);
 
@@ -449,6 +485,8 @@ fb_encryption_page_new (FbSyncManager *manager,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (manager, "notify::pending-count", G_CALLBACK (update), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (manager, "notify::state", G_CALLBACK (update), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (manager, "run-finished", G_CALLBACK (run_finished_cb), self,
                            G_CONNECT_SWAPPED);
   update (self);
@@ -480,6 +518,7 @@ fb_encryption_page_class_init (FbEncryptionPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/fieldbook/Fieldbook/ui/fb-encryption-page.ui");
   gtk_widget_class_bind_template_child (widget_class, FbEncryptionPage, state_row);
+  gtk_widget_class_bind_template_child (widget_class, FbEncryptionPage, progress);
   gtk_widget_class_bind_template_child (widget_class, FbEncryptionPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, FbEncryptionPage, passphrase_row);
   gtk_widget_class_bind_template_child (widget_class, FbEncryptionPage, repeat_row);

@@ -128,8 +128,26 @@ server_text (const char *id)
   return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
 }
 
+static void
+subtitle_seen_cb (AdwActionRow *row,
+                  GParamSpec   *pspec,
+                  GPtrArray    *seen)
+{
+  const char *words = adw_action_row_get_subtitle (row);
+
+  if (seen->len == 0 || g_strcmp0 (g_ptr_array_index (seen, seen->len - 1), words) != 0)
+    g_ptr_array_add (seen, g_strdup (words));
+}
+
+static gboolean
+seen_words (GPtrArray  *seen,
+            const char *words)
+{
+  return g_ptr_array_find_with_equal_func (seen, words, g_str_equal, NULL);
+}
+
 /* One device turns encryption on for a database it synced in plain, from
- * the page; a second device is asked for the passphrase, refuses a wrong
+ * the page, and sees the items go encrypted, batch by batch; a second device is asked for the passphrase, refuses a wrong
  * one in words, and reads everything with the right one; after a change
  * of passphrase on the first, a device opening the key needs the new one. */
 static void
@@ -140,11 +158,20 @@ test_turn_on_unlock_change (void)
   g_autofree char *id = NULL;
   g_autofree char *raw = NULL;
   g_autofree char *kept = NULL;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
   Shown shown;
 
   configure ();
   a = peer_new (fb_test_server_get_url (server), DB, ADMIN, PASSWORD, TRUE);
   id = fb_test_peer_create_note (a, "Badger sett", "Three entrances by the old oak");
+  for (guint i = 1; i < 250; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Sett survey %u", i);
+
+      g_free (fb_test_peer_create_note (a, title, "Spoil heaps fresh"));
+    }
+  /* 250 items go in three batches: 100, 100, 50. */
+  fb_sync_manager_set_tuning (a->manager, 0, 0, 0, 100, 0);
   peer_sync (a);
   raw = server_text (id);
   g_assert_nonnull (strstr (raw, "Badger sett"));
@@ -169,12 +196,20 @@ test_turn_on_unlock_change (void)
   g_assert_null (keyring_passphrase ());
 
   type_into (&shown, "repeat_row", "badgers dig at dusk");
+  g_signal_connect (part (&shown, "state_row"), "notify::subtitle",
+                    G_CALLBACK (subtitle_seen_cb), seen);
   click (&shown, "action_button");
   g_assert_false (gtk_widget_is_sensitive (part (&shown, "action_button")));
   WAIT_FOR (fb_sync_manager_get_encrypted (a->manager) &&
             fb_sync_manager_get_pending_count (a->manager) == 0 &&
             fb_sync_manager_get_state (a->manager) == FB_SYNC_STATE_IDLE);
   WAIT_FOR (g_strcmp0 (subtitle (&shown, "state_row"), "On: what is sent is encrypted") == 0);
+  g_signal_handlers_disconnect_by_func (part (&shown, "state_row"), subtitle_seen_cb, seen);
+  /* The count went up as each batch was sent, and the bar went away. */
+  g_assert_true (seen_words (seen, "Encrypting and sending: 0 of 250 items"));
+  g_assert_true (seen_words (seen, "Encrypting and sending: 100 of 250 items"));
+  g_assert_true (seen_words (seen, "Encrypting and sending: 200 of 250 items"));
+  g_assert_false (shown_part (&shown, "progress"));
   kept = keyring_passphrase ();
   g_assert_cmpstr (kept, ==, "badgers dig at dusk");
   g_clear_pointer (&kept, g_free);
