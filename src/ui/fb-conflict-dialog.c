@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "fb-body-diff.h"
+#include "fb-conflict-attachments.h"
 #include "fb-conflict-dialog.h"
 #include "fb-ui-util.h"
 
@@ -130,6 +131,8 @@ show_item (FbConflictDialog *self,
 
     self->n_rows = fb_body_diff_fill (self->grid, self->n_rows, mine, mine_present,
                                       server, server_present, is_note, &words);
+    self->n_rows = fb_conflict_attachments_fill (self->grid, self->n_rows, mine, mine_present,
+                                                 server, server_present, &words);
   }
 
   if (!mine_present)

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "fb-attachments.h"
 #include "fb-conflict-dialog.h"
 #include "sync-ui-test-util.h"
 
@@ -449,6 +450,86 @@ test_none_left (void)
   hide_dialog (&shown);
 }
 
+static void
+attach_bytes (Peer       *peer,
+              const char *id,
+              const char *name,
+              const char *bytes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_data (bytes, -1, NULL);
+  g_autoptr(FbAttachment) added = fb_store_add_attachment (peer->store, id, name, "image/jpeg", in,
+                                                           NULL, &error);
+
+  g_assert_no_error (error);
+}
+
+static char *
+attachment_names (JsonObject *doc)
+{
+  g_autoptr(GPtrArray) list = fb_body_list_attachments (doc);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) names = NULL;
+
+  for (guint i = 0; i < list->len; i++)
+    g_strv_builder_add (builder, ((FbAttachment *) list->pdata[i])->name);
+  names = g_strv_builder_end (builder);
+  return g_strjoinv (",", names);
+}
+
+/* Both devices attached photos while the text conflicted: the resolver
+ * lists each side's files, marks the one only a side has and the one whose
+ * bytes differ; keeping my version still keeps every file either side
+ * added (the set merge), on the server too. */
+static void
+test_attachments (void)
+{
+  const char *db = "dialog-attachments";
+  const char *url = fb_test_server_get_url (server);
+  g_autoptr(Peer) a = peer_new (url, db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(Peer) b = peer_new (url, db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *names = NULL;
+  Shown shown;
+
+  g_assert_true (fb_test_server_create_db (server, db, &error));
+  id = fb_test_peer_create_note (a, "Weir", "bread\nmilk\neggs");
+  attach_bytes (a, id, "map.jpg", "the same map");
+  peer_sync (a);
+  peer_sync (b);
+  fb_test_peer_edit (a, id, "text", "bread\nsoy milk\neggs");
+  attach_bytes (a, id, "nest.jpg", "three eggs");
+  peer_sync (a);
+  fb_test_peer_edit (b, id, "text", "bread\noat milk\neggs");
+  attach_bytes (b, id, "wall.jpg", "a crack");
+  peer_sync (b);
+  g_assert_cmpuint (fb_store_get_conflict_count (b->store), ==, 1);
+
+  shown = show_dialog (b->store);
+  g_assert_true (fb_test_is_shown (find_cell (&shown, "Attachments", FALSE)));
+  g_assert_false (differs (find_cell (&shown, "map.jpg (12 bytes)", FALSE)));
+  g_assert_false (differs (find_cell (&shown, "map.jpg (12 bytes)", TRUE)));
+  g_assert_true (fb_test_is_shown (find_cell (&shown, "wall.jpg (7 bytes)", FALSE)));
+  g_assert_true (gtk_widget_has_css_class (cell_at (&shown, 1, row_of (&shown, find_cell (&shown, "wall.jpg (7 bytes)", FALSE))),
+                                           "missing"));
+  g_assert_true (fb_test_is_shown (find_cell (&shown, "nest.jpg (10 bytes)", TRUE)));
+  g_assert_true (gtk_widget_has_css_class (cell_at (&shown, 0, row_of (&shown, find_cell (&shown, "nest.jpg (10 bytes)", TRUE))),
+                                           "missing"));
+
+  gtk_widget_activate_action (GTK_WIDGET (shown.dialog), "conflict.keep-mine", NULL);
+  WAIT_FOR (showing_done (&shown));
+  peer_sync (b);
+  doc = fb_test_server_get_doc (server, db, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (doc, "text"), ==, "bread\noat milk\neggs");
+  names = attachment_names (doc);
+  g_assert_cmpstr (names, ==, "map.jpg,nest.jpg,wall.jpg");
+
+  hide_dialog (&shown);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -470,6 +551,7 @@ main (int   argc,
   g_test_add_func ("/conflict-dialog/resolve/keep-mine", test_resolve_keep_mine);
   g_test_add_func ("/conflict-dialog/resolve/use-server", test_resolve_use_server);
   g_test_add_func ("/conflict-dialog/resolve/keep-both", test_resolve_keep_both);
+  g_test_add_func ("/conflict-dialog/attachments", test_attachments);
 
   status = g_test_run ();
   fb_test_server_free (server);
