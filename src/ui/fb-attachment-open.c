@@ -15,6 +15,43 @@
 
 #include "fb-attachment-open.h"
 
+/* How long a copy handed out stays: the application may still read it
+ * for a while, but not for days. */
+#define COPY_LIFETIME_S (24 * 3600)
+
+static void
+remove_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                                                    G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
+                                                                    NULL, NULL);
+  GFileInfo *info;
+  GFile *child;
+
+  while (children != NULL && g_file_enumerator_iterate (children, &info, &child, NULL, NULL) &&
+         info != NULL)
+    remove_tree (child);
+  g_file_delete (file, NULL, NULL);
+}
+
+/* Removes the copies handed out more than COPY_LIFETIME_S ago. */
+static void
+remove_old_copies (const char *parent)
+{
+  g_autoptr(GFile) dir = g_file_new_for_path (parent);
+  g_autoptr(GFileEnumerator) children = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  GFileInfo *info;
+  GFile *child;
+
+  children = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_TIME_MODIFIED,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  while (children != NULL && g_file_enumerator_iterate (children, &info, &child, NULL, NULL) &&
+         info != NULL)
+    if (now - (gint64) g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED) > COPY_LIFETIME_S)
+      remove_tree (child);
+}
+
 /* The store's files are named by digest and must not be changed by
  * another program, so the application gets a copy named as the
  * attachment is, in a directory of its own under the cache dir. */
@@ -39,6 +76,7 @@ fb_attachment_open_make_copy (GFile       *source,
                    "%s: %s", parent, g_strerror (saved));
       return NULL;
     }
+  remove_old_copies (parent);
   dir = g_build_filename (parent, "XXXXXX", NULL);
   if (g_mkdtemp_full (dir, 0700) == NULL)
     {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fb-attachment-drop.h"
+#include "fb-attachment-open.h"
 #include "fb-attachments.h"
 #include "fb-note-editor.h"
 #include "fb-store.h"
@@ -425,6 +426,41 @@ test_open_with (Fixture       *fixture,
   g_file_delete (handed, NULL, NULL);
 }
 
+/* Copies handed out a day ago or more are removed when the next one is
+ * made; a recent one stays. */
+static void
+test_open_with_old_copies (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GFile) source = write_file (fixture, "source.txt", "bytes");
+  g_autofree char *parent = g_build_filename (g_get_user_cache_dir (), "fieldbook", "open", NULL);
+  g_autofree char *old_dir = g_build_filename (parent, "old", NULL);
+  g_autofree char *old_file = g_build_filename (old_dir, "heron.jpg", NULL);
+  g_autofree char *recent_dir = g_build_filename (parent, "recent", NULL);
+  g_autoptr(GFile) old = g_file_new_for_path (old_dir);
+  g_autoptr(GFile) copy = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (old_dir, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (recent_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (old_file, "old", -1, NULL));
+  g_assert_true (g_file_set_attribute_uint64 (old, G_FILE_ATTRIBUTE_TIME_MODIFIED,
+                                              g_get_real_time () / G_USEC_PER_SEC - 2 * 24 * 3600,
+                                              G_FILE_QUERY_INFO_NONE, NULL, &error));
+  g_assert_no_error (error);
+
+  copy = fb_attachment_open_make_copy (source, "a/b.txt", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_query_exists (copy, NULL));
+  {
+    g_autofree char *basename = g_file_get_basename (copy);
+
+    g_assert_cmpstr (basename, ==, "a_b.txt");
+  }
+  g_assert_false (g_file_test (old_dir, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (recent_dir, G_FILE_TEST_IS_DIR));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -441,6 +477,7 @@ main (int   argc,
   ADD ("/attachments/paste-image", test_paste_image);
   ADD ("/attachments/drop-files", test_drop_files);
   ADD ("/attachments/open-with", test_open_with);
+  ADD ("/attachments/open-with-old-copies", test_open_with_old_copies);
 #undef ADD
 
   return g_test_run ();
