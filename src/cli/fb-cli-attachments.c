@@ -1,4 +1,4 @@
-/* fb-cli-attachments.c: the command line's attachments (--attach, --attachments, --save-attachment) */
+/* fb-cli-attachments.c: the command line's attachments (--attach, --attachments, --save-attachment, --rename-attachment) */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "fb-cli"
@@ -28,6 +28,9 @@ _fb_cli_add_attachment_options (GApplication *app)
   g_application_add_main_option (app, "save-attachment", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
                                  _("Write an attachment of an item to a file (“-” for standard output) and quit"),
                                  _("ID NAME FILE"));
+  g_application_add_main_option (app, "rename-attachment", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
+                                 _("Rename an attachment of an item, and the references to it in its text, and quit"),
+                                 _("ID OLD NEW"));
   g_application_add_main_option (app, "collect-attachments", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,
                                  _("Remove the attachment files nothing needs any more and quit"), NULL);
 }
@@ -38,6 +41,7 @@ _fb_cli_has_attachment_command (GVariantDict *options)
   return g_variant_dict_contains (options, "attach") ||
          g_variant_dict_contains (options, "attachments") ||
          g_variant_dict_contains (options, "save-attachment") ||
+         g_variant_dict_contains (options, "rename-attachment") ||
          g_variant_dict_contains (options, "collect-attachments");
 }
 
@@ -236,6 +240,28 @@ run_save (FbStore      *store,
 }
 
 static int
+run_rename (FbStore      *store,
+            const char   *id,
+            GVariantDict *options)
+{
+  g_autofree const char **rest = remaining (options, 2);
+  g_autoptr(GError) error = NULL;
+
+  if (rest == NULL)
+    {
+      g_printerr (_("--rename-attachment needs an item, a name and a new name: --rename-attachment ID OLD NEW\n"));
+      return 1;
+    }
+
+  if (!fb_store_rename_attachment (store, id, rest[0], rest[1], &error))
+    {
+      g_printerr (_("Could not rename the attachment “%s”: %s\n"), rest[0], error->message);
+      return 1;
+    }
+  return FB_CLI_EXIT_OK;
+}
+
+static int
 run_collect (FbStore *store)
 {
   g_autoptr(GError) error = NULL;
@@ -264,5 +290,7 @@ _fb_cli_run_attachment_command (FbStore      *store,
     return run_list (store, id);
   if (g_variant_dict_lookup (options, "save-attachment", "&s", &id))
     return run_save (store, id, options);
+  if (g_variant_dict_lookup (options, "rename-attachment", "&s", &id))
+    return run_rename (store, id, options);
   return run_collect (store);
 }

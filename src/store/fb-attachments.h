@@ -102,6 +102,29 @@ gboolean      fb_store_restore_attachment       (FbStore      *self,
                                                  const FbAttachment *attachment,
                                                  GError      **error);
 
+/* Renames attachment @old_name of item @id to @new_name, in one local
+ * edit: the body lists the same bytes (same digest, no new file) under the
+ * new name, and every reference "attachment:OLD" in a note's text (see
+ * fb_attachments_rename_references ()) names the new one. Refused with
+ * FB_STORE_ERROR_INVALID, nothing changed, when the item has an attachment
+ * @new_name already or the name cannot be one; with NOT_FOUND when the
+ * data is not here (the server needs it under the new name). */
+gboolean      fb_store_rename_attachment        (FbStore      *self,
+                                                 const char   *id,
+                                                 const char   *old_name,
+                                                 const char   *new_name,
+                                                 GError      **error);
+/* Whether @name can name an attachment: not empty, no space at either end,
+ * not beginning with "_" (CouchDB's), no "/". */
+gboolean      fb_attachment_name_is_valid       (const char   *name,
+                                                 GError      **error);
+/* A Markdown text's references ![…](attachment:OLD), […](attachment:OLD)
+ * and <attachment:OLD> (the name plain or %-escaped) rewritten to
+ * @new_name; NULL when the text has none. */
+char         *fb_attachments_rename_references  (const char   *text,
+                                                 const char   *old_name,
+                                                 const char   *new_name);
+
 /* The file holding the data of CouchDB digest @digest, or NULL with
  * FB_STORE_ERROR_NOT_FOUND when it is not here (not downloaded yet). */
 GFile        *fb_store_get_attachment_file      (FbStore      *self,

@@ -335,6 +335,76 @@ test_export_import (Fixture       *f,
   g_assert_cmpstr (((FbAttachment *) list->pdata[0])->digest, ==, a->digest);
 }
 
+/* Renaming lists the same bytes under the new name (no new file) and
+ * rewrites the note's references to it, in one edit; a name the item has
+ * already is refused and nothing changes. */
+static void
+test_rename (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(FbAttachment) a = attach (f, "heron.jpg", "feathers");
+  g_autoptr(FbAttachment) b = attach (f, "report.pdf", "pages");
+  g_autoptr(FbAttachment) renamed = NULL;
+  g_autoptr(FbAttachment) gone = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(FbItem) after = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  guint n_files;
+
+  item = fb_store_get_item (f->store, f->id, &error);
+  g_assert_no_error (error);
+  body = fb_body_copy (fb_item_get_body (item));
+  json_object_set_string_member (body, "text",
+                                 "![A heron](attachment:heron.jpg)\n"
+                                 "See [the report](attachment:report.pdf) and <attachment:heron.jpg>.\n"
+                                 "Not this: attachment:heron.jpg2");
+  g_assert_true (fb_store_update_item (f->store, f->id, body, &error));
+  g_assert_no_error (error);
+  n_files = count_files (f);
+
+  g_assert_true (fb_store_rename_attachment (f->store, f->id, "heron.jpg", "grey heron.jpg", &error));
+  g_assert_no_error (error);
+
+  renamed = fb_store_get_attachment (f->store, f->id, "grey heron.jpg", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (renamed->digest, ==, a->digest);
+  g_assert_cmpstr (renamed->sha256, ==, a->sha256);
+  g_assert_cmpstr (renamed->content_type, ==, a->content_type);
+  gone = fb_store_get_attachment (f->store, f->id, "heron.jpg", &error);
+  g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND);
+  g_assert_null (gone);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_files (f), ==, n_files);
+  contents = read_attachment (f, "grey heron.jpg");
+  g_assert_cmpstr (contents, ==, "feathers");
+
+  after = fb_store_get_item (f->store, f->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fb_body_get_string (fb_item_get_body (after), "text"), ==,
+                   "![A heron](attachment:grey%20heron.jpg)\n"
+                   "See [the report](attachment:report.pdf) and <attachment:grey%20heron.jpg>.\n"
+                   "Not this: attachment:heron.jpg2");
+  g_assert_cmpint (fb_item_get_state (after), ==, FB_ITEM_STATE_PENDING);
+
+  /* A name the item has already, or none: refused, nothing changed. */
+  g_assert_false (fb_store_rename_attachment (f->store, f->id, "grey heron.jpg", "report.pdf", &error));
+  g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "already has an attachment named “report.pdf”"));
+  g_clear_error (&error);
+  g_assert_false (fb_store_rename_attachment (f->store, f->id, "grey heron.jpg", " ", &error));
+  g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_clear_pointer (&contents, g_free);
+  contents = read_attachment (f, "grey heron.jpg");
+  g_assert_cmpstr (contents, ==, "feathers");
+  g_clear_pointer (&contents, g_free);
+  contents = read_attachment (f, "report.pdf");
+  g_assert_cmpstr (contents, ==, "pages");
+  (void) b;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -350,6 +420,7 @@ main (int   argc,
   ADD ("/attachments/remove-restore", test_remove_restore);
   ADD ("/attachments/downloaded-data", test_downloaded_data);
   ADD ("/attachments/refused", test_refused);
+  ADD ("/attachments/rename", test_rename);
   ADD ("/attachments/export-import", test_export_import);
 #undef ADD
 

@@ -645,8 +645,9 @@ test_search (void)
   fb_test_remove_tree (home);
 }
 
-/* --attach, --attachments, --save-attachment and --collect-attachments: a
- * file attached twice is stored once; the saved copy has the same bytes. */
+/* --attach, --attachments, --save-attachment, --rename-attachment and
+ * --collect-attachments: a file attached twice is stored once; the saved
+ * copy has the same bytes; a rename keeps them. */
 static void
 test_attachments (void)
 {
@@ -693,6 +694,16 @@ test_attachments (void)
   g_test_trap_assert_stderr ("*--attach ID FILE*");
   g_assert_false (run_cli (home, "attach", "no-such-id", "rest", photo, NULL));
   g_test_trap_assert_stderr ("*Could not attach*");
+
+  /* Renamed: the same bytes under the new name; a taken name refused. */
+  g_assert_true (run_cli (home, "rename-attachment", note_id, "rest2", "heron.jpg", "grey heron.jpg", NULL));
+  g_assert_true (run_cli (home, "attachments", note_id, NULL));
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("grey heron.jpg\timage/jpeg\t%zu\tsha256-%s\n", sizeof bytes, sha256);
+  g_test_trap_assert_stdout (expected);
+  g_assert_true (run_cli (home, "attach", note_id, "rest", photo, NULL));
+  g_assert_false (run_cli (home, "rename-attachment", note_id, "rest2", "heron.jpg", "grey heron.jpg", NULL));
+  g_test_trap_assert_stderr ("*already has an attachment named*grey heron.jpg*");
 
   /* Still named by the note: nothing to collect. */
   g_assert_true (run_cli (home, "collect-attachments", NULL));

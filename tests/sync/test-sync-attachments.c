@@ -181,6 +181,52 @@ test_round_trip (void)
   }
 }
 
+/* A rename is an edit of the document: after a sync the server and the
+ * other device have the same bytes (same digest) under the new name, the
+ * old name gone, and the note's reference to it renamed. */
+static void
+test_rename (void)
+{
+  const char *db = "attachments-rename";
+  g_autoptr(FbTestPeer) a = device_new (NULL, db);
+  g_autoptr(FbTestPeer) b = device_new (NULL, db);
+  g_autoptr(GBytes) photo = photo_bytes (20 * 1024);
+  g_autofree char *id = fb_test_peer_create_note (a, "Heron", "![The heron](attachment:heron.jpg)");
+  g_autoptr(FbAttachment) sent = attach (a, id, "heron.jpg", photo);
+  g_autoptr(FbAttachment) got = NULL;
+  g_autoptr(FbAttachment) gone = NULL;
+  g_autoptr(GBytes) got_bytes = NULL;
+  g_autoptr(JsonObject) stub = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  device_sync (a);
+  device_sync (b);
+  g_assert_true (fb_store_rename_attachment (a->store, id, "heron.jpg", "heron at the weir.jpg", &error));
+  g_assert_no_error (error);
+  device_sync (a);
+  g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 0);
+
+  stub = server_stub (db, id, "heron at the weir.jpg");
+  g_assert_cmpstr (fb_body_get_string (stub, "digest"), ==, sent->digest);
+  doc = fb_test_server_get_doc (server, db, id, &error);
+  g_assert_no_error (error);
+  g_assert_false (json_object_has_member (fb_body_get_object (doc, "_attachments"), "heron.jpg"));
+
+  device_sync (b);
+  got = get_attachment (b, id, "heron at the weir.jpg", &got_bytes);
+  g_assert_cmpstr (got->digest, ==, sent->digest);
+  g_assert_cmpstr (got->sha256, ==, sent->sha256);
+  g_assert_true (g_bytes_equal (got_bytes, photo));
+  gone = fb_store_get_attachment (b->store, id, "heron.jpg", &error);
+  g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND);
+  g_assert_null (gone);
+  item = fb_test_peer_get_item (b, id);
+  g_assert_cmpstr (fb_body_get_string (fb_item_get_body (item), "text"), ==,
+                   "![The heron](attachment:heron%20at%20the%20weir.jpg)");
+}
+
 /* Another program's document with an attachment is pulled with its file,
  * and an edit here keeps the attachment on the server. */
 static void
@@ -557,6 +603,7 @@ main (int   argc,
 
   g_test_add_func ("/sync-attachments/round-trip", test_round_trip);
   g_test_add_func ("/sync-attachments/foreign", test_foreign_attachment);
+  g_test_add_func ("/sync-attachments/rename", test_rename);
   g_test_add_func ("/sync-attachments/too-large", test_too_large);
   g_test_add_func ("/sync-attachments/metered", test_metered);
   g_test_add_func ("/sync-attachments/fetch-when-opened", test_fetch_when_opened);
