@@ -58,6 +58,15 @@ char         *fb_attachment_dup_sha256_digest   (const FbAttachment *attachment)
 char         *fb_attachments_free_name          (JsonObject   *attachments,
                                                  const char   *name);
 
+/* @mine's and @theirs' attachments (a body's FB_BODY_ATTACHMENTS, none
+ * NULL) merged against @base's as a set by name and digest: added or
+ * changed on either side → kept; removed on one side and unchanged on the
+ * other → removed; other bytes under one name on both → both kept, one
+ * under a free name. Shares nothing with the sides. */
+JsonObject   *fb_attachments_merge_sets         (JsonObject   *base,
+                                                 JsonObject   *mine,
+                                                 JsonObject   *theirs);
+
 /* The attachments @body lists (FbAttachment, without sha256), by name. */
 GPtrArray    *fb_body_list_attachments          (JsonObject   *body);
 

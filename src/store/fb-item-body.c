@@ -444,3 +444,53 @@ fb_body_is_envelope_key (const char *name)
          strcmp (name, "type") == 0 ||
          strcmp (name, "updated_at") == 0;
 }
+
+JsonNode *
+fb_json_node_deep_copy (JsonNode *node)
+{
+  JsonNode *copy;
+
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        JsonObject *object_copy = json_object_new ();
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        json_object_iter_init_ordered (&iter, object);
+        while (json_object_iter_next_ordered (&iter, &name, &member))
+          json_object_set_member (object_copy, name, fb_json_node_deep_copy (member));
+
+        copy = json_node_new (JSON_NODE_OBJECT);
+        json_node_take_object (copy, object_copy);
+      }
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        JsonArray *array_copy;
+        guint n = json_array_get_length (array);
+
+        array_copy = json_array_sized_new (n);
+        for (guint i = 0; i < n; i++)
+          json_array_add_element (array_copy,
+                                  fb_json_node_deep_copy (json_array_get_element (array, i)));
+
+        copy = json_node_new (JSON_NODE_ARRAY);
+        json_node_take_array (copy, array_copy);
+      }
+      break;
+
+    case JSON_NODE_VALUE:
+    case JSON_NODE_NULL:
+    default:
+      copy = json_node_copy (node);
+      break;
+    }
+
+  return copy;
+}

@@ -65,6 +65,10 @@ gboolean     fb_body_is_envelope_key    (const char *name);
 
 /* The JSON text of @body with the attachments of @source (both JSON texts;
  * NULL @source: none), or NULL when @body has them already. */
+/* A copy of @node that shares nothing with it: json_node_copy () shares
+ * objects and arrays, so a merged body would change with its sides. */
+JsonNode    *fb_json_node_deep_copy     (JsonNode   *node);
+
 char        *fb_body_json_with_attachments_of (const char *body,
                                                const char *source);
 

@@ -181,23 +181,10 @@ typedef struct
   char         *new_id;
 } Resolution;
 
-static const char *
-entry_digest (JsonObject *attachments,
-              const char *name)
-{
-  JsonNode *node = attachments != NULL ? json_object_get_member (attachments, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  return fb_body_get_string (json_node_get_object (node), "digest");
-}
-
 /* Keep Mine: my body on top of the server's revision, with the two
  * sides' attachments merged as a set against @base_json (the last synced
- * body), as a sync's merge does: added on either side → kept; removed on
- * one side and unchanged on the other → removed; the same name with other
- * bytes on both → both kept, mine under a free name. NULL: no change to
- * @mine_json. */
+ * body), as a sync's merge does (fb_attachments_merge_sets ()). NULL: no
+ * change to @mine_json. */
 static char *
 mine_with_merged_attachments (const char *mine_json,
                               const char *base_json,
@@ -206,9 +193,9 @@ mine_with_merged_attachments (const char *mine_json,
   g_autoptr(JsonObject) mine = mine_json != NULL ? fb_body_from_string (mine_json, NULL) : NULL;
   g_autoptr(JsonObject) base = base_json != NULL ? fb_body_from_string (base_json, NULL) : NULL;
   g_autoptr(JsonObject) server = server_json != NULL ? fb_body_from_string (server_json, NULL) : NULL;
-  JsonObject *mine_set, *base_set, *server_set;
-  g_autoptr(JsonObject) merged = json_object_new ();
-  g_autoptr(GList) names = NULL;
+  g_autoptr(JsonObject) none = json_object_new ();
+  JsonObject *base_set, *mine_set, *server_set;
+  g_autoptr(JsonObject) merged = NULL;
 
   if (mine == NULL)
     return NULL;
@@ -216,37 +203,9 @@ mine_with_merged_attachments (const char *mine_json,
   base_set = base != NULL ? fb_body_get_object (base, FB_BODY_ATTACHMENTS) : NULL;
   server_set = server != NULL ? fb_body_get_object (server, FB_BODY_ATTACHMENTS) : NULL;
 
-  /* The server's files, less those I removed and it left alone. */
-  names = server_set != NULL ? json_object_get_members (server_set) : NULL;
-  for (GList *l = names; l != NULL; l = l->next)
-    {
-      const char *name = l->data;
-      gboolean removed_here = (mine_set == NULL || !json_object_has_member (mine_set, name)) &&
-                              entry_digest (base_set, name) != NULL &&
-                              g_strcmp0 (entry_digest (base_set, name), entry_digest (server_set, name)) == 0;
-
-      if (!removed_here)
-        json_object_set_member (merged, name, json_node_copy (json_object_get_member (server_set, name)));
-    }
-  g_clear_pointer (&names, g_list_free);
-
-  /* Mine that I added or changed since the last sync. */
-  names = mine_set != NULL ? json_object_get_members (mine_set) : NULL;
-  for (GList *l = names; l != NULL; l = l->next)
-    {
-      const char *name = l->data;
-      const char *digest = entry_digest (mine_set, name);
-      g_autofree char *free_name = NULL;
-
-      if (g_strcmp0 (digest, entry_digest (base_set, name)) == 0 ||
-          g_strcmp0 (digest, entry_digest (merged, name)) == 0)
-        continue;
-      if (json_object_has_member (merged, name) &&
-          g_strcmp0 (entry_digest (base_set, name), entry_digest (server_set, name)) != 0)
-        name = free_name = fb_attachments_free_name (merged, name);
-      json_object_set_member (merged, name, json_node_copy (json_object_get_member (mine_set, l->data)));
-    }
-
+  merged = fb_attachments_merge_sets (base_set != NULL ? base_set : none,
+                                      mine_set != NULL ? mine_set : none,
+                                      server_set != NULL ? server_set : none);
   if (json_object_get_size (merged) == 0)
     json_object_remove_member (mine, FB_BODY_ATTACHMENTS);
   else

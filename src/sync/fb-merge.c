@@ -461,57 +461,6 @@ fb_merge_text_favoring_ours (const char *base,
   return merged;
 }
 
-/* json_node_copy() shares objects and arrays with the original; the merged
- * body must be independent of mine and theirs, which the caller still owns. */
-static JsonNode *
-deep_copy_node (JsonNode *node)
-{
-  JsonNode *copy;
-
-  switch (JSON_NODE_TYPE (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObject *object = json_node_get_object (node);
-        JsonObject *object_copy = json_object_new ();
-        JsonObjectIter iter;
-        const char *name;
-        JsonNode *member;
-
-        json_object_iter_init_ordered (&iter, object);
-        while (json_object_iter_next_ordered (&iter, &name, &member))
-          json_object_set_member (object_copy, name, deep_copy_node (member));
-
-        copy = json_node_new (JSON_NODE_OBJECT);
-        json_node_take_object (copy, object_copy);
-      }
-      break;
-
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        JsonArray *array_copy;
-        guint n = json_array_get_length (array);
-
-        array_copy = json_array_sized_new (n);
-        for (guint i = 0; i < n; i++)
-          json_array_add_element (array_copy,
-                                  deep_copy_node (json_array_get_element (array, i)));
-
-        copy = json_node_new (JSON_NODE_ARRAY);
-        json_node_take_array (copy, array_copy);
-      }
-      break;
-
-    case JSON_NODE_VALUE:
-    case JSON_NODE_NULL:
-    default:
-      copy = json_node_copy (node);
-      break;
-    }
-
-  return copy;
-}
 
 static JsonObject *
 deep_copy_object (JsonObject *object)
@@ -520,7 +469,7 @@ deep_copy_object (JsonObject *object)
   g_autoptr(JsonNode) copy = NULL;
 
   json_node_set_object (node, object);
-  copy = deep_copy_node (node);
+  copy = fb_json_node_deep_copy (node);
 
   return json_object_ref (json_node_get_object (copy));
 }
@@ -636,87 +585,6 @@ static JsonObject *merge_objects (JsonObject *base,
                                   JsonObject *theirs,
                                   MergeLevel  level);
 
-static const char *
-entry_digest (JsonObject *attachments,
-              const char *name)
-{
-  JsonObject *entry = attachments != NULL ? fb_body_get_object (attachments, name) : NULL;
-
-  return entry != NULL ? fb_body_get_string (entry, "digest") : NULL;
-}
-
-/* An item's attachments merge as a set by name and digest, never as a
- * conflict: what one side added or changed is kept, what one side removed
- * while the other left it is removed, and the same name with other bytes
- * on both sides keeps both (one under a free name). The same bytes in
- * another form (our entry, the server's stub) are the same attachment:
- * the stub is taken, as the server has it. */
-static JsonObject *
-merge_attachment_sets (JsonObject *base,
-                       JsonObject *mine,
-                       JsonObject *theirs)
-{
-  g_autoptr(JsonObject) result = json_object_new ();
-  g_autoptr(GPtrArray) renamed = g_ptr_array_new ();
-  JsonObject *sides[] = { mine, theirs };
-
-  for (guint s = 0; s < G_N_ELEMENTS (sides); s++)
-    {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *node;
-
-      json_object_iter_init_ordered (&iter, sides[s]);
-      while (json_object_iter_next_ordered (&iter, &name, &node))
-        {
-          const char *b = entry_digest (base, name);
-          const char *m = entry_digest (mine, name);
-          const char *t = entry_digest (theirs, name);
-          JsonNode *taken;
-
-          if (json_object_has_member (result, name))
-            continue;
-
-          if (g_strcmp0 (m, t) == 0)
-            taken = t != NULL && json_object_has_member (fb_body_get_object (theirs, name), "stub")
-                    ? json_object_get_member (theirs, name) : json_object_get_member (mine, name);
-          else if (g_strcmp0 (b, t) == 0)
-            taken = m != NULL ? json_object_get_member (mine, name) : NULL;
-          else if (g_strcmp0 (b, m) == 0)
-            taken = t != NULL ? json_object_get_member (theirs, name) : NULL;
-          else if (m == NULL || t == NULL)
-            /* Removed on one side, changed on the other: the change stays. */
-            taken = m != NULL ? json_object_get_member (mine, name) : json_object_get_member (theirs, name);
-          else
-            {
-              /* Other bytes under one name on both sides: the server's stub
-               * keeps it (or the smaller digest, so that either order of
-               * the sides gives the same); the other gets a free name. */
-              gboolean m_stub = json_object_has_member (fb_body_get_object (mine, name), "stub");
-              gboolean t_stub = json_object_has_member (fb_body_get_object (theirs, name), "stub");
-              gboolean keep_theirs = t_stub != m_stub ? t_stub : strcmp (t, m) < 0;
-
-              taken = json_object_get_member (keep_theirs ? theirs : mine, name);
-              g_ptr_array_add (renamed, (gpointer) name);
-              g_ptr_array_add (renamed, keep_theirs ? mine : theirs);
-            }
-
-          if (taken != NULL)
-            json_object_set_member (result, name, deep_copy_node (taken));
-        }
-    }
-
-  for (guint i = 0; i + 1 < renamed->len; i += 2)
-    {
-      g_autofree char *free = fb_attachments_free_name (result, renamed->pdata[i]);
-
-      json_object_set_member (result, free,
-                              deep_copy_node (json_object_get_member (renamed->pdata[i + 1],
-                                                                      renamed->pdata[i])));
-    }
-
-  return g_steal_pointer (&result);
-}
 
 /* Both sides hold @key and changed it differently (or both added it).
  * Returns the merged value, or NULL on conflict. */
@@ -759,7 +627,7 @@ merge_changed_values (const char *key,
       return node;
     }
 
-  /* Attachments: a set by name and digest (merge_attachment_sets ()). */
+  /* Attachments: a set by name and digest (fb_attachments_merge_sets ()). */
   if (top_level && g_strcmp0 (key, "_attachments") == 0)
     {
       if (JSON_NODE_HOLDS_OBJECT (mine) && JSON_NODE_HOLDS_OBJECT (theirs) &&
@@ -769,7 +637,7 @@ merge_changed_values (const char *key,
           JsonObject *object;
           JsonNode *node;
 
-          object = merge_attachment_sets (base != NULL ? json_node_get_object (base) : empty,
+          object = fb_attachments_merge_sets (base != NULL ? json_node_get_object (base) : empty,
                                           json_node_get_object (mine),
                                           json_node_get_object (theirs));
           node = json_node_new (JSON_NODE_OBJECT);
@@ -845,7 +713,7 @@ merge_member (const char *key,
           *removed = TRUE;
           return NULL;
         }
-      return deep_copy_node (mine);
+      return fb_json_node_deep_copy (mine);
     }
 
   if (nodes_equal (base, mine))
@@ -855,7 +723,7 @@ merge_member (const char *key,
           *removed = TRUE;
           return NULL;
         }
-      return deep_copy_node (theirs);
+      return fb_json_node_deep_copy (theirs);
     }
 
   /* Changed on both sides, differently. Removal versus change collides. */
