@@ -266,6 +266,20 @@ fb_attachment_strip_set_item (FbAttachmentStrip *self,
   reload (self);
 }
 
+FbStore *
+fb_attachment_strip_get_store (FbAttachmentStrip *self)
+{
+  g_return_val_if_fail (FB_IS_ATTACHMENT_STRIP (self), NULL);
+  return self->store;
+}
+
+const char *
+fb_attachment_strip_get_item_id (FbAttachmentStrip *self)
+{
+  g_return_val_if_fail (FB_IS_ATTACHMENT_STRIP (self), NULL);
+  return self->id;
+}
+
 gboolean
 fb_attachment_strip_add_file (FbAttachmentStrip *self,
                               GFile             *file,

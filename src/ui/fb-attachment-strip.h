@@ -31,6 +31,9 @@ GtkWidget *fb_attachment_strip_new         (void);
 void       fb_attachment_strip_set_item    (FbAttachmentStrip *self,
                                             FbStore           *store,
                                             const char        *id);
+/* The store and item set_item () gave (NULL: none). */
+FbStore   *fb_attachment_strip_get_store   (FbAttachmentStrip *self);
+const char *fb_attachment_strip_get_item_id (FbAttachmentStrip *self);
 /* Attaches @file to the item; on failure the toast says why, in words, and
  * FALSE with @error. */
 gboolean   fb_attachment_strip_add_file    (FbAttachmentStrip *self,

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "fb-markdown-view.h"
@@ -17,9 +18,12 @@
 #define LINK_KEY "fb-link"
 
 typedef struct {
-  GtkTextBuffer *buffer;
-  GtkTextIter    end;
-  guint          n_links;
+  GtkTextBuffer       *buffer;
+  GtkTextIter          end;
+  guint                n_links;
+  GtkTextView         *view;         /* NULL: images stay links */
+  FbMarkdownImageFunc  image_func;
+  gpointer             image_data;
 } Render;
 
 static GtkTextTag *
@@ -65,6 +69,7 @@ ensure_tags (GtkTextBuffer *buffer)
   ensure_tag (buffer, "item", "left-margin", 36, "indent", -16, NULL);
   ensure_tag (buffer, "done", "strikethrough", TRUE, NULL);
   ensure_tag (buffer, "rule", "justification", GTK_JUSTIFY_CENTER, NULL);
+  ensure_tag (buffer, "missing", "style", PANGO_STYLE_ITALIC, "foreground", "#9a9996", NULL);
 }
 
 /* Appends @text with the tags named in the NULL-terminated @tags. */
@@ -104,6 +109,55 @@ append_link (Render     *render,
   append (render, text, len, tags);
   gtk_text_buffer_get_iter_at_offset (render->buffer, &start, offset);
   gtk_text_buffer_apply_tag (render->buffer, tag, &start, &render->end);
+}
+
+/* ![caption](address): the picture @image_func gives, scaled, with the
+ * caption under it; or the caption and why there is no picture, in words.
+ * FALSE when @image_func does not know the address (then it is a link). */
+static gboolean
+append_image (Render      *render,
+              const char  *caption,
+              gsize        caption_len,
+              const char  *address,
+              gsize        address_len,
+              const char **tags)
+{
+  g_autofree char *text = g_strndup (caption, caption_len);
+  g_autofree char *target = g_strndup (address, address_len);
+  g_autofree char *words = NULL;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  const char *missing[] = { "missing", NULL };
+
+  if (render->view == NULL || render->image_func == NULL)
+    return FALSE;
+  paintable = render->image_func (target, &words, render->image_data);
+  if (paintable == NULL && words == NULL)
+    return FALSE;
+
+  if (paintable != NULL)
+    {
+      GtkTextChildAnchor *anchor = gtk_text_buffer_create_child_anchor (render->buffer, &render->end);
+      GtkWidget *picture = gtk_picture_new_for_paintable (paintable);
+
+      gtk_picture_set_can_shrink (GTK_PICTURE (picture), FALSE);
+      if (*text != '\0')
+        gtk_picture_set_alternative_text (GTK_PICTURE (picture), text);
+      gtk_widget_add_css_class (picture, "fb-markdown-image");
+      gtk_text_view_add_child_at_anchor (render->view, picture, anchor);
+      if (*text != '\0')
+        {
+          append (render, "\n", 1, NULL);
+          append (render, text, -1, (const char *[]) { "emphasis", NULL });
+        }
+      return TRUE;
+    }
+
+  g_free (target);
+  /* TRANSLATORS: an image a note shows that is not here: its caption, then why */
+  target = *text != '\0' ? g_strdup_printf (_("[%s: %s]"), text, words) : g_strdup_printf ("[%s]", words);
+  append (render, target, -1, missing);
+  (void) tags;
+  return TRUE;
 }
 
 /* @text's inline marks as styles; @tags (NULL-terminated, at most 6) are
@@ -167,6 +221,23 @@ append_inline (Render      *render,
                 append_inline (render, inner, extra);
               extra[n] = NULL;
               i = (close - text) + mark_len - 1;
+              run = i + 1;
+              continue;
+            }
+        }
+
+      if (text[i] == '!' && i + 1 < len && text[i + 1] == '[')
+        {
+          const char *middle = strstr (text + i, "](");
+          const char *close = middle != NULL ? strchr (middle + 2, ')') : NULL;
+
+          FLUSH ();
+          run = i;
+          if (close != NULL &&
+              append_image (render, text + i + 2, middle - (text + i + 2),
+                            middle + 2, close - (middle + 2), extra))
+            {
+              i = close - text;
               run = i + 1;
               continue;
             }
@@ -307,18 +378,48 @@ collect_link_tag_cb (GtkTextTag *tag,
     g_ptr_array_add (data, tag);
 }
 
+static void
+render_markdown (Render     *r,
+                 const char *markdown);
+
 void
 fb_markdown_view_render (GtkTextBuffer *buffer,
                          const char    *markdown)
 {
-  g_auto(GStrv) lines = NULL;
-  Render render = { buffer, };
-  gboolean in_code = FALSE;
-  GtkTextTagTable *table;
-  g_autoptr(GPtrArray) old_links = g_ptr_array_new ();
+  Render r = { buffer, };
 
   g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));
   g_return_if_fail (markdown != NULL);
+
+  render_markdown (&r, markdown);
+}
+
+void
+fb_markdown_view_render_with_images (GtkTextView         *view,
+                                     const char          *markdown,
+                                     FbMarkdownImageFunc  image_func,
+                                     gpointer             image_data)
+{
+  Render r = { gtk_text_view_get_buffer (view), };
+
+  g_return_if_fail (GTK_IS_TEXT_VIEW (view));
+  g_return_if_fail (markdown != NULL);
+
+  r.view = view;
+  r.image_func = image_func;
+  r.image_data = image_data;
+  render_markdown (&r, markdown);
+}
+
+static void
+render_markdown (Render     *r,
+                 const char *markdown)
+{
+  g_auto(GStrv) lines = NULL;
+  GtkTextBuffer *buffer = r->buffer;
+  gboolean in_code = FALSE;
+  GtkTextTagTable *table;
+  g_autoptr(GPtrArray) old_links = g_ptr_array_new ();
 
   ensure_tags (buffer);
   gtk_text_buffer_set_text (buffer, "", 0);
@@ -329,13 +430,13 @@ fb_markdown_view_render (GtkTextBuffer *buffer,
   for (guint i = 0; i < old_links->len; i++)
     gtk_text_tag_table_remove (table, g_ptr_array_index (old_links, i));
 
-  gtk_text_buffer_get_end_iter (buffer, &render.end);
+  gtk_text_buffer_get_end_iter (buffer, &r->end);
   lines = g_strsplit (markdown, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_autofree char *line = g_strdup (lines[i]);
 
-      render_line (&render, line, &in_code);
+      render_line (r, line, &in_code);
     }
 }
 

@@ -9,6 +9,7 @@
 #include <gtksourceview/gtksource.h>
 
 #include "fb-attachment-drop.h"
+#include "fb-attachment-refs.h"
 #include "fb-attachment-strip.h"
 #include "fb-markdown-edit.h"
 #include "fb-markdown-view.h"
@@ -134,7 +135,8 @@ text_pressed_cb (FbNoteEditor    *self,
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
-/* A click on a link in the reading view opens it. */
+/* A click on a link in the reading view opens it; one to an attachment
+ * of the note opens the attachment's larger view. */
 static void
 read_released_cb (FbNoteEditor    *self,
                   int              n_press,
@@ -144,6 +146,7 @@ read_released_cb (FbNoteEditor    *self,
 {
   GtkTextIter iter;
   const char *address;
+  g_autofree char *name = NULL;
   int bx, by;
 
   gtk_text_view_window_to_buffer_coords (self->read_view, GTK_TEXT_WINDOW_WIDGET,
@@ -152,6 +155,12 @@ read_released_cb (FbNoteEditor    *self,
       (address = fb_markdown_view_link_at (&iter)) == NULL)
     return;
 
+  name = fb_attachment_refs_dup_name (address);
+  if (name != NULL)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self->attachment_strip), "attachments.open", "s", name);
+      return;
+    }
   gtk_show_uri (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), address, GDK_CURRENT_TIME);
 }
 
@@ -182,6 +191,23 @@ toggle_task_action (GtkWidget  *widget,
 
 /* ---- Reading ---- */
 
+/* How large a picture a note's text refers to is shown, at most. */
+#define READING_IMAGE_SIZE 360
+
+static GdkPaintable *
+reading_image_cb (const char  *address,
+                  char       **words,
+                  gpointer     user_data)
+{
+  FbNoteEditor *self = user_data;
+  FbStore *store = fb_attachment_strip_get_store (self->attachment_strip);
+
+  if (store == NULL)
+    return NULL;
+  return fb_attachment_refs_load_image (store, fb_attachment_strip_get_item_id (self->attachment_strip),
+                                        address, READING_IMAGE_SIZE, words);
+}
+
 static void
 render_reading (FbNoteEditor *self)
 {
@@ -190,7 +216,7 @@ render_reading (FbNoteEditor *self)
 
   gtk_text_buffer_get_bounds (GTK_TEXT_BUFFER (self->buffer), &start, &end);
   text = gtk_text_buffer_get_text (GTK_TEXT_BUFFER (self->buffer), &start, &end, TRUE);
-  fb_markdown_view_render (gtk_text_view_get_buffer (self->read_view), text);
+  fb_markdown_view_render_with_images (self->read_view, text, reading_image_cb, self);
   fb_search_highlight_buffer (gtk_text_view_get_buffer (self->read_view), self->search_regex, FALSE);
 }
 

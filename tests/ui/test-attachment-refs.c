@@ -1,0 +1,237 @@
+/* test-attachment-refs.c: a note's Markdown references to its attachments, in the reading view */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-test-attachment-refs"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "fb-attachment-refs.h"
+#include "fb-attachment-strip.h"
+#include "fb-attachments.h"
+#include "fb-markdown-view.h"
+#include "fb-note-editor.h"
+#include "fb-store.h"
+#include "fb-test-dir.h"
+#include "fb-test-wait.h"
+#include "fb-window.h"
+
+#define WAIT_FOR(cond) WAIT_UNTIL (cond, 10000)
+
+typedef struct
+{
+  char              *dir;
+  FbStore           *store;
+  FbWindow          *window;
+  FbNoteEditor      *editor;
+  FbAttachmentStrip *strip;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(JsonObject) body = fb_note_body_new ("Heron", "");
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = fb_test_make_tmp_dir ();
+  path = g_build_filename (fixture->dir, "fieldbook.db", NULL);
+  fixture->store = fb_store_new (path, &error);
+  g_assert_no_error (error);
+  item = fb_store_create_item (fixture->store, FB_COLLECTION_NOTES, body, &error);
+  g_assert_no_error (error);
+
+  fixture->window = g_object_ref_sink (fb_window_new (NULL, fixture->store));
+  fb_window_set_save_delay (fixture->window, 0);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  fixture->editor = FB_NOTE_EDITOR (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                                   FB_TYPE_WINDOW, "note_editor"));
+  fixture->strip = fb_note_editor_get_attachment_strip (fixture->editor);
+  WAIT_FOR (fb_window_get_current_item (fixture->window) != NULL &&
+            gtk_widget_get_mapped (GTK_WIDGET (fixture->editor)));
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  WAIT_FOR (G_OBJECT (fixture->window)->ref_count == 1);
+  g_assert_finalize_object (g_steal_pointer (&fixture->window));
+  WAIT_FOR (G_OBJECT (fixture->store)->ref_count == 1);
+  g_assert_finalize_object (g_steal_pointer (&fixture->store));
+  fb_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+/* A PNG of @width × @height pixels, all one colour, attached as @name. */
+static void
+attach_png (Fixture    *fixture,
+            const char *name,
+            int         width,
+            int         height)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+  gsize size = (gsize) width * height * 4;
+  guchar *pixels = g_malloc (size);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  for (gsize i = 0; i < size; i += 4)
+    pixels[i] = 0x30, pixels[i + 1] = 0x80, pixels[i + 2] = 0xc0, pixels[i + 3] = 0xff;
+  bytes = g_bytes_new_take (pixels, size);
+  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, bytes, (gsize) width * 4);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_assert_true (fb_attachment_strip_add_file (fixture->strip, file, &error));
+  g_assert_no_error (error);
+}
+
+static void
+attach_text (Fixture    *fixture,
+             const char *name)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, "page one", -1, NULL));
+  g_assert_true (fb_attachment_strip_add_file (fixture->strip, file, &error));
+  g_assert_no_error (error);
+}
+
+static void
+set_text (Fixture    *fixture,
+          const char *text)
+{
+  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (fb_note_editor_get_buffer (fixture->editor)), text, -1);
+}
+
+static void
+toggle_reading (Fixture  *fixture,
+                gboolean  reading)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.reading-view", NULL));
+  WAIT_FOR (fb_note_editor_get_reading (fixture->editor) == reading);
+}
+
+static char *
+read_words (Fixture *fixture)
+{
+  GtkTextBuffer *read = fb_note_editor_get_read_buffer (fixture->editor);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (read, &start, &end);
+  return gtk_text_buffer_get_text (read, &start, &end, FALSE);
+}
+
+/* The pictures the reading view shows in its text, in order. */
+static GPtrArray *
+read_pictures (Fixture *fixture)
+{
+  GtkTextBuffer *read = fb_note_editor_get_read_buffer (fixture->editor);
+  GPtrArray *pictures = g_ptr_array_new ();
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_start_iter (read, &iter);
+  do
+    {
+      GtkTextChildAnchor *anchor = gtk_text_iter_get_child_anchor (&iter);
+      GtkWidget **widgets;
+      guint n = 0;
+
+      if (anchor == NULL)
+        continue;
+      widgets = gtk_text_child_anchor_get_widgets (anchor, &n);
+      for (guint i = 0; i < n; i++)
+        if (GTK_IS_PICTURE (widgets[i]))
+          g_ptr_array_add (pictures, widgets[i]);
+      g_free (widgets);
+    }
+  while (gtk_text_iter_forward_char (&iter));
+  return pictures;
+}
+
+/* ![caption](attachment:NAME) is the picture, scaled down, with its
+ * caption; [label](attachment:NAME) a link to the attachment; a name the
+ * note has not, and a file only the server has, are said in words. */
+static void
+test_reading_view (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) pictures = NULL;
+  g_autoptr(FbAttachment) heron = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *words = NULL;
+  g_autofree char *path = NULL;
+  GdkPaintable *paintable;
+  GtkTextIter iter;
+
+  attach_png (fixture, "grey heron.png", 1200, 800);
+  attach_text (fixture, "report.txt");
+  set_text (fixture,
+            "![A grey heron](attachment:grey%20heron.png)\n"
+            "See [the report](attachment:report.txt).\n"
+            "![An owl](attachment:owl.jpg)");
+  toggle_reading (fixture, TRUE);
+
+  pictures = read_pictures (fixture);
+  g_assert_cmpuint (pictures->len, ==, 1);
+  paintable = gtk_picture_get_paintable (pictures->pdata[0]);
+  g_assert_nonnull (paintable);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), ==, 360);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), ==, 240);
+  g_assert_cmpstr (gtk_picture_get_alternative_text (pictures->pdata[0]), ==, "A grey heron");
+
+  words = read_words (fixture);
+  g_assert_cmpstr (words, ==,
+                   "\nA grey heron\n"
+                   "See the report.\n"
+                   "[An owl: the note has no attachment “owl.jpg”]\n");
+
+  /* The link names the attachment, which a click opens. */
+  gtk_text_buffer_get_iter_at_line_offset (fb_note_editor_get_read_buffer (fixture->editor), &iter, 2, 5);
+  g_assert_cmpstr (fb_markdown_view_link_at (&iter), ==, "attachment:report.txt");
+  g_clear_pointer (&words, g_free);
+  words = fb_attachment_refs_dup_name (fb_markdown_view_link_at (&iter));
+  g_assert_cmpstr (words, ==, "report.txt");
+  toggle_reading (fixture, FALSE);
+
+  /* Only the server has it now (its file went): said in words. */
+  heron = fb_store_get_attachment (fixture->store, fb_window_get_current_item (fixture->window) != NULL ?
+                                   fb_item_get_id (fb_window_get_current_item (fixture->window)) : NULL,
+                                   "grey heron.png", &error);
+  g_assert_no_error (error);
+  file = fb_store_get_attachment_file (fixture->store, heron->digest, &error);
+  g_assert_no_error (error);
+  path = g_file_get_path (file);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  toggle_reading (fixture, TRUE);
+  g_clear_pointer (&pictures, g_ptr_array_unref);
+  pictures = read_pictures (fixture);
+  g_assert_cmpuint (pictures->len, ==, 0);
+  g_clear_pointer (&words, g_free);
+  words = read_words (fixture);
+  g_assert_true (g_str_has_prefix (words, "[A grey heron: “grey heron.png” is not on this device yet]\n"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/attachment-refs/reading-view", test_reading_view);
+#undef ADD
+
+  return g_test_run ();
+}
