@@ -43,6 +43,10 @@ struct _FbSyncRun
   gboolean         pull_docs_apart;
   gboolean         needs_push;       /* a pull merge left items pending */
   guint            cycles;           /* extra push + pull rounds so far */
+  /* A batch that has arrived while the next is asked for: applied from an
+   * idle callback, so that the request goes out first (nullable). */
+  JsonObject      *pull_waiting;
+  GSource         *pull_waiting_source;
   GPtrArray       *changed_ids;
   gboolean         metered;          /* large attachments wait for another network */
 };

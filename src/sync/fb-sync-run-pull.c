@@ -412,6 +412,75 @@ pull_apply (FbSyncRun   *run,
   return TRUE;
 }
 
+/* Applies the batch that waited for its successor to be asked for, if
+ * any (see pull_wait ()); FALSE when the run ended. A cancelled run drops
+ * it unapplied: its checkpoint is not written, so the next run asks for
+ * it again. */
+static gboolean
+pull_flush_waiting (FbSyncRun *run)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *response = g_steal_pointer (&run->pull_waiting);
+  gboolean ok;
+
+  if (run->pull_waiting_source != NULL)
+    {
+      g_source_destroy (run->pull_waiting_source);
+      g_clear_pointer (&run->pull_waiting_source, g_source_unref);
+    }
+  if (response == NULL)
+    return !run->finished;
+
+  if (run->finished)
+    {
+      drop_response (response);
+      return FALSE;
+    }
+  if (_fb_sync_run_check_cancelled (run, FALSE, &error))
+    {
+      drop_response (response);
+      _fb_sync_run_fail (run, g_steal_pointer (&error));
+      return FALSE;
+    }
+
+  /* It was asked for with more to come, and its successor is asked for:
+   * nothing to continue here (pull_continue () would do nothing). */
+  ok = pull_apply (run, response, NULL, NULL);
+  drop_response (response);
+  return ok;
+}
+
+static gboolean
+pull_waiting_cb (gpointer user_data)
+{
+  FbSyncRun *run = user_data;
+
+  g_clear_pointer (&run->pull_waiting_source, g_source_unref);
+  pull_flush_waiting (run);
+  return G_SOURCE_REMOVE;
+}
+
+/* Keeps @response (taken) to be applied once the main loop is idle: the
+ * session sends the request just made for the next batch from the main
+ * loop, so applying at once would hold it back until the batch is in the
+ * store; this way the server prepares the next batch meanwhile. At most
+ * this one waits: an answer arriving first applies it (pull_cb ()). */
+static void
+pull_wait (FbSyncRun  *run,
+           JsonObject *response)
+{
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+
+  g_assert (run->pull_waiting == NULL && run->pull_waiting_source == NULL);
+  run->pull_waiting = response;
+  run->pull_waiting_source = g_idle_source_new ();
+  g_source_set_priority (run->pull_waiting_source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_callback (run->pull_waiting_source, pull_waiting_cb, g_object_ref (run),
+                         g_object_unref);
+  g_source_set_static_name (run->pull_waiting_source, "[fb-sync] apply pulled batch");
+  g_source_attach (run->pull_waiting_source, context);
+}
+
 static gboolean
 pull_more (FbSyncRun  *run,
            JsonObject *response)
@@ -681,6 +750,10 @@ pull_cb (GObject      *object,
   response = fb_couch_client_changes_full_finish (FB_COUCH_CLIENT (object), result, &error);
   if (run->finished)
     return;
+  /* The batch before this one goes into the store first, whatever this
+   * answer is. */
+  if (!pull_flush_waiting (run))
+    return;
   if (_fb_sync_run_check_cancelled (run, response == NULL, &error))
     g_clear_pointer (&response, json_object_unref);
   if (response == NULL)
@@ -748,7 +821,11 @@ pull_cb (GObject      *object,
   /* Ask for the next batch before applying this one: the server prepares
    * it while we write to the store. */
   if (more)
-    pull_request (run, last_seq);
+    {
+      pull_request (run, last_seq);
+      pull_wait (run, g_steal_pointer (&response));
+      return;
+    }
 
   if (pull_apply (run, response, NULL, NULL))
     pull_continue (run, more, last_seq, TRUE);

@@ -68,6 +68,7 @@ fb_sync_run_finalize (GObject *object)
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
   g_clear_pointer (&self->pushed_revs, g_hash_table_unref);
   g_clear_pointer (&self->changed_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->pull_waiting, json_object_unref);
 
   G_OBJECT_CLASS (fb_sync_run_parent_class)->finalize (object);
 }
