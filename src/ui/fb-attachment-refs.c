@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "fb-attachment-refs.h"
 #include "fb-attachments.h"
@@ -25,6 +26,30 @@ fb_attachment_refs_dup_name (const char *address)
   if (name == NULL || *name == '\0')
     return NULL;
   return g_steal_pointer (&name);
+}
+
+char *
+fb_attachment_refs_dup_markdown (const char *name,
+                                 const char *content_type)
+{
+  g_autofree char *escaped = NULL;
+  g_autofree char *label = NULL;
+  GString *label_out = g_string_new (NULL);
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  escaped = g_uri_escape_string (name, "!$&'*+,;=:@", FALSE);
+  /* Marks in the name would be read as Markdown: escaped as text. */
+  for (const char *p = name; *p != '\0'; p++)
+    {
+      if (strchr ("[]\\*_`", *p) != NULL)
+        g_string_append_c (label_out, '\\');
+      g_string_append_c (label_out, *p);
+    }
+  label = g_string_free (label_out, FALSE);
+  return g_strdup_printf ("%s[%s](" SCHEME "%s)",
+                          content_type != NULL && g_str_has_prefix (content_type, "image/") ? "!" : "",
+                          label, escaped);
 }
 
 GdkPaintable *

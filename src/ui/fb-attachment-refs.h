@@ -13,6 +13,12 @@ G_BEGIN_DECLS
  * %-escaped) refers to, or NULL when @address is not such a reference. */
 char         *fb_attachment_refs_dup_name   (const char  *address);
 
+/* The Markdown that refers to attachment @name: "![name](attachment:…)"
+ * for an image (@content_type "image/…"), "[name](attachment:…)" for
+ * another file, the name escaped as a URI. */
+char         *fb_attachment_refs_dup_markdown (const char *name,
+                                               const char *content_type);
+
 /* The picture, at most @max_size pixels wide and high, of the image item
  * @id's reference @address names, from the file on this device; or NULL
  * with *@words saying why (no such attachment, not on this device yet, not

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "fb-attachment-open.h"
+#include "fb-attachment-rename.h"
 #include "fb-attachment-strip.h"
 #include "fb-attachments.h"
 #include "fb-sync-manager.h"
@@ -101,6 +102,36 @@ make_thumbnail (FbAttachmentStrip  *self,
   return picture;
 }
 
+/* The tile's menu: Rename…, and Insert in Text where a note's editor
+ * (note.insert-attachment) holds the strip. */
+static GtkWidget *
+make_tile_menu (const char *name)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenuItem) rename = g_menu_item_new (_("_Rename…"), NULL);
+  g_autoptr(GMenuItem) insert = g_menu_item_new (_("_Insert in Text"), NULL);
+  g_autofree char *label = NULL;
+  GtkWidget *button = gtk_menu_button_new ();
+
+  g_menu_item_set_action_and_target_value (rename, "attachments.show-rename", g_variant_new_string (name));
+  g_menu_item_set_action_and_target_value (insert, "note.insert-attachment", g_variant_new_string (name));
+  g_menu_append_item (menu, rename);
+  g_menu_append_item (menu, insert);
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
+  gtk_widget_add_css_class (button, "circular");
+  gtk_widget_add_css_class (button, "osd");
+  gtk_widget_set_halign (button, GTK_ALIGN_START);
+  gtk_widget_set_valign (button, GTK_ALIGN_START);
+  gtk_widget_set_margin_top (button, 4);
+  gtk_widget_set_margin_start (button, 4);
+  /* TRANSLATORS: %s is an attachment's file name */
+  label = g_strdup_printf (_("More for “%s”"), name);
+  gtk_widget_set_tooltip_text (button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  return button;
+}
+
 static GtkWidget *
 make_tile (FbAttachmentStrip  *self,
            const FbAttachment *attachment)
@@ -170,6 +201,7 @@ make_tile (FbAttachmentStrip  *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   remove_label, -1);
   gtk_overlay_add_overlay (GTK_OVERLAY (overlay), button);
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), make_tile_menu (attachment->name));
   gtk_box_append (GTK_BOX (tile), overlay);
 
   label = gtk_label_new (attachment->name);
@@ -611,6 +643,52 @@ open_with_clicked_cb (GtkButton         *button,
 }
 
 static void
+show_rename_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  fb_attachment_rename_dialog_show (widget, g_variant_get_string (parameter, NULL));
+}
+
+/* Renames (old, new), the note's references with it; the toast's Undo
+ * renames it back. A taken name is refused in words. */
+static void
+rename_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  FbAttachmentStrip *self = FB_ATTACHMENT_STRIP (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *escaped = NULL;
+  const char *old_name, *new_name;
+  AdwToast *toast;
+
+  g_variant_get (parameter, "(&s&s)", &old_name, &new_name);
+  if (self->store == NULL || self->id == NULL || g_strcmp0 (old_name, new_name) == 0)
+    return;
+
+  g_signal_emit (self, signals[BEFORE_EDIT], 0);
+  if (!fb_store_rename_attachment (self->store, self->id, old_name, new_name, &error))
+    {
+      /* TRANSLATORS: %s is an attachment's file name, then why it could not be renamed */
+      message = g_strdup_printf (_("“%s” was not renamed: %s"), old_name, error->message);
+      show_error (self, message);
+      return;
+    }
+
+  /* TRANSLATORS: %s is an attachment's new file name */
+  message = g_strdup_printf (_("Renamed to “%s”"), new_name);
+  escaped = g_markup_escape_text (message, -1);
+  toast = adw_toast_new (escaped);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "attachments.rename");
+  adw_toast_set_action_target_value (toast, g_variant_new ("(ss)", new_name, old_name));
+  /* The overlay takes the toast. */
+  show_toast (self, toast);
+}
+
+static void
 open_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -896,6 +974,8 @@ fb_attachment_strip_class_init (FbAttachmentStripClass *klass)
   gtk_widget_class_install_action (widget_class, "attachments.undo-remove", NULL, undo_remove_action);
   gtk_widget_class_install_action (widget_class, "attachments.paste", NULL, paste_action);
   gtk_widget_class_install_action (widget_class, "attachments.open", "s", open_action);
+  gtk_widget_class_install_action (widget_class, "attachments.show-rename", "s", show_rename_action);
+  gtk_widget_class_install_action (widget_class, "attachments.rename", "(ss)", rename_action);
   gtk_widget_class_install_action (widget_class, "attachments.open-with", "s", open_with_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

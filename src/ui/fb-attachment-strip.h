@@ -25,7 +25,9 @@ G_DECLARE_FINAL_TYPE (FbAttachmentStrip, fb_attachment_strip, FB, ATTACHMENT_STR
  *   attachments.remove (s name)  with an Undo toast
  *   attachments.undo-remove      puts the last removed one back
  *   attachments.paste            an image or files from the clipboard
- *   attachments.open (s name)    the larger view, with Save As… */
+ *   attachments.open (s name)    the larger view, with Save As…
+ *   attachments.show-rename (s name)  the Rename… dialog (tile menu)
+ *   attachments.rename ((ss) old, new)  renames, with an Undo toast */
 
 GtkWidget *fb_attachment_strip_new         (void);
 void       fb_attachment_strip_set_item    (FbAttachmentStrip *self,

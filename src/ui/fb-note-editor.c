@@ -11,6 +11,7 @@
 #include "fb-attachment-drop.h"
 #include "fb-attachment-refs.h"
 #include "fb-attachment-strip.h"
+#include "fb-attachments.h"
 #include "fb-markdown-edit.h"
 #include "fb-markdown-view.h"
 #include "fb-note-editor.h"
@@ -174,6 +175,29 @@ wrap_action (GtkWidget  *widget,
   if (fb_note_editor_get_reading (self))
     return;
   fb_markdown_edit_wrap (GTK_TEXT_BUFFER (self->buffer), g_variant_get_string (parameter, NULL));
+}
+
+/* "Insert in Text" of an attachment: a reference to it at the cursor. */
+static void
+insert_attachment_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  FbNoteEditor *self = FB_NOTE_EDITOR (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+  FbStore *store = fb_attachment_strip_get_store (self->attachment_strip);
+  g_autoptr(FbAttachment) attachment = NULL;
+  g_autofree char *markdown = NULL;
+
+  if (store == NULL || fb_note_editor_get_reading (self))
+    return;
+  attachment = fb_store_get_attachment (store, fb_attachment_strip_get_item_id (self->attachment_strip),
+                                        name, NULL);
+  if (attachment == NULL)
+    return;
+  markdown = fb_attachment_refs_dup_markdown (name, attachment->content_type);
+  gtk_text_buffer_insert_at_cursor (GTK_TEXT_BUFFER (self->buffer), markdown, -1);
+  gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
 }
 
 static void
@@ -484,6 +508,7 @@ fb_note_editor_class_init (FbNoteEditorClass *klass)
 
   gtk_widget_class_install_action (widget_class, "note.wrap", "s", wrap_action);
   gtk_widget_class_install_action (widget_class, "note.toggle-task", NULL, toggle_task_action);
+  gtk_widget_class_install_action (widget_class, "note.insert-attachment", "s", insert_attachment_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK, "note.wrap", "s", "**");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "note.wrap", "s", "*");
 

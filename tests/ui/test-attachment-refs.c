@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fb-attachment-refs.h"
+#include "fb-attachment-rename.h"
 #include "fb-attachment-strip.h"
 #include "fb-attachments.h"
 #include "fb-markdown-view.h"
@@ -222,6 +223,96 @@ test_reading_view (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (words, "[A grey heron: “grey heron.png” is not on this device yet]\n"));
 }
 
+static char *
+editor_text (Fixture *fixture)
+{
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (fb_note_editor_get_buffer (fixture->editor));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static GtkWindow *
+find_rename_dialog (void)
+{
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* Rename… from the tile's menu: the dialog's name renames the attachment
+ * (same bytes) and the note's reference to it; Undo renames it back; a
+ * name the note has already is refused in words. Insert in Text puts a
+ * reference at the cursor. */
+static void
+test_rename_and_insert (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *id = g_strdup (fb_item_get_id (fb_window_get_current_item (fixture->window)));
+  g_autoptr(FbAttachment) before = NULL;
+  g_autoptr(FbAttachment) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  GtkWindow *dialog;
+  AdwToast *toast;
+  GtkTextIter end;
+
+  attach_png (fixture, "heron.png", 40, 30);
+  attach_text (fixture, "report.txt");
+  set_text (fixture, "![A heron](attachment:heron.png)\n");
+  before = fb_store_get_attachment (fixture->store, id, "heron.png", &error);
+  g_assert_no_error (error);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->strip), "attachments.show-rename",
+                                             "s", "heron.png"));
+  WAIT_FOR ((dialog = find_rename_dialog ()) != NULL);
+  g_assert_cmpstr (gtk_editable_get_text (fb_attachment_rename_dialog_get_entry (dialog)), ==, "heron.png");
+  gtk_editable_set_text (fb_attachment_rename_dialog_get_entry (dialog), "grey heron.png");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "rename");
+
+  after = fb_store_get_attachment (fixture->store, id, "grey heron.png", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (after->digest, ==, before->digest);
+  WAIT_FOR ((g_free (text), text = editor_text (fixture),
+             g_strcmp0 (text, "![A heron](attachment:grey%20heron.png)\n") == 0));
+  toast = fb_attachment_strip_get_toast (fixture->strip);
+  g_assert_nonnull (toast);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "Renamed to “grey heron.png”");
+
+  /* Undo. */
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->strip),
+                                                     adw_toast_get_action_name (toast),
+                                                     adw_toast_get_action_target_value (toast)));
+  WAIT_FOR ((g_free (text), text = editor_text (fixture),
+             g_strcmp0 (text, "![A heron](attachment:heron.png)\n") == 0));
+  g_clear_pointer (&after, fb_attachment_free);
+  after = fb_store_get_attachment (fixture->store, id, "heron.png", &error);
+  g_assert_no_error (error);
+
+  /* A name the note has already: refused, in words, nothing changed. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->strip), "attachments.rename",
+                                             "(ss)", "heron.png", "report.txt"));
+  toast = fb_attachment_strip_get_toast (fixture->strip);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==,
+                   "“heron.png” was not renamed: The item already has an attachment named “report.txt”");
+  g_clear_pointer (&after, fb_attachment_free);
+  after = fb_store_get_attachment (fixture->store, id, "heron.png", &error);
+  g_assert_no_error (error);
+
+  /* Insert in Text, at the cursor. */
+  gtk_text_buffer_get_end_iter (GTK_TEXT_BUFFER (fb_note_editor_get_buffer (fixture->editor)), &end);
+  gtk_text_buffer_place_cursor (GTK_TEXT_BUFFER (fb_note_editor_get_buffer (fixture->editor)), &end);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->editor), "note.insert-attachment",
+                                             "s", "report.txt"));
+  g_free (text);
+  text = editor_text (fixture);
+  g_assert_cmpstr (text, ==, "![A heron](attachment:heron.png)\n[report.txt](attachment:report.txt)");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -231,6 +322,7 @@ main (int   argc,
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/attachment-refs/reading-view", test_reading_view);
+  ADD ("/attachment-refs/rename-and-insert", test_rename_and_insert);
 #undef ADD
 
   return g_test_run ();
