@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include "fb-attachment-strip.h"
 #include "fb-field-row.h"
 #include "fb-record-editor.h"
 #include "fb-tag-entry.h"
@@ -42,6 +43,7 @@ struct _FbRecordEditor
   AdwPreferencesGroup  *fields_group;
   AdwEntryRow          *new_field_row;
   GtkLabel             *new_field_message;
+  FbAttachmentStrip    *attachment_strip;
 
   FbStore              *store;
   /* The template of the record in the editor (its fields typed), or NULL. */

@@ -10,6 +10,7 @@
 
 #include "fb-field-drag.h"
 #include "fb-field-row.h"
+#include "fb-attachment-drop.h"
 #include "fb-record-editor-private.h"
 #include "fb-search-highlight.h"
 #include "fb-tag-entry.h"
@@ -863,12 +864,14 @@ fb_record_editor_class_init (FbRecordEditorClass *klass)
                                    G_TYPE_NONE, 0);
 
   g_type_ensure (FB_TYPE_TAG_ENTRY);
+  g_type_ensure (FB_TYPE_ATTACHMENT_STRIP);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/fieldbook/Fieldbook/ui/fb-record-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, FbRecordEditor, title_entry);
   gtk_widget_class_bind_template_child (widget_class, FbRecordEditor, tag_entry);
   gtk_widget_class_bind_template_child (widget_class, FbRecordEditor, fields_group);
   gtk_widget_class_bind_template_child (widget_class, FbRecordEditor, new_field_row);
   gtk_widget_class_bind_template_child (widget_class, FbRecordEditor, new_field_message);
+  gtk_widget_class_bind_template_child (widget_class, FbRecordEditor, attachment_strip);
   gtk_widget_class_bind_template_callback (widget_class, title_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, title_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, new_field_apply_cb);
@@ -888,4 +891,13 @@ fb_record_editor_init (FbRecordEditor *self)
   self->fields = g_ptr_array_new_with_free_func (field_free);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Files dropped anywhere on the record are attached, as on a note. */
+  fb_attachment_drop_add_target (GTK_WIDGET (self), self->attachment_strip);
+}
+
+FbAttachmentStrip *
+fb_record_editor_get_attachment_strip (FbRecordEditor *self)
+{
+  g_return_val_if_fail (FB_IS_RECORD_EDITOR (self), NULL);
+  return self->attachment_strip;
 }

@@ -7,6 +7,7 @@
 
 #include "fb-item.h"
 #include "fb-store.h"
+#include "fb-attachment-strip.h"
 #include "fb-tag-entry.h"
 
 G_BEGIN_DECLS
@@ -37,6 +38,8 @@ void         fb_record_editor_refresh         (FbRecordEditor *self,
 JsonObject  *fb_record_editor_build_body      (FbRecordEditor *self,
                                                JsonObject     *base);
 void         fb_record_editor_focus_title     (FbRecordEditor *self);
+/* The record's attachments, under its fields (as a note's). */
+FbAttachmentStrip *fb_record_editor_get_attachment_strip (FbRecordEditor *self);
 GtkEditable *fb_record_editor_get_title_entry (FbRecordEditor *self);
 /* Marks what @regex (fb_search_regex_new (); NULL for none) finds in the
  * title and the text of the fields, now and in each record loaded. */

@@ -313,7 +313,7 @@ reading_view_action (GtkWidget  *widget,
   fb_note_editor_set_reading (self->note_editor, !fb_note_editor_get_reading (self->note_editor));
 }
 
-/* Ctrl+Alt+A: a file chosen (the portal in Flatpak) is attached to the note. */
+/* Ctrl+Alt+A: a file chosen (the portal in Flatpak) is attached to the note or record. */
 static void
 attach_file_action (GtkWidget  *widget,
                     const char *action_name,
@@ -321,12 +321,15 @@ attach_file_action (GtkWidget  *widget,
 {
   FbWindow *self = FB_WINDOW (widget);
 
-  if (self->current == NULL ||
-      g_strcmp0 (fb_item_get_collection (self->current), FB_COLLECTION_NOTES) != 0)
+  if (self->current == NULL)
     return;
 
-  gtk_widget_activate_action (GTK_WIDGET (fb_note_editor_get_attachment_strip (self->note_editor)),
-                              "attachments.add-file", NULL);
+  if (g_strcmp0 (fb_item_get_collection (self->current), FB_COLLECTION_RECORDS) == 0)
+    gtk_widget_activate_action (GTK_WIDGET (fb_record_editor_get_attachment_strip (self->record_editor)),
+                                "attachments.add-file", NULL);
+  else
+    gtk_widget_activate_action (GTK_WIDGET (fb_note_editor_get_attachment_strip (self->note_editor)),
+                                "attachments.add-file", NULL);
 }
 
 static void

@@ -164,8 +164,14 @@ _fb_window_show_item (FbWindow *self,
       fb_note_editor_load (self->note_editor, item);
       gtk_stack_set_visible_child_name (self->editor_stack, "note");
     }
-  fb_attachment_strip_set_item (fb_note_editor_get_attachment_strip (self->note_editor), self->store,
-                                item != NULL ? fb_item_get_id (item) : NULL);
+  {
+    gboolean record = item != NULL && g_strcmp0 (fb_item_get_collection (item), FB_COLLECTION_RECORDS) == 0;
+
+    fb_attachment_strip_set_item (fb_note_editor_get_attachment_strip (self->note_editor), self->store,
+                                  item != NULL && !record ? fb_item_get_id (item) : NULL);
+    fb_attachment_strip_set_item (fb_record_editor_get_attachment_strip (self->record_editor), self->store,
+                                  record ? fb_item_get_id (item) : NULL);
+  }
 
   fb_item_banner_set_item (self->item_banner, item);
   _fb_window_tags_item_shown (self, item);
@@ -503,5 +509,7 @@ _fb_window_editing_init (FbWindow *self)
                            G_CALLBACK (store_item_changed_cb), self, G_CONNECT_SWAPPED);
   /* What is typed is saved first: attaching is the next edit of the item. */
   g_signal_connect_object (fb_note_editor_get_attachment_strip (self->note_editor), "before-edit",
+                           G_CALLBACK (_fb_window_save_now), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (fb_record_editor_get_attachment_strip (self->record_editor), "before-edit",
                            G_CALLBACK (_fb_window_save_now), self, G_CONNECT_SWAPPED);
 }

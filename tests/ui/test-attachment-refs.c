@@ -15,6 +15,7 @@
 #include "fb-attachments.h"
 #include "fb-markdown-view.h"
 #include "fb-note-editor.h"
+#include "fb-record-editor.h"
 #include "fb-store.h"
 #include "fb-test-dir.h"
 #include "fb-test-wait.h"
@@ -313,6 +314,67 @@ test_rename_and_insert (Fixture       *fixture,
   g_assert_cmpstr (text, ==, "![A heron](attachment:heron.png)\n[report.txt](attachment:report.txt)");
 }
 
+/* A record's attachments are in the same strip under its fields: a file
+ * attached there is the record's (the note strip shows nothing), and
+ * removing it offers Undo. */
+static void
+test_record_strip (void)
+{
+  g_autofree char *dir = fb_test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "fieldbook.db", NULL);
+  g_autofree char *file_path = g_build_filename (dir, "nest.txt", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (file_path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbStore) store = fb_store_new (path, &error);
+  g_autoptr(JsonObject) body = fb_record_body_new ("Heron nest 1");
+  g_autoptr(FbItem) record = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(FbWindow) window = NULL;
+  g_auto(GStrv) names = NULL;
+  FbRecordEditor *editor;
+  FbAttachmentStrip *strip;
+
+  g_assert_no_error (error);
+  record = fb_store_create_item (store, FB_COLLECTION_RECORDS, body, &error);
+  g_assert_no_error (error);
+  window = g_object_ref_sink (fb_window_new (NULL, store));
+  fb_window_set_save_delay (window, 0);
+  gtk_window_present (GTK_WINDOW (window));
+  fb_window_set_collection (window, FB_COLLECTION_RECORDS);
+  editor = FB_RECORD_EDITOR (gtk_widget_get_template_child (GTK_WIDGET (window), FB_TYPE_WINDOW,
+                                                            "record_editor"));
+  strip = fb_record_editor_get_attachment_strip (editor);
+  WAIT_FOR (fb_window_get_current_item (window) != NULL && gtk_widget_get_mapped (GTK_WIDGET (editor)));
+
+  g_assert_true (g_file_set_contents (file_path, "two eggs", -1, NULL));
+  g_assert_true (fb_attachment_strip_add_file (strip, file, &error));
+  g_assert_no_error (error);
+  names = fb_attachment_strip_dup_names (strip);
+  g_assert_cmpuint (g_strv_length (names), ==, 1);
+  g_assert_cmpstr (names[0], ==, "nest.txt");
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (strip)));
+  listed = fb_store_list_attachments (store, fb_item_get_id (record), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 1);
+
+  /* Removed with Undo, as on a note. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (strip), "attachments.remove", "s", "nest.txt"));
+  g_clear_pointer (&listed, g_ptr_array_unref);
+  listed = fb_store_list_attachments (store, fb_item_get_id (record), &error);
+  g_assert_cmpuint (listed->len, ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (strip), "attachments.undo-remove", NULL));
+  g_clear_pointer (&listed, g_ptr_array_unref);
+  listed = fb_store_list_attachments (store, fb_item_get_id (record), &error);
+  g_assert_cmpuint (listed->len, ==, 1);
+
+  gtk_window_close (GTK_WINDOW (window));
+  WAIT_FOR (G_OBJECT (window)->ref_count == 1);
+  g_assert_finalize_object (g_steal_pointer (&window));
+  WAIT_FOR (G_OBJECT (store)->ref_count == 1);
+  g_assert_finalize_object (g_steal_pointer (&store));
+  fb_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -324,6 +386,7 @@ main (int   argc,
   ADD ("/attachment-refs/reading-view", test_reading_view);
   ADD ("/attachment-refs/rename-and-insert", test_rename_and_insert);
 #undef ADD
+  g_test_add_func ("/attachment-refs/record-strip", test_record_strip);
 
   return g_test_run ();
 }
