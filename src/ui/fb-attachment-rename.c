@@ -8,6 +8,8 @@
 #include <glib/gi18n.h>
 
 #include "fb-attachment-rename.h"
+#include "fb-attachment-strip.h"
+#include "fb-store.h"
 
 #define ENTRY_KEY "fb-rename-entry"
 #define NAME_KEY "fb-rename-name"
@@ -32,6 +34,18 @@ entry_activate_cb (GtkEntry         *entry,
   adw_message_dialog_response (dialog, "rename");
 }
 
+/* A record has no text for references to be in. */
+static gboolean
+item_is_note (GtkWidget *strip)
+{
+  FbAttachmentStrip *self = FB_ATTACHMENT_STRIP (strip);
+  FbStore *store = fb_attachment_strip_get_store (self);
+  const char *id = fb_attachment_strip_get_item_id (self);
+  g_autoptr(FbItem) item = store != NULL && id != NULL ? fb_store_get_item (store, id, NULL) : NULL;
+
+  return item != NULL && g_strcmp0 (fb_item_get_collection (item), FB_COLLECTION_NOTES) == 0;
+}
+
 GtkWindow *
 fb_attachment_rename_dialog_show (GtkWidget  *strip,
                                   const char *name)
@@ -45,9 +59,10 @@ fb_attachment_rename_dialog_show (GtkWidget  *strip,
 
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                    _("Rename Attachment"), NULL);
-  /* TRANSLATORS: %s is an attachment's file name */
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("References to “%s” in the note’s text are renamed too."), name);
+  if (item_is_note (strip))
+    /* TRANSLATORS: %s is an attachment's file name */
+    adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                    _("References to “%s” in the note’s text are renamed too."), name);
   entry = gtk_entry_new ();
   gtk_editable_set_text (GTK_EDITABLE (entry), name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("New name"), -1);
