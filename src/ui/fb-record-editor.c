@@ -885,6 +885,30 @@ fb_record_editor_class_init (FbRecordEditorClass *klass)
   gtk_widget_class_set_css_name (widget_class, "fbrecordeditor");
 }
 
+/* Ctrl+V of an image or of files attaches them, as on a note; text on the
+ * clipboard goes on to the focused field (FALSE: the key is not taken). */
+static gboolean
+paste_attachments_cb (GtkWidget *widget,
+                      GVariant  *args,
+                      gpointer   user_data)
+{
+  return fb_attachment_strip_paste (FB_RECORD_EDITOR (widget)->attachment_strip);
+}
+
+static void
+add_paste_shortcut (FbRecordEditor *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  /* Before the fields' own Ctrl+V, which would take the key for nothing. */
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_v, GDK_CONTROL_MASK),
+                                                          gtk_callback_action_new (paste_attachments_cb,
+                                                                                   NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
 static void
 fb_record_editor_init (FbRecordEditor *self)
 {
@@ -893,6 +917,7 @@ fb_record_editor_init (FbRecordEditor *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   /* Files dropped anywhere on the record are attached, as on a note. */
   fb_attachment_drop_add_target (GTK_WIDGET (self), self->attachment_strip);
+  add_paste_shortcut (self);
 }
 
 FbAttachmentStrip *

@@ -314,6 +314,43 @@ test_rename_and_insert (Fixture       *fixture,
   g_assert_cmpstr (text, ==, "![A heron](attachment:heron.png)\n[report.txt](attachment:report.txt)");
 }
 
+static guint
+n_attachments (FbStore    *store,
+               const char *id)
+{
+  g_autoptr(GPtrArray) listed = fb_store_list_attachments (store, id, NULL);
+
+  return listed != NULL ? listed->len : 0;
+}
+
+/* The record editor's own Ctrl+V shortcut, as the key reaches it. */
+static GtkShortcutAction *
+record_ctrl_v (FbRecordEditor *editor)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (editor));
+  g_autoptr(GtkShortcutTrigger) ctrl_v = gtk_keyval_trigger_new (GDK_KEY_v, GDK_CONTROL_MASK);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), ctrl_v))
+            {
+              g_assert_cmpint (gtk_event_controller_get_propagation_phase (GTK_EVENT_CONTROLLER (controller)),
+                               ==, GTK_PHASE_CAPTURE);
+              return gtk_shortcut_get_action (shortcut);
+            }
+        }
+    }
+  g_assert_not_reached ();
+}
+
 /* A record's attachments are in the same strip under its fields: a file
  * attached there is the record's (the note strip shows nothing), and
  * removing it offers Undo. */
@@ -366,6 +403,28 @@ test_record_strip (void)
   g_clear_pointer (&listed, g_ptr_array_unref);
   listed = fb_store_list_attachments (store, fb_item_get_id (record), &error);
   g_assert_cmpuint (listed->len, ==, 1);
+
+  /* Ctrl+V: an image on the clipboard is attached; text is left to the
+   * focused field. */
+  {
+    GtkShortcutAction *paste = record_ctrl_v (editor);
+    GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (editor));
+    static const guchar pixels[4 * 4] = { 0x20, 0x80, 0x40, 0xff, 0x20, 0x80, 0x40, 0xff,
+                                          0x20, 0x80, 0x40, 0xff, 0x20, 0x80, 0x40, 0xff };
+    g_autoptr(GBytes) bytes = g_bytes_new_static (pixels, sizeof pixels);
+    g_autoptr(GdkTexture) texture = gdk_memory_texture_new (2, 2, GDK_MEMORY_R8G8B8A8, bytes, 8);
+
+    gdk_clipboard_set_text (clipboard, "two eggs");
+    g_assert_false (gtk_shortcut_action_activate (paste, 0, GTK_WIDGET (editor), NULL));
+    gdk_clipboard_set_texture (clipboard, texture);
+    g_assert_true (gtk_shortcut_action_activate (paste, 0, GTK_WIDGET (editor), NULL));
+    WAIT_FOR (n_attachments (store, fb_item_get_id (record)) == 2);
+    g_clear_pointer (&names, g_strfreev);
+    names = fb_attachment_strip_dup_names (strip);
+    g_assert_cmpuint (g_strv_length (names), ==, 2);
+    g_assert_true (g_str_has_prefix (names[0], "Pasted image ") ||
+                   g_str_has_prefix (names[1], "Pasted image "));
+  }
 
   gtk_window_close (GTK_WINDOW (window));
   WAIT_FOR (G_OBJECT (window)->ref_count == 1);
