@@ -947,6 +947,86 @@ test_merge_while_pulling (void)
   assert_converged (a, b, "merge-while-pulling");
 }
 
+typedef struct {
+  FbTestProxy  *proxy;
+  GCancellable *cancellable;  /* cancelled at the item-changed @cancel_at, nullable */
+  guint         cancel_at;
+  guint         n_changed;
+} PrefetchData;
+
+static void
+prefetch_item_changed_cb (FbStore      *store,
+                          FbItem       *item,
+                          PrefetchData *data)
+{
+  data->n_changed++;
+  if (data->cancellable != NULL && data->n_changed == data->cancel_at)
+    g_cancellable_cancel (data->cancellable);
+}
+
+/* A pull in batches of two whole and cancelled while the second batch is
+ * being applied and the next is asked for: what was committed stays, and
+ * the next run resumes from the checkpoint with each item once. */
+static void
+test_pull_prefetch (void)
+{
+  g_autoptr(Peer) a = peer_new ("pull-prefetch");
+  g_autoptr(FbTestProxy) proxy = NULL;
+  g_autoptr(Peer) b = NULL;
+  g_autoptr(Peer) c = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  PrefetchData data = { NULL, };
+  gulong handler;
+
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Note %u", i);
+
+      g_free (fb_test_peer_create_note (a, title, "x\n"));
+    }
+  s = peer_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
+  g_assert_no_error (error);
+  data.proxy = proxy;
+
+  /* Batches of two: the third is the last (nothing pending after it). */
+  b = peer_new_full (fb_test_proxy_get_url (proxy), "pull-prefetch", ADMIN, PASSWORD);
+  fb_sync_manager_set_tuning (b->manager, 0, 0, 0, 0, 2);
+  handler = g_signal_connect (b->store, "item-changed", G_CALLBACK (prefetch_item_changed_cb),
+                              &data);
+  s = peer_sync (b);
+  g_signal_handler_disconnect (b->store, handler);
+  g_assert_cmpuint (s->pulled, ==, 6);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (data.n_changed, ==, 6);
+  /* Cancelled while the second batch is being applied. */
+  c = peer_new_full (fb_test_proxy_get_url (proxy), "pull-prefetch", ADMIN, PASSWORD);
+  fb_sync_manager_set_tuning (c->manager, 0, 0, 0, 0, 2);
+  data = (PrefetchData) { proxy, cancellable, 3, 0 };
+  handler = g_signal_connect (c->store, "item-changed", G_CALLBACK (prefetch_item_changed_cb),
+                              &data);
+  fb_sync_manager_sync_async (c->manager, cancellable, fb_test_got_result_cb, &result);
+  WAIT_UNTIL (result != NULL, DEADLINE);
+  g_signal_handler_disconnect (c->store, handler);
+  s = fb_sync_manager_sync_finish (c->manager, result, &error);
+  g_assert_null (s);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  WAIT_UNTIL (fb_sync_manager_get_state (c->manager) == FB_SYNC_STATE_IDLE, DEADLINE);
+  g_assert_cmpuint (count_items (c), <, 6);
+
+  s = peer_sync (c);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (count_items (c), ==, 6);
+  g_assert_cmpuint (fb_store_get_pending_count (c->store), ==, 0);
+  assert_converged (a, c, "pull-prefetch");
+}
+
 /* Other programs' documents (another "type", design documents) are left
  * alone; keys Fieldbook does not know are kept, both ways. */
 static void
@@ -1649,6 +1729,7 @@ main (int   argc,
   g_test_add_func ("/sync/change-origins", test_change_origins);
   g_test_add_func ("/sync/item-rejected", test_item_rejected);
   g_test_add_func ("/sync/queued-and-cancelled", test_queued_and_cancelled_runs);
+  g_test_add_func ("/sync/pull-prefetch", test_pull_prefetch);
   g_test_add_func ("/sync/failure/server-stopped", test_server_stopped);
   g_test_add_func ("/sync/failure/wrong-password", test_wrong_password);
   g_test_add_func ("/sync/failure/lost-response", test_lost_response);
