@@ -43,6 +43,7 @@ check_bus_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GDBusConnection) bus = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
 
   bus = g_bus_get_finish (result, &error);
@@ -52,10 +53,11 @@ check_bus_cb (GObject      *source,
       return;
     }
 
-  /* The property only exists when the portal has a location backend. */
+  /* The property only exists when the portal has a location backend. The
+   * cancellable is read before: the task is handed on in the same call. */
   g_dbus_connection_call (bus, PORTAL_NAME, PORTAL_PATH, "org.freedesktop.DBus.Properties", "Get",
                           g_variant_new ("(ss)", LOCATION_IFACE, "version"), G_VARIANT_TYPE ("(v)"),
-                          G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, g_task_get_cancellable (task),
+                          G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, cancellable,
                           version_cb, g_steal_pointer (&task));
 }
 
