@@ -420,6 +420,19 @@ test_typed_records (Fixture       *fixture,
   GtkWidget *species, *count;
   const char *counts[] = { "a dozen", "12", "3" };
 
+  /* In the same flow, a field moved from the keyboard (Alt+Down): the
+   * records and their CSV follow the template's new order. */
+  {
+    GtkWidget *nesting_type = GTK_WIDGET (fb_template_window_get_type_row (window, 3));
+
+    adw_expander_row_set_expanded (fb_template_window_get_field_row (window, 3), TRUE);
+    WAIT_FOR (is_showing (nesting_type));
+    gtk_widget_grab_focus (nesting_type);
+    WAIT_FOR (gtk_widget_has_focus (nesting_type));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "template.move-focused-field", "b", TRUE));
+    g_assert_true (template_fields_are (fixture, "Species|Count|Seen on|Behaviour|Nesting"));
+  }
+
   gtk_window_close (GTK_WINDOW (window));
   WAIT_FOR (fb_window_get_template_window (fixture->window) == NULL);
   activate (fixture->window, "win.collection", "s", "records");
@@ -489,10 +502,10 @@ test_typed_records (Fixture       *fixture,
   template = fb_store_get_item (fixture->store, template_id, NULL);
   csv = fb_record_csv_export (fixture->store, template, NULL, NULL);
   g_assert_cmpstr (csv, ==,
-                   "Title,Species,Count,Seen on,Nesting,Behaviour\r\n"
-                   "Heron 1,Grey heron,a dozen,2026-12-01,no,calling\r\n"
-                   "Heron 2,Little egret,12,2026-12-01,no,calling\r\n"
-                   "Heron 3,Grey heron,3,2026-12-01,no,calling\r\n");
+                   "Title,Species,Count,Seen on,Behaviour,Nesting\r\n"
+                   "Heron 1,Grey heron,a dozen,2026-12-01,calling,no\r\n"
+                   "Heron 2,Little egret,12,2026-12-01,calling,no\r\n"
+                   "Heron 3,Grey heron,3,2026-12-01,calling,no\r\n");
 
   /* The window's export writes that file, and says how many. */
   {
