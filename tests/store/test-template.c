@@ -498,17 +498,28 @@ static void
 test_csv_libreoffice (Fixture       *f,
                       gconstpointer  data)
 {
-  const char *csv =
+  const char *lf =
     "\"count\",\"species\",\"TITLE\",\"Nesting\",\"Wingspan\",\"Seen on\",\"Behaviour\",\"Observer\"\n"
     "4,\"Grey heron\",\"North bank\",TRUE,\"1,9\",2026-11-30,\"feeding;flying\",\"Ana\"\n"
     ",,,,,,,\n"
     "\"many\",\"Osprey\",\"South bank\",FALSE,,30.11.2026,,\n";
+  g_autoptr(GString) built = g_string_new (lf);
+  const char *csv;
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GPtrArray) problems = NULL;
   g_autoptr(GError) error = NULL;
   FbRecordCsvImport result = { 0, };
   JsonObject *body;
   JsonObject *fields;
+
+  /* The same sheet saved on Windows ("windows"): a byte order mark and
+   * CRLF line ends. */
+  if (data != NULL)
+    {
+      g_string_replace (built, "\n", "\r\n", 0);
+      g_string_prepend (built, "\xEF\xBB\xBF");
+    }
+  csv = built->str;
 
   g_assert_true (fb_record_csv_import (f->store, f->template, csv, -1, &result, &error));
   g_assert_no_error (error);
@@ -686,6 +697,8 @@ main (int   argc,
   ADD ("/template/find-case-insensitive", test_find_template);
   ADD ("/template/csv-round-trip", test_csv_round_trip);
   ADD ("/template/csv-libreoffice", test_csv_libreoffice);
+  g_test_add ("/template/csv-libreoffice-windows", Fixture, "windows", fixture_setup, test_csv_libreoffice,
+              fixture_teardown);
   ADD ("/template/csv-chosen-columns", test_csv_chosen_columns);
   ADD ("/template/json-transfer", test_json_transfer);
   ADD ("/template/search-skips-templates", test_search_skips_templates);
