@@ -5,8 +5,9 @@
 
 #include "config.h"
 
-#include <gio/gio.h>
+#include <adwaita.h>
 
+#include "fb-field-row.h"
 #include "fb-location.h"
 
 /* A test-only peer that answers as org.freedesktop.portal.Location does:
@@ -271,16 +272,71 @@ test_refused (Fixture       *fixture,
   g_assert_cmpstr (fixture->error->message, ==, "The location was not shared");
 }
 
+static GtkWidget *
+find_locate_button (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), "find-location-symbolic") == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_locate_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A record's location field: its "Use My Location" button appears once the
+ * portal answers, and a click fills the field with what the portal shares. */
+static void
+test_field_button (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(JsonObject) definition = json_object_new ();
+  g_autoptr(JsonNode) value = NULL;
+  FbFieldRow *row;
+  GtkWidget *button;
+  JsonObject *location;
+
+  start_portal (fixture);
+  json_object_set_string_member (definition, "name", "Nest");
+  json_object_set_string_member (definition, "type", "location");
+  row = fb_field_row_new (definition, NULL, NULL, NULL);
+  button = find_locate_button (fb_field_row_get_widget (row));
+  g_assert_nonnull (button);
+  while (!gtk_widget_get_visible (button))
+    g_main_context_iteration (NULL, TRUE);
+
+  g_signal_emit_by_name (button, "clicked");
+  while (*gtk_editable_get_text (GTK_EDITABLE (fb_field_row_get_input (row))) == '\0')
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (fixture->started);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (fb_field_row_get_input (row))), ==,
+                   "52.516300, 13.377700");
+  value = fb_field_row_dup_value (row);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (value));
+  location = json_node_get_object (value);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (location, "latitude"), 52.5163, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (location, "longitude"), 13.3777, 1e-9);
+  fb_field_row_free (row);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_setenv ("LANGUAGE", "C", TRUE);
-  g_test_init (&argc, &argv, NULL);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
 
   g_test_add ("/location-portal/no-portal", Fixture, NULL, fixture_setup, test_no_portal, fixture_teardown);
   g_test_add ("/location-portal/shared", Fixture, NULL, fixture_setup, test_shared, fixture_teardown);
   g_test_add ("/location-portal/refused", Fixture, NULL, fixture_setup, test_refused, fixture_teardown);
+  g_test_add ("/location-portal/field-button", Fixture, NULL, fixture_setup, test_field_button,
+              fixture_teardown);
 
   return g_test_run ();
 }
