@@ -7,6 +7,40 @@
 
 #include "fb-search-highlight.h"
 
+/* The list's rows, the editors and the reading view mark matches alike. */
+#define MATCH_BACKGROUND "#f8e45c"
+#define MATCH_FOREGROUND "#241f31"
+
+typedef struct
+{
+  int start;
+  int end;
+} Match;
+
+/* The non-empty matches of @regex in @text, in order, as byte offsets. */
+static GArray *
+find_matches (GRegex     *regex,
+              const char *text)
+{
+  GArray *found = g_array_new (FALSE, FALSE, sizeof (Match));
+  g_autoptr(GMatchInfo) info = NULL;
+
+  if (regex == NULL || text == NULL)
+    return found;
+
+  g_regex_match (regex, text, 0, &info);
+  while (g_match_info_matches (info))
+    {
+      Match match;
+
+      if (g_match_info_fetch_pos (info, 0, &match.start, &match.end) && match.end > match.start)
+        g_array_append_val (found, match);
+      g_match_info_next (info, NULL);
+    }
+
+  return found;
+}
+
 static gboolean
 starts_with_word_character (const char *word)
 {
@@ -70,32 +104,24 @@ char *
 fb_search_highlight_markup (const char *text,
                             GRegex     *regex)
 {
-  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr(GArray) matches = NULL;
   GString *markup = g_string_new (NULL);
   int done = 0;
 
   if (text == NULL)
     return g_string_free (markup, FALSE);
 
-  if (regex != NULL && g_utf8_validate (text, -1, NULL))
+  matches = find_matches (g_utf8_validate (text, -1, NULL) ? regex : NULL, text);
+  for (guint i = 0; i < matches->len; i++)
     {
-      g_regex_match (regex, text, 0, &match);
-      while (g_match_info_matches (match))
-        {
-          int start, end;
+      Match *match = &g_array_index (matches, Match, i);
+      g_autofree char *before = g_markup_escape_text (text + done, match->start - done);
+      g_autofree char *found = g_markup_escape_text (text + match->start, match->end - match->start);
 
-          if (g_match_info_fetch_pos (match, 0, &start, &end) && end > start)
-            {
-              g_autofree char *before = g_markup_escape_text (text + done, start - done);
-              g_autofree char *found = g_markup_escape_text (text + start, end - start);
-
-              g_string_append (markup, before);
-              g_string_append_printf (markup, "<span bgcolor=\"#f8e45c\" fgcolor=\"#241f31\">%s</span>",
-                                      found);
-              done = end;
-            }
-          g_match_info_next (match, NULL);
-        }
+      g_string_append (markup, before);
+      g_string_append_printf (markup, "<span bgcolor=\"" MATCH_BACKGROUND "\" fgcolor=\""
+                              MATCH_FOREGROUND "\">%s</span>", found);
+      done = match->end;
     }
 
   {
@@ -116,14 +142,13 @@ highlight_buffer (GtkTextBuffer *buffer,
 {
   GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
   GtkTextTag *tag = gtk_text_tag_table_lookup (table, MATCH_TAG);
-  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr(GArray) matches = NULL;
   g_autofree char *text = NULL;
   GtkTextIter start, end;
-  guint n = 0;
 
   if (tag == NULL)
-    tag = gtk_text_buffer_create_tag (buffer, MATCH_TAG,
-                                      "background", "#f8e45c", "foreground", "#241f31", NULL);
+    tag = gtk_text_buffer_create_tag (buffer, MATCH_TAG, "background", MATCH_BACKGROUND,
+                                      "foreground", MATCH_FOREGROUND, NULL);
   /* Above every style the text has already. */
   gtk_text_tag_set_priority (tag, gtk_text_tag_table_get_size (table) - 1);
 
@@ -133,26 +158,20 @@ highlight_buffer (GtkTextBuffer *buffer,
     return 0;
 
   text = gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
-  g_regex_match (regex, text, 0, &match);
-  while (g_match_info_matches (match))
+  matches = find_matches (regex, text);
+  for (guint i = 0; i < matches->len; i++)
     {
-      int from, to;
+      Match *match = &g_array_index (matches, Match, i);
+      GtkTextIter match_start, match_end;
 
-      if (g_match_info_fetch_pos (match, 0, &from, &to) && to > from)
-        {
-          GtkTextIter match_start, match_end;
-
-          gtk_text_buffer_get_iter_at_offset (buffer, &match_start,
-                                              g_utf8_pointer_to_offset (text, text + from));
-          gtk_text_buffer_get_iter_at_offset (buffer, &match_end,
-                                              g_utf8_pointer_to_offset (text, text + to));
-          gtk_text_buffer_apply_tag (buffer, tag, &match_start, &match_end);
-          n++;
-        }
-      g_match_info_next (match, NULL);
+      gtk_text_buffer_get_iter_at_offset (buffer, &match_start,
+                                          g_utf8_pointer_to_offset (text, text + match->start));
+      gtk_text_buffer_get_iter_at_offset (buffer, &match_end,
+                                          g_utf8_pointer_to_offset (text, text + match->end));
+      gtk_text_buffer_apply_tag (buffer, tag, &match_start, &match_end);
     }
 
-  return n;
+  return matches->len;
 }
 
 static void
@@ -184,34 +203,25 @@ highlight_text (GtkText *text,
                 GRegex  *regex)
 {
   g_autoptr(PangoAttrList) attributes = pango_attr_list_new ();
-  g_autoptr(GMatchInfo) match = NULL;
-  const char *string = gtk_editable_get_text (GTK_EDITABLE (text));
-  guint n = 0;
+  g_autoptr(GArray) matches = find_matches (regex, gtk_editable_get_text (GTK_EDITABLE (text)));
+  PangoColor background, foreground;
 
-  if (regex != NULL && string != NULL)
+  pango_color_parse (&background, MATCH_BACKGROUND);
+  pango_color_parse (&foreground, MATCH_FOREGROUND);
+  for (guint i = 0; i < matches->len; i++)
     {
-      g_regex_match (regex, string, 0, &match);
-      while (g_match_info_matches (match))
-        {
-          int from, to;
+      Match *match = &g_array_index (matches, Match, i);
+      PangoAttribute *back = pango_attr_background_new (background.red, background.green, background.blue);
+      PangoAttribute *fore = pango_attr_foreground_new (foreground.red, foreground.green, foreground.blue);
 
-          if (g_match_info_fetch_pos (match, 0, &from, &to) && to > from)
-            {
-              PangoAttribute *background = pango_attr_background_new (0xf8f8, 0xe4e4, 0x5c5c);
-              PangoAttribute *foreground = pango_attr_foreground_new (0x2424, 0x1f1f, 0x3131);
-
-              background->start_index = foreground->start_index = from;
-              background->end_index = foreground->end_index = to;
-              pango_attr_list_insert (attributes, background);
-              pango_attr_list_insert (attributes, foreground);
-              n++;
-            }
-          g_match_info_next (match, NULL);
-        }
+      back->start_index = fore->start_index = match->start;
+      back->end_index = fore->end_index = match->end;
+      pango_attr_list_insert (attributes, back);
+      pango_attr_list_insert (attributes, fore);
     }
-  gtk_text_set_attributes (text, n > 0 ? attributes : NULL);
+  gtk_text_set_attributes (text, matches->len > 0 ? attributes : NULL);
 
-  return n;
+  return matches->len;
 }
 
 static void
