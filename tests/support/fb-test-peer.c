@@ -94,6 +94,91 @@ fb_test_peer_sync_full (FbTestPeer  *peer,
   return fb_sync_manager_sync_finish (peer->manager, result, error);
 }
 
+FbSyncStats *
+fb_test_peer_sync (FbTestPeer *peer)
+{
+  g_autoptr(GError) error = NULL;
+  FbSyncStats *stats = fb_test_peer_sync_full (peer, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (stats);
+  g_assert_null (fb_sync_manager_get_last_error (peer->manager));
+  return stats;
+}
+
+guint
+fb_test_peer_count_items (FbTestPeer *peer)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = fb_store_list_items (peer->store, NULL, &error);
+
+  g_assert_no_error (error);
+  return items->len;
+}
+
+void
+fb_test_peer_create_notes (FbTestPeer *peer,
+                           guint       n,
+                           const char *prefix)
+{
+  g_autoptr(GError) error = NULL;
+
+  fb_store_begin (peer->store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("%s %u", prefix, i);
+      g_autoptr(JsonObject) body = fb_note_body_new (title, "Some text\non two lines\n");
+      g_autoptr(FbItem) item = fb_store_create_item (peer->store, FB_COLLECTION_NOTES, body, &error);
+
+      g_assert_no_error (error);
+    }
+  fb_store_commit (peer->store, &error);
+  g_assert_no_error (error);
+}
+
+void
+fb_test_peer_assert_converged (FbTestPeer   *a,
+                               FbTestPeer   *b,
+                               FbTestServer *server,
+                               const char   *db)
+{
+  g_autoptr(GPtrArray) items_a = fb_store_list_items (a->store, NULL, NULL);
+  g_autoptr(GPtrArray) items_b = fb_store_list_items (b->store, NULL, NULL);
+  g_autoptr(JsonNode) info = NULL;
+  guint status = 0;
+
+  g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 0);
+  g_assert_cmpuint (fb_store_get_pending_count (b->store), ==, 0);
+  g_assert_cmpuint (fb_store_get_conflict_count (a->store), ==, 0);
+  g_assert_cmpuint (fb_store_get_conflict_count (b->store), ==, 0);
+  g_assert_cmpuint (items_a->len, ==, items_b->len);
+
+  for (guint i = 0; i < items_a->len; i++)
+    {
+      FbItem *item = items_a->pdata[i];
+      g_autoptr(FbItem) other = fb_test_peer_get_item (b, fb_item_get_id (item));
+      g_autoptr(JsonObject) doc = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (fb_item_get_deleted (other));
+      g_assert_cmpstr (fb_item_get_collection (item), ==, fb_item_get_collection (other));
+      g_assert_true (fb_body_equal (fb_item_get_body (item), fb_item_get_body (other)));
+      g_assert_cmpstr (fb_item_get_base_rev (item), ==, fb_item_get_base_rev (other));
+
+      doc = fb_test_server_get_doc (server, db, fb_item_get_id (item), &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (json_object_get_string_member (doc, "_rev"), ==, fb_item_get_base_rev (item));
+      g_assert_cmpstr (json_object_get_string_member (doc, "type"), ==, fb_item_get_collection (item));
+      g_assert_cmpstr (json_object_get_string_member (doc, "title"), ==, fb_item_get_title (item));
+    }
+
+  info = fb_test_server_request (server, "GET", db, NULL, &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (info), "doc_count"),
+                   ==, items_a->len);
+}
+
 char *
 fb_test_peer_create_note (FbTestPeer *peer,
                           const char *title,

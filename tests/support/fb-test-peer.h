@@ -7,6 +7,7 @@
 
 #include "fb-store.h"
 #include "fb-sync-manager.h"
+#include "fb-test-server.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +40,21 @@ void          fb_test_peer_free           (FbTestPeer  *peer);
 /* One explicit run (fb_sync_manager_sync_async), waited for. */
 FbSyncStats  *fb_test_peer_sync_full      (FbTestPeer  *peer,
                                            GError     **error);
+
+/* One explicit run that must succeed and leave no error on the manager. */
+FbSyncStats  *fb_test_peer_sync           (FbTestPeer  *peer);
+/* The live items the store lists. */
+guint         fb_test_peer_count_items    (FbTestPeer  *peer);
+/* @n notes titled "@prefix 0", "@prefix 1"… in one transaction. */
+void          fb_test_peer_create_notes   (FbTestPeer  *peer,
+                                           guint        n,
+                                           const char  *prefix);
+/* Both stores and @server's database @db hold the same live items with the
+ * same bodies and revisions, and nothing is pending or in conflict. */
+void          fb_test_peer_assert_converged (FbTestPeer   *a,
+                                             FbTestPeer   *b,
+                                             FbTestServer *server,
+                                             const char   *db);
 
 /* A new note; returns its id. */
 char         *fb_test_peer_create_note    (FbTestPeer  *peer,
