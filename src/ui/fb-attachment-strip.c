@@ -10,6 +10,7 @@
 #include "fb-attachment-open.h"
 #include "fb-attachment-rename.h"
 #include "fb-attachment-strip.h"
+#include "fb-attachment-view.h"
 #include "fb-attachments.h"
 #include "fb-sync-manager.h"
 #include "fb-ui-util.h"
@@ -526,43 +527,6 @@ paste_action (GtkWidget  *widget,
   fb_attachment_strip_paste (FB_ATTACHMENT_STRIP (widget));
 }
 
-/* ---- The larger view ---- */
-
-static void
-saved_as_cb (GtkNativeDialog *dialog,
-             int              response,
-             GFile           *source)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) target = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autoptr(GError) error = NULL;
-
-      if (target != NULL &&
-          !g_file_copy (source, target, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error))
-        g_warning ("Could not save the attachment: %s", error->message);
-    }
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-  g_object_unref (source);
-}
-
-static void
-save_as_clicked_cb (GtkButton *button,
-                    GtkWindow *viewer)
-{
-  GFile *source = g_object_get_data (G_OBJECT (viewer), "fb-attachment-file");
-  const char *name = g_object_get_data (G_OBJECT (viewer), "fb-attachment-name");
-  GtkFileChooserNative *dialog;
-
-  dialog = gtk_file_chooser_native_new (_("Save Attachment"), viewer, GTK_FILE_CHOOSER_ACTION_SAVE,
-                                        _("_Save"), NULL);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect (dialog, "response", G_CALLBACK (saved_as_cb), g_object_ref (source));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
 typedef struct
 {
   FbAttachmentStrip *strip;  /* weak */
@@ -633,13 +597,11 @@ start_fetch (FbAttachmentStrip *self,
 }
 
 static void
-open_with_clicked_cb (GtkButton         *button,
-                      FbAttachmentStrip *self)
+view_open_with_cb (FbAttachmentView  *viewer,
+                   FbAttachmentStrip *self)
 {
-  GtkRoot *viewer = gtk_widget_get_root (GTK_WIDGET (button));
-  const char *name = g_object_get_data (G_OBJECT (viewer), "fb-attachment-name");
-
-  gtk_widget_activate_action (GTK_WIDGET (self), "attachments.open-with", "s", name);
+  gtk_widget_activate_action (GTK_WIDGET (self), "attachments.open-with", "s",
+                              fb_attachment_view_get_name (viewer));
 }
 
 static void
@@ -698,80 +660,24 @@ open_action (GtkWidget  *widget,
   g_autoptr(FbAttachment) attachment = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *size = NULL;
   GtkRoot *root = gtk_widget_get_root (widget);
-  GtkWidget *viewer, *header, *title, *save, *content;
+  GtkWidget *viewer;
 
   if (self->store == NULL || self->id == NULL)
     return;
-  attachment = fb_store_get_attachment (self->store, self->id, name, &error);
-  if (attachment != NULL && attachment->sha256 != NULL)
-    file = fb_store_get_attachment_file (self->store, attachment->digest, &error);
-  if (attachment != NULL && attachment->sha256 == NULL && start_fetch (self, name))
+  file = fb_attachment_view_find_file (self->store, self->id, name, &attachment, &error);
+  if (file == NULL && attachment != NULL && attachment->sha256 == NULL && start_fetch (self, name))
     return;
   if (file == NULL)
     {
-      g_autofree char *message = NULL;
+      g_autofree char *message = fb_attachment_view_describe_failure (name, FB_ATTACHMENT_USE_SHOW, error);
 
-      if (error != NULL)
-        /* TRANSLATORS: %s is a file name, then the reason */
-        message = g_strdup_printf (_("“%s” cannot be shown: %s"), name, error->message);
-      else
-        /* TRANSLATORS: %s is a file name */
-        message = g_strdup_printf (_("“%s” is on the server and not on this device yet: a sync on a network that is not metered brings it"),
-                                   name);
       show_error (self, message);
       return;
     }
 
-  if (attachment->content_type != NULL && g_str_has_prefix (attachment->content_type, "image/"))
-    texture = gdk_texture_new_from_file (file, NULL);
-  if (texture != NULL)
-    {
-      content = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
-      gtk_picture_set_can_shrink (GTK_PICTURE (content), TRUE);
-    }
-  else
-    {
-      g_autoptr(GIcon) icon = g_content_type_get_symbolic_icon (attachment->content_type != NULL
-                                                                ? attachment->content_type
-                                                                : "application/octet-stream");
-
-      content = gtk_image_new_from_gicon (icon);
-      gtk_image_set_pixel_size (GTK_IMAGE (content), 128);
-      gtk_widget_add_css_class (content, "dim-label");
-    }
-  gtk_widget_set_vexpand (content, TRUE);
-
-  viewer = adw_window_new ();
-  gtk_widget_add_css_class (viewer, "fb-attachment-viewer");
-  gtk_window_set_default_size (GTK_WINDOW (viewer), 720, 560);
-  if (GTK_IS_WINDOW (root))
-    gtk_window_set_transient_for (GTK_WINDOW (viewer), GTK_WINDOW (root));
-  gtk_window_set_modal (GTK_WINDOW (viewer), TRUE);
-  gtk_window_set_title (GTK_WINDOW (viewer), name);
-  g_object_set_data_full (G_OBJECT (viewer), "fb-attachment-file", g_object_ref (file), g_object_unref);
-  g_object_set_data_full (G_OBJECT (viewer), "fb-attachment-name", g_strdup (name), g_free);
-
-  size = g_format_size (attachment->length);
-  title = adw_window_title_new (name, size);
-  header = adw_header_bar_new ();
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
-  save = gtk_button_new_with_mnemonic (_("_Save As…"));
-  g_signal_connect (save, "clicked", G_CALLBACK (save_as_clicked_cb), viewer);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), save);
-  save = gtk_button_new_with_mnemonic (_("_Open With…"));
-  g_signal_connect_object (save, "clicked", G_CALLBACK (open_with_clicked_cb), self, 0);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), save);
-
-  {
-    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-
-    gtk_box_append (GTK_BOX (box), header);
-    gtk_box_append (GTK_BOX (box), content);
-    adw_window_set_content (ADW_WINDOW (viewer), box);
-  }
+  viewer = fb_attachment_view_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, attachment, file);
+  g_signal_connect_object (viewer, "open-with", G_CALLBACK (view_open_with_cb), self, 0);
   g_clear_weak_pointer (&self->viewer);
   g_set_weak_pointer (&self->viewer, viewer);
   gtk_window_present (GTK_WINDOW (viewer));
@@ -786,7 +692,6 @@ open_with_action (GtkWidget  *widget,
 {
   FbAttachmentStrip *self = FB_ATTACHMENT_STRIP (widget);
   const char *name = g_variant_get_string (parameter, NULL);
-  g_autoptr(FbAttachment) attachment = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
   GtkWindow *parent = self->viewer != NULL ? GTK_WINDOW (self->viewer) : NULL;
@@ -795,20 +700,11 @@ open_with_action (GtkWidget  *widget,
     return;
   if (parent == NULL && GTK_IS_WINDOW (gtk_widget_get_root (widget)))
     parent = GTK_WINDOW (gtk_widget_get_root (widget));
-  attachment = fb_store_get_attachment (self->store, self->id, name, &error);
-  if (attachment != NULL && attachment->sha256 != NULL)
-    file = fb_store_get_attachment_file (self->store, attachment->digest, &error);
+  file = fb_attachment_view_find_file (self->store, self->id, name, NULL, &error);
   if (file == NULL || !fb_attachment_open_with (parent, file, name, &error))
     {
-      g_autofree char *message = NULL;
+      g_autofree char *message = fb_attachment_view_describe_failure (name, FB_ATTACHMENT_USE_OPEN, error);
 
-      if (error != NULL)
-        /* TRANSLATORS: %s is a file name, then the reason */
-        message = g_strdup_printf (_("“%s” could not be opened: %s"), name, error->message);
-      else
-        /* TRANSLATORS: %s is a file name */
-        message = g_strdup_printf (_("“%s” is on the server and not on this device yet: a sync on a network that is not metered brings it"),
-                                   name);
       show_error (self, message);
     }
 }
