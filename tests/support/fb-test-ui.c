@@ -5,7 +5,9 @@
 
 #include "config.h"
 
+#include "fb-test-dir.h"
 #include "fb-test-ui.h"
+#include "fb-test-wait.h"
 
 GtkWidget *
 fb_test_find_label (GtkWidget  *root,
@@ -74,4 +76,45 @@ fb_test_find_toplevel (GType type)
         return window;
     }
   return NULL;
+}
+
+void
+fb_test_note_window_setup (FbTestNoteWindow *fixture,
+                           const char       *title,
+                           const char       *text)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(JsonObject) body = fb_note_body_new (title, text);
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = fb_test_make_tmp_dir ();
+  path = g_build_filename (fixture->dir, "fieldbook.db", NULL);
+  fixture->store = fb_store_new (path, &error);
+  g_assert_no_error (error);
+  item = fb_store_create_item (fixture->store, FB_COLLECTION_NOTES, body, &error);
+  g_assert_no_error (error);
+  fixture->id = g_strdup (fb_item_get_id (item));
+
+  fixture->window = g_object_ref_sink (fb_window_new (NULL, fixture->store));
+  fb_window_set_save_delay (fixture->window, 0);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  fixture->editor = fb_test_template_child (fixture->window, FB_TYPE_WINDOW, "note_editor");
+  fixture->buffer = fb_note_editor_get_buffer (fixture->editor);
+  fixture->strip = fb_note_editor_get_attachment_strip (fixture->editor);
+  WAIT_UNTIL (fb_window_get_current_item (fixture->window) != NULL &&
+              gtk_widget_get_mapped (GTK_WIDGET (fixture->editor)), 10000);
+}
+
+void
+fb_test_note_window_teardown (FbTestNoteWindow *fixture)
+{
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  WAIT_UNTIL (G_OBJECT (fixture->window)->ref_count == 1, 10000);
+  g_assert_finalize_object (g_steal_pointer (&fixture->window));
+  WAIT_UNTIL (G_OBJECT (fixture->store)->ref_count == 1, 10000);
+  g_assert_finalize_object (g_steal_pointer (&fixture->store));
+  fb_test_remove_tree (fixture->dir);
+  g_clear_pointer (&fixture->dir, g_free);
+  g_clear_pointer (&fixture->id, g_free);
 }

@@ -5,6 +5,11 @@
 
 #include <gtk/gtk.h>
 
+#include "fb-attachment-strip.h"
+#include "fb-note-editor.h"
+#include "fb-store.h"
+#include "fb-window.h"
+
 G_BEGIN_DECLS
 
 /* The first GtkLabel below @root (not @root itself) whose label is @text. */
@@ -23,6 +28,28 @@ gpointer   fb_test_template_child   (gpointer    widget,
 
 /* The first visible toplevel window that is a @type, or NULL. */
 gpointer   fb_test_find_toplevel    (GType       type);
+
+/* A window over a new store (in a temporary folder) holding one note,
+ * open in the note editor; edits are saved at once. */
+typedef struct
+{
+  char              *dir;
+  FbStore           *store;
+  FbWindow          *window;
+  FbNoteEditor      *editor;
+  GtkTextBuffer     *buffer;  /* the editor's text */
+  FbAttachmentStrip *strip;   /* the editor's attachments */
+  char              *id;      /* the note's */
+} FbTestNoteWindow;
+
+/* Makes the note (@title, @text), presents the window and waits until
+ * the note shows in the editor. */
+void       fb_test_note_window_setup    (FbTestNoteWindow *fixture,
+                                         const char       *title,
+                                         const char       *text);
+/* Closes the window, asserts that window and store are finalized (no
+ * leaked references), removes the folder. */
+void       fb_test_note_window_teardown (FbTestNoteWindow *fixture);
 
 /* The accessible label equals @expected (GTK's test AT context). */
 #define assert_accessible_label(widget, expected)                             \

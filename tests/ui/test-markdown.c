@@ -13,19 +13,13 @@
 #include "fb-note-editor.h"
 #include "fb-store.h"
 #include "fb-test-dir.h"
+#include "fb-test-ui.h"
 #include "fb-test-wait.h"
 #include "fb-window.h"
 
 #define WAIT_FOR(cond) WAIT_UNTIL (cond, 10000)
 
-typedef struct
-{
-  char          *dir;
-  FbStore       *store;
-  FbWindow      *window;
-  FbNoteEditor  *editor;
-  GtkTextBuffer *buffer;
-} Fixture;
+typedef FbTestNoteWindow Fixture;
 
 static char *
 text_of (GtkTextBuffer *buffer)
@@ -71,39 +65,14 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autofree char *path = NULL;
-  g_autoptr(JsonObject) body = fb_note_body_new ("Shopping", data != NULL ? data : "");
-  g_autoptr(FbItem) item = NULL;
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = fb_test_make_tmp_dir ();
-  path = g_build_filename (fixture->dir, "fieldbook.db", NULL);
-  fixture->store = fb_store_new (path, &error);
-  g_assert_no_error (error);
-  item = fb_store_create_item (fixture->store, FB_COLLECTION_NOTES, body, &error);
-  g_assert_no_error (error);
-
-  fixture->window = g_object_ref_sink (fb_window_new (NULL, fixture->store));
-  fb_window_set_save_delay (fixture->window, 0);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  fixture->editor = FB_NOTE_EDITOR (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
-                                                                   FB_TYPE_WINDOW, "note_editor"));
-  fixture->buffer = fb_note_editor_get_buffer (fixture->editor);
-  WAIT_FOR (fb_window_get_current_item (fixture->window) != NULL &&
-            gtk_widget_get_mapped (GTK_WIDGET (fixture->editor)));
+  fb_test_note_window_setup (fixture, "Shopping", data != NULL ? data : "");
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  gtk_window_close (GTK_WINDOW (fixture->window));
-  WAIT_FOR (G_OBJECT (fixture->window)->ref_count == 1);
-  g_assert_finalize_object (g_steal_pointer (&fixture->window));
-  WAIT_FOR (G_OBJECT (fixture->store)->ref_count == 1);
-  g_assert_finalize_object (g_steal_pointer (&fixture->store));
-  fb_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
+  fb_test_note_window_teardown (fixture);
 }
 
 /* What the store holds for the note, once the window has saved. */
