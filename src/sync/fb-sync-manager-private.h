@@ -9,10 +9,12 @@
 
 G_BEGIN_DECLS
 
-/* FbSyncManager is one class over two files: fb-sync-manager.c (the
- * object, its properties and signals, scheduling runs, backoff, local
- * edits) and fb-sync-manager-watch.c (the live feed, the network, the
- * reachability probe). */
+/* FbSyncManager is one class over several files: fb-sync-manager.c (the
+ * object, its properties and signals, scheduling runs, local edits),
+ * fb-sync-manager-retry.c (a run's outcome: backoff, last error, last
+ * synced), fb-sync-manager-watch.c (the live feed, the network, the
+ * reachability probe), fb-sync-manager-keys.c and
+ * fb-sync-manager-attachments.c (their public calls). */
 struct _FbSyncManager
 {
   GObject          parent_instance;
@@ -58,6 +60,20 @@ struct _FbSyncManager
   guint            pull_batch;
 };
 
+typedef enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_NETWORK_MONITOR,
+  PROP_ONLINE,
+  PROP_STATE,
+  PROP_PENDING_COUNT,
+  PROP_CONFLICT_COUNT,
+  PROP_LAST_SYNCED,
+  PROP_LAST_ERROR,
+  PROP_NEXT_RETRY,
+  N_PROPS
+} FbSyncManagerProp;
+
 static inline gboolean
 _fb_sync_is_cancelled_error (const GError *error)
 {
@@ -72,14 +88,19 @@ _fb_sync_error_is_unreachable (const GError *error)
 }
 
 /* fb-sync-manager.c */
+void     _fb_sync_manager_notify                 (FbSyncManager     *self,
+                                                  FbSyncManagerProp  prop);
 gboolean _fb_sync_manager_can_sync_automatically (FbSyncManager *self);
 void     _fb_sync_manager_update_state           (FbSyncManager *self);
 /* Automatic triggers: a run now, or right after the current one. */
 void     _fb_sync_manager_request_run            (FbSyncManager *self);
+void     _fb_sync_manager_stop_activity          (FbSyncManager *self);
+
+/* fb-sync-manager-retry.c */
+/* After a run: records success or failure, schedules the retry. */
 void     _fb_sync_manager_handle_outcome         (FbSyncManager *self,
                                                   const GError  *error);
 void     _fb_sync_manager_clear_retry            (FbSyncManager *self);
-void     _fb_sync_manager_stop_activity          (FbSyncManager *self);
 void     _fb_sync_manager_set_last_error         (FbSyncManager *self,
                                                   const GError  *error);
 
