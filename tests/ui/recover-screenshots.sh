@@ -3,16 +3,6 @@
 # view (data/screenshots/trash.png, history.png).
 #
 #   tests/ui/recover-screenshots.sh BUILD-DIR [OUT-DIR]
-set -eu
-src=$(cd "$(dirname "$0")/../.." && pwd)
-build=$(cd "$1" && pwd)
-out=$(mkdir -p "${2:-$src/data/screenshots}" && cd "${2:-$src/data/screenshots}" && pwd)
-info=$(mktemp "${TMPDIR:-/tmp}/fb-broadway-info.XXXXXX")
-trap 'rm -f "$info"' EXIT
-rm -f "$info"
+. "$(dirname "$0")/screenshots-common.sh"
 
-ninja -C "$build" tests/ui/recover-screenshots >/dev/null
-FB_BROADWAY_INFO="$info" \
-GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$build/data" \
-  "$src/tests/ui/broadway-run.sh" \
-  "$build/tests/ui/recover-screenshots" "$out" "$src/build-aux/screenshot.mjs"
+run_screenshots tests/ui/recover-screenshots
