@@ -448,6 +448,102 @@ test_fetch_when_opened (void)
   assert_bytes_equal (got, large);
 }
 
+/* The names the server keeps the attachments of @id under, joined. */
+static char *
+server_names (const char *db,
+              const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = fb_test_server_get_doc (server, db, id, &error);
+  g_autoptr(GString) out = g_string_new (NULL);
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *entry;
+
+  g_assert_no_error (error);
+  json_object_iter_init_ordered (&iter, fb_body_get_object (doc, "_attachments"));
+  while (json_object_iter_next_ordered (&iter, &name, &entry))
+    g_string_append_printf (out, "%s;", name);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Renaming on an encrypted database: after a sync a device that had the
+ * file and one that had nothing both get it under the new name with the
+ * same bytes, the old name gone and the note's reference renamed; the
+ * server keeps one sealed blob under a keyed name that says nothing of
+ * either name. */
+static void
+test_rename (void)
+{
+  const char *db = "encrypted-attachments-rename";
+  const char *words[] = { SECRET, "heron", "weir", "image/", NULL };
+  g_autoptr(Device) a = device_new (db, PASSPHRASE);
+  g_autoptr(Device) b = device_new (db, PASSPHRASE);
+  g_autoptr(Device) c = NULL;
+  g_autoptr(GBytes) photo = photo_bytes (100 * 1024);
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(FbAttachment) gone = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *names_before = NULL;
+  g_autofree char *names_after = NULL;
+  Device *devices[2];
+
+  id = fb_test_peer_create_note (a->peer, "Heron", "![The heron](attachment:heron.jpg)\n");
+  attach (a, id, "heron.jpg", photo);
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = device_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  got = local_bytes (b, id, "heron.jpg");
+  assert_bytes_equal (got, photo);
+  g_clear_pointer (&got, g_bytes_unref);
+  names_before = server_names (db, id);
+
+  g_assert_true (fb_store_rename_attachment (a->peer->store, id, "heron.jpg", "heron at the weir.jpg", &error));
+  g_assert_no_error (error);
+  s = device_sync (a);
+  g_assert_cmpuint (s->pushed, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (fb_store_get_pending_count (a->peer->store), ==, 0);
+
+  /* One sealed blob, under another keyed name: it is bound to the name. */
+  g_assert_cmpuint (assert_server_sees_none_of (db, id, words), ==, 1);
+  names_after = server_names (db, id);
+  g_assert_cmpstr (names_after, !=, names_before);
+
+  c = device_new (db, PASSPHRASE);
+  s = device_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = device_sync (c);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  devices[0] = b;
+  devices[1] = c;
+  for (guint i = 0; i < G_N_ELEMENTS (devices); i++)
+    {
+      g_autoptr(GPtrArray) listed = fb_store_list_attachments (devices[i]->peer->store, id, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (listed->len, ==, 1);
+      g_assert_cmpstr (((FbAttachment *) listed->pdata[0])->name, ==, "heron at the weir.jpg");
+      got = local_bytes (devices[i], id, "heron at the weir.jpg");
+      assert_bytes_equal (got, photo);
+      g_clear_pointer (&got, g_bytes_unref);
+      gone = fb_store_get_attachment (devices[i]->peer->store, id, "heron.jpg", &error);
+      g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND);
+      g_assert_null (gone);
+      g_clear_error (&error);
+      item = fb_test_peer_get_item (devices[i]->peer, id);
+      g_assert_cmpstr (fb_body_get_string (fb_item_get_body (item), "text"), ==,
+                       "![The heron](attachment:heron%20at%20the%20weir.jpg)\n");
+      g_clear_object (&item);
+      g_assert_cmpuint (devices[i]->rejected->len, ==, 0);
+    }
+  g_assert_cmpuint (a->rejected->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -465,6 +561,7 @@ main (int   argc,
   g_test_add_func ("/encryption-attachments/turn-on", test_turn_on);
   g_test_add_func ("/encryption-attachments/swapped-data-refused", test_swapped_data_refused);
   g_test_add_func ("/encryption-attachments/fetch-when-opened", test_fetch_when_opened);
+  g_test_add_func ("/encryption-attachments/rename", test_rename);
 
   status = g_test_run ();
 
