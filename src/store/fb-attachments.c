@@ -764,46 +764,6 @@ fb_store_add_attachment_data (FbStore       *self,
 
 /* ---- The export file ---- */
 
-JsonObject *
-fb_store_dup_inline_attachments (FbStore     *self,
-                                 JsonObject  *attachments,
-                                 GError     **error)
-{
-  g_autoptr(JsonObject) out = json_object_new ();
-  g_autoptr(GPtrArray) list = NULL;
-  g_autoptr(JsonObject) body = json_object_new ();
-
-  json_object_set_object_member (body, FB_BODY_ATTACHMENTS, json_object_ref (attachments));
-  list = fb_body_list_attachments (body);
-  for (guint i = 0; i < list->len; i++)
-    {
-      FbAttachment *attachment = list->pdata[i];
-      g_autoptr(GFile) file = NULL;
-      g_autoptr(GBytes) bytes = NULL;
-      g_autofree char *base64 = NULL;
-      g_autoptr(GError) missing = NULL;
-      JsonObject *entry;
-
-      file = fb_store_get_attachment_file (self, attachment->digest, &missing);
-      if (file == NULL)
-        {
-          json_object_set_member (out, attachment->name,
-                                  json_node_copy (json_object_get_member (attachments, attachment->name)));
-          continue;
-        }
-      bytes = g_file_load_bytes (file, NULL, NULL, error);
-      if (bytes == NULL)
-        return NULL;
-      base64 = g_base64_encode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-      entry = json_object_new ();
-      json_object_set_string_member (entry, "content_type", attachment->content_type);
-      json_object_set_string_member (entry, "data", base64);
-      json_object_set_object_member (out, attachment->name, entry);
-    }
-
-  return g_steal_pointer (&out);
-}
-
 gboolean
 fb_store_import_attachments (FbStore     *self,
                              const char  *id,

@@ -148,12 +148,6 @@ gboolean      fb_store_add_attachment_data      (FbStore      *self,
                                                  GCancellable *cancellable,
                                                  GError      **error);
 
-/* The export file's form of a body's @attachments: CouchDB's inline form,
- * {name: {"content_type", "data": base64}}; one whose file is not here
- * (not downloaded) stays a stub with its digest. */
-JsonObject   *fb_store_dup_inline_attachments   (FbStore      *self,
-                                                 JsonObject   *attachments,
-                                                 GError      **error);
 /* Import: each of @attachments with "data" is attached to item @id (as
  * fb_store_add_attachment () does: the same bytes again change nothing);
  * one without data is put back if its file is here. */

@@ -34,6 +34,27 @@ gboolean      fb_json_reader_read_value (FbJsonReader  *self,
                                          GString       *out,
                                          GCancellable  *cancellable,
                                          GError       **error);
+/* Attachment data, set aside: while a value is read, the string of every
+ * "data" member of an entry of its "_attachments" object (CouchDB's inline
+ * form, {"_attachments": {NAME: {"data": "…"}}}) is not put into the text.
+ * Its characters, as they stand in the file (JSON escapes included), go to
+ * @func in pieces instead, and the text holds
+ * FB_JSON_READER_SET_ASIDE_PREFIX followed by the string's number, counted
+ * from 0 in each value; @func's last call for a string has @last TRUE.
+ * Memory stays small however large the data. */
+#define FB_JSON_READER_SET_ASIDE_PREFIX "fb-set-aside:"
+
+typedef gboolean (*FbJsonReaderSetAsideFunc) (guint         index,
+                                              const char   *chars,
+                                              gsize         len,
+                                              gboolean      last,
+                                              gpointer      user_data,
+                                              GError      **error);
+
+void          fb_json_reader_set_aside_attachment_data (FbJsonReader             *self,
+                                                        FbJsonReaderSetAsideFunc  func,
+                                                        gpointer                  user_data);
+
 /* Fails unless only white space is left. */
 gboolean      fb_json_reader_expect_end (FbJsonReader  *self,
                                          GCancellable  *cancellable,

@@ -11,6 +11,7 @@
 #include "fb-attachments.h"
 #include "fb-json-reader.h"
 #include "fb-store-private.h"
+#include "fb-transfer-attachments.h"
 #include "fb-transfer.h"
 
 /* Owns the export file: which keys of an item it holds, the JSON text it
@@ -25,10 +26,12 @@ G_DEFINE_QUARK (fb-transfer-error-quark, fb_transfer_error)
 
 /* ---- Writing ---- */
 
+/* The item as the file holds it; the files of its attachments' data are
+ * added to @files (see fb-transfer-attachments.c). */
 static JsonNode *
-item_to_node (FbStore  *store,
-              FbItem   *item,
-              GError  **error)
+item_to_node (FbStore   *store,
+              FbItem    *item,
+              GPtrArray *files)
 {
   JsonObject *doc = json_object_new ();
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
@@ -46,16 +49,10 @@ item_to_node (FbStore  *store,
       /* Attachments go with their data, in CouchDB's inline form. */
       if (strcmp (name, FB_BODY_ATTACHMENTS) == 0 && JSON_NODE_HOLDS_OBJECT (value))
         {
-          JsonObject *inlined = fb_store_dup_inline_attachments (store, json_node_get_object (value),
-                                                                 error);
-
-          if (inlined == NULL)
-            {
-              json_object_unref (doc);
-              json_node_unref (node);
-              return NULL;
-            }
-          json_object_set_object_member (doc, name, inlined);
+          json_object_set_object_member (doc, name,
+                                         _fb_transfer_inline_attachments (store,
+                                                                          json_node_get_object (value),
+                                                                          files));
           continue;
         }
       json_object_set_member (doc, name, json_node_copy (value));
@@ -69,19 +66,17 @@ item_to_node (FbStore  *store,
 /* Appends @item as an element of the "items" array, indented as
  * json-glib's generator indents the whole file: a line break inside a
  * string is written as \n, so every line of the item's text is one line. */
-static gboolean
+static void
 append_item (GString        *out,
              JsonGenerator  *generator,
              FbStore        *store,
              FbItem         *item,
-             GError        **error)
+             GPtrArray      *files)
 {
-  g_autoptr(JsonNode) node = item_to_node (store, item, error);
+  g_autoptr(JsonNode) node = item_to_node (store, item, files);
   g_autofree char *text = NULL;
   const char *line;
 
-  if (node == NULL)
-    return FALSE;
   json_generator_set_root (generator, node);
   text = json_generator_to_data (generator, NULL);
 
@@ -94,7 +89,6 @@ append_item (GString        *out,
       g_string_append_len (out, line, end != NULL ? end - line + 1 : (gssize) strlen (line));
       line = end != NULL ? end + 1 : NULL;
     }
-  return TRUE;
 }
 
 typedef struct
@@ -116,13 +110,13 @@ write_item_cb (FbItem   *item,
                GError  **error)
 {
   Writer *writer = user_data;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
 
   g_string_truncate (writer->chunk, 0);
   g_string_append (writer->chunk, writer->done == 0 ? "\n" : ",\n");
-  if (!append_item (writer->chunk, writer->generator, writer->store, item, error))
-    return FALSE;
-  if (!g_output_stream_write_all (writer->out, writer->chunk->str, writer->chunk->len, NULL,
-                                  writer->cancellable, error))
+  append_item (writer->chunk, writer->generator, writer->store, item, files);
+  if (!_fb_transfer_write_text (writer->out, writer->chunk->str, files, writer->cancellable,
+                                error))
     return FALSE;
 
   writer->done++;
@@ -214,10 +208,12 @@ check_version (JsonNode  *version,
 /* Element @index (from 0) of "items" into the store, inside the import's
  * transaction. */
 static gboolean
-import_element (FbStore   *store,
-                JsonNode  *node,
-                guint      index,
-                GError   **error)
+import_element (FbStore             *store,
+                JsonNode            *node,
+                guint                index,
+                FbTransferSetAside  *set_aside,
+                GCancellable        *cancellable,
+                GError             **error)
 {
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(FbItem) existing = NULL;
@@ -269,7 +265,8 @@ import_element (FbStore   *store,
         return FALSE;
     }
 
-  return attachments == NULL || fb_store_import_attachments (store, id, attachments, error);
+  return attachments == NULL ||
+         _fb_transfer_import_attachments (store, id, attachments, set_aside, cancellable, error);
 
 wrong_item:
   g_set_error (error, FB_TRANSFER_ERROR, FB_TRANSFER_ERROR_BAD_ITEM,
@@ -288,6 +285,7 @@ typedef struct
   FbJsonReader           *reader;
   JsonParser             *parser;
   GString                *text;
+  FbTransferSetAside     *set_aside;   /* the attachment data of the item being read */
   GCancellable           *cancellable;
   FbTransferProgressFunc  progress;
   gpointer                user_data;
@@ -328,6 +326,7 @@ read_node (Reader  *reader,
   GError *local_error = NULL;
 
   g_string_truncate (reader->text, 0);
+  _fb_transfer_set_aside_clear (reader->set_aside);
   if (!fb_json_reader_read_value (reader->reader, reader->text, reader->cancellable,
                                   &local_error))
     {
@@ -411,7 +410,9 @@ read_items (Reader  *reader,
     {
       JsonNode *node = read_node (reader, error);
 
-      if (node == NULL || !import_element (reader->store, node, reader->done, error))
+      if (node == NULL ||
+          !import_element (reader->store, node, reader->done, reader->set_aside,
+                           reader->cancellable, error))
         return FALSE;
       reader->done++;
       if (reader->done % INDEX_BATCH == 0 &&
@@ -529,6 +530,7 @@ fb_transfer_import (FbStore                 *store,
   g_autoptr(FbJsonReader) json_reader = NULL;
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GString) text = NULL;
+  g_autoptr(FbTransferSetAside) set_aside = _fb_transfer_set_aside_new ();
   Reader reader = { 0, };
 
   g_return_val_if_fail (FB_IS_STORE (store), FALSE);
@@ -536,12 +538,14 @@ fb_transfer_import (FbStore                 *store,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   json_reader = fb_json_reader_new (in);
+  fb_json_reader_set_aside_attachment_data (json_reader, _fb_transfer_set_aside_cb, set_aside);
   parser = json_parser_new_immutable ();
   text = g_string_new (NULL);
   reader.store = store;
   reader.reader = json_reader;
   reader.parser = parser;
   reader.text = text;
+  reader.set_aside = set_aside;
   reader.cancellable = cancellable;
   reader.progress = progress;
   reader.user_data = user_data;
