@@ -16,11 +16,10 @@
 #include "fb-item-body.h"
 #include "fb-sync-run-private.h"
 
-/* Owns what the push sends for an item's "_attachments" (a stub for each
+/* Owns what the push sends for an item's "_attachments": a stub for each
  * attachment the server has, the data of each new one inline in
- * _bulk_docs, through attachment_bytes_out ()) and, after the pull,
- * downloading the files this device does not have yet (one by one with
- * _fb_couch_client_fetch_attachment_async (), fb-couch-attachments.c). */
+ * _bulk_docs, through attachment_bytes_out (). Downloading after the pull
+ * is in fb-sync-attachments-download.c. */
 
 /* ---- The one place attachment bytes go out ---- */
 
@@ -271,116 +270,4 @@ _fb_sync_attachments_document_json (FbSyncRun   *run,
       *base_to_record = base;
     }
   return fb_body_to_string (doc);
-}
-
-/* ---- Download after the pull ---- */
-
-typedef struct
-{
-  FbSyncRun *run;
-  GPtrArray *missing;  /* FbAttachment with item_id */
-  guint      next;
-} Download;
-
-static void
-download_free (Download *download)
-{
-  g_clear_object (&download->run);
-  g_clear_pointer (&download->missing, g_ptr_array_unref);
-  g_free (download);
-}
-
-static void download_next (Download *download);
-
-static void
-download_fetched_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  Download *download = user_data;
-  FbSyncRun *run = download->run;
-  FbAttachment *attachment = download->missing->pdata[download->next - 1];
-  g_autoptr(GError) error = NULL;
-  gboolean fetched;
-
-  fetched = _fb_couch_client_fetch_attachment_finish (FB_COUCH_CLIENT (object), result, &error);
-  if (run->finished)
-    {
-      download_free (download);
-      return;
-    }
-  if (_fb_sync_run_check_cancelled (run, !fetched, &error))
-    fetched = FALSE;
-
-  if (!fetched && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      _fb_sync_run_fail (run, g_steal_pointer (&error));
-      download_free (download);
-      return;
-    }
-  if (!fetched && g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_NOT_FOUND))
-    {
-      /* The next pull tells what became of it. */
-      g_debug ("%s", error->message);
-    }
-  else if (!fetched && (error->domain != FB_SYNC_ERROR ||
-                        error->code == FB_SYNC_ERROR_UNDECRYPTABLE))
-    {
-      /* Damaged on the way, sealed data that does not open, a full disk:
-       * the item keeps its stub and the next run tries again; the person
-       * hears why. */
-      _fb_sync_run_item_rejected (run, attachment->item_id, error->message);
-    }
-  else if (!fetched)
-    {
-      _fb_sync_run_fail (run, g_steal_pointer (&error));
-      download_free (download);
-      return;
-    }
-
-  download_next (download);
-}
-
-static void
-download_next (Download *download)
-{
-  FbSyncRun *run = download->run;
-  FbAttachment *attachment;
-
-  if (download->next >= download->missing->len)
-    {
-      download_free (download);
-      _fb_sync_run_succeed (run);
-      return;
-    }
-
-  attachment = download->missing->pdata[download->next++];
-  if (run->metered && attachment->length > FB_SYNC_EAGER_ATTACHMENT_BYTES)
-    {
-      g_debug ("%s/%s waits for a network that is not metered", attachment->item_id, attachment->name);
-      download_next (download);
-      return;
-    }
-  _fb_couch_client_fetch_attachment_async (run->client, run->store, attachment, run->cancellable,
-                                           download_fetched_cb, download);
-}
-
-void
-_fb_sync_run_download_attachments (FbSyncRun *run)
-{
-  g_autoptr(GError) error = NULL;
-  Download *download;
-  GPtrArray *missing;
-
-  missing = fb_store_list_missing_attachments (run->store, &error);
-  if (missing == NULL)
-    {
-      _fb_sync_run_fail (run, g_error_new_literal (FB_SYNC_ERROR, FB_SYNC_ERROR_STORE, error->message));
-      return;
-    }
-
-  download = g_new0 (Download, 1);
-  download->run = g_object_ref (run);
-  download->missing = missing;
-  download_next (download);
 }

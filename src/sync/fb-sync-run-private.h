@@ -106,6 +106,8 @@ char    *_fb_sync_attachments_document_json (FbSyncRun   *run,
  * revpos is @rev's generation, as the server's is. */
 void     _fb_sync_attachments_set_revpos    (JsonObject  *base,
                                              const char  *rev);
+
+/* fb-sync-attachments-download.c */
 /* After the pull: downloads the files the store lacks, then succeeds. */
 void     _fb_sync_run_download_attachments  (FbSyncRun  *run);
 
