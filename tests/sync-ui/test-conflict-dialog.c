@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "fb-attachment-strip.h"
 #include "fb-attachments.h"
 #include "fb-conflict-dialog.h"
 #include "sync-ui-test-util.h"
@@ -530,6 +531,125 @@ test_attachments (void)
   hide_dialog (&shown);
 }
 
+/* The bytes of attachment @name of @id in @store, as text; NULL when the
+ * file is not on the device. */
+static char *
+local_text (FbStore    *store,
+            const char *id,
+            const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbAttachment) attachment = fb_store_get_attachment (store, id, name, &error);
+  g_autoptr(GFile) file = NULL;
+  char *contents = NULL;
+
+  g_assert_no_error (error);
+  if (attachment->sha256 == NULL)
+    return NULL;
+  file = fb_store_get_attachment_file (store, attachment->digest, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_load_contents (file, NULL, &contents, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return contents;
+}
+
+static char *
+digest_of (FbStore    *store,
+           const char *id,
+           const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbAttachment) attachment = fb_store_get_attachment (store, id, name, &error);
+
+  g_assert_no_error (error);
+  return g_strdup (attachment->digest);
+}
+
+/* Both devices attached a photo of the same name with other bytes while
+ * the text conflicted: the resolver marks the two as differing; Keep Mine
+ * keeps both files, the server's under the name and mine under a free one
+ * (the set merge), as the note's strip then shows and the store, the
+ * server and the other device hold. */
+static void
+test_attachments_same_name (void)
+{
+  const char *db = "dialog-attachments-same-name";
+  const char *url = fb_test_server_get_url (server);
+  g_autoptr(Peer) a = peer_new (url, db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(Peer) b = peer_new (url, db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *theirs_digest = NULL;
+  g_autofree char *mine_digest = NULL;
+  g_autofree char *digest = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) shown_names = NULL;
+  FbAttachmentStrip *strip;
+  Shown shown;
+
+  g_assert_true (fb_test_server_create_db (server, db, &error));
+  id = fb_test_peer_create_note (a, "Weir", "bread\nmilk\neggs");
+  peer_sync (a);
+  peer_sync (b);
+  fb_test_peer_edit (a, id, "text", "bread\nsoy milk\neggs");
+  attach_bytes (a, id, "nest.jpg", "three eggs");
+  theirs_digest = digest_of (a->store, id, "nest.jpg");
+  peer_sync (a);
+  fb_test_peer_edit (b, id, "text", "bread\noat milk\neggs");
+  attach_bytes (b, id, "nest.jpg", "two eggs");
+  mine_digest = digest_of (b->store, id, "nest.jpg");
+  peer_sync (b);
+  g_assert_cmpuint (fb_store_get_conflict_count (b->store), ==, 1);
+
+  shown = show_dialog (b->store);
+  g_assert_true (differs (find_cell (&shown, "nest.jpg (8 bytes)", FALSE)));
+  g_assert_true (differs (find_cell (&shown, "nest.jpg (10 bytes)", TRUE)));
+  g_assert_cmpint (row_of (&shown, find_cell (&shown, "nest.jpg (8 bytes)", FALSE)), ==,
+                   row_of (&shown, find_cell (&shown, "nest.jpg (10 bytes)", TRUE)));
+
+  gtk_widget_activate_action (GTK_WIDGET (shown.dialog), "conflict.keep-mine", NULL);
+  WAIT_FOR (showing_done (&shown));
+
+  /* What the person sees of the note afterwards: both files, by name and size. */
+  strip = FB_ATTACHMENT_STRIP (fb_attachment_strip_new ());
+  gtk_window_set_child (shown.parent, GTK_WIDGET (strip));
+  fb_attachment_strip_set_item (strip, b->store, id);
+  shown_names = fb_attachment_strip_dup_names (strip);
+  names = g_strjoinv (",", shown_names);
+  g_assert_cmpstr (names, ==, "nest (2).jpg,nest.jpg");
+  g_assert_cmpstr (fb_attachment_strip_get_detail (strip, "nest (2).jpg"), ==, "8 bytes");
+  g_assert_cmpstr (fb_attachment_strip_get_detail (strip, "nest.jpg"), !=, NULL);
+  g_clear_pointer (&names, g_free);
+
+  /* The store: mine under the free name, the server's under the name. */
+  g_clear_pointer (&digest, g_free);
+  digest = digest_of (b->store, id, "nest (2).jpg");
+  g_assert_cmpstr (digest, ==, mine_digest);
+  g_clear_pointer (&digest, g_free);
+  digest = digest_of (b->store, id, "nest.jpg");
+  g_assert_cmpstr (digest, ==, theirs_digest);
+  text = local_text (b->store, id, "nest (2).jpg");
+  g_assert_cmpstr (text, ==, "two eggs");
+  g_clear_pointer (&text, g_free);
+
+  peer_sync (b);
+  doc = fb_test_server_get_doc (server, db, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (doc, "text"), ==, "bread\noat milk\neggs");
+  names = attachment_names (doc);
+  g_assert_cmpstr (names, ==, "nest (2).jpg,nest.jpg");
+  peer_sync (a);
+  text = local_text (a->store, id, "nest (2).jpg");
+  g_assert_cmpstr (text, ==, "two eggs");
+  g_clear_pointer (&text, g_free);
+  text = local_text (a->store, id, "nest.jpg");
+  g_assert_cmpstr (text, ==, "three eggs");
+
+  hide_dialog (&shown);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -552,6 +672,7 @@ main (int   argc,
   g_test_add_func ("/conflict-dialog/resolve/use-server", test_resolve_use_server);
   g_test_add_func ("/conflict-dialog/resolve/keep-both", test_resolve_keep_both);
   g_test_add_func ("/conflict-dialog/attachments", test_attachments);
+  g_test_add_func ("/conflict-dialog/attachments-same-name", test_attachments_same_name);
 
   status = g_test_run ();
   fb_test_server_free (server);
