@@ -15,7 +15,8 @@
 G_BEGIN_DECLS
 
 /* One class over several files, as GNOME Text Editor's editor-window*.c:
- * fb-window.c (the object, its template, the list, collections, search),
+ * fb-window.c (the object, its template, the list, collections),
+ * fb-window-search.c (the search box and its marks),
  * fb-window-editing.c (the editor, saving, the selection, changes from the
  * store), fb-window-actions.c (win.* actions, shortcuts and the dialogs
  * they open). The sync banner is a widget of its own (fb-sync-banner.c). */
@@ -143,6 +144,12 @@ GListModel *_fb_window_list_model        (FbWindow   *self);
 gboolean    _fb_window_is_folded         (FbWindow   *self);
 void        _fb_window_update_actions    (FbWindow   *self);
 void        _fb_window_update_list_stack (FbWindow   *self);
+/* The list the window shows now: the collection's, or the search's. */
+void        _fb_window_apply_model       (FbWindow   *self);
+
+/* fb-window-search.c */
+void        _fb_window_class_search_init (GtkWidgetClass *widget_class);
+void        _fb_window_search_finalize   (FbWindow   *self);
 void        _fb_window_set_search_text   (FbWindow   *self,
                                           const char *text);
 

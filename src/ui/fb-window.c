@@ -10,8 +10,6 @@
 #include "fb-account.h"
 #include "fb-item-row.h"
 #include "fb-read-only-banner.h"
-#include "fb-search-highlight.h"
-#include "fb-store-tags.h"
 #include "fb-sync-banner.h"
 #include "fb-trash-window.h"
 #include "fb-ui-util.h"
@@ -254,8 +252,8 @@ _fb_window_update_list_stack (FbWindow *self)
     }
 }
 
-static void
-apply_model (FbWindow *self)
+void
+_fb_window_apply_model (FbWindow *self)
 {
   GListModel *model;
 
@@ -443,7 +441,7 @@ fb_window_set_collection (FbWindow   *self,
   self->selecting--;
 
   update_collection_labels (self);
-  apply_model (self);
+  _fb_window_apply_model (self);
 
   /* Open the newest item, so there is something to read straight away. */
   model = _fb_window_list_model (self);
@@ -488,105 +486,6 @@ static void
 back_to_list_cb (FbWindow *self)
 {
   adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
-}
-
-/* ---- Search ---- */
-
-/* Where the search matched, in the rows (rebound by the new search's
- * items-changed) and in the note editor. */
-static void
-update_search_highlight (FbWindow *self)
-{
-  g_auto(GStrv) words = fb_search_words (self->search_text);
-
-  g_clear_pointer (&self->search_regex, g_regex_unref);
-  g_clear_pointer (&self->search_pattern, g_free);
-  if (self->search_text != NULL)
-    {
-      self->search_regex = fb_search_regex_new ((const char * const *) words);
-      self->search_pattern = fb_search_pattern_new ((const char * const *) words);
-    }
-  fb_note_editor_set_search (self->note_editor, self->search_pattern);
-  fb_record_editor_set_search (self->record_editor, self->search_regex);
-}
-
-void
-_fb_window_set_search_text (FbWindow   *self,
-                            const char *text)
-{
-  g_autofree char *stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
-  char *new_text = *stripped != '\0' ? g_steal_pointer (&stripped) : NULL;
-
-  if (g_strcmp0 (new_text, self->search_text) == 0)
-    {
-      g_free (new_text);
-      return;
-    }
-
-  /* What Escape goes back to. */
-  if (self->search_text == NULL)
-    {
-      g_free (self->pre_search_id);
-      self->pre_search_id = g_strdup (_fb_window_current_id (self));
-      _fb_window_remember_list_place (self);
-    }
-
-  g_free (self->search_text);
-  self->search_text = new_text;
-  update_search_highlight (self);
-  apply_model (self);
-}
-
-static void
-search_changed_cb (FbWindow *self)
-{
-  _fb_window_set_search_text (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
-}
-
-/* Escape: the collection's list as it was. An item of another collection
- * opened from the search is not in it: the item open before the search
- * comes back (or none). */
-static void
-stop_search_cb (FbWindow *self)
-{
-  g_autofree char *before = g_steal_pointer (&self->pre_search_id);
-
-  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-  _fb_window_set_search_text (self, NULL);
-  g_clear_pointer (&self->pre_search_id, g_free);
-
-  if (self->current != NULL &&
-      g_strcmp0 (fb_item_get_collection (self->current), collection_names[self->collection]) != 0)
-    {
-      g_autoptr(FbItem) item = before != NULL ? fb_store_get_item (self->store, before, NULL) : NULL;
-
-      if (item != NULL && fb_item_get_deleted (item))
-        g_clear_object (&item);
-      _fb_window_open_item (self, item);
-    }
-  _fb_window_restore_list_place (self, before);
-
-  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
-}
-
-/* Enter opens the best match. */
-static void
-search_activate_cb (FbWindow *self)
-{
-  GListModel *model = _fb_window_list_model (self);
-  g_autoptr(FbItem) first = NULL;
-
-  _fb_window_set_search_text (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
-  if (g_list_model_get_n_items (model) == 0)
-    return;
-
-  first = g_list_model_get_item (model, 0);
-  if (_fb_window_open_item (self, first))
-    {
-      if (_fb_window_is_folded (self))
-        adw_leaflet_set_visible_child (self->leaflet, self->editor_pane);
-      gtk_widget_child_focus (GTK_WIDGET (self->editor_stack), GTK_DIR_TAB_FORWARD);
-    }
 }
 
 GtkWidget *
@@ -833,10 +732,7 @@ fb_window_finalize (GObject *object)
 {
   FbWindow *self = FB_WINDOW (object);
 
-  g_free (self->search_text);
-  g_free (self->pre_search_id);
-  g_clear_pointer (&self->search_regex, g_regex_unref);
-  g_free (self->search_pattern);
+  _fb_window_search_finalize (self);
   g_free (self->last_deleted_id);
   g_clear_pointer (&self->rejections_told, g_hash_table_unref);
 
@@ -961,15 +857,13 @@ fb_window_class_init (FbWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_to_sidebar_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_to_list_cb);
-  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
-  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, sync_banner_show_preferences_cb);
 
   _fb_window_class_editing_init (widget_class);
   _fb_window_class_actions_init (widget_class);
   _fb_window_class_records_init (widget_class);
+  _fb_window_class_search_init (widget_class);
   _fb_window_class_tags_init (widget_class);
   _fb_window_class_transfer_init (widget_class);
   _fb_window_class_sort_init (widget_class);
