@@ -132,6 +132,45 @@ print_sync_summary (const FbSyncStats *stats,
              total_conflicts);
 }
 
+/* On a terminal, the file in flight, rewritten in place:
+ * "Sending heron.jpg: 12.0 MB of 50.0 MB"; its line ends with the file. */
+static void
+sync_transfer_progress_cb (FbSyncManager       *manager,
+                           const char          *item_id,
+                           const char          *name,
+                           FbTransferDirection  direction,
+                           guint64              bytes_done,
+                           guint64              bytes_total,
+                           gpointer             user_data)
+{
+  gboolean *shown = user_data;
+  g_autofree char *done = NULL;
+  g_autofree char *total = NULL;
+  g_autofree char *line = NULL;
+
+  if (bytes_total == 0)
+    {
+      if (*shown)
+        g_printerr ("\n");
+      *shown = FALSE;
+      return;
+    }
+
+  done = g_format_size (bytes_done);
+  total = g_format_size (bytes_total);
+  if (direction == FB_TRANSFER_UP)
+    /* Translators: %s are an attachment's file name and two sizes, e.g.
+     * "Sending heron.jpg: 12.0 MB of 50.0 MB" */
+    line = g_strdup_printf (_("Sending %s: %s of %s"), name, done, total);
+  else
+    /* Translators: %s are an attachment's file name and two sizes, e.g.
+     * "Receiving heron.jpg: 12.0 MB of 50.0 MB" */
+    line = g_strdup_printf (_("Receiving %s: %s of %s"), name, done, total);
+  /* Over the line before; "\033[K" clears what a longer one left. */
+  g_printerr ("\r%s\033[K", line);
+  *shown = TRUE;
+}
+
 /* Changes still not on the server after a run, by name and why: TRUE when
  * there are any. A sync that leaves them is not a success. */
 static gboolean
@@ -265,6 +304,7 @@ run_sync (FbStore      *store,
   FbCliWaiter waiter = { NULL, NULL };
   guint total_conflicts;
   gboolean has_passphrase = FALSE;
+  gboolean progress_shown = FALSE;
   gboolean ok;
 
   if (fb_store_get_read_only (store))
@@ -284,9 +324,17 @@ run_sync (FbStore      *store,
       return FB_CLI_EXIT_FAILED;
     }
 
+  /* Nothing extra when stderr goes to a file or a pipe. */
+  if (isatty (STDERR_FILENO))
+    g_signal_connect (manager, "transfer-progress",
+                      G_CALLBACK (sync_transfer_progress_cb), &progress_shown);
+
   fb_sync_manager_sync_async (manager, NULL, _fb_cli_waiter_cb, &waiter);
   ok = fb_sync_manager_sync_finish_full (manager, _fb_cli_waiter_run (&waiter), &stats, &error);
   _fb_cli_waiter_clear (&waiter);
+  g_signal_handlers_disconnect_by_data (manager, &progress_shown);
+  if (progress_shown)
+    g_printerr ("\n");
 
   /* Also after a failure: what the run did before it stays done, and the
    * conflicts it found are in the store waiting for the person. A run that

@@ -116,6 +116,7 @@ inline_entry (FbSyncRun   *run,
               const char  *doc_id,
               const char  *name,
               JsonObject  *entry,
+              guint64     *sent_length,
               GError     **error)
 {
   g_autoptr(GFile) file = NULL;
@@ -135,6 +136,7 @@ inline_entry (FbSyncRun   *run,
   sent = attachment_bytes_out (run->client, doc_id, name, plain);
 
   data = g_bytes_get_data (sent, &len);
+  *sent_length = len;
   base64 = g_base64_encode (data, len);
   out = json_object_new ();
   json_object_set_string_member (out, "content_type", fb_body_get_string (entry, "content_type"));
@@ -181,10 +183,17 @@ _fb_sync_attachments_set_revpos (JsonObject *base,
       json_object_set_int_member (json_node_get_object (node), "revpos", generation);
 }
 
+void
+_fb_sync_upload_free (FbSyncUpload *upload)
+{
+  g_free (upload->name);
+  g_free (upload);
+}
+
 char *
 _fb_sync_attachments_document_json (FbSyncRun   *run,
                                     FbItem      *item,
-                                    gboolean    *uploads,
+                                    GPtrArray  **uploads,
                                     JsonObject **base_to_record,
                                     GError     **error)
 {
@@ -199,7 +208,7 @@ _fb_sync_attachments_document_json (FbSyncRun   *run,
   const char *name;
   JsonNode *node;
 
-  *uploads = FALSE;
+  *uploads = g_ptr_array_new_with_free_func ((GDestroyNotify) _fb_sync_upload_free);
   *base_to_record = NULL;
   if (fb_item_get_deleted (item) ||
       fb_body_get_object (fb_item_get_body (item), FB_BODY_ATTACHMENTS) == NULL)
@@ -218,6 +227,8 @@ _fb_sync_attachments_document_json (FbSyncRun   *run,
       JsonObject *entry;
       JsonObject *known;
       JsonObject *out;
+      FbSyncUpload *upload;
+      guint64 sent_length = 0;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
@@ -235,7 +246,7 @@ _fb_sync_attachments_document_json (FbSyncRun   *run,
           continue;
         }
 
-      out = inline_entry (run, fb_item_get_id (item), name, entry, &local_error);
+      out = inline_entry (run, fb_item_get_id (item), name, entry, &sent_length, &local_error);
       if (out == NULL && sealed && fb_body_get_boolean (entry, "stub") &&
           !fb_body_get_boolean (entry, FB_CRYPTO_ATTACHMENT_ENCRYPTED) &&
           g_error_matches (local_error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND))
@@ -252,11 +263,15 @@ _fb_sync_attachments_document_json (FbSyncRun   *run,
         {
           g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                       _("The attachment “%s” could not be sent: "), name);
+          g_clear_pointer (uploads, g_ptr_array_unref);
           return NULL;
         }
       json_object_set_object_member (recorded, name, recorded_of (out));
       json_object_set_object_member (sent, name, out);
-      *uploads = TRUE;
+      upload = g_new0 (FbSyncUpload, 1);
+      upload->name = g_strdup (name);
+      upload->length = sent_length;
+      g_ptr_array_add (*uploads, upload);
     }
 
   json_object_set_object_member (doc, FB_BODY_ATTACHMENTS, g_steal_pointer (&sent));

@@ -58,6 +58,7 @@ struct _FbSyncManager
   guint            retry_base_ms;
   guint            push_batch;
   guint            pull_batch;
+  FbSyncProgress   progress;         /* a file fetched outside a run */
 };
 
 typedef enum {
@@ -95,6 +96,16 @@ void     _fb_sync_manager_update_state           (FbSyncManager *self);
 /* Automatic triggers: a run now, or right after the current one. */
 void     _fb_sync_manager_request_run            (FbSyncManager *self);
 void     _fb_sync_manager_stop_activity          (FbSyncManager *self);
+/* "transfer-progress" of a file fetched outside a run (a run reports
+ * its own): as _fb_sync_run_report_transfer (), end it with
+ * _fb_sync_manager_end_transfer () however it ended. */
+void     _fb_sync_manager_report_transfer        (FbSyncManager       *self,
+                                                  const char          *item_id,
+                                                  const char          *name,
+                                                  FbTransferDirection  direction,
+                                                  guint64              bytes_done,
+                                                  guint64              bytes_total);
+void     _fb_sync_manager_end_transfer           (FbSyncManager       *self);
 
 /* fb-sync-manager-retry.c */
 /* After a run: records success or failure, schedules the retry. */

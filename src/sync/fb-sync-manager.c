@@ -44,6 +44,7 @@ enum {
   REMOTE_CHANGES,
   ITEM_REJECTED,
   RUN_FINISHED,
+  TRANSFER_PROGRESS,
   N_SIGNALS
 };
 
@@ -76,6 +77,19 @@ run_item_rejected_cb (FbSyncRun     *run,
                       FbSyncManager *self)
 {
   g_signal_emit (self, signals[ITEM_REJECTED], 0, id, message);
+}
+
+static void
+run_transfer_progress_cb (FbSyncRun           *run,
+                          const char          *item_id,
+                          const char          *name,
+                          FbTransferDirection  direction,
+                          guint64              bytes_done,
+                          guint64              bytes_total,
+                          FbSyncManager       *self)
+{
+  g_signal_emit (self, signals[TRANSFER_PROGRESS], 0, item_id, name, direction,
+                 bytes_done, bytes_total);
 }
 
 static void
@@ -242,6 +256,8 @@ start_run (FbSyncManager *self)
   fb_sync_run_set_metered (self->run, g_network_monitor_get_network_metered (self->monitor));
   g_signal_connect_object (self->run, "item-rejected",
                            G_CALLBACK (run_item_rejected_cb), self, 0);
+  g_signal_connect_object (self->run, "transfer-progress",
+                           G_CALLBACK (run_transfer_progress_cb), self, 0);
   run_tasks = g_new0 (RunTasks, 1);
   g_weak_ref_init (&run_tasks->manager, self);
   run_tasks->tasks = g_steal_pointer (&self->queued_tasks);
@@ -451,6 +467,7 @@ fb_sync_manager_finalize (GObject *object)
   fb_secret_free (&self->passphrase);
   g_clear_pointer (&self->last_synced, g_date_time_unref);
   g_clear_error (&self->last_error);
+  fb_sync_progress_clear (&self->progress);
 
   G_OBJECT_CLASS (fb_sync_manager_parent_class)->finalize (object);
 }
@@ -569,6 +586,10 @@ fb_sync_manager_class_init (FbSyncManagerClass *klass)
     g_signal_new ("run-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                   G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[TRANSFER_PROGRESS] =
+    g_signal_new ("transfer-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 5, G_TYPE_STRING, G_TYPE_STRING,
+                  FB_TYPE_TRANSFER_DIRECTION, G_TYPE_UINT64, G_TYPE_UINT64);
 }
 
 static void
@@ -583,6 +604,33 @@ fb_sync_manager_init (FbSyncManager *self)
   self->retry_base_ms = DEFAULT_RETRY_BASE_MS;
   self->push_batch = DEFAULT_PUSH_BATCH;
   self->pull_batch = DEFAULT_PULL_BATCH;
+}
+
+/* ---- Transfers outside a run ---- */
+
+void
+_fb_sync_manager_report_transfer (FbSyncManager       *self,
+                                  const char          *item_id,
+                                  const char          *name,
+                                  FbTransferDirection  direction,
+                                  guint64              bytes_done,
+                                  guint64              bytes_total)
+{
+  if (fb_sync_progress_update (&self->progress, item_id, name, direction, bytes_done, bytes_total))
+    g_signal_emit (self, signals[TRANSFER_PROGRESS], 0, item_id, name, direction,
+                   self->progress.reported, bytes_total);
+}
+
+void
+_fb_sync_manager_end_transfer (FbSyncManager *self)
+{
+  g_autofree char *item_id = g_strdup (self->progress.item_id);
+  g_autofree char *name = g_strdup (self->progress.name);
+  FbTransferDirection direction = self->progress.direction;
+
+  if (fb_sync_progress_end (&self->progress))
+    g_signal_emit (self, signals[TRANSFER_PROGRESS], 0, item_id, name, direction,
+                   (guint64) 0, (guint64) 0);
 }
 
 /* ---- Public API ---- */

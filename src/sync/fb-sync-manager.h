@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "fb-store.h"
+#include "fb-sync-progress.h"
 #include "fb-sync-run.h"
 
 G_BEGIN_DECLS
@@ -144,6 +145,18 @@ void             fb_sync_manager_set_tuning        (FbSyncManager   *self,
                                                     guint            pull_batch);
 
 /* Signals:
+ *   transfer-progress (const char *item_id, const char *name,
+ *     FbTransferDirection direction, guint64 bytes_done, guint64 bytes_total):
+ *     the attachment file in flight (one at a time): @name of item
+ *     @item_id, going up to the server or down from it. For one file the
+ *     first report has the bytes done so far (0 at the start), later ones
+ *     rise in steps (FB_SYNC_PROGRESS_STEP or 1/200 of the file), and one
+ *     with bytes_done == bytes_total says all of it got there. Then, however
+ *     it ended (sent, failed, cancelled), one with bytes_done == bytes_total
+ *     == 0 says that nothing is in flight now. A file that goes inside its
+ *     document (in _bulk_docs) is reported as 0 bytes when the document goes
+ *     and all of them once the server has it. bytes_total counts what goes
+ *     over the network (with end-to-end encryption, the sealed bytes).
  *   remote-changes (guint n_items, GStrv ids): after a run's pull applied
  *     server changes to n_items items.
  *   item-rejected (const char *id, const char *message): the server refused

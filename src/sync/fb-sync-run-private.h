@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include "fb-sync-progress.h"
 #include "fb-sync-run.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,7 @@ struct _FbSyncRun
   GHashTable      *pushed_revs;      /* id → rev the server gave us in this run */
   guint            push_in_flight;   /* batches the server has not answered */
   guint            push_outstanding; /* batches not done (answered or not) */
+  gboolean         uploading;        /* a batch with attachment data is out */
 
   gboolean         pulling;
   /* This pull asks for changes without their documents and fetches only
@@ -49,6 +51,7 @@ struct _FbSyncRun
   GSource         *pull_waiting_source;
   GPtrArray       *changed_ids;
   gboolean         metered;          /* large attachments wait for another network */
+  FbSyncProgress   progress;         /* the file in flight ("transfer-progress") */
 };
 
 static inline gboolean
@@ -84,6 +87,18 @@ gboolean _fb_sync_run_merge_pending   (FbSyncRun   *run,
 void     _fb_sync_run_item_rejected   (FbSyncRun   *run,
                                        const char  *id,
                                        const char  *message);
+/* The file in flight: @bytes_done of @bytes_total of attachment @name of
+ * @item_id, told through "transfer-progress" in steps (FbSyncProgress).
+ * Report 0 first and @bytes_total when it is all there; then end it with
+ * _fb_sync_run_end_transfer () whether or not it got there (the run's
+ * end does it too). */
+void     _fb_sync_run_report_transfer (FbSyncRun           *run,
+                                       const char          *item_id,
+                                       const char          *name,
+                                       FbTransferDirection  direction,
+                                       guint64              bytes_done,
+                                       guint64              bytes_total);
+void     _fb_sync_run_end_transfer    (FbSyncRun           *run);
 
 /* fb-sync-run-pull.c */
 void     _fb_sync_run_pull_start      (FbSyncRun   *run);
@@ -92,14 +107,23 @@ void     _fb_sync_run_pull_start      (FbSyncRun   *run);
 void     _fb_sync_run_push_fill       (FbSyncRun   *run);
 
 /* fb-sync-attachments.c */
+/* An attachment a push sends (not a stub of one the server has). */
+typedef struct {
+  char    *name;
+  guint64  length;  /* the bytes that go (sealed, with encryption) */
+} FbSyncUpload;
+
+void     _fb_sync_upload_free               (FbSyncUpload *upload);
+
 /* The push's JSON text of @item: attachments the server has as stubs, new
- * ones inline (*@uploads then TRUE). NULL when one cannot be sent. With
- * end-to-end encryption, *@base_to_record is the body to keep as the base
- * once the server has it (what it holds of each sealed attachment), else
- * NULL. */
+ * ones inline (each listed in *@uploads, FbSyncUpload, in the order they
+ * go; an empty array when there is none). NULL when one cannot be sent.
+ * With end-to-end encryption, *@base_to_record is the body to keep as the
+ * base once the server has it (what it holds of each sealed attachment),
+ * else NULL. */
 char    *_fb_sync_attachments_document_json (FbSyncRun   *run,
                                              FbItem      *item,
-                                             gboolean    *uploads,
+                                             GPtrArray  **uploads,
                                              JsonObject **base_to_record,
                                              GError     **error);
 /* A base to record for the push that made @rev: its new attachments'

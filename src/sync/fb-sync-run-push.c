@@ -32,6 +32,12 @@ typedef struct {
   GHashTable *bases;     /* id → JsonObject to keep as its base, if not its body */
   GPtrArray  *conflicts; /* ids (owned by @items) */
   gboolean    answered;  /* no longer counted in push_in_flight */
+  /* A document with attachment data goes alone: its id (owned by
+   * @items), the files it carries (FbSyncUpload), and whether the server
+   * took it. */
+  const char *upload_id;
+  GPtrArray  *uploads;
+  gboolean    uploaded;
 } PushBatch;
 
 static void
@@ -47,6 +53,7 @@ push_batch_free (PushBatch *batch)
   g_clear_pointer (&batch->items, g_hash_table_unref);
   g_clear_pointer (&batch->bases, g_hash_table_unref);
   g_clear_pointer (&batch->conflicts, g_ptr_array_unref);
+  g_clear_pointer (&batch->uploads, g_ptr_array_unref);
   g_clear_object (&batch->run);
   g_free (batch);
 }
@@ -59,6 +66,11 @@ push_batch_done (PushBatch *batch)
 {
   FbSyncRun *run = g_object_ref (batch->run);
 
+  if (batch->upload_id != NULL)
+    {
+      _fb_sync_run_end_transfer (run);
+      run->uploading = FALSE;
+    }
   if (!batch->answered)
     run->push_in_flight--;
   run->push_outstanding--;
@@ -295,6 +307,8 @@ apply_push_results (PushBatch  *batch,
             goto fail;
           run->stats.pushed++;
           g_hash_table_replace (run->pushed_revs, g_strdup (id), g_strdup (rev));
+          if (g_strcmp0 (id, batch->upload_id) == 0)
+            batch->uploaded = TRUE;
         }
       else if (strcmp (err, "conflict") == 0)
         {
@@ -376,6 +390,20 @@ push_cb (GObject      *object,
       goto done;
     }
 
+  /* The files that went inside the document are all there. */
+  if (batch->uploaded)
+    for (guint i = 0; i < batch->uploads->len; i++)
+      {
+        FbSyncUpload *upload = batch->uploads->pdata[i];
+
+        _fb_sync_run_report_transfer (run, batch->upload_id, upload->name, FB_TRANSFER_UP,
+                                      0, upload->length);
+        _fb_sync_run_report_transfer (run, batch->upload_id, upload->name, FB_TRANSFER_UP,
+                                      upload->length, upload->length);
+        if (i + 1 < batch->uploads->len)
+          _fb_sync_run_end_transfer (run);
+      }
+
   for (guint i = 0; i + 1 < rejected->len; i += 2)
     {
       g_debug ("The server refused item %s: %s",
@@ -434,7 +462,7 @@ collect_batch (FbSyncRun  *run,
           g_autofree char *json = NULL;
           g_autoptr(GError) refused = NULL;
           g_autoptr(JsonObject) base = NULL;
-          gboolean uploads = FALSE;
+          g_autoptr(GPtrArray) uploads = NULL;
 
           if (g_hash_table_contains (run->in_flight, id))
             {
@@ -462,8 +490,9 @@ collect_batch (FbSyncRun  *run,
               continue;
             }
           /* A document with attachment data goes alone: a server that
-           * refuses its size (413) then refuses only it. */
-          if (uploads && g_hash_table_size (batch->items) > 0)
+           * refuses its size (413) then refuses only it. And one at a
+           * time: "transfer-progress" tells of one file. */
+          if (uploads->len > 0 && (g_hash_table_size (batch->items) > 0 || run->uploading))
             {
               blocked = TRUE;
               break;
@@ -475,8 +504,10 @@ collect_batch (FbSyncRun  *run,
           if (base != NULL)
             g_hash_table_insert (batch->bases, (gpointer) id, g_steal_pointer (&base));
           g_ptr_array_add (docs, g_steal_pointer (&json));
-          if (uploads)
+          if (uploads->len > 0)
             {
+              batch->upload_id = id;
+              batch->uploads = g_steal_pointer (&uploads);
               blocked = TRUE;
               break;
             }
@@ -531,6 +562,15 @@ _fb_sync_run_push_fill (FbSyncRun *run)
       g_hash_table_iter_init (&iter, batch->items);
       while (g_hash_table_iter_next (&iter, &key, NULL))
         g_hash_table_add (run->in_flight, key);
+
+      if (batch->upload_id != NULL)
+        {
+          FbSyncUpload *first = batch->uploads->pdata[0];
+
+          run->uploading = TRUE;
+          _fb_sync_run_report_transfer (run, batch->upload_id, first->name, FB_TRANSFER_UP,
+                                        0, first->length);
+        }
 
       run->push_in_flight++;
       run->push_outstanding++;

@@ -15,7 +15,8 @@
 /* Owns one run from start to end: opening the database, the identity
  * check, then the push (fb-sync-run-push.c) and the pull
  * (fb-sync-run-pull.c). It reports back through its task (the outcome),
- * its stats and changed ids, and its own "item-rejected" signal; it knows
+ * its stats and changed ids, and its own "item-rejected" and
+ * "transfer-progress" signals; it knows
  * nothing of the manager that schedules it. */
 
 FbSyncStats *
@@ -36,6 +37,7 @@ G_DEFINE_FINAL_TYPE (FbSyncRun, fb_sync_run, G_TYPE_OBJECT)
 
 enum {
   ITEM_REJECTED,
+  TRANSFER_PROGRESS,
   N_SIGNALS
 };
 
@@ -69,6 +71,7 @@ fb_sync_run_finalize (GObject *object)
   g_clear_pointer (&self->pushed_revs, g_hash_table_unref);
   g_clear_pointer (&self->changed_ids, g_ptr_array_unref);
   g_clear_pointer (&self->pull_waiting, json_object_unref);
+  fb_sync_progress_clear (&self->progress);
 
   G_OBJECT_CLASS (fb_sync_run_parent_class)->finalize (object);
 }
@@ -84,6 +87,10 @@ fb_sync_run_class_init (FbSyncRunClass *klass)
   signals[ITEM_REJECTED] =
     g_signal_new ("item-rejected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[TRANSFER_PROGRESS] =
+    g_signal_new ("transfer-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 5, G_TYPE_STRING, G_TYPE_STRING,
+                  FB_TYPE_TRANSFER_DIRECTION, G_TYPE_UINT64, G_TYPE_UINT64);
 }
 
 static void
@@ -191,6 +198,7 @@ _fb_sync_run_end (FbSyncRun *run,
     }
   run->finished = TRUE;
   report_undecryptable (run);
+  _fb_sync_run_end_transfer (run);
 
   for (guint i = 0; i < run->follow_handlers->len; i++)
     g_cancellable_disconnect (run->followed->pdata[i],
@@ -288,6 +296,33 @@ _fb_sync_run_item_rejected (FbSyncRun *run,
                             const     char *message)
 {
   g_signal_emit (run, signals[ITEM_REJECTED], 0, id, message);
+}
+
+void
+_fb_sync_run_report_transfer (FbSyncRun           *run,
+                              const char          *item_id,
+                              const char          *name,
+                              FbTransferDirection  direction,
+                              guint64              bytes_done,
+                              guint64              bytes_total)
+{
+  if (run->finished)
+    return;
+  if (fb_sync_progress_update (&run->progress, item_id, name, direction, bytes_done, bytes_total))
+    g_signal_emit (run, signals[TRANSFER_PROGRESS], 0, item_id, name, direction,
+                   run->progress.reported, bytes_total);
+}
+
+void
+_fb_sync_run_end_transfer (FbSyncRun *run)
+{
+  g_autofree char *item_id = g_strdup (run->progress.item_id);
+  g_autofree char *name = g_strdup (run->progress.name);
+  FbTransferDirection direction = run->progress.direction;
+
+  if (fb_sync_progress_end (&run->progress))
+    g_signal_emit (run, signals[TRANSFER_PROGRESS], 0, item_id, name, direction,
+                   (guint64) 0, (guint64) 0);
 }
 
 /* ---- Merging ---- */

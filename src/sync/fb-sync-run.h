@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "fb-couch-client.h"
+#include "fb-sync-progress.h"
 #include "fb-store.h"
 
 G_BEGIN_DECLS
@@ -69,6 +70,7 @@ gboolean           fb_sync_run_get_opened_database (FbSyncRun           *self);
 
 /* Signals:
  *   item-rejected (const char *id, const char *message): the server refused
- *     a pushed item (it stays pending with its sync error). */
+ *     a pushed item (it stays pending with its sync error).
+ *   transfer-progress: as FbSyncManager's (fb-sync-manager.h). */
 
 G_END_DECLS

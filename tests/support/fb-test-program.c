@@ -12,19 +12,19 @@
 #include "fb-test-program.h"
 #include "fb-test-wait.h"
 
-typedef struct {
+struct _FbTestFieldbook {
   GPid     pid;
   gboolean exited;
   int      wait_status;
   guint    kill_id;
-} Child;
+};
 
 static void
 child_exited_cb (GPid     pid,
                  int      wait_status,
                  gpointer user_data)
 {
-  Child *child = user_data;
+  FbTestFieldbook *child = user_data;
 
   child->exited = TRUE;
   child->wait_status = wait_status;
@@ -34,12 +34,73 @@ child_exited_cb (GPid     pid,
 static gboolean
 kill_child_cb (gpointer user_data)
 {
-  Child *child = user_data;
+  FbTestFieldbook *child = user_data;
 
   child->kill_id = 0;
-  if (!child->exited)
-    kill (child->pid, SIGKILL);
+  fb_test_fieldbook_kill (child);
   return G_SOURCE_REMOVE;
+}
+
+FbTestFieldbook *
+fb_test_fieldbook_sync_start (const char *url,
+                              const char *home,
+                              const char *db,
+                              const char *user,
+                              const char *password,
+                              int         stderr_fd)
+{
+  const char *program = g_getenv ("FB_TEST_FIELDBOOK");
+  const char *argv[] = {
+    program, "--sync", "--server", url, "--database", db, "--user", user, NULL
+  };
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autoptr(GError) error = NULL;
+  FbTestFieldbook *child = g_new0 (FbTestFieldbook, 1);
+  GSpawnFlags flags = G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL;
+
+  g_assert_nonnull (program);
+  envp = g_environ_setenv (envp, "XDG_DATA_HOME", home, TRUE);
+  envp = g_environ_setenv (envp, "FIELDBOOK_PASSWORD", password, TRUE);
+  envp = g_environ_setenv (envp, "GSETTINGS_BACKEND", "memory", TRUE);
+  envp = g_environ_setenv (envp, "LC_ALL", "C.UTF-8", TRUE);
+  envp = g_environ_unsetenv (envp, "G_MESSAGES_DEBUG");
+  if (stderr_fd < 0)
+    flags |= G_SPAWN_STDERR_TO_DEV_NULL;
+
+  g_spawn_async_with_fds (NULL, (char **) argv, envp, flags, NULL, NULL, &child->pid,
+                          -1, -1, stderr_fd, &error);
+  g_assert_no_error (error);
+  g_child_watch_add (child->pid, child_exited_cb, child);
+  return child;
+}
+
+gboolean
+fb_test_fieldbook_has_ended (FbTestFieldbook *self)
+{
+  return self->exited;
+}
+
+void
+fb_test_fieldbook_kill (FbTestFieldbook *self)
+{
+  if (!self->exited)
+    kill (self->pid, SIGKILL);
+}
+
+gboolean
+fb_test_fieldbook_wait (FbTestFieldbook *self,
+                        int             *exit_status)
+{
+  gboolean killed;
+
+  WAIT_UNTIL (self->exited, FB_TEST_PEER_DEADLINE_MS);
+  g_clear_handle_id (&self->kill_id, g_source_remove);
+
+  if (exit_status != NULL)
+    *exit_status = WIFEXITED (self->wait_status) ? WEXITSTATUS (self->wait_status) : -1;
+  killed = WIFSIGNALED (self->wait_status) && WTERMSIG (self->wait_status) == SIGKILL;
+  g_free (self);
+  return killed;
 }
 
 gboolean
@@ -51,33 +112,10 @@ fb_test_run_fieldbook_sync (FbTestServer *server,
                             guint         kill_after_ms,
                             int          *exit_status)
 {
-  const char *program = g_getenv ("FB_TEST_FIELDBOOK");
-  const char *argv[] = {
-    program, "--sync", "--server", fb_test_server_get_url (server),
-    "--database", db, "--user", user, NULL
-  };
-  g_auto(GStrv) envp = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  Child child = { 0, };
+  FbTestFieldbook *child = fb_test_fieldbook_sync_start (fb_test_server_get_url (server),
+                                                         home, db, user, password, -1);
 
-  g_assert_nonnull (program);
-  envp = g_environ_setenv (envp, "XDG_DATA_HOME", home, TRUE);
-  envp = g_environ_setenv (envp, "FIELDBOOK_PASSWORD", password, TRUE);
-  envp = g_environ_setenv (envp, "GSETTINGS_BACKEND", "memory", TRUE);
-  envp = g_environ_unsetenv (envp, "G_MESSAGES_DEBUG");
-
-  g_spawn_async (NULL, (char **) argv, envp,
-                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                 NULL, NULL, &child.pid, &error);
-  g_assert_no_error (error);
-  g_child_watch_add (child.pid, child_exited_cb, &child);
   if (kill_after_ms > 0)
-    child.kill_id = g_timeout_add (kill_after_ms, kill_child_cb, &child);
-
-  WAIT_UNTIL (child.exited, FB_TEST_PEER_DEADLINE_MS);
-  g_clear_handle_id (&child.kill_id, g_source_remove);
-
-  if (exit_status != NULL)
-    *exit_status = WIFEXITED (child.wait_status) ? WEXITSTATUS (child.wait_status) : -1;
-  return WIFSIGNALED (child.wait_status) && WTERMSIG (child.wait_status) == SIGKILL;
+    child->kill_id = g_timeout_add (kill_after_ms, kill_child_cb, child);
+  return fb_test_fieldbook_wait (child, exit_status);
 }

@@ -1,0 +1,287 @@
+/* test-sync-upload.c: attachments going up: transfer progress, on a terminal too, against PouchDB Server */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* posix_openpt (), grantpt (), unlockpt (), ptsname () */
+#define _XOPEN_SOURCE 600
+
+#define G_LOG_DOMAIN "test-sync-upload"
+
+#include "config.h"
+
+#include <fcntl.h>
+#include <glib-unix.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fb-attachments.h"
+#include "fb-item-body.h"
+#include "fb-store.h"
+#include "fb-sync-manager.h"
+#include "fb-test-dir.h"
+#include "fb-test-peer.h"
+#include "fb-test-program.h"
+#include "fb-test-proxy.h"
+#include "fb-test-server.h"
+#include "fb-test-wait.h"
+
+#define ADMIN    "admin"
+#define PASSWORD "s3cret"
+
+static FbTestServer *server;
+
+/* Bytes no text codec would leave alone: every byte value, several times. */
+static GBytes *
+photo_bytes (gsize size)
+{
+  guchar *data = g_malloc (size);
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guchar) ((i * 7 + i / 256) & 0xff);
+  return g_bytes_new_take (data, size);
+}
+
+static FbAttachment *
+attach (FbStore    *store,
+        const char *id,
+        const char *name,
+        GBytes     *bytes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bytes);
+  FbAttachment *attachment = fb_store_add_attachment (store, id, name, NULL, in, NULL, &error);
+
+  g_assert_no_error (error);
+  return attachment;
+}
+
+/* ---- What "transfer-progress" said ---- */
+
+typedef struct {
+  char                *item_id;
+  char                *name;
+  FbTransferDirection  direction;
+  guint64              done;
+  guint64              total;
+} Report;
+
+static void
+report_free (Report *report)
+{
+  g_free (report->item_id);
+  g_free (report->name);
+  g_free (report);
+}
+
+static void
+transfer_progress_cb (FbSyncManager       *manager,
+                      const char          *item_id,
+                      const char          *name,
+                      FbTransferDirection  direction,
+                      guint64              done,
+                      guint64              total,
+                      GPtrArray           *reports)
+{
+  Report *report = g_new0 (Report, 1);
+
+  report->item_id = g_strdup (item_id);
+  report->name = g_strdup (name);
+  report->direction = direction;
+  report->done = done;
+  report->total = total;
+  g_ptr_array_add (reports, report);
+}
+
+/* The reports of one file, from its first to its end (0 of 0): they rise
+ * and reach its size; returns how many different values came. */
+static guint
+assert_one_transfer (GPtrArray  *reports,
+                     guint       first,
+                     const char *item_id,
+                     const char *name,
+                     guint64     size)
+{
+  guint64 last = 0;
+  guint values = 0;
+  guint i;
+
+  g_assert_cmpuint (reports->len, >, first + 1);
+  for (i = first; i < reports->len; i++)
+    {
+      Report *report = reports->pdata[i];
+
+      g_assert_cmpstr (report->item_id, ==, item_id);
+      g_assert_cmpstr (report->name, ==, name);
+      g_assert_cmpint (report->direction, ==, FB_TRANSFER_UP);
+      if (report->total == 0)
+        break;
+      g_assert_cmpuint (report->total, ==, size);
+      g_assert_cmpuint (report->done, >=, last);
+      if (i == first || report->done > last)
+        values++;
+      last = report->done;
+    }
+  g_assert_cmpuint (i, <, reports->len);
+  g_assert_cmpuint (((Report *) reports->pdata[i])->done, ==, 0);
+  g_assert_cmpuint (last, ==, size);
+  return values;
+}
+
+/* One file pushed: its reports start at 0, rise, end at its size, then
+ * say that nothing is in flight; a sync that sends no file says nothing. */
+static void
+test_progress (void)
+{
+  const char *db = "upload-progress";
+  g_autoptr(FbTestPeer) a = fb_test_peer_new (fb_test_server_get_url (server), db,
+                                              ADMIN, PASSWORD, TRUE);
+  g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func ((GDestroyNotify) report_free);
+  g_autoptr(GBytes) photo = photo_bytes (600 * 1024);
+  g_autofree char *id = fb_test_peer_create_note (a, "Heron", "at the weir");
+  g_autoptr(FbAttachment) sent = attach (a->store, id, "heron.jpg", photo);
+  g_autoptr(FbSyncStats) stats = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_signal_connect (a->manager, "transfer-progress", G_CALLBACK (transfer_progress_cb), reports);
+  stats = fb_test_peer_sync_full (a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats->pushed, ==, 1);
+
+  assert_one_transfer (reports, 0, id, "heron.jpg", g_bytes_get_size (photo));
+  g_assert_cmpuint (((Report *) reports->pdata[reports->len - 1])->total, ==, 0);
+
+  /* An edit of the text sends a stub: no transfer. */
+  g_ptr_array_set_size (reports, 0);
+  fb_test_peer_edit (a, id, "text", "at the weir, at dusk");
+  g_clear_pointer (&stats, fb_sync_stats_free);
+  stats = fb_test_peer_sync_full (a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats->pushed, ==, 1);
+  g_assert_cmpuint (reports->len, ==, 0);
+
+  g_signal_handlers_disconnect_by_data (a->manager, reports);
+}
+
+/* ---- On a terminal ---- */
+
+typedef struct {
+  int      fd;
+  GString *text;
+  guint    source_id;
+} PtyReader;
+
+static gboolean
+pty_readable_cb (int           fd,
+                 GIOCondition  condition,
+                 gpointer      user_data)
+{
+  PtyReader *reader = user_data;
+  char buffer[4096];
+  gssize n = read (fd, buffer, sizeof buffer);
+
+  if (n > 0)
+    {
+      g_string_append_len (reader->text, buffer, n);
+      return G_SOURCE_CONTINUE;
+    }
+  /* EIO once the child's side is closed. */
+  reader->source_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* `fieldbook --sync` with its stderr on a terminal (a pseudo-terminal
+ * here) shows the file in flight, rewritten in place; with stderr on a
+ * pipe or a file it shows nothing of it. */
+static void
+test_terminal_progress (void)
+{
+  const char *db = "upload-terminal";
+  g_autofree char *home = g_dir_make_tmp ("fb-test-upload-XXXXXX", NULL);
+  g_autofree char *home2 = g_dir_make_tmp ("fb-test-upload-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (home, "fieldbook", "fieldbook.db", NULL);
+  g_autofree char *path2 = g_build_filename (home2, "fieldbook", "fieldbook.db", NULL);
+  g_autofree char *log_path = g_build_filename (home2, "stderr.txt", NULL);
+  g_autofree char *logged = NULL;
+  g_autoptr(GBytes) photo = photo_bytes (600 * 1024);
+  g_autoptr(GError) error = NULL;
+  PtyReader reader = { -1, g_string_new (NULL), 0 };
+  FbTestFieldbook *child;
+  int slave;
+  int status = -1;
+  int log_fd;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(FbStore) store = fb_store_new (i == 0 ? path : path2, &error);
+      g_autoptr(JsonObject) body = fb_note_body_new ("Heron", "");
+      g_autoptr(FbItem) item = NULL;
+      g_autoptr(FbAttachment) attachment = NULL;
+
+      g_assert_no_error (error);
+      item = fb_store_create_item (store, FB_COLLECTION_NOTES, body, NULL);
+      attachment = attach (store, fb_item_get_id (item), i == 0 ? "heron.jpg" : "egret.jpg", photo);
+    }
+
+  reader.fd = posix_openpt (O_RDWR | O_NOCTTY);
+  g_assert_cmpint (reader.fd, >=, 0);
+  g_assert_cmpint (grantpt (reader.fd), ==, 0);
+  g_assert_cmpint (unlockpt (reader.fd), ==, 0);
+  slave = open (ptsname (reader.fd), O_RDWR | O_NOCTTY);
+  g_assert_cmpint (slave, >=, 0);
+  reader.source_id = g_unix_fd_add (reader.fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                    pty_readable_cb, &reader);
+
+  child = fb_test_fieldbook_sync_start (fb_test_server_get_url (server), home, db,
+                                        ADMIN, PASSWORD, slave);
+  close (slave);
+  g_assert_false (fb_test_fieldbook_wait (child, &status));
+  g_assert_cmpint (status, ==, 0);
+  WAIT_UNTIL (reader.source_id == 0, FB_TEST_PEER_DEADLINE_MS);
+  close (reader.fd);
+
+  g_test_message ("%s", reader.text->str);
+  /* g_format_size () puts a no-break space before a unit (not "bytes"). */
+  g_assert_nonnull (strstr (reader.text->str, "\rSending heron.jpg: 0 bytes of 614.4\u00a0kB\033[K"));
+  g_assert_nonnull (strstr (reader.text->str, "\rSending heron.jpg: 614.4\u00a0kB of 614.4\u00a0kB\033[K"));
+  /* The line ends with the file (a terminal shows "\n" as "\r\n"). */
+  g_assert_true (g_str_has_suffix (reader.text->str, "614.4\u00a0kB of 614.4\u00a0kB\033[K\r\n"));
+  g_string_free (reader.text, TRUE);
+
+  /* Into a file: nothing of it. */
+  log_fd = open (log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (log_fd, >=, 0);
+  child = fb_test_fieldbook_sync_start (fb_test_server_get_url (server), home2, db,
+                                        ADMIN, PASSWORD, log_fd);
+  close (log_fd);
+  g_assert_false (fb_test_fieldbook_wait (child, &status));
+  g_assert_cmpint (status, ==, 0);
+  g_file_get_contents (log_path, &logged, NULL, &error);
+  g_assert_no_error (error);
+  /* (It may say that there is no keyring here.) */
+  g_assert_null (strstr (logged, "Sending"));
+  g_assert_null (strchr (logged, '\r'));
+
+  fb_test_remove_tree (home);
+  fb_test_remove_tree (home2);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  server = fb_test_server_start (ADMIN, PASSWORD, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/sync-upload/progress", test_progress);
+  g_test_add_func ("/sync-upload/terminal-progress", test_terminal_progress);
+
+  status = g_test_run ();
+
+  fb_test_server_free (server);
+  return status;
+}
