@@ -10,6 +10,7 @@
 
 #include "fb-attachments.h"
 #include "fb-item-body.h"
+#include "fb-record-files.h"
 #include "fb-store-private.h"
 
 /* Characters that end a reference's name in Markdown text: the link's
@@ -172,6 +173,8 @@ rename_in_transaction (FbStore   *self,
                                              rename->old_name, rename->new_name);
   if (text != NULL)
     json_object_set_string_member (body, "text", text);
+  /* A record's photo and file fields name it too. */
+  _fb_record_files_rename (self, body, rename->old_name, rename->new_name);
 
   json = fb_body_to_string (body);
   return _fb_store_save_local_attachments (self, &before, json, error);

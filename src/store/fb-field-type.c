@@ -34,6 +34,8 @@ static const struct
   [FB_FIELD_MULTIPLE_CHOICE] = { "multiple-choice", N_("Multiple Choice") },
   [FB_FIELD_LOCATION] = { "location", N_("Location") },
   [FB_FIELD_LINK] = { "link", N_("Link to a Record") },
+  [FB_FIELD_PHOTO] = { "photo", N_("Photos") },
+  [FB_FIELD_FILE] = { "file", N_("Files") },
 };
 
 const char *
@@ -407,6 +409,8 @@ fb_field_value_from_text (FbFieldType  type,
       break;
 
     case FB_FIELD_MULTIPLE_CHOICE:
+    case FB_FIELD_PHOTO:
+    case FB_FIELD_FILE:
       {
         g_auto(GStrv) parts = g_strsplit (stripped, ";", -1);
         JsonArray *array = json_array_new ();
@@ -510,6 +514,8 @@ fb_field_value_fits (FbFieldType  type,
       return JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_BOOLEAN;
 
     case FB_FIELD_MULTIPLE_CHOICE:
+    case FB_FIELD_PHOTO:
+    case FB_FIELD_FILE:
       {
         JsonArray *array;
 
@@ -564,15 +570,17 @@ fb_field_value_to_text (FbFieldType  type,
         }
     }
 
-  if (type == FB_FIELD_MULTIPLE_CHOICE && fb_field_value_fits (type, value))
+  if ((type == FB_FIELD_MULTIPLE_CHOICE || fb_field_type_holds_files (type)) &&
+      fb_field_value_fits (type, value))
     {
       JsonArray *array = json_node_get_array (value);
       g_autoptr(GString) out = g_string_new (NULL);
 
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
+          /* File names read better apart; either reads back. */
           if (i > 0)
-            g_string_append (out, ";");
+            g_string_append (out, type == FB_FIELD_MULTIPLE_CHOICE ? ";" : "; ");
           g_string_append (out, json_array_get_string_element (array, i));
         }
       return g_string_free (g_steal_pointer (&out), FALSE);
@@ -589,4 +597,24 @@ fb_field_value_to_text (FbFieldType  type,
 
   /* Anything else is shown as the JSON it is, so nothing is hidden. */
   return json_to_string (value, FALSE);
+}
+
+gboolean
+fb_field_type_holds_files (FbFieldType type)
+{
+  return type == FB_FIELD_PHOTO || type == FB_FIELD_FILE;
+}
+
+gboolean
+fb_field_value_has_string (JsonNode   *value,
+                           const char *s)
+{
+  JsonArray *array = value != NULL && JSON_NODE_HOLDS_ARRAY (value) ? json_node_get_array (value) : NULL;
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    if (fb_field_value_holds_string (json_array_get_element (array, i)) &&
+        g_strcmp0 (json_array_get_string_element (array, i), s) == 0)
+      return TRUE;
+
+  return FALSE;
 }

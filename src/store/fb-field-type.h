@@ -20,6 +20,10 @@ G_BEGIN_DECLS
  *   multiple-choice   an array of the chosen strings (merged as a set)
  *   location          {"latitude": number, "longitude": number}
  *   link              the id of another record (a string)
+ *   photo, file       an array of the names of the record's own attachments
+ *                     (its "_attachments"), each once, merged as a set like
+ *                     a multiple choice; a photo field's files are pictures
+ *                     (its widget shows thumbnails, its chooser images)
  * A missing member, null and "" are empty. A value that does not fit its
  * type (typed in, imported) is kept as the string it was: nothing typed is
  * lost, and validation names the problem. */
@@ -36,6 +40,8 @@ typedef enum {
   FB_FIELD_MULTIPLE_CHOICE,
   FB_FIELD_LOCATION,
   FB_FIELD_LINK,
+  FB_FIELD_PHOTO,
+  FB_FIELD_FILE,
   FB_N_FIELD_TYPES
 } FbFieldType;
 
@@ -54,8 +60,9 @@ gboolean     fb_field_value_holds_number (JsonNode   *value);
 
 /* The stored value for what a person typed or a CSV cell holds: NULL for
  * empty text; otherwise the typed value, or (*@fits FALSE) the text itself
- * as a string. Multiple choices are ";"-separated; a location is
- * "latitude, longitude"; yes/no takes yes/no/true/false/1/0. */
+ * as a string. Multiple choices are ";"-separated, and so are a photo or
+ * file field's names (written "; "); a location is "latitude, longitude";
+ * yes/no takes yes/no/true/false/1/0. */
 JsonNode    *fb_field_value_from_text   (FbFieldType  type,
                                          const char  *text,
                                          gboolean    *fits);
@@ -66,5 +73,11 @@ char        *fb_field_value_to_text     (FbFieldType  type,
 /* Whether @value has the JSON form of @type (empty values fit). */
 gboolean     fb_field_value_fits        (FbFieldType  type,
                                          JsonNode    *value);
+
+/* Photo and file fields: their value names attachments. */
+gboolean     fb_field_type_holds_files  (FbFieldType  type);
+/* Whether the string array @value holds @s. */
+gboolean     fb_field_value_has_string  (JsonNode    *value,
+                                         const char  *s);
 
 G_END_DECLS

@@ -164,6 +164,7 @@ import_rows_cb (FbStore  *store,
 
   import->result->n_records = 0;
   import->result->n_misfits = 0;
+  import->result->n_unattached = 0;
 
   for (guint r = 1; r < import->rows->len; r++)
     {
@@ -185,6 +186,7 @@ import_rows_cb (FbStore  *store,
           g_autofree char *extra = NULL;
           const char *name;
           JsonNode *value;
+          FbFieldType type;
           gboolean fits;
 
           if (c >= columns->len)
@@ -201,9 +203,12 @@ import_rows_cb (FbStore  *store,
           if (*name == '\0')
             continue;  /* a column the person chose to ignore */
 
-          value = fb_field_value_from_text (field_type_of (template, name), row[c], &fits);
+          type = field_type_of (template, name);
+          value = fb_field_value_from_text (type, row[c], &fits);
           if (!fits)
             import->result->n_misfits++;
+          else if (fb_field_type_holds_files (type) && value != NULL)
+            import->result->n_unattached += json_array_get_length (json_node_get_array (value));
           if (!json_object_has_member (fields, name))
             {
               /* A column the template does not have: an extra field. */

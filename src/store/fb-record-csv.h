@@ -21,6 +21,7 @@ typedef struct
 {
   guint n_records;  /* records created */
   guint n_misfits;  /* values kept as text since they do not fit their field's type */
+  guint n_unattached; /* names in photo or file fields, kept: a new record has no files */
 } FbRecordCsvImport;
 
 /* Creates one record of @template per row of @text (after its header
@@ -28,7 +29,9 @@ typedef struct
  * one of the template's fields (case-insensitively) fills it, typed; a
  * "Title" column the title; any other column becomes a field of that name
  * (text). A value that does not fit its field is kept as text, counted in
- * @result, and shown as a problem; an empty row is skipped. */
+ * @result, and shown as a problem; an empty row is skipped. The names in a
+ * photo or file field are kept as they are, counted, and shown as not
+ * attached until files of those names are. */
 gboolean     fb_record_csv_import   (FbStore            *store,
                                      FbItem             *template,
                                      const char         *text,

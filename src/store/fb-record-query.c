@@ -170,6 +170,9 @@ key_from_node (FbRecordQuery *self,
                         FALSE);
       break;
     case FB_FIELD_MULTIPLE_CHOICE:
+    case FB_FIELD_PHOTO:
+    case FB_FIELD_FILE:
+      /* By the first name, then the next: as the column reads. */
       if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
         {
           JsonArray *array = json_node_get_array (node);
@@ -272,6 +275,8 @@ sort_key_sql (FbRecordQuery *self)
       return "CASE WHEN f.type = 'object' AND json_type (f.value, '$.latitude') IN ('integer', 'real') "
              "THEN json_extract (f.value, '$.latitude') END";
     case FB_FIELD_MULTIPLE_CHOICE:
+    case FB_FIELD_PHOTO:
+    case FB_FIELD_FILE:
       return "CASE WHEN f.type = 'array' THEN "
              "(SELECT NULLIF (group_concat (e.value, ';'), '') FROM json_each (f.value) AS e "
              " WHERE e.type = 'text') END";

@@ -165,6 +165,10 @@ type_problem (FbFieldType  type,
     case FB_FIELD_LINK:
       /* TRANSLATORS: %s is the name of a record's field */
       return g_strdup_printf (_("%s must link to a record"), name);
+    case FB_FIELD_PHOTO:
+    case FB_FIELD_FILE:
+      /* TRANSLATORS: %s is the name of a record's field */
+      return g_strdup_printf (_("%s must name attached files"), name);
     case FB_FIELD_TEXT:
     case FB_FIELD_LONG_TEXT:
     case FB_N_FIELD_TYPES:
@@ -185,6 +189,14 @@ is_choice (GPtrArray  *choices,
 char *
 fb_template_field_check (JsonObject *field,
                          JsonNode   *value)
+{
+  return fb_template_field_check_record (field, value, NULL);
+}
+
+char *
+fb_template_field_check_record (JsonObject *field,
+                                JsonNode   *value,
+                                JsonObject *record)
 {
   FbFieldType type = fb_template_field_get_type (field);
   const char *name = fb_template_field_get_name (field);
@@ -225,6 +237,23 @@ fb_template_field_check (JsonObject *field,
       if (ABS (json_object_get_double_member (object, "latitude")) > 90 ||
           ABS (json_object_get_double_member (object, "longitude")) > 180)
         return type_problem (type, name);
+    }
+
+  if (fb_field_type_holds_files (type) && record != NULL)
+    {
+      JsonObject *attachments = fb_body_get_object (record, FB_BODY_ATTACHMENTS);
+      JsonArray *array = json_node_get_array (value);
+
+      /* A name is kept even when its file is not (an imported CSV, a
+       * removal on another device): the person sees which is missing. */
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          const char *file = json_array_get_string_element (array, i);
+
+          if (attachments == NULL || !json_object_has_member (attachments, file))
+            /* TRANSLATORS: %s is the name of a file */
+            return g_strdup_printf (_("“%s” is not attached"), file);
+        }
     }
 
   return NULL;
@@ -282,8 +311,9 @@ fb_record_body_get_problems (JsonObject *record,
 
       if (field == NULL || *name == '\0')
         continue;
-      problem = fb_template_field_check (field, fields != NULL ? json_object_get_member (fields, name)
-                                                               : NULL);
+      problem = fb_template_field_check_record (field,
+                                                fields != NULL ? json_object_get_member (fields, name) : NULL,
+                                                record);
       if (problem != NULL)
         g_ptr_array_add (problems, problem);
     }

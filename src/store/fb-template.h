@@ -40,6 +40,12 @@ GPtrArray   *fb_template_field_get_choices  (JsonObject  *field);
  * number"), or NULL when nothing is. */
 char        *fb_template_field_check        (JsonObject  *field,
                                              JsonNode    *value);
+/* The same, and for a photo or file field each name the record (@record,
+ * a body; NULL: not asked) does not hold in its "_attachments":
+ * "“heron.jpg” is not attached". */
+char        *fb_template_field_check_record (JsonObject  *field,
+                                             JsonNode    *value,
+                                             JsonObject  *record);
 
 /* A new record of @template (its id @template_id): the template's fields
  * in its order, empty, and a yes/no field false. */
@@ -49,7 +55,8 @@ JsonObject  *fb_record_body_new_from_template (const char *title,
 /* The id of the template a record was made from, or NULL. */
 const char  *fb_record_body_get_template_id (JsonObject  *record);
 /* The problems of a record against its template: one message per field
- * (char *), in the template's order; an empty array when none. */
+ * (char *), in the template's order; an empty array when none. Photo and
+ * file fields are checked against the record's attachments. */
 GPtrArray   *fb_record_body_get_problems    (JsonObject  *record,
                                              JsonObject  *template);
 /* A record's field names as a form shows them: the template's fields in
