@@ -9,7 +9,7 @@
 
 #include "fb-attachment-open.h"
 #include "fb-attachment-rename.h"
-#include "fb-attachment-strip.h"
+#include "fb-attachment-strip-private.h"
 #include "fb-attachment-view.h"
 #include "fb-attachments.h"
 #include "fb-sync-manager.h"
@@ -17,29 +17,6 @@
 #include "fb-window.h"
 
 #define THUMBNAIL_SIZE 96
-
-struct _FbAttachmentStrip
-{
-  GtkWidget      parent_instance;
-
-  GtkWidget     *scroller;
-  GtkWidget     *box;
-
-  FbStore       *store;
-  char          *id;
-  gulong         changed_id;
-  GHashTable    *details;  /* name → label under it */
-  GPtrArray     *names;
-
-  FbAttachment  *removed;  /* for Undo */
-  char          *removed_from;
-  AdwToast      *toast;
-  GtkWidget     *viewer;   /* the larger view, while it shows (weak) */
-
-  /* Attachments only the server has, fetched when clicked */
-  GHashTable    *fetching;      /* name → GCancellable */
-  GHashTable    *fetch_errors;  /* name → why it failed, in words */
-};
 
 G_DEFINE_FINAL_TYPE (FbAttachmentStrip, fb_attachment_strip, GTK_TYPE_WIDGET)
 
@@ -140,6 +117,7 @@ make_tile (FbAttachmentStrip  *self,
   g_autofree char *size = g_format_size (attachment->length);
   g_autofree char *detail = NULL;
   g_autofree char *remove_label = NULL;
+  FbAttachmentTile *parts;
   GtkWidget *tile, *overlay, *picture, *label, *button;
 
   tile = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
@@ -221,19 +199,28 @@ make_tile (FbAttachmentStrip  *self,
     detail = g_strdup_printf (_("On the server, %s"), size);
   else
     detail = g_steal_pointer (&size);
+  /* Shown while the file is sent or downloaded (fb-attachment-strip-transfer.c). */
+  parts = g_new0 (FbAttachmentTile, 1);
+  parts->bar = gtk_progress_bar_new ();
+  gtk_widget_set_visible (parts->bar, FALSE);
+  gtk_box_append (GTK_BOX (tile), parts->bar);
+
   label = gtk_label_new (detail);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 14);
   gtk_widget_add_css_class (label, "caption");
   gtk_widget_add_css_class (label, "dim-label");
   gtk_box_append (GTK_BOX (tile), label);
+  parts->detail = label;
 
   g_hash_table_insert (self->details, g_strdup (attachment->name), g_steal_pointer (&detail));
+  g_hash_table_insert (self->tiles, g_strdup (attachment->name), parts);
+  _fb_attachment_strip_transfer_show (self, attachment->name, parts);
   return tile;
 }
 
-static void
-reload (FbAttachmentStrip *self)
+void
+_fb_attachment_strip_reload (FbAttachmentStrip *self)
 {
   g_autoptr(GPtrArray) attachments = NULL;
   GtkWidget *child;
@@ -241,6 +228,7 @@ reload (FbAttachmentStrip *self)
   while ((child = gtk_widget_get_first_child (self->box)) != NULL)
     gtk_box_remove (GTK_BOX (self->box), child);
   g_hash_table_remove_all (self->details);
+  g_hash_table_remove_all (self->tiles);
   g_ptr_array_set_size (self->names, 0);
 
   if (self->store != NULL && self->id != NULL)
@@ -262,7 +250,7 @@ item_changed_cb (FbAttachmentStrip *self,
                  FbItem            *item)
 {
   if (g_strcmp0 (fb_item_get_id (item), self->id) == 0)
-    reload (self);
+    _fb_attachment_strip_reload (self);
 }
 
 static void
@@ -293,10 +281,11 @@ fb_attachment_strip_set_item (FbAttachmentStrip *self,
       g_hash_table_foreach (self->fetching, (GHFunc) (void (*) (void)) cancel_fetch, NULL);
       g_hash_table_remove_all (self->fetching);
       g_hash_table_remove_all (self->fetch_errors);
+      _fb_attachment_strip_transfer_forget (self);
     }
   g_free (self->id);
   self->id = g_strdup (id);
-  reload (self);
+  _fb_attachment_strip_reload (self);
 }
 
 FbStore *
@@ -562,7 +551,7 @@ fetched_cb (GObject      *object,
   g_hash_table_remove (self->fetching, fetch->name);
   if (!fetched)
     g_hash_table_insert (self->fetch_errors, g_strdup (fetch->name), g_strdup (error->message));
-  reload (self);
+  _fb_attachment_strip_reload (self);
   if (fetched)
     gtk_widget_activate_action (GTK_WIDGET (self), "attachments.open", "s", fetch->name);
   fetch_free (fetch);
@@ -591,7 +580,7 @@ start_fetch (FbAttachmentStrip *self,
   fetch->name = g_strdup (name);
   g_hash_table_insert (self->fetching, g_strdup (name), g_object_ref (fetch->cancellable));
   g_hash_table_remove (self->fetch_errors, name);
-  reload (self);
+  _fb_attachment_strip_reload (self);
   fb_sync_manager_fetch_attachment_async (manager, self->id, name, fetch->cancellable, fetched_cb, fetch);
   return TRUE;
 }
@@ -802,6 +791,18 @@ fb_attachment_strip_get_detail (FbAttachmentStrip *self,
   return g_hash_table_lookup (self->details, name);
 }
 
+GtkProgressBar *
+fb_attachment_strip_get_progress_bar (FbAttachmentStrip *self,
+                                      const char        *name)
+{
+  FbAttachmentTile *tile;
+
+  g_return_val_if_fail (FB_IS_ATTACHMENT_STRIP (self), NULL);
+
+  tile = g_hash_table_lookup (self->tiles, name);
+  return tile != NULL ? GTK_PROGRESS_BAR (tile->bar) : NULL;
+}
+
 GtkWindow *
 fb_attachment_strip_get_viewer (FbAttachmentStrip *self)
 {
@@ -819,9 +820,25 @@ fb_attachment_strip_get_toast (FbAttachmentStrip *self)
 }
 
 static void
+fb_attachment_strip_root (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (fb_attachment_strip_parent_class)->root (widget);
+  _fb_attachment_strip_transfer_set_root (FB_ATTACHMENT_STRIP (widget), gtk_widget_get_root (widget));
+}
+
+static void
+fb_attachment_strip_unroot (GtkWidget *widget)
+{
+  _fb_attachment_strip_transfer_set_root (FB_ATTACHMENT_STRIP (widget), NULL);
+  GTK_WIDGET_CLASS (fb_attachment_strip_parent_class)->unroot (widget);
+}
+
+static void
 fb_attachment_strip_dispose (GObject *object)
 {
   FbAttachmentStrip *self = FB_ATTACHMENT_STRIP (object);
+
+  _fb_attachment_strip_transfer_dispose (self);
 
   g_hash_table_foreach (self->fetching, (GHFunc) (void (*) (void)) cancel_fetch, NULL);
   g_hash_table_remove_all (self->fetching);
@@ -843,6 +860,7 @@ fb_attachment_strip_finalize (GObject *object)
   g_free (self->removed_from);
   g_clear_pointer (&self->removed, fb_attachment_free);
   g_hash_table_unref (self->details);
+  g_hash_table_unref (self->tiles);
   g_hash_table_unref (self->fetching);
   g_hash_table_unref (self->fetch_errors);
   g_ptr_array_unref (self->names);
@@ -858,6 +876,8 @@ fb_attachment_strip_class_init (FbAttachmentStripClass *klass)
 
   object_class->dispose = fb_attachment_strip_dispose;
   object_class->finalize = fb_attachment_strip_finalize;
+  widget_class->root = fb_attachment_strip_root;
+  widget_class->unroot = fb_attachment_strip_unroot;
 
   signals[BEFORE_EDIT] = g_signal_new ("before-edit",
                                        G_TYPE_FROM_CLASS (klass),
@@ -883,6 +903,7 @@ static void
 fb_attachment_strip_init (FbAttachmentStrip *self)
 {
   self->details = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->tiles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->names = g_ptr_array_new_with_free_func (g_free);
   self->fetching = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->fetch_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -901,4 +922,5 @@ fb_attachment_strip_init (FbAttachmentStrip *self)
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), self->box);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Attachments"), -1);
+  _fb_attachment_strip_transfer_init (self);
 }

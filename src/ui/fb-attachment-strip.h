@@ -15,7 +15,10 @@ G_DECLARE_FINAL_TYPE (FbAttachmentStrip, fb_attachment_strip, FB, ATTACHMENT_STR
 /* One button per attachment: a picture for an image that is here, else a
  * themed icon of its type; name and size in words under it. One only the
  * server has yet says so. The strip follows the store's changes of its
- * item (a pull, a restored version, an undo).
+ * item (a pull, a restored version, an undo). Inside an FbWindow with a
+ * sync manager, the tile of a file being sent or downloaded shows a
+ * progress bar and how far ("Sending… 40 %", "Downloading… 12.0 MB of
+ * 50.0 MB"), gone when it ends.
  *
  * Signals: before-edit (): about to change the item through the store;
  * the window saves what is typed first, so both are one item's edits.
@@ -53,6 +56,10 @@ gboolean   fb_attachment_strip_paste       (FbAttachmentStrip *self);
 char     **fb_attachment_strip_dup_names   (FbAttachmentStrip *self);
 const char *fb_attachment_strip_get_detail (FbAttachmentStrip *self,
                                             const char        *name);
+/* The bar on @name's tile that shows how much of the file is sent or
+ * downloaded (visible only then; NULL: no such tile). */
+GtkProgressBar *fb_attachment_strip_get_progress_bar (FbAttachmentStrip *self,
+                                                      const char        *name);
 /* The larger view (attachments.open), while it shows. */
 GtkWindow *fb_attachment_strip_get_viewer  (FbAttachmentStrip *self);
 /* The toast of the last removal or failure, while it shows. */

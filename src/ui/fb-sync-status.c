@@ -10,6 +10,7 @@
 #include "fb-sync-error.h"
 #include "fb-sync-status.h"
 #include "fb-sync-words.h"
+#include "fb-transfer-words.h"
 
 struct _FbSyncStatus
 {
@@ -34,6 +35,8 @@ struct _FbSyncStatus
   FbSyncManager *manager;
   GSignalGroup  *manager_signals;
   GBindingGroup *manager_bindings;
+  /* The file in flight, in words ("Sending “heron.jpg”… 40 %"); NULL: none. */
+  char          *transfer;
 };
 
 G_DEFINE_FINAL_TYPE (FbSyncStatus, fb_sync_status, GTK_TYPE_WIDGET)
@@ -151,6 +154,12 @@ fb_sync_status_dup_description (FbSyncStatus *self)
   state = current_state (self);
   error = current_error (self);
 
+  if (self->transfer != NULL)
+    {
+      g_string_append_c (text, '\n');
+      g_string_append (text, self->transfer);
+    }
+
   if (error != NULL && state != FB_SYNC_STATE_IDLE && state != FB_SYNC_STATE_SYNCING)
     {
       g_autofree char *words = fb_sync_words_error (error);
@@ -191,6 +200,9 @@ fb_sync_status_dup_summary (FbSyncStatus *self)
 {
   g_return_val_if_fail (FB_IS_SYNC_STATUS (self), NULL);
 
+  /* What is going on now, in place of "Syncing…". */
+  if (self->transfer != NULL)
+    return g_strdup (self->transfer);
   if (self->manager == NULL)
     return fb_sync_words_summary (FB_SYNC_STATE_NOT_CONFIGURED, TRUE, NULL, NULL, 0,
                                   g_get_real_time ());
@@ -347,6 +359,36 @@ static void
 manager_description_changed_cb (FbSyncStatus *self)
 {
   update_state_description (self);
+}
+
+static void
+set_transfer (FbSyncStatus *self,
+              char         *words)
+{
+  if (g_strcmp0 (self->transfer, words) == 0)
+    {
+      g_free (words);
+      return;
+    }
+  g_free (self->transfer);
+  self->transfer = words;
+  update_summary (self);
+  update_details (self);
+  update_state_description (self);
+}
+
+static void
+manager_transfer_progress_cb (FbSyncStatus        *self,
+                              const char          *item_id,
+                              const char          *name,
+                              FbTransferDirection  direction,
+                              guint64              bytes_done,
+                              guint64              bytes_total,
+                              FbSyncManager       *manager)
+{
+  /* 0 of 0: nothing in flight now. */
+  set_transfer (self, bytes_total > 0 && name != NULL
+                      ? fb_transfer_words (name, direction, bytes_done, bytes_total) : NULL);
 }
 
 static gboolean
@@ -511,6 +553,7 @@ fb_sync_status_set_manager (FbSyncStatus  *self,
 
   g_signal_group_set_target (self->manager_signals, manager);
   g_binding_group_set_source (self->manager_bindings, manager);
+  g_clear_pointer (&self->transfer, g_free);
 
   if (manager == NULL)
     gtk_widget_set_visible (GTK_WIDGET (self->conflicts_button), FALSE);
@@ -532,6 +575,7 @@ fb_sync_status_dispose (GObject *object)
   g_clear_object (&self->manager_bindings);
   g_clear_object (&self->manager);
   g_clear_handle_id (&self->countdown_source, g_source_remove);
+  g_clear_pointer (&self->transfer, g_free);
   if (self->details_popover != NULL)
     {
       gtk_widget_unparent (GTK_WIDGET (self->details_popover));
@@ -708,6 +752,8 @@ fb_sync_status_init (FbSyncStatus *self)
                                   G_CALLBACK (manager_description_changed_cb), self);
   g_signal_group_connect_swapped (self->manager_signals, "notify::next-retry",
                                   G_CALLBACK (manager_description_changed_cb), self);
+  g_signal_group_connect_swapped (self->manager_signals, "transfer-progress",
+                                  G_CALLBACK (manager_transfer_progress_cb), self);
 
   self->manager_bindings = g_binding_group_new ();
   g_binding_group_bind_full (self->manager_bindings, "pending-count",

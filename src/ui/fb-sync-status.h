@@ -19,7 +19,9 @@ G_DECLARE_FINAL_TYPE (FbSyncStatus, fb_sync_status, FB, SYNC_STATUS, GtkWidget)
  *    date, syncing, needs attention) whose tooltip and accessible label say
  *    the same in words, with the last sync time and the last error;
  *  - beside it a short label that is always visible ("Synced at 19:27",
- *    "Offline", "Can’t reach the server, retrying in 7 s"); icon and label
+ *    "Offline", "Can’t reach the server, retrying in 7 s"; while a file
+ *    is sent or downloaded, which and how far: "Sending “heron.jpg”…
+ *    40 %", also in the description and the popover); icon and label
  *    are one button: a click opens a popover with the whole description,
  *    or, while sync is not set up, activates "win.show-preferences";
  *  - an "N pending" badge (hidden at zero, and while sync is not set up or

@@ -1,0 +1,208 @@
+/* test-attachment-progress.c: a file being sent or downloaded, as the window shows it */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "test-attachment-progress"
+
+#include "config.h"
+
+#include "fb-attachment-strip.h"
+#include "fb-attachments.h"
+#include "fb-note-editor.h"
+#include "fb-sync-run.h"
+#include "fb-sync-status.h"
+#include "fb-window.h"
+#include "sync-ui-test-util.h"
+
+#define ADMIN    "admin"
+#define PASSWORD "s3cret"
+
+static FbTestServer *server;
+
+/* What the window showed when the manager told of a transfer (the
+ * window's own handlers ran first: they were connected before). */
+typedef struct
+{
+  guint64   done;
+  guint64   total;
+  gboolean  bar_shown;
+  double    fraction;
+  char     *detail;   /* under the tile's name */
+  char     *summary;  /* the sync status beside its icon */
+  char     *details;  /* the sync status's popover */
+} Seen;
+
+static void
+seen_free (Seen *seen)
+{
+  g_free (seen->detail);
+  g_free (seen->summary);
+  g_free (seen->details);
+  g_free (seen);
+}
+
+typedef struct
+{
+  FbAttachmentStrip *strip;
+  FbSyncStatus      *status;
+  const char        *name;
+  GPtrArray         *seen;
+  gboolean           ended;
+} Watch;
+
+static void
+transfer_progress_cb (FbSyncManager       *manager,
+                      const char          *item_id,
+                      const char          *name,
+                      FbTransferDirection  direction,
+                      guint64              bytes_done,
+                      guint64              bytes_total,
+                      Watch               *watch)
+{
+  GtkProgressBar *bar = fb_attachment_strip_get_progress_bar (watch->strip, watch->name);
+  Seen *seen = g_new0 (Seen, 1);
+
+  seen->done = bytes_done;
+  seen->total = bytes_total;
+  seen->bar_shown = fb_test_is_shown (GTK_WIDGET (bar));
+  seen->fraction = gtk_progress_bar_get_fraction (bar);
+  seen->detail = g_strdup (fb_attachment_strip_get_detail (watch->strip, watch->name));
+  seen->summary = fb_sync_status_dup_summary (watch->status);
+  seen->details = g_strdup (fb_sync_status_get_details (watch->status));
+  g_ptr_array_add (watch->seen, seen);
+  if (bytes_total == 0)
+    watch->ended = TRUE;
+}
+
+static GBytes *
+photo_bytes (gsize size)
+{
+  guchar *data = g_malloc (size);
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guchar) ((i * 7 + i / 256) & 0xff);
+  return g_bytes_new_take (data, size);
+}
+
+static void
+attach (Peer       *device,
+        const char *id,
+        const char *name,
+        GBytes     *bytes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bytes);
+  g_autoptr(FbAttachment) added = fb_store_add_attachment (device->store, id, name, "image/tiff", in,
+                                                           NULL, &error);
+
+  g_assert_no_error (error);
+}
+
+static FbWindow *
+open_window (Peer               *device,
+             FbAttachmentStrip **strip,
+             FbSyncStatus      **status)
+{
+  FbWindow *window = g_object_ref_sink (fb_window_new (NULL, device->store));
+
+  fb_window_set_sync_manager (window, device->manager);
+  gtk_window_present (GTK_WINDOW (window));
+  *strip = fb_note_editor_get_attachment_strip (fb_test_template_child (window, FB_TYPE_WINDOW, "note_editor"));
+  *status = fb_test_template_child (window, FB_TYPE_WINDOW, "sync_status");
+  WAIT_FOR (fb_window_get_current_item (window) != NULL && gtk_widget_get_mapped (GTK_WIDGET (*strip)));
+  return window;
+}
+
+static void
+close_window (FbWindow *window)
+{
+  gtk_window_close (GTK_WINDOW (window));
+  WAIT_FOR (G_OBJECT (window)->ref_count == 1);
+  g_assert_finalize_object (window);
+}
+
+/* While the sync sends a photo, its tile shows a bar and "Sending… N %",
+ * rising to 100 %, and the sync status says which file; once it is on
+ * the server the bar is gone, the tile shows the size again and the
+ * status no longer speaks of sending. */
+static void
+test_sending (void)
+{
+  const char *db = "attachment-progress-up";
+  g_autoptr(Peer) a = peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(GBytes) photo = photo_bytes (300 * 1024);
+  g_autofree char *id = fb_test_peer_create_note (a, "Plot 8", "one photo");
+  g_autofree char *size = g_format_size (g_bytes_get_size (photo));
+  g_autoptr(FbSyncStats) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  Watch watch = { .name = "survey.tif", .seen = g_ptr_array_new_with_free_func ((GDestroyNotify) seen_free) };
+  FbWindow *window;
+  Seen *first, *last, *end;
+  gulong handler;
+
+  attach (a, id, "survey.tif", photo);
+  window = open_window (a, &watch.strip, &watch.status);
+  g_assert_cmpstr (fb_attachment_strip_get_detail (watch.strip, "survey.tif"), ==, size);
+  g_assert_false (fb_test_is_shown (GTK_WIDGET (fb_attachment_strip_get_progress_bar (watch.strip, "survey.tif"))));
+
+  handler = g_signal_connect (a->manager, "transfer-progress", G_CALLBACK (transfer_progress_cb), &watch);
+  stats = fb_test_peer_sync_full (a, &error);
+  g_assert_no_error (error);
+  WAIT_FOR (watch.ended);
+  g_signal_handler_disconnect (a->manager, handler);
+
+  g_assert_cmpuint (watch.seen->len, >=, 3);
+  first = watch.seen->pdata[0];
+  last = watch.seen->pdata[watch.seen->len - 2];
+  end = watch.seen->pdata[watch.seen->len - 1];
+  for (guint i = 0; i + 1 < watch.seen->len; i++)
+    {
+      Seen *seen = watch.seen->pdata[i];
+      g_autofree char *words = NULL;
+      g_autofree char *status_words = NULL;
+      int percent = (int) (100.0 * (double) seen->done / (double) seen->total);
+
+      g_test_message ("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT ": tile “%s”, status “%s”",
+                      seen->done, seen->total, seen->detail, seen->summary);
+      g_assert_cmpuint (seen->total, >, 0);
+      g_assert_true (seen->bar_shown);
+      g_assert_cmpfloat_with_epsilon (seen->fraction, (double) seen->done / (double) seen->total, 1e-9);
+      words = g_strdup_printf ("Sending… %d %%", percent);
+      g_assert_cmpstr (seen->detail, ==, words);
+      status_words = g_strdup_printf ("Sending “survey.tif”… %d %%", percent);
+      g_assert_cmpstr (seen->summary, ==, status_words);
+      g_assert_nonnull (strstr (seen->details, status_words));
+    }
+  g_assert_cmpuint (first->done, ==, 0);
+  g_assert_cmpstr (first->detail, ==, "Sending… 0 %");
+  g_assert_cmpuint (last->done, ==, last->total);
+  g_assert_cmpstr (last->detail, ==, "Sending… 100 %");
+
+  g_assert_cmpuint (end->total, ==, 0);
+  g_assert_false (end->bar_shown);
+  g_assert_cmpstr (end->detail, ==, size);
+  g_assert_null (strstr (end->summary, "Sending"));
+  g_assert_null (strstr (end->details, "Sending"));
+  g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 0);
+
+  g_ptr_array_unref (watch.seen);
+  close_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  sync_ui_test_init (&argc, &argv);
+
+  server = fb_test_server_start (ADMIN, PASSWORD, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/attachment-progress/sending", test_sending);
+
+  status = g_test_run ();
+  fb_test_server_free (server);
+  return status;
+}
