@@ -181,6 +181,17 @@ make_tile (FbAttachmentStrip  *self,
                                   remove_label, -1);
   gtk_overlay_add_overlay (GTK_OVERLAY (overlay), button);
   gtk_overlay_add_overlay (GTK_OVERLAY (overlay), make_tile_menu (attachment->name));
+  /* Shown while the file is sent or downloaded (fb-attachment-strip-transfer.c),
+   * over the foot of the picture: the tile keeps its size. */
+  parts = g_new0 (FbAttachmentTile, 1);
+  parts->bar = gtk_progress_bar_new ();
+  gtk_widget_set_valign (parts->bar, GTK_ALIGN_END);
+  gtk_widget_set_margin_start (parts->bar, 22);
+  gtk_widget_set_margin_end (parts->bar, 22);
+  gtk_widget_set_margin_bottom (parts->bar, 10);
+  gtk_widget_set_can_target (parts->bar, FALSE);
+  gtk_widget_set_visible (parts->bar, FALSE);
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), parts->bar);
   gtk_box_append (GTK_BOX (tile), overlay);
 
   label = gtk_label_new (attachment->name);
@@ -199,11 +210,6 @@ make_tile (FbAttachmentStrip  *self,
     detail = g_strdup_printf (_("On the server, %s"), size);
   else
     detail = g_steal_pointer (&size);
-  /* Shown while the file is sent or downloaded (fb-attachment-strip-transfer.c). */
-  parts = g_new0 (FbAttachmentTile, 1);
-  parts->bar = gtk_progress_bar_new ();
-  gtk_widget_set_visible (parts->bar, FALSE);
-  gtk_box_append (GTK_BOX (tile), parts->bar);
 
   label = gtk_label_new (detail);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);

@@ -15,6 +15,8 @@
 
 #include "fb-attachment-strip.h"
 #include "fb-attachments.h"
+#include "fb-fake-network-monitor.h"
+#include "fb-sync-progress.h"
 #include "fb-note-editor.h"
 #include "fb-test-screenshot.h"
 #include "fb-test-store.h"
@@ -256,6 +258,26 @@ main (int   argc,
               gtk_widget_get_mapped (GTK_WIDGET (viewer)), 60000);
   screenshot ("attachment-view.png");
   gtk_window_destroy (viewer);
+  WAIT_UNTIL (fb_attachment_strip_get_viewer (strip) == NULL, 60000);
+
+  /* A photo on its way to the server, as the sync manager tells it: the
+   * report is emitted here so the picture holds still at 40 %. */
+  {
+    g_autoptr(GNetworkMonitor) monitor = fb_fake_network_monitor_new (TRUE);
+    g_autoptr(FbSyncManager) manager = fb_sync_manager_new (store, monitor);
+    GtkProgressBar *bar;
+    g_autoptr(FbAttachment) weir = fb_store_get_attachment (store, fb_item_get_id (note), "weir.png", &error);
+
+    g_assert_no_error (error);
+    fb_window_set_sync_manager (window, manager);
+    g_signal_emit_by_name (manager, "transfer-progress", fb_item_get_id (note), "weir.png", FB_TRANSFER_UP,
+                           ((guint64) weir->length * 2 + 4) / 5, (guint64) weir->length);
+    bar = fb_attachment_strip_get_progress_bar (strip, "weir.png");
+    WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (bar)), 60000);
+    screenshot ("attachment-progress.png");
+    g_signal_emit_by_name (manager, "transfer-progress", NULL, NULL, FB_TRANSFER_UP, (guint64) 0, (guint64) 0);
+    fb_window_set_sync_manager (window, NULL);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
