@@ -7,6 +7,9 @@
 
 #include <string.h>
 
+#include <gio/gunixinputstream.h>
+#include <gio/gunixoutputstream.h>
+#include <glib-unix.h>
 #include <libsoup/soup.h>
 
 #include "fb-test-proxy.h"
@@ -27,8 +30,10 @@ struct _FbTestProxy
   guint            requests;
   guint64          request_bytes;
   guint            faults;
+  guint            holds;
 
   GPtrArray       *forwards;     /* of Forward*, in flight */
+  GPtrArray       *held;         /* of Forward*, answers held (owned) */
 };
 
 typedef struct
@@ -39,6 +44,13 @@ typedef struct
   GCancellable      *cancellable;
   FbTestProxyMode    mode;
   gulong             disconnected_id;
+  /* HOLD_REQUEST: the upstream request's body comes through a pipe that
+   * gets the first half only. Both holds: half of the body, how much of
+   * it went through, and whether the hold was counted. */
+  GOutputStream     *held_pipe;
+  guint64            half;
+  guint64            passed;
+  gboolean           holding;
 } Forward;
 
 static const char * const hop_by_hop[] = {
@@ -85,10 +97,56 @@ forward_free (Forward *forward)
 {
   if (forward->disconnected_id != 0)
     g_signal_handler_disconnect (forward->msg, forward->disconnected_id);
+  if (forward->msg != NULL)
+    g_signal_handlers_disconnect_by_data (forward->msg, forward);
+  if (forward->upstream != NULL)
+    g_signal_handlers_disconnect_by_data (forward->upstream, forward);
   g_clear_object (&forward->msg);
   g_clear_object (&forward->upstream);
   g_clear_object (&forward->cancellable);
+  g_clear_object (&forward->held_pipe);
   g_free (forward);
+}
+
+/* Half of a held body went through: counted once. */
+static void
+count_passed (Forward *forward,
+              guint    chunk_size)
+{
+  forward->passed += chunk_size;
+  if (!forward->holding && forward->passed >= forward->half && forward->proxy != NULL)
+    {
+      forward->holding = TRUE;
+      forward->proxy->holds++;
+      g_debug ("Holding after %" G_GUINT64_FORMAT " bytes", forward->passed);
+    }
+}
+
+static void
+upstream_wrote_body_data_cb (SoupMessage *msg,
+                             guint        chunk_size,
+                             Forward     *forward)
+{
+  count_passed (forward, chunk_size);
+}
+
+static void
+client_wrote_body_data_cb (SoupServerMessage *msg,
+                           guint              chunk_size,
+                           Forward           *forward)
+{
+  count_passed (forward, chunk_size);
+}
+
+static void
+held_half_written_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GBytes) body = user_data;
+
+  /* Written, or cancelled with the exchange: either way nothing more. */
+  g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, NULL);
 }
 
 static void
@@ -161,7 +219,22 @@ forward_read_cb (GObject      *object,
       copy_headers (soup_message_get_response_headers (forward->upstream),
                     soup_server_message_get_response_headers (msg));
 
-      if (forward->mode == FB_TEST_PROXY_TRUNCATED)
+      if (forward->mode == FB_TEST_PROXY_HOLD_RESPONSE && len > 0)
+        {
+          g_autoptr(GBytes) half = g_bytes_new_from_bytes (bytes, 0, len / 2);
+          SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+          /* The whole length announced, half of it sent, and the body
+           * never completed: the client waits for the rest. */
+          soup_message_headers_set_content_length (headers, len);
+          forward->half = len / 2;
+          g_signal_connect (msg, "wrote-body-data", G_CALLBACK (client_wrote_body_data_cb), forward);
+          soup_message_body_append_bytes (soup_server_message_get_response_body (msg), half);
+          soup_server_message_unpause (msg);
+          g_ptr_array_add (forward->proxy->held, forward);
+          return;
+        }
+      else if (forward->mode == FB_TEST_PROXY_TRUNCATED)
         {
           g_autoptr(GBytes) half = g_bytes_new_from_bytes (bytes, 0, len / 2);
 
@@ -205,7 +278,29 @@ start_forward (FbTestProxy       *self,
                 soup_message_get_request_headers (forward->upstream));
 
   body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  if (g_bytes_get_size (body) > 0)
+  if (mode == FB_TEST_PROXY_HOLD_REQUEST && g_bytes_get_size (body) > 1)
+    {
+      g_autoptr(GInputStream) in = NULL;
+      g_autoptr(GError) error = NULL;
+      int fds[2];
+
+      /* The server is told the whole length and gets half of it. */
+      /* Non-blocking, or GIO's asynchronous calls on them block. */
+      if (!g_unix_open_pipe (fds, FD_CLOEXEC, &error) ||
+          !g_unix_set_fd_nonblocking (fds[0], TRUE, &error) ||
+          !g_unix_set_fd_nonblocking (fds[1], TRUE, &error))
+        g_error ("A pipe for the held request: %s", error->message);
+      in = g_unix_input_stream_new (fds[0], TRUE);
+      forward->held_pipe = g_unix_output_stream_new (fds[1], TRUE);
+      forward->half = g_bytes_get_size (body) / 2;
+      soup_message_set_request_body (forward->upstream, NULL, in, (gssize) g_bytes_get_size (body));
+      g_signal_connect (forward->upstream, "wrote-body-data",
+                        G_CALLBACK (upstream_wrote_body_data_cb), forward);
+      g_output_stream_write_all_async (forward->held_pipe, g_bytes_get_data (body, NULL), forward->half,
+                                       G_PRIORITY_DEFAULT, forward->cancellable,
+                                       held_half_written_cb, g_bytes_ref (body));
+    }
+  else if (g_bytes_get_size (body) > 0)
     soup_message_set_request_body_from_bytes (forward->upstream, NULL, body);
 
   forward->disconnected_id = g_signal_connect (msg, "disconnected",
@@ -343,6 +438,8 @@ server_cb (SoupServer        *server,
       break;
 
     case FB_TEST_PROXY_PASS:
+    case FB_TEST_PROXY_HOLD_REQUEST:
+    case FB_TEST_PROXY_HOLD_RESPONSE:
     case FB_TEST_PROXY_ACCEPTED:
     case FB_TEST_PROXY_TRUNCATED:
     case FB_TEST_PROXY_LOSE_RESPONSE_AFTER_COMMIT:
@@ -367,6 +464,7 @@ fb_test_proxy_new (const char  *upstream_url,
     self->upstream[strlen (self->upstream) - 1] = '\0';
   self->retry_after = 7;
   self->forwards = g_ptr_array_new ();
+  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) forward_free);
 
   self->session = soup_session_new_with_options ("max-conns", 64,
                                                  "max-conns-per-host", 32,
@@ -443,6 +541,32 @@ fb_test_proxy_get_fault_count (FbTestProxy *self)
   return self->faults;
 }
 
+guint
+fb_test_proxy_get_hold_count (FbTestProxy *self)
+{
+  return self->holds;
+}
+
+void
+fb_test_proxy_drop_held (FbTestProxy *self)
+{
+  for (guint i = 0; i < self->forwards->len; i++)
+    {
+      Forward *forward = g_ptr_array_index (self->forwards, i);
+
+      if (forward->mode == FB_TEST_PROXY_HOLD_REQUEST)
+        {
+          /* Cancelling closes the server's side; its answer then finds
+           * the client gone. */
+          drop_connection (forward->msg);
+          g_cancellable_cancel (forward->cancellable);
+        }
+    }
+  for (guint i = 0; i < self->held->len; i++)
+    drop_connection (((Forward *) g_ptr_array_index (self->held, i))->msg);
+  g_ptr_array_set_size (self->held, 0);
+}
+
 void
 fb_test_proxy_free (FbTestProxy *self)
 {
@@ -464,6 +588,7 @@ fb_test_proxy_free (FbTestProxy *self)
         }
       g_ptr_array_unref (self->forwards);
     }
+  g_clear_pointer (&self->held, g_ptr_array_unref);
 
   if (self->server != NULL)
     soup_server_disconnect (self->server);

@@ -20,6 +20,11 @@ typedef enum {
   FB_TEST_PROXY_ACCEPTED,                  /* forward; a 200/201 answer comes back as 202
                                             * Accepted (a cluster short of its write quorum) */
   FB_TEST_PROXY_TOO_LARGE,                 /* 413 JSON too_large, not forwarded (a size limit) */
+  FB_TEST_PROXY_HOLD_REQUEST,              /* forward the request with the first half of its
+                                            * body, then nothing more: the server waits for
+                                            * the rest, the client for an answer */
+  FB_TEST_PROXY_HOLD_RESPONSE,             /* forward; send the client the answer's headers and
+                                            * the first half of its body, then nothing more */
 } FbTestProxyMode;
 
 typedef struct _FbTestProxy FbTestProxy;
@@ -49,6 +54,16 @@ void         fb_test_proxy_set_retry_after   (FbTestProxy     *self,
  * NULL goes back to the seconds. */
 void         fb_test_proxy_set_retry_after_value (FbTestProxy *self,
                                                   const char  *value);
+
+/* HOLD_REQUEST and HOLD_RESPONSE: how many requests or answers the
+ * proxy holds, counted once half of the body went through (wait with
+ * WAIT_UNTIL (fb_test_proxy_get_hold_count (proxy) > 0, …)). A held
+ * exchange stays open until the client goes away, the proxy is freed, or
+ * fb_test_proxy_drop_held () cuts it. */
+guint        fb_test_proxy_get_hold_count    (FbTestProxy     *self);
+/* Closes the held connections, both the client's and the server's, as a
+ * network that goes away would. */
+void         fb_test_proxy_drop_held         (FbTestProxy     *self);
 
 /* Requests seen so far, and how many of them got the fault. */
 guint        fb_test_proxy_get_request_count (FbTestProxy     *self);

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libsoup/soup.h>
+
 #include "fb-attachments.h"
 #include "fb-item-body.h"
 #include "fb-store.h"
@@ -162,6 +164,80 @@ test_progress (void)
   g_signal_handlers_disconnect_by_data (a->manager, reports);
 }
 
+/* ---- The proxy's holds ---- */
+
+/* HOLD_REQUEST passes half of a body and waits: the server does not store
+ * the document, the client gets no answer until the hold is cut;
+ * HOLD_RESPONSE passes half of an answer and waits. */
+static void
+test_proxy_holds (void)
+{
+  const char *db = "upload-proxy-holds";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) put = NULL;
+  g_autoptr(SoupMessage) get = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GBytes) payload = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *rev = NULL;
+  g_autofree char *auth = g_base64_encode ((const guchar *) ADMIN ":" PASSWORD, strlen (ADMIN ":" PASSWORD));
+  g_autofree char *basic = g_strconcat ("Basic ", auth, NULL);
+  g_autoptr(JsonNode) missing = NULL;
+  g_autoptr(GString) big = g_string_new ("{\"text\":\"");
+  guint status = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (fb_test_server_create_db (server, db, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_c (big, 'a' + i % 26);
+  g_string_append (big, "\"}");
+
+  fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_HOLD_REQUEST, 1, "/held");
+  url = g_strdup_printf ("%s%s/held", fb_test_proxy_get_url (proxy), db);
+  put = soup_message_new ("PUT", url);
+  soup_message_headers_replace (soup_message_get_request_headers (put), "Authorization", basic);
+  payload = g_bytes_new_static (big->str, big->len);
+  soup_message_set_request_body_from_bytes (put, "application/json", payload);
+  soup_session_send_and_read_async (session, put, G_PRIORITY_DEFAULT, NULL,
+                                    fb_test_got_result_cb, &result);
+  WAIT_UNTIL (fb_test_proxy_get_hold_count (proxy) == 1, FB_TEST_PEER_DEADLINE_MS);
+  g_assert_null (result);
+  g_free (body);
+  body = g_strdup_printf ("%s/held", db);
+  missing = fb_test_server_request (server, "GET", body, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 404);
+  fb_test_proxy_drop_held (proxy);
+  WAIT_UNTIL (result != NULL, FB_TEST_PEER_DEADLINE_MS);
+  answer = soup_session_send_and_read_finish (session, result, &error);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* Stored without the proxy, fetched through it: half of it comes. */
+  rev = fb_test_server_put_doc (server, db, "whole", big->str, &error);
+  g_assert_no_error (error);
+  fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_HOLD_RESPONSE, 1, "/whole");
+  g_free (url);
+  url = g_strdup_printf ("%s%s/whole", fb_test_proxy_get_url (proxy), db);
+  get = soup_message_new ("GET", url);
+  soup_message_headers_replace (soup_message_get_request_headers (get), "Authorization", basic);
+  soup_session_send_and_read_async (session, get, G_PRIORITY_DEFAULT, NULL,
+                                    fb_test_got_result_cb, &result);
+  WAIT_UNTIL (fb_test_proxy_get_hold_count (proxy) == 2, FB_TEST_PEER_DEADLINE_MS);
+  g_assert_null (result);
+  fb_test_proxy_drop_held (proxy);
+  WAIT_UNTIL (result != NULL, FB_TEST_PEER_DEADLINE_MS);
+  g_clear_pointer (&answer, g_bytes_unref);
+  answer = soup_session_send_and_read_finish (session, result, &error);
+  g_assert_nonnull (error);
+}
+
 /* ---- On a terminal ---- */
 
 typedef struct {
@@ -277,6 +353,7 @@ main (int   argc,
   server = fb_test_server_start (ADMIN, PASSWORD, &error);
   g_assert_no_error (error);
 
+  g_test_add_func ("/sync-upload/proxy-holds", test_proxy_holds);
   g_test_add_func ("/sync-upload/progress", test_progress);
   g_test_add_func ("/sync-upload/terminal-progress", test_terminal_progress);
 
