@@ -22,7 +22,7 @@ G_BEGIN_DECLS
 #define FB_ITEM_N_COLUMNS 15
 
 /* The newest schema this build writes. */
-#define FB_STORE_SCHEMA_VERSION 9
+#define FB_STORE_SCHEMA_VERSION 10
 
 /* PRAGMA application_id of a Fieldbook database ("FBk1"). */
 #define FB_STORE_APPLICATION_ID 0x46426b31
@@ -193,6 +193,9 @@ gboolean     _fb_store_save_local_body       (FbStore          *self,
 /* Removes the row for good (history and Trash entry included). */
 /* Whether anyone listens to FbStore::item-changed, with or without a detail. */
 gboolean     _fb_store_has_listeners         (FbStore          *self);
+/* After the outermost commit: FbStore::item-changed for each changed item
+ * (fb-store.c), then the counts' notifications. */
+void         _fb_store_announce_changes      (FbStore          *self);
 gboolean     _fb_store_forget_row            (FbStore          *self,
                                               const FbStoreRow *before,
                                               FbStoreChangeOrigin origin,
