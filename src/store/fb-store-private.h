@@ -79,6 +79,9 @@ struct _FbStore
   gboolean          checkpoint_unavailable;
   sqlite3          *checkpoint_db;
 
+  /* The full-text index's segments merged while idle (fb-store-index.c). */
+  GSource          *merge_source;
+
   guint             busy_timeout;
   FbStoreClockFunc  clock;
   gpointer          clock_data;
@@ -380,6 +383,12 @@ void         _fb_store_index_queue_rollback  (FbStore          *self,
 gboolean     _fb_store_index_queue_drain     (FbStore          *self,
                                               GError          **error);
 char        *_fb_store_build_match_expression(const char       *query);
+/* Merges the index's segments from an idle callback until none are left to
+ * merge (commits leave them: the index is created with automerge = 0). */
+void         _fb_store_index_merge_later     (FbStore          *self);
+gboolean     _fb_store_index_merge_step      (FbStore          *self,
+                                              gboolean         *more,
+                                              GError          **error);
 
 /* A search's or a list's collection bound as @param: that one, or with
  * NULL every collection a person reads — notes and records, not the

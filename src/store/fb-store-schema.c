@@ -209,6 +209,18 @@ migrate_to_v8 (FbStore  *self,
          index_live_rows (self, error);
 }
 
+/* v10: a commit writes its own index segment and merges nothing; the
+ * segments are merged while idle (fb-store-index.c). FTS5 keeps the
+ * setting in items_fts_config. */
+static gboolean
+migrate_to_v10 (FbStore  *self,
+                GError  **error)
+{
+  return _fb_store_exec_once (self,
+                              "INSERT INTO items_fts (items_fts, rank) VALUES ('automerge', 0);",
+                              error);
+}
+
 typedef gboolean (*MigrateFunc) (FbStore *self, GError **error);
 
 static const MigrateFunc migrations[FB_STORE_SCHEMA_VERSION] = {
@@ -224,6 +236,7 @@ static const MigrateFunc migrations[FB_STORE_SCHEMA_VERSION] = {
   migrate_to_v8,
   /* v9: pinned items and the title order (fb-item-sort.c). */
   _fb_store_sort_migrate,
+  migrate_to_v10,
 };
 
 gboolean

@@ -657,6 +657,9 @@ fb_store_dispose (GObject *object)
       while (self->depth > 0)
         fb_store_rollback (self);
     }
+  if (self->merge_source != NULL)
+    g_source_destroy (self->merge_source);
+  g_clear_pointer (&self->merge_source, g_source_unref);
 
   G_OBJECT_CLASS (fb_store_parent_class)->dispose (object);
 }

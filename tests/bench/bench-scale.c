@@ -152,7 +152,10 @@ build_store (FbStore *store,
            n, ms_since (start) / 1000);
 }
 
-/* Single-transaction saves of a 1 KB note, one after another. */
+static double merge_all (FbStore *store, guint *steps, double *longest);
+
+/* Single-transaction saves of a 1 KB note, one after another (no idle
+ * time between them: the index merges they leave are timed after). */
 static void
 bench_saves (FbStore *store)
 {
@@ -178,6 +181,70 @@ bench_saves (FbStore *store)
   ms = ms_since (start);
   g_print ("saves: %u single-transaction saves of a 1 KB note: %.0f saves/s\n",
            n, n / (ms / 1000));
+  if (g_getenv ("FB_BENCH_ONLY") == NULL)
+    {
+      guint steps;
+      double longest;
+      double merge_ms = merge_all (store, &steps, &longest);
+
+      g_print ("saves: the index merges they leave for idle time take %.0f ms (%u steps, "
+               "the longest %.1f ms): %.0f saves/s counting them\n",
+               merge_ms, steps, longest, n / ((ms + merge_ms) / 1000));
+    }
+}
+
+/* The full-text index's segments (FTS5 numbers its pages by segment, the
+ * id above bit 37 of the row id). */
+static guint
+index_segments (FbStore *store)
+{
+  sqlite3_stmt *stmt = NULL;
+  guint n = 0;
+
+  sqlite3_prepare_v2 (_fb_store_get_db (store),
+                      "SELECT count (DISTINCT id >> 37) FROM items_fts_data WHERE id >> 37 > 0",
+                      -1, &stmt, NULL);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+/* FTS5's usermerge: the segments a level needs before an idle merge step
+ * touches it; 16 (crisismerge) keeps the segments as the commits left them. */
+static void
+set_usermerge (FbStore *store,
+               int      n)
+{
+  g_autofree char *sql = g_strdup_printf ("INSERT INTO items_fts (items_fts, rank) "
+                                          "VALUES ('usermerge', %d)", n);
+
+  g_assert_cmpint (sqlite3_exec (_fb_store_get_db (store), sql, NULL, NULL, NULL), ==, SQLITE_OK);
+}
+
+/* The steps the store's idle callback takes (fb-store-index.c), one by one
+ * until none is left: how long in all, how many, the longest. */
+static double
+merge_all (FbStore *store,
+           guint   *steps,
+           double  *longest)
+{
+  gint64 start = g_get_monotonic_time ();
+  gboolean more = TRUE;
+
+  *steps = 0;
+  *longest = 0;
+  while (more)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 step_start = g_get_monotonic_time ();
+
+      g_assert_true (_fb_store_index_merge_step (store, &more, &error));
+      g_assert_no_error (error);
+      *longest = MAX (*longest, ms_since (step_start));
+      (*steps)++;
+    }
+  return ms_since (start);
 }
 
 static void
@@ -372,6 +439,53 @@ bench_transfer (const char *data_home,
   fb_test_remove_tree (other);
 }
 
+static void
+copy_file (const char *from,
+           const char *to)
+{
+  g_autoptr(GFile) source = g_file_new_for_path (from);
+  g_autoptr(GFile) dest = g_file_new_for_path (to);
+  g_autoptr(GFile) parent = g_file_get_parent (dest);
+  g_autoptr(GError) error = NULL;
+
+  g_mkdir_with_parents (g_file_peek_path (parent), 0700);
+  g_file_copy (source, dest, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* FB_BENCH_STORE=FILE keeps the built store there and starts from a copy
+ * of it next time, so a profile (callgrind) of the saves need not build
+ * 100,000 notes under valgrind. */
+static void
+open_or_build_store (FbStore    **store,
+                     const char  *path,
+                     guint        n)
+{
+  const char *kept = g_getenv ("FB_BENCH_STORE");
+  g_autoptr(GError) error = NULL;
+
+  if (kept != NULL && g_file_test (kept, G_FILE_TEST_EXISTS))
+    {
+      copy_file (kept, path);
+      *store = fb_store_new (path, &error);
+      g_assert_no_error (error);
+      g_print ("store: a copy of %s\n", kept);
+      return;
+    }
+
+  *store = fb_store_new (path, &error);
+  g_assert_no_error (error);
+  build_store (*store, n);
+  if (kept != NULL)
+    {
+      /* Closing it checkpoints the write-ahead log into the file. */
+      g_clear_object (store);
+      copy_file (path, kept);
+      *store = fb_store_new (path, &error);
+      g_assert_no_error (error);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -384,10 +498,7 @@ main (int   argc,
   g_autoptr(FbStore) store = NULL;
 
   g_assert_no_error (error);
-  store = fb_store_new (path, &error);
-  g_assert_no_error (error);
-
-  build_store (store, n);
+  open_or_build_store (&store, path, n);
   /* FB_BENCH_ONLY=saves: the save loop alone, to profile it (callgrind). */
   if (g_strcmp0 (g_getenv ("FB_BENCH_ONLY"), "saves") == 0)
     {
@@ -397,6 +508,20 @@ main (int   argc,
       return 0;
     }
   bench_list (store);
+  /* Searches as the commits left the index (no idle time yet), then once
+   * the idle merges are done. */
+  set_usermerge (store, 16);
+  g_print ("\nindex: %u segments as the commits left it\n", index_segments (store));
+  bench_search (store);
+  set_usermerge (store, 4);
+  {
+    guint steps;
+    double longest;
+    double ms = merge_all (store, &steps, &longest);
+
+    g_print ("\nindex: merged as when idle in %.1f s, %u steps of at most %.1f ms; "
+             "%u segments now\n", ms / 1000, steps, longest, index_segments (store));
+  }
   bench_search (store);
   bench_saves (store);
   g_print ("RSS of this process now: %.0f MB (peak %.0f MB, the store build included)\n",

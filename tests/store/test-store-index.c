@@ -173,6 +173,113 @@ test_index_migration_from_v6 (void)
   fb_test_remove_tree (dir);
 }
 
+/* The index's segments: FTS5 numbers its pages by segment, the segment
+ * id above bit 37 of the row id (ids 1 and 10 are its own records). */
+static gint64
+n_segments (FbStore *store)
+{
+  return fb_test_query_int (_fb_store_get_db (store),
+                            "SELECT count (DISTINCT id >> 37) FROM items_fts_data "
+                            "WHERE id >> 37 > 0");
+}
+
+static void
+drain_main_context (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* A save writes its index segment and merges nothing (schema v10): the
+ * segments are merged once the main loop is idle, and every search is
+ * exact before and after. */
+static void
+test_index_merged_while_idle (void)
+{
+  g_autofree char *dir = fb_test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "merge.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_object_unref);
+  FbStore *store;
+  gint64 before, after;
+
+  store = fb_store_new (path, &error);
+  g_assert_no_error (error);
+  /* FTS5 would merge at a commit every 64 pages written, too rarely to
+   * see in a few small saves: the setting itself. */
+  g_assert_cmpint (fb_test_query_int (_fb_store_get_db (store),
+                                      "SELECT v FROM items_fts_config WHERE k = 'automerge'"),
+                   ==, 0);
+  drain_main_context ();
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Note %u", i);
+
+      g_ptr_array_add (notes, fb_test_store_create_note (store, title, "a heron by the river"));
+    }
+  for (guint i = 0; i < notes->len; i++)
+    update_note (store, notes->pdata[i], "Egret", i % 2 == 0 ? "white egret" : "grey heron");
+
+  /* 24 commits, a segment each; FTS5's crisismerge made 16 of them one. */
+  before = n_segments (store);
+  g_assert_cmpint (before, >=, 8);
+  g_assert_cmpuint (n_found (store, "heron"), ==, 6);
+  g_assert_cmpuint (n_found (store, "white"), ==, 6);
+  g_assert_cmpuint (n_found (store, "riv"), ==, 0);
+
+  drain_main_context ();
+  after = n_segments (store);
+  g_test_message ("index segments: %" G_GINT64_FORMAT " after the saves, %" G_GINT64_FORMAT
+                  " once idle", before, after);
+  g_assert_cmpint (after, <=, 4);
+  g_assert_cmpuint (n_found (store, "heron"), ==, 6);
+  g_assert_cmpuint (n_found (store, "white"), ==, 6);
+  g_assert_cmpuint (n_found (store, "riv"), ==, 0);
+  g_assert_cmpint (docs_with (store, "river"), ==, 0);
+  g_assert_cmpint (docs_with (store, "egret"), ==, 12);
+  g_assert_cmpint (sqlite3_exec (_fb_store_get_db (store),
+                                 "INSERT INTO items_fts (items_fts, rank) VALUES ('integrity-check', 0)",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_finalize_object (store);
+
+  fb_test_remove_tree (dir);
+}
+
+/* A v9 file (FTS5's automerge at its default) stops merging at commits. */
+static void
+test_index_migration_from_v9 (void)
+{
+  g_autofree char *dir = fb_test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "v9.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbItem) heron = NULL;
+  FbStore *store;
+  sqlite3 *db;
+
+  store = fb_store_new (path, &error);
+  g_assert_no_error (error);
+  heron = fb_test_store_create_note (store, "Heron", "grey heron by the river");
+  g_assert_finalize_object (store);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "DELETE FROM items_fts_config WHERE k = 'automerge';"
+                                 "PRAGMA user_version = 9;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = fb_store_new (path, &error);
+  g_assert_no_error (error);
+  db = _fb_store_get_db (store);
+  g_assert_cmpint (fb_test_query_int (db, "PRAGMA user_version"), ==, FB_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (fb_test_query_int (db, "SELECT v FROM items_fts_config WHERE k = 'automerge'"),
+                   ==, 0);
+  g_assert_cmpuint (n_found (store, "heron"), ==, 1);
+  g_assert_finalize_object (store);
+
+  fb_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -181,6 +288,8 @@ main (int   argc,
 
   g_test_add_func ("/store/index/exact", test_index_exact);
   g_test_add_func ("/store/index/migration-from-v6", test_index_migration_from_v6);
+  g_test_add_func ("/store/index/merged-while-idle", test_index_merged_while_idle);
+  g_test_add_func ("/store/index/migration-from-v9", test_index_migration_from_v9);
 
   return g_test_run ();
 }
