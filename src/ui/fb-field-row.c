@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fb-field-files.h"
 #include "fb-field-row.h"
 #include "fb-location.h"
 #include "fb-record-link.h"
@@ -47,6 +48,11 @@ struct _FbFieldRow
   GtkWidget         *open_button;
   GtkWidget         *clear_button;
 
+  /* photo, file: the tiles and Attach…, and the item whose files they are */
+  GtkWidget         *files;
+  FbStore           *item_store;
+  char              *item_id;
+
   /* location: "Use my location", shown when the location portal answers */
   GtkWidget         *locate_button;
   GCancellable      *cancellable;
@@ -64,7 +70,16 @@ update_problem (FbFieldRow *row)
   g_autoptr(JsonNode) value = fb_field_row_dup_value (row);
 
   g_clear_pointer (&row->problem, g_free);
-  row->problem = fb_template_field_check (row->definition, value);
+  if (row->files != NULL && row->item_store != NULL && row->item_id != NULL)
+    {
+      /* The names against the files the item holds now. */
+      g_autoptr(FbItem) item = fb_store_get_item (row->item_store, row->item_id, NULL);
+
+      row->problem = fb_template_field_check_record (row->definition, value,
+                                                     item != NULL ? fb_item_get_body (item) : NULL);
+    }
+  else
+    row->problem = fb_template_field_check (row->definition, value);
 
   gtk_label_set_text (row->problem_label, row->problem != NULL ? row->problem : "");
   gtk_widget_set_visible (row->problem_row, row->problem != NULL);
@@ -448,6 +463,76 @@ make_multiple_choice (FbFieldRow *row)
     }
 }
 
+/* ---- Photos and files: tiles, Attach…, through the store ---- */
+
+static void
+make_files (FbFieldRow *row)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *label = gtk_label_new (fb_field_row_get_name (row));
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_box_append (GTK_BOX (box), label);
+
+  row->files = fb_field_files_new (fb_field_row_get_name (row), row->type);
+  fb_field_files_set_names (FB_FIELD_FILES (row->files), row->orig);
+  gtk_box_append (GTK_BOX (box), row->files);
+  row->input = fb_field_files_get_button (FB_FIELD_FILES (row->files));
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (row->files),
+                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
+
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 10);
+  row->widget = adw_preferences_row_new ();
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row->widget), FALSE);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row->widget), box);
+}
+
+/* The item's files changed (attached in the strip, downloaded, removed
+ * elsewhere): the tiles and the problem follow, the names stay. */
+static void
+files_item_changed_cb (FbStore    *store,
+                       FbItem     *item,
+                       FbFieldRow *row)
+{
+  if (g_strcmp0 (fb_item_get_id (item), row->item_id) != 0)
+    return;
+  fb_field_files_set_names (FB_FIELD_FILES (row->files), row->orig);
+  update_problem (row);
+}
+
+void
+fb_field_row_set_item (FbFieldRow *row,
+                       FbStore    *store,
+                       const char *id)
+{
+  g_return_if_fail (row != NULL);
+  g_return_if_fail (store == NULL || FB_IS_STORE (store));
+
+  if (row->files == NULL)
+    return;
+
+  if (row->item_store != NULL)
+    g_signal_handlers_disconnect_by_data (row->item_store, row);
+  if (store != NULL)
+    g_signal_connect (store, "item-changed", G_CALLBACK (files_item_changed_cb), row);
+  g_set_object (&row->item_store, store);
+  g_free (row->item_id);
+  row->item_id = g_strdup (id);
+  fb_field_files_set_item (FB_FIELD_FILES (row->files), store, id);
+  update_problem (row);
+}
+
+GtkWidget *
+fb_field_row_get_files (FbFieldRow *row)
+{
+  return row->files;
+}
+
 /* ---- Links: the linked record's title, a picker, open and clear ---- */
 
 static void
@@ -600,6 +685,10 @@ fb_field_row_new (JsonObject        *definition,
     case FB_FIELD_LINK:
       make_link (row);
       break;
+    case FB_FIELD_PHOTO:
+    case FB_FIELD_FILE:
+      make_files (row);
+      break;
     default:
       make_entry (row);
       break;
@@ -648,6 +737,8 @@ fb_field_row_free (FbFieldRow *row)
     }
   if (row->store != NULL)
     g_signal_handlers_disconnect_by_data (row->store, row);
+  if (row->item_store != NULL)
+    g_signal_handlers_disconnect_by_data (row->item_store, row);
   if (row->clear_button != NULL)
     g_signal_handlers_disconnect_by_data (row->clear_button, row);
   if (row->type == FB_FIELD_LINK && gtk_menu_button_get_popover (GTK_MENU_BUTTON (row->input)) != NULL)
@@ -666,6 +757,8 @@ fb_field_row_free (FbFieldRow *row)
   g_free (row->problem);
   g_free (row->link_id);
   g_clear_object (&row->store);
+  g_clear_object (&row->item_store);
+  g_free (row->item_id);
   g_free (row);
 }
 
@@ -753,6 +846,11 @@ fb_field_row_dup_value (FbFieldRow *row)
         return node;
       }
 
+    case FB_FIELD_PHOTO:
+    case FB_FIELD_FILE:
+      /* Changed only through the store, never typed. */
+      return row->orig != NULL ? json_node_copy (row->orig) : NULL;
+
     case FB_FIELD_LINK:
       {
         JsonNode *node;
@@ -839,6 +937,10 @@ fb_field_row_set_value (FbFieldRow *row,
       g_free (row->link_id);
       row->link_id = fb_field_value_holds_string (value) ? g_strdup (json_node_get_string (value)) : NULL;
       update_link (row);
+      break;
+    case FB_FIELD_PHOTO:
+    case FB_FIELD_FILE:
+      fb_field_files_set_names (FB_FIELD_FILES (row->files), value);
       break;
     default:
       fb_editable_replace_minimal (GTK_EDITABLE (row->input), row->orig_text);

@@ -16,7 +16,8 @@ G_BEGIN_DECLS
  * portal answers), a text view (long text), a switch (yes/no), a
  * drop-down (choice), a list of checks (multiple choice) or, for a link,
  * the linked record's title with buttons to choose one (a searchable
- * picker), clear it and open it (win.open-item).
+ * picker), clear it and open it (win.open-item), or for a photo or file
+ * field the tiles of its files with Attach… (fb-field-files.h).
  * Below it, a row that says what is wrong with the value, in words, while
  * something is. A value that does not fit the widget (imported text in a
  * number field, an unknown choice) is shown as it is and kept until the
@@ -54,6 +55,14 @@ void         fb_field_row_set_value     (FbFieldRow        *row,
  * this. */
 void         fb_field_row_set_store     (FbFieldRow        *row,
                                          FbStore           *store);
+/* A photo or file field attaches to item @id and checks its names
+ * against the item's attachments once it knows them; other fields ignore
+ * this. */
+void         fb_field_row_set_item      (FbFieldRow        *row,
+                                         FbStore           *store,
+                                         const char        *id);
+/* A photo or file field's widget (NULL for other fields). */
+GtkWidget   *fb_field_row_get_files     (FbFieldRow        *row);
 /* What is wrong with the value now, or NULL. */
 const char  *fb_field_row_get_problem   (FbFieldRow        *row);
 

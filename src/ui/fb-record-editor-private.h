@@ -49,6 +49,9 @@ struct _FbRecordEditor
   /* The template of the record in the editor (its fields typed), or NULL. */
   JsonObject           *template;
   char                 *template_id;
+  /* The id of the record in the editor (its photo and file fields attach
+   * to it). */
+  char                 *item_id;
   /* The body last loaded or refreshed: what the form's edits go on top of. */
   JsonObject           *loaded_body;
   GPtrArray            *fields;   /* element type Field */

@@ -272,6 +272,12 @@ typed_changed_cb (FbFieldRow *row,
   _fb_record_editor_emit_changed (field->editor);
 }
 
+static void
+files_before_edit_cb (FbRecordEditor *self)
+{
+  g_signal_emit_by_name (self->attachment_strip, "before-edit");
+}
+
 /* A field of the record's template: its type's widget, no rename or
  * remove (the template says what the fields are). */
 static Field *
@@ -287,6 +293,14 @@ add_typed_row (FbRecordEditor *self,
   field->widget = fb_field_row_get_widget (field->typed);
   if (self->store != NULL)
     fb_field_row_set_store (field->typed, self->store);
+  if (fb_field_row_get_files (field->typed) != NULL)
+    {
+      fb_field_row_set_item (field->typed, self->store, self->item_id);
+      /* Attaching through a field is the item's next edit, as through the
+       * strip: the window saves what is typed first. */
+      g_signal_connect_object (fb_field_row_get_files (field->typed), "before-edit",
+                               G_CALLBACK (files_before_edit_cb), self, G_CONNECT_SWAPPED);
+    }
 
   _fb_record_editor_add_to_group (self, field);
   g_ptr_array_add (self->fields, field);
@@ -419,6 +433,8 @@ fb_record_editor_load (FbRecordEditor *self,
   if (self->undo_toast != NULL)
     fb_toast_dismiss (self->undo_toast);
 
+  g_free (self->item_id);
+  self->item_id = g_strdup (fb_item_get_id (item));
   load_body (self, fb_item_get_body (item));
 }
 
@@ -842,6 +858,7 @@ fb_record_editor_finalize (GObject *object)
   g_clear_pointer (&self->template, json_object_unref);
   g_clear_pointer (&self->loaded_body, json_object_unref);
   g_free (self->template_id);
+  g_free (self->item_id);
   g_clear_pointer (&self->search_regex, g_regex_unref);
 
   G_OBJECT_CLASS (fb_record_editor_parent_class)->finalize (object);

@@ -1,0 +1,680 @@
+/* fb-field-files.c: a record's photo or file field: tiles of its files, Attach…, remove with Undo */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-field-files"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fb-attachment-drop.h"
+#include "fb-attachment-open.h"
+#include "fb-attachment-view.h"
+#include "fb-field-files.h"
+#include "fb-record-files.h"
+#include "fb-ui-util.h"
+
+#define THUMBNAIL_SIZE 72
+
+struct _FbFieldFiles
+{
+  GtkWidget      parent_instance;
+
+  char          *field;
+  FbFieldType    type;
+  GtkWidget     *box;
+  GtkWidget     *tiles;
+  GtkWidget     *button;
+
+  FbStore       *store;
+  char          *id;
+  GPtrArray     *names;
+  GHashTable    *details;   /* name → the words under it */
+  GHashTable    *pictures;  /* names shown as a picture */
+
+  FbAttachment  *removed;   /* for Undo */
+  char          *removed_from;
+  char         **removed_fields;
+  AdwToast      *toast;
+  GtkWidget     *viewer;    /* weak */
+};
+
+G_DEFINE_FINAL_TYPE (FbFieldFiles, fb_field_files, GTK_TYPE_WIDGET)
+
+enum {
+  BEFORE_EDIT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+show_toast (FbFieldFiles *self,
+            AdwToast     *toast)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  g_set_object (&self->toast, toast);
+  if (overlay != NULL)
+    fb_toast_overlay_show (ADW_TOAST_OVERLAY (overlay), toast);
+}
+
+static void
+show_error (FbFieldFiles *self,
+            const char   *message)
+{
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  AdwToast *toast = adw_toast_new (escaped);
+
+  adw_toast_set_timeout (toast, 0);
+  /* The overlay takes the toast. */
+  show_toast (self, toast);
+}
+
+/* A picture of the file when it is an image here that GDK reads. */
+static GtkWidget *
+make_picture (FbFieldFiles       *self,
+              const FbAttachment *attachment)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkWidget *picture;
+
+  if (attachment->sha256 == NULL || attachment->content_type == NULL ||
+      !g_str_has_prefix (attachment->content_type, "image/"))
+    return NULL;
+  file = fb_store_get_attachment_file (self->store, attachment->digest, NULL);
+  if (file == NULL || (texture = gdk_texture_new_from_file (file, NULL)) == NULL)
+    return NULL;
+
+  picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
+  gtk_widget_set_size_request (picture, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+  gtk_widget_add_css_class (picture, "fb-attachment-thumbnail");
+  return picture;
+}
+
+static GtkWidget *
+make_icon (const char *icon_name,
+           GIcon      *gicon)
+{
+  GtkWidget *image = gicon != NULL ? gtk_image_new_from_gicon (gicon) : gtk_image_new_from_icon_name (icon_name);
+
+  gtk_image_set_pixel_size (GTK_IMAGE (image), 40);
+  gtk_widget_set_size_request (image, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+  gtk_widget_add_css_class (image, "dim-label");
+  return image;
+}
+
+/* One file of the field: a click opens it, the round button removes it. */
+static GtkWidget *
+make_tile (FbFieldFiles *self,
+           const char   *name)
+{
+  g_autoptr(FbAttachment) attachment = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *open_label = NULL;
+  g_autofree char *remove_label = NULL;
+  GtkWidget *tile, *overlay, *open, *picture = NULL, *label, *remove;
+
+  if (self->store != NULL && self->id != NULL)
+    attachment = fb_store_get_attachment (self->store, self->id, name, NULL);
+
+  if (attachment != NULL)
+    picture = make_picture (self, attachment);
+  if (picture != NULL)
+    g_hash_table_add (self->pictures, g_strdup (name));
+  else if (attachment == NULL)
+    picture = make_icon ("dialog-question-symbolic", NULL);
+  else if (attachment->sha256 == NULL)
+    picture = make_icon ("folder-download-symbolic", NULL);
+  else
+    {
+      g_autoptr(GIcon) icon = g_content_type_get_symbolic_icon (attachment->content_type != NULL
+                                                                ? attachment->content_type
+                                                                : "application/octet-stream");
+      picture = make_icon (NULL, icon);
+    }
+
+  if (attachment == NULL)
+    detail = g_strdup (_("Not attached"));
+  else if (attachment->sha256 == NULL)
+    {
+      g_autofree char *size = g_format_size (attachment->length);
+
+      /* TRANSLATORS: an attachment not downloaded yet; %s is its size */
+      detail = g_strdup_printf (_("On the server, %s"), size);
+    }
+  else
+    detail = g_format_size (attachment->length);
+
+  tile = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_add_css_class (tile, "fb-attachment");
+  gtk_widget_set_size_request (tile, THUMBNAIL_SIZE, -1);
+
+  overlay = gtk_overlay_new ();
+  open = gtk_button_new ();
+  gtk_button_set_child (GTK_BUTTON (open), picture);
+  gtk_widget_add_css_class (open, "flat");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (open), "field-files.open");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (open), g_variant_new_string (name));
+  gtk_widget_set_sensitive (open, attachment != NULL);
+  /* TRANSLATORS: %s is an attachment's file name */
+  open_label = g_strdup_printf (_("Open “%s”"), name);
+  gtk_widget_set_tooltip_text (open, open_label);
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), open);
+
+  remove = gtk_button_new_from_icon_name ("window-close-symbolic");
+  gtk_widget_add_css_class (remove, "circular");
+  gtk_widget_add_css_class (remove, "osd");
+  gtk_widget_set_halign (remove, GTK_ALIGN_END);
+  gtk_widget_set_valign (remove, GTK_ALIGN_START);
+  gtk_widget_set_margin_top (remove, 2);
+  gtk_widget_set_margin_end (remove, 2);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "field-files.remove");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (remove), g_variant_new_string (name));
+  /* TRANSLATORS: %s is an attachment's file name */
+  remove_label = g_strdup_printf (_("Remove “%s”"), name);
+  gtk_widget_set_tooltip_text (remove, remove_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), remove);
+  gtk_box_append (GTK_BOX (tile), overlay);
+
+  label = gtk_label_new (name);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 12);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_box_append (GTK_BOX (tile), label);
+
+  label = gtk_label_new (detail);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 12);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_add_css_class (label, attachment == NULL ? "error" : "dim-label");
+  gtk_box_append (GTK_BOX (tile), label);
+
+  g_hash_table_insert (self->details, g_strdup (name), g_steal_pointer (&detail));
+  return tile;
+}
+
+static void
+reload (FbFieldFiles *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (self->tiles)) != NULL)
+    gtk_flow_box_remove (GTK_FLOW_BOX (self->tiles), child);
+  g_hash_table_remove_all (self->details);
+  g_hash_table_remove_all (self->pictures);
+
+  for (guint i = 0; i < self->names->len; i++)
+    gtk_flow_box_append (GTK_FLOW_BOX (self->tiles), make_tile (self, g_ptr_array_index (self->names, i)));
+  gtk_widget_set_visible (self->tiles, self->names->len > 0);
+}
+
+void
+fb_field_files_set_names (FbFieldFiles *self,
+                          JsonNode     *value)
+{
+  JsonArray *array;
+
+  g_return_if_fail (FB_IS_FIELD_FILES (self));
+
+  g_ptr_array_set_size (self->names, 0);
+  array = value != NULL && fb_field_value_fits (FB_FIELD_FILE, value) && JSON_NODE_HOLDS_ARRAY (value)
+          ? json_node_get_array (value) : NULL;
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    g_ptr_array_add (self->names, g_strdup (json_array_get_string_element (array, i)));
+  reload (self);
+}
+
+void
+fb_field_files_set_item (FbFieldFiles *self,
+                         FbStore      *store,
+                         const char   *id)
+{
+  g_return_if_fail (FB_IS_FIELD_FILES (self));
+  g_return_if_fail (store == NULL || FB_IS_STORE (store));
+
+  g_set_object (&self->store, store);
+  g_free (self->id);
+  self->id = g_strdup (id);
+  gtk_widget_set_sensitive (self->button, store != NULL && id != NULL);
+  reload (self);
+}
+
+gboolean
+fb_field_files_add_file (FbFieldFiles *self,
+                         GFile        *file,
+                         GError      **error)
+{
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(FbAttachment) added = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *basename = NULL;
+  const char *content_type = NULL;
+
+  g_return_val_if_fail (FB_IS_FIELD_FILES (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (self->store != NULL && self->id != NULL, FALSE);
+
+  basename = g_file_get_basename (file);
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_CONTENT_TYPE ","
+                            G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME,
+                            G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  if (info != NULL)
+    content_type = g_file_info_get_content_type (info);
+  if (info != NULL && g_file_info_get_display_name (info) != NULL)
+    {
+      g_free (basename);
+      basename = g_strdup (g_file_info_get_display_name (info));
+    }
+
+  g_signal_emit (self, signals[BEFORE_EDIT], 0);
+  stream = g_file_read (file, NULL, &local_error);
+  if (stream != NULL)
+    {
+      g_autofree char *mime = content_type != NULL ? g_content_type_get_mime_type (content_type) : NULL;
+
+      added = fb_store_attach_to_field (self->store, self->id, self->field, basename, mime,
+                                        G_INPUT_STREAM (stream), NULL, &local_error);
+    }
+  if (added == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* TRANSLATORS: %s is a file name, then the reason */
+      message = g_strdup_printf (_("“%s” could not be attached: %s"), basename, local_error->message);
+      show_error (self, message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+drop_file (GtkWidget  *widget,
+           GFile      *file,
+           GError    **error)
+{
+  return fb_field_files_add_file (FB_FIELD_FILES (widget), file, error);
+}
+
+static void
+file_chosen_cb (GtkNativeDialog *dialog,
+                int              response,
+                FbFieldFiles    *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT && self->store != NULL && self->id != NULL)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+
+      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+        {
+          g_autoptr(GFile) file = g_list_model_get_item (files, i);
+
+          if (!fb_field_files_add_file (self, file, NULL))
+            break;
+        }
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+add_file_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  FbFieldFiles *self = FB_FIELD_FILES (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkFileChooserNative *dialog;
+  g_autofree char *title = NULL;
+
+  if (self->store == NULL || self->id == NULL)
+    return;
+
+  /* TRANSLATORS: the file chooser's title; %s is the name of a record's field */
+  title = g_strdup_printf (_("Attach to “%s”"), self->field);
+  /* Native: the file chooser portal inside Flatpak. */
+  dialog = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Attach"), NULL);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
+  if (self->type == FB_FIELD_PHOTO)
+    {
+      g_autoptr(GtkFileFilter) images = gtk_file_filter_new ();
+      g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+      gtk_file_filter_set_name (images, _("Pictures"));
+      gtk_file_filter_add_mime_type (images, "image/*");
+      gtk_file_filter_set_name (all, _("All Files"));
+      gtk_file_filter_add_pattern (all, "*");
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), images);
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
+    }
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (file_chosen_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+undo_clicked_cb (AdwToast     *toast,
+                 FbFieldFiles *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "field-files.undo-remove", NULL);
+}
+
+static void
+remove_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  FbFieldFiles *self = FB_FIELD_FILES (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+  g_autoptr(FbAttachment) attachment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) fields = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *escaped = NULL;
+  AdwToast *toast;
+
+  if (self->store == NULL || self->id == NULL)
+    return;
+
+  g_signal_emit (self, signals[BEFORE_EDIT], 0);
+  attachment = fb_store_get_attachment (self->store, self->id, name, NULL);
+  if (attachment == NULL)
+    {
+      /* Only a name (its file is not on the record): taken out of the
+       * field alone, as the person sees it. */
+      g_autoptr(FbItem) item = fb_store_get_item (self->store, self->id, &error);
+      g_autoptr(JsonObject) body = item != NULL ? fb_body_copy (fb_item_get_body (item)) : NULL;
+      JsonObject *values = body != NULL ? fb_body_get_object (body, "fields") : NULL;
+      JsonArray *kept = json_array_new ();
+
+      for (guint i = 0; i < self->names->len; i++)
+        if (g_strcmp0 (g_ptr_array_index (self->names, i), name) != 0)
+          json_array_add_string_element (kept, g_ptr_array_index (self->names, i));
+      if (values != NULL)
+        json_object_set_array_member (values, self->field, kept);
+      else
+        json_array_unref (kept);
+      if (values == NULL || !fb_store_update_item (self->store, self->id, body, &error))
+        {
+          g_autofree char *message = NULL;
+
+          /* TRANSLATORS: %s is a file name, then the reason */
+          message = g_strdup_printf (_("“%s” could not be removed: %s"), name,
+                                     error != NULL ? error->message : "");
+          show_error (self, message);
+        }
+      return;
+    }
+
+  if (!fb_store_detach_attachment (self->store, self->id, name, &fields, &error))
+    {
+      g_autofree char *message = NULL;
+
+      /* TRANSLATORS: %s is a file name, then the reason */
+      message = g_strdup_printf (_("“%s” could not be removed: %s"), name, error->message);
+      show_error (self, message);
+      return;
+    }
+
+  g_clear_pointer (&self->removed, fb_attachment_free);
+  self->removed = g_steal_pointer (&attachment);
+  g_free (self->removed_from);
+  self->removed_from = g_strdup (self->id);
+  g_strfreev (self->removed_fields);
+  self->removed_fields = g_steal_pointer (&fields);
+
+  /* TRANSLATORS: %s is an attachment's file name */
+  title = g_strdup_printf (_("“%s” removed"), name);
+  escaped = g_markup_escape_text (title, -1);
+  toast = adw_toast_new (escaped);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  /* The toast is in the window's overlay, outside this widget: its
+   * button calls back rather than naming an action. */
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), self, 0);
+  /* The overlay takes the toast. */
+  show_toast (self, toast);
+}
+
+static void
+undo_remove_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  FbFieldFiles *self = FB_FIELD_FILES (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->removed == NULL || self->store == NULL)
+    return;
+
+  g_signal_emit (self, signals[BEFORE_EDIT], 0);
+  if (!fb_store_reattach_attachment (self->store, self->removed_from, self->removed,
+                                     (const char * const *) self->removed_fields, &error))
+    {
+      g_autofree char *message = NULL;
+
+      /* TRANSLATORS: %s is a file name, then the reason */
+      message = g_strdup_printf (_("“%s” could not be put back: %s"), self->removed->name, error->message);
+      show_error (self, message);
+      return;
+    }
+  g_clear_pointer (&self->removed, fb_attachment_free);
+  g_clear_pointer (&self->removed_fields, g_strfreev);
+  if (self->toast != NULL)
+    fb_toast_dismiss (self->toast);
+}
+
+static void
+view_open_with_cb (FbAttachmentView *viewer,
+                   FbFieldFiles     *self)
+{
+  g_autoptr(GError) error = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (!fb_attachment_open_with (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                fb_attachment_view_get_file (viewer),
+                                fb_attachment_view_get_name (viewer), &error))
+    {
+      g_autofree char *message = fb_attachment_view_describe_failure (fb_attachment_view_get_name (viewer),
+                                                                      FB_ATTACHMENT_USE_OPEN, error);
+
+      show_error (self, message);
+    }
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  FbFieldFiles *self = FB_FIELD_FILES (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+  g_autoptr(FbAttachment) attachment = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *viewer;
+
+  if (self->store == NULL || self->id == NULL)
+    return;
+  file = fb_attachment_view_find_file (self->store, self->id, name, &attachment, &error);
+  if (file == NULL)
+    {
+      g_autofree char *message = fb_attachment_view_describe_failure (name, FB_ATTACHMENT_USE_SHOW, error);
+
+      show_error (self, message);
+      return;
+    }
+
+  viewer = fb_attachment_view_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, attachment, file);
+  g_signal_connect_object (viewer, "open-with", G_CALLBACK (view_open_with_cb), self, 0);
+  g_clear_weak_pointer (&self->viewer);
+  g_set_weak_pointer (&self->viewer, viewer);
+  gtk_window_present (GTK_WINDOW (viewer));
+}
+
+GtkWidget *
+fb_field_files_get_button (FbFieldFiles *self)
+{
+  g_return_val_if_fail (FB_IS_FIELD_FILES (self), NULL);
+  return self->button;
+}
+
+char **
+fb_field_files_dup_names (FbFieldFiles *self)
+{
+  GStrvBuilder *builder = g_strv_builder_new ();
+  char **names;
+
+  g_return_val_if_fail (FB_IS_FIELD_FILES (self), NULL);
+
+  for (guint i = 0; i < self->names->len; i++)
+    g_strv_builder_add (builder, g_ptr_array_index (self->names, i));
+  names = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return names;
+}
+
+const char *
+fb_field_files_get_detail (FbFieldFiles *self,
+                           const char   *name)
+{
+  g_return_val_if_fail (FB_IS_FIELD_FILES (self), NULL);
+  return g_hash_table_lookup (self->details, name);
+}
+
+gboolean
+fb_field_files_shows_picture (FbFieldFiles *self,
+                              const char   *name)
+{
+  g_return_val_if_fail (FB_IS_FIELD_FILES (self), FALSE);
+  return g_hash_table_contains (self->pictures, name);
+}
+
+AdwToast *
+fb_field_files_get_toast (FbFieldFiles *self)
+{
+  g_return_val_if_fail (FB_IS_FIELD_FILES (self), NULL);
+  return self->toast;
+}
+
+GtkWindow *
+fb_field_files_get_viewer (FbFieldFiles *self)
+{
+  g_return_val_if_fail (FB_IS_FIELD_FILES (self), NULL);
+  return self->viewer != NULL ? GTK_WINDOW (self->viewer) : NULL;
+}
+
+FbFieldFiles *
+fb_field_files_find (GtkWidget *widget)
+{
+  GtkWidget *found = widget != NULL ? gtk_widget_get_ancestor (widget, FB_TYPE_FIELD_FILES) : NULL;
+
+  return found != NULL ? FB_FIELD_FILES (found) : NULL;
+}
+
+static void
+fb_field_files_dispose (GObject *object)
+{
+  FbFieldFiles *self = FB_FIELD_FILES (object);
+
+  if (self->toast != NULL)
+    g_signal_handlers_disconnect_by_data (self->toast, self);
+  g_clear_object (&self->toast);
+  g_clear_weak_pointer (&self->viewer);
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (fb_field_files_parent_class)->dispose (object);
+}
+
+static void
+fb_field_files_finalize (GObject *object)
+{
+  FbFieldFiles *self = FB_FIELD_FILES (object);
+
+  g_free (self->field);
+  g_free (self->id);
+  g_ptr_array_unref (self->names);
+  g_hash_table_unref (self->details);
+  g_hash_table_unref (self->pictures);
+  g_clear_pointer (&self->removed, fb_attachment_free);
+  g_free (self->removed_from);
+  g_strfreev (self->removed_fields);
+
+  G_OBJECT_CLASS (fb_field_files_parent_class)->finalize (object);
+}
+
+static void
+fb_field_files_class_init (FbFieldFilesClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fb_field_files_dispose;
+  object_class->finalize = fb_field_files_finalize;
+
+  signals[BEFORE_EDIT] = g_signal_new ("before-edit", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_install_action (widget_class, "field-files.add-file", NULL, add_file_action);
+  gtk_widget_class_install_action (widget_class, "field-files.remove", "s", remove_action);
+  gtk_widget_class_install_action (widget_class, "field-files.undo-remove", NULL, undo_remove_action);
+  gtk_widget_class_install_action (widget_class, "field-files.open", "s", open_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "fbfieldfiles");
+}
+
+static void
+fb_field_files_init (FbFieldFiles *self)
+{
+  self->names = g_ptr_array_new_with_free_func (g_free);
+  self->details = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->pictures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+
+  self->tiles = gtk_flow_box_new ();
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->tiles), GTK_SELECTION_NONE);
+  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (self->tiles), TRUE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->tiles), 12);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->tiles), 6);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (self->tiles), 6);
+  gtk_widget_set_visible (self->tiles, FALSE);
+  gtk_box_append (GTK_BOX (self->box), self->tiles);
+
+  self->button = gtk_button_new_with_mnemonic (_("_Attach…"));
+  gtk_widget_set_halign (self->button, GTK_ALIGN_START);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->button), "field-files.add-file");
+  gtk_widget_set_sensitive (self->button, FALSE);
+  gtk_box_append (GTK_BOX (self->box), self->button);
+
+  /* Files dropped here go to this field (the editor's drop target asks). */
+  fb_attachment_drop_set_inner (GTK_WIDGET (self), drop_file);
+}
+
+GtkWidget *
+fb_field_files_new (const char  *field,
+                    FbFieldType  type)
+{
+  FbFieldFiles *self = g_object_new (FB_TYPE_FIELD_FILES, NULL);
+  g_autofree char *label = NULL;
+
+  self->field = g_strdup (field);
+  self->type = type;
+  /* TRANSLATORS: the Attach… button of a record's photo or file field; %s is its name */
+  label = g_strdup_printf (_("Attach to “%s”"), field);
+  gtk_widget_set_tooltip_text (self->button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  return GTK_WIDGET (self);
+}
