@@ -1,4 +1,4 @@
-/* fb-cli-attachments.c: the command line's attachments (--attach, --attachments, --save-attachment, --rename-attachment) */
+/* fb-cli-attachments.c: the command line's attachments (--attach [--field], --attachments, --save-attachment, --rename-attachment, --remove-attachment) */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "fb-cli"
@@ -12,6 +12,7 @@
 #include "fb-attachments.h"
 #include "fb-cli.h"
 #include "fb-cli-private.h"
+#include "fb-record-files.h"
 #include "fb-sync-error.h"
 #include "fb-sync-words.h"
 
@@ -31,6 +32,12 @@ _fb_cli_add_attachment_options (GApplication *app)
   g_application_add_main_option (app, "rename-attachment", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
                                  _("Rename an attachment of an item, and the references to it in its text, and quit"),
                                  _("ID OLD NEW"));
+  g_application_add_main_option (app, "field", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
+                                 _("With --attach: also name the file in this photo or file field of the record"),
+                                 _("NAME"));
+  g_application_add_main_option (app, "remove-attachment", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
+                                 _("Remove an attachment from an item (and from the record’s photo and file fields) and quit"),
+                                 _("ID NAME"));
   g_application_add_main_option (app, "collect-attachments", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,
                                  _("Remove the attachment files nothing needs any more and quit"), NULL);
 }
@@ -42,6 +49,7 @@ _fb_cli_has_attachment_command (GVariantDict *options)
          g_variant_dict_contains (options, "attachments") ||
          g_variant_dict_contains (options, "save-attachment") ||
          g_variant_dict_contains (options, "rename-attachment") ||
+         g_variant_dict_contains (options, "remove-attachment") ||
          g_variant_dict_contains (options, "collect-attachments");
 }
 
@@ -74,6 +82,7 @@ run_attach (FbStore      *store,
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *sha256 = NULL;
+  const char *field = NULL;
 
   if (rest == NULL)
     {
@@ -81,10 +90,14 @@ run_attach (FbStore      *store,
       return 1;
     }
 
+  g_variant_dict_lookup (options, "field", "&s", &field);
   file = g_file_new_for_commandline_arg (rest[0]);
   name = g_file_get_basename (file);
   in = g_file_read (file, NULL, &error);
-  if (in != NULL)
+  /* With --field, the file and its name in the field are one edit. */
+  if (in != NULL && field != NULL)
+    attachment = fb_store_attach_to_field (store, id, field, name, NULL, G_INPUT_STREAM (in), NULL, &error);
+  else if (in != NULL)
     attachment = fb_store_add_attachment (store, id, name, NULL, G_INPUT_STREAM (in), NULL, &error);
   if (attachment == NULL)
     {
@@ -262,6 +275,28 @@ run_rename (FbStore      *store,
 }
 
 static int
+run_remove (FbStore      *store,
+            const char   *id,
+            GVariantDict *options)
+{
+  g_autofree const char **rest = remaining (options, 1);
+  g_autoptr(GError) error = NULL;
+
+  if (rest == NULL)
+    {
+      g_printerr (_("--remove-attachment needs an item and a name: --remove-attachment ID NAME\n"));
+      return 1;
+    }
+
+  if (!fb_store_detach_attachment (store, id, rest[0], NULL, &error))
+    {
+      g_printerr (_("Could not remove the attachment “%s”: %s\n"), rest[0], error->message);
+      return 1;
+    }
+  return FB_CLI_EXIT_OK;
+}
+
+static int
 run_collect (FbStore *store)
 {
   g_autoptr(GError) error = NULL;
@@ -292,5 +327,7 @@ _fb_cli_run_attachment_command (FbStore      *store,
     return run_save (store, id, options);
   if (g_variant_dict_lookup (options, "rename-attachment", "&s", &id))
     return run_rename (store, id, options);
+  if (g_variant_dict_lookup (options, "remove-attachment", "&s", &id))
+    return run_remove (store, id, options);
   return run_collect (store);
 }

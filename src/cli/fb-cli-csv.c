@@ -130,6 +130,12 @@ run_import_csv (FbStore      *store,
                        "%u values did not fit their fields and were kept as text: "
                        "the records show them as problems\n", result.n_misfits),
              result.n_misfits);
+  if (result.n_unattached > 0)
+    g_print (ngettext ("%u file name is not attached to its record: kept, "
+                       "the record shows it as a problem\n",
+                       "%u file names are not attached to their records: kept, "
+                       "the records show them as problems\n", result.n_unattached),
+             result.n_unattached);
 
   return FB_CLI_EXIT_OK;
 }
