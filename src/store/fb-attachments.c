@@ -15,7 +15,7 @@
 #include <utime.h>
 #include <unistd.h>
 
-#include "fb-attachments.h"
+#include "fb-attachments-private.h"
 #include "fb-item-body.h"
 #include "fb-store-private.h"
 
@@ -24,8 +24,6 @@
  * before any body names it, and a body names it in the same transaction as
  * its table row: a crash leaves at most a file nothing names, which the
  * collector removes later. */
-
-#define READ_SIZE (64 * 1024)
 
 gboolean
 _fb_store_attachments_migrate (FbStore  *self,
@@ -144,9 +142,9 @@ lookup_blob (FbStore     *self,
   return TRUE;
 }
 
-static char *
-blob_path (FbStore    *self,
-           const char *sha256)
+char *
+_fb_attachments_blob_path (FbStore    *self,
+                           const char *sha256)
 {
   g_autofree char *dir = fb_store_dup_attachments_dir (self);
 
@@ -167,7 +165,7 @@ lookup_present_blob (FbStore     *self,
   if (*sha256 == NULL)
     return TRUE;
 
-  path = blob_path (self, *sha256);
+  path = _fb_attachments_blob_path (self, *sha256);
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     g_clear_pointer (sha256, g_free);
 
@@ -248,7 +246,7 @@ fb_store_get_attachment_file (FbStore     *self,
       return NULL;
     }
 
-  path = blob_path (self, sha256);
+  path = _fb_attachments_blob_path (self, sha256);
   return g_file_new_for_path (path);
 }
 
@@ -300,199 +298,6 @@ fb_store_list_missing_attachments (FbStore  *self,
   return g_steal_pointer (&missing);
 }
 
-/* ---- Writing files ---- */
-
-typedef struct
-{
-  char   *sha256;
-  char   *digest;
-  gint64  length;
-  guchar  head[256];  /* the first bytes, for guessing a content type */
-  gsize   head_len;
-} Blob;
-
-static void
-blob_clear (Blob *blob)
-{
-  g_clear_pointer (&blob->sha256, g_free);
-  g_clear_pointer (&blob->digest, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Blob, blob_clear)
-
-static void
-set_errno_error (GError     **error,
-                 int          saved_errno,
-                 const char  *path)
-{
-  g_set_error (error, FB_STORE_ERROR,
-               saved_errno == ENOSPC ? FB_STORE_ERROR_FULL : FB_STORE_ERROR_FAILED,
-               _("Could not write the attachment file “%s”: %s"),
-               path, g_strerror (saved_errno));
-}
-
-static gboolean
-write_all (int           fd,
-           const guchar *data,
-           gsize         len)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, data, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return FALSE;
-      data += n;
-      len -= (gsize) n;
-    }
-  return TRUE;
-}
-
-static gboolean
-sync_dir (const char *dir)
-{
-  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  gboolean ok;
-
-  if (fd < 0)
-    return FALSE;
-  ok = fsync (fd) == 0;
-  close (fd);
-  return ok;
-}
-
-/* Copies @data into the folder as a file named by its SHA-256 (unless that
- * file is there already: then it is only touched, so that the collector's
- * grace time starts again), and says its digests. */
-static gboolean
-write_blob (FbStore       *self,
-            GInputStream  *data,
-            Blob          *blob,
-            GCancellable  *cancellable,
-            GError       **error)
-{
-  g_autofree char *dir = fb_store_dup_attachments_dir (self);
-  g_autofree char *tmp = NULL;
-  g_autofree char *target = NULL;
-  g_autofree char *base64 = NULL;
-  g_autofree guchar *buffer = g_malloc (READ_SIZE);
-  g_autoptr(GChecksum) sha256 = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autoptr(GChecksum) md5 = g_checksum_new (G_CHECKSUM_MD5);
-  guint8 md5_bytes[16];
-  gsize md5_len = sizeof md5_bytes;
-  int fd;
-
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      set_errno_error (error, errno, dir);
-      return FALSE;
-    }
-
-  tmp = g_build_filename (dir, ".tmp-XXXXXX", NULL);
-  fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      set_errno_error (error, errno, tmp);
-      return FALSE;
-    }
-
-  blob->length = 0;
-  blob->head_len = 0;
-  for (;;)
-    {
-      gssize n = g_input_stream_read (data, buffer, READ_SIZE, cancellable, error);
-
-      if (n < 0)
-        goto failed;
-      if (n == 0)
-        break;
-      if (!write_all (fd, buffer, (gsize) n))
-        {
-          set_errno_error (error, errno, tmp);
-          goto failed;
-        }
-      if (blob->head_len < sizeof blob->head)
-        {
-          gsize more = MIN ((gsize) n, sizeof blob->head - blob->head_len);
-
-          memcpy (blob->head + blob->head_len, buffer, more);
-          blob->head_len += more;
-        }
-      g_checksum_update (sha256, buffer, n);
-      g_checksum_update (md5, buffer, n);
-      blob->length += n;
-    }
-
-  if (fsync (fd) != 0)
-    {
-      set_errno_error (error, errno, tmp);
-      goto failed;
-    }
-  close (fd);
-  fd = -1;
-
-  g_checksum_get_digest (md5, md5_bytes, &md5_len);
-  base64 = g_base64_encode (md5_bytes, md5_len);
-  blob->sha256 = g_strdup (g_checksum_get_string (sha256));
-  blob->digest = g_strconcat ("md5-", base64, NULL);
-
-  target = g_build_filename (dir, blob->sha256, NULL);
-  if (g_file_test (target, G_FILE_TEST_IS_REGULAR) && g_utime (target, NULL) == 0)
-    {
-      /* Stored once: the same bytes are there already. */
-      g_unlink (tmp);
-      return TRUE;
-    }
-  if (g_rename (tmp, target) != 0 || !sync_dir (dir))
-    {
-      set_errno_error (error, errno, target);
-      goto failed;
-    }
-
-  return TRUE;
-
-failed:
-  if (fd >= 0)
-    close (fd);
-  g_unlink (tmp);
-  blob_clear (blob);
-  return FALSE;
-}
-
-/* Inside a transaction: the table names @blob's file for its digest, and
- * the file is still there (a collector in another process may have removed
- * it between write_blob () and this transaction). */
-static gboolean
-record_blob (FbStore     *self,
-             const Blob  *blob,
-             GError     **error)
-{
-  g_autoptr(FbCachedStmt) stmt = NULL;
-  g_autofree char *path = blob_path (self, blob->sha256);
-
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    {
-      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_FAILED,
-                   _("The attachment file “%s” was removed while it was being attached; try again"),
-                   path);
-      return FALSE;
-    }
-
-  stmt = _fb_store_get_stmt (self,
-                             "INSERT OR REPLACE INTO attachment_blobs (digest, sha256, length) "
-                             "VALUES (?1, ?2, ?3)",
-                             error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, blob->digest, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, blob->sha256, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, blob->length);
-
-  return _fb_store_step_done (self, stmt, error);
-}
-
 /* ---- Changing an item's list ---- */
 
 static gboolean
@@ -533,7 +338,7 @@ typedef struct
   const char         *id;
   const char         *name;
   const char         *content_type;
-  const Blob         *blob;            /* to add; NULL: remove @name */
+  const FbAttachmentBlob *blob;           /* to add; NULL: remove @name */
   const FbAttachment *restore;         /* to put back */
   FbAttachment       *result;
 } ListEdit;
@@ -581,7 +386,7 @@ edit_list_in_transaction (FbStore   *self,
 
   if (edit->blob != NULL)
     {
-      if (!record_blob (self, edit->blob, error))
+      if (!_fb_attachments_record_blob (self, edit->blob, error))
         return FALSE;
       if (existing != NULL && g_strcmp0 (fb_body_get_string (existing, "digest"), edit->blob->digest) == 0)
         {
@@ -643,7 +448,7 @@ fb_store_add_attachment (FbStore       *self,
                          GCancellable  *cancellable,
                          GError       **error)
 {
-  g_auto(Blob) blob = { 0, };
+  g_auto(FbAttachmentBlob) blob = { 0, };
   g_autoptr(FbItem) item = NULL;
   g_autofree char *guessed = NULL;
   ListEdit edit = { 0, };
@@ -666,7 +471,7 @@ fb_store_add_attachment (FbStore       *self,
   if (item == NULL)
     return NULL;
 
-  if (!write_blob (self, data, &blob, cancellable, error))
+  if (!_fb_attachments_write_blob (self, data, &blob, cancellable, error))
     return NULL;
 
   if (content_type == NULL)
@@ -714,51 +519,6 @@ fb_store_restore_attachment (FbStore             *self,
 
   edit.name = attachment->name;
   return fb_store_with_transaction (self, edit_list_in_transaction, &edit, error);
-}
-
-static gboolean
-record_blob_in_transaction (FbStore   *self,
-                            gpointer   user_data,
-                            GError   **error)
-{
-  return record_blob (self, user_data, error);
-}
-
-gboolean
-fb_store_add_attachment_data (FbStore       *self,
-                              const char    *digest,
-                              GInputStream  *data,
-                              GCancellable  *cancellable,
-                              GError       **error)
-{
-  g_auto(Blob) blob = { 0, };
-
-  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
-  g_return_val_if_fail (digest != NULL, FALSE);
-  g_return_val_if_fail (G_IS_INPUT_STREAM (data), FALSE);
-
-  if (fb_store_get_read_only (self))
-    {
-      g_propagate_error (error, g_error_copy (fb_store_get_read_only_error (self)));
-      return FALSE;
-    }
-
-  if (!write_blob (self, data, &blob, cancellable, error))
-    return FALSE;
-
-  /* An "md5-" digest is checked; another kind (a server's own) is taken
-   * as it names these bytes. The file stays for the collector if refused. */
-  if (g_str_has_prefix (digest, "md5-") && strcmp (digest, blob.digest) != 0)
-    {
-      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_INVALID,
-                   _("The attachment data that arrived is damaged (its digest is %s, not %s)"),
-                   blob.digest, digest);
-      return FALSE;
-    }
-  g_free (blob.digest);
-  blob.digest = g_strdup (digest);
-
-  return fb_store_with_transaction (self, record_blob_in_transaction, &blob, error);
 }
 
 /* ---- The export file ---- */

@@ -139,14 +139,42 @@ char         *fb_attachments_rename_references  (const char   *text,
 GFile        *fb_store_get_attachment_file      (FbStore      *self,
                                                  const char   *digest,
                                                  GError      **error);
-/* Keeps data that a server sent for @digest (downloaded): refused with
- * FB_STORE_ERROR_INVALID, and nothing kept, when the bytes do not have
- * that digest. No item changes. */
-gboolean      fb_store_add_attachment_data      (FbStore      *self,
-                                                 const char   *digest,
-                                                 GInputStream *data,
-                                                 GCancellable *cancellable,
-                                                 GError      **error);
+/* Data that a server sends for an attachment (a download), kept as it
+ * arrives: fb_store_begin_attachment_write (), then
+ * fb_attachment_write_chunk () for each piece (on the main thread: a
+ * write to a temporary file, which the page cache takes), then
+ * fb_store_commit_attachment_write_async (), or fb_attachment_write_abort ()
+ * to give up. Nothing names the temporary file before the commit: a crash
+ * or a kill leaves it to the collector, and the attachment stays listed by
+ * fb_store_list_missing_attachments (). No item changes. */
+typedef struct _FbAttachmentWrite FbAttachmentWrite;
+
+FbAttachmentWrite *fb_store_begin_attachment_write        (FbStore            *self,
+                                                           GError            **error);
+gboolean      fb_attachment_write_chunk                   (FbAttachmentWrite  *writer,
+                                                           const void         *data,
+                                                           gsize               len,
+                                                           GError            **error);
+/* The bytes written so far. */
+guint64       fb_attachment_write_get_length              (FbAttachmentWrite  *writer);
+/* Removes the temporary file and frees @writer. */
+void          fb_attachment_write_abort                   (FbAttachmentWrite  *writer);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FbAttachmentWrite, fb_attachment_write_abort)
+/* Takes @writer: its bytes are kept as the data of CouchDB digest @digest.
+ * An "md5-" digest is checked first: other bytes are refused with
+ * FB_STORE_ERROR_INVALID, in words, and nothing is kept. Then, in a worker
+ * thread, the file is synced to disk and renamed to its SHA-256 (the same
+ * bytes there already are kept once), and back on the caller's main
+ * context the digest → file row is written. */
+void          fb_store_commit_attachment_write_async      (FbStore            *self,
+                                                           FbAttachmentWrite  *writer,
+                                                           const char         *digest,
+                                                           GCancellable       *cancellable,
+                                                           GAsyncReadyCallback callback,
+                                                           gpointer            user_data);
+gboolean      fb_store_commit_attachment_write_finish     (FbStore            *self,
+                                                           GAsyncResult       *result,
+                                                           GError            **error);
 
 /* Import: each of @attachments with "data" is attached to item @id (as
  * fb_store_add_attachment () does: the same bytes again change nothing);

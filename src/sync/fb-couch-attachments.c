@@ -11,17 +11,32 @@
 #include "fb-crypto.h"
 
 /* Part of FbCouchClient (see fb-couch-client-private.h): GET
- * /db/doc/att for one attachment a body lists, opened when its data is
- * sealed (end-to-end encryption), checked against its digest and kept
- * by the store. The pull's downloads (fb-sync-attachments.c) and a file
- * the person opens now (fb_sync_manager_fetch_attachment_async ()) both
- * come here. */
+ * /db/doc/att for one attachment a body lists, its body read in pieces
+ * and each written to the store's temporary file as it comes (opened first
+ * when the data is sealed: end-to-end encryption), the digests computed
+ * on the way; at the end the store checks the digest, syncs and renames
+ * the file. A cut-off or damaged body leaves nothing. The pull's downloads
+ * (fb-sync-attachments-download.c) and a file the person opens now
+ * (fb_sync_manager_fetch_attachment_async ()) both come here. */
+
+/* How much of the body is asked for at a time: memory stays at about this
+ * (and one sealed chunk) whatever the file's size, and each piece is one
+ * short write on the main loop. */
+#define READ_CHUNK (64 * 1024)
 
 typedef struct
 {
-  FbStore      *store;
-  FbAttachment *attachment;
-  SoupMessage  *msg;
+  FbStore             *store;
+  FbAttachment        *attachment;
+  SoupMessage         *msg;
+  GInputStream        *body;
+  FbAttachmentWrite   *writer;
+  FbAttachmentOpener  *opener;     /* sealed data only */
+  GByteArray          *plain;      /* what the opener gave, for the writer */
+  FbCouchTransferFunc  progress;
+  gpointer             progress_data;
+  guint64              received;
+  guint64              total;      /* what the server says it sends */
 } Fetch;
 
 static void
@@ -30,6 +45,10 @@ fetch_free (Fetch *fetch)
   g_clear_object (&fetch->store);
   g_clear_pointer (&fetch->attachment, fb_attachment_free);
   g_clear_object (&fetch->msg);
+  g_clear_object (&fetch->body);
+  g_clear_pointer (&fetch->writer, fb_attachment_write_abort);
+  g_clear_pointer (&fetch->opener, fb_attachment_opener_free);
+  g_clear_pointer (&fetch->plain, g_byte_array_unref);
   g_free (fetch);
 }
 
@@ -48,35 +67,68 @@ attachment_copy (const FbAttachment *attachment)
   return copy;
 }
 
-/* The plain bytes of @attachment as they came from the server: opened
- * when they are sealed. Bytes that do not open (tampered, moved from
- * another attachment, another key) are refused in words. */
-static GBytes *
-bytes_in (FbCouchClient       *client,
-          const FbAttachment  *attachment,
-          GBytes              *received,
-          GError             **error)
+static void
+report (Fetch *fetch)
 {
-  g_autoptr(GError) local_error = NULL;
-  GBytes *plain;
-
-  if (!attachment->encrypted)
-    return g_bytes_ref (received);
-
-  plain = client->data_key != NULL
-          ? fb_data_key_open_bytes (client->data_key, attachment->item_id, attachment->name,
-                                    received, &local_error)
-          : NULL;
-  if (plain == NULL)
-    {
-      if (local_error != NULL)
-        g_message ("%s", local_error->message);
-      g_set_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE,
-                   _("The attachment “%s” could not be decrypted; it was not kept"),
-                   attachment->name);
-    }
-  return plain;
+  if (fetch->progress != NULL)
+    fetch->progress (fetch->received, MAX (fetch->received, fetch->total), fetch->progress_data);
 }
+
+/* Sealed bytes that do not open (tampered, moved from another
+ * attachment, another key, cut off) are refused in words. */
+static GError *
+undecryptable (Fetch  *fetch,
+               GError *error)
+{
+  g_message ("%s", error->message);
+  g_error_free (error);
+  return g_error_new (FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE,
+                      _("The attachment “%s” could not be decrypted; it was not kept"),
+                      fetch->attachment->name);
+}
+
+/* @len received bytes into the file: opened first when sealed. */
+static gboolean
+take_bytes (Fetch         *fetch,
+            const guchar  *data,
+            gsize          len,
+            GError       **error)
+{
+  GError *local_error = NULL;
+  gboolean ok;
+
+  if (fetch->opener == NULL)
+    return fb_attachment_write_chunk (fetch->writer, data, len, error);
+
+  if (data != NULL)
+    ok = fb_attachment_opener_add (fetch->opener, data, len, fetch->plain, &local_error);
+  else
+    ok = fb_attachment_opener_end (fetch->opener, fetch->plain, &local_error);
+  if (!ok)
+    {
+      g_propagate_error (error, undecryptable (fetch, local_error));
+      return FALSE;
+    }
+  ok = fb_attachment_write_chunk (fetch->writer, fetch->plain->data, fetch->plain->len, error);
+  g_byte_array_set_size (fetch->plain, 0);
+  return ok;
+}
+
+static void
+fetch_committed_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!fb_store_commit_attachment_write_finish (FB_STORE (object), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void read_next (GTask *task);
 
 static void
 fetch_read_cb (GObject      *object,
@@ -84,16 +136,83 @@ fetch_read_cb (GObject      *object,
                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  FbCouchClient *client = g_task_get_source_object (task);
   Fetch *fetch = g_task_get_task_data (task);
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GBytes) plain = NULL;
-  g_autoptr(GInputStream) in = NULL;
+  GError *error = NULL;
+  const guchar *data;
+  gsize len;
+
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (bytes == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (bytes == NULL)
+    {
+      g_autofree char *done = g_format_size (fetch->received);
+
+      /* The connection ended before the body did: nothing is kept, and
+       * the next sync asks again. */
+      g_debug ("%s/%s: %s", fetch->attachment->item_id, fetch->attachment->name, error->message);
+      g_error_free (error);
+      g_task_return_new_error (task, FB_SYNC_ERROR, FB_SYNC_ERROR_BAD_RESPONSE,
+                               _("The download of “%s” was cut off after %s; nothing of it was kept, and the next sync tries again"),
+                               fetch->attachment->name, done);
+      return;
+    }
+
+  data = g_bytes_get_data (bytes, &len);
+  if (len == 0)
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      /* The end: the last sealed chunk, then the store checks the digest. */
+      if (!take_bytes (fetch, NULL, 0, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      g_clear_object (&fetch->body);
+      fb_store_commit_attachment_write_async (fetch->store, g_steal_pointer (&fetch->writer),
+                                              fetch->attachment->digest, cancellable,
+                                              fetch_committed_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  if (!take_bytes (fetch, data, len, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  fetch->received += len;
+  report (fetch);
+  read_next (g_steal_pointer (&task));
+}
+
+static void
+read_next (GTask *task)
+{
+  Fetch *fetch = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (fetch->body, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   g_task_get_cancellable (task), fetch_read_cb, task);
+}
+
+static void
+fetch_sent_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FbCouchClient *client = g_task_get_source_object (task);
+  Fetch *fetch = g_task_get_task_data (task);
+  SoupMessageHeaders *headers;
   GError *error = NULL;
   guint status;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  if (bytes == NULL)
+  fetch->body = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (fetch->body == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, error);
@@ -117,26 +236,34 @@ fetch_read_cb (GObject      *object,
       return;
     }
 
-  plain = bytes_in (client, fetch->attachment, bytes, &error);
-  if (plain == NULL)
+  fetch->writer = fb_store_begin_attachment_write (fetch->store, &error);
+  if (fetch->writer == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  in = g_memory_input_stream_new_from_bytes (plain);
-  if (!fb_store_add_attachment_data (fetch->store, fetch->attachment->digest, in,
-                                     g_task_get_cancellable (task), &error))
+  if (fetch->attachment->encrypted)
     {
-      g_task_return_error (task, error);
-      return;
+      fetch->opener = fb_data_key_begin_open (client->data_key, fetch->attachment->item_id,
+                                              fetch->attachment->name);
+      fetch->plain = g_byte_array_sized_new (READ_CHUNK);
     }
-  g_task_return_boolean (task, TRUE);
+
+  headers = soup_message_get_response_headers (fetch->msg);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
+    fetch->total = (guint64) soup_message_headers_get_content_length (headers);
+  else
+    fetch->total = (guint64) MAX (fetch->attachment->length, 0);
+  report (fetch);
+  read_next (g_steal_pointer (&task));
 }
 
 void
 _fb_couch_client_fetch_attachment_async (FbCouchClient       *self,
                                          FbStore             *store,
                                          const FbAttachment  *attachment,
+                                         FbCouchTransferFunc  progress,
+                                         gpointer             progress_data,
                                          GCancellable        *cancellable,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
@@ -156,6 +283,8 @@ _fb_couch_client_fetch_attachment_async (FbCouchClient       *self,
   fetch = g_new0 (Fetch, 1);
   fetch->store = g_object_ref (store);
   fetch->attachment = attachment_copy (attachment);
+  fetch->progress = progress;
+  fetch->progress_data = progress_data;
   g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
 
   if (attachment->encrypted && self->data_key == NULL)
@@ -183,8 +312,8 @@ _fb_couch_client_fetch_attachment_async (FbCouchClient       *self,
     soup_message_headers_replace (soup_message_get_request_headers (fetch->msg),
                                   "Authorization", self->authorization);
 
-  soup_session_send_and_read_async (self->session, fetch->msg, G_PRIORITY_DEFAULT, cancellable,
-                                    fetch_read_cb, g_steal_pointer (&task));
+  soup_session_send_async (self->session, fetch->msg, G_PRIORITY_DEFAULT, cancellable,
+                           fetch_sent_cb, g_steal_pointer (&task));
 }
 
 gboolean

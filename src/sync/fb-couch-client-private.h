@@ -172,14 +172,25 @@ JsonArray    *_fb_couch_reply_root_array_or_return (GTask               *task,
                                                     const char          *missing);
 
 /* fb-couch-attachments.c: the data of @attachment (with its item_id) from
- * the server into @store, opened when it is sealed and checked against its
- * digest. FB_SYNC_ERROR_NOT_FOUND when the server no longer has it,
- * FB_SYNC_ERROR_UNDECRYPTABLE when it does not open, the store's error
- * when it does not match or cannot be kept, else a transport or status
- * error. */
+ * the server into @store, streamed: written to the store's temporary file
+ * as it arrives (opened chunk by chunk when it is sealed), checked against
+ * its digest, then kept (fb_store_begin_attachment_write ()); memory stays
+ * at a few chunks whatever the size. @progress (may be NULL) hears the
+ * bytes received of those the server sends, 0 first. Errors:
+ * FB_SYNC_ERROR_NOT_FOUND when the server no longer has it,
+ * FB_SYNC_ERROR_UNDECRYPTABLE when it does not open,
+ * FB_SYNC_ERROR_BAD_RESPONSE when the body was cut off, the store's error
+ * when it does not match or cannot be kept (nothing of it is kept then),
+ * else a transport or status error. */
+typedef void (*FbCouchTransferFunc) (guint64  bytes_done,
+                                     guint64  bytes_total,
+                                     gpointer user_data);
+
 void          _fb_couch_client_fetch_attachment_async  (FbCouchClient       *self,
                                                         FbStore             *store,
                                                         const FbAttachment  *attachment,
+                                                        FbCouchTransferFunc  progress,
+                                                        gpointer             progress_data,
                                                         GCancellable        *cancellable,
                                                         GAsyncReadyCallback  callback,
                                                         gpointer             user_data);

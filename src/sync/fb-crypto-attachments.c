@@ -26,21 +26,20 @@
 #define ATTACHMENT_KDF_CONTEXT "fbattach"
 #define ATTACHMENT_KDF_ID      1
 #define ATTACHMENT_NAME_KDF_ID 2
-#define ATTACHMENT_CHUNK       65536
+#define ATTACHMENT_CHUNK       FB_CRYPTO_ATTACHMENT_CHUNK
 #define SERVER_NAME_BYTES      16
 #define SEALED_CONTENT_TYPE    "application/octet-stream"
 
 
-static char *
-attachment_ad (const char *doc_id,
-               const char *name)
+char *
+_fb_crypto_attachment_ad (const char *doc_id,
+                          const char *name)
 {
   return g_strconcat (ATTACHMENT_AD_PREFIX, doc_id, "/", name, NULL);
 }
 
-/* The attachments' subkey of @key, sodium_malloc'd. */
-static unsigned char *
-attachment_subkey (FbDataKey *key)
+unsigned char *
+_fb_crypto_attachment_subkey (FbDataKey *key)
 {
   unsigned char *subkey = sodium_malloc (crypto_secretstream_xchacha20poly1305_KEYBYTES);
 
@@ -71,8 +70,8 @@ fb_data_key_seal_bytes (FbDataKey  *key,
   g_return_val_if_fail (plain != NULL, NULL);
 
   data = g_bytes_get_data (plain, &len);
-  ad = attachment_ad (doc_id, name);
-  subkey = attachment_subkey (key);
+  ad = _fb_crypto_attachment_ad (doc_id, name);
+  subkey = _fb_crypto_attachment_subkey (key);
   out = g_byte_array_sized_new (crypto_secretstream_xchacha20poly1305_HEADERBYTES + len +
                                 (len / ATTACHMENT_CHUNK + 1) *
                                 crypto_secretstream_xchacha20poly1305_ABYTES);
@@ -107,66 +106,23 @@ fb_data_key_open_bytes (FbDataKey   *key,
                         GBytes      *sealed,
                         GError     **error)
 {
-  crypto_secretstream_xchacha20poly1305_state state;
-  g_autofree char *ad = NULL;
+  g_autoptr(FbAttachmentOpener) opener = NULL;
+  g_autoptr(GByteArray) out = NULL;
   const guchar *data;
-  unsigned char *subkey;
-  GByteArray *out;
   gsize len;
-  gsize at = crypto_secretstream_xchacha20poly1305_HEADERBYTES;
-  unsigned char tag = 0;
-  int status;
 
   g_return_val_if_fail (key != NULL, NULL);
   g_return_val_if_fail (doc_id != NULL && name != NULL, NULL);
   g_return_val_if_fail (sealed != NULL, NULL);
 
   data = g_bytes_get_data (sealed, &len);
-  if (len < crypto_secretstream_xchacha20poly1305_HEADERBYTES +
-            crypto_secretstream_xchacha20poly1305_ABYTES)
-    {
-      g_set_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE,
-                   "The attachment %s of %s could not be decrypted (too short)", name, doc_id);
-      return NULL;
-    }
-
-  ad = attachment_ad (doc_id, name);
-  subkey = attachment_subkey (key);
-  status = crypto_secretstream_xchacha20poly1305_init_pull (&state, data, subkey);
-  sodium_free (subkey);
+  opener = fb_data_key_begin_open (key, doc_id, name);
   out = g_byte_array_sized_new (len);
+  if (!fb_attachment_opener_add (opener, data, len, out, error) ||
+      !fb_attachment_opener_end (opener, out, error))
+    return NULL;
 
-  while (status == 0 && tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL && at < len)
-    {
-      gsize n = MIN (len - at, ATTACHMENT_CHUNK + crypto_secretstream_xchacha20poly1305_ABYTES);
-      unsigned long long plain_len = 0;
-      guint start = out->len;
-
-      if (n < crypto_secretstream_xchacha20poly1305_ABYTES)
-        {
-          status = -1;
-          break;
-        }
-      g_byte_array_set_size (out, start + n - crypto_secretstream_xchacha20poly1305_ABYTES);
-      status = crypto_secretstream_xchacha20poly1305_pull (&state, out->data + start, &plain_len,
-                                                           &tag, data + at, n,
-                                                           (const unsigned char *) ad, strlen (ad));
-      g_byte_array_set_size (out, start + (guint) plain_len);
-      at += n;
-    }
-  sodium_memzero (&state, sizeof state);
-
-  /* Every chunk authentic, the final one seen, nothing after it. */
-  if (status != 0 || tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL || at != len)
-    {
-      g_byte_array_unref (out);
-      g_set_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE,
-                   "The attachment %s of %s could not be decrypted (it does not authenticate)",
-                   name, doc_id);
-      return NULL;
-    }
-
-  return g_byte_array_free_to_bytes (out);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
 /* ---- Names and the document's "_attachments" ---- */

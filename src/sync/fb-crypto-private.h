@@ -27,8 +27,18 @@ JsonObject  *_fb_data_key_encrypt_document_full (FbDataKey    *key,
                                                  JsonObject   *doc,
                                                  const guint8 *nonce);
 
-/* Between fb-crypto.c and fb-crypto-attachments.c. */
+/* Between fb-crypto.c and fb-crypto-attachments*.c. */
 const guint8 *_fb_data_key_get_bytes          (FbDataKey    *key);
+/* An attachment is sealed in chunks of this many plain bytes, each with
+ * crypto_secretstream's ABYTES more; the last one, shorter or not, has
+ * the FINAL tag. */
+#define FB_CRYPTO_ATTACHMENT_CHUNK 65536
+/* The attachments' subkey of @key, sodium_malloc'd (sodium_free it). */
+unsigned char *_fb_crypto_attachment_subkey   (FbDataKey    *key);
+/* The additional data of every chunk: binds the sealed bytes to the
+ * document and the attachment's name. */
+char         *_fb_crypto_attachment_ad        (const char   *doc_id,
+                                               const char   *name);
 /* The sealing of a document's "_attachments": the entries marked
  * FB_CRYPTO_ATTACHMENT_ENCRYPTED are listed in @content (which is sealed)
  * and stored in @out under their server names; the others go to @out as

@@ -103,6 +103,29 @@ GBytes      *fb_data_key_open_bytes      (FbDataKey   *key,
                                           GBytes      *sealed,
                                           GError     **error);
 
+/* fb_data_key_open_bytes () for sealed bytes that arrive in pieces (a
+ * download; fb-crypto-attachments-open.c): fb_attachment_opener_add ()
+ * appends to @plain the plain bytes of each chunk a piece completes, each
+ * one checked; fb_attachment_opener_end () appends the last and says
+ * whether the whole was there (the final chunk seen, nothing after it).
+ * Either refuses with FB_SYNC_ERROR_UNDECRYPTABLE; then nothing more may
+ * be added. Memory stays at one chunk whatever the size. */
+typedef struct _FbAttachmentOpener FbAttachmentOpener;
+
+FbAttachmentOpener *fb_data_key_begin_open (FbDataKey          *key,
+                                            const char         *doc_id,
+                                            const char         *name);
+gboolean     fb_attachment_opener_add      (FbAttachmentOpener *opener,
+                                            const guchar       *data,
+                                            gsize               len,
+                                            GByteArray         *plain,
+                                            GError            **error);
+gboolean     fb_attachment_opener_end      (FbAttachmentOpener *opener,
+                                            GByteArray         *plain,
+                                            GError            **error);
+void         fb_attachment_opener_free     (FbAttachmentOpener *opener);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FbAttachmentOpener, fb_attachment_opener_free)
+
 /* The name under which the server stores the sealed data of attachment
  * @name of document @doc_id: a keyed BLAKE2b hash (crypto_generichash under
  * a subkey of @key) of both, in hex, so that the server does not learn the

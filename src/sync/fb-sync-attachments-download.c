@@ -32,6 +32,18 @@ download_free (Download *download)
 static void download_next (Download *download);
 
 static void
+download_progress_cb (guint64  bytes_done,
+                      guint64  bytes_total,
+                      gpointer user_data)
+{
+  Download *download = user_data;
+  FbAttachment *attachment = download->missing->pdata[download->next - 1];
+
+  g_debug ("%s/%s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes",
+           attachment->item_id, attachment->name, bytes_done, bytes_total);
+}
+
+static void
 download_fetched_cb (GObject      *object,
                      GAsyncResult *result,
                      gpointer      user_data)
@@ -63,11 +75,13 @@ download_fetched_cb (GObject      *object,
       g_debug ("%s", error->message);
     }
   else if (!fetched && (error->domain != FB_SYNC_ERROR ||
-                        error->code == FB_SYNC_ERROR_UNDECRYPTABLE))
+                        error->code == FB_SYNC_ERROR_UNDECRYPTABLE ||
+                        error->code == FB_SYNC_ERROR_BAD_RESPONSE))
     {
-      /* Damaged on the way, sealed data that does not open, a full disk:
-       * the item keeps its stub and the next run tries again; the person
-       * hears why. */
+      /* Damaged or cut off on the way, sealed data that does not open, a
+       * full disk: nothing of it is kept, the item keeps its stub and the
+       * next run tries again; the person hears why, and the other files
+       * still come. */
       _fb_sync_run_item_rejected (run, attachment->item_id, error->message);
     }
   else if (!fetched)
@@ -100,7 +114,8 @@ download_next (Download *download)
       download_next (download);
       return;
     }
-  _fb_couch_client_fetch_attachment_async (run->client, run->store, attachment, run->cancellable,
+  _fb_couch_client_fetch_attachment_async (run->client, run->store, attachment,
+                                           download_progress_cb, download, run->cancellable,
                                            download_fetched_cb, download);
 }
 

@@ -68,8 +68,8 @@ fb_sync_manager_fetch_attachment_async (FbSyncManager       *self,
     }
 
   attachment->item_id = g_strdup (item_id);
-  _fb_couch_client_fetch_attachment_async (self->client, self->store, attachment, cancellable,
-                                           fetched_cb, g_steal_pointer (&task));
+  _fb_couch_client_fetch_attachment_async (self->client, self->store, attachment, NULL, NULL,
+                                           cancellable, fetched_cb, g_steal_pointer (&task));
 }
 
 gboolean

@@ -1,4 +1,4 @@
-/* test-attachments.c: attachment files in the local store (fb-attachments.c) */
+/* test-attachments.c: attachment files in the local store (fb-attachments*.c) */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "test-attachments"
@@ -13,6 +13,7 @@
 #include "fb-store-history.h"
 #include "fb-transfer.h"
 #include "fb-test-store.h"
+#include "fb-test-wait.h"
 
 typedef struct
 {
@@ -232,14 +233,38 @@ test_remove_restore (Fixture       *f,
   g_assert_cmpstr (contents, ==, "feathers");
 }
 
-/* Data a server sends is kept only when it has the digest it claims. */
+static gboolean
+commit_write (Fixture            *f,
+              FbAttachmentWrite  *writer,
+              const char         *digest,
+              GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fb_store_commit_attachment_write_async (f->store, writer, digest, NULL, fb_test_got_result_cb, &result);
+  WAIT_UNTIL (result != NULL, 10000);
+  return fb_store_commit_attachment_write_finish (f->store, result, error);
+}
+
+static guint
+count_missing (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) missing = fb_store_list_missing_attachments (f->store, &error);
+
+  g_assert_no_error (error);
+  return missing->len;
+}
+
+/* Data a server sends is written as it arrives, in pieces, and kept only
+ * when it has the digest it claims: other bytes leave no file, and the
+ * attachment is still missing. */
 static void
 test_downloaded_data (Fixture       *f,
                       gconstpointer  data)
 {
   g_autoptr(FbAttachment) a = attach (f, "heron.jpg", "feathers");
-  g_autoptr(GInputStream) wrong = g_memory_input_stream_new_from_data ("feathers!", 9, NULL);
-  g_autoptr(GInputStream) right = g_memory_input_stream_new_from_data ("feathers", 8, NULL);
+  g_autoptr(FbAttachmentWrite) writer = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) file = NULL;
   g_autofree char *blobs = NULL;
@@ -252,14 +277,38 @@ test_downloaded_data (Fixture       *f,
   g_assert_null (file);
   g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
+  g_assert_cmpuint (count_missing (f), ==, 1);
 
-  g_assert_false (fb_store_add_attachment_data (f->store, a->digest, wrong, NULL, &error));
+  writer = fb_store_begin_attachment_write (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_true (fb_attachment_write_chunk (writer, "feath", 5, &error));
+  g_assert_true (fb_attachment_write_chunk (writer, "ers!", 4, &error));
+  g_assert_cmpuint (fb_attachment_write_get_length (writer), ==, 9);
+  g_assert_cmpuint (count_files (f), ==, 1);
+  g_assert_false (commit_write (f, g_steal_pointer (&writer), a->digest, &error));
   g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "damaged"));
   g_clear_error (&error);
-  g_assert_true (fb_store_add_attachment_data (f->store, a->digest, right, NULL, &error));
+  g_assert_cmpuint (count_files (f), ==, 0);
+  g_assert_cmpuint (count_missing (f), ==, 1);
+
+  /* Given up half way: nothing left behind either. */
+  writer = fb_store_begin_attachment_write (f->store, &error);
+  g_assert_true (fb_attachment_write_chunk (writer, "feat", 4, &error));
+  g_clear_pointer (&writer, fb_attachment_write_abort);
+  g_assert_cmpuint (count_files (f), ==, 0);
+  g_assert_cmpuint (count_missing (f), ==, 1);
+
+  writer = fb_store_begin_attachment_write (f->store, &error);
+  for (const char *piece = "feathers"; *piece != '\0'; piece++)
+    g_assert_true (fb_attachment_write_chunk (writer, piece, 1, &error));
+  g_assert_no_error (error);
+  g_assert_true (commit_write (f, g_steal_pointer (&writer), a->digest, &error));
   g_assert_no_error (error);
   blobs = read_attachment (f, "heron.jpg");
   g_assert_cmpstr (blobs, ==, "feathers");
+  g_assert_cmpuint (count_files (f), ==, 1);
+  g_assert_cmpuint (count_missing (f), ==, 0);
 }
 
 /* A name CouchDB would refuse is refused here, before any file is

@@ -1,0 +1,178 @@
+/* fb-crypto-attachments-open.c: opening an attachment's sealed bytes chunk by chunk as they arrive */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "fb-crypto"
+
+#include "config.h"
+
+#include <string.h>
+#include <sodium.h>
+
+#include "fb-crypto.h"
+#include "fb-crypto-private.h"
+#include "fb-sync-error.h"
+
+/* The open side of fb-crypto-attachments.c's format (docs/encryption.md):
+ * a header, then chunks of FB_CRYPTO_ATTACHMENT_CHUNK plain bytes each
+ * with ABYTES more, the last one tagged FINAL. The bytes of a download come
+ * in pieces of any size: a piece is kept only until it completes a chunk,
+ * so at most one chunk is held. A full-sized chunk may be the final one
+ * (a file of a whole number of chunks), so each chunk is opened as soon as
+ * it is complete and its tag says whether more may follow. */
+
+#define SEALED_CHUNK (FB_CRYPTO_ATTACHMENT_CHUNK + crypto_secretstream_xchacha20poly1305_ABYTES)
+
+struct _FbAttachmentOpener
+{
+  crypto_secretstream_xchacha20poly1305_state *state;  /* sodium_malloc'd */
+  unsigned char *subkey;                               /* until the header came */
+  char          *doc_id;
+  char          *name;
+  char          *ad;
+  GByteArray    *pending;   /* the header or the chunk not complete yet */
+  gboolean       started;   /* the header was read */
+  gboolean       final;     /* the final chunk was opened */
+  gboolean       failed;
+};
+
+FbAttachmentOpener *
+fb_data_key_begin_open (FbDataKey  *key,
+                        const char *doc_id,
+                        const char *name)
+{
+  FbAttachmentOpener *opener;
+
+  g_return_val_if_fail (key != NULL, NULL);
+  g_return_val_if_fail (doc_id != NULL && name != NULL, NULL);
+
+  opener = g_new0 (FbAttachmentOpener, 1);
+  opener->state = sodium_malloc (sizeof *opener->state);
+  if (opener->state == NULL)
+    g_error ("Out of locked memory for a key");
+  opener->subkey = _fb_crypto_attachment_subkey (key);
+  opener->doc_id = g_strdup (doc_id);
+  opener->name = g_strdup (name);
+  opener->ad = _fb_crypto_attachment_ad (doc_id, name);
+  opener->pending = g_byte_array_sized_new (SEALED_CHUNK);
+  return opener;
+}
+
+void
+fb_attachment_opener_free (FbAttachmentOpener *opener)
+{
+  if (opener == NULL)
+    return;
+  sodium_free (opener->state);
+  if (opener->subkey != NULL)
+    sodium_free (opener->subkey);
+  g_free (opener->doc_id);
+  g_free (opener->name);
+  g_free (opener->ad);
+  g_byte_array_unref (opener->pending);
+  g_free (opener);
+}
+
+static gboolean
+refuse (FbAttachmentOpener  *opener,
+        const char          *why,
+        GError             **error)
+{
+  opener->failed = TRUE;
+  g_set_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE,
+               "The attachment %s of %s could not be decrypted (%s)",
+               opener->name, opener->doc_id, why);
+  return FALSE;
+}
+
+/* Opens the first @len bytes of opener->pending as one chunk. */
+static gboolean
+open_chunk (FbAttachmentOpener  *opener,
+            gsize                len,
+            GByteArray          *plain,
+            GError             **error)
+{
+  unsigned long long plain_len = 0;
+  unsigned char tag = 0;
+  guint at = plain->len;
+
+  if (opener->final)
+    return refuse (opener, "data after the end", error);
+  if (len < crypto_secretstream_xchacha20poly1305_ABYTES)
+    return refuse (opener, "cut off", error);
+
+  g_byte_array_set_size (plain, at + len - crypto_secretstream_xchacha20poly1305_ABYTES);
+  if (crypto_secretstream_xchacha20poly1305_pull (opener->state, plain->data + at, &plain_len, &tag,
+                                                  opener->pending->data, len,
+                                                  (const unsigned char *) opener->ad,
+                                                  strlen (opener->ad)) != 0)
+    {
+      g_byte_array_set_size (plain, at);
+      return refuse (opener, "it does not authenticate", error);
+    }
+  g_byte_array_set_size (plain, at + (guint) plain_len);
+  g_byte_array_remove_range (opener->pending, 0, len);
+  opener->final = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+  return TRUE;
+}
+
+gboolean
+fb_attachment_opener_add (FbAttachmentOpener  *opener,
+                          const guchar        *data,
+                          gsize                len,
+                          GByteArray          *plain,
+                          GError             **error)
+{
+  g_return_val_if_fail (opener != NULL && !opener->failed, FALSE);
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+  g_return_val_if_fail (plain != NULL, FALSE);
+
+  while (len > 0)
+    {
+      gsize want = opener->started ? SEALED_CHUNK : crypto_secretstream_xchacha20poly1305_HEADERBYTES;
+      gsize take = MIN (len, want - opener->pending->len);
+
+      if (opener->final)
+        return refuse (opener, "data after the end", error);
+      g_byte_array_append (opener->pending, data, (guint) take);
+      data += take;
+      len -= take;
+      if (opener->pending->len < want)
+        break;
+
+      if (!opener->started)
+        {
+          int status = crypto_secretstream_xchacha20poly1305_init_pull (opener->state,
+                                                                        opener->pending->data,
+                                                                        opener->subkey);
+
+          sodium_free (opener->subkey);
+          opener->subkey = NULL;
+          if (status != 0)
+            return refuse (opener, "a damaged header", error);
+          g_byte_array_set_size (opener->pending, 0);
+          opener->started = TRUE;
+        }
+      else if (!open_chunk (opener, SEALED_CHUNK, plain, error))
+        {
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+fb_attachment_opener_end (FbAttachmentOpener  *opener,
+                          GByteArray          *plain,
+                          GError             **error)
+{
+  g_return_val_if_fail (opener != NULL && !opener->failed, FALSE);
+  g_return_val_if_fail (plain != NULL, FALSE);
+
+  if (!opener->started)
+    return refuse (opener, "too short", error);
+  if (!opener->final && !open_chunk (opener, opener->pending->len, plain, error))
+    return FALSE;
+  if (!opener->final)
+    return refuse (opener, "cut off", error);
+  return TRUE;
+}
