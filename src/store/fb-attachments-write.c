@@ -1,4 +1,4 @@
-/* fb-attachments-writer.c: writing attachment files, whole or as their bytes arrive */
+/* fb-attachments-write.c: writing attachment files, whole or as their bytes arrive */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 /* O_DIRECTORY and O_CLOEXEC under -std=c11. */
@@ -52,7 +52,7 @@ set_errno_error (GError     **error,
 {
   g_set_error (error, FB_STORE_ERROR,
                saved_errno == ENOSPC ? FB_STORE_ERROR_FULL : FB_STORE_ERROR_FAILED,
-               _("Could not writer the attachment file “%s”: %s"),
+               _("Could not write the attachment file “%s”: %s"),
                path, g_strerror (saved_errno));
 }
 

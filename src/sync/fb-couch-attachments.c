@@ -37,6 +37,7 @@ typedef struct
   gpointer             progress_data;
   guint64              received;
   guint64              total;      /* what the server says it sends */
+  guint64              written;    /* plain bytes, once all came */
 } Fetch;
 
 static void
@@ -120,12 +121,39 @@ fetch_committed_cb (GObject      *object,
                     gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  Fetch *fetch = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (!fb_store_commit_attachment_write_finish (FB_STORE (object), result, &error))
-    g_task_return_error (task, error);
+  if (fb_store_commit_attachment_write_finish (FB_STORE (object), result, &error))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (!g_error_matches (error, FB_STORE_ERROR, FB_STORE_ERROR_INVALID))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Not the bytes the document lists: said with the sizes when they
+   * differ (a body cut short that still ended cleanly). */
+  g_debug ("%s/%s: %s", fetch->attachment->item_id, fetch->attachment->name, error->message);
+  g_clear_error (&error);
+  if (fetch->attachment->length > 0 && (guint64) fetch->attachment->length > fetch->written)
+    {
+      g_autofree char *got = g_format_size (fetch->written);
+      g_autofree char *listed = g_format_size ((guint64) fetch->attachment->length);
+
+      g_task_return_new_error (task, FB_SYNC_ERROR, FB_SYNC_ERROR_BAD_RESPONSE,
+                               _("“%s” arrived incomplete (%s of %s); nothing of it was kept, and the next sync tries again"),
+                               fetch->attachment->name, got, listed);
+    }
   else
-    g_task_return_boolean (task, TRUE);
+    {
+      g_task_return_new_error (task, FB_SYNC_ERROR, FB_SYNC_ERROR_BAD_RESPONSE,
+                               _("“%s” arrived damaged (its bytes do not match its digest); nothing of it was kept, and the next sync tries again"),
+                               fetch->attachment->name);
+    }
 }
 
 static void read_next (GTask *task);
@@ -174,6 +202,7 @@ fetch_read_cb (GObject      *object,
           return;
         }
       g_clear_object (&fetch->body);
+      fetch->written = fb_attachment_write_get_length (fetch->writer);
       fb_store_commit_attachment_write_async (fetch->store, g_steal_pointer (&fetch->writer),
                                               fetch->attachment->digest, cancellable,
                                               fetch_committed_cb, g_steal_pointer (&task));

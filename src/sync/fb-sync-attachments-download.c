@@ -39,8 +39,8 @@ download_progress_cb (guint64  bytes_done,
   Download *download = user_data;
   FbAttachment *attachment = download->missing->pdata[download->next - 1];
 
-  g_debug ("%s/%s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes",
-           attachment->item_id, attachment->name, bytes_done, bytes_total);
+  _fb_sync_run_report_transfer (download->run, attachment->item_id, attachment->name,
+                                FB_TRANSFER_DOWN, bytes_done, bytes_total);
 }
 
 static void
@@ -55,6 +55,7 @@ download_fetched_cb (GObject      *object,
   gboolean fetched;
 
   fetched = _fb_couch_client_fetch_attachment_finish (FB_COUCH_CLIENT (object), result, &error);
+  _fb_sync_run_end_transfer (run);
   if (run->finished)
     {
       download_free (download);

@@ -14,7 +14,33 @@
 /* Part of FbSyncManager (see fb-sync-manager-private.h). The pull
  * downloads small files at once and large ones on a network that is not
  * metered; one the person opens before that is fetched here, now, on any
- * network. */
+ * network, its progress told through "transfer-progress" as a run's is. */
+
+typedef struct
+{
+  char *item_id;
+  char *name;
+} Opened;
+
+static void
+opened_free (Opened *opened)
+{
+  g_free (opened->item_id);
+  g_free (opened->name);
+  g_free (opened);
+}
+
+static void
+progress_cb (guint64  bytes_done,
+             guint64  bytes_total,
+             gpointer user_data)
+{
+  GTask *task = user_data;
+  Opened *opened = g_task_get_task_data (task);
+
+  _fb_sync_manager_report_transfer (g_task_get_source_object (task), opened->item_id, opened->name,
+                                    FB_TRANSFER_DOWN, bytes_done, bytes_total);
+}
 
 static void
 fetched_cb (GObject      *object,
@@ -23,6 +49,8 @@ fetched_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
+
+  _fb_sync_manager_end_transfer (g_task_get_source_object (task));
 
   if (!_fb_couch_client_fetch_attachment_finish (FB_COUCH_CLIENT (object), result, &error))
     g_task_return_error (task, error);
@@ -41,6 +69,7 @@ fb_sync_manager_fetch_attachment_async (FbSyncManager       *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(FbAttachment) attachment = NULL;
   GError *error = NULL;
+  Opened *opened;
 
   g_return_if_fail (FB_IS_SYNC_MANAGER (self));
   g_return_if_fail (item_id != NULL && name != NULL);
@@ -67,9 +96,15 @@ fb_sync_manager_fetch_attachment_async (FbSyncManager       *self,
       return;
     }
 
+  opened = g_new0 (Opened, 1);
+  opened->item_id = g_strdup (item_id);
+  opened->name = g_strdup (name);
+  g_task_set_task_data (task, opened, (GDestroyNotify) opened_free);
   attachment->item_id = g_strdup (item_id);
-  _fb_couch_client_fetch_attachment_async (self->client, self->store, attachment, NULL, NULL,
-                                           cancellable, fetched_cb, g_steal_pointer (&task));
+  /* The task lives until the fetch ends: it is the progress's data. */
+  _fb_couch_client_fetch_attachment_async (self->client, self->store, attachment, progress_cb, task,
+                                           cancellable, fetched_cb, task);
+  g_steal_pointer (&task);
 }
 
 gboolean

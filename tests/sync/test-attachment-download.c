@@ -1,0 +1,521 @@
+/* test-attachment-download.c: attachments coming down, streamed to disk, against PouchDB Server */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "test-attachment-download"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fb-attachments.h"
+#include "fb-crypto.h"
+#include "fb-fake-network-monitor.h"
+#include "fb-item-body.h"
+#include "fb-store.h"
+#include "fb-sync-error.h"
+#include "fb-sync-manager.h"
+#include "fb-test-dir.h"
+#include "fb-test-peer.h"
+#include "fb-test-program.h"
+#include "fb-test-proxy.h"
+#include "fb-test-server.h"
+#include "fb-test-wait.h"
+
+/* Issue 12, points 3 and 4, the download side: the body of an attachment
+ * goes to the store's temporary file as it arrives
+ * (_fb_couch_client_fetch_attachment_async (), FbAttachmentWrite), sealed
+ * data is opened chunk by chunk (FbAttachmentOpener), progress is told
+ * through "transfer-progress", and a body cut off, damaged or killed half
+ * way leaves nothing referenced and the attachment still missing. */
+
+#define ADMIN      "admin"
+#define PASSWORD   "s3cret"
+#define PASSPHRASE "correct horse battery staple"
+
+static FbTestServer *server;
+
+typedef struct
+{
+  FbTestPeer *peer;
+  GPtrArray  *rejected;  /* item-rejected messages */
+  GPtrArray  *reports;   /* Report */
+} Device;
+
+typedef struct
+{
+  char                *item_id;
+  char                *name;
+  FbTransferDirection  direction;
+  guint64              done;
+  guint64              total;
+} Report;
+
+static void
+report_free (Report *report)
+{
+  g_free (report->item_id);
+  g_free (report->name);
+  g_free (report);
+}
+
+static void
+item_rejected_cb (FbSyncManager *manager,
+                  const char    *id,
+                  const char    *message,
+                  Device        *device)
+{
+  g_ptr_array_add (device->rejected, g_strdup (message));
+}
+
+static void
+transfer_progress_cb (FbSyncManager       *manager,
+                      const char          *item_id,
+                      const char          *name,
+                      FbTransferDirection  direction,
+                      guint64              done,
+                      guint64              total,
+                      Device              *device)
+{
+  Report *report = g_new0 (Report, 1);
+
+  report->item_id = g_strdup (item_id);
+  report->name = g_strdup (name);
+  report->direction = direction;
+  report->done = done;
+  report->total = total;
+  g_ptr_array_add (device->reports, report);
+}
+
+static void
+device_free (Device *device)
+{
+  g_signal_handlers_disconnect_by_data (device->peer->manager, device);
+  fb_test_peer_free (device->peer);
+  g_ptr_array_unref (device->rejected);
+  g_ptr_array_unref (device->reports);
+  g_free (device);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Device, device_free)
+
+/* A device syncing with @url (NULL: the server itself). */
+static Device *
+device_new (const char *url,
+            const char *db,
+            const char *passphrase)
+{
+  Device *device = g_new0 (Device, 1);
+
+  device->peer = fb_test_peer_new (url != NULL ? url : fb_test_server_get_url (server), db,
+                                   ADMIN, PASSWORD, TRUE);
+  device->rejected = g_ptr_array_new_with_free_func (g_free);
+  device->reports = g_ptr_array_new_with_free_func ((GDestroyNotify) report_free);
+  if (passphrase != NULL)
+    fb_sync_manager_set_passphrase (device->peer->manager, passphrase);
+  g_signal_connect (device->peer->manager, "item-rejected", G_CALLBACK (item_rejected_cb), device);
+  g_signal_connect (device->peer->manager, "transfer-progress", G_CALLBACK (transfer_progress_cb), device);
+  return device;
+}
+
+static void
+device_sync (Device *device)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbSyncStats) stats = fb_test_peer_sync_full (device->peer, &error);
+
+  g_assert_no_error (error);
+}
+
+/* Bytes no codec would leave alone, different for each @seed. */
+static GBytes *
+file_bytes (gsize size,
+            guint seed)
+{
+  guchar *data = g_malloc (size);
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guchar) ((i * 7 + i / 256 + seed * 31) & 0xff);
+  return g_bytes_new_take (data, size);
+}
+
+/* A new note on @device with @bytes attached as @name; returns its id. */
+static char *
+note_with_file (Device     *device,
+                const char *name,
+                GBytes     *bytes)
+{
+  g_autofree char *id = fb_test_peer_create_note (device->peer, name, "");
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bytes);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbAttachment) attachment = NULL;
+
+  attachment = fb_store_add_attachment (device->peer->store, id, name, NULL, in, NULL, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&id);
+}
+
+/* The bytes of @name of @id in @store, NULL when its file is not here. */
+static GBytes *
+local_bytes (FbStore    *store,
+             const char *id,
+             const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbAttachment) attachment = fb_store_get_attachment (store, id, name, &error);
+  g_autoptr(GFile) file = NULL;
+  GBytes *bytes;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (attachment);
+  if (attachment->sha256 == NULL)
+    return NULL;
+  file = fb_store_get_attachment_file (store, attachment->digest, &error);
+  g_assert_no_error (error);
+  bytes = g_file_load_bytes (file, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return bytes;
+}
+
+/* The files in @store's attachment folder, temporary ones included. */
+static guint
+count_files (FbStore *store)
+{
+  g_autofree char *path = fb_store_dup_attachments_dir (store);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+static gboolean
+is_missing (FbStore    *store,
+            const char *id,
+            const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) missing = fb_store_list_missing_attachments (store, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < missing->len; i++)
+    {
+      FbAttachment *attachment = missing->pdata[i];
+
+      if (g_strcmp0 (attachment->item_id, id) == 0 && g_strcmp0 (attachment->name, name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Whether the person was told about @name: the message names it and
+ * says what went wrong in words. */
+static gboolean
+rejected_with (Device     *device,
+               const char *name,
+               const char *words)
+{
+  for (guint i = 0; i < device->rejected->len; i++)
+    {
+      const char *message = device->rejected->pdata[i];
+
+      g_test_message ("told: %s", message);
+      if (strstr (message, name) != NULL && strstr (message, words) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* ---- Streamed, with progress ---- */
+
+/* The reports of the one file that came down: they start at 0, rise in
+ * steps to its size, then say that nothing is in flight (0 of 0). */
+static void
+assert_one_download (GPtrArray  *reports,
+                     const char *id,
+                     const char *name,
+                     guint64     size)
+{
+  guint64 last = 0;
+  guint steps = 0;
+  guint i;
+
+  g_assert_cmpuint (reports->len, >, 2);
+  g_assert_cmpuint (((Report *) reports->pdata[0])->done, ==, 0);
+  for (i = 0; i < reports->len; i++)
+    {
+      Report *report = reports->pdata[i];
+
+      g_assert_cmpstr (report->item_id, ==, id);
+      g_assert_cmpstr (report->name, ==, name);
+      g_assert_cmpint (report->direction, ==, FB_TRANSFER_DOWN);
+      if (report->total == 0)
+        break;
+      g_assert_cmpuint (report->total, ==, size);
+      g_assert_cmpuint (report->done, >=, last);
+      if (report->done > last)
+        steps++;
+      last = report->done;
+    }
+  g_assert_cmpuint (last, ==, size);
+  g_assert_cmpuint (i, ==, reports->len - 1);
+  g_assert_cmpuint (((Report *) reports->pdata[i])->done, ==, 0);
+  /* Told as it came, not only once at the end. */
+  g_assert_cmpuint (steps, >, 2);
+}
+
+/* A file of 1 MiB and a few bytes (not a whole number of pieces) comes
+ * down to a second device: the same bytes, one file in the folder, and
+ * its progress told on the way. */
+static void
+test_progress (void)
+{
+  const char *db = "download-progress";
+  g_autoptr(Device) a = device_new (NULL, db, NULL);
+  g_autoptr(Device) b = device_new (NULL, db, NULL);
+  g_autoptr(GBytes) bytes = file_bytes (1024 * 1024 + 37, 1);
+  g_autofree char *id = note_with_file (a, "survey.tif", bytes);
+  g_autoptr(GBytes) got = NULL;
+
+  device_sync (a);
+  g_assert_cmpuint (a->reports->len, >, 0);
+  device_sync (b);
+
+  got = local_bytes (b->peer->store, id, "survey.tif");
+  g_assert_nonnull (got);
+  g_assert_true (g_bytes_equal (got, bytes));
+  g_assert_cmpuint (count_files (b->peer->store), ==, 1);
+  g_assert_cmpuint (b->rejected->len, ==, 0);
+  assert_one_download (b->reports, id, "survey.tif", g_bytes_get_size (bytes));
+}
+
+/* The same through a file opened now (the window's tile): progress too. */
+static void
+test_progress_when_opened (void)
+{
+  const char *db = "download-progress-opened";
+  g_autoptr(Device) a = device_new (NULL, db, NULL);
+  g_autoptr(Device) b = device_new (NULL, db, NULL);
+  g_autoptr(GBytes) bytes = file_bytes (2 * 1024 * 1024, 2);
+  g_autofree char *id = note_with_file (a, "map.pdf", bytes);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) got = NULL;
+
+  device_sync (a);
+  /* Over 1 MB on a metered network: it waits for the person. */
+  fb_fake_network_monitor_set_metered (b->peer->monitor, TRUE);
+  device_sync (b);
+  g_assert_true (is_missing (b->peer->store, id, "map.pdf"));
+  g_assert_cmpuint (b->reports->len, ==, 0);
+
+  fb_sync_manager_fetch_attachment_async (b->peer->manager, id, "map.pdf", NULL,
+                                          fb_test_got_result_cb, &result);
+  WAIT_UNTIL (result != NULL, FB_TEST_PEER_DEADLINE_MS);
+  g_assert_true (fb_sync_manager_fetch_attachment_finish (b->peer->manager, result, &error));
+  g_assert_no_error (error);
+  got = local_bytes (b->peer->store, id, "map.pdf");
+  g_assert_true (g_bytes_equal (got, bytes));
+  assert_one_download (b->reports, id, "map.pdf", g_bytes_get_size (bytes));
+}
+
+/* ---- Cut off, damaged ---- */
+
+/* The server's answer for one file stops half way: the person hears it
+ * in words, nothing of it is kept (no file, no temporary one), it is still
+ * missing, and the other file of the same sync still comes. The next sync
+ * gets it whole. */
+static void
+test_cut_off (void)
+{
+  const char *db = "download-cut-off";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
+  g_autoptr(Device) a = device_new (NULL, db, NULL);
+  g_autoptr(Device) b = NULL;
+  g_autoptr(GBytes) first = file_bytes (600 * 1024, 3);
+  g_autoptr(GBytes) second = file_bytes (300 * 1024, 4);
+  g_autofree char *cut_id = note_with_file (a, "cut.tif", first);
+  g_autofree char *other_id = note_with_file (a, "whole.tif", second);
+  g_autoptr(GBytes) got = NULL;
+
+  g_assert_no_error (error);
+  device_sync (a);
+
+  b = device_new (fb_test_proxy_get_url (proxy), db, NULL);
+  fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_TRUNCATED, 1, "/cut.tif");
+  device_sync (b);
+  g_assert_cmpuint (fb_test_proxy_get_fault_count (proxy), ==, 1);
+
+  g_assert_true (rejected_with (b, "cut.tif", "arrived incomplete (307.2"));
+  g_assert_true (rejected_with (b, "cut.tif", "nothing of it was kept, and the next sync tries again"));
+  g_assert_true (is_missing (b->peer->store, cut_id, "cut.tif"));
+  g_assert_null (local_bytes (b->peer->store, cut_id, "cut.tif"));
+  got = local_bytes (b->peer->store, other_id, "whole.tif");
+  g_assert_true (g_bytes_equal (got, second));
+  g_assert_cmpuint (count_files (b->peer->store), ==, 1);
+
+  device_sync (b);
+  g_clear_pointer (&got, g_bytes_unref);
+  got = local_bytes (b->peer->store, cut_id, "cut.tif");
+  g_assert_true (g_bytes_equal (got, first));
+  g_assert_false (is_missing (b->peer->store, cut_id, "cut.tif"));
+  g_assert_cmpuint (count_files (b->peer->store), ==, 2);
+}
+
+/* The server answers something else (an HTML page) for the file: it is
+ * refused, in words, and leaves no file behind. */
+static void
+test_garbage (void)
+{
+  const char *db = "download-garbage";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
+  g_autoptr(Device) a = device_new (NULL, db, NULL);
+  g_autoptr(Device) b = NULL;
+  g_autoptr(GBytes) bytes = file_bytes (400 * 1024, 5);
+  g_autofree char *id = note_with_file (a, "nest.jpg", bytes);
+
+  g_assert_no_error (error);
+  device_sync (a);
+
+  b = device_new (fb_test_proxy_get_url (proxy), db, NULL);
+  fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_HTML, 1, "/nest.jpg");
+  device_sync (b);
+  g_assert_cmpuint (fb_test_proxy_get_fault_count (proxy), ==, 1);
+
+  g_assert_true (rejected_with (b, "nest.jpg", "nothing of it was kept, and the next sync tries again"));
+  g_assert_true (is_missing (b->peer->store, id, "nest.jpg"));
+  g_assert_cmpuint (count_files (b->peer->store), ==, 0);
+}
+
+/* ---- Sealed data, chunk by chunk ---- */
+
+/* Sealed bytes fed to the opener in pieces of any size give the plain
+ * bytes back, for a file of a whole number of chunks too; cut off at a
+ * chunk's end or inside one, with a byte more, or changed, they are
+ * refused. */
+static void
+test_opener_pieces (void)
+{
+  FbDataKey *key = fb_data_key_new_random ();
+  gsize sizes[] = { 0, 1, 65536, 2 * 65536, 2 * 65536 + 1, 300 * 1024 + 5 };
+  gsize pieces[] = { 1, 17, 1000, 65553, 200000 };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      g_autoptr(GBytes) plain = file_bytes (sizes[s], 6);
+      g_autoptr(GBytes) sealed = fb_data_key_seal_bytes (key, "doc", "file.bin", plain);
+      gsize len;
+      const guchar *data = g_bytes_get_data (sealed, &len);
+
+      for (guint p = 0; p < G_N_ELEMENTS (pieces); p++)
+        {
+          g_autoptr(FbAttachmentOpener) opener = fb_data_key_begin_open (key, "doc", "file.bin");
+          g_autoptr(GByteArray) out = g_byte_array_new ();
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GBytes) opened = NULL;
+
+          for (gsize at = 0; at < len; at += pieces[p])
+            {
+              g_assert_true (fb_attachment_opener_add (opener, data + at, MIN (pieces[p], len - at),
+                                                       out, &error));
+              g_assert_no_error (error);
+              /* Never more than a chunk behind. */
+              g_assert_cmpuint (MIN (at + pieces[p], len) - out->len, <=, 24 + 2 * (65536 + 17));
+            }
+          g_assert_true (fb_attachment_opener_end (opener, out, &error));
+          g_assert_no_error (error);
+          opened = g_bytes_new (out->data, out->len);
+          g_assert_true (g_bytes_equal (opened, plain));
+        }
+
+      /* Cut off: at a chunk's end (the final one missing), inside one. */
+      for (gsize cut = 1; cut < len; cut += cut < 64 ? 23 : 65536 + 17)
+        {
+          g_autoptr(FbAttachmentOpener) opener = fb_data_key_begin_open (key, "doc", "file.bin");
+          g_autoptr(GByteArray) out = g_byte_array_new ();
+          g_autoptr(GError) error = NULL;
+
+          if (fb_attachment_opener_add (opener, data, cut, out, &error))
+            fb_attachment_opener_end (opener, out, &error);
+          g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE);
+        }
+
+      /* A byte more after the final chunk, or one changed. */
+      {
+        g_autoptr(FbAttachmentOpener) longer = fb_data_key_begin_open (key, "doc", "file.bin");
+        g_autoptr(FbAttachmentOpener) changed = fb_data_key_begin_open (key, "doc", "file.bin");
+        g_autoptr(GByteArray) out = g_byte_array_new ();
+        g_autofree guchar *copy = g_memdup2 (data, len);
+        g_autoptr(GError) error = NULL;
+
+        if (fb_attachment_opener_add (longer, data, len, out, &error) &&
+            fb_attachment_opener_add (longer, (const guchar *) "x", 1, out, &error))
+          fb_attachment_opener_end (longer, out, &error);
+        g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE);
+        g_clear_error (&error);
+
+        copy[len - 1] ^= 1;
+        g_byte_array_set_size (out, 0);
+        if (fb_attachment_opener_add (changed, copy, len, out, &error))
+          fb_attachment_opener_end (changed, out, &error);
+        g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE);
+      }
+    }
+
+  fb_data_key_unref (key);
+}
+
+/* On an encrypted database, files of a whole number of sealed chunks and
+ * of a few bytes more come down opened, with the bytes sent. */
+static void
+test_encrypted (void)
+{
+  const char *db = "download-encrypted";
+  g_autoptr(Device) a = device_new (NULL, db, PASSPHRASE);
+  g_autoptr(Device) b = NULL;
+  g_autoptr(GBytes) whole = file_bytes (4 * 65536, 7);
+  g_autoptr(GBytes) more = file_bytes (3 * 65536 + 11, 8);
+  g_autofree char *whole_id = note_with_file (a, "whole.bin", whole);
+  g_autofree char *more_id = note_with_file (a, "more.bin", more);
+  g_autoptr(GBytes) got_whole = NULL;
+  g_autoptr(GBytes) got_more = NULL;
+
+  device_sync (a);
+  b = device_new (NULL, db, PASSPHRASE);
+  device_sync (b);
+
+  got_whole = local_bytes (b->peer->store, whole_id, "whole.bin");
+  got_more = local_bytes (b->peer->store, more_id, "more.bin");
+  g_assert_nonnull (got_whole);
+  g_assert_nonnull (got_more);
+  g_assert_true (g_bytes_equal (got_whole, whole));
+  g_assert_true (g_bytes_equal (got_more, more));
+  g_assert_cmpuint (b->rejected->len, ==, 0);
+  g_assert_cmpuint (count_files (b->peer->store), ==, 2);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  server = fb_test_server_start (ADMIN, PASSWORD, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/attachment-download/progress", test_progress);
+  g_test_add_func ("/attachment-download/progress-when-opened", test_progress_when_opened);
+  g_test_add_func ("/attachment-download/cut-off", test_cut_off);
+  g_test_add_func ("/attachment-download/garbage", test_garbage);
+  g_test_add_func ("/attachment-download/opener-pieces", test_opener_pieces);
+  g_test_add_func ("/attachment-download/encrypted", test_encrypted);
+
+  status = g_test_run ();
+
+  fb_test_server_free (server);
+  return status;
+}
