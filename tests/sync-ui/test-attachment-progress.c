@@ -1,4 +1,4 @@
-/* test-attachment-progress.c: a file being sent or downloaded, as the window shows it */
+/* test-attachment-progress.c: a file being sent or downloaded, as the window shows it, against PouchDB Server */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "test-attachment-progress"
@@ -188,6 +188,78 @@ test_sending (void)
   close_window (window);
 }
 
+/* A click on the tile of a photo only the server has downloads it: the
+ * tile shows a bar and "Downloading… X of Y", rising to all of it, and
+ * the sync status says which file; then the bar is gone, the larger view
+ * opens and the tile shows the size. */
+static void
+test_downloading (void)
+{
+  const char *db = "attachment-progress-down";
+  g_autoptr(Peer) a = peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(Peer) b = peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(GBytes) photo = photo_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 300 * 1024);
+  g_autofree char *id = fb_test_peer_create_note (a, "Plot 9", "one large photo");
+  g_autofree char *size = g_format_size (g_bytes_get_size (photo));
+  g_autoptr(FbSyncStats) stats = NULL;
+  Watch watch = { .name = "survey.tif", .seen = g_ptr_array_new_with_free_func ((GDestroyNotify) seen_free) };
+  FbWindow *window;
+  GtkWindow *viewer;
+  Seen *first, *last, *end;
+  gulong handler;
+
+  attach (a, id, "survey.tif", photo);
+  stats = fb_test_peer_sync (a);
+  g_clear_pointer (&stats, fb_sync_stats_free);
+  fb_fake_network_monitor_set_metered (b->monitor, TRUE);
+  stats = fb_test_peer_sync (b);
+  window = open_window (b, &watch.strip, &watch.status);
+  g_assert_true (g_str_has_prefix (fb_attachment_strip_get_detail (watch.strip, "survey.tif"), "On the server, "));
+
+  handler = g_signal_connect (b->manager, "transfer-progress", G_CALLBACK (transfer_progress_cb), &watch);
+  gtk_widget_activate_action (GTK_WIDGET (watch.strip), "attachments.open", "s", "survey.tif");
+  WAIT_FOR (watch.ended && (viewer = fb_attachment_strip_get_viewer (watch.strip)) != NULL &&
+            gtk_widget_get_mapped (GTK_WIDGET (viewer)));
+  g_signal_handler_disconnect (b->manager, handler);
+
+  g_assert_cmpuint (watch.seen->len, >=, 3);
+  first = watch.seen->pdata[0];
+  last = watch.seen->pdata[watch.seen->len - 2];
+  end = watch.seen->pdata[watch.seen->len - 1];
+  for (guint i = 0; i + 1 < watch.seen->len; i++)
+    {
+      Seen *seen = watch.seen->pdata[i];
+      g_autofree char *done = g_format_size (seen->done);
+      g_autofree char *total = g_format_size (seen->total);
+      g_autofree char *words = g_strdup_printf ("Downloading… %s of %s", done, total);
+      g_autofree char *status_words = g_strdup_printf ("Downloading “survey.tif”… %s of %s", done, total);
+
+      g_test_message ("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT, seen->done, seen->total);
+      g_assert_cmpuint (seen->total, >, 0);
+      g_assert_true (seen->bar_shown);
+      g_assert_cmpfloat_with_epsilon (seen->fraction, (double) seen->done / (double) seen->total, 1e-9);
+      g_assert_cmpstr (seen->detail, ==, words);
+      g_assert_cmpstr (seen->summary, ==, status_words);
+      g_assert_nonnull (strstr (seen->details, status_words));
+      if (i > 0)
+        g_assert_cmpuint (seen->done, >=, ((Seen *) watch.seen->pdata[i - 1])->done);
+    }
+  g_assert_cmpuint (first->done, <, first->total);
+  g_assert_cmpuint (last->done, ==, last->total);
+
+  g_assert_cmpuint (end->total, ==, 0);
+  g_assert_false (end->bar_shown);
+  g_assert_null (strstr (end->summary, "Downloading"));
+  g_assert_null (strstr (end->details, "Downloading"));
+  g_assert_cmpstr (fb_attachment_strip_get_detail (watch.strip, "survey.tif"), ==, size);
+  g_assert_false (fb_test_is_shown (GTK_WIDGET (fb_attachment_strip_get_progress_bar (watch.strip, "survey.tif"))));
+
+  gtk_window_destroy (viewer);
+  WAIT_FOR (fb_attachment_strip_get_viewer (watch.strip) == NULL);
+  g_ptr_array_unref (watch.seen);
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -201,6 +273,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/attachment-progress/sending", test_sending);
+  g_test_add_func ("/attachment-progress/downloading", test_downloading);
 
   status = g_test_run ();
   fb_test_server_free (server);
