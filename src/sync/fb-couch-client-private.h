@@ -13,7 +13,8 @@ G_BEGIN_DECLS
 /* FbCouchClient is one class over several files: fb-couch-client.c (the
  * object, URLs, the request machinery, open/ping/db_request),
  * fb-couch-reply.c (answers and errors), fb-couch-docs.c (documents),
- * fb-couch-changes.c (the changes feed). */
+ * fb-couch-changes.c (the changes feed), fb-couch-attachments.c and
+ * fb-couch-upload.c (one attachment down, one up). */
 
 /* libsoup 3.2 has no name for it. */
 #define FB_COUCH_STATUS_TOO_MANY_REQUESTS 429
@@ -197,5 +198,37 @@ void          _fb_couch_client_fetch_attachment_async  (FbCouchClient       *sel
 gboolean      _fb_couch_client_fetch_attachment_finish (FbCouchClient       *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);
+
+/* fb-couch-upload.c: PUT /db/@doc_id/@name?rev=@rev with @length bytes
+ * of @body (read as they are written, never held), as @content_type;
+ * @progress (nullable) is told the bytes written so far. Returns the
+ * document's new revision (201 or 202). FB_COUCH_UPLOAD_ERROR_CONFLICT
+ * when another writer moved the document (409), FB_SYNC_ERROR_TOO_LARGE
+ * when the server takes nothing that large (413), else a transport or
+ * status error. */
+typedef void (*FbCouchProgressFunc) (guint64  bytes_written,
+                                     gpointer user_data);
+
+#define FB_COUCH_UPLOAD_ERROR (fb_couch_upload_error_quark ())
+GQuark fb_couch_upload_error_quark (void);
+typedef enum {
+  FB_COUCH_UPLOAD_ERROR_CONFLICT,
+} FbCouchUploadError;
+
+void          _fb_couch_client_put_attachment_async  (FbCouchClient       *self,
+                                                      const char          *doc_id,
+                                                      const char          *name,
+                                                      const char          *rev,
+                                                      const char          *content_type,
+                                                      GInputStream        *body,
+                                                      goffset              length,
+                                                      FbCouchProgressFunc  progress,
+                                                      gpointer             progress_data,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+char         *_fb_couch_client_put_attachment_finish (FbCouchClient       *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
 
 G_END_DECLS

@@ -187,7 +187,24 @@ void
 _fb_sync_upload_free (FbSyncUpload *upload)
 {
   g_free (upload->name);
+  g_free (upload->content_type);
+  g_free (upload->digest);
   g_free (upload);
+}
+
+/* A large file of a plain database goes alone, after the document. With
+ * end-to-end encryption it still goes inline: the sealed document lists
+ * its attachments, and a listed one must be there with it. */
+static gboolean
+goes_alone (FbSyncRun  *run,
+            JsonObject *entry)
+{
+  JsonNode *length = json_object_get_member (entry, "length");
+
+  return fb_couch_client_get_data_key (run->client) == NULL &&
+         length != NULL && JSON_NODE_HOLDS_VALUE (length) &&
+         json_node_get_value_type (length) == G_TYPE_INT64 &&
+         json_node_get_int (length) > FB_SYNC_INLINE_ATTACHMENT_BYTES;
 }
 
 char *
@@ -243,6 +260,29 @@ _fb_sync_attachments_document_json (FbSyncRun   *run,
       if (!sealed && server_has (entry, base_attachments, name))
         {
           json_object_set_object_member (sent, name, stub_of (entry));
+          continue;
+        }
+
+      if (goes_alone (run, entry))
+        {
+          g_autoptr(GFile) file = fb_store_get_attachment_file (run->store, fb_body_get_string (entry, "digest"),
+                                                                &local_error);
+
+          if (file == NULL)
+            {
+              g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                          _("The attachment “%s” could not be sent: "), name);
+              g_clear_pointer (uploads, g_ptr_array_unref);
+              return NULL;
+            }
+          /* Not in the document: the PUT after it adds it. */
+          upload = g_new0 (FbSyncUpload, 1);
+          upload->name = g_strdup (name);
+          upload->length = (guint64) json_node_get_int (json_object_get_member (entry, "length"));
+          upload->alone = TRUE;
+          upload->content_type = g_strdup (fb_body_get_string (entry, "content_type"));
+          upload->digest = g_strdup (fb_body_get_string (entry, "digest"));
+          g_ptr_array_add (*uploads, upload);
           continue;
         }
 

@@ -100,6 +100,33 @@ void     _fb_sync_run_report_transfer (FbSyncRun           *run,
                                        guint64              bytes_total);
 void     _fb_sync_run_end_transfer    (FbSyncRun           *run);
 
+/* fb-sync-run-upload.c */
+/* TRUE when @uploads (FbSyncUpload) has one that goes alone. */
+gboolean _fb_sync_uploads_any_alone     (GPtrArray    *uploads);
+/* What the server holds of @body once its document went without the
+ * attachments that go alone: a copy without them. */
+JsonObject *_fb_sync_uploads_body_without_alone (JsonObject *body,
+                                                 GPtrArray  *uploads);
+/* After the server took @item's document as @rev: each of @uploads that
+ * goes alone, one PUT /db/doc/att?rev= each, streamed from its file, each
+ * answer's revision carried to the next, told through
+ * "transfer-progress"; then the last revision recorded as pushed (with
+ * @base, or @item's body when NULL). FB_COUCH_UPLOAD_ERROR_CONFLICT when
+ * another writer moved the document meanwhile (the item stays pending on
+ * top of @rev: the conflict path merges it), FB_SYNC_ERROR_TOO_LARGE when
+ * the server refused a file's size, else a transport, status or store
+ * error; what was not recorded stays pending. */
+void     _fb_sync_run_upload_alone_async  (FbSyncRun           *run,
+                                           FbItem              *item,
+                                           const char          *rev,
+                                           GPtrArray           *uploads,
+                                           JsonObject          *base,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean _fb_sync_run_upload_alone_finish (FbSyncRun           *run,
+                                           GAsyncResult        *result,
+                                           GError             **error);
+
 /* fb-sync-run-pull.c */
 void     _fb_sync_run_pull_start      (FbSyncRun   *run);
 
@@ -110,14 +137,20 @@ void     _fb_sync_run_push_fill       (FbSyncRun   *run);
 /* An attachment a push sends (not a stub of one the server has). */
 typedef struct {
   char    *name;
-  guint64  length;  /* the bytes that go (sealed, with encryption) */
+  guint64  length;        /* the bytes that go (sealed, with encryption) */
+  /* Over FB_SYNC_INLINE_ATTACHMENT_BYTES: not in the document; sent after
+   * it on its own, streamed from its file (fb-sync-run-upload.c). */
+  gboolean alone;
+  char    *content_type;
+  char    *digest;        /* CouchDB's, naming the file here */
 } FbSyncUpload;
 
 void     _fb_sync_upload_free               (FbSyncUpload *upload);
 
 /* The push's JSON text of @item: attachments the server has as stubs, new
- * ones inline (each listed in *@uploads, FbSyncUpload, in the order they
- * go; an empty array when there is none). NULL when one cannot be sent.
+ * ones inline, or left out to go alone after it (each listed in *@uploads,
+ * FbSyncUpload, in the order they go; an empty array when there is none).
+ * NULL when one cannot be sent.
  * With end-to-end encryption, *@base_to_record is the body to keep as the
  * base once the server has it (what it holds of each sealed attachment),
  * else NULL. */

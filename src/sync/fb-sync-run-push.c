@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fb-couch-client-private.h"
 #include "fb-couch-document.h"
 #include "fb-sync-branches.h"
 #include "fb-sync-run-private.h"
@@ -38,6 +39,7 @@ typedef struct {
   const char *upload_id;
   GPtrArray  *uploads;
   gboolean    uploaded;
+  char       *doc_rev;   /* the document's rev, before the files that go alone */
 } PushBatch;
 
 static void
@@ -54,6 +56,7 @@ push_batch_free (PushBatch *batch)
   g_clear_pointer (&batch->bases, g_hash_table_unref);
   g_clear_pointer (&batch->conflicts, g_ptr_array_unref);
   g_clear_pointer (&batch->uploads, g_ptr_array_unref);
+  g_clear_pointer (&batch->doc_rev, g_free);
   g_clear_object (&batch->run);
   g_free (batch);
 }
@@ -251,6 +254,72 @@ out:
   push_batch_done (batch);
 }
 
+/* The server's side of all of @batch's conflicts in one request. */
+static void
+fetch_conflicts (PushBatch *batch)
+{
+  FbSyncRun *run = batch->run;
+
+  g_ptr_array_add (batch->conflicts, NULL);
+  fb_couch_client_get_docs_with_conflicts_async (run->client,
+                                                 (const char * const *) batch->conflicts->pdata,
+                                                 run->cancellable, conflicts_cb, batch);
+  g_ptr_array_set_size (batch->conflicts, batch->conflicts->len - 1);
+}
+
+/* The item stays pending with @error's words (a size the server refuses);
+ * the rest of the run goes on. */
+static void
+reject_too_large (PushBatch    *batch,
+                  const char   *id,
+                  const GError *error)
+{
+  FbSyncRun *run = batch->run;
+  g_autofree char *words = fb_sync_words_error (error);
+  g_autoptr(GError) store_error = NULL;
+
+  if (!fb_store_set_sync_error (run->store, id, words, &store_error))
+    _fb_sync_run_fail (run, g_steal_pointer (&store_error));
+  else
+    _fb_sync_run_item_rejected (run, id, words);
+}
+
+static void
+upload_alone_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  PushBatch *batch = user_data;
+  FbSyncRun *run = batch->run;
+  g_autoptr(GError) error = NULL;
+  gboolean sent;
+
+  sent = _fb_sync_run_upload_alone_finish (run, result, &error);
+  if (run->finished)
+    goto done;
+  if (_fb_sync_run_check_cancelled (run, !sent, &error))
+    sent = FALSE;
+  if (sent)
+    goto done;
+
+  if (g_error_matches (error, FB_COUCH_UPLOAD_ERROR, FB_COUCH_UPLOAD_ERROR_CONFLICT))
+    {
+      /* Another writer moved it meanwhile: merged like any conflict, then
+       * the files go again on top of what that makes. */
+      g_debug ("%s moved on the server while its files went: %s", batch->upload_id, error->message);
+      g_ptr_array_add (batch->conflicts, (gpointer) batch->upload_id);
+      fetch_conflicts (batch);
+      return;
+    }
+  if (g_error_matches (error, FB_SYNC_ERROR, FB_SYNC_ERROR_TOO_LARGE))
+    reject_too_large (batch, batch->upload_id, error);
+  else
+    _fb_sync_run_fail (run, g_steal_pointer (&error));
+
+done:
+  push_batch_done (batch);
+}
+
 static const char *
 result_error_message (JsonObject *result)
 {
@@ -298,6 +367,21 @@ apply_push_results (PushBatch  *batch,
 
           if (rev == NULL)
             continue;
+          if (g_strcmp0 (id, batch->upload_id) == 0 && _fb_sync_uploads_any_alone (batch->uploads))
+            {
+              g_autoptr(JsonObject) held = _fb_sync_uploads_body_without_alone (fb_item_get_body (item),
+                                                                                batch->uploads);
+
+              /* The server has the document without its large files: the
+               * base says so, and the item stays pending (0 is no edit's
+               * local_seq) until they are there too (fb-sync-run-upload.c). */
+              if (!fb_store_mark_pushed (run->store, id, 0, rev, held, FALSE, error))
+                goto fail;
+              run->stats.pushed++;
+              batch->uploaded = TRUE;
+              batch->doc_rev = g_strdup (rev);
+              continue;
+            }
           if (base != NULL)
             _fb_sync_attachments_set_revpos (base, rev);
           if (base != NULL
@@ -370,17 +454,12 @@ push_cb (GObject      *object,
     {
       GHashTableIter iter;
       gpointer key;
-      g_autofree char *words = fb_sync_words_error (error);
-      g_autoptr(GError) store_error = NULL;
 
       batch->answered = TRUE;
       run->push_in_flight--;
       g_hash_table_iter_init (&iter, batch->items);
       g_hash_table_iter_next (&iter, &key, NULL);
-      if (!fb_store_set_sync_error (run->store, key, words, &store_error))
-        _fb_sync_run_fail (run, g_steal_pointer (&store_error));
-      else
-        _fb_sync_run_item_rejected (run, key, words);
+      reject_too_large (batch, key, error);
       goto done;
     }
 
@@ -396,12 +475,13 @@ push_cb (GObject      *object,
       {
         FbSyncUpload *upload = batch->uploads->pdata[i];
 
+        if (upload->alone)
+          continue;
         _fb_sync_run_report_transfer (run, batch->upload_id, upload->name, FB_TRANSFER_UP,
                                       0, upload->length);
         _fb_sync_run_report_transfer (run, batch->upload_id, upload->name, FB_TRANSFER_UP,
                                       upload->length, upload->length);
-        if (i + 1 < batch->uploads->len)
-          _fb_sync_run_end_transfer (run);
+        _fb_sync_run_end_transfer (run);
       }
 
   for (guint i = 0; i + 1 < rejected->len; i += 2)
@@ -411,14 +491,19 @@ push_cb (GObject      *object,
       _fb_sync_run_item_rejected (run, rejected->pdata[i], rejected->pdata[i + 1]);
     }
 
+  /* Its large files next, each on its own. */
+  if (batch->doc_rev != NULL && !run->finished)
+    {
+      _fb_sync_run_upload_alone_async (run, g_hash_table_lookup (batch->items, batch->upload_id),
+                                       batch->doc_rev, batch->uploads,
+                                       g_hash_table_lookup (batch->bases, batch->upload_id),
+                                       upload_alone_cb, batch);
+      return;
+    }
+
   if (batch->conflicts->len > 0 && !run->finished)
     {
-      /* The server's side of all of them in one request. */
-      g_ptr_array_add (batch->conflicts, NULL);
-      fb_couch_client_get_docs_with_conflicts_async (run->client,
-                                                     (const char * const *) batch->conflicts->pdata,
-                                                     run->cancellable, conflicts_cb, batch);
-      g_ptr_array_set_size (batch->conflicts, batch->conflicts->len - 1);
+      fetch_conflicts (batch);
       return;
     }
 
@@ -565,11 +650,19 @@ _fb_sync_run_push_fill (FbSyncRun *run)
 
       if (batch->upload_id != NULL)
         {
-          FbSyncUpload *first = batch->uploads->pdata[0];
-
           run->uploading = TRUE;
-          _fb_sync_run_report_transfer (run, batch->upload_id, first->name, FB_TRANSFER_UP,
-                                        0, first->length);
+          /* The first file inside the document goes with it (those that
+           * go alone are told as they go). */
+          for (guint i = 0; i < batch->uploads->len; i++)
+            {
+              FbSyncUpload *upload = batch->uploads->pdata[i];
+
+              if (upload->alone)
+                continue;
+              _fb_sync_run_report_transfer (run, batch->upload_id, upload->name, FB_TRANSFER_UP,
+                                            0, upload->length);
+              break;
+            }
         }
 
       run->push_in_flight++;

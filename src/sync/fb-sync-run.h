@@ -60,6 +60,12 @@ FbCouchClient     *fb_sync_run_get_client          (FbSyncRun           *self);
 const FbSyncStats *fb_sync_run_get_stats           (FbSyncRun           *self);
 /* The ids of the items its pulls changed (char *), in order. */
 GPtrArray         *fb_sync_run_get_changed_ids     (FbSyncRun           *self);
+/* A new attachment up to this size goes inside its document, as base64 in
+ * _bulk_docs (one request for a document and its small files); a larger
+ * one goes after it on its own, PUT /db/doc/att?rev=, its body streamed
+ * from the file: no base64 (a third more bytes), never all of it in
+ * memory. */
+#define FB_SYNC_INLINE_ATTACHMENT_BYTES (256 * 1024)
 /* On a metered network, attachments over FB_SYNC_EAGER_ATTACHMENT_BYTES
  * are not downloaded (a later run on another network does). */
 #define FB_SYNC_EAGER_ATTACHMENT_BYTES (1024 * 1024)

@@ -149,7 +149,9 @@ test_progress (void)
   g_assert_no_error (error);
   g_assert_cmpuint (stats->pushed, ==, 1);
 
-  assert_one_transfer (reports, 0, id, "heron.jpg", g_bytes_get_size (photo));
+  /* Sent on its own, it is told as it is written: more than its start
+   * and its end. */
+  g_assert_cmpuint (assert_one_transfer (reports, 0, id, "heron.jpg", g_bytes_get_size (photo)), >, 2);
   g_assert_cmpuint (((Report *) reports->pdata[reports->len - 1])->total, ==, 0);
 
   /* An edit of the text sends a stub: no transfer. */
@@ -162,6 +164,101 @@ test_progress (void)
   g_assert_cmpuint (reports->len, ==, 0);
 
   g_signal_handlers_disconnect_by_data (a->manager, reports);
+}
+
+/* ---- Large files on their own ---- */
+
+/* The device's attachment @name of @id, its bytes compared with @expected. */
+static void
+assert_has_bytes (FbTestPeer *device,
+                  const char *id,
+                  const char *name,
+                  GBytes     *expected,
+                  const char *sha256)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbAttachment) got = fb_store_get_attachment (device->store, id, name, &error);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (got->sha256, ==, sha256);
+  file = fb_store_get_attachment_file (device->store, got->digest, &error);
+  g_assert_no_error (error);
+  bytes = g_file_load_bytes (file, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (bytes, expected));
+}
+
+/* A 2 MB photo and a small sketch on one note: the sketch goes inside the
+ * document, the photo after it with PUT, as its bytes (no base64: what
+ * crosses the network is hardly more than the file), answered 202 by a
+ * cluster short of its quorum; the server's stub has the photo's digest,
+ * another device gets the same bytes, and an edit afterwards sends
+ * neither file again. */
+static void
+test_large_alone (void)
+{
+  const char *db = "upload-large";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
+  g_autoptr(FbTestPeer) a = fb_test_peer_new (fb_test_proxy_get_url (proxy), db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(FbTestPeer) b = fb_test_peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(GBytes) photo = photo_bytes (2 * 1024 * 1024);
+  g_autoptr(GBytes) sketch = photo_bytes (10 * 1024 + 3);
+  g_autofree char *id = fb_test_peer_create_note (a, "Heron", "at the weir");
+  g_autoptr(FbAttachment) sent = attach (a->store, id, "heron.jpg", photo);
+  g_autoptr(FbAttachment) small = attach (a->store, id, "sketch.png", sketch);
+  g_autoptr(FbSyncStats) stats = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) raw = NULL;
+  JsonObject *stub;
+  guint64 before;
+  guint status = 0;
+
+  g_assert_no_error (error);
+  fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_ACCEPTED, 1, "/heron.jpg");
+  stats = fb_test_peer_sync_full (a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats->pushed, ==, 1);
+  g_assert_cmpuint (fb_test_proxy_get_fault_count (proxy), ==, 1);
+  g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 0);
+  g_test_message ("%" G_GUINT64_FORMAT " bytes sent for %" G_GSIZE_FORMAT " + %" G_GSIZE_FORMAT,
+                  fb_test_proxy_get_request_bytes (proxy), g_bytes_get_size (photo), g_bytes_get_size (sketch));
+  g_assert_cmpuint (fb_test_proxy_get_request_bytes (proxy), <,
+                    (g_bytes_get_size (photo) + g_bytes_get_size (sketch)) * 21 / 20);
+
+  doc = fb_test_server_get_doc (server, db, id, &error);
+  g_assert_no_error (error);
+  stub = fb_body_get_object (fb_body_get_object (doc, "_attachments"), "heron.jpg");
+  g_assert_nonnull (stub);
+  g_assert_cmpstr (fb_body_get_string (stub, "digest"), ==, sent->digest);
+  g_assert_cmpstr (fb_body_get_string (stub, "content_type"), ==, "image/jpeg");
+  g_assert_nonnull (fb_body_get_object (fb_body_get_object (doc, "_attachments"), "sketch.png"));
+  path = g_strdup_printf ("%s/%s/heron.jpg", db, id);
+  raw = fb_test_server_request_raw (server, "GET", path, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_true (g_bytes_equal (raw, photo));
+
+  g_clear_pointer (&stats, fb_sync_stats_free);
+  stats = fb_test_peer_sync_full (b, &error);
+  g_assert_no_error (error);
+  assert_has_bytes (b, id, "heron.jpg", photo, sent->sha256);
+  assert_has_bytes (b, id, "sketch.png", sketch, small->sha256);
+
+  /* An edit: a document with two stubs. */
+  before = fb_test_proxy_get_request_bytes (proxy);
+  fb_test_peer_edit (a, id, "text", "at the weir, at dusk");
+  g_clear_pointer (&stats, fb_sync_stats_free);
+  stats = fb_test_peer_sync_full (a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats->pushed, ==, 1);
+  g_assert_cmpuint (fb_test_proxy_get_request_bytes (proxy) - before, <, 4096);
+  item = fb_test_peer_get_item (a, id);
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
 }
 
 /* ---- The proxy's holds ---- */
@@ -355,6 +452,7 @@ main (int   argc,
 
   g_test_add_func ("/sync-upload/proxy-holds", test_proxy_holds);
   g_test_add_func ("/sync-upload/progress", test_progress);
+  g_test_add_func ("/sync-upload/large-alone", test_large_alone);
   g_test_add_func ("/sync-upload/terminal-progress", test_terminal_progress);
 
   status = g_test_run ();
