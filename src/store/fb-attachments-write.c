@@ -278,7 +278,7 @@ end_file_cb (GObject      *object,
              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  FbStore *self = FB_STORE (object);
+  FbStore *self = g_task_get_source_object (task);
   FbAttachmentWrite *writer = g_task_get_task_data (task);
   GError *error = NULL;
 
@@ -321,8 +321,11 @@ fb_store_commit_attachment_write_async (FbStore             *self,
     }
 
   /* The fsync may take long on a large file: not on the main loop. The
-   * worker alone uses @writer until it returns. */
-  worker = g_task_new (self, NULL, end_file_cb, g_steal_pointer (&task));
+   * worker alone uses @writer until it returns. It holds no reference on
+   * the store: the thread drops its reference to the worker task some time
+   * after the result is back, and the store must be gone when its last
+   * owner lets it go. */
+  worker = g_task_new (NULL, NULL, end_file_cb, g_steal_pointer (&task));
   g_task_set_source_tag (worker, end_file_thread);
   g_task_set_task_data (worker, writer, NULL);
   g_task_run_in_thread (worker, end_file_thread);
