@@ -261,6 +261,167 @@ test_large_alone (void)
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
 }
 
+/* ---- Killed half way ---- */
+
+static FbStore *
+open_home_store (const char *home)
+{
+  g_autofree char *path = g_build_filename (home, "fieldbook", "fieldbook.db", NULL);
+  g_autoptr(GError) error = NULL;
+  FbStore *store = fb_store_new (path, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static char *
+create_note (FbStore    *store,
+             const char *title)
+{
+  g_autoptr(JsonObject) body = fb_note_body_new (title, "");
+  g_autoptr(FbItem) item = fb_store_create_item (store, FB_COLLECTION_NOTES, body, NULL);
+
+  return g_strdup (fb_item_get_id (item));
+}
+
+/* `fieldbook --sync` of @home through @proxy, to its end; its exit status. */
+static int
+sync_through (FbTestProxy *proxy,
+              const char  *home,
+              const char  *db)
+{
+  FbTestFieldbook *child = fb_test_fieldbook_sync_start (fb_test_proxy_get_url (proxy), home, db,
+                                                         ADMIN, PASSWORD, -1);
+  int status = -1;
+
+  g_assert_false (fb_test_fieldbook_wait (child, &status));
+  return status;
+}
+
+/* What the server holds of @id's @name is @expected, under @digest. */
+static void
+assert_server_has (const char *db,
+                   const char *id,
+                   const char *name,
+                   GBytes     *expected,
+                   const char *digest)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = fb_test_server_get_doc (server, db, id, &error);
+  g_autofree char *path = g_strdup_printf ("%s/%s/%s", db, id, name);
+  g_autoptr(GBytes) raw = NULL;
+  guint status = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (fb_body_get_string (fb_body_get_object (fb_body_get_object (doc, "_attachments"), name),
+                                       "digest"), ==, digest);
+  raw = fb_test_server_request_raw (server, "GET", path, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_true (g_bytes_equal (raw, expected));
+}
+
+/* The real program, killed with SIGKILL while the proxy holds its upload
+ * of a 3 MB photo half way to the server (the document is there, the
+ * photo is not); a note is written offline meanwhile; the next sync
+ * completes: the server has the photo's bytes under its digest, both
+ * notes, nothing is pending or in conflict, and a second device gets the
+ * same bytes. Then the answer to a PUT is lost after the server stored
+ * it: the next sync knows it as its own, without a conflict or a copy. */
+static void
+test_killed_mid_upload (void)
+{
+  const char *db = "upload-killed";
+  g_autofree char *home = g_dir_make_tmp ("fb-test-upload-XXXXXX", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
+  g_autoptr(GBytes) photo = photo_bytes (3 * 1024 * 1024 + 17);
+  g_autoptr(GBytes) second = photo_bytes (1024 * 1024 + 5);
+  g_autofree char *id = NULL;
+  g_autofree char *later_id = NULL;
+  g_autoptr(FbAttachment) attachment = NULL;
+  g_autoptr(FbAttachment) second_attachment = NULL;
+  g_autoptr(FbTestPeer) b = NULL;
+  g_autoptr(FbSyncStats) stats = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  FbTestFieldbook *child;
+
+  g_assert_no_error (error);
+  {
+    g_autoptr(FbStore) store = open_home_store (home);
+
+    id = create_note (store, "Plot 7");
+    attachment = attach (store, id, "plot.tif", photo);
+  }
+
+  fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_HOLD_REQUEST, 1, "/plot.tif");
+  child = fb_test_fieldbook_sync_start (fb_test_proxy_get_url (proxy), home, db, ADMIN, PASSWORD, -1);
+  WAIT_UNTIL (fb_test_proxy_get_hold_count (proxy) == 1 || fb_test_fieldbook_has_ended (child),
+              FB_TEST_PEER_DEADLINE_MS);
+  g_assert_cmpuint (fb_test_proxy_get_hold_count (proxy), ==, 1);
+  fb_test_fieldbook_kill (child);
+  g_assert_true (fb_test_fieldbook_wait (child, NULL));
+
+  /* The document went, its photo did not. */
+  {
+    g_autoptr(JsonObject) doc = fb_test_server_get_doc (server, db, id, &error);
+
+    g_assert_no_error (error);
+    g_assert_null (fb_body_get_object (fb_body_get_object (doc, "_attachments"), "plot.tif"));
+  }
+  {
+    g_autoptr(FbStore) store = open_home_store (home);
+    g_autoptr(FbItem) item = fb_store_get_item (store, id, NULL);
+
+    g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_PENDING);
+    later_id = create_note (store, "Written offline meanwhile");
+  }
+
+  g_assert_cmpint (sync_through (proxy, home, db), ==, 0);
+  assert_server_has (db, id, "plot.tif", photo, attachment->digest);
+  {
+    g_autoptr(FbStore) store = open_home_store (home);
+    g_autoptr(JsonObject) doc = fb_test_server_get_doc (server, db, later_id, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (fb_body_get_string (doc, "title"), ==, "Written offline meanwhile");
+    g_assert_cmpuint (fb_store_get_pending_count (store), ==, 0);
+    g_assert_cmpuint (fb_store_get_conflict_count (store), ==, 0);
+  }
+
+  b = fb_test_peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
+  stats = fb_test_peer_sync_full (b, &error);
+  g_assert_no_error (error);
+  assert_has_bytes (b, id, "plot.tif", photo, attachment->sha256);
+
+  /* The server stores the second photo and its answer is lost. */
+  {
+    g_autoptr(FbStore) store = open_home_store (home);
+
+    second_attachment = attach (store, id, "plot-2.tif", second);
+  }
+  fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_LOSE_RESPONSE_AFTER_COMMIT, 1, "/plot-2.tif");
+  /* (It fails, or libsoup sends the PUT again on a new connection and the
+   * server says 409: either way the next sync puts it right.) */
+  sync_through (proxy, home, db);
+  g_assert_cmpuint (fb_test_proxy_get_fault_count (proxy), ==, 2);
+  assert_server_has (db, id, "plot-2.tif", second, second_attachment->digest);
+  g_assert_cmpint (sync_through (proxy, home, db), ==, 0);
+  {
+    g_autoptr(FbStore) store = open_home_store (home);
+    g_autoptr(GPtrArray) listed = fb_store_list_attachments (store, id, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (listed->len, ==, 2);
+    g_assert_cmpuint (fb_store_get_pending_count (store), ==, 0);
+    g_assert_cmpuint (fb_store_get_conflict_count (store), ==, 0);
+  }
+  assert_server_has (db, id, "plot.tif", photo, attachment->digest);
+  assert_server_has (db, id, "plot-2.tif", second, second_attachment->digest);
+
+  fb_test_remove_tree (home);
+}
+
 /* ---- The proxy's holds ---- */
 
 /* HOLD_REQUEST passes half of a body and waits: the server does not store
@@ -453,6 +614,7 @@ main (int   argc,
   g_test_add_func ("/sync-upload/proxy-holds", test_proxy_holds);
   g_test_add_func ("/sync-upload/progress", test_progress);
   g_test_add_func ("/sync-upload/large-alone", test_large_alone);
+  g_test_add_func ("/sync-upload/killed-mid-upload", test_killed_mid_upload);
   g_test_add_func ("/sync-upload/terminal-progress", test_terminal_progress);
 
   status = g_test_run ();
