@@ -422,6 +422,111 @@ test_killed_mid_upload (void)
   fb_test_remove_tree (home);
 }
 
+/* Another writer edits @db's document on the server the moment the photo
+ * is about to go: its PUT then carries a revision that is no longer the
+ * current one. */
+typedef struct {
+  const char *db;
+  gboolean    edited;
+} OtherWriter;
+
+static void
+edit_elsewhere_cb (FbSyncManager       *manager,
+                   const char          *item_id,
+                   const char          *name,
+                   FbTransferDirection  direction,
+                   guint64              done,
+                   guint64              total,
+                   OtherWriter         *writer)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *rev = NULL;
+
+  if (writer->edited || total == 0 || done != 0)
+    return;
+  writer->edited = TRUE;
+  doc = fb_test_server_get_doc (server, writer->db, item_id, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (doc, "title", "Heron, seen from the bridge");
+  node = json_node_init_object (json_node_alloc (), doc);
+  json = json_to_string (node, FALSE);
+  rev = fb_test_server_put_doc (server, writer->db, item_id, json, &error);
+  g_assert_no_error (error);
+}
+
+/* The document moved on the server between it and its photo's PUT (409):
+ * the normal conflict path merges the other writer's title in, the photo
+ * goes again on top of that, and nothing of either side is lost. A 413 to
+ * the PUT keeps the item pending with the limit in words; the next run
+ * sends it. */
+static void
+test_put_conflict_and_too_large (void)
+{
+  const char *db = "upload-put-answers";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
+  g_autoptr(FbTestPeer) a = fb_test_peer_new (fb_test_proxy_get_url (proxy), db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(GBytes) photo = photo_bytes (700 * 1024);
+  g_autoptr(GBytes) big = photo_bytes (900 * 1024 + 1);
+  g_autofree char *id = fb_test_peer_create_note (a, "Heron", "at the weir");
+  g_autoptr(FbAttachment) sent = NULL;
+  g_autoptr(FbAttachment) big_sent = NULL;
+  g_autoptr(FbSyncStats) stats = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  OtherWriter writer = { db, FALSE };
+
+  g_assert_no_error (error);
+  stats = fb_test_peer_sync_full (a, &error);
+  g_assert_no_error (error);
+  sent = attach (a->store, id, "heron.jpg", photo);
+  fb_test_peer_edit (a, id, "text", "at the weir, at dusk");
+
+  g_signal_connect (a->manager, "transfer-progress", G_CALLBACK (edit_elsewhere_cb), &writer);
+  g_clear_pointer (&stats, fb_sync_stats_free);
+  stats = fb_test_peer_sync_full (a, &error);
+  g_signal_handlers_disconnect_by_data (a->manager, &writer);
+  g_assert_no_error (error);
+  g_assert_true (writer.edited);
+  g_assert_cmpuint (stats->conflicts, ==, 0);
+
+  item = fb_test_peer_get_item (a, id);
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
+  g_assert_cmpstr (fb_item_get_title (item), ==, "Heron, seen from the bridge");
+  g_assert_cmpstr (fb_item_get_text (item), ==, "at the weir, at dusk");
+  assert_server_has (db, id, "heron.jpg", photo, sent->digest);
+  doc = fb_test_server_get_doc (server, db, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fb_body_get_string (doc, "title"), ==, "Heron, seen from the bridge");
+  g_assert_cmpstr (fb_body_get_string (doc, "text"), ==, "at the weir, at dusk");
+
+  /* Too large for the server. */
+  big_sent = attach (a->store, id, "survey.tif", big);
+  fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_TOO_LARGE, 1, "/survey.tif");
+  g_clear_pointer (&stats, fb_sync_stats_free);
+  stats = fb_test_peer_sync_full (a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fb_test_proxy_get_fault_count (proxy), ==, 1);
+  g_clear_object (&item);
+  item = fb_test_peer_get_item (a, id);
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_PENDING);
+  g_assert_nonnull (strstr (fb_item_get_sync_error (item), "does not take files this large"));
+  g_assert_cmpuint (a->n_rejected, ==, 1);
+
+  g_clear_pointer (&stats, fb_sync_stats_free);
+  stats = fb_test_peer_sync_full (a, &error);
+  g_assert_no_error (error);
+  g_clear_object (&item);
+  item = fb_test_peer_get_item (a, id);
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
+  g_assert_null (fb_item_get_sync_error (item));
+  assert_server_has (db, id, "survey.tif", big, big_sent->digest);
+  assert_server_has (db, id, "heron.jpg", photo, sent->digest);
+}
+
 /* ---- The proxy's holds ---- */
 
 /* HOLD_REQUEST passes half of a body and waits: the server does not store
@@ -614,6 +719,7 @@ main (int   argc,
   g_test_add_func ("/sync-upload/proxy-holds", test_proxy_holds);
   g_test_add_func ("/sync-upload/progress", test_progress);
   g_test_add_func ("/sync-upload/large-alone", test_large_alone);
+  g_test_add_func ("/sync-upload/put-conflict-and-too-large", test_put_conflict_and_too_large);
   g_test_add_func ("/sync-upload/killed-mid-upload", test_killed_mid_upload);
   g_test_add_func ("/sync-upload/terminal-progress", test_terminal_progress);
 
