@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "fb-attachments.h"
 #include "fb-crypto.h"
@@ -388,6 +390,186 @@ test_garbage (void)
   g_assert_cmpuint (count_files (b->peer->store), ==, 0);
 }
 
+/* The bytes in the temporary files of the attachment folder @path (a
+ * download on its way). */
+static guint64
+temporary_bytes_in (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+  guint64 n = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+      GStatBuf st;
+
+      if (g_str_has_prefix (name, ".tmp-") && g_stat (file, &st) == 0)
+        n += (guint64) st.st_size;
+    }
+  return n;
+}
+
+static guint64
+temporary_bytes (FbStore *store)
+{
+  g_autofree char *path = fb_store_dup_attachments_dir (store);
+
+  return temporary_bytes_in (path);
+}
+
+/* The connection goes away while half of a file has come (and is on
+ * disk already): the person hears that it was cut off, nothing of it is
+ * kept, and the next sync gets it. */
+static void
+test_connection_cut (void)
+{
+  const char *db = "download-connection-cut";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
+  g_autoptr(Device) a = device_new (NULL, db, NULL);
+  g_autoptr(Device) b = NULL;
+  g_autoptr(GBytes) bytes = file_bytes (3 * 1024 * 1024, 9);
+  g_autofree char *id = note_with_file (a, "reed-bed.tif", bytes);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(FbSyncStats) stats = NULL;
+  g_autoptr(GBytes) got = NULL;
+
+  g_assert_no_error (error);
+  device_sync (a);
+
+  b = device_new (fb_test_proxy_get_url (proxy), db, NULL);
+  fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_HOLD_RESPONSE, 1, "/reed-bed.tif");
+  fb_sync_manager_sync_async (b->peer->manager, NULL, fb_test_got_result_cb, &result);
+  /* Streamed: what came is in the temporary file before the end. */
+  WAIT_UNTIL (fb_test_proxy_get_hold_count (proxy) == 1 &&
+              temporary_bytes (b->peer->store) >= 1024 * 1024, FB_TEST_PEER_DEADLINE_MS);
+  g_assert_null (result);
+  fb_test_proxy_drop_held (proxy);
+  WAIT_UNTIL (result != NULL, FB_TEST_PEER_DEADLINE_MS);
+  stats = fb_sync_manager_sync_finish (b->peer->manager, result, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (rejected_with (b, "reed-bed.tif", "was cut off after"));
+  g_assert_true (rejected_with (b, "reed-bed.tif", "nothing of it was kept, and the next sync tries again"));
+  g_assert_true (is_missing (b->peer->store, id, "reed-bed.tif"));
+  g_assert_cmpuint (count_files (b->peer->store), ==, 0);
+
+  device_sync (b);
+  got = local_bytes (b->peer->store, id, "reed-bed.tif");
+  g_assert_nonnull (got);
+  g_assert_true (g_bytes_equal (got, bytes));
+}
+
+/* ---- Killed mid-download ---- */
+
+static FbStore *
+open_home_store (const char *home)
+{
+  g_autofree char *path = g_build_filename (home, "fieldbook", "fieldbook.db", NULL);
+  g_autoptr(GError) error = NULL;
+  FbStore *store = fb_store_new (path, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+/* SQLite's own check of the database file under @home. */
+static void
+assert_integrity (const char *home)
+{
+  g_autofree char *path = g_build_filename (home, "fieldbook", "fieldbook.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+/* The real program, `fieldbook --sync`, killed with SIGKILL while a large
+ * file is half received (the proxy holds the rest, and half of it is on
+ * disk in the temporary file): the store is consistent (no file named
+ * for it, still missing, SQLite's check passes), the next run completes
+ * with the right bytes, and the collector removes what the kill left. */
+static void
+test_killed_mid_download (void)
+{
+  const char *db = "download-killed";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
+  g_autoptr(Device) a = device_new (NULL, db, NULL);
+  g_autoptr(GBytes) bytes = file_bytes (4 * 1024 * 1024, 10);
+  g_autofree char *id = note_with_file (a, "plot.tif", bytes);
+  g_autofree char *home = g_dir_make_tmp ("fb-test-download-XXXXXX", NULL);
+  g_autofree char *folder = g_build_filename (home, "fieldbook", "fieldbook.db.attachments", NULL);
+  g_autofree char *sha256 = NULL;
+  FbTestFieldbook *child;
+  int status = -1;
+
+  g_assert_no_error (error);
+  device_sync (a);
+  {
+    g_autoptr(FbAttachment) sent = fb_store_get_attachment (a->peer->store, id, "plot.tif", &error);
+
+    g_assert_no_error (error);
+    sha256 = g_strdup (sent->sha256);
+  }
+
+  fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_HOLD_RESPONSE, 1, "/plot.tif");
+  child = fb_test_fieldbook_sync_start (fb_test_proxy_get_url (proxy), home, db, ADMIN, PASSWORD, -1);
+  WAIT_UNTIL (fb_test_fieldbook_has_ended (child) ||
+              (fb_test_proxy_get_hold_count (proxy) == 1 && temporary_bytes_in (folder) >= 1024 * 1024),
+              FB_TEST_PEER_DEADLINE_MS);
+  g_assert_false (fb_test_fieldbook_has_ended (child));
+  fb_test_fieldbook_kill (child);
+  g_assert_true (fb_test_fieldbook_wait (child, &status));
+
+  assert_integrity (home);
+  {
+    g_autoptr(FbStore) store = open_home_store (home);
+    g_autoptr(FbAttachment) got = fb_store_get_attachment (store, id, "plot.tif", &error);
+    g_autoptr(GFile) file = NULL;
+
+    g_assert_no_error (error);
+    g_assert_null (got->sha256);
+    g_assert_true (is_missing (store, id, "plot.tif"));
+    file = fb_store_get_attachment_file (store, got->digest, &error);
+    g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+    /* Only the temporary file the kill left, which nothing names. */
+    g_assert_cmpuint (count_files (store), ==, 1);
+    g_assert_cmpuint (temporary_bytes (store), >=, 1024 * 1024);
+  }
+
+  g_assert_false (fb_test_run_fieldbook_sync (server, home, db, ADMIN, PASSWORD, 0, &status));
+  g_assert_cmpint (status, ==, 0);
+  assert_integrity (home);
+  {
+    g_autoptr(FbStore) store = open_home_store (home);
+    g_autoptr(FbAttachment) got = fb_store_get_attachment (store, id, "plot.tif", &error);
+    g_autoptr(GBytes) got_bytes = NULL;
+    guint n_removed = 0;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (got->sha256, ==, sha256);
+    got_bytes = local_bytes (store, id, "plot.tif");
+    g_assert_true (g_bytes_equal (got_bytes, bytes));
+    g_assert_false (is_missing (store, id, "plot.tif"));
+
+    g_assert_true (fb_store_collect_attachments (store, 0, &n_removed, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (n_removed, ==, 1);
+    g_assert_cmpuint (count_files (store), ==, 1);
+    g_assert_cmpuint (temporary_bytes (store), ==, 0);
+  }
+
+  fb_test_remove_tree (home);
+}
+
 /* ---- Sealed data, chunk by chunk ---- */
 
 /* Sealed bytes fed to the opener in pieces of any size give the plain
@@ -511,6 +693,8 @@ main (int   argc,
   g_test_add_func ("/attachment-download/progress-when-opened", test_progress_when_opened);
   g_test_add_func ("/attachment-download/cut-off", test_cut_off);
   g_test_add_func ("/attachment-download/garbage", test_garbage);
+  g_test_add_func ("/attachment-download/connection-cut", test_connection_cut);
+  g_test_add_func ("/attachment-download/killed-mid-download", test_killed_mid_download);
   g_test_add_func ("/attachment-download/opener-pieces", test_opener_pieces);
   g_test_add_func ("/attachment-download/encrypted", test_encrypted);
 
