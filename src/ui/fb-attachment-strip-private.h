@@ -33,6 +33,7 @@ struct _FbAttachmentStrip
 
   FbAttachment  *removed;  /* for Undo */
   char          *removed_from;
+  char         **removed_fields;  /* the record's photo and file fields that named it */
   AdwToast      *toast;
   GtkWidget     *viewer;   /* the larger view, while it shows (weak) */
 

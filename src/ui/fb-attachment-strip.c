@@ -12,6 +12,7 @@
 #include "fb-attachment-strip-private.h"
 #include "fb-attachment-view.h"
 #include "fb-attachments.h"
+#include "fb-record-files.h"
 #include "fb-sync-manager.h"
 #include "fb-ui-util.h"
 #include "fb-window.h"
@@ -722,7 +723,10 @@ remove_action (GtkWidget  *widget,
 
   g_signal_emit (self, signals[BEFORE_EDIT], 0);
   attachment = fb_store_get_attachment (self->store, self->id, name, &error);
-  if (attachment == NULL || !fb_store_remove_attachment (self->store, self->id, name, &error))
+  g_clear_pointer (&self->removed_fields, g_strfreev);
+  /* Out of a record's photo and file fields too, in the same edit. */
+  if (attachment == NULL ||
+      !fb_store_detach_attachment (self->store, self->id, name, &self->removed_fields, &error))
     {
       g_autofree char *message = NULL;
 
@@ -759,7 +763,8 @@ undo_remove_action (GtkWidget  *widget,
     return;
 
   g_signal_emit (self, signals[BEFORE_EDIT], 0);
-  if (!fb_store_restore_attachment (self->store, self->removed_from, self->removed, &error))
+  if (!fb_store_reattach_attachment (self->store, self->removed_from, self->removed,
+                                     (const char * const *) self->removed_fields, &error))
     {
       g_autofree char *message = NULL;
 
@@ -864,6 +869,7 @@ fb_attachment_strip_finalize (GObject *object)
 
   g_free (self->id);
   g_free (self->removed_from);
+  g_strfreev (self->removed_fields);
   g_clear_pointer (&self->removed, fb_attachment_free);
   g_hash_table_unref (self->details);
   g_hash_table_unref (self->tiles);

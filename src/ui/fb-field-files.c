@@ -468,8 +468,8 @@ undo_remove_action (GtkWidget  *widget,
     }
   g_clear_pointer (&self->removed, fb_attachment_free);
   g_clear_pointer (&self->removed_fields, g_strfreev);
-  if (self->toast != NULL)
-    fb_toast_dismiss (self->toast);
+  /* The toast's button dismisses the toast itself: a second dismissal
+   * would free it twice (libadwaita 1.2). */
 }
 
 static void

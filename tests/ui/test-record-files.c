@@ -246,6 +246,15 @@ test_photo_field (Fixture       *fixture,
   g_assert_true (stored_is (fixture, fb_item_get_id (record), "nest.png|eggs.png,nest.png"));
   g_assert_true (fb_field_files_shows_picture (files, "nest.png"));
   g_assert_null (fb_record_editor_get_field_problem (editor, "Photos"));
+
+  /* Removed from the record's strip instead: out of the field as well,
+   * and the strip's Undo puts it back in both. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (strip), "attachments.remove", "s", "nest.png"));
+  WAIT_FOR (shown_is (files, ""));
+  g_assert_true (stored_is (fixture, fb_item_get_id (record), "|eggs.png"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (strip), "attachments.undo-remove", NULL));
+  WAIT_FOR (shown_is (files, "nest.png"));
+  g_assert_true (stored_is (fixture, fb_item_get_id (record), "nest.png|eggs.png,nest.png"));
 }
 
 int
