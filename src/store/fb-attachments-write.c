@@ -129,6 +129,11 @@ fb_attachment_write_chunk (FbAttachmentWrite  *writer,
   g_return_val_if_fail (writer != NULL && writer->fd >= 0, FALSE);
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
 
+  /* An empty piece (the end of a body) changes nothing; memcpy () may
+   * not be given its NULL. */
+  if (len == 0)
+    return TRUE;
+
   while (left > 0)
     {
       ssize_t n = write (writer->fd, at, left);
