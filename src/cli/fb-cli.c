@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "fb-account.h"
+#include "fb-attachments.h"
 #include "fb-cli.h"
 #include "fb-cli-private.h"
 #include "fb-credentials.h"
@@ -60,7 +61,8 @@ fb_cli_add_options (GApplication *app)
                                                 _("Exit status: 0 when all is done and synced, 1 when a command failed, "
                                                   "3 when --sync put items into conflict, "
                                                   "4 when the database can only be read, "
-                                                  "5 when --sync left changes unsent (it names them)."));
+                                                  "5 when --sync left changes unsent (it names them), "
+                                                  "6 when --sync could not download files (it says why)."));
 }
 
 /* ---- Waiting for an async result without a GUI ---- */
@@ -290,6 +292,53 @@ keep_passphrase (FbAccount *account)
                 error->message);
 }
 
+/* What the server refused or sent damaged this run, for each item
+ * ("item-rejected"): id → message. */
+static void
+sync_item_rejected_cb (FbSyncManager *manager,
+                       const char    *id,
+                       const char    *message,
+                       gpointer       user_data)
+{
+  g_hash_table_replace (user_data, g_strdup (id), g_strdup (message));
+}
+
+/* The files this run could not download, each with why (the item keeps
+ * its stub and the next sync tries again): TRUE when there are any. A
+ * rejection of an item that has no file missing (a push's, which
+ * report_unsent () names, or a document that did not decrypt) is not one. */
+static gboolean
+report_not_downloaded (FbStore    *store,
+                       GHashTable *rejected)
+{
+  g_autoptr(GPtrArray) words = g_ptr_array_new ();
+  GHashTableIter iter;
+  const char *id;
+  const char *message;
+
+  g_hash_table_iter_init (&iter, rejected);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &message))
+    {
+      g_autoptr(GPtrArray) attachments = fb_store_list_attachments (store, id, NULL);
+      gboolean missing = FALSE;
+
+      for (guint i = 0; attachments != NULL && i < attachments->len; i++)
+        missing |= ((FbAttachment *) attachments->pdata[i])->sha256 == NULL;
+      if (missing)
+        g_ptr_array_add (words, (gpointer) message);
+    }
+  if (words->len == 0)
+    return FALSE;
+
+  g_printerr (ngettext ("%u file could not be downloaded:\n",
+                        "%u files could not be downloaded:\n",
+                        words->len),
+              words->len);
+  for (guint i = 0; i < words->len; i++)
+    g_printerr ("  %s\n", (const char *) words->pdata[i]);
+  return TRUE;
+}
+
 /* --sync; with @encrypt (--encrypt), a passphrase is required and the
  * database ends encrypted. */
 static int
@@ -301,10 +350,12 @@ run_sync (FbStore      *store,
   g_autoptr(FbAccount) account = NULL;
   g_autoptr(FbSyncStats) stats = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) rejected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   FbCliWaiter waiter = { NULL, NULL };
   guint total_conflicts;
   gboolean has_passphrase = FALSE;
   gboolean progress_shown = FALSE;
+  gboolean not_downloaded;
   gboolean ok;
 
   if (fb_store_get_read_only (store))
@@ -329,10 +380,13 @@ run_sync (FbStore      *store,
     g_signal_connect (manager, "transfer-progress",
                       G_CALLBACK (sync_transfer_progress_cb), &progress_shown);
 
+  g_signal_connect (manager, "item-rejected", G_CALLBACK (sync_item_rejected_cb), rejected);
+
   fb_sync_manager_sync_async (manager, NULL, _fb_cli_waiter_cb, &waiter);
   ok = fb_sync_manager_sync_finish_full (manager, _fb_cli_waiter_run (&waiter), &stats, &error);
   _fb_cli_waiter_clear (&waiter);
   g_signal_handlers_disconnect_by_data (manager, &progress_shown);
+  g_signal_handlers_disconnect_by_data (manager, rejected);
   if (progress_shown)
     g_printerr ("\n");
 
@@ -369,10 +423,12 @@ run_sync (FbStore      *store,
                           stats->undecryptable),
                 stats->undecryptable);
 
+  not_downloaded = report_not_downloaded (store, rejected);
   if (report_unsent (store))
     return FB_CLI_EXIT_UNSENT;
-
-  return stats->conflicts > 0 ? FB_CLI_EXIT_NEW_CONFLICTS : FB_CLI_EXIT_OK;
+  if (stats->conflicts > 0)
+    return FB_CLI_EXIT_NEW_CONFLICTS;
+  return not_downloaded ? FB_CLI_EXIT_NOT_DOWNLOADED : FB_CLI_EXIT_OK;
 }
 
 /* ---- --export, --import ---- */
@@ -602,10 +658,10 @@ fb_cli_handle_local_options (GApplication *app,
     status = run_import (store, import_path);
   if (status == 0 && sync)
     status = run_sync (store, options, encrypt);
-  /* Conflicts wait for the person, unsent changes for the next sync; they
-   * do not stop an export. */
+  /* Conflicts wait for the person, unsent changes and files not
+   * downloaded for the next sync; they do not stop an export. */
   if ((status == FB_CLI_EXIT_OK || status == FB_CLI_EXIT_NEW_CONFLICTS ||
-       status == FB_CLI_EXIT_UNSENT) && export_path != NULL)
+       status == FB_CLI_EXIT_UNSENT || status == FB_CLI_EXIT_NOT_DOWNLOADED) && export_path != NULL)
     {
       int export_status = run_export (store, export_path);
 

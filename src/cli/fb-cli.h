@@ -20,6 +20,8 @@ typedef enum {
   FB_CLI_EXIT_READ_ONLY = 4,
   FB_CLI_EXIT_UNSENT = 5,        /* --sync finished, but changes are still not on the server
                                   * (it names them on stderr) */
+  FB_CLI_EXIT_NOT_DOWNLOADED = 6, /* --sync finished, but files could not be downloaded
+                                   * (it says why for each on stderr) */
 } FbCliExit;
 
 /* For GApplication::handle-local-options: -1 when no command (--sync,

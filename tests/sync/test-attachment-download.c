@@ -5,7 +5,9 @@
 
 #include "config.h"
 
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
@@ -570,6 +572,56 @@ test_killed_mid_download (void)
   fb_test_remove_tree (home);
 }
 
+/* ---- On the command line ---- */
+
+/* `fieldbook --sync` whose download of one file is cut off says so for
+ * that file on stderr and exits with 6 (FB_CLI_EXIT_NOT_DOWNLOADED); the
+ * next run gets it and exits with 0. */
+static void
+test_cli_not_downloaded (void)
+{
+  const char *db = "download-cli";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
+  g_autoptr(Device) a = device_new (NULL, db, NULL);
+  g_autoptr(GBytes) bytes = file_bytes (600 * 1024, 11);
+  g_autofree char *id = note_with_file (a, "cut.tif", bytes);
+  g_autofree char *home = g_dir_make_tmp ("fb-test-download-cli-XXXXXX", NULL);
+  g_autofree char *log_path = g_build_filename (home, "stderr.txt", NULL);
+  g_autofree char *logged = NULL;
+  FbTestFieldbook *child;
+  int status = -1;
+  int log_fd;
+
+  g_assert_no_error (error);
+  device_sync (a);
+
+  fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_TRUNCATED, 1, "/cut.tif");
+  log_fd = open (log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (log_fd, >=, 0);
+  child = fb_test_fieldbook_sync_start (fb_test_proxy_get_url (proxy), home, db, ADMIN, PASSWORD, log_fd);
+  close (log_fd);
+  g_assert_false (fb_test_fieldbook_wait (child, &status));
+  g_assert_cmpint (status, ==, 6);
+  g_file_get_contents (log_path, &logged, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", logged);
+  g_assert_nonnull (strstr (logged, "1 file could not be downloaded:\n  "));
+  g_assert_nonnull (strstr (logged, "cut.tif\u201d arrived incomplete (307.2\u00a0kB of 614.4\u00a0kB); nothing of it was kept, and the next sync tries again\n"));
+
+  g_assert_false (fb_test_run_fieldbook_sync (server, home, db, ADMIN, PASSWORD, 0, &status));
+  g_assert_cmpint (status, ==, 0);
+  {
+    g_autoptr(FbStore) store = open_home_store (home);
+    g_autoptr(GBytes) got = local_bytes (store, id, "cut.tif");
+
+    g_assert_nonnull (got);
+    g_assert_true (g_bytes_equal (got, bytes));
+  }
+
+  fb_test_remove_tree (home);
+}
+
 /* ---- Sealed data, chunk by chunk ---- */
 
 /* Sealed bytes fed to the opener in pieces of any size give the plain
@@ -695,6 +747,7 @@ main (int   argc,
   g_test_add_func ("/attachment-download/garbage", test_garbage);
   g_test_add_func ("/attachment-download/connection-cut", test_connection_cut);
   g_test_add_func ("/attachment-download/killed-mid-download", test_killed_mid_download);
+  g_test_add_func ("/attachment-download/cli-not-downloaded", test_cli_not_downloaded);
   g_test_add_func ("/attachment-download/opener-pieces", test_opener_pieces);
   g_test_add_func ("/attachment-download/encrypted", test_encrypted);
 
