@@ -1,11 +1,16 @@
 /* test-attachment-download.c: attachments coming down, streamed to disk, against PouchDB Server */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+/* posix_openpt (), grantpt (), unlockpt (), ptsname () */
+#define _XOPEN_SOURCE 600
+
 #define G_LOG_DOMAIN "test-attachment-download"
 
 #include "config.h"
 
 #include <fcntl.h>
+#include <glib-unix.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -622,6 +627,78 @@ test_cli_not_downloaded (void)
   fb_test_remove_tree (home);
 }
 
+typedef struct {
+  int      fd;
+  GString *text;
+  guint    source_id;
+} PtyReader;
+
+static gboolean
+pty_readable_cb (int           fd,
+                 GIOCondition  condition,
+                 gpointer      user_data)
+{
+  PtyReader *reader = user_data;
+  char buffer[4096];
+  gssize n = read (fd, buffer, sizeof buffer);
+
+  if (n > 0)
+    {
+      g_string_append_len (reader->text, buffer, n);
+      return G_SOURCE_CONTINUE;
+    }
+  /* EIO once the child's side is closed. */
+  reader->source_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* `fieldbook --sync` with its stderr on a terminal (a pseudo-terminal
+ * here) shows the file coming down, rewritten in place, from nothing to
+ * all of it. */
+static void
+test_cli_terminal (void)
+{
+  const char *db = "download-terminal";
+  g_autoptr(Device) a = device_new (NULL, db, NULL);
+  g_autoptr(GBytes) bytes = file_bytes (600 * 1024, 12);
+  g_autofree char *id = note_with_file (a, "heron.jpg", bytes);
+  g_autofree char *home = g_dir_make_tmp ("fb-test-download-pty-XXXXXX", NULL);
+  PtyReader reader = { -1, g_string_new (NULL), 0 };
+  FbTestFieldbook *child;
+  int slave;
+  int status = -1;
+
+  device_sync (a);
+
+  reader.fd = posix_openpt (O_RDWR | O_NOCTTY);
+  g_assert_cmpint (reader.fd, >=, 0);
+  g_assert_cmpint (grantpt (reader.fd), ==, 0);
+  g_assert_cmpint (unlockpt (reader.fd), ==, 0);
+  slave = open (ptsname (reader.fd), O_RDWR | O_NOCTTY);
+  g_assert_cmpint (slave, >=, 0);
+  reader.source_id = g_unix_fd_add (reader.fd, G_IO_IN | G_IO_HUP | G_IO_ERR, pty_readable_cb, &reader);
+
+  child = fb_test_fieldbook_sync_start (fb_test_server_get_url (server), home, db, ADMIN, PASSWORD, slave);
+  close (slave);
+  g_assert_false (fb_test_fieldbook_wait (child, &status));
+  g_assert_cmpint (status, ==, 0);
+  WAIT_UNTIL (reader.source_id == 0, FB_TEST_PEER_DEADLINE_MS);
+  close (reader.fd);
+
+  g_test_message ("%s", reader.text->str);
+  /* g_format_size () puts a no-break space before a unit (not "bytes"). */
+  g_assert_nonnull (strstr (reader.text->str, "\rReceiving heron.jpg: 0 bytes of 614.4\u00a0kB\033[K"));
+  g_assert_nonnull (strstr (reader.text->str, "\rReceiving heron.jpg: 614.4\u00a0kB of 614.4\u00a0kB\033[K\r\n"));
+  g_string_free (reader.text, TRUE);
+  {
+    g_autoptr(FbStore) store = open_home_store (home);
+    g_autoptr(GBytes) got = local_bytes (store, id, "heron.jpg");
+
+    g_assert_true (g_bytes_equal (got, bytes));
+  }
+  fb_test_remove_tree (home);
+}
+
 /* ---- Sealed data, chunk by chunk ---- */
 
 /* Sealed bytes fed to the opener in pieces of any size give the plain
@@ -748,6 +825,7 @@ main (int   argc,
   g_test_add_func ("/attachment-download/connection-cut", test_connection_cut);
   g_test_add_func ("/attachment-download/killed-mid-download", test_killed_mid_download);
   g_test_add_func ("/attachment-download/cli-not-downloaded", test_cli_not_downloaded);
+  g_test_add_func ("/attachment-download/cli-terminal", test_cli_terminal);
   g_test_add_func ("/attachment-download/opener-pieces", test_opener_pieces);
   g_test_add_func ("/attachment-download/encrypted", test_encrypted);
 
