@@ -66,6 +66,110 @@ fb_store_list_tags (FbStore     *self,
   return g_steal_pointer (&tags);
 }
 
+/* ---- Counting on a worker ---- */
+
+typedef struct
+{
+  char *path;
+  char *collection;
+} ListTagsJob;
+
+static void
+list_tags_job_free (ListTagsJob *job)
+{
+  g_free (job->path);
+  g_free (job->collection);
+  g_free (job);
+}
+
+/* SQLite's progress handler: a cancelled count stops between steps. */
+static int
+list_tags_progress_cb (void *cancellable)
+{
+  return g_cancellable_is_cancelled (cancellable);
+}
+
+static void
+list_tags_thread_cb (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  ListTagsJob *job = task_data;
+  g_autoptr(GPtrArray) tags = g_ptr_array_new_with_free_func ((GDestroyNotify) fb_tag_count_free);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_open_v2 (job->path, &db, SQLITE_OPEN_READONLY, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_busy_timeout (db, 1000);
+      if (cancellable != NULL)
+        sqlite3_progress_handler (db, 10000, list_tags_progress_cb, cancellable);
+      rc = sqlite3_prepare_v2 (db, LIST_TAGS_SQL, -1, &stmt, NULL);
+    }
+  if (rc == SQLITE_OK)
+    {
+      if (job->collection != NULL)
+        sqlite3_bind_text (stmt, 1, job->collection, -1, SQLITE_STATIC);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          FbTagCount *tag = g_new0 (FbTagCount, 1);
+
+          tag->name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          tag->count = (guint) sqlite3_column_int64 (stmt, 1);
+          g_ptr_array_add (tags, tag);
+        }
+      if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    }
+
+  if (g_task_return_error_if_cancelled (task))
+    ;
+  else if (rc != SQLITE_OK)
+    g_task_return_new_error (task, FB_STORE_ERROR, FB_STORE_ERROR_FAILED, "%s",
+                             db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&tags), (GDestroyNotify) g_ptr_array_unref);
+
+  sqlite3_finalize (stmt);
+  sqlite3_close_v2 (db);
+}
+
+void
+fb_store_list_tags_async (FbStore             *self,
+                          const char          *collection,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ListTagsJob *job;
+
+  g_return_if_fail (FB_IS_STORE (self));
+
+  /* Not the task's source: the worker reads the file, never the object,
+   * which may go before the worker's last reference to the task does. */
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fb_store_list_tags_async);
+  job = g_new0 (ListTagsJob, 1);
+  job->path = g_strdup (self->path);
+  job->collection = g_strdup (collection);
+  g_task_set_task_data (task, job, (GDestroyNotify) list_tags_job_free);
+  g_task_run_in_thread (task, list_tags_thread_cb);
+}
+
+GPtrArray *
+fb_store_list_tags_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fb_store_list_tags_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 char *
 fb_tag_search_term (const char *name)
 {

@@ -29,6 +29,19 @@ GPtrArray  *fb_store_list_tags           (FbStore     *self,
                                           const char  *collection,
                                           GError     **error);
 
+/* The same counted on a worker thread over a read-only connection of its
+ * own, so that a large store (100,000 notes: 0.2 s of reading every body)
+ * does not hold up the caller's main loop. It counts what the last commit
+ * left; a cancelled count reports G_IO_ERROR_CANCELLED. */
+void        fb_store_list_tags_async     (FbStore             *self,
+                                          const char          *collection,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+/* No store: the count holds none (the store may be gone by then). */
+GPtrArray  *fb_store_list_tags_finish    (GAsyncResult        *result,
+                                          GError             **error);
+
 /* The search term that finds the items tagged @name: `tag:NAME`, quoted
  * when @name has spaces. */
 char       *fb_tag_search_term           (const char  *name);

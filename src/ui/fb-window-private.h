@@ -117,6 +117,7 @@ struct _FbWindow
 
   /* fb-window-tags.c: the recount waiting for idle. */
   guint                 tags_source;
+  GCancellable         *tags_cancellable; /* the count running on a worker */
   /* Item id → its tags as last counted (JSON; "" when deleted). */
   GHashTable           *known_tags;
 

@@ -113,6 +113,52 @@ tags_text (Fixture    *f,
   return g_string_free (text, FALSE);
 }
 
+static void
+counted_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* The same as tags_text (), counted on the store's worker; with @cancel,
+ * cancelled at once, which it must report. */
+static char *
+tags_text_on_worker (Fixture    *f,
+                     const char *collection,
+                     gboolean    cancel)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) tags = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *text = g_string_new (NULL);
+
+  fb_store_list_tags_async (f->store, collection, cancellable, counted_cb, &result);
+  if (cancel)
+    g_cancellable_cancel (cancellable);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  tags = fb_store_list_tags_finish (result, &error);
+  if (cancel)
+    {
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_null (tags);
+      return g_string_free (text, FALSE);
+    }
+  g_assert_no_error (error);
+  for (guint i = 0; i < tags->len; i++)
+    {
+      FbTagCount *tag = tags->pdata[i];
+
+      g_string_append_printf (text, "%s%s %u", i > 0 ? ", " : "", tag->name, tag->count);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
 /* The titles a search finds, in order, joined by ", ". */
 static char *
 search_titles (Fixture    *f,
@@ -172,6 +218,26 @@ test_list (Fixture       *f,
   g_assert_no_error (error);
   set_tags (f, a, NULL);
   assert_text (tags_text (f, FB_COLLECTION_NOTES), "Birds 1");
+  (void) b;
+  (void) c;
+}
+
+/* The count on a worker (the window's sidebar) says what the last commit
+ * left, as the count on the store's own connection does. */
+static void
+test_list_on_worker (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *a = create_tagged (f, FB_COLLECTION_NOTES, "Heron", "birds", "river", NULL);
+  g_autofree char *b = create_tagged (f, FB_COLLECTION_NOTES, "Swift", "Birds", "birds", NULL);
+  g_autofree char *c = create_tagged (f, FB_COLLECTION_RECORDS, "Heron nest 4", "birds",
+                                      "field work", NULL);
+
+  assert_text (tags_text_on_worker (f, NULL, FALSE), "Birds 3, field work 1, river 1");
+  assert_text (tags_text_on_worker (f, FB_COLLECTION_RECORDS, FALSE), "birds 1, field work 1");
+  set_tags (f, a, "dawn");
+  assert_text (tags_text_on_worker (f, FB_COLLECTION_NOTES, FALSE), "Birds 1, dawn 1");
+  assert_text (tags_text_on_worker (f, NULL, TRUE), "");
   (void) b;
   (void) c;
 }
@@ -290,6 +356,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/store/tags/list", Fixture, NULL, fixture_setup, test_list, fixture_teardown);
+  g_test_add ("/store/tags/list-on-worker", Fixture, NULL, fixture_setup, test_list_on_worker,
+              fixture_teardown);
   g_test_add ("/store/tags/search", Fixture, NULL, fixture_setup, test_search, fixture_teardown);
   g_test_add ("/store/tags/item-list", Fixture, NULL, fixture_setup, test_item_list,
               fixture_teardown);
