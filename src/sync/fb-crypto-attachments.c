@@ -222,6 +222,9 @@ _fb_crypto_seal_attachments (FbDataKey  *key,
       copy_member (meta, entry, "length");
       copy_member (meta, entry, "digest");
       json_object_set_object_member (listed, name, meta);
+      /* Its data comes with a PUT after this document. */
+      if (json_object_get_boolean_member_with_default (entry, FB_CRYPTO_UPLOAD_AFTER, FALSE))
+        continue;
 
       wire = json_object_new ();
       json_object_set_string_member (wire, "content_type", SEALED_CONTENT_TYPE);

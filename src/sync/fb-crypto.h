@@ -23,6 +23,10 @@ G_BEGIN_DECLS
 #define FB_CRYPTO_ATTACHMENT_ENCRYPTED "encrypted"
 #define FB_CRYPTO_SEALED_DIGEST        "sealed_digest"
 #define FB_CRYPTO_SEALED_LENGTH        "sealed_length"
+/* An encrypted entry whose sealed data goes after the document (PUT of a
+ * large file): listed in the sealed content, not in the server's
+ * "_attachments" yet. */
+#define FB_CRYPTO_UPLOAD_AFTER         "fieldbook_upload_after"
 
 /* How much a new wrapping costs (an unwrap uses the limits stored with
  * it). Moderate (libsodium's: 256 MiB, about a second on a laptop) unless
@@ -125,6 +129,20 @@ gboolean     fb_attachment_opener_end      (FbAttachmentOpener *opener,
                                             GError            **error);
 void         fb_attachment_opener_free     (FbAttachmentOpener *opener);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FbAttachmentOpener, fb_attachment_opener_free)
+
+/* The bytes fb_data_key_seal_bytes () makes of @plain, written to @sealed
+ * as they are made, never all at once (an upload that streams them);
+ * *@couch_digest ("md5-…", CouchDB's digest of the sealed bytes) and
+ * *@sealed_length say what the server will hold. */
+gboolean     fb_data_key_seal_stream     (FbDataKey      *key,
+                                          const char     *doc_id,
+                                          const char     *name,
+                                          GInputStream   *plain,
+                                          GOutputStream  *sealed,
+                                          char          **couch_digest,
+                                          guint64        *sealed_length,
+                                          GCancellable   *cancellable,
+                                          GError        **error);
 
 /* The name under which the server stores the sealed data of attachment
  * @name of document @doc_id: a keyed BLAKE2b hash (crypto_generichash under

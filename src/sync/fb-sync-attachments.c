@@ -192,17 +192,13 @@ _fb_sync_upload_free (FbSyncUpload *upload)
   g_free (upload);
 }
 
-/* A large file of a plain database goes alone, after the document. With
- * end-to-end encryption it still goes inline: the sealed document lists
- * its attachments, and a listed one must be there with it. */
+/* A large file goes alone, after the document. */
 static gboolean
-goes_alone (FbSyncRun  *run,
-            JsonObject *entry)
+goes_alone (JsonObject *entry)
 {
   JsonNode *length = json_object_get_member (entry, "length");
 
-  return fb_couch_client_get_data_key (run->client) == NULL &&
-         length != NULL && JSON_NODE_HOLDS_VALUE (length) &&
+  return length != NULL && JSON_NODE_HOLDS_VALUE (length) &&
          json_node_get_value_type (length) == G_TYPE_INT64 &&
          json_node_get_int (length) > FB_SYNC_INLINE_ATTACHMENT_BYTES;
 }
@@ -263,7 +259,7 @@ _fb_sync_attachments_document_json (FbSyncRun   *run,
           continue;
         }
 
-      if (goes_alone (run, entry))
+      if (goes_alone (entry))
         {
           g_autoptr(GFile) file = fb_store_get_attachment_file (run->store, fb_body_get_string (entry, "digest"),
                                                                 &local_error);
@@ -275,7 +271,7 @@ _fb_sync_attachments_document_json (FbSyncRun   *run,
               g_clear_pointer (uploads, g_ptr_array_unref);
               return NULL;
             }
-          /* Not in the document: the PUT after it adds it. */
+          /* Not in the server's "_attachments": the PUT after it adds it. */
           upload = g_new0 (FbSyncUpload, 1);
           upload->name = g_strdup (name);
           upload->length = (guint64) json_node_get_int (json_object_get_member (entry, "length"));
@@ -283,6 +279,19 @@ _fb_sync_attachments_document_json (FbSyncRun   *run,
           upload->content_type = g_strdup (fb_body_get_string (entry, "content_type"));
           upload->digest = g_strdup (fb_body_get_string (entry, "digest"));
           g_ptr_array_add (*uploads, upload);
+          if (sealed)
+            {
+              /* The sealed document lists it; its data follows. */
+              JsonObject *listed = json_object_new ();
+
+              json_object_set_string_member (listed, "content_type", upload->content_type);
+              json_object_set_int_member (listed, "length", (gint64) upload->length);
+              json_object_set_string_member (listed, "digest", upload->digest);
+              json_object_set_boolean_member (listed, FB_CRYPTO_ATTACHMENT_ENCRYPTED, TRUE);
+              json_object_set_boolean_member (listed, FB_CRYPTO_UPLOAD_AFTER, TRUE);
+              json_object_set_object_member (sent, name, listed);
+              upload->sealed = TRUE;
+            }
           continue;
         }
 

@@ -141,6 +141,7 @@ typedef struct {
   /* Over FB_SYNC_INLINE_ATTACHMENT_BYTES: not in the document; sent after
    * it on its own, streamed from its file (fb-sync-run-upload.c). */
   gboolean alone;
+  gboolean sealed;        /* alone, end-to-end encrypted: sealed on the way */
   char    *content_type;
   char    *digest;        /* CouchDB's, naming the file here */
 } FbSyncUpload;

@@ -369,8 +369,16 @@ apply_push_results (PushBatch  *batch,
             continue;
           if (g_strcmp0 (id, batch->upload_id) == 0 && _fb_sync_uploads_any_alone (batch->uploads))
             {
-              g_autoptr(JsonObject) held = _fb_sync_uploads_body_without_alone (fb_item_get_body (item),
-                                                                                batch->uploads);
+              g_autoptr(JsonObject) held = NULL;
+
+              /* With encryption the base to record already lacks them. */
+              if (base != NULL)
+                {
+                  _fb_sync_attachments_set_revpos (base, rev);
+                  held = fb_body_copy (base);
+                }
+              else
+                held = _fb_sync_uploads_body_without_alone (fb_item_get_body (item), batch->uploads);
 
               /* The server has the document without its large files: the
                * base says so, and the item stays pending (0 is no edit's
@@ -378,6 +386,7 @@ apply_push_results (PushBatch  *batch,
               if (!fb_store_mark_pushed (run->store, id, 0, rev, held, FALSE, error))
                 goto fail;
               run->stats.pushed++;
+              g_hash_table_replace (run->pushed_revs, g_strdup (id), g_strdup (rev));
               batch->uploaded = TRUE;
               batch->doc_rev = g_strdup (rev);
               continue;

@@ -5,7 +5,10 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "fb-couch-client-private.h"
+#include "fb-crypto.h"
 #include "fb-item-body.h"
 #include "fb-sync-run-private.h"
 
@@ -55,11 +58,21 @@ typedef struct
   guint         next;
   FbSyncUpload *current;
   guint64       total;
+  GFile        *sealed_file;  /* the current one sealed, to be removed */
 } UploadChain;
+
+static void
+remove_sealed_file (UploadChain *chain)
+{
+  if (chain->sealed_file != NULL)
+    g_file_delete (chain->sealed_file, NULL, NULL);
+  g_clear_object (&chain->sealed_file);
+}
 
 static void
 upload_chain_free (UploadChain *chain)
 {
+  remove_sealed_file (chain);
   g_clear_object (&chain->run);
   g_clear_object (&chain->item);
   g_clear_pointer (&chain->rev, g_free);
@@ -91,6 +104,7 @@ put_cb (GObject      *object,
   g_autofree char *rev = NULL;
 
   rev = _fb_couch_client_put_attachment_finish (FB_COUCH_CLIENT (object), result, &error);
+  remove_sealed_file (chain);
   if (rev == NULL)
     {
       _fb_sync_run_end_transfer (chain->run);
@@ -137,14 +151,142 @@ record_pushed (GTask *task)
   g_task_return_boolean (task, TRUE);
 }
 
+/* PUT of @file (the plain one, or the current one sealed) as @name. */
+static void
+send_file (GTask      *task,
+           GFile      *file,
+           const char *name,
+           const char *content_type)
+{
+  UploadChain *chain = g_task_get_task_data (task);
+  FbSyncRun *run = chain->run;
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  in = g_file_read (file, run->cancellable, &error);
+  if (in != NULL)
+    info = g_file_input_stream_query_info (in, G_FILE_ATTRIBUTE_STANDARD_SIZE, run->cancellable, &error);
+  if (info == NULL)
+    {
+      remove_sealed_file (chain);
+      g_task_return_new_error (task, FB_SYNC_ERROR, FB_SYNC_ERROR_STORE, "%s", error->message);
+      g_object_unref (task);
+      return;
+    }
+
+  chain->total = (guint64) g_file_info_get_size (info);
+  _fb_sync_run_report_transfer (run, fb_item_get_id (chain->item), chain->current->name,
+                                FB_TRANSFER_UP, 0, chain->total);
+  g_debug ("Sending %s/%s (%" G_GUINT64_FORMAT " bytes) on top of %s",
+           fb_item_get_id (chain->item), chain->current->name, chain->total, chain->rev);
+  _fb_couch_client_put_attachment_async (run->client, fb_item_get_id (chain->item),
+                                         name, chain->rev, content_type, G_INPUT_STREAM (in),
+                                         (goffset) chain->total, body_written_cb, chain,
+                                         run->cancellable, put_cb, task);
+}
+
+/* ---- Sealing a large file on a worker thread ---- */
+
+typedef struct
+{
+  FbDataKey *key;
+  char      *doc_id;
+  char      *name;
+  GFile     *plain;
+  GFile     *sealed;
+  char      *sealed_digest;
+  guint64    sealed_length;
+} Sealing;
+
+static void
+sealing_free (Sealing *sealing)
+{
+  g_clear_pointer (&sealing->key, fb_data_key_unref);
+  g_free (sealing->doc_id);
+  g_free (sealing->name);
+  g_clear_object (&sealing->plain);
+  if (sealing->sealed != NULL)
+    g_file_delete (sealing->sealed, NULL, NULL);
+  g_clear_object (&sealing->sealed);
+  g_free (sealing->sealed_digest);
+  g_free (sealing);
+}
+
+/* Into a temporary file, chunk by chunk: the PUT then streams it. */
+static void
+seal_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Sealing *sealing = task_data;
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autoptr(GFileIOStream) io = NULL;
+  GError *error = NULL;
+
+  in = g_file_read (sealing->plain, cancellable, &error);
+  if (in != NULL)
+    sealing->sealed = g_file_new_tmp ("fieldbook-upload-XXXXXX", &io, &error);
+  if (sealing->sealed == NULL ||
+      !fb_data_key_seal_stream (sealing->key, sealing->doc_id, sealing->name, G_INPUT_STREAM (in),
+                                g_io_stream_get_output_stream (G_IO_STREAM (io)),
+                                &sealing->sealed_digest, &sealing->sealed_length,
+                                cancellable, &error) ||
+      !g_io_stream_close (G_IO_STREAM (io), cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+sealed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
+  UploadChain *chain = g_task_get_task_data (task);
+  Sealing *sealing = g_task_get_task_data (G_TASK (result));
+  JsonObject *attachments = fb_body_get_object (chain->base, FB_BODY_ATTACHMENTS);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server_name = NULL;
+  JsonObject *recorded;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_new_error (task, FB_SYNC_ERROR, FB_SYNC_ERROR_STORE, "%s", error->message);
+      g_object_unref (task);
+      return;
+    }
+
+  /* What the server will hold of it, for the base once it is there. */
+  recorded = json_object_new ();
+  json_object_set_string_member (recorded, "content_type", chain->current->content_type);
+  json_object_set_int_member (recorded, "length", (gint64) chain->current->length);
+  json_object_set_string_member (recorded, "digest", chain->current->digest);
+  json_object_set_boolean_member (recorded, FB_CRYPTO_ATTACHMENT_ENCRYPTED, TRUE);
+  json_object_set_string_member (recorded, FB_CRYPTO_SEALED_DIGEST, sealing->sealed_digest);
+  json_object_set_int_member (recorded, FB_CRYPTO_SEALED_LENGTH, (gint64) sealing->sealed_length);
+  if (attachments == NULL)
+    {
+      attachments = json_object_new ();
+      json_object_set_object_member (chain->base, FB_BODY_ATTACHMENTS, attachments);
+    }
+  json_object_set_object_member (attachments, chain->current->name, recorded);
+
+  chain->sealed_file = g_steal_pointer (&sealing->sealed);
+  server_name = fb_data_key_attachment_server_name (sealing->key, sealing->doc_id, sealing->name);
+  send_file (task, chain->sealed_file, server_name, "application/octet-stream");
+}
+
 static void
 put_next (GTask *task)
 {
   UploadChain *chain = g_task_get_task_data (task);
   FbSyncRun *run = chain->run;
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileInputStream) in = NULL;
-  g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GError) error = NULL;
 
   if (g_task_return_error_if_cancelled (task))
@@ -172,27 +314,39 @@ put_next (GTask *task)
     }
 
   file = fb_store_get_attachment_file (run->store, chain->current->digest, &error);
-  if (file != NULL)
-    in = g_file_read (file, run->cancellable, &error);
-  if (in != NULL)
-    info = g_file_input_stream_query_info (in, G_FILE_ATTRIBUTE_STANDARD_SIZE, run->cancellable, &error);
-  if (info == NULL)
+  if (file == NULL)
     {
       g_task_return_new_error (task, FB_SYNC_ERROR, FB_SYNC_ERROR_STORE, "%s", error->message);
       g_object_unref (task);
       return;
     }
 
-  chain->total = (guint64) g_file_info_get_size (info);
-  _fb_sync_run_report_transfer (run, fb_item_get_id (chain->item), chain->current->name,
-                                FB_TRANSFER_UP, 0, chain->total);
-  g_debug ("Sending %s/%s (%" G_GUINT64_FORMAT " bytes) on top of %s",
-           fb_item_get_id (chain->item), chain->current->name, chain->total, chain->rev);
-  _fb_couch_client_put_attachment_async (run->client, fb_item_get_id (chain->item),
-                                         chain->current->name, chain->rev,
-                                         chain->current->content_type, G_INPUT_STREAM (in),
-                                         (goffset) chain->total, body_written_cb, chain,
-                                         run->cancellable, put_cb, task);
+  if (chain->current->sealed)
+    {
+      FbDataKey *key = fb_couch_client_get_data_key (run->client);
+      g_autoptr(GTask) seal = NULL;
+      Sealing *sealing;
+
+      /* The key went away (a new passphrase): the next run sends it. */
+      if (key == NULL || chain->base == NULL)
+        {
+          g_task_return_new_error (task, FB_SYNC_ERROR, FB_SYNC_ERROR_NEEDS_PASSPHRASE,
+                                   _("The database's key is not open: the file goes with the next sync"));
+          g_object_unref (task);
+          return;
+        }
+      sealing = g_new0 (Sealing, 1);
+      sealing->key = fb_data_key_ref (key);
+      sealing->doc_id = g_strdup (fb_item_get_id (chain->item));
+      sealing->name = g_strdup (chain->current->name);
+      sealing->plain = g_object_ref (file);
+      seal = g_task_new (NULL, run->cancellable, sealed_cb, task);
+      g_task_set_task_data (seal, sealing, (GDestroyNotify) sealing_free);
+      g_task_run_in_thread (seal, seal_thread);
+      return;
+    }
+
+  send_file (task, file, chain->current->name, chain->current->content_type);
 }
 
 void

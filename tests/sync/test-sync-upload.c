@@ -17,6 +17,7 @@
 #include <libsoup/soup.h>
 
 #include "fb-attachments.h"
+#include "fb-crypto.h"
 #include "fb-item-body.h"
 #include "fb-store.h"
 #include "fb-sync-manager.h"
@@ -527,6 +528,82 @@ test_put_conflict_and_too_large (void)
   assert_server_has (db, id, "heron.jpg", photo, sent->digest);
 }
 
+/* End-to-end encrypted: the large photo is sealed chunk by chunk into a
+ * temporary file and streamed from there, under a name that says nothing;
+ * what crosses the network is hardly more than the file; a second device
+ * with the passphrase opens it to the same bytes; an edit sends it not
+ * again. */
+static void
+test_large_sealed (void)
+{
+  const char *db = "upload-large-sealed";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
+  g_autoptr(FbTestPeer) a = fb_test_peer_new (fb_test_proxy_get_url (proxy), db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(FbTestPeer) b = fb_test_peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
+  /* Over the inline limit, and a whole number of sealing chunks. */
+  g_autoptr(GBytes) photo = photo_bytes (5 * 65536);
+  g_autofree char *id = NULL;
+  g_autoptr(FbAttachment) sent = NULL;
+  g_autoptr(FbSyncStats) stats = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GBytes) raw = NULL;
+  g_autofree char *path = NULL;
+  JsonObjectIter iter;
+  const char *server_name = NULL;
+  JsonNode *node;
+  guint64 before;
+  guint status = 0;
+
+  g_assert_no_error (error);
+  fb_sync_manager_set_passphrase (a->manager, "correct horse battery staple");
+  fb_sync_manager_set_passphrase (b->manager, "correct horse battery staple");
+  stats = fb_test_peer_sync_full (a, &error);
+  g_assert_no_error (error);
+  g_assert_true (fb_sync_manager_get_encrypted (a->manager));
+
+  id = fb_test_peer_create_note (a, "Heron", "at the weir");
+  sent = attach (a->store, id, "heron.jpg", photo);
+  before = fb_test_proxy_get_request_bytes (proxy);
+  g_clear_pointer (&stats, fb_sync_stats_free);
+  stats = fb_test_peer_sync_full (a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 0);
+  g_test_message ("%" G_GUINT64_FORMAT " bytes sent for %" G_GSIZE_FORMAT,
+                  fb_test_proxy_get_request_bytes (proxy) - before, g_bytes_get_size (photo));
+  g_assert_cmpuint (fb_test_proxy_get_request_bytes (proxy) - before, <,
+                    g_bytes_get_size (photo) * 21 / 20);
+
+  doc = fb_test_server_get_doc (server, db, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_object_get_size (fb_body_get_object (doc, "_attachments")), ==, 1);
+  json_object_iter_init (&iter, fb_body_get_object (doc, "_attachments"));
+  g_assert_true (json_object_iter_next (&iter, &server_name, &node));
+  g_assert_null (strstr (server_name, "heron"));
+  path = g_strdup_printf ("%s/%s/%s", db, id, server_name);
+  raw = fb_test_server_request_raw (server, "GET", path, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpuint (g_bytes_get_size (raw), >, g_bytes_get_size (photo));
+  g_assert_false (g_bytes_equal (raw, photo));
+
+  g_clear_pointer (&stats, fb_sync_stats_free);
+  stats = fb_test_peer_sync_full (b, &error);
+  g_assert_no_error (error);
+  assert_has_bytes (b, id, "heron.jpg", photo, sent->sha256);
+
+  before = fb_test_proxy_get_request_bytes (proxy);
+  fb_test_peer_edit (a, id, "text", "at the weir, at dusk");
+  g_clear_pointer (&stats, fb_sync_stats_free);
+  stats = fb_test_peer_sync_full (a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats->pushed, ==, 1);
+  g_assert_cmpuint (fb_test_proxy_get_request_bytes (proxy) - before, <, 8192);
+  item = fb_test_peer_get_item (a, id);
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
+}
+
 /* ---- The proxy's holds ---- */
 
 /* HOLD_REQUEST passes half of a body and waits: the server does not store
@@ -712,6 +789,7 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  fb_crypto_set_kdf_limits (FB_CRYPTO_KDF_INTERACTIVE);
 
   server = fb_test_server_start (ADMIN, PASSWORD, &error);
   g_assert_no_error (error);
@@ -720,6 +798,7 @@ main (int   argc,
   g_test_add_func ("/sync-upload/progress", test_progress);
   g_test_add_func ("/sync-upload/large-alone", test_large_alone);
   g_test_add_func ("/sync-upload/put-conflict-and-too-large", test_put_conflict_and_too_large);
+  g_test_add_func ("/sync-upload/large-sealed", test_large_sealed);
   g_test_add_func ("/sync-upload/killed-mid-upload", test_killed_mid_upload);
   g_test_add_func ("/sync-upload/terminal-progress", test_terminal_progress);
 
