@@ -17,11 +17,13 @@
 #include "fb-sync-run-private.h"
 
 /* Owns what the push sends for an item's "_attachments": a stub for each
- * attachment the server has, the data of each new one inline in
- * _bulk_docs, through attachment_bytes_out (). Downloading after the pull
- * is in fb-sync-attachments-download.c. */
+ * attachment the server has, the data of each small new one inline in
+ * _bulk_docs, through attachment_bytes_out (), and a large one left out
+ * (listed in the sealed content with encryption) to go alone after the
+ * document (fb-sync-run-upload.c). Downloading after the pull is in
+ * fb-sync-attachments-download.c. */
 
-/* ---- The one place attachment bytes go out ---- */
+/* ---- The one place inline attachment bytes go out ---- */
 
 /* The bytes of attachment @name of document @doc_id as they go to the
  * server: sealed (fb_data_key_seal_bytes ()) when the database is end-to-end

@@ -604,6 +604,52 @@ test_large_sealed (void)
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
 }
 
+/* fb_data_key_seal_stream () around the chunk boundaries: what it writes
+ * opens (fb_data_key_open_bytes ()) to the same bytes, is as long as
+ * fb_data_key_seal_bytes () makes it, and its digest is CouchDB's of it. */
+static void
+test_seal_stream (void)
+{
+  g_autoptr(FbDataKey) key = fb_data_key_new_random ();
+  const gsize sizes[] = { 0, 1, 65535, 65536, 65537, 3 * 65536, 3 * 65536 + 9 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autoptr(GBytes) plain = photo_bytes (sizes[i]);
+      g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (plain);
+      g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+      g_autoptr(GBytes) sealed = NULL;
+      g_autoptr(GBytes) whole = NULL;
+      g_autoptr(GBytes) opened = NULL;
+      g_autoptr(GChecksum) md5 = g_checksum_new (G_CHECKSUM_MD5);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *digest = NULL;
+      g_autofree char *expected = NULL;
+      g_autofree char *base64 = NULL;
+      guint8 raw[16];
+      gsize raw_len = sizeof raw;
+      guint64 length = 0;
+
+      g_assert_true (fb_data_key_seal_stream (key, "doc", "heron.jpg", in, out, &digest, &length,
+                                              NULL, &error));
+      g_assert_no_error (error);
+      g_output_stream_close (out, NULL, NULL);
+      sealed = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+      whole = fb_data_key_seal_bytes (key, "doc", "heron.jpg", plain);
+      g_assert_cmpuint (g_bytes_get_size (sealed), ==, g_bytes_get_size (whole));
+      g_assert_cmpuint (length, ==, g_bytes_get_size (sealed));
+      opened = fb_data_key_open_bytes (key, "doc", "heron.jpg", sealed, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_bytes_equal (opened, plain));
+
+      g_checksum_update (md5, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed));
+      g_checksum_get_digest (md5, raw, &raw_len);
+      base64 = g_base64_encode (raw, raw_len);
+      expected = g_strconcat ("md5-", base64, NULL);
+      g_assert_cmpstr (digest, ==, expected);
+    }
+}
+
 /* ---- The proxy's holds ---- */
 
 /* HOLD_REQUEST passes half of a body and waits: the server does not store
@@ -798,6 +844,7 @@ main (int   argc,
   g_test_add_func ("/sync-upload/progress", test_progress);
   g_test_add_func ("/sync-upload/large-alone", test_large_alone);
   g_test_add_func ("/sync-upload/put-conflict-and-too-large", test_put_conflict_and_too_large);
+  g_test_add_func ("/sync-upload/seal-stream", test_seal_stream);
   g_test_add_func ("/sync-upload/large-sealed", test_large_sealed);
   g_test_add_func ("/sync-upload/killed-mid-upload", test_killed_mid_upload);
   g_test_add_func ("/sync-upload/terminal-progress", test_terminal_progress);
