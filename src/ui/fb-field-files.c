@@ -71,28 +71,45 @@ show_error (FbFieldFiles *self,
   show_toast (self, toast);
 }
 
-/* A picture of the file when it is an image here that GDK reads. */
+/* A square thumbnail of the file when it is an image here that
+ * GdkPixbuf reads: decoded at the thumbnail's size (twice, for HiDPI),
+ * not at the photo's, and cut to a square from its middle. */
 static GtkWidget *
 make_picture (FbFieldFiles       *self,
               const FbAttachment *attachment)
 {
   g_autoptr(GFile) file = NULL;
+  g_autoptr(GdkPixbuf) scaled = NULL;
+  g_autoptr(GdkPixbuf) square = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  GtkWidget *picture;
+  g_autofree char *path = NULL;
+  GtkWidget *image;
+  int side, width, height;
 
   if (attachment->sha256 == NULL || attachment->content_type == NULL ||
       !g_str_has_prefix (attachment->content_type, "image/"))
     return NULL;
   file = fb_store_get_attachment_file (self->store, attachment->digest, NULL);
-  if (file == NULL || (texture = gdk_texture_new_from_file (file, NULL)) == NULL)
+  path = file != NULL ? g_file_get_path (file) : NULL;
+  if (path == NULL || !gdk_pixbuf_get_file_info (path, &width, &height) || width <= 0 || height <= 0)
     return NULL;
 
-  picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
-  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
-  gtk_widget_set_size_request (picture, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
-  gtk_widget_add_css_class (picture, "fb-attachment-thumbnail");
-  return picture;
+  side = 2 * THUMBNAIL_SIZE;
+  /* The shorter side at @side, the longer one cut. */
+  scaled = width < height ? gdk_pixbuf_new_from_file_at_scale (path, side, -1, TRUE, NULL)
+                          : gdk_pixbuf_new_from_file_at_scale (path, -1, side, TRUE, NULL);
+  if (scaled == NULL)
+    return NULL;
+  side = MIN (gdk_pixbuf_get_width (scaled), gdk_pixbuf_get_height (scaled));
+  square = gdk_pixbuf_new_subpixbuf (scaled, (gdk_pixbuf_get_width (scaled) - side) / 2,
+                                     (gdk_pixbuf_get_height (scaled) - side) / 2, side, side);
+  texture = gdk_texture_new_for_pixbuf (square);
+
+  image = gtk_image_new_from_paintable (GDK_PAINTABLE (texture));
+  gtk_image_set_pixel_size (GTK_IMAGE (image), THUMBNAIL_SIZE);
+  gtk_widget_set_size_request (image, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+  gtk_widget_add_css_class (image, "fb-attachment-thumbnail");
+  return image;
 }
 
 static GtkWidget *
@@ -647,6 +664,7 @@ fb_field_files_init (FbFieldFiles *self)
   self->tiles = gtk_flow_box_new ();
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->tiles), GTK_SELECTION_NONE);
   gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (self->tiles), TRUE);
+  gtk_widget_set_halign (self->tiles, GTK_ALIGN_START);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->tiles), 12);
   gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->tiles), 6);
   gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (self->tiles), 6);
