@@ -45,6 +45,32 @@ show_toast (FbAttachmentStrip *self,
     fb_toast_overlay_show (ADW_TOAST_OVERLAY (overlay), toast);
 }
 
+/* A toast's Undo: the toast lives in the window's overlay, where the
+ * strip's "attachments.*" actions are not found (its button would be
+ * insensitive), so the strip takes the click and runs the action the
+ * toast names, with its target. */
+static void
+toast_button_clicked_cb (FbAttachmentStrip *self,
+                         AdwToast          *toast)
+{
+  gtk_widget_activate_action_variant (GTK_WIDGET (self),
+                                      g_object_get_data (G_OBJECT (toast), "fb-strip-action"),
+                                      adw_toast_get_action_target_value (toast));
+}
+
+/* A toast whose button runs the strip's @action (with the toast's action
+ * target, if any). */
+static void
+set_toast_action (FbAttachmentStrip *self,
+                  AdwToast          *toast,
+                  const char        *action)
+{
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_object_set_data (G_OBJECT (toast), "fb-strip-action", (gpointer) action);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (toast_button_clicked_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
 static void
 show_error (FbAttachmentStrip *self,
             const char        *message)
@@ -639,8 +665,7 @@ rename_action (GtkWidget  *widget,
   message = g_strdup_printf (_("Renamed to “%s”"), new_name);
   escaped = g_markup_escape_text (message, -1);
   toast = adw_toast_new (escaped);
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_action_name (toast, "attachments.rename");
+  set_toast_action (self, toast, "attachments.rename");
   adw_toast_set_action_target_value (toast, g_variant_new ("(ss)", new_name, old_name));
   /* The overlay takes the toast. */
   show_toast (self, toast);
@@ -745,8 +770,7 @@ remove_action (GtkWidget  *widget,
   title = g_strdup_printf (_("“%s” removed"), name);
   escaped = g_markup_escape_text (title, -1);
   toast = adw_toast_new (escaped);
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_action_name (toast, "attachments.undo-remove");
+  set_toast_action (self, toast, "attachments.undo-remove");
   /* The overlay takes the toast. */
   show_toast (self, toast);
 }

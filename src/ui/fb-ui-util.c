@@ -290,8 +290,18 @@ fb_format_date_time (gint64 ms)
 }
 
 #define SHOWN_TOAST_KEY     "fb-shown-toast"
+#define PENDING_TOAST_KEY   "fb-pending-toast"
 #define TOAST_WATCHED_KEY   "fb-toast-watched"
 #define TOAST_DISMISSED_KEY "fb-toast-dismissed"
+#define TOAST_ADDED_KEY     "fb-toast-added-at"
+
+/* libadwaita 1.2's overlay frees a toast's data when its hide animation
+ * (300 ms) ends, while its show animation, 500 ms when it replaced
+ * another toast, may still be running; that one's end then runs on the
+ * freed data (a SIGSEGV under adw_animation_skip ()). So a toast of ours
+ * is never dismissed until its show animation is over: a toast that
+ * replaces it, or a dismissal, waits for the rest of this time. */
+#define TOAST_SETTLE_MS 600
 
 static void
 toast_dismissed_cb (AdwToast *toast,
@@ -300,14 +310,111 @@ toast_dismissed_cb (AdwToast *toast,
   g_object_set_data (G_OBJECT (toast), TOAST_DISMISSED_KEY, GINT_TO_POINTER (TRUE));
 }
 
+/* How long @toast must stay before it may be dismissed (0: it may now). */
+static guint
+toast_settle_left_ms (AdwToast *toast)
+{
+  gint64 *added = g_object_get_data (G_OBJECT (toast), TOAST_ADDED_KEY);
+  gint64 shown_ms;
+
+  if (added == NULL)
+    return 0;
+  shown_ms = (g_get_monotonic_time () - *added) / 1000;
+  return shown_ms >= TOAST_SETTLE_MS ? 0 : (guint) (TOAST_SETTLE_MS - shown_ms);
+}
+
+static gboolean
+dismiss_later_cb (gpointer user_data)
+{
+  fb_toast_dismiss (user_data);
+  return G_SOURCE_REMOVE;
+}
+
 void
 fb_toast_dismiss (AdwToast *toast)
 {
+  guint wait_ms;
+
   g_return_if_fail (toast == NULL || ADW_IS_TOAST (toast));
 
   if (toast == NULL || g_object_get_data (G_OBJECT (toast), TOAST_DISMISSED_KEY) != NULL)
     return;
+  wait_ms = toast_settle_left_ms (toast);
+  if (wait_ms > 0)
+    {
+      g_timeout_add_full (G_PRIORITY_DEFAULT, wait_ms, dismiss_later_cb, g_object_ref (toast),
+                          g_object_unref);
+      return;
+    }
   adw_toast_dismiss (toast);
+}
+
+/* From now on fb_toast_dismiss () knows whether @toast was dismissed. */
+static void
+watch_toast (AdwToast *toast)
+{
+  if (g_object_get_data (G_OBJECT (toast), TOAST_WATCHED_KEY) == NULL)
+    {
+      g_signal_connect (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), NULL);
+      g_object_set_data (G_OBJECT (toast), TOAST_WATCHED_KEY, GINT_TO_POINTER (TRUE));
+    }
+  g_object_set_data (G_OBJECT (toast), TOAST_DISMISSED_KEY, NULL);
+}
+
+static void
+show_now (AdwToastOverlay *overlay,
+          AdwToast        *toast)
+{
+  AdwToast *shown = g_object_get_data (G_OBJECT (overlay), SHOWN_TOAST_KEY);
+  gint64 *added = g_new (gint64, 1);
+
+  if (shown != NULL && shown != toast)
+    fb_toast_dismiss (shown);
+
+  watch_toast (toast);
+  *added = g_get_monotonic_time ();
+  g_object_set_data_full (G_OBJECT (toast), TOAST_ADDED_KEY, added, g_free);
+
+  g_object_set_data_full (G_OBJECT (overlay), SHOWN_TOAST_KEY, g_object_ref (toast),
+                          g_object_unref);
+  adw_toast_overlay_add_toast (overlay, toast);
+}
+
+/* The toast waiting for the shown one to settle, shown now (or told it
+ * was dismissed, when the overlay went meanwhile). */
+static gboolean
+show_pending_cb (gpointer user_data)
+{
+  g_autoptr(AdwToastOverlay) overlay = g_weak_ref_get (user_data);
+  AdwToast *toast;
+
+  if (overlay == NULL)
+    return G_SOURCE_REMOVE;
+  toast = g_object_steal_data (G_OBJECT (overlay), PENDING_TOAST_KEY);
+  /* Dismissed while it waited: it is not shown at all. */
+  if (toast != NULL && g_object_get_data (G_OBJECT (toast), TOAST_DISMISSED_KEY) != NULL)
+    g_object_unref (toast);
+  else if (toast != NULL)
+    show_now (overlay, toast);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+weak_ref_free (GWeakRef *ref)
+{
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
+/* A toast that never got shown (replaced while it waited, or its overlay
+ * gone): told it was dismissed, as its owner expects of every toast. */
+static void
+drop_pending_toast (gpointer data)
+{
+  AdwToast *toast = data;
+
+  fb_toast_dismiss (toast);
+  g_object_unref (toast);
 }
 
 void
@@ -315,24 +422,28 @@ fb_toast_overlay_show (AdwToastOverlay *overlay,
                        AdwToast        *toast)
 {
   AdwToast *shown;
+  guint wait_ms;
 
   g_return_if_fail (ADW_IS_TOAST_OVERLAY (overlay));
   g_return_if_fail (ADW_IS_TOAST (toast));
 
   shown = g_object_get_data (G_OBJECT (overlay), SHOWN_TOAST_KEY);
-  if (shown != NULL && shown != toast)
-    fb_toast_dismiss (shown);
-
-  if (g_object_get_data (G_OBJECT (toast), TOAST_WATCHED_KEY) == NULL)
+  wait_ms = shown != NULL && shown != toast &&
+            g_object_get_data (G_OBJECT (shown), TOAST_DISMISSED_KEY) == NULL
+            ? toast_settle_left_ms (shown) : 0;
+  if (wait_ms == 0 && g_object_get_data (G_OBJECT (overlay), PENDING_TOAST_KEY) == NULL)
     {
-      g_signal_connect (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), NULL);
-      g_object_set_data (G_OBJECT (toast), TOAST_WATCHED_KEY, GINT_TO_POINTER (TRUE));
+      show_now (overlay, toast);
+      return;
     }
-  g_object_set_data (G_OBJECT (toast), TOAST_DISMISSED_KEY, NULL);
 
-  g_object_set_data_full (G_OBJECT (overlay), SHOWN_TOAST_KEY, g_object_ref (toast),
-                          g_object_unref);
-  adw_toast_overlay_add_toast (overlay, toast);
+  /* The latest toast waits; one that waited before it is dropped. A timer
+   * runs already while one waits. */
+  if (g_object_get_data (G_OBJECT (overlay), PENDING_TOAST_KEY) == NULL)
+    g_timeout_add_full (G_PRIORITY_DEFAULT, wait_ms, show_pending_cb,
+                        fb_weak_ref_new (overlay), (GDestroyNotify) weak_ref_free);
+  watch_toast (toast);
+  g_object_set_data_full (G_OBJECT (overlay), PENDING_TOAST_KEY, toast, drop_pending_toast);
 }
 
 GWeakRef *

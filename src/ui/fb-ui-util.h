@@ -40,13 +40,17 @@ char *fb_format_date_time           (gint64         ms);
  * there before, which is dismissed first. libadwaita 1.2 crashes when an
  * overlay is disposed, or its toast dismissed, while a high-priority toast
  * is postponing another one (its hide animation then ends on freed data),
- * so no overlay of ours ever postpones: one toast at a time. */
+ * so no overlay of ours ever postpones: one toast at a time. Nor is a
+ * toast dismissed while it is still coming in (see TOAST_SETTLE_MS): a
+ * toast that replaces it waits until then, and one that waited is
+ * dismissed unshown when yet another comes. */
 void  fb_toast_overlay_show         (AdwToastOverlay *overlay,
                                      AdwToast        *toast);
 /* Dismisses @toast (nullable) unless it is dismissed already: libadwaita
  * 1.2 runs a second hide animation for a second dismissal, and its end
  * frees the toast twice (a SIGSEGV under adw_animation_skip ()). Knows
- * the toasts fb_toast_overlay_show () showed. */
+ * the toasts fb_toast_overlay_show () showed; one still coming in is
+ * dismissed once it is in. */
 void  fb_toast_dismiss              (AdwToast        *toast);
 
 /* A weak reference to @object on the heap, for an asynchronous call's

@@ -118,3 +118,56 @@ fb_test_note_window_teardown (FbTestNoteWindow *fixture)
   g_clear_pointer (&fixture->dir, g_free);
   g_clear_pointer (&fixture->id, g_free);
 }
+
+/* ---- A real pointer ---- */
+
+static void
+node_exited_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+gboolean
+fb_test_click_in_browser (GtkWindow              *window,
+                          const graphene_point_t *point)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "ui", "keyboard.mjs", NULL);
+  g_autofree char *step = NULL;
+  g_autoptr(GSubprocess) node = NULL;
+  g_autoptr(GError) error = NULL;
+  double dx, dy;
+  g_autofree char *node_path = g_find_program_in_path ("node");
+  gboolean done = FALSE;
+
+  if (g_getenv ("FB_DEVTOOLS_PORT") == NULL || node_path == NULL)
+    return FALSE;
+
+  /* The window's widgets start where its CSD shadow ends. */
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &dx, &dy);
+  step = g_strdup_printf ("click:%d,%d", (int) (point->x + dx), (int) (point->y + dy));
+  node = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                           "node", "--experimental-websocket", script, step, NULL);
+  g_assert_no_error (error);
+  /* GTK goes on handling what the browser sends meanwhile. */
+  g_subprocess_wait_async (node, NULL, node_exited_cb, &done);
+  WAIT_UNTIL (done, 30000);
+  if (!g_subprocess_get_if_exited (node) || g_subprocess_get_exit_status (node) != 0)
+    return FALSE;
+  return TRUE;
+}
+
+gboolean
+fb_test_click_widget (GtkWidget *widget)
+{
+  GtkWidget *window = GTK_WIDGET (gtk_widget_get_root (widget));
+  graphene_point_t point;
+
+  g_assert_true (gtk_widget_compute_point (widget, window,
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0,
+                                                                 gtk_widget_get_height (widget) / 2.0),
+                                           &point));
+  return fb_test_click_in_browser (GTK_WINDOW (window), &point);
+}

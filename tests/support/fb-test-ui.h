@@ -51,6 +51,16 @@ void       fb_test_note_window_setup    (FbTestNoteWindow *fixture,
  * leaked references), removes the folder. */
 void       fb_test_note_window_teardown (FbTestNoteWindow *fixture);
 
+/* A real left click through the browser that tests/ui/broadway-run.sh
+ * connected (tests/ui/keyboard.mjs over the DevTools protocol) at
+ * @point, in @window's coordinates; @window maximized, so that it sits at
+ * the page's corner. FALSE when there is no browser to drive (not under
+ * broadway-run.sh, or no Node): the caller skips. */
+gboolean   fb_test_click_in_browser     (GtkWindow              *window,
+                                         const graphene_point_t *point);
+/* The same at the middle of @widget, in its maximized window. */
+gboolean   fb_test_click_widget         (GtkWidget              *widget);
+
 /* The accessible label equals @expected (GTK's test AT context). */
 #define assert_accessible_label(widget, expected)                             \
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (widget),              \

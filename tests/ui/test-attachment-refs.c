@@ -253,10 +253,9 @@ test_rename_and_insert (Fixture       *fixture,
   g_assert_nonnull (toast);
   g_assert_cmpstr (adw_toast_get_title (toast), ==, "Renamed to “grey heron.png”");
 
-  /* Undo. */
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->strip),
-                                                     adw_toast_get_action_name (toast),
-                                                     adw_toast_get_action_target_value (toast)));
+  /* Undo, as the toast's button sends it. */
+  g_assert_cmpstr (adw_toast_get_button_label (toast), ==, "_Undo");
+  g_signal_emit_by_name (toast, "button-clicked");
   WAIT_FOR ((g_free (text), text = editor_text (fixture),
              g_strcmp0 (text, "![A heron](attachment:heron.png)\n") == 0));
   g_clear_pointer (&after, fb_attachment_free);

@@ -129,8 +129,8 @@ test_remove_and_undo (Fixture       *fixture,
   toast = fb_attachment_strip_get_toast (fixture->strip);
   g_assert_nonnull (toast);
   g_assert_cmpstr (adw_toast_get_title (toast), ==, "“wall.txt” removed");
-  g_assert_cmpstr (adw_toast_get_action_name (toast), ==, "attachments.undo-remove");
-  gtk_widget_activate_action (GTK_WIDGET (fixture->strip), adw_toast_get_action_name (toast), NULL);
+  g_assert_cmpstr (adw_toast_get_button_label (toast), ==, "_Undo");
+  g_signal_emit_by_name (toast, "button-clicked");
 
   g_free (shown);
   shown = names_shown (fixture);
@@ -138,6 +138,134 @@ test_remove_and_undo (Fixture       *fixture,
   back = fb_store_get_attachment (fixture->store, fixture->id, "wall.txt", NULL);
   g_assert_nonnull (back);
   g_assert_nonnull (back->sha256);
+}
+
+/* The toast's Undo button as a person reaches it: the button in the
+ * window's toast overlay, sensitive (its action is found from where the
+ * button is), or NULL while no toast shows one. */
+static GtkWidget *
+find_undo_buttons (Fixture *fixture,
+                   guint   *n_buttons)
+{
+  GtkWidget *overlay = fb_test_find_descendant (GTK_WIDGET (fixture->window), ADW_TYPE_TOAST_OVERLAY);
+  GPtrArray *stack = g_ptr_array_new ();
+  GtkWidget *found = NULL;
+
+  *n_buttons = 0;
+  g_ptr_array_add (stack, overlay);
+  while (stack->len > 0)
+    {
+      GtkWidget *widget = g_ptr_array_steal_index (stack, stack->len - 1);
+
+      if (GTK_IS_BUTTON (widget) &&
+          g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Undo") == 0)
+        {
+          (*n_buttons)++;
+          if (found == NULL && fb_test_is_shown (widget))
+            found = widget;
+        }
+      for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        g_ptr_array_add (stack, child);
+    }
+  g_ptr_array_unref (stack);
+  return found;
+}
+
+static GtkWidget *
+undo_button (Fixture *fixture)
+{
+  guint n_buttons;
+
+  return find_undo_buttons (fixture, &n_buttons);
+}
+
+/* How many toasts with an Undo the overlay holds, shown or going. */
+static guint
+count_undo_buttons (Fixture *fixture)
+{
+  guint n_buttons;
+
+  find_undo_buttons (fixture, &n_buttons);
+  return n_buttons;
+}
+
+/* Two files removed one after the other, each with its toast; the second
+ * toast's Undo, clicked with a real pointer, brings the second file back,
+ * and the first stays removed. The first toast's hide animation runs to
+ * its end meanwhile. */
+static void
+test_undo_click (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GFile) wall = write_file (fixture, "wall.txt", "crack in the north wall");
+  g_autoptr(GFile) gate = write_file (fixture, "gate.txt", "the gate sticks");
+  g_autofree char *shown = NULL;
+  AdwToast *first;
+  GtkWidget *button;
+
+  /* The pointer goes where the button is once the toast has come in. */
+  g_object_set (gtk_settings_get_for_display (gtk_widget_get_display (GTK_WIDGET (fixture->window))),
+                "gtk-enable-animations", FALSE, NULL);
+  gtk_window_maximize (GTK_WINDOW (fixture->window));
+  WAIT_FOR (gtk_window_is_maximized (GTK_WINDOW (fixture->window)) &&
+            gtk_widget_get_width (GTK_WIDGET (fixture->window)) > 960);
+  g_assert_true (fb_attachment_strip_add_file (fixture->strip, wall, NULL));
+  g_assert_true (fb_attachment_strip_add_file (fixture->strip, gate, NULL));
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->strip), "attachments.remove", "s", "wall.txt");
+  first = g_object_ref (fb_attachment_strip_get_toast (fixture->strip));
+  WAIT_FOR (undo_button (fixture) != NULL);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->strip), "attachments.remove", "s", "gate.txt");
+  g_assert_true (fb_attachment_strip_get_toast (fixture->strip) != first);
+  g_object_unref (first);
+  /* Only the second toast's button is left. */
+  WAIT_FOR ((button = undo_button (fixture)) != NULL &&
+            fb_test_find_label (gtk_widget_get_parent (button), "“gate.txt” removed") != NULL &&
+            gtk_widget_get_width (button) > 0);
+  g_assert_true (gtk_widget_is_sensitive (button));
+
+  if (!fb_test_click_widget (button))
+    {
+      g_test_skip ("needs the browser of broadway-run.sh and Node with --experimental-websocket");
+      return;
+    }
+  WAIT_FOR (fb_store_get_attachment (fixture->store, fixture->id, "gate.txt", NULL) != NULL);
+  WAIT_FOR ((g_free (shown), shown = names_shown (fixture), g_strcmp0 (shown, "gate.txt") == 0));
+  g_assert_null (fb_store_get_attachment (fixture->store, fixture->id, "wall.txt", NULL));
+  g_object_set (gtk_settings_get_for_display (gtk_widget_get_display (GTK_WIDGET (fixture->window))),
+                "gtk-enable-animations", TRUE, NULL);
+}
+
+/* Removals in a row, each toast replacing the one before while it is
+ * still coming in or going out, with the animations running to their
+ * end. */
+static void
+test_removals_in_a_row (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  const char *names[] = { "a.txt", "b.txt", "c.txt", "d.txt" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GFile) file = write_file (fixture, names[i], names[i]);
+
+      g_assert_true (fb_attachment_strip_add_file (fixture->strip, file, NULL));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (fixture->strip), "attachments.remove", "s", names[i]);
+      if (i == 1)
+        WAIT_FOR (undo_button (fixture) != NULL);
+    }
+  /* Only the last toast is left once the others' hide animations ended,
+   * and its Undo still works. */
+  WAIT_FOR (count_undo_buttons (fixture) == 1);
+  WAIT_FOR (undo_button (fixture) != NULL &&
+            fb_test_find_label (gtk_widget_get_parent (undo_button (fixture)), "“d.txt” removed") != NULL);
+  g_signal_emit_by_name (fb_attachment_strip_get_toast (fixture->strip), "button-clicked");
+  WAIT_FOR (fb_store_get_attachment (fixture->store, fixture->id, "d.txt", NULL) != NULL);
+  g_assert_null (fb_store_get_attachment (fixture->store, fixture->id, "a.txt", NULL));
 }
 
 /* An unreadable file: said in words, nothing attached. */
@@ -438,6 +566,8 @@ main (int   argc,
   ADD ("/attachments/attach-file", test_attach_file);
   ADD ("/attachments/attach-keeps-typing", test_attach_keeps_typing);
   ADD ("/attachments/remove-and-undo", test_remove_and_undo);
+  ADD ("/attachments/undo-click", test_undo_click);
+  ADD ("/attachments/removals-in-a-row", test_removals_in_a_row);
   ADD ("/attachments/failure-in-words", test_failure_in_words);
   ADD ("/attachments/follows-store", test_follows_store);
   ADD ("/attachments/paste-image", test_paste_image);

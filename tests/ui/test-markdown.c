@@ -154,15 +154,6 @@ test_task_toggle (Fixture       *fixture,
   g_assert_cmpstr (stored, ==, "- [x] milk\n- [ ] eggs");
 }
 
-static void
-node_exited_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  *(gboolean *) user_data = TRUE;
-}
-
 static gboolean
 text_is (GtkTextBuffer *buffer,
          const char    *expected)
@@ -170,38 +161,6 @@ text_is (GtkTextBuffer *buffer,
   g_autofree char *text = text_of (buffer);
 
   return g_strcmp0 (text, expected) == 0;
-}
-
-/* A real left click through the browser at @point (in @window's
- * coordinates; the window maximized, so at the page's corner). FALSE when
- * there is no browser to drive (not under broadway-run.sh, or no Node). */
-static gboolean
-click_in_browser (GtkWindow              *window,
-                  const graphene_point_t *point)
-{
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "ui", "keyboard.mjs", NULL);
-  g_autofree char *step = NULL;
-  g_autoptr(GSubprocess) node = NULL;
-  g_autoptr(GError) error = NULL;
-  double dx, dy;
-  g_autofree char *node_path = g_find_program_in_path ("node");
-  gboolean done = FALSE;
-
-  if (g_getenv ("FB_DEVTOOLS_PORT") == NULL || node_path == NULL)
-    return FALSE;
-
-  /* The window's widgets start where its CSD shadow ends. */
-  gtk_native_get_surface_transform (GTK_NATIVE (window), &dx, &dy);
-  step = g_strdup_printf ("click:%d,%d", (int) (point->x + dx), (int) (point->y + dy));
-  node = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                           "node", "--experimental-websocket", script, step, NULL);
-  g_assert_no_error (error);
-  /* GTK goes on handling what the browser sends meanwhile. */
-  g_subprocess_wait_async (node, NULL, node_exited_cb, &done);
-  WAIT_FOR (done);
-  if (!g_subprocess_get_if_exited (node) || g_subprocess_get_exit_status (node) != 0)
-    return FALSE;
-  return TRUE;
 }
 
 /* A person's click on a task's box ticks it, one on its words does not;
@@ -227,7 +186,7 @@ test_task_click (Fixture       *fixture,
                                          where.x + 2, where.y + where.height / 2, &where.x, &where.y);
   g_assert_true (gtk_widget_compute_point (text_view, GTK_WIDGET (fixture->window),
                                            &GRAPHENE_POINT_INIT (where.x, where.y), &point));
-  if (!click_in_browser (GTK_WINDOW (fixture->window), &point))
+  if (!fb_test_click_in_browser (GTK_WINDOW (fixture->window), &point))
     {
       g_test_skip ("needs the browser of broadway-run.sh and Node with --experimental-websocket");
       return;
@@ -245,7 +204,7 @@ test_task_click (Fixture       *fixture,
                                          &where.x, &where.y);
   g_assert_true (gtk_widget_compute_point (text_view, GTK_WIDGET (fixture->window),
                                            &GRAPHENE_POINT_INIT (where.x, where.y), &point));
-  g_assert_true (click_in_browser (GTK_WINDOW (fixture->window), &point));
+  g_assert_true (fb_test_click_in_browser (GTK_WINDOW (fixture->window), &point));
   WAIT_FOR (text_is (fixture->buffer, "- [ ] milk\n- [x] eggs"));
 }
 
