@@ -5,7 +5,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gunixoutputstream.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "fb-couch-client-private.h"
 #include "fb-crypto.h"
@@ -194,6 +198,7 @@ typedef struct
   char      *doc_id;
   char      *name;
   GFile     *plain;
+  char      *dir;      /* the store's attachment folder */
   GFile     *sealed;
   char      *sealed_digest;
   guint64    sealed_length;
@@ -206,11 +211,33 @@ sealing_free (Sealing *sealing)
   g_free (sealing->doc_id);
   g_free (sealing->name);
   g_clear_object (&sealing->plain);
+  g_free (sealing->dir);
   if (sealing->sealed != NULL)
     g_file_delete (sealing->sealed, NULL, NULL);
   g_clear_object (&sealing->sealed);
   g_free (sealing->sealed_digest);
   g_free (sealing);
+}
+
+/* A temporary file in the store's attachment folder: what a killed run
+ * leaves there, the collector removes once its grace time is over. */
+static GOutputStream *
+create_sealed_file (Sealing  *sealing,
+                    GError  **error)
+{
+  g_autofree char *path = g_build_filename (sealing->dir, ".tmp-upload-XXXXXX", NULL);
+  int fd = g_mkstemp_full (path, O_RDWR, 0600);
+
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "%s: %s", path, g_strerror (saved_errno));
+      return NULL;
+    }
+  sealing->sealed = g_file_new_for_path (path);
+  return g_unix_output_stream_new (fd, TRUE);
 }
 
 /* Into a temporary file, chunk by chunk: the PUT then streams it. */
@@ -222,18 +249,17 @@ seal_thread (GTask        *task,
 {
   Sealing *sealing = task_data;
   g_autoptr(GFileInputStream) in = NULL;
-  g_autoptr(GFileIOStream) io = NULL;
+  g_autoptr(GOutputStream) out = NULL;
   GError *error = NULL;
 
   in = g_file_read (sealing->plain, cancellable, &error);
   if (in != NULL)
-    sealing->sealed = g_file_new_tmp ("fieldbook-upload-XXXXXX", &io, &error);
-  if (sealing->sealed == NULL ||
+    out = create_sealed_file (sealing, &error);
+  if (out == NULL ||
       !fb_data_key_seal_stream (sealing->key, sealing->doc_id, sealing->name, G_INPUT_STREAM (in),
-                                g_io_stream_get_output_stream (G_IO_STREAM (io)),
-                                &sealing->sealed_digest, &sealing->sealed_length,
+                                out, &sealing->sealed_digest, &sealing->sealed_length,
                                 cancellable, &error) ||
-      !g_io_stream_close (G_IO_STREAM (io), cancellable, &error))
+      !g_output_stream_close (out, cancellable, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -340,6 +366,7 @@ put_next (GTask *task)
       sealing->doc_id = g_strdup (fb_item_get_id (chain->item));
       sealing->name = g_strdup (chain->current->name);
       sealing->plain = g_object_ref (file);
+      sealing->dir = fb_store_dup_attachments_dir (run->store);
       seal = g_task_new (NULL, run->cancellable, sealed_cb, task);
       g_task_set_task_data (seal, sealing, (GDestroyNotify) sealing_free);
       g_task_run_in_thread (seal, seal_thread);
