@@ -1,9 +1,6 @@
 /* test-attachment-download.c: attachments coming down, streamed to disk, against PouchDB Server */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
-/* posix_openpt (), grantpt (), unlockpt (), ptsname () */
-#define _XOPEN_SOURCE 600
-
 #define G_LOG_DOMAIN "test-attachment-download"
 
 #include "config.h"
@@ -27,6 +24,7 @@
 #include "fb-test-peer.h"
 #include "fb-test-program.h"
 #include "fb-test-proxy.h"
+#include "fb-test-pty.h"
 #include "fb-test-server.h"
 #include "fb-test-wait.h"
 
@@ -627,31 +625,6 @@ test_cli_not_downloaded (void)
   fb_test_remove_tree (home);
 }
 
-typedef struct {
-  int      fd;
-  GString *text;
-  guint    source_id;
-} PtyReader;
-
-static gboolean
-pty_readable_cb (int           fd,
-                 GIOCondition  condition,
-                 gpointer      user_data)
-{
-  PtyReader *reader = user_data;
-  char buffer[4096];
-  gssize n = read (fd, buffer, sizeof buffer);
-
-  if (n > 0)
-    {
-      g_string_append_len (reader->text, buffer, n);
-      return G_SOURCE_CONTINUE;
-    }
-  /* EIO once the child's side is closed. */
-  reader->source_id = 0;
-  return G_SOURCE_REMOVE;
-}
-
 /* `fieldbook --sync` with its stderr on a terminal (a pseudo-terminal
  * here) shows the file coming down, rewritten in place, from nothing to
  * all of it. */
@@ -663,33 +636,26 @@ test_cli_terminal (void)
   g_autoptr(GBytes) bytes = file_bytes (600 * 1024, 12);
   g_autofree char *id = note_with_file (a, "heron.jpg", bytes);
   g_autofree char *home = g_dir_make_tmp ("fb-test-download-pty-XXXXXX", NULL);
-  PtyReader reader = { -1, g_string_new (NULL), 0 };
+  g_autofree char *shown = NULL;
+  FbTestPty *pty;
   FbTestFieldbook *child;
   int slave;
   int status = -1;
 
   device_sync (a);
 
-  reader.fd = posix_openpt (O_RDWR | O_NOCTTY);
-  g_assert_cmpint (reader.fd, >=, 0);
-  g_assert_cmpint (grantpt (reader.fd), ==, 0);
-  g_assert_cmpint (unlockpt (reader.fd), ==, 0);
-  slave = open (ptsname (reader.fd), O_RDWR | O_NOCTTY);
-  g_assert_cmpint (slave, >=, 0);
-  reader.source_id = g_unix_fd_add (reader.fd, G_IO_IN | G_IO_HUP | G_IO_ERR, pty_readable_cb, &reader);
+  pty = fb_test_pty_new (&slave);
 
   child = fb_test_fieldbook_sync_start (fb_test_server_get_url (server), home, db, ADMIN, PASSWORD, slave);
   close (slave);
   g_assert_false (fb_test_fieldbook_wait (child, &status));
   g_assert_cmpint (status, ==, 0);
-  WAIT_UNTIL (reader.source_id == 0, FB_TEST_PEER_DEADLINE_MS);
-  close (reader.fd);
+  shown = fb_test_pty_finish (pty);
 
-  g_test_message ("%s", reader.text->str);
+  g_test_message ("%s", shown);
   /* g_format_size () puts a no-break space before a unit (not "bytes"). */
-  g_assert_nonnull (strstr (reader.text->str, "\rReceiving heron.jpg: 0 bytes of 614.4\u00a0kB\033[K"));
-  g_assert_nonnull (strstr (reader.text->str, "\rReceiving heron.jpg: 614.4\u00a0kB of 614.4\u00a0kB\033[K\r\n"));
-  g_string_free (reader.text, TRUE);
+  g_assert_nonnull (strstr (shown, "\rReceiving heron.jpg: 0 bytes of 614.4\u00a0kB\033[K"));
+  g_assert_nonnull (strstr (shown, "\rReceiving heron.jpg: 614.4\u00a0kB of 614.4\u00a0kB\033[K\r\n"));
   {
     g_autoptr(FbStore) store = open_home_store (home);
     g_autoptr(GBytes) got = local_bytes (store, id, "heron.jpg");

@@ -1,9 +1,6 @@
 /* test-sync-upload.c: attachments going up: transfer progress, on a terminal too, against PouchDB Server */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
-/* posix_openpt (), grantpt (), unlockpt (), ptsname () */
-#define _XOPEN_SOURCE 600
-
 #define G_LOG_DOMAIN "test-sync-upload"
 
 #include "config.h"
@@ -25,6 +22,7 @@
 #include "fb-test-peer.h"
 #include "fb-test-program.h"
 #include "fb-test-proxy.h"
+#include "fb-test-pty.h"
 #include "fb-test-server.h"
 #include "fb-test-wait.h"
 
@@ -726,31 +724,6 @@ test_proxy_holds (void)
 
 /* ---- On a terminal ---- */
 
-typedef struct {
-  int      fd;
-  GString *text;
-  guint    source_id;
-} PtyReader;
-
-static gboolean
-pty_readable_cb (int           fd,
-                 GIOCondition  condition,
-                 gpointer      user_data)
-{
-  PtyReader *reader = user_data;
-  char buffer[4096];
-  gssize n = read (fd, buffer, sizeof buffer);
-
-  if (n > 0)
-    {
-      g_string_append_len (reader->text, buffer, n);
-      return G_SOURCE_CONTINUE;
-    }
-  /* EIO once the child's side is closed. */
-  reader->source_id = 0;
-  return G_SOURCE_REMOVE;
-}
-
 /* `fieldbook --sync` with its stderr on a terminal (a pseudo-terminal
  * here) shows the file in flight, rewritten in place; with stderr on a
  * pipe or a file it shows nothing of it. */
@@ -766,7 +739,8 @@ test_terminal_progress (void)
   g_autofree char *logged = NULL;
   g_autoptr(GBytes) photo = photo_bytes (600 * 1024);
   g_autoptr(GError) error = NULL;
-  PtyReader reader = { -1, g_string_new (NULL), 0 };
+  g_autofree char *shown = NULL;
+  FbTestPty *pty;
   FbTestFieldbook *child;
   int slave;
   int status = -1;
@@ -784,30 +758,21 @@ test_terminal_progress (void)
       attachment = attach (store, fb_item_get_id (item), i == 0 ? "heron.jpg" : "egret.jpg", photo);
     }
 
-  reader.fd = posix_openpt (O_RDWR | O_NOCTTY);
-  g_assert_cmpint (reader.fd, >=, 0);
-  g_assert_cmpint (grantpt (reader.fd), ==, 0);
-  g_assert_cmpint (unlockpt (reader.fd), ==, 0);
-  slave = open (ptsname (reader.fd), O_RDWR | O_NOCTTY);
-  g_assert_cmpint (slave, >=, 0);
-  reader.source_id = g_unix_fd_add (reader.fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
-                                    pty_readable_cb, &reader);
+  pty = fb_test_pty_new (&slave);
 
   child = fb_test_fieldbook_sync_start (fb_test_server_get_url (server), home, db,
                                         ADMIN, PASSWORD, slave);
   close (slave);
   g_assert_false (fb_test_fieldbook_wait (child, &status));
   g_assert_cmpint (status, ==, 0);
-  WAIT_UNTIL (reader.source_id == 0, FB_TEST_PEER_DEADLINE_MS);
-  close (reader.fd);
+  shown = fb_test_pty_finish (pty);
 
-  g_test_message ("%s", reader.text->str);
+  g_test_message ("%s", shown);
   /* g_format_size () puts a no-break space before a unit (not "bytes"). */
-  g_assert_nonnull (strstr (reader.text->str, "\rSending heron.jpg: 0 bytes of 614.4\u00a0kB\033[K"));
-  g_assert_nonnull (strstr (reader.text->str, "\rSending heron.jpg: 614.4\u00a0kB of 614.4\u00a0kB\033[K"));
+  g_assert_nonnull (strstr (shown, "\rSending heron.jpg: 0 bytes of 614.4\u00a0kB\033[K"));
+  g_assert_nonnull (strstr (shown, "\rSending heron.jpg: 614.4\u00a0kB of 614.4\u00a0kB\033[K"));
   /* The line ends with the file (a terminal shows "\n" as "\r\n"). */
-  g_assert_true (g_str_has_suffix (reader.text->str, "614.4\u00a0kB of 614.4\u00a0kB\033[K\r\n"));
-  g_string_free (reader.text, TRUE);
+  g_assert_true (g_str_has_suffix (shown, "614.4\u00a0kB of 614.4\u00a0kB\033[K\r\n"));
 
   /* Into a file: nothing of it. */
   log_fd = open (log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
