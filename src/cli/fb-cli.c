@@ -134,6 +134,38 @@ print_sync_summary (const FbSyncStats *stats,
              total_conflicts);
 }
 
+/* On a terminal, while --encrypt sends everything again, how far it is,
+ * rewritten in place: "Encrypting and sending: 1000 of 2500 items" (the
+ * Encryption page's words). */
+typedef struct
+{
+  guint    total;   /* the most items waiting at once since it began */
+  gboolean shown;
+} EncryptProgress;
+
+static void
+encrypt_pending_cb (FbSyncManager   *manager,
+                    GParamSpec      *pspec,
+                    EncryptProgress *progress)
+{
+  guint pending = fb_sync_manager_get_pending_count (manager);
+  g_autofree char *line = NULL;
+
+  if (!fb_sync_manager_get_encrypted (manager))
+    return;
+  progress->total = MAX (progress->total, pending);
+  if (progress->total == 0)
+    return;
+
+  /* Translators: the first %u is how many items were sent, the second how many there are */
+  line = g_strdup_printf (ngettext ("Encrypting and sending: %u of %u item",
+                                    "Encrypting and sending: %u of %u items",
+                                    progress->total),
+                          progress->total - pending, progress->total);
+  g_printerr ("\r%s\033[K", line);
+  progress->shown = TRUE;
+}
+
 /* On a terminal, the file in flight, rewritten in place:
  * "Sending heron.jpg: 12.0 MB of 50.0 MB"; its line ends with the file. */
 static void
@@ -352,6 +384,7 @@ run_sync (FbStore      *store,
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) rejected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   FbCliWaiter waiter = { NULL, NULL };
+  EncryptProgress encrypting = { 0, FALSE };
   guint total_conflicts;
   gboolean has_passphrase = FALSE;
   gboolean progress_shown = FALSE;
@@ -379,6 +412,14 @@ run_sync (FbStore      *store,
   if (isatty (STDERR_FILENO))
     g_signal_connect (manager, "transfer-progress",
                       G_CALLBACK (sync_transfer_progress_cb), &progress_shown);
+  if (isatty (STDERR_FILENO) && encrypt)
+    {
+      encrypting.total = fb_sync_manager_get_pending_count (manager);
+      g_signal_connect (manager, "notify::pending-count",
+                        G_CALLBACK (encrypt_pending_cb), &encrypting);
+      g_signal_connect (manager, "notify::state",
+                        G_CALLBACK (encrypt_pending_cb), &encrypting);
+    }
 
   g_signal_connect (manager, "item-rejected", G_CALLBACK (sync_item_rejected_cb), rejected);
 
@@ -386,8 +427,9 @@ run_sync (FbStore      *store,
   ok = fb_sync_manager_sync_finish_full (manager, _fb_cli_waiter_run (&waiter), &stats, &error);
   _fb_cli_waiter_clear (&waiter);
   g_signal_handlers_disconnect_by_data (manager, &progress_shown);
+  g_signal_handlers_disconnect_by_data (manager, &encrypting);
   g_signal_handlers_disconnect_by_data (manager, rejected);
-  if (progress_shown)
+  if (progress_shown || encrypting.shown)
     g_printerr ("\n");
 
   /* Also after a failure: what the run did before it stays done, and the

@@ -49,25 +49,46 @@ fb_test_fieldbook_sync_start (const char *url,
                               const char *password,
                               int         stderr_fd)
 {
+  return fb_test_fieldbook_start_full (url, home, db, user, password, NULL, NULL, stderr_fd);
+}
+
+FbTestFieldbook *
+fb_test_fieldbook_start_full (const char         *url,
+                              const char         *home,
+                              const char         *db,
+                              const char         *user,
+                              const char         *password,
+                              const char * const *more_args,
+                              const char * const *more_env,
+                              int                 stderr_fd)
+{
   const char *program = g_getenv ("FB_TEST_FIELDBOOK");
-  const char *argv[] = {
-    program, "--sync", "--server", url, "--database", db, "--user", user, NULL
-  };
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_auto(GStrv) envp = g_get_environ ();
   g_autoptr(GError) error = NULL;
   FbTestFieldbook *child = g_new0 (FbTestFieldbook, 1);
   GSpawnFlags flags = G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL;
+  const char *sync_args[] = { "--sync", "--server", url, "--database", db, "--user", user };
 
   g_assert_nonnull (program);
+  g_ptr_array_add (argv, (gpointer) program);
+  for (guint i = 0; i < G_N_ELEMENTS (sync_args); i++)
+    g_ptr_array_add (argv, (gpointer) sync_args[i]);
+  for (guint i = 0; more_args != NULL && more_args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) more_args[i]);
+  g_ptr_array_add (argv, NULL);
+
   envp = g_environ_setenv (envp, "XDG_DATA_HOME", home, TRUE);
   envp = g_environ_setenv (envp, "FIELDBOOK_PASSWORD", password, TRUE);
   envp = g_environ_setenv (envp, "GSETTINGS_BACKEND", "memory", TRUE);
   envp = g_environ_setenv (envp, "LC_ALL", "C.UTF-8", TRUE);
   envp = g_environ_unsetenv (envp, "G_MESSAGES_DEBUG");
+  for (guint i = 0; more_env != NULL && more_env[i] != NULL && more_env[i + 1] != NULL; i += 2)
+    envp = g_environ_setenv (envp, more_env[i], more_env[i + 1], TRUE);
   if (stderr_fd < 0)
     flags |= G_SPAWN_STDERR_TO_DEV_NULL;
 
-  g_spawn_async_with_fds (NULL, (char **) argv, envp, flags, NULL, NULL, &child->pid,
+  g_spawn_async_with_fds (NULL, (char **) argv->pdata, envp, flags, NULL, NULL, &child->pid,
                           -1, -1, stderr_fd, &error);
   g_assert_no_error (error);
   g_child_watch_add (child->pid, child_exited_cb, child);

@@ -36,6 +36,17 @@ FbTestFieldbook *fb_test_fieldbook_sync_start (const char      *url,
                                                const char      *user,
                                                const char      *password,
                                                int              stderr_fd);
+/* The same with @more_args after the sync's own (e.g. "--encrypt") and
+ * @more_env, NAME, VALUE pairs, set for it (both NULL-terminated,
+ * nullable). */
+FbTestFieldbook *fb_test_fieldbook_start_full (const char         *url,
+                                               const char         *home,
+                                               const char         *db,
+                                               const char         *user,
+                                               const char         *password,
+                                               const char * const *more_args,
+                                               const char * const *more_env,
+                                               int                 stderr_fd);
 /* TRUE once it exited or was killed (the main context turns meanwhile). */
 gboolean         fb_test_fieldbook_has_ended  (FbTestFieldbook *self);
 void             fb_test_fieldbook_kill       (FbTestFieldbook *self);

@@ -12,7 +12,10 @@
 #include "fb-store.h"
 #include "fb-sync-error.h"
 #include "fb-sync-manager.h"
+#include "fb-test-dir.h"
 #include "fb-test-peer.h"
+#include "fb-test-program.h"
+#include "fb-test-pty.h"
 #include "fb-test-server.h"
 #include "fb-test-wait.h"
 
@@ -748,6 +751,55 @@ test_attachment_bytes (void)
     }
 }
 
+/* `fieldbook --encrypt` with its stderr on a terminal counts what it
+ * sends encrypted, batch by batch, in the Encryption page's words,
+ * rewritten in place; its line ends with the last batch. */
+static void
+test_cli_terminal_count (void)
+{
+  const char *db = "encrypt-terminal";
+  g_autofree char *home = g_dir_make_tmp ("fb-test-encrypt-pty-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (home, "fieldbook", "fieldbook.db", NULL);
+  const char *args[] = { "--encrypt", NULL };
+  const char *env[] = { "FIELDBOOK_PASSPHRASE", "correct horse battery staple", NULL };
+  g_autofree char *shown = NULL;
+  g_autoptr(GError) error = NULL;
+  FbTestFieldbook *child;
+  FbTestPty *pty;
+  int slave;
+  int status = -1;
+
+  {
+    g_autoptr(FbStore) store = fb_store_new (path, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (fb_store_begin (store, &error));
+    for (guint i = 0; i < 2100; i++)
+      {
+        g_autofree char *title = g_strdup_printf ("Plot %u", i);
+        g_autoptr(JsonObject) body = fb_note_body_new (title, "two herons");
+        g_autoptr(FbItem) item = fb_store_create_item (store, FB_COLLECTION_NOTES, body, &error);
+
+        g_assert_no_error (error);
+      }
+    g_assert_true (fb_store_commit (store, &error));
+  }
+
+  pty = fb_test_pty_new (&slave);
+  child = fb_test_fieldbook_start_full (fb_test_server_get_url (server), home, db, ADMIN, PASSWORD,
+                                        args, env, slave);
+  close (slave);
+  g_assert_false (fb_test_fieldbook_wait (child, &status));
+  g_assert_cmpint (status, ==, 0);
+  shown = fb_test_pty_finish (pty);
+
+  g_test_message ("%s", shown);
+  g_assert_nonnull (strstr (shown, "\rEncrypting and sending: 1000 of 2100 items\033[K"));
+  g_assert_nonnull (strstr (shown, "\rEncrypting and sending: 2000 of 2100 items\033[K"));
+  g_assert_nonnull (strstr (shown, "\rEncrypting and sending: 2100 of 2100 items\033[K\r\n"));
+  fb_test_remove_tree (home);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -771,6 +823,7 @@ main (int   argc,
   g_test_add_func ("/encryption/passphrase-changed-elsewhere", test_passphrase_changed_elsewhere);
   g_test_add_func ("/encryption/tampered-not-applied", test_tampered_not_applied);
   g_test_add_func ("/encryption/server-reset", test_server_reset);
+  g_test_add_func ("/encryption/cli-terminal-count", test_cli_terminal_count);
 
   status = g_test_run ();
 
