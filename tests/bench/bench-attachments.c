@@ -16,7 +16,9 @@
  * attachment, then one of N MB (default 50). Each is attached in one data
  * home, pushed by `fieldbook --sync` and pulled (with the download) by
  * `fieldbook --sync` in a second, empty data home, both under
- * /usr/bin/time. Prints seconds and peak RSS: a figure, not an assertion.
+ * /usr/bin/time; then the first home is exported (`fieldbook --export`,
+ * the data inline as base64) and the file imported into a third. Prints
+ * seconds and peak RSS: a figure, not an assertion.
  * Peak RSS that grows with the file (inline base64 going up, the body read
  * into memory coming down) is what streaming is to remove. */
 
@@ -75,35 +77,55 @@ has_all_data (const char *home)
   return missing->len == 0;
 }
 
-/* `fieldbook --sync` with the data home @home under /usr/bin/time. */
+/* `fieldbook @args…` (NULL-terminated) with the data home @home under
+ * /usr/bin/time. */
+static void
+run_fieldbook (const char         *home,
+               const char * const *args,
+               double             *seconds,
+               guint              *peak_kb)
+{
+  const char *fieldbook = g_getenv ("FB_TEST_FIELDBOOK");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "XDG_DATA_HOME", home, TRUE);
+  const char *peak;
+  gint64 start = g_get_monotonic_time ();
+  int status;
+
+  g_assert_nonnull (fieldbook);
+  g_ptr_array_add (argv, (gpointer) "/usr/bin/time");
+  g_ptr_array_add (argv, (gpointer) "-f");
+  g_ptr_array_add (argv, (gpointer) "peak %M");
+  g_ptr_array_add (argv, (gpointer) fieldbook);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  env = g_environ_setenv (env, "FIELDBOOK_PASSWORD", PASSWORD, TRUE);
+  g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("fieldbook %s failed: %s", args[0], err);
+  *seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  peak = strstr (err, "peak ");
+  *peak_kb = peak != NULL ? atoi (peak + 5) : 0;
+}
+
+/* `fieldbook --sync` of the data home @home with database @db. */
 static void
 run_sync (const char *home,
           const char *db,
           double     *seconds,
           guint      *peak_kb)
 {
-  const char *fieldbook = g_getenv ("FB_TEST_FIELDBOOK");
-  g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "XDG_DATA_HOME", home, TRUE);
-  const char *argv[] = {
-    "/usr/bin/time", "-f", "peak %M", fieldbook, "--sync",
-    "--server", fb_test_server_get_url (server), "--database", db, "--user", ADMIN, NULL
+  const char *args[] = {
+    "--sync", "--server", fb_test_server_get_url (server), "--database", db, "--user", ADMIN, NULL
   };
-  const char *peak;
-  gint64 start = g_get_monotonic_time ();
-  int status;
 
-  g_assert_nonnull (fieldbook);
-  env = g_environ_setenv (env, "FIELDBOOK_PASSWORD", PASSWORD, TRUE);
-  g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
-                &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("fieldbook --sync failed: %s", err);
-  *seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
-  peak = strstr (err, "peak ");
-  *peak_kb = peak != NULL ? atoi (peak + 5) : 0;
+  run_fieldbook (home, args, seconds, peak_kb);
 }
 
 static void
@@ -112,18 +134,27 @@ measure (const char *label,
 {
   g_autofree char *up = g_dir_make_tmp ("fb-bench-att-XXXXXX", NULL);
   g_autofree char *down = g_dir_make_tmp ("fb-bench-att-XXXXXX", NULL);
+  g_autofree char *imported = g_dir_make_tmp ("fb-bench-att-XXXXXX", NULL);
+  g_autofree char *file = g_build_filename (up, "export.json", NULL);
   g_autofree char *db = g_strdup_printf ("bench-attachments-%" G_GSIZE_FORMAT, size);
-  double push_s, pull_s;
-  guint push_kb, pull_kb;
+  double push_s, pull_s, export_s, import_s;
+  guint push_kb, pull_kb, export_kb, import_kb;
 
   attach (up, size);
   run_sync (up, db, &push_s, &push_kb);
   run_sync (down, db, &pull_s, &pull_kb);
+  /* The export file carries the data as base64 (fb-transfer-attachments.c). */
+  run_fieldbook (up, (const char *[]) { "--export", file, NULL }, &export_s, &export_kb);
+  run_fieldbook (imported, (const char *[]) { "--import", file, NULL }, &import_s, &import_kb);
   g_print ("%-10s push %6.2f s, peak RSS %7.1f MB | pull+download %6.2f s, peak RSS %7.1f MB%s\n",
            label, push_s, push_kb / 1024.0, pull_s, pull_kb / 1024.0,
            has_all_data (down) ? "" : " (data NOT downloaded)");
+  g_print ("%-10s --export %6.2f s, peak RSS %7.1f MB | --import %6.2f s, peak RSS %7.1f MB%s\n",
+           "", export_s, export_kb / 1024.0, import_s, import_kb / 1024.0,
+           has_all_data (imported) ? "" : " (data NOT imported)");
   fb_test_remove_tree (up);
   fb_test_remove_tree (down);
+  fb_test_remove_tree (imported);
 }
 
 int
