@@ -66,6 +66,16 @@ char         *fb_attachments_free_name          (JsonObject   *attachments,
 JsonObject   *fb_attachments_merge_sets         (JsonObject   *base,
                                                  JsonObject   *mine,
                                                  JsonObject   *theirs);
+/* Bodies @mine and @theirs (changed in place) made ready for their record
+ * fields to merge as sets against @base (nullable): where
+ * fb_attachments_merge_sets () gives one side's file a free name
+ * ("heron.jpg" → "heron (2).jpg"), that side's lists of names (its photo
+ * and file fields) that named the old name get the new one just after it,
+ * and lose the old one unless @base's same field named it too. So both
+ * photos stay in the field. */
+void          fb_attachments_merge_follow_renames (JsonObject *base,
+                                                   JsonObject *mine,
+                                                   JsonObject *theirs);
 
 /* The attachments @body lists (FbAttachment, without sha256), by name. */
 GPtrArray    *fb_body_list_attachments          (JsonObject   *body);

@@ -206,6 +206,9 @@ mine_with_merged_attachments (const char *mine_json,
   merged = fb_attachments_merge_sets (base_set != NULL ? base_set : none,
                                       mine_set != NULL ? mine_set : none,
                                       server_set != NULL ? server_set : none);
+  /* My photo renamed beside the server's keeps its place in my fields. */
+  if (server != NULL)
+    fb_attachments_merge_follow_renames (base, mine, server);
   if (json_object_get_size (merged) == 0)
     json_object_remove_member (mine, FB_BODY_ATTACHMENTS);
   else

@@ -845,9 +845,16 @@ fb_merge_bodies (JsonObject  *base,
   else if (objects_equal (mine, base))
     result = deep_copy_object (theirs);
   else
-    result = merge_objects (base, mine, theirs,
-                            fb_body_has_string (mine, "template") && fb_body_has_string (theirs, "template")
-                            ? LEVEL_TYPED_BODY : LEVEL_BODY);
+    {
+      /* A file the attachment merge renames takes its field with it. */
+      g_autoptr(JsonObject) mine_copy = deep_copy_object (mine);
+      g_autoptr(JsonObject) theirs_copy = deep_copy_object (theirs);
+
+      fb_attachments_merge_follow_renames (base, mine_copy, theirs_copy);
+      result = merge_objects (base, mine_copy, theirs_copy,
+                              fb_body_has_string (mine, "template") && fb_body_has_string (theirs, "template")
+                              ? LEVEL_TYPED_BODY : LEVEL_BODY);
+    }
 
   if (result == NULL)
     return FB_MERGE_CONFLICT;

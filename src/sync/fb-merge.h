@@ -24,6 +24,9 @@ typedef enum {
  * neighbouring lines included, and only the same line changed differently,
  * or two different insertions at one place, collide); objects (record "fields") merge key by key; "tags" merge as
  * sets; "order" keeps mine's order plus theirs' additions, minus removals;
+ * "_attachments" merge as a set (fb_attachments_merge_sets ()), and a file
+ * it renames takes the side's record fields that named it along
+ * (fb_attachments_merge_follow_renames ());
  * identical sides are never a conflict; delete versus an edit is a conflict,
  * delete versus unchanged is a delete. */
 FbMergeOutcome fb_merge_bodies (JsonObject  *base,

@@ -352,7 +352,7 @@ fields_body (const char *photos)
 
   json_object_set_string_member (body, "title", "Nest 1");
   json_object_set_string_member (body, "template", "t");
-  json_object_set_member (fields, "Photos", fb_field_value_from_text (FB_FIELD_PHOTO, photos, NULL));
+  json_object_set_member (fields, "Photos", *photos != '\0' ? fb_field_value_from_text (FB_FIELD_PHOTO, photos, NULL) : json_node_new (JSON_NODE_NULL));
   json_object_set_object_member (body, "fields", fields);
   return g_steal_pointer (&body);
 }
@@ -374,6 +374,75 @@ test_merge_as_set (void)
   text = fb_field_value_to_text (FB_FIELD_PHOTO,
                                  json_object_get_member (fb_body_get_object (merged, "fields"), "Photos"));
   g_assert_cmpstr (text, ==, "heron.jpg; egg.jpg; chick.jpg");
+}
+
+/* fields_body () with attachment @name of bytes @digest (NULL: none). */
+static JsonObject *
+files_body (const char *photos,
+            const char *name,
+            const char *digest)
+{
+  JsonObject *body = fields_body (photos);
+  JsonObject *attachments = json_object_new ();
+
+  if (name != NULL)
+    {
+      JsonObject *entry = json_object_new ();
+
+      json_object_set_string_member (entry, "content_type", "image/jpeg");
+      json_object_set_string_member (entry, "digest", digest);
+      json_object_set_object_member (attachments, name, entry);
+    }
+  json_object_set_object_member (body, FB_BODY_ATTACHMENTS, attachments);
+  return body;
+}
+
+/* One name, other bytes on both sides: the attachments keep both, one
+ * renamed, and the field names both, each name the bytes its side put in
+ * the field; whether the base had the name or not. */
+static void
+test_merge_renamed_follows (void)
+{
+  for (guint in_base = 0; in_base < 2; in_base++)
+    {
+      g_autoptr(JsonObject) base = in_base ? files_body ("heron.jpg", "heron.jpg", "md5-base")
+                                           : files_body ("", NULL, NULL);
+      g_autoptr(JsonObject) mine = files_body ("heron.jpg", "heron.jpg", "md5-mine");
+      g_autoptr(JsonObject) theirs = files_body ("heron.jpg", "heron.jpg", "md5-theirs");
+      g_autoptr(JsonObject) merged = NULL;
+      g_autofree char *text = NULL;
+      JsonObject *attachments;
+      gboolean deleted = TRUE;
+
+      g_assert_cmpint (fb_merge_bodies (base, mine, theirs, &merged, &deleted), ==, FB_MERGE_CLEAN);
+      attachments = fb_body_get_object (merged, FB_BODY_ATTACHMENTS);
+      g_assert_cmpuint (json_object_get_size (attachments), ==, 2);
+      /* The smaller digest keeps the name (neither is the server's stub). */
+      g_assert_cmpstr (fb_body_get_string (fb_body_get_object (attachments, "heron.jpg"), "digest"), ==, "md5-mine");
+      g_assert_cmpstr (fb_body_get_string (fb_body_get_object (attachments, "heron (2).jpg"), "digest"), ==, "md5-theirs");
+      text = fb_field_value_to_text (FB_FIELD_PHOTO,
+                                     json_object_get_member (fb_body_get_object (merged, "fields"), "Photos"));
+      g_assert_cmpstr (text, ==, "heron.jpg; heron (2).jpg");
+
+      /* The sides as given are left alone. */
+      g_assert_cmpstr (fb_body_get_string (fb_body_get_object (fb_body_get_object (theirs, FB_BODY_ATTACHMENTS),
+                                                               "heron.jpg"), "digest"), ==, "md5-theirs");
+    }
+
+  /* A side that removed the name from its field but kept changed bytes
+   * does not bring the renamed one into the field. */
+  {
+    g_autoptr(JsonObject) base = files_body ("", NULL, NULL);
+    g_autoptr(JsonObject) mine = files_body ("heron.jpg", "heron.jpg", "md5-mine");
+    g_autoptr(JsonObject) theirs = files_body ("", "heron.jpg", "md5-theirs");
+    g_autoptr(JsonObject) merged = NULL;
+    g_autofree char *text = NULL;
+
+    g_assert_cmpint (fb_merge_bodies (base, mine, theirs, &merged, NULL), ==, FB_MERGE_CLEAN);
+    text = fb_field_value_to_text (FB_FIELD_PHOTO,
+                                   json_object_get_member (fb_body_get_object (merged, "fields"), "Photos"));
+    g_assert_cmpstr (text, ==, "heron.jpg");
+  }
 }
 
 /* CSV writes the names; reading them into new records keeps them, shown
@@ -462,6 +531,7 @@ main (int    argc,
 
   g_test_add_func ("/record-files/value-forms", test_value_forms);
   g_test_add_func ("/record-files/merge-as-set", test_merge_as_set);
+  g_test_add_func ("/record-files/merge-renamed-follows", test_merge_renamed_follows);
 #define ADD(path, func) \
   g_test_add ("/record-files/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("validation", test_validation);

@@ -181,6 +181,77 @@ test_photo_field_syncs (void)
   g_assert_cmpstr (bytes, ==, "a grey heron at the nest");
 }
 
+/* The same name with other bytes on both devices: the attachments keep
+ * both (one renamed "heron (2).jpg"), and the field follows the rename, so
+ * both photos are in the field on both devices, without a conflict. */
+static void
+test_same_name_other_bytes (void)
+{
+  const char *db = "record-files-same-name";
+  g_autoptr(Device) a = device_new (db);
+  g_autoptr(Device) b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(JsonObject) template = fb_template_body_new ("Nest survey");
+  g_autoptr(JsonObject) record = NULL;
+  g_autoptr(FbItem) template_item = NULL;
+  g_autoptr(FbItem) record_item = NULL;
+  const char *id;
+
+  fb_test_server_create_db (server, db, &error);
+  g_assert_no_error (error);
+
+  fb_template_add_field (template, "Photos", FB_FIELD_PHOTO);
+  template_item = fb_store_create_item (a->store, FB_COLLECTION_TEMPLATES, template, &error);
+  g_assert_no_error (error);
+  record = fb_record_body_new_from_template ("Nest 5", fb_item_get_id (template_item), template);
+  record_item = fb_store_create_item (a->store, FB_COLLECTION_RECORDS, record, &error);
+  g_assert_no_error (error);
+  id = fb_item_get_id (record_item);
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  b = device_new (db);
+  s = device_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  /* Apart, each photographs its heron under the camera's one name. */
+  attach (a, id, "heron.jpg", "the heron seen from the east");
+  attach (b, id, "heron.jpg", "the heron seen from the west");
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = device_sync (b);
+  g_assert_cmpuint (s->conflicts, ==, 0);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = device_sync (a);
+  g_assert_cmpuint (s->conflicts, ==, 0);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      Device *device = i == 0 ? a : b;
+      g_autofree char *shown = photos_of (device, id, template);
+      g_autofree char *first = bytes_of (device, id, "heron.jpg");
+      g_autofree char *second = bytes_of (device, id, "heron (2).jpg");
+      g_autoptr(GPtrArray) both = g_ptr_array_new ();
+
+      g_assert_cmpstr (shown, ==, "heron (2).jpg;heron.jpg|");
+      /* Both photos, each under one of the names, the same on both. */
+      g_assert_nonnull (first);
+      g_assert_nonnull (second);
+      g_ptr_array_add (both, first);
+      g_ptr_array_add (both, second);
+      g_ptr_array_sort (both, compare_strings);
+      g_assert_cmpstr (both->pdata[0], ==, "the heron seen from the east");
+      g_assert_cmpstr (both->pdata[1], ==, "the heron seen from the west");
+    }
+  {
+    g_autofree char *on_a = bytes_of (a, id, "heron.jpg");
+    g_autofree char *on_b = bytes_of (b, id, "heron.jpg");
+
+    g_assert_cmpstr (on_a, ==, on_b);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -194,6 +265,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/record-files-sync/photo-field", test_photo_field_syncs);
+  g_test_add_func ("/record-files-sync/same-name-other-bytes", test_same_name_other_bytes);
 
   status = g_test_run ();
 
