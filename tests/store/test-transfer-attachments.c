@@ -10,6 +10,7 @@
 #include "fb-attachments.h"
 #include "fb-store.h"
 #include "fb-test-dir.h"
+#include "fb-test-store.h"
 #include "fb-transfer.h"
 
 /* The data is not held in memory on the way out or in (see
@@ -67,20 +68,6 @@ some_bytes (gsize   len,
   return g_bytes_new_take (data, len);
 }
 
-static FbAttachment *
-attach (FbStore    *store,
-        const char *id,
-        const char *name,
-        GBytes     *bytes)
-{
-  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bytes);
-  g_autoptr(GError) error = NULL;
-  FbAttachment *attachment = fb_store_add_attachment (store, id, name, NULL, in, NULL, &error);
-
-  g_assert_no_error (error);
-  return attachment;
-}
-
 static GBytes *
 export_bytes (FbStore *store)
 {
@@ -102,25 +89,6 @@ import_bytes (FbStore *store,
 
   g_assert_true (fb_transfer_import (store, in, NULL, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
-}
-
-/* The bytes of attachment @name of item @id in @store, read from its file. */
-static GBytes *
-attachment_bytes (FbStore    *store,
-                  const char *id,
-                  const char *name)
-{
-  g_autoptr(FbAttachment) attachment = fb_store_get_attachment (store, id, name, NULL);
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-  GBytes *bytes;
-
-  g_assert_nonnull (attachment);
-  file = fb_store_get_attachment_file (store, attachment->digest, &error);
-  g_assert_no_error (error);
-  bytes = g_file_load_bytes (file, NULL, NULL, &error);
-  g_assert_no_error (error);
-  return bytes;
 }
 
 /* Two files over several of the reader's buffers (one not a multiple of
@@ -168,8 +136,8 @@ test_round_trip (Fixture       *f,
   g_assert_no_error (error);
   record = fb_store_create_item (f->store, FB_COLLECTION_RECORDS, record_body, &error);
   g_assert_no_error (error);
-  a = attach (f->store, fb_item_get_id (note), "photo.jpg", photo);
-  b = attach (f->store, fb_item_get_id (record), "call.ogg", sound);
+  a = fb_test_store_attach (f->store, fb_item_get_id (note), "photo.jpg", NULL, photo);
+  b = fb_test_store_attach (f->store, fb_item_get_id (record), "call.ogg", NULL, sound);
 
   file = export_bytes (f->store);
   photo_base64 = g_base64_encode (g_bytes_get_data (photo, NULL), g_bytes_get_size (photo));
@@ -178,8 +146,8 @@ test_round_trip (Fixture       *f,
 
   import_bytes (other, file);
 
-  photo_after = attachment_bytes (other, fb_item_get_id (note), "photo.jpg");
-  sound_after = attachment_bytes (other, fb_item_get_id (record), "call.ogg");
+  photo_after = fb_test_store_attachment_bytes (other, fb_item_get_id (note), "photo.jpg");
+  sound_after = fb_test_store_attachment_bytes (other, fb_item_get_id (record), "call.ogg");
   g_assert_true (g_bytes_equal (photo_after, photo));
   g_assert_true (g_bytes_equal (sound_after, sound));
 
@@ -219,8 +187,8 @@ test_foreign_file (Fixture       *f,
 
   import_bytes (f->store, file);
 
-  a = attachment_bytes (f->store, "n1", "a.bin");
-  b = attachment_bytes (f->store, "n1", "b.bin");
+  a = fb_test_store_attachment_bytes (f->store, "n1", "a.bin");
+  b = fb_test_store_attachment_bytes (f->store, "n1", "b.bin");
   g_assert_cmpmem (g_bytes_get_data (a, NULL), g_bytes_get_size (a), "\xfb\xff\xbf", 3);
   g_assert_cmpmem (g_bytes_get_data (b, NULL), g_bytes_get_size (b), "\xff\xff\xff", 3);
 }

@@ -59,3 +59,50 @@ fb_test_store_create_note (FbStore    *store,
   g_assert_nonnull (item);
   return item;
 }
+
+GBytes *
+fb_test_bytes (gsize size)
+{
+  guchar *data = g_malloc (size);
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guchar) ((i * 7 + i / 256) & 0xff);
+  return g_bytes_new_take (data, size);
+}
+
+FbAttachment *
+fb_test_store_attach (FbStore    *store,
+                      const char *id,
+                      const char *name,
+                      const char *content_type,
+                      GBytes     *bytes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bytes);
+  FbAttachment *attachment = fb_store_add_attachment (store, id, name, content_type, in, NULL,
+                                                      &error);
+
+  g_assert_no_error (error);
+  return attachment;
+}
+
+GBytes *
+fb_test_store_attachment_bytes (FbStore    *store,
+                                const char *id,
+                                const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbAttachment) attachment = fb_store_get_attachment (store, id, name, &error);
+  g_autoptr(GFile) file = NULL;
+  GBytes *bytes;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (attachment);
+  if (attachment->sha256 == NULL)
+    return NULL;
+  file = fb_store_get_attachment_file (store, attachment->digest, &error);
+  g_assert_no_error (error);
+  bytes = g_file_load_bytes (file, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return bytes;
+}

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "fb-attachments.h"
 #include "fb-store.h"
 #include "fb-store-private.h"
 #include "fb-test-dir.h"
@@ -21,6 +22,21 @@ gint64  fb_test_query_int   (sqlite3    *db,
                              const char *sql);
 char   *fb_test_query_text  (sqlite3    *db,
                              const char *sql);
+
+/* Bytes no text codec would leave alone: every byte value, several times. */
+GBytes       *fb_test_bytes                  (gsize       size);
+/* Attaches @bytes to item @id of @store as @name (@content_type NULL:
+ * guessed), asserting it works; returns the entry as attached. */
+FbAttachment *fb_test_store_attach           (FbStore    *store,
+                                              const char *id,
+                                              const char *name,
+                                              const char *content_type,
+                                              GBytes     *bytes);
+/* The bytes of attachment @name of item @id (which must have it), read
+ * from its file; NULL when its data is not on this device. */
+GBytes       *fb_test_store_attachment_bytes (FbStore    *store,
+                                              const char *id,
+                                              const char *name);
 
 /* A new note in @store, asserting it could be made. */
 FbItem *fb_test_store_create_note  (FbStore    *store,

@@ -9,6 +9,7 @@
 #include "fb-attachments.h"
 #include "fb-note-editor.h"
 #include "fb-sync-run.h"
+#include "fb-test-store.h"
 #include "fb-window.h"
 #include "sync-ui-test-util.h"
 
@@ -16,30 +17,6 @@
 #define PASSWORD "s3cret"
 
 static FbTestServer *server;
-
-static GBytes *
-photo_bytes (gsize size)
-{
-  guchar *data = g_malloc (size);
-
-  for (gsize i = 0; i < size; i++)
-    data[i] = (guchar) ((i * 7 + i / 256) & 0xff);
-  return g_bytes_new_take (data, size);
-}
-
-static void
-attach (Peer       *device,
-        const char *id,
-        const char *name,
-        GBytes     *bytes)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bytes);
-  g_autoptr(FbAttachment) added = fb_store_add_attachment (device->store, id, name, "image/tiff", in,
-                                                           NULL, &error);
-
-  g_assert_no_error (error);
-}
 
 static void
 device_sync (Peer *device)
@@ -68,8 +45,8 @@ test_fetch_on_click (void)
   const char *db = "attachment-fetch-ui";
   g_autoptr(Peer) a = peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
   g_autoptr(Peer) b = peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
-  g_autoptr(GBytes) large = photo_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 1);
-  g_autoptr(GBytes) other = photo_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 2);
+  g_autoptr(GBytes) large = fb_test_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 1);
+  g_autoptr(GBytes) other = fb_test_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 2);
   g_autofree char *id = fb_test_peer_create_note (a, "Plot 8", "two photos");
   g_autoptr(FbAttachment) got = NULL;
   g_autoptr(GFile) file = NULL;
@@ -84,8 +61,8 @@ test_fetch_on_click (void)
   FbAttachmentStrip *strip;
   GtkWindow *viewer;
 
-  attach (a, id, "large.tif", large);
-  attach (a, id, "other.tif", other);
+  fb_attachment_free (fb_test_store_attach (a->store, id, "large.tif", "image/tiff", large));
+  fb_attachment_free (fb_test_store_attach (a->store, id, "other.tif", "image/tiff", other));
   device_sync (a);
   fb_fake_network_monitor_set_metered (b->monitor, TRUE);
   device_sync (b);

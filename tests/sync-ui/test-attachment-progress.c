@@ -9,6 +9,7 @@
 #include "fb-attachments.h"
 #include "fb-note-editor.h"
 #include "fb-sync-run.h"
+#include "fb-test-store.h"
 #include "fb-sync-status.h"
 #include "fb-window.h"
 #include "sync-ui-test-util.h"
@@ -73,30 +74,6 @@ transfer_progress_cb (FbSyncManager       *manager,
     watch->ended = TRUE;
 }
 
-static GBytes *
-photo_bytes (gsize size)
-{
-  guchar *data = g_malloc (size);
-
-  for (gsize i = 0; i < size; i++)
-    data[i] = (guchar) ((i * 7 + i / 256) & 0xff);
-  return g_bytes_new_take (data, size);
-}
-
-static void
-attach (Peer       *device,
-        const char *id,
-        const char *name,
-        GBytes     *bytes)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bytes);
-  g_autoptr(FbAttachment) added = fb_store_add_attachment (device->store, id, name, "image/tiff", in,
-                                                           NULL, &error);
-
-  g_assert_no_error (error);
-}
-
 static FbWindow *
 open_window (Peer               *device,
              FbAttachmentStrip **strip,
@@ -129,7 +106,7 @@ test_sending (void)
 {
   const char *db = "attachment-progress-up";
   g_autoptr(Peer) a = peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
-  g_autoptr(GBytes) photo = photo_bytes (300 * 1024);
+  g_autoptr(GBytes) photo = fb_test_bytes (300 * 1024);
   g_autofree char *id = fb_test_peer_create_note (a, "Plot 8", "one photo");
   g_autofree char *size = g_format_size (g_bytes_get_size (photo));
   g_autoptr(FbSyncStats) stats = NULL;
@@ -139,7 +116,7 @@ test_sending (void)
   Seen *first, *last, *end;
   gulong handler;
 
-  attach (a, id, "survey.tif", photo);
+  fb_attachment_free (fb_test_store_attach (a->store, id, "survey.tif", "image/tiff", photo));
   window = open_window (a, &watch.strip, &watch.status);
   g_assert_cmpstr (fb_attachment_strip_get_detail (watch.strip, "survey.tif"), ==, size);
   g_assert_false (fb_test_is_shown (GTK_WIDGET (fb_attachment_strip_get_progress_bar (watch.strip, "survey.tif"))));
@@ -198,7 +175,7 @@ test_downloading (void)
   const char *db = "attachment-progress-down";
   g_autoptr(Peer) a = peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
   g_autoptr(Peer) b = peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
-  g_autoptr(GBytes) photo = photo_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 300 * 1024);
+  g_autoptr(GBytes) photo = fb_test_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 300 * 1024);
   g_autofree char *id = fb_test_peer_create_note (a, "Plot 9", "one large photo");
   g_autofree char *size = g_format_size (g_bytes_get_size (photo));
   g_autoptr(FbSyncStats) stats = NULL;
@@ -208,7 +185,7 @@ test_downloading (void)
   Seen *first, *last, *end;
   gulong handler;
 
-  attach (a, id, "survey.tif", photo);
+  fb_attachment_free (fb_test_store_attach (a->store, id, "survey.tif", "image/tiff", photo));
   stats = fb_test_peer_sync (a);
   g_clear_pointer (&stats, fb_sync_stats_free);
   fb_fake_network_monitor_set_metered (b->monitor, TRUE);

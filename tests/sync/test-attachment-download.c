@@ -26,6 +26,8 @@
 #include "fb-test-proxy.h"
 #include "fb-test-pty.h"
 #include "fb-test-server.h"
+#include "fb-test-store.h"
+#include "fb-test-transfers.h"
 #include "fb-test-wait.h"
 
 /* Issue 12, points 3 and 4, the download side: the body of an attachment
@@ -45,25 +47,8 @@ typedef struct
 {
   FbTestPeer *peer;
   GPtrArray  *rejected;  /* item-rejected messages */
-  GPtrArray  *reports;   /* Report */
+  GPtrArray  *reports;   /* FbTestTransfer (fb-test-transfers.c) */
 } Device;
-
-typedef struct
-{
-  char                *item_id;
-  char                *name;
-  FbTransferDirection  direction;
-  guint64              done;
-  guint64              total;
-} Report;
-
-static void
-report_free (Report *report)
-{
-  g_free (report->item_id);
-  g_free (report->name);
-  g_free (report);
-}
 
 static void
 item_rejected_cb (FbSyncManager *manager,
@@ -72,25 +57,6 @@ item_rejected_cb (FbSyncManager *manager,
                   Device        *device)
 {
   g_ptr_array_add (device->rejected, g_strdup (message));
-}
-
-static void
-transfer_progress_cb (FbSyncManager       *manager,
-                      const char          *item_id,
-                      const char          *name,
-                      FbTransferDirection  direction,
-                      guint64              done,
-                      guint64              total,
-                      Device              *device)
-{
-  Report *report = g_new0 (Report, 1);
-
-  report->item_id = g_strdup (item_id);
-  report->name = g_strdup (name);
-  report->direction = direction;
-  report->done = done;
-  report->total = total;
-  g_ptr_array_add (device->reports, report);
 }
 
 static void
@@ -115,11 +81,10 @@ device_new (const char *url,
   device->peer = fb_test_peer_new (url != NULL ? url : fb_test_server_get_url (server), db,
                                    ADMIN, PASSWORD, TRUE);
   device->rejected = g_ptr_array_new_with_free_func (g_free);
-  device->reports = g_ptr_array_new_with_free_func ((GDestroyNotify) report_free);
   if (passphrase != NULL)
     fb_sync_manager_set_passphrase (device->peer->manager, passphrase);
   g_signal_connect (device->peer->manager, "item-rejected", G_CALLBACK (item_rejected_cb), device);
-  g_signal_connect (device->peer->manager, "transfer-progress", G_CALLBACK (transfer_progress_cb), device);
+  device->reports = fb_test_transfers_record (device->peer->manager);
   return device;
 }
 
@@ -158,28 +123,6 @@ note_with_file (Device     *device,
   attachment = fb_store_add_attachment (device->peer->store, id, name, NULL, in, NULL, &error);
   g_assert_no_error (error);
   return g_steal_pointer (&id);
-}
-
-/* The bytes of @name of @id in @store, NULL when its file is not here. */
-static GBytes *
-local_bytes (FbStore    *store,
-             const char *id,
-             const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FbAttachment) attachment = fb_store_get_attachment (store, id, name, &error);
-  g_autoptr(GFile) file = NULL;
-  GBytes *bytes;
-
-  g_assert_no_error (error);
-  g_assert_nonnull (attachment);
-  if (attachment->sha256 == NULL)
-    return NULL;
-  file = fb_store_get_attachment_file (store, attachment->digest, &error);
-  g_assert_no_error (error);
-  bytes = g_file_load_bytes (file, NULL, NULL, &error);
-  g_assert_no_error (error);
-  return bytes;
 }
 
 /* The files in @store's attachment folder, temporary ones included. */
@@ -234,40 +177,20 @@ rejected_with (Device     *device,
 
 /* ---- Streamed, with progress ---- */
 
-/* The reports of the one file that came down: they start at 0, rise in
- * steps to its size, then say that nothing is in flight (0 of 0). */
+/* The reports of the one file that came down: from 0 in steps to its
+ * size, told as it came (not only once at the end), then that nothing is
+ * in flight, and nothing after. */
 static void
 assert_one_download (GPtrArray  *reports,
                      const char *id,
                      const char *name,
                      guint64     size)
 {
-  guint64 last = 0;
-  guint steps = 0;
-  guint i;
+  guint end;
 
-  g_assert_cmpuint (reports->len, >, 2);
-  g_assert_cmpuint (((Report *) reports->pdata[0])->done, ==, 0);
-  for (i = 0; i < reports->len; i++)
-    {
-      Report *report = reports->pdata[i];
-
-      g_assert_cmpstr (report->item_id, ==, id);
-      g_assert_cmpstr (report->name, ==, name);
-      g_assert_cmpint (report->direction, ==, FB_TRANSFER_DOWN);
-      if (report->total == 0)
-        break;
-      g_assert_cmpuint (report->total, ==, size);
-      g_assert_cmpuint (report->done, >=, last);
-      if (report->done > last)
-        steps++;
-      last = report->done;
-    }
-  g_assert_cmpuint (last, ==, size);
-  g_assert_cmpuint (i, ==, reports->len - 1);
-  g_assert_cmpuint (((Report *) reports->pdata[i])->done, ==, 0);
-  /* Told as it came, not only once at the end. */
-  g_assert_cmpuint (steps, >, 2);
+  g_assert_cmpuint (fb_test_transfers_assert_one (reports, 0, id, name, FB_TRANSFER_DOWN, size, &end),
+                    >, 2);
+  g_assert_cmpuint (end, ==, reports->len - 1);
 }
 
 /* A file of 1 MiB and a few bytes (not a whole number of pieces) comes
@@ -287,7 +210,7 @@ test_progress (void)
   g_assert_cmpuint (a->reports->len, >, 0);
   device_sync (b);
 
-  got = local_bytes (b->peer->store, id, "survey.tif");
+  got = fb_test_store_attachment_bytes (b->peer->store, id, "survey.tif");
   g_assert_nonnull (got);
   g_assert_true (g_bytes_equal (got, bytes));
   g_assert_cmpuint (count_files (b->peer->store), ==, 1);
@@ -320,7 +243,7 @@ test_progress_when_opened (void)
   WAIT_UNTIL (result != NULL, FB_TEST_PEER_DEADLINE_MS);
   g_assert_true (fb_sync_manager_fetch_attachment_finish (b->peer->manager, result, &error));
   g_assert_no_error (error);
-  got = local_bytes (b->peer->store, id, "map.pdf");
+  got = fb_test_store_attachment_bytes (b->peer->store, id, "map.pdf");
   g_assert_true (g_bytes_equal (got, bytes));
   assert_one_download (b->reports, id, "map.pdf", g_bytes_get_size (bytes));
 }
@@ -356,14 +279,14 @@ test_cut_off (void)
   g_assert_true (rejected_with (b, "cut.tif", "arrived incomplete (307.2"));
   g_assert_true (rejected_with (b, "cut.tif", "nothing of it was kept, and the next sync tries again"));
   g_assert_true (is_missing (b->peer->store, cut_id, "cut.tif"));
-  g_assert_null (local_bytes (b->peer->store, cut_id, "cut.tif"));
-  got = local_bytes (b->peer->store, other_id, "whole.tif");
+  g_assert_null (fb_test_store_attachment_bytes (b->peer->store, cut_id, "cut.tif"));
+  got = fb_test_store_attachment_bytes (b->peer->store, other_id, "whole.tif");
   g_assert_true (g_bytes_equal (got, second));
   g_assert_cmpuint (count_files (b->peer->store), ==, 1);
 
   device_sync (b);
   g_clear_pointer (&got, g_bytes_unref);
-  got = local_bytes (b->peer->store, cut_id, "cut.tif");
+  got = fb_test_store_attachment_bytes (b->peer->store, cut_id, "cut.tif");
   g_assert_true (g_bytes_equal (got, first));
   g_assert_false (is_missing (b->peer->store, cut_id, "cut.tif"));
   g_assert_cmpuint (count_files (b->peer->store), ==, 2);
@@ -461,7 +384,7 @@ test_connection_cut (void)
   g_assert_cmpuint (count_files (b->peer->store), ==, 0);
 
   device_sync (b);
-  got = local_bytes (b->peer->store, id, "reed-bed.tif");
+  got = fb_test_store_attachment_bytes (b->peer->store, id, "reed-bed.tif");
   g_assert_nonnull (got);
   g_assert_true (g_bytes_equal (got, bytes));
 }
@@ -561,7 +484,7 @@ test_killed_mid_download (void)
 
     g_assert_no_error (error);
     g_assert_cmpstr (got->sha256, ==, sha256);
-    got_bytes = local_bytes (store, id, "plot.tif");
+    got_bytes = fb_test_store_attachment_bytes (store, id, "plot.tif");
     g_assert_true (g_bytes_equal (got_bytes, bytes));
     g_assert_false (is_missing (store, id, "plot.tif"));
 
@@ -616,7 +539,7 @@ test_cli_not_downloaded (void)
   g_assert_cmpint (status, ==, 0);
   {
     g_autoptr(FbStore) store = open_home_store (home);
-    g_autoptr(GBytes) got = local_bytes (store, id, "cut.tif");
+    g_autoptr(GBytes) got = fb_test_store_attachment_bytes (store, id, "cut.tif");
 
     g_assert_nonnull (got);
     g_assert_true (g_bytes_equal (got, bytes));
@@ -658,7 +581,7 @@ test_cli_terminal (void)
   g_assert_nonnull (strstr (shown, "\rReceiving heron.jpg: 614.4\u00a0kB of 614.4\u00a0kB\033[K\r\n"));
   {
     g_autoptr(FbStore) store = open_home_store (home);
-    g_autoptr(GBytes) got = local_bytes (store, id, "heron.jpg");
+    g_autoptr(GBytes) got = fb_test_store_attachment_bytes (store, id, "heron.jpg");
 
     g_assert_true (g_bytes_equal (got, bytes));
   }
@@ -762,8 +685,8 @@ test_encrypted (void)
   b = device_new (NULL, db, PASSPHRASE);
   device_sync (b);
 
-  got_whole = local_bytes (b->peer->store, whole_id, "whole.bin");
-  got_more = local_bytes (b->peer->store, more_id, "more.bin");
+  got_whole = fb_test_store_attachment_bytes (b->peer->store, whole_id, "whole.bin");
+  got_more = fb_test_store_attachment_bytes (b->peer->store, more_id, "more.bin");
   g_assert_nonnull (got_whole);
   g_assert_nonnull (got_more);
   g_assert_true (g_bytes_equal (got_whole, whole));

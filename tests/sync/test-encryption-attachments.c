@@ -16,6 +16,7 @@
 #include "fb-sync-run.h"
 #include "fb-test-peer.h"
 #include "fb-test-server.h"
+#include "fb-test-store.h"
 #include "fb-test-wait.h"
 
 #define ADMIN      "admin"
@@ -84,43 +85,6 @@ photo_bytes (gsize size)
   for (gsize i = 0; i < size; i++)
     data[i] = (i / 64) % 2 == 0 ? (guchar) SECRET[i % strlen (SECRET)] : (guchar) (i * 7);
   return g_bytes_new_take (data, size);
-}
-
-static void
-attach (Device     *device,
-        const char *id,
-        const char *name,
-        GBytes     *bytes)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bytes);
-  g_autoptr(FbAttachment) attachment = NULL;
-
-  attachment = fb_store_add_attachment (device->peer->store, id, name, NULL, in, NULL, &error);
-  g_assert_no_error (error);
-}
-
-/* The bytes of attachment @name of @id on @device; NULL when the file is
- * not there. */
-static GBytes *
-local_bytes (Device     *device,
-             const char *id,
-             const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FbAttachment) attachment = fb_store_get_attachment (device->peer->store, id, name, &error);
-  g_autoptr(GFile) file = NULL;
-  GBytes *bytes;
-
-  g_assert_no_error (error);
-  g_assert_nonnull (attachment);
-  if (attachment->sha256 == NULL)
-    return NULL;
-  file = fb_store_get_attachment_file (device->peer->store, attachment->digest, &error);
-  g_assert_no_error (error);
-  bytes = g_file_load_bytes (file, NULL, NULL, &error);
-  g_assert_no_error (error);
-  return bytes;
 }
 
 /* Document @id as the server stores it now, its attachments' data inline. */
@@ -241,8 +205,8 @@ test_round_trip (void)
   g_autofree char *after_edit = NULL;
 
   id = fb_test_peer_create_note (a->peer, "Heron", "at the weir\n");
-  attach (a, id, "heron-nest.jpg", photo);
-  attach (a, id, "weir-map.pdf", map);
+  fb_attachment_free (fb_test_store_attach (a->peer->store, id, "heron-nest.jpg", NULL, photo));
+  fb_attachment_free (fb_test_store_attach (a->peer->store, id, "weir-map.pdf", NULL, map));
   s = device_sync (a);
   g_assert_cmpuint (s->pushed, ==, 1);
   g_clear_pointer (&s, fb_sync_stats_free);
@@ -265,10 +229,10 @@ test_round_trip (void)
   s = device_sync (b);
   g_clear_pointer (&s, fb_sync_stats_free);
   g_assert_cmpuint (b->rejected->len, ==, 0);
-  got = local_bytes (b, id, "heron-nest.jpg");
+  got = fb_test_store_attachment_bytes (b->peer->store, id, "heron-nest.jpg");
   assert_bytes_equal (got, photo);
   g_clear_pointer (&got, g_bytes_unref);
-  got = local_bytes (b, id, "weir-map.pdf");
+  got = fb_test_store_attachment_bytes (b->peer->store, id, "weir-map.pdf");
   assert_bytes_equal (got, map);
   listed = fb_store_get_attachment (b->peer->store, id, "weir-map.pdf", &error);
   g_assert_no_error (error);
@@ -287,7 +251,7 @@ test_round_trip (void)
   s = device_sync (a);
   g_clear_pointer (&s, fb_sync_stats_free);
   g_clear_pointer (&got, g_bytes_unref);
-  got = local_bytes (a, id, "heron-nest.jpg");
+  got = fb_test_store_attachment_bytes (a->peer->store, id, "heron-nest.jpg");
   assert_bytes_equal (got, photo);
   g_assert_cmpuint (fb_store_get_pending_count (b->peer->store), ==, 0);
 
@@ -319,7 +283,7 @@ test_turn_on (void)
   g_autofree char *id = NULL;
 
   id = fb_test_peer_create_note (a->peer, "Heron", "at the weir\n");
-  attach (a, id, "heron-nest.jpg", photo);
+  fb_attachment_free (fb_test_store_attach (a->peer->store, id, "heron-nest.jpg", NULL, photo));
   s = device_sync (a);
   g_clear_pointer (&s, fb_sync_stats_free);
   plain = server_doc (db, id);
@@ -337,7 +301,7 @@ test_turn_on (void)
   b = device_new (db, PASSPHRASE);
   s = device_sync (b);
   g_clear_pointer (&s, fb_sync_stats_free);
-  got = local_bytes (b, id, "heron-nest.jpg");
+  got = fb_test_store_attachment_bytes (b->peer->store, id, "heron-nest.jpg");
   assert_bytes_equal (got, photo);
 }
 
@@ -367,8 +331,8 @@ test_swapped_data_refused (void)
   guint status = 0;
 
   id = fb_test_peer_create_note (a->peer, "Heron", "at the weir\n");
-  attach (a, id, "one.jpg", photo);
-  attach (a, id, "two.jpg", other);
+  fb_attachment_free (fb_test_store_attach (a->peer->store, id, "one.jpg", NULL, photo));
+  fb_attachment_free (fb_test_store_attach (a->peer->store, id, "two.jpg", NULL, other));
   s = device_sync (a);
   g_clear_pointer (&s, fb_sync_stats_free);
 
@@ -405,12 +369,12 @@ test_swapped_data_refused (void)
   g_assert_cmpstr (fb_item_get_text (item), ==, "at the weir\n");
   g_assert_cmpuint (b->rejected->len, ==, 2);
   g_assert_nonnull (strstr (b->rejected->pdata[0], "could not be decrypted"));
-  g_assert_null (local_bytes (b, id, "one.jpg"));
-  g_assert_null (local_bytes (b, id, "two.jpg"));
+  g_assert_null (fb_test_store_attachment_bytes (b->peer->store, id, "one.jpg"));
+  g_assert_null (fb_test_store_attachment_bytes (b->peer->store, id, "two.jpg"));
 
   s = device_sync (a);
   g_clear_pointer (&s, fb_sync_stats_free);
-  got = local_bytes (a, id, "one.jpg");
+  got = fb_test_store_attachment_bytes (a->peer->store, id, "one.jpg");
   assert_bytes_equal (got, photo);
 }
 
@@ -430,21 +394,21 @@ test_fetch_when_opened (void)
   g_autofree char *id = NULL;
 
   id = fb_test_peer_create_note (a->peer, "Survey", "plot 3\n");
-  attach (a, id, "plot-3.tif", large);
+  fb_attachment_free (fb_test_store_attach (a->peer->store, id, "plot-3.tif", NULL, large));
   s = device_sync (a);
   g_clear_pointer (&s, fb_sync_stats_free);
 
   fb_fake_network_monitor_set_metered (b->peer->monitor, TRUE);
   s = device_sync (b);
   g_clear_pointer (&s, fb_sync_stats_free);
-  g_assert_null (local_bytes (b, id, "plot-3.tif"));
+  g_assert_null (fb_test_store_attachment_bytes (b->peer->store, id, "plot-3.tif"));
 
   fb_sync_manager_fetch_attachment_async (b->peer->manager, id, "plot-3.tif", NULL,
                                           fb_test_got_result_cb, &result);
   WAIT_UNTIL (result != NULL, FB_TEST_PEER_DEADLINE_MS);
   g_assert_true (fb_sync_manager_fetch_attachment_finish (b->peer->manager, result, &error));
   g_assert_no_error (error);
-  got = local_bytes (b, id, "plot-3.tif");
+  got = fb_test_store_attachment_bytes (b->peer->store, id, "plot-3.tif");
   assert_bytes_equal (got, large);
 }
 
@@ -492,12 +456,12 @@ test_rename (void)
   Device *devices[2];
 
   id = fb_test_peer_create_note (a->peer, "Heron", "![The heron](attachment:heron.jpg)\n");
-  attach (a, id, "heron.jpg", photo);
+  fb_attachment_free (fb_test_store_attach (a->peer->store, id, "heron.jpg", NULL, photo));
   s = device_sync (a);
   g_clear_pointer (&s, fb_sync_stats_free);
   s = device_sync (b);
   g_clear_pointer (&s, fb_sync_stats_free);
-  got = local_bytes (b, id, "heron.jpg");
+  got = fb_test_store_attachment_bytes (b->peer->store, id, "heron.jpg");
   assert_bytes_equal (got, photo);
   g_clear_pointer (&got, g_bytes_unref);
   names_before = server_names (db, id);
@@ -528,7 +492,7 @@ test_rename (void)
       g_assert_no_error (error);
       g_assert_cmpuint (listed->len, ==, 1);
       g_assert_cmpstr (((FbAttachment *) listed->pdata[0])->name, ==, "heron at the weir.jpg");
-      got = local_bytes (devices[i], id, "heron at the weir.jpg");
+      got = fb_test_store_attachment_bytes (devices[i]->peer->store, id, "heron at the weir.jpg");
       assert_bytes_equal (got, photo);
       g_clear_pointer (&got, g_bytes_unref);
       gone = fb_store_get_attachment (devices[i]->peer->store, id, "heron.jpg", &error);

@@ -19,6 +19,7 @@
 #include "fb-test-program.h"
 #include "fb-test-proxy.h"
 #include "fb-test-server.h"
+#include "fb-test-store.h"
 #include "fb-test-wait.h"
 
 #define ADMIN    "admin"
@@ -41,31 +42,6 @@ device_sync (FbTestPeer *device)
   g_autoptr(FbSyncStats) stats = fb_test_peer_sync_full (device, &error);
 
   g_assert_no_error (error);
-}
-
-/* Bytes no text codec would leave alone: every byte value, several times. */
-static GBytes *
-photo_bytes (gsize size)
-{
-  guchar *data = g_malloc (size);
-
-  for (gsize i = 0; i < size; i++)
-    data[i] = (guchar) ((i * 7 + i / 256) & 0xff);
-  return g_bytes_new_take (data, size);
-}
-
-static FbAttachment *
-attach (FbTestPeer *device,
-        const char *id,
-        const char *name,
-        GBytes     *bytes)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bytes);
-  FbAttachment *attachment = fb_store_add_attachment (device->store, id, name, NULL, in, NULL, &error);
-
-  g_assert_no_error (error);
-  return attachment;
 }
 
 /* The attachment @name of @id on @device, with its file's bytes. */
@@ -115,9 +91,9 @@ test_round_trip (void)
   g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
   g_autoptr(FbTestPeer) a = device_new (fb_test_proxy_get_url (proxy), db);
   g_autoptr(FbTestPeer) b = device_new (NULL, db);
-  g_autoptr(GBytes) photo = photo_bytes (300 * 1024);
+  g_autoptr(GBytes) photo = fb_test_bytes (300 * 1024);
   g_autofree char *id = fb_test_peer_create_note (a, "Heron", "at the weir");
-  g_autoptr(FbAttachment) sent = attach (a, id, "heron.jpg", photo);
+  g_autoptr(FbAttachment) sent = fb_test_store_attach (a->store, id, "heron.jpg", NULL, photo);
   g_autoptr(FbAttachment) got = NULL;
   g_autoptr(GBytes) got_bytes = NULL;
   g_autoptr(GBytes) served = NULL;
@@ -168,7 +144,7 @@ test_round_trip (void)
 
   /* Dedup on the device that downloaded it. */
   id2 = fb_test_peer_create_note (b, "Heron again", "");
-  again = attach (b, id2, "same.jpg", photo);
+  again = fb_test_store_attach (b->store, id2, "same.jpg", NULL, photo);
   g_assert_cmpstr (again->sha256, ==, sent->sha256);
   dir = fb_store_dup_attachments_dir (b->store);
   {
@@ -190,9 +166,9 @@ test_rename (void)
   const char *db = "attachments-rename";
   g_autoptr(FbTestPeer) a = device_new (NULL, db);
   g_autoptr(FbTestPeer) b = device_new (NULL, db);
-  g_autoptr(GBytes) photo = photo_bytes (20 * 1024);
+  g_autoptr(GBytes) photo = fb_test_bytes (20 * 1024);
   g_autofree char *id = fb_test_peer_create_note (a, "Heron", "![The heron](attachment:heron.jpg)");
-  g_autoptr(FbAttachment) sent = attach (a, id, "heron.jpg", photo);
+  g_autoptr(FbAttachment) sent = fb_test_store_attach (a->store, id, "heron.jpg", NULL, photo);
   g_autoptr(FbAttachment) got = NULL;
   g_autoptr(FbAttachment) gone = NULL;
   g_autoptr(GBytes) got_bytes = NULL;
@@ -273,7 +249,7 @@ test_too_large (void)
   g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
   g_autoptr(FbTestPeer) a = device_new (fb_test_proxy_get_url (proxy), db);
   g_autoptr(FbTestPeer) b = device_new (NULL, db);
-  g_autoptr(GBytes) photo = photo_bytes (64 * 1024);
+  g_autoptr(GBytes) photo = fb_test_bytes (64 * 1024);
   g_autofree char *big = fb_test_peer_create_note (a, "Big", "photo");
   g_autofree char *other = NULL;
   g_autoptr(FbAttachment) sent = NULL;
@@ -283,7 +259,7 @@ test_too_large (void)
 
   g_assert_no_error (error);
   device_sync (a);
-  sent = attach (a, big, "big.jpg", photo);
+  sent = fb_test_store_attach (a->store, big, "big.jpg", NULL, photo);
   /* Meanwhile another device wrote something. */
   other = fb_test_peer_create_note (b, "From the other device", "");
   device_sync (b);
@@ -321,11 +297,11 @@ test_metered (void)
   const char *db = "attachments-metered";
   g_autoptr(FbTestPeer) a = device_new (NULL, db);
   g_autoptr(FbTestPeer) b = device_new (NULL, db);
-  g_autoptr(GBytes) large = photo_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 1);
-  g_autoptr(GBytes) small = photo_bytes (1000);
+  g_autoptr(GBytes) large = fb_test_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 1);
+  g_autoptr(GBytes) small = fb_test_bytes (1000);
   g_autofree char *id = fb_test_peer_create_note (a, "Plot 7", "");
-  g_autoptr(FbAttachment) l = attach (a, id, "large.tif", large);
-  g_autoptr(FbAttachment) s = attach (a, id, "small.jpg", small);
+  g_autoptr(FbAttachment) l = fb_test_store_attach (a->store, id, "large.tif", NULL, large);
+  g_autoptr(FbAttachment) s = fb_test_store_attach (a->store, id, "small.jpg", NULL, small);
   g_autoptr(FbAttachment) got = NULL;
   g_autoptr(GBytes) got_bytes = NULL;
   g_autoptr(GError) error = NULL;
@@ -372,11 +348,11 @@ test_fetch_when_opened (void)
   const char *db = "attachments-fetch";
   g_autoptr(FbTestPeer) a = device_new (NULL, db);
   g_autoptr(FbTestPeer) b = device_new (NULL, db);
-  g_autoptr(GBytes) large = photo_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 1);
-  g_autoptr(GBytes) other = photo_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 2);
+  g_autoptr(GBytes) large = fb_test_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 1);
+  g_autoptr(GBytes) other = fb_test_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 2);
   g_autofree char *id = fb_test_peer_create_note (a, "Plot 8", "");
-  g_autoptr(FbAttachment) l = attach (a, id, "large.tif", large);
-  g_autoptr(FbAttachment) o = attach (a, id, "other.tif", other);
+  g_autoptr(FbAttachment) l = fb_test_store_attach (a->store, id, "large.tif", NULL, large);
+  g_autoptr(FbAttachment) o = fb_test_store_attach (a->store, id, "other.tif", NULL, other);
   g_autoptr(FbAttachment) got = NULL;
   g_autoptr(GBytes) got_bytes = NULL;
   g_autoptr(GError) error = NULL;
@@ -468,7 +444,7 @@ test_killed_mid_transfer (void)
       {
         g_autoptr(JsonObject) body = fb_note_body_new ("Plot", "");
         g_autoptr(FbItem) item = fb_store_create_item (store, FB_COLLECTION_NOTES, body, NULL);
-        g_autoptr(GBytes) bytes = photo_bytes (2 * 1024 * 1024 + i);
+        g_autoptr(GBytes) bytes = fb_test_bytes (2 * 1024 * 1024 + i);
         g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bytes);
         g_autoptr(GError) error = NULL;
         g_autoptr(FbAttachment) attachment = fb_store_add_attachment (store, fb_item_get_id (item),
@@ -500,7 +476,7 @@ test_killed_mid_transfer (void)
         g_autoptr(FbAttachment) got = fb_store_get_attachment (b, ids->pdata[i], "plot.tif", &error);
         g_autoptr(GFile) file = NULL;
         g_autoptr(GBytes) bytes = NULL;
-        g_autoptr(GBytes) expected = photo_bytes (2 * 1024 * 1024 + i);
+        g_autoptr(GBytes) expected = fb_test_bytes (2 * 1024 * 1024 + i);
 
         g_assert_no_error (error);
         g_assert_cmpstr (got->sha256, ==, sha256s->pdata[i]);
@@ -538,10 +514,10 @@ test_pouchdb_peer (void)
 {
   const char *db = "attachments-pouchdb";
   g_autoptr(FbTestPeer) a = device_new (NULL, db);
-  g_autoptr(GBytes) photo = photo_bytes (80 * 1024);
-  g_autoptr(GBytes) sketch = photo_bytes (5000);
+  g_autoptr(GBytes) photo = fb_test_bytes (80 * 1024);
+  g_autoptr(GBytes) sketch = fb_test_bytes (5000);
   g_autofree char *id = fb_test_peer_create_note (a, "Heron", "at the weir");
-  g_autoptr(FbAttachment) sent = attach (a, id, "heron.jpg", photo);
+  g_autoptr(FbAttachment) sent = fb_test_store_attach (a->store, id, "heron.jpg", NULL, photo);
   g_autoptr(FbAttachment) got = NULL;
   g_autoptr(GBytes) got_bytes = NULL;
   g_autoptr(FbTestPouch) pouch = NULL;

@@ -24,109 +24,14 @@
 #include "fb-test-proxy.h"
 #include "fb-test-pty.h"
 #include "fb-test-server.h"
+#include "fb-test-transfers.h"
+#include "fb-test-store.h"
 #include "fb-test-wait.h"
 
 #define ADMIN    "admin"
 #define PASSWORD "s3cret"
 
 static FbTestServer *server;
-
-/* Bytes no text codec would leave alone: every byte value, several times. */
-static GBytes *
-photo_bytes (gsize size)
-{
-  guchar *data = g_malloc (size);
-
-  for (gsize i = 0; i < size; i++)
-    data[i] = (guchar) ((i * 7 + i / 256) & 0xff);
-  return g_bytes_new_take (data, size);
-}
-
-static FbAttachment *
-attach (FbStore    *store,
-        const char *id,
-        const char *name,
-        GBytes     *bytes)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bytes);
-  FbAttachment *attachment = fb_store_add_attachment (store, id, name, NULL, in, NULL, &error);
-
-  g_assert_no_error (error);
-  return attachment;
-}
-
-/* ---- What "transfer-progress" said ---- */
-
-typedef struct {
-  char                *item_id;
-  char                *name;
-  FbTransferDirection  direction;
-  guint64              done;
-  guint64              total;
-} Report;
-
-static void
-report_free (Report *report)
-{
-  g_free (report->item_id);
-  g_free (report->name);
-  g_free (report);
-}
-
-static void
-transfer_progress_cb (FbSyncManager       *manager,
-                      const char          *item_id,
-                      const char          *name,
-                      FbTransferDirection  direction,
-                      guint64              done,
-                      guint64              total,
-                      GPtrArray           *reports)
-{
-  Report *report = g_new0 (Report, 1);
-
-  report->item_id = g_strdup (item_id);
-  report->name = g_strdup (name);
-  report->direction = direction;
-  report->done = done;
-  report->total = total;
-  g_ptr_array_add (reports, report);
-}
-
-/* The reports of one file, from its first to its end (0 of 0): they rise
- * and reach its size; returns how many different values came. */
-static guint
-assert_one_transfer (GPtrArray  *reports,
-                     guint       first,
-                     const char *item_id,
-                     const char *name,
-                     guint64     size)
-{
-  guint64 last = 0;
-  guint values = 0;
-  guint i;
-
-  g_assert_cmpuint (reports->len, >, first + 1);
-  for (i = first; i < reports->len; i++)
-    {
-      Report *report = reports->pdata[i];
-
-      g_assert_cmpstr (report->item_id, ==, item_id);
-      g_assert_cmpstr (report->name, ==, name);
-      g_assert_cmpint (report->direction, ==, FB_TRANSFER_UP);
-      if (report->total == 0)
-        break;
-      g_assert_cmpuint (report->total, ==, size);
-      g_assert_cmpuint (report->done, >=, last);
-      if (i == first || report->done > last)
-        values++;
-      last = report->done;
-    }
-  g_assert_cmpuint (i, <, reports->len);
-  g_assert_cmpuint (((Report *) reports->pdata[i])->done, ==, 0);
-  g_assert_cmpuint (last, ==, size);
-  return values;
-}
 
 /* One file pushed: its reports start at 0, rise, end at its size, then
  * say that nothing is in flight; a sync that sends no file says nothing. */
@@ -136,22 +41,23 @@ test_progress (void)
   const char *db = "upload-progress";
   g_autoptr(FbTestPeer) a = fb_test_peer_new (fb_test_server_get_url (server), db,
                                               ADMIN, PASSWORD, TRUE);
-  g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func ((GDestroyNotify) report_free);
-  g_autoptr(GBytes) photo = photo_bytes (600 * 1024);
+  g_autoptr(GPtrArray) reports = NULL;
+  g_autoptr(GBytes) photo = fb_test_bytes (600 * 1024);
   g_autofree char *id = fb_test_peer_create_note (a, "Heron", "at the weir");
-  g_autoptr(FbAttachment) sent = attach (a->store, id, "heron.jpg", photo);
+  g_autoptr(FbAttachment) sent = fb_test_store_attach (a->store, id, "heron.jpg", NULL, photo);
   g_autoptr(FbSyncStats) stats = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_signal_connect (a->manager, "transfer-progress", G_CALLBACK (transfer_progress_cb), reports);
+  reports = fb_test_transfers_record (a->manager);
   stats = fb_test_peer_sync_full (a, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (stats->pushed, ==, 1);
 
   /* Sent on its own, it is told as it is written: more than its start
    * and its end. */
-  g_assert_cmpuint (assert_one_transfer (reports, 0, id, "heron.jpg", g_bytes_get_size (photo)), >, 2);
-  g_assert_cmpuint (((Report *) reports->pdata[reports->len - 1])->total, ==, 0);
+  g_assert_cmpuint (fb_test_transfers_assert_one (reports, 0, id, "heron.jpg", FB_TRANSFER_UP,
+                                                  g_bytes_get_size (photo), NULL), >, 2);
+  g_assert_cmpuint (((FbTestTransfer *) reports->pdata[reports->len - 1])->total, ==, 0);
 
   /* An edit of the text sends a stub: no transfer. */
   g_ptr_array_set_size (reports, 0);
@@ -203,11 +109,11 @@ test_large_alone (void)
   g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
   g_autoptr(FbTestPeer) a = fb_test_peer_new (fb_test_proxy_get_url (proxy), db, ADMIN, PASSWORD, TRUE);
   g_autoptr(FbTestPeer) b = fb_test_peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
-  g_autoptr(GBytes) photo = photo_bytes (2 * 1024 * 1024);
-  g_autoptr(GBytes) sketch = photo_bytes (10 * 1024 + 3);
+  g_autoptr(GBytes) photo = fb_test_bytes (2 * 1024 * 1024);
+  g_autoptr(GBytes) sketch = fb_test_bytes (10 * 1024 + 3);
   g_autofree char *id = fb_test_peer_create_note (a, "Heron", "at the weir");
-  g_autoptr(FbAttachment) sent = attach (a->store, id, "heron.jpg", photo);
-  g_autoptr(FbAttachment) small = attach (a->store, id, "sketch.png", sketch);
+  g_autoptr(FbAttachment) sent = fb_test_store_attach (a->store, id, "heron.jpg", NULL, photo);
+  g_autoptr(FbAttachment) small = fb_test_store_attach (a->store, id, "sketch.png", NULL, sketch);
   g_autoptr(FbSyncStats) stats = NULL;
   g_autoptr(JsonObject) doc = NULL;
   g_autoptr(FbItem) item = NULL;
@@ -334,8 +240,8 @@ test_killed_mid_upload (void)
   g_autofree char *home = g_dir_make_tmp ("fb-test-upload-XXXXXX", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
-  g_autoptr(GBytes) photo = photo_bytes (3 * 1024 * 1024 + 17);
-  g_autoptr(GBytes) second = photo_bytes (1024 * 1024 + 5);
+  g_autoptr(GBytes) photo = fb_test_bytes (3 * 1024 * 1024 + 17);
+  g_autoptr(GBytes) second = fb_test_bytes (1024 * 1024 + 5);
   g_autofree char *id = NULL;
   g_autofree char *later_id = NULL;
   g_autoptr(FbAttachment) attachment = NULL;
@@ -350,7 +256,7 @@ test_killed_mid_upload (void)
     g_autoptr(FbStore) store = open_home_store (home);
 
     id = create_note (store, "Plot 7");
-    attachment = attach (store, id, "plot.tif", photo);
+    attachment = fb_test_store_attach (store, id, "plot.tif", NULL, photo);
   }
 
   fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_HOLD_REQUEST, 1, "/plot.tif");
@@ -397,7 +303,7 @@ test_killed_mid_upload (void)
   {
     g_autoptr(FbStore) store = open_home_store (home);
 
-    second_attachment = attach (store, id, "plot-2.tif", second);
+    second_attachment = fb_test_store_attach (store, id, "plot-2.tif", NULL, second);
   }
   fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_LOSE_RESPONSE_AFTER_COMMIT, 1, "/plot-2.tif");
   /* (It fails, or libsoup sends the PUT again on a new connection and the
@@ -468,8 +374,8 @@ test_put_conflict_and_too_large (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
   g_autoptr(FbTestPeer) a = fb_test_peer_new (fb_test_proxy_get_url (proxy), db, ADMIN, PASSWORD, TRUE);
-  g_autoptr(GBytes) photo = photo_bytes (700 * 1024);
-  g_autoptr(GBytes) big = photo_bytes (900 * 1024 + 1);
+  g_autoptr(GBytes) photo = fb_test_bytes (700 * 1024);
+  g_autoptr(GBytes) big = fb_test_bytes (900 * 1024 + 1);
   g_autofree char *id = fb_test_peer_create_note (a, "Heron", "at the weir");
   g_autoptr(FbAttachment) sent = NULL;
   g_autoptr(FbAttachment) big_sent = NULL;
@@ -481,7 +387,7 @@ test_put_conflict_and_too_large (void)
   g_assert_no_error (error);
   stats = fb_test_peer_sync_full (a, &error);
   g_assert_no_error (error);
-  sent = attach (a->store, id, "heron.jpg", photo);
+  sent = fb_test_store_attach (a->store, id, "heron.jpg", NULL, photo);
   fb_test_peer_edit (a, id, "text", "at the weir, at dusk");
 
   g_signal_connect (a->manager, "transfer-progress", G_CALLBACK (edit_elsewhere_cb), &writer);
@@ -503,7 +409,7 @@ test_put_conflict_and_too_large (void)
   g_assert_cmpstr (fb_body_get_string (doc, "text"), ==, "at the weir, at dusk");
 
   /* Too large for the server. */
-  big_sent = attach (a->store, id, "survey.tif", big);
+  big_sent = fb_test_store_attach (a->store, id, "survey.tif", NULL, big);
   fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_TOO_LARGE, 1, "/survey.tif");
   g_clear_pointer (&stats, fb_sync_stats_free);
   stats = fb_test_peer_sync_full (a, &error);
@@ -540,7 +446,7 @@ test_large_sealed (void)
   g_autoptr(FbTestPeer) a = fb_test_peer_new (fb_test_proxy_get_url (proxy), db, ADMIN, PASSWORD, TRUE);
   g_autoptr(FbTestPeer) b = fb_test_peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
   /* Over the inline limit, and a whole number of sealing chunks. */
-  g_autoptr(GBytes) photo = photo_bytes (5 * 65536);
+  g_autoptr(GBytes) photo = fb_test_bytes (5 * 65536);
   g_autofree char *id = NULL;
   g_autoptr(FbAttachment) sent = NULL;
   g_autoptr(FbSyncStats) stats = NULL;
@@ -562,7 +468,7 @@ test_large_sealed (void)
   g_assert_true (fb_sync_manager_get_encrypted (a->manager));
 
   id = fb_test_peer_create_note (a, "Heron", "at the weir");
-  sent = attach (a->store, id, "heron.jpg", photo);
+  sent = fb_test_store_attach (a->store, id, "heron.jpg", NULL, photo);
   before = fb_test_proxy_get_request_bytes (proxy);
   g_clear_pointer (&stats, fb_sync_stats_free);
   stats = fb_test_peer_sync_full (a, &error);
@@ -613,7 +519,7 @@ test_seal_stream (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
-      g_autoptr(GBytes) plain = photo_bytes (sizes[i]);
+      g_autoptr(GBytes) plain = fb_test_bytes (sizes[i]);
       g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (plain);
       g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
       g_autoptr(GBytes) sealed = NULL;
@@ -737,7 +643,7 @@ test_terminal_progress (void)
   g_autofree char *path2 = g_build_filename (home2, "fieldbook", "fieldbook.db", NULL);
   g_autofree char *log_path = g_build_filename (home2, "stderr.txt", NULL);
   g_autofree char *logged = NULL;
-  g_autoptr(GBytes) photo = photo_bytes (600 * 1024);
+  g_autoptr(GBytes) photo = fb_test_bytes (600 * 1024);
   g_autoptr(GError) error = NULL;
   g_autofree char *shown = NULL;
   FbTestPty *pty;
@@ -755,7 +661,7 @@ test_terminal_progress (void)
 
       g_assert_no_error (error);
       item = fb_store_create_item (store, FB_COLLECTION_NOTES, body, NULL);
-      attachment = attach (store, fb_item_get_id (item), i == 0 ? "heron.jpg" : "egret.jpg", photo);
+      attachment = fb_test_store_attach (store, fb_item_get_id (item), i == 0 ? "heron.jpg" : "egret.jpg", NULL, photo);
     }
 
   pty = fb_test_pty_new (&slave);
