@@ -44,6 +44,35 @@ fb_store_list_file_fields (FbStore    *self,
   return names;
 }
 
+GHashTable *
+fb_store_dup_field_file_names (FbStore    *self,
+                               JsonObject *body)
+{
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) fields = NULL;
+  JsonObject *values;
+
+  g_return_val_if_fail (FB_IS_STORE (self), names);
+
+  values = body != NULL ? fb_body_get_object (body, "fields") : NULL;
+  if (values == NULL)
+    return names;
+
+  fields = fb_store_list_file_fields (self, body);
+  for (guint i = 0; i < fields->len; i++)
+    {
+      JsonNode *value = json_object_get_member (values, g_ptr_array_index (fields, i));
+      JsonArray *array;
+
+      if (fb_field_value_is_empty (value) || !fb_field_value_fits (FB_FIELD_FILE, value))
+        continue;
+      array = json_node_get_array (value);
+      for (guint j = 0; j < json_array_get_length (array); j++)
+        g_hash_table_add (names, g_strdup (json_array_get_string_element (array, j)));
+    }
+  return names;
+}
+
 /* The names of @field in @fields, as a new array (an empty one for no
  * value; a value that is not a list of names is left alone: NULL). */
 static JsonArray *

@@ -19,6 +19,12 @@ G_BEGIN_DECLS
 GPtrArray    *fb_store_list_file_fields      (FbStore             *self,
                                               JsonObject          *body);
 
+/* The names @body's photo and file fields hold (a set of char *, by
+ * name); empty when it has no such fields. A record's attachment strip
+ * shows only the files none of them names. */
+GHashTable   *fb_store_dup_field_file_names  (FbStore             *self,
+                                              JsonObject          *body);
+
 /* Attaches @data to item @id as fb_store_add_attachment () does and adds
  * the name it got (perhaps "heron (2).jpg") to its field @field. Refused
  * with FB_STORE_ERROR_INVALID, nothing changed, when @field is not a photo

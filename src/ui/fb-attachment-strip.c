@@ -256,6 +256,7 @@ void
 _fb_attachment_strip_reload (FbAttachmentStrip *self)
 {
   g_autoptr(GPtrArray) attachments = NULL;
+  g_autoptr(GHashTable) in_fields = NULL;
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (self->box)) != NULL)
@@ -265,11 +266,21 @@ _fb_attachment_strip_reload (FbAttachmentStrip *self)
   g_ptr_array_set_size (self->names, 0);
 
   if (self->store != NULL && self->id != NULL)
-    attachments = fb_store_list_attachments (self->store, self->id, NULL);
+    {
+      g_autoptr(FbItem) item = fb_store_get_item (self->store, self->id, NULL);
+
+      attachments = fb_store_list_attachments (self->store, self->id, NULL);
+      /* A record's photo and file fields show their own files. */
+      if (item != NULL)
+        in_fields = fb_store_dup_field_file_names (self->store, fb_item_get_body (item));
+    }
 
   for (guint i = 0; attachments != NULL && i < attachments->len; i++)
     {
       FbAttachment *attachment = g_ptr_array_index (attachments, i);
+
+      if (in_fields != NULL && g_hash_table_contains (in_fields, attachment->name))
+        continue;
 
       gtk_box_append (GTK_BOX (self->box), make_tile (self, attachment));
       g_ptr_array_add (self->names, g_strdup (attachment->name));

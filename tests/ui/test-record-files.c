@@ -222,14 +222,17 @@ test_photo_field (Fixture       *fixture,
   g_assert_nonnull (fb_field_files_get_detail (files, "nest.png"));
   g_assert_cmpstr (fb_field_files_get_detail (files, "nest.png"), !=, "Not attached");
   g_assert_null (fb_record_editor_get_field_problem (editor, "Photos"));
-  /* The record's strip has it too: it is one of the record's files. */
+  /* Shown once: the field has it, so the record's strip does not. */
   strip_names = fb_attachment_strip_dup_names (strip);
-  g_assert_cmpstrv (strip_names, ((const char *[]) { "nest.png", NULL }));
+  g_assert_cmpstrv (strip_names, ((const char *[]) { NULL }));
 
   /* A drop elsewhere on the record goes to the strip, not the field. */
   g_assert_true (drop_onto (editor, GTK_WIDGET (fb_record_editor_get_title_entry (editor)), eggs));
   WAIT_FOR (stored_is (fixture, fb_item_get_id (record), "nest.png|eggs.png,nest.png"));
   g_assert_true (shown_is (files, "nest.png"));
+  g_clear_pointer (&strip_names, g_strfreev);
+  strip_names = fb_attachment_strip_dup_names (strip);
+  g_assert_cmpstrv (strip_names, ((const char *[]) { "eggs.png", NULL }));
 
   /* Removed with the tile's button: gone from the field and the record. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (files), "field-files.remove", "s", "nest.png"));
@@ -247,14 +250,30 @@ test_photo_field (Fixture       *fixture,
   g_assert_true (fb_field_files_shows_picture (files, "nest.png"));
   g_assert_null (fb_record_editor_get_field_problem (editor, "Photos"));
 
-  /* Removed from the record's strip instead: out of the field as well,
-   * and the strip's Undo puts it back in both. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (strip), "attachments.remove", "s", "nest.png"));
-  WAIT_FOR (shown_is (files, ""));
-  g_assert_true (stored_is (fixture, fb_item_get_id (record), "|eggs.png"));
+  /* The strip's own file removed there and back with its Undo; the
+   * field's photo stays in the field, never in the strip. */
+  g_clear_pointer (&strip_names, g_strfreev);
+  strip_names = fb_attachment_strip_dup_names (strip);
+  g_assert_cmpstrv (strip_names, ((const char *[]) { "eggs.png", NULL }));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (strip), "attachments.remove", "s", "eggs.png"));
+  WAIT_FOR (stored_is (fixture, fb_item_get_id (record), "nest.png|nest.png"));
+  g_clear_pointer (&strip_names, g_strfreev);
+  strip_names = fb_attachment_strip_dup_names (strip);
+  g_assert_cmpstrv (strip_names, ((const char *[]) { NULL }));
+  g_assert_true (shown_is (files, "nest.png"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (strip), "attachments.undo-remove", NULL));
-  WAIT_FOR (shown_is (files, "nest.png"));
-  g_assert_true (stored_is (fixture, fb_item_get_id (record), "nest.png|eggs.png,nest.png"));
+  WAIT_FOR (stored_is (fixture, fb_item_get_id (record), "nest.png|eggs.png,nest.png"));
+  g_clear_pointer (&strip_names, g_strfreev);
+  strip_names = fb_attachment_strip_dup_names (strip);
+  g_assert_cmpstrv (strip_names, ((const char *[]) { "eggs.png", NULL }));
+
+  /* Renamed in the field: still the field's, still not in the strip. */
+  g_assert_true (fb_store_rename_attachment (fixture->store, fb_item_get_id (record), "nest.png", "nest 4.png", &error));
+  g_assert_no_error (error);
+  WAIT_FOR (shown_is (files, "nest 4.png"));
+  g_clear_pointer (&strip_names, g_strfreev);
+  strip_names = fb_attachment_strip_dup_names (strip);
+  g_assert_cmpstrv (strip_names, ((const char *[]) { "eggs.png", NULL }));
 }
 
 int
