@@ -252,6 +252,76 @@ test_same_name_other_bytes (void)
   }
 }
 
+/* The same, but the record is in conflict too (its title changed on both)
+ * and the person keeps theirs: the server's heron.jpg stays, their own
+ * photo is renamed beside it, and their field names their own photo (not
+ * the server's under the old name). */
+static void
+test_same_name_keep_mine (void)
+{
+  const char *db = "record-files-keep-mine";
+  g_autoptr(Device) a = device_new (db);
+  g_autoptr(Device) b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(JsonObject) template = fb_template_body_new ("Nest survey");
+  g_autoptr(JsonObject) record = NULL;
+  g_autoptr(FbItem) template_item = NULL;
+  g_autoptr(FbItem) record_item = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *own = NULL;
+  g_autofree char *server_bytes = NULL;
+  const char *id;
+
+  fb_test_server_create_db (server, db, &error);
+  g_assert_no_error (error);
+
+  fb_template_add_field (template, "Photos", FB_FIELD_PHOTO);
+  template_item = fb_store_create_item (a->store, FB_COLLECTION_TEMPLATES, template, &error);
+  g_assert_no_error (error);
+  record = fb_record_body_new_from_template ("Nest 6", fb_item_get_id (template_item), template);
+  record_item = fb_store_create_item (a->store, FB_COLLECTION_RECORDS, record, &error);
+  g_assert_no_error (error);
+  id = fb_item_get_id (record_item);
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  b = device_new (db);
+  s = device_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  attach (a, id, "heron.jpg", "the heron seen from the east");
+  fb_test_peer_edit (a, id, "title", "Nest 6, east bank");
+  attach (b, id, "heron.jpg", "the heron seen from the west");
+  fb_test_peer_edit (b, id, "title", "Nest 6, west bank");
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = device_sync (b);
+  g_assert_cmpuint (s->conflicts, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  fb_store_resolve_conflict (b->store, id, FB_RESOLVE_KEEP_MINE, NULL, &error);
+  g_assert_no_error (error);
+  s = device_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      Device *device = i == 0 ? a : b;
+
+      g_clear_pointer (&shown, g_free);
+      g_clear_pointer (&own, g_free);
+      g_clear_pointer (&server_bytes, g_free);
+      shown = photos_of (device, id, template);
+      g_assert_cmpstr (shown, ==, "heron (2).jpg|");
+      own = bytes_of (device, id, "heron (2).jpg");
+      g_assert_cmpstr (own, ==, "the heron seen from the west");
+      server_bytes = bytes_of (device, id, "heron.jpg");
+      g_assert_cmpstr (server_bytes, ==, "the heron seen from the east");
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -266,6 +336,7 @@ main (int   argc,
 
   g_test_add_func ("/record-files-sync/photo-field", test_photo_field_syncs);
   g_test_add_func ("/record-files-sync/same-name-other-bytes", test_same_name_other_bytes);
+  g_test_add_func ("/record-files-sync/same-name-keep-mine", test_same_name_keep_mine);
 
   status = g_test_run ();
 
