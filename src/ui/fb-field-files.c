@@ -12,7 +12,9 @@
 #include "fb-attachment-view.h"
 #include "fb-field-files.h"
 #include "fb-record-files.h"
+#include "fb-sync-manager.h"
 #include "fb-ui-util.h"
+#include "fb-window.h"
 
 #define THUMBNAIL_SIZE 72
 
@@ -507,6 +509,58 @@ view_open_with_cb (FbAttachmentView *viewer,
     }
 }
 
+/* A click on a file only the server has (a large one on a metered
+ * network) fetches it through the window's sync manager, then opens it;
+ * a failure is told in words. As the attachment strip does. */
+typedef struct
+{
+  GWeakRef  field;
+  char     *name;
+} Fetch;
+
+static void
+fetched_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Fetch *fetch = user_data;
+  g_autoptr(FbFieldFiles) self = g_weak_ref_get (&fetch->field);
+  g_autoptr(GError) error = NULL;
+
+  if (!fb_sync_manager_fetch_attachment_finish (FB_SYNC_MANAGER (object), result, &error) &&
+      self != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Not downloaded: %s"), error->message);
+
+      show_error (self, message);
+    }
+  else if (self != NULL)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "field-files.open", "s", fetch->name);
+    }
+  g_weak_ref_clear (&fetch->field);
+  g_free (fetch->name);
+  g_free (fetch);
+}
+
+static gboolean
+start_fetch (FbFieldFiles *self,
+             const char   *name)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), FB_TYPE_WINDOW);
+  FbSyncManager *manager = window != NULL ? fb_window_get_sync_manager (FB_WINDOW (window)) : NULL;
+  Fetch *fetch;
+
+  if (manager == NULL || fb_sync_manager_get_state (manager) == FB_SYNC_STATE_NOT_CONFIGURED)
+    return FALSE;
+
+  fetch = g_new0 (Fetch, 1);
+  g_weak_ref_init (&fetch->field, self);
+  fetch->name = g_strdup (name);
+  fb_sync_manager_fetch_attachment_async (manager, self->id, name, NULL, fetched_cb, fetch);
+  return TRUE;
+}
+
 static void
 open_action (GtkWidget  *widget,
              const char *action_name,
@@ -523,6 +577,8 @@ open_action (GtkWidget  *widget,
   if (self->store == NULL || self->id == NULL)
     return;
   file = fb_attachment_view_find_file (self->store, self->id, name, &attachment, &error);
+  if (file == NULL && attachment != NULL && attachment->sha256 == NULL && start_fetch (self, name))
+    return;
   if (file == NULL)
     {
       g_autofree char *message = fb_attachment_view_describe_failure (name, FB_ATTACHMENT_USE_SHOW, error);

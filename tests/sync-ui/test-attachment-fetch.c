@@ -7,8 +7,12 @@
 
 #include "fb-attachment-strip.h"
 #include "fb-attachments.h"
+#include "fb-field-files.h"
 #include "fb-note-editor.h"
+#include "fb-record-editor.h"
+#include "fb-record-files.h"
 #include "fb-sync-run.h"
+#include "fb-template.h"
 #include "fb-test-store.h"
 #include "fb-window.h"
 #include "sync-ui-test-util.h"
@@ -119,6 +123,69 @@ test_fetch_on_click (void)
   g_assert_finalize_object (window);
 }
 
+/* The same for a record's photo field: its photo is only in the field
+ * (not in the strip), so the field's tile fetches it when clicked, then
+ * shows it in the larger view. */
+static void
+test_field_fetch_on_click (void)
+{
+  const char *db = "attachment-fetch-field-ui";
+  g_autoptr(Peer) a = peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(Peer) b = peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(GBytes) large = fb_test_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 3);
+  g_autoptr(JsonObject) template = fb_template_body_new ("Nest survey");
+  g_autoptr(JsonObject) record = NULL;
+  g_autoptr(FbItem) template_item = NULL;
+  g_autoptr(FbItem) record_item = NULL;
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (large);
+  g_autoptr(FbAttachment) attached = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GError) error = NULL;
+  FbWindow *window;
+  FbRecordEditor *editor;
+  FbFieldFiles *files;
+  GtkWidget *input;
+  GtkWindow *viewer;
+
+  fb_template_add_field (template, "Photos", FB_FIELD_PHOTO);
+  template_item = fb_store_create_item (a->store, FB_COLLECTION_TEMPLATES, template, &error);
+  g_assert_no_error (error);
+  record = fb_record_body_new_from_template ("Nest 6", fb_item_get_id (template_item), template);
+  record_item = fb_store_create_item (a->store, FB_COLLECTION_RECORDS, record, &error);
+  g_assert_no_error (error);
+  attached = fb_store_attach_to_field (a->store, fb_item_get_id (record_item), "Photos", "nest.tif",
+                                       "image/tiff", in, NULL, &error);
+  g_assert_no_error (error);
+  device_sync (a);
+  fb_fake_network_monitor_set_metered (b->monitor, TRUE);
+  device_sync (b);
+  g_assert_null (fb_test_store_attachment_bytes (b->store, fb_item_get_id (record_item), "nest.tif"));
+
+  window = g_object_ref_sink (fb_window_new (NULL, b->store));
+  fb_window_set_sync_manager (window, b->manager);
+  gtk_window_present (GTK_WINDOW (window));
+  editor = FB_RECORD_EDITOR (fb_test_template_child (window, FB_TYPE_WINDOW, "record_editor"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.collection", "s", "records"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-item", "s",
+                                             fb_item_get_id (record_item)));
+  WAIT_FOR ((input = fb_record_editor_get_field_input (editor, "Photos")) != NULL && fb_test_is_shown (input));
+  files = fb_field_files_find (input);
+  g_assert_nonnull (files);
+
+  gtk_widget_activate_action (GTK_WIDGET (files), "field-files.open", "s", "nest.tif");
+  WAIT_FOR ((viewer = fb_field_files_get_viewer (files)) != NULL &&
+            gtk_widget_get_mapped (GTK_WIDGET (viewer)));
+  g_assert_cmpstr (gtk_window_get_title (viewer), ==, "nest.tif");
+  got = fb_test_store_attachment_bytes (b->store, fb_item_get_id (record_item), "nest.tif");
+  g_assert_nonnull (got);
+  g_assert_true (g_bytes_equal (got, large));
+  gtk_window_destroy (viewer);
+
+  gtk_window_close (GTK_WINDOW (window));
+  WAIT_FOR (G_OBJECT (window)->ref_count == 1);
+  g_assert_finalize_object (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -132,6 +199,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/attachment-fetch/on-click", test_fetch_on_click);
+  g_test_add_func ("/attachment-fetch/field-on-click", test_field_fetch_on_click);
 
   status = g_test_run ();
   fb_test_server_free (server);
