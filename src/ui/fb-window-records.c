@@ -370,6 +370,17 @@ import_response_cb (AdwMessageDialog *dialog,
   else
     message = g_strdup_printf (ngettext ("Imported %u record", "Imported %u records", result.n_records),
                                result.n_records);
+  if (result.n_unattached > 0)
+    {
+      /* TRANSLATORS: %s says how many records were imported, %u how many
+       * file names in photo or file fields name no file of their record */
+      shown = g_strdup_printf (ngettext ("%s; %u file name is not attached: kept and marked as a problem",
+                                         "%s; %u file names are not attached: kept and marked as problems",
+                                         result.n_unattached),
+                               message, result.n_unattached);
+      g_free (message);
+      message = g_steal_pointer (&shown);
+    }
   if (n_ignored > 0)
     /* TRANSLATORS: %s says how many records were imported, %u how many columns the person left out */
     shown = g_strdup_printf (ngettext ("%s; %u column left out, as chosen", "%s; %u columns left out, as chosen",

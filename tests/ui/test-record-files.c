@@ -276,6 +276,55 @@ test_photo_field (Fixture       *fixture,
   g_assert_cmpstrv (strip_names, ((const char *[]) { "eggs.png", NULL }));
 }
 
+static AdwMessageDialog *
+open_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+/* The window's CSV import of records whose photo column names files they
+ * do not have (a CSV carries names, not files): the names are kept, and
+ * the toast says so, as the command line does. */
+static void
+test_csv_import_names_kept (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "nests.csv", NULL);
+  g_autoptr(JsonObject) template = fb_template_body_new ("Nest survey");
+  g_autoptr(FbItem) template_item = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+
+  fb_template_add_field (template, "Photos", FB_FIELD_PHOTO);
+  template_item = fb_store_create_item (fixture->store, FB_COLLECTION_TEMPLATES, template, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (path,
+                                      "title,Photos\n"
+                                      "Nest 1,nest.jpg; eggs.jpg\n"
+                                      "Nest 2,\n", -1, NULL));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.import-csv-from", "(ss)",
+                                             fb_item_get_id (template_item), path));
+  WAIT_FOR ((dialog = open_dialog ()) != NULL);
+  adw_message_dialog_response (dialog, "import");
+  gtk_window_close (GTK_WINDOW (dialog));
+  WAIT_FOR (open_dialog () == NULL);
+  g_assert_cmpstr (adw_toast_get_title (fb_window_get_last_toast (fixture->window)), ==,
+                   "Imported 2 records; 2 file names are not attached: kept and marked as problems");
+  records = fb_store_list_template_records (fixture->store, fb_item_get_id (template_item), NULL);
+  g_assert_cmpuint (records->len, ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -284,6 +333,8 @@ main (int    argc,
   adw_init ();
 
   g_test_add ("/record-files/photo-field", Fixture, NULL, fixture_setup, test_photo_field, fixture_teardown);
+  g_test_add ("/record-files/csv-import-names-kept", Fixture, NULL, fixture_setup,
+              test_csv_import_names_kept, fixture_teardown);
 
   return g_test_run ();
 }
