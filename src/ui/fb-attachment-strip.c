@@ -9,7 +9,8 @@
 
 #include "fb-attachment-open.h"
 #include "fb-attachment-rename.h"
-#include "fb-attachment-strip-private.h"
+#include "fb-attachment-strip.h"
+#include "fb-attachment-tile.h"
 #include "fb-attachment-view.h"
 #include "fb-attachments.h"
 #include "fb-record-files.h"
@@ -18,6 +19,33 @@
 #include "fb-window.h"
 
 #define THUMBNAIL_SIZE 96
+
+struct _FbAttachmentStrip
+{
+  GtkWidget       parent_instance;
+
+  GtkWidget      *scroller;
+  GtkWidget      *box;
+
+  FbStore        *store;
+  char           *id;
+  gulong          changed_id;
+  GHashTable     *tiles;    /* name → FbAttachmentTile */
+  GPtrArray      *names;
+
+  FbAttachment   *removed;  /* for Undo */
+  char           *removed_from;
+  char          **removed_fields;  /* the record's photo and file fields that named it */
+  AdwToast       *toast;
+  GtkWidget      *viewer;   /* the larger view, while it shows (weak) */
+
+  /* Attachments only the server has, fetched when clicked */
+  GHashTable     *fetching;      /* name → GCancellable */
+  GHashTable     *fetch_errors;  /* name → why it failed, in words */
+
+  /* The file of this item in flight, shown on its tile */
+  FbTileTransfer *transfer;
+};
 
 G_DEFINE_FINAL_TYPE (FbAttachmentStrip, fb_attachment_strip, GTK_TYPE_WIDGET)
 
@@ -126,10 +154,6 @@ make_tile_menu (const char *name)
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
   gtk_widget_add_css_class (button, "circular");
   gtk_widget_add_css_class (button, "osd");
-  gtk_widget_set_halign (button, GTK_ALIGN_START);
-  gtk_widget_set_valign (button, GTK_ALIGN_START);
-  gtk_widget_set_margin_top (button, 4);
-  gtk_widget_set_margin_start (button, 4);
   /* TRANSLATORS: %s is an attachment's file name */
   label = g_strdup_printf (_("More for “%s”"), name);
   gtk_widget_set_tooltip_text (button, label);
@@ -143,13 +167,8 @@ make_tile (FbAttachmentStrip  *self,
 {
   g_autofree char *size = g_format_size (attachment->length);
   g_autofree char *detail = NULL;
-  g_autofree char *remove_label = NULL;
-  FbAttachmentTile *parts;
-  GtkWidget *tile, *overlay, *picture, *label, *button;
-
-  tile = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  gtk_widget_add_css_class (tile, "fb-attachment");
-  gtk_widget_set_size_request (tile, THUMBNAIL_SIZE, -1);
+  FbAttachmentTile *tile;
+  GtkWidget *picture;
 
   picture = make_thumbnail (self, attachment);
   if (picture == NULL && g_hash_table_contains (self->fetching, attachment->name))
@@ -174,58 +193,6 @@ make_tile (FbAttachmentStrip  *self,
       gtk_widget_add_css_class (picture, "dim-label");
     }
 
-  /* A click opens the larger view; removing is on the tile itself, a
-   * small round button in its corner. */
-  overlay = gtk_overlay_new ();
-  {
-    GtkWidget *open = gtk_button_new ();
-    g_autofree char *open_label = NULL;
-
-    gtk_button_set_child (GTK_BUTTON (open), picture);
-    gtk_widget_add_css_class (open, "flat");
-    gtk_actionable_set_action_name (GTK_ACTIONABLE (open), "attachments.open");
-    gtk_actionable_set_action_target_value (GTK_ACTIONABLE (open),
-                                            g_variant_new_string (attachment->name));
-    /* TRANSLATORS: %s is an attachment's file name */
-    open_label = g_strdup_printf (_("Open “%s”"), attachment->name);
-    gtk_widget_set_tooltip_text (open, open_label);
-    gtk_overlay_set_child (GTK_OVERLAY (overlay), open);
-  }
-  button = gtk_button_new_from_icon_name ("window-close-symbolic");
-  gtk_widget_add_css_class (button, "circular");
-  gtk_widget_add_css_class (button, "osd");
-  gtk_widget_set_halign (button, GTK_ALIGN_END);
-  gtk_widget_set_valign (button, GTK_ALIGN_START);
-  gtk_widget_set_margin_top (button, 4);
-  gtk_widget_set_margin_end (button, 4);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "attachments.remove");
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
-                                          g_variant_new_string (attachment->name));
-  /* TRANSLATORS: %s is an attachment's file name */
-  remove_label = g_strdup_printf (_("Remove “%s”"), attachment->name);
-  gtk_widget_set_tooltip_text (button, remove_label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  remove_label, -1);
-  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), button);
-  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), make_tile_menu (attachment->name));
-  /* Shown while the file is sent or downloaded (fb-attachment-strip-transfer.c),
-   * over the foot of the picture: the tile keeps its size. */
-  parts = g_new0 (FbAttachmentTile, 1);
-  parts->bar = gtk_progress_bar_new ();
-  gtk_widget_set_valign (parts->bar, GTK_ALIGN_END);
-  gtk_widget_set_margin_start (parts->bar, 22);
-  gtk_widget_set_margin_end (parts->bar, 22);
-  gtk_widget_set_margin_bottom (parts->bar, 10);
-  gtk_widget_set_can_target (parts->bar, FALSE);
-  gtk_widget_set_visible (parts->bar, FALSE);
-  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), parts->bar);
-  gtk_box_append (GTK_BOX (tile), overlay);
-
-  label = gtk_label_new (attachment->name);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 14);
-  gtk_box_append (GTK_BOX (tile), label);
-
   if (attachment->sha256 == NULL && g_hash_table_contains (self->fetching, attachment->name))
     detail = g_strdup (_("Downloading…"));
   else if (attachment->sha256 == NULL && g_hash_table_contains (self->fetch_errors, attachment->name))
@@ -238,22 +205,25 @@ make_tile (FbAttachmentStrip  *self,
   else
     detail = g_steal_pointer (&size);
 
-  label = gtk_label_new (detail);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 14);
-  gtk_widget_add_css_class (label, "caption");
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_box_append (GTK_BOX (tile), label);
-  parts->detail = label;
-
-  g_hash_table_insert (self->details, g_strdup (attachment->name), g_steal_pointer (&detail));
-  g_hash_table_insert (self->tiles, g_strdup (attachment->name), parts);
-  _fb_attachment_strip_transfer_show (self, attachment->name, parts);
-  return tile;
+  /* A click opens the larger view (fetching it first, if only the
+   * server has it). */
+  tile = fb_attachment_tile_new (&(FbAttachmentTileOptions) {
+                                   .name = attachment->name,
+                                   .picture = picture,
+                                   .detail = detail,
+                                   .width = THUMBNAIL_SIZE,
+                                   .open_action = "attachments.open",
+                                   .can_open = TRUE,
+                                   .remove_action = "attachments.remove",
+                                   .menu = make_tile_menu (attachment->name),
+                                 });
+  g_hash_table_insert (self->tiles, g_strdup (attachment->name), tile);
+  fb_tile_transfer_show (self->transfer, attachment->name, tile);
+  return tile->widget;
 }
 
-void
-_fb_attachment_strip_reload (FbAttachmentStrip *self)
+static void
+reload (FbAttachmentStrip *self)
 {
   g_autoptr(GPtrArray) attachments = NULL;
   g_autoptr(GHashTable) in_fields = NULL;
@@ -261,7 +231,6 @@ _fb_attachment_strip_reload (FbAttachmentStrip *self)
 
   while ((child = gtk_widget_get_first_child (self->box)) != NULL)
     gtk_box_remove (GTK_BOX (self->box), child);
-  g_hash_table_remove_all (self->details);
   g_hash_table_remove_all (self->tiles);
   g_ptr_array_set_size (self->names, 0);
 
@@ -294,7 +263,7 @@ item_changed_cb (FbAttachmentStrip *self,
                  FbItem            *item)
 {
   if (g_strcmp0 (fb_item_get_id (item), self->id) == 0)
-    _fb_attachment_strip_reload (self);
+    reload (self);
 }
 
 static void
@@ -325,11 +294,11 @@ fb_attachment_strip_set_item (FbAttachmentStrip *self,
       g_hash_table_foreach (self->fetching, (GHFunc) (void (*) (void)) cancel_fetch, NULL);
       g_hash_table_remove_all (self->fetching);
       g_hash_table_remove_all (self->fetch_errors);
-      _fb_attachment_strip_transfer_forget (self);
     }
+  fb_tile_transfer_set_item (self->transfer, id);
   g_free (self->id);
   self->id = g_strdup (id);
-  _fb_attachment_strip_reload (self);
+  reload (self);
 }
 
 FbStore *
@@ -595,7 +564,7 @@ fetched_cb (GObject      *object,
   g_hash_table_remove (self->fetching, fetch->name);
   if (!fetched)
     g_hash_table_insert (self->fetch_errors, g_strdup (fetch->name), g_strdup (error->message));
-  _fb_attachment_strip_reload (self);
+  reload (self);
   if (fetched)
     gtk_widget_activate_action (GTK_WIDGET (self), "attachments.open", "s", fetch->name);
   fetch_free (fetch);
@@ -624,7 +593,7 @@ start_fetch (FbAttachmentStrip *self,
   fetch->name = g_strdup (name);
   g_hash_table_insert (self->fetching, g_strdup (name), g_object_ref (fetch->cancellable));
   g_hash_table_remove (self->fetch_errors, name);
-  _fb_attachment_strip_reload (self);
+  reload (self);
   fb_sync_manager_fetch_attachment_async (manager, self->id, name, fetch->cancellable, fetched_cb, fetch);
   return TRUE;
 }
@@ -832,9 +801,12 @@ const char *
 fb_attachment_strip_get_detail (FbAttachmentStrip *self,
                                 const char        *name)
 {
+  FbAttachmentTile *tile;
+
   g_return_val_if_fail (FB_IS_ATTACHMENT_STRIP (self), NULL);
 
-  return g_hash_table_lookup (self->details, name);
+  tile = g_hash_table_lookup (self->tiles, name);
+  return tile != NULL ? fb_attachment_tile_get_detail (tile) : NULL;
 }
 
 GtkProgressBar *
@@ -869,13 +841,13 @@ static void
 fb_attachment_strip_root (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (fb_attachment_strip_parent_class)->root (widget);
-  _fb_attachment_strip_transfer_set_root (FB_ATTACHMENT_STRIP (widget), gtk_widget_get_root (widget));
+  fb_tile_transfer_set_root (FB_ATTACHMENT_STRIP (widget)->transfer, TRUE);
 }
 
 static void
 fb_attachment_strip_unroot (GtkWidget *widget)
 {
-  _fb_attachment_strip_transfer_set_root (FB_ATTACHMENT_STRIP (widget), NULL);
+  fb_tile_transfer_set_root (FB_ATTACHMENT_STRIP (widget)->transfer, FALSE);
   GTK_WIDGET_CLASS (fb_attachment_strip_parent_class)->unroot (widget);
 }
 
@@ -884,7 +856,7 @@ fb_attachment_strip_dispose (GObject *object)
 {
   FbAttachmentStrip *self = FB_ATTACHMENT_STRIP (object);
 
-  _fb_attachment_strip_transfer_dispose (self);
+  g_clear_pointer (&self->transfer, fb_tile_transfer_free);
 
   g_hash_table_foreach (self->fetching, (GHFunc) (void (*) (void)) cancel_fetch, NULL);
   g_hash_table_remove_all (self->fetching);
@@ -906,7 +878,6 @@ fb_attachment_strip_finalize (GObject *object)
   g_free (self->removed_from);
   g_strfreev (self->removed_fields);
   g_clear_pointer (&self->removed, fb_attachment_free);
-  g_hash_table_unref (self->details);
   g_hash_table_unref (self->tiles);
   g_hash_table_unref (self->fetching);
   g_hash_table_unref (self->fetch_errors);
@@ -949,8 +920,8 @@ fb_attachment_strip_class_init (FbAttachmentStripClass *klass)
 static void
 fb_attachment_strip_init (FbAttachmentStrip *self)
 {
-  self->details = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->tiles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->tiles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) fb_attachment_tile_free);
   self->names = g_ptr_array_new_with_free_func (g_free);
   self->fetching = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->fetch_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -969,5 +940,5 @@ fb_attachment_strip_init (FbAttachmentStrip *self)
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), self->box);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Attachments"), -1);
-  _fb_attachment_strip_transfer_init (self);
+  self->transfer = fb_tile_transfer_new (GTK_WIDGET (self), self->tiles, (FbTileTransferEnded) reload);
 }

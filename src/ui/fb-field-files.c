@@ -9,6 +9,7 @@
 
 #include "fb-attachment-drop.h"
 #include "fb-attachment-open.h"
+#include "fb-attachment-tile.h"
 #include "fb-attachment-view.h"
 #include "fb-field-files.h"
 #include "fb-record-files.h"
@@ -31,8 +32,9 @@ struct _FbFieldFiles
   FbStore       *store;
   char          *id;
   GPtrArray     *names;
-  GHashTable    *details;   /* name → the words under it */
+  GHashTable    *tiles_by_name;  /* name → FbAttachmentTile */
   GHashTable    *pictures;  /* names shown as a picture */
+  FbTileTransfer *transfer; /* the file of the item in flight, on its tile */
 
   FbAttachment  *removed;   /* for Undo */
   char          *removed_from;
@@ -133,9 +135,8 @@ make_tile (FbFieldFiles *self,
 {
   g_autoptr(FbAttachment) attachment = NULL;
   g_autofree char *detail = NULL;
-  g_autofree char *open_label = NULL;
-  g_autofree char *remove_label = NULL;
-  GtkWidget *tile, *overlay, *open, *picture = NULL, *label, *remove;
+  FbAttachmentTile *tile;
+  GtkWidget *picture = NULL;
 
   if (self->store != NULL && self->id != NULL)
     attachment = fb_store_get_attachment (self->store, self->id, name, NULL);
@@ -168,53 +169,20 @@ make_tile (FbFieldFiles *self,
   else
     detail = g_format_size (attachment->length);
 
-  tile = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  gtk_widget_add_css_class (tile, "fb-attachment");
-  gtk_widget_set_size_request (tile, THUMBNAIL_SIZE, -1);
-
-  overlay = gtk_overlay_new ();
-  open = gtk_button_new ();
-  gtk_button_set_child (GTK_BUTTON (open), picture);
-  gtk_widget_add_css_class (open, "flat");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (open), "field-files.open");
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (open), g_variant_new_string (name));
-  gtk_widget_set_sensitive (open, attachment != NULL);
-  /* TRANSLATORS: %s is an attachment's file name */
-  open_label = g_strdup_printf (_("Open “%s”"), name);
-  gtk_widget_set_tooltip_text (open, open_label);
-  gtk_overlay_set_child (GTK_OVERLAY (overlay), open);
-
-  remove = gtk_button_new_from_icon_name ("window-close-symbolic");
-  gtk_widget_add_css_class (remove, "circular");
-  gtk_widget_add_css_class (remove, "osd");
-  gtk_widget_set_halign (remove, GTK_ALIGN_END);
-  gtk_widget_set_valign (remove, GTK_ALIGN_START);
-  gtk_widget_set_margin_top (remove, 2);
-  gtk_widget_set_margin_end (remove, 2);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "field-files.remove");
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (remove), g_variant_new_string (name));
-  /* TRANSLATORS: %s is an attachment's file name */
-  remove_label = g_strdup_printf (_("Remove “%s”"), name);
-  gtk_widget_set_tooltip_text (remove, remove_label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
-  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), remove);
-  gtk_box_append (GTK_BOX (tile), overlay);
-
-  label = gtk_label_new (name);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 12);
-  gtk_widget_add_css_class (label, "caption");
-  gtk_box_append (GTK_BOX (tile), label);
-
-  label = gtk_label_new (detail);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 12);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_widget_add_css_class (label, "caption");
-  gtk_widget_add_css_class (label, attachment == NULL ? "error" : "dim-label");
-  gtk_box_append (GTK_BOX (tile), label);
-
-  g_hash_table_insert (self->details, g_strdup (name), g_steal_pointer (&detail));
-  return tile;
+  tile = fb_attachment_tile_new (&(FbAttachmentTileOptions) {
+                                   .name = name,
+                                   .picture = picture,
+                                   .detail = detail,
+                                   .detail_error = attachment == NULL,
+                                   .width = THUMBNAIL_SIZE,
+                                   .compact = TRUE,
+                                   .open_action = "field-files.open",
+                                   .can_open = attachment != NULL,
+                                   .remove_action = "field-files.remove",
+                                 });
+  g_hash_table_insert (self->tiles_by_name, g_strdup (name), tile);
+  fb_tile_transfer_show (self->transfer, name, tile);
+  return tile->widget;
 }
 
 static void
@@ -224,7 +192,7 @@ reload (FbFieldFiles *self)
 
   while ((child = gtk_widget_get_first_child (self->tiles)) != NULL)
     gtk_flow_box_remove (GTK_FLOW_BOX (self->tiles), child);
-  g_hash_table_remove_all (self->details);
+  g_hash_table_remove_all (self->tiles_by_name);
   g_hash_table_remove_all (self->pictures);
 
   for (guint i = 0; i < self->names->len; i++)
@@ -259,6 +227,7 @@ fb_field_files_set_item (FbFieldFiles *self,
   g_set_object (&self->store, store);
   g_free (self->id);
   self->id = g_strdup (id);
+  fb_tile_transfer_set_item (self->transfer, id);
   gtk_widget_set_sensitive (self->button, store != NULL && id != NULL);
   reload (self);
 }
@@ -620,8 +589,22 @@ const char *
 fb_field_files_get_detail (FbFieldFiles *self,
                            const char   *name)
 {
+  FbAttachmentTile *tile;
+
   g_return_val_if_fail (FB_IS_FIELD_FILES (self), NULL);
-  return g_hash_table_lookup (self->details, name);
+  tile = g_hash_table_lookup (self->tiles_by_name, name);
+  return tile != NULL ? fb_attachment_tile_get_detail (tile) : NULL;
+}
+
+GtkProgressBar *
+fb_field_files_get_progress_bar (FbFieldFiles *self,
+                                 const char   *name)
+{
+  FbAttachmentTile *tile;
+
+  g_return_val_if_fail (FB_IS_FIELD_FILES (self), NULL);
+  tile = g_hash_table_lookup (self->tiles_by_name, name);
+  return tile != NULL ? GTK_PROGRESS_BAR (tile->bar) : NULL;
 }
 
 gboolean
@@ -655,9 +638,25 @@ fb_field_files_find (GtkWidget *widget)
 }
 
 static void
+fb_field_files_root (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (fb_field_files_parent_class)->root (widget);
+  fb_tile_transfer_set_root (FB_FIELD_FILES (widget)->transfer, TRUE);
+}
+
+static void
+fb_field_files_unroot (GtkWidget *widget)
+{
+  fb_tile_transfer_set_root (FB_FIELD_FILES (widget)->transfer, FALSE);
+  GTK_WIDGET_CLASS (fb_field_files_parent_class)->unroot (widget);
+}
+
+static void
 fb_field_files_dispose (GObject *object)
 {
   FbFieldFiles *self = FB_FIELD_FILES (object);
+
+  g_clear_pointer (&self->transfer, fb_tile_transfer_free);
 
   if (self->toast != NULL)
     g_signal_handlers_disconnect_by_data (self->toast, self);
@@ -677,7 +676,7 @@ fb_field_files_finalize (GObject *object)
   g_free (self->field);
   g_free (self->id);
   g_ptr_array_unref (self->names);
-  g_hash_table_unref (self->details);
+  g_hash_table_unref (self->tiles_by_name);
   g_hash_table_unref (self->pictures);
   g_clear_pointer (&self->removed, fb_attachment_free);
   g_free (self->removed_from);
@@ -694,6 +693,8 @@ fb_field_files_class_init (FbFieldFilesClass *klass)
 
   object_class->dispose = fb_field_files_dispose;
   object_class->finalize = fb_field_files_finalize;
+  widget_class->root = fb_field_files_root;
+  widget_class->unroot = fb_field_files_unroot;
 
   signals[BEFORE_EDIT] = g_signal_new ("before-edit", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -711,7 +712,8 @@ static void
 fb_field_files_init (FbFieldFiles *self)
 {
   self->names = g_ptr_array_new_with_free_func (g_free);
-  self->details = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->tiles_by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                               (GDestroyNotify) fb_attachment_tile_free);
   self->pictures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
@@ -735,6 +737,7 @@ fb_field_files_init (FbFieldFiles *self)
 
   /* Files dropped here go to this field (the editor's drop target asks). */
   fb_attachment_drop_set_inner (GTK_WIDGET (self), drop_file);
+  self->transfer = fb_tile_transfer_new (GTK_WIDGET (self), self->tiles_by_name, (FbTileTransferEnded) reload);
 }
 
 GtkWidget *

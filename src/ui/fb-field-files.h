@@ -52,6 +52,10 @@ const char *fb_field_files_get_detail   (FbFieldFiles *self,
                                          const char   *name);
 gboolean    fb_field_files_shows_picture (FbFieldFiles *self,
                                           const char   *name);
+/* The bar over @name's picture, shown while its file is sent or
+ * downloaded (the words under it say how far). */
+GtkProgressBar *fb_field_files_get_progress_bar (FbFieldFiles *self,
+                                                 const char   *name);
 /* The toast of the last removal or failure, while it shows; the larger
  * view while it shows. */
 AdwToast   *fb_field_files_get_toast    (FbFieldFiles *self);

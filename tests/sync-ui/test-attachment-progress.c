@@ -7,10 +7,14 @@
 
 #include "fb-attachment-strip.h"
 #include "fb-attachments.h"
+#include "fb-field-files.h"
 #include "fb-note-editor.h"
+#include "fb-record-editor.h"
+#include "fb-record-files.h"
 #include "fb-sync-run.h"
 #include "fb-test-store.h"
 #include "fb-sync-status.h"
+#include "fb-template.h"
 #include "fb-window.h"
 #include "sync-ui-test-util.h"
 
@@ -44,6 +48,7 @@ seen_free (Seen *seen)
 typedef struct
 {
   FbAttachmentStrip *strip;
+  FbFieldFiles      *files;   /* or a record's photo field's tiles */
   FbSyncStatus      *status;
   const char        *name;
   GPtrArray         *seen;
@@ -59,14 +64,16 @@ transfer_progress_cb (FbSyncManager       *manager,
                       guint64              bytes_total,
                       Watch               *watch)
 {
-  GtkProgressBar *bar = fb_attachment_strip_get_progress_bar (watch->strip, watch->name);
+  GtkProgressBar *bar = watch->files != NULL ? fb_field_files_get_progress_bar (watch->files, watch->name)
+                                              : fb_attachment_strip_get_progress_bar (watch->strip, watch->name);
   Seen *seen = g_new0 (Seen, 1);
 
   seen->done = bytes_done;
   seen->total = bytes_total;
   seen->bar_shown = fb_test_is_shown (GTK_WIDGET (bar));
   seen->fraction = gtk_progress_bar_get_fraction (bar);
-  seen->detail = g_strdup (fb_attachment_strip_get_detail (watch->strip, watch->name));
+  seen->detail = g_strdup (watch->files != NULL ? fb_field_files_get_detail (watch->files, watch->name)
+                                                : fb_attachment_strip_get_detail (watch->strip, watch->name));
   seen->summary = fb_sync_status_dup_summary (watch->status);
   seen->details = g_strdup (fb_sync_status_get_details (watch->status));
   g_ptr_array_add (watch->seen, seen);
@@ -237,6 +244,120 @@ test_downloading (void)
   close_window (window);
 }
 
+/* A record's photo field shows its own photo (not the strip): its tile
+ * shows the bar and "Sending… N %" while the sync sends it, and the bar
+ * and "Downloading… X of Y" on another device whose click fetches it;
+ * then the size again, without the bar. */
+static FbFieldFiles *
+open_record (Peer        *device,
+             const char  *id,
+             FbWindow   **window,
+             FbSyncStatus **status)
+{
+  FbRecordEditor *editor;
+  GtkWidget *input;
+
+  *window = g_object_ref_sink (fb_window_new (NULL, device->store));
+  fb_window_set_sync_manager (*window, device->manager);
+  gtk_window_present (GTK_WINDOW (*window));
+  *status = fb_test_template_child (*window, FB_TYPE_WINDOW, "sync_status");
+  editor = FB_RECORD_EDITOR (fb_test_template_child (*window, FB_TYPE_WINDOW, "record_editor"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (*window), "win.collection", "s", "records"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (*window), "win.open-item", "s", id));
+  WAIT_FOR ((input = fb_record_editor_get_field_input (editor, "Photos")) != NULL && fb_test_is_shown (input));
+  return fb_field_files_find (input);
+}
+
+static void
+assert_in_flight (Watch      *watch,
+                  const char *words_prefix)
+{
+  Seen *end;
+
+  g_assert_cmpuint (watch->seen->len, >=, 3);
+  for (guint i = 0; i + 1 < watch->seen->len; i++)
+    {
+      Seen *seen = watch->seen->pdata[i];
+
+      g_test_message ("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT ": tile “%s”",
+                      seen->done, seen->total, seen->detail);
+      g_assert_cmpuint (seen->total, >, 0);
+      g_assert_true (seen->bar_shown);
+      g_assert_cmpfloat_with_epsilon (seen->fraction, (double) seen->done / (double) seen->total, 1e-9);
+      g_assert_true (g_str_has_prefix (seen->detail, words_prefix));
+    }
+  end = watch->seen->pdata[watch->seen->len - 1];
+  g_assert_cmpuint (end->total, ==, 0);
+  g_assert_false (end->bar_shown);
+}
+
+static void
+test_field (void)
+{
+  const char *db = "attachment-progress-field";
+  g_autoptr(Peer) a = peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(Peer) b = peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(GBytes) photo = fb_test_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 300 * 1024);
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (photo);
+  g_autofree char *size = g_format_size (g_bytes_get_size (photo));
+  g_autoptr(JsonObject) template = fb_template_body_new ("Nest survey");
+  g_autoptr(JsonObject) record = NULL;
+  g_autoptr(FbItem) template_item = NULL;
+  g_autoptr(FbItem) record_item = NULL;
+  g_autoptr(FbAttachment) attached = NULL;
+  g_autoptr(FbSyncStats) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  Watch up = { .name = "nest.tif", .seen = g_ptr_array_new_with_free_func ((GDestroyNotify) seen_free) };
+  Watch down = { .name = "nest.tif", .seen = g_ptr_array_new_with_free_func ((GDestroyNotify) seen_free) };
+  FbWindow *window;
+  GtkWindow *viewer;
+  gulong handler;
+
+  fb_template_add_field (template, "Photos", FB_FIELD_PHOTO);
+  template_item = fb_store_create_item (a->store, FB_COLLECTION_TEMPLATES, template, &error);
+  g_assert_no_error (error);
+  record = fb_record_body_new_from_template ("Nest 6", fb_item_get_id (template_item), template);
+  record_item = fb_store_create_item (a->store, FB_COLLECTION_RECORDS, record, &error);
+  g_assert_no_error (error);
+  attached = fb_store_attach_to_field (a->store, fb_item_get_id (record_item), "Photos", "nest.tif",
+                                       "image/tiff", in, NULL, &error);
+  g_assert_no_error (error);
+
+  up.files = open_record (a, fb_item_get_id (record_item), &window, &up.status);
+  g_assert_nonnull (up.files);
+  g_assert_cmpstr (fb_field_files_get_detail (up.files, "nest.tif"), ==, size);
+  g_assert_false (fb_test_is_shown (GTK_WIDGET (fb_field_files_get_progress_bar (up.files, "nest.tif"))));
+  handler = g_signal_connect (a->manager, "transfer-progress", G_CALLBACK (transfer_progress_cb), &up);
+  stats = fb_test_peer_sync_full (a, &error);
+  g_assert_no_error (error);
+  WAIT_FOR (up.ended);
+  g_signal_handler_disconnect (a->manager, handler);
+  assert_in_flight (&up, "Sending… ");
+  g_assert_cmpstr (((Seen *) up.seen->pdata[0])->detail, ==, "Sending… 0 %");
+  g_assert_cmpstr (fb_field_files_get_detail (up.files, "nest.tif"), ==, size);
+  close_window (window);
+
+  fb_fake_network_monitor_set_metered (b->monitor, TRUE);
+  g_clear_pointer (&stats, fb_sync_stats_free);
+  stats = fb_test_peer_sync (b);
+  down.files = open_record (b, fb_item_get_id (record_item), &window, &down.status);
+  g_assert_true (g_str_has_prefix (fb_field_files_get_detail (down.files, "nest.tif"), "On the server, "));
+  handler = g_signal_connect (b->manager, "transfer-progress", G_CALLBACK (transfer_progress_cb), &down);
+  gtk_widget_activate_action (GTK_WIDGET (down.files), "field-files.open", "s", "nest.tif");
+  WAIT_FOR (down.ended && (viewer = fb_field_files_get_viewer (down.files)) != NULL &&
+            gtk_widget_get_mapped (GTK_WIDGET (viewer)));
+  g_signal_handler_disconnect (b->manager, handler);
+  assert_in_flight (&down, "Downloading… ");
+  g_assert_cmpstr (fb_field_files_get_detail (down.files, "nest.tif"), ==, size);
+  g_assert_false (fb_test_is_shown (GTK_WIDGET (fb_field_files_get_progress_bar (down.files, "nest.tif"))));
+
+  gtk_window_destroy (viewer);
+  WAIT_FOR (fb_field_files_get_viewer (down.files) == NULL);
+  g_ptr_array_unref (up.seen);
+  g_ptr_array_unref (down.seen);
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -251,6 +372,7 @@ main (int   argc,
 
   g_test_add_func ("/attachment-progress/sending", test_sending);
   g_test_add_func ("/attachment-progress/downloading", test_downloading);
+  g_test_add_func ("/attachment-progress/field", test_field);
 
   status = g_test_run ();
   fb_test_server_free (server);
