@@ -244,10 +244,7 @@ test_downloading (void)
   close_window (window);
 }
 
-/* A record's photo field shows its own photo (not the strip): its tile
- * shows the bar and "Sending… N %" while the sync sends it, and the bar
- * and "Downloading… X of Y" on another device whose click fetches it;
- * then the size again, without the bar. */
+/* The window on @device, showing the record @id; its "Photos" field. */
 static FbFieldFiles *
 open_record (Peer        *device,
              const char  *id,
@@ -291,6 +288,10 @@ assert_in_flight (Watch      *watch,
   g_assert_false (end->bar_shown);
 }
 
+/* A record's photo field shows its own photo (not the strip): its tile
+ * shows the bar and "Sending… N %" while the sync sends it, and the bar
+ * and "Downloading… X of Y" on another device whose click fetches it;
+ * then the size again, without the bar. */
 static void
 test_field (void)
 {
