@@ -238,27 +238,16 @@ fb_field_files_add_file (FbFieldFiles *self,
                          GError      **error)
 {
   g_autoptr(GFileInputStream) stream = NULL;
-  g_autoptr(GFileInfo) info = NULL;
   g_autoptr(FbAttachment) added = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *basename = NULL;
-  const char *content_type = NULL;
+  g_autofree char *content_type = NULL;
 
   g_return_val_if_fail (FB_IS_FIELD_FILES (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
   g_return_val_if_fail (self->store != NULL && self->id != NULL, FALSE);
 
-  basename = g_file_get_basename (file);
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_CONTENT_TYPE ","
-                            G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME,
-                            G_FILE_QUERY_INFO_NONE, NULL, NULL);
-  if (info != NULL)
-    content_type = g_file_info_get_content_type (info);
-  if (info != NULL && g_file_info_get_display_name (info) != NULL)
-    {
-      g_free (basename);
-      basename = g_strdup (g_file_info_get_display_name (info));
-    }
+  basename = fb_file_query_name_and_type (file, &content_type);
 
   g_signal_emit (self, signals[BEFORE_EDIT], 0);
   stream = g_file_read (file, NULL, &local_error);

@@ -464,3 +464,17 @@ fb_weak_ref_steal (GWeakRef *ref)
   g_free (ref);
   return object;
 }
+
+char *
+fb_file_query_name_and_type (GFile  *file,
+                             char  **content_type)
+{
+  g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_CONTENT_TYPE ","
+                                                 G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME,
+                                                 G_FILE_QUERY_INFO_NONE, NULL, NULL);
+
+  *content_type = info != NULL ? g_strdup (g_file_info_get_content_type (info)) : NULL;
+  if (info != NULL && g_file_info_get_display_name (info) != NULL)
+    return g_strdup (g_file_info_get_display_name (info));
+  return g_file_get_basename (file);
+}

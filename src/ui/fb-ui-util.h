@@ -36,6 +36,12 @@ char *fb_json_value_to_text         (JsonNode      *node);
  * be told apart: "Today, 14:02", " 3 Dec, 09:15", " 3 Dec 2025, 09:15". */
 char *fb_format_date_time           (gint64         ms);
 
+/* The name a person knows @file by (its display name, else its basename)
+ * and, in *@content_type, GIO's content type for it (NULL if unknown):
+ * what an attached file is called and guessed to be. */
+char *fb_file_query_name_and_type   (GFile          *file,
+                                     char          **content_type);
+
 /* Shows @toast (transfer full) on @overlay in place of the toast shown
  * there before, which is dismissed first. libadwaita 1.2 crashes when an
  * overlay is disposed, or its toast dismissed, while a high-priority toast
