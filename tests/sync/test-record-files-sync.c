@@ -181,6 +181,36 @@ test_photo_field_syncs (void)
   g_assert_cmpstr (bytes, ==, "a grey heron at the nest");
 }
 
+/* On database @db (new), a template @template gets a "Photos" field, and a
+ * record @title of it is made on @a, synced, and synced to a new device
+ * *@b; returns the record's id. */
+static char *
+photo_record_on_two_devices (const char  *db,
+                             const char  *title,
+                             JsonObject  *template,
+                             Device      *a,
+                             Device     **b)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) record = NULL;
+  g_autoptr(FbItem) template_item = NULL;
+  g_autoptr(FbItem) record_item = NULL;
+
+  fb_test_server_create_db (server, db, &error);
+  g_assert_no_error (error);
+
+  fb_template_add_field (template, "Photos", FB_FIELD_PHOTO);
+  template_item = fb_store_create_item (a->store, FB_COLLECTION_TEMPLATES, template, &error);
+  g_assert_no_error (error);
+  record = fb_record_body_new_from_template (title, fb_item_get_id (template_item), template);
+  record_item = fb_store_create_item (a->store, FB_COLLECTION_RECORDS, record, &error);
+  g_assert_no_error (error);
+  fb_sync_stats_free (device_sync (a));
+  *b = device_new (db);
+  fb_sync_stats_free (device_sync (*b));
+  return g_strdup (fb_item_get_id (record_item));
+}
+
 /* The same name with other bytes on both devices: the attachments keep
  * both (one renamed "heron (2).jpg"), and the field follows the rename, so
  * both photos are in the field on both devices, without a conflict. */
@@ -193,26 +223,9 @@ test_same_name_other_bytes (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(FbSyncStats) s = NULL;
   g_autoptr(JsonObject) template = fb_template_body_new ("Nest survey");
-  g_autoptr(JsonObject) record = NULL;
-  g_autoptr(FbItem) template_item = NULL;
-  g_autoptr(FbItem) record_item = NULL;
-  const char *id;
+  g_autofree char *id = NULL;
 
-  fb_test_server_create_db (server, db, &error);
-  g_assert_no_error (error);
-
-  fb_template_add_field (template, "Photos", FB_FIELD_PHOTO);
-  template_item = fb_store_create_item (a->store, FB_COLLECTION_TEMPLATES, template, &error);
-  g_assert_no_error (error);
-  record = fb_record_body_new_from_template ("Nest 5", fb_item_get_id (template_item), template);
-  record_item = fb_store_create_item (a->store, FB_COLLECTION_RECORDS, record, &error);
-  g_assert_no_error (error);
-  id = fb_item_get_id (record_item);
-  s = device_sync (a);
-  g_clear_pointer (&s, fb_sync_stats_free);
-  b = device_new (db);
-  s = device_sync (b);
-  g_clear_pointer (&s, fb_sync_stats_free);
+  id = photo_record_on_two_devices (db, "Nest 5", template, a, &b);
 
   /* Apart, each photographs its heron under the camera's one name. */
   attach (a, id, "heron.jpg", "the heron seen from the east");
@@ -265,29 +278,12 @@ test_same_name_keep_mine (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(FbSyncStats) s = NULL;
   g_autoptr(JsonObject) template = fb_template_body_new ("Nest survey");
-  g_autoptr(JsonObject) record = NULL;
-  g_autoptr(FbItem) template_item = NULL;
-  g_autoptr(FbItem) record_item = NULL;
   g_autofree char *shown = NULL;
   g_autofree char *own = NULL;
   g_autofree char *server_bytes = NULL;
-  const char *id;
+  g_autofree char *id = NULL;
 
-  fb_test_server_create_db (server, db, &error);
-  g_assert_no_error (error);
-
-  fb_template_add_field (template, "Photos", FB_FIELD_PHOTO);
-  template_item = fb_store_create_item (a->store, FB_COLLECTION_TEMPLATES, template, &error);
-  g_assert_no_error (error);
-  record = fb_record_body_new_from_template ("Nest 6", fb_item_get_id (template_item), template);
-  record_item = fb_store_create_item (a->store, FB_COLLECTION_RECORDS, record, &error);
-  g_assert_no_error (error);
-  id = fb_item_get_id (record_item);
-  s = device_sync (a);
-  g_clear_pointer (&s, fb_sync_stats_free);
-  b = device_new (db);
-  s = device_sync (b);
-  g_clear_pointer (&s, fb_sync_stats_free);
+  id = photo_record_on_two_devices (db, "Nest 6", template, a, &b);
 
   attach (a, id, "heron.jpg", "the heron seen from the east");
   fb_test_peer_edit (a, id, "title", "Nest 6, east bank");
