@@ -22,6 +22,46 @@ static FbTestServer *server;
 
 /* ---- Tests ---- */
 
+/* Another device sets @member of item @id to @value on the server. */
+static void
+edit_on_server (const char *db,
+                const char *id,
+                const char *member,
+                const char *value)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = fb_test_server_get_doc (server, db, id, &error);
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *doc_json = NULL;
+  g_autofree char *rev = NULL;
+
+  g_assert_no_error (error);
+  json_object_set_string_member (doc, member, value);
+  node = json_node_init_object (json_node_alloc (), doc);
+  doc_json = json_to_string (node, FALSE);
+  rev = fb_test_server_put_doc (server, db, id, doc_json, &error);
+  g_assert_no_error (error);
+}
+
+/* This device sets @member of item @id to @value, as an editor would. */
+static void
+edit_locally (const char *home,
+              const char *id,
+              const char *member,
+              const char *value)
+{
+  g_autoptr(FbStore) store = fb_test_cli_open_store (home);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbItem) item = fb_store_get_item (store, id, &error);
+  g_autoptr(JsonObject) body = NULL;
+
+  g_assert_no_error (error);
+  body = fb_body_copy (fb_item_get_body (item));
+  json_object_set_string_member (body, member, value);
+  fb_store_update_item (store, id, body, &error);
+  g_assert_no_error (error);
+}
+
 static void
 test_sync (void)
 {
@@ -223,11 +263,7 @@ test_sync_conflict_then_failure (void)
 {
   g_autofree char *home = fb_test_cli_new_home ();
   g_autofree char *note_id = NULL;
-  g_autofree char *rev = NULL;
-  g_autofree char *doc_json = NULL;
   g_autoptr(FbTestCliProxy) pt = fb_test_cli_proxy_new (server);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) doc = NULL;
   const char *url = fb_test_server_get_url (server);
   const char *proxy_url = fb_test_proxy_get_url (pt->proxy);
 
@@ -238,29 +274,9 @@ test_sync_conflict_then_failure (void)
   g_assert_cmpint (fb_test_cli_last_exit_status (home), ==, 0);
 
   /* Another device changes the note's first line on the server ... */
-  doc = fb_test_server_get_doc (server, "cli-conflict", note_id, &error);
-  g_assert_no_error (error);
-  json_object_set_string_member (doc, "text", "oat milk\neggs\n");
-  {
-    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), doc);
-
-    doc_json = json_to_string (node, FALSE);
-  }
-  rev = fb_test_server_put_doc (server, "cli-conflict", note_id, doc_json, &error);
-  g_assert_no_error (error);
-
+  edit_on_server ("cli-conflict", note_id, "text", "oat milk\neggs\n");
   /* ... and this one the same line, differently. */
-  {
-    g_autoptr(FbStore) store = fb_test_cli_open_store (home);
-    g_autoptr(FbItem) item = fb_store_get_item (store, note_id, &error);
-    g_autoptr(JsonObject) body = NULL;
-
-    g_assert_no_error (error);
-    body = fb_body_copy (fb_item_get_body (item));
-    json_object_set_string_member (body, "text", "soy milk\neggs\n");
-    fb_store_update_item (store, note_id, body, &error);
-    g_assert_no_error (error);
-  }
+  edit_locally (home, note_id, "text", "soy milk\neggs\n");
 
   fb_test_proxy_set_mode (pt->proxy, FB_TEST_PROXY_SERVER_ERROR, 0, "_changes");
   g_assert_false (fb_test_cli_run (home, "sync", "server", proxy_url, "database", "cli-conflict",
@@ -293,10 +309,6 @@ test_sync_new_conflict_status (void)
 {
   g_autofree char *home = fb_test_cli_new_home ();
   g_autofree char *note_id = NULL;
-  g_autofree char *rev = NULL;
-  g_autofree char *doc_json = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) doc = NULL;
   const char *url = fb_test_server_get_url (server);
 
   fb_test_cli_fill_store (home, &note_id, NULL);
@@ -304,27 +316,8 @@ test_sync_new_conflict_status (void)
   g_assert_true (fb_test_cli_run (home, "sync", "server", url, "database", "cli-new-conflict",
                           "user", ADMIN, NULL));
 
-  doc = fb_test_server_get_doc (server, "cli-new-conflict", note_id, &error);
-  g_assert_no_error (error);
-  json_object_set_string_member (doc, "title", "Shopping");
-  {
-    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), doc);
-
-    doc_json = json_to_string (node, FALSE);
-  }
-  rev = fb_test_server_put_doc (server, "cli-new-conflict", note_id, doc_json, &error);
-  g_assert_no_error (error);
-  {
-    g_autoptr(FbStore) store = fb_test_cli_open_store (home);
-    g_autoptr(FbItem) item = fb_store_get_item (store, note_id, &error);
-    g_autoptr(JsonObject) body = NULL;
-
-    g_assert_no_error (error);
-    body = fb_body_copy (fb_item_get_body (item));
-    json_object_set_string_member (body, "title", "Market");
-    fb_store_update_item (store, note_id, body, &error);
-    g_assert_no_error (error);
-  }
+  edit_on_server ("cli-new-conflict", note_id, "title", "Shopping");
+  edit_locally (home, note_id, "title", "Market");
 
   g_assert_false (fb_test_cli_run (home, "sync", "server", url, "database", "cli-new-conflict",
                            "user", ADMIN, NULL));
