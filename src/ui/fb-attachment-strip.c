@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fb-attachment-fetch.h"
 #include "fb-attachment-open.h"
 #include "fb-attachment-rename.h"
 #include "fb-attachment-strip.h"
@@ -14,9 +15,7 @@
 #include "fb-attachment-view.h"
 #include "fb-attachments.h"
 #include "fb-record-files.h"
-#include "fb-sync-manager.h"
 #include "fb-ui-util.h"
-#include "fb-window.h"
 
 #define THUMBNAIL_SIZE 96
 
@@ -40,8 +39,7 @@ struct _FbAttachmentStrip
   GtkWidget      *viewer;   /* the larger view, while it shows (weak) */
 
   /* Attachments only the server has, fetched when clicked */
-  GHashTable     *fetching;      /* name → GCancellable */
-  GHashTable     *fetch_errors;  /* name → why it failed, in words */
+  FbAttachmentFetches *fetches;
 
   /* The file of this item in flight, shown on its tile */
   FbTileTransfer *transfer;
@@ -165,13 +163,13 @@ static GtkWidget *
 make_tile (FbAttachmentStrip  *self,
            const FbAttachment *attachment)
 {
-  g_autofree char *size = g_format_size (attachment->length);
   g_autofree char *detail = NULL;
+  gboolean failed;
   FbAttachmentTile *tile;
   GtkWidget *picture;
 
   picture = make_thumbnail (self, attachment);
-  if (picture == NULL && g_hash_table_contains (self->fetching, attachment->name))
+  if (picture == NULL && fb_attachment_fetches_running (self->fetches, attachment->name))
     {
       picture = gtk_spinner_new ();
       gtk_spinner_start (GTK_SPINNER (picture));
@@ -193,17 +191,7 @@ make_tile (FbAttachmentStrip  *self,
       gtk_widget_add_css_class (picture, "dim-label");
     }
 
-  if (attachment->sha256 == NULL && g_hash_table_contains (self->fetching, attachment->name))
-    detail = g_strdup (_("Downloading…"));
-  else if (attachment->sha256 == NULL && g_hash_table_contains (self->fetch_errors, attachment->name))
-    /* TRANSLATORS: %s is why an attachment could not be downloaded */
-    detail = g_strdup_printf (_("Not downloaded: %s"),
-                              (const char *) g_hash_table_lookup (self->fetch_errors, attachment->name));
-  else if (attachment->sha256 == NULL)
-    /* TRANSLATORS: an attachment not downloaded yet; %s is its size */
-    detail = g_strdup_printf (_("On the server, %s"), size);
-  else
-    detail = g_steal_pointer (&size);
+  detail = fb_attachment_fetches_describe (self->fetches, attachment, &failed);
 
   /* A click opens the larger view (fetching it first, if only the
    * server has it). */
@@ -211,6 +199,7 @@ make_tile (FbAttachmentStrip  *self,
                                    .name = attachment->name,
                                    .picture = picture,
                                    .detail = detail,
+                                   .detail_error = failed,
                                    .width = THUMBNAIL_SIZE,
                                    .open_action = "attachments.open",
                                    .can_open = TRUE,
@@ -266,13 +255,6 @@ item_changed_cb (FbAttachmentStrip *self,
     reload (self);
 }
 
-static void
-cancel_fetch (const char   *name,
-              GCancellable *cancellable)
-{
-  g_cancellable_cancel (cancellable);
-}
-
 void
 fb_attachment_strip_set_item (FbAttachmentStrip *self,
                               FbStore           *store,
@@ -289,12 +271,7 @@ fb_attachment_strip_set_item (FbAttachmentStrip *self,
         self->changed_id = g_signal_connect_object (store, "item-changed", G_CALLBACK (item_changed_cb),
                                                     self, G_CONNECT_SWAPPED);
     }
-  if (g_strcmp0 (self->id, id) != 0)
-    {
-      g_hash_table_foreach (self->fetching, (GHFunc) (void (*) (void)) cancel_fetch, NULL);
-      g_hash_table_remove_all (self->fetching);
-      g_hash_table_remove_all (self->fetch_errors);
-    }
+  fb_attachment_fetches_set_item (self->fetches, id);
   fb_tile_transfer_set_item (self->transfer, id);
   g_free (self->id);
   self->id = g_strdup (id);
@@ -518,75 +495,6 @@ paste_action (GtkWidget  *widget,
   fb_attachment_strip_paste (FB_ATTACHMENT_STRIP (widget));
 }
 
-typedef struct
-{
-  FbAttachmentStrip *strip;  /* weak */
-  GCancellable      *cancellable;
-  char              *name;
-} Fetch;
-
-static void
-fetch_free (Fetch *fetch)
-{
-  g_clear_weak_pointer (&fetch->strip);
-  g_object_unref (fetch->cancellable);
-  g_free (fetch->name);
-  g_free (fetch);
-}
-
-static void
-fetched_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Fetch *fetch = user_data;
-  FbAttachmentStrip *self = fetch->strip;
-  g_autoptr(GError) error = NULL;
-  gboolean fetched = fb_sync_manager_fetch_attachment_finish (FB_SYNC_MANAGER (object), result, &error);
-
-  /* Cancelled: the strip shows another item now, or is gone. */
-  if (self == NULL || g_cancellable_is_cancelled (fetch->cancellable))
-    {
-      fetch_free (fetch);
-      return;
-    }
-  g_hash_table_remove (self->fetching, fetch->name);
-  if (!fetched)
-    g_hash_table_insert (self->fetch_errors, g_strdup (fetch->name), g_strdup (error->message));
-  reload (self);
-  if (fetched)
-    gtk_widget_activate_action (GTK_WIDGET (self), "attachments.open", "s", fetch->name);
-  fetch_free (fetch);
-}
-
-/* A click on a tile only the server has fetches its data now, through
- * the window's sync manager: the tile spins meanwhile, then the larger
- * view opens, or the tile says in words why not (and stays). FALSE when
- * there is no sync to fetch it with. */
-static gboolean
-start_fetch (FbAttachmentStrip *self,
-             const char        *name)
-{
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), FB_TYPE_WINDOW);
-  FbSyncManager *manager = window != NULL ? fb_window_get_sync_manager (FB_WINDOW (window)) : NULL;
-  Fetch *fetch;
-
-  if (manager == NULL || fb_sync_manager_get_state (manager) == FB_SYNC_STATE_NOT_CONFIGURED)
-    return FALSE;
-  if (g_hash_table_contains (self->fetching, name))
-    return TRUE;
-
-  fetch = g_new0 (Fetch, 1);
-  g_set_weak_pointer (&fetch->strip, self);
-  fetch->cancellable = g_cancellable_new ();
-  fetch->name = g_strdup (name);
-  g_hash_table_insert (self->fetching, g_strdup (name), g_object_ref (fetch->cancellable));
-  g_hash_table_remove (self->fetch_errors, name);
-  reload (self);
-  fb_sync_manager_fetch_attachment_async (manager, self->id, name, fetch->cancellable, fetched_cb, fetch);
-  return TRUE;
-}
-
 static void
 view_open_with_cb (FbAttachmentView  *viewer,
                    FbAttachmentStrip *self)
@@ -656,7 +564,8 @@ open_action (GtkWidget  *widget,
   if (self->store == NULL || self->id == NULL)
     return;
   file = fb_attachment_view_find_file (self->store, self->id, name, &attachment, &error);
-  if (file == NULL && attachment != NULL && attachment->sha256 == NULL && start_fetch (self, name))
+  if (file == NULL && attachment != NULL && attachment->sha256 == NULL &&
+      fb_attachment_fetches_start (self->fetches, name))
     return;
   if (file == NULL)
     {
@@ -847,8 +756,7 @@ fb_attachment_strip_dispose (GObject *object)
 
   g_clear_pointer (&self->transfer, fb_tile_transfer_free);
 
-  g_hash_table_foreach (self->fetching, (GHFunc) (void (*) (void)) cancel_fetch, NULL);
-  g_hash_table_remove_all (self->fetching);
+  g_clear_pointer (&self->fetches, fb_attachment_fetches_free);
   g_clear_signal_handler (&self->changed_id, self->store);
   g_clear_object (&self->store);
   g_clear_object (&self->toast);
@@ -868,8 +776,6 @@ fb_attachment_strip_finalize (GObject *object)
   g_strfreev (self->removed_fields);
   g_clear_pointer (&self->removed, fb_attachment_free);
   g_hash_table_unref (self->tiles);
-  g_hash_table_unref (self->fetching);
-  g_hash_table_unref (self->fetch_errors);
   g_ptr_array_unref (self->names);
 
   G_OBJECT_CLASS (fb_attachment_strip_parent_class)->finalize (object);
@@ -912,8 +818,8 @@ fb_attachment_strip_init (FbAttachmentStrip *self)
   self->tiles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) fb_attachment_tile_free);
   self->names = g_ptr_array_new_with_free_func (g_free);
-  self->fetching = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  self->fetch_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->fetches = fb_attachment_fetches_new (GTK_WIDGET (self), "attachments.open",
+                                             (FbAttachmentFetchesChanged) reload);
 
   self->scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),

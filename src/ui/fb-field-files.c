@@ -8,14 +8,13 @@
 #include <glib/gi18n.h>
 
 #include "fb-attachment-drop.h"
+#include "fb-attachment-fetch.h"
 #include "fb-attachment-open.h"
 #include "fb-attachment-tile.h"
 #include "fb-attachment-view.h"
 #include "fb-field-files.h"
 #include "fb-record-files.h"
-#include "fb-sync-manager.h"
 #include "fb-ui-util.h"
-#include "fb-window.h"
 
 #define THUMBNAIL_SIZE 72
 
@@ -35,6 +34,7 @@ struct _FbFieldFiles
   GHashTable    *tiles_by_name;  /* name → FbAttachmentTile */
   GHashTable    *pictures;  /* names shown as a picture */
   FbTileTransfer *transfer; /* the file of the item in flight, on its tile */
+  FbAttachmentFetches *fetches; /* files only the server has, fetched on a click */
 
   FbAttachment  *removed;   /* for Undo */
   char          *removed_from;
@@ -135,6 +135,7 @@ make_tile (FbFieldFiles *self,
 {
   g_autoptr(FbAttachment) attachment = NULL;
   g_autofree char *detail = NULL;
+  gboolean failed = FALSE;
   FbAttachmentTile *tile;
   GtkWidget *picture = NULL;
 
@@ -147,6 +148,12 @@ make_tile (FbFieldFiles *self,
     g_hash_table_add (self->pictures, g_strdup (name));
   else if (attachment == NULL)
     picture = make_icon ("dialog-question-symbolic", NULL);
+  else if (fb_attachment_fetches_running (self->fetches, name))
+    {
+      picture = gtk_spinner_new ();
+      gtk_spinner_start (GTK_SPINNER (picture));
+      gtk_widget_set_size_request (picture, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+    }
   else if (attachment->sha256 == NULL)
     picture = make_icon ("folder-download-symbolic", NULL);
   else
@@ -159,21 +166,14 @@ make_tile (FbFieldFiles *self,
 
   if (attachment == NULL)
     detail = g_strdup (_("Not attached"));
-  else if (attachment->sha256 == NULL)
-    {
-      g_autofree char *size = g_format_size (attachment->length);
-
-      /* TRANSLATORS: an attachment not downloaded yet; %s is its size */
-      detail = g_strdup_printf (_("On the server, %s"), size);
-    }
   else
-    detail = g_format_size (attachment->length);
+    detail = fb_attachment_fetches_describe (self->fetches, attachment, &failed);
 
   tile = fb_attachment_tile_new (&(FbAttachmentTileOptions) {
                                    .name = name,
                                    .picture = picture,
                                    .detail = detail,
-                                   .detail_error = attachment == NULL,
+                                   .detail_error = attachment == NULL || failed,
                                    .width = THUMBNAIL_SIZE,
                                    .compact = TRUE,
                                    .open_action = "field-files.open",
@@ -228,6 +228,7 @@ fb_field_files_set_item (FbFieldFiles *self,
   g_free (self->id);
   self->id = g_strdup (id);
   fb_tile_transfer_set_item (self->transfer, id);
+  fb_attachment_fetches_set_item (self->fetches, id);
   gtk_widget_set_sensitive (self->button, store != NULL && id != NULL);
   reload (self);
 }
@@ -467,58 +468,6 @@ view_open_with_cb (FbAttachmentView *viewer,
     }
 }
 
-/* A click on a file only the server has (a large one on a metered
- * network) fetches it through the window's sync manager, then opens it;
- * a failure is told in words. As the attachment strip does. */
-typedef struct
-{
-  GWeakRef  field;
-  char     *name;
-} Fetch;
-
-static void
-fetched_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Fetch *fetch = user_data;
-  g_autoptr(FbFieldFiles) self = g_weak_ref_get (&fetch->field);
-  g_autoptr(GError) error = NULL;
-
-  if (!fb_sync_manager_fetch_attachment_finish (FB_SYNC_MANAGER (object), result, &error) &&
-      self != NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("Not downloaded: %s"), error->message);
-
-      show_error (self, message);
-    }
-  else if (self != NULL)
-    {
-      gtk_widget_activate_action (GTK_WIDGET (self), "field-files.open", "s", fetch->name);
-    }
-  g_weak_ref_clear (&fetch->field);
-  g_free (fetch->name);
-  g_free (fetch);
-}
-
-static gboolean
-start_fetch (FbFieldFiles *self,
-             const char   *name)
-{
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), FB_TYPE_WINDOW);
-  FbSyncManager *manager = window != NULL ? fb_window_get_sync_manager (FB_WINDOW (window)) : NULL;
-  Fetch *fetch;
-
-  if (manager == NULL || fb_sync_manager_get_state (manager) == FB_SYNC_STATE_NOT_CONFIGURED)
-    return FALSE;
-
-  fetch = g_new0 (Fetch, 1);
-  g_weak_ref_init (&fetch->field, self);
-  fetch->name = g_strdup (name);
-  fb_sync_manager_fetch_attachment_async (manager, self->id, name, NULL, fetched_cb, fetch);
-  return TRUE;
-}
-
 static void
 open_action (GtkWidget  *widget,
              const char *action_name,
@@ -535,7 +484,8 @@ open_action (GtkWidget  *widget,
   if (self->store == NULL || self->id == NULL)
     return;
   file = fb_attachment_view_find_file (self->store, self->id, name, &attachment, &error);
-  if (file == NULL && attachment != NULL && attachment->sha256 == NULL && start_fetch (self, name))
+  if (file == NULL && attachment != NULL && attachment->sha256 == NULL &&
+      fb_attachment_fetches_start (self->fetches, name))
     return;
   if (file == NULL)
     {
@@ -646,6 +596,7 @@ fb_field_files_dispose (GObject *object)
   FbFieldFiles *self = FB_FIELD_FILES (object);
 
   g_clear_pointer (&self->transfer, fb_tile_transfer_free);
+  g_clear_pointer (&self->fetches, fb_attachment_fetches_free);
 
   if (self->toast != NULL)
     g_signal_handlers_disconnect_by_data (self->toast, self);
@@ -727,6 +678,8 @@ fb_field_files_init (FbFieldFiles *self)
   /* Files dropped here go to this field (the editor's drop target asks). */
   fb_attachment_drop_set_inner (GTK_WIDGET (self), drop_file);
   self->transfer = fb_tile_transfer_new (GTK_WIDGET (self), self->tiles_by_name, (FbTileTransferEnded) reload);
+  self->fetches = fb_attachment_fetches_new (GTK_WIDGET (self), "field-files.open",
+                                             (FbAttachmentFetchesChanged) reload);
 }
 
 GtkWidget *

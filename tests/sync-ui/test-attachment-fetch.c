@@ -123,9 +123,18 @@ test_fetch_on_click (void)
   g_assert_finalize_object (window);
 }
 
-/* The same for a record's photo field: its photo is only in the field
- * (not in the strip), so the field's tile fetches it when clicked, then
- * shows it in the larger view. */
+static gboolean
+field_detail_is (FbFieldFiles *files,
+                 const char   *name,
+                 const char   *prefix)
+{
+  return g_str_has_prefix (fb_field_files_get_detail (files, name) ?: "", prefix);
+}
+
+/* The same for a record's photo field: its photos are only in the field
+ * (not in the strip), so the field's tile fetches one when clicked,
+ * saying so meanwhile, then shows it in the larger view; the other one,
+ * removed on the server meanwhile, says why in words on its tile. */
 static void
 test_field_fetch_on_click (void)
 {
@@ -133,14 +142,21 @@ test_field_fetch_on_click (void)
   g_autoptr(Peer) a = peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
   g_autoptr(Peer) b = peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
   g_autoptr(GBytes) large = fb_test_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 3);
+  g_autoptr(GBytes) other = fb_test_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 4);
   g_autoptr(JsonObject) template = fb_template_body_new ("Nest survey");
   g_autoptr(JsonObject) record = NULL;
   g_autoptr(FbItem) template_item = NULL;
   g_autoptr(FbItem) record_item = NULL;
   g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (large);
+  g_autoptr(GInputStream) other_in = g_memory_input_stream_new_from_bytes (other);
   g_autoptr(FbAttachment) attached = NULL;
+  g_autoptr(FbAttachment) other_attached = NULL;
   g_autoptr(GBytes) got = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *path = NULL;
+  guint status = 0;
   FbWindow *window;
   FbRecordEditor *editor;
   FbFieldFiles *files;
@@ -155,6 +171,9 @@ test_field_fetch_on_click (void)
   g_assert_no_error (error);
   attached = fb_store_attach_to_field (a->store, fb_item_get_id (record_item), "Photos", "nest.tif",
                                        "image/tiff", in, NULL, &error);
+  g_assert_no_error (error);
+  other_attached = fb_store_attach_to_field (a->store, fb_item_get_id (record_item), "Photos", "egg.tif",
+                                             "image/tiff", other_in, NULL, &error);
   g_assert_no_error (error);
   device_sync (a);
   fb_fake_network_monitor_set_metered (b->monitor, TRUE);
@@ -171,15 +190,39 @@ test_field_fetch_on_click (void)
   WAIT_FOR ((input = fb_record_editor_get_field_input (editor, "Photos")) != NULL && fb_test_is_shown (input));
   files = fb_field_files_find (input);
   g_assert_nonnull (files);
+  g_assert_true (field_detail_is (files, "nest.tif", "On the server, "));
 
   gtk_widget_activate_action (GTK_WIDGET (files), "field-files.open", "s", "nest.tif");
+  g_assert_cmpstr (fb_field_files_get_detail (files, "nest.tif"), ==, "Downloading…");
   WAIT_FOR ((viewer = fb_field_files_get_viewer (files)) != NULL &&
             gtk_widget_get_mapped (GTK_WIDGET (viewer)));
   g_assert_cmpstr (gtk_window_get_title (viewer), ==, "nest.tif");
   got = fb_test_store_attachment_bytes (b->store, fb_item_get_id (record_item), "nest.tif");
   g_assert_nonnull (got);
   g_assert_true (g_bytes_equal (got, large));
+  {
+    g_autofree char *size = g_format_size (g_bytes_get_size (large));
+
+    g_assert_cmpstr (fb_field_files_get_detail (files, "nest.tif"), ==, size);
+  }
   gtk_window_destroy (viewer);
+  WAIT_FOR (fb_field_files_get_viewer (files) == NULL);
+
+  /* Someone else removes the other photo's data on the server. */
+  doc = fb_test_server_get_doc (server, db, fb_item_get_id (record_item), &error);
+  g_assert_no_error (error);
+  path = g_strdup_printf ("%s/%s/egg.tif?rev=%s", db, fb_item_get_id (record_item),
+                          json_object_get_string_member (doc, "_rev"));
+  answer = fb_test_server_request (server, "DELETE", path, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+
+  gtk_widget_activate_action (GTK_WIDGET (files), "field-files.open", "s", "egg.tif");
+  g_assert_cmpstr (fb_field_files_get_detail (files, "egg.tif"), ==, "Downloading…");
+  WAIT_FOR (field_detail_is (files, "egg.tif", "Not downloaded: "));
+  g_assert_nonnull (strstr (fb_field_files_get_detail (files, "egg.tif"), "egg.tif"));
+  g_assert_null (fb_field_files_get_viewer (files));
+  g_assert_null (fb_field_files_get_toast (files));
 
   gtk_window_close (GTK_WINDOW (window));
   WAIT_FOR (G_OBJECT (window)->ref_count == 1);
