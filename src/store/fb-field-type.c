@@ -316,6 +316,49 @@ location_node (double latitude,
   return node;
 }
 
+/* A list's text (choices, file names) is its elements between ";". A ";"
+ * or a backslash inside an element is written \; or \\, so "a;b.jpg"
+ * reads back as one name; any other backslash stands for itself, as in
+ * text written before this. */
+static void
+append_list_element (GString    *out,
+                     const char *element)
+{
+  for (const char *p = element; *p != '\0'; p++)
+    {
+      if (*p == ';' || *p == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+}
+
+/* The elements of a list's text, each without the spaces around it. */
+static GPtrArray *
+split_list (const char *text)
+{
+  GPtrArray *parts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) part = g_string_new (NULL);
+
+  for (const char *p = text;; p++)
+    {
+      if (*p == '\\' && (p[1] == ';' || p[1] == '\\'))
+        {
+          g_string_append_c (part, *++p);
+          continue;
+        }
+      if (*p == ';' || *p == '\0')
+        {
+          g_ptr_array_add (parts, g_strstrip (g_strdup (part->str)));
+          g_string_truncate (part, 0);
+          if (*p == '\0')
+            break;
+          continue;
+        }
+      g_string_append_c (part, *p);
+    }
+  return parts;
+}
+
 JsonNode *
 fb_field_value_from_text (FbFieldType  type,
                           const char  *text,
@@ -412,19 +455,20 @@ fb_field_value_from_text (FbFieldType  type,
     case FB_FIELD_PHOTO:
     case FB_FIELD_FILE:
       {
-        g_auto(GStrv) parts = g_strsplit (stripped, ";", -1);
+        g_autoptr(GPtrArray) parts = split_list (stripped);
         JsonArray *array = json_array_new ();
 
-        for (guint i = 0; parts[i] != NULL; i++)
+        for (guint i = 0; i < parts->len; i++)
           {
-            g_strstrip (parts[i]);
-            if (*parts[i] == '\0')
+            const char *part = g_ptr_array_index (parts, i);
+
+            if (*part == '\0')
               continue;
             /* A set: each choice once. */
             for (guint j = 0; j < i; j++)
-              if (g_strcmp0 (parts[j], parts[i]) == 0)
+              if (g_strcmp0 (g_ptr_array_index (parts, j), part) == 0)
                 goto next;
-            json_array_add_string_element (array, parts[i]);
+            json_array_add_string_element (array, part);
           next:
             ;
           }
@@ -581,7 +625,7 @@ fb_field_value_to_text (FbFieldType  type,
           /* File names read better apart; either reads back. */
           if (i > 0)
             g_string_append (out, type == FB_FIELD_MULTIPLE_CHOICE ? ";" : "; ");
-          g_string_append (out, json_array_get_string_element (array, i));
+          append_list_element (out, json_array_get_string_element (array, i));
         }
       return g_string_free (g_steal_pointer (&out), FALSE);
     }

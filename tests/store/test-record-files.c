@@ -172,6 +172,25 @@ test_value_forms (void)
   json = json_to_string (value, FALSE);
   g_assert_cmpstr (json, ==, "[\"heron.jpg\",\"nest 2.jpg\"]");
 
+  /* A ";" or a backslash in a name is written escaped and reads back
+   * as that one name; a backslash before anything else is itself. */
+  g_clear_pointer (&value, json_node_unref);
+  value = json_from_string ("[\"plot 3; east.jpg\",\"back\\\\slash.pdf\",\"end\\\\\"]", NULL);
+  g_assert_true (fb_field_value_fits (FB_FIELD_FILE, value));
+  g_clear_pointer (&text, g_free);
+  text = fb_field_value_to_text (FB_FIELD_FILE, value);
+  g_assert_cmpstr (text, ==, "plot 3\\; east.jpg; back\\\\slash.pdf; end\\\\");
+  g_clear_pointer (&value, json_node_unref);
+  value = fb_field_value_from_text (FB_FIELD_FILE, text, &fits);
+  g_clear_pointer (&json, g_free);
+  json = json_to_string (value, FALSE);
+  g_assert_cmpstr (json, ==, "[\"plot 3; east.jpg\",\"back\\\\slash.pdf\",\"end\\\\\"]");
+  g_clear_pointer (&value, json_node_unref);
+  value = fb_field_value_from_text (FB_FIELD_FILE, "C:\\survey\\a.jpg;b.jpg", &fits);
+  g_clear_pointer (&json, g_free);
+  json = json_to_string (value, FALSE);
+  g_assert_cmpstr (json, ==, "[\"C:\\\\survey\\\\a.jpg\",\"b.jpg\"]");
+
   /* Empty text is no value; a number is not a list of names. */
   g_assert_null (fb_field_value_from_text (FB_FIELD_FILE, "  ", &fits));
   g_clear_pointer (&value, json_node_unref);
