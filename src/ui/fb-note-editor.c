@@ -397,11 +397,13 @@ fb_note_editor_set_search (FbNoteEditor *self,
   if (g_strcmp0 (gtk_source_search_settings_get_search_text (settings), pattern) == 0)
     return;
   gtk_source_search_settings_set_search_text (settings, pattern);
-  gtk_source_search_context_set_highlight (self->search, pattern != NULL);
 
   g_clear_pointer (&self->search_regex, g_regex_unref);
   if (pattern != NULL)
     self->search_regex = g_regex_new (pattern, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+  /* Marked in the colours of the list's rows and the other editors, not
+   * in the style scheme's paler search colour. */
+  fb_search_highlight_buffer (GTK_TEXT_BUFFER (self->buffer), self->search_regex, TRUE);
   fb_search_highlight_editable (GTK_EDITABLE (self->title_entry), self->search_regex);
   if (fb_note_editor_get_reading (self))
     render_reading (self);
@@ -546,7 +548,8 @@ fb_note_editor_init (FbNoteEditor *self)
   fb_markdown_edit_track_headings (GTK_TEXT_BUFFER (self->buffer));
   fb_attachment_drop_add_target (GTK_WIDGET (self), self->attachment_strip);
 
-  /* Where the list's search matched (fb_note_editor_set_search ()). */
+  /* Where the list's search matched (fb_note_editor_set_search ()),
+   * counted; fb_search_highlight_buffer () marks them. */
   self->search = gtk_source_search_context_new (self->buffer, NULL);
   gtk_source_search_context_set_highlight (self->search, FALSE);
   gtk_source_search_settings_set_regex_enabled (gtk_source_search_context_get_settings (self->search),

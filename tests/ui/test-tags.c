@@ -519,7 +519,7 @@ marked_in_editable (GtkEditable *editable)
 }
 
 /* The same for a text view's buffer: the runs drawn with the search's
- * background. */
+ * background (the list's rows' #f8e45c, in every editor alike). */
 static char *
 marked_in_buffer (GtkTextBuffer *buffer)
 {
@@ -535,9 +535,11 @@ marked_in_buffer (GtkTextBuffer *buffer)
         {
           g_autoptr(GdkRGBA) background = NULL;
           gboolean set = FALSE;
+          GdkRGBA match;
 
+          g_assert_true (gdk_rgba_parse (&match, "#f8e45c"));
           g_object_get (l->data, "background-rgba", &background, "background-set", &set, NULL);
-          if (set && background != NULL && background->red > 0.9 && background->blue < 0.5)
+          if (set && background != NULL && gdk_rgba_equal (background, &match))
             {
               GtkTextIter end = iter;
               g_autofree char *text = NULL;
@@ -551,6 +553,15 @@ marked_in_buffer (GtkTextBuffer *buffer)
   while (gtk_text_iter_forward_to_tag_toggle (&iter, NULL));
 
   return g_strdup (marked->str);
+}
+
+static gboolean
+buffer_marked_is (GtkTextBuffer *buffer,
+                  const char    *expected)
+{
+  g_autofree char *marked = marked_in_buffer (buffer);
+
+  return g_strcmp0 (marked, expected) == 0;
 }
 
 #define assert_marked(actual, expected) G_STMT_START { \
@@ -684,6 +695,13 @@ test_search_highlights_editors (Fixture       *fixture,
   WAIT_FOR (list_is (fixture, "Weir walk"));
   assert_marked (marked_in_buffer (fb_note_editor_get_read_buffer (note_editor)), "heron|heron|wait");
   assert_marked (marked_in_editable (fb_note_editor_get_title_entry (note_editor)), "");
+  /* The editor marks them in the same colour (GtkSourceView's search,
+   * which marks them as it gets to them). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.reading-view", NULL));
+  WAIT_FOR (!fb_note_editor_get_reading (note_editor));
+  WAIT_FOR (buffer_marked_is (fb_note_editor_get_buffer (note_editor), "heron|heron|wait"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.reading-view", NULL));
+  WAIT_FOR (fb_note_editor_get_reading (note_editor));
 
   /* Escape: no marks anywhere. */
   g_signal_emit_by_name (child (fixture, "search_entry"), "stop-search");
