@@ -508,6 +508,75 @@ test_large_sealed (void)
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
 }
 
+/* A sealed file's document goes before its PUT: a device that pulls in
+ * between reads of a file the server does not have yet (404). Here the
+ * PUT fails on the way (the server never sees it): the other device
+ * keeps the note and the file's name without its bytes, nothing in
+ * conflict; the first device's next run sends the file, and the other
+ * device's next pull gets its bytes. */
+static void
+test_sealed_before_its_put (void)
+{
+  const char *db = "upload-sealed-before-put";
+  const char *passphrase = "correct horse battery staple";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
+  g_autoptr(FbTestPeer) a = fb_test_peer_new (fb_test_proxy_get_url (proxy), db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(FbTestPeer) b = fb_test_peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(GBytes) photo = fb_test_bytes (5 * 65536 + 3);
+  g_autoptr(FbSyncStats) stats = NULL;
+  g_autoptr(FbAttachment) sent = NULL;
+  g_autoptr(FbAttachment) waiting = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *put_path = NULL;
+
+  g_assert_no_error (error);
+  fb_sync_manager_set_passphrase (a->manager, passphrase);
+  fb_sync_manager_set_passphrase (b->manager, passphrase);
+  g_clear_pointer (&stats, fb_sync_stats_free);
+  stats = fb_test_peer_sync (a);
+  g_clear_pointer (&stats, fb_sync_stats_free);
+  stats = fb_test_peer_sync (b);
+
+  id = fb_test_peer_create_note (a, "Heron", "at the weir");
+  sent = fb_test_store_attach (a->store, id, "heron.jpg", NULL, photo);
+  /* The file's PUT (db/id/sealed-name) fails before the server (500). */
+  put_path = g_strdup_printf ("/%s/", id);
+  fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_SERVER_ERROR, 1, put_path);
+  g_clear_pointer (&stats, fb_sync_stats_free);
+  stats = fb_test_peer_sync_full (a, &error);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpuint (fb_test_proxy_get_fault_count (proxy), ==, 1);
+  g_assert_cmpint (fb_item_get_state (fb_test_peer_get_item (a, id)), ==, FB_ITEM_STATE_PENDING);
+  doc = fb_test_server_get_doc (server, db, id, &error);
+  g_assert_no_error (error);
+  g_assert_null (fb_body_get_object (doc, "_attachments"));
+
+  /* The other device pulls now: the note and the file's name, no bytes. */
+  g_clear_pointer (&stats, fb_sync_stats_free);
+  stats = fb_test_peer_sync_full (b, &error);
+  g_clear_error (&error);
+  item = fb_store_get_item (b->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fb_item_get_title (item), ==, "Heron");
+  waiting = fb_store_get_attachment (b->store, id, "heron.jpg", &error);
+  g_assert_no_error (error);
+  g_assert_null (waiting->sha256);
+  g_assert_cmpuint (fb_store_get_conflict_count (b->store), ==, 0);
+
+  g_clear_pointer (&stats, fb_sync_stats_free);
+  stats = fb_test_peer_sync (a);
+  g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 0);
+  g_clear_pointer (&stats, fb_sync_stats_free);
+  stats = fb_test_peer_sync (b);
+  assert_has_bytes (b, id, "heron.jpg", photo, sent->sha256);
+  g_assert_cmpuint (fb_store_get_pending_count (b->store), ==, 0);
+  g_assert_cmpuint (fb_store_get_conflict_count (b->store), ==, 0);
+}
+
 /* fb_data_key_seal_stream () around the chunk boundaries: what it writes
  * opens (fb_data_key_open_bytes ()) to the same bytes, is as long as
  * fb_data_key_seal_bytes () makes it, and its digest is CouchDB's of it. */
@@ -717,6 +786,7 @@ main (int   argc,
   g_test_add_func ("/sync-upload/put-conflict-and-too-large", test_put_conflict_and_too_large);
   g_test_add_func ("/sync-upload/seal-stream", test_seal_stream);
   g_test_add_func ("/sync-upload/large-sealed", test_large_sealed);
+  g_test_add_func ("/sync-upload/sealed-before-its-put", test_sealed_before_its_put);
   g_test_add_func ("/sync-upload/killed-mid-upload", test_killed_mid_upload);
   g_test_add_func ("/sync-upload/terminal-progress", test_terminal_progress);
 
