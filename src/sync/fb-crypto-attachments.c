@@ -254,6 +254,35 @@ _fb_crypto_seal_attachments (FbDataKey  *key,
     json_object_set_object_member (out, "_attachments", g_steal_pointer (&stored));
 }
 
+/* The size fb_data_key_seal_bytes () makes of @plain_length bytes: the
+ * header, and the bytes with a tag and MAC for each chunk (an empty file
+ * has one). */
+static gint64
+sealed_length_of (gint64 plain_length)
+{
+  gint64 chunks = MAX (1, (plain_length + ATTACHMENT_CHUNK - 1) / ATTACHMENT_CHUNK);
+
+  return crypto_secretstream_xchacha20poly1305_HEADERBYTES + plain_length +
+         chunks * crypto_secretstream_xchacha20poly1305_ABYTES;
+}
+
+/* Whether the server's @stub can hold the whole sealed file the sealed
+ * list's @meta names. PouchDB Server keeps what reached it of a PUT whose
+ * connection was cut, as if it were the file; such data is shorter. */
+static gboolean
+stub_is_whole (JsonObject *stub,
+               JsonObject *meta)
+{
+  JsonNode *stored = json_object_get_member (stub, "length");
+  JsonNode *plain = json_object_get_member (meta, "length");
+
+  if (stored == NULL || plain == NULL ||
+      json_node_get_value_type (stored) != G_TYPE_INT64 ||
+      json_node_get_value_type (plain) != G_TYPE_INT64)
+    return TRUE;
+  return json_node_get_int (stored) == sealed_length_of (json_node_get_int (plain));
+}
+
 void
 _fb_crypto_open_attachments (FbDataKey  *key,
                              const char *doc_id,
@@ -297,12 +326,21 @@ _fb_crypto_open_attachments (FbDataKey  *key,
               JsonObject *stub = json_node_get_object (wire);
 
               copy_member (entry, stub, "revpos");
-              if (json_object_has_member (stub, "digest"))
-                json_object_set_member (entry, FB_CRYPTO_SEALED_DIGEST,
-                                        json_node_copy (json_object_get_member (stub, "digest")));
-              if (json_object_has_member (stub, "length"))
-                json_object_set_member (entry, FB_CRYPTO_SEALED_LENGTH,
-                                        json_node_copy (json_object_get_member (stub, "length")));
+              /* Without the sealed data's digest the entry says the
+               * server does not have the file: a device that has it
+               * sends it again (_fb_sync_attachments_keep_unheld ()). */
+              if (!stub_is_whole (stub, meta))
+                g_debug ("The server holds %" G_GINT64_FORMAT " bytes of %s's “%s”, not the whole file",
+                         json_object_get_int_member (stub, "length"), doc_id, name);
+              else
+                {
+                  if (json_object_has_member (stub, "digest"))
+                    json_object_set_member (entry, FB_CRYPTO_SEALED_DIGEST,
+                                            json_node_copy (json_object_get_member (stub, "digest")));
+                  if (json_object_has_member (stub, "length"))
+                    json_object_set_member (entry, FB_CRYPTO_SEALED_LENGTH,
+                                            json_node_copy (json_object_get_member (stub, "length")));
+                }
             }
           json_object_set_boolean_member (entry, FB_CRYPTO_ATTACHMENT_ENCRYPTED, TRUE);
           json_object_set_object_member (attachments, name, entry);

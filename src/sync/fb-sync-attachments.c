@@ -168,6 +168,45 @@ recorded_of (JsonObject *out)
 }
 
 void
+_fb_sync_attachments_keep_unheld (FbSyncRun  *run,
+                                  const char *id,
+                                  JsonObject *mine,
+                                  JsonObject *theirs,
+                                  JsonObject *merged)
+{
+  JsonObject *mine_set = fb_body_get_object (mine, FB_BODY_ATTACHMENTS);
+  JsonObject *their_set = fb_body_get_object (theirs, FB_BODY_ATTACHMENTS);
+  JsonObject *merged_set = fb_body_get_object (merged, FB_BODY_ATTACHMENTS);
+  g_autoptr(GList) names = NULL;
+
+  if (mine_set == NULL || their_set == NULL || merged_set == NULL)
+    return;
+  names = json_object_get_members (merged_set);
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      JsonObject *entry = fb_body_get_object (merged_set, name);
+      JsonObject *their = fb_body_get_object (their_set, name);
+      JsonObject *ours = fb_body_get_object (mine_set, name);
+      const char *digest = entry != NULL ? fb_body_get_string (entry, "digest") : NULL;
+      g_autoptr(GFile) file = NULL;
+
+      if (their == NULL || ours == NULL || digest == NULL ||
+          !fb_body_get_boolean (their, FB_CRYPTO_ATTACHMENT_ENCRYPTED) ||
+          fb_body_has_string (their, FB_CRYPTO_SEALED_DIGEST) ||
+          g_strcmp0 (fb_body_get_string (their, "digest"), digest) != 0 ||
+          g_strcmp0 (fb_body_get_string (ours, "digest"), digest) != 0 ||
+          json_object_equal (ours, their))
+        continue;
+      file = fb_store_get_attachment_file (run->store, digest, NULL);
+      if (file == NULL)
+        continue;
+      g_debug ("The server does not hold all of %s's “%s”: it goes again", id, name);
+      json_object_set_object_member (merged_set, name, json_object_ref (ours));
+    }
+}
+
+void
 _fb_sync_attachments_set_revpos (JsonObject *base,
                                  const char *rev)
 {

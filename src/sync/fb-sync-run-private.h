@@ -160,6 +160,16 @@ char    *_fb_sync_attachments_document_json (FbSyncRun   *run,
                                              GPtrArray  **uploads,
                                              JsonObject **base_to_record,
                                              GError     **error);
+/* With encryption: an attachment the server lists sealed without holding
+ * its whole data (its PUT has not come, or was cut off), which @mine has
+ * with the same bytes here, is ours in @merged (a merge of @mine and
+ * @theirs), not the server's stub: the item stays pending and its push
+ * sends the file again. */
+void     _fb_sync_attachments_keep_unheld   (FbSyncRun   *run,
+                                             const char  *id,
+                                             JsonObject  *mine,
+                                             JsonObject  *theirs,
+                                             JsonObject  *merged);
 /* A base to record for the push that made @rev: its new attachments'
  * revpos is @rev's generation, as the server's is. */
 void     _fb_sync_attachments_set_revpos    (JsonObject  *base,

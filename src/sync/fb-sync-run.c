@@ -368,6 +368,8 @@ _fb_sync_run_merge_pending (FbSyncRun   *run,
       return TRUE;
     }
 
+  if (!merged_deleted && mine != NULL && theirs != NULL)
+    _fb_sync_attachments_keep_unheld (run, id, mine, theirs, merged);
   if (!fb_store_apply_merged (run->store, id, rev, theirs, theirs_deleted,
                               merged, merged_deleted, error))
     return FALSE;

@@ -155,7 +155,8 @@ forward_disconnected_cb (SoupServerMessage *msg,
 {
   /* The client went away (cancelled): no one to answer. LOSE mode still
    * lets the upstream request finish so the server commits. */
-  if (forward->mode != FB_TEST_PROXY_LOSE_RESPONSE_AFTER_COMMIT)
+  if (forward->mode != FB_TEST_PROXY_LOSE_RESPONSE_AFTER_COMMIT &&
+      forward->mode != FB_TEST_PROXY_COMMIT_HALF_REQUEST)
     g_cancellable_cancel (forward->cancellable);
 }
 
@@ -198,7 +199,8 @@ forward_read_cb (GObject      *object,
                                         body, strlen (body));
       soup_server_message_unpause (msg);
     }
-  else if (forward->mode == FB_TEST_PROXY_LOSE_RESPONSE_AFTER_COMMIT)
+  else if (forward->mode == FB_TEST_PROXY_LOSE_RESPONSE_AFTER_COMMIT ||
+           forward->mode == FB_TEST_PROXY_COMMIT_HALF_REQUEST)
     {
       g_debug ("Dropping the answer (HTTP %u) after the server committed",
                soup_message_get_status (forward->upstream));
@@ -299,6 +301,12 @@ start_forward (FbTestProxy       *self,
       g_output_stream_write_all_async (forward->held_pipe, g_bytes_get_data (body, NULL), forward->half,
                                        G_PRIORITY_DEFAULT, forward->cancellable,
                                        held_half_written_cb, g_bytes_ref (body));
+    }
+  else if (mode == FB_TEST_PROXY_COMMIT_HALF_REQUEST && g_bytes_get_size (body) > 1)
+    {
+      g_autoptr(GBytes) half = g_bytes_new_from_bytes (body, 0, g_bytes_get_size (body) / 2);
+
+      soup_message_set_request_body_from_bytes (forward->upstream, NULL, half);
     }
   else if (g_bytes_get_size (body) > 0)
     soup_message_set_request_body_from_bytes (forward->upstream, NULL, body);
@@ -443,6 +451,7 @@ server_cb (SoupServer        *server,
     case FB_TEST_PROXY_ACCEPTED:
     case FB_TEST_PROXY_TRUNCATED:
     case FB_TEST_PROXY_LOSE_RESPONSE_AFTER_COMMIT:
+    case FB_TEST_PROXY_COMMIT_HALF_REQUEST:
     default:
       start_forward (self, msg, mode);
       break;

@@ -25,6 +25,10 @@ typedef enum {
                                             * the rest, the client for an answer */
   FB_TEST_PROXY_HOLD_RESPONSE,             /* forward; send the client the answer's headers and
                                             * the first half of its body, then nothing more */
+  FB_TEST_PROXY_COMMIT_HALF_REQUEST,       /* forward the first half of the request's body as
+                                            * the whole of it (the server commits that), then
+                                            * drop the connection: what PouchDB Server makes of
+                                            * an attachment PUT cut off on the way */
 } FbTestProxyMode;
 
 typedef struct _FbTestProxy FbTestProxy;
