@@ -167,43 +167,118 @@ recorded_of (JsonObject *out)
   return recorded;
 }
 
-void
-_fb_sync_attachments_keep_unheld (FbSyncRun  *run,
-                                  const char *id,
-                                  JsonObject *mine,
-                                  JsonObject *theirs,
-                                  JsonObject *merged)
+/* @entry's "length", -1 when it has none. */
+static gint64
+entry_length (JsonObject *entry)
+{
+  JsonNode *length = json_object_get_member (entry, "length");
+
+  if (length == NULL || !JSON_NODE_HOLDS_VALUE (length) || json_node_get_value_type (length) != G_TYPE_INT64)
+    return -1;
+  return json_node_get_int (length);
+}
+
+/* Whether the first @length bytes of @file have CouchDB's @digest. */
+static gboolean
+prefix_has_digest (GFile       *file,
+                   gint64       length,
+                   const char  *digest)
+{
+  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, NULL);
+  g_autoptr(GChecksum) md5 = g_checksum_new (G_CHECKSUM_MD5);
+  g_autofree guchar *buffer = g_malloc (65536);
+  g_autofree char *base64 = NULL;
+  g_autofree char *wanted = NULL;
+  guint8 raw[16];
+  gsize raw_len = sizeof raw;
+  gint64 left = length;
+
+  if (in == NULL)
+    return FALSE;
+  while (left > 0)
+    {
+      gssize n = g_input_stream_read (G_INPUT_STREAM (in), buffer, (gsize) MIN (left, 65536), NULL, NULL);
+
+      if (n <= 0)
+        return FALSE;
+      g_checksum_update (md5, buffer, n);
+      left -= n;
+    }
+  g_checksum_get_digest (md5, raw, &raw_len);
+  base64 = g_base64_encode (raw, raw_len);
+  wanted = g_strconcat ("md5-", base64, NULL);
+  return g_strcmp0 (wanted, digest) == 0;
+}
+
+/* Whether @their (the server's entry for a file @ours names, whose bytes
+ * are in @file here) is what the server kept of this device's PUT of it
+ * cut off on the way. */
+static gboolean
+is_cut_off_copy (JsonObject *ours,
+                 JsonObject *their,
+                 GFile      *file)
+{
+  const char *digest = fb_body_get_string (ours, "digest");
+  gint64 our_length = entry_length (ours);
+  gint64 their_length = entry_length (their);
+
+  /* Sealed: the data is not the whole file the list names
+   * (_fb_crypto_open_attachments () gives no sealed digest then). */
+  if (fb_body_get_boolean (their, FB_CRYPTO_ATTACHMENT_ENCRYPTED))
+    return g_strcmp0 (fb_body_get_string (their, "digest"), digest) == 0 &&
+           !fb_body_has_string (their, FB_CRYPTO_SEALED_DIGEST);
+
+  /* Plain: shorter, and the very start of our file. */
+  return their_length >= 0 && their_length < our_length &&
+         g_strcmp0 (fb_body_get_string (their, "digest"), digest) != 0 &&
+         prefix_has_digest (file, their_length, fb_body_get_string (their, "digest"));
+}
+
+JsonObject *
+_fb_sync_attachments_without_cut_off (FbSyncRun  *run,
+                                      const char *id,
+                                      JsonObject *base,
+                                      JsonObject *mine,
+                                      JsonObject *theirs)
 {
   JsonObject *mine_set = fb_body_get_object (mine, FB_BODY_ATTACHMENTS);
   JsonObject *their_set = fb_body_get_object (theirs, FB_BODY_ATTACHMENTS);
-  JsonObject *merged_set = fb_body_get_object (merged, FB_BODY_ATTACHMENTS);
-  g_autoptr(GList) names = NULL;
+  JsonObject *base_set = fb_body_get_object (base, FB_BODY_ATTACHMENTS);
+  g_autoptr(JsonObject) adjusted = NULL;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
 
-  if (mine_set == NULL || their_set == NULL || merged_set == NULL)
-    return;
-  names = json_object_get_members (merged_set);
-  for (GList *l = names; l != NULL; l = l->next)
+  if (mine_set == NULL || their_set == NULL)
+    return NULL;
+  json_object_iter_init_ordered (&iter, mine_set);
+  while (json_object_iter_next_ordered (&iter, &name, &node))
     {
-      const char *name = l->data;
-      JsonObject *entry = fb_body_get_object (merged_set, name);
+      JsonObject *ours = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       JsonObject *their = fb_body_get_object (their_set, name);
-      JsonObject *ours = fb_body_get_object (mine_set, name);
-      const char *digest = entry != NULL ? fb_body_get_string (entry, "digest") : NULL;
+      JsonObject *base_entry = fb_body_get_object (base_set, name);
+      const char *digest = ours != NULL ? fb_body_get_string (ours, "digest") : NULL;
       g_autoptr(GFile) file = NULL;
+      JsonObject *adjusted_set;
 
-      if (their == NULL || ours == NULL || digest == NULL ||
-          !fb_body_get_boolean (their, FB_CRYPTO_ATTACHMENT_ENCRYPTED) ||
-          fb_body_has_string (their, FB_CRYPTO_SEALED_DIGEST) ||
-          g_strcmp0 (fb_body_get_string (their, "digest"), digest) != 0 ||
-          g_strcmp0 (fb_body_get_string (ours, "digest"), digest) != 0 ||
-          json_object_equal (ours, their))
+      if (their == NULL || digest == NULL || !fb_body_get_boolean (their, "stub") ||
+          fb_body_get_boolean (ours, "stub"))
         continue;
       file = fb_store_get_attachment_file (run->store, digest, NULL);
-      if (file == NULL)
+      if (file == NULL || !is_cut_off_copy (ours, their, file))
         continue;
-      g_debug ("The server does not hold all of %s's “%s”: it goes again", id, name);
-      json_object_set_object_member (merged_set, name, json_object_ref (ours));
+
+      g_debug ("The server holds part of %s's “%s” only: it goes again", id, name);
+      if (adjusted == NULL)
+        adjusted = fb_body_copy (theirs);
+      adjusted_set = fb_body_get_object (adjusted, FB_BODY_ATTACHMENTS);
+      if (base_entry != NULL)
+        json_object_set_object_member (adjusted_set, name, json_object_ref (base_entry));
+      else
+        json_object_remove_member (adjusted_set, name);
     }
+
+  return g_steal_pointer (&adjusted);
 }
 
 void

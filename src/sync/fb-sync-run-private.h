@@ -160,16 +160,19 @@ char    *_fb_sync_attachments_document_json (FbSyncRun   *run,
                                              GPtrArray  **uploads,
                                              JsonObject **base_to_record,
                                              GError     **error);
-/* With encryption: an attachment the server lists sealed without holding
- * its whole data (its PUT has not come, or was cut off), which @mine has
- * with the same bytes here, is ours in @merged (a merge of @mine and
- * @theirs), not the server's stub: the item stays pending and its push
- * sends the file again. */
-void     _fb_sync_attachments_keep_unheld   (FbSyncRun   *run,
-                                             const char  *id,
-                                             JsonObject  *mine,
-                                             JsonObject  *theirs,
-                                             JsonObject  *merged);
+/* @theirs as if this device's cut-off uploads had not reached the server:
+ * PouchDB Server keeps what reached it of a PUT whose connection was cut,
+ * as the file (Apache CouchDB commits no partial body). An attachment the
+ * server has only part of (sealed: shorter than the file the list names;
+ * plain: shorter, and the start of @mine's file under that name), whose
+ * bytes are here, is the server's earlier one (@base's) or none, so that a
+ * merge keeps ours and the push sends it again. A new copy, or NULL when
+ * there is nothing to change. */
+JsonObject *_fb_sync_attachments_without_cut_off (FbSyncRun  *run,
+                                                  const char *id,
+                                                  JsonObject *base,
+                                                  JsonObject *mine,
+                                                  JsonObject *theirs);
 /* A base to record for the push that made @rev: its new attachments'
  * revpos is @rev's generation, as the server's is. */
 void     _fb_sync_attachments_set_revpos    (JsonObject  *base,

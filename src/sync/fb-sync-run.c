@@ -339,6 +339,7 @@ _fb_sync_run_merge_pending (FbSyncRun   *run,
 {
   const char *id = fb_item_get_id (item);
   JsonObject *mine = fb_item_get_deleted (item) ? NULL : fb_item_get_body (item);
+  g_autoptr(JsonObject) theirs_merged = NULL;
   g_autoptr(JsonObject) merged = NULL;
   gboolean merged_deleted = FALSE;
   gboolean adopted = FALSE;
@@ -359,7 +360,10 @@ _fb_sync_run_merge_pending (FbSyncRun   *run,
       return TRUE;
     }
 
-  if (fb_merge_bodies (fb_item_get_base_body (item), mine, theirs,
+  if (mine != NULL && theirs != NULL)
+    theirs_merged = _fb_sync_attachments_without_cut_off (run, id, fb_item_get_base_body (item),
+                                                          mine, theirs);
+  if (fb_merge_bodies (fb_item_get_base_body (item), mine, theirs_merged != NULL ? theirs_merged : theirs,
                        &merged, &merged_deleted) == FB_MERGE_CONFLICT)
     {
       if (!fb_store_set_conflict (run->store, id, rev, theirs, theirs_deleted, error))
@@ -368,8 +372,6 @@ _fb_sync_run_merge_pending (FbSyncRun   *run,
       return TRUE;
     }
 
-  if (!merged_deleted && mine != NULL && theirs != NULL)
-    _fb_sync_attachments_keep_unheld (run, id, mine, theirs, merged);
   if (!fb_store_apply_merged (run->store, id, rev, theirs, theirs_deleted,
                               merged, merged_deleted, error))
     return FALSE;

@@ -578,17 +578,17 @@ test_sealed_before_its_put (void)
 }
 
 /* PouchDB Server keeps what reached it of a file's PUT whose connection
- * was cut half way, as the file (Apache CouchDB commits no partial
- * body); libsoup sends the PUT again and gets 409. The server's sealed
- * data is then shorter than the sealed size of the file its list names:
- * the first device sends the file again rather than take the server's
- * half for it, and the other device gets the whole file, not "too short"
- * on every run. */
+ * was cut half way, as the file (Apache CouchDB commits no partial body);
+ * libsoup sends the PUT again and gets 409. The first device sends its
+ * file again rather than take the server's half for it, or (plain) keep
+ * the half under the file's name and its own file as "heron (2).jpg": the
+ * other device gets the whole file under its name, alone, and not "too
+ * short" (sealed) on every run. */
 static void
-test_sealed_put_cut_off (void)
+test_put_cut_off (gconstpointer data)
 {
-  const char *db = "upload-sealed-cut-off";
-  const char *passphrase = "correct horse battery staple";
+  gboolean sealed = GPOINTER_TO_INT (data);
+  const char *db = sealed ? "upload-sealed-cut-off" : "upload-plain-cut-off";
   g_autoptr(GError) error = NULL;
   g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
   g_autoptr(FbTestPeer) a = fb_test_peer_new (fb_test_proxy_get_url (proxy), db, ADMIN, PASSWORD, TRUE);
@@ -596,17 +596,22 @@ test_sealed_put_cut_off (void)
   g_autoptr(GBytes) photo = fb_test_bytes (5 * 65536 + 3);
   g_autoptr(FbSyncStats) stats = NULL;
   g_autoptr(FbAttachment) sent = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
   g_autofree char *id = NULL;
   g_autofree char *put_path = NULL;
 
   g_assert_no_error (error);
-  fb_sync_manager_set_passphrase (a->manager, passphrase);
-  fb_sync_manager_set_passphrase (b->manager, passphrase);
+  if (sealed)
+    {
+      fb_sync_manager_set_passphrase (a->manager, "correct horse battery staple");
+      fb_sync_manager_set_passphrase (b->manager, "correct horse battery staple");
+    }
   g_clear_pointer (&stats, fb_sync_stats_free);
   stats = fb_test_peer_sync (a);
 
   id = fb_test_peer_create_note (a, "Heron", "at the weir");
   sent = fb_test_store_attach (a->store, id, "heron.jpg", NULL, photo);
+  /* The file's PUT: db/id/heron.jpg, or db/id/sealed-name. */
   put_path = g_strdup_printf ("/%s/", id);
   fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_COMMIT_HALF_REQUEST, 1, put_path);
   g_clear_pointer (&stats, fb_sync_stats_free);
@@ -614,10 +619,17 @@ test_sealed_put_cut_off (void)
   g_assert_cmpuint (fb_test_proxy_get_fault_count (proxy), ==, 1);
   g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 0);
   g_assert_cmpuint (fb_store_get_conflict_count (a->store), ==, 0);
+  listed = fb_store_list_attachments (a->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 1);
 
   g_clear_pointer (&stats, fb_sync_stats_free);
   stats = fb_test_peer_sync (b);
   assert_has_bytes (b, id, "heron.jpg", photo, sent->sha256);
+  g_clear_pointer (&listed, g_ptr_array_unref);
+  listed = fb_store_list_attachments (b->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 1);
   g_assert_cmpuint (fb_store_get_pending_count (b->store), ==, 0);
   g_assert_cmpuint (fb_store_get_conflict_count (b->store), ==, 0);
 }
@@ -832,7 +844,8 @@ main (int   argc,
   g_test_add_func ("/sync-upload/seal-stream", test_seal_stream);
   g_test_add_func ("/sync-upload/large-sealed", test_large_sealed);
   g_test_add_func ("/sync-upload/sealed-before-its-put", test_sealed_before_its_put);
-  g_test_add_func ("/sync-upload/sealed-put-cut-off", test_sealed_put_cut_off);
+  g_test_add_data_func ("/sync-upload/put-cut-off/plain", GINT_TO_POINTER (FALSE), test_put_cut_off);
+  g_test_add_data_func ("/sync-upload/put-cut-off/sealed", GINT_TO_POINTER (TRUE), test_put_cut_off);
   g_test_add_func ("/sync-upload/killed-mid-upload", test_killed_mid_upload);
   g_test_add_func ("/sync-upload/terminal-progress", test_terminal_progress);
 
