@@ -167,6 +167,10 @@ recorded_of (JsonObject *out)
   return recorded;
 }
 
+/* The most of a file read to tell whether the server's shorter data is
+ * its start. */
+#define CUT_OFF_CHECK_BYTES (32 * 1024 * 1024)
+
 /* @entry's "length", -1 when it has none. */
 static gint64
 entry_length (JsonObject *entry)
@@ -228,8 +232,10 @@ is_cut_off_copy (JsonObject *ours,
     return g_strcmp0 (fb_body_get_string (their, "digest"), digest) == 0 &&
            !fb_body_has_string (their, FB_CRYPTO_SEALED_DIGEST);
 
-  /* Plain: shorter, and the very start of our file. */
-  return their_length >= 0 && their_length < our_length &&
+  /* Plain: shorter, and the very start of our file. It is read here, on
+   * the merge's way: past CUT_OFF_CHECK_BYTES both files stay (nothing is
+   * lost) rather than the window waiting on the disk. */
+  return their_length >= 0 && their_length < our_length && their_length <= CUT_OFF_CHECK_BYTES &&
          g_strcmp0 (fb_body_get_string (their, "digest"), digest) != 0 &&
          prefix_has_digest (file, their_length, fb_body_get_string (their, "digest"));
 }
