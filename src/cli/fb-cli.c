@@ -57,6 +57,7 @@ fb_cli_add_options (GApplication *app)
   _fb_cli_add_csv_options (app);
   _fb_cli_add_search_options (app);
   _fb_cli_add_attachment_options (app);
+  _fb_cli_add_conflict_options (app);
   g_application_set_option_context_description (app,
                                                 _("Exit status: 0 when all is done and synced, 1 when a command failed, "
                                                   "3 when --sync put items into conflict, "
@@ -128,8 +129,8 @@ print_sync_summary (const FbSyncStats *stats,
   if (total_conflicts == 0)
     g_print (_("No item is in conflict.\n"));
   else
-    g_print (ngettext ("%u item is in conflict and needs a decision: open Fieldbook to choose.\n",
-                       "%u items are in conflict and need a decision: open Fieldbook to choose.\n",
+    g_print (ngettext ("%u item is in conflict and needs a decision: open Fieldbook to choose, or see fieldbook --conflicts.\n",
+                       "%u items are in conflict and need a decision: open Fieldbook to choose, or see fieldbook --conflicts.\n",
                        total_conflicts),
              total_conflicts);
 }
@@ -675,7 +676,8 @@ fb_cli_handle_local_options (GApplication *app,
   if (!sync && export_path == NULL && import_path == NULL &&
       !_fb_cli_has_encryption_command (options) &&
       !_fb_cli_has_history_command (options) && !_fb_cli_has_csv_command (options) &&
-      !_fb_cli_has_search_command (options) && !_fb_cli_has_attachment_command (options))
+      !_fb_cli_has_search_command (options) && !_fb_cli_has_attachment_command (options) &&
+      !_fb_cli_has_conflict_command (options))
     return -1;
 
   store = fb_store_new (NULL, &error);
@@ -695,6 +697,8 @@ fb_cli_handle_local_options (GApplication *app,
     return _fb_cli_run_search (store, options);
   if (_fb_cli_has_attachment_command (options))
     return _fb_cli_run_attachment_command (store, options);
+  if (_fb_cli_has_conflict_command (options))
+    return _fb_cli_run_conflict_command (store, options);
 
   if (import_path != NULL)
     status = run_import (store, import_path);

@@ -49,7 +49,8 @@ subprocess_run (void)
       if (strcmp (name, "sync") == 0 || strcmp (name, "trash") == 0 ||
           strcmp (name, "empty-trash") == 0 || strcmp (name, "change-passphrase") == 0 ||
           strcmp (name, "encrypt") == 0 || strcmp (name, "compact") == 0 ||
-          strcmp (name, "tags") == 0 || strcmp (name, "collect-attachments") == 0)
+          strcmp (name, "tags") == 0 || strcmp (name, "collect-attachments") == 0 ||
+          strcmp (name, "conflicts") == 0)
         g_variant_dict_insert (options, name, "b", TRUE);
       else if (strcmp (name, "rest") == 0)
         {
@@ -277,6 +278,47 @@ fb_test_cli_fill_store (const char  *home,
     *note_id = g_strdup (fb_item_get_id (a));
   if (record_id != NULL)
     *record_id = g_strdup (fb_item_get_id (b));
+}
+
+/* Another device sets @member of item @id to @value on the server. */
+void
+fb_test_cli_edit_on_server (FbTestServer *server,
+                            const char   *db,
+                            const char   *id,
+                            const char   *member,
+                            const char   *value)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = fb_test_server_get_doc (server, db, id, &error);
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *doc_json = NULL;
+  g_autofree char *rev = NULL;
+
+  g_assert_no_error (error);
+  json_object_set_string_member (doc, member, value);
+  node = json_node_init_object (json_node_alloc (), doc);
+  doc_json = json_to_string (node, FALSE);
+  rev = fb_test_server_put_doc (server, db, id, doc_json, &error);
+  g_assert_no_error (error);
+}
+
+/* This device sets @member of item @id to @value, as an editor would. */
+void
+fb_test_cli_edit_locally (const char *home,
+                          const char *id,
+                          const char *member,
+                          const char *value)
+{
+  g_autoptr(FbStore) store = fb_test_cli_open_store (home);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbItem) item = fb_store_get_item (store, id, &error);
+  g_autoptr(JsonObject) body = NULL;
+
+  g_assert_no_error (error);
+  body = fb_body_copy (fb_item_get_body (item));
+  json_object_set_string_member (body, member, value);
+  fb_store_update_item (store, id, body, &error);
+  g_assert_no_error (error);
 }
 
 char *

@@ -58,6 +58,19 @@ guint     fb_test_cli_count_items       (const char  *home);
 void      fb_test_cli_fill_store        (const char  *home,
                                          char       **note_id,
                                          char       **record_id);
+/* Another device sets the string @member of item @id to @value in
+ * database @db of @server (a PUT with the server's rev). */
+void      fb_test_cli_edit_on_server    (FbTestServer *server,
+                                         const char   *db,
+                                         const char   *id,
+                                         const char   *member,
+                                         const char   *value);
+/* This device sets the string @member of item @id to @value, as an editor
+ * would (a local edit, pending). */
+void      fb_test_cli_edit_locally      (const char   *home,
+                                         const char   *id,
+                                         const char   *member,
+                                         const char   *value);
 /* A file @name under the temporary root with @contents; returns its path. */
 char     *fb_test_cli_write_file        (const char  *name,
                                          const char  *contents);

@@ -22,46 +22,6 @@ static FbTestServer *server;
 
 /* ---- Tests ---- */
 
-/* Another device sets @member of item @id to @value on the server. */
-static void
-edit_on_server (const char *db,
-                const char *id,
-                const char *member,
-                const char *value)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) doc = fb_test_server_get_doc (server, db, id, &error);
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *doc_json = NULL;
-  g_autofree char *rev = NULL;
-
-  g_assert_no_error (error);
-  json_object_set_string_member (doc, member, value);
-  node = json_node_init_object (json_node_alloc (), doc);
-  doc_json = json_to_string (node, FALSE);
-  rev = fb_test_server_put_doc (server, db, id, doc_json, &error);
-  g_assert_no_error (error);
-}
-
-/* This device sets @member of item @id to @value, as an editor would. */
-static void
-edit_locally (const char *home,
-              const char *id,
-              const char *member,
-              const char *value)
-{
-  g_autoptr(FbStore) store = fb_test_cli_open_store (home);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FbItem) item = fb_store_get_item (store, id, &error);
-  g_autoptr(JsonObject) body = NULL;
-
-  g_assert_no_error (error);
-  body = fb_body_copy (fb_item_get_body (item));
-  json_object_set_string_member (body, member, value);
-  fb_store_update_item (store, id, body, &error);
-  g_assert_no_error (error);
-}
-
 static void
 test_sync (void)
 {
@@ -274,9 +234,9 @@ test_sync_conflict_then_failure (void)
   g_assert_cmpint (fb_test_cli_last_exit_status (home), ==, 0);
 
   /* Another device changes the note's first line on the server ... */
-  edit_on_server ("cli-conflict", note_id, "text", "oat milk\neggs\n");
+  fb_test_cli_edit_on_server (server, "cli-conflict", note_id, "text", "oat milk\neggs\n");
   /* ... and this one the same line, differently. */
-  edit_locally (home, note_id, "text", "soy milk\neggs\n");
+  fb_test_cli_edit_locally (home, note_id, "text", "soy milk\neggs\n");
 
   fb_test_proxy_set_mode (pt->proxy, FB_TEST_PROXY_SERVER_ERROR, 0, "_changes");
   g_assert_false (fb_test_cli_run (home, "sync", "server", proxy_url, "database", "cli-conflict",
@@ -284,7 +244,7 @@ test_sync_conflict_then_failure (void)
   g_assert_cmpint (fb_test_cli_last_exit_status (home), ==, 1);
   g_assert_cmpuint (fb_test_proxy_get_fault_count (pt->proxy), >=, 1);
   g_test_trap_assert_stdout ("Pushed 0, pulled 0, merged 0, 1 new conflict\n"
-                             "1 item is in conflict and needs a decision: open Fieldbook to choose.\n");
+                             "1 item is in conflict and needs a decision: open Fieldbook to choose, or see fieldbook --conflicts.\n");
   g_test_trap_assert_stderr ("Could not sync: *");
   {
     g_autoptr(FbStore) store = fb_test_cli_open_store (home);
@@ -296,7 +256,7 @@ test_sync_conflict_then_failure (void)
   g_assert_true (fb_test_cli_run (home, "sync", "server", proxy_url, "database", "cli-conflict",
                           "user", ADMIN, NULL));
   g_test_trap_assert_stdout ("Pushed 0, pulled 0, merged 0, 0 new conflicts\n"
-                             "1 item is in conflict and needs a decision: open Fieldbook to choose.\n");
+                             "1 item is in conflict and needs a decision: open Fieldbook to choose, or see fieldbook --conflicts.\n");
 
   g_unsetenv ("FIELDBOOK_PASSWORD");
   fb_test_remove_tree (home);
@@ -316,14 +276,14 @@ test_sync_new_conflict_status (void)
   g_assert_true (fb_test_cli_run (home, "sync", "server", url, "database", "cli-new-conflict",
                           "user", ADMIN, NULL));
 
-  edit_on_server ("cli-new-conflict", note_id, "title", "Shopping");
-  edit_locally (home, note_id, "title", "Market");
+  fb_test_cli_edit_on_server (server, "cli-new-conflict", note_id, "title", "Shopping");
+  fb_test_cli_edit_locally (home, note_id, "title", "Market");
 
   g_assert_false (fb_test_cli_run (home, "sync", "server", url, "database", "cli-new-conflict",
                            "user", ADMIN, NULL));
   g_assert_cmpint (fb_test_cli_last_exit_status (home), ==, 3);
   g_test_trap_assert_stdout ("Pushed 0, pulled 0, merged 0, 1 new conflict\n"
-                             "1 item is in conflict and needs a decision: open Fieldbook to choose.\n");
+                             "1 item is in conflict and needs a decision: open Fieldbook to choose, or see fieldbook --conflicts.\n");
   g_test_trap_assert_stderr ("");
 
   g_unsetenv ("FIELDBOOK_PASSWORD");
