@@ -214,7 +214,7 @@ run_resolve (FbStore      *store,
   if (!fb_store_resolve_conflict (store, id, how, &new_id, &error))
     {
       g_printerr (_("Could not resolve “%s”: %s\n"), id, error->message);
-      return 1;
+      return fb_store_get_read_only (store) ? FB_CLI_EXIT_READ_ONLY : 1;
     }
 
   if (how == FB_RESOLVE_KEEP_MINE)

@@ -363,14 +363,23 @@ test_read_only_folder (void)
   g_autofree char *data = NULL;
   g_autofree char *file = g_build_filename (fb_test_cli_tmp_root (), "read-only-export.json", NULL);
   g_autofree char *import = NULL;
+  g_autofree char *note_id = NULL;
+  g_autofree char *in_trash = NULL;
 
   if (disk == NULL)
     return;
   data = g_build_filename (disk, "fieldbook", NULL);
 
-  fb_test_cli_fill_store (disk, NULL, NULL);
+  fb_test_cli_fill_store (disk, &note_id, NULL);
+  in_trash = g_strdup_printf ("*%s*", note_id);
   if (fb_test_set_immutable (data, TRUE))
     {
+      /* Refused with the read-only status, and the note stays where it was. */
+      g_assert_cmpint (fb_test_cli_run_status (disk, "delete", note_id, NULL), ==, FB_CLI_EXIT_READ_ONLY);
+      g_test_trap_assert_stderr ("Could not delete *: The database file * cannot be written to*");
+      g_assert_cmpint (fb_test_cli_run_status (disk, "trash", NULL), ==, 0);
+      g_test_trap_assert_stdout_unmatched (in_trash);
+
       g_assert_cmpint (fb_test_cli_run_status (disk, "export", file, NULL), ==, 0);
       g_test_trap_assert_stdout ("Exported 2 items\n");
 
