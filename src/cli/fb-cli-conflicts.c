@@ -44,16 +44,6 @@ state_word (FbItem *item)
   return "both-changed";
 }
 
-/* One line stays one line: tabs and line breaks become spaces. */
-static char *
-one_line (const char *text)
-{
-  char *line = g_strdup (text);
-
-  g_strdelimit (line, "\t\r\n", ' ');
-  return line;
-}
-
 static gboolean
 member_equal (JsonObject *a,
               JsonObject *b,
@@ -116,7 +106,7 @@ differing_parts (JsonObject *mine,
       add_member_names (field_names, other_fields, NULL);
       for (guint i = 0; i < field_names->len; i++)
         {
-          g_autofree char *name = one_line (field_names->pdata[i]);
+          g_autofree char *name = _fb_cli_dup_column (field_names->pdata[i]);
 
           if (member_equal (mine_fields, other_fields, field_names->pdata[i]))
             continue;
@@ -157,7 +147,7 @@ run_list_conflicts (FbStore *store)
                                                             : fb_item_get_server_body (item);
       gboolean is_record = g_strcmp0 (fb_item_get_collection (item), FB_COLLECTION_RECORDS) == 0;
       g_autofree char *parts = differing_parts (mine, other, is_record);
-      g_autofree char *title = one_line (fb_item_get_title (item));
+      g_autofree char *title = _fb_cli_dup_column (fb_item_get_title (item));
 
       g_print ("%s\t%s\t%s\t%s\t%s\n", fb_item_get_id (item), fb_item_get_collection (item),
                state_word (item), title, parts);

@@ -34,6 +34,10 @@ FbSyncManager *_fb_cli_configure_manager (FbStore       *store,
                                           FbAccount    **account_out,
                                           gboolean      *has_passphrase);
 
+/* @text as one column of a tab-separated line: a new string with its
+ * tabs and line breaks as spaces. */
+char     *_fb_cli_dup_column             (const char   *text);
+
 void      _fb_cli_add_encryption_options (GApplication *app);
 gboolean  _fb_cli_has_encryption_command (GVariantDict *options);
 /* --change-passphrase or --compact (fb-cli-encryption.c). */

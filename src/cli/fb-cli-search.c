@@ -56,9 +56,9 @@ static void
 print_item (FbItem *item)
 {
   g_autofree char *title = fb_body_dup_display_title (fb_item_get_body (item));
+  g_autofree char *column = _fb_cli_dup_column (title);
 
-  g_strdelimit (title, "\t\r\n", ' ');
-  g_print ("%s\t%s\n", fb_item_get_id (item), title);
+  g_print ("%s\t%s\n", fb_item_get_id (item), column);
 }
 
 /* The order the window's list shows (fb_item_list_set_sort ()). */
@@ -136,9 +136,8 @@ run_tags (FbStore *store)
   for (guint i = 0; i < tags->len; i++)
     {
       FbTagCount *tag = tags->pdata[i];
-      g_autofree char *name = g_strdup (tag->name);
+      g_autofree char *name = _fb_cli_dup_column (tag->name);
 
-      g_strdelimit (name, "\t\r\n", ' ');
       g_print ("%s\t%u\n", name, tag->count);
     }
 

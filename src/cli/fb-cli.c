@@ -98,6 +98,12 @@ _fb_cli_waiter_clear (FbCliWaiter *waiter)
   g_clear_object (&waiter->result);
 }
 
+char *
+_fb_cli_dup_column (const char *text)
+{
+  return g_strdelimit (g_strdup (text), "\t\r\n", ' ');
+}
+
 /* ---- --sync ---- */
 
 /* The option @name if given, else @saved (the account's value). */
