@@ -7,9 +7,12 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "fb-cli.h"
 #include "fb-store.h"
 #include "fb-test-cli.h"
+#include "fb-test-disk.h"
 
 #define ADMIN    "admin"
 #define PASSWORD "s3cret"
@@ -327,6 +330,47 @@ test_delete (void)
   fb_test_remove_tree (home);
 }
 
+/* A full disk: --resolve changes nothing, says why and exits with the
+ * read-only status; the item stays in conflict until there is room. */
+static void
+test_resolve_full_disk (void)
+{
+  const char *db = "cli-conflicts-full-disk";
+  g_autofree char *disk = fb_test_disk_new (2 * 1024 * 1024);
+  g_autofree char *data = NULL;
+  g_autofree char *filler = NULL;
+  g_autofree char *note_id = NULL;
+  g_autofree char *expected = NULL;
+
+  if (disk == NULL)
+    return;
+  data = g_build_filename (disk, "fieldbook", NULL);
+
+  fb_test_cli_fill_store (disk, &note_id, NULL);
+  g_assert_cmpint (sync_status (disk, db), ==, 0);
+  fb_test_cli_edit_on_server (server, db, note_id, "text", "oat milk\neggs\n");
+  fb_test_cli_edit_locally (disk, note_id, "text", "soy milk\neggs\n");
+  g_assert_cmpint (sync_status (disk, db), ==, FB_CLI_EXIT_NEW_CONFLICTS);
+  expected = g_strdup_printf ("%s\tnotes\tboth-changed\tGroceries\ttext\n", note_id);
+
+  filler = fb_test_disk_fill (disk);
+  g_assert_cmpint (fb_test_cli_run_status (disk, "resolve", note_id, "rest", "mine", NULL),
+                   ==, FB_CLI_EXIT_READ_ONLY);
+  g_test_trap_assert_stderr ("Could not resolve *: The disk is full*");
+  g_test_trap_assert_stdout ("");
+  g_assert_cmpint (fb_test_cli_run_status (disk, "conflicts", NULL), ==, 0);
+  g_test_trap_assert_stdout (expected);
+
+  /* Room again: it settles. */
+  g_assert_cmpint (g_unlink (filler), ==, 0);
+  g_assert_cmpint (fb_test_cli_run_status (disk, "resolve", note_id, "rest", "mine", NULL), ==, 0);
+  g_assert_cmpint (fb_test_cli_run_status (disk, "conflicts", NULL), ==, 0);
+  g_test_trap_assert_stdout ("");
+
+  fb_test_remove_tree (data);
+  fb_test_disk_free (g_steal_pointer (&disk));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -343,6 +387,7 @@ main (int   argc,
 
   g_test_add_func ("/cli/conflicts/resolve", test_conflicts_resolve);
   g_test_add_func ("/cli/conflicts/resolve-errors", test_resolve_errors);
+  g_test_add_func ("/cli/conflicts/resolve-full-disk", test_resolve_full_disk);
   g_test_add_func ("/cli/delete", test_delete);
 
   status = g_test_run ();
