@@ -85,9 +85,10 @@ run_list_trash (FbStore *store)
       FbItem *item = items->pdata[i];
       g_autofree char *when = format_time (fb_store_get_trashed_at (store,
                                                                     fb_item_get_id (item)));
+      g_autofree char *title = _fb_cli_dup_column (fb_item_get_title (item));
 
       g_print ("%s\t%s\t%s\t%s\n", fb_item_get_id (item), when,
-               fb_item_get_collection (item), fb_item_get_title (item));
+               fb_item_get_collection (item), title);
     }
   if (items->len == 0)
     g_printerr (_("The Trash is empty\n"));
@@ -155,9 +156,10 @@ run_history (FbStore    *store,
     {
       FbVersion *version = versions->pdata[i];
       g_autofree char *when = format_time (fb_version_get_edited_at (version));
+      g_autofree char *title = _fb_cli_dup_column (fb_version_get_title (version));
 
       g_print ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\n", fb_version_get_id (version), when,
-               origin_word (fb_version_get_origin (version)), fb_version_get_title (version));
+               origin_word (fb_version_get_origin (version)), title);
     }
   if (versions->len == 0)
     g_printerr (_("“%s” has no earlier versions\n"), id);

@@ -478,6 +478,41 @@ test_trash_history (void)
   fb_test_remove_tree (home);
 }
 
+/* --trash and --history print one line per entry, whatever a title
+ * holds: a tab or a line break in it (a note from another client) is a
+ * space, so a script's columns stay where they are. */
+static void
+test_trash_history_columns (void)
+{
+  g_autofree char *home = fb_test_cli_new_home ();
+  g_autofree char *id = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(FbStore) store = fb_test_cli_open_store (home);
+    g_autoptr(JsonObject) first = fb_note_body_new ("Heron\tat the\nweir", "grey\n");
+    g_autoptr(JsonObject) second = fb_note_body_new ("Heron\r\nagain", "grey heron\n");
+    g_autoptr(FbItem) item = fb_store_create_item (store, FB_COLLECTION_NOTES, first, &error);
+
+    g_assert_no_error (error);
+    id = g_strdup (fb_item_get_id (item));
+    g_assert_true (fb_store_update_item (store, id, second, &error));
+    g_assert_true (fb_store_delete_item (store, id, &error));
+  }
+
+  g_assert_true (fb_test_cli_run (home, "trash", NULL));
+  expected = g_strdup_printf ("%s\t*\tnotes\tHeron  again\n", id);
+  g_test_trap_assert_stdout (expected);
+  g_clear_pointer (&expected, g_free);
+
+  /* The edit kept the text it replaced as a version. */
+  g_assert_true (fb_test_cli_run (home, "history", id, NULL));
+  g_test_trap_assert_stdout ("1\t*\tdevice\tHeron at the weir\n");
+
+  fb_test_remove_tree (home);
+}
+
 /* --export-csv / --import-csv: a template named case-insensitively, a
  * header row, typed values, values that do not fit kept as text. */
 static void
@@ -544,6 +579,7 @@ main (int   argc,
   g_test_add_func ("/cli/tags", test_tags);
   g_test_add_func ("/cli/list-sort", test_list_sort);
   g_test_add_func ("/cli/trash-history", test_trash_history);
+  g_test_add_func ("/cli/trash-history/columns", test_trash_history_columns);
   g_test_add_func ("/cli/csv", test_csv);
   g_test_add_func ("/cli/read-only-folder", test_read_only_folder);
 
