@@ -342,15 +342,16 @@ sync_item_rejected_cb (FbSyncManager *manager,
   g_hash_table_replace (user_data, g_strdup (id), g_strdup (message));
 }
 
-/* The files this run could not download, each with why (the item keeps
- * its stub and the next sync tries again): TRUE when there are any. A
- * rejection of an item that has no file missing (a push's, which
- * report_unsent () names, or a document that did not decrypt) is not one. */
+/* The files this run could not download, each with its item's ID and
+ * why (the item keeps its stub and the next sync tries again): TRUE when
+ * there are any. A rejection of an item that has no file missing (a
+ * push's, which report_unsent () names, or a document that did not
+ * decrypt) is not one. */
 static gboolean
 report_not_downloaded (FbStore    *store,
                        GHashTable *rejected)
 {
-  g_autoptr(GPtrArray) words = g_ptr_array_new ();
+  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
   GHashTableIter iter;
   const char *id;
   const char *message;
@@ -364,7 +365,7 @@ report_not_downloaded (FbStore    *store,
       for (guint i = 0; attachments != NULL && i < attachments->len; i++)
         missing |= ((FbAttachment *) attachments->pdata[i])->sha256 == NULL;
       if (missing)
-        g_ptr_array_add (words, (gpointer) message);
+        g_ptr_array_add (words, g_strdup_printf ("%s: %s", id, message));
     }
   if (words->len == 0)
     return FALSE;

@@ -76,16 +76,20 @@ report (Fetch *fetch)
 }
 
 /* Sealed bytes that do not open (tampered, moved from another
- * attachment, another key, cut off) are refused in words. */
+ * attachment, another key, cut off) are refused in words: which file and
+ * why (the opener's), and what became of it. */
 static GError *
-undecryptable (Fetch  *fetch,
-               GError *error)
+undecryptable (GError *error)
 {
-  g_message ("%s", error->message);
+  GError *refused;
+
+  /* Translators: %s says which file could not be decrypted and why, e.g.
+   * "“heron.jpg” could not be decrypted: its header is damaged" */
+  refused = g_error_new (FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE,
+                         _("%s; nothing of it was kept, and the next sync tries again"),
+                         error->message);
   g_error_free (error);
-  return g_error_new (FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE,
-                      _("The attachment “%s” could not be decrypted; it was not kept"),
-                      fetch->attachment->name);
+  return refused;
 }
 
 /* @len received bytes into the file: opened first when sealed. */
@@ -107,7 +111,7 @@ take_bytes (Fetch         *fetch,
     ok = fb_attachment_opener_end (fetch->opener, fetch->plain, &local_error);
   if (!ok)
     {
-      g_propagate_error (error, undecryptable (fetch, local_error));
+      g_propagate_error (error, undecryptable (local_error));
       return FALSE;
     }
   ok = fb_attachment_write_chunk (fetch->writer, fetch->plain->data, fetch->plain->len, error);
@@ -275,6 +279,7 @@ fetch_sent_cb (GObject      *object,
     {
       fetch->opener = fb_data_key_begin_open (client->data_key, fetch->attachment->item_id,
                                               fetch->attachment->name);
+      fb_attachment_opener_expect_length (fetch->opener, fetch->attachment->length);
       fetch->plain = g_byte_array_sized_new (READ_CHUNK);
     }
 

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gi18n.h>
 #include <sodium.h>
 
 #include "fb-crypto.h"
@@ -22,14 +23,20 @@
 
 #define SEALED_CHUNK (FB_CRYPTO_ATTACHMENT_CHUNK + crypto_secretstream_xchacha20poly1305_ABYTES)
 
+/* Sealed data that ends before its final chunk: most often a sending
+ * device's upload the server committed in part; that device sends it
+ * whole again at its next sync (fb-sync-attachments.c). */
+#define CUT_OFF _("the server holds only part of it, as when its upload was cut off")
+
 struct _FbAttachmentOpener
 {
   crypto_secretstream_xchacha20poly1305_state *state;  /* sodium_malloc'd */
   unsigned char *subkey;                               /* until the header came */
-  char          *doc_id;
   char          *name;
   char          *ad;
   GByteArray    *pending;   /* the header or the chunk not complete yet */
+  guint64        received;  /* the sealed bytes added */
+  gint64         expected;  /* their whole length; -1: not known */
   gboolean       started;   /* the header was read */
   gboolean       final;     /* the final chunk was opened */
   gboolean       failed;
@@ -50,10 +57,10 @@ fb_data_key_begin_open (FbDataKey  *key,
   if (opener->state == NULL)
     g_error ("Out of locked memory for a key");
   opener->subkey = _fb_crypto_attachment_subkey (key);
-  opener->doc_id = g_strdup (doc_id);
   opener->name = g_strdup (name);
   opener->ad = _fb_crypto_attachment_ad (doc_id, name);
   opener->pending = g_byte_array_sized_new (SEALED_CHUNK);
+  opener->expected = -1;
   return opener;
 }
 
@@ -65,7 +72,6 @@ fb_attachment_opener_free (FbAttachmentOpener *opener)
   sodium_free (opener->state);
   if (opener->subkey != NULL)
     sodium_free (opener->subkey);
-  g_free (opener->doc_id);
   g_free (opener->name);
   g_free (opener->ad);
   g_byte_array_unref (opener->pending);
@@ -78,9 +84,9 @@ refuse (FbAttachmentOpener  *opener,
         GError             **error)
 {
   opener->failed = TRUE;
+  /* Translators: %1$s is a file's name, %2$s why */
   g_set_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE,
-               "The attachment %s of %s could not be decrypted (%s)",
-               opener->name, opener->doc_id, why);
+               _("“%1$s” could not be decrypted: %2$s"), opener->name, why);
   return FALSE;
 }
 
@@ -96,9 +102,9 @@ open_chunk (FbAttachmentOpener  *opener,
   guint at = plain->len;
 
   if (opener->final)
-    return refuse (opener, "data after the end", error);
+    return refuse (opener, _("there is data after its end"), error);
   if (len < crypto_secretstream_xchacha20poly1305_ABYTES)
-    return refuse (opener, "cut off", error);
+    return refuse (opener, CUT_OFF, error);
 
   g_byte_array_set_size (plain, at + len - crypto_secretstream_xchacha20poly1305_ABYTES);
   if (crypto_secretstream_xchacha20poly1305_pull (opener->state, plain->data + at, &plain_len, &tag,
@@ -107,12 +113,21 @@ open_chunk (FbAttachmentOpener  *opener,
                                                   strlen (opener->ad)) != 0)
     {
       g_byte_array_set_size (plain, at);
-      return refuse (opener, "it does not authenticate", error);
+      return refuse (opener, _("it was changed without the key, or damaged"), error);
     }
   g_byte_array_set_size (plain, at + (guint) plain_len);
   g_byte_array_remove_range (opener->pending, 0, len);
   opener->final = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
   return TRUE;
+}
+
+void
+fb_attachment_opener_expect_length (FbAttachmentOpener *opener,
+                                    gint64              plain_length)
+{
+  g_return_if_fail (opener != NULL && opener->received == 0);
+
+  opener->expected = plain_length >= 0 ? _fb_crypto_sealed_length (plain_length) : -1;
 }
 
 gboolean
@@ -126,13 +141,14 @@ fb_attachment_opener_add (FbAttachmentOpener  *opener,
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
   g_return_val_if_fail (plain != NULL, FALSE);
 
+  opener->received += len;
   while (len > 0)
     {
       gsize want = opener->started ? SEALED_CHUNK : crypto_secretstream_xchacha20poly1305_HEADERBYTES;
       gsize take = MIN (len, want - opener->pending->len);
 
       if (opener->final)
-        return refuse (opener, "data after the end", error);
+        return refuse (opener, _("there is data after its end"), error);
       g_byte_array_append (opener->pending, data, (guint) take);
       data += take;
       len -= take;
@@ -148,7 +164,7 @@ fb_attachment_opener_add (FbAttachmentOpener  *opener,
           sodium_free (opener->subkey);
           opener->subkey = NULL;
           if (status != 0)
-            return refuse (opener, "a damaged header", error);
+            return refuse (opener, _("its header is damaged"), error);
           g_byte_array_set_size (opener->pending, 0);
           opener->started = TRUE;
         }
@@ -168,11 +184,14 @@ fb_attachment_opener_end (FbAttachmentOpener  *opener,
   g_return_val_if_fail (opener != NULL && !opener->failed, FALSE);
   g_return_val_if_fail (plain != NULL, FALSE);
 
-  if (!opener->started)
-    return refuse (opener, "too short", error);
+  /* A cut in the middle of a chunk makes that chunk fail to authenticate,
+   * as a change would: the length tells them apart. */
+  if (!opener->started ||
+      (opener->expected >= 0 && opener->received < (guint64) opener->expected))
+    return refuse (opener, CUT_OFF, error);
   if (!opener->final && !open_chunk (opener, opener->pending->len, plain, error))
     return FALSE;
   if (!opener->final)
-    return refuse (opener, "cut off", error);
+    return refuse (opener, CUT_OFF, error);
   return TRUE;
 }

@@ -254,11 +254,8 @@ _fb_crypto_seal_attachments (FbDataKey  *key,
     json_object_set_object_member (out, "_attachments", g_steal_pointer (&stored));
 }
 
-/* The size fb_data_key_seal_bytes () makes of @plain_length bytes: the
- * header, and the bytes with a tag and MAC for each chunk (an empty file
- * has one). */
-static gint64
-sealed_length_of (gint64 plain_length)
+gint64
+_fb_crypto_sealed_length (gint64 plain_length)
 {
   gint64 chunks = MAX (1, (plain_length + ATTACHMENT_CHUNK - 1) / ATTACHMENT_CHUNK);
 
@@ -280,7 +277,7 @@ stub_is_whole (JsonObject *stub,
       json_node_get_value_type (stored) != G_TYPE_INT64 ||
       json_node_get_value_type (plain) != G_TYPE_INT64)
     return TRUE;
-  return json_node_get_int (stored) == sealed_length_of (json_node_get_int (plain));
+  return json_node_get_int (stored) == _fb_crypto_sealed_length (json_node_get_int (plain));
 }
 
 void

@@ -33,6 +33,10 @@ const guint8 *_fb_data_key_get_bytes          (FbDataKey    *key);
  * crypto_secretstream's ABYTES more; the last one, shorter or not, has
  * the FINAL tag. */
 #define FB_CRYPTO_ATTACHMENT_CHUNK 65536
+/* The size fb_data_key_seal_bytes () makes of @plain_length bytes: the
+ * header, and the bytes with a tag and MAC for each chunk (an empty file
+ * has one). */
+gint64        _fb_crypto_sealed_length        (gint64        plain_length);
 /* The attachments' subkey of @key, sodium_malloc'd (sodium_free it). */
 unsigned char *_fb_crypto_attachment_subkey   (FbDataKey    *key);
 /* The additional data of every chunk: binds the sealed bytes to the

@@ -113,12 +113,17 @@ GBytes      *fb_data_key_open_bytes      (FbDataKey   *key,
  * one checked; fb_attachment_opener_end () appends the last and says
  * whether the whole was there (the final chunk seen, nothing after it).
  * Either refuses with FB_SYNC_ERROR_UNDECRYPTABLE; then nothing more may
- * be added. Memory stays at one chunk whatever the size. */
+ * be added. Memory stays at one chunk whatever the size.
+ * fb_attachment_opener_expect_length () gives the plain length the sealed
+ * list names, before the first piece: data that ends short of its sealed
+ * size is then refused as cut off rather than as damaged. */
 typedef struct _FbAttachmentOpener FbAttachmentOpener;
 
 FbAttachmentOpener *fb_data_key_begin_open (FbDataKey          *key,
                                             const char         *doc_id,
                                             const char         *name);
+void         fb_attachment_opener_expect_length (FbAttachmentOpener *opener,
+                                                 gint64              plain_length);
 gboolean     fb_attachment_opener_add      (FbAttachmentOpener *opener,
                                             const guchar       *data,
                                             gsize               len,

@@ -526,9 +526,12 @@ item_rejected_cb (FbWindow   *self,
   item = fb_store_get_item (self->store, id, NULL);
   title = fb_body_dup_display_title (item != NULL ? fb_item_get_body (item) : NULL);
 
+  /* Not "the server did not accept": a rejection is also the server's
+   * version or file that did not decrypt, or a file that did not download. */
   if (reason != NULL && *reason != '\0')
-    /* TRANSLATORS: %1$s is the title of the note or record, %2$s the server's reason */
-    message = g_strdup_printf (_("The server did not accept “%1$s”: %2$s"), title, reason);
+    /* TRANSLATORS: %1$s is the title of the note or record, %2$s why (the server's words,
+     * or that its version or file could not be decrypted or downloaded) */
+    message = g_strdup_printf (_("“%1$s” could not be synced: %2$s"), title, reason);
   else
     /* TRANSLATORS: %s is the title of the note or record */
     message = g_strdup_printf (_("The server did not accept “%s”"), title);

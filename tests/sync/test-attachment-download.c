@@ -515,6 +515,7 @@ test_cli_not_downloaded (void)
   g_autofree char *home = g_dir_make_tmp ("fb-test-download-cli-XXXXXX", NULL);
   g_autofree char *log_path = g_build_filename (home, "stderr.txt", NULL);
   g_autofree char *logged = NULL;
+  g_autofree char *expected = NULL;
   FbTestFieldbook *child;
   int status = -1;
   int log_fd;
@@ -532,7 +533,8 @@ test_cli_not_downloaded (void)
   g_file_get_contents (log_path, &logged, NULL, &error);
   g_assert_no_error (error);
   g_test_message ("%s", logged);
-  g_assert_nonnull (strstr (logged, "1 file could not be downloaded:\n  "));
+  expected = g_strdup_printf ("1 file could not be downloaded:\n  %s: ", id);
+  g_assert_nonnull (strstr (logged, expected));
   g_assert_nonnull (strstr (logged, "cut.tif\u201d arrived incomplete (307.2\u00a0kB of 614.4\u00a0kB); nothing of it was kept, and the next sync tries again\n"));
 
   g_assert_false (fb_test_run_fieldbook_sync (server, home, db, ADMIN, PASSWORD, 0, &status));

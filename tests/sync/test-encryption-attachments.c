@@ -305,6 +305,77 @@ test_turn_on (void)
   assert_bytes_equal (got, photo);
 }
 
+/* The server holds only the first half of a sealed file (as PouchDB
+ * Server keeps of an upload cut off on its way): the other device keeps
+ * nothing of it and says so in words, not as if the file had been
+ * changed without the key; the note and the first device's file stay. */
+static void
+test_cut_off_said (void)
+{
+  const char *db = "encrypted-attachments-cut-off";
+  g_autoptr(Device) a = device_new (db, PASSPHRASE);
+  g_autoptr(Device) b = device_new (db, PASSPHRASE);
+  g_autoptr(GBytes) photo = photo_bytes (3 * 65536 + 5);
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *half = NULL;
+  JsonObject *attachments;
+  JsonObject *sealed;
+  GList *names;
+  guint status = 0;
+
+  id = fb_test_peer_create_note (a->peer, "Heron", "at the weir\n");
+  fb_attachment_free (fb_test_store_attach (a->peer->store, id, "heron.jpg", NULL, photo));
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  doc = server_doc (db, id);
+  attachments = fb_body_get_object (doc, "_attachments");
+  names = json_object_get_members (attachments);
+  g_assert_cmpuint (g_list_length (names), ==, 1);
+  sealed = json_object_get_object_member (attachments, names->data);
+  g_list_free (names);
+  {
+    gsize len = 0;
+    g_autofree guchar *data = g_base64_decode (json_object_get_string_member (sealed, "data"), &len);
+
+    half = g_base64_encode (data, len / 2);
+  }
+  json_object_set_string_member (sealed, "data", half);
+  json_object_remove_member (sealed, "digest");
+  json_object_remove_member (sealed, "length");
+  json_object_remove_member (sealed, "revpos");
+  node = json_node_init_object (json_node_alloc (), doc);
+  json = json_to_string (node, FALSE);
+  path = g_strdup_printf ("%s/%s", db, id);
+  g_clear_pointer (&node, json_node_unref);
+  node = fb_test_server_request (server, "PUT", path, json, &status, NULL);
+  g_assert_cmpuint (status, ==, 201);
+
+  s = device_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (b->rejected->len, ==, 1);
+  g_assert_cmpstr (b->rejected->pdata[0], ==,
+                   "“heron.jpg” could not be decrypted: the server holds only part of it, "
+                   "as when its upload was cut off; nothing of it was kept, and the next "
+                   "sync tries again");
+  g_assert_null (fb_test_store_attachment_bytes (b->peer->store, id, "heron.jpg"));
+  item = fb_test_peer_get_item (b->peer, id);
+  g_assert_cmpstr (fb_item_get_text (item), ==, "at the weir\n");
+
+  /* The first device, which holds the file whole, still has it. */
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = device_sync (a);
+  got = fb_test_store_attachment_bytes (a->peer->store, id, "heron.jpg");
+  assert_bytes_equal (got, photo);
+}
+
 /* Someone with access to the server swaps the sealed data of two
  * attachments (each would open on its own): neither is kept on the other
  * device, the person is told, and the note and the first device's files
@@ -368,7 +439,7 @@ test_swapped_data_refused (void)
   item = fb_test_peer_get_item (b->peer, id);
   g_assert_cmpstr (fb_item_get_text (item), ==, "at the weir\n");
   g_assert_cmpuint (b->rejected->len, ==, 2);
-  g_assert_nonnull (strstr (b->rejected->pdata[0], "could not be decrypted"));
+  g_assert_nonnull (strstr (b->rejected->pdata[0], "could not be decrypted: it was changed without the key, or damaged"));
   g_assert_null (fb_test_store_attachment_bytes (b->peer->store, id, "one.jpg"));
   g_assert_null (fb_test_store_attachment_bytes (b->peer->store, id, "two.jpg"));
 
@@ -524,6 +595,7 @@ main (int   argc,
   g_test_add_func ("/encryption-attachments/round-trip", test_round_trip);
   g_test_add_func ("/encryption-attachments/turn-on", test_turn_on);
   g_test_add_func ("/encryption-attachments/swapped-data-refused", test_swapped_data_refused);
+  g_test_add_func ("/encryption-attachments/cut-off-said", test_cut_off_said);
   g_test_add_func ("/encryption-attachments/fetch-when-opened", test_fetch_when_opened);
   g_test_add_func ("/encryption-attachments/rename", test_rename);
 

@@ -998,7 +998,7 @@ item_rejected (App *app)
   id = type_new_note (app, "Secret", "the heronry is behind the mill");
   WAIT_FOR ((toast = fb_window_get_last_toast (app->window)) != NULL);
   g_assert_cmpstr (adw_toast_get_title (toast), ==,
-                   "The server did not accept “Secret”: notes may not be called Secret");
+                   "“Secret” could not be synced: notes may not be called Secret");
   WAIT_FOR (fb_sync_manager_get_state (app->manager) == FB_SYNC_STATE_IDLE);
 
   /* The next run refuses it again: no second toast. */
