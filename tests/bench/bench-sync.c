@@ -236,6 +236,34 @@ cpu_s (int who)
  * parsing threads too) spent, to tell waiting from working. */
 static double best_pull_main_cpu, best_pull_cpu, best_pull_time = G_MAXDOUBLE;
 
+/* The largest peak resident memory a pull added, and the resident
+ * memory before that pull, in kB. */
+static long pull_peak_added_kb, pull_rss_before_kb;
+
+/* @field ("VmRSS:" or "VmHWM:") of /proc/self/status, in kB. */
+static long
+status_kb (const char *field)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      (line = strstr (status, field)) == NULL)
+    g_error ("Cannot read %s from /proc/self/status", field);
+  return atol (line + strlen (field));
+}
+
+/* Writing "5" to clear_refs resets VmHWM to the current VmRSS. */
+static void
+reset_peak_rss (void)
+{
+  FILE *file = fopen ("/proc/self/clear_refs", "w");
+
+  /* Not g_file_set_contents (): it writes a new file and renames it. */
+  if (file == NULL || fputs ("5", file) == EOF || fclose (file) != 0)
+    g_error ("Cannot reset the peak RSS through /proc/self/clear_refs");
+}
+
 static double
 fieldbook_pull (const char *db,
                 guint       round)
@@ -243,9 +271,22 @@ fieldbook_pull (const char *db,
   g_autofree char *name = g_strdup_printf ("pull-%s%u.db", passphrase != NULL ? "e" : "", round);
   g_autoptr(FbStore) store = new_store (name);
   FbSyncStats stats;
-  double main_cpu = cpu_s (RUSAGE_THREAD);
-  double cpu = cpu_s (RUSAGE_SELF);
-  double elapsed = fieldbook_run (store, db, &stats, NULL);
+  long rss_before, peak;
+  double main_cpu, cpu, elapsed;
+
+  reset_peak_rss ();
+  rss_before = status_kb ("VmRSS:");
+  main_cpu = cpu_s (RUSAGE_THREAD);
+  cpu = cpu_s (RUSAGE_SELF);
+  elapsed = fieldbook_run (store, db, &stats, NULL);
+  peak = status_kb ("VmHWM:");
+  g_print ("pull: peak RSS %ld MB, %ld MB above the %ld MB before it\n",
+           peak / 1024, (peak - rss_before) / 1024, rss_before / 1024);
+  if (passphrase == NULL && peak - rss_before > pull_peak_added_kb)
+    {
+      pull_peak_added_kb = peak - rss_before;
+      pull_rss_before_kb = rss_before;
+    }
 
   if (passphrase == NULL && elapsed < best_pull_time)
     {
@@ -413,6 +454,8 @@ main (int   argc,
   report ("push", best_fb_push, pdb_push, best_floor_push);
   g_print ("the best pull's CPU: main thread %.3f s, the whole process %.3f s (of %.3f s)\n",
            best_pull_main_cpu, best_pull_cpu, best_fb_pull);
+  g_print ("the pull's memory: at most %ld MB above the %ld MB resident before it\n",
+           pull_peak_added_kb / 1024, pull_rss_before_kb / 1024);
   g_print ("push phase alone (until nothing pending, before the run's pull of its own echoes): "
            "%.3f s, %.2fx floor\n", best_fb_push_only, best_fb_push_only / best_floor_push);
 
