@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <malloc.h>
 #include <libsoup/soup.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -274,6 +275,9 @@ fieldbook_pull (const char *db,
   long rss_before, peak;
   double main_cpu, cpu, elapsed;
 
+  /* Give back what the floor's fetch freed: otherwise the pull reuses
+   * memory already counted as resident, and its peak hides in it. */
+  malloc_trim (0);
   reset_peak_rss ();
   rss_before = status_kb ("VmRSS:");
   main_cpu = cpu_s (RUSAGE_THREAD);
