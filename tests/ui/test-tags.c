@@ -295,9 +295,11 @@ test_entry_edits_tags (Fixture       *fixture,
   g_assert_nonnull (fb_tag_entry_get_chip (tag_entry (fixture), "birds"));
   g_assert_null (fb_tag_entry_get_chip (tag_entry (fixture), "river"));
 
-  /* The completion offers the tags there are. */
+  /* The completion offers the tags there are, once a worker has counted
+   * them. */
   completion = gtk_entry_get_completion (GTK_ENTRY (editable));
   known = gtk_entry_completion_get_model (completion);
+  WAIT_FOR (gtk_tree_model_iter_n_children (known, NULL) == 2);
   for (gboolean ok = gtk_tree_model_get_iter_first (known, &iter); ok;
        ok = gtk_tree_model_iter_next (known, &iter))
     {
