@@ -101,6 +101,34 @@ server_doc (const char *db,
   return json_object_ref (json_node_get_object (doc));
 }
 
+/* An "_attachments" entry given other data loses what the server
+ * computes of its data. */
+static void
+drop_server_members (JsonObject *entry)
+{
+  const char *server_members[] = { "digest", "length", "revpos" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (server_members); i++)
+    json_object_remove_member (entry, server_members[i]);
+}
+
+/* Stores @doc (with its own _rev) as document @id, as someone with access
+ * to the server would. */
+static void
+server_put_doc (const char *db,
+                const char *id,
+                JsonObject *doc)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), doc);
+  g_autofree char *json = json_to_string (node, FALSE);
+  g_autofree char *path = g_strdup_printf ("%s/%s", db, id);
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  answer = fb_test_server_request (server, "PUT", path, json, &status, NULL);
+  g_assert_cmpuint (status, ==, 201);
+}
+
 static gboolean
 holds (const guchar *data,
        gsize         len,
@@ -319,16 +347,12 @@ test_cut_off_said (void)
   g_autoptr(GBytes) got = NULL;
   g_autoptr(FbSyncStats) s = NULL;
   g_autoptr(JsonObject) doc = NULL;
-  g_autoptr(JsonNode) node = NULL;
   g_autoptr(FbItem) item = NULL;
   g_autofree char *id = NULL;
-  g_autofree char *json = NULL;
-  g_autofree char *path = NULL;
   g_autofree char *half = NULL;
   JsonObject *attachments;
   JsonObject *sealed;
   GList *names;
-  guint status = 0;
 
   id = fb_test_peer_create_note (a->peer, "Heron", "at the weir\n");
   fb_attachment_free (fb_test_store_attach (a->peer->store, id, "heron.jpg", NULL, photo));
@@ -348,15 +372,8 @@ test_cut_off_said (void)
     half = g_base64_encode (data, len / 2);
   }
   json_object_set_string_member (sealed, "data", half);
-  json_object_remove_member (sealed, "digest");
-  json_object_remove_member (sealed, "length");
-  json_object_remove_member (sealed, "revpos");
-  node = json_node_init_object (json_node_alloc (), doc);
-  json = json_to_string (node, FALSE);
-  path = g_strdup_printf ("%s/%s", db, id);
-  g_clear_pointer (&node, json_node_unref);
-  node = fb_test_server_request (server, "PUT", path, json, &status, NULL);
-  g_assert_cmpuint (status, ==, 201);
+  drop_server_members (sealed);
+  server_put_doc (db, id, doc);
 
   s = device_sync (b);
   g_clear_pointer (&s, fb_sync_stats_free);
@@ -391,15 +408,11 @@ test_swapped_data_refused (void)
   g_autoptr(GBytes) got = NULL;
   g_autoptr(FbSyncStats) s = NULL;
   g_autoptr(JsonObject) doc = NULL;
-  g_autoptr(JsonNode) node = NULL;
   g_autoptr(FbItem) item = NULL;
   g_autofree char *id = NULL;
-  g_autofree char *json = NULL;
-  g_autofree char *path = NULL;
   g_autofree char *first_data = NULL;
   JsonObject *attachments;
   GList *names;
-  guint status = 0;
 
   id = fb_test_peer_create_note (a->peer, "Heron", "at the weir\n");
   fb_attachment_free (fb_test_store_attach (a->peer->store, id, "one.jpg", NULL, photo));
@@ -418,21 +431,11 @@ test_swapped_data_refused (void)
     first_data = g_strdup (json_object_get_string_member (x, "data"));
     json_object_set_string_member (x, "data", json_object_get_string_member (y, "data"));
     json_object_set_string_member (y, "data", first_data);
-    for (guint i = 0; i < 3; i++)
-      {
-        const char *server_members[] = { "digest", "length", "revpos" };
-
-        json_object_remove_member (x, server_members[i]);
-        json_object_remove_member (y, server_members[i]);
-      }
+    drop_server_members (x);
+    drop_server_members (y);
   }
   g_list_free (names);
-  node = json_node_init_object (json_node_alloc (), doc);
-  json = json_to_string (node, FALSE);
-  path = g_strdup_printf ("%s/%s", db, id);
-  g_clear_pointer (&node, json_node_unref);
-  node = fb_test_server_request (server, "PUT", path, json, &status, NULL);
-  g_assert_cmpuint (status, ==, 201);
+  server_put_doc (db, id, doc);
 
   s = device_sync (b);
   g_clear_pointer (&s, fb_sync_stats_free);
