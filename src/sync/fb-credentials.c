@@ -54,6 +54,123 @@ make_label (const char *server_url,
   return g_strdup_printf (_("Fieldbook password for %s"), server_url);
 }
 
+/* ---- Writes, one at a time ----
+ *
+ * libsecret's file backend (a Flatpak's keyring, and the tests') writes its
+ * whole file for each change, guarded by the time the file had when it last
+ * wrote it: a write begun after the one before it reached the disk, but
+ * before that one's answer arrived, is refused ("The file was externally
+ * modified"). A password typed and changed again, or saved with the
+ * passphrase, would lose one of them; so this program's writes go in turn.
+ * All of them start on the main thread. */
+
+typedef struct
+{
+  const SecretSchema *schema;
+  GHashTable         *attributes;
+  char               *label;    /* NULL: the entry is cleared */
+  char               *secret;
+} Write;
+
+static void
+write_free (Write *write)
+{
+  g_hash_table_unref (write->attributes);
+  g_free (write->label);
+  if (write->secret != NULL)
+    secret_password_wipe (write->secret);
+  g_free (write->secret);
+  g_free (write);
+}
+
+/* Of GTask; the head is being written. */
+static GQueue writes = G_QUEUE_INIT;
+
+static void write_start (GTask *task);
+
+static void
+write_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  Write *write = g_task_get_task_data (task);
+  GError *error = NULL;
+  gboolean done;
+
+  if (write->label != NULL)
+    done = secret_password_store_finish (result, &error);
+  else
+    done = secret_password_clear_finish (result, &error);
+
+  /* The next one first: a caller told below may queue another. */
+  g_assert (g_queue_peek_head (&writes) == task);
+  g_queue_pop_head (&writes);
+  if (!g_queue_is_empty (&writes))
+    write_start (g_queue_peek_head (&writes));
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, done);
+  g_object_unref (task);
+}
+
+static void
+write_start (GTask *task)
+{
+  Write *write = g_task_get_task_data (task);
+
+  if (write->label != NULL)
+    secret_password_storev (write->schema, write->attributes, SECRET_COLLECTION_DEFAULT,
+                            write->label, write->secret, g_task_get_cancellable (task),
+                            write_done_cb, task);
+  else
+    secret_password_clearv (write->schema, write->attributes, g_task_get_cancellable (task),
+                            write_done_cb, task);
+}
+
+/* Stores @secret under @label (NULL: clears the entry) for the attributes
+ * @name1 = @value1, @name2 = @value2, after the writes before it. */
+static void
+write_async (const SecretSchema  *schema,
+             const char          *name1,
+             const char          *value1,
+             const char          *name2,
+             const char          *value2,
+             char                *label,
+             const char          *secret,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  Write *write = g_new0 (Write, 1);
+
+  g_task_set_source_tag (task, write_async);
+  write->schema = schema;
+  write->attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_hash_table_insert (write->attributes, (gpointer) name1, g_strdup (value1));
+  g_hash_table_insert (write->attributes, (gpointer) name2, g_strdup (value2));
+  write->label = label;
+  write->secret = g_strdup (secret);
+  g_task_set_task_data (task, write, (GDestroyNotify) write_free);
+
+  g_queue_push_tail (&writes, task);
+  if (g_queue_get_length (&writes) == 1)
+    write_start (task);
+}
+
+static gboolean
+write_finish (GAsyncResult  *result,
+              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == write_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 void
 fb_credentials_store_async (const char          *server_url,
                             const char          *user,
@@ -62,24 +179,18 @@ fb_credentials_store_async (const char          *server_url,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autofree char *label = NULL;
-
   g_return_if_fail (server_url != NULL);
   g_return_if_fail (password != NULL);
 
-  label = make_label (server_url, user);
-  secret_password_store (fb_credentials_get_schema (), SECRET_COLLECTION_DEFAULT,
-                         label, password, cancellable, callback, user_data,
-                         "server", server_url,
-                         "user", user_attribute (user),
-                         NULL);
+  write_async (fb_credentials_get_schema (), "server", server_url, "user", user_attribute (user),
+               make_label (server_url, user), password, cancellable, callback, user_data);
 }
 
 gboolean
 fb_credentials_store_finish (GAsyncResult  *result,
                              GError       **error)
 {
-  return secret_password_store_finish (result, error);
+  return write_finish (result, error);
 }
 
 gboolean
@@ -148,17 +259,15 @@ fb_credentials_clear_async (const char          *server_url,
 {
   g_return_if_fail (server_url != NULL);
 
-  secret_password_clear (fb_credentials_get_schema (), cancellable, callback, user_data,
-                         "server", server_url,
-                         "user", user_attribute (user),
-                         NULL);
+  write_async (fb_credentials_get_schema (), "server", server_url, "user", user_attribute (user),
+               NULL, NULL, cancellable, callback, user_data);
 }
 
 gboolean
 fb_credentials_clear_finish (GAsyncResult  *result,
                              GError       **error)
 {
-  return secret_password_clear_finish (result, error);
+  return write_finish (result, error);
 }
 
 gboolean
@@ -242,24 +351,19 @@ fb_credentials_store_passphrase_async (const char          *server_url,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data)
 {
-  g_autofree char *label = NULL;
-
   g_return_if_fail (server_url != NULL && database != NULL);
   g_return_if_fail (passphrase != NULL);
 
-  label = make_passphrase_label (server_url, database);
-  secret_password_store (passphrase_schema (), SECRET_COLLECTION_DEFAULT,
-                         label, passphrase, cancellable, callback, user_data,
-                         "server", server_url,
-                         "database", database,
-                         NULL);
+  write_async (passphrase_schema (), "server", server_url, "database", database,
+               make_passphrase_label (server_url, database), passphrase,
+               cancellable, callback, user_data);
 }
 
 gboolean
 fb_credentials_store_passphrase_finish (GAsyncResult  *result,
                                         GError       **error)
 {
-  return secret_password_store_finish (result, error);
+  return write_finish (result, error);
 }
 
 void

@@ -233,6 +233,60 @@ test_load_password (void)
   g_assert_cmpstr (fb_account_get_password (account), ==, "letmein");
 }
 
+/* A person types a new password and changes it again, and saves the
+ * database's passphrase, before the keyring has answered the first: every
+ * save succeeds, and the keyring keeps the last password. (libsecret's file
+ * backend, a Flatpak's keyring, refuses a write begun after the one before
+ * it reached the disk but before its answer came: fb-credentials.c.) */
+static void
+test_saves_overlap (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ();
+  g_autoptr(FbAccount) account = fb_account_new (settings);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stored = NULL;
+  const char *url = "https://overlap.example.org/";
+
+  /* The keyring's file exists, as after the first save on a device. */
+  g_assert_true (fb_credentials_store_sync (url, "fern", "first", NULL, &error));
+  g_assert_no_error (error);
+
+  /* Many times over: an overlapping write fails only when the file's time
+   * (its etag) moved on between the two. */
+  for (guint round = 0; round < 50; round++)
+    {
+      GAsyncResult *results[3] = { NULL, };
+      g_autoptr(GAsyncResult) passphrase_result = NULL;
+      g_autofree char *passphrase = g_strdup_printf ("tawny at dusk %u", round);
+      g_autofree char *last = g_strdup_printf ("owl %u.%u", round, (guint) G_N_ELEMENTS (results) - 1);
+
+      for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+        {
+          g_autofree char *password = g_strdup_printf ("owl %u.%u", round, i);
+
+          fb_account_save_async (account, url, "notes", "fern", password,
+                                 fb_test_got_result_cb, &results[i]);
+        }
+      fb_account_save_passphrase_async (account, passphrase, fb_test_got_result_cb,
+                                        &passphrase_result);
+
+      for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+        {
+          g_assert_true (fb_account_save_finish (account, wait_for_result (&results[i]), &error));
+          g_assert_no_error (error);
+          g_clear_object (&results[i]);
+        }
+      g_assert_true (fb_account_save_passphrase_finish (account, wait_for_result (&passphrase_result),
+                                                        &error));
+      g_assert_no_error (error);
+
+      stored = fb_credentials_lookup_sync (url, "fern", NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (stored, ==, last);
+      g_clear_pointer (&stored, g_free);
+    }
+}
+
 /* The encryption passphrase is the database's: loaded with the password,
  * saved to the keyring for the server and database, followed when the
  * settings move to another database, and handed to the sync manager. */
@@ -368,6 +422,7 @@ main (int   argc,
   g_test_add_func ("/account/save-order", test_save_order);
   g_test_add_func ("/account/follows-settings", test_follows_settings);
   g_test_add_func ("/account/load-password", test_load_password);
+  g_test_add_func ("/account/saves-overlap", test_saves_overlap);
   g_test_add_func ("/account/passphrase", test_passphrase);
   g_test_add_func ("/account/test-connection", test_connection);
 

@@ -169,11 +169,14 @@ keyring_store (const char *url,
 {
   Waiter waiter = { FALSE, NULL };
   g_autoptr(GError) error = NULL;
+  gboolean stored;
 
   fb_credentials_store_async (url, ADMIN, password, NULL, keyring_done_cb, &waiter);
   WAIT_FOR (waiter.done);
-  g_assert_true (fb_credentials_store_finish (waiter.result, &error));
+  stored = fb_credentials_store_finish (waiter.result, &error);
+  /* The keyring's reason first, when it has one. */
   g_assert_no_error (error);
+  g_assert_true (stored);
   g_object_unref (waiter.result);
 }
 
