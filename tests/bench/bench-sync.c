@@ -238,10 +238,11 @@ cpu_s (int who)
 static double best_pull_main_cpu, best_pull_cpu, best_pull_time = G_MAXDOUBLE;
 
 /* The largest peak resident memory a pull added, and the resident
- * memory before that pull, in kB. */
+ * memory before that pull, in kB; -1 where the peak cannot be reset. */
 static long pull_peak_added_kb, pull_rss_before_kb;
 
-/* @field ("VmRSS:" or "VmHWM:") of /proc/self/status, in kB. */
+/* @field ("VmRSS:" or "VmHWM:") of /proc/self/status, in kB; -1 when
+ * it cannot be read. */
 static long
 status_kb (const char *field)
 {
@@ -250,19 +251,23 @@ status_kb (const char *field)
 
   if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
       (line = strstr (status, field)) == NULL)
-    g_error ("Cannot read %s from /proc/self/status", field);
+    return -1;
   return atol (line + strlen (field));
 }
 
-/* Writing "5" to clear_refs resets VmHWM to the current VmRSS. */
-static void
+/* Writing "5" to clear_refs resets VmHWM to the current VmRSS; a locked
+ * down container may not allow it. */
+static gboolean
 reset_peak_rss (void)
 {
   FILE *file = fopen ("/proc/self/clear_refs", "w");
+  gboolean reset;
 
   /* Not g_file_set_contents (): it writes a new file and renames it. */
-  if (file == NULL || fputs ("5", file) == EOF || fclose (file) != 0)
-    g_error ("Cannot reset the peak RSS through /proc/self/clear_refs");
+  if (file == NULL)
+    return FALSE;
+  reset = fputs ("5", file) != EOF;
+  return fclose (file) == 0 && reset;
 }
 
 static double
@@ -273,23 +278,32 @@ fieldbook_pull (const char *db,
   g_autoptr(FbStore) store = new_store (name);
   FbSyncStats stats;
   long rss_before, peak;
+  gboolean peak_known;
   double main_cpu, cpu, elapsed;
 
   /* Give back what the floor's fetch freed: otherwise the pull reuses
    * memory already counted as resident, and its peak hides in it. */
   malloc_trim (0);
-  reset_peak_rss ();
+  peak_known = reset_peak_rss ();
   rss_before = status_kb ("VmRSS:");
   main_cpu = cpu_s (RUSAGE_THREAD);
   cpu = cpu_s (RUSAGE_SELF);
   elapsed = fieldbook_run (store, db, &stats, NULL);
   peak = status_kb ("VmHWM:");
-  g_print ("pull: peak RSS %ld MB, %ld MB above the %ld MB before it\n",
-           peak / 1024, (peak - rss_before) / 1024, rss_before / 1024);
-  if (passphrase == NULL && peak - rss_before > pull_peak_added_kb)
+  if (!peak_known || peak < 0 || rss_before < 0)
     {
-      pull_peak_added_kb = peak - rss_before;
-      pull_rss_before_kb = rss_before;
+      g_print ("pull: peak RSS not known (/proc/self/clear_refs or status cannot be used here)\n");
+      pull_peak_added_kb = -1;
+    }
+  else
+    {
+      g_print ("pull: peak RSS %ld MB, %ld MB above the %ld MB before it\n",
+               peak / 1024, (peak - rss_before) / 1024, rss_before / 1024);
+      if (passphrase == NULL && pull_peak_added_kb >= 0 && peak - rss_before > pull_peak_added_kb)
+        {
+          pull_peak_added_kb = peak - rss_before;
+          pull_rss_before_kb = rss_before;
+        }
     }
 
   if (passphrase == NULL && elapsed < best_pull_time)
@@ -458,8 +472,11 @@ main (int   argc,
   report ("push", best_fb_push, pdb_push, best_floor_push);
   g_print ("the best pull's CPU: main thread %.3f s, the whole process %.3f s (of %.3f s)\n",
            best_pull_main_cpu, best_pull_cpu, best_fb_pull);
-  g_print ("the pull's memory: at most %ld MB above the %ld MB resident before it\n",
-           pull_peak_added_kb / 1024, pull_rss_before_kb / 1024);
+  if (pull_peak_added_kb >= 0)
+    g_print ("the pull's memory: at most %ld MB above the %ld MB resident before it\n",
+             pull_peak_added_kb / 1024, pull_rss_before_kb / 1024);
+  else
+    g_print ("the pull's memory: not known here\n");
   g_print ("push phase alone (until nothing pending, before the run's pull of its own echoes): "
            "%.3f s, %.2fx floor\n", best_fb_push_only, best_fb_push_only / best_floor_push);
 
