@@ -486,6 +486,11 @@ fb_note_editor_class_init (FbNoteEditorClass *klass)
   object_class->dispose = fb_note_editor_dispose;
   widget_class->grab_focus = fb_note_editor_grab_focus;
 
+  /* The editor's Markdown (language-specs/fieldbook-markdown.lang). Before
+   * any language is loaded: this class is the program's only user. */
+  gtk_source_language_manager_append_search_path (gtk_source_language_manager_get_default (),
+                                                  "resource:///io/github/fieldbook/Fieldbook/language-specs");
+
   signals[CHANGED] = g_signal_new ("changed",
                                    G_TYPE_FROM_CLASS (klass),
                                    G_SIGNAL_RUN_LAST,
@@ -538,7 +543,8 @@ fb_note_editor_init (FbNoteEditor *self)
 
   self->buffer = gtk_source_buffer_new (NULL);
   gtk_source_buffer_set_language (self->buffer,
-                                  gtk_source_language_manager_get_language (languages, "markdown"));
+                                  gtk_source_language_manager_get_language (languages,
+                                                                            "fieldbook-markdown"));
   gtk_source_buffer_set_highlight_syntax (self->buffer, TRUE);
   gtk_text_view_set_buffer (GTK_TEXT_VIEW (self->text_view), GTK_TEXT_BUFFER (self->buffer));
   g_signal_connect_object (self->buffer, "changed",

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <gtksourceview/gtksource.h>
 
 #include "fb-item-row.h"
 #include "fb-markdown-edit.h"
@@ -311,6 +312,57 @@ test_headings_larger (Fixture       *fixture,
   g_assert_cmpfloat (scale_at_line (fixture->buffer, 0), ==, 1.0);
 }
 
+/* The colour the highlighting gives the character at @line, @offset
+ * (NULL: the text's own). */
+static char *
+colour_at (GtkTextBuffer *buffer,
+           int            line,
+           int            offset)
+{
+  GtkTextIter iter, start, end;
+  g_autoptr(GSList) tags = NULL;
+  g_autofree char *colour = NULL;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_source_buffer_ensure_highlight (GTK_SOURCE_BUFFER (buffer), &start, &end);
+  gtk_text_buffer_get_iter_at_line_offset (buffer, &iter, line, offset);
+  /* Lowest priority first: the last one set is what shows. */
+  tags = gtk_text_iter_get_tags (&iter);
+  for (GSList *l = tags; l != NULL; l = l->next)
+    {
+      g_autoptr(GdkRGBA) rgba = NULL;
+      gboolean set;
+
+      g_object_get (l->data, "foreground-set", &set, "foreground-rgba", &rgba, NULL);
+      if (set && rgba != NULL)
+        {
+          g_free (colour);
+          colour = gdk_rgba_to_string (rgba);
+        }
+    }
+  return g_steal_pointer (&colour);
+}
+
+/* A task's box is a list's mark, not a link: "[x]" is not coloured as a
+ * link's text, nor is the text from "[ ]" to a link later on the line. */
+static void
+test_task_box_not_link (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *marker = colour_at (fixture->buffer, 0, 0);
+  g_autofree char *checked = colour_at (fixture->buffer, 0, 3);
+  g_autofree char *box = colour_at (fixture->buffer, 1, 3);
+  g_autofree char *words = colour_at (fixture->buffer, 1, 6);
+  g_autofree char *link = colour_at (fixture->buffer, 1, 36);
+
+  g_assert_nonnull (marker);
+  g_assert_nonnull (link);
+  g_assert_cmpstr (marker, !=, link);
+  g_assert_cmpstr (checked, ==, marker);
+  g_assert_cmpstr (box, ==, marker);
+  g_assert_null (words);
+}
+
 static char *
 read_text (Fixture *fixture)
 {
@@ -382,6 +434,9 @@ main (int   argc,
   g_test_add ("/markdown/list-preview-without-marks", Fixture,
               "**Milk** and *eggs* from [the shop](https://example.org), not ~~bread~~ rolls\n- [ ] Ask first",
               fixture_setup, test_list_preview_without_marks, fixture_teardown);
+  g_test_add ("/markdown/task-box-not-link", Fixture,
+              "- [x] Check the camera\n- [ ] Photograph the bank for the [report](https://example.org/r)",
+              fixture_setup, test_task_box_not_link, fixture_teardown);
   g_test_add ("/markdown/wrap-selection", Fixture, "Grey heron by the weir",
               fixture_setup, test_wrap_selection, fixture_teardown);
   g_test_add ("/markdown/headings-larger", Fixture, "# Mill pond\nArrived 06:50\n## Birds",
