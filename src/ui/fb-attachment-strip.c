@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fb-attachment-edit.h"
 #include "fb-attachment-fetch.h"
 #include "fb-attachment-open.h"
 #include "fb-attachment-rename.h"
@@ -32,9 +33,7 @@ struct _FbAttachmentStrip
   GHashTable     *tiles;    /* name → FbAttachmentTile */
   GPtrArray      *names;
 
-  FbAttachment   *removed;  /* for Undo */
-  char           *removed_from;
-  char          **removed_fields;  /* the record's photo and file fields that named it */
+  FbAttachmentRemoval *removal;  /* for Undo */
   AdwToast       *toast;
   GtkWidget      *viewer;   /* the larger view, while it shows (weak) */
 
@@ -316,10 +315,8 @@ fb_attachment_strip_add_file (FbAttachmentStrip *self,
                                      G_INPUT_STREAM (stream), NULL, &local_error);
   if (added == NULL)
     {
-      g_autofree char *message = NULL;
+      g_autofree char *message = fb_attachment_edit_attach_failed (basename, local_error);
 
-      /* TRANSLATORS: %s is a file name, then the reason */
-      message = g_strdup_printf (_("“%s” could not be attached: %s"), basename, local_error->message);
       show_error (self, message);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
@@ -328,26 +325,17 @@ fb_attachment_strip_add_file (FbAttachmentStrip *self,
   return TRUE;
 }
 
-static void
-file_chosen_cb (GtkNativeDialog   *dialog,
-                int                response,
-                FbAttachmentStrip *self)
+static gboolean
+attach_chosen (GtkWidget  *widget,
+               GFile      *file,
+               GError    **error)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+  FbAttachmentStrip *self = FB_ATTACHMENT_STRIP (widget);
 
-      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
-        {
-          g_autoptr(GFile) file = g_list_model_get_item (files, i);
-
-          if (!fb_attachment_strip_add_file (self, file, NULL))
-            break;
-        }
-    }
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-  g_object_unref (self);
+  /* The item went while the file chooser was open. */
+  if (self->store == NULL || self->id == NULL)
+    return FALSE;
+  return fb_attachment_strip_add_file (self, file, error);
 }
 
 static void
@@ -356,20 +344,9 @@ add_file_action (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   FbAttachmentStrip *self = FB_ATTACHMENT_STRIP (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  GtkFileChooserNative *dialog;
 
-  if (self->store == NULL || self->id == NULL)
-    return;
-
-  /* Native: the file chooser portal inside Flatpak. */
-  dialog = gtk_file_chooser_native_new (_("Attach File"),
-                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Attach"), NULL);
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect (dialog, "response", G_CALLBACK (file_chosen_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  if (self->store != NULL && self->id != NULL)
+    fb_attachment_edit_choose_files (widget, _("Attach File"), FALSE, attach_chosen);
 }
 
 gboolean
@@ -554,32 +531,20 @@ open_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   FbAttachmentStrip *self = FB_ATTACHMENT_STRIP (widget);
-  const char *name = g_variant_get_string (parameter, NULL);
-  g_autoptr(FbAttachment) attachment = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autofree char *message = NULL;
   GtkWidget *viewer;
 
   if (self->store == NULL || self->id == NULL)
     return;
-  file = fb_attachment_view_find_file (self->store, self->id, name, &attachment, &error);
-  if (file == NULL && attachment != NULL && attachment->sha256 == NULL &&
-      fb_attachment_fetches_start (self->fetches, name))
+  viewer = fb_attachment_edit_open (widget, self->store, self->id, g_variant_get_string (parameter, NULL),
+                                    self->fetches, &message);
+  if (message != NULL)
+    show_error (self, message);
+  if (viewer == NULL)
     return;
-  if (file == NULL)
-    {
-      g_autofree char *message = fb_attachment_view_describe_failure (name, FB_ATTACHMENT_USE_SHOW, error);
-
-      show_error (self, message);
-      return;
-    }
-
-  viewer = fb_attachment_view_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, attachment, file);
   g_signal_connect_object (viewer, "open-with", G_CALLBACK (view_open_with_cb), self, 0);
   g_clear_weak_pointer (&self->viewer);
   g_set_weak_pointer (&self->viewer, viewer);
-  gtk_window_present (GTK_WINDOW (viewer));
 }
 
 /* Open With…: a copy under the attachment's own name, handed to another
@@ -614,40 +579,22 @@ remove_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   FbAttachmentStrip *self = FB_ATTACHMENT_STRIP (widget);
-  const char *name = g_variant_get_string (parameter, NULL);
-  g_autoptr(FbAttachment) attachment = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *title = NULL;
-  g_autofree char *escaped = NULL;
+  g_autofree char *message = NULL;
   AdwToast *toast;
 
   if (self->store == NULL || self->id == NULL)
     return;
 
   g_signal_emit (self, signals[BEFORE_EDIT], 0);
-  attachment = fb_store_get_attachment (self->store, self->id, name, &error);
-  g_clear_pointer (&self->removed_fields, g_strfreev);
-  /* Out of a record's photo and file fields too, in the same edit. */
-  if (attachment == NULL ||
-      !fb_store_detach_attachment (self->store, self->id, name, &self->removed_fields, &error))
+  message = fb_attachment_removal_remove (self->removal, self->store, self->id,
+                                          g_variant_get_string (parameter, NULL));
+  if (message != NULL)
     {
-      g_autofree char *message = NULL;
-
-      /* TRANSLATORS: %s is a file name, then the reason */
-      message = g_strdup_printf (_("“%s” could not be removed: %s"), name, error->message);
       show_error (self, message);
       return;
     }
 
-  g_clear_pointer (&self->removed, fb_attachment_free);
-  self->removed = g_steal_pointer (&attachment);
-  g_free (self->removed_from);
-  self->removed_from = g_strdup (self->id);
-
-  /* TRANSLATORS: %s is an attachment's file name */
-  title = g_strdup_printf (_("“%s” removed"), name);
-  escaped = g_markup_escape_text (title, -1);
-  toast = adw_toast_new (escaped);
+  toast = fb_attachment_removal_toast (self->removal);
   set_toast_action (self, toast, "attachments.undo-remove");
   /* The overlay takes the toast. */
   show_toast (self, toast);
@@ -659,24 +606,15 @@ undo_remove_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   FbAttachmentStrip *self = FB_ATTACHMENT_STRIP (widget);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
 
-  if (self->removed == NULL || self->store == NULL)
+  if (self->store == NULL || fb_attachment_removal_get (self->removal) == NULL)
     return;
 
   g_signal_emit (self, signals[BEFORE_EDIT], 0);
-  if (!fb_store_reattach_attachment (self->store, self->removed_from, self->removed,
-                                     (const char * const *) self->removed_fields, &error))
-    {
-      g_autofree char *message = NULL;
-
-      /* TRANSLATORS: %s is a file name, then the reason */
-      message = g_strdup_printf (_("“%s” could not be put back: %s"), self->removed->name,
-                                 error->message);
-      show_error (self, message);
-      return;
-    }
-  g_clear_pointer (&self->removed, fb_attachment_free);
+  message = fb_attachment_removal_undo (self->removal, self->store);
+  if (message != NULL)
+    show_error (self, message);
 }
 
 char **
@@ -772,9 +710,7 @@ fb_attachment_strip_finalize (GObject *object)
   FbAttachmentStrip *self = FB_ATTACHMENT_STRIP (object);
 
   g_free (self->id);
-  g_free (self->removed_from);
-  g_strfreev (self->removed_fields);
-  g_clear_pointer (&self->removed, fb_attachment_free);
+  fb_attachment_removal_free (self->removal);
   g_hash_table_unref (self->tiles);
   g_ptr_array_unref (self->names);
 
@@ -818,6 +754,7 @@ fb_attachment_strip_init (FbAttachmentStrip *self)
   self->tiles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) fb_attachment_tile_free);
   self->names = g_ptr_array_new_with_free_func (g_free);
+  self->removal = fb_attachment_removal_new ();
   self->fetches = fb_attachment_fetches_new (GTK_WIDGET (self), "attachments.open",
                                              (FbAttachmentFetchesChanged) reload);
 

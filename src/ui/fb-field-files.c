@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "fb-attachment-drop.h"
+#include "fb-attachment-edit.h"
 #include "fb-attachment-fetch.h"
 #include "fb-attachment-open.h"
 #include "fb-attachment-tile.h"
@@ -36,9 +37,7 @@ struct _FbFieldFiles
   FbTileTransfer *transfer; /* the file of the item in flight, on its tile */
   FbAttachmentFetches *fetches; /* files only the server has, fetched on a click */
 
-  FbAttachment  *removed;   /* for Undo */
-  char          *removed_from;
-  char         **removed_fields;
+  FbAttachmentRemoval *removal; /* for Undo */
   AdwToast      *toast;
   GtkWidget     *viewer;    /* weak */
 };
@@ -261,10 +260,8 @@ fb_field_files_add_file (FbFieldFiles *self,
     }
   if (added == NULL)
     {
-      g_autofree char *message = NULL;
+      g_autofree char *message = fb_attachment_edit_attach_failed (basename, local_error);
 
-      /* TRANSLATORS: %s is a file name, then the reason */
-      message = g_strdup_printf (_("“%s” could not be attached: %s"), basename, local_error->message);
       show_error (self, message);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
@@ -273,34 +270,18 @@ fb_field_files_add_file (FbFieldFiles *self,
   return TRUE;
 }
 
+/* A file dropped on the field or chosen in the file chooser. */
 static gboolean
-drop_file (GtkWidget  *widget,
-           GFile      *file,
-           GError    **error)
+attach_file (GtkWidget  *widget,
+             GFile      *file,
+             GError    **error)
 {
-  return fb_field_files_add_file (FB_FIELD_FILES (widget), file, error);
-}
+  FbFieldFiles *self = FB_FIELD_FILES (widget);
 
-static void
-file_chosen_cb (GtkNativeDialog *dialog,
-                int              response,
-                FbFieldFiles    *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT && self->store != NULL && self->id != NULL)
-    {
-      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
-
-      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
-        {
-          g_autoptr(GFile) file = g_list_model_get_item (files, i);
-
-          if (!fb_field_files_add_file (self, file, NULL))
-            break;
-        }
-    }
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-  g_object_unref (self);
+  /* The item went while the file chooser was open. */
+  if (self->store == NULL || self->id == NULL)
+    return FALSE;
+  return fb_field_files_add_file (self, file, error);
 }
 
 static void
@@ -309,8 +290,6 @@ add_file_action (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   FbFieldFiles *self = FB_FIELD_FILES (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  GtkFileChooserNative *dialog;
   g_autofree char *title = NULL;
 
   if (self->store == NULL || self->id == NULL)
@@ -318,25 +297,7 @@ add_file_action (GtkWidget  *widget,
 
   /* TRANSLATORS: the file chooser's title; %s is the name of a record's field */
   title = g_strdup_printf (_("Attach to “%s”"), self->field);
-  /* Native: the file chooser portal inside Flatpak. */
-  dialog = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Attach"), NULL);
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
-  if (self->type == FB_FIELD_PHOTO)
-    {
-      g_autoptr(GtkFileFilter) images = gtk_file_filter_new ();
-      g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
-
-      gtk_file_filter_set_name (images, _("Pictures"));
-      gtk_file_filter_add_mime_type (images, "image/*");
-      gtk_file_filter_set_name (all, _("All Files"));
-      gtk_file_filter_add_pattern (all, "*");
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), images);
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
-    }
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect (dialog, "response", G_CALLBACK (file_chosen_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  fb_attachment_edit_choose_files (widget, title, self->type == FB_FIELD_PHOTO, attach_file);
 }
 
 static void
@@ -355,9 +316,7 @@ remove_action (GtkWidget  *widget,
   const char *name = g_variant_get_string (parameter, NULL);
   g_autoptr(FbAttachment) attachment = NULL;
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) fields = NULL;
-  g_autofree char *title = NULL;
-  g_autofree char *escaped = NULL;
+  g_autofree char *message = NULL;
   AdwToast *toast;
 
   if (self->store == NULL || self->id == NULL)
@@ -383,8 +342,6 @@ remove_action (GtkWidget  *widget,
         json_array_unref (kept);
       if (values == NULL || !fb_store_update_item (self->store, self->id, body, &error))
         {
-          g_autofree char *message = NULL;
-
           /* TRANSLATORS: %s is a file name, then the reason */
           message = g_strdup_printf (_("“%s” could not be removed: %s"), name,
                                      error != NULL ? error->message : "");
@@ -393,28 +350,14 @@ remove_action (GtkWidget  *widget,
       return;
     }
 
-  if (!fb_store_detach_attachment (self->store, self->id, name, &fields, &error))
+  message = fb_attachment_removal_remove (self->removal, self->store, self->id, name);
+  if (message != NULL)
     {
-      g_autofree char *message = NULL;
-
-      /* TRANSLATORS: %s is a file name, then the reason */
-      message = g_strdup_printf (_("“%s” could not be removed: %s"), name, error->message);
       show_error (self, message);
       return;
     }
 
-  g_clear_pointer (&self->removed, fb_attachment_free);
-  self->removed = g_steal_pointer (&attachment);
-  g_free (self->removed_from);
-  self->removed_from = g_strdup (self->id);
-  g_strfreev (self->removed_fields);
-  self->removed_fields = g_steal_pointer (&fields);
-
-  /* TRANSLATORS: %s is an attachment's file name */
-  title = g_strdup_printf (_("“%s” removed"), name);
-  escaped = g_markup_escape_text (title, -1);
-  toast = adw_toast_new (escaped);
-  adw_toast_set_button_label (toast, _("_Undo"));
+  toast = fb_attachment_removal_toast (self->removal);
   /* The toast is in the window's overlay, outside this widget: its
    * button calls back rather than naming an action. */
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), self, 0);
@@ -428,24 +371,15 @@ undo_remove_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   FbFieldFiles *self = FB_FIELD_FILES (widget);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
 
-  if (self->removed == NULL || self->store == NULL)
+  if (self->store == NULL || fb_attachment_removal_get (self->removal) == NULL)
     return;
 
   g_signal_emit (self, signals[BEFORE_EDIT], 0);
-  if (!fb_store_reattach_attachment (self->store, self->removed_from, self->removed,
-                                     (const char * const *) self->removed_fields, &error))
-    {
-      g_autofree char *message = NULL;
-
-      /* TRANSLATORS: %s is a file name, then the reason */
-      message = g_strdup_printf (_("“%s” could not be put back: %s"), self->removed->name, error->message);
-      show_error (self, message);
-      return;
-    }
-  g_clear_pointer (&self->removed, fb_attachment_free);
-  g_clear_pointer (&self->removed_fields, g_strfreev);
+  message = fb_attachment_removal_undo (self->removal, self->store);
+  if (message != NULL)
+    show_error (self, message);
   /* The toast's button dismisses the toast itself: a second dismissal
    * would free it twice (libadwaita 1.2). */
 }
@@ -474,32 +408,20 @@ open_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   FbFieldFiles *self = FB_FIELD_FILES (widget);
-  const char *name = g_variant_get_string (parameter, NULL);
-  g_autoptr(FbAttachment) attachment = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autofree char *message = NULL;
   GtkWidget *viewer;
 
   if (self->store == NULL || self->id == NULL)
     return;
-  file = fb_attachment_view_find_file (self->store, self->id, name, &attachment, &error);
-  if (file == NULL && attachment != NULL && attachment->sha256 == NULL &&
-      fb_attachment_fetches_start (self->fetches, name))
+  viewer = fb_attachment_edit_open (widget, self->store, self->id, g_variant_get_string (parameter, NULL),
+                                    self->fetches, &message);
+  if (message != NULL)
+    show_error (self, message);
+  if (viewer == NULL)
     return;
-  if (file == NULL)
-    {
-      g_autofree char *message = fb_attachment_view_describe_failure (name, FB_ATTACHMENT_USE_SHOW, error);
-
-      show_error (self, message);
-      return;
-    }
-
-  viewer = fb_attachment_view_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, attachment, file);
   g_signal_connect_object (viewer, "open-with", G_CALLBACK (view_open_with_cb), self, 0);
   g_clear_weak_pointer (&self->viewer);
   g_set_weak_pointer (&self->viewer, viewer);
-  gtk_window_present (GTK_WINDOW (viewer));
 }
 
 GtkWidget *
@@ -618,9 +540,7 @@ fb_field_files_finalize (GObject *object)
   g_ptr_array_unref (self->names);
   g_hash_table_unref (self->tiles_by_name);
   g_hash_table_unref (self->pictures);
-  g_clear_pointer (&self->removed, fb_attachment_free);
-  g_free (self->removed_from);
-  g_strfreev (self->removed_fields);
+  fb_attachment_removal_free (self->removal);
 
   G_OBJECT_CLASS (fb_field_files_parent_class)->finalize (object);
 }
@@ -655,6 +575,7 @@ fb_field_files_init (FbFieldFiles *self)
   self->tiles_by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                (GDestroyNotify) fb_attachment_tile_free);
   self->pictures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->removal = fb_attachment_removal_new ();
 
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
@@ -676,7 +597,7 @@ fb_field_files_init (FbFieldFiles *self)
   gtk_box_append (GTK_BOX (self->box), self->button);
 
   /* Files dropped here go to this field (the editor's drop target asks). */
-  fb_attachment_drop_set_inner (GTK_WIDGET (self), drop_file);
+  fb_attachment_drop_set_inner (GTK_WIDGET (self), attach_file);
   self->transfer = fb_tile_transfer_new (GTK_WIDGET (self), self->tiles_by_name, (FbTileTransferEnded) reload);
   self->fetches = fb_attachment_fetches_new (GTK_WIDGET (self), "field-files.open",
                                              (FbAttachmentFetchesChanged) reload);
