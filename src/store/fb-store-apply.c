@@ -10,8 +10,8 @@
 #include "fb-store-private.h"
 
 /* Owns the pull's writes of what the server has: one version applied on
- * its own, or a batch of them in the caller's one transaction, and the
- * items a batch names, read in one query. */
+ * its own, or a batch of them in the caller's one transaction, one sent
+ * back as it is, and the items a batch names, read in one query. */
 
 /* A version the server has, to be stored as it is (the user data of
  * apply_remote_in_transaction ()). */
@@ -194,6 +194,64 @@ fb_store_apply_remote_in_batch (FbStore     *self,
 
   /* No savepoint: the caller rolls the whole batch back on a failure. */
   return apply_remote_in_transaction (self, &remote, error);
+}
+
+/* ---- The server's version sent back ---- */
+
+/* The user data of send_again_in_transaction (). */
+typedef struct
+{
+  const char *id;
+  const char *rev;
+  gboolean   *marked;
+} SendAgain;
+
+static gboolean
+send_again_in_transaction (FbStore   *self,
+                           gpointer   user_data,
+                           GError   **error)
+{
+  const SendAgain *again = user_data;
+  g_auto(FbStoreRow) before = { 0, };
+  g_auto(FbStoreRow) after = { 0, };
+
+  if (!_fb_store_load_existing_row (self, again->id, &before, error))
+    return FALSE;
+
+  /* Edited since, or another revision: that push or merge decides. */
+  if (before.state != FB_ITEM_STATE_SYNCED || before.deleted ||
+      g_strcmp0 (before.base_rev, again->rev) != 0)
+    return TRUE;
+
+  _fb_store_row_copy (&before, &after);
+  after.state = FB_ITEM_STATE_PENDING;
+  if (!_fb_store_next_local_seq (self, &after.local_seq, error) ||
+      !_fb_store_save_row (self, &before, &after, FB_STORE_CHANGE_PUSH, error))
+    return FALSE;
+  *again->marked = TRUE;
+  return TRUE;
+}
+
+gboolean
+fb_store_send_again (FbStore     *self,
+                     const char  *id,
+                     const char  *rev,
+                     gboolean    *marked,
+                     GError     **error)
+{
+  gboolean marked_here = FALSE;
+  SendAgain again = { .id = id, .rev = rev, .marked = &marked_here };
+
+  g_return_val_if_fail (FB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (rev != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!fb_store_with_transaction (self, send_again_in_transaction, &again, error))
+    return FALSE;
+  if (marked != NULL)
+    *marked = marked_here;
+  return TRUE;
 }
 
 /* ---- A batch's items ---- */

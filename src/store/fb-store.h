@@ -237,6 +237,17 @@ gboolean     fb_store_apply_remote_in_batch (FbStore     *self,
                                              gboolean     deleted,
                                              gint64       updated_at,
                                              GError     **error);
+/* A synced item @id whose base is @rev becomes pending as it is (body and
+ * updated_at unchanged, local_seq bumped), so that the next push sends it
+ * on top of @rev: the sync layer found that the server holds only part of
+ * a file of it that this device holds whole. An item edited since, at
+ * another revision or deleted stays as it is (*@marked FALSE; nullable).
+ * Nests in the caller's transaction. */
+gboolean     fb_store_send_again          (FbStore     *self,
+                                           const char  *id,
+                                           const char  *rev,
+                                           gboolean    *marked,
+                                           GError     **error);
 /* The items of @ids (NULL-terminated) that exist, in one query: id → FbItem.
  * NULL when SQLite failed. */
 GHashTable  *fb_store_lookup_items        (FbStore            *self,
