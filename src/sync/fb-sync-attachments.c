@@ -20,7 +20,8 @@
  * attachment the server has, the data of each small new one inline in
  * _bulk_docs, through attachment_bytes_out (), and a large one left out
  * (listed in the sealed content with encryption) to go alone after the
- * document (fb-sync-run-upload.c). Downloading after the pull is in
+ * document (fb-sync-run-upload.c); and telling a copy the server holds
+ * only part of, which goes again. Downloading after the pull is in
  * fb-sync-attachments-download.c. */
 
 /* ---- The one place inline attachment bytes go out ---- */
@@ -214,6 +215,17 @@ prefix_has_digest (GFile       *file,
   return g_strcmp0 (wanted, digest) == 0;
 }
 
+/* Whether sealed @their (the server's entry for the file @ours names)
+ * holds less than the whole file the list names: it names our bytes, and
+ * _fb_crypto_open_attachments () gave it no sealed digest. */
+static gboolean
+is_sealed_cut_off (JsonObject *ours,
+                   JsonObject *their)
+{
+  return g_strcmp0 (fb_body_get_string (their, "digest"), fb_body_get_string (ours, "digest")) == 0 &&
+         !fb_body_has_string (their, FB_CRYPTO_SEALED_DIGEST);
+}
+
 /* Whether @their (the server's entry for a file @ours names, whose bytes
  * are in @file here) is what the server kept of this device's PUT of it
  * cut off on the way. */
@@ -226,11 +238,8 @@ is_cut_off_copy (JsonObject *ours,
   gint64 our_length = entry_length (ours);
   gint64 their_length = entry_length (their);
 
-  /* Sealed: the data is not the whole file the list names
-   * (_fb_crypto_open_attachments () gives no sealed digest then). */
   if (fb_body_get_boolean (their, FB_CRYPTO_ATTACHMENT_ENCRYPTED))
-    return g_strcmp0 (fb_body_get_string (their, "digest"), digest) == 0 &&
-           !fb_body_has_string (their, FB_CRYPTO_SEALED_DIGEST);
+    return is_sealed_cut_off (ours, their);
 
   /* Plain: shorter, and the very start of our file. It is read here, on
    * the merge's way: past CUT_OFF_CHECK_BYTES both files stay (nothing is
@@ -285,6 +294,47 @@ _fb_sync_attachments_without_cut_off (FbSyncRun  *run,
     }
 
   return g_steal_pointer (&adjusted);
+}
+
+gboolean
+_fb_sync_attachments_cut_off_held (FbSyncRun  *run,
+                                   const char *id,
+                                   JsonObject *mine,
+                                   JsonObject *theirs)
+{
+  JsonObject *mine_set = fb_body_get_object (mine, FB_BODY_ATTACHMENTS);
+  JsonObject *their_set = fb_body_get_object (theirs, FB_BODY_ATTACHMENTS);
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  if (fb_couch_client_get_data_key (run->client) == NULL || mine_set == NULL || their_set == NULL)
+    return FALSE;
+  json_object_iter_init_ordered (&iter, their_set);
+  while (json_object_iter_next_ordered (&iter, &name, &node))
+    {
+      JsonObject *their = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonObject *ours = fb_body_get_object (mine_set, name);
+      const char *digest = ours != NULL ? fb_body_get_string (ours, "digest") : NULL;
+      g_autoptr(GFile) file = NULL;
+
+      /* Sealed ones only: a plain file shorter than ours may be a real
+       * change (the server checked its digest). */
+      if (their == NULL || digest == NULL || !fb_body_get_boolean (their, "stub") ||
+          !fb_body_get_boolean (their, FB_CRYPTO_ATTACHMENT_ENCRYPTED))
+        continue;
+      /* Listed with no data there at all (no revpos): its upload is on
+       * its way, a PUT after the document; sending it too would race it. */
+      if (!json_object_has_member (their, "revpos") || !is_sealed_cut_off (ours, their))
+        continue;
+      file = fb_store_get_attachment_file (run->store, digest, NULL);
+      if (file != NULL)
+        {
+          g_debug ("The server holds part of %s's sealed “%s” only: this device sends it whole", id, name);
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 void

@@ -84,6 +84,17 @@ gboolean _fb_sync_run_merge_pending   (FbSyncRun   *run,
                                        JsonObject  *theirs,
                                        gboolean     theirs_deleted,
                                        GError     **error);
+/* After the server's @rev of @id (@theirs) was stored, as it is or merged
+ * with @mine (the item's body before it; both nullable): when the server
+ * holds only part of a sealed file that this device holds whole
+ * (_fb_sync_attachments_cut_off_held ()), a synced item goes again as it
+ * is, so that the server's copy is repaired. */
+gboolean _fb_sync_run_repair_cut_off  (FbSyncRun   *run,
+                                       const char  *id,
+                                       const char  *rev,
+                                       JsonObject  *mine,
+                                       JsonObject  *theirs,
+                                       GError     **error);
 void     _fb_sync_run_item_rejected   (FbSyncRun   *run,
                                        const char  *id,
                                        const char  *message);
@@ -173,6 +184,18 @@ JsonObject *_fb_sync_attachments_without_cut_off (FbSyncRun  *run,
                                                   JsonObject *base,
                                                   JsonObject *mine,
                                                   JsonObject *theirs);
+/* Whether @theirs (the server's version of item @id, opened) names a
+ * sealed file whose data the server holds only part of (the same test as
+ * _fb_sync_attachments_without_cut_off ()'s), that @mine (the item's body
+ * before it) names under that name with the same digest, and whose bytes
+ * this device holds whole: its push, of @theirs as it is, sends that file
+ * again (the server's entry has no sealed digest, so no stub goes). Never
+ * for plain files, nor for a file listed whose data is not there at all
+ * (its upload follows the document). */
+gboolean _fb_sync_attachments_cut_off_held  (FbSyncRun  *run,
+                                             const char *id,
+                                             JsonObject *mine,
+                                             JsonObject *theirs);
 /* A base to record for the push that made @rev: its new attachments'
  * revpos is @rev's generation, as the server's is. */
 void     _fb_sync_attachments_set_revpos    (JsonObject  *base,

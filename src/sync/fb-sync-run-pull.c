@@ -265,6 +265,10 @@ apply_change (FbSyncRun   *run,
                                            : now_ms (),
                                            error))
         return FALSE;
+      /* The server holds part of a sealed file this device holds whole. */
+      if (item != NULL && !deleted &&
+          !_fb_sync_run_repair_cut_off (run, id, rev, fb_item_get_body (item), theirs, error))
+        return FALSE;
       break;
 
     case FB_ITEM_STATE_PENDING:

@@ -327,6 +327,28 @@ _fb_sync_run_end_transfer (FbSyncRun *run)
 
 /* ---- Merging ---- */
 
+gboolean
+_fb_sync_run_repair_cut_off (FbSyncRun   *run,
+                             const char  *id,
+                             const char  *rev,
+                             JsonObject  *mine,
+                             JsonObject  *theirs,
+                             GError     **error)
+{
+  gboolean marked = FALSE;
+
+  if (mine == NULL || theirs == NULL || !_fb_sync_attachments_cut_off_held (run, id, mine, theirs))
+    return TRUE;
+  /* A new revision with the file's data: the server's text and members
+   * stay as they are. A pending item sends it anyway (its base, the
+   * server's entry, has no sealed digest: no stub goes). */
+  if (!fb_store_send_again (run->store, id, rev, &marked, error))
+    return FALSE;
+  if (marked && run->pulling)
+    run->needs_push = TRUE;
+  return TRUE;
+}
+
 /* Merging one pending item with the server's side: adopting our own
  * upload whose answer was lost, a clean merge, or a conflict. */
 gboolean
@@ -374,6 +396,9 @@ _fb_sync_run_merge_pending (FbSyncRun   *run,
 
   if (!fb_store_apply_merged (run->store, id, rev, theirs, theirs_deleted,
                               merged, merged_deleted, error))
+    return FALSE;
+  /* A merge that came out as the server's side left it synced. */
+  if (!merged_deleted && !_fb_sync_run_repair_cut_off (run, id, rev, mine, theirs, error))
     return FALSE;
 
   /* A merge found while pulling that differs from the server's side is

@@ -393,6 +393,256 @@ test_cut_off_said (void)
   assert_bytes_equal (got, photo);
 }
 
+/* The data key of database @db, opened from its keys document with the
+ * passphrase, as any program that knows it could. */
+static FbDataKey *
+database_key (const char *db)
+{
+  g_autoptr(JsonObject) keys_doc = server_doc (db, FB_CRYPTO_KEYS_ID);
+  g_autoptr(GError) error = NULL;
+  FbDataKey *key = fb_data_key_unwrap (keys_doc, PASSPHRASE, &error);
+
+  g_assert_no_error (error);
+  return key;
+}
+
+/* The sealed data the server holds now for attachment @name of @id, and
+ * the document opened with @key (*@plain, nullable). */
+static GBytes *
+server_sealed_data (const char  *db,
+                    const char  *id,
+                    const char  *name,
+                    FbDataKey   *key,
+                    JsonObject **plain)
+{
+  g_autoptr(JsonObject) doc = server_doc (db, id);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server_name = fb_data_key_attachment_server_name (key, id, name);
+  JsonObject *entry = fb_body_get_object (fb_body_get_object (doc, "_attachments"), server_name);
+  guchar *data;
+  gsize len = 0;
+
+  g_assert_nonnull (entry);
+  if (plain != NULL)
+    {
+      *plain = fb_data_key_decrypt_document (key, doc, &error);
+      g_assert_no_error (error);
+    }
+  data = g_base64_decode (fb_body_get_string (entry, "data"), &len);
+  return g_bytes_new_take (data, len);
+}
+
+/* As the server holds @id now, but with the first half only of the sealed
+ * data of attachment @name (@keep_part; else none of it, as between a
+ * document and the PUT of its large file), and the note's text @text: one
+ * revision made by a program that has the key (or, without the text, by
+ * anyone on the server). */
+static void
+server_cut_off_with_text (const char *db,
+                          const char *id,
+                          const char *name,
+                          const char *text,
+                          gboolean    keep_part)
+{
+  g_autoptr(FbDataKey) key = database_key (db);
+  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(GBytes) sealed = server_sealed_data (db, id, name, key, &plain);
+  g_autoptr(JsonObject) resealed = NULL;
+  g_autoptr(JsonObject) entry = json_object_new ();
+  JsonObject *listed = fb_body_get_object (fb_body_get_object (plain, "_attachments"), name);
+  g_autofree char *half = NULL;
+
+  g_assert_nonnull (listed);
+  half = g_base64_encode (g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed) / 2);
+  json_object_set_string_member (entry, "content_type", fb_body_get_string (listed, "content_type"));
+  json_object_set_int_member (entry, "length", json_object_get_int_member (listed, "length"));
+  json_object_set_string_member (entry, "digest", fb_body_get_string (listed, "digest"));
+  json_object_set_boolean_member (entry, FB_CRYPTO_ATTACHMENT_ENCRYPTED, TRUE);
+  if (keep_part)
+    json_object_set_string_member (entry, "data", half);
+  else
+    json_object_set_boolean_member (entry, FB_CRYPTO_UPLOAD_AFTER, TRUE);
+  json_object_set_object_member (fb_body_get_object (plain, "_attachments"), name,
+                                 json_object_ref (entry));
+  json_object_set_string_member (plain, "text", text);
+  resealed = fb_data_key_encrypt_document (key, plain);
+  server_put_doc (db, id, resealed);
+}
+
+/* Who holds the file whole when the server's copy of it is cut off. */
+typedef struct
+{
+  gsize    size;          /* inline, or over FB_SYNC_INLINE_ATTACHMENT_BYTES: alone */
+  gboolean downloaded;    /* a device that got it from the server, not the uploader */
+  gboolean edited_alike;  /* it made the server's text change too: the merge is theirs */
+} RepairCase;
+
+/* The server's copy of a sealed file is cut off, in a revision that also
+ * changes the note's text. A device without the file sends nothing and
+ * says it could not be decrypted; a device that holds the file whole
+ * sends it again on its next sync, keeping the server's text, and then
+ * the other device gets it byte for byte, with nothing more to say. */
+static void
+test_cut_off_repaired (gconstpointer data)
+{
+  const RepairCase *with = data;
+  const char *new_text = "at the weir, two eggs\n";
+  g_autofree char *db = g_strdup_printf ("encrypted-attachments-repaired-%" G_GSIZE_FORMAT "-%d-%d",
+                                         with->size, with->downloaded, with->edited_alike);
+  g_autoptr(Device) a = device_new (db, PASSPHRASE);
+  g_autoptr(Device) b = device_new (db, PASSPHRASE);
+  g_autoptr(Device) c = device_new (db, PASSPHRASE);
+  Device *holder = with->downloaded ? c : a;
+  g_autoptr(GBytes) photo = photo_bytes (with->size);
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(FbDataKey) key = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonObject) plain = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *damaged_rev = NULL;
+
+  id = fb_test_peer_create_note (a->peer, "Heron", "at the weir\n");
+  fb_attachment_free (fb_test_store_attach (a->peer->store, id, "heron.jpg", NULL, photo));
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (fb_store_get_pending_count (a->peer->store), ==, 0);
+  if (with->downloaded)
+    {
+      s = device_sync (c);
+      g_clear_pointer (&s, fb_sync_stats_free);
+      got = fb_test_store_attachment_bytes (c->peer->store, id, "heron.jpg");
+      assert_bytes_equal (got, photo);
+      g_clear_pointer (&got, g_bytes_unref);
+    }
+
+  server_cut_off_with_text (db, id, "heron.jpg", new_text, TRUE);
+  doc = server_doc (db, id);
+  damaged_rev = g_strdup (fb_body_get_string (doc, "_rev"));
+  g_clear_pointer (&doc, json_object_unref);
+
+  /* A device that does not hold the file: as before, it says so and
+   * writes nothing. */
+  s = device_sync (b);
+  g_assert_cmpuint (s->pushed, ==, 0);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (b->rejected->len, ==, 1);
+  g_assert_nonnull (strstr (b->rejected->pdata[0], "the server holds only part of it"));
+  g_assert_null (fb_test_store_attachment_bytes (b->peer->store, id, "heron.jpg"));
+  g_assert_cmpuint (fb_store_get_pending_count (b->peer->store), ==, 0);
+  item = fb_test_peer_get_item (b->peer, id);
+  g_assert_cmpstr (fb_item_get_text (item), ==, new_text);
+  g_clear_object (&item);
+  doc = server_doc (db, id);
+  g_assert_cmpstr (fb_body_get_string (doc, "_rev"), ==, damaged_rev);
+  g_clear_pointer (&doc, json_object_unref);
+
+  /* The device that holds it whole sends it again, on top of the
+   * server's revision: its text stays. */
+  if (with->edited_alike)
+    fb_test_peer_edit (holder->peer, id, "text", new_text);
+  s = device_sync (holder);
+  g_assert_cmpuint (s->pushed, ==, 1);
+  g_assert_cmpuint (s->conflicts, ==, 0);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (holder->rejected->len, ==, 0);
+  g_assert_cmpuint (fb_store_get_pending_count (holder->peer->store), ==, 0);
+  item = fb_test_peer_get_item (holder->peer, id);
+  g_assert_cmpstr (fb_item_get_text (item), ==, new_text);
+  g_clear_object (&item);
+  got = fb_test_store_attachment_bytes (holder->peer->store, id, "heron.jpg");
+  assert_bytes_equal (got, photo);
+  g_clear_pointer (&got, g_bytes_unref);
+
+  key = database_key (db);
+  sealed = server_sealed_data (db, id, "heron.jpg", key, &plain);
+  g_assert_cmpstr (fb_body_get_string (plain, "text"), ==, new_text);
+  g_assert_cmpstr (fb_body_get_string (plain, "_rev"), !=, damaged_rev);
+  got = fb_data_key_open_bytes (key, id, "heron.jpg", sealed, &error);
+  g_assert_no_error (error);
+  assert_bytes_equal (got, photo);
+  g_clear_pointer (&got, g_bytes_unref);
+
+  /* The other device gets the file, its text as it was, and hears of
+   * nothing more. */
+  s = device_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (b->rejected->len, ==, 1);
+  got = fb_test_store_attachment_bytes (b->peer->store, id, "heron.jpg");
+  assert_bytes_equal (got, photo);
+  item = fb_test_peer_get_item (b->peer, id);
+  g_assert_cmpstr (fb_item_get_text (item), ==, new_text);
+  g_assert_cmpstr (fb_item_get_sync_error (item), ==, NULL);
+  g_clear_object (&item);
+
+  /* Once whole, the file does not go again, from any device. */
+  s = device_sync (holder);
+  g_assert_cmpuint (s->pushed, ==, 0);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = device_sync (b);
+  g_assert_cmpuint (s->pushed, ==, 0);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (b->rejected->len, ==, 1);
+  if (with->downloaded)
+    {
+      s = device_sync (a);
+      g_assert_cmpuint (s->pushed, ==, 0);
+      g_assert_cmpuint (a->rejected->len, ==, 0);
+      item = fb_test_peer_get_item (a->peer, id);
+      g_assert_cmpstr (fb_item_get_text (item), ==, new_text);
+    }
+}
+
+/* A document that lists a sealed file whose data the server does not
+ * have at all yet (its upload comes after it, as a large file's does):
+ * a device that holds the file leaves that upload to its sender and
+ * sends nothing. */
+static void
+test_listed_not_there_yet (void)
+{
+  const char *db = "encrypted-attachments-not-there-yet";
+  g_autoptr(Device) a = device_new (db, PASSPHRASE);
+  g_autoptr(Device) c = device_new (db, PASSPHRASE);
+  g_autoptr(GBytes) photo = photo_bytes (3 * 65536 + 5);
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *rev = NULL;
+
+  id = fb_test_peer_create_note (a->peer, "Heron", "at the weir\n");
+  fb_attachment_free (fb_test_store_attach (a->peer->store, id, "heron.jpg", NULL, photo));
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = device_sync (c);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  server_cut_off_with_text (db, id, "heron.jpg", "at the weir, two eggs\n", FALSE);
+  doc = server_doc (db, id);
+  rev = g_strdup (fb_body_get_string (doc, "_rev"));
+  g_clear_pointer (&doc, json_object_unref);
+
+  s = device_sync (c);
+  g_assert_cmpuint (s->pushed, ==, 0);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (fb_store_get_pending_count (c->peer->store), ==, 0);
+  item = fb_test_peer_get_item (c->peer, id);
+  g_assert_cmpstr (fb_item_get_text (item), ==, "at the weir, two eggs\n");
+  got = fb_test_store_attachment_bytes (c->peer->store, id, "heron.jpg");
+  assert_bytes_equal (got, photo);
+  doc = server_doc (db, id);
+  g_assert_cmpstr (fb_body_get_string (doc, "_rev"), ==, rev);
+}
+
+static const RepairCase repair_inline = { 3 * 65536 + 5, FALSE, FALSE };
+static const RepairCase repair_alone = { FB_SYNC_INLINE_ATTACHMENT_BYTES + 70000, FALSE, FALSE };
+static const RepairCase repair_downloaded = { 3 * 65536 + 5, TRUE, FALSE };
+static const RepairCase repair_merged = { 3 * 65536 + 5, TRUE, TRUE };
+
 /* Someone with access to the server swaps the sealed data of two
  * attachments (each would open on its own): neither is kept on the other
  * device, the person is told, and the note and the first device's files
@@ -599,6 +849,14 @@ main (int   argc,
   g_test_add_func ("/encryption-attachments/turn-on", test_turn_on);
   g_test_add_func ("/encryption-attachments/swapped-data-refused", test_swapped_data_refused);
   g_test_add_func ("/encryption-attachments/cut-off-said", test_cut_off_said);
+  g_test_add_data_func ("/encryption-attachments/cut-off-repaired", &repair_inline, test_cut_off_repaired);
+  g_test_add_data_func ("/encryption-attachments/cut-off-repaired/alone", &repair_alone,
+                        test_cut_off_repaired);
+  g_test_add_data_func ("/encryption-attachments/cut-off-repaired/downloaded", &repair_downloaded,
+                        test_cut_off_repaired);
+  g_test_add_data_func ("/encryption-attachments/cut-off-repaired/edited-alike", &repair_merged,
+                        test_cut_off_repaired);
+  g_test_add_func ("/encryption-attachments/listed-not-there-yet", test_listed_not_there_yet);
   g_test_add_func ("/encryption-attachments/fetch-when-opened", test_fetch_when_opened);
   g_test_add_func ("/encryption-attachments/rename", test_rename);
 
