@@ -149,8 +149,8 @@ fb_store_keep_edit_in_conflict (FbStore     *self,
 
 /* Keep Both's copy of mine: the same body, its title saying which one it
  * is, so that the two can be told apart in the list. NULL if @body is not
- * an object (it is then copied as it is). */
-static char *
+ * an object. */
+static JsonObject *
 copy_body_titled (const char *body)
 {
   g_autoptr(JsonObject) object = fb_body_from_string (body, NULL);
@@ -169,7 +169,7 @@ copy_body_titled (const char *body)
     title = g_strdup_printf (_("%s (copy from this device)"), old_title);
   json_object_set_string_member (object, "title", title);
 
-  return fb_body_to_string (object);
+  return g_steal_pointer (&object);
 }
 
 /* The person's choice for a conflict, and the id of the copy Keep Both
@@ -281,11 +281,12 @@ resolve_in_transaction (FbStore   *self,
   if (how == FB_RESOLVE_KEEP_BOTH && !before.deleted)
     {
       g_autofree char *copy_id = g_uuid_string_random ();
-      g_autofree char *copy_body = copy_body_titled (before.body);
+      g_autoptr(JsonObject) copy_body = copy_body_titled (before.body);
 
-      if (!_fb_store_insert_new_item (self, copy_id, before.collection,
-                                      copy_body != NULL ? copy_body : before.body, NULL,
-                                      error))
+      /* With the files of mine that are here (fb-store-rows.c). */
+      if (copy_body != NULL
+          ? !_fb_store_insert_copy (self, copy_id, before.collection, copy_body, error)
+          : !_fb_store_insert_new_item (self, copy_id, before.collection, before.body, NULL, error))
         return FALSE;
       if (new_id != NULL)
         *new_id = g_steal_pointer (&copy_id);

@@ -340,6 +340,13 @@ gboolean     _fb_store_insert_new_item       (FbStore          *self,
                                               const char       *body,
                                               JsonObject       *body_object,
                                               GError          **error);
+/* A new item with a copy of another's @body (Keep Both, Duplicate; @body
+ * is changed): its attachments are those whose file is here, to upload. */
+gboolean     _fb_store_insert_copy           (FbStore          *self,
+                                              const char       *id,
+                                              const char       *collection,
+                                              JsonObject       *body,
+                                              GError          **error);
 gboolean     _fb_store_check_collection      (const char       *collection,
                                               GError          **error);
 gboolean     _fb_store_check_id              (const char       *id,

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fb-attachments.h"
 #include "fb-store-private.h"
 
 /* Owns the items table row by row: loading a row, writing one (with its
@@ -465,6 +466,28 @@ _fb_store_save_local_attachments (FbStore           *self,
 }
 
 
+static gboolean
+insert_row (FbStore     *self,
+            const char  *id,
+            const char  *collection,
+            const char  *body,
+            JsonObject  *body_object,
+            GError     **error)
+{
+  g_auto(FbStoreRow) row = { 0, };
+
+  row.id = g_strdup (id);
+  row.collection = g_strdup (collection);
+  row.body = g_strdup (body);
+  row.body_object = body_object;
+  row.created_at = row.updated_at = _fb_store_now (self);
+  row.state = FB_ITEM_STATE_PENDING;
+  if (!_fb_store_next_local_seq (self, &row.local_seq, error))
+    return FALSE;
+
+  return _fb_store_save_row (self, NULL, &row, FB_STORE_CHANGE_LOCAL_EDIT, error);
+}
+
 gboolean
 _fb_store_insert_new_item (FbStore     *self,
                            const char  *id,
@@ -473,23 +496,64 @@ _fb_store_insert_new_item (FbStore     *self,
                            JsonObject  *body_object,
                            GError     **error)
 {
-  g_auto(FbStoreRow) row = { 0, };
   g_autofree char *without = NULL;
 
   /* Attachment stubs name data of a server revision; a new document has
-   * none (a copy kept by "Keep both", an imported document). */
+   * none (an imported document brings its data: fb_store_import_attachments ()). */
   without = fb_body_json_with_attachments_of (body, NULL);
 
-  row.id = g_strdup (id);
-  row.collection = g_strdup (collection);
-  row.body = g_strdup (without != NULL ? without : body);
-  row.body_object = without != NULL ? NULL : body_object;
-  row.created_at = row.updated_at = _fb_store_now (self);
-  row.state = FB_ITEM_STATE_PENDING;
-  if (!_fb_store_next_local_seq (self, &row.local_seq, error))
-    return FALSE;
+  return insert_row (self, id, collection, without != NULL ? without : body,
+                     without != NULL ? NULL : body_object, error);
+}
 
-  return _fb_store_save_row (self, NULL, &row, FB_STORE_CHANGE_LOCAL_EDIT, error);
+gboolean
+_fb_store_insert_copy (FbStore     *self,
+                       const char  *id,
+                       const char  *collection,
+                       JsonObject  *body,
+                       GError     **error)
+{
+  JsonObject *attachments = fb_body_get_object (body, FB_BODY_ATTACHMENTS);
+  g_autofree char *json = NULL;
+
+  /* A new document has no server data a stub could name: the copy takes
+   * the files that are here, as new ones its push uploads. One only the
+   * server has stays with the original, which keeps its own. */
+  if (attachments != NULL)
+    {
+      JsonObject *kept = json_object_new ();
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *node;
+
+      json_object_iter_init_ordered (&iter, attachments);
+      while (json_object_iter_next_ordered (&iter, &name, &node))
+        {
+          JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+          const char *digest = entry != NULL ? fb_body_get_string (entry, "digest") : NULL;
+          g_autoptr(GFile) file = NULL;
+          JsonObject *copy;
+
+          if (digest == NULL || (file = fb_store_get_attachment_file (self, digest, NULL)) == NULL)
+            continue;
+          copy = json_object_new ();
+          for (const char * const *member = (const char * const[]) { "content_type", "length", "digest", NULL };
+               *member != NULL; member++)
+            if (json_object_has_member (entry, *member))
+              json_object_set_member (copy, *member, json_node_copy (json_object_get_member (entry, *member)));
+          json_object_set_object_member (kept, name, copy);
+        }
+      if (json_object_get_size (kept) > 0)
+        json_object_set_object_member (body, FB_BODY_ATTACHMENTS, kept);
+      else
+        {
+          json_object_unref (kept);
+          json_object_remove_member (body, FB_BODY_ATTACHMENTS);
+        }
+    }
+
+  json = fb_body_to_string (body);
+  return insert_row (self, id, collection, json, body, error);
 }
 
 gboolean

@@ -7,11 +7,13 @@
 
 #include <string.h>
 
+#include "fb-attachments.h"
 #include "fb-json-text.h"
 #include "fb-store.h"
 #include "fb-sync-manager.h"
 #include "fb-test-peer.h"
 #include "fb-test-server.h"
+#include "fb-test-store.h"
 
 #define ADMIN    "admin"
 #define PASSWORD "s3cret"
@@ -247,8 +249,10 @@ test_attachments_survive_merge_and_resolution (void)
   g_assert_true (json_object_get_boolean_member (doc, "pinned"));
 }
 
-/* "Keep both": the copy is a new document, which has no attachments of its
- * own: it uploads (a stub would be refused), and the original keeps them. */
+/* "Keep both": the copy is a new document, so it uploads the files this
+ * device holds (a stub would be refused) — also one attached here in the
+ * conflicting edit, which the server's version never had — and the
+ * original keeps its own. Nothing of either version is lost. */
 static void
 test_attachments_keep_both (void)
 {
@@ -259,6 +263,9 @@ test_attachments_keep_both (void)
   g_autoptr(JsonObject) doc = NULL;
   g_autoptr(JsonObject) copy = NULL;
   g_autoptr(FbItem) copy_item = NULL;
+  g_autoptr(GBytes) mine = g_bytes_new_static ("heron at the weir, 07:40", 24);
+  g_autoptr(GBytes) photo_here = NULL;
+  g_autoptr(FbAttachment) attached = NULL;
   g_autofree char *rev = NULL;
   g_autofree char *copy_id = NULL;
 
@@ -268,9 +275,13 @@ test_attachments_keep_both (void)
   g_assert_no_error (error);
   s = device_sync (a);
   g_clear_pointer (&s, fb_sync_stats_free);
+  /* The pull brought the photo's small file. */
+  photo_here = fb_test_store_attachment_bytes (a->store, "photo-note", "photo.png");
+  g_assert_nonnull (photo_here);
 
   server_edit (db, "photo-note", "title", "Photo (theirs)", NULL);
   set_string (a, "photo-note", "title", "Photo (mine)");
+  attached = fb_test_store_attach (a->store, "photo-note", "mine.txt", "text/plain", mine);
   s = device_sync (a);
   g_assert_cmpuint (s->conflicts, ==, 1);
   g_clear_pointer (&s, fb_sync_stats_free);
@@ -287,9 +298,13 @@ test_attachments_keep_both (void)
   g_assert_null (fb_item_get_sync_error (copy_item));
 
   doc = server_doc (db, "photo-note");
+  g_assert_cmpstr (json_object_get_string_member (doc, "title"), ==, "Photo (theirs)");
   g_assert_nonnull (attachment_digest (doc, "photo.png"));
+  g_assert_null (attachment_digest (doc, "mine.txt"));
   copy = server_doc (db, copy_id);
-  g_assert_false (json_object_has_member (copy, "_attachments"));
+  g_assert_cmpstr (json_object_get_string_member (copy, "title"), ==, "Photo (mine) (copy from this device)");
+  g_assert_cmpstr (attachment_digest (copy, "photo.png"), ==, attachment_digest (doc, "photo.png"));
+  g_assert_cmpstr (attachment_digest (copy, "mine.txt"), ==, attached->digest);
   g_assert_true (json_object_get_boolean_member (copy, "pinned"));
 }
 
