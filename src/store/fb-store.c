@@ -390,6 +390,72 @@ fb_store_restore_item (FbStore     *self,
   return fb_store_with_transaction (self, set_deleted_in_transaction, &edit, error);
 }
 
+/* ---- Duplicating ---- */
+
+typedef struct
+{
+  const char *id;
+  char       *new_id;
+} Duplicate;
+
+static gboolean
+duplicate_in_transaction (FbStore   *self,
+                          gpointer   user_data,
+                          GError   **error)
+{
+  Duplicate *duplicate = user_data;
+  g_auto(FbStoreRow) row = { 0, };
+  g_autoptr(JsonObject) body = NULL;
+  g_autofree char *title = NULL;
+  const char *old_title;
+
+  if (!_fb_store_load_existing_row (self, duplicate->id, &row, error))
+    return FALSE;
+  if (row.deleted)
+    {
+      g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND,
+                   _("The item “%s” is in the Trash"), duplicate->id);
+      return FALSE;
+    }
+  body = fb_body_from_string (row.body, error);
+  if (body == NULL)
+    return FALSE;
+
+  /* The copy says what it is, and starts unpinned. Its attachments name
+   * the same files, which the store keeps once. */
+  old_title = fb_body_get_string (body, "title");
+  if (*old_title == '\0')
+    title = g_strdup (_("Untitled (copy)"));
+  else
+    /* TRANSLATORS: the title of a duplicated item; %s is the item's title */
+    title = g_strdup_printf (_("%s (copy)"), old_title);
+  json_object_set_string_member (body, "title", title);
+  json_object_remove_member (body, "pinned");
+
+  duplicate->new_id = g_uuid_string_random ();
+  return _fb_store_insert_copy (self, duplicate->new_id, row.collection, body, error);
+}
+
+FbItem *
+fb_store_duplicate_item (FbStore     *self,
+                         const char  *id,
+                         GError     **error)
+{
+  Duplicate duplicate = { .id = id };
+  g_autofree char *new_id = NULL;
+  gboolean done;
+
+  g_return_val_if_fail (FB_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  done = fb_store_with_transaction (self, duplicate_in_transaction, &duplicate, error);
+  new_id = duplicate.new_id;
+  if (!done)
+    return NULL;
+  return fb_store_get_item (self, new_id, error);
+}
+
 /* ---- Reading ---- */
 
 FbItem *

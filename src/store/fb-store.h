@@ -116,6 +116,12 @@ gboolean     fb_store_update_item         (FbStore     *self,
                                            const char  *id,
                                            JsonObject  *body,
                                            GError     **error);
+/* A new item (pending) with @id's body as this device has it: its title
+ * marked as a copy, not pinned, the same fields, tags and attachments.
+ * FB_STORE_ERROR_NOT_FOUND for an unknown id or one in the Trash. */
+FbItem      *fb_store_duplicate_item      (FbStore     *self,
+                                           const char  *id,
+                                           GError     **error);
 /* Marks a tombstone (pending); the row is purged once the server has it. */
 gboolean     fb_store_delete_item         (FbStore     *self,
                                            const char  *id,

@@ -69,6 +69,38 @@ new_item_action (GtkWidget  *widget,
   _fb_window_add_new_item (self, body);
 }
 
+/* A copy of the item on screen as it is now (saved first), opened, so that
+ * yesterday's record can become today's with a few fields changed. */
+static void
+duplicate_item_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+  g_autoptr(FbItem) copy = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->current == NULL || !_fb_window_save_now (self))
+    return;
+
+  copy = fb_store_duplicate_item (self->store, _fb_window_current_id (self), &error);
+  if (copy == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* TRANSLATORS: %s is the reason, from the database */
+      message = g_strdup_printf (_("The item could not be duplicated: %s"), error->message);
+      _fb_window_show_error (self, message);
+      return;
+    }
+
+  /* The same words and tags: a search or a tag that showed the item
+   * shows the copy too. */
+  _fb_window_show_item (self, copy);
+  _fb_window_select_current (self);
+  _fb_window_focus_title (self);
+}
+
 static void
 delete_item_action (GtkWidget  *widget,
                     const char *action_name,
@@ -344,6 +376,7 @@ void
 _fb_window_class_actions_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.new-item", NULL, new_item_action);
+  gtk_widget_class_install_action (widget_class, "win.duplicate-item", NULL, duplicate_item_action);
   gtk_widget_class_install_action (widget_class, "win.delete-item", NULL, delete_item_action);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", "s", undo_delete_action);
   gtk_widget_class_install_action (widget_class, "win.undo-last-delete", NULL, undo_last_delete_action);

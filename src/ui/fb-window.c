@@ -174,6 +174,8 @@ _fb_window_update_actions (FbWindow *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-item",
                                  self->current != NULL && !fb_store_get_read_only (self->store));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.duplicate-item",
+                                 self->current != NULL && !fb_store_get_read_only (self->store));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-history", self->current != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reading-view",
                                  self->current != NULL &&

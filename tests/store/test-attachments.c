@@ -9,6 +9,7 @@
 
 #include "fb-attachments.h"
 #include "fb-item-body.h"
+#include "fb-item-sort.h"
 #include "fb-store.h"
 #include "fb-store-history.h"
 #include "fb-transfer.h"
@@ -454,6 +455,73 @@ test_rename (Fixture       *f,
   (void) b;
 }
 
+/* Duplicate: a new pending item with the same text, tags and files,
+ * titled as a copy and not pinned; the original is as it was, and the
+ * files stay while the copy names them, after the original is gone for
+ * good. */
+static void
+test_duplicate (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(FbAttachment) photo = attach (f, "heron.jpg", "grey heron at the weir");
+  g_autoptr(FbItem) original = NULL;
+  g_autoptr(FbItem) copy = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *copy_id = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *original_id = g_strdup (f->id);
+  JsonArray *tags;
+  guint n = 0;
+
+  original = fb_store_get_item (f->store, f->id, &error);
+  body = fb_body_copy (fb_item_get_body (original));
+  json_object_set_array_member (body, "tags", json_array_new ());
+  json_array_add_string_element (json_object_get_array_member (body, "tags"), "birds");
+  g_assert_true (fb_store_update_item (f->store, f->id, body, &error));
+  g_assert_true (fb_store_set_pinned (f->store, f->id, TRUE, &error));
+  g_assert_no_error (error);
+
+  copy = fb_store_duplicate_item (f->store, f->id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (copy);
+  copy_id = g_strdup (fb_item_get_id (copy));
+  g_assert_cmpstr (copy_id, !=, f->id);
+  g_assert_cmpstr (fb_item_get_collection (copy), ==, FB_COLLECTION_NOTES);
+  g_assert_cmpstr (fb_item_get_title (copy), ==, "Heron (copy)");
+  g_assert_cmpstr (fb_item_get_text (copy), ==, "by the river");
+  g_assert_cmpint (fb_item_get_state (copy), ==, FB_ITEM_STATE_PENDING);
+  g_assert_false (fb_item_get_pinned (copy));
+  tags = fb_body_get_array (fb_item_get_body (copy), "tags");
+  g_assert_nonnull (tags);
+  g_assert_cmpuint (json_array_get_length (tags), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (tags, 0), ==, "birds");
+
+  g_clear_object (&original);
+  original = fb_store_get_item (f->store, f->id, &error);
+  g_assert_cmpstr (fb_item_get_title (original), ==, "Heron");
+  g_assert_true (fb_item_get_pinned (original));
+
+  /* The original deleted for good: the copy's file is still there. */
+  g_assert_true (fb_store_delete_item (f->store, original_id, &error));
+  g_assert_true (fb_store_forget_item (f->store, original_id, &error));
+  g_assert_true (fb_store_collect_attachments (f->store, 0, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 0);
+  g_free (f->id);
+  f->id = g_strdup (copy_id);
+  contents = read_attachment (f, "heron.jpg");
+  g_assert_cmpstr (contents, ==, "grey heron at the weir");
+
+  /* Nothing to copy: an unknown id, or one in the Trash. */
+  g_assert_null (fb_store_duplicate_item (f->store, "no-such-item", &error));
+  g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (fb_store_delete_item (f->store, copy_id, &error));
+  g_assert_null (fb_store_duplicate_item (f->store, copy_id, &error));
+  g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -471,6 +539,7 @@ main (int   argc,
   ADD ("/attachments/refused", test_refused);
   ADD ("/attachments/rename", test_rename);
   ADD ("/attachments/export-import", test_export_import);
+  ADD ("/attachments/duplicate", test_duplicate);
 #undef ADD
 
   return g_test_run ();

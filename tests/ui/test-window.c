@@ -393,6 +393,38 @@ test_delete_and_undo (Fixture       *fixture,
   WAIT_FOR (rows_are (fixture, "Lose|Keep"));
 }
 
+/* Duplicate opens a copy of what is on screen, typed text included, titled
+ * as a copy; the original stays as it was, and both outlive a restart. */
+static void
+test_duplicate (Fixture       *fixture,
+                gconstpointer  data)
+{
+  GtkEditable *title = fb_note_editor_get_title_entry (note_editor (fixture));
+  g_autoptr(GPtrArray) notes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  create_note (fixture, "Transect, week 14", "Overcast, light wind.");
+  WAIT_FOR (rows_are (fixture, "Transect, week 14"));
+  /* Typed just before: not saved yet. */
+  type_text (fb_note_editor_get_buffer (note_editor (fixture)), " Two herons.");
+
+  activate (fixture, "win.duplicate-item", NULL);
+  WAIT_FOR (rows_are (fixture, "Transect, week 14 (copy)|Transect, week 14"));
+  g_assert_cmpstr (gtk_editable_get_text (title), ==, "Transect, week 14 (copy)");
+  g_assert_true (buffer_is (fb_note_editor_get_buffer (note_editor (fixture)),
+                            "Overcast, light wind. Two herons."));
+
+  notes = fb_store_list_items (fixture->store, FB_COLLECTION_NOTES, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (notes->len, ==, 2);
+  for (guint i = 0; i < notes->len; i++)
+    g_assert_cmpstr (fb_item_get_text (notes->pdata[i]), ==, "Overcast, light wind. Two herons.");
+
+  close_window (fixture);
+  open_window (fixture);
+  WAIT_FOR (rows_are (fixture, "Transect, week 14 (copy)|Transect, week 14"));
+}
+
 static char *
 joined_fields (Fixture *fixture)
 {
@@ -1100,6 +1132,8 @@ main (int   argc,
               fixture_setup, test_saves_while_typing, fixture_teardown);
   g_test_add ("/window/search", Fixture, NULL,
               fixture_setup, test_search, fixture_teardown);
+  g_test_add ("/window/duplicate", Fixture, NULL,
+              fixture_setup, test_duplicate, fixture_teardown);
   g_test_add ("/window/delete-and-undo", Fixture, NULL,
               fixture_setup, test_delete_and_undo, fixture_teardown);
   g_test_add ("/window/record-fields", Fixture, NULL,
