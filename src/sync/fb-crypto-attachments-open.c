@@ -24,8 +24,9 @@
 #define SEALED_CHUNK (FB_CRYPTO_ATTACHMENT_CHUNK + crypto_secretstream_xchacha20poly1305_ABYTES)
 
 /* Sealed data that ends before its final chunk: most often a sending
- * device's upload the server committed in part; that device sends it
- * whole again at its next sync (fb-sync-attachments.c). */
+ * device's upload the server committed in part. A device that holds the
+ * file whole, the sender or any other, sends it again at its next sync
+ * (fb-sync-attachments.c). */
 #define CUT_OFF _("the server holds only part of it, as when its upload was cut off")
 
 struct _FbAttachmentOpener

@@ -325,7 +325,8 @@ _fb_crypto_open_attachments (FbDataKey  *key,
               copy_member (entry, stub, "revpos");
               /* Without the sealed data's digest the entry says the
                * server does not have the file: a device that has it
-               * sends it again (_fb_sync_attachments_without_cut_off ()). */
+               * sends it again (_fb_sync_attachments_without_cut_off (),
+               * _fb_sync_attachments_cut_off_held ()). */
               if (!stub_is_whole (stub, meta))
                 g_debug ("The server holds %" G_GINT64_FORMAT " bytes of %s's “%s”, not the whole file",
                          json_object_get_int_member (stub, "length"), doc_id, name);
