@@ -14,13 +14,18 @@
 
 /* ---- Attaching what the file chooser gives ---- */
 
+/* The file chooser's owner and what it does with each file chosen. */
+typedef struct
+{
+  GtkWidget        *owner;
+  FbAttachFileFunc  attach;
+} Chooser;
+
 static void
 files_chosen_cb (GtkNativeDialog *dialog,
                  int              response,
-                 GtkWidget       *owner)
+                 Chooser         *chooser)
 {
-  FbAttachFileFunc attach = g_object_get_data (G_OBJECT (dialog), "fb-attach");
-
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
@@ -29,13 +34,14 @@ files_chosen_cb (GtkNativeDialog *dialog,
         {
           g_autoptr(GFile) file = g_list_model_get_item (files, i);
 
-          if (!attach (owner, file, NULL))
+          if (!chooser->attach (chooser->owner, file, NULL))
             break;
         }
     }
   gtk_native_dialog_destroy (dialog);
   g_object_unref (dialog);
-  g_object_unref (owner);
+  g_object_unref (chooser->owner);
+  g_free (chooser);
 }
 
 void
@@ -46,6 +52,7 @@ fb_attachment_edit_choose_files (GtkWidget        *owner,
 {
   GtkRoot *root = gtk_widget_get_root (owner);
   GtkFileChooserNative *dialog;
+  Chooser *chooser;
 
   g_return_if_fail (GTK_IS_WIDGET (owner));
   g_return_if_fail (attach != NULL);
@@ -67,8 +74,10 @@ fb_attachment_edit_choose_files (GtkWidget        *owner,
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
     }
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_object_set_data (G_OBJECT (dialog), "fb-attach", attach);
-  g_signal_connect (dialog, "response", G_CALLBACK (files_chosen_cb), g_object_ref (owner));
+  chooser = g_new0 (Chooser, 1);
+  chooser->owner = g_object_ref (owner);
+  chooser->attach = attach;
+  g_signal_connect (dialog, "response", G_CALLBACK (files_chosen_cb), chooser);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
