@@ -1,4 +1,4 @@
-/* fb-cli-conflicts.c: the command line's conflicts and deleting (--conflicts, --resolve, --delete) */
+/* fb-cli-conflicts.c: the command line's conflicts, deleting and duplicating (--conflicts, --resolve, --delete, --duplicate) */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "fb-cli"
@@ -21,6 +21,9 @@ _fb_cli_add_conflict_options (GApplication *app)
                                  _("ID mine|server|both"));
   g_application_add_main_option (app, "delete", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
                                  _("Move an item to the Trash and quit"), _("ID"));
+  g_application_add_main_option (app, "duplicate", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
+                                 _("Make a copy of an item (its fields, tags and attachments), print the copy’s ID and quit"),
+                                 _("ID"));
   /* --resolve's HOW arrives in G_OPTION_REMAINING, which
    * _fb_cli_add_history_options () adds for --restore-version. */
 }
@@ -30,7 +33,8 @@ _fb_cli_has_conflict_command (GVariantDict *options)
 {
   return g_variant_dict_contains (options, "conflicts") ||
          g_variant_dict_contains (options, "resolve") ||
-         g_variant_dict_contains (options, "delete");
+         g_variant_dict_contains (options, "delete") ||
+         g_variant_dict_contains (options, "duplicate");
 }
 
 /* Words for scripts: not translated. */
@@ -251,6 +255,30 @@ run_delete (FbStore    *store,
   return 0;
 }
 
+/* The copy's id alone on standard output, for a script to go on with. */
+static int
+run_duplicate (FbStore    *store,
+               const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbItem) copy = fb_store_duplicate_item (store, id, &error);
+
+  if (copy == NULL)
+    {
+      g_autoptr(FbItem) item = fb_store_get_item (store, id, NULL);
+
+      if (item != NULL && fb_item_get_deleted (item))
+        g_printerr (_("Could not duplicate “%s”: it is in the Trash (--restore %s brings it back)\n"),
+                    id, id);
+      else
+        g_printerr (_("Could not duplicate “%s”: %s\n"), id, error->message);
+      return fb_store_get_read_only (store) ? FB_CLI_EXIT_READ_ONLY : 1;
+    }
+
+  g_print ("%s\n", fb_item_get_id (copy));
+  return 0;
+}
+
 int
 _fb_cli_run_conflict_command (FbStore      *store,
                               GVariantDict *options)
@@ -263,6 +291,8 @@ _fb_cli_run_conflict_command (FbStore      *store,
     return run_resolve (store, id, options);
   if (g_variant_dict_lookup (options, "delete", "&s", &id))
     return run_delete (store, id);
+  if (g_variant_dict_lookup (options, "duplicate", "&s", &id))
+    return run_duplicate (store, id);
 
   return -1;
 }

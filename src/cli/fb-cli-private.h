@@ -71,8 +71,8 @@ int       _fb_cli_run_attachment_command (FbStore      *store,
 
 void      _fb_cli_add_conflict_options   (GApplication *app);
 gboolean  _fb_cli_has_conflict_command   (GVariantDict *options);
-/* --conflicts, --resolve ID HOW, --delete ID (fb-cli-conflicts.c): the
- * exit status. */
+/* --conflicts, --resolve ID HOW, --delete ID, --duplicate ID
+ * (fb-cli-conflicts.c): the exit status. */
 int       _fb_cli_run_conflict_command   (FbStore      *store,
                                           GVariantDict *options);
 

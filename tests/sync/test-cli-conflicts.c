@@ -1,4 +1,4 @@
-/* test-cli-conflicts.c: --conflicts, --resolve and --delete, against PouchDB Server, run as a user would */
+/* test-cli-conflicts.c: --conflicts, --resolve, --delete and --duplicate, against PouchDB Server, run as a user would */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "test-cli-conflicts"
@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "fb-cli.h"
+#include "fb-item-body.h"
 #include "fb-store.h"
 #include "fb-test-cli.h"
 #include "fb-test-disk.h"
@@ -371,6 +372,104 @@ test_resolve_full_disk (void)
   fb_test_disk_free (g_steal_pointer (&disk));
 }
 
+/* The digest the server's document @doc gives attachment @name (NULL:
+ * it has none such). */
+static const char *
+server_digest (JsonObject *doc,
+               const char *name)
+{
+  JsonObject *attachments = json_object_get_object_member (doc, "_attachments");
+  JsonObject *entry = attachments != NULL && json_object_has_member (attachments, name)
+                      ? json_object_get_object_member (attachments, name) : NULL;
+
+  return entry != NULL ? json_object_get_string_member (entry, "digest") : NULL;
+}
+
+/* --duplicate prints the copy's id, and the copy (text, fields and the
+ * attached file) reaches the server with the next --sync; an unknown id
+ * or one in the Trash gets words and status 1. */
+static void
+test_duplicate (void)
+{
+  const char *db = "cli-duplicate";
+  g_autofree char *home = fb_test_cli_new_home ();
+  g_autofree char *note_id = NULL;
+  g_autofree char *record_id = NULL;
+  g_autofree char *photo = fb_test_cli_write_file ("heron.jpg", "a grey heron at the weir");
+  g_autofree char *copy_id = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) original = NULL;
+  g_autoptr(JsonObject) copy = NULL;
+  g_autoptr(FbStore) store = NULL;
+  g_autoptr(FbItem) record_copy = NULL;
+
+  fb_test_cli_fill_store (home, &note_id, &record_id);
+  g_assert_true (fb_test_cli_run (home, "attach", note_id, "rest", photo, NULL));
+  g_assert_cmpint (sync_status (home, db), ==, 0);
+
+  g_assert_cmpint (fb_test_cli_run_status (home, "duplicate", note_id, NULL), ==, 0);
+  g_assert_cmpuint (fb_test_cli_count_items (home), ==, 3);
+  {
+    g_autoptr(FbStore) s = fb_test_cli_open_store (home);
+    g_autoptr(GPtrArray) notes = fb_store_list_items (s, FB_COLLECTION_NOTES, &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < notes->len; i++)
+      if (g_strcmp0 (fb_item_get_id (notes->pdata[i]), note_id) != 0)
+        copy_id = g_strdup (fb_item_get_id (notes->pdata[i]));
+  }
+  g_assert_nonnull (copy_id);
+  expected = g_strdup_printf ("%s\n", copy_id);
+  g_test_trap_assert_stdout (expected);
+  g_clear_pointer (&expected, g_free);
+
+  g_assert_cmpint (sync_status (home, db), ==, 0);
+  original = fb_test_server_get_doc (server, db, note_id, &error);
+  g_assert_no_error (error);
+  copy = fb_test_server_get_doc (server, db, copy_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (copy, "title"), ==, "Groceries (copy)");
+  g_assert_cmpstr (json_object_get_string_member (copy, "text"), ==, "milk\neggs\n");
+  g_assert_nonnull (server_digest (copy, "heron.jpg"));
+  g_assert_cmpstr (server_digest (copy, "heron.jpg"), ==, server_digest (original, "heron.jpg"));
+
+  /* A record's fields come along. */
+  g_assert_cmpint (fb_test_cli_run_status (home, "duplicate", record_id, NULL), ==, 0);
+  store = fb_test_cli_open_store (home);
+  {
+    g_autofree char *printed = NULL;
+    GPtrArray *records = fb_store_list_items (store, FB_COLLECTION_RECORDS, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (records->len, ==, 2);
+    for (guint i = 0; i < records->len; i++)
+      if (g_strcmp0 (fb_item_get_id (records->pdata[i]), record_id) != 0)
+        record_copy = g_object_ref (records->pdata[i]);
+    g_ptr_array_unref (records);
+    g_assert_nonnull (record_copy);
+    printed = g_strdup_printf ("%s\n", fb_item_get_id (record_copy));
+    g_test_trap_assert_stdout (printed);
+  }
+  g_assert_cmpstr (fb_item_get_title (record_copy), ==, "Bird count (copy)");
+  g_assert_cmpint (json_object_get_int_member (fb_body_get_object (fb_item_get_body (record_copy), "fields"),
+                                               "robins"), ==, 3);
+  g_clear_object (&store);
+
+  /* Nothing to copy: words, status 1, nothing printed. */
+  g_assert_cmpint (fb_test_cli_run_status (home, "duplicate", "no-such-item", NULL), ==, 1);
+  g_test_trap_assert_stderr ("Could not duplicate ?no-such-item?: *\n");
+  g_test_trap_assert_stdout ("");
+  g_assert_true (fb_test_cli_run (home, "delete", note_id, NULL));
+  g_assert_cmpint (fb_test_cli_run_status (home, "duplicate", note_id, NULL), ==, 1);
+  expected = g_strdup_printf ("Could not duplicate ?%s?: it is in the Trash (--restore %s brings it back)\n",
+                              note_id, note_id);
+  g_test_trap_assert_stderr (expected);
+  g_test_trap_assert_stdout ("");
+
+  fb_test_remove_tree (home);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -389,6 +488,7 @@ main (int   argc,
   g_test_add_func ("/cli/conflicts/resolve-errors", test_resolve_errors);
   g_test_add_func ("/cli/conflicts/resolve-full-disk", test_resolve_full_disk);
   g_test_add_func ("/cli/delete", test_delete);
+  g_test_add_func ("/cli/duplicate", test_duplicate);
 
   status = g_test_run ();
 
