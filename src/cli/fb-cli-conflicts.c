@@ -261,7 +261,8 @@ run_duplicate (FbStore    *store,
                const char *id)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(FbItem) copy = fb_store_duplicate_item (store, id, &error);
+  guint n_left_out = 0;
+  g_autoptr(FbItem) copy = fb_store_duplicate_item (store, id, &n_left_out, &error);
 
   if (copy == NULL)
     {
@@ -276,6 +277,13 @@ run_duplicate (FbStore    *store,
     }
 
   g_print ("%s\n", fb_item_get_id (copy));
+  if (n_left_out > 0)
+    g_printerr (ngettext ("%u attachment was not copied: only the server has its file "
+                          "(--sync downloads it into the original)\n",
+                          "%u attachments were not copied: only the server has their files "
+                          "(--sync downloads them into the original)\n",
+                          n_left_out),
+                n_left_out);
   return 0;
 }
 

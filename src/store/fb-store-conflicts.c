@@ -285,7 +285,7 @@ resolve_in_transaction (FbStore   *self,
 
       /* With the files of mine that are here (fb-store-rows.c). */
       if (copy_body != NULL
-          ? !_fb_store_insert_copy (self, copy_id, before.collection, copy_body, error)
+          ? !_fb_store_insert_copy (self, copy_id, before.collection, copy_body, NULL, error)
           : !_fb_store_insert_new_item (self, copy_id, before.collection, before.body, NULL, error))
         return FALSE;
       if (new_id != NULL)

@@ -341,11 +341,14 @@ gboolean     _fb_store_insert_new_item       (FbStore          *self,
                                               JsonObject       *body_object,
                                               GError          **error);
 /* A new item with a copy of another's @body (Keep Both, Duplicate; @body
- * is changed): its attachments are those whose file is here, to upload. */
+ * is changed): its attachments are those whose file is here, to upload;
+ * @n_left_out (nullable) gets how many were not, their data being only on
+ * the server. */
 gboolean     _fb_store_insert_copy           (FbStore          *self,
                                               const char       *id,
                                               const char       *collection,
                                               JsonObject       *body,
+                                              guint            *n_left_out,
                                               GError          **error);
 gboolean     _fb_store_check_collection      (const char       *collection,
                                               GError          **error);

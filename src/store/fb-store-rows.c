@@ -511,10 +511,12 @@ _fb_store_insert_copy (FbStore     *self,
                        const char  *id,
                        const char  *collection,
                        JsonObject  *body,
+                       guint       *n_left_out,
                        GError     **error)
 {
   JsonObject *attachments = fb_body_get_object (body, FB_BODY_ATTACHMENTS);
   g_autofree char *json = NULL;
+  guint left_out = 0;
 
   /* A new document has no server data a stub could name: the copy takes
    * the files that are here, as new ones its push uploads. One only the
@@ -535,7 +537,10 @@ _fb_store_insert_copy (FbStore     *self,
           JsonObject *copy;
 
           if (digest == NULL || (file = fb_store_get_attachment_file (self, digest, NULL)) == NULL)
-            continue;
+            {
+              left_out++;
+              continue;
+            }
           copy = json_object_new ();
           for (const char * const *member = (const char * const[]) { "content_type", "length", "digest", NULL };
                *member != NULL; member++)
@@ -552,6 +557,8 @@ _fb_store_insert_copy (FbStore     *self,
         }
     }
 
+  if (n_left_out != NULL)
+    *n_left_out = left_out;
   json = fb_body_to_string (body);
   return insert_row (self, id, collection, json, body, error);
 }

@@ -396,6 +396,7 @@ typedef struct
 {
   const char *id;
   char       *new_id;
+  guint       n_left_out;
 } Duplicate;
 
 static gboolean
@@ -433,12 +434,14 @@ duplicate_in_transaction (FbStore   *self,
   json_object_remove_member (body, "pinned");
 
   duplicate->new_id = g_uuid_string_random ();
-  return _fb_store_insert_copy (self, duplicate->new_id, row.collection, body, error);
+  return _fb_store_insert_copy (self, duplicate->new_id, row.collection, body,
+                                &duplicate->n_left_out, error);
 }
 
 FbItem *
 fb_store_duplicate_item (FbStore     *self,
                          const char  *id,
+                         guint       *n_left_out,
                          GError     **error)
 {
   Duplicate duplicate = { .id = id };
@@ -453,6 +456,8 @@ fb_store_duplicate_item (FbStore     *self,
   new_id = duplicate.new_id;
   if (!done)
     return NULL;
+  if (n_left_out != NULL)
+    *n_left_out = duplicate.n_left_out;
   return fb_store_get_item (self, new_id, error);
 }
 

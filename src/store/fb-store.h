@@ -117,10 +117,13 @@ gboolean     fb_store_update_item         (FbStore     *self,
                                            JsonObject  *body,
                                            GError     **error);
 /* A new item (pending) with @id's body as this device has it: its title
- * marked as a copy, not pinned, the same fields, tags and attachments.
- * FB_STORE_ERROR_NOT_FOUND for an unknown id or one in the Trash. */
+ * marked as a copy, not pinned, the same fields, tags and attachments —
+ * but for those whose data only the server has, which @n_left_out
+ * (nullable) counts. FB_STORE_ERROR_NOT_FOUND for an unknown id or one in
+ * the Trash. */
 FbItem      *fb_store_duplicate_item      (FbStore     *self,
                                            const char  *id,
+                                           guint       *n_left_out,
                                            GError     **error);
 /* Marks a tombstone (pending); the row is purged once the server has it. */
 gboolean     fb_store_delete_item         (FbStore     *self,

@@ -79,11 +79,12 @@ duplicate_item_action (GtkWidget  *widget,
   FbWindow *self = FB_WINDOW (widget);
   g_autoptr(FbItem) copy = NULL;
   g_autoptr(GError) error = NULL;
+  guint n_left_out = 0;
 
   if (self->current == NULL || !_fb_window_save_now (self))
     return;
 
-  copy = fb_store_duplicate_item (self->store, _fb_window_current_id (self), &error);
+  copy = fb_store_duplicate_item (self->store, _fb_window_current_id (self), &n_left_out, &error);
   if (copy == NULL)
     {
       g_autofree char *message = NULL;
@@ -99,6 +100,20 @@ duplicate_item_action (GtkWidget  *widget,
   _fb_window_show_item (self, copy);
   _fb_window_select_current (self);
   _fb_window_focus_title (self);
+
+  /* Not hidden: the copy lacks files whose data is not on this device. */
+  if (n_left_out > 0)
+    {
+      g_autofree char *message = NULL;
+
+      message = g_strdup_printf (ngettext ("%u attachment was not copied: only the server has its file. "
+                                           "Open it in the original to download it, then duplicate again.",
+                                           "%u attachments were not copied: only the server has their files. "
+                                           "Open them in the original to download them, then duplicate again.",
+                                           n_left_out),
+                                 n_left_out);
+      _fb_window_show_error (self, message);
+    }
 }
 
 static void

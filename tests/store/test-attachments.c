@@ -482,7 +482,7 @@ test_duplicate (Fixture       *f,
   g_assert_true (fb_store_set_pinned (f->store, f->id, TRUE, &error));
   g_assert_no_error (error);
 
-  copy = fb_store_duplicate_item (f->store, f->id, &error);
+  copy = fb_store_duplicate_item (f->store, f->id, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (copy);
   copy_id = g_strdup (fb_item_get_id (copy));
@@ -514,12 +514,45 @@ test_duplicate (Fixture       *f,
   g_assert_cmpstr (contents, ==, "grey heron at the weir");
 
   /* Nothing to copy: an unknown id, or one in the Trash. */
-  g_assert_null (fb_store_duplicate_item (f->store, "no-such-item", &error));
+  g_assert_null (fb_store_duplicate_item (f->store, "no-such-item", NULL, &error));
   g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
   g_assert_true (fb_store_delete_item (f->store, copy_id, &error));
-  g_assert_null (fb_store_duplicate_item (f->store, copy_id, &error));
+  g_assert_null (fb_store_duplicate_item (f->store, copy_id, NULL, &error));
   g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND);
+}
+
+/* A file only the server has cannot go with the copy (a new document has
+ * no server data to name): the copy is made without it, and says how many
+ * were left out; the original still names it. */
+static void
+test_duplicate_without_file (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(FbAttachment) photo = attach (f, "heron.jpg", "grey heron at the weir");
+  g_autoptr(FbAttachment) note = attach (f, "tally.txt", "3 herons");
+  g_autofree char *dir = fb_store_dup_attachments_dir (f->store);
+  g_autoptr(GFile) gone = NULL;
+  g_autoptr(FbItem) copy = NULL;
+  g_autoptr(GPtrArray) copied = NULL;
+  g_autoptr(GPtrArray) original = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_left_out = 99;
+
+  /* As on a device that pulled the note but not yet the photo. */
+  gone = fb_store_get_attachment_file (f->store, photo->digest, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_delete (gone, NULL, &error));
+
+  copy = fb_store_duplicate_item (f->store, f->id, &n_left_out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_left_out, ==, 1);
+  copied = fb_store_list_attachments (f->store, fb_item_get_id (copy), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (copied->len, ==, 1);
+  g_assert_cmpstr (((FbAttachment *) copied->pdata[0])->name, ==, "tally.txt");
+  original = fb_store_list_attachments (f->store, f->id, &error);
+  g_assert_cmpuint (original->len, ==, 2);
 }
 
 int
@@ -540,6 +573,7 @@ main (int   argc,
   ADD ("/attachments/rename", test_rename);
   ADD ("/attachments/export-import", test_export_import);
   ADD ("/attachments/duplicate", test_duplicate);
+  ADD ("/attachments/duplicate-without-file", test_duplicate_without_file);
 #undef ADD
 
   return g_test_run ();

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "fb-attachments.h"
 #include "fb-history-dialog.h"
 #include "fb-item-row.h"
 #include "fb-note-editor.h"
@@ -423,6 +424,37 @@ test_duplicate (Fixture       *fixture,
   close_window (fixture);
   open_window (fixture);
   WAIT_FOR (rows_are (fixture, "Transect, week 14 (copy)|Transect, week 14"));
+}
+
+/* A file only the server has cannot go with a copy: the window says so
+ * rather than leaving the copy silently short of it. */
+static void
+test_duplicate_without_file (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_data ("grey heron", 10, NULL);
+  g_autoptr(FbAttachment) photo = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwToast *toast;
+
+  create_note (fixture, "Weir", "Heron at 07:40.");
+  WAIT_FOR (rows_are (fixture, "Weir"));
+  photo = fb_store_add_attachment (fixture->store, fb_item_get_id (fb_window_get_current_item (fixture->window)),
+                                   "heron.jpg", "image/jpeg", in, NULL, &error);
+  g_assert_no_error (error);
+  /* As on a device that has not downloaded it yet. */
+  file = fb_store_get_attachment_file (fixture->store, photo->digest, &error);
+  g_assert_true (g_file_delete (file, NULL, &error));
+  g_assert_no_error (error);
+
+  activate (fixture, "win.duplicate-item", NULL);
+  WAIT_FOR (rows_are (fixture, "Weir (copy)|Weir"));
+  toast = fb_window_get_last_toast (fixture->window);
+  g_assert_nonnull (toast);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==,
+                   "1 attachment was not copied: only the server has its file. "
+                   "Open it in the original to download it, then duplicate again.");
 }
 
 static char *
@@ -1134,6 +1166,8 @@ main (int   argc,
               fixture_setup, test_search, fixture_teardown);
   g_test_add ("/window/duplicate", Fixture, NULL,
               fixture_setup, test_duplicate, fixture_teardown);
+  g_test_add ("/window/duplicate-without-file", Fixture, NULL,
+              fixture_setup, test_duplicate_without_file, fixture_teardown);
   g_test_add ("/window/delete-and-undo", Fixture, NULL,
               fixture_setup, test_delete_and_undo, fixture_teardown);
   g_test_add ("/window/record-fields", Fixture, NULL,
