@@ -21,8 +21,10 @@ _fb_cli_add_search_options (GApplication *app)
   g_application_add_main_option (app, "search", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
                                  _("Print the ID and title of each item that matches, as the search box finds them, and quit"),
                                  _("QUERY"));
-  g_application_add_main_option (app, "tag", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
-                                 _("Print the items tagged NAME (with --search: only those of its results), and quit"),
+  /* Repeatable: every tag given must be there; with --new-note, the
+   * new note's tags (fb-cli-notes.c). */
+  g_application_add_main_option (app, "tag", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING_ARRAY,
+                                 _("Print the items tagged NAME (repeated: with every tag given; with --search: only those of its results), and quit; with --new-note: tag the new note"),
                                  _("NAME"));
   g_application_add_main_option (app, "tags", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,
                                  _("Print each tag with the number of items that have it, and quit"),
@@ -154,7 +156,7 @@ _fb_cli_run_search (FbStore      *store,
   g_autoptr(GError) error = NULL;
   g_autofree char *full_query = NULL;
   const char *query = NULL;
-  const char *tag = NULL;
+  g_autofree const char **tags = NULL;
   gint32 limit = 0;
 
   if (g_variant_dict_contains (options, "tags"))
@@ -165,7 +167,7 @@ _fb_cli_run_search (FbStore      *store,
     return run_pin (store, query, FALSE);
 
   g_variant_dict_lookup (options, "search", "&s", &query);
-  g_variant_dict_lookup (options, "tag", "&s", &tag);
+  g_variant_dict_lookup (options, "tag", "^a&s", &tags);
   g_variant_dict_lookup (options, "limit", "i", &limit);
   if (limit < 0)
     {
@@ -173,7 +175,7 @@ _fb_cli_run_search (FbStore      *store,
       return 1;
     }
 
-  if (g_variant_dict_contains (options, "list") && query == NULL && tag == NULL)
+  if (g_variant_dict_contains (options, "list") && query == NULL && tags == NULL)
     {
       const char *collection = NULL;
 
@@ -181,10 +183,11 @@ _fb_cli_run_search (FbStore      *store,
       return run_list (store, options, collection, (guint) limit);
     }
 
-  if (tag != NULL)
+  for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
     {
-      g_autofree char *name = g_strstrip (g_strdup (tag));
+      g_autofree char *name = g_strstrip (g_strdup (tags[i]));
       g_autofree char *term = NULL;
+      char *joined;
 
       if (*name == '\0' || strchr (name, '"') != NULL)
         {
@@ -192,7 +195,9 @@ _fb_cli_run_search (FbStore      *store,
           return 1;
         }
       term = fb_tag_search_term (name);
-      query = full_query = g_strjoin (" ", term, query, NULL);
+      joined = g_strjoin (" ", term, query, NULL);
+      g_free (full_query);
+      query = full_query = joined;
     }
 
   items = fb_store_search_first (store, NULL, query, (guint) limit, &error);

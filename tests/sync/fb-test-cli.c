@@ -33,6 +33,8 @@ subprocess_run (void)
   g_autoptr(GApplication) app = NULL;
   g_autoptr(GVariantDict) options = g_variant_dict_new (NULL);
   g_auto(GStrv) args = NULL;
+  g_autoptr(GStrvBuilder) tags = g_strv_builder_new ();
+  g_auto(GStrv) tag_array = NULL;
   int status;
 
   if (!g_test_subprocess ())
@@ -69,9 +71,15 @@ subprocess_run (void)
         g_variant_dict_insert (options, name, "^ay", args[++i]);
       else if (strcmp (name, "limit") == 0)
         g_variant_dict_insert (options, name, "i", atoi (args[++i]));
+      else if (strcmp (name, "tag") == 0)
+        /* Repeatable, as the option parser gives it: a string array. */
+        g_strv_builder_add (tags, args[++i]);
       else
         g_variant_dict_insert (options, name, "s", args[++i]);
     }
+  tag_array = g_strv_builder_end (tags);
+  if (tag_array[0] != NULL)
+    g_variant_dict_insert (options, "tag", "^as", tag_array);
 
   app = g_application_new ("io.github.fieldbook.TestCli", G_APPLICATION_NON_UNIQUE);
   fb_cli_add_options (app);
