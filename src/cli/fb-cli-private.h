@@ -76,4 +76,11 @@ gboolean  _fb_cli_has_conflict_command   (GVariantDict *options);
 int       _fb_cli_run_conflict_command   (FbStore      *store,
                                           GVariantDict *options);
 
+void      _fb_cli_add_note_options       (GApplication *app);
+gboolean  _fb_cli_has_note_command       (GVariantDict *options);
+/* --show ID, --new-note TITLE [--tag NAME…], --append ID
+ * (fb-cli-notes.c): the exit status. */
+int       _fb_cli_run_note_command       (FbStore      *store,
+                                          GVariantDict *options);
+
 G_END_DECLS

@@ -58,6 +58,7 @@ fb_cli_add_options (GApplication *app)
   _fb_cli_add_search_options (app);
   _fb_cli_add_attachment_options (app);
   _fb_cli_add_conflict_options (app);
+  _fb_cli_add_note_options (app);
   g_application_set_option_context_description (app,
                                                 _("Exit status: 0 when all is done and synced, 1 when a command failed, "
                                                   "3 when --sync put items into conflict, "
@@ -684,7 +685,7 @@ fb_cli_handle_local_options (GApplication *app,
       !_fb_cli_has_encryption_command (options) &&
       !_fb_cli_has_history_command (options) && !_fb_cli_has_csv_command (options) &&
       !_fb_cli_has_search_command (options) && !_fb_cli_has_attachment_command (options) &&
-      !_fb_cli_has_conflict_command (options))
+      !_fb_cli_has_conflict_command (options) && !_fb_cli_has_note_command (options))
     return -1;
 
   store = fb_store_new (NULL, &error);
@@ -700,6 +701,9 @@ fb_cli_handle_local_options (GApplication *app,
     return _fb_cli_run_history_command (store, options);
   if (_fb_cli_has_csv_command (options))
     return _fb_cli_run_csv_command (store, options);
+  /* Before --search: --tag belongs to --new-note when both are given. */
+  if (_fb_cli_has_note_command (options))
+    return _fb_cli_run_note_command (store, options);
   if (_fb_cli_has_search_command (options))
     return _fb_cli_run_search (store, options);
   if (_fb_cli_has_attachment_command (options))
