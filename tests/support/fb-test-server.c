@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "fb-item-body.h"
 #include "fb-test-server.h"
 
 #define START_TIMEOUT_S 30
@@ -582,6 +583,28 @@ fb_test_server_get_doc (FbTestServer  *self,
     }
 
   return json_node_dup_object (root);
+}
+
+JsonObject *
+fb_test_server_doc (FbTestServer *self,
+                    const char   *db,
+                    const char   *id)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *doc = fb_test_server_get_doc (self, db, id, &error);
+
+  g_assert_no_error (error);
+  return doc;
+}
+
+const char *
+fb_test_doc_attachment_digest (JsonObject *doc,
+                               const char *name)
+{
+  JsonObject *attachments = fb_body_get_object (doc, "_attachments");
+  JsonObject *entry = fb_body_get_object (attachments, name);
+
+  return entry != NULL && fb_body_has_string (entry, "digest") ? fb_body_get_string (entry, "digest") : NULL;
 }
 
 char *

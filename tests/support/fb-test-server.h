@@ -83,6 +83,14 @@ JsonObject   *fb_test_server_get_doc    (FbTestServer  *self,
                                          const char    *db,
                                          const char    *id,
                                          GError       **error);
+/* The same, asserting the document is there. */
+JsonObject   *fb_test_server_doc        (FbTestServer  *self,
+                                         const char    *db,
+                                         const char    *id);
+/* The digest the server gives attachment @name of @doc, as GET returns
+ * it (NULL: it has no such attachment). */
+const char   *fb_test_doc_attachment_digest (JsonObject *doc,
+                                             const char *name);
 /* DELETE /db/id?rev=rev; returns the tombstone's rev. */
 char         *fb_test_server_delete_doc (FbTestServer  *self,
                                          const char    *db,

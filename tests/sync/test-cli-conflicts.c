@@ -86,17 +86,6 @@ set_robins (const char *home,
     }
 }
 
-static JsonObject *
-server_doc (const char *db,
-            const char *id)
-{
-  g_autoptr(GError) error = NULL;
-  JsonObject *doc = fb_test_server_get_doc (server, db, id, &error);
-
-  g_assert_no_error (error);
-  return doc;
-}
-
 static FbItem *
 local_item (const char *home,
             const char *id)
@@ -152,7 +141,7 @@ test_conflicts_resolve (void)
     fb_store_delete_item (store, camp_id, &error);
     g_assert_no_error (error);
   }
-  doc = server_doc (db, trip_id);
+  doc = fb_test_server_doc (server, db, trip_id);
   g_free (fb_test_server_delete_doc (server, db, trip_id,
                                      json_object_get_string_member (doc, "_rev"), &error));
   g_assert_no_error (error);
@@ -218,24 +207,24 @@ test_conflicts_resolve (void)
 
   g_assert_cmpint (sync_status (home, db), ==, 0);
   g_test_trap_assert_stdout ("*No item is in conflict.\n");
-  doc = server_doc (db, note_id);
+  doc = fb_test_server_doc (server, db, note_id);
   g_assert_cmpstr (json_object_get_string_member (doc, "text"), ==, "soy milk\neggs\n");
   g_clear_pointer (&doc, json_object_unref);
-  doc = server_doc (db, record_id);
+  doc = fb_test_server_doc (server, db, record_id);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (doc, "fields"), "robins"),
                    ==, 4);
   g_clear_pointer (&doc, json_object_unref);
-  doc = server_doc (db, packing_id);
+  doc = fb_test_server_doc (server, db, packing_id);
   g_assert_cmpstr (json_object_get_string_member (doc, "title"), ==, "Packing list");
   g_clear_pointer (&doc, json_object_unref);
-  doc = server_doc (db, copy_id);
+  doc = fb_test_server_doc (server, db, copy_id);
   g_assert_nonnull (strstr (json_object_get_string_member (doc, "title"), "Packing for camp"));
   g_assert_cmpstr (json_object_get_string_member (doc, "text"), ==, "tent\n");
   g_clear_pointer (&doc, json_object_unref);
-  doc = server_doc (db, camp_id);
+  doc = fb_test_server_doc (server, db, camp_id);
   g_assert_cmpstr (json_object_get_string_member (doc, "text"), ==, "stove\ngas\n");
   g_clear_pointer (&doc, json_object_unref);
-  doc = server_doc (db, trip_id);
+  doc = fb_test_server_doc (server, db, trip_id);
   g_assert_cmpstr (json_object_get_string_member (doc, "text"), ==, "north\nby the coast\n");
   g_clear_pointer (&doc, json_object_unref);
 
@@ -372,19 +361,6 @@ test_resolve_full_disk (void)
   fb_test_disk_free (g_steal_pointer (&disk));
 }
 
-/* The digest the server's document @doc gives attachment @name (NULL:
- * it has none such). */
-static const char *
-server_digest (JsonObject *doc,
-               const char *name)
-{
-  JsonObject *attachments = json_object_get_object_member (doc, "_attachments");
-  JsonObject *entry = attachments != NULL && json_object_has_member (attachments, name)
-                      ? json_object_get_object_member (attachments, name) : NULL;
-
-  return entry != NULL ? json_object_get_string_member (entry, "digest") : NULL;
-}
-
 /* --duplicate prints the copy's id, and the copy (text, fields and the
  * attached file) reaches the server with the next --sync; an unknown id
  * or one in the Trash gets words and status 1. */
@@ -431,8 +407,8 @@ test_duplicate (void)
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (copy, "title"), ==, "Groceries (copy)");
   g_assert_cmpstr (json_object_get_string_member (copy, "text"), ==, "milk\neggs\n");
-  g_assert_nonnull (server_digest (copy, "heron.jpg"));
-  g_assert_cmpstr (server_digest (copy, "heron.jpg"), ==, server_digest (original, "heron.jpg"));
+  g_assert_nonnull (fb_test_doc_attachment_digest (copy, "heron.jpg"));
+  g_assert_cmpstr (fb_test_doc_attachment_digest (copy, "heron.jpg"), ==, fb_test_doc_attachment_digest (original, "heron.jpg"));
 
   /* A record's fields come along. */
   g_assert_cmpint (fb_test_cli_run_status (home, "duplicate", record_id, NULL), ==, 0);

@@ -79,17 +79,6 @@ set_string (Device     *device,
 
 /* ---- The server's side ---- */
 
-static JsonObject *
-server_doc (const char *db,
-            const char *id)
-{
-  g_autoptr(GError) error = NULL;
-  JsonObject *doc = fb_test_server_get_doc (server, db, id, &error);
-
-  g_assert_no_error (error);
-  return doc;
-}
-
 /* Another program edits the document, keeping what it does not touch. */
 static void
 server_edit (const char *db,
@@ -98,7 +87,7 @@ server_edit (const char *db,
              const char *value,
              const char *add_attachment)
 {
-  g_autoptr(JsonObject) doc = server_doc (db, id);
+  g_autoptr(JsonObject) doc = fb_test_server_doc (server, db, id);
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *json = NULL;
@@ -120,23 +109,6 @@ server_edit (const char *db,
   json = json_to_string (node, FALSE);
   rev = fb_test_server_put_doc (server, db, id, json, &error);
   g_assert_no_error (error);
-}
-
-static const char *
-attachment_digest (JsonObject *doc,
-                   const char *name)
-{
-  JsonObject *attachments;
-  JsonObject *attachment;
-
-  if (!json_object_has_member (doc, "_attachments"))
-    return NULL;
-  attachments = json_object_get_object_member (doc, "_attachments");
-  if (!json_object_has_member (attachments, name))
-    return NULL;
-  attachment = json_object_get_object_member (attachments, name);
-
-  return json_object_get_string_member_with_default (attachment, "digest", NULL);
 }
 
 #define PHOTO_DOC \
@@ -161,8 +133,8 @@ test_attachments_survive_edit (void)
   g_assert_no_error (error);
   rev = fb_test_server_put_doc (server, "foreign-attachments", "photo-note", PHOTO_DOC, &error);
   g_assert_no_error (error);
-  before = server_doc ("foreign-attachments", "photo-note");
-  digest = g_strdup (attachment_digest (before, "photo.png"));
+  before = fb_test_server_doc (server, "foreign-attachments", "photo-note");
+  digest = g_strdup (fb_test_doc_attachment_digest (before, "photo.png"));
   g_assert_nonnull (digest);
 
   s = device_sync (a);
@@ -173,10 +145,10 @@ test_attachments_survive_edit (void)
   s = device_sync (a);
   g_assert_cmpuint (s->pushed, ==, 1);
 
-  after = server_doc ("foreign-attachments", "photo-note");
+  after = fb_test_server_doc (server, "foreign-attachments", "photo-note");
   g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (after, "tags"), 0),
                    ==, "seabirds");
-  g_assert_cmpstr (attachment_digest (after, "photo.png"), ==, digest);
+  g_assert_cmpstr (fb_test_doc_attachment_digest (after, "photo.png"), ==, digest);
   g_assert_true (json_object_get_boolean_member (after, "pinned"));
   g_assert_true (json_node_equal (json_object_get_member (before, "geo"),
                                   json_object_get_member (after, "geo")));
@@ -203,8 +175,8 @@ test_attachments_survive_merge_and_resolution (void)
   g_assert_no_error (error);
   s = device_sync (a);
   g_clear_pointer (&s, fb_sync_stats_free);
-  doc = server_doc (db, "photo-note");
-  digest = g_strdup (attachment_digest (doc, "photo.png"));
+  doc = fb_test_server_doc (server, db, "photo-note");
+  digest = g_strdup (fb_test_doc_attachment_digest (doc, "photo.png"));
   g_clear_pointer (&doc, json_object_unref);
 
   /* The other program edits line 1 and adds an attachment; this device
@@ -218,10 +190,10 @@ test_attachments_survive_merge_and_resolution (void)
   g_clear_pointer (&s, fb_sync_stats_free);
   g_assert_cmpuint (fb_store_get_pending_count (a->store), ==, 0);
 
-  doc = server_doc (db, "photo-note");
+  doc = fb_test_server_doc (server, db, "photo-note");
   g_assert_cmpstr (json_object_get_string_member (doc, "text"), ==, "ONE\ntwo\nTHREE\n");
-  g_assert_cmpstr (attachment_digest (doc, "photo.png"), ==, digest);
-  g_assert_nonnull (attachment_digest (doc, "notes.txt"));
+  g_assert_cmpstr (fb_test_doc_attachment_digest (doc, "photo.png"), ==, digest);
+  g_assert_nonnull (fb_test_doc_attachment_digest (doc, "notes.txt"));
   g_clear_pointer (&doc, json_object_unref);
 
   /* Both change the title: a conflict. The other program also adds an
@@ -241,11 +213,11 @@ test_attachments_survive_merge_and_resolution (void)
   g_assert_no_error (error);
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
 
-  doc = server_doc (db, "photo-note");
+  doc = fb_test_server_doc (server, db, "photo-note");
   g_assert_cmpstr (json_object_get_string_member (doc, "title"), ==, "Photo (mine)");
-  g_assert_cmpstr (attachment_digest (doc, "photo.png"), ==, digest);
-  g_assert_nonnull (attachment_digest (doc, "notes.txt"));
-  g_assert_nonnull (attachment_digest (doc, "more.txt"));
+  g_assert_cmpstr (fb_test_doc_attachment_digest (doc, "photo.png"), ==, digest);
+  g_assert_nonnull (fb_test_doc_attachment_digest (doc, "notes.txt"));
+  g_assert_nonnull (fb_test_doc_attachment_digest (doc, "more.txt"));
   g_assert_true (json_object_get_boolean_member (doc, "pinned"));
 }
 
@@ -297,14 +269,14 @@ test_attachments_keep_both (void)
   g_assert_no_error (error);
   g_assert_null (fb_item_get_sync_error (copy_item));
 
-  doc = server_doc (db, "photo-note");
+  doc = fb_test_server_doc (server, db, "photo-note");
   g_assert_cmpstr (json_object_get_string_member (doc, "title"), ==, "Photo (theirs)");
-  g_assert_nonnull (attachment_digest (doc, "photo.png"));
-  g_assert_null (attachment_digest (doc, "mine.txt"));
-  copy = server_doc (db, copy_id);
+  g_assert_nonnull (fb_test_doc_attachment_digest (doc, "photo.png"));
+  g_assert_null (fb_test_doc_attachment_digest (doc, "mine.txt"));
+  copy = fb_test_server_doc (server, db, copy_id);
   g_assert_cmpstr (json_object_get_string_member (copy, "title"), ==, "Photo (mine) (copy from this device)");
-  g_assert_cmpstr (attachment_digest (copy, "photo.png"), ==, attachment_digest (doc, "photo.png"));
-  g_assert_cmpstr (attachment_digest (copy, "mine.txt"), ==, attached->digest);
+  g_assert_cmpstr (fb_test_doc_attachment_digest (copy, "photo.png"), ==, fb_test_doc_attachment_digest (doc, "photo.png"));
+  g_assert_cmpstr (fb_test_doc_attachment_digest (copy, "mine.txt"), ==, attached->digest);
   g_assert_true (json_object_get_boolean_member (copy, "pinned"));
 }
 
