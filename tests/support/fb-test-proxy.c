@@ -31,6 +31,7 @@ struct _FbTestProxy
   guint64          request_bytes;
   guint            faults;
   guint            holds;
+  GPtrArray       *seen;         /* "METHOD /path" of every request, in order */
 
   GPtrArray       *forwards;     /* of Forward*, in flight */
   GPtrArray       *held;         /* of Forward*, answers held (owned) */
@@ -365,6 +366,7 @@ server_cb (SoupServer        *server,
   FbTestProxyMode mode;
 
   self->requests++;
+  g_ptr_array_add (self->seen, g_strdup_printf ("%s %s", soup_server_message_get_method (msg), path));
   self->request_bytes += soup_server_message_get_request_body (msg)->length;
   mode = take_mode (self, path);
   g_debug ("%s %s (mode %d)", soup_server_message_get_method (msg), path, mode);
@@ -473,6 +475,7 @@ fb_test_proxy_new (const char  *upstream_url,
     self->upstream[strlen (self->upstream) - 1] = '\0';
   self->retry_after = 7;
   self->forwards = g_ptr_array_new ();
+  self->seen = g_ptr_array_new_with_free_func (g_free);
   self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) forward_free);
 
   self->session = soup_session_new_with_options ("max-conns", 64,
@@ -536,6 +539,24 @@ guint
 fb_test_proxy_get_request_count (FbTestProxy *self)
 {
   return self->requests;
+}
+
+guint
+fb_test_proxy_count_requests (FbTestProxy *self,
+                              const char  *method,
+                              const char  *path_match)
+{
+  g_autofree char *prefix = g_strconcat (method, " ", NULL);
+  guint n = 0;
+
+  for (guint i = 0; i < self->seen->len; i++)
+    {
+      const char *request = self->seen->pdata[i];
+
+      if (g_str_has_prefix (request, prefix) && strstr (request + strlen (prefix), path_match) != NULL)
+        n++;
+    }
+  return n;
 }
 
 guint64
@@ -613,5 +634,6 @@ fb_test_proxy_free (FbTestProxy *self)
   g_free (self->url);
   g_free (self->path_match);
   g_free (self->retry_after_value);
+  g_clear_pointer (&self->seen, g_ptr_array_unref);
   g_free (self);
 }

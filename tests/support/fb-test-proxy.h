@@ -72,6 +72,11 @@ void         fb_test_proxy_drop_held         (FbTestProxy     *self);
 /* Requests seen so far, and how many of them got the fault. */
 guint        fb_test_proxy_get_request_count (FbTestProxy     *self);
 guint        fb_test_proxy_get_fault_count   (FbTestProxy     *self);
+/* How many requests seen so far had @method (e.g. "GET") and a path
+ * (without the query) that contains @path_match. */
+guint        fb_test_proxy_count_requests    (FbTestProxy     *self,
+                                              const char      *method,
+                                              const char      *path_match);
 /* The bytes of all request bodies seen so far. */
 guint64      fb_test_proxy_get_request_bytes (FbTestProxy     *self);
 
