@@ -9,6 +9,7 @@
 
 #include "fb-couch-client-private.h"
 #include "fb-crypto.h"
+#include "fb-item-body.h"
 
 /* Part of FbCouchClient (see fb-couch-client-private.h): GET
  * /db/doc/att for one attachment a body lists, its body read in pieces
@@ -66,6 +67,28 @@ attachment_copy (const FbAttachment *attachment)
   copy->item_id = g_strdup (attachment->item_id);
   copy->encrypted = attachment->encrypted;
   return copy;
+}
+
+/* Whether the entry of @attachment in its item's body says already that
+ * the server holds only part of its sealed data: asking for it would
+ * download all of that only to refuse it. */
+static gboolean
+listed_cut_off (FbStore            *store,
+                const FbAttachment *attachment)
+{
+  g_autoptr(FbItem) item = NULL;
+  JsonObject *entry;
+
+  if (!attachment->encrypted)
+    return FALSE;
+  item = fb_store_get_item (store, attachment->item_id, NULL);
+  if (item == NULL)
+    return FALSE;
+  entry = fb_body_get_object (fb_body_get_object (fb_item_get_body (item), FB_BODY_ATTACHMENTS),
+                              attachment->name);
+  return entry != NULL &&
+         g_strcmp0 (fb_body_get_string (entry, "digest"), attachment->digest) == 0 &&
+         fb_crypto_entry_is_cut_off (entry);
 }
 
 static void
@@ -325,6 +348,18 @@ _fb_couch_client_fetch_attachment_async (FbCouchClient       *self,
     {
       g_task_return_new_error (task, FB_SYNC_ERROR, FB_SYNC_ERROR_NEEDS_PASSPHRASE,
                                _("The database is encrypted and its key is not open yet: sync first"));
+      return;
+    }
+
+  /* Cut off on the server, as the listing says: refused in the words a
+   * download of it ends with, without the download, until a device that
+   * holds the file sent it whole again (the next pull then names it whole).
+   * The opener still refuses data that comes short: the server may have
+   * changed since the listing. */
+  if (listed_cut_off (store, attachment))
+    {
+      g_debug ("%s/%s: the server holds only part of it, not asked for", attachment->item_id, attachment->name);
+      g_task_return_error (task, undecryptable (fb_attachment_cut_off_error (attachment->name)));
       return;
     }
 

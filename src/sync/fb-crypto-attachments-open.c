@@ -79,16 +79,31 @@ fb_attachment_opener_free (FbAttachmentOpener *opener)
   g_free (opener);
 }
 
+static GError *
+refusal (const char *name,
+         const char *why)
+{
+  /* Translators: %1$s is a file's name, %2$s why */
+  return g_error_new (FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE,
+                      _("“%1$s” could not be decrypted: %2$s"), name, why);
+}
+
 static gboolean
 refuse (FbAttachmentOpener  *opener,
         const char          *why,
         GError             **error)
 {
   opener->failed = TRUE;
-  /* Translators: %1$s is a file's name, %2$s why */
-  g_set_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE,
-               _("“%1$s” could not be decrypted: %2$s"), opener->name, why);
+  g_propagate_error (error, refusal (opener->name, why));
   return FALSE;
+}
+
+GError *
+fb_attachment_cut_off_error (const char *name)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return refusal (name, CUT_OFF);
 }
 
 /* Opens the first @len bytes of opener->pending as one chunk. */

@@ -161,6 +161,29 @@ entry_is_encrypted (JsonObject *entry)
          json_node_get_value_type (flag) == G_TYPE_BOOLEAN && json_node_get_boolean (flag);
 }
 
+static gboolean
+has_value_of_type (JsonObject *entry,
+                   const char *member,
+                   GType       type)
+{
+  JsonNode *node = json_object_get_member (entry, member);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
+}
+
+gboolean
+fb_crypto_entry_is_cut_off (JsonObject *entry)
+{
+  g_return_val_if_fail (entry != NULL, FALSE);
+
+  return entry_is_encrypted (entry) &&
+         !json_object_has_member (entry, FB_CRYPTO_SEALED_DIGEST) &&
+         has_value_of_type (entry, FB_CRYPTO_SEALED_HELD, G_TYPE_INT64) &&
+         has_value_of_type (entry, "length", G_TYPE_INT64) &&
+         json_object_get_int_member (entry, FB_CRYPTO_SEALED_HELD) <
+         _fb_crypto_sealed_length (json_object_get_int_member (entry, "length"));
+}
+
 static void
 copy_member (JsonObject *to,
              JsonObject *from,
@@ -265,19 +288,24 @@ _fb_crypto_sealed_length (gint64 plain_length)
 
 /* Whether the server's @stub can hold the whole sealed file the sealed
  * list's @meta names. PouchDB Server keeps what reached it of a PUT whose
- * connection was cut, as if it were the file; such data is shorter. */
+ * connection was cut, as if it were the file; such data is shorter
+ * (*@held says how long it is then, else -1). */
 static gboolean
 stub_is_whole (JsonObject *stub,
-               JsonObject *meta)
+               JsonObject *meta,
+               gint64     *held)
 {
-  JsonNode *stored = json_object_get_member (stub, "length");
-  JsonNode *plain = json_object_get_member (meta, "length");
+  gint64 stored, whole;
 
-  if (stored == NULL || plain == NULL ||
-      json_node_get_value_type (stored) != G_TYPE_INT64 ||
-      json_node_get_value_type (plain) != G_TYPE_INT64)
+  *held = -1;
+  if (!has_value_of_type (stub, "length", G_TYPE_INT64) ||
+      !has_value_of_type (meta, "length", G_TYPE_INT64))
     return TRUE;
-  return json_node_get_int (stored) == _fb_crypto_sealed_length (json_node_get_int (plain));
+  stored = json_object_get_int_member (stub, "length");
+  whole = _fb_crypto_sealed_length (json_object_get_int_member (meta, "length"));
+  if (stored < whole)
+    *held = stored;
+  return stored == whole;
 }
 
 void
@@ -321,15 +349,22 @@ _fb_crypto_open_attachments (FbDataKey  *key,
           if (wire != NULL && JSON_NODE_HOLDS_OBJECT (wire))
             {
               JsonObject *stub = json_node_get_object (wire);
+              gint64 held;
 
               copy_member (entry, stub, "revpos");
               /* Without the sealed data's digest the entry says the
                * server does not have the file: a device that has it
                * sends it again (_fb_sync_attachments_without_cut_off (),
-               * _fb_sync_attachments_cut_off_held ()). */
-              if (!stub_is_whole (stub, meta))
-                g_debug ("The server holds %" G_GINT64_FORMAT " bytes of %s's “%s”, not the whole file",
-                         json_object_get_int_member (stub, "length"), doc_id, name);
+               * _fb_sync_attachments_cut_off_held ()). Shorter data is the
+               * start of an upload cut off: a device without the file
+               * does not download it (fb_crypto_entry_is_cut_off ()). */
+              if (!stub_is_whole (stub, meta, &held))
+                {
+                  g_debug ("The server holds %" G_GINT64_FORMAT " bytes of %s's “%s”, not the whole file",
+                           json_object_get_int_member (stub, "length"), doc_id, name);
+                  if (held >= 0)
+                    json_object_set_int_member (entry, FB_CRYPTO_SEALED_HELD, held);
+                }
               else
                 {
                   if (json_object_has_member (stub, "digest"))

@@ -23,6 +23,10 @@ G_BEGIN_DECLS
 #define FB_CRYPTO_ATTACHMENT_ENCRYPTED "encrypted"
 #define FB_CRYPTO_SEALED_DIGEST        "sealed_digest"
 #define FB_CRYPTO_SEALED_LENGTH        "sealed_length"
+/* In an opened entry instead of those two, when the server's sealed data
+ * is shorter than the sealed size of the length the sealed list names (an
+ * upload it kept in part): how much it holds. Never sent. */
+#define FB_CRYPTO_SEALED_HELD          "sealed_held"
 /* An encrypted entry whose sealed data goes after the document (PUT of a
  * large file): listed in the sealed content, not in the server's
  * "_attachments" yet. */
@@ -134,6 +138,18 @@ gboolean     fb_attachment_opener_end      (FbAttachmentOpener *opener,
                                             GError            **error);
 void         fb_attachment_opener_free     (FbAttachmentOpener *opener);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FbAttachmentOpener, fb_attachment_opener_free)
+
+/* Whether @entry, an "_attachments" entry of an opened document (a body's,
+ * as _fb_crypto_open_attachments () makes it), says that the server holds
+ * only part of its sealed file: no FB_CRYPTO_SEALED_DIGEST, and
+ * FB_CRYPTO_SEALED_HELD short of the sealed size of its "length". Data of
+ * another size (longer: another file's) and an entry listed with no data
+ * yet (its PUT comes after the document) are not cut off. */
+gboolean     fb_crypto_entry_is_cut_off    (JsonObject         *entry);
+/* The words the opener refuses sealed data of @name with when it ends
+ * short (FB_SYNC_ERROR_UNDECRYPTABLE), for data known to be cut off
+ * before any of it is read. */
+GError      *fb_attachment_cut_off_error   (const char         *name);
 
 /* The bytes fb_data_key_seal_bytes () makes of @plain, written to @sealed
  * as they are made, never all at once (an upload that streams them);

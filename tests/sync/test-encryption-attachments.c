@@ -15,6 +15,7 @@
 #include "fb-sync-manager.h"
 #include "fb-sync-run.h"
 #include "fb-test-peer.h"
+#include "fb-test-proxy.h"
 #include "fb-test-server.h"
 #include "fb-test-store.h"
 #include "fb-test-wait.h"
@@ -24,6 +25,10 @@
 #define PASSPHRASE "correct horse battery staple"
 /* What the photos hold, where a reader of the server would look for it. */
 #define SECRET     "HERON-NEST-AT-THE-WEIR"
+/* What a device without the file hears of heron.jpg cut off on the server. */
+#define CUT_OFF_SAID "“heron.jpg” could not be decrypted: the server holds only part of it, " \
+                     "as when its upload was cut off; nothing of it was kept, and the next " \
+                     "sync tries again"
 
 static FbTestServer *server;
 
@@ -52,17 +57,27 @@ device_free (Device *device)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Device, device_free)
 
+/* A device that syncs with the server at @url (the server's, or a proxy's
+ * in front of it). */
 static Device *
-device_new (const char *db,
-            const char *passphrase)
+device_new_at (const char *url,
+               const char *db,
+               const char *passphrase)
 {
   Device *device = g_new0 (Device, 1);
 
-  device->peer = fb_test_peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
+  device->peer = fb_test_peer_new (url, db, ADMIN, PASSWORD, TRUE);
   device->rejected = g_ptr_array_new_with_free_func (g_free);
   fb_sync_manager_set_passphrase (device->peer->manager, passphrase);
   g_signal_connect (device->peer->manager, "item-rejected", G_CALLBACK (item_rejected_cb), device);
   return device;
+}
+
+static Device *
+device_new (const char *db,
+            const char *passphrase)
+{
+  return device_new_at (fb_test_server_get_url (server), db, passphrase);
 }
 
 static FbSyncStats *
@@ -378,10 +393,7 @@ test_cut_off_said (void)
   s = device_sync (b);
   g_clear_pointer (&s, fb_sync_stats_free);
   g_assert_cmpuint (b->rejected->len, ==, 1);
-  g_assert_cmpstr (b->rejected->pdata[0], ==,
-                   "“heron.jpg” could not be decrypted: the server holds only part of it, "
-                   "as when its upload was cut off; nothing of it was kept, and the next "
-                   "sync tries again");
+  g_assert_cmpstr (b->rejected->pdata[0], ==, CUT_OFF_SAID);
   g_assert_null (fb_test_store_attachment_bytes (b->peer->store, id, "heron.jpg"));
   item = fb_test_peer_get_item (b->peer, id);
   g_assert_cmpstr (fb_item_get_text (item), ==, "at the weir\n");
@@ -467,6 +479,136 @@ server_cut_off_with_text (const char *db,
   json_object_set_string_member (plain, "text", text);
   resealed = fb_data_key_encrypt_document (key, plain);
   server_put_doc (db, id, resealed);
+}
+
+/* The path of the request for the sealed data of attachment @name of @id. */
+static char *
+sealed_data_path (const char *db,
+                  const char *id,
+                  const char *name)
+{
+  g_autoptr(FbDataKey) key = database_key (db);
+  g_autofree char *server_name = fb_data_key_attachment_server_name (key, id, name);
+
+  return g_strdup_printf ("/%s/%s/%s", db, id, server_name);
+}
+
+/* The server holds only part of a sealed file, and its listing says so
+ * already (less data than the sealed size of the length the sealed list
+ * names): a device without the file asks for none of it, at this sync or
+ * the next or when the person opens it, and says the same words each
+ * time; the note stays. Once the
+ * device that holds the file sent it whole again, the next sync downloads
+ * it byte for byte. */
+static void
+test_cut_off_not_fetched (void)
+{
+  const char *db = "encrypted-attachments-cut-off-not-fetched";
+  const char *new_text = "at the weir, two eggs\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
+  g_autoptr(Device) a = device_new (db, PASSPHRASE);
+  g_autoptr(Device) b = NULL;
+  g_autoptr(GBytes) photo = photo_bytes (3 * 65536 + 5);
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *changes = g_strdup_printf ("/%s/_changes", db);
+
+  g_assert_no_error (error);
+  b = device_new_at (fb_test_proxy_get_url (proxy), db, PASSPHRASE);
+  id = fb_test_peer_create_note (a->peer, "Heron", "at the weir\n");
+  fb_attachment_free (fb_test_store_attach (a->peer->store, id, "heron.jpg", NULL, photo));
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  server_cut_off_with_text (db, id, "heron.jpg", new_text, TRUE);
+  path = sealed_data_path (db, id, "heron.jpg");
+
+  for (guint run = 1; run <= 2; run++)
+    {
+      s = device_sync (b);
+      g_clear_pointer (&s, fb_sync_stats_free);
+      /* It did sync through the proxy, and asked for no data. */
+      g_assert_cmpuint (fb_test_proxy_count_requests (proxy, "GET", changes), >=, run);
+      g_assert_cmpuint (fb_test_proxy_count_requests (proxy, "GET", path), ==, 0);
+      g_assert_cmpuint (b->rejected->len, ==, run);
+      g_assert_cmpstr (b->rejected->pdata[run - 1], ==, CUT_OFF_SAID);
+      g_assert_null (fb_test_store_attachment_bytes (b->peer->store, id, "heron.jpg"));
+      g_assert_cmpuint (fb_store_get_pending_count (b->peer->store), ==, 0);
+      item = fb_test_peer_get_item (b->peer, id);
+      g_assert_cmpstr (fb_item_get_text (item), ==, new_text);
+      g_clear_object (&item);
+    }
+
+  /* Nor when the person opens it. */
+  fb_sync_manager_fetch_attachment_async (b->peer->manager, id, "heron.jpg", NULL,
+                                          fb_test_got_result_cb, &result);
+  WAIT_UNTIL (result != NULL, FB_TEST_PEER_DEADLINE_MS);
+  g_assert_false (fb_sync_manager_fetch_attachment_finish (b->peer->manager, result, &error));
+  g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE);
+  g_assert_cmpstr (error->message, ==, CUT_OFF_SAID);
+  g_clear_error (&error);
+  g_assert_cmpuint (fb_test_proxy_count_requests (proxy, "GET", path), ==, 0);
+
+  /* The device that holds the file repairs the server's copy. */
+  s = device_sync (a);
+  g_assert_cmpuint (s->pushed, ==, 1);
+  g_clear_pointer (&s, fb_sync_stats_free);
+
+  s = device_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (fb_test_proxy_count_requests (proxy, "GET", path), ==, 1);
+  got = fb_test_store_attachment_bytes (b->peer->store, id, "heron.jpg");
+  assert_bytes_equal (got, photo);
+  g_assert_cmpuint (b->rejected->len, ==, 2);
+  item = fb_test_peer_get_item (b->peer, id);
+  g_assert_cmpstr (fb_item_get_text (item), ==, new_text);
+  g_assert_cmpstr (fb_item_get_sync_error (item), ==, NULL);
+}
+
+/* The listing names the whole sealed file, but only part of it comes (the
+ * server changed between the listing and the download, or the answer was
+ * cut short and ended cleanly): it is refused in the same words, nothing
+ * of it is kept, and the next sync gets it whole. */
+static void
+test_cut_off_after_listing (void)
+{
+  const char *db = "encrypted-attachments-cut-off-after-listing";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbTestProxy) proxy = fb_test_proxy_new (fb_test_server_get_url (server), &error);
+  g_autoptr(Device) a = device_new (db, PASSPHRASE);
+  g_autoptr(Device) b = NULL;
+  g_autoptr(GBytes) photo = photo_bytes (3 * 65536 + 5);
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *path = NULL;
+
+  g_assert_no_error (error);
+  b = device_new_at (fb_test_proxy_get_url (proxy), db, PASSPHRASE);
+  id = fb_test_peer_create_note (a->peer, "Heron", "at the weir\n");
+  fb_attachment_free (fb_test_store_attach (a->peer->store, id, "heron.jpg", NULL, photo));
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  path = sealed_data_path (db, id, "heron.jpg");
+
+  fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_TRUNCATED, 1, path);
+  s = device_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (fb_test_proxy_get_fault_count (proxy), ==, 1);
+  g_assert_cmpuint (b->rejected->len, ==, 1);
+  g_assert_cmpstr (b->rejected->pdata[0], ==, CUT_OFF_SAID);
+  g_assert_null (fb_test_store_attachment_bytes (b->peer->store, id, "heron.jpg"));
+
+  s = device_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (fb_test_proxy_count_requests (proxy, "GET", path), ==, 2);
+  got = fb_test_store_attachment_bytes (b->peer->store, id, "heron.jpg");
+  assert_bytes_equal (got, photo);
+  g_assert_cmpuint (b->rejected->len, ==, 1);
 }
 
 /* Who holds the file whole when the server's copy of it is cut off. */
@@ -856,6 +998,8 @@ main (int   argc,
                         test_cut_off_repaired);
   g_test_add_data_func ("/encryption-attachments/cut-off-repaired/edited-alike", &repair_merged,
                         test_cut_off_repaired);
+  g_test_add_func ("/encryption-attachments/cut-off-not-fetched", test_cut_off_not_fetched);
+  g_test_add_func ("/encryption-attachments/cut-off-after-listing", test_cut_off_after_listing);
   g_test_add_func ("/encryption-attachments/listed-not-there-yet", test_listed_not_there_yet);
   g_test_add_func ("/encryption-attachments/fetch-when-opened", test_fetch_when_opened);
   g_test_add_func ("/encryption-attachments/rename", test_rename);
