@@ -211,10 +211,14 @@ _fb_store_open_writable (FbStore  *self,
     }
 
   /* WAL: readers never wait for the writer, and a commit is one append.
-   * synchronous=NORMAL keeps every commit across a crash of the program;
-   * only a power cut may lose the last ones, never consistency. */
+   * synchronous=FULL syncs the WAL at each commit, so what the window
+   * calls "Saved" (and a command says it wrote) outlives a power cut, a
+   * field laptop's battery running out, not only a crash of the program
+   * (NORMAL's promise, which could lose the last commits). It costs an
+   * fsync a commit: ~1.5 ms on this machine's disk, at most two a second
+   * while typing (the window saves after 500 ms), one a pull batch. */
   if (!_fb_store_exec_once (self, "PRAGMA journal_mode = WAL", error) ||
-      !_fb_store_exec_once (self, "PRAGMA synchronous = NORMAL", error) ||
+      !_fb_store_exec_once (self, "PRAGMA synchronous = FULL", error) ||
       !_fb_store_exec_once (self, "PRAGMA foreign_keys = ON", error))
     return FALSE;
 
