@@ -80,6 +80,16 @@ server_sealed (JsonObject *entry,
   return NULL;
 }
 
+/* Whether the plain bytes @entry names are on this device. */
+static gboolean
+attachment_file_is_here (FbSyncRun  *run,
+                         JsonObject *entry)
+{
+  g_autoptr(GFile) file = fb_store_get_attachment_file (run->store, fb_body_get_string (entry, "digest"), NULL);
+
+  return file != NULL;
+}
+
 static JsonObject *
 stub_of (JsonObject *entry)
 {
@@ -429,6 +439,19 @@ _fb_sync_attachments_document_json (FbSyncRun   *run,
         {
           json_object_set_object_member (sent, name, stub_of (entry));
           continue;
+        }
+      /* The server holds only part of it, and this device cannot send
+       * it whole: the edit waits, in words that say for what. */
+      if (sealed && fb_body_get_boolean (entry, "stub") && fb_crypto_entry_is_cut_off (entry) &&
+          !attachment_file_is_here (run, entry))
+        {
+          g_set_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_UNDECRYPTABLE,
+                       _("The attachment “%s” could not be sent: the server holds only part of it "
+                         "and its file is not on this device; this edit goes once a device that "
+                         "has the file has synced"),
+                       name);
+          g_clear_pointer (uploads, g_ptr_array_unref);
+          return NULL;
         }
 
       if (goes_alone (entry))

@@ -974,6 +974,62 @@ test_rename (void)
   g_assert_cmpuint (a->rejected->len, ==, 0);
 }
 
+/* While the server holds only part of a sealed file, a device that never
+ * had the file edits the note: the edit stays saved and pending, and says
+ * why in words that are true; once the device that has the file synced
+ * (and repaired the server), the edit goes and the file comes. */
+static void
+test_cut_off_edit_waits (void)
+{
+  const char *db = "encrypted-attachments-cut-off-edit";
+  const char *said = "The attachment “heron.jpg” could not be sent: the server holds only part of it "
+                     "and its file is not on this device; this edit goes once a device that has the "
+                     "file has synced";
+  g_autoptr(Device) a = device_new (db, PASSPHRASE);
+  g_autoptr(Device) b = device_new (db, PASSPHRASE);
+  g_autoptr(GBytes) photo = photo_bytes (3 * 65536 + 5);
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(FbSyncStats) s = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autofree char *id = NULL;
+
+  id = fb_test_peer_create_note (a->peer, "Heron", "at the weir\n");
+  fb_attachment_free (fb_test_store_attach (a->peer->store, id, "heron.jpg", NULL, photo));
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  server_cut_off_with_text (db, id, "heron.jpg", "at the weir\n", TRUE);
+
+  s = device_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  fb_test_peer_edit (b->peer, id, "text", "at the weir, two eggs\n");
+  g_ptr_array_set_size (b->rejected, 0);
+  s = device_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  item = fb_test_peer_get_item (b->peer, id);
+  g_assert_cmpstr (fb_item_get_text (item), ==, "at the weir, two eggs\n");
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_PENDING);
+  g_assert_cmpstr (fb_item_get_sync_error (item), ==, said);
+  g_assert_true (g_ptr_array_find_with_equal_func (b->rejected, said, g_str_equal, NULL));
+  g_clear_object (&item);
+
+  /* The device that has the file sends it whole; then the edit goes (in
+   * the same run, once its pull brought the whole file's entry). */
+  s = device_sync (a);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  s = device_sync (b);
+  g_clear_pointer (&s, fb_sync_stats_free);
+  g_assert_cmpuint (fb_store_get_pending_count (b->peer->store), ==, 0);
+  item = fb_test_peer_get_item (b->peer, id);
+  g_assert_null (fb_item_get_sync_error (item));
+  g_clear_object (&item);
+  got = fb_test_store_attachment_bytes (b->peer->store, id, "heron.jpg");
+  assert_bytes_equal (got, photo);
+
+  s = device_sync (a);
+  item = fb_test_peer_get_item (a->peer, id);
+  g_assert_cmpstr (fb_item_get_text (item), ==, "at the weir, two eggs\n");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1003,6 +1059,7 @@ main (int   argc,
   g_test_add_func ("/encryption-attachments/listed-not-there-yet", test_listed_not_there_yet);
   g_test_add_func ("/encryption-attachments/fetch-when-opened", test_fetch_when_opened);
   g_test_add_func ("/encryption-attachments/rename", test_rename);
+  g_test_add_func ("/encryption-attachments/cut-off-edit-waits", test_cut_off_edit_waits);
 
   status = g_test_run ();
 
