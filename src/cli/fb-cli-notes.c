@@ -14,6 +14,7 @@
 
 #include "fb-cli.h"
 #include "fb-cli-private.h"
+#include "fb-store-tags.h"
 #include "fb-template.h"
 
 void
@@ -248,34 +249,32 @@ run_show (FbStore    *store,
 
 /* ---- --new-note ---- */
 
-/* The --tag names (stripped, once each, ASCII case ignored as the
- * window's tag entry does), or NULL (and why) when one is not a tag name. */
-static GPtrArray *
+/* The --tag names into @tags (stripped, once each, ASCII case ignored as
+ * the window's tag entry does: fb_tags_contain ()); FALSE (and why) when
+ * one is not a tag name. */
+static gboolean
 collect_tags (GVariantDict  *options,
+              JsonArray     *tags,
               GError       **error)
 {
   g_autofree const char **given = NULL;
-  g_autoptr(GPtrArray) tags = g_ptr_array_new_with_free_func (g_free);
 
   g_variant_dict_lookup (options, "tag", "^a&s", &given);
   for (guint i = 0; given != NULL && given[i] != NULL; i++)
     {
       g_autofree char *name = g_strstrip (g_strdup (given[i]));
-      gboolean known = FALSE;
 
       if (*name == '\0' || strpbrk (name, "\"\t\r\n") != NULL)
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                                _("--tag needs a tag name without quotes, tabs or line breaks"));
-          return NULL;
+          return FALSE;
         }
-      for (guint j = 0; j < tags->len && !known; j++)
-        known = g_ascii_strcasecmp (tags->pdata[j], name) == 0;
-      if (!known)
-        g_ptr_array_add (tags, g_steal_pointer (&name));
+      if (!fb_tags_contain (tags, name))
+        json_array_add_string_element (tags, name);
     }
 
-  return g_steal_pointer (&tags);
+  return TRUE;
 }
 
 static int
@@ -284,11 +283,10 @@ run_new_note (FbStore      *store,
               GVariantDict *options)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) tags = NULL;
+  g_autoptr(JsonArray) tags = json_array_new ();
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(FbItem) item = NULL;
   g_autofree char *text = NULL;
-  JsonArray *tag_array;
 
   if (fb_store_get_read_only (store))
     {
@@ -304,8 +302,7 @@ run_new_note (FbStore      *store,
       return FB_CLI_EXIT_FAILED;
     }
 
-  tags = collect_tags (options, &error);
-  if (tags != NULL)
+  if (collect_tags (options, tags, &error))
     text = read_text_from_stdin (&error);
   if (text == NULL)
     {
@@ -314,9 +311,7 @@ run_new_note (FbStore      *store,
     }
 
   body = fb_note_body_new (title, text);
-  tag_array = fb_body_get_array (body, "tags");
-  for (guint i = 0; i < tags->len; i++)
-    json_array_add_string_element (tag_array, tags->pdata[i]);
+  json_object_set_array_member (body, "tags", json_array_ref (tags));
 
   /* One transaction, committed before the ID is printed: a script that
    * has the ID has the note. */
@@ -337,7 +332,7 @@ typedef struct
 {
   const char *id;
   const char *text;
-  gboolean    changed;
+  char       *conflict_title; /* the item's, when it is in conflict */
 } Append;
 
 /* Read and written in one transaction (BEGIN IMMEDIATE), so that an edit
@@ -384,7 +379,8 @@ append_in_transaction (FbStore   *store,
 
   if (!fb_store_update_item (store, append->id, body, error))
     return FALSE;
-  append->changed = TRUE;
+  if (fb_item_get_state (item) == FB_ITEM_STATE_CONFLICT)
+    append->conflict_title = fb_body_dup_display_title (body);
   return TRUE;
 }
 
@@ -393,9 +389,10 @@ run_append (FbStore    *store,
             const char *id)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(FbItem) item = NULL;
   g_autofree char *text = NULL;
-  Append append = { id, NULL, FALSE };
+  g_autofree char *conflict_title = NULL;
+  Append append = { id, NULL, NULL };
+  gboolean done;
 
   if (fb_store_get_read_only (store))
     {
@@ -413,20 +410,17 @@ run_append (FbStore    *store,
     }
 
   append.text = text;
-  if (!fb_store_with_transaction (store, append_in_transaction, &append, &error))
+  done = fb_store_with_transaction (store, append_in_transaction, &append, &error);
+  conflict_title = append.conflict_title;
+  if (!done)
     {
       g_printerr (_("Could not add to “%s”: %s. Nothing was changed.\n"), id, error->message);
       return fb_store_get_read_only (store) ? FB_CLI_EXIT_READ_ONLY : FB_CLI_EXIT_FAILED;
     }
 
-  item = fb_store_get_item (store, id, NULL);
-  if (append.changed && item != NULL && fb_item_get_state (item) == FB_ITEM_STATE_CONFLICT)
-    {
-      g_autofree char *title = fb_body_dup_display_title (fb_item_get_body (item));
-
-      g_printerr (_("“%s” is in conflict: the text was added to your version (see fieldbook --conflicts)\n"),
-                  title);
-    }
+  if (conflict_title != NULL)
+    g_printerr (_("“%s” is in conflict: the text was added to your version (see fieldbook --conflicts)\n"),
+                conflict_title);
   g_print ("%s\n", id);
   return FB_CLI_EXIT_OK;
 }
