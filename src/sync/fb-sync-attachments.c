@@ -326,7 +326,6 @@ _fb_sync_attachments_cut_off_held (FbSyncRun  *run,
       JsonObject *their = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       JsonObject *ours = fb_body_get_object (mine_set, name);
       const char *digest = ours != NULL ? fb_body_get_string (ours, "digest") : NULL;
-      g_autoptr(GFile) file = NULL;
 
       /* Sealed ones only: a plain file shorter than ours may be a real
        * change (the server checked its digest). */
@@ -337,8 +336,7 @@ _fb_sync_attachments_cut_off_held (FbSyncRun  *run,
        * its way, a PUT after the document; sending it too would race it. */
       if (!json_object_has_member (their, "revpos") || !is_sealed_cut_off (ours, their))
         continue;
-      file = fb_store_get_attachment_file (run->store, digest, NULL);
-      if (file != NULL)
+      if (attachment_file_is_here (run, ours))
         {
           g_debug ("The server holds part of %s's sealed “%s” only: this device sends it whole", id, name);
           return TRUE;
