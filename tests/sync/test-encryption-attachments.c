@@ -348,6 +348,20 @@ test_turn_on (void)
   assert_bytes_equal (got, photo);
 }
 
+/* A note "Heron" with @photo attached as heron.jpg, made and synced by
+ * @device: its id. */
+static char *
+synced_heron (Device *device,
+              GBytes *photo)
+{
+  g_autoptr(FbSyncStats) s = NULL;
+  char *id = fb_test_peer_create_note (device->peer, "Heron", "at the weir\n");
+
+  fb_attachment_free (fb_test_store_attach (device->peer->store, id, "heron.jpg", NULL, photo));
+  s = device_sync (device);
+  return id;
+}
+
 /* The server holds only the first half of a sealed file (as PouchDB
  * Server keeps of an upload cut off on its way): the other device keeps
  * nothing of it and says so in words, not as if the file had been
@@ -369,10 +383,7 @@ test_cut_off_said (void)
   JsonObject *sealed;
   GList *names;
 
-  id = fb_test_peer_create_note (a->peer, "Heron", "at the weir\n");
-  fb_attachment_free (fb_test_store_attach (a->peer->store, id, "heron.jpg", NULL, photo));
-  s = device_sync (a);
-  g_clear_pointer (&s, fb_sync_stats_free);
+  id = synced_heron (a, photo);
 
   doc = server_doc (db, id);
   attachments = fb_body_get_object (doc, "_attachments");
@@ -520,10 +531,7 @@ test_cut_off_not_fetched (void)
 
   g_assert_no_error (error);
   b = device_new_at (fb_test_proxy_get_url (proxy), db, PASSPHRASE);
-  id = fb_test_peer_create_note (a->peer, "Heron", "at the weir\n");
-  fb_attachment_free (fb_test_store_attach (a->peer->store, id, "heron.jpg", NULL, photo));
-  s = device_sync (a);
-  g_clear_pointer (&s, fb_sync_stats_free);
+  id = synced_heron (a, photo);
   server_cut_off_with_text (db, id, "heron.jpg", new_text, TRUE);
   path = sealed_data_path (db, id, "heron.jpg");
 
@@ -589,10 +597,7 @@ test_cut_off_after_listing (void)
 
   g_assert_no_error (error);
   b = device_new_at (fb_test_proxy_get_url (proxy), db, PASSPHRASE);
-  id = fb_test_peer_create_note (a->peer, "Heron", "at the weir\n");
-  fb_attachment_free (fb_test_store_attach (a->peer->store, id, "heron.jpg", NULL, photo));
-  s = device_sync (a);
-  g_clear_pointer (&s, fb_sync_stats_free);
+  id = synced_heron (a, photo);
   path = sealed_data_path (db, id, "heron.jpg");
 
   fb_test_proxy_set_mode (proxy, FB_TEST_PROXY_TRUNCATED, 1, path);
@@ -647,10 +652,7 @@ test_cut_off_repaired (gconstpointer data)
   g_autofree char *id = NULL;
   g_autofree char *damaged_rev = NULL;
 
-  id = fb_test_peer_create_note (a->peer, "Heron", "at the weir\n");
-  fb_attachment_free (fb_test_store_attach (a->peer->store, id, "heron.jpg", NULL, photo));
-  s = device_sync (a);
-  g_clear_pointer (&s, fb_sync_stats_free);
+  id = synced_heron (a, photo);
   g_assert_cmpuint (fb_store_get_pending_count (a->peer->store), ==, 0);
   if (with->downloaded)
     {
@@ -756,10 +758,7 @@ test_listed_not_there_yet (void)
   g_autofree char *id = NULL;
   g_autofree char *rev = NULL;
 
-  id = fb_test_peer_create_note (a->peer, "Heron", "at the weir\n");
-  fb_attachment_free (fb_test_store_attach (a->peer->store, id, "heron.jpg", NULL, photo));
-  s = device_sync (a);
-  g_clear_pointer (&s, fb_sync_stats_free);
+  id = synced_heron (a, photo);
   s = device_sync (c);
   g_clear_pointer (&s, fb_sync_stats_free);
 
@@ -993,10 +992,7 @@ test_cut_off_edit_waits (void)
   g_autoptr(FbItem) item = NULL;
   g_autofree char *id = NULL;
 
-  id = fb_test_peer_create_note (a->peer, "Heron", "at the weir\n");
-  fb_attachment_free (fb_test_store_attach (a->peer->store, id, "heron.jpg", NULL, photo));
-  s = device_sync (a);
-  g_clear_pointer (&s, fb_sync_stats_free);
+  id = synced_heron (a, photo);
   server_cut_off_with_text (db, id, "heron.jpg", "at the weir\n", TRUE);
 
   s = device_sync (b);
