@@ -50,6 +50,7 @@ fb_attachment_free (FbAttachment *attachment)
   g_free (attachment->digest);
   g_free (attachment->sha256);
   g_free (attachment->item_id);
+  g_free (attachment->rev);
   g_free (attachment);
 }
 
@@ -194,6 +195,7 @@ fb_store_list_attachments (FbStore     *self,
 
       if (!lookup_present_blob (self, attachment->digest, &attachment->sha256, error))
         return NULL;
+      attachment->rev = g_strdup (fb_item_get_base_rev (item));
     }
 
   return g_steal_pointer (&list);
@@ -262,7 +264,7 @@ fb_store_list_missing_attachments (FbStore  *self,
 
   /* Its own statement: lookup_present_blob () uses the cache. */
   rc = sqlite3_prepare_v2 (self->db,
-                           "SELECT id, body FROM items "
+                           "SELECT id, body, base_rev FROM items "
                            "WHERE deleted = 0 AND instr (body, '\"" FB_BODY_ATTACHMENTS "\"') > 0",
                            -1, &stmt, NULL);
   while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -284,6 +286,7 @@ fb_store_list_missing_attachments (FbStore  *self,
           if (sha256 != NULL)
             continue;
           attachment->item_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          attachment->rev = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
           g_ptr_array_add (missing, g_ptr_array_steal_index (list, i--));
         }
     }

@@ -43,6 +43,9 @@ typedef struct
   char   *digest;   /* CouchDB's "md5-…", as in the body */
   char   *sha256;   /* lower-case hex, of the file here; NULL: not here (yet) */
   char   *item_id;  /* only from fb_store_list_missing_attachments () */
+  char   *rev;      /* the server revision whose data a stub names, its
+                     * item's base_rev (NULL: none); only from the store's
+                     * lists, not fb_body_list_attachments () */
   gboolean encrypted; /* the entry says FB_ATTACHMENT_ENCRYPTED */
 } FbAttachment;
 

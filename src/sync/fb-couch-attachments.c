@@ -65,6 +65,7 @@ attachment_copy (const FbAttachment *attachment)
   copy->digest = g_strdup (attachment->digest);
   copy->sha256 = g_strdup (attachment->sha256);
   copy->item_id = g_strdup (attachment->item_id);
+  copy->rev = g_strdup (attachment->rev);
   copy->encrypted = attachment->encrypted;
   return copy;
 }
@@ -329,6 +330,7 @@ _fb_couch_client_fetch_attachment_async (FbCouchClient       *self,
   g_autofree char *server_name = NULL;
   g_autofree char *id = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *rev = NULL;
   g_autofree char *url = NULL;
   Fetch *fetch;
 
@@ -369,7 +371,12 @@ _fb_couch_client_fetch_attachment_async (FbCouchClient       *self,
                 : g_strdup (attachment->name);
   id = g_uri_escape_string (attachment->item_id, NULL, FALSE);
   name = g_uri_escape_string (server_name, NULL, FALSE);
-  url = g_strconcat (self->server_url, self->db_path, "/", id, "/", name, NULL);
+  /* From the revision the item was made on: a newer one may have changed
+   * or dropped the file (an item in conflict still names it), and that
+   * revision keeps its data until the server compacts it. */
+  rev = attachment->rev != NULL ? g_uri_escape_string (attachment->rev, NULL, FALSE) : NULL;
+  url = g_strconcat (self->server_url, self->db_path, "/", id, "/", name,
+                     rev != NULL ? "?rev=" : NULL, rev, NULL);
   fetch->msg = soup_message_new ("GET", url);
   if (fetch->msg == NULL)
     {

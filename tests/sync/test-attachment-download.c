@@ -498,6 +498,109 @@ test_killed_mid_download (void)
   fb_test_remove_tree (home);
 }
 
+/* ---- In conflict ---- */
+
+/* A note with a 2 MB file from device A that B has listed but not
+ * downloaded (metered); then A removes the file and retitles the note
+ * while B retitles it too, and B syncs: the note is in conflict on B, and
+ * B's version still names the file, whose data only A's first revision on
+ * the server holds. Returns the note's id; *@bytes the file. */
+static char *
+conflict_over_file_not_here (Device   *a,
+                             Device   *b,
+                             gboolean  metered,
+                             GBytes  **bytes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbSyncStats) stats = NULL;
+  g_autofree char *id = NULL;
+
+  *bytes = file_bytes (2 * 1024 * 1024, 12);
+  id = note_with_file (a, "map.pdf", *bytes);
+  device_sync (a);
+  fb_fake_network_monitor_set_metered (b->peer->monitor, TRUE);
+  device_sync (b);
+  g_assert_true (is_missing (b->peer->store, id, "map.pdf"));
+
+  fb_store_remove_attachment (a->peer->store, id, "map.pdf", &error);
+  g_assert_no_error (error);
+  fb_test_peer_edit (a->peer, id, "title", "Map (A)");
+  device_sync (a);
+
+  fb_test_peer_edit (b->peer, id, "title", "Map (B)");
+  fb_fake_network_monitor_set_metered (b->peer->monitor, metered);
+  stats = fb_test_peer_sync_full (b->peer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats->conflicts, ==, 1);
+  return g_steal_pointer (&id);
+}
+
+/* B's version keeps its file through "Keep both": the sync that found the
+ * conflict downloads the data B's version names (from the revision it was
+ * made on, which the server's newest no longer lists), so the copy has it
+ * and uploads it. Nothing B's person saw is lost. */
+static void
+test_conflict_keep_both (void)
+{
+  const char *db = "download-conflict-keep-both";
+  g_autoptr(Device) a = device_new (NULL, db, NULL);
+  g_autoptr(Device) b = device_new (NULL, db, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(FbItem) copy = NULL;
+  g_autoptr(FbAttachment) attachment = NULL;
+  g_autofree char *id = conflict_over_file_not_here (a, b, FALSE, &bytes);
+  g_autofree char *copy_id = NULL;
+
+  got = fb_test_store_attachment_bytes (b->peer->store, id, "map.pdf");
+  g_assert_nonnull (got);
+  g_assert_true (g_bytes_equal (got, bytes));
+  g_assert_cmpuint (b->rejected->len, ==, 0);
+
+  fb_store_resolve_conflict (b->peer->store, id, FB_RESOLVE_KEEP_BOTH, &copy_id, &error);
+  g_assert_no_error (error);
+  device_sync (b);
+  copy = fb_test_peer_get_item (b->peer, copy_id);
+  g_assert_null (fb_item_get_sync_error (copy));
+  g_assert_cmpint (fb_item_get_state (copy), ==, FB_ITEM_STATE_SYNCED);
+
+  device_sync (a);
+  g_clear_pointer (&got, g_bytes_unref);
+  got = fb_test_store_attachment_bytes (a->peer->store, copy_id, "map.pdf");
+  g_assert_nonnull (got);
+  g_assert_true (g_bytes_equal (got, bytes));
+  doc = fb_test_server_doc (server, db, id);
+  g_assert_null (fb_test_doc_attachment_digest (doc, "map.pdf"));
+}
+
+/* The same file opened in B's version while the network is metered (the
+ * sync left it on the server): it comes from the revision B's version was
+ * made on, not the server's newest, which has no such file. */
+static void
+test_conflict_opened (void)
+{
+  const char *db = "download-conflict-opened";
+  g_autoptr(Device) a = device_new (NULL, db, NULL);
+  g_autoptr(Device) b = device_new (NULL, db, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *id = conflict_over_file_not_here (a, b, TRUE, &bytes);
+
+  g_assert_true (is_missing (b->peer->store, id, "map.pdf"));
+  fb_sync_manager_fetch_attachment_async (b->peer->manager, id, "map.pdf", NULL,
+                                          fb_test_got_result_cb, &result);
+  WAIT_UNTIL (result != NULL, FB_TEST_PEER_DEADLINE_MS);
+  fb_sync_manager_fetch_attachment_finish (b->peer->manager, result, &error);
+  g_assert_no_error (error);
+  got = fb_test_store_attachment_bytes (b->peer->store, id, "map.pdf");
+  g_assert_nonnull (got);
+  g_assert_true (g_bytes_equal (got, bytes));
+}
+
 /* ---- On the command line ---- */
 
 /* `fieldbook --sync` whose download of one file is cut off says so for
@@ -715,6 +818,8 @@ main (int   argc,
   g_test_add_func ("/attachment-download/garbage", test_garbage);
   g_test_add_func ("/attachment-download/connection-cut", test_connection_cut);
   g_test_add_func ("/attachment-download/killed-mid-download", test_killed_mid_download);
+  g_test_add_func ("/attachment-download/conflict-keep-both", test_conflict_keep_both);
+  g_test_add_func ("/attachment-download/conflict-opened", test_conflict_opened);
   g_test_add_func ("/attachment-download/cli-not-downloaded", test_cli_not_downloaded);
   g_test_add_func ("/attachment-download/cli-terminal", test_cli_terminal);
   g_test_add_func ("/attachment-download/opener-pieces", test_opener_pieces);

@@ -341,7 +341,8 @@ fetch (FbTestPeer  *device,
 
 /* On a metered network the person opens the large file the pull left on
  * the server: it is fetched now, with its bytes; one the server no longer
- * has says so in words, and nothing is kept. */
+ * has (removed, then compacted away) says so in words, and nothing is
+ * kept. */
 static void
 test_fetch_when_opened (void)
 {
@@ -384,6 +385,14 @@ test_fetch_when_opened (void)
   answer = fb_test_server_request (server, "DELETE", path, NULL, &status, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (status, ==, 200);
+  /* B's version names the revision that had it, whose data stays until a
+   * compaction (PouchDB Server answers once it is done). */
+  g_clear_pointer (&answer, json_node_unref);
+  g_free (path);
+  path = g_strdup_printf ("%s/_compact", db);
+  answer = fb_test_server_request (server, "POST", path, "{}", &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 202);
   g_assert_false (fetch (b, id, "other.tif", &error));
   g_assert_error (error, FB_SYNC_ERROR, FB_SYNC_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "other.tif"));
