@@ -208,6 +208,9 @@ run_resolve (FbStore      *store,
   if (!fb_store_resolve_conflict (store, id, how, &new_id, &error))
     {
       g_printerr (_("Could not resolve “%s”: %s\n"), id, error->message);
+      if (g_error_matches (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_HERE))
+        g_printerr (_("--sync downloads it (a large file only on a network that is not metered), "
+                      "and so does --save-attachment %s NAME -\n"), id);
       return fb_store_get_read_only (store) ? FB_CLI_EXIT_READ_ONLY : 1;
     }
 

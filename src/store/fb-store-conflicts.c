@@ -172,6 +172,79 @@ copy_body_titled (const char *body)
   return g_steal_pointer (&object);
 }
 
+/* Whether @attachments (nullable) has an entry of @digest. */
+static gboolean
+lists_digest (JsonObject *attachments,
+              const char *digest)
+{
+  JsonObjectIter iter;
+  JsonNode *node;
+
+  if (attachments == NULL)
+    return FALSE;
+  json_object_iter_init (&iter, attachments);
+  while (json_object_iter_next (&iter, NULL, &node))
+    if (JSON_NODE_HOLDS_OBJECT (node) &&
+        g_strcmp0 (fb_body_get_string (json_node_get_object (node), "digest"), digest) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Keep Both's copy is a new document: it uploads the files of mine that
+ * are here (_fb_store_insert_copy ()). One only the server has, in the
+ * revision mine was made on, stays with the original only if the
+ * server's version still lists it; otherwise the copy would go without
+ * it, and nothing current would have it. That is refused, in words, until
+ * a download (a sync does it) has brought it. */
+static gboolean
+check_copy_keeps_files (FbStore     *self,
+                        JsonObject  *mine,
+                        const char  *server_json,
+                        GError     **error)
+{
+  JsonObject *attachments = fb_body_get_object (mine, FB_BODY_ATTACHMENTS);
+  g_autoptr(JsonObject) server = server_json != NULL ? fb_body_from_string (server_json, NULL) : NULL;
+  JsonObject *server_attachments = server != NULL ? fb_body_get_object (server, FB_BODY_ATTACHMENTS) : NULL;
+  g_autoptr(GString) names = g_string_new (NULL);
+  guint n = 0;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  if (attachments == NULL)
+    return TRUE;
+
+  json_object_iter_init_ordered (&iter, attachments);
+  while (json_object_iter_next_ordered (&iter, &name, &node))
+    {
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *digest = entry != NULL ? fb_body_get_string (entry, "digest") : NULL;
+      g_autoptr(GFile) file = NULL;
+
+      if (digest == NULL)
+        continue;
+      file = fb_store_get_attachment_file (self, digest, NULL);
+      if (file != NULL || lists_digest (server_attachments, digest))
+        continue;
+      /* TRANSLATORS: joins the names of attachments in a list */
+      g_string_append_printf (names, n == 0 ? _("“%s”") : _(", “%s”"), name);
+      n++;
+    }
+  if (n == 0)
+    return TRUE;
+
+  g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_HERE,
+               /* TRANSLATORS: %s is one or more attachment names, each in quotes */
+               g_dngettext (GETTEXT_PACKAGE,
+                            "Your version’s file %s is not on this device yet, and the server’s version "
+                            "does not have it: download it first, so that the copy keeps it",
+                            "Your version’s files %s are not on this device yet, and the server’s version "
+                            "does not have them: download them first, so that the copy keeps them",
+                            n),
+               names->str);
+  return FALSE;
+}
+
 /* The person's choice for a conflict, and the id of the copy Keep Both
  * made (the user data of resolve_in_transaction ()). */
 typedef struct
@@ -284,6 +357,9 @@ resolve_in_transaction (FbStore   *self,
       g_autoptr(JsonObject) copy_body = copy_body_titled (before.body);
 
       /* With the files of mine that are here (fb-store-rows.c). */
+      if (copy_body != NULL &&
+          !check_copy_keeps_files (self, copy_body, before.server_deleted ? NULL : before.server_body, error))
+        return FALSE;
       if (copy_body != NULL
           ? !_fb_store_insert_copy (self, copy_id, before.collection, copy_body, NULL, error)
           : !_fb_store_insert_new_item (self, copy_id, before.collection, before.body, NULL, error))

@@ -24,6 +24,7 @@ typedef enum {
   FB_STORE_ERROR_FAILED,         /* anything else SQLite reports */
   FB_STORE_ERROR_IN_CONFLICT,    /* refused while the item is in conflict */
   FB_STORE_ERROR_READ_ONLY,      /* opened for reading only (disk full, read-only location) */
+  FB_STORE_ERROR_NOT_HERE,       /* needs the data of an attachment only the server has */
 } FbStoreError;
 
 typedef enum {
@@ -309,7 +310,9 @@ gboolean     fb_store_set_sync_error      (FbStore     *self,
                                            const char  *message,
                                            GError     **error);
 /* Resolves a conflict. For KEEP_BOTH, @new_id (nullable) receives the id of
- * the new item that holds mine. */
+ * the new item that holds mine; it is refused with FB_STORE_ERROR_NOT_HERE
+ * while a file of mine is only on the server and its version does not
+ * list it (download it first: fb_store_list_attachments () shows which). */
 gboolean     fb_store_resolve_conflict    (FbStore      *self,
                                            const char   *id,
                                            FbResolution  how,

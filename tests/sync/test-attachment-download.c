@@ -575,9 +575,11 @@ test_conflict_keep_both (void)
   g_assert_null (fb_test_doc_attachment_digest (doc, "map.pdf"));
 }
 
-/* The same file opened in B's version while the network is metered (the
- * sync left it on the server): it comes from the revision B's version was
- * made on, not the server's newest, which has no such file. */
+/* The same while the network is metered (the sync left the file on the
+ * server): "Keep both" would make a copy without it, so it is refused in
+ * words that name it, and the conflict stays. Opened in B's version, the
+ * file comes from the revision B's version was made on, not the server's
+ * newest, which has no such file; then "Keep both" goes, with it. */
 static void
 test_conflict_opened (void)
 {
@@ -589,8 +591,20 @@ test_conflict_opened (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *id = conflict_over_file_not_here (a, b, TRUE, &bytes);
+  g_autofree char *copy_id = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(JsonObject) copy = NULL;
 
   g_assert_true (is_missing (b->peer->store, id, "map.pdf"));
+  g_assert_false (fb_store_resolve_conflict (b->peer->store, id, FB_RESOLVE_KEEP_BOTH, &copy_id, &error));
+  g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_HERE);
+  g_assert_nonnull (strstr (error->message, "“map.pdf” is not on this device yet"));
+  g_assert_null (copy_id);
+  g_clear_error (&error);
+  item = fb_test_peer_get_item (b->peer, id);
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_CONFLICT);
+  g_assert_cmpuint (fb_test_peer_count_items (b->peer), ==, 1);
+
   fb_sync_manager_fetch_attachment_async (b->peer->manager, id, "map.pdf", NULL,
                                           fb_test_got_result_cb, &result);
   WAIT_UNTIL (result != NULL, FB_TEST_PEER_DEADLINE_MS);
@@ -599,6 +613,12 @@ test_conflict_opened (void)
   got = fb_test_store_attachment_bytes (b->peer->store, id, "map.pdf");
   g_assert_nonnull (got);
   g_assert_true (g_bytes_equal (got, bytes));
+
+  fb_store_resolve_conflict (b->peer->store, id, FB_RESOLVE_KEEP_BOTH, &copy_id, &error);
+  g_assert_no_error (error);
+  device_sync (b);
+  copy = fb_test_server_doc (server, db, copy_id);
+  g_assert_nonnull (fb_test_doc_attachment_digest (copy, "map.pdf"));
 }
 
 /* ---- On the command line ---- */

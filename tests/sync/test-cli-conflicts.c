@@ -361,6 +361,90 @@ test_resolve_full_disk (void)
   fb_test_disk_free (g_steal_pointer (&disk));
 }
 
+/* --resolve ID both while this device's version names a file it never
+ * downloaded, which the server's newest version no longer has: refused in
+ * words, the conflict kept; the next --sync downloads the file from the
+ * revision this device's version was made on, and then both are kept,
+ * the copy with the file. */
+static void
+test_resolve_both_file_not_here (void)
+{
+  const char *db = "cli-resolve-file-not-here";
+  g_autofree char *home_a = fb_test_cli_new_home ();
+  g_autofree char *home_b = fb_test_cli_new_home ();
+  g_autofree char *note_id = NULL;
+  g_autofree char *map = fb_test_cli_write_file ("map.pdf", "the weir, the bank, the heronry");
+  g_autofree char *path = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(FbTestCliProxy) pt = fb_test_cli_proxy_new (server);
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  guint status = 0;
+
+  fb_test_cli_fill_store (home_a, &note_id, NULL);
+  g_assert_true (fb_test_cli_run (home_a, "attach", note_id, "rest", map, NULL));
+  g_assert_cmpint (sync_status (home_a, db), ==, 0);
+
+  /* B's download of the file fails: B lists it, without its data. */
+  fb_test_proxy_set_mode (pt->proxy, FB_TEST_PROXY_NOT_FOUND, 0, "/map.pdf");
+  g_setenv ("FIELDBOOK_PASSWORD", PASSWORD, TRUE);
+  fb_test_cli_run (home_b, "sync", "server", fb_test_proxy_get_url (pt->proxy), "database", db,
+                   "user", ADMIN, NULL);
+
+  /* Another device removes the file and retitles the note; B retitles it too. */
+  doc = fb_test_server_get_doc (server, db, note_id, &error);
+  g_assert_no_error (error);
+  path = g_strdup_printf ("%s/%s/map.pdf?rev=%s", db, note_id, json_object_get_string_member (doc, "_rev"));
+  answer = fb_test_server_request (server, "DELETE", path, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  fb_test_cli_edit_on_server (server, db, note_id, "title", "Shopping");
+  fb_test_cli_edit_locally (home_b, note_id, "title", "Market");
+  fb_test_cli_run (home_b, "sync", "server", fb_test_proxy_get_url (pt->proxy), "database", db,
+                   "user", ADMIN, NULL);
+  g_unsetenv ("FIELDBOOK_PASSWORD");
+  {
+    g_autoptr(FbStore) store = fb_test_cli_open_store (home_b);
+
+    g_assert_cmpuint (fb_store_get_conflict_count (store), ==, 1);
+  }
+
+  g_assert_cmpint (fb_test_cli_run_status (home_b, "resolve", note_id, "rest", "both", NULL), ==, 1);
+  expected = g_strdup_printf ("Could not resolve ?%s?: Your version?s file ?map.pdf? is not on this device yet, "
+                              "and the server?s version does not have it: download it first, so that the copy keeps it\n"
+                              "--sync downloads it (a large file only on a network that is not metered), "
+                              "and so does --save-attachment %s NAME -\n", note_id, note_id);
+  g_test_trap_assert_stderr (expected);
+  g_assert_cmpuint (fb_test_cli_count_items (home_b), ==, 2);
+
+  g_assert_cmpint (sync_status (home_b, db), ==, 0);
+  g_assert_cmpint (fb_test_cli_run_status (home_b, "resolve", note_id, "rest", "both", NULL), ==, 0);
+  g_assert_cmpuint (fb_test_cli_count_items (home_b), ==, 3);
+  g_assert_cmpint (sync_status (home_b, db), ==, 0);
+  {
+    g_autoptr(FbStore) store = fb_test_cli_open_store (home_b);
+    g_autoptr(GPtrArray) notes = fb_store_list_items (store, FB_COLLECTION_NOTES, &error);
+    guint copies = 0;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < notes->len; i++)
+      if (g_strcmp0 (fb_item_get_id (notes->pdata[i]), note_id) != 0)
+        {
+          g_autoptr(JsonObject) copy = fb_test_server_get_doc (server, db, fb_item_get_id (notes->pdata[i]), &error);
+
+          g_assert_no_error (error);
+          g_assert_cmpstr (json_object_get_string_member (copy, "title"), ==, "Market (copy from this device)");
+          g_assert_nonnull (fb_test_doc_attachment_digest (copy, "map.pdf"));
+          copies++;
+        }
+    g_assert_cmpuint (copies, ==, 1);
+  }
+
+  fb_test_remove_tree (home_a);
+  fb_test_remove_tree (home_b);
+}
+
 /* --duplicate prints the copy's id, and the copy (text, fields and the
  * attached file) reaches the server with the next --sync; an unknown id
  * or one in the Trash gets words and status 1. */
@@ -463,6 +547,7 @@ main (int   argc,
   g_test_add_func ("/cli/conflicts/resolve", test_conflicts_resolve);
   g_test_add_func ("/cli/conflicts/resolve-errors", test_resolve_errors);
   g_test_add_func ("/cli/conflicts/resolve-full-disk", test_resolve_full_disk);
+  g_test_add_func ("/cli/conflicts/resolve-both-file-not-here", test_resolve_both_file_not_here);
   g_test_add_func ("/cli/delete", test_delete);
   g_test_add_func ("/cli/duplicate", test_duplicate);
 
