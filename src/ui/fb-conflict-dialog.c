@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fb-attachments.h"
 #include "fb-body-diff.h"
 #include "fb-conflict-attachments.h"
 #include "fb-conflict-dialog.h"
@@ -30,6 +31,8 @@ struct _FbConflictDialog
   GtkButton       *close_button;
 
   FbStore         *store;
+  FbSyncManager   *manager;    /* nullable: fetches files Keep Both needs */
+  GCancellable    *fetching;   /* while they come; NULL otherwise */
   gulong           item_changed_id;
   GPtrArray       *conflicts;  /* FbItem, oldest first */
   guint            index;
@@ -286,34 +289,176 @@ item_changed_cb (FbStore          *store,
 }
 
 static void
-resolve (FbConflictDialog *self,
-         FbResolution      how)
+show_error_toast (FbConflictDialog *self,
+                  const char       *message)
 {
-  FbItem *item = current_item (self);
+  AdwToast *toast = adw_toast_new (message);
+
+  adw_toast_set_timeout (toast, FB_TOAST_UNTIL_DISMISSED);
+  fb_toast_overlay_show (self->toast_overlay, toast);
+}
+
+static void
+set_choices_enabled (FbConflictDialog *self,
+                     gboolean          enabled)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "conflict.keep-mine", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "conflict.use-server", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "conflict.keep-both", enabled);
+}
+
+static gboolean fetch_then_keep_both (FbConflictDialog *self,
+                                      const char       *id);
+
+/* Settles item @id's conflict. Keep Both waits for a file of mine that
+ * only the server has (the store refuses to make the copy without it):
+ * with a sync set up, it is downloaded first, then both are kept. */
+static void
+resolve_item (FbConflictDialog *self,
+              const char       *id,
+              FbResolution      how,
+              gboolean          may_fetch)
+{
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = NULL;
   gboolean ok;
 
-  if (item == NULL)
-    return;
-
-  id = g_strdup (fb_item_get_id (item));
   self->resolving = TRUE;
   ok = fb_store_resolve_conflict (self->store, id, how, NULL, &error);
   self->resolving = FALSE;
+
+  if (!ok && may_fetch && how == FB_RESOLVE_KEEP_BOTH &&
+      g_error_matches (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_HERE) &&
+      fetch_then_keep_both (self, id))
+    return;
 
   if (!ok)
     {
       /* Translators: %s says why, in the store's words. */
       g_autofree char *message = g_strdup_printf (_("The conflict could not be resolved: %s"),
                                                   error->message);
-      AdwToast *toast = adw_toast_new (message);
 
-      adw_toast_set_timeout (toast, FB_TOAST_UNTIL_DISMISSED);
-      fb_toast_overlay_show (self->toast_overlay, toast);
+      show_error_toast (self, message);
     }
 
   reload (self, NULL);
+}
+
+/* ---- Keep Both, a file of mine only on the server ---- */
+
+typedef struct
+{
+  FbConflictDialog *dialog;       /* unowned; only while not cancelled */
+  GCancellable     *cancellable;
+  char             *id;
+  guint             n_running;
+  GError           *error;        /* the first that failed */
+} FilesFetch;
+
+static void
+files_fetch_free (FilesFetch *fetch)
+{
+  g_clear_object (&fetch->cancellable);
+  g_free (fetch->id);
+  g_clear_error (&fetch->error);
+  g_free (fetch);
+}
+
+static void
+file_fetched_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  FilesFetch *fetch = user_data;
+  FbConflictDialog *self = fetch->dialog;
+  g_autoptr(GError) error = NULL;
+
+  if (!fb_sync_manager_fetch_attachment_finish (FB_SYNC_MANAGER (object), result, &error) &&
+      fetch->error == NULL)
+    fetch->error = g_steal_pointer (&error);
+  if (--fetch->n_running > 0)
+    return;
+
+  /* The dialog went away (its dispose cancels). */
+  if (g_cancellable_is_cancelled (fetch->cancellable))
+    {
+      files_fetch_free (fetch);
+      return;
+    }
+
+  g_clear_object (&self->fetching);
+  set_choices_enabled (self, TRUE);
+  if (fetch->error != NULL)
+    {
+      /* Translators: %s says why, with the file's name */
+      g_autofree char *message = g_strdup_printf (_("Both versions could not be kept, because a file of "
+                                                    "yours could not be downloaded: %s"),
+                                                  fetch->error->message);
+
+      show_error_toast (self, message);
+    }
+  else
+    resolve_item (self, fetch->id, FB_RESOLVE_KEEP_BOTH, FALSE);
+  files_fetch_free (fetch);
+}
+
+/* Downloads the files of item @id's version here that only the server
+ * has, then keeps both; FALSE when there is no sync to download with. */
+static gboolean
+fetch_then_keep_both (FbConflictDialog *self,
+                      const char       *id)
+{
+  g_autoptr(GPtrArray) attachments = NULL;
+  FilesFetch *fetch;
+
+  if (self->manager == NULL || self->fetching != NULL ||
+      fb_sync_manager_get_state (self->manager) == FB_SYNC_STATE_NOT_CONFIGURED)
+    return FALSE;
+  attachments = fb_store_list_attachments (self->store, id, NULL);
+  if (attachments == NULL)
+    return FALSE;
+
+  fetch = g_new0 (FilesFetch, 1);
+  fetch->dialog = self;
+  fetch->cancellable = g_cancellable_new ();
+  fetch->id = g_strdup (id);
+  /* One more than the fetches until all have started: none ends it early. */
+  fetch->n_running = 1;
+  for (guint i = 0; i < attachments->len; i++)
+    {
+      FbAttachment *attachment = attachments->pdata[i];
+
+      if (attachment->sha256 != NULL)
+        continue;
+      fetch->n_running++;
+      fb_sync_manager_fetch_attachment_async (self->manager, id, attachment->name, fetch->cancellable,
+                                              file_fetched_cb, fetch);
+    }
+  if (fetch->n_running == 1)
+    {
+      files_fetch_free (fetch);
+      return FALSE;
+    }
+
+  self->fetching = g_object_ref (fetch->cancellable);
+  set_choices_enabled (self, FALSE);
+  fb_toast_overlay_show (self->toast_overlay,
+                         adw_toast_new (_("Downloading the files of your version first, for its copy…")));
+  fetch->n_running--;
+  return TRUE;
+}
+
+static void
+resolve (FbConflictDialog *self,
+         FbResolution      how)
+{
+  FbItem *item = current_item (self);
+  g_autofree char *id = NULL;
+
+  if (item == NULL)
+    return;
+
+  id = g_strdup (fb_item_get_id (item));
+  resolve_item (self, id, how, TRUE);
 }
 
 static void
@@ -381,6 +526,16 @@ fb_conflict_dialog_new (GtkWindow *parent,
                        NULL);
 }
 
+void
+fb_conflict_dialog_set_sync_manager (FbConflictDialog *self,
+                                     FbSyncManager    *manager)
+{
+  g_return_if_fail (FB_IS_CONFLICT_DIALOG (self));
+  g_return_if_fail (manager == NULL || FB_IS_SYNC_MANAGER (manager));
+
+  g_set_object (&self->manager, manager);
+}
+
 const char *
 fb_conflict_dialog_get_current_id (FbConflictDialog *self)
 {
@@ -431,6 +586,10 @@ fb_conflict_dialog_dispose (GObject *object)
 {
   FbConflictDialog *self = FB_CONFLICT_DIALOG (object);
 
+  if (self->fetching != NULL)
+    g_cancellable_cancel (self->fetching);
+  g_clear_object (&self->fetching);
+  g_clear_object (&self->manager);
   g_clear_signal_handler (&self->item_changed_id, self->store);
   g_clear_object (&self->store);
   g_clear_pointer (&self->conflicts, g_ptr_array_unref);

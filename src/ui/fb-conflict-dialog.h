@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "fb-store.h"
+#include "fb-sync-manager.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,11 @@ G_DECLARE_FINAL_TYPE (FbConflictDialog, fb_conflict_dialog, FB, CONFLICT_DIALOG,
 GtkWidget  *fb_conflict_dialog_new              (GtkWindow        *parent,
                                                  FbStore          *store);
 
+/* The sync that downloads a file of "Your version" that only the server
+ * has, which Keep Both needs for its copy (nullable: none; Keep Both then
+ * says so). */
+void        fb_conflict_dialog_set_sync_manager (FbConflictDialog *self,
+                                                 FbSyncManager    *manager);
 /* The id of the item shown now, or NULL when none is left. */
 const char *fb_conflict_dialog_get_current_id   (FbConflictDialog *self);
 /* Shows the conflict of item @id if it is one; FALSE otherwise. */

@@ -305,6 +305,7 @@ fb_window_show_conflicts (FbWindow *self)
       GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
 
       self->conflict_dialog = fb_conflict_dialog_new (GTK_WINDOW (self), self->store);
+      fb_conflict_dialog_set_sync_manager (FB_CONFLICT_DIALOG (self->conflict_dialog), self->sync_manager);
       g_object_add_weak_pointer (G_OBJECT (self->conflict_dialog), (gpointer *) &self->conflict_dialog);
       gtk_window_set_destroy_with_parent (GTK_WINDOW (self->conflict_dialog), TRUE);
       if (app != NULL)

@@ -8,6 +8,7 @@
 #include "fb-attachment-strip.h"
 #include "fb-attachments.h"
 #include "fb-conflict-dialog.h"
+#include "fb-test-store.h"
 #include "sync-ui-test-util.h"
 
 #define ADMIN    "admin"
@@ -650,6 +651,72 @@ test_attachments_same_name (void)
   hide_dialog (&shown);
 }
 
+/* Keep Both when "Your version" names a large file B never downloaded
+ * (metered) and the server's version no longer has it: with no sync
+ * given to the dialog it says so and the conflict stays; with B's sync it
+ * downloads the file first (the choices wait meanwhile), then keeps both,
+ * and the copy has the file. */
+static void
+test_keep_both_downloads_file (void)
+{
+  const char *db = "dialog-keep-both-download";
+  const char *url = fb_test_server_get_url (server);
+  g_autoptr(Peer) a = peer_new (url, db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(Peer) b = peer_new (url, db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *big = g_malloc (2 * 1024 * 1024 + 1);
+  g_autofree char *id = NULL;
+  g_autoptr(GPtrArray) notes = NULL;
+  g_autoptr(GBytes) got = NULL;
+  const char *copy_id = NULL;
+  Shown shown;
+
+  memset (big, 'm', 2 * 1024 * 1024);
+  big[2 * 1024 * 1024] = '\0';
+  g_assert_true (fb_test_server_create_db (server, db, &error));
+  id = fb_test_peer_create_note (a, "Weir", "bread\nmilk\neggs");
+  attach_bytes (a, id, "map.jpg", big);
+  peer_sync (a);
+  fb_fake_network_monitor_set_metered (b->monitor, TRUE);
+  peer_sync (b);
+  g_assert_true (fb_store_remove_attachment (a->store, id, "map.jpg", &error));
+  fb_test_peer_edit (a, id, "text", "bread\nsoy milk\neggs");
+  peer_sync (a);
+  fb_test_peer_edit (b, id, "text", "bread\noat milk\neggs");
+  peer_sync (b);
+  g_assert_cmpuint (fb_store_get_conflict_count (b->store), ==, 1);
+
+  shown = show_dialog (b->store);
+  g_signal_emit_by_name (part (&shown, "keep_both_button"), "clicked");
+  WAIT_FOR (fb_test_is_shown (fb_test_find_label (GTK_WIDGET (shown.dialog),
+                                                  "The conflict could not be resolved: Your version’s file "
+                                                  "“map.jpg” is not on this device yet, and the server’s version "
+                                                  "does not have it: download it first, so that the copy keeps it")));
+  g_assert_cmpuint (fb_store_get_conflict_count (b->store), ==, 1);
+  g_assert_cmpstr (fb_conflict_dialog_get_current_id (shown.dialog), ==, id);
+
+  fb_conflict_dialog_set_sync_manager (shown.dialog, b->manager);
+  g_signal_emit_by_name (part (&shown, "keep_both_button"), "clicked");
+  g_assert_false (gtk_widget_is_sensitive (part (&shown, "keep_both_button")));
+  g_assert_false (gtk_widget_is_sensitive (part (&shown, "keep_mine_button")));
+  WAIT_FOR (fb_test_is_shown (fb_test_find_label (GTK_WIDGET (shown.dialog),
+                                                  "Downloading the files of your version first, for its copy…")));
+  WAIT_FOR (fb_store_get_conflict_count (b->store) == 0);
+  g_assert_true (showing_done (&shown));
+
+  notes = fb_store_list_items (b->store, FB_COLLECTION_NOTES, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (notes->len, ==, 2);
+  for (guint i = 0; i < notes->len; i++)
+    if (g_strcmp0 (fb_item_get_id (notes->pdata[i]), id) != 0)
+      copy_id = fb_item_get_id (notes->pdata[i]);
+  got = fb_test_store_attachment_bytes (b->store, copy_id, "map.jpg");
+  g_assert_nonnull (got);
+  g_assert_cmpuint (g_bytes_get_size (got), ==, 2 * 1024 * 1024);
+
+  hide_dialog (&shown);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -673,6 +740,7 @@ main (int   argc,
   g_test_add_func ("/conflict-dialog/resolve/keep-both", test_resolve_keep_both);
   g_test_add_func ("/conflict-dialog/attachments", test_attachments);
   g_test_add_func ("/conflict-dialog/attachments-same-name", test_attachments_same_name);
+  g_test_add_func ("/conflict-dialog/keep-both-downloads-file", test_keep_both_downloads_file);
 
   status = g_test_run ();
   fb_test_server_free (server);
