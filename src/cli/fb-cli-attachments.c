@@ -70,6 +70,22 @@ remaining (GVariantDict *options,
   return rest;
 }
 
+/* One line: name, content type, size in bytes, "sha256-…" (or
+ * "not-downloaded" while the file is only on the server). A tab or line
+ * break in the name or type (another program's) prints as a space, so
+ * that the line keeps its four columns. */
+static void
+print_attachment (const FbAttachment *attachment)
+{
+  g_autofree char *sha256 = fb_attachment_dup_sha256_digest (attachment);
+  g_autofree char *name = _fb_cli_dup_column (attachment->name);
+  g_autofree char *type = _fb_cli_dup_column (attachment->content_type);
+
+  /* A word for scripts: not translated. */
+  g_print ("%s\t%s\t%" G_GINT64_FORMAT "\t%s\n", name, type, attachment->length,
+           sha256 != NULL ? sha256 : "not-downloaded");
+}
+
 static int
 run_attach (FbStore      *store,
             const char   *id,
@@ -81,7 +97,6 @@ run_attach (FbStore      *store,
   g_autoptr(FbAttachment) attachment = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *sha256 = NULL;
   const char *field = NULL;
 
   if (rest == NULL)
@@ -106,14 +121,11 @@ run_attach (FbStore      *store,
       return 1;
     }
 
-  sha256 = fb_attachment_dup_sha256_digest (attachment);
-  g_print ("%s\t%s\t%" G_GINT64_FORMAT "\t%s\n", attachment->name, attachment->content_type,
-           attachment->length, sha256);
+  print_attachment (attachment);
   return FB_CLI_EXIT_OK;
 }
 
-/* One line each: name, content type, size in bytes, "sha256-…" (or
- * "not-downloaded" while the file is only on the server). */
+/* One line each (print_attachment ()). */
 static int
 run_list (FbStore    *store,
           const char *id)
@@ -128,14 +140,7 @@ run_list (FbStore    *store,
     }
 
   for (guint i = 0; i < list->len; i++)
-    {
-      FbAttachment *attachment = list->pdata[i];
-      g_autofree char *sha256 = fb_attachment_dup_sha256_digest (attachment);
-
-      /* A word for scripts: not translated. */
-      g_print ("%s\t%s\t%" G_GINT64_FORMAT "\t%s\n", attachment->name, attachment->content_type,
-               attachment->length, sha256 != NULL ? sha256 : "not-downloaded");
-    }
+    print_attachment (list->pdata[i]);
   return FB_CLI_EXIT_OK;
 }
 

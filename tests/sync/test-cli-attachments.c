@@ -78,6 +78,16 @@ test_attachments (void)
   g_assert_false (fb_test_cli_run (home, "rename-attachment", note_id, "rest2", "heron.jpg", "grey heron.jpg", NULL));
   g_test_trap_assert_stderr ("*already has an attachment named*grey heron.jpg*");
 
+  /* A tab or a line break in a name (another program's) is a space in
+   * the listing, which keeps one line of four columns per file. */
+  g_assert_true (fb_test_cli_run (home, "rename-attachment", note_id, "rest2", "grey heron.jpg", "grey\theron\r.jpg", NULL));
+  g_assert_true (fb_test_cli_run (home, "attachments", note_id, NULL));
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("grey heron .jpg\timage/jpeg\t%zu\tsha256-%s\n"
+                              "heron.jpg\timage/jpeg\t%zu\tsha256-%s\n",
+                              sizeof bytes, sha256, sizeof bytes, sha256);
+  g_test_trap_assert_stdout (expected);
+
   /* Still named by the note: nothing to collect. */
   g_assert_true (fb_test_cli_run (home, "collect-attachments", NULL));
   g_test_trap_assert_stdout ("Removed 0 unused attachment files\n");
