@@ -176,6 +176,7 @@ run_restore_version (FbStore      *store,
   g_autofree const char **rest = NULL;
   g_autoptr(FbItem) item = NULL;
   char *end = NULL;
+  guint n_left_out = 0;
   gint64 version;
 
   if (!g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &rest) ||
@@ -192,7 +193,7 @@ run_restore_version (FbStore      *store,
       return 1;
     }
 
-  if (!fb_store_restore_version (store, id, version, &error))
+  if (!fb_store_restore_version (store, id, version, &n_left_out, &error))
     {
       g_printerr (_("Could not restore version %s of “%s”: %s\n"), rest[0], id, error->message);
       return 1;
@@ -201,6 +202,13 @@ run_restore_version (FbStore      *store,
   item = fb_store_get_item (store, id, NULL);
   g_print (_("Restored version %s of “%s”\n"), rest[0],
            item != NULL ? fb_item_get_title (item) : id);
+  if (n_left_out > 0)
+    g_printerr (ngettext ("%u attachment of that version did not come back: its file is not on "
+                          "this device, and the server’s version does not have it\n",
+                          "%u attachments of that version did not come back: their files are not on "
+                          "this device, and the server’s version does not have them\n",
+                          n_left_out),
+                n_left_out);
   return 0;
 }
 

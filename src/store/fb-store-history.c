@@ -568,7 +568,76 @@ typedef struct
 {
   const char *id;
   gint64      version_id;
+  guint      *n_left_out;
 } VersionToRestore;
+
+/* The JSON text of @version_body restored over @before: its text and
+ * fields, the current attachments, and those of the version the current
+ * body no longer lists (the collector keeps their files while the history
+ * names them): restoring brings a removed file back and removes none. One
+ * that the last synced version still lists goes back as the server has
+ * it; another is uploaded again, if its file is here, else counted in
+ * @n_left_out. */
+static char *
+with_version_attachments (FbStore          *self,
+                          const FbStoreRow *before,
+                          JsonObject       *version_body,
+                          guint            *n_left_out)
+{
+  JsonObject *old = fb_body_get_object (version_body, FB_BODY_ATTACHMENTS);
+  g_autofree char *text = fb_body_to_string (version_body);
+  g_autofree char *with_current = fb_body_json_with_attachments_of (text, before->body);
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) base = NULL;
+  JsonObject *base_attachments = NULL;
+  JsonObject *current;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  if (old == NULL)
+    return with_current != NULL ? g_steal_pointer (&with_current) : g_steal_pointer (&text);
+
+  body = fb_body_from_string (with_current != NULL ? with_current : text, NULL);
+  if (before->base_rev != NULL && before->base_body != NULL)
+    base = fb_body_from_string (before->base_body, NULL);
+  base_attachments = base != NULL ? fb_body_get_object (base, FB_BODY_ATTACHMENTS) : NULL;
+  current = fb_body_get_object (body, FB_BODY_ATTACHMENTS);
+
+  json_object_iter_init_ordered (&iter, old);
+  while (json_object_iter_next_ordered (&iter, &name, &node))
+    {
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonObject *base_entry = fb_body_get_object (base_attachments, name);
+      JsonObject *back;
+
+      if (entry == NULL || (current != NULL && json_object_has_member (current, name)))
+        continue;
+      if (base_entry != NULL &&
+          g_strcmp0 (fb_body_get_string (base_entry, "digest"), fb_body_get_string (entry, "digest")) == 0)
+        {
+          g_autoptr(JsonNode) copy = fb_json_node_deep_copy (json_object_get_member (base_attachments, name));
+
+          back = json_node_dup_object (copy);
+        }
+      else
+        back = _fb_store_entry_to_upload (self, entry);
+      if (back == NULL)
+        {
+          if (n_left_out != NULL)
+            (*n_left_out)++;
+          continue;
+        }
+      if (current == NULL)
+        {
+          current = json_object_new ();
+          json_object_set_object_member (body, FB_BODY_ATTACHMENTS, current);
+        }
+      json_object_set_object_member (current, name, back);
+    }
+
+  return fb_body_to_string (body);
+}
 
 static gboolean
 restore_version_in_transaction (FbStore   *self,
@@ -610,22 +679,25 @@ restore_version_in_transaction (FbStore   *self,
   version = fb_store_get_version (self, id, version_id, error);
   if (version == NULL)
     return FALSE;
-  body = fb_body_to_string (fb_version_get_body (version));
+  if (restore->n_left_out != NULL)
+    *restore->n_left_out = 0;
+  body = with_version_attachments (self, &before, fb_version_get_body (version), restore->n_left_out);
   if (g_strcmp0 (body, before.body) == 0)
     return TRUE;
 
   /* The body it replaces stays recoverable: restoring can be undone. */
   return _fb_store_history_keep (self, &before, FB_HISTORY_KEEP_ALWAYS, error) &&
-         _fb_store_save_local_body (self, &before, body, error);
+         _fb_store_save_local_attachments (self, &before, body, error);
 }
 
 gboolean
 fb_store_restore_version (FbStore     *self,
                           const char  *id,
                           gint64       version_id,
+                          guint       *n_left_out,
                           GError     **error)
 {
-  VersionToRestore restore = { .id = id, .version_id = version_id };
+  VersionToRestore restore = { .id = id, .version_id = version_id, .n_left_out = n_left_out };
 
   g_return_val_if_fail (FB_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);

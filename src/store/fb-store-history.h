@@ -57,11 +57,15 @@ gboolean     fb_store_keep_version        (FbStore     *self,
                                            const char  *id,
                                            GError     **error);
 /* Makes @version_id the current body of @id: one transaction, a local edit
- * (pending), the replaced body kept as a version. Refused for an item in
+ * (pending), the replaced body kept as a version. Its attachments that the
+ * current body no longer lists come back too, the current ones stay;
+ * @n_left_out (nullable) counts those that cannot, their file being
+ * neither here nor in the server's version. Refused for an item in
  * conflict or in the Trash. */
 gboolean     fb_store_restore_version     (FbStore     *self,
                                            const char  *id,
                                            gint64       version_id,
+                                           guint       *n_left_out,
                                            GError     **error);
 /* At most @max_versions per item (0: no limit); fb_store_prune_history ()
  * also drops versions older than @max_age_days (0: none), always keeping

@@ -340,6 +340,11 @@ gboolean     _fb_store_insert_new_item       (FbStore          *self,
                                               const char       *body,
                                               JsonObject       *body_object,
                                               GError          **error);
+/* A new entry for the bytes @entry names, which a push uploads (content
+ * type, length and digest; no stub, revpos or sealed members), or NULL
+ * when their file is not here. */
+JsonObject  *_fb_store_entry_to_upload       (FbStore          *self,
+                                              JsonObject       *entry);
 /* A new item with a copy of another's @body (Keep Both, Duplicate; @body
  * is changed): its attachments are those whose file is here, to upload;
  * @n_left_out (nullable) gets how many were not, their data being only on

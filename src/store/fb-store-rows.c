@@ -506,6 +506,25 @@ _fb_store_insert_new_item (FbStore     *self,
                      without != NULL ? NULL : body_object, error);
 }
 
+JsonObject *
+_fb_store_entry_to_upload (FbStore    *self,
+                           JsonObject *entry)
+{
+  const char *digest = fb_body_get_string (entry, "digest");
+  g_autoptr(GFile) file = NULL;
+  JsonObject *copy;
+
+  if (digest == NULL || (file = fb_store_get_attachment_file (self, digest, NULL)) == NULL)
+    return NULL;
+
+  copy = json_object_new ();
+  for (const char * const *member = (const char * const[]) { "content_type", "length", "digest", NULL };
+       *member != NULL; member++)
+    if (json_object_has_member (entry, *member))
+      json_object_set_member (copy, *member, json_node_copy (json_object_get_member (entry, *member)));
+  return copy;
+}
+
 gboolean
 _fb_store_insert_copy (FbStore     *self,
                        const char  *id,
@@ -531,22 +550,13 @@ _fb_store_insert_copy (FbStore     *self,
       json_object_iter_init_ordered (&iter, attachments);
       while (json_object_iter_next_ordered (&iter, &name, &node))
         {
-          JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-          const char *digest = entry != NULL ? fb_body_get_string (entry, "digest") : NULL;
-          g_autoptr(GFile) file = NULL;
-          JsonObject *copy;
+          JsonObject *copy = JSON_NODE_HOLDS_OBJECT (node)
+                             ? _fb_store_entry_to_upload (self, json_node_get_object (node)) : NULL;
 
-          if (digest == NULL || (file = fb_store_get_attachment_file (self, digest, NULL)) == NULL)
-            {
-              left_out++;
-              continue;
-            }
-          copy = json_object_new ();
-          for (const char * const *member = (const char * const[]) { "content_type", "length", "digest", NULL };
-               *member != NULL; member++)
-            if (json_object_has_member (entry, *member))
-              json_object_set_member (copy, *member, json_node_copy (json_object_get_member (entry, *member)));
-          json_object_set_object_member (kept, name, copy);
+          if (copy == NULL)
+            left_out++;
+          else
+            json_object_set_object_member (kept, name, copy);
         }
       if (json_object_get_size (kept) > 0)
         json_object_set_object_member (body, FB_BODY_ATTACHMENTS, kept);

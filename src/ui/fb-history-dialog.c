@@ -258,16 +258,32 @@ restore_action (GtkWidget  *widget,
   FbHistoryDialog *self = FB_HISTORY_DIALOG (widget);
   FbVersion *version = selected_version (self);
   g_autoptr(GError) error = NULL;
+  guint n_left_out = 0;
 
   if (version == NULL)
     return;
 
-  if (!fb_store_restore_version (self->store, self->item_id, fb_version_get_id (version), &error))
+  if (!fb_store_restore_version (self->store, self->item_id, fb_version_get_id (version), &n_left_out, &error))
     {
       g_autofree char *message = NULL;
 
       /* TRANSLATORS: %s is the reason, in words, from the database */
       message = g_strdup_printf (_("This version could not be restored: %s"), error->message);
+      show_error (self, message);
+      return;
+    }
+
+  /* Restored, but not whole: said here, where the person looks. */
+  if (n_left_out > 0)
+    {
+      g_autofree char *message = NULL;
+
+      message = g_strdup_printf (ngettext ("Restored, without %u attachment of this version: its file is "
+                                           "not on this device, and the server’s version does not have it.",
+                                           "Restored, without %u attachments of this version: their files are "
+                                           "not on this device, and the server’s version does not have them.",
+                                           n_left_out),
+                                 n_left_out);
       show_error (self, message);
       return;
     }

@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include "fb-store.h"
+#include "fb-attachments.h"
+#include "fb-item-body.h"
 #include "fb-store-history.h"
 #include "fb-test-store.h"
 
@@ -368,7 +370,7 @@ test_restore (Fixture       *f,
 
   /* Rolled back with the caller's transaction: nothing of it stays. */
   g_assert_true (fb_store_begin (f->store, &error));
-  g_assert_true (fb_store_restore_version (f->store, id, first, &error));
+  g_assert_true (fb_store_restore_version (f->store, id, first, NULL, &error));
   fb_store_rollback (f->store);
   item = get_item (f, id);
   g_assert_cmpstr (fb_item_get_text (item), ==, "second");
@@ -378,7 +380,7 @@ test_restore (Fixture       *f,
   g_assert_cmpuint (versions->len, ==, 1);
 
   f->changed = 0;
-  g_assert_true (fb_store_restore_version (f->store, id, first, &error));
+  g_assert_true (fb_store_restore_version (f->store, id, first, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (f->changed, ==, 1);
   g_clear_object (&item);
@@ -402,7 +404,7 @@ test_restore (Fixture       *f,
     g_assert_true (fb_store_set_conflict (f->store, id, "2-b", server, FALSE, &error));
     g_assert_false (fb_store_restore_version (f->store, id,
                                               fb_version_get_id (versions->pdata[0]),
-                                              &error));
+                                              NULL, &error));
     g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_IN_CONFLICT);
     g_assert_nonnull (strstr (error->message, "conflict"));
     g_clear_error (&error);
@@ -414,8 +416,98 @@ test_restore (Fixture       *f,
   {
     g_autofree char *other = create_note (f, "O", "x");
 
-    g_assert_false (fb_store_restore_version (f->store, other, first, &error));
+    g_assert_false (fb_store_restore_version (f->store, other, first, NULL, &error));
     g_assert_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND);
+  }
+}
+
+/* The version with the text and fields of @text, asserted to exist. */
+static gint64
+version_with_text (Fixture    *f,
+                   const char *id,
+                   const char *text)
+{
+  g_autoptr(GPtrArray) versions = versions_of (f, id);
+
+  for (guint i = 0; i < versions->len; i++)
+    if (g_strcmp0 (version_text (versions, i), text) == 0)
+      return fb_version_get_id (versions->pdata[i]);
+  g_assert_not_reached ();
+}
+
+/* A version restored brings back the files it had that were removed
+ * since (an upload again: the server's version no longer has them), and
+ * keeps those attached since. One whose file is neither here nor in the
+ * server's version cannot come back, and is counted. */
+static void
+test_restore_attachments (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *id = create_note (f, "R", "first");
+  g_autoptr(GBytes) nest = g_bytes_new_static ("three eggs", 10);
+  g_autoptr(GBytes) wall = g_bytes_new_static ("a crack", 7);
+  g_autoptr(FbAttachment) nest_added = fb_test_store_attach (f->store, id, "nest.jpg", "image/jpeg", nest);
+  g_autoptr(FbAttachment) wall_added = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(FbItem) restored = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *attachments;
+  guint n_left_out = 99;
+
+  item = get_item (f, id);
+  g_assert_true (fb_store_mark_item_pushed (f->store, item, "1-a", &error));
+  g_assert_true (fb_store_keep_version (f->store, id, &error));
+  f->now += MINUTE;
+  g_assert_true (fb_store_remove_attachment (f->store, id, "nest.jpg", &error));
+  wall_added = fb_test_store_attach (f->store, id, "wall.jpg", "image/jpeg", wall);
+  edit_note (f, id, "R", "second");
+  g_clear_object (&item);
+  item = get_item (f, id);
+  g_assert_true (fb_store_mark_item_pushed (f->store, item, "2-b", &error));
+
+  g_assert_true (fb_store_restore_version (f->store, id, version_with_text (f, id, "first"), &n_left_out, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_left_out, ==, 0);
+  restored = get_item (f, id);
+  g_assert_cmpstr (fb_item_get_text (restored), ==, "first");
+  g_assert_cmpint (fb_item_get_state (restored), ==, FB_ITEM_STATE_PENDING);
+  attachments = fb_body_get_object (fb_item_get_body (restored), FB_BODY_ATTACHMENTS);
+  g_assert_nonnull (attachments);
+  g_assert_cmpuint (json_object_get_size (attachments), ==, 2);
+  g_assert_cmpstr (fb_body_get_string (fb_body_get_object (attachments, "nest.jpg"), "digest"), ==, nest_added->digest);
+  g_assert_false (json_object_has_member (fb_body_get_object (attachments, "nest.jpg"), "stub"));
+  g_assert_cmpstr (fb_body_get_string (fb_body_get_object (attachments, "wall.jpg"), "digest"), ==, wall_added->digest);
+  got = fb_test_store_attachment_bytes (f->store, id, "nest.jpg");
+  g_assert_true (g_bytes_equal (got, nest));
+
+  /* Another program's file, never downloaded, removed on the server. */
+  {
+    g_autoptr(JsonObject) with_far = fb_note_body_new ("P", "pulled");
+    g_autoptr(JsonObject) without = fb_note_body_new ("P", "removed there");
+    g_autoptr(JsonObject) far = json_object_new ();
+    g_autoptr(FbItem) back = NULL;
+    JsonObject *entry = json_object_new ();
+
+    json_object_set_boolean_member (entry, "stub", TRUE);
+    json_object_set_string_member (entry, "content_type", "image/jpeg");
+    json_object_set_string_member (entry, "digest", "md5-2K8w1ITd3vbFNrVCgJWzVQ==");
+    json_object_set_int_member (entry, "length", 5);
+    json_object_set_int_member (entry, "revpos", 1);
+    json_object_set_object_member (far, "far.jpg", entry);
+    json_object_set_object_member (with_far, FB_BODY_ATTACHMENTS, json_object_ref (far));
+    g_assert_true (fb_store_apply_remote (f->store, "p", FB_COLLECTION_NOTES, "1-p", with_far, FALSE,
+                                          f->now, &error));
+    f->now += MINUTE;
+    g_assert_true (fb_store_apply_remote (f->store, "p", FB_COLLECTION_NOTES, "2-p", without, FALSE,
+                                          f->now, &error));
+    g_assert_true (fb_store_restore_version (f->store, "p", version_with_text (f, "p", "pulled"),
+                                             &n_left_out, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (n_left_out, ==, 1);
+    back = get_item (f, "p");
+    g_assert_cmpstr (fb_item_get_text (back), ==, "pulled");
+    g_assert_null (fb_body_get_object (fb_item_get_body (back), FB_BODY_ATTACHMENTS));
   }
 }
 
@@ -575,6 +667,7 @@ main (int   argc,
   ADD ("/history/before-sync", test_before_sync);
   ADD ("/history/prune", test_prune);
   ADD ("/history/restore", test_restore);
+  ADD ("/history/restore-attachments", test_restore_attachments);
   ADD ("/trash/local", test_trash);
   ADD ("/trash/remote", test_trash_remote);
   ADD ("/trash/empty", test_trash_empty);

@@ -11,6 +11,8 @@
 #include "fb-fake-network-monitor.h"
 #include "fb-item-body.h"
 #include "fb-store.h"
+#include "fb-store-history.h"
+#include "fb-version.h"
 #include "fb-sync-error.h"
 #include "fb-sync-manager.h"
 #include "fb-sync-run.h"
@@ -403,6 +405,62 @@ test_fetch_when_opened (void)
   g_assert_null (got->sha256);
 }
 
+/* ---- An earlier version restored ---- */
+
+/* A version from before its file was removed, made current again: the
+ * file comes back with it and goes to the server again (the removal's
+ * revision has no such data to name with a stub), and another device
+ * gets it. */
+static void
+test_restore_version_with_removed_file (void)
+{
+  const char *db = "attachments-restore-version";
+  g_autoptr(FbTestPeer) a = device_new (NULL, db);
+  g_autoptr(FbTestPeer) b = device_new (NULL, db);
+  g_autoptr(GBytes) bytes = fb_test_bytes (2000);
+  g_autofree char *id = fb_test_peer_create_note (a, "Plot 9", "");
+  g_autoptr(FbAttachment) attached = fb_test_store_attach (a->store, id, "nest.jpg", NULL, bytes);
+  g_autoptr(FbAttachment) got = NULL;
+  g_autoptr(GBytes) got_bytes = NULL;
+  g_autoptr(GPtrArray) versions = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FbItem) item = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  gint64 with_file = -1;
+  guint n_left_out = 99;
+
+  device_sync (a);
+  device_sync (b);
+  g_assert_true (fb_store_keep_version (a->store, id, &error));
+  g_assert_true (fb_store_remove_attachment (a->store, id, "nest.jpg", &error));
+  device_sync (a);
+  device_sync (b);
+  doc = fb_test_server_doc (server, db, id);
+  g_assert_null (fb_test_doc_attachment_digest (doc, "nest.jpg"));
+  g_clear_pointer (&doc, json_object_unref);
+
+  versions = fb_store_list_versions (a->store, id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < versions->len && with_file < 0; i++)
+    if (fb_body_get_object (fb_body_get_object (fb_version_get_body (versions->pdata[i]), FB_BODY_ATTACHMENTS),
+                            "nest.jpg") != NULL)
+      with_file = fb_version_get_id (versions->pdata[i]);
+  g_assert_cmpint (with_file, >=, 0);
+  g_assert_true (fb_store_restore_version (a->store, id, with_file, &n_left_out, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_left_out, ==, 0);
+  device_sync (a);
+
+  item = fb_test_peer_get_item (a, id);
+  g_assert_null (fb_item_get_sync_error (item));
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
+  doc = fb_test_server_doc (server, db, id);
+  g_assert_cmpstr (fb_test_doc_attachment_digest (doc, "nest.jpg"), ==, attached->digest);
+  device_sync (b);
+  got = get_attachment (b, id, "nest.jpg", &got_bytes);
+  g_assert_true (g_bytes_equal (got_bytes, bytes));
+}
+
 /* ---- Killed mid-transfer ----
  * The real program, `fieldbook --sync`, killed with SIGKILL while it
  * downloads (as test-sync-identity.c kills it), then a clean run: nothing
@@ -592,6 +650,7 @@ main (int   argc,
   g_test_add_func ("/sync-attachments/too-large", test_too_large);
   g_test_add_func ("/sync-attachments/metered", test_metered);
   g_test_add_func ("/sync-attachments/fetch-when-opened", test_fetch_when_opened);
+  g_test_add_func ("/sync-attachments/restore-version-with-removed-file", test_restore_version_with_removed_file);
   g_test_add_func ("/sync-attachments/pouchdb-peer", test_pouchdb_peer);
   g_test_add_func ("/sync-attachments/killed-mid-transfer", test_killed_mid_transfer);
 
