@@ -288,11 +288,13 @@ item_changed_cb (FbStore          *store,
     reload (self, current != NULL ? fb_item_get_id (current) : NULL);
 }
 
+/* @message is text (a file's name may hold "&"); toasts take markup. */
 static void
 show_error_toast (FbConflictDialog *self,
                   const char       *message)
 {
-  AdwToast *toast = adw_toast_new (message);
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  AdwToast *toast = adw_toast_new (escaped);
 
   adw_toast_set_timeout (toast, FB_TOAST_UNTIL_DISMISSED);
   fb_toast_overlay_show (self->toast_overlay, toast);

@@ -675,11 +675,11 @@ test_keep_both_downloads_file (void)
   big[2 * 1024 * 1024] = '\0';
   g_assert_true (fb_test_server_create_db (server, db, &error));
   id = fb_test_peer_create_note (a, "Weir", "bread\nmilk\neggs");
-  attach_bytes (a, id, "map.jpg", big);
+  attach_bytes (a, id, "map & key.jpg", big);
   peer_sync (a);
   fb_fake_network_monitor_set_metered (b->monitor, TRUE);
   peer_sync (b);
-  g_assert_true (fb_store_remove_attachment (a->store, id, "map.jpg", &error));
+  g_assert_true (fb_store_remove_attachment (a->store, id, "map & key.jpg", &error));
   fb_test_peer_edit (a, id, "text", "bread\nsoy milk\neggs");
   peer_sync (a);
   fb_test_peer_edit (b, id, "text", "bread\noat milk\neggs");
@@ -690,7 +690,7 @@ test_keep_both_downloads_file (void)
   g_signal_emit_by_name (part (&shown, "keep_both_button"), "clicked");
   WAIT_FOR (fb_test_is_shown (fb_test_find_label (GTK_WIDGET (shown.dialog),
                                                   "The conflict could not be resolved: Your version’s file "
-                                                  "“map.jpg” is not on this device yet, and the server’s version "
+                                                  "“map &amp; key.jpg” is not on this device yet, and the server’s version "
                                                   "does not have it: download it first, so that the copy keeps it")));
   g_assert_cmpuint (fb_store_get_conflict_count (b->store), ==, 1);
   g_assert_cmpstr (fb_conflict_dialog_get_current_id (shown.dialog), ==, id);
@@ -710,7 +710,7 @@ test_keep_both_downloads_file (void)
   for (guint i = 0; i < notes->len; i++)
     if (g_strcmp0 (fb_item_get_id (notes->pdata[i]), id) != 0)
       copy_id = fb_item_get_id (notes->pdata[i]);
-  got = fb_test_store_attachment_bytes (b->store, copy_id, "map.jpg");
+  got = fb_test_store_attachment_bytes (b->store, copy_id, "map & key.jpg");
   g_assert_nonnull (got);
   g_assert_cmpuint (g_bytes_get_size (got), ==, 2 * 1024 * 1024);
 

@@ -10,6 +10,7 @@
 
 #include "fb-attachments.h"
 #include "fb-history-dialog.h"
+#include "fb-item-body.h"
 #include "fb-item-row.h"
 #include "fb-note-editor.h"
 #include "fb-record-editor.h"
@@ -1149,6 +1150,73 @@ test_history (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* The first label below @root whose text is @text (NULL: none). */
+static GtkWidget *
+label_below (GtkWidget  *root,
+             const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (child)), text) == 0)
+        return child;
+      if ((found = label_below (child, text)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A version whose file (another program's, never downloaded here) the
+ * server's version no longer has: restored without it, and the History
+ * window says so and stays open for the person to read it. */
+static void
+test_history_file_left_out (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  FbHistoryDialog *dialog;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) pulled = fb_note_body_new ("Far", "pulled");
+  g_autoptr(JsonObject) removed = fb_note_body_new ("Far", "removed there");
+  g_autoptr(FbItem) item = NULL;
+  JsonObject *attachments = json_object_new ();
+  JsonObject *entry = json_object_new ();
+  gint64 now = g_get_real_time () / 1000;
+
+  json_object_set_boolean_member (entry, "stub", TRUE);
+  json_object_set_string_member (entry, "content_type", "image/jpeg");
+  json_object_set_string_member (entry, "digest", "md5-2K8w1ITd3vbFNrVCgJWzVQ==");
+  json_object_set_int_member (entry, "length", 5);
+  json_object_set_int_member (entry, "revpos", 1);
+  json_object_set_object_member (attachments, "far & away.jpg", entry);
+  json_object_set_object_member (pulled, FB_BODY_ATTACHMENTS, attachments);
+  g_assert_true (fb_store_apply_remote (fixture->store, "far", FB_COLLECTION_NOTES, "1-p", pulled,
+                                        FALSE, now - 60000, &error));
+  g_assert_true (fb_store_apply_remote (fixture->store, "far", FB_COLLECTION_NOTES, "2-p", removed,
+                                        FALSE, now, &error));
+  g_assert_no_error (error);
+
+  activate (fixture, "win.collection", "s", "notes");
+  WAIT_FOR (rows_are (fixture, "Far"));
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (child (fixture, "list_view"))), 0);
+  WAIT_FOR (buffer_is (fb_note_editor_get_buffer (note_editor (fixture)), "removed there"));
+
+  activate (fixture, "win.show-history", NULL);
+  WAIT_FOR ((dialog = find_history_dialog ()) != NULL &&
+            is_showing (fb_history_dialog_get_list (dialog)));
+  fb_history_dialog_select (dialog, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "history.restore", NULL));
+  WAIT_FOR (buffer_is (fb_note_editor_get_buffer (note_editor (fixture)), "pulled"));
+  WAIT_FOR (label_below (GTK_WIDGET (dialog),
+                         "Restored, without 1 attachment of this version: its file is not on this device, "
+                         "and the server’s version does not have it.") != NULL);
+  g_assert_true (find_history_dialog () == dialog);
+  item = fb_store_get_item (fixture->store, "far", &error);
+  g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_PENDING);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1192,6 +1260,8 @@ main (int   argc,
               fixture_setup, test_remove_field_undo, fixture_teardown);
   g_test_add ("/window/history", Fixture, NULL,
               fixture_setup, test_history, fixture_teardown);
+  g_test_add ("/window/history-file-left-out", Fixture, NULL,
+              fixture_setup, test_history_file_left_out, fixture_teardown);
   g_test_add ("/window/remembers-size", Fixture, NULL,
               fixture_setup, test_remembers_size, fixture_teardown);
 
