@@ -200,9 +200,11 @@ toast (FbEncryptionPage *self,
        const char       *words)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *escaped = g_markup_escape_text (words, -1);
 
+  /* Toasts take markup; @words may quote a server's answer. */
   if (ADW_IS_PREFERENCES_WINDOW (root))
-    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (root), adw_toast_new (words));
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (root), adw_toast_new (escaped));
 }
 
 /* A passphrase as typed twice, or NULL with why in @problem. */

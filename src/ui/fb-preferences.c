@@ -90,6 +90,16 @@ row_text (AdwEntryRow *row)
   return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
 }
 
+/* Toasts take markup; the keyring's words are text. */
+static void
+add_error_toast (FbPreferences *self,
+                 const char    *message)
+{
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (escaped));
+}
+
 static void
 set_test_result (FbPreferences *self,
                  const char    *words,
@@ -181,7 +191,7 @@ account_saved_cb (GObject      *object,
       g_autofree char *message = g_strdup_printf (_("The password could not be saved in the keyring: %s"),
                                                   error->message);
 
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+      add_error_toast (self, message);
     }
 }
 
@@ -294,7 +304,7 @@ password_lookup_cb (GObject      *object,
       g_autofree char *message = g_strdup_printf (_("The password could not be read from the keyring: %s"),
                                                   error->message);
 
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+      add_error_toast (self, message);
     }
 
   password_loaded (self);
