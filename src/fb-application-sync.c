@@ -24,27 +24,10 @@ fb_application_get_background_sync (FbApplication *self)
 }
 
 char *
-fb_application_describe_remote_changes (FbStore            *store,
-                                        const char * const *ids)
+fb_application_describe_remote_changes (guint n_total,
+                                        guint n_notes,
+                                        guint n_records)
 {
-  guint n_notes = 0;
-  guint n_records = 0;
-  guint n_total = 0;
-
-  g_return_val_if_fail (FB_IS_STORE (store), NULL);
-
-  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
-    {
-      g_autoptr(FbItem) item = fb_store_get_item (store, ids[i], NULL);
-      const char *collection = item != NULL ? fb_item_get_collection (item) : NULL;
-
-      n_total++;
-      if (g_strcmp0 (collection, FB_COLLECTION_NOTES) == 0)
-        n_notes++;
-      else if (g_strcmp0 (collection, FB_COLLECTION_RECORDS) == 0)
-        n_records++;
-    }
-
   /* Two counts in one sentence do not translate well: a mix is "items". */
   if (n_notes == n_total)
     return g_strdup_printf (ngettext ("%u note updated", "%u notes updated", n_notes), n_notes);
@@ -233,7 +216,8 @@ any_window_active (FbApplication *self)
 static void
 remote_changes_cb (FbApplication *self,
                    guint          n_items,
-                   char         **ids,
+                   guint          n_notes,
+                   guint          n_records,
                    FbSyncManager *manager)
 {
   g_autoptr(GNotification) notification = NULL;
@@ -242,7 +226,7 @@ remote_changes_cb (FbApplication *self,
   if (n_items == 0 || any_window_active (self))
     return;
 
-  summary = fb_application_describe_remote_changes (self->store, (const char * const *) ids);
+  summary = fb_application_describe_remote_changes (n_items, n_notes, n_records);
   notification = g_notification_new (summary);
   g_notification_set_body (notification, _("Changes from your other devices are in Fieldbook."));
   /* Clicking it opens a window (no default action: "activate"). */

@@ -46,8 +46,10 @@ FbSyncManager *fb_application_get_sync_manager     (FbApplication   *self);
 gboolean       fb_application_get_background_sync  (FbApplication   *self);
 
 /* "3 notes updated", "1 record updated", "4 items updated": what the
- * notification says about the items @ids (looked up in @store). */
-char          *fb_application_describe_remote_changes (FbStore            *store,
-                                                       const char * const *ids);
+ * notification says about @n_total changed items, of which @n_notes notes
+ * and @n_records records (FbSyncManager::remote-changes). */
+char          *fb_application_describe_remote_changes (guint            n_total,
+                                                       guint            n_notes,
+                                                       guint            n_records);
 
 G_END_DECLS

@@ -111,20 +111,14 @@ run_done_cb (GObject      *object,
 
   if (self != NULL && self->run == run)
     {
-      GPtrArray *changed_ids = fb_sync_run_get_changed_ids (run);
+      const FbSyncChanges *changes = fb_sync_run_get_changes (run);
 
       g_signal_handlers_disconnect_by_data (run, self);
       g_clear_object (&self->run);
       /* Announced even when the run failed later: they are in the store. */
-      if (changed_ids->len > 0)
-        {
-          guint n = changed_ids->len;
-
-          g_ptr_array_add (changed_ids, NULL);
-          g_signal_emit (self, signals[REMOTE_CHANGES], 0, n,
-                         (char **) changed_ids->pdata);
-          g_ptr_array_set_size (changed_ids, n);
-        }
+      if (changes->n_items > 0)
+        g_signal_emit (self, signals[REMOTE_CHANGES], 0, changes->n_items, changes->n_notes,
+                       changes->n_records);
       _fb_sync_manager_handle_outcome (self, error);
       g_signal_emit (self, signals[RUN_FINISHED], 0, error);
     }
@@ -578,7 +572,7 @@ fb_sync_manager_class_init (FbSyncManagerClass *klass)
 
   signals[REMOTE_CHANGES] =
     g_signal_new ("remote-changes", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRV);
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_UINT);
   signals[ITEM_REJECTED] =
     g_signal_new ("item-rejected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);

@@ -157,8 +157,10 @@ void             fb_sync_manager_set_tuning        (FbSyncManager   *self,
  *     document (in _bulk_docs) is reported as 0 bytes when the document goes
  *     and all of them once the server has it. bytes_total counts what goes
  *     over the network (with end-to-end encryption, the sealed bytes).
- *   remote-changes (guint n_items, GStrv ids): after a run's pull applied
- *     server changes to n_items items.
+ *   remote-changes (guint n_items, guint n_notes, guint n_records): after
+ *     a run's pull applied server changes to n_items items, of which
+ *     n_notes notes and n_records records (a deletion counts as the
+ *     collection it had here).
  *   item-rejected (const char *id, const char *message): the server refused
  *     a pushed item (it stays pending with its sync error).
  *   run-finished (const GError *error): after every run, error NULL on

@@ -49,7 +49,7 @@ struct _FbSyncRun
    * idle callback, so that the request goes out first (nullable). */
   JsonObject      *pull_waiting;
   GSource         *pull_waiting_source;
-  GPtrArray       *changed_ids;
+  FbSyncChanges    changes;          /* what the pulls applied */
   gboolean         metered;          /* large attachments wait for another network */
   FbSyncProgress   progress;         /* the file in flight ("transfer-progress") */
 };

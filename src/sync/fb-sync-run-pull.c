@@ -55,6 +55,18 @@ change_rev (JsonObject *change,
 /* A losing leaf that collided with the winner (see FbBranchOutcome): the
  * item takes its side as mine and the server's winner as the conflict's
  * other side. */
+/* One more item changed, of collection @type, for the run's summary. */
+static void
+count_change (FbSyncRun  *run,
+              const char *type)
+{
+  run->changes.n_items++;
+  if (g_strcmp0 (type, FB_COLLECTION_NOTES) == 0)
+    run->changes.n_notes++;
+  else if (g_strcmp0 (type, FB_COLLECTION_RECORDS) == 0)
+    run->changes.n_records++;
+}
+
 static gboolean
 apply_collided_leaf (FbSyncRun *run,
                      const     char       *id,
@@ -91,7 +103,7 @@ apply_collided_leaf (FbSyncRun *run,
 
   run->stats.conflicts++;
   run->stats.pulled++;
-  g_ptr_array_add (run->changed_ids, g_strdup (id));
+  count_change (run, type);
   return TRUE;
 }
 
@@ -288,7 +300,7 @@ apply_change (FbSyncRun   *run,
     }
 
   run->stats.pulled++;
-  g_ptr_array_add (run->changed_ids, g_strdup (id));
+  count_change (run, type);
   return TRUE;
 }
 
@@ -303,7 +315,7 @@ apply_changes (FbSyncRun   *run,
   g_autofree char *seq_json = NULL;
   guint n = json_array_get_length (results);
   FbSyncStats before = run->stats;
-  guint n_changed = run->changed_ids->len;
+  FbSyncChanges changes_before = run->changes;
   g_auto(BatchItems) known = { NULL, };
 
   if (!fb_store_begin (run->store, error))
@@ -339,7 +351,7 @@ fail:
   /* Nothing of this batch is in the store: the run did not do it. */
   fb_store_rollback (run->store);
   run->stats = before;
-  g_ptr_array_set_size (run->changed_ids, n_changed);
+  run->changes = changes_before;
   return FALSE;
 }
 

@@ -69,7 +69,6 @@ fb_sync_run_finalize (GObject *object)
   g_clear_pointer (&self->attempts, g_hash_table_unref);
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
   g_clear_pointer (&self->pushed_revs, g_hash_table_unref);
-  g_clear_pointer (&self->changed_ids, g_ptr_array_unref);
   g_clear_pointer (&self->pull_waiting, json_object_unref);
   fb_sync_progress_clear (&self->progress);
 
@@ -102,7 +101,6 @@ fb_sync_run_init (FbSyncRun *self)
   self->attempts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->in_flight = g_hash_table_new (g_str_hash, g_str_equal);
   self->pushed_revs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->changed_ids = g_ptr_array_new_with_free_func (g_free);
 }
 
 FbSyncRun *
@@ -575,12 +573,12 @@ fb_sync_run_get_stats (FbSyncRun *self)
   return &self->stats;
 }
 
-GPtrArray *
-fb_sync_run_get_changed_ids (FbSyncRun *self)
+const FbSyncChanges *
+fb_sync_run_get_changes (FbSyncRun *self)
 {
   g_return_val_if_fail (FB_IS_SYNC_RUN (self), NULL);
 
-  return self->changed_ids;
+  return &self->changes;
 }
 
 void

@@ -58,8 +58,16 @@ void               fb_sync_run_cancel              (FbSyncRun           *self);
 FbCouchClient     *fb_sync_run_get_client          (FbSyncRun           *self);
 /* What the run did so far (all of it once it finished, failed or not). */
 const FbSyncStats *fb_sync_run_get_stats           (FbSyncRun           *self);
-/* The ids of the items its pulls changed (char *), in order. */
-GPtrArray         *fb_sync_run_get_changed_ids     (FbSyncRun           *self);
+/* How many items its pulls changed, and of them notes and records: counted
+ * as they are applied, so that a pull of 100,000 documents neither keeps
+ * their ids nor reads them again to say so. */
+typedef struct
+{
+  guint n_items;
+  guint n_notes;
+  guint n_records;
+} FbSyncChanges;
+const FbSyncChanges *fb_sync_run_get_changes       (FbSyncRun           *self);
 /* A new attachment up to this size goes inside its document, as base64 in
  * _bulk_docs (one request for a document and its small files); a larger
  * one goes after it on its own, PUT /db/doc/att?rev=, its body streamed

@@ -24,11 +24,14 @@ run_finished_cb (FbSyncManager *manager,
 static void
 remote_changes_cb (FbSyncManager  *manager,
                    guint           n_items,
-                   char          **ids,
+                   guint           n_notes,
+                   guint           n_records,
                    FbTestPeer     *peer)
 {
-  g_assert_cmpuint (n_items, ==, g_strv_length (ids));
+  g_assert_cmpuint (n_notes + n_records, <=, n_items);
   peer->n_remote_changes += n_items;
+  peer->n_remote_notes += n_notes;
+  peer->n_remote_records += n_records;
 }
 
 static void

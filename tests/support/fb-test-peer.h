@@ -23,6 +23,8 @@ typedef struct {
   guint            n_runs;           /* run-finished */
   gint64           last_run_at;      /* wall clock, µs, of the last run-finished */
   guint            n_remote_changes; /* items in remote-changes */
+  guint            n_remote_notes;   /* of them notes */
+  guint            n_remote_records; /* of them records */
   guint            n_rejected;       /* item-rejected */
 } FbTestPeer;
 

@@ -80,6 +80,8 @@ test_create_edit_delete (void)
   s2 = fb_test_peer_sync (b);
   g_assert_cmpuint (s2->pulled, ==, 1);
   g_assert_cmpuint (b->n_remote_changes, ==, 1);
+  g_assert_cmpuint (b->n_remote_notes, ==, 1);
+  g_assert_cmpuint (b->n_remote_records, ==, 0);
   item = fb_test_peer_get_item (b, id);
   g_assert_cmpstr (fb_item_get_title (item), ==, "Shopping");
   g_assert_cmpint (fb_item_get_state (item), ==, FB_ITEM_STATE_SYNCED);
@@ -541,13 +543,14 @@ count_rejected_cb (FbSyncRun  *run,
 }
 
 /* One run of its own, no manager around it: it says what it did through
- * its outcome, its stats, its changed ids and its item-rejected signal. */
+ * its outcome, its stats, its counts of changed items and its
+ * item-rejected signal. */
 static gboolean
 run_once (FbStore            *store,
           const char         *db,
           GPtrArray          *rejected,
           FbSyncStats        *stats,
-          GPtrArray         **changed_ids,
+          FbSyncChanges      *changes,
           GError            **error)
 {
   g_autoptr(FbCouchClient) client = NULL;
@@ -566,7 +569,7 @@ run_once (FbStore            *store,
 
   g_assert_true (fb_sync_run_get_opened_database (run));
   *stats = *fb_sync_run_get_stats (run);
-  *changed_ids = g_ptr_array_ref (fb_sync_run_get_changed_ids (run));
+  *changes = *fb_sync_run_get_changes (run);
   return ok;
 }
 
@@ -576,13 +579,13 @@ test_run_on_its_own (void)
   g_autoptr(Peer) a = peer_new ("run-alone");
   g_autoptr(Peer) b = peer_new ("run-alone");
   g_autoptr(GPtrArray) rejected = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) changed = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) doc = NULL;
   g_autofree char *rev = NULL;
   g_autofree char *bad = NULL;
   g_autofree char *good = NULL;
   FbSyncStats stats = { 0, };
+  FbSyncChanges changed = { 0, };
 
   fb_test_server_create_db (server, "run-alone", &error);
   g_assert_no_error (error);
@@ -600,22 +603,22 @@ test_run_on_its_own (void)
   g_assert_no_error (error);
   g_assert_cmpuint (stats.pushed, ==, 1);
   g_assert_cmpuint (stats.pulled, ==, 0);
-  g_assert_cmpuint (changed->len, ==, 0);
+  g_assert_cmpuint (changed.n_items, ==, 0);
   g_assert_cmpuint (rejected->len, ==, 2);
   g_assert_cmpstr (rejected->pdata[0], ==, bad);
   g_assert_nonnull (strstr (rejected->pdata[1], "Titles may not say forbidden"));
   doc = fb_test_server_get_doc (server, "run-alone", good, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (doc, "title"), ==, "fine");
-  g_clear_pointer (&changed, g_ptr_array_unref);
 
-  /* The other device's run pulls it and names it. */
+  /* The other device's run pulls it and counts it, a note. */
   g_assert_true (run_once (b->store, "run-alone", rejected, &stats, &changed, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (stats.pushed, ==, 0);
   g_assert_cmpuint (stats.pulled, ==, 1);
-  g_assert_cmpuint (changed->len, ==, 1);
-  g_assert_cmpstr (changed->pdata[0], ==, good);
+  g_assert_cmpuint (changed.n_items, ==, 1);
+  g_assert_cmpuint (changed.n_notes, ==, 1);
+  g_assert_cmpuint (changed.n_records, ==, 0);
   g_assert_true (fb_test_peer_has_live_item (b, good));
   g_assert_false (fb_test_peer_has_live_item (b, bad));
 }

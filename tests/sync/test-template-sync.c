@@ -122,6 +122,10 @@ test_template_and_choice_sets (void)
   b = device_new (db);
   s = device_sync (b);
   g_assert_cmpuint (s->pulled, ==, 2);
+  /* Its notification: two items, a record and a template. */
+  g_assert_cmpuint (b->n_remote_changes, ==, 2);
+  g_assert_cmpuint (b->n_remote_records, ==, 1);
+  g_assert_cmpuint (b->n_remote_notes, ==, 0);
   g_clear_pointer (&s, fb_sync_stats_free);
   found = fb_store_find_template (b->store, "bird sighting", &error);
   g_assert_no_error (error);
