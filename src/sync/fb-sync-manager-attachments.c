@@ -1,4 +1,4 @@
-/* fb-sync-manager-attachments.c: FbSyncManager fetching an attachment the person opens */
+/* fb-sync-manager-attachments.c: FbSyncManager fetching an attachment the person opens, or all of an item's */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "fb-sync"
@@ -111,6 +111,106 @@ gboolean
 fb_sync_manager_fetch_attachment_finish (FbSyncManager  *self,
                                          GAsyncResult   *result,
                                          GError        **error)
+{
+  g_return_val_if_fail (FB_IS_SYNC_MANAGER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- Every file of one item that is not here ---- */
+
+typedef struct
+{
+  char      *item_id;
+  GPtrArray *names;  /* char *: the attachments to fetch */
+  guint      next;
+} Missing;
+
+static void
+missing_free (Missing *missing)
+{
+  g_free (missing->item_id);
+  g_ptr_array_unref (missing->names);
+  g_free (missing);
+}
+
+static void fetch_next_missing (GTask *task);
+
+static void
+missing_fetched_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!fb_sync_manager_fetch_attachment_finish (FB_SYNC_MANAGER (object), result, &error))
+    g_task_return_error (task, error);
+  else
+    fetch_next_missing (g_steal_pointer (&task));
+}
+
+/* One at a time: "transfer-progress" tells one file in flight. */
+static void
+fetch_next_missing (GTask *task)
+{
+  Missing *missing = g_task_get_task_data (task);
+
+  if (missing->next == missing->names->len)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  fb_sync_manager_fetch_attachment_async (g_task_get_source_object (task), missing->item_id,
+                                          missing->names->pdata[missing->next++],
+                                          g_task_get_cancellable (task), missing_fetched_cb, task);
+}
+
+void
+fb_sync_manager_fetch_missing_attachments_async (FbSyncManager       *self,
+                                                 const char          *id,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GPtrArray) attachments = NULL;
+  GError *error = NULL;
+  Missing *missing;
+
+  g_return_if_fail (FB_IS_SYNC_MANAGER (self));
+  g_return_if_fail (id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fb_sync_manager_fetch_missing_attachments_async);
+
+  attachments = fb_store_list_attachments (self->store, id, &error);
+  if (attachments == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  missing = g_new0 (Missing, 1);
+  missing->item_id = g_strdup (id);
+  missing->names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < attachments->len; i++)
+    {
+      FbAttachment *attachment = attachments->pdata[i];
+
+      if (attachment->sha256 == NULL)
+        g_ptr_array_add (missing->names, g_strdup (attachment->name));
+    }
+  g_task_set_task_data (task, missing, (GDestroyNotify) missing_free);
+  fetch_next_missing (g_steal_pointer (&task));
+}
+
+gboolean
+fb_sync_manager_fetch_missing_attachments_finish (FbSyncManager  *self,
+                                                  GAsyncResult   *result,
+                                                  GError        **error)
 {
   g_return_val_if_fail (FB_IS_SYNC_MANAGER (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);

@@ -76,6 +76,18 @@ void             fb_sync_manager_fetch_attachment_async  (FbSyncManager       *s
 gboolean         fb_sync_manager_fetch_attachment_finish (FbSyncManager       *self,
                                                           GAsyncResult        *result,
                                                           GError             **error);
+/* Fetches, one after another as above, every attachment of item @id that
+ * is not here yet: what a copy of it needs (Keep Both, Duplicate). Stops
+ * at the first that fails, with its error; TRUE at once when all are
+ * here. */
+void             fb_sync_manager_fetch_missing_attachments_async  (FbSyncManager       *self,
+                                                                   const char          *id,
+                                                                   GCancellable        *cancellable,
+                                                                   GAsyncReadyCallback  callback,
+                                                                   gpointer             user_data);
+gboolean         fb_sync_manager_fetch_missing_attachments_finish (FbSyncManager       *self,
+                                                                   GAsyncResult        *result,
+                                                                   GError             **error);
 /* Asks the server to compact the database, which drops the bodies of old
  * revisions (after encryption is turned on: the plain ones). Only a
  * server administrator may: FB_SYNC_ERROR_UNAUTHORIZED/FORBIDDEN

@@ -7,7 +7,6 @@
 
 #include <glib/gi18n.h>
 
-#include "fb-attachments.h"
 #include "fb-body-diff.h"
 #include "fb-conflict-attachments.h"
 #include "fb-conflict-dialog.h"
@@ -352,8 +351,6 @@ typedef struct
   FbConflictDialog *dialog;       /* unowned; only while not cancelled */
   GCancellable     *cancellable;
   char             *id;
-  guint             n_running;
-  GError           *error;        /* the first that failed */
 } FilesFetch;
 
 static void
@@ -361,25 +358,20 @@ files_fetch_free (FilesFetch *fetch)
 {
   g_clear_object (&fetch->cancellable);
   g_free (fetch->id);
-  g_clear_error (&fetch->error);
   g_free (fetch);
 }
 
 static void
-file_fetched_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+files_fetched_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   FilesFetch *fetch = user_data;
   FbConflictDialog *self = fetch->dialog;
   g_autoptr(GError) error = NULL;
+  gboolean fetched;
 
-  if (!fb_sync_manager_fetch_attachment_finish (FB_SYNC_MANAGER (object), result, &error) &&
-      fetch->error == NULL)
-    fetch->error = g_steal_pointer (&error);
-  if (--fetch->n_running > 0)
-    return;
-
+  fetched = fb_sync_manager_fetch_missing_attachments_finish (FB_SYNC_MANAGER (object), result, &error);
   /* The dialog went away (its dispose cancels). */
   if (g_cancellable_is_cancelled (fetch->cancellable))
     {
@@ -389,12 +381,12 @@ file_fetched_cb (GObject      *object,
 
   g_clear_object (&self->fetching);
   set_choices_enabled (self, TRUE);
-  if (fetch->error != NULL)
+  if (!fetched)
     {
       /* Translators: %s says why, with the file's name */
       g_autofree char *message = g_strdup_printf (_("Both versions could not be kept, because a file of "
                                                     "yours could not be downloaded: %s"),
-                                                  fetch->error->message);
+                                                  error->message);
 
       show_error_toast (self, message);
     }
@@ -409,43 +401,22 @@ static gboolean
 fetch_then_keep_both (FbConflictDialog *self,
                       const char       *id)
 {
-  g_autoptr(GPtrArray) attachments = NULL;
   FilesFetch *fetch;
 
   if (self->manager == NULL || self->fetching != NULL ||
       fb_sync_manager_get_state (self->manager) == FB_SYNC_STATE_NOT_CONFIGURED)
-    return FALSE;
-  attachments = fb_store_list_attachments (self->store, id, NULL);
-  if (attachments == NULL)
     return FALSE;
 
   fetch = g_new0 (FilesFetch, 1);
   fetch->dialog = self;
   fetch->cancellable = g_cancellable_new ();
   fetch->id = g_strdup (id);
-  /* One more than the fetches until all have started: none ends it early. */
-  fetch->n_running = 1;
-  for (guint i = 0; i < attachments->len; i++)
-    {
-      FbAttachment *attachment = attachments->pdata[i];
-
-      if (attachment->sha256 != NULL)
-        continue;
-      fetch->n_running++;
-      fb_sync_manager_fetch_attachment_async (self->manager, id, attachment->name, fetch->cancellable,
-                                              file_fetched_cb, fetch);
-    }
-  if (fetch->n_running == 1)
-    {
-      files_fetch_free (fetch);
-      return FALSE;
-    }
-
   self->fetching = g_object_ref (fetch->cancellable);
   set_choices_enabled (self, FALSE);
   fb_toast_overlay_show (self->toast_overlay,
                          adw_toast_new (_("Downloading the files of your version first, for its copy…")));
-  fetch->n_running--;
+  fb_sync_manager_fetch_missing_attachments_async (self->manager, id, fetch->cancellable,
+                                                   files_fetched_cb, fetch);
   return TRUE;
 }
 
