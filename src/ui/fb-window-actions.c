@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fb-attachments.h"
 #include "fb-conflict-dialog.h"
 #include "fb-history-dialog.h"
 #include "fb-preferences.h"
@@ -69,22 +70,18 @@ new_item_action (GtkWidget  *widget,
   _fb_window_add_new_item (self, body);
 }
 
-/* A copy of the item on screen as it is now (saved first), opened, so that
- * yesterday's record can become today's with a few fields changed. */
+/* Makes the copy of item @id and opens it; @fetch_error (nullable) says
+ * why a file of it could not be downloaded first. */
 static void
-duplicate_item_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
+duplicate_now (FbWindow     *self,
+               const char   *id,
+               const GError *fetch_error)
 {
-  FbWindow *self = FB_WINDOW (widget);
   g_autoptr(FbItem) copy = NULL;
   g_autoptr(GError) error = NULL;
   guint n_left_out = 0;
 
-  if (self->current == NULL || !_fb_window_save_now (self))
-    return;
-
-  copy = fb_store_duplicate_item (self->store, _fb_window_current_id (self), &n_left_out, &error);
+  copy = fb_store_duplicate_item (self->store, id, &n_left_out, &error);
   if (copy == NULL)
     {
       g_autofree char *message = NULL;
@@ -102,7 +99,18 @@ duplicate_item_action (GtkWidget  *widget,
   _fb_window_focus_title (self);
 
   /* Not hidden: the copy lacks files whose data is not on this device. */
-  if (n_left_out > 0)
+  if (n_left_out > 0 && fetch_error != NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* TRANSLATORS: %s says why, with the file's name */
+      message = g_strdup_printf (ngettext ("%u attachment was not copied, since it could not be downloaded: %s",
+                                           "%u attachments were not copied, since they could not be downloaded: %s",
+                                           n_left_out),
+                                 n_left_out, fetch_error->message);
+      _fb_window_show_error (self, message);
+    }
+  else if (n_left_out > 0)
     {
       g_autofree char *message = NULL;
 
@@ -114,6 +122,64 @@ duplicate_item_action (GtkWidget  *widget,
                                  n_left_out);
       _fb_window_show_error (self, message);
     }
+}
+
+typedef struct
+{
+  GWeakRef  window;
+  char     *id;
+} DuplicateFetch;
+
+static void
+duplicate_fetched_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  DuplicateFetch *fetch = user_data;
+  g_autoptr(FbWindow) self = g_weak_ref_get (&fetch->window);
+  g_autoptr(GError) error = NULL;
+
+  fb_sync_manager_fetch_missing_attachments_finish (FB_SYNC_MANAGER (object), result, &error);
+  if (self != NULL)
+    duplicate_now (self, fetch->id, error);
+  g_weak_ref_clear (&fetch->window);
+  g_free (fetch->id);
+  g_free (fetch);
+}
+
+/* A copy of the item on screen as it is now (saved first), opened, so that
+ * yesterday's record can become today's with a few fields changed. Its
+ * files that only the server has are downloaded first, when a sync is set
+ * up, so that the copy has them too. */
+static void
+duplicate_item_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  FbWindow *self = FB_WINDOW (widget);
+  g_autoptr(GPtrArray) attachments = NULL;
+  gboolean all_here = TRUE;
+  DuplicateFetch *fetch;
+
+  if (self->current == NULL || !_fb_window_save_now (self))
+    return;
+
+  attachments = fb_store_list_attachments (self->store, _fb_window_current_id (self), NULL);
+  for (guint i = 0; attachments != NULL && i < attachments->len && all_here; i++)
+    all_here = ((FbAttachment *) attachments->pdata[i])->sha256 != NULL;
+  if (all_here || self->sync_manager == NULL ||
+      fb_sync_manager_get_state (self->sync_manager) == FB_SYNC_STATE_NOT_CONFIGURED)
+    {
+      duplicate_now (self, _fb_window_current_id (self), NULL);
+      return;
+    }
+
+  _fb_window_show_toast (self, adw_toast_new (_("Downloading the files first, for the copy…")));
+  fetch = g_new0 (DuplicateFetch, 1);
+  g_weak_ref_init (&fetch->window, self);
+  fetch->id = g_strdup (_fb_window_current_id (self));
+  fb_sync_manager_fetch_missing_attachments_async (self->sync_manager, fetch->id, NULL,
+                                                   duplicate_fetched_cb, fetch);
 }
 
 static void

@@ -245,6 +245,57 @@ test_field_fetch_on_click (void)
   g_assert_finalize_object (window);
 }
 
+/* Duplicate, on a metered network that left the note's large photo on
+ * the server: the window downloads it first, so the copy has it too
+ * (nothing said about a file left out), and the copy reaches the server
+ * with it. */
+static void
+test_duplicate_downloads_first (void)
+{
+  const char *db = "attachment-fetch-duplicate";
+  g_autoptr(Peer) a = peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(Peer) b = peer_new (fb_test_server_get_url (server), db, ADMIN, PASSWORD, TRUE);
+  g_autoptr(GBytes) large = fb_test_bytes (FB_SYNC_EAGER_ATTACHMENT_BYTES + 3);
+  g_autofree char *id = fb_test_peer_create_note (a, "Plot 9", "one photo");
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autofree char *copy_id = NULL;
+  FbWindow *window;
+
+  fb_attachment_free (fb_test_store_attach (a->store, id, "large.tif", "image/tiff", large));
+  device_sync (a);
+  fb_fake_network_monitor_set_metered (b->monitor, TRUE);
+  device_sync (b);
+
+  window = g_object_ref_sink (fb_window_new (NULL, b->store));
+  fb_window_set_sync_manager (window, b->manager);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.collection", "s", "notes"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-item", "s", id));
+  WAIT_FOR (fb_window_get_current_item (window) != NULL &&
+            g_strcmp0 (fb_item_get_id (fb_window_get_current_item (window)), id) == 0);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.duplicate-item", NULL);
+  WAIT_FOR (fb_window_get_current_item (window) != NULL &&
+            g_strcmp0 (fb_item_get_id (fb_window_get_current_item (window)), id) != 0);
+  copy_id = g_strdup (fb_item_get_id (fb_window_get_current_item (window)));
+  got = fb_test_store_attachment_bytes (b->store, copy_id, "large.tif");
+  g_assert_nonnull (got);
+  g_assert_true (g_bytes_equal (got, large));
+  /* The last word was the download's, no file left out. */
+  g_assert_cmpstr (adw_toast_get_title (fb_window_get_last_toast (window)), ==,
+                   "Downloading the files first, for the copy…");
+
+  fb_fake_network_monitor_set_metered (b->monitor, FALSE);
+  device_sync (b);
+  doc = fb_test_server_doc (server, db, copy_id);
+  g_assert_nonnull (fb_test_doc_attachment_digest (doc, "large.tif"));
+
+  gtk_window_close (GTK_WINDOW (window));
+  WAIT_FOR (G_OBJECT (window)->ref_count == 1);
+  g_assert_finalize_object (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -259,6 +310,7 @@ main (int   argc,
 
   g_test_add_func ("/attachment-fetch/on-click", test_fetch_on_click);
   g_test_add_func ("/attachment-fetch/field-on-click", test_field_fetch_on_click);
+  g_test_add_func ("/attachment-fetch/duplicate-downloads-first", test_duplicate_downloads_first);
 
   status = g_test_run ();
   fb_test_server_free (server);
