@@ -52,9 +52,6 @@ change_rev (JsonObject *change,
   return rev;
 }
 
-/* A losing leaf that collided with the winner (see FbBranchOutcome): the
- * item takes its side as mine and the server's winner as the conflict's
- * other side. */
 /* One more item changed, of collection @type, for the run's summary. */
 static void
 count_change (FbSyncRun  *run,
@@ -67,6 +64,9 @@ count_change (FbSyncRun  *run,
     run->changes.n_records++;
 }
 
+/* A losing leaf that collided with the winner (see FbBranchOutcome): the
+ * item takes its side as mine and the server's winner as the conflict's
+ * other side. */
 static gboolean
 apply_collided_leaf (FbSyncRun *run,
                      const     char       *id,
