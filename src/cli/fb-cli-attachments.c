@@ -144,6 +144,7 @@ run_list (FbStore    *store,
   return FB_CLI_EXIT_OK;
 }
 
+/* @name, or with NULL every file of item @id that is not here. */
 static gboolean
 fetch_once (FbSyncManager  *manager,
             const char     *id,
@@ -153,20 +154,25 @@ fetch_once (FbSyncManager  *manager,
   FbCliWaiter waiter = { NULL, NULL };
   gboolean ok;
 
-  fb_sync_manager_fetch_attachment_async (manager, id, name, NULL, _fb_cli_waiter_cb, &waiter);
-  ok = fb_sync_manager_fetch_attachment_finish (manager, _fb_cli_waiter_run (&waiter), error);
+  if (name != NULL)
+    {
+      fb_sync_manager_fetch_attachment_async (manager, id, name, NULL, _fb_cli_waiter_cb, &waiter);
+      ok = fb_sync_manager_fetch_attachment_finish (manager, _fb_cli_waiter_run (&waiter), error);
+    }
+  else
+    {
+      fb_sync_manager_fetch_missing_attachments_async (manager, id, NULL, _fb_cli_waiter_cb, &waiter);
+      ok = fb_sync_manager_fetch_missing_attachments_finish (manager, _fb_cli_waiter_run (&waiter), error);
+    }
   _fb_cli_waiter_clear (&waiter);
   return ok;
 }
 
-/* The file of @name is not here (a large one the pull left for a network
- * that is not metered): fetched from the server now. An encrypted
- * database's key is opened by a sync first. */
-static gboolean
-fetch_from_server (FbStore       *store,
-                   const char    *id,
-                   const char    *name,
-                   GVariantDict  *options)
+gboolean
+_fb_cli_fetch_from_server (FbStore       *store,
+                           const char    *id,
+                           const char    *name,
+                           GVariantDict  *options)
 {
   g_autoptr(FbSyncManager) manager = NULL;
   g_autoptr(GError) error = NULL;
@@ -193,8 +199,12 @@ fetch_from_server (FbStore       *store,
     {
       g_autofree char *words = fb_sync_words_error_reason (error);
 
-      /* Translators: %s says why, e.g. "the server cannot be reached" */
-      g_printerr (_("Could not fetch the attachment “%s” from the server: %s\n"), name, words);
+      if (name != NULL)
+        /* Translators: %s says why, e.g. "the server cannot be reached" */
+        g_printerr (_("Could not fetch the attachment “%s” from the server: %s\n"), name, words);
+      else
+        /* Translators: the first %s is an item's ID, the second says why */
+        g_printerr (_("Could not fetch the attachments of “%s” from the server: %s\n"), id, words);
     }
   return ok;
 }
@@ -223,7 +233,7 @@ run_save (FbStore      *store,
       attachment != NULL)
     {
       g_clear_error (&error);
-      if (!fetch_from_server (store, id, rest[0], options))
+      if (!_fb_cli_fetch_from_server (store, id, rest[0], options))
         return FB_CLI_EXIT_FAILED;
       source = fb_store_get_attachment_file (store, attachment->digest, &error);
     }

@@ -205,7 +205,16 @@ run_resolve (FbStore      *store,
     }
   title = fb_body_dup_display_title (fb_item_get_body (item));
 
-  if (!fb_store_resolve_conflict (store, id, how, &new_id, &error))
+  /* Keep Both needs the files of mine that only the server has: they are
+   * downloaded first, as the window does. */
+  if (!fb_store_resolve_conflict (store, id, how, &new_id, &error) &&
+      g_error_matches (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_HERE) &&
+      _fb_cli_fetch_from_server (store, id, NULL, options))
+    {
+      g_clear_error (&error);
+      fb_store_resolve_conflict (store, id, how, &new_id, &error);
+    }
+  if (error != NULL)
     {
       g_printerr (_("Could not resolve “%s”: %s\n"), id, error->message);
       if (g_error_matches (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_HERE))

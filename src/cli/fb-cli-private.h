@@ -25,6 +25,15 @@ void          _fb_cli_waiter_cb    (GObject      *object,
 GAsyncResult *_fb_cli_waiter_run   (FbCliWaiter  *waiter);
 void          _fb_cli_waiter_clear (FbCliWaiter  *waiter);
 
+/* Attachment @name (NULL: every one not here) of item @id, fetched from
+ * the server of the account now (a large file the pull left for a network
+ * that is not metered, one a copy needs); an encrypted database's key is
+ * opened by a sync first. FALSE when it failed, and it said why. */
+gboolean  _fb_cli_fetch_from_server  (FbStore       *store,
+                                      const char    *id,
+                                      const char    *name,
+                                      GVariantDict  *options);
+
 /* A sync manager for the account the settings and @options name, with the
  * password and passphrase from the environment or the keyring; NULL (it
  * said why) when no server is set up. @account_out, @has_passphrase:

@@ -362,10 +362,11 @@ test_resolve_full_disk (void)
 }
 
 /* --resolve ID both while this device's version names a file it never
- * downloaded, which the server's newest version no longer has: refused in
- * words, the conflict kept; the next --sync downloads the file from the
- * revision this device's version was made on, and then both are kept,
- * the copy with the file. */
+ * downloaded, which the server's newest version no longer has: it is
+ * downloaded first, from the revision this device's version was made on,
+ * and both are kept, the copy with the file. With no server to download
+ * from, or a download that fails, it is refused in words and the
+ * conflict kept. */
 static void
 test_resolve_both_file_not_here (void)
 {
@@ -411,15 +412,31 @@ test_resolve_both_file_not_here (void)
   }
 
   g_assert_cmpint (fb_test_cli_run_status (home_b, "resolve", note_id, "rest", "both", NULL), ==, 1);
-  expected = g_strdup_printf ("Could not resolve ?%s?: Your version?s file ?map.pdf? is not on this device yet, "
+  expected = g_strdup_printf ("Could not sync: no server is set up (use --server URL)\n"
+                              "Could not resolve ?%s?: Your version?s file ?map.pdf? is not on this device yet, "
                               "and the server?s version does not have it: download it first, so that the copy keeps it\n"
                               "--sync downloads it (a large file only on a network that is not metered), "
                               "and so does --save-attachment %s NAME -\n", note_id, note_id);
   g_test_trap_assert_stderr (expected);
   g_assert_cmpuint (fb_test_cli_count_items (home_b), ==, 2);
 
-  g_assert_cmpint (sync_status (home_b, db), ==, 0);
-  g_assert_cmpint (fb_test_cli_run_status (home_b, "resolve", note_id, "rest", "both", NULL), ==, 0);
+  /* The download fails: said, and refused as before. */
+  g_setenv ("FIELDBOOK_PASSWORD", PASSWORD, TRUE);
+  g_assert_cmpint (fb_test_cli_run_status (home_b, "resolve", note_id, "rest", "both",
+                                           "server", fb_test_proxy_get_url (pt->proxy), "database", db,
+                                           "user", ADMIN, NULL), ==, 1);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Could not fetch the attachments of ?%s? from the server: *\n"
+                              "Could not resolve ?%s?: Your version?s file ?map.pdf? is not on this device yet, *",
+                              note_id, note_id);
+  g_test_trap_assert_stderr (expected);
+  g_assert_cmpuint (fb_test_cli_count_items (home_b), ==, 2);
+
+  g_assert_cmpint (fb_test_cli_run_status (home_b, "resolve", note_id, "rest", "both",
+                                           "server", fb_test_server_get_url (server), "database", db,
+                                           "user", ADMIN, NULL), ==, 0);
+  g_test_trap_assert_stderr ("");
+  g_unsetenv ("FIELDBOOK_PASSWORD");
   g_assert_cmpuint (fb_test_cli_count_items (home_b), ==, 3);
   g_assert_cmpint (sync_status (home_b, db), ==, 0);
   {
