@@ -153,7 +153,7 @@ GHashTable  *_fb_store_match_items           (FbStore          *self,
 /* TRUE if @query is NULL or only spaces: no search at all. */
 gboolean     _fb_store_query_is_blank        (const char       *query);
 
-/* Shared with fb-store-history.c (the Trash and version history). */
+/* Shared with fb-store-history.c and fb-store-trash.c. */
 typedef sqlite3_stmt FbCachedStmt;
 
 /* A cached statement goes back to the cache ready for its next use. */
@@ -256,8 +256,8 @@ gboolean     _fb_store_save_local_attachments (FbStore          *self,
                                                const FbStoreRow *before,
                                                const char       *body,
                                                GError          **error);
-/* A tombstone about to be purged stays as a Trash entry (*keep) unless the
- * person deleted it for good. */
+/* fb-store-trash.c. A tombstone about to be purged stays as a Trash entry
+ * (*keep) unless the person deleted it for good. */
 gboolean     _fb_store_trash_keeps           (FbStore          *self,
                                               const FbStoreRow *before,
                                               gboolean         *keep,
@@ -276,6 +276,11 @@ gboolean     _fb_store_trash_remove          (FbStore          *self,
  * words. */
 gboolean     _fb_store_exec_cached           (FbStore          *self,
                                               const char       *sql,
+                                              GError          **error);
+/* The same with ?1 bound to @id (nullable: none). */
+gboolean     _fb_store_exec_cached_for_id    (FbStore          *self,
+                                              const char       *sql,
+                                              const char       *id,
                                               GError          **error);
 gboolean     _fb_store_exec_once             (FbStore          *self,
                                               const char       *sql,

@@ -619,7 +619,7 @@ _fb_store_body_json_equal (const char *a,
   return object_a != NULL && object_b != NULL && fb_body_equal (object_a, object_b);
 }
 
-/* ---- Shared with fb-store-history.c ---- */
+/* ---- Shared with fb-store-history.c and fb-store-trash.c ---- */
 
 void
 _fb_store_queue_snapshot (FbStore           *self,

@@ -173,6 +173,22 @@ _fb_store_exec_cached (FbStore     *self,
   return stmt != NULL && _fb_store_step_done (self, stmt, error);
 }
 
+gboolean
+_fb_store_exec_cached_for_id (FbStore     *self,
+                              const char  *sql,
+                              const char  *id,
+                              GError     **error)
+{
+  g_autoptr(FbCachedStmt) stmt = _fb_store_get_stmt (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (id != NULL)
+    bind_text (stmt, 1, id);
+
+  return _fb_store_step_done (self, stmt, error);
+}
+
 /* For one-off statements (schema changes): not worth caching. */
 gboolean
 _fb_store_exec_once (FbStore     *self,
