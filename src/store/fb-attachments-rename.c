@@ -118,8 +118,6 @@ rename_in_transaction (FbStore   *self,
   Rename *rename = user_data;
   g_auto(FbStoreRow) before = { 0, };
   g_autoptr(JsonObject) body = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) missing = NULL;
   g_autofree char *json = NULL;
   g_autofree char *text = NULL;
   JsonObject *attachments;
@@ -148,23 +146,17 @@ rename_in_transaction (FbStore   *self,
     }
 
   /* CouchDB renames nothing: the new name is a new attachment of the
-   * document, whose data the next push sends. So the data must be here. */
-  file = fb_store_get_attachment_file (self, fb_body_get_string (entry, "digest"), &missing);
-  if (file == NULL)
+   * document, whose data the next push sends. So the data must be here.
+   * The same bytes under the new name: no "stub" (the server has no
+   * attachment of that name yet). */
+  renamed = _fb_store_entry_to_upload (self, entry);
+  if (renamed == NULL)
     {
       g_set_error (error, FB_STORE_ERROR, FB_STORE_ERROR_NOT_FOUND,
                    _("“%s” is not on this device yet: it can be renamed once it is downloaded"),
                    rename->old_name);
       return FALSE;
     }
-
-  /* The same bytes under the new name: content type, length and digest,
-   * no "stub" (the server has no attachment of that name yet). */
-  renamed = json_object_new ();
-  json_object_set_string_member (renamed, "content_type", fb_body_get_string (entry, "content_type"));
-  json_object_set_int_member (renamed, "length",
-                              json_object_get_int_member_with_default (entry, "length", 0));
-  json_object_set_string_member (renamed, "digest", fb_body_get_string (entry, "digest"));
   json_object_remove_member (attachments, rename->old_name);
   json_object_set_object_member (attachments, rename->new_name, renamed);
 
