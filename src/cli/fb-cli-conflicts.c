@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fb-attachments.h"
 #include "fb-cli.h"
 #include "fb-cli-private.h"
 
@@ -267,15 +268,36 @@ run_delete (FbStore    *store,
   return 0;
 }
 
-/* The copy's id alone on standard output, for a script to go on with. */
+/* Some attachment of item @id has no file here (a stub from a server). */
+static gboolean
+has_file_not_here (FbStore    *store,
+                   const char *id)
+{
+  g_autoptr(GPtrArray) attachments = fb_store_list_attachments (store, id, NULL);
+
+  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
+    if (((FbAttachment *) attachments->pdata[i])->sha256 == NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* The copy's id alone on standard output, for a script to go on with.
+ * Files only the server has are downloaded first when a server is set
+ * up, so that the copy has them, as the window's Duplicate does; when the
+ * download fails, it said why and the copy leaves them out. */
 static int
-run_duplicate (FbStore    *store,
-               const char *id)
+run_duplicate (FbStore      *store,
+               const char   *id,
+               GVariantDict *options)
 {
   g_autoptr(GError) error = NULL;
   guint n_left_out = 0;
-  g_autoptr(FbItem) copy = fb_store_duplicate_item (store, id, &n_left_out, &error);
+  g_autoptr(FbItem) copy = NULL;
 
+  if (has_file_not_here (store, id) && _fb_cli_has_server (options))
+    _fb_cli_fetch_from_server (store, id, NULL, options);
+
+  copy = fb_store_duplicate_item (store, id, &n_left_out, &error);
   if (copy == NULL)
     {
       g_autoptr(FbItem) item = fb_store_get_item (store, id, NULL);
@@ -312,7 +334,7 @@ _fb_cli_run_conflict_command (FbStore      *store,
   if (g_variant_dict_lookup (options, "delete", "&s", &id))
     return run_delete (store, id);
   if (g_variant_dict_lookup (options, "duplicate", "&s", &id))
-    return run_duplicate (store, id);
+    return run_duplicate (store, id, options);
 
   return -1;
 }

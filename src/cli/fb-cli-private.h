@@ -34,6 +34,9 @@ gboolean  _fb_cli_fetch_from_server  (FbStore       *store,
                                       const char    *name,
                                       GVariantDict  *options);
 
+/* The settings and @options name a server to sync with. */
+gboolean  _fb_cli_has_server         (GVariantDict  *options);
+
 /* A sync manager for the account the settings and @options name, with the
  * password and passphrase from the environment or the keyring; NULL (it
  * said why) when no server is set up. @account_out, @has_passphrase:

@@ -248,28 +248,42 @@ report_unsent (FbStore *store)
   return TRUE;
 }
 
+/* The account the settings name, with what @options say instead. */
+static FbAccount *
+new_account (GVariantDict *options)
+{
+  /* Without the installed schema (e.g. run from the build tree), the
+   * options alone say where to sync. */
+  g_autoptr(GSettings) settings = fb_settings_new_if_installed ();
+  FbAccount *account = fb_account_new (settings);
+
+  fb_account_set (account,
+                  option_or (options, "server", fb_account_get_server_url (account)),
+                  option_or (options, "database", fb_account_get_database (account)),
+                  option_or (options, "user", fb_account_get_user (account)),
+                  g_getenv ("FIELDBOOK_PASSWORD"));
+  return account;
+}
+
+gboolean
+_fb_cli_has_server (GVariantDict *options)
+{
+  g_autoptr(FbAccount) account = new_account (options);
+
+  return fb_account_is_configured (account);
+}
+
 FbSyncManager *
 _fb_cli_configure_manager (FbStore       *store,
                            GVariantDict  *options,
                            FbAccount    **account_out,
                            gboolean      *has_passphrase)
 {
-  g_autoptr(GSettings) settings = NULL;
-  g_autoptr(FbAccount) account = NULL;
+  g_autoptr(FbAccount) account = new_account (options);
   FbSyncManager *manager;
   const char *passphrase = g_getenv ("FIELDBOOK_PASSPHRASE");
   g_autofree char *stored_passphrase = NULL;
   gboolean keyring_read = FALSE;
-
-  /* Without the installed schema (e.g. run from the build tree), the
-   * options alone say where to sync. */
-  settings = fb_settings_new_if_installed ();
-  account = fb_account_new (settings);
-  fb_account_set (account,
-                  option_or (options, "server", fb_account_get_server_url (account)),
-                  option_or (options, "database", fb_account_get_database (account)),
-                  option_or (options, "user", fb_account_get_user (account)),
-                  g_getenv ("FIELDBOOK_PASSWORD"));
 
   if (!fb_account_is_configured (account))
     {

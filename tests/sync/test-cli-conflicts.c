@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 
+#include "fb-attachments.h"
 #include "fb-cli.h"
 #include "fb-item-body.h"
 #include "fb-store.h"
@@ -547,6 +548,117 @@ test_duplicate (void)
   fb_test_remove_tree (home);
 }
 
+/* The ids of the notes of @home other than @original's, in list order. */
+static GPtrArray *
+other_note_ids (const char *home,
+                const char *original)
+{
+  g_autoptr(FbStore) store = fb_test_cli_open_store (home);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) notes = fb_store_list_items (store, FB_COLLECTION_NOTES, &error);
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < notes->len; i++)
+    if (g_strcmp0 (fb_item_get_id (notes->pdata[i]), original) != 0)
+      g_ptr_array_add (ids, g_strdup (fb_item_get_id (notes->pdata[i])));
+  return ids;
+}
+
+/* --duplicate of a note whose file this device never downloaded: with a
+ * server set up, the file is downloaded first and the copy has it; with
+ * none, the copy leaves it out and says so. */
+static void
+test_duplicate_file_not_here (void)
+{
+  const char *db = "cli-duplicate-file-not-here";
+  g_autofree char *home_a = fb_test_cli_new_home ();
+  g_autofree char *home_b = fb_test_cli_new_home ();
+  g_autofree char *note_id = NULL;
+  g_autofree char *photo = fb_test_cli_write_file ("heron.jpg", "a grey heron at the weir");
+  g_autoptr(FbTestCliProxy) pt = fb_test_cli_proxy_new (server);
+  g_autoptr(GPtrArray) copies = NULL;
+  g_autoptr(JsonObject) original = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fb_test_cli_fill_store (home_a, &note_id, NULL);
+  g_assert_true (fb_test_cli_run (home_a, "attach", note_id, "rest", photo, NULL));
+  g_assert_cmpint (sync_status (home_a, db), ==, 0);
+
+  /* B's download of the file fails: B lists it, without its data. */
+  fb_test_proxy_set_mode (pt->proxy, FB_TEST_PROXY_NOT_FOUND, 0, "/heron.jpg");
+  g_setenv ("FIELDBOOK_PASSWORD", PASSWORD, TRUE);
+  fb_test_cli_run (home_b, "sync", "server", fb_test_proxy_get_url (pt->proxy), "database", db,
+                   "user", ADMIN, NULL);
+  g_unsetenv ("FIELDBOOK_PASSWORD");
+
+  /* No server set up: a copy without the file, and words for it. */
+  g_assert_cmpint (fb_test_cli_run_status (home_b, "duplicate", note_id, NULL), ==, 0);
+  g_test_trap_assert_stderr ("1 attachment was not copied: only the server has its file "
+                             "(--sync downloads it into the original)\n");
+  copies = other_note_ids (home_b, note_id);
+  g_assert_cmpuint (copies->len, ==, 1);
+  {
+    g_autoptr(FbStore) store = fb_test_cli_open_store (home_b);
+    g_autoptr(GPtrArray) attachments = fb_store_list_attachments (store, copies->pdata[0], &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (attachments->len, ==, 0);
+  }
+  g_clear_pointer (&copies, g_ptr_array_unref);
+
+  /* With the server: downloaded first, and the copy has it. */
+  g_setenv ("FIELDBOOK_PASSWORD", PASSWORD, TRUE);
+  g_assert_cmpint (fb_test_cli_run_status (home_b, "duplicate", note_id,
+                                           "server", fb_test_server_get_url (server), "database", db,
+                                           "user", ADMIN, NULL), ==, 0);
+  g_unsetenv ("FIELDBOOK_PASSWORD");
+  g_test_trap_assert_stderr ("");
+  copies = other_note_ids (home_b, note_id);
+  g_assert_cmpuint (copies->len, ==, 2);
+  original = fb_test_server_get_doc (server, db, note_id, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(FbStore) store = fb_test_cli_open_store (home_b);
+    guint with_file = 0;
+
+    for (guint i = 0; i < copies->len; i++)
+      {
+        g_autoptr(FbAttachment) attachment = fb_store_get_attachment (store, copies->pdata[i],
+                                                                      "heron.jpg", NULL);
+
+        if (attachment != NULL)
+          {
+            g_assert_nonnull (attachment->sha256);
+            g_assert_cmpstr (attachment->digest, ==,
+                             fb_test_doc_attachment_digest (original, "heron.jpg"));
+            with_file++;
+          }
+      }
+    g_assert_cmpuint (with_file, ==, 1);
+  }
+
+  /* And the server gets the copy with its file. */
+  g_assert_cmpint (sync_status (home_b, db), ==, 0);
+  {
+    guint with_file = 0;
+
+    for (guint i = 0; i < copies->len; i++)
+      {
+        g_autoptr(JsonObject) copy = fb_test_server_get_doc (server, db, copies->pdata[i], &error);
+
+        g_assert_no_error (error);
+        if (g_strcmp0 (fb_test_doc_attachment_digest (copy, "heron.jpg"),
+                       fb_test_doc_attachment_digest (original, "heron.jpg")) == 0)
+          with_file++;
+      }
+    g_assert_cmpuint (with_file, ==, 1);
+  }
+
+  fb_test_remove_tree (home_a);
+  fb_test_remove_tree (home_b);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -567,6 +679,7 @@ main (int   argc,
   g_test_add_func ("/cli/conflicts/resolve-both-file-not-here", test_resolve_both_file_not_here);
   g_test_add_func ("/cli/delete", test_delete);
   g_test_add_func ("/cli/duplicate", test_duplicate);
+  g_test_add_func ("/cli/duplicate/file-not-here", test_duplicate_file_not_here);
 
   status = g_test_run ();
 
