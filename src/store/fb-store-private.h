@@ -22,7 +22,7 @@ G_BEGIN_DECLS
 #define FB_ITEM_N_COLUMNS 15
 
 /* The newest schema this build writes. */
-#define FB_STORE_SCHEMA_VERSION 10
+#define FB_STORE_SCHEMA_VERSION 11
 
 /* PRAGMA application_id of a Fieldbook database ("FBk1"). */
 #define FB_STORE_APPLICATION_ID 0x46426b31
@@ -434,6 +434,9 @@ gboolean     _fb_store_index_merge_step      (FbStore          *self,
 char        *_fb_store_split_tag_terms       (const char       *query,
                                               GPtrArray       **tags);
 char        *_fb_store_tags_to_json          (GPtrArray        *tags);
+/* v11: the tags column and its partial index (fb-store-tags.c). */
+gboolean     _fb_store_tags_migrate          (FbStore          *self,
+                                              GError          **error);
 /* @body has every one of @tags (NULL: none asked for). */
 gboolean     _fb_store_body_has_tags         (JsonObject       *body,
                                               GPtrArray        *tags);

@@ -237,6 +237,8 @@ static const MigrateFunc migrations[FB_STORE_SCHEMA_VERSION] = {
   /* v9: pinned items and the title order (fb-item-sort.c). */
   _fb_store_sort_migrate,
   migrate_to_v10,
+  /* v11: the tags column and its index (fb-store-tags.c). */
+  _fb_store_tags_migrate,
 };
 
 gboolean

@@ -30,8 +30,8 @@ GPtrArray  *fb_store_list_tags           (FbStore     *self,
                                           GError     **error);
 
 /* The same counted on a worker thread over a read-only connection of its
- * own, so that a large store (100,000 notes: 0.2 s of reading every body)
- * does not hold up the caller's main loop. It counts what the last commit
+ * own, so that a large store (100,000 tagged notes: 0.15 s of reading
+ * the tags index) does not hold up the caller's main loop. It counts what the last commit
  * left; a cancelled count reports G_IO_ERROR_CANCELLED. */
 void        fb_store_list_tags_async     (FbStore             *self,
                                           const char          *collection,

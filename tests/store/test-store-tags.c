@@ -222,6 +222,36 @@ test_list (Fixture       *f,
   (void) c;
 }
 
+/* A body whose "tags" is not an array of names (another client's, or an
+ * older Fieldbook's) counts only the names it has, and never fails. */
+static void
+test_list_odd_tags (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *bodies[] = {
+    "{\"title\":\"String\",\"tags\":\"birds\"}",
+    "{\"title\":\"Mixed\",\"tags\":[3,\"\",null,[\"x\"],\"river\"]}",
+    "{\"title\":\"Object\",\"tags\":{\"birds\":true}}",
+    "{\"title\":\"Empty\",\"tags\":[]}",
+    "{\"title\":\"None\"}",
+  };
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (bodies[i], &error);
+      g_autoptr(FbItem) item = NULL;
+
+      g_assert_no_error (error);
+      item = fb_store_create_item (f->store, FB_COLLECTION_NOTES, json_node_get_object (node),
+                                   &error);
+      g_assert_no_error (error);
+    }
+
+  assert_text (tags_text (f, NULL), "river 1");
+  assert_text (tags_text_on_worker (f, NULL, FALSE), "river 1");
+}
+
 /* The count on a worker (the window's sidebar) says what the last commit
  * left, as the count on the store's own connection does. */
 static void
@@ -356,6 +386,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/store/tags/list", Fixture, NULL, fixture_setup, test_list, fixture_teardown);
+  g_test_add ("/store/tags/list-odd-tags", Fixture, NULL, fixture_setup, test_list_odd_tags,
+              fixture_teardown);
   g_test_add ("/store/tags/list-on-worker", Fixture, NULL, fixture_setup, test_list_on_worker,
               fixture_teardown);
   g_test_add ("/store/tags/search", Fixture, NULL, fixture_setup, test_search, fixture_teardown);

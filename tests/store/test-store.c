@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fb-store.h"
+#include "fb-store-tags.h"
 #include "fb-test-store.h"
 
 typedef struct
@@ -838,11 +839,11 @@ static const char v1_schema[] =
   "  ('checkpoint:remote', '\"42-abc\"');"
   "INSERT INTO items (id, collection, body, deleted, created_at, updated_at, state,"
   "  local_seq, base_rev, base_body) VALUES"
-  "  ('n1', 'notes', '{\"title\":\"Old café\",\"text\":\"written by v1\",\"tags\":[]}',"
+  "  ('n1', 'notes', '{\"title\":\"Old café\",\"text\":\"written by v1\",\"tags\":[\"cafés\"]}',"
   "   0, 1000, 3000, 'synced', 2, '1-a', '{\"title\":\"Old café\",\"text\":\"written by v1\",\"tags\":[]}'),"
   "  ('n2', 'notes', '{\"title\":\"Pending note\",\"text\":\"日本語のテキスト\",\"tags\":[]}',"
   "   0, 1000, 2000, 'pending', 7, NULL, NULL),"
-  "  ('n3', 'notes', '{\"title\":\"Tombstone\",\"text\":\"hidden\",\"tags\":[]}',"
+  "  ('n3', 'notes', '{\"title\":\"Tombstone\",\"text\":\"hidden\",\"tags\":[\"hidden\"]}',"
   "   1, 1000, 1000, 'pending', 5, '1-c', NULL),"
   "  ('r1', 'records', '{\"title\":\"Bird\",\"fields\":{\"species\":\"Erithacus rubecula\"},\"order\":[\"species\"]}',"
   "   0, 1000, 1000, 'synced', 1, '1-d', NULL);";
@@ -855,6 +856,7 @@ test_migration_from_v1 (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) tags = NULL;
   g_autoptr(FbItem) created = NULL;
   g_autoptr(JsonObject) new_body = fb_note_body_new ("n", "");
   g_autofree char *checkpoint = NULL;
@@ -902,6 +904,13 @@ test_migration_from_v1 (void)
   g_clear_pointer (&found, g_ptr_array_unref);
   found = fb_store_search (store, NULL, "hidden", &error);
   g_assert_cmpuint (found->len, ==, 0);
+
+  /* The tags index (v11) holds the old rows' tags, live ones only. */
+  tags = fb_store_list_tags (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tags->len, ==, 1);
+  g_assert_cmpstr (((FbTagCount *) tags->pdata[0])->name, ==, "cafés");
+  g_assert_cmpuint (((FbTagCount *) tags->pdata[0])->count, ==, 1);
 
   /* The edit counter goes on from where v1 left it. */
   created = fb_store_create_item (store, FB_COLLECTION_NOTES, new_body, &error);
