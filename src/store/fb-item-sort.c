@@ -119,17 +119,11 @@ gboolean
 _fb_store_sort_migrate (FbStore  *self,
                         GError  **error)
 {
-  g_autoptr(FbCachedStmt) stmt = NULL;
-  gboolean has_row;
+  gboolean has_column;
 
-  /* A file made by a later build and set back to an older version (as the
-   * migration tests do) has the columns already. */
-  stmt = _fb_store_get_stmt (self,
-                             "SELECT 1 FROM pragma_table_xinfo ('items') WHERE name = 'pinned'",
-                             error);
-  if (stmt == NULL || !_fb_store_step_row (self, stmt, &has_row, error))
+  if (!_fb_store_has_column (self, "pinned", &has_column, error))
     return FALSE;
-  if (has_row)
+  if (has_column)
     return TRUE;
 
   return _fb_store_exec_once (self,

@@ -221,6 +221,22 @@ migrate_to_v10 (FbStore  *self,
                               error);
 }
 
+gboolean
+_fb_store_has_column (FbStore     *self,
+                      const char  *column,
+                      gboolean    *has_column,
+                      GError     **error)
+{
+  g_autoptr(FbCachedStmt) stmt = NULL;
+
+  stmt = _fb_store_get_stmt (self, "SELECT 1 FROM pragma_table_xinfo ('items') WHERE name = ?1",
+                             error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, column, -1, SQLITE_STATIC);
+  return _fb_store_step_row (self, stmt, has_column, error);
+}
+
 typedef gboolean (*MigrateFunc) (FbStore *self, GError **error);
 
 static const MigrateFunc migrations[FB_STORE_SCHEMA_VERSION] = {

@@ -35,6 +35,21 @@ sync_status (const char *home,
   return status;
 }
 
+/* @home syncs through @pt, which fails every request whose path holds
+ * @file (from then on): @home lists that file, without its data. */
+static void
+sync_without_file (const char     *home,
+                   FbTestCliProxy *pt,
+                   const char     *db,
+                   const char     *file)
+{
+  fb_test_proxy_set_mode (pt->proxy, FB_TEST_PROXY_NOT_FOUND, 0, file);
+  g_setenv ("FIELDBOOK_PASSWORD", PASSWORD, TRUE);
+  fb_test_cli_run (home, "sync", "server", fb_test_proxy_get_url (pt->proxy), "database", db,
+                   "user", ADMIN, NULL);
+  g_unsetenv ("FIELDBOOK_PASSWORD");
+}
+
 static char *
 create_note (const char *home,
              const char *title,
@@ -388,11 +403,8 @@ test_resolve_both_file_not_here (void)
   g_assert_true (fb_test_cli_run (home_a, "attach", note_id, "rest", map, NULL));
   g_assert_cmpint (sync_status (home_a, db), ==, 0);
 
-  /* B's download of the file fails: B lists it, without its data. */
-  fb_test_proxy_set_mode (pt->proxy, FB_TEST_PROXY_NOT_FOUND, 0, "/map.pdf");
+  sync_without_file (home_b, pt, db, "/map.pdf");
   g_setenv ("FIELDBOOK_PASSWORD", PASSWORD, TRUE);
-  fb_test_cli_run (home_b, "sync", "server", fb_test_proxy_get_url (pt->proxy), "database", db,
-                   "user", ADMIN, NULL);
 
   /* Another device removes the file and retitles the note; B retitles it too. */
   doc = fb_test_server_get_doc (server, db, note_id, &error);
@@ -585,12 +597,7 @@ test_duplicate_file_not_here (void)
   g_assert_true (fb_test_cli_run (home_a, "attach", note_id, "rest", photo, NULL));
   g_assert_cmpint (sync_status (home_a, db), ==, 0);
 
-  /* B's download of the file fails: B lists it, without its data. */
-  fb_test_proxy_set_mode (pt->proxy, FB_TEST_PROXY_NOT_FOUND, 0, "/heron.jpg");
-  g_setenv ("FIELDBOOK_PASSWORD", PASSWORD, TRUE);
-  fb_test_cli_run (home_b, "sync", "server", fb_test_proxy_get_url (pt->proxy), "database", db,
-                   "user", ADMIN, NULL);
-  g_unsetenv ("FIELDBOOK_PASSWORD");
+  sync_without_file (home_b, pt, db, "/heron.jpg");
 
   /* No server set up: a copy without the file, and words for it. */
   g_assert_cmpint (fb_test_cli_run_status (home_b, "duplicate", note_id, NULL), ==, 0);
