@@ -1,4 +1,4 @@
-/* fb-cli-csv.c: one template's records as CSV on the command line (--export-csv, --import-csv) */
+/* fb-cli-csv.c: templates and one template's records as CSV on the command line (--templates, --export-csv, --import-csv) */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "fb-cli"
@@ -22,13 +22,17 @@ _fb_cli_add_csv_options (GApplication *app)
   g_application_add_main_option (app, "import-csv", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING,
                                  _("Read records of a template from a CSV file with a header row and quit"),
                                  _("TEMPLATE FILE"));
+  g_application_add_main_option (app, "templates", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,
+                                 _("Print the ID, name and number of records of each template, by name, and quit"),
+                                 NULL);
 }
 
 gboolean
 _fb_cli_has_csv_command (GVariantDict *options)
 {
   return g_variant_dict_contains (options, "export-csv") ||
-         g_variant_dict_contains (options, "import-csv");
+         g_variant_dict_contains (options, "import-csv") ||
+         g_variant_dict_contains (options, "templates");
 }
 
 /* The one FILE after the option, or NULL (and a message). */
@@ -140,6 +144,41 @@ run_import_csv (FbStore      *store,
   return FB_CLI_EXIT_OK;
 }
 
+/* One line per template: its ID, a tab, its name (what --export-csv and
+ * --import-csv take), a tab, how many live records were made from it. */
+static int
+run_templates (FbStore *store)
+{
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GError) error = NULL;
+
+  templates = fb_store_list_templates (store, &error);
+  if (templates == NULL)
+    {
+      g_printerr (_("Could not list the templates: %s\n"), error->message);
+      return 1;
+    }
+
+  for (guint i = 0; i < templates->len; i++)
+    {
+      FbItem *template = templates->pdata[i];
+      g_autoptr(GPtrArray) records = NULL;
+      g_autofree char *name = NULL;
+
+      records = fb_store_list_template_records (store, fb_item_get_id (template), &error);
+      if (records == NULL)
+        {
+          g_printerr (_("Could not list the templates: %s\n"), error->message);
+          return 1;
+        }
+      /* Another client's template may have no name: an empty column. */
+      name = _fb_cli_dup_column (fb_item_get_title (template) != NULL ? fb_item_get_title (template) : "");
+      g_print ("%s\t%s\t%u\n", fb_item_get_id (template), name, records->len);
+    }
+
+  return FB_CLI_EXIT_OK;
+}
+
 int
 _fb_cli_run_csv_command (FbStore      *store,
                          GVariantDict *options)
@@ -150,6 +189,8 @@ _fb_cli_run_csv_command (FbStore      *store,
     return run_export_csv (store, name, options);
   if (g_variant_dict_lookup (options, "import-csv", "&s", &name))
     return run_import_csv (store, name, options);
+  if (g_variant_dict_contains (options, "templates"))
+    return run_templates (store);
 
   return -1;
 }

@@ -543,6 +543,19 @@ test_csv (void)
   g_assert_true (fb_test_cli_run (home, "import-csv", "plot SURVEY", "rest", in, NULL));
   g_test_trap_assert_stdout ("Imported 2 records\n1 value did not fit its field and was kept as text*");
 
+  /* --templates names what --export-csv takes, with its records. */
+  {
+    g_autoptr(FbStore) store = fb_test_cli_open_store (home);
+    g_autoptr(GPtrArray) templates = fb_store_list_templates (store, &error);
+    g_autofree char *expected = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (templates->len, ==, 1);
+    expected = g_strdup_printf ("%s\tPlot survey\t2\n", fb_item_get_id (templates->pdata[0]));
+    g_assert_true (fb_test_cli_run (home, "templates", NULL));
+    g_test_trap_assert_stdout (expected);
+  }
+
   g_assert_true (fb_test_cli_run (home, "export-csv", "PLOT survey", "rest", out, NULL));
   g_test_trap_assert_stdout ("Exported 2 records\n");
   g_file_get_contents (out, &csv, NULL, &error);
