@@ -167,6 +167,47 @@ cpu_seconds (void)
 static double merge_all (FbStore *store, guint *steps, double *longest);
 static guint index_segments (FbStore *store);
 
+/* Commits of one 1 KB row per second that SQLite alone makes in a file
+ * beside the store, journalled as the store is (WAL) and synced to the
+ * disk as the store's are (@synced: synchronous=FULL) or not (OFF): no
+ * save can be faster than the disk's synced commits. */
+static double
+raw_commits_per_second (const char *dir,
+                        gboolean    synced)
+{
+  g_autofree char *path = g_build_filename (dir, "raw-commits.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autofree char *row = g_strnfill (1000, 'x');
+  const guint n = 2000;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 start;
+  double ms;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, synced ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                                            : "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE t (x TEXT)", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO t VALUES (?1)", -1, &stmt, NULL), ==, SQLITE_OK);
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < n; i++)
+    {
+      /* Outside BEGIN, each statement is its own transaction. */
+      sqlite3_bind_text (stmt, 1, row, -1, SQLITE_STATIC);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+      sqlite3_reset (stmt);
+    }
+  ms = ms_since (start);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  return n / (ms / 1000);
+}
+
 /* Single-transaction saves of a 1 KB note, one after another (no idle
  * time between them: the index merges they leave are timed after). */
 static void
@@ -198,6 +239,15 @@ bench_saves (FbStore *store)
    * machine shared with other builds. */
   g_print ("saves: %u single-transaction saves of a 1 KB note: %.0f saves/s "
            "(%.0f per second of this process's CPU)\n", n, n / (ms / 1000), n / cpu);
+  {
+    g_autofree char *dir = g_path_get_dirname (fb_store_get_path (store));
+    double synced = raw_commits_per_second (dir, TRUE);
+    double unsynced = raw_commits_per_second (dir, FALSE);
+
+    g_print ("saves: this disk's ceiling, one-row SQLite commits beside the store: %.0f/s "
+             "synced as the store's are (%.0f/s without syncing); the saves make %.2f of it\n",
+             synced, unsynced, (n / (ms / 1000)) / synced);
+  }
   if (g_getenv ("FB_BENCH_ONLY") == NULL)
     {
       guint steps;
