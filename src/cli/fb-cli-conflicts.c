@@ -268,19 +268,6 @@ run_delete (FbStore    *store,
   return 0;
 }
 
-/* Some attachment of item @id has no file here (a stub from a server). */
-static gboolean
-has_file_not_here (FbStore    *store,
-                   const char *id)
-{
-  g_autoptr(GPtrArray) attachments = fb_store_list_attachments (store, id, NULL);
-
-  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
-    if (((FbAttachment *) attachments->pdata[i])->sha256 == NULL)
-      return TRUE;
-  return FALSE;
-}
-
 /* The copy's id alone on standard output, for a script to go on with.
  * Files only the server has are downloaded first when a server is set
  * up, so that the copy has them, as the window's Duplicate does; when the
@@ -294,7 +281,7 @@ run_duplicate (FbStore      *store,
   guint n_left_out = 0;
   g_autoptr(FbItem) copy = NULL;
 
-  if (has_file_not_here (store, id) && _fb_cli_has_server (options))
+  if (fb_store_has_files_not_here (store, id) && _fb_cli_has_server (options))
     _fb_cli_fetch_from_server (store, id, NULL, options);
 
   copy = fb_store_duplicate_item (store, id, &n_left_out, &error);

@@ -373,15 +373,8 @@ report_not_downloaded (FbStore    *store,
 
   g_hash_table_iter_init (&iter, rejected);
   while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &message))
-    {
-      g_autoptr(GPtrArray) attachments = fb_store_list_attachments (store, id, NULL);
-      gboolean missing = FALSE;
-
-      for (guint i = 0; attachments != NULL && i < attachments->len; i++)
-        missing |= ((FbAttachment *) attachments->pdata[i])->sha256 == NULL;
-      if (missing)
-        g_ptr_array_add (words, g_strdup_printf ("%s: %s", id, message));
-    }
+    if (fb_store_has_files_not_here (store, id))
+      g_ptr_array_add (words, g_strdup_printf ("%s: %s", id, message));
   if (words->len == 0)
     return FALSE;
 

@@ -201,6 +201,18 @@ fb_store_list_attachments (FbStore     *self,
   return g_steal_pointer (&list);
 }
 
+gboolean
+fb_store_has_files_not_here (FbStore    *self,
+                             const char *id)
+{
+  g_autoptr(GPtrArray) list = fb_store_list_attachments (self, id, NULL);
+
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    if (((FbAttachment *) list->pdata[i])->sha256 == NULL)
+      return TRUE;
+  return FALSE;
+}
+
 FbAttachment *
 fb_store_get_attachment (FbStore     *self,
                          const char  *id,

@@ -96,6 +96,10 @@ FbAttachment *fb_store_get_attachment           (FbStore      *self,
                                                  const char   *id,
                                                  const char   *name,
                                                  GError      **error);
+/* Some attachment of item @id has no file here (a stub from a server);
+ * FALSE as well when the item cannot be read. */
+gboolean      fb_store_has_files_not_here       (FbStore      *self,
+                                                 const char   *id);
 
 /* Attaches the bytes of @data to item @id as @name (a content type is
  * guessed when @content_type is NULL): the file is written under a

@@ -233,7 +233,7 @@ _fb_store_has_column (FbStore     *self,
                              error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, column, -1, SQLITE_STATIC);
+  bind_text (stmt, 1, column);
   return _fb_store_step_row (self, stmt, has_column, error);
 }
 

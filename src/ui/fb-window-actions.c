@@ -157,17 +157,13 @@ duplicate_item_action (GtkWidget  *widget,
                        GVariant   *parameter)
 {
   FbWindow *self = FB_WINDOW (widget);
-  g_autoptr(GPtrArray) attachments = NULL;
-  gboolean all_here = TRUE;
   DuplicateFetch *fetch;
 
   if (self->current == NULL || !_fb_window_save_now (self))
     return;
 
-  attachments = fb_store_list_attachments (self->store, _fb_window_current_id (self), NULL);
-  for (guint i = 0; attachments != NULL && i < attachments->len && all_here; i++)
-    all_here = ((FbAttachment *) attachments->pdata[i])->sha256 != NULL;
-  if (all_here || self->sync_manager == NULL ||
+  if (!fb_store_has_files_not_here (self->store, _fb_window_current_id (self)) ||
+      self->sync_manager == NULL ||
       fb_sync_manager_get_state (self->sync_manager) == FB_SYNC_STATE_NOT_CONFIGURED)
     {
       duplicate_now (self, _fb_window_current_id (self), NULL);
