@@ -145,35 +145,44 @@ run_import_csv (FbStore      *store,
 }
 
 /* One line per template: its ID, a tab, its name (what --export-csv and
- * --import-csv take), a tab, how many live records were made from it. */
+ * --import-csv take), a tab, how many live records were made from it. The
+ * records are read once for all the templates. */
 static int
 run_templates (FbStore *store)
 {
   g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GError) error = NULL;
 
   templates = fb_store_list_templates (store, &error);
-  if (templates == NULL)
+  if (templates != NULL)
+    records = fb_store_list_items (store, FB_COLLECTION_RECORDS, &error);
+  if (records == NULL)
     {
       g_printerr (_("Could not list the templates: %s\n"), error->message);
       return 1;
     }
 
+  /* Template id (the records' own strings) → count. */
+  for (guint i = 0; i < records->len; i++)
+    {
+      const char *template_id = fb_record_body_get_template_id (fb_item_get_body (records->pdata[i]));
+
+      if (template_id != NULL)
+        g_hash_table_insert (counts, (gpointer) template_id,
+                             GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, template_id)) + 1));
+    }
+
   for (guint i = 0; i < templates->len; i++)
     {
       FbItem *template = templates->pdata[i];
-      g_autoptr(GPtrArray) records = NULL;
-      g_autofree char *name = NULL;
-
-      records = fb_store_list_template_records (store, fb_item_get_id (template), &error);
-      if (records == NULL)
-        {
-          g_printerr (_("Could not list the templates: %s\n"), error->message);
-          return 1;
-        }
       /* Another client's template may have no name: an empty column. */
-      name = _fb_cli_dup_column (fb_item_get_title (template) != NULL ? fb_item_get_title (template) : "");
-      g_print ("%s\t%s\t%u\n", fb_item_get_id (template), name, records->len);
+      g_autofree char *name = _fb_cli_dup_column (fb_item_get_title (template) != NULL
+                                                  ? fb_item_get_title (template) : "");
+
+      g_print ("%s\t%s\t%u\n", fb_item_get_id (template), name,
+               GPOINTER_TO_UINT (g_hash_table_lookup (counts, fb_item_get_id (template))));
     }
 
   return FB_CLI_EXIT_OK;

@@ -543,15 +543,21 @@ test_csv (void)
   g_assert_true (fb_test_cli_run (home, "import-csv", "plot SURVEY", "rest", in, NULL));
   g_test_trap_assert_stdout ("Imported 2 records\n1 value did not fit its field and was kept as text*");
 
-  /* --templates names what --export-csv takes, with its records. */
+  /* --templates names what --export-csv takes, by name, each with its
+   * own records. */
   {
     g_autoptr(FbStore) store = fb_test_cli_open_store (home);
+    g_autoptr(JsonObject) other = fb_template_body_new ("Bird count");
+    g_autoptr(FbItem) created = fb_store_create_item (store, FB_COLLECTION_TEMPLATES, other, &error);
     g_autoptr(GPtrArray) templates = fb_store_list_templates (store, &error);
     g_autofree char *expected = NULL;
 
     g_assert_no_error (error);
-    g_assert_cmpuint (templates->len, ==, 1);
-    expected = g_strdup_printf ("%s\tPlot survey\t2\n", fb_item_get_id (templates->pdata[0]));
+    g_assert_cmpuint (templates->len, ==, 2);
+    g_assert_cmpstr (fb_item_get_id (templates->pdata[0]), ==, fb_item_get_id (created));
+    expected = g_strdup_printf ("%s\tBird count\t0\n%s\tPlot survey\t2\n",
+                                fb_item_get_id (templates->pdata[0]),
+                                fb_item_get_id (templates->pdata[1]));
     g_assert_true (fb_test_cli_run (home, "templates", NULL));
     g_test_trap_assert_stdout (expected);
   }
@@ -572,7 +578,7 @@ test_csv (void)
   g_test_trap_assert_stderr ("Could not export: There is no template called *Bird sighting*\n");
   g_assert_false (fb_test_cli_run (home, "import-csv", "Plot survey", NULL));
   g_test_trap_assert_stderr ("*--import-csv TEMPLATE FILE*");
-  g_assert_cmpuint (fb_test_cli_count_items (home), ==, 3);
+  g_assert_cmpuint (fb_test_cli_count_items (home), ==, 4); /* two templates, two records */
 
   fb_test_remove_tree (home);
 }
